@@ -1,0 +1,33 @@
+# Set-up is automatic: the first `make grade` or `make test` creates .venv and installs the grader.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+SUBMISSION ?=
+ARGS ?=
+
+.PHONY: grade test skeleton bench clean
+
+$(VENV)/.installed: setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+## grade ./mytorch, or SUBMISSION=path (a folder, mytorch/, .zip, .tar or .tar.gz); ARGS="--format gradescope"
+grade: $(VENV)/.installed
+	$(PY) -m autograder grade $(SUBMISSION) $(ARGS)
+
+## the project's own test suite
+test: $(VENV)/.installed
+	$(PY) -m pytest -n 2
+
+## regenerate the student skeleton mytorch/ from solutions/mytorch/
+skeleton: $(VENV)/.installed
+	$(PY) -m autograder.skeleton
+
+## grading speed next to the cost of importing numpy and hypothesis
+bench: $(VENV)/.installed
+	$(PY) tests/bench.py
+
+clean:
+	rm -rf $(VENV) dist build *.egg-info

@@ -1,0 +1,98 @@
+"""List the regular `.py` members of a .zip/.tar/.tar.gz without extracting it.
+
+Used by `submission.prepare`. Nothing is written to disk: each member comes
+with a reader that returns at most `limit` + 1 bytes, so a caller can refuse
+oversized files without decompressing them. Symlinks, hard links, devices and
+directories are left out; a member named with an absolute path or `..`
+(zip-slip) rejects the whole archive. Work is bounded: the archive file, the
+number of entries and the bytes a tar must be read through are all capped.
+Every problem is an `ArchiveError` with a one-line message.
+"""
+from __future__ import annotations
+
+import re
+import stat
+import tarfile
+import zipfile
+import zlib
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
+
+__all__ = ["ArchiveError", "SUFFIXES", "Parts", "Member", "py_members"]
+
+SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz")
+MAX_ARCHIVE_BYTES = 256 << 20  # the archive file itself
+MAX_MEMBERS = 100_000  # entries listed
+MAX_UNPACKED_BYTES = 1 << 30  # a tar is read through to be listed: bound that work
+
+Parts = tuple[str, ...]  # a relative path, split on "/"
+Member = tuple[int, Callable[[], bytes]]  # declared size, reader
+
+
+class ArchiveError(Exception):
+    """The archive cannot be used; the message (one line) says why."""
+
+
+_CORRUPT = (zipfile.BadZipFile, tarfile.TarError, zlib.error, EOFError, OSError,
+            RuntimeError, NotImplementedError, ValueError)  # RuntimeError: encrypted zip
+
+
+@contextmanager
+def py_members(src: Path, limit: int) -> Iterator[dict[Parts, Member]]:
+    """The archive's regular `*.py` members by path; readers work inside the `with`."""
+    name = src.name
+    if not src.is_file() or not name.lower().endswith(SUFFIXES):
+        raise ArchiveError(f"unsupported file type: {name} (use .zip, .tar or .tar.gz)")
+    if src.stat().st_size > MAX_ARCHIVE_BYTES:
+        raise ArchiveError(f"archive too large: {name} is over {MAX_ARCHIVE_BYTES >> 20} MiB")
+    try:
+        if name.lower().endswith(".zip"):
+            with zipfile.ZipFile(src) as zf:
+                yield _zip_members(zf, name, limit)
+        else:
+            with tarfile.open(src) as tf:
+                yield _tar_members(tf, name, limit)
+    except _CORRUPT as exc:
+        raise ArchiveError(f"corrupt archive: {name}: {' '.join(str(exc).split()) or type(exc).__name__}") from None
+
+
+def _zip_members(zf: zipfile.ZipFile, archive: str, limit: int) -> dict[Parts, Member]:
+    members = {}
+    for count, info in enumerate(zf.infolist(), 1):
+        _check_size(count, 0, archive)  # only members a caller reads are decompressed
+        parts = _safe_parts(info.filename, archive)
+        regular = stat.S_IFMT(info.external_attr >> 16) in (0, stat.S_IFREG)  # not a symlink
+        if regular and not info.is_dir() and parts and parts[-1].endswith(".py"):
+            members[parts] = (info.file_size, lambda i=info: _read(zf.open(i), limit))
+    return members
+
+
+def _tar_members(tf: tarfile.TarFile, archive: str, limit: int) -> dict[Parts, Member]:
+    members, unpacked = {}, 0
+    for count, m in enumerate(tf, 1):
+        unpacked += m.size
+        _check_size(count, unpacked, archive)
+        parts = _safe_parts(m.name, archive)
+        if m.isreg() and parts and parts[-1].endswith(".py"):  # not links, devices, dirs
+            members[parts] = (m.size, lambda m=m: _read(tf.extractfile(m), limit))
+    return members
+
+
+def _read(f, limit: int) -> bytes:
+    with f:
+        return f.read(limit + 1)
+
+
+def _check_size(count: int, unpacked: int, archive: str) -> None:
+    if count > MAX_MEMBERS or unpacked > MAX_UNPACKED_BYTES:
+        raise ArchiveError(f"archive too large: {archive} holds over {MAX_MEMBERS} entries "
+                           f"or {MAX_UNPACKED_BYTES >> 20} MiB; submit only mytorch/")
+
+
+def _safe_parts(name: str, archive: str) -> Parts:
+    name = name.replace("\\", "/")
+    if name.startswith("/") or re.match(r"[A-Za-z]:", name) or ".." in name.split("/"):
+        shown = " ".join(name.split())[:100]
+        raise ArchiveError(f"unsafe path in {archive}: {shown!r} (absolute paths and '..' are not allowed)")
+    return tuple(p for p in name.split("/") if p not in ("", "."))

@@ -1,0 +1,88 @@
+"""Checks of `mytorch.nn.activation.ReLU`: 20 points."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..compare import EXACT, expect
+from ..sandbox import Script
+from ..strategies import EDGE_SHAPES, activation_cases, activation_strategy
+from .base import check
+from .gradients import slopes
+
+RELU = "mytorch.nn.activation.ReLU"
+AT_ZERO = "ReLU's derivative is 0 where Z <= 0, including exactly 0: use Z > 0, not Z >= 0"
+
+
+def nonzero_cases(rng):
+    return activation_cases(rng, zeros=0.0)
+
+
+def _script(case, keep_args=False):
+    s = Script()
+    relu = s.new(RELU)
+    s.call(relu, "forward", case.Z, label="A", keep_args=keep_args)
+    s.call(relu, "backward", case.dLdA, label="dLdZ", keep_args=keep_args)
+    return s
+
+
+@check("ReLU.forward: output A", points=7, cases=activation_cases, strategy=activation_strategy())
+def forward_a(case, ref):
+    s = Script()
+    s.call(s.new(RELU), "forward", case.Z, label="A")
+    out = yield s
+    expect("A", out["A"], ref.ReLU().forward(case.Z), known_wrong=[
+        (np.abs(case.Z), "A = max(0, Z): negative inputs become 0, not their absolute value")])
+
+
+@check("ReLU.forward: does not modify Z", points=1, cases=activation_cases)
+def forward_keeps_args(case, ref):
+    out = yield _script(case, keep_args=True)
+    expect("Z after forward", out["A#arg0"], case.Z, EXACT, known_wrong=[
+        (np.maximum(case.Z, 0), "forward set Z's negative entries to 0 in place: compute a new array instead")])
+
+
+@check("ReLU.backward: dLdZ", points=6, cases=nonzero_cases, strategy=activation_strategy(zeros=False))
+def backward_dldz(case, ref):
+    out = yield _script(case)
+    relu = ref.ReLU()
+    relu.forward(case.Z)
+    expect("dLdZ", out["dLdZ"], relu.backward(case.dLdA), known_wrong=[
+        (case.dLdA, "dLdZ = dLdA * (Z > 0): the gradient is masked where the input was not positive"),
+        (case.dLdA * (case.Z < 0), "the mask is inverted: the gradient passes where Z > 0"),
+    ])
+
+
+@check("ReLU.backward: derivative is 0 at exactly Z = 0", points=3, cases=activation_cases,
+       requires="ReLU.backward: dLdZ")
+def backward_at_zero(case, ref):
+    out = yield _script(case)
+    relu = ref.ReLU()
+    relu.forward(case.Z)
+    expect("dLdZ", out["dLdZ"], relu.backward(case.dLdA), known_wrong=[
+        (case.dLdA * (case.Z >= 0), AT_ZERO)])
+
+
+@check("ReLU.backward: does not modify dLdA", points=1, cases=activation_cases)
+def backward_keeps_args(case, ref):
+    out = yield _script(case, keep_args=True)
+    expect("dLdA after backward", out["dLdZ#arg0"], case.dLdA, EXACT)
+
+
+def small_cases(rng):
+    """Edge shapes with every |Z| >= 0.1, so float32 rounding stays far below the step."""
+    cases = nonzero_cases(rng)[:len(EDGE_SHAPES)]
+    return [type(c)(Z=np.sign(c.Z) * np.maximum(np.abs(c.Z), 0.1), dLdA=c.dLdA) for c in cases]
+
+
+@check("ReLU.backward: agrees with finite differences of forward", points=2, cases=small_cases,
+       requires="ReLU.forward: output A")
+def backward_finite_differences(case, ref):
+    """Reference-free. ReLU is linear away from 0: a step smaller than every |Z| is exact."""
+    s = Script()
+    relu = s.new(RELU)
+    step = 0.5 * float(np.min(np.abs(case.Z)))
+    by_Z = slopes("Z", case.Z, step, lambda Z: s.call(relu, "forward", Z, label=s.fresh()))
+    s.call(relu, "forward", case.Z, label="A")
+    s.call(relu, "backward", case.dLdA, label="dLdZ")
+    out = yield s
+    by_Z.check("dLdZ", out["dLdZ"], out, lambda A: float(np.sum(case.dLdA * A)))

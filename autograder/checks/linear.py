@@ -1,0 +1,172 @@
+"""Checks of `mytorch.nn.linear.Linear`: 45 points."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..compare import EXACT, Failure, expect
+from ..sandbox import Script
+from ..strategies import EDGE_SHAPES, linear_cases, linear_strategy
+from .base import check
+from .gradients import slopes
+
+LINEAR = "mytorch.nn.linear.Linear"
+TABLE = "see the shapes table: W and dLdW are (C_out, C_in); b and dLdb are (C_out, 1)"
+
+
+def student(s: Script, case):
+    """A student Linear with the case's weights (so forward does not depend on __init__'s zeros)."""
+    lin = s.new(LINEAR, case.W.shape[1], case.W.shape[0])
+    s.set(lin, "W", case.W)
+    s.set(lin, "b", case.b)
+    return lin
+
+
+def reference(ref, case):
+    lin = ref.Linear(case.W.shape[1], case.W.shape[0])
+    lin.W, lin.b = case.W.copy(), case.b.copy()
+    return lin
+
+
+def small_cases(rng):
+    """The edge shapes only: a finite-difference check costs two forward calls per input entry."""
+    return linear_cases(rng)[:len(EDGE_SHAPES)]
+
+
+@check("Linear.__init__: W and b are zeros of shape (C_out, C_in) and (C_out, 1)", points=5, cases=linear_cases)
+def init_zeros(case, ref):
+    c_out, c_in = case.W.shape
+    s = Script()
+    lin = s.new(LINEAR, c_in, c_out)
+    s.get(lin, "W", label="W")
+    s.get(lin, "b", label="b")
+    out = yield s
+    expect("W", out["W"], np.zeros((c_out, c_in)), known_wrong=[
+        (np.zeros((c_in, c_out)), f"W is (C_out, C_in) = (out_features, in_features); {TABLE}")])
+    expect("b", out["b"], np.zeros((c_out, 1)), known_wrong=[
+        (np.zeros(c_out), f"b must be a column: np.zeros((C_out, 1)), not np.zeros(C_out); {TABLE}"),
+        (np.zeros((1, c_out)), f"b is (C_out, 1), not (1, C_out); {TABLE}")])
+
+
+@check("Linear.forward: output Z", points=8, cases=linear_cases, strategy=linear_strategy())
+def forward_z(case, ref):
+    s = Script()
+    s.call(student(s, case), "forward", case.A, label="Z")
+    out = yield s
+    expect("Z", out["Z"], reference(ref, case).forward(case.A), known_wrong=[
+        (case.A @ case.W.T, "Z is missing the bias term 1_N @ b.T")])
+
+
+@check("Linear.forward: stores A and N", points=4, cases=linear_cases, strategy=linear_strategy())
+def forward_stores(case, ref):
+    s = Script()
+    lin = student(s, case)
+    s.call(lin, "forward", case.A, label="Z")
+    s.get(lin, "A", label="A")
+    s.get(lin, "N", label="N")
+    out = yield s
+    expect("self.A", out["A"], case.A)
+    expect("self.N", out["N"], case.A.shape[0], scalar=True, known_wrong=[
+        (case.A.shape[1], "N is the batch size A.shape[0], not the number of features")])
+
+
+@check("Linear.forward: does not modify A", points=2, cases=linear_cases)
+def forward_keeps_args(case, ref):
+    s = Script()
+    s.call(student(s, case), "forward", case.A, label="Z", keep_args=True)
+    out = yield s
+    expect("A after forward", out["Z#arg0"], case.A, EXACT)
+
+
+def _backward_script(case, before=()):
+    s = Script()
+    lin = student(s, case)
+    for A in (*before, case.A):
+        s.call(lin, "forward", A, label=f"Z{len(s.ops)}")
+    s.call(lin, "backward", case.dLdZ, label="dLdA", keep_args=True)
+    s.get(lin, "dLdW", label="dLdW")
+    s.get(lin, "dLdb", label="dLdb")
+    return s
+
+
+def _expected_backward(ref, case, before=()):
+    lin = reference(ref, case)
+    for A in (*before, case.A):
+        lin.forward(A)
+    return lin.backward(case.dLdZ), lin.dLdW, lin.dLdb
+
+
+@check("Linear.backward: dLdA", points=6, cases=linear_cases, strategy=linear_strategy())
+def backward_dlda(case, ref):
+    out = yield _backward_script(case)
+    dLdA, _, _ = _expected_backward(ref, case)
+    expect("dLdA", out["dLdA"], dLdA)
+
+
+@check("Linear.backward: dLdW", points=6, cases=linear_cases, strategy=linear_strategy())
+def backward_dldw(case, ref):
+    out = yield _backward_script(case)
+    _, dLdW, _ = _expected_backward(ref, case)
+    n = case.A.shape[0]
+    expect("dLdW", out["dLdW"], dLdW, known_wrong=[
+        (dLdW.T, f"dLdW equals the expected value transposed: dLdW must have W's shape (C_out, C_in); {TABLE}"),
+        (dLdW / n, "dLdW is divided by N: the 1/N of the mean is already in dLdZ"),
+    ])
+
+
+@check("Linear.backward: dLdb", points=6, cases=linear_cases, strategy=linear_strategy())
+def backward_dldb(case, ref):
+    out = yield _backward_script(case)
+    _, _, dLdb = _expected_backward(ref, case)
+    n = case.A.shape[0]
+    expect("dLdb", out["dLdb"], dLdb, known_wrong=[
+        (dLdb.ravel(), f"dLdb has shape (C_out,): keep it a column, e.g. dLdZ.sum(axis=0, keepdims=True).T; {TABLE}"),
+        (dLdb.T, f"dLdb is a row (1, C_out): it must be a column (C_out, 1) like b; {TABLE}"),
+        (dLdb / n, "dLdb is the mean over the batch: it must be the sum, dLdZ.T @ 1_N"),
+    ])
+
+
+@check("Linear.backward: after two forward calls, uses the last input", points=3, cases=linear_cases,
+       requires="Linear.backward: dLdW")
+def backward_after_two_forwards(case, ref):
+    out = yield _backward_script(case, before=(case.A0,))
+    dLdA, dLdW, dLdb = _expected_backward(ref, case, before=(case.A0,))
+    hint = "backward must use the A stored by the most recent forward call"
+    for label, want in (("dLdA", dLdA), ("dLdW", dLdW), ("dLdb", dLdb)):
+        expect(label, out[label], want, hint=hint)
+
+
+@check("Linear.backward: does not modify dLdZ", points=2, cases=linear_cases)
+def backward_keeps_args(case, ref):
+    out = yield _backward_script(case)
+    expect("dLdZ after backward", out["dLdA#arg0"], case.dLdZ, EXACT)
+
+
+@check("Linear.backward: agrees with finite differences of forward", points=3, cases=small_cases,
+       requires="Linear.forward: output Z")
+def backward_finite_differences(case, ref):
+    """Reference-free: L = sum(dLdZ * forward(A)); forward is affine, so a step of 1 is exact."""
+    s = Script()
+    lin = student(s, case)
+
+    def probe(W=case.W, b=case.b, A=case.A):
+        s.set(lin, "W", W)
+        s.set(lin, "b", b)
+        return s.call(lin, "forward", A, label=s.fresh())
+
+    by_A = slopes("A", case.A, 1.0, lambda A: probe(A=A))
+    by_W = slopes("W", case.W, 1.0, lambda W: probe(W=W))
+    by_b = slopes("b", case.b, 1.0, lambda b: probe(b=b))
+    probe()
+    s.call(lin, "backward", case.dLdZ, label="dLdA")
+    s.get(lin, "dLdW", label="dLdW")
+    s.get(lin, "dLdb", label="dLdb")
+    out = yield s
+
+    def loss(Z):
+        if Z.shape != case.dLdZ.shape:
+            raise Failure(f"forward returned shape {Z.shape}, expected {case.dLdZ.shape}")
+        return float(np.sum(case.dLdZ * Z))
+
+    by_A.check("dLdA", out["dLdA"], out, loss)
+    by_W.check("dLdW", out["dLdW"], out, loss)
+    by_b.check("dLdb", out["dLdb"], out, loss)

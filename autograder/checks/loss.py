@@ -1,0 +1,114 @@
+"""Checks of `mytorch.nn.loss.CrossEntropyLoss`: 35 points."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..compare import EXACT, expect
+from ..sandbox import Script
+from ..strategies import EDGE_SHAPES, loss_cases, loss_strategy
+from .base import check
+from .gradients import slopes
+
+CE = "mytorch.nn.loss.CrossEntropyLoss"
+STABLE = "subtract each row's max from A before exp: softmax is unchanged and exp cannot overflow"
+
+
+def large_cases(rng):
+    return loss_cases(rng, scale=1000.0)
+
+
+def _script(case, keep_args=False):
+    s = Script()
+    ce = s.new(CE)
+    s.call(ce, "forward", case.A, case.Y, label="L", keep_args=keep_args)
+    s.call(ce, "backward", label="dLdA")
+    return s
+
+
+def _softmax(A, axis):
+    e = np.exp(A - A.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def _wrong_losses(case, L):
+    n = case.A.shape[0]
+    per_sample = -(case.Y * np.log(_softmax(case.A, 1))).sum(axis=1)
+    with np.errstate(divide="ignore"):
+        wrong_axis = -(case.Y * np.log(_softmax(case.A, 0))).sum() / n
+    return [
+        (per_sample, "the loss is the mean over the batch, a scalar, not one value per sample"),
+        (L * n, "the loss is the mean over the batch: divide the sum by N"),
+        (L / case.A.shape[1], "divide by N only (the batch size), not by N * C: np.mean over all entries does that"),
+        (wrong_axis, "softmax is taken over the classes of each row (axis=1), not over the batch (axis=0)"),
+        (-L, "the loss is -sum(Y * log(softmax(A))): mind the minus sign"),
+    ]
+
+
+def _wrong_gradients(case, dLdA):
+    n = case.A.shape[0]
+    return [
+        (dLdA * n, "dLdA is missing the division by N: dLdA = (softmax(A) - Y) / N"),
+        (dLdA / n, "dLdA is divided by N twice"),
+        (-dLdA, "the sign is flipped: dLdA = (softmax(A) - Y) / N"),
+        ((_softmax(case.A, 0) - case.Y) / n, "softmax is taken over the classes of each row (axis=1), not axis=0"),
+    ]
+
+
+def _expected(ref, case):
+    ce = ref.CrossEntropyLoss()
+    L = ce.forward(case.A, case.Y)
+    return L, ce.backward()
+
+
+@check("CrossEntropyLoss.forward: loss", points=10, cases=loss_cases, strategy=loss_strategy())
+def forward_loss(case, ref):
+    out = yield _script(case)
+    L, _ = _expected(ref, case)
+    expect("loss", out["L"], L, scalar=True, known_wrong=_wrong_losses(case, L))
+
+
+@check("CrossEntropyLoss.forward: finite for large logits", points=5, cases=large_cases,
+       strategy=loss_strategy(bound=5000.0), requires="CrossEntropyLoss.forward: loss")
+def forward_large(case, ref):
+    out = yield _script(case)
+    L, _ = _expected(ref, case)
+    expect("loss", out["L"], L, scalar=True, known_wrong=_wrong_losses(case, L), hint=STABLE)
+
+
+@check("CrossEntropyLoss.forward: does not modify A or Y", points=2, cases=loss_cases)
+def forward_keeps_args(case, ref):
+    out = yield _script(case, keep_args=True)
+    expect("A after forward", out["L#arg0"], case.A, EXACT)
+    expect("Y after forward", out["L#arg1"], case.Y, EXACT)
+
+
+@check("CrossEntropyLoss.backward: dLdA", points=10, cases=loss_cases, strategy=loss_strategy())
+def backward_dlda(case, ref):
+    out = yield _script(case)
+    _, dLdA = _expected(ref, case)
+    expect("dLdA", out["dLdA"], dLdA, known_wrong=_wrong_gradients(case, dLdA))
+
+
+@check("CrossEntropyLoss.backward: finite for large logits", points=4, cases=large_cases,
+       strategy=loss_strategy(bound=5000.0), requires="CrossEntropyLoss.backward: dLdA")
+def backward_large(case, ref):
+    out = yield _script(case)
+    _, dLdA = _expected(ref, case)
+    expect("dLdA", out["dLdA"], dLdA, known_wrong=_wrong_gradients(case, dLdA), hint=STABLE)
+
+
+def small_cases(rng):
+    return loss_cases(rng)[:len(EDGE_SHAPES)]
+
+
+@check("CrossEntropyLoss.backward: agrees with finite differences of forward", points=4, cases=small_cases,
+       requires="CrossEntropyLoss.forward: loss")
+def backward_finite_differences(case, ref):
+    """Reference-free: the slopes of the student's own loss around A."""
+    s = Script()
+    by_A = slopes("A", case.A, 1e-2, lambda A: s.call(s.new(CE), "forward", A, case.Y, label=s.fresh()))
+    ce = s.new(CE)
+    s.call(ce, "forward", case.A, case.Y, label="L")
+    s.call(ce, "backward", label="dLdA")
+    out = yield s
+    by_A.check("dLdA", out["dLdA"], out, lambda L: float(L.reshape(-1)[0]) if L.size == 1 else float("nan"))

@@ -1,0 +1,118 @@
+"""The command line (CONTRACT section 3): `python -m autograder grade|batch`.
+
+Exit codes: 0 when grading ran (whatever the score), 2 for a usage error or a
+submission that cannot be read, 1 for a bug in the grader itself. No Python
+traceback ever reaches a student; set AUTOGRADER_DEBUG=1 to see one.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from .output import write_atomic
+from .submission import SubmissionError, prepare
+from .writers import WRITERS
+
+__all__ = ["main", "DEFAULT_SEED"]
+
+DEFAULT_SEED = 0  # the seed a student's `make grade` and the course's grading share
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argparse parser whose usage errors are one line on stderr, exit 2."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {text!r}")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m autograder", description="Grade a mytorch submission.")
+    commands = parser.add_subparsers(dest="command", metavar="{grade,batch}", required=True)
+    grade = commands.add_parser(
+        "grade", help="grade one submission",
+        description="Grade one submission and print its report. With --output, the chosen "
+                    "format goes to FILE and the readable text table to stdout.")
+    grade.add_argument("submission", nargs="?", metavar="SUBMISSION",
+                       help="a folder holding mytorch/, mytorch/ itself, or a .zip/.tar/.tar.gz "
+                            "holding either (default: ./mytorch)")
+    grade.add_argument("--format", choices=list(WRITERS), default="text",
+                       help="report format (default: text)")
+    grade.add_argument("--output", metavar="FILE",
+                       help="also write the report in --format to FILE (atomically; parent "
+                            "folders are created); stdout then shows the text table")
+    grade.add_argument("--seed", type=_seed, default=DEFAULT_SEED, metavar="N",
+                       help=f"seed for the generated test inputs (default: {DEFAULT_SEED}, the "
+                            "seed used for grades); the same seed gives the same score")
+    grade.set_defaults(run=_grade)
+    batch = commands.add_parser("batch", help="grade a folder of submissions (not available yet)")
+    batch.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    batch.set_defaults(run=_batch)
+    return parser
+
+
+def _emit(text: str) -> None:
+    """Print to stdout even if its encoding cannot show every character."""
+    try:
+        sys.stdout.write(text)
+    except UnicodeEncodeError:
+        encoding = sys.stdout.encoding or "ascii"
+        sys.stdout.write(text.encode(encoding, "replace").decode(encoding))
+    sys.stdout.flush()
+
+
+def _grade(args: argparse.Namespace) -> int:
+    if args.output and Path(args.output).is_dir():
+        raise SubmissionError(f"--output {args.output} is a folder; give a file name")
+    with tempfile.TemporaryDirectory(prefix="autograder-", ignore_cleanup_errors=True) as tmp:
+        root = prepare(args.submission, Path(tmp))
+        from .sandbox import server
+
+        server.shared()  # the fork server loads numpy while the grader below loads
+        from . import runner  # imported late: a usage error never waits for the grader to load
+
+        report = runner.grade(root, seed=args.seed, submission=args.submission or "mytorch")
+    _emit(WRITERS["text" if args.output else args.format](report))
+    if args.output:
+        try:
+            write_atomic(args.output, WRITERS[args.format](report))
+        except OSError as exc:
+            print(f"error: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+    return 0
+
+
+def _batch(args: argparse.Namespace) -> int:
+    print("error: batch grading is not available yet", file=sys.stderr)
+    return 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code (usage errors exit 2 via SystemExit)."""
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except SubmissionError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug of ours: one line for the student, the traceback on request
+        if os.environ.get("AUTOGRADER_DEBUG", "") not in ("", "0"):
+            raise
+        message = " ".join(str(exc).split())
+        print(f"internal error: {type(exc).__name__}: {message} (please report this)", file=sys.stderr)
+        return 1

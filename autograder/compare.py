@@ -1,0 +1,114 @@
+"""The one comparison helper: every graded value goes through `expect`.
+
+Stages, cheapest first, each named in the message: the value is a numeric array
+(a scalar may be any size-1 value), it has exactly the expected shape, it is
+finite wherever the reference is finite, and it is close to the reference.
+NaN never equals anything.
+
+Closeness of `got` to `expected` (float64) means, element by element,
+
+    |got - expected| <= rtol * |expected| + atol * max(1, max |expected|)
+
+so the absolute slack grows with the output's own scale: float32 rounding in a
+sum of large terms is forgiven, a relative error of 1e-3 is not.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .sandbox import Bad
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    rtol: float
+    atol: float
+
+
+VALUES = Tolerance(rtol=1e-4, atol=1e-5)  # outputs compared with the reference
+FINITE_DIFFERENCES = Tolerance(rtol=1e-2, atol=1e-3)  # a backward against its own forward's slopes
+EXACT = Tolerance(rtol=0.0, atol=0.0)  # an argument after the call: untouched means identical
+
+
+class Failure(Exception):
+    """A graded value is wrong. `message` says what; `hint` says what to try."""
+
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+def shape_str(shape) -> str:
+    return str(tuple(shape))
+
+
+def close(got: np.ndarray, expected: np.ndarray, tol: Tolerance = VALUES) -> np.ndarray:
+    """Elementwise closeness (see the module docstring); NaN is never close."""
+    scale = max(1.0, float(np.max(np.abs(expected), initial=0.0)))
+    with np.errstate(invalid="ignore", over="ignore"):
+        err = np.abs(got - expected)
+        return err <= tol.rtol * np.abs(expected) + tol.atol * scale
+
+
+def matches(got, expected, tol: Tolerance = VALUES) -> bool:
+    """Whether `got` passes every stage: for recognising known wrong answers."""
+    if not isinstance(got, np.ndarray) or not isinstance(expected, np.ndarray):
+        return False
+    if got.shape != expected.shape:
+        return False
+    return bool(np.all(close(got.astype(np.float64), expected, tol)))
+
+
+def expect(label: str, got, expected, tol: Tolerance = VALUES, *, scalar: bool = False,
+           known_wrong=(), hint: str = "") -> None:
+    """Raise `Failure` unless `got` matches `expected`.
+
+    `known_wrong` holds (value, hint) pairs: answers that common mistakes produce,
+    computed from the reference; the first one `got` matches gives the hint,
+    else `hint` (if any) is shown.
+    """
+    expected = np.asarray(expected, dtype=np.float64)
+    try:
+        _stages(label, got, expected, tol, scalar)
+    except Failure as failure:
+        for wrong, wrong_hint in known_wrong:
+            wrong = np.asarray(wrong, dtype=np.float64)
+            if matches(got.reshape(wrong.shape) if scalar and _size1(got, wrong) else got, wrong, tol):
+                raise Failure(failure.message, wrong_hint) from None
+        raise Failure(failure.message, hint) from None
+
+
+def _size1(got, wrong) -> bool:
+    return isinstance(got, np.ndarray) and got.size == 1 and wrong.size == 1
+
+
+def _stages(label, got, expected, tol, scalar):
+    want = "a scalar" if scalar else f"an array of shape {shape_str(expected.shape)}"
+    if isinstance(got, Bad):
+        raise Failure(f"{label}: expected {want}, got {got.what}")
+    if scalar:
+        if got.size != 1:
+            raise Failure(f"{label}: expected a scalar (one number), got an array of shape {shape_str(got.shape)}")
+        got = got.reshape(())
+    elif got.shape != expected.shape:
+        raise Failure(f"{label}: shape mismatch: got {shape_str(got.shape)}, expected {shape_str(expected.shape)}")
+    got = got.astype(np.float64)
+    bad = np.isfinite(expected) & ~np.isfinite(got)
+    if bad.any():
+        at = _where(bad)
+        raise Failure(f"{label}: got {got[at]} at index {at}, expected a finite value ({expected[at]:.6g})")
+    ok = close(got, expected, tol)
+    if not ok.all():
+        err = np.where(ok, 0.0, np.abs(got - expected))
+        err = np.where(np.isnan(err), np.inf, err)
+        at = _where(err == err.max())
+        raise Failure(
+            f"{label}: wrong values in {int((~ok).sum())} of {ok.size} entries; largest error at index {at}: "
+            f"got {got[at]:.6g}, expected {expected[at]:.6g} (rtol={tol.rtol:g}, atol={tol.atol:g})"
+        )
+
+
+def _where(mask: np.ndarray) -> tuple:
+    return tuple(int(i) for i in np.argwhere(mask)[0]) if mask.ndim else ()

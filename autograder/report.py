@@ -1,0 +1,50 @@
+"""What grading produced: one `TestResult` per test and the `Report` around them.
+
+Writers turn a `Report` into text and compute nothing; the runner is the only
+place that builds one.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Outcome(str, enum.Enum):
+    """The state of one test. Only PASSED earns points."""
+
+    PASSED = "passed"
+    FAILED = "failed"  # the submission ran and was wrong (or crashed)
+    NOT_ATTEMPTED = "not attempted"  # the method still raises NotImplementedError
+    NOT_RUN = "not run"  # a prerequisite failed, or the grader itself broke: not the student's fault
+
+
+@dataclass(frozen=True)
+class TestResult:
+    name: str  # "Linear.forward: output Z"; starts with Class.method
+    max_score: float
+    score: float
+    outcome: Outcome
+    output: str = ""  # what a student reads to act on a failure
+    visibility: str = "visible"  # Gradescope: visible | hidden | after_due_date | after_published
+
+    @property
+    def passed(self) -> bool:
+        return self.outcome is Outcome.PASSED
+
+
+@dataclass(frozen=True)
+class Report:
+    submission: str  # the path as given on the command line
+    seed: int
+    results: tuple[TestResult, ...]
+    execution_time: float = 0.0
+    examples: int = 0  # inputs checked in total, for `make bench`
+    notes: tuple[str, ...] = field(default_factory=tuple)  # run-level messages (e.g. "mytorch failed to import")
+
+    @property
+    def score(self) -> float:
+        return round(sum(r.score for r in self.results), 4)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(r.max_score for r in self.results), 4)

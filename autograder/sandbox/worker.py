@@ -1,0 +1,221 @@
+"""The code that runs outside the grading process: the fork server and the worker.
+
+This file is self-contained (standard library, plus numpy once running) because
+it is not imported there: the grading process passes its source to
+``python -I -S -B -c``, so the fork server starts with no site-packages and no
+access to the grader's package. The grading process imports this module only for
+the framing helpers (`send_frame`, `recv_frame`), which use nothing but the
+standard library.
+
+Fork server ("zygote"): imports numpy once, then for every spawn request forks a
+worker: a new session (its own process group), resource limits, stdout/stderr on
+the capture pipe the grader handed over, cwd in a scratch directory, and the
+submission's private copy as the first import root.
+
+Worker: reads requests of cases, each a list of operations on student objects,
+runs them, and streams back one reply per case. Values go back as .npy bytes
+(never pickles). Everything a worker says is a claim, not a fact: the grading
+process validates all of it.
+
+Wire format: frames of a 4-byte big-endian length and a payload. A message is
+one JSON frame with an "nblobs" count, followed by that many raw frames.
+"""
+import json
+import os
+import struct
+import sys
+
+MAX_FRAME = 64 * 1024 * 1024  # more than any honest reply; a larger frame is an attack
+
+
+class ChannelClosed(Exception):
+    """The other end went away, or broke the framing."""
+
+
+def _recv_exact(sock, n):
+    chunks = []
+    while n:
+        chunk = sock.recv(min(n, 1 << 20))
+        if not chunk:
+            raise ChannelClosed("end of stream")
+        chunks.append(chunk)
+        n -= len(chunk)
+    return b"".join(chunks)
+
+
+def send_frame(sock, payload):
+    sock.sendall(struct.pack(">I", len(payload)) + payload)
+
+
+def recv_frame(sock, limit=MAX_FRAME):
+    (size,) = struct.unpack(">I", _recv_exact(sock, 4))
+    if size > limit:
+        raise ChannelClosed(f"frame of {size} bytes is over the {limit}-byte limit")
+    return _recv_exact(sock, size)
+
+
+def send_message(sock, header, blobs=()):
+    header = dict(header, nblobs=len(blobs))
+    send_frame(sock, json.dumps(header).encode())
+    for blob in blobs:
+        send_frame(sock, blob)
+
+
+def recv_message(sock, limit=MAX_FRAME):
+    header = json.loads(recv_frame(sock, limit))
+    blobs = [recv_frame(sock, limit) for _ in range(int(header.get("nblobs", 0)))]
+    return header, blobs
+
+
+# ---------------------------------------------------------------- worker side
+
+
+def _encode(np, io, value):
+    """(npy bytes, None) for a numeric value, else (None, why not)."""
+    if value is None:
+        return None, "None (did you forget to return?)"
+    try:
+        arr = np.array(value, subok=False, copy=True)
+    except Exception as exc:  # noqa: BLE001 - anything the student's object raises
+        return None, f"a {type(value).__name__} that numpy cannot convert ({type(exc).__name__})"
+    if arr.dtype.kind not in "biuf":
+        return None, f"a {type(value).__name__} of dtype {arr.dtype}, not a numeric array"
+    buf = io.BytesIO()
+    np.save(buf, arr, allow_pickle=False)
+    return buf.getvalue(), None
+
+
+def _run_case(np, io, ops, blobs, out_blobs):
+    import importlib
+    import traceback
+
+    objects, out = {}, {}
+
+    def value(v):
+        if isinstance(v, dict):
+            return np.load(io.BytesIO(blobs[v["a"]]), allow_pickle=False)
+        return v
+
+    def emit(label, v):
+        data, bad = _encode(np, io, v)
+        if data is None:
+            out[label] = {"bad": bad}
+        else:
+            out[label] = {"b": len(out_blobs)}
+            out_blobs.append(data)
+
+    for op in ops:
+        kind, label = op[0], op[-1]
+        try:
+            if kind == "import":  # ["import", module, label]
+                importlib.import_module(op[1])
+            elif kind == "new":  # ["new", obj, module, class, args, label]
+                label = f"import {op[2]}"
+                cls = getattr(importlib.import_module(op[2]), op[3])
+                label = op[-1]
+                objects[op[1]] = cls(*[value(a) for a in op[4]])
+            elif kind == "set":  # ["set", obj, attr, value, label]
+                setattr(objects[op[1]], op[2], value(op[3]))
+            elif kind == "call":  # ["call", obj, method, args, keep_args, label]
+                args = [value(a) for a in op[3]]
+                emit(label, getattr(objects[op[1]], op[2])(*args))
+                if op[4]:
+                    for i, a in enumerate(args):
+                        emit(f"{label}#arg{i}", a)
+            elif kind == "get":  # ["get", obj, attr, label]
+                emit(label, getattr(objects[op[1]], op[2]))
+        except BaseException as exc:  # noqa: BLE001 - SystemExit too: a method may not end the worker
+            tb = traceback.extract_tb(exc.__traceback__)
+            frames = [f for f in tb if "mytorch" in f.filename.replace("\\", "/")]
+            where = f"mytorch{frames[-1].filename.split('mytorch', 1)[-1]}:{frames[-1].lineno}" if frames else ""
+            return out, {"op": label, "type": type(exc).__name__, "msg": str(exc)[:500], "where": where}
+    return out, None
+
+
+def serve(sock):
+    """The worker loop: one request at a time until the grader closes the channel."""
+    import io
+
+    import numpy as np
+
+    while True:
+        try:
+            header, blobs = recv_message(sock)
+        except ChannelClosed:
+            return
+        for i, case in enumerate(header["cases"]):
+            out_blobs = []
+            out, err = _run_case(np, io, case, blobs, out_blobs)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            send_message(sock, {"case": i, "out": out, "err": err}, out_blobs)
+
+
+# ----------------------------------------------------------- fork server side
+
+
+def _child(sock, out_fd, spec):
+    import resource
+    import signal
+
+    os.setsid()
+    for sig in (signal.SIGCHLD, signal.SIGPIPE, signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, signal.SIG_DFL)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.dup2(out_fd, 1)
+    os.dup2(out_fd, 2)
+    os.close(null)
+    os.close(out_fd)
+    limits = spec["limits"]
+    for name, amount in limits.items():
+        resource.setrlimit(getattr(resource, name), (amount, amount))
+    os.chdir(spec["scratch"])
+    os.environ.clear()
+    os.environ.update({"HOME": spec["scratch"], "TMPDIR": spec["scratch"], "PATH": "/usr/bin:/bin",
+                       "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"})
+    sys.path.insert(0, spec["root"])
+    sys.stdout = open(1, "w", buffering=1, closefd=False)
+    sys.stderr = open(2, "w", buffering=1, closefd=False)
+    try:
+        serve(sock)
+    finally:
+        os._exit(0)
+
+
+def zygote(control_fd, pkgdir):
+    """Import numpy once, then fork a worker for each spawn request on the control socket."""
+    import socket
+
+    sys.path.append(pkgdir)
+    import numpy  # noqa: F401 - warm the import every worker inherits
+
+    control = socket.socket(fileno=control_fd)
+    send_frame(control, b'{"ready": true}')
+    while True:
+        try:
+            msg, fds, _, _ = socket.recv_fds(control, 1 << 16, 4)
+        except OSError:
+            return
+        if not msg:
+            return
+        request = json.loads(msg)
+        if request["op"] == "wait":
+            try:
+                _, status = os.waitpid(request["pid"], 0)
+            except ChildProcessError:
+                status = 0
+            send_frame(control, json.dumps({"status": status}).encode())
+            continue
+        sock = socket.socket(fileno=fds[0])
+        pid = os.fork()
+        if pid == 0:
+            control.close()
+            _child(sock, fds[1], request)
+        sock.close()
+        os.close(fds[1])
+        send_frame(control, json.dumps({"pid": pid}).encode())
+
+
+if __name__ == "__main__":
+    zygote(int(sys.argv[1]), sys.argv[2])

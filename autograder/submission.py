@@ -1,0 +1,141 @@
+"""Turn whatever a student handed in into a clean copy of `mytorch/**/*.py`.
+
+A submission (CONTRACT section 2) is a directory holding `mytorch/`, `mytorch/`
+itself, or a .zip/.tar/.tar.gz/.tgz holding either, possibly inside one top
+folder (a zipped `hw1/`). Only regular `*.py` files under `mytorch/` reach
+`dest/mytorch/`; tests, conftest.py, setup files, results and data stay behind.
+Symlinks and special files are skipped, never followed. Archives are read in
+memory by `archive.py`, never extracted; a member named with an absolute path
+or `..` rejects the archive. Hidden names (".x", macOS "._x.py") and
+__pycache__ are skipped too: Python cannot import them as modules anyway.
+Every problem is a `SubmissionError` with a one-line, actionable message.
+"""
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from .archive import SUFFIXES, ArchiveError, Member, Parts, py_members
+
+__all__ = ["SubmissionError", "prepare", "MAX_FILES", "MAX_FILE_BYTES", "MAX_TOTAL_BYTES"]
+
+MAX_FILES = 500  # .py files copied
+MAX_FILE_BYTES = 1 << 20  # 1 MiB per file
+MAX_TOTAL_BYTES = 10 << 20  # 10 MiB in all
+
+
+class SubmissionError(Exception):
+    """The submission cannot be graded; the message (one line) says what to do."""
+
+
+def prepare(path: str | os.PathLike | None, dest: Path) -> Path:
+    """Copy the submission's `mytorch/**/*.py` into `dest/mytorch/`; return `dest`.
+
+    `path` None means `./mytorch`. `dest` should be an empty directory.
+    """
+    shown = "./mytorch" if path is None else os.fspath(path)
+    src = Path(shown)
+    if not src.exists():
+        hint = " (run this in the folder that holds mytorch/, or give the path)" if path is None else ""
+        raise SubmissionError(f"not found: {shown}{hint}")
+    try:
+        files = _from_directory(src, shown) if src.is_dir() else _from_archive(src)
+    except OSError as exc:  # archives convert their own; this is a folder we cannot read
+        raise SubmissionError(f"cannot read {exc.filename or shown}: {exc.strerror or exc}") from None
+    if not files:
+        raise SubmissionError(f"no .py files found under mytorch/ in {shown}")
+    _write(files, Path(dest) / "mytorch")
+    return Path(dest)
+
+
+def _skipped(name: str) -> bool:
+    return name.startswith(".") or name in ("__pycache__", "__MACOSX")
+
+
+def _real_dir(p: Path) -> bool:
+    return p.is_dir() and not p.is_symlink()
+
+
+def _from_directory(src: Path, shown: str) -> dict[Parts, bytes]:
+    subdirs = [p for p in src.iterdir() if _real_dir(p) and not _skipped(p.name)]
+    for base in [src] + (subdirs if len(subdirs) == 1 else []):
+        if _real_dir(base / "mytorch"):
+            return _walk(base / "mytorch", shown)
+        if (base / "__init__.py").is_file() and _real_dir(base / "nn"):  # mytorch's own contents
+            return _walk(base, shown)
+    if src.name == "mytorch":
+        return _walk(src, shown)
+    archives = [p for p in src.iterdir() if p.is_file() and not p.is_symlink() and p.name.lower().endswith(SUFFIXES)]
+    if len(archives) == 1:  # e.g. Gradescope keeps an uploaded .tar as is
+        return _from_archive(archives[0])
+    raise SubmissionError(f"no mytorch/ directory found in {shown}: give the folder that holds mytorch/, or mytorch/ itself")
+
+
+def _walk(root: Path, shown: str) -> dict[Parts, bytes]:
+    members: dict[Parts, Member] = {}
+    for dirpath, dirnames, filenames in os.walk(root):  # never descends into symlinked dirs
+        dirnames[:] = sorted(d for d in dirnames if not _skipped(d))
+        for name in sorted(filenames):
+            p = Path(dirpath, name)
+            st = os.lstat(p)
+            if name.endswith(".py") and stat.S_ISREG(st.st_mode):  # symlinks are not S_ISREG under lstat
+                members[p.relative_to(root).parts] = (st.st_size, lambda p=p: _read_file(p))
+    return _take(members, shown)
+
+
+def _read_file(p: Path) -> bytes:
+    fd = os.open(p, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))  # a file swapped for a link: refused
+    with os.fdopen(fd, "rb") as f:
+        return f.read(MAX_FILE_BYTES + 1)
+
+
+def _from_archive(src: Path) -> dict[Parts, bytes]:
+    try:
+        with py_members(src, MAX_FILE_BYTES) as members:
+            return _select(members, src.name)
+    except ArchiveError as exc:
+        raise SubmissionError(str(exc)) from None
+
+
+def _select(members: dict[Parts, Member], archive: str) -> dict[Parts, bytes]:
+    """Find mytorch/ among the archive's .py files (at the top or in one top folder)."""
+    tops = {p[0] for p in members if len(p) > 1 and not _skipped(p[0])}
+    for base in [()] + ([(t,) for t in tops] if len(tops) == 1 else []):
+        under = [p[len(base):] for p in members if p[:len(base)] == base]
+        if any(len(q) > 1 and q[0] == "mytorch" for q in under):
+            root = base + ("mytorch",)
+        elif ("__init__.py",) in under and any(len(q) > 1 and q[0] == "nn" for q in under):
+            root = base
+        else:
+            continue
+        return _take({p[len(root):]: m for p, m in members.items() if p[:len(root)] == root}, archive)
+    raise SubmissionError(f"no mytorch/ directory found in {archive}: the archive must contain mytorch/ "
+                          "(or a single folder holding mytorch/)")
+
+
+def _take(members: dict[Parts, Member], shown: str) -> dict[Parts, bytes]:
+    """Read the members that belong in the copy, enforcing the size limits."""
+    files, total = {}, 0
+    for rel, (size, read) in sorted(members.items()):
+        if any(_skipped(part) for part in rel):
+            continue
+        if len(files) == MAX_FILES:
+            raise SubmissionError(f"too many files: more than {MAX_FILES} .py files under mytorch/ in {shown}")
+        if size > MAX_FILE_BYTES or len(data := read()) > MAX_FILE_BYTES:
+            raise SubmissionError(f"file too large: mytorch/{'/'.join(rel)} is over {MAX_FILE_BYTES >> 20} MiB")
+        total += len(data)
+        if total > MAX_TOTAL_BYTES:
+            raise SubmissionError(f"submission too large: the .py files under mytorch/ exceed {MAX_TOTAL_BYTES >> 20} MiB")
+        files[rel] = data
+    return files
+
+
+def _write(files: dict[Parts, bytes], root: Path) -> None:
+    for rel, data in files.items():
+        target = root.joinpath(*rel)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        except OSError as exc:
+            raise SubmissionError(f"cannot copy mytorch/{'/'.join(rel)}: {exc.strerror or exc}") from None

@@ -1,0 +1,51 @@
+"""The readable table a student sees in a terminal.
+
+    mytorch autograder: mytorch (seed 0)
+
+      passed           5.0 / 5.0  Linear.forward: output Z
+      failed           0.0 / 5.0  Linear.backward: dLdW
+      not attempted    0.0 / 5.0  ReLU.forward: output A
+
+    Linear.backward: dLdW (failed)
+        'dLdW' does not have correct shape--got: '(3,)', expected: '(3, 5)'
+
+    Score: 5.0 / 15.0
+    replay: python -m autograder grade mytorch --seed 0
+
+Everything that may come from the submission (test output, notes) is indented,
+so no line a student prints can pass for the "Score:" line.
+"""
+from __future__ import annotations
+
+import shlex
+
+from ..report import Outcome, Report
+from ._clean import indent, one_line
+
+__all__ = ["render", "points"]
+
+
+def points(x: float) -> str:
+    """A score for people: 5.0, 2.5, 0.33 (two decimals at most)."""
+    return str(round(float(x), 2))
+
+
+def render(report: Report) -> str:
+    """The whole report as plain text, ending with a newline."""
+    submission = one_line(report.submission)
+    lines = [f"mytorch autograder: {submission} (seed {report.seed})", ""]
+    width = max((len(points(r.max_score)) for r in report.results), default=3)
+    for r in report.results:
+        pts = f"{points(r.score):>{width}} / {points(r.max_score):<{width}}"
+        lines.append(f"  {r.outcome.value:<14} {pts}  {one_line(r.name)}")
+    if not report.results:
+        lines.append("  (no tests)")
+    for r in report.results:
+        if r.outcome is not Outcome.PASSED:
+            lines += ["", f"{one_line(r.name)} ({r.outcome.value})"]
+            if r.output.strip():
+                lines.append(indent(r.output))
+    lines += ["", f"Score: {points(report.score)} / {points(report.max_score)}"]
+    lines += ["note: " + indent(note).lstrip() for note in report.notes]
+    lines.append(f"replay: python -m autograder grade {shlex.quote(submission)} --seed {report.seed}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,1 @@
+"""mytorch: a tiny numpy deep-learning library."""

@@ -1,0 +1,131 @@
+"""The command line as a student, an instructor and CI use it (the runner is faked)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+import autograder
+from autograder import cli
+from autograder.report import Outcome, Report
+from autograder.report import TestResult as Result  # not collected by pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def submission(tmp_path: Path) -> Path:
+    (tmp_path / "repo" / "mytorch" / "nn").mkdir(parents=True)
+    (tmp_path / "repo" / "mytorch" / "__init__.py").write_text("")
+    (tmp_path / "repo" / "mytorch" / "nn" / "linear.py").write_text("class Linear: ...\n")
+    return tmp_path / "repo"
+
+
+@pytest.fixture
+def runner(monkeypatch):
+    """A fake `autograder.runner` that records its calls and returns a fixed report."""
+    fake = types.ModuleType("autograder.runner")
+    fake.calls = []
+
+    def grade(root: Path, *, seed: int, submission: str) -> Report:
+        fake.calls.append({"root": root, "seed": seed, "submission": submission,
+                           "files": sorted(p.relative_to(root).as_posix() for p in root.rglob("*.py"))})
+        if fake.error:
+            raise fake.error
+        return Report(submission=submission, seed=seed, execution_time=0.5, results=(
+            Result("Linear.forward: output Z", 5.0, 0.0, Outcome.FAILED, "Z is wrong"),
+            Result("ReLU.forward: output A", 5.0, 0.0, Outcome.NOT_ATTEMPTED),
+        ))
+
+    fake.grade, fake.error = grade, None
+    monkeypatch.setitem(sys.modules, "autograder.runner", fake)
+    monkeypatch.setattr(autograder, "runner", fake, raising=False)
+    return fake
+
+
+def test_grade_prints_the_table_and_exits_0_whatever_the_score(submission, runner, capsys):
+    assert cli.main(["grade", str(submission)]) == 0
+    out = capsys.readouterr().out
+    assert "Score: 0.0 / 10.0" in out and "Linear.forward: output Z" in out
+    call = runner.calls[0]
+    assert call["seed"] == cli.DEFAULT_SEED == 0 and call["submission"] == str(submission)
+    assert call["files"] == ["mytorch/__init__.py", "mytorch/nn/linear.py"]
+    assert not call["root"].exists(), "the temporary copy is removed after grading"
+
+
+def test_default_submission_is_mytorch_in_the_working_directory(submission, runner, monkeypatch, capsys):
+    monkeypatch.chdir(submission)
+    assert cli.main(["grade", "--seed", "5"]) == 0
+    assert runner.calls[0]["seed"] == 5 and runner.calls[0]["submission"] == "mytorch"
+    assert "grade mytorch --seed 5" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("fmt", ["gradescope", "autolab", "junit", "text"])
+def test_every_format_goes_to_stdout(submission, runner, capsys, fmt):
+    assert cli.main(["grade", str(submission), "--format", fmt]) == 0
+    out = capsys.readouterr().out
+    if fmt == "gradescope":
+        assert len(json.loads(out)["tests"]) == 2
+    if fmt == "autolab":
+        assert set(json.loads(out.splitlines()[-1])["scores"]) == {"Linear.forward: output Z", "ReLU.forward: output A"}
+
+
+def test_output_file_gets_the_format_and_stdout_the_table(submission, runner, tmp_path, capsys):
+    target = tmp_path / "results" / "deep" / "results.json"
+    assert cli.main(["grade", str(submission), "--format", "gradescope", "--output", str(target)]) == 0
+    assert json.loads(target.read_text())["max_score"] == 10.0
+    assert capsys.readouterr().out.startswith("mytorch autograder:")
+    assert [p.name for p in target.parent.iterdir()] == ["results.json"], "no temporary file left behind"
+
+
+def test_output_that_is_a_folder_is_refused_before_grading(submission, runner, tmp_path, capsys):
+    assert cli.main(["grade", str(submission), "--output", str(tmp_path)]) == 2
+    assert runner.calls == [] and "is a folder" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [
+    ["grade", "--format", "xml"], ["grade", "--seed", "-1"], ["grade", "--seed", "1.5"],
+    ["grade", "--bogus"], [], ["frobnicate"],
+])
+def test_usage_errors_exit_2_with_one_line(argv, runner, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(argv)
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and len(err.splitlines()) == 1 and "error:" in err
+    assert runner.calls == []
+
+
+def test_missing_submission_exits_2_with_one_line(tmp_path, runner, capsys):
+    assert cli.main(["grade", str(tmp_path / "nope")]) == 2
+    err = capsys.readouterr().err
+    assert err == f"error: not found: {tmp_path / 'nope'}\n"
+
+
+def test_batch_is_not_available_yet(capsys):
+    assert cli.main(["batch", "submissions/", "--jobs", "4"]) == 2
+    assert capsys.readouterr().err == "error: batch grading is not available yet\n"
+
+
+def test_a_grader_bug_is_one_line_not_a_traceback(submission, runner, capsys, monkeypatch):
+    runner.error = ValueError("boom\nsecond line")
+    monkeypatch.delenv("AUTOGRADER_DEBUG", raising=False)
+    assert cli.main(["grade", str(submission)]) == 1
+    assert capsys.readouterr().err == "internal error: ValueError: boom second line (please report this)\n"
+    monkeypatch.setenv("AUTOGRADER_DEBUG", "1")
+    with pytest.raises(ValueError, match="boom"):
+        cli.main(["grade", str(submission)])
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["grade", "--format", "xml"], "invalid choice: 'xml'"),
+    (["grade", "does/not/exist"], "error: not found: does/not/exist"),
+])
+def test_python_dash_m_usage_errors(tmp_path, argv, message):
+    proc = subprocess.run([sys.executable, "-m", "autograder", *argv], cwd=tmp_path, capture_output=True,
+                          text=True, env={"PYTHONPATH": str(ROOT), "PATH": ""}, timeout=60)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert len(proc.stderr.splitlines()) == 1 and message in proc.stderr and "Traceback" not in proc.stderr

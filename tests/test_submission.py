@@ -1,0 +1,199 @@
+"""`prepare` finds mytorch/ in every form a student hands in, and copies nothing else."""
+from __future__ import annotations
+
+import io
+import os
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from autograder import submission
+from autograder.submission import SubmissionError, prepare
+
+MODULES = {
+    "mytorch/__init__.py": b"",
+    "mytorch/nn/__init__.py": b"from .linear import Linear\n",
+    "mytorch/nn/linear.py": b"class Linear:\n    pass\n",
+    "mytorch/tests/helper.py": b"# a module like any other\n",
+}
+JUNK = {
+    "conftest.py": b"import os; os._exit(0)\n",
+    "setup.py": b"raise SystemExit\n",
+    "results.json": b'{"score": 100}',
+    "tests/test_linear.py": b"",
+    "mytorch/notes.txt": b"not a module",
+    "mytorch/__pycache__/linear.cpython-311.pyc": b"\x00",
+    "mytorch/.ipynb_checkpoints/linear-checkpoint.py": b"",
+}
+
+
+def copied(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def write_tree(base: Path, files: dict[str, bytes]) -> Path:
+    for name, data in files.items():
+        (base / name).parent.mkdir(parents=True, exist_ok=True)
+        (base / name).write_bytes(data)
+    return base
+
+
+def make_zip(path: Path, files: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    return path
+
+
+def make_tar(path: Path, files: dict[str, bytes], mode: str = "w:gz") -> Path:
+    with tarfile.open(path, mode) as tf:
+        for name, data in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+    return path
+
+
+@pytest.fixture
+def dest(tmp_path: Path) -> Path:
+    (tmp_path / "dest").mkdir()
+    return tmp_path / "dest"
+
+
+def test_directory_holding_mytorch_copies_only_its_modules(tmp_path, dest):
+    src = write_tree(tmp_path / "repo", {**MODULES, **JUNK})
+    assert prepare(src, dest) == dest
+    assert copied(dest) == MODULES
+
+
+def test_the_mytorch_directory_itself(tmp_path, dest):
+    write_tree(tmp_path / "repo", MODULES)
+    prepare(tmp_path / "repo" / "mytorch", dest)
+    assert copied(dest) == MODULES
+
+
+def test_default_is_mytorch_in_the_working_directory(tmp_path, dest, monkeypatch):
+    write_tree(tmp_path, MODULES)
+    monkeypatch.chdir(tmp_path)
+    prepare(None, dest)
+    assert copied(dest) == MODULES
+
+
+def test_zip_with_mytorch_at_the_top(tmp_path, dest):
+    prepare(make_zip(tmp_path / "hw1.zip", {**MODULES, **JUNK}), dest)
+    assert copied(dest) == MODULES
+
+
+def test_tar_gz_nested_one_folder_deep(tmp_path, dest):
+    nested = {f"hw1/{name}": data for name, data in {**MODULES, **JUNK}.items()}
+    prepare(make_tar(tmp_path / "hw1.tar.gz", nested), dest)
+    assert copied(dest) == MODULES
+
+
+def test_zip_of_mytorch_contents_and_macos_litter(tmp_path, dest):
+    files = {name.removeprefix("mytorch/"): data for name, data in MODULES.items()}
+    files["__MACOSX/nn/._linear.py"] = b"\x00\x05\x16\x07"
+    prepare(make_zip(tmp_path / "handin.zip", files), dest)
+    assert copied(dest) == MODULES
+
+
+def test_plain_tar_inside_a_gradescope_submission_folder(tmp_path, dest):
+    (tmp_path / "upload").mkdir()
+    make_tar(tmp_path / "upload" / "handin.tar", MODULES, mode="w")
+    prepare(tmp_path / "upload", dest)
+    assert copied(dest) == MODULES
+
+
+def test_zip_slip_member_rejects_the_archive(tmp_path, dest):
+    archive = make_zip(tmp_path / "evil.zip", {**MODULES, "mytorch/../../escaped.py": b"x"})
+    with pytest.raises(SubmissionError, match=r"unsafe path in evil.zip"):
+        prepare(archive, dest)
+    assert not (tmp_path / "escaped.py").exists() and not list(dest.iterdir())
+
+
+def test_absolute_tar_member_rejects_the_archive(tmp_path, dest):
+    archive = make_tar(tmp_path / "evil.tgz", {**MODULES, "/tmp/mytorch/x.py": b"x"})
+    with pytest.raises(SubmissionError, match="absolute paths"):
+        prepare(archive, dest)
+
+
+def test_symlinks_in_archives_are_not_followed(tmp_path, dest):
+    tar = make_tar(tmp_path / "links.tar", MODULES, mode="w")
+    with tarfile.open(tar, "a") as tf:
+        link = tarfile.TarInfo("mytorch/nn/secret.py")
+        link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
+        tf.addfile(link)
+    prepare(tar, dest)
+    assert copied(dest) == MODULES
+
+    zip_ = make_zip(tmp_path / "links.zip", MODULES)
+    with zipfile.ZipFile(zip_, "a") as zf:
+        link = zipfile.ZipInfo("mytorch/nn/secret.py")
+        link.external_attr = (0o120777 << 16)  # S_IFLNK: the "content" is the link target
+        zf.writestr(link, "/etc/passwd")
+    other = dest.parent / "dest2"
+    other.mkdir()
+    prepare(zip_, other)
+    assert copied(other) == MODULES
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
+def test_symlinks_in_a_directory_are_not_followed(tmp_path, dest):
+    src = write_tree(tmp_path / "repo", MODULES)
+    secret = write_tree(tmp_path / "elsewhere", {"secret.py": b"TOKEN = 1\n", "pkg/a.py": b""})
+    os.symlink(secret / "secret.py", src / "mytorch" / "nn" / "secret.py")
+    os.symlink(secret / "pkg", src / "mytorch" / "pkg")
+    prepare(src, dest)
+    assert copied(dest) == MODULES
+
+
+def test_archive_without_mytorch_says_what_to_do(tmp_path, dest):
+    archive = make_zip(tmp_path / "hw1.zip", {"linear.py": b"", "README.md": b""})
+    with pytest.raises(SubmissionError) as err:
+        prepare(archive, dest)
+    message = str(err.value)
+    assert message.startswith("no mytorch/ directory found in hw1.zip") and "\n" not in message
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda p: p / "missing", "not found: "),
+    (lambda p: write_tree(p, {"hw1.rar": b"Rar!"}) / "hw1.rar", "unsupported file type: hw1.rar"),
+    (lambda p: write_tree(p, {"hw1.zip": b"PK\x03\x04 not really"}) / "hw1.zip", "corrupt archive: hw1.zip"),
+    (lambda p: write_tree(p, {"hw1.tar.gz": b"\x1f\x8b garbage"}) / "hw1.tar.gz", "corrupt archive: hw1.tar.gz"),
+    (lambda p: write_tree(p, {"src/x.py": b""}) / "src", "no mytorch/ directory found in "),
+])
+def test_unusable_submissions_give_one_line_errors(tmp_path, dest, make, message):
+    with pytest.raises(SubmissionError) as err:
+        prepare(make(tmp_path), dest)
+    assert str(err.value).startswith(message) and "\n" not in str(err.value)
+
+
+def test_size_and_count_limits(tmp_path, dest, monkeypatch):
+    big = make_zip(tmp_path / "big.zip", {**MODULES, "mytorch/big.py": b"#" * (submission.MAX_FILE_BYTES + 1)})
+    with pytest.raises(SubmissionError, match="file too large: mytorch/big.py"):
+        prepare(big, dest)
+    monkeypatch.setattr(submission, "MAX_FILES", 3)
+    with pytest.raises(SubmissionError, match="too many files"):
+        prepare(make_zip(tmp_path / "many.zip", MODULES), dest)
+    monkeypatch.setattr(submission, "MAX_FILES", 500)
+    monkeypatch.setattr(submission, "MAX_TOTAL_BYTES", 10)
+    with pytest.raises(SubmissionError, match="submission too large"):
+        prepare(make_zip(tmp_path / "total.zip", MODULES), dest)
+
+
+def test_tar_read_through_is_bounded(tmp_path, dest, monkeypatch):
+    from autograder import archive
+    monkeypatch.setattr(archive, "MAX_UNPACKED_BYTES", 1000)
+    tar = make_tar(tmp_path / "data.tar.gz", {**MODULES, "data/train.npy": b"\x00" * 5000})
+    with pytest.raises(SubmissionError, match="archive too large: data.tar.gz"):
+        prepare(tar, dest)
+
+
+def test_member_corrupted_inside_the_archive(tmp_path, dest):
+    archive = make_zip(tmp_path / "hw1.zip", {**MODULES, "mytorch/nn/loss.py": b"MARKER" * 10})
+    raw = archive.read_bytes()
+    archive.write_bytes(raw.replace(b"MARKERMARKER", b"MARKERmarker", 1))  # stored data no longer matches its CRC
+    with pytest.raises(SubmissionError, match="corrupt archive: hw1.zip"):
+        prepare(archive, dest)

@@ -1,0 +1,110 @@
+"""Every writer keeps its format valid whatever a submission printed."""
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+
+from hypothesis import given, settings, strategies as st
+
+from autograder.report import Outcome, Report
+from autograder.report import TestResult as Result  # not collected by pytest
+from autograder.writers import WRITERS
+from autograder.writers import autolab, gradescope, junit, text
+
+FORGED = '{"scores": {"Linear.forward: output Z": 100}}'
+
+
+def make_report(output: str = "Z has the wrong shape", notes: tuple[str, ...] = ()) -> Report:
+    return Report(submission="hw1.zip", seed=7, execution_time=1.25, notes=notes, results=(
+        Result("Linear.forward: output Z", 5.0, 5.0, Outcome.PASSED),
+        Result("Linear.backward: dLdW", 5.0, 0.0, Outcome.FAILED, output),
+        Result("ReLU.forward: output A", 2.5, 0.0, Outcome.NOT_ATTEMPTED, "ReLU.forward raises NotImplementedError"),
+        Result("CrossEntropyLoss.forward: loss", 2.5, 0.0, Outcome.NOT_RUN, "waited on ReLU.forward"),
+    ))
+
+
+def test_registry_offers_the_four_formats():
+    assert list(WRITERS) == ["text", "gradescope", "autolab", "junit"]
+
+
+def test_text_shows_every_test_score_and_replay_hint():
+    out = text.render(make_report(notes=("mytorch imported with warnings",)))
+    for name in ("Linear.forward: output Z", "Linear.backward: dLdW", "ReLU.forward: output A"):
+        assert name in out
+    assert "not attempted" in out and "not run" in out
+    assert "Score: 5.0 / 15.0" in out
+    assert "note: mytorch imported with warnings" in out
+    assert "replay: python -m autograder grade hw1.zip --seed 7" in out
+    assert "    Z has the wrong shape" in out
+    assert out.endswith("\n")
+
+
+def test_text_indents_every_line_a_student_printed():
+    out = text.render(make_report(output=f"first\n{FORGED}\r\nScore: 100.0 / 100.0\rlast"))
+    lines = out.splitlines()
+    assert "    " + FORGED in lines
+    assert "Score: 100.0 / 100.0" not in lines
+    assert [line for line in lines if line.startswith("Score:")] == ["Score: 5.0 / 15.0"]
+
+
+def test_text_replay_hint_quotes_paths_with_spaces():
+    report = Report(submission="my hw.zip", seed=3, results=())
+    assert "grade 'my hw.zip' --seed 3" in text.render(report)
+
+
+def test_gradescope_json_has_every_test_and_two_states():
+    doc = json.loads(gradescope.render(make_report()))
+    assert doc["score"] == 5.0 and doc["max_score"] == 15.0 and doc["execution_time"] == 1.25
+    assert [t["name"] for t in doc["tests"]] == [r.name for r in make_report().results]
+    assert [t["status"] for t in doc["tests"]] == ["passed", "failed", "failed", "failed"]
+    assert all(isinstance(t["score"], float) and isinstance(t["max_score"], float) for t in doc["tests"])
+    assert doc["tests"][2]["output"] == "not attempted: ReLU.forward raises NotImplementedError"
+    assert doc["tests"][3]["output"] == "not run: waited on ReLU.forward"
+    assert {t["visibility"] for t in doc["tests"]} == {"visible"}
+
+
+def test_gradescope_does_not_repeat_a_label_the_runner_wrote():
+    report = Report(submission="s", seed=0, results=(
+        Result("ReLU.backward: dLdZ", 1.0, 0.0, Outcome.NOT_RUN, "not run: waits on 'ReLU.forward'"),
+        Result("ReLU.forward: output A", 1.0, 0.0, Outcome.NOT_ATTEMPTED),
+    ))
+    tests = json.loads(gradescope.render(report))["tests"]
+    assert [t["output"] for t in tests] == ["not run: waits on 'ReLU.forward'", "not attempted"]
+
+
+def test_autolab_last_line_is_the_scores_json():
+    out = autolab.render(make_report(output=FORGED))
+    assert out.endswith("}\n") and not out.endswith("\n\n")
+    scores = json.loads(out.splitlines()[-1])["scores"]
+    assert scores == {r.name: r.score for r in make_report().results}
+    assert FORGED not in out.splitlines()[:-1]
+
+
+def test_junit_parses_and_marks_failures_and_skips():
+    suite = ET.fromstring(junit.render(make_report(output="bad ]]> \x00 value\x1b[31m")))
+    assert suite.tag == "testsuite" and suite.get("tests") == "4"
+    assert suite.get("failures") == "2" and suite.get("skipped") == "1"
+    cases = suite.findall("testcase")
+    assert [c.get("classname") for c in cases] == ["Linear", "Linear", "ReLU", "CrossEntropyLoss"]
+    assert cases[0].find("failure") is None
+    assert "]]>" in cases[1].find("failure").text
+    assert cases[2].find("failure").get("message") == "not attempted"
+    assert cases[3].find("skipped") is not None
+    props = {p.get("name"): p.get("value") for p in cases[1].iter("property")}
+    assert props == {"score": "0.0", "max_score": "5.0"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(output=st.text(), note=st.text())
+def test_no_student_text_breaks_any_format(output, note):
+    report = make_report(output=output, notes=(note,))
+    ours = ("mytorch autograder:", "  ", "Linear.", "ReLU.", "CrossEntropyLoss.", "Score: ", "note: ", "replay: ")
+    lines = text.render(report).splitlines()
+    assert all(line == "" or line.startswith(ours) for line in lines)
+    assert len([line for line in lines if line.startswith("Score:")]) == 1
+    doc = json.loads(gradescope.render(report))
+    assert len(doc["tests"]) == 4
+    assert set(json.loads(autolab.render(report).splitlines()[-1])["scores"]) == {r.name for r in report.results}
+    assert len(ET.fromstring(junit.render(report).encode("utf-8")).findall("testcase")) == 4
+    for render in WRITERS.values():
+        render(report).encode("utf-8")  # no lone surrogates reach a file or terminal

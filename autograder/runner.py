@@ -53,9 +53,8 @@ def _case_seed(seed: int, name: str) -> list[int]:
     return [seed, zlib.crc32(name.encode())]
 
 
-def _verify(body, case, ref, result, verdict: _Verdict, script) -> None:
-    gen = body(case, ref)
-    next(gen)
+def _verify(gen, case, result, verdict: _Verdict, script) -> None:
+    """Send the worker's outputs into the check body `gen` that yielded `script`."""
     try:
         gen.send(Outputs(result))
     except StopIteration:
@@ -69,13 +68,14 @@ def _verify(body, case, ref, result, verdict: _Verdict, script) -> None:
 def _seeded_phase(check: Check, sandbox: Sandbox, ref, seed: int, verdict: _Verdict) -> None:
     rng = np.random.default_rng(_case_seed(seed, check.name))
     cases = sorted(check.cases(rng), key=lambda c: c.size)
-    scripts = [next(check.body(case, ref)) for case in cases]
+    gens = [check.body(case, ref) for case in cases]
+    scripts = [next(gen) for gen in gens]
     run = sandbox.run(scripts)
     verdict.printed += run.output
-    for case, script, result in zip(cases, scripts, run.cases):
+    for case, gen, script, result in zip(cases, gens, scripts, run.cases):
         verdict.examples += 1
         try:
-            _verify(check.body, case, ref, result, verdict, script)
+            _verify(gen, case, result, verdict, script)
         except Failure:
             return
 
@@ -85,13 +85,14 @@ def _property_phase(check: Check, sandbox: Sandbox, ref, seed: int, verdict: _Ve
     @hypothesis_seed(zlib.crc32(f"{seed}:{check.name}".encode()))
     @given(check.strategy)
     def prop(case):
-        script = next(check.body(case, ref))
+        gen = check.body(case, ref)
+        script = next(gen)
         run = sandbox.run([script])
         verdict.examples += 1
         if len(verdict.printed) < 4096:
             verdict.printed += run.output
         try:
-            _verify(check.body, case, ref, run.cases[0], verdict, script)
+            _verify(gen, case, run.cases[0], verdict, script)
         except Failure as failure:
             if run.died.startswith(FATAL):
                 raise Aborted(failure, case) from None

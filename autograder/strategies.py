@@ -53,6 +53,7 @@ def _draw_arrays(draw, shapes, elements=None):
     sizes = [int(np.prod(shape)) for shape in shapes]
     elements = elements if elements is not None else st.floats(-100, 100, allow_nan=False)
     flat = draw(hnp.arrays(np.float64, (sum(sizes),), elements=elements))
+    flat[np.abs(flat) < 1e-6] = 0.0  # no float32 underflow: tiny values become exact zeros
     parts = np.split(flat, np.cumsum(sizes)[:-1])
     return [part.reshape(shape) for part, shape in zip(parts, shapes)]
 
@@ -82,7 +83,8 @@ class LinearCase:
     b: np.ndarray  # (C_out, 1)
     A: np.ndarray  # (N, C_in)
     dLdZ: np.ndarray  # (N, C_out)
-    A0: np.ndarray  # an earlier input, forwarded before A (N0, C_in)
+    A0: np.ndarray  # an earlier input, forwarded (and backpropagated) before A (N0, C_in)
+    dLdZ0: np.ndarray  # the gradient for that earlier round (N0, C_out)
 
     def __str__(self):
         return describe(W=self.W, b=self.b, A=self.A, dLdZ=self.dLdZ)
@@ -98,7 +100,7 @@ def linear_cases(rng: np.random.Generator) -> list[LinearCase]:
         n0 = int(rng.integers(1, MAX_DIM + 1))
         cases.append(LinearCase(
             W=_values(rng, (c_out, c_in)), b=_values(rng, (c_out, 1)), A=_values(rng, (n, c_in), 0.1),
-            dLdZ=_values(rng, (n, c_out)), A0=_values(rng, (n0, c_in)),
+            dLdZ=_values(rng, (n, c_out)), A0=_values(rng, (n0, c_in)), dLdZ0=_values(rng, (n0, c_out)),
         ))
     return cases
 
@@ -106,8 +108,9 @@ def linear_cases(rng: np.random.Generator) -> list[LinearCase]:
 @st.composite
 def linear_strategy(draw) -> LinearCase:
     n, c_in, c_out, n0 = (draw(st.integers(1, 5)) for _ in range(4))
-    W, b, A, dLdZ, A0 = _draw_arrays(draw, [(c_out, c_in), (c_out, 1), (n, c_in), (n, c_out), (n0, c_in)])
-    return LinearCase(W=W, b=b, A=A, dLdZ=dLdZ, A0=A0)
+    shapes = [(c_out, c_in), (c_out, 1), (n, c_in), (n, c_out), (n0, c_in), (n0, c_out)]
+    W, b, A, dLdZ, A0, dLdZ0 = _draw_arrays(draw, shapes)
+    return LinearCase(W=W, b=b, A=A, dLdZ=dLdZ, A0=A0, dLdZ0=dLdZ0)
 
 
 # ------------------------------------------------------------ activations
@@ -117,6 +120,7 @@ def linear_strategy(draw) -> LinearCase:
 class ActivationCase:
     Z: np.ndarray  # (N, C), with exact zeros
     dLdA: np.ndarray  # (N, C)
+    Z0: np.ndarray  # an earlier input, forwarded before Z (N0, C)
 
     def __str__(self):
         return describe(Z=self.Z, dLdA=self.dLdA)
@@ -133,7 +137,8 @@ def activation_cases(rng: np.random.Generator, zeros: float = 0.2) -> list[Activ
         Z = _values(rng, (n, c), zeros)
         if not zeros:
             Z[Z == 0] = 1.0
-        cases.append(ActivationCase(Z=Z, dLdA=_values(rng, (n, c))))
+        n0 = int(rng.integers(1, MAX_DIM + 1))
+        cases.append(ActivationCase(Z=Z, dLdA=_values(rng, (n, c)), Z0=_values(rng, (n0, c))))
     return cases
 
 
@@ -144,7 +149,7 @@ def activation_strategy(draw, zeros: bool = True) -> ActivationCase:
     Z, dLdA = _draw_arrays(draw, [shape, shape])
     if not zeros:
         Z[Z == 0] = 1.0
-    return ActivationCase(Z=Z, dLdA=dLdA)
+    return ActivationCase(Z=Z, dLdA=dLdA, Z0=-Z)
 
 
 # ------------------------------------------------------------------ losses
@@ -154,6 +159,8 @@ def activation_strategy(draw, zeros: bool = True) -> ActivationCase:
 class LossCase:
     A: np.ndarray  # logits (N, C)
     Y: np.ndarray  # one-hot (N, C)
+    A0: np.ndarray  # earlier logits, forwarded before A (N0, C)
+    Y0: np.ndarray  # their labels (N0, C)
 
     def __str__(self):
         return describe(A=self.A, Y=self.Y)
@@ -163,22 +170,37 @@ class LossCase:
         return self.A.size
 
 
+def _float32_exact(a: np.ndarray) -> np.ndarray:
+    """Round to multiples of 1/256: exact in float32 up to 65536, so a correct float32
+    implementation sees the very logits the float64 reference sees."""
+    return np.round(a * 256) / 256
+
+
 def _one_hot(labels, c) -> np.ndarray:
     return np.eye(c)[np.asarray(labels)]
 
 
-def loss_cases(rng: np.random.Generator, scale: float = 1.0) -> list[LossCase]:
-    """Logits of mixed magnitude; with `scale`=1000, logits as large as a few thousand."""
+def loss_cases(rng: np.random.Generator, large: bool = False) -> list[LossCase]:
+    """Logits spread over a few units; with `large`, each row is also shifted by 500 to 5000
+    (either sign), so exp overflows unless each row's max is subtracted first."""
     cases = []
     for n, c, _ in _shapes(rng):
-        a = rng.standard_normal((n, c)) * 3 * scale
-        cases.append(LossCase(A=a, Y=_one_hot(rng.integers(0, c, size=n), c)))
+        a = rng.standard_normal((n, c)) * 3
+        if large:
+            a = _float32_exact(a + rng.choice([-1, 1], size=(n, 1)) * rng.uniform(500, 5000, size=(n, 1)))
+        n0 = int(rng.integers(1, MAX_DIM + 1))
+        cases.append(LossCase(A=a, Y=_one_hot(rng.integers(0, c, size=n), c),
+                              A0=rng.standard_normal((n0, c)) * 3, Y0=_one_hot(rng.integers(0, c, size=n0), c)))
     return cases
 
 
 @st.composite
-def loss_strategy(draw, bound: float = 30.0) -> LossCase:
+def loss_strategy(draw, large: bool = False) -> LossCase:
+    """Logits within +-30; with `large`, shifted by a drawn offset of 500 to 5000, either sign."""
     n, c = draw(st.integers(1, 5)), draw(st.integers(1, 5))
     labels = draw(hnp.arrays(np.int64, (n,), elements=st.integers(0, c - 1)))
-    (A,) = _draw_arrays(draw, [(n, c)], st.floats(-bound, bound, allow_nan=False))
-    return LossCase(A=A, Y=_one_hot(labels, c))
+    (A,) = _draw_arrays(draw, [(n, c)], st.floats(-30, 30, allow_nan=False))
+    if large:
+        A = _float32_exact(A + draw(st.sampled_from([1, -1])) * draw(st.floats(500, 5000)))
+    Y = _one_hot(labels, c)
+    return LossCase(A=A, Y=Y, A0=-A, Y0=Y[::-1].copy())

@@ -1,6 +1,8 @@
 """Checks of `mytorch.nn.activation.ReLU`: 20 points."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from ..compare import EXACT, expect
@@ -25,13 +27,17 @@ def _script(case, keep_args=False):
     return s
 
 
-@check("ReLU.forward: output A", points=7, cases=activation_cases, strategy=activation_strategy())
+@check("ReLU.forward: output A, stored as self.A", points=6, cases=activation_cases, strategy=activation_strategy())
 def forward_a(case, ref):
     s = Script()
-    s.call(s.new(RELU), "forward", case.Z, label="A")
+    relu = s.new(RELU)
+    s.call(relu, "forward", case.Z, label="A")
+    s.get(relu, "A", label="self.A")
     out = yield s
-    expect("A", out["A"], ref.ReLU().forward(case.Z), known_wrong=[
+    A = ref.ReLU().forward(case.Z)
+    expect("A", out["A"], A, known_wrong=[
         (np.abs(case.Z), "A = max(0, Z): negative inputs become 0, not their absolute value")])
+    expect("self.A", out["self.A"], A, known_wrong=[(case.Z, "self.A is the output max(0, Z), not the input Z")])
 
 
 @check("ReLU.forward: does not modify Z", points=1, cases=activation_cases)
@@ -62,6 +68,20 @@ def backward_at_zero(case, ref):
         (case.dLdA * (case.Z >= 0), AT_ZERO)])
 
 
+@check("ReLU.backward: after two forward calls, uses the last input", points=2, cases=nonzero_cases,
+       requires="ReLU.backward: dLdZ")
+def backward_after_two_forwards(case, ref):
+    s = Script()
+    relu = s.new(RELU)
+    s.call(relu, "forward", case.Z0, label="A0")
+    s.call(relu, "forward", case.Z, label="A")
+    s.call(relu, "backward", case.dLdA, label="dLdZ")
+    out = yield s
+    relu = ref.ReLU()
+    relu.forward(case.Z)
+    expect("dLdZ", out["dLdZ"], relu.backward(case.dLdA), hint="backward must use the most recent forward call")
+
+
 @check("ReLU.backward: does not modify dLdA", points=1, cases=activation_cases)
 def backward_keeps_args(case, ref):
     out = yield _script(case, keep_args=True)
@@ -71,11 +91,11 @@ def backward_keeps_args(case, ref):
 def small_cases(rng):
     """Edge shapes with every |Z| >= 0.1, so float32 rounding stays far below the step."""
     cases = nonzero_cases(rng)[:len(EDGE_SHAPES)]
-    return [type(c)(Z=np.sign(c.Z) * np.maximum(np.abs(c.Z), 0.1), dLdA=c.dLdA) for c in cases]
+    return [replace(c, Z=np.sign(c.Z) * np.maximum(np.abs(c.Z), 0.1)) for c in cases]
 
 
-@check("ReLU.backward: agrees with finite differences of forward", points=2, cases=small_cases,
-       requires="ReLU.forward: output A")
+@check("ReLU.backward: agrees with finite differences of forward", points=1, cases=small_cases,
+       requires="ReLU.forward: output A, stored as self.A")
 def backward_finite_differences(case, ref):
     """Reference-free. ReLU is linear away from 0: a step smaller than every |Z| is exact."""
     s = Script()

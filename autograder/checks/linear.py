@@ -77,21 +77,24 @@ def forward_keeps_args(case, ref):
     expect("A after forward", out["Z#arg0"], case.A, EXACT)
 
 
-def _backward_script(case, before=()):
+def _backward_script(case, repeat=False):
+    """forward(A), backward(dLdZ); with `repeat`, after a first round on (A0, dLdZ0) and a stray forward(A0)."""
     s = Script()
     lin = student(s, case)
-    for A in (*before, case.A):
-        s.call(lin, "forward", A, label=f"Z{len(s.ops)}")
+    if repeat:
+        s.call(lin, "forward", case.A0, label=s.fresh())
+        s.call(lin, "backward", case.dLdZ0, label=s.fresh())
+        s.call(lin, "forward", case.A0, label=s.fresh())
+    s.call(lin, "forward", case.A, label="Z")
     s.call(lin, "backward", case.dLdZ, label="dLdA", keep_args=True)
     s.get(lin, "dLdW", label="dLdW")
     s.get(lin, "dLdb", label="dLdb")
     return s
 
 
-def _expected_backward(ref, case, before=()):
+def _expected_backward(ref, case):
     lin = reference(ref, case)
-    for A in (*before, case.A):
-        lin.forward(A)
+    lin.forward(case.A)
     return lin.backward(case.dLdZ), lin.dLdW, lin.dLdb
 
 
@@ -125,12 +128,13 @@ def backward_dldb(case, ref):
     ])
 
 
-@check("Linear.backward: after two forward calls, uses the last input", points=3, cases=linear_cases,
+@check("Linear.backward: repeated calls use the latest forward input", points=3, cases=linear_cases,
        requires="Linear.backward: dLdW")
-def backward_after_two_forwards(case, ref):
-    out = yield _backward_script(case, before=(case.A0,))
-    dLdA, dLdW, dLdb = _expected_backward(ref, case, before=(case.A0,))
-    hint = "backward must use the A stored by the most recent forward call"
+def backward_repeated(case, ref):
+    out = yield _backward_script(case, repeat=True)
+    dLdA, dLdW, dLdb = _expected_backward(ref, case)
+    hint = ("backward must use the A stored by the most recent forward call, and replace dLdW and dLdb "
+            "rather than add to them")
     for label, want in (("dLdA", dLdA), ("dLdW", dLdW), ("dLdb", dLdb)):
         expect(label, out[label], want, hint=hint)
 

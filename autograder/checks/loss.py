@@ -14,7 +14,7 @@ STABLE = "subtract each row's max from A before exp: softmax is unchanged and ex
 
 
 def large_cases(rng):
-    return loss_cases(rng, scale=1000.0)
+    return loss_cases(rng, large=True)
 
 
 def _script(case, keep_args=False):
@@ -68,7 +68,7 @@ def forward_loss(case, ref):
 
 
 @check("CrossEntropyLoss.forward: finite for large logits", points=5, cases=large_cases,
-       strategy=loss_strategy(bound=5000.0), requires="CrossEntropyLoss.forward: loss")
+       strategy=loss_strategy(large=True), requires="CrossEntropyLoss.forward: loss")
 def forward_large(case, ref):
     out = yield _script(case)
     L, _ = _expected(ref, case)
@@ -82,7 +82,7 @@ def forward_keeps_args(case, ref):
     expect("Y after forward", out["L#arg1"], case.Y, EXACT)
 
 
-@check("CrossEntropyLoss.backward: dLdA", points=10, cases=loss_cases, strategy=loss_strategy())
+@check("CrossEntropyLoss.backward: dLdA", points=9, cases=loss_cases, strategy=loss_strategy())
 def backward_dlda(case, ref):
     out = yield _script(case)
     _, dLdA = _expected(ref, case)
@@ -90,18 +90,31 @@ def backward_dlda(case, ref):
 
 
 @check("CrossEntropyLoss.backward: finite for large logits", points=4, cases=large_cases,
-       strategy=loss_strategy(bound=5000.0), requires="CrossEntropyLoss.backward: dLdA")
+       strategy=loss_strategy(large=True), requires="CrossEntropyLoss.backward: dLdA")
 def backward_large(case, ref):
     out = yield _script(case)
     _, dLdA = _expected(ref, case)
     expect("dLdA", out["dLdA"], dLdA, known_wrong=_wrong_gradients(case, dLdA), hint=STABLE)
 
 
+@check("CrossEntropyLoss.backward: after two forward calls, uses the last input", points=2, cases=loss_cases,
+       requires="CrossEntropyLoss.backward: dLdA")
+def backward_after_two_forwards(case, ref):
+    s = Script()
+    ce = s.new(CE)
+    s.call(ce, "forward", case.A0, case.Y0, label="L0")
+    s.call(ce, "forward", case.A, case.Y, label="L")
+    s.call(ce, "backward", label="dLdA")
+    out = yield s
+    _, dLdA = _expected(ref, case)
+    expect("dLdA", out["dLdA"], dLdA, hint="backward must use the A and Y of the most recent forward call")
+
+
 def small_cases(rng):
     return loss_cases(rng)[:len(EDGE_SHAPES)]
 
 
-@check("CrossEntropyLoss.backward: agrees with finite differences of forward", points=4, cases=small_cases,
+@check("CrossEntropyLoss.backward: agrees with finite differences of forward", points=3, cases=small_cases,
        requires="CrossEntropyLoss.forward: loss")
 def backward_finite_differences(case, ref):
     """Reference-free: the slopes of the student's own loss around A."""

@@ -177,10 +177,20 @@ def grade(root: Path, *, seed: int, submission: str, limits: Limits = Limits(), 
     examples = 0
     try:
         notes = _import_notes(sandbox)
+        graded_class = None
         for check in checks:
+            if check.cls != graded_class:
+                sandbox.recycle()  # each class starts in a fresh worker: no state leaks between classes
+                graded_class = check.cls
             before = results.get(check.requires)
             if before is not None and not before.passed:
                 results[check.name] = _waiting(check, before)
+                continue
+            if time.perf_counter() - began > limits.submission_timeout:
+                results[check.name] = TestResult(
+                    check.name, float(check.points), 0.0, Outcome.FAILED,
+                    f"not run: grading this submission took more than {limits.submission_timeout:g} s in all; "
+                    "look for slow loops or code that waits", check.visibility)
                 continue
             try:
                 verdict = run_check(check, sandbox, ref, seed)

@@ -40,7 +40,8 @@ def forward_a(case, ref):
     expect("self.A", out["self.A"], A, known_wrong=[(case.Z, "self.A is the output max(0, Z), not the input Z")])
 
 
-@check("ReLU.forward: does not modify Z", points=1, cases=activation_cases)
+@check("ReLU.forward: does not modify Z", points=1, cases=activation_cases,
+       requires="ReLU.forward: output A, stored as self.A")
 def forward_keeps_args(case, ref):
     out = yield _script(case, keep_args=True)
     expect("Z after forward", out["A#arg0"], case.Z, EXACT, known_wrong=[
@@ -82,7 +83,7 @@ def backward_after_two_forwards(case, ref):
     expect("dLdZ", out["dLdZ"], relu.backward(case.dLdA), hint="backward must use the most recent forward call")
 
 
-@check("ReLU.backward: does not modify dLdA", points=1, cases=activation_cases)
+@check("ReLU.backward: does not modify dLdA", points=1, cases=activation_cases, requires="ReLU.backward: dLdZ")
 def backward_keeps_args(case, ref):
     out = yield _script(case, keep_args=True)
     expect("dLdA after backward", out["dLdZ#arg0"], case.dLdA, EXACT)

@@ -56,7 +56,8 @@ def forward_z(case, ref):
         (case.A @ case.W.T, "Z is missing the bias term 1_N @ b.T")])
 
 
-@check("Linear.forward: stores A and N", points=4, cases=linear_cases, strategy=linear_strategy())
+@check("Linear.forward: stores A and N", points=4, cases=linear_cases, strategy=linear_strategy(),
+       requires="Linear.forward: output Z")
 def forward_stores(case, ref):
     s = Script()
     lin = student(s, case)
@@ -69,7 +70,7 @@ def forward_stores(case, ref):
         (case.A.shape[1], "N is the batch size A.shape[0], not the number of features")])
 
 
-@check("Linear.forward: does not modify A", points=2, cases=linear_cases)
+@check("Linear.forward: does not modify A", points=2, cases=linear_cases, requires="Linear.forward: output Z")
 def forward_keeps_args(case, ref):
     s = Script()
     s.call(student(s, case), "forward", case.A, label="Z", keep_args=True)
@@ -139,7 +140,7 @@ def backward_repeated(case, ref):
         expect(label, out[label], want, hint=hint)
 
 
-@check("Linear.backward: does not modify dLdZ", points=2, cases=linear_cases)
+@check("Linear.backward: does not modify dLdZ", points=2, cases=linear_cases, requires="Linear.backward: dLdA")
 def backward_keeps_args(case, ref):
     out = yield _backward_script(case)
     expect("dLdZ after backward", out["dLdA#arg0"], case.dLdZ, EXACT)

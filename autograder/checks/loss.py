@@ -75,7 +75,8 @@ def forward_large(case, ref):
     expect("loss", out["L"], L, scalar=True, known_wrong=_wrong_losses(case, L), hint=STABLE)
 
 
-@check("CrossEntropyLoss.forward: does not modify A or Y", points=2, cases=loss_cases)
+@check("CrossEntropyLoss.forward: does not modify A or Y", points=2, cases=loss_cases,
+       requires="CrossEntropyLoss.forward: loss")
 def forward_keeps_args(case, ref):
     out = yield _script(case, keep_args=True)
     expect("A after forward", out["L#arg0"], case.A, EXACT)

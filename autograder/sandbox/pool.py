@@ -104,9 +104,13 @@ class Sandbox:
             return describe_status(status, self.limits)
         return why
 
-    def close(self) -> None:
+    def recycle(self) -> None:
+        """End the current worker; the next run starts from a fresh fork."""
         if self._worker is not None:
             self._kill(self._worker, "closed")
+
+    def close(self) -> None:
+        self.recycle()
         os.close(self._output)
         os.unlink(self.server.home / f"{self.scratch.name}.out")
         shutil.rmtree(self.scratch, ignore_errors=True)

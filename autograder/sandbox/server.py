@@ -7,6 +7,7 @@ can start the fork server before its own heavy imports and both load at once.
 """
 from __future__ import annotations
 
+import atexit
 import importlib.util
 import json
 import os
@@ -78,6 +79,8 @@ class ForkServer:
         return self._reply()["status"]
 
     def close(self) -> None:
+        if self.control.fileno() == -1:
+            return
         self.control.close()
         try:
             self.proc.wait(timeout=5)
@@ -110,4 +113,5 @@ def shared() -> ForkServer:
     global _SHARED
     if _SHARED is None:
         _SHARED = ForkServer()
+        atexit.register(_SHARED.close)
     return _SHARED

@@ -1,0 +1,281 @@
+"""A catalogue of student submissions, described relative to the reference solution.
+
+Three kinds of entries:
+
+- ``buggy``: realistic mistakes, written in ``mutants.toml`` as textual edits of the
+  reference files (each edit's ``find`` must occur exactly once, or materializing fails).
+- ``correct``: correct submissions in other styles, as files under ``correct/<name>/``
+  that overwrite or add files in the materialized ``mytorch/``.
+- ``hostile``: submissions that attack the grader, as files under ``hostile/<name>/``.
+  NEVER import a hostile entry in a test process: only grade it through the sandbox.
+
+``materialize(entry, dest)`` copies the reference ``solutions/mytorch`` to
+``dest/mytorch``, applies the entry and returns ``dest``.
+
+See README.md in this directory for the format and how to add an entry.
+"""
+from __future__ import annotations
+
+import shutil
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REFERENCE = HERE.parents[1] / "solutions" / "mytorch"
+MUTANTS_FILE = HERE / "mutants.toml"
+
+CLASSES: tuple[str, ...] = ("Linear", "ReLU", "CrossEntropyLoss")
+KINDS: tuple[str, ...] = ("buggy", "correct", "hostile")
+_IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "entry.toml")
+
+
+class CatalogueError(ValueError):
+    """The catalogue is malformed, or an entry no longer applies to the reference."""
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace ``find`` (which must occur exactly once) by ``replace`` in ``file``.
+
+    ``file`` is relative to ``mytorch/`` (e.g. ``nn/linear.py``).
+    """
+
+    file: str
+    find: str
+    replace: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    kind: str  # "buggy" | "correct" | "hostile"
+    description: str  # one line: what the student did wrong, or the style, or the attack
+    # Classes whose tests may lose points. buggy: the class it breaks; correct: ();
+    # hostile: the classes it (legitimately) breaks = CLASSES minus honest_classes.
+    blame: tuple[str, ...]
+    # hostile only: the most it may honestly score when that does not depend on the
+    # grader's points (0.0 when honest_classes is empty); None otherwise. When it is
+    # None for a hostile entry, use honest_max() with the grader's per-test points.
+    max_score: float | None
+    # Classes implemented honestly and correctly (every test of them may pass):
+    # CLASSES minus blame, for every kind.
+    honest_classes: tuple[str, ...]
+    # The change: textual edits (buggy) or a directory overlaid on mytorch/ (correct, hostile).
+    edits: tuple[Edit, ...] = ()
+    overlay: Path | None = None
+
+    def honest_max(self, tests: Mapping[str, float] | Iterable[Any]) -> float:
+        """The points of the tests of ``honest_classes``.
+
+        ``tests``: a mapping test name -> max points, or an iterable of objects with
+        ``name`` and ``max_score`` attributes (e.g. the grader's TestResults), or of
+        ``(name, max_score)`` pairs. A test's class is the part of its name before the
+        first ".", e.g. "Linear.forward: output Z" -> "Linear".
+
+        For a hostile entry this is the most it may honestly score; for a buggy
+        entry, the least it should score (its unblamed classes are correct).
+        """
+        if isinstance(tests, Mapping):
+            pairs = list(tests.items())
+        else:
+            pairs = []
+            for t in tests:
+                if hasattr(t, "name") and hasattr(t, "max_score"):
+                    pairs.append((t.name, t.max_score))
+                else:
+                    name, points = t
+                    pairs.append((name, points))
+        return float(sum(points for name, points in pairs if class_of_test(name) in self.honest_classes))
+
+
+def class_of_test(test_name: str) -> str:
+    """"Linear.forward: output Z" -> "Linear"."""
+    return test_name.split(":", 1)[0].split(".", 1)[0].strip()
+
+
+def _classes(value: Any, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise CatalogueError(f"{where}: expected a list of class names, got {value!r}")
+    unknown = [v for v in value if v not in CLASSES]
+    if unknown:
+        raise CatalogueError(f"{where}: unknown classes {unknown}; known: {CLASSES}")
+    if len(set(value)) != len(value):
+        raise CatalogueError(f"{where}: duplicate class names in {value!r}")
+    return tuple(c for c in CLASSES if c in value)
+
+
+def _description(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not value.strip() or "\n" in value.strip():
+        raise CatalogueError(f"{where}: description must be one non-empty line")
+    return value.strip()
+
+
+def _load_mutants() -> list[Entry]:
+    data = tomllib.loads(MUTANTS_FILE.read_text(encoding="utf-8"))
+    entries = []
+    for i, m in enumerate(data.get("mutant", [])):
+        where = f"mutants.toml mutant #{i + 1} ({m.get('name', '?')})"
+        allowed = {"name", "description", "blame", "file", "find", "replace", "edits"}
+        extra = set(m) - allowed
+        if extra:
+            raise CatalogueError(f"{where}: unknown keys {sorted(extra)}")
+        raw_edits = list(m.get("edits", []))
+        if "find" in m or "file" in m or "replace" in m:
+            raw_edits.insert(0, {k: m.get(k) for k in ("file", "find", "replace")})
+        if not raw_edits:
+            raise CatalogueError(f"{where}: no edits")
+        edits = []
+        for e in raw_edits:
+            if set(e) != {"file", "find", "replace"} or not all(isinstance(e[k], str) for k in e):
+                raise CatalogueError(f"{where}: an edit needs string keys file, find, replace; got {e!r}")
+            if not e["find"]:
+                raise CatalogueError(f"{where}: empty find")
+            edits.append(Edit(e["file"], e["find"], e["replace"]))
+        blame = _classes(m.get("blame"), where)
+        if len(blame) != 1:
+            raise CatalogueError(f"{where}: a buggy entry blames exactly one class, got {blame!r}")
+        entries.append(
+            Entry(
+                name=str(m["name"]),
+                kind="buggy",
+                description=_description(m.get("description"), where),
+                blame=blame,
+                max_score=None,
+                honest_classes=tuple(c for c in CLASSES if c not in blame),
+                edits=tuple(edits),
+            )
+        )
+    return entries
+
+
+def _load_dirs(kind: str) -> list[Entry]:
+    base = HERE / kind
+    entries = []
+    if not base.is_dir():
+        return entries
+    for folder in sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+        where = f"{kind}/{folder.name}/entry.toml"
+        meta_path = folder / "entry.toml"
+        if not meta_path.is_file():
+            raise CatalogueError(f"{where}: missing")
+        meta = tomllib.loads(meta_path.read_text(encoding="utf-8"))
+        extra = set(meta) - {"description", "blame", "honest_classes", "max_score"}
+        if extra:
+            raise CatalogueError(f"{where}: unknown keys {sorted(extra)}")
+        blame = _classes(meta.get("blame"), where)
+        if kind == "correct":
+            if blame or meta.get("max_score") is not None:
+                raise CatalogueError(f"{where}: a correct entry has no blame and no max_score")
+            honest = CLASSES
+            max_score = None
+        else:
+            if "honest_classes" not in meta:
+                raise CatalogueError(f"{where}: a hostile entry states honest_classes (may be [])")
+            honest = _classes(meta["honest_classes"], where)
+            if set(blame) & set(honest) or set(blame) | set(honest) != set(CLASSES):
+                raise CatalogueError(f"{where}: blame and honest_classes must partition {CLASSES}")
+            if "max_score" in meta:
+                max_score = float(meta["max_score"])
+            else:
+                max_score = 0.0 if not honest else None
+        if not any(p.is_file() and p.name != "entry.toml" for p in folder.rglob("*")):
+            raise CatalogueError(f"{kind}/{folder.name}: no files to overlay")
+        entries.append(
+            Entry(
+                name=folder.name,
+                kind=kind,
+                description=_description(meta.get("description"), where),
+                blame=blame,
+                max_score=max_score,
+                honest_classes=honest,
+                overlay=folder,
+            )
+        )
+    return entries
+
+
+def load() -> list[Entry]:
+    """Read the catalogue from disk (validating its format, not applying it)."""
+    entries = _load_mutants() + _load_dirs("correct") + _load_dirs("hostile")
+    seen: set[str] = set()
+    for e in entries:
+        if e.name in seen:
+            raise CatalogueError(f"duplicate entry name {e.name!r}")
+        seen.add(e.name)
+    return entries
+
+
+ENTRIES: list[Entry] = load()
+BY_NAME: dict[str, Entry] = {e.name: e for e in ENTRIES}
+
+
+def entries(kind: str | None = None) -> list[Entry]:
+    """The entries of one kind (or all)."""
+    if kind is not None and kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}")
+    return [e for e in ENTRIES if kind is None or e.kind == kind]
+
+
+def _apply_edit(root: Path, edit: Edit, entry: Entry) -> None:
+    rel = Path(edit.file)
+    if rel.is_absolute() or ".." in rel.parts:
+        raise CatalogueError(f"{entry.name}: edit file {edit.file!r} must be relative to mytorch/")
+    ref_file = REFERENCE / rel
+    target = root / rel
+    if not ref_file.is_file():
+        raise CatalogueError(f"{entry.name}: reference file {edit.file} does not exist")
+    ref_count = ref_file.read_text(encoding="utf-8").count(edit.find)
+    if ref_count != 1:
+        raise CatalogueError(
+            f"{entry.name}: find text occurs {ref_count} times in reference {edit.file} "
+            f"(must be exactly once): {edit.find!r}"
+        )
+    text = target.read_text(encoding="utf-8")
+    count = text.count(edit.find)
+    if count != 1:
+        raise CatalogueError(
+            f"{entry.name}: find text occurs {count} times in {edit.file} after the entry's "
+            f"earlier edits (must be exactly once): {edit.find!r}"
+        )
+    target.write_text(text.replace(edit.find, edit.replace), encoding="utf-8")
+
+
+def materialize(entry: Entry, dest: Path) -> Path:
+    """Write the submission ``entry`` as ``dest/mytorch`` and return ``dest``.
+
+    Copies the reference ``solutions/mytorch`` (nothing stripped), then applies the
+    entry's edits or overlays its files. Raises CatalogueError if an edit's ``find``
+    does not occur exactly once, FileExistsError if ``dest/mytorch`` already exists.
+    """
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    root = dest / "mytorch"
+    if root.exists():
+        raise FileExistsError(root)
+    shutil.copytree(REFERENCE, root, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    for edit in entry.edits:
+        _apply_edit(root, edit, entry)
+    if entry.overlay is not None:
+        shutil.copytree(entry.overlay, root, ignore=_IGNORE, dirs_exist_ok=True)
+    return dest
+
+
+__all__ = [
+    "BY_NAME",
+    "CLASSES",
+    "CatalogueError",
+    "ENTRIES",
+    "Edit",
+    "Entry",
+    "KINDS",
+    "REFERENCE",
+    "entries",
+    "load",
+    "materialize",
+    "class_of_test",
+]

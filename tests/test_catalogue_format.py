@@ -1,0 +1,381 @@
+"""The submission catalogue (tests/catalogue/) is well formed and honest.
+
+- every entry materializes (each mutant's `find` occurs exactly once in the reference);
+- every correct entry behaves like the reference on every probe below;
+- every buggy entry differs observably from the reference in the class it blames,
+  and only there;
+- hostile entries are materialized but NEVER imported here.
+
+The probes call the classes the way the contract allows: several shapes (N = 1,
+C = 1, square, non-square), exact zeros in ReLU inputs, logits of 1000 and of
+spread +-300, two forward calls before backward, two forward/backward rounds,
+and checks that no argument is modified in place. Values are compared with
+rtol=1e-4, atol=1e-6 (a float32 implementation passes).
+"""
+from __future__ import annotations
+
+import contextlib
+import importlib
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.catalogue import (  # noqa: E402
+    CLASSES,
+    ENTRIES,
+    REFERENCE,
+    CatalogueError,
+    Edit,
+    Entry,
+    materialize,
+)
+
+RTOL, ATOL = 1e-4, 1e-6
+MODULES = {"Linear": "mytorch.nn.linear", "ReLU": "mytorch.nn.activation", "CrossEntropyLoss": "mytorch.nn.loss"}
+SAFE = [e for e in ENTRIES if e.kind != "hostile"]
+
+
+# --------------------------------------------------------------------------- loading
+
+
+@contextlib.contextmanager
+def imported_mytorch(root: Path):
+    """Import the `mytorch` package found in `root`; yield {class name: class}.
+
+    Any `mytorch` modules already loaded (e.g. the handout) are set aside and restored.
+    """
+    saved = {k: v for k, v in sys.modules.items() if k == "mytorch" or k.startswith("mytorch.")}
+    for k in saved:
+        del sys.modules[k]
+    sys.path.insert(0, str(root))
+    old_bytecode = sys.dont_write_bytecode
+    sys.dont_write_bytecode = True
+    importlib.invalidate_caches()
+    try:
+        classes = {}
+        for cls, modname in MODULES.items():
+            mod = importlib.import_module(modname)
+            assert Path(mod.__file__).resolve().is_relative_to(root.resolve()), mod.__file__
+            classes[cls] = getattr(mod, cls)
+        yield classes
+    finally:
+        sys.dont_write_bytecode = old_bytecode
+        sys.path.remove(str(root))
+        for k in [k for k in sys.modules if k == "mytorch" or k.startswith("mytorch.")]:
+            del sys.modules[k]
+        sys.modules.update(saved)
+
+
+# --------------------------------------------------------------------------- observations
+# An observation is a small tuple that compares with `same`, so a probe run on the
+# reference and on a candidate can be diffed key by key.
+
+
+def arr(x):
+    if isinstance(x, np.ndarray) and type(x) is np.ndarray and x.dtype.kind in "biuf":
+        return ("array", x.shape, x.astype(np.float64))
+    return ("not an ndarray", type(x).__name__, getattr(x, "shape", None))
+
+
+def scalar(x):
+    if isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool):
+        return ("scalar", float(x))
+    if isinstance(x, np.ndarray) and x.size == 1 and x.dtype.kind in "iuf":
+        return ("scalar", float(x.reshape(-1)[0]))
+    return ("not a scalar", type(x).__name__, getattr(x, "shape", None))
+
+
+def same(a, b) -> bool:
+    if a[0] != b[0]:
+        return False
+    if a[0] == "array":
+        return a[1] == b[1] and bool(np.allclose(a[2], b[2], rtol=RTOL, atol=ATOL))
+    if a[0] == "scalar":
+        return bool(np.isclose(a[1], b[1], rtol=RTOL, atol=ATOL))
+    return a == b
+
+
+def unchanged(current, original):
+    return ("unchanged", bool(np.array_equal(current, original)))
+
+
+def one_hot(rng, n, c):
+    y = np.zeros((n, c))
+    y[np.arange(n), rng.integers(0, c, size=n)] = 1.0
+    return y
+
+
+def run(probe, classes, *args) -> dict:
+    obs: dict = {}
+    with warnings.catch_warnings(), np.errstate(all="ignore"), contextlib.redirect_stdout(None):
+        warnings.simplefilter("ignore")
+        try:
+            probe(classes, obs, *args)
+        except Exception as exc:  # a buggy method may raise: that is an observation
+            obs["raised"] = ("raised", type(exc).__name__)
+    return obs
+
+
+def linear_probe(classes, obs, seed, mode, N, C_in, C_out):
+    rng = np.random.default_rng(seed)
+    A1, A2 = rng.standard_normal((N, C_in)), rng.standard_normal((N, C_in))
+    D1, D2 = rng.standard_normal((N, C_out)), rng.standard_normal((N, C_out))
+    W, b = rng.standard_normal((C_out, C_in)), rng.standard_normal((C_out, 1))
+    layer = classes["Linear"](C_in, C_out)
+    obs["init.W"] = arr(layer.W)
+    obs["init.b"] = arr(layer.b)
+    layer.W, layer.b = W.copy(), b.copy()
+    a1, a2, d1, d2 = A1.copy(), A2.copy(), D1.copy(), D2.copy()
+    if mode == "basic":
+        obs["forward.Z"] = arr(layer.forward(a1))
+        obs["forward.A unchanged"] = unchanged(a1, A1)
+        obs["self.A"] = arr(getattr(layer, "A", None))
+        obs["self.N"] = scalar(getattr(layer, "N", None))
+        obs["backward.dLdA"] = arr(layer.backward(d1))
+        obs["backward.dLdZ unchanged"] = unchanged(d1, D1)
+    elif mode == "two forwards":
+        layer.forward(a1)
+        obs["forward#2.Z"] = arr(layer.forward(a2))
+        obs["backward.dLdA"] = arr(layer.backward(d2))
+    elif mode == "two rounds":
+        layer.forward(a1)
+        layer.backward(d1)
+        obs["forward#2.Z"] = arr(layer.forward(a2))
+        obs["backward#2.dLdA"] = arr(layer.backward(d2))
+    obs["self.dLdW"] = arr(getattr(layer, "dLdW", None))
+    obs["self.dLdb"] = arr(getattr(layer, "dLdb", None))
+    obs["W unchanged"] = unchanged(layer.W, W)
+    obs["b unchanged"] = unchanged(layer.b, b)
+    obs["A unchanged"] = unchanged(a1, A1)
+    obs["A#2 unchanged"] = unchanged(a2, A2)
+
+
+def relu_input(rng, shape):
+    Z = rng.standard_normal(shape)
+    Z[rng.random(shape) < 0.3] = 0.0  # exact zeros: the derivative there is 0
+    if Z.size > 1:
+        Z.flat[0] = 0.0
+        Z.flat[1] = -abs(Z.flat[1]) - 0.1
+    else:
+        Z.flat[0] = -0.7
+    return Z
+
+
+def relu_probe(classes, obs, seed, mode, N, C):
+    rng = np.random.default_rng(seed)
+    Z1, Z2 = relu_input(rng, (N, C)), relu_input(rng, (N, C))
+    D = rng.standard_normal((N, C)) + 3.0  # nonzero and mostly positive
+    D.flat[-1] = -1.5
+    relu = classes["ReLU"]()
+    z1, z2, d = Z1.copy(), Z2.copy(), D.copy()
+    if mode == "basic":
+        obs["forward.A"] = arr(relu.forward(z1))
+        obs["forward.Z unchanged"] = unchanged(z1, Z1)
+        obs["self.A"] = arr(getattr(relu, "A", None))
+    elif mode == "two forwards":
+        relu.forward(z1)
+        obs["forward#2.A"] = arr(relu.forward(z2))
+        obs["self.A"] = arr(getattr(relu, "A", None))
+    obs["backward.dLdZ"] = arr(relu.backward(d))
+    obs["backward.dLdA unchanged"] = unchanged(d, D)
+    obs["Z unchanged"] = unchanged(z1, Z1)
+    obs["Z#2 unchanged"] = unchanged(z2, Z2)
+
+
+def ce_probe(classes, obs, seed, mode, N, C, scale, offset):
+    rng = np.random.default_rng(seed)
+    A1 = rng.standard_normal((N, C)) * scale + offset
+    A2 = rng.standard_normal((N, C)) * scale + offset
+    Y1, Y2 = one_hot(rng, N, C), one_hot(rng, N, C)
+    loss = classes["CrossEntropyLoss"]()
+    a1, a2, y1, y2 = A1.copy(), A2.copy(), Y1.copy(), Y2.copy()
+    if mode == "basic":
+        obs["forward.L"] = scalar(loss.forward(a1, y1))
+        obs["forward.A unchanged"] = unchanged(a1, A1)
+        obs["forward.Y unchanged"] = unchanged(y1, Y1)
+    elif mode == "two forwards":
+        loss.forward(a1, y1)
+        obs["forward#2.L"] = scalar(loss.forward(a2, y2))
+    obs["backward.dLdA"] = arr(loss.backward())
+    for name, now, before in (("A", a1, A1), ("Y", y1, Y1), ("A#2", a2, A2), ("Y#2", y2, Y2)):
+        obs[f"{name} unchanged after backward"] = unchanged(now, before)
+
+
+def _probes():
+    probes = []
+    seed = 0
+    for mode in ("basic", "two forwards", "two rounds"):
+        for shape in ((1, 3, 2), (4, 1, 1), (3, 3, 3), (5, 4, 2), (2, 6, 7)):
+            seed += 1
+            probes.append(("Linear", linear_probe, (seed, mode) + shape))
+    for mode in ("basic", "two forwards"):
+        for shape in ((1, 1), (1, 5), (4, 1), (3, 3), (5, 4), (6, 7)):
+            seed += 1
+            probes.append(("ReLU", relu_probe, (seed, mode) + shape))
+    for mode in ("basic", "two forwards"):
+        for N, C, scale, offset in (
+            (1, 3, 2.0, 0.0),
+            (4, 1, 2.0, 0.0),
+            (3, 3, 2.0, 0.0),
+            (5, 4, 2.0, 0.5),
+            (8, 10, 1.0, 0.0),
+            (5, 4, 3.0, 1000.0),  # large logits: must stay finite
+            (6, 5, 300.0, 0.0),  # widely spread logits: log-softmax, not log(softmax)
+        ):
+            seed += 1
+            probes.append(("CrossEntropyLoss", ce_probe, (seed, mode, N, C, scale, offset)))
+    return probes
+
+
+PROBES = _probes()
+
+
+def observe(classes) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {c: [] for c in CLASSES}
+    for cls, probe, args in PROBES:
+        out[cls].append(run(probe, classes, *args))
+    return out
+
+
+def differences(cls: str, got: list[dict], want: list[dict]) -> list[str]:
+    diffs = []
+    probes = [p for p in PROBES if p[0] == cls]
+    assert len(probes) == len(got) == len(want)
+    for (_, _, args), g, w in zip(probes, got, want):
+        for key in sorted(set(g) | set(w)):
+            if key not in g or key not in w or not same(g[key], w[key]):
+                diffs.append(f"{args}: {key}: got {short(g.get(key))}, want {short(w.get(key))}")
+    return diffs
+
+
+def short(o):
+    if o is None:
+        return "missing"
+    if o[0] == "array":
+        return f"array{o[1]}"
+    return repr(o)[:80]
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="session")
+def reference_obs(tmp_path_factory):
+    dest = tmp_path_factory.mktemp("reference")
+    import shutil
+
+    shutil.copytree(REFERENCE, dest / "mytorch", ignore=shutil.ignore_patterns("__pycache__"))
+    with imported_mytorch(dest) as classes:
+        obs = observe(classes)
+    for cls in CLASSES:
+        for o in obs[cls]:
+            assert "raised" not in o, f"the reference raised on a {cls} probe: {o['raised']}"
+    return obs
+
+
+# --------------------------------------------------------------------------- tests: format
+
+
+def test_catalogue_size():
+    kinds = {k: [e for e in ENTRIES if e.kind == k] for k in ("buggy", "correct", "hostile")}
+    assert len(kinds["buggy"]) >= 45
+    assert len(kinds["correct"]) >= 14
+    assert len(kinds["hostile"]) >= 12
+    for cls in CLASSES:
+        assert any(e.blame == (cls,) for e in kinds["buggy"]), f"no buggy entry for {cls}"
+
+
+def test_entry_fields():
+    names = [e.name for e in ENTRIES]
+    assert len(names) == len(set(names))
+    for e in ENTRIES:
+        assert e.kind in ("buggy", "correct", "hostile")
+        assert e.description and "\n" not in e.description
+        assert set(e.blame) <= set(CLASSES)
+        assert set(e.blame).isdisjoint(e.honest_classes)
+        assert set(e.blame) | set(e.honest_classes) == set(CLASSES)
+        if e.kind == "buggy":
+            assert len(e.blame) == 1 and e.edits and e.overlay is None and e.max_score is None
+        elif e.kind == "correct":
+            assert e.blame == () and e.overlay is not None and e.max_score is None
+        else:
+            assert e.blame and e.overlay is not None
+            assert e.max_score == (0.0 if not e.honest_classes else None)
+
+
+def test_honest_max():
+    entry = next(e for e in ENTRIES if e.kind == "hostile" and e.honest_classes == ("ReLU", "CrossEntropyLoss"))
+    points = {"Linear.forward: output Z": 5.0, "ReLU.forward: output A": 2.0, "CrossEntropyLoss.backward: dLdA": 3.0}
+    assert entry.honest_max(points) == 5.0
+    assert entry.honest_max(list(points.items())) == 5.0
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: f"{e.kind}-{e.name}")
+def test_materializes(entry: Entry, tmp_path: Path):
+    dest = materialize(entry, tmp_path / "sub")
+    assert dest == tmp_path / "sub"
+    root = dest / "mytorch"
+    for rel in ("__init__.py", "nn/__init__.py", "nn/linear.py", "nn/activation.py", "nn/loss.py"):
+        assert (root / rel).is_file(), rel
+    assert not (root / "entry.toml").exists()
+    if entry.kind == "buggy":
+        changed = {edit.file for edit in entry.edits}
+        for rel in changed:
+            assert (root / rel).read_text() != (REFERENCE / rel).read_text(), f"{rel} unchanged"
+    else:
+        for src in entry.overlay.rglob("*.py"):
+            rel = src.relative_to(entry.overlay)
+            assert (root / rel).read_bytes() == src.read_bytes()
+    if entry.kind == "hostile":
+        # The classes it claims to implement honestly are the reference, untouched, and
+        # so is the package plumbing that imports them (unless nothing is honest).
+        files = {MODULES[c].replace("mytorch.", "").replace(".", "/") + ".py" for c in entry.honest_classes}
+        if entry.honest_classes:
+            files |= {"__init__.py", "nn/__init__.py"}
+        for rel in sorted(files):
+            assert (root / rel).read_bytes() == (REFERENCE / rel).read_bytes(), f"{rel} is not the reference"
+    for path in root.rglob("*.py"):  # hostile code is only compiled, never run
+        compile(path.read_text(), str(path), "exec")
+    with pytest.raises(FileExistsError):
+        materialize(entry, dest)
+
+
+def test_materialize_rejects_rotten_find(tmp_path: Path):
+    for find in ("this text is not in the reference", "self.N"):  # absent; several times
+        rotten = Entry(
+            name="rotten",
+            kind="buggy",
+            description="x",
+            blame=("Linear",),
+            max_score=None,
+            honest_classes=("ReLU", "CrossEntropyLoss"),
+            edits=(Edit("nn/linear.py", find, "y"),),
+        )
+        with pytest.raises(CatalogueError):
+            materialize(rotten, tmp_path / find.replace(" ", "_").replace(".", "_"))
+
+
+# --------------------------------------------------------------------------- tests: honesty
+
+
+@pytest.mark.parametrize("entry", SAFE, ids=lambda e: f"{e.kind}-{e.name}")
+def test_entry_is_honest(entry: Entry, tmp_path: Path, reference_obs):
+    assert entry.kind != "hostile"  # never import hostile code in this process
+    dest = materialize(entry, tmp_path)
+    with imported_mytorch(dest) as classes:
+        got = observe(classes)
+    report = {cls: differences(cls, got[cls], reference_obs[cls]) for cls in CLASSES}
+    for cls in CLASSES:
+        if cls in entry.blame:
+            assert report[cls], f"{entry.name}: no probe tells its {cls} from the reference"
+        else:
+            assert not report[cls], f"{entry.name}: {cls} differs from the reference:\n" + "\n".join(
+                report[cls][:20]
+            )

@@ -1,0 +1,99 @@
+"""The grader against submissions we wrote: correct ones score full, buggy ones lose
+points only on the class they break, hostile ones never win and never break grading."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from autograder import runner
+from autograder.checks import CHECKS
+from autograder.report import Outcome
+from autograder.sandbox import Limits
+from autograder.writers import WRITERS
+from tests.catalogue import REFERENCE, entries, materialize
+
+# Short limits keep hostile submissions cheap; correct ones (the loop-based too) fit easily.
+FAST = Limits(case_timeout=2.0, submission_timeout=20.0)
+HOSTILE = Limits(case_timeout=1.0, submission_timeout=90.0)  # room for honest classes beside a slow attack
+POINTS = {c.name: c.points for c in CHECKS}
+
+
+def grade(entry, tmp_path, limits=FAST):
+    return runner.grade(materialize(entry, tmp_path), seed=0, submission=entry.name, limits=limits)
+
+
+def lost(report):
+    return [r for r in report.results if not r.passed]
+
+
+def explain(results) -> str:
+    return "\n".join(f"{r.name}: {r.output.splitlines()[0] if r.output else ''}" for r in results)
+
+
+def test_reference_scores_full(tmp_path):
+    report = runner.grade(REFERENCE.parent, seed=0, submission="solutions", limits=FAST)
+    assert report.score == report.max_score == 100.0, explain(lost(report))
+    assert report.examples >= 1000
+
+
+def test_skeleton_scores_zero_with_every_test_not_attempted():
+    from autograder.skeleton import check as skeleton_drift  # the committed skeleton is what we grade
+
+    assert skeleton_drift(REFERENCE, REFERENCE.parents[1] / "mytorch") == []
+    report = runner.grade(REFERENCE.parents[1], seed=0, submission="mytorch", limits=FAST)
+    assert report.score == 0.0
+    assert {r.outcome for r in report.results} == {Outcome.NOT_ATTEMPTED}, explain(report.results)
+
+
+@pytest.mark.parametrize("entry", entries("correct"), ids=lambda e: e.name)
+def test_correct_submission_scores_full(entry, tmp_path):
+    report = grade(entry, tmp_path)
+    assert report.score == 100.0, f"{entry.description}\n{explain(lost(report))}"
+
+
+@pytest.mark.parametrize("entry", entries("buggy"), ids=lambda e: e.name)
+def test_buggy_submission_loses_points_only_on_the_class_it_breaks(entry, tmp_path):
+    report = grade(entry, tmp_path)
+    failed = lost(report)
+    assert failed, f"not caught: {entry.description}"
+    blamed = {r.name.split(".")[0] for r in failed}
+    assert blamed <= set(entry.blame), f"{entry.description}\n{explain(failed)}"
+    assert all(r.outcome in (Outcome.FAILED, Outcome.NOT_RUN) for r in failed)
+    assert any(r.outcome is Outcome.FAILED and "replay: python -m autograder grade" in r.output for r in failed)
+
+
+# Reading solutions/ straight off the filesystem is stopped by the file confinement of issue 5
+# (Landlock / an unprivileged user); until then this attack wins, and strict xfail says so.
+NOT_YET_CONFINED = {"import_reference"}
+
+
+@pytest.mark.parametrize("entry", [
+    pytest.param(e, marks=pytest.mark.xfail(strict=True, reason="needs file confinement (issue 5)"))
+    if e.name in NOT_YET_CONFINED else e for e in entries("hostile")], ids=lambda e: e.name)
+def test_hostile_submission_never_wins_and_results_stay_valid(entry, tmp_path):
+    report = grade(entry, tmp_path, HOSTILE)
+    assert [r.name for r in report.results] == [c.name for c in CHECKS]  # every test, in order
+    assert report.score <= entry.honest_max(POINTS), f"{entry.description}\n{explain(report.results)}"
+    honest = [r for r in report.results if r.name.split(".")[0] in entry.honest_classes]
+    assert all(r.passed for r in honest), explain([r for r in honest if not r.passed])
+    results = json.loads(WRITERS["gradescope"](report))
+    assert results["score"] == report.score and len(results["tests"]) == len(CHECKS)
+    last = WRITERS["autolab"](report).rstrip("\n").splitlines()[-1]
+    assert json.loads(last)["scores"] == {r.name: r.score for r in report.results}
+
+
+def test_same_submission_and_seed_give_identical_results(tmp_path):
+    entry = next(e for e in entries("buggy") if e.name == "linear_dLdW_transposed")
+    first, second = (grade(entry, tmp_path / str(i)) for i in range(2))
+    assert [(r.name, r.score, r.output) for r in first.results] == [(r.name, r.score, r.output) for r in second.results]
+
+
+def test_failure_names_the_mistake_and_shows_the_smallest_input(tmp_path):
+    entry = next(e for e in entries("buggy") if e.name == "linear_dLdW_transposed")
+    report = grade(entry, tmp_path)
+    dldw = next(r for r in report.results if r.name == "Linear.backward: dLdW")
+    assert dldw.outcome is Outcome.FAILED
+    assert "transposed" in dldw.output and "(C_out, C_in)" in dldw.output
+    assert "Linear.backward(" in dldw.output  # what was called, with which shapes
+    assert "--seed 0" in dldw.output

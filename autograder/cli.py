@@ -94,6 +94,22 @@ def _grade(args: argparse.Namespace) -> int:
     return 0
 
 
+def _write_rejection(args: argparse.Namespace, why: str) -> None:
+    """With --output, a rejected submission still gets complete results: every test, failed, saying why."""
+    if getattr(args, "output", None) is None or Path(args.output).is_dir():
+        return
+    from .checks import CHECKS
+    from .report import Outcome, Report, TestResult
+
+    results = tuple(TestResult(c.name, float(c.points), 0.0, Outcome.FAILED, f"submission rejected: {why}",
+                               c.visibility) for c in CHECKS)
+    report = Report(submission=args.submission or "mytorch", seed=args.seed, results=results, notes=(why,))
+    try:
+        write_atomic(args.output, WRITERS[args.format](report))
+    except OSError:
+        pass
+
+
 def _batch(args: argparse.Namespace) -> int:
     print("error: batch grading is not available yet", file=sys.stderr)
     return 2
@@ -106,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except SubmissionError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        _write_rejection(args, str(exc))
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

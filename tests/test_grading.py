@@ -97,3 +97,34 @@ def test_failure_names_the_mistake_and_shows_the_smallest_input(tmp_path):
     assert "transposed" in dldw.output and "(C_out, C_in)" in dldw.output
     assert "Linear.backward(" in dldw.output  # what was called, with which shapes
     assert "--seed 0" in dldw.output
+
+
+def run_cli(*args, cwd):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "autograder", "grade", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=300, env={"PYTHONPATH": str(REFERENCE.parents[1]), "PATH": "/usr/bin:/bin"})
+
+
+def test_forged_results_files_and_printed_scores_change_nothing(tmp_path):
+    entry = next(e for e in entries("hostile") if e.name == "forged_results")
+    submission = materialize(entry, tmp_path / "sub")
+    done = run_cli(str(submission), "--format", "autolab", "--output", "results.json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    ours = json.loads((tmp_path / "results.json").read_text().splitlines()[-1])["scores"]
+    assert set(ours) == set(POINTS) and sum(ours.values()) == 0
+    assert not (tmp_path / "results").exists()  # nothing the worker wrote landed beside our results
+    assert [line for line in done.stdout.splitlines() if line.startswith("Score:")] == ["Score: 0.0 / 100.0"]
+
+
+def test_rejected_archive_still_gets_complete_results_and_a_one_line_error(tmp_path):
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "hw1.zip", "w") as zf:
+        zf.writestr("notes.txt", "no code here")
+    done = run_cli("hw1.zip", "--format", "gradescope", "--output", "results.json", cwd=tmp_path)
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert results["score"] == 0 and [t["name"] for t in results["tests"]] == list(POINTS)
+    assert all("no mytorch/" in t["output"] for t in results["tests"])

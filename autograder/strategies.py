@@ -14,6 +14,8 @@ from hypothesis import HealthCheck, Phase, Verbosity, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from .compare import shape_str
+
 # A derandomized profile with no example database: the same seed, the same examples.
 settings.register_profile(
     "grading",
@@ -42,6 +44,12 @@ def _values(rng: np.random.Generator, shape, zeros: float = 0.0) -> np.ndarray:
     return x
 
 
+def edge_cases(cases):
+    """Only the edge-shape cases of `cases(rng)` (they come first): for checks that cost a
+    forward call per input entry, such as finite differences."""
+    return lambda rng: cases(rng)[:len(EDGE_SHAPES)]
+
+
 def _shapes(rng: np.random.Generator):
     random = [tuple(int(d) for d in rng.integers(1, MAX_DIM + 1, size=3)) for _ in range(RANDOM_CASES)]
     return EDGE_SHAPES + random
@@ -68,10 +76,6 @@ def describe(**arrays) -> str:
         else:
             parts.append(f"{name} = {value!r}")
     return "\n".join(parts)
-
-
-def shape_str(shape) -> str:
-    return str(tuple(shape))
 
 
 # ------------------------------------------------------------------ Linear

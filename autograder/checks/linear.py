@@ -5,7 +5,7 @@ import numpy as np
 
 from ..compare import EXACT, Failure, expect
 from ..sandbox import Script
-from ..strategies import EDGE_SHAPES, linear_cases, linear_strategy
+from ..strategies import edge_cases, linear_cases, linear_strategy
 from .base import check
 from .gradients import slopes
 
@@ -25,11 +25,6 @@ def reference(ref, case):
     lin = ref.Linear(case.W.shape[1], case.W.shape[0])
     lin.W, lin.b = case.W.copy(), case.b.copy()
     return lin
-
-
-def small_cases(rng):
-    """The edge shapes only: a finite-difference check costs two forward calls per input entry."""
-    return linear_cases(rng)[:len(EDGE_SHAPES)]
 
 
 @check("Linear.__init__: W and b are zeros of shape (C_out, C_in) and (C_out, 1)", points=5, cases=linear_cases)
@@ -146,7 +141,7 @@ def backward_keeps_args(case, ref):
     expect("dLdZ after backward", out["dLdA#arg0"], case.dLdZ, EXACT)
 
 
-@check("Linear.backward: agrees with finite differences of forward", points=3, cases=small_cases,
+@check("Linear.backward: agrees with finite differences of forward", points=3, cases=edge_cases(linear_cases),
        requires="Linear.forward: output Z")
 def backward_finite_differences(case, ref):
     """Reference-free: L = sum(dLdZ * forward(A)); forward is affine, so a step of 1 is exact."""

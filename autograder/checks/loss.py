@@ -5,7 +5,7 @@ import numpy as np
 
 from ..compare import EXACT, expect
 from ..sandbox import Script
-from ..strategies import EDGE_SHAPES, loss_cases, loss_strategy
+from ..strategies import edge_cases, loss_cases, loss_strategy
 from .base import check
 from .gradients import slopes
 
@@ -111,11 +111,7 @@ def backward_after_two_forwards(case, ref):
     expect("dLdA", out["dLdA"], dLdA, hint="backward must use the A and Y of the most recent forward call")
 
 
-def small_cases(rng):
-    return loss_cases(rng)[:len(EDGE_SHAPES)]
-
-
-@check("CrossEntropyLoss.backward: agrees with finite differences of forward", points=3, cases=small_cases,
+@check("CrossEntropyLoss.backward: agrees with finite differences of forward", points=3, cases=edge_cases(loss_cases),
        requires="CrossEntropyLoss.forward: loss")
 def backward_finite_differences(case, ref):
     """Reference-free: the slopes of the student's own loss around A."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import struct
 import tempfile
@@ -29,6 +30,7 @@ class RunResult:
     cases: list[CaseResult]
     output: bytes = b""  # what the student's code printed during the run (the first `output_keep` bytes)
     died: str = ""  # why the worker died during this run, if it did
+    hit_limit: bool = False  # killed for time, output or the protocol: a replay would cost as much again
 
 
 @dataclass
@@ -61,7 +63,11 @@ class Sandbox:
             if reply is not None:
                 result.cases.append(reply)
         if result.died:
-            result.died = self._kill(worker, result.died)
+            killed_by_us = result.died != "stopped"  # a timeout or a broken reply, named by _receive
+            status = self._kill(worker)
+            if not killed_by_us:
+                result.died = describe_status(status, self.limits)
+            result.hit_limit = killed_by_us or (os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXFSZ)
             result.cases.append(CaseResult({}, StudentError("", "WorkerDied", result.died)))
             not_run = CaseResult({}, StudentError("", "NotRun", "not run"))
             result.cases += [not_run] * (len(scripts) - len(result.cases))
@@ -96,18 +102,17 @@ class Sandbox:
                 return None, "stopped"
             worker.inbox += data
 
-    def _kill(self, worker: _Worker, why: str) -> str:
+    def _kill(self, worker: _Worker) -> int:
+        """Kill the worker's process group; its wait status."""
         status = self.server.reap(worker.pid)
         worker.sock.close()
         self._worker = None
-        if why == "stopped":
-            return describe_status(status, self.limits)
-        return why
+        return status
 
     def recycle(self) -> None:
         """End the current worker; the next run starts from a fresh fork."""
         if self._worker is not None:
-            self._kill(self._worker, "closed")
+            self._kill(self._worker)
 
     def close(self) -> None:
         self.recycle()

@@ -20,10 +20,12 @@ process validates all of it.
 Wire format: frames of a 4-byte big-endian length and a payload. A message is
 one JSON frame with an "nblobs" count, followed by that many raw frames.
 """
+import importlib
 import json
 import os
 import struct
 import sys
+import traceback
 
 MAX_FRAME = 64 * 1024 * 1024  # more than any honest reply; a larger frame is an attack
 
@@ -86,9 +88,6 @@ def _encode(np, io, value):
 
 
 def _run_case(np, io, ops, blobs, out_blobs):
-    import importlib
-    import traceback
-
     objects, out = {}, {}
 
     def value(v):

@@ -7,7 +7,7 @@ import importlib
 
 _WHERE = {
     "Bad": "script", "CaseResult": "script", "Obj": "script", "Script": "script", "StudentError": "script",
-    "Limits": "limits", "ForkServer": "server", "SandboxError": "server", "RunResult": "pool", "Sandbox": "pool",
+    "Limits": "limits", "ForkServer": "server", "SandboxError": "server", "Sandbox": "pool",
 }
 __all__ = sorted(_WHERE)
 

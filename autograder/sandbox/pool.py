@@ -16,21 +16,14 @@ import socket
 import struct
 import tempfile
 import time
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import worker as wire
 from .limits import Limits
 from .script import CaseResult, Malformed, Script, StudentError, decode, pack
 from .server import ForkServer, describe_status
-
-
-@dataclass
-class RunResult:
-    cases: list[CaseResult]
-    output: bytes = b""  # what the student's code printed during the run (the first `output_keep` bytes)
-    died: str = ""  # why the worker died during this run, if it did
-    hit_limit: bool = False  # killed for time, output or the protocol: a replay would cost as much again
 
 
 @dataclass
@@ -49,30 +42,48 @@ class Sandbox:
         self._output = os.open(server.home / f"{self.scratch.name}.out", os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
         self._worker: _Worker | None = None
 
-    def run(self, scripts: list[Script]) -> RunResult:
+    def run(self, scripts: list[Script]) -> list[CaseResult]:
+        return list(self.stream(scripts))
+
+    def stream(self, scripts: list[Script]) -> Iterator[CaseResult]:
+        """One result per script, in order, each as soon as the worker sends it, so the caller can
+        judge one case while the worker runs the next. If the worker dies, the case it was on says
+        how and the rest come back `not_run`; the next call gets a fresh worker."""
         worker = self._worker or self._spawn()
-        start = os.fstat(self._output).st_size
+        mark = os.fstat(self._output).st_size
         header, blobs = pack(scripts)
-        result = RunResult(cases=[])
+        finished = False
         try:
             wire.send_message(_Blocking(worker.sock), header, blobs)
         except OSError:
             pass  # it died already; reading will tell how
-        while len(result.cases) < len(scripts) and not result.died:
-            reply, result.died = self._receive(worker, time.monotonic() + self.limits.case_timeout)
-            if reply is not None:
-                result.cases.append(reply)
-        if result.died:
-            killed_by_us = result.died != "stopped"  # a timeout or a broken reply, named by _receive
-            status = self._kill(worker)
-            if not killed_by_us:
-                result.died = describe_status(status, self.limits)
-            result.hit_limit = killed_by_us or (os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXFSZ)
-            result.cases.append(CaseResult({}, StudentError("", "WorkerDied", result.died)))
-            not_run = CaseResult({}, StudentError("", "NotRun", "not run"))
-            result.cases += [not_run] * (len(scripts) - len(result.cases))
-        result.output = os.pread(self._output, self.limits.output_keep, start)
-        return result
+        try:
+            for done in range(len(scripts)):
+                reply, why = self._receive(worker, time.monotonic() + self.limits.case_timeout)
+                printed, mark = self._printed(mark)
+                if reply is not None:
+                    yield replace(reply, printed=printed)
+                    continue
+                killed_by_us = why != "stopped"  # a timeout or a broken reply, named by _receive
+                status = self._kill(worker)
+                if not killed_by_us:
+                    why = describe_status(status, self.limits)
+                hit_limit = killed_by_us or (os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXFSZ)
+                yield CaseResult({}, StudentError("", "WorkerDied", why), printed, hit_limit)
+                not_run = CaseResult({}, StudentError("", "NotRun", "not run"))
+                yield from [not_run] * (len(scripts) - done - 1)
+                break
+            finished = True
+        finally:
+            if not finished:  # the caller stopped early: replies still in flight would confuse the next request
+                self.recycle()
+
+    def _printed(self, mark: int) -> tuple[bytes, int]:
+        """What was printed since `mark` (at most `output_keep` bytes of it), and the new mark."""
+        size = os.fstat(self._output).st_size
+        if size <= mark:
+            return b"", mark
+        return os.pread(self._output, min(self.limits.output_keep, size - mark), mark), size
 
     def _spawn(self) -> _Worker:
         pid, sock = self.server.spawn(self.root, self.scratch, self.limits, self._output)

@@ -9,11 +9,11 @@ grading process. Many scripts travel in one request; each comes back as a
 from __future__ import annotations
 
 import io
-import math
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from .worker import npy_dumps, npy_loads
 
 MAX_TEXT = 500  # characters kept of any text a worker sends
 
@@ -102,23 +102,11 @@ class Script:
 
 
 def pack(scripts: list[Script]) -> tuple[dict, list[bytes]]:
-    """One request for many scripts: array references renumbered into one blob list."""
+    """One request for many scripts: each case is [offset of its arrays in the blob list, its ops]."""
     cases, blobs = [], []
-
-    def renumber(value, base):
-        if isinstance(value, dict):
-            return {"a": value["a"] + base}
-        if isinstance(value, list):
-            return [renumber(v, base) for v in value]
-        return value
-
     for script in scripts:
-        base = len(blobs)
-        for arr in script.arrays:
-            buf = io.BytesIO()
-            np.save(buf, np.ascontiguousarray(arr), allow_pickle=False)
-            blobs.append(buf.getvalue())
-        cases.append([renumber(op, base) for op in script.ops])
+        cases.append([len(blobs), script.ops])
+        blobs += [npy_dumps(np, arr) for arr in script.arrays]
     return {"cases": cases}, blobs
 
 
@@ -126,6 +114,13 @@ def pack(scripts: list[Script]) -> tuple[dict, list[bytes]]:
 class CaseResult:
     values: dict  # label -> np.ndarray | Bad
     error: StudentError | None = None
+    printed: bytes = b""  # what the student's code printed while this case ran (the first bytes of it)
+    hit_limit: bool = False  # the worker was killed for time, output or the protocol: a replay costs as much
+
+    @property
+    def not_run(self) -> bool:
+        """The worker died on an earlier case of the same request before reaching this one."""
+        return self.error is not None and self.error.type == "NotRun"
 
 
 class Malformed(Exception):
@@ -138,14 +133,9 @@ def _text(value) -> str:
     return value[:MAX_TEXT]
 
 
-# The header numpy writes for a plain C-ordered numeric array; anything else goes through np.load.
-_HEADER = re.compile(rb"\{'descr': '([<|][fiub][1248])', 'fortran_order': False, "
-                     rb"'shape': \((\d+(?:, \d+)*,?)?\), \} *\n")
-
-
 def load_array(data: bytes) -> np.ndarray | Bad:
     """A .npy payload as a numeric array; never unpickles. Returns `Bad` for anything else."""
-    arr = _load_plain(data)
+    arr = npy_loads(np, data)
     if arr is None:
         try:
             arr = np.load(io.BytesIO(data), allow_pickle=False)
@@ -154,21 +144,6 @@ def load_array(data: bytes) -> np.ndarray | Bad:
     if type(arr) is not np.ndarray or arr.dtype.kind not in "biuf":
         return Bad(f"an array of dtype {arr.dtype}, not numbers")
     return arr
-
-
-def _load_plain(data: bytes) -> np.ndarray | None:
-    """The fast path for the common header (np.load parses it with `ast`: slow per call)."""
-    if data[:8] != b"\x93NUMPY\x01\x00" or len(data) < 10:
-        return None
-    end = 10 + int.from_bytes(data[8:10], "little")
-    match = _HEADER.fullmatch(data[10:end])
-    if match is None:
-        return None
-    dtype = np.dtype(match[1].decode())
-    shape = tuple(int(d) for d in (match[2] or b"").split(b",") if d.strip())
-    if len(data) - end != dtype.itemsize * math.prod(shape):
-        return None
-    return np.frombuffer(data, dtype, offset=end).reshape(shape)
 
 
 def decode(header, blobs: list[bytes]) -> CaseResult:

@@ -8,6 +8,7 @@ can start the fork server before its own heavy imports and both load at once.
 from __future__ import annotations
 
 import atexit
+import fcntl
 import importlib.util
 import json
 import os
@@ -49,6 +50,24 @@ class ForkServer:
         theirs.close()
         self.control = ours
         self._ready = False
+        # Grading processes forked from this one share the control channel: one request-reply at a time.
+        # (lockf locks belong to a process, so they hold between forked processes, unlike flock's.)
+        self._lock = open(self.home / "control.lock", "w")
+
+    def wait_ready(self) -> None:
+        """Block until the fork server has imported numpy (call before forking grading processes)."""
+        if not self._ready:
+            self._reply()
+            self._ready = True
+
+    def _ask(self, request: dict, fds: list[int]) -> dict:
+        self.wait_ready()
+        fcntl.lockf(self._lock, fcntl.LOCK_EX)
+        try:
+            socket.send_fds(self.control, [json.dumps(request).encode()], fds)
+            return self._reply()
+        finally:
+            fcntl.lockf(self._lock, fcntl.LOCK_UN)
 
     def _reply(self) -> dict:
         try:
@@ -60,14 +79,12 @@ class ForkServer:
 
     def spawn(self, root: Path, scratch: Path, limits: Limits, output: int) -> tuple[int, socket.socket]:
         """A new worker whose stdout and stderr append to the file `output`: (pid, channel)."""
-        if not self._ready:
-            self._reply()
-            self._ready = True
         ours, theirs = socket.socketpair()
         request = {"op": "spawn", "root": str(root), "scratch": str(scratch), "limits": limits.rlimits()}
-        socket.send_fds(self.control, [json.dumps(request).encode()], [theirs.fileno(), output])
-        theirs.close()
-        return self._reply()["pid"], ours
+        try:
+            return self._ask(request, [theirs.fileno(), output])["pid"], ours
+        finally:
+            theirs.close()
 
     def reap(self, pid: int) -> int:
         """Kill a worker's process group and return its wait status."""
@@ -75,8 +92,7 @@ class ForkServer:
             os.killpg(pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
-        socket.send_fds(self.control, [json.dumps({"op": "wait", "pid": pid}).encode()], [])
-        return self._reply()["status"]
+        return self._ask({"op": "wait", "pid": pid}, [])["status"]
 
     def close(self) -> None:
         if self.control.fileno() == -1:
@@ -88,6 +104,7 @@ class ForkServer:
             self.proc.kill()
             self.proc.wait()
         self._log.close()
+        self._lock.close()
         shutil.rmtree(self.home, ignore_errors=True)
 
 

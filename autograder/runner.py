@@ -107,29 +107,27 @@ def _import_notes(sandbox: Sandbox) -> list[str]:
     return notes
 
 
-def _grade_class(checks, sandbox, ref, seed, submission, limits, began, results) -> int:
-    """Grade one class's checks into `results`; the number of inputs checked."""
+def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int]:
+    """Verdicts on `checks`, as if every prerequisite had passed (the caller applies them);
+    and the number of inputs checked."""
     try:
-        found = _seeded_phase(checks, sandbox, ref, seed)
+        found = _seeded_phase(checks, sandbox, ref, job.seed)
     except Exception as exc:  # noqa: BLE001 - a grader bug must not cost the student
-        results.update((check.name, verdicts.grader_failed(check, exc)) for check in checks)
-        return 0
+        return {check.name: verdicts.grader_failed(check, exc) for check in checks}, 0
+    results = {}
     for check in checks:
-        before = results.get(check.requires)
-        if before is not None and not before.passed:
-            results[check.name] = verdicts.waiting(check, before)
+        before = found.get(check.requires)
+        if time.perf_counter() - job.began > job.limits.submission_timeout:
+            results[check.name] = verdicts.over_budget(check, job.limits.submission_timeout)
             continue
-        if time.perf_counter() - began > limits.submission_timeout:
-            results[check.name] = verdicts.over_budget(check, limits.submission_timeout)
-            continue
-        if found[check.name].failure is None and check.strategy is not None:
+        if found[check.name].failure is None and check.strategy is not None and not (before and before.failure):
             try:
-                _property_phase(check, sandbox, ref, seed, found[check.name])
+                _property_phase(check, sandbox, ref, job.seed, found[check.name])
             except Exception as exc:  # noqa: BLE001
                 results[check.name] = verdicts.grader_failed(check, exc)
                 continue
-        results[check.name] = verdicts.result(check, found[check.name], submission, seed)
-    return sum(v.examples for v in found.values())
+        results[check.name] = verdicts.result(check, found[check.name], job.submission, job.seed)
+    return results, sum(v.examples for v in found.values())
 
 
 @dataclass(frozen=True)
@@ -146,17 +144,34 @@ class _Job:
 _GROUPS: list[list[Check]] = []  # set before forking grading processes, which inherit it
 
 
+def _groups(checks: list[Check]) -> list[list[Check]]:
+    """Each class's checks in two halves: small enough for two processes to share the work evenly.
+    A group never mixes classes, so a class's state never leaks into another's verdicts."""
+    groups = []
+    for _, group in itertools.groupby(checks, key=lambda check: check.cls):
+        group = list(group)
+        half = (len(group) + 1) // 2
+        groups += [part for part in (group[:half], group[half:]) if part]
+    return groups
+
+
 def _grade_group(index: int, job: _Job) -> tuple[dict[str, TestResult], int]:
     """Grade `_GROUPS[index]` in a fresh worker of its own sandbox."""
     sandbox = Sandbox(server.shared(), job.root, job.limits)
-    results: dict[str, TestResult] = {}
     try:
         with np.errstate(all="ignore"):  # wrong answers overflow on purpose; the verdict says so, not a warning
-            examples = _grade_class(_GROUPS[index], sandbox, reference.load(), job.seed, job.submission,
-                                    job.limits, job.began, results)
+            return _grade_checks(_GROUPS[index], sandbox, reference.load(), job)
     finally:
         sandbox.close()
-    return results, examples
+
+
+def _with_prerequisites(checks: list[Check], raw: dict[str, TestResult]) -> tuple[TestResult, ...]:
+    """Final results in check order: a check whose prerequisite did not pass waits on it."""
+    final: dict[str, TestResult] = {}
+    for check in checks:
+        before = final.get(check.requires)
+        final[check.name] = verdicts.waiting(check, before) if before and not before.passed else raw[check.name]
+    return tuple(final.values())
 
 
 def _processes(groups: int) -> int:
@@ -177,14 +192,14 @@ def grade(root: Path, *, seed: int, submission: str, limits: Limits = Limits(), 
         notes = _import_notes(sandbox)
     finally:
         sandbox.close()
-    _GROUPS[:] = [list(group) for _, group in itertools.groupby(checks, key=lambda check: check.cls)]
+    _GROUPS[:] = _groups(list(checks))
     processes = _processes(len(_GROUPS))
     if processes == 1:
         graded = [_grade_group(i, job) for i in range(len(_GROUPS))]
     else:
         with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
-            graded = list(pool.map(_grade_group, range(len(_GROUPS)), [job] * len(_GROUPS)))
-    results = {name: result for part, _ in graded for name, result in part.items()}
-    return Report(submission=submission, seed=seed, results=tuple(results[check.name] for check in checks),
+            graded = list(pool.map(_grade_group, range(len(_GROUPS)), [job] * len(_GROUPS)))  # one group at a time
+    raw = {name: result for part, _ in graded for name, result in part.items()}
+    return Report(submission=submission, seed=seed, results=_with_prerequisites(list(checks), raw),
                   execution_time=round(time.perf_counter() - began, 3),
                   examples=sum(examples for _, examples in graded), notes=tuple(notes))

@@ -50,6 +50,9 @@ def collect(*modules) -> list[Check]:
     for module in modules:
         bodies = [v for v in vars(module).values() if hasattr(v, "__check__")]
         found += [b.__check__ for b in sorted(bodies, key=lambda b: b.__code__.co_firstlineno)]
+    for i, check in enumerate(found):  # the runner applies prerequisites in order
+        if check.requires and check.requires not in [c.name for c in found[:i] if c.cls == check.cls]:
+            raise ValueError(f"{check.name!r} requires {check.requires!r}, which is not an earlier check of its class")
     return found
 
 

@@ -98,11 +98,8 @@ class ForkServer:
         if self.control.fileno() == -1:
             return
         self.control.close()
-        try:
-            self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        self.proc.kill()  # it holds no state, and a graceful exit would tear numpy down first: just end it
+        self.proc.wait()
         self._log.close()
         self._lock.close()
         shutil.rmtree(self.home, ignore_errors=True)

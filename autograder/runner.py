@@ -49,24 +49,40 @@ class _Case:
 
 
 def _seeded_phase(checks: list[Check], sandbox: Sandbox, ref, seed: int) -> dict[str, Verdict]:
-    """Every seeded case of `checks` in one stream; cases a dead worker never reached go to a fresh one."""
+    """Every seeded case of `checks` in one stream; cases a dead worker never reached go to a fresh one.
+
+    Checks of a class that draw from the same case generator get the same inputs, and a script
+    several of them send (the same calls on the same arrays) runs once: each judges that one reply.
+    """
     found = {check.name: Verdict() for check in checks}
-    pending = []
+    inputs: dict = {}  # case generator -> its cases, smallest first
+    index: dict = {}  # script identity -> position in `scripts`
+    scripts: list[Script] = []
+    readers: list[list[_Case]] = []  # who judges each script's reply
     for check in checks:
-        rng = np.random.default_rng([seed, zlib.crc32(check.name.encode())])
-        for case in sorted(check.cases(rng), key=lambda c: c.size):
+        if check.cases not in inputs:
+            rng = np.random.default_rng([seed, zlib.crc32(f"{check.cls}:{check.cases.__qualname__}".encode())])
+            inputs[check.cases] = sorted(check.cases(rng), key=lambda c: c.size)
+        for case in inputs[check.cases]:
             gen = check.body(case, ref)
-            pending.append(_Case(found[check.name], case, gen, next(gen)))
+            script = next(gen)
+            key = (repr(script.ops), tuple(map(id, script.arrays)))  # the arrays live as long as `inputs`
+            if key not in index:
+                index[key] = len(scripts)
+                scripts.append(script)
+                readers.append([])
+            readers[index[key]].append(_Case(found[check.name], case, gen, script))
+    pending = list(range(len(scripts)))
     while pending:
         retry = []
-        for item, result in zip(pending, sandbox.stream([p.script for p in pending])):
-            if item.verdict.failure is not None:
-                continue  # this check already failed on a smaller case
+        for i, result in zip(pending, sandbox.stream([scripts[i] for i in pending])):
+            live = [item for item in readers[i] if item.verdict.failure is None]  # a failed check is done
             if result.not_run:
-                retry.append(item)
-            else:
+                retry += [i] if live else []
+                continue
+            for item in live:
                 item.verdict.judge(item.gen, item.case, item.script, result)
-        pending = retry  # each round fails at least the check whose case killed the worker
+        pending = retry  # each round consumes at least the script the worker died on
     return found
 
 
@@ -145,14 +161,9 @@ _GROUPS: list[list[Check]] = []  # set before forking grading processes, which i
 
 
 def _groups(checks: list[Check]) -> list[list[Check]]:
-    """Each class's checks in two halves: small enough for two processes to share the work evenly.
-    A group never mixes classes, so a class's state never leaks into another's verdicts."""
-    groups = []
-    for _, group in itertools.groupby(checks, key=lambda check: check.cls):
-        group = list(group)
-        half = (len(group) + 1) // 2
-        groups += [part for part in (group[:half], group[half:]) if part]
-    return groups
+    """The checks of each class: graded together (they share inputs and scripts), in a worker of their
+    own, so a class's state never leaks into another's verdicts."""
+    return [list(group) for _, group in itertools.groupby(checks, key=lambda check: check.cls)]
 
 
 def _grade_group(index: int, job: _Job) -> tuple[dict[str, TestResult], int]:

@@ -19,21 +19,19 @@ def nonzero_cases(rng):
     return activation_cases(rng, zeros=0.0)
 
 
-def _script(case, keep_args=False):
+def _script(case):
+    """forward, what it stored, backward: one script for every test of ReLU, run once per input."""
     s = Script()
     relu = s.new(RELU)
-    s.call(relu, "forward", case.Z, label="A", keep_args=keep_args)
-    s.call(relu, "backward", case.dLdA, label="dLdZ", keep_args=keep_args)
+    s.call(relu, "forward", case.Z, label="A", keep_args=True)
+    s.get(relu, "A", label="self.A")
+    s.call(relu, "backward", case.dLdA, label="dLdZ", keep_args=True)
     return s
 
 
 @check("ReLU.forward: output A, stored as self.A", points=6, cases=activation_cases, strategy=activation_strategy())
 def forward_a(case, ref):
-    s = Script()
-    relu = s.new(RELU)
-    s.call(relu, "forward", case.Z, label="A")
-    s.get(relu, "A", label="self.A")
-    out = yield s
+    out = yield _script(case)
     A = ref.ReLU().forward(case.Z)
     expect("A", out["A"], A, known_wrong=[
         (np.abs(case.Z), "A = max(0, Z): negative inputs become 0, not their absolute value")])
@@ -43,7 +41,7 @@ def forward_a(case, ref):
 @check("ReLU.forward: does not modify Z", points=1, cases=activation_cases,
        requires="ReLU.forward: output A, stored as self.A")
 def forward_keeps_args(case, ref):
-    out = yield _script(case, keep_args=True)
+    out = yield _script(case)
     expect("Z after forward", out["A#arg0"], case.Z, EXACT, known_wrong=[
         (np.maximum(case.Z, 0), "forward set Z's negative entries to 0 in place: compute a new array instead")])
 
@@ -85,7 +83,7 @@ def backward_after_two_forwards(case, ref):
 
 @check("ReLU.backward: does not modify dLdA", points=1, cases=activation_cases, requires="ReLU.backward: dLdZ")
 def backward_keeps_args(case, ref):
-    out = yield _script(case, keep_args=True)
+    out = yield _script(case)
     expect("dLdA after backward", out["dLdZ#arg0"], case.dLdA, EXACT)
 
 

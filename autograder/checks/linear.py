@@ -42,23 +42,26 @@ def init_zeros(case, ref):
         (np.zeros((1, c_out)), f"b is (C_out, 1), not (1, C_out); {TABLE}")])
 
 
+def _forward_script(case):
+    """forward(A), then what it stored: one script for every forward test, run once per input."""
+    s = Script()
+    lin = student(s, case)
+    s.call(lin, "forward", case.A, label="Z", keep_args=True)
+    s.get(lin, "A", label="A")
+    s.get(lin, "N", label="N")
+    return s
+
+
 @check("Linear.forward: output Z", points=8, cases=linear_cases, strategy=linear_strategy())
 def forward_z(case, ref):
-    s = Script()
-    s.call(student(s, case), "forward", case.A, label="Z")
-    out = yield s
+    out = yield _forward_script(case)
     expect("Z", out["Z"], reference(ref, case).forward(case.A), known_wrong=[
         (case.A @ case.W.T, "Z is missing the bias term 1_N @ b.T")])
 
 
 @check("Linear.forward: stores A and N", points=4, cases=linear_cases, requires="Linear.forward: output Z")
 def forward_stores(case, ref):
-    s = Script()
-    lin = student(s, case)
-    s.call(lin, "forward", case.A, label="Z")
-    s.get(lin, "A", label="A")
-    s.get(lin, "N", label="N")
-    out = yield s
+    out = yield _forward_script(case)
     expect("self.A", out["A"], case.A)
     expect("self.N", out["N"], case.A.shape[0], scalar=True, known_wrong=[
         (case.A.shape[1], "N is the batch size A.shape[0], not the number of features")])
@@ -66,9 +69,7 @@ def forward_stores(case, ref):
 
 @check("Linear.forward: does not modify A", points=2, cases=linear_cases, requires="Linear.forward: output Z")
 def forward_keeps_args(case, ref):
-    s = Script()
-    s.call(student(s, case), "forward", case.A, label="Z", keep_args=True)
-    out = yield s
+    out = yield _forward_script(case)
     expect("A after forward", out["Z#arg0"], case.A, EXACT)
 
 

@@ -158,8 +158,13 @@ def _run_case(np, io, case, blobs, out_blobs):
                 if op[4]:
                     for i, a in enumerate(args):
                         emit(f"{label}#arg{i}", a)
-            elif kind == "get":  # ["get", obj, attr, label]
-                emit(label, getattr(objects[op[1]], op[2]))
+            elif kind == "get":  # ["get", obj, attr, label]: a failed read is that value's verdict, not the case's
+                try:
+                    got = getattr(objects[op[1]], op[2])
+                except Exception as exc:  # noqa: BLE001
+                    out[label] = {"bad": f"nothing: reading .{op[2]} raised {type(exc).__name__}: {str(exc)[:200]}"}
+                    continue
+                emit(label, got)
         except BaseException as exc:  # noqa: BLE001 - SystemExit too: a method may not end the worker
             tb = traceback.extract_tb(exc.__traceback__)
             frames = [f for f in tb if "mytorch" in f.filename.replace("\\", "/")]

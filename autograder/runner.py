@@ -1,13 +1,15 @@
 """Grading one submission: every check, class by class, against a sandboxed worker.
 
-Each class (Linear, ReLU, ...) gets a fresh worker. First the seeded cases of all
-its checks, smallest first within each check, stream through the worker in one
-request while the grading process judges each reply as it arrives, so both run
-at once; the first failing case of a check is the one reported. Then each check
-that passed and has a hypothesis strategy runs its property phase: examples are
-drawn in the grading process, run one at a time in the worker, and a failure is
-reported on the example hypothesis shrank it to. The grading process owns the
-reference, the inputs and every verdict; the worker only runs student code.
+Each class (Linear, ReLU, ...) is graded apart, in a worker of its own. Its inputs
+come two ways: seeded cases (edge shapes, then random ones) and examples that
+hypothesis draws from the check's strategy. Checks that share a case generator or
+a strategy share the inputs, and a script several of them send runs once. All of
+it streams through the worker in one request while the grading process judges
+each reply as it arrives; the smallest failing seeded case is the one reported.
+A check that fails only on a hypothesis example then replays its property
+interactively with the same seed, so hypothesis finds that example again and
+shrinks it. The grading process owns the reference, the inputs and every
+verdict; the worker only runs student code.
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from hypothesis import given
+from hypothesis import Phase, given, settings
 from hypothesis import seed as hypothesis_seed
 
 from . import reference, verdict as verdicts
@@ -46,24 +48,47 @@ class _Case:
     case: object
     gen: object  # the check body, paused after yielding `script`
     script: Script
+    drawn: bool  # drawn by hypothesis (a failure on it is worth shrinking)
 
 
-def _seeded_phase(checks: list[Check], sandbox: Sandbox, ref, seed: int) -> dict[str, Verdict]:
-    """Every seeded case of `checks` in one stream; cases a dead worker never reached go to a fresh one.
+def _property_seed(seed: int, check: Check) -> int:
+    """One seed per class and strategy: checks that share a strategy share its examples."""
+    return zlib.crc32(f"{seed}:{check.cls}:{check.strategy!r}".encode())
 
-    Checks of a class that draw from the same case generator get the same inputs, and a script
-    several of them send (the same calls on the same arrays) runs once: each judges that one reply.
-    """
+
+def _drawn(check: Check, seed: int) -> list:
+    """The examples hypothesis generates for `check`'s strategy (no worker involved yet)."""
+    drawn = []
+
+    @settings(GRADING, phases=(Phase.generate,))
+    @hypothesis_seed(_property_seed(seed, check))
+    @given(check.strategy)
+    def collect(case):
+        drawn.append(case)
+
+    collect()
+    return drawn
+
+
+def _batch_phase(checks: list[Check], sandbox: Sandbox, ref, seed: int) -> dict[str, Verdict]:
+    """Every seeded case and drawn example of `checks` in one stream; what a dead worker never
+    reached goes to a fresh one."""
     found = {check.name: Verdict() for check in checks}
-    inputs: dict = {}  # case generator -> its cases, smallest first
+    inputs: dict = {}  # case generator or strategy -> its inputs
     index: dict = {}  # script identity -> position in `scripts`
     scripts: list[Script] = []
     readers: list[list[_Case]] = []  # who judges each script's reply
     for check in checks:
         if check.cases not in inputs:
             rng = np.random.default_rng([seed, zlib.crc32(f"{check.cls}:{check.cases.__qualname__}".encode())])
-            inputs[check.cases] = sorted(check.cases(rng), key=lambda c: c.size)
-        for case in inputs[check.cases]:
+            inputs[check.cases] = [(case, False) for case in sorted(check.cases(rng), key=lambda c: c.size)]
+        own = inputs[check.cases]
+        if check.strategy is not None:
+            key = repr(check.strategy)
+            if key not in inputs:
+                inputs[key] = [(case, True) for case in _drawn(check, seed)]
+            own = own + inputs[key]
+        for case, drawn in own:
             gen = check.body(case, ref)
             script = next(gen)
             key = (repr(script.ops), tuple(map(id, script.arrays)))  # the arrays live as long as `inputs`
@@ -71,7 +96,7 @@ def _seeded_phase(checks: list[Check], sandbox: Sandbox, ref, seed: int) -> dict
                 index[key] = len(scripts)
                 scripts.append(script)
                 readers.append([])
-            readers[index[key]].append(_Case(found[check.name], case, gen, script))
+            readers[index[key]].append(_Case(found[check.name], case, gen, script, drawn))
     pending = list(range(len(scripts)))
     while pending:
         retry = []
@@ -81,14 +106,17 @@ def _seeded_phase(checks: list[Check], sandbox: Sandbox, ref, seed: int) -> dict
                 retry += [i] if live else []
                 continue
             for item in live:
-                item.verdict.judge(item.gen, item.case, item.script, result)
+                if not item.verdict.judge(item.gen, item.case, item.script, result):
+                    item.verdict.shrinkable = item.drawn and not result.hit_limit
         pending = retry  # each round consumes at least the script the worker died on
     return found
 
 
-def _property_phase(check: Check, sandbox: Sandbox, ref, seed: int, found: Verdict) -> None:
+def _shrink(check: Check, sandbox: Sandbox, ref, seed: int, found: Verdict) -> None:
+    """Replay the property interactively, with the seed that drew the failing example, and let
+    hypothesis shrink it; `found` ends up holding the smallest failing example."""
     @GRADING
-    @hypothesis_seed(zlib.crc32(f"{seed}:{check.name}".encode()))
+    @hypothesis_seed(_property_seed(seed, check))
     @given(check.strategy)
     def prop(case):
         gen = check.body(case, ref)
@@ -127,18 +155,17 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
     """Verdicts on `checks`, as if every prerequisite had passed (the caller applies them);
     and the number of inputs checked."""
     try:
-        found = _seeded_phase(checks, sandbox, ref, job.seed)
+        found = _batch_phase(checks, sandbox, ref, job.seed)
     except Exception as exc:  # noqa: BLE001 - a grader bug must not cost the student
         return {check.name: verdicts.grader_failed(check, exc) for check in checks}, 0
     results = {}
     for check in checks:
-        before = found.get(check.requires)
         if time.perf_counter() - job.began > job.limits.submission_timeout:
             results[check.name] = verdicts.over_budget(check, job.limits.submission_timeout)
             continue
-        if found[check.name].failure is None and check.strategy is not None and not (before and before.failure):
+        if found[check.name].shrinkable:
             try:
-                _property_phase(check, sandbox, ref, job.seed, found[check.name])
+                _shrink(check, sandbox, ref, job.seed, found[check.name])
             except Exception as exc:  # noqa: BLE001
                 results[check.name] = verdicts.grader_failed(check, exc)
                 continue

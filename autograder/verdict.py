@@ -15,6 +15,7 @@ class Verdict:
     case: object = None  # the input that failed
     script: Script | None = None  # what was called on it
     shrunk: bool = False  # the input is hypothesis's shrunk example
+    shrinkable: bool = False  # it failed on a hypothesis example that is worth shrinking
     printed: bytes = b""  # what the student's code printed on that input
     examples: int = 0  # inputs checked
 

@@ -128,3 +128,21 @@ def test_rejected_archive_still_gets_complete_results_and_a_one_line_error(tmp_p
     results = json.loads((tmp_path / "results.json").read_text())
     assert results["score"] == 0 and [t["name"] for t in results["tests"]] == list(POINTS)
     assert all("no mytorch/" in t["output"] for t in results["tests"])
+
+
+def test_a_failure_on_a_hypothesis_example_is_shrunk_and_replays_identically(tmp_path):
+    from autograder.checks import linear
+    from autograder.checks.base import Check
+    from autograder.strategies import linear_strategy
+
+    # The forward test without its seeded cases: only hypothesis examples can catch the bug.
+    only_drawn = Check("Linear.forward: output Z (drawn only)", 8, linear.forward_z, cases=lambda rng: [],
+                       strategy=linear_strategy())
+    entry = next(e for e in entries("buggy") if e.name == "linear_no_bias")
+    root = materialize(entry, tmp_path)
+    first, again = (runner.grade(root, seed=3, submission="x", limits=FAST, checks=[only_drawn]) for _ in range(2))
+    (result,) = first.results
+    assert result.outcome is Outcome.FAILED
+    assert "smallest failing input found by hypothesis" in result.output
+    assert "W (1, 1)" in result.output  # shrunk to the smallest shape that shows a missing bias
+    assert again.results == first.results

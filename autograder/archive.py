@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import re
 import stat
-import tarfile
-import zipfile
 import zlib
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,8 +32,8 @@ class ArchiveError(Exception):
     """The archive cannot be used; the message (one line) says why."""
 
 
-_CORRUPT = (zipfile.BadZipFile, tarfile.TarError, zlib.error, EOFError, OSError,
-            RuntimeError, NotImplementedError, ValueError)  # RuntimeError: encrypted zip
+_CORRUPT = (zlib.error, EOFError, OSError, RuntimeError, NotImplementedError,
+            ValueError)  # RuntimeError: encrypted zip; zipfile's and tarfile's own errors are added below
 
 
 @contextmanager
@@ -46,6 +44,9 @@ def py_members(src: Path, limit: int) -> Iterator[dict[Parts, Member]]:
         raise ArchiveError(f"unsupported file type: {name} (use .zip, .tar or .tar.gz)")
     if src.stat().st_size > MAX_ARCHIVE_BYTES:
         raise ArchiveError(f"archive too large: {name} is over {MAX_ARCHIVE_BYTES >> 20} MiB")
+    import tarfile  # here, not at the top: grading a folder never needs them
+    import zipfile
+
     try:
         if name.lower().endswith(".zip"):
             with zipfile.ZipFile(src) as zf:
@@ -53,7 +54,7 @@ def py_members(src: Path, limit: int) -> Iterator[dict[Parts, Member]]:
         else:
             with tarfile.open(src) as tf:
                 yield _tar_members(tf, name, limit)
-    except _CORRUPT as exc:
+    except (zipfile.BadZipFile, tarfile.TarError, *_CORRUPT) as exc:
         raise ArchiveError(f"corrupt archive: {name}: {' '.join(str(exc).split()) or type(exc).__name__}") from None
 
 

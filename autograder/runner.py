@@ -75,7 +75,7 @@ def _batch_phase(checks: list[Check], sandbox: Sandbox, ref, seed: int) -> dict[
     reached goes to a fresh one."""
     found = {check.name: Verdict() for check in checks}
     inputs: dict = {}  # case generator or strategy -> its inputs
-    index: dict = {}  # script identity -> position in `scripts`
+    index: dict = {}  # id(script) -> position in `scripts` (which keeps every script alive)
     scripts: list[Script] = []
     readers: list[list[_Case]] = []  # who judges each script's reply
     for check in checks:
@@ -91,7 +91,7 @@ def _batch_phase(checks: list[Check], sandbox: Sandbox, ref, seed: int) -> dict[
         for case, drawn in own:
             gen = check.body(case, ref)
             script = next(gen)
-            key = (repr(script.ops), tuple(map(id, script.arrays)))  # the arrays live as long as `inputs`
+            key = id(script)  # checks that build a script with a `per_case` helper get the same object
             if key not in index:
                 index[key] = len(scripts)
                 scripts.append(script)
@@ -193,12 +193,15 @@ def _groups(checks: list[Check]) -> list[list[Check]]:
     return [list(group) for _, group in itertools.groupby(checks, key=lambda check: check.cls)]
 
 
-def _grade_group(index: int, job: _Job) -> tuple[dict[str, TestResult], int]:
-    """Grade `_GROUPS[index]` in a fresh worker of its own sandbox."""
+def _grade_group(index: int, job: _Job) -> tuple[dict[str, TestResult], int, list[str]]:
+    """Grade `_GROUPS[index]` in a fresh worker of its own sandbox: (results, inputs checked, notes).
+    The first group also tries importing every student module, for the notes (in its own worker)."""
     sandbox = Sandbox(server.shared(), job.root, job.limits)
     try:
+        notes = _import_notes(sandbox) if index == 0 else []
+        sandbox.recycle()
         with np.errstate(all="ignore"):  # wrong answers overflow on purpose; the verdict says so, not a warning
-            return _grade_checks(_GROUPS[index], sandbox, reference.load(), job)
+            return (*_grade_checks(_GROUPS[index], sandbox, reference.load(), job), notes)
     finally:
         sandbox.close()
 
@@ -224,12 +227,8 @@ def grade(root: Path, *, seed: int, submission: str, limits: Limits = Limits(), 
     """
     began = time.perf_counter()
     reference.load()
+    server.shared().wait_ready()  # before forking: the grading processes share the fork server
     job = _Job(root, seed, submission, limits, began)
-    sandbox = Sandbox(server.shared(), root, limits)
-    try:
-        notes = _import_notes(sandbox)
-    finally:
-        sandbox.close()
     _GROUPS[:] = _groups(list(checks))
     processes = _processes(len(_GROUPS))
     if processes == 1:
@@ -237,7 +236,8 @@ def grade(root: Path, *, seed: int, submission: str, limits: Limits = Limits(), 
     else:
         with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
             graded = list(pool.map(_grade_group, range(len(_GROUPS)), [job] * len(_GROUPS)))  # one group at a time
-    raw = {name: result for part, _ in graded for name, result in part.items()}
+    raw = {name: result for part, _, _ in graded for name, result in part.items()}
     return Report(submission=submission, seed=seed, results=_with_prerequisites(list(checks), raw),
                   execution_time=round(time.perf_counter() - began, 3),
-                  examples=sum(examples for _, examples in graded), notes=tuple(notes))
+                  examples=sum(examples for _, examples, _ in graded),
+                  notes=tuple(note for _, _, notes in graded for note in notes))

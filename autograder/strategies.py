@@ -88,7 +88,7 @@ def describe(**arrays) -> str:
 # ------------------------------------------------------------------ Linear
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: checks memoise per case
 class LinearCase:
     W: np.ndarray  # (C_out, C_in)
     b: np.ndarray  # (C_out, 1)
@@ -127,7 +127,7 @@ def linear_strategy(draw) -> LinearCase:
 # ------------------------------------------------------------ activations
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: checks memoise per case
 class ActivationCase:
     Z: np.ndarray  # (N, C), with exact zeros
     dLdA: np.ndarray  # (N, C)
@@ -166,7 +166,7 @@ def activation_strategy(draw, zeros: bool = True) -> ActivationCase:
 # ------------------------------------------------------------------ losses
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: checks memoise per case
 class LossCase:
     A: np.ndarray  # logits (N, C)
     Y: np.ndarray  # one-hot (N, C)

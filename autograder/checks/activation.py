@@ -8,7 +8,7 @@ import numpy as np
 from ..compare import EXACT, expect
 from ..sandbox import Script
 from ..strategies import activation_cases, activation_strategy, edge_cases
-from .base import check
+from .base import check, per_case
 from .gradients import slopes
 
 RELU = "mytorch.nn.activation.ReLU"
@@ -19,6 +19,7 @@ def nonzero_cases(rng):
     return activation_cases(rng, zeros=0.0)
 
 
+@per_case
 def _script(case):
     """forward, what it stored, backward: one script for every test of ReLU, run once per input."""
     s = Script()

@@ -11,6 +11,7 @@ the runner send many cases in one request, or one hypothesis example at a time.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -54,6 +55,12 @@ def collect(*modules) -> list[Check]:
         if check.requires and check.requires not in [c.name for c in found[:i] if c.cls == check.cls]:
             raise ValueError(f"{check.name!r} requires {check.requires!r}, which is not an earlier check of its class")
     return found
+
+
+def per_case(helper):
+    """Memoise a helper of (reference, case) or (case): the checks of a class share their cases,
+    so the script to run and the expected values are built once per case, not once per check."""
+    return functools.lru_cache(maxsize=2048)(helper)
 
 
 class NotAttempted(Failure):

@@ -6,7 +6,7 @@ import numpy as np
 from ..compare import EXACT, expect
 from ..sandbox import Script
 from ..strategies import edge_cases, loss_cases, loss_strategy
-from .base import check
+from .base import check, per_case
 from .gradients import slopes
 
 CE = "mytorch.nn.loss.CrossEntropyLoss"
@@ -17,6 +17,7 @@ def large_cases(rng):
     return loss_cases(rng, large=True)
 
 
+@per_case
 def _script(case):
     """forward then backward: one script for every test of CrossEntropyLoss, run once per input."""
     s = Script()
@@ -55,6 +56,7 @@ def _wrong_gradients(case, dLdA):
     ]
 
 
+@per_case
 def _expected(ref, case):
     ce = ref.CrossEntropyLoss()
     L = ce.forward(case.A, case.Y)

@@ -23,16 +23,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from hypothesis import Phase, given, settings
-from hypothesis import seed as hypothesis_seed
 
-from . import reference, verdict as verdicts
+from . import examples, reference, verdict as verdicts
 from .checks import CHECKS
 from .checks.base import Check
 from .compare import Failure
 from .report import Report, TestResult
 from .sandbox import Limits, Sandbox, Script, server
-from .strategies import GRADING
 from .verdict import Verdict
 
 MODULES = ("mytorch.nn.linear", "mytorch.nn.activation", "mytorch.nn.loss")
@@ -56,20 +53,6 @@ def _property_seed(seed: int, check: Check) -> int:
     return zlib.crc32(f"{seed}:{check.cls}:{check.strategy!r}".encode())
 
 
-def _drawn(check: Check, seed: int) -> list:
-    """The examples hypothesis generates for `check`'s strategy (no worker involved yet)."""
-    drawn = []
-
-    @settings(GRADING, phases=(Phase.generate,))
-    @hypothesis_seed(_property_seed(seed, check))
-    @given(check.strategy)
-    def collect(case):
-        drawn.append(case)
-
-    collect()
-    return drawn
-
-
 def _batch_phase(checks: list[Check], sandbox: Sandbox, ref, seed: int) -> dict[str, Verdict]:
     """Every seeded case and drawn example of `checks` in one stream; what a dead worker never
     reached goes to a fresh one."""
@@ -86,7 +69,7 @@ def _batch_phase(checks: list[Check], sandbox: Sandbox, ref, seed: int) -> dict[
         if check.strategy is not None:
             key = repr(check.strategy)
             if key not in inputs:
-                inputs[key] = [(case, True) for case in _drawn(check, seed)]
+                inputs[key] = [(case, True) for case in examples.drawn(check.strategy, _property_seed(seed, check))]
             own = own + inputs[key]
         for case, drawn in own:
             gen = check.body(case, ref)
@@ -115,9 +98,14 @@ def _batch_phase(checks: list[Check], sandbox: Sandbox, ref, seed: int) -> dict[
 def _shrink(check: Check, sandbox: Sandbox, ref, seed: int, found: Verdict) -> None:
     """Replay the property interactively, with the seed that drew the failing example, and let
     hypothesis shrink it; `found` ends up holding the smallest failing example."""
+    from hypothesis import given
+    from hypothesis import seed as hypothesis_seed
+
+    from .strategies import GRADING
+
     @GRADING
     @hypothesis_seed(_property_seed(seed, check))
-    @given(check.strategy)
+    @given(check.strategy.build())
     def prop(case):
         gen = check.body(case, ref)
         script = next(gen)

@@ -103,8 +103,9 @@ def run_cli(*args, cwd):
     import subprocess
     import sys
 
+    env = {"PYTHONPATH": str(REFERENCE.parents[1]), "PATH": "/usr/bin:/bin", "AUTOGRADER_CACHE": str(cwd / "cache")}
     return subprocess.run([sys.executable, "-m", "autograder", "grade", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=300, env={"PYTHONPATH": str(REFERENCE.parents[1]), "PATH": "/usr/bin:/bin"})
+                          text=True, timeout=300, env=env)
 
 
 def test_forged_results_files_and_printed_scores_change_nothing(tmp_path):
@@ -133,11 +134,11 @@ def test_rejected_archive_still_gets_complete_results_and_a_one_line_error(tmp_p
 def test_a_failure_on_a_hypothesis_example_is_shrunk_and_replays_identically(tmp_path):
     from autograder.checks import linear
     from autograder.checks.base import Check
-    from autograder.strategies import linear_strategy
+    from autograder.cases import draw
 
     # The forward test without its seeded cases: only hypothesis examples can catch the bug.
     only_drawn = Check("Linear.forward: output Z (drawn only)", 8, linear.forward_z, cases=lambda rng: [],
-                       strategy=linear_strategy())
+                       strategy=draw("linear_strategy"))
     entry = next(e for e in entries("buggy") if e.name == "linear_no_bias")
     root = materialize(entry, tmp_path)
     first, again = (runner.grade(root, seed=3, submission="x", limits=FAST, checks=[only_drawn]) for _ in range(2))

@@ -7,7 +7,7 @@ import numpy as np
 
 from ..compare import EXACT, expect
 from ..sandbox import Script
-from ..strategies import activation_cases, activation_strategy, edge_cases
+from ..cases import activation_cases, draw, edge_cases
 from .base import check, per_case
 from .gradients import slopes
 
@@ -30,7 +30,7 @@ def _script(case):
     return s
 
 
-@check("ReLU.forward: output A, stored as self.A", points=6, cases=activation_cases, strategy=activation_strategy())
+@check("ReLU.forward: output A, stored as self.A", points=6, cases=activation_cases, strategy=draw("activation_strategy"))
 def forward_a(case, ref):
     out = yield _script(case)
     A = ref.ReLU().forward(case.Z)
@@ -47,7 +47,7 @@ def forward_keeps_args(case, ref):
         (np.maximum(case.Z, 0), "forward set Z's negative entries to 0 in place: compute a new array instead")])
 
 
-@check("ReLU.backward: dLdZ", points=6, cases=nonzero_cases, strategy=activation_strategy(zeros=False))
+@check("ReLU.backward: dLdZ", points=6, cases=nonzero_cases, strategy=draw("activation_strategy", zeros=False))
 def backward_dldz(case, ref):
     out = yield _script(case)
     relu = ref.ReLU()

@@ -5,7 +5,7 @@ import numpy as np
 
 from ..compare import EXACT, Failure, expect
 from ..sandbox import Script
-from ..strategies import edge_cases, linear_cases, linear_strategy
+from ..cases import draw, edge_cases, linear_cases
 from .base import check, per_case
 from .gradients import slopes
 
@@ -53,7 +53,7 @@ def _forward_script(case):
     return s
 
 
-@check("Linear.forward: output Z", points=8, cases=linear_cases, strategy=linear_strategy())
+@check("Linear.forward: output Z", points=8, cases=linear_cases, strategy=draw("linear_strategy"))
 def forward_z(case, ref):
     out = yield _forward_script(case)
     expect("Z", out["Z"], _expected_forward(ref, case), known_wrong=[
@@ -102,14 +102,14 @@ def _expected_backward(ref, case):
     return lin.backward(case.dLdZ), lin.dLdW, lin.dLdb
 
 
-@check("Linear.backward: dLdA", points=6, cases=linear_cases, strategy=linear_strategy())
+@check("Linear.backward: dLdA", points=6, cases=linear_cases, strategy=draw("linear_strategy"))
 def backward_dlda(case, ref):
     out = yield _backward_script(case)
     dLdA, _, _ = _expected_backward(ref, case)
     expect("dLdA", out["dLdA"], dLdA)
 
 
-@check("Linear.backward: dLdW", points=6, cases=linear_cases, strategy=linear_strategy())
+@check("Linear.backward: dLdW", points=6, cases=linear_cases, strategy=draw("linear_strategy"))
 def backward_dldw(case, ref):
     out = yield _backward_script(case)
     _, dLdW, _ = _expected_backward(ref, case)
@@ -120,7 +120,7 @@ def backward_dldw(case, ref):
     ])
 
 
-@check("Linear.backward: dLdb", points=6, cases=linear_cases, strategy=linear_strategy())
+@check("Linear.backward: dLdb", points=6, cases=linear_cases, strategy=draw("linear_strategy"))
 def backward_dldb(case, ref):
     out = yield _backward_script(case)
     _, _, dLdb = _expected_backward(ref, case)

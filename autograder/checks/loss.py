@@ -5,7 +5,7 @@ import numpy as np
 
 from ..compare import EXACT, expect
 from ..sandbox import Script
-from ..strategies import edge_cases, loss_cases, loss_strategy
+from ..cases import draw, edge_cases, loss_cases
 from .base import check, per_case
 from .gradients import slopes
 
@@ -63,7 +63,7 @@ def _expected(ref, case):
     return L, ce.backward()
 
 
-@check("CrossEntropyLoss.forward: loss", points=10, cases=loss_cases, strategy=loss_strategy())
+@check("CrossEntropyLoss.forward: loss", points=10, cases=loss_cases, strategy=draw("loss_strategy"))
 def forward_loss(case, ref):
     out = yield _script(case)
     L, _ = _expected(ref, case)
@@ -71,7 +71,7 @@ def forward_loss(case, ref):
 
 
 @check("CrossEntropyLoss.forward: finite for large logits", points=5, cases=large_cases,
-       strategy=loss_strategy(large=True), requires="CrossEntropyLoss.forward: loss")
+       strategy=draw("loss_strategy", large=True), requires="CrossEntropyLoss.forward: loss")
 def forward_large(case, ref):
     out = yield _script(case)
     L, _ = _expected(ref, case)
@@ -86,7 +86,7 @@ def forward_keeps_args(case, ref):
     expect("Y after forward", out["L#arg1"], case.Y, EXACT)
 
 
-@check("CrossEntropyLoss.backward: dLdA", points=9, cases=loss_cases, strategy=loss_strategy())
+@check("CrossEntropyLoss.backward: dLdA", points=9, cases=loss_cases, strategy=draw("loss_strategy"))
 def backward_dlda(case, ref):
     out = yield _script(case)
     _, dLdA = _expected(ref, case)
@@ -94,7 +94,7 @@ def backward_dlda(case, ref):
 
 
 @check("CrossEntropyLoss.backward: finite for large logits", points=4, cases=large_cases,
-       strategy=loss_strategy(large=True), requires="CrossEntropyLoss.backward: dLdA")
+       strategy=draw("loss_strategy", large=True), requires="CrossEntropyLoss.backward: dLdA")
 def backward_large(case, ref):
     out = yield _script(case)
     _, dLdA = _expected(ref, case)

@@ -1,0 +1,183 @@
+"""Every input case the grader uses, and the seeded generators of them.
+
+Each kind of input is one frozen dataclass (compared and hashed by identity, so
+checks can memoise per case). `*_cases(rng)` gives a fixed list of edge shapes
+plus seeded random ones (a `numpy.random.Generator` is passed in: no global
+random state anywhere). The hypothesis strategies that build the same
+dataclasses live in `strategies.py`; checks name them with `draw(...)`, so that
+hypothesis is imported only when examples must be drawn or a failure shrunk.
+This module needs numpy only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .compare import shape_str
+
+
+@dataclass(frozen=True)
+class Draw:
+    """A hypothesis strategy by name: `strategies.<name>(**kwargs)`, built on first use."""
+
+    name: str
+    kwargs: tuple = ()
+
+    def build(self):
+        from . import strategies  # imports hypothesis
+
+        return getattr(strategies, self.name)(**dict(self.kwargs))
+
+
+def draw(name: str, **kwargs) -> Draw:
+    return Draw(name, tuple(sorted(kwargs.items())))
+
+
+EDGE_SHAPES = [(1, 1, 1), (1, 3, 2), (4, 1, 3), (3, 4, 1), (5, 5, 5), (2, 6, 3), (7, 3, 4)]
+RANDOM_CASES = 40  # seeded random cases per test, on top of the edge shapes
+MAX_DIM = 16
+
+
+def _values(rng: np.random.Generator, shape, zeros: float = 0.0) -> np.ndarray:
+    """Normal values of mixed magnitude, with a fraction `zeros` set to exactly 0."""
+    x = rng.standard_normal(shape) * _MAGNITUDES[rng.integers(0, 4, size=shape)]
+    if zeros:
+        x[rng.random(shape) < zeros] = 0.0
+    return x
+
+
+_MAGNITUDES = np.array([0.01, 0.1, 1.0, 10.0])
+
+
+SMALL_EDGE_SHAPES = 4  # (1, 1, 1), (1, 3, 2), (4, 1, 3), (3, 4, 1): N=1, C=1, non-square
+
+
+def edge_cases(cases):
+    """Only the smallest edge-shape cases of `cases(rng)` (they come first): for checks that cost
+    two forward calls per input entry, such as finite differences."""
+    def edge(rng):
+        return cases(rng)[:SMALL_EDGE_SHAPES]
+
+    edge.__name__ = edge.__qualname__ = f"edge_{cases.__name__}"
+    return edge
+
+
+def _shapes(rng: np.random.Generator):
+    random = [tuple(int(d) for d in rng.integers(1, MAX_DIM + 1, size=3)) for _ in range(RANDOM_CASES)]
+    return EDGE_SHAPES + random
+
+
+
+def describe(**arrays) -> str:
+    """Shapes, and the values of small arrays, for a student to replay by hand."""
+    parts = []
+    for name, value in arrays.items():
+        if isinstance(value, np.ndarray):
+            shown = np.array2string(value, precision=4, separator=", ") if value.size <= 12 else "..."
+            parts.append(f"{name} {shape_str(value.shape)} = {shown}")
+        else:
+            parts.append(f"{name} = {value!r}")
+    return "\n".join(parts)
+
+
+# ------------------------------------------------------------------ Linear
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: checks memoise per case
+class LinearCase:
+    W: np.ndarray  # (C_out, C_in)
+    b: np.ndarray  # (C_out, 1)
+    A: np.ndarray  # (N, C_in)
+    dLdZ: np.ndarray  # (N, C_out)
+    A0: np.ndarray  # an earlier input, forwarded (and backpropagated) before A (N0, C_in)
+    dLdZ0: np.ndarray  # the gradient for that earlier round (N0, C_out)
+
+    def __str__(self):
+        return describe(W=self.W, b=self.b, A=self.A, dLdZ=self.dLdZ)
+
+    @property
+    def size(self) -> int:
+        return self.W.size + self.A.size
+
+
+def linear_cases(rng: np.random.Generator) -> list[LinearCase]:
+    cases = []
+    for n, c_in, c_out in _shapes(rng):
+        n0 = int(rng.integers(1, MAX_DIM + 1))
+        cases.append(LinearCase(
+            W=_values(rng, (c_out, c_in)), b=_values(rng, (c_out, 1)), A=_values(rng, (n, c_in), 0.1),
+            dLdZ=_values(rng, (n, c_out)), A0=_values(rng, (n0, c_in)), dLdZ0=_values(rng, (n0, c_out)),
+        ))
+    return cases
+
+
+# ------------------------------------------------------------ activations
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: checks memoise per case
+class ActivationCase:
+    Z: np.ndarray  # (N, C), with exact zeros
+    dLdA: np.ndarray  # (N, C)
+    Z0: np.ndarray  # an earlier input, forwarded before Z (N0, C)
+
+    def __str__(self):
+        return describe(Z=self.Z, dLdA=self.dLdA)
+
+    @property
+    def size(self) -> int:
+        return self.Z.size
+
+
+def activation_cases(rng: np.random.Generator, zeros: float = 0.2) -> list[ActivationCase]:
+    """Inputs with a fraction `zeros` of entries exactly 0 (none when `zeros` is 0)."""
+    cases = []
+    for n, c, _ in _shapes(rng):
+        Z = _values(rng, (n, c), zeros)
+        if not zeros:
+            Z[Z == 0] = 1.0
+        n0 = int(rng.integers(1, MAX_DIM + 1))
+        cases.append(ActivationCase(Z=Z, dLdA=_values(rng, (n, c)), Z0=_values(rng, (n0, c))))
+    return cases
+
+
+# ------------------------------------------------------------------ losses
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: checks memoise per case
+class LossCase:
+    A: np.ndarray  # logits (N, C)
+    Y: np.ndarray  # one-hot (N, C)
+    A0: np.ndarray  # earlier logits, forwarded before A (N0, C)
+    Y0: np.ndarray  # their labels (N0, C)
+
+    def __str__(self):
+        return describe(A=self.A, Y=self.Y)
+
+    @property
+    def size(self) -> int:
+        return self.A.size
+
+
+def float32_exact(a: np.ndarray) -> np.ndarray:
+    """Round to multiples of 1/256: exact in float32 up to 65536, so a correct float32
+    implementation sees the very logits the float64 reference sees."""
+    return np.round(a * 256) / 256
+
+
+def one_hot(labels, c) -> np.ndarray:
+    return np.eye(c)[np.asarray(labels)]
+
+
+def loss_cases(rng: np.random.Generator, large: bool = False) -> list[LossCase]:
+    """Logits spread over a few units; with `large`, each row is also shifted by 500 to 5000
+    (either sign), so exp overflows unless each row's max is subtracted first."""
+    cases = []
+    for n, c, _ in _shapes(rng):
+        a = rng.standard_normal((n, c)) * 3
+        if large:
+            a = float32_exact(a + rng.choice([-1, 1], size=(n, 1)) * rng.uniform(500, 5000, size=(n, 1)))
+        n0 = int(rng.integers(1, MAX_DIM + 1))
+        cases.append(LossCase(A=a, Y=one_hot(rng.integers(0, c, size=n), c),
+                              A0=rng.standard_normal((n0, c)) * 3, Y0=one_hot(rng.integers(0, c, size=n0), c)))
+    return cases

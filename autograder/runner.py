@@ -36,7 +36,7 @@ MODULES = ("mytorch.nn.linear", "mytorch.nn.activation", "mytorch.nn.loss")
 
 
 class Aborted(BaseException):
-    """Stop the property phase at once (hypothesis does not shrink past a BaseException)."""
+    """Stop shrinking at once (hypothesis does not shrink past a BaseException)."""
 
 
 @dataclass

@@ -10,6 +10,7 @@ This module needs numpy only.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -181,3 +182,28 @@ def loss_cases(rng: np.random.Generator, large: bool = False) -> list[LossCase]:
         cases.append(LossCase(A=a, Y=one_hot(rng.integers(0, c, size=n), c),
                               A0=rng.standard_normal((n0, c)) * 3, Y0=one_hot(rng.integers(0, c, size=n0), c)))
     return cases
+
+
+# ------------------------------------------------------------ as arrays
+
+KINDS = {cls.__name__: cls for cls in (LinearCase, ActivationCase, LossCase)}
+
+
+def to_arrays(cases: list, prefix: str = "") -> dict[str, np.ndarray]:
+    """A list of cases as named plain arrays, for np.savez (read back without pickle)."""
+    arrays = {f"{prefix}kind": np.array([type(c).__name__ for c in cases] or [""]),
+              f"{prefix}count": np.array(len(cases))}
+    for i, case in enumerate(cases):
+        for field in dataclasses.fields(case):
+            arrays[f"{prefix}{i}.{field.name}"] = getattr(case, field.name)
+    return arrays
+
+
+def from_arrays(data, prefix: str = "") -> list:
+    """The cases `to_arrays` stored. Raises KeyError or ValueError on anything else."""
+    kinds = [str(k) for k in data[f"{prefix}kind"]]
+    found = []
+    for i in range(int(data[f"{prefix}count"])):
+        cls = KINDS[kinds[i]]
+        found.append(cls(**{f.name: np.array(data[f"{prefix}{i}.{f.name}"]) for f in dataclasses.fields(cls)}))
+    return found

@@ -12,7 +12,6 @@ AUTOGRADER_CACHE=off draws every time.
 """
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import importlib.util
 import io
@@ -24,9 +23,6 @@ import numpy as np
 
 from . import cases as case_types
 from .cases import Draw
-
-KINDS = {cls.__name__: cls for cls in (case_types.LinearCase, case_types.ActivationCase, case_types.LossCase)}
-
 
 def cache_dir() -> Path | None:
     chosen = os.environ.get("AUTOGRADER_CACHE", "")
@@ -80,12 +76,8 @@ def _key(strategy: Draw, seed: int) -> str:
 
 
 def _save(path: Path, examples: list) -> None:
-    arrays = {"kind": np.array([type(e).__name__ for e in examples] or [""])}
-    for i, example in enumerate(examples):
-        for field in dataclasses.fields(example):
-            arrays[f"{i}.{field.name}"] = getattr(example, field.name)
     buf = io.BytesIO()
-    np.savez(buf, count=np.array(len(examples)), **arrays)
+    np.savez(buf, **case_types.to_arrays(examples))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
@@ -99,11 +91,6 @@ def _save(path: Path, examples: list) -> None:
 def _load(path: Path) -> list | None:
     try:
         with np.load(path, allow_pickle=False) as data:
-            kinds = [str(k) for k in data["kind"]]
-            examples = []
-            for i in range(int(data["count"])):
-                cls = KINDS[kinds[i]]
-                examples.append(cls(**{f.name: data[f"{i}.{f.name}"] for f in dataclasses.fields(cls)}))
-            return examples
+            return case_types.from_arrays(data)
     except (OSError, ValueError, KeyError, IndexError, TypeError):
         return None

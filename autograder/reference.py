@@ -7,11 +7,37 @@ from pathlib import Path
 from types import ModuleType
 
 SOLUTIONS = Path(__file__).resolve().parents[1] / "solutions" / "mytorch"
+HIDDEN = SOLUTIONS.parent / "hidden_checks.py"  # official-only tests: never in the handout
 NAME = "_autograder_reference_mytorch"
 
 
 class ReferenceMissing(Exception):
-    """There is no solutions/ next to the grader."""
+    """There is neither solutions/ nor fixtures/ next to the grader."""
+
+
+def source():
+    """Official mode when the reference is here, else local mode on the handout's fixtures."""
+    from . import fixtures
+    from .expected import Official
+
+    if (SOLUTIONS / "__init__.py").is_file():
+        return Official(load())
+    if fixtures.FOLDER.is_dir():
+        return fixtures.load()
+    raise ReferenceMissing("found neither solutions/ (official grading) nor fixtures/ (a student handout) "
+                           f"in {SOLUTIONS.parents[1]}")
+
+
+def hidden_checks() -> list:
+    """The official-only checks, declared in solutions/hidden_checks.py."""
+    from .checks import collect
+
+    if not HIDDEN.is_file():
+        return []
+    spec = importlib.util.spec_from_file_location(f"{NAME}_hidden", HIDDEN)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return collect(module)
 
 
 def load(path: Path = SOLUTIONS) -> ModuleType:

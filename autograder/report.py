@@ -40,6 +40,7 @@ class Report:
     execution_time: float = 0.0
     examples: int = 0  # inputs checked in total, for `make bench`
     notes: tuple[str, ...] = field(default_factory=tuple)  # run-level messages (e.g. "mytorch failed to import")
+    hidden: tuple[int, float] = (0, 0.0)  # in local mode: tests (and their points) graded only officially
 
     @property
     def score(self) -> float:

@@ -53,24 +53,32 @@ def _property_seed(seed: int, check: Check) -> int:
     return zlib.crc32(f"{seed}:{check.cls}:{check.strategy!r}".encode())
 
 
+def _inputs(check: Check, source, seed: int, made: dict) -> list[tuple[object, bool]]:
+    """The check's inputs as (case, drawn by hypothesis), smallest seeded first; `made` shares them
+    between the checks of a class that use the same case generator or strategy."""
+    key = f"{check.cls}:{check.cases.__qualname__}"
+    if key not in made:
+        rng = np.random.default_rng([seed, zlib.crc32(key.encode())])
+        made[key] = source.inputs(key, lambda: sorted(check.cases(rng), key=lambda c: c.size))
+    own = [(case, False) for case in made[key]]
+    if check.strategy is not None:
+        key = f"{check.cls}:{check.strategy!r}"
+        if key not in made:
+            made[key] = source.inputs(key, lambda: examples.drawn(check.strategy, _property_seed(seed, check)))
+        own += [(case, True) for case in made[key]]
+    return own
+
+
 def _batch_phase(checks: list[Check], sandbox: Sandbox, ref, seed: int) -> dict[str, Verdict]:
     """Every seeded case and drawn example of `checks` in one stream; what a dead worker never
-    reached goes to a fresh one."""
+    reached goes to a fresh one. `ref` is where inputs and expected values come from."""
     found = {check.name: Verdict() for check in checks}
-    inputs: dict = {}  # case generator or strategy -> its inputs
+    inputs: dict = {}  # input key -> cases
     index: dict = {}  # id(script) -> position in `scripts` (which keeps every script alive)
     scripts: list[Script] = []
     readers: list[list[_Case]] = []  # who judges each script's reply
     for check in checks:
-        if check.cases not in inputs:
-            rng = np.random.default_rng([seed, zlib.crc32(f"{check.cls}:{check.cases.__qualname__}".encode())])
-            inputs[check.cases] = [(case, False) for case in sorted(check.cases(rng), key=lambda c: c.size)]
-        own = inputs[check.cases]
-        if check.strategy is not None:
-            key = repr(check.strategy)
-            if key not in inputs:
-                inputs[key] = [(case, True) for case in examples.drawn(check.strategy, _property_seed(seed, check))]
-            own = own + inputs[key]
+        own = _inputs(check, ref, seed, inputs)
         for case, drawn in own:
             gen = check.body(case, ref)
             script = next(gen)
@@ -172,7 +180,8 @@ class _Job:
     began: float
 
 
-_GROUPS: list[list[Check]] = []  # set before forking grading processes, which inherit it
+_GROUPS: list[list[Check]] = []  # set before forking grading processes, which inherit them
+_SOURCE: list = [None]
 
 
 def _groups(checks: list[Check]) -> list[list[Check]]:
@@ -189,7 +198,7 @@ def _grade_group(index: int, job: _Job) -> tuple[dict[str, TestResult], int, lis
         notes = _import_notes(sandbox) if index == 0 else []
         sandbox.recycle()
         with np.errstate(all="ignore"):  # wrong answers overflow on purpose; the verdict says so, not a warning
-            return (*_grade_checks(_GROUPS[index], sandbox, reference.load(), job), notes)
+            return (*_grade_checks(_GROUPS[index], sandbox, _SOURCE[0], job), notes)
     finally:
         sandbox.close()
 
@@ -207,18 +216,26 @@ def _processes(groups: int) -> int:
     return max(1, min(groups, os.cpu_count() or 1, 2))
 
 
-def grade(root: Path, *, seed: int, submission: str, limits: Limits = Limits(), checks=CHECKS) -> Report:
+def grade(root: Path, *, seed: int, submission: str, limits: Limits = Limits(), checks=None, source=None,
+          jobs: int | None = None) -> Report:
     """Grade the submission whose private copy is `root` (the folder holding mytorch/).
 
-    Each class is graded apart, in its own worker; on a machine with two cores or more, two grading
-    processes (forked from this one, after its imports) take the classes between them.
+    `source` is where inputs and expected values come from: by default the reference in solutions/
+    (official mode, with the hidden tests) or, in a student's handout, the recorded fixtures (local
+    mode: public tests only, on the recorded inputs). Each class is graded apart, in its own worker;
+    with two cores or more, two grading processes (forked from this one) share the classes.
     """
     began = time.perf_counter()
-    reference.load()
+    source = source or reference.source()
+    if checks is None:
+        checks = CHECKS if source.local else CHECKS + reference.hidden_checks()
+    if source.local:
+        seed = source.seed  # the recorded inputs are those of the seed they were made with
     server.shared().wait_ready()  # before forking: the grading processes share the fork server
     job = _Job(root, seed, submission, limits, began)
+    _SOURCE[0] = source
     _GROUPS[:] = _groups(list(checks))
-    processes = _processes(len(_GROUPS))
+    processes = jobs or _processes(len(_GROUPS))
     if processes == 1:
         graded = [_grade_group(i, job) for i in range(len(_GROUPS))]
     else:
@@ -228,4 +245,5 @@ def grade(root: Path, *, seed: int, submission: str, limits: Limits = Limits(), 
     return Report(submission=submission, seed=seed, results=_with_prerequisites(list(checks), raw),
                   execution_time=round(time.perf_counter() - began, 3),
                   examples=sum(examples for _, examples, _ in graded),
-                  notes=tuple(note for _, _, notes in graded for note in notes))
+                  notes=tuple(note for _, _, notes in graded for note in notes),
+                  hidden=source.hidden if source.local else (0, 0.0))

@@ -99,10 +99,11 @@ def _write_rejection(args: argparse.Namespace, why: str) -> None:
     if getattr(args, "output", None) is None or Path(args.output).is_dir():
         return
     from .checks import CHECKS
+    from .reference import hidden_checks
     from .report import Outcome, Report, TestResult
 
     results = tuple(TestResult(c.name, float(c.points), 0.0, Outcome.FAILED, f"submission rejected: {why}",
-                               c.visibility) for c in CHECKS)
+                               c.visibility) for c in CHECKS + hidden_checks())
     report = Report(submission=args.submission or "mytorch", seed=args.seed, results=results, notes=(why,))
     try:
         write_atomic(args.output, WRITERS[args.format](report))

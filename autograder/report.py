@@ -49,3 +49,12 @@ class Report:
     @property
     def max_score(self) -> float:
         return round(sum(r.max_score for r in self.results), 4)
+
+    @property
+    def hidden_note(self) -> str:
+        """In local mode, what this run did not grade; empty when every test ran."""
+        tests, points = self.hidden
+        if not tests:
+            return ""
+        return (f"public tests only: {tests} hidden test{'s' * (tests != 1)} worth {points:g} points "
+                "run only in the official grading, not here")

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from autograder import runner
+from autograder import reference, runner
 from autograder.checks import CHECKS
 from autograder.report import Outcome
 from autograder.sandbox import Limits
@@ -16,7 +16,8 @@ from tests.catalogue import REFERENCE, entries, materialize
 # Short limits keep hostile submissions cheap; correct ones (the loop-based too) fit easily.
 FAST = Limits(case_timeout=2.0, submission_timeout=20.0)
 HOSTILE = Limits(case_timeout=1.0, submission_timeout=90.0)  # room for honest classes beside a slow attack
-POINTS = {c.name: c.points for c in CHECKS}
+ALL_CHECKS = CHECKS + reference.hidden_checks()  # official mode: public and hidden
+POINTS = {c.name: c.points for c in ALL_CHECKS}
 
 
 def grade(entry, tmp_path, limits=FAST):
@@ -73,12 +74,12 @@ NOT_YET_CONFINED = {"import_reference"}
     if e.name in NOT_YET_CONFINED else e for e in entries("hostile")], ids=lambda e: e.name)
 def test_hostile_submission_never_wins_and_results_stay_valid(entry, tmp_path):
     report = grade(entry, tmp_path, HOSTILE)
-    assert [r.name for r in report.results] == [c.name for c in CHECKS]  # every test, in order
+    assert [r.name for r in report.results] == [c.name for c in ALL_CHECKS]  # every test, in order
     assert report.score <= entry.honest_max(POINTS), f"{entry.description}\n{explain(report.results)}"
     honest = [r for r in report.results if r.name.split(".")[0] in entry.honest_classes]
     assert all(r.passed for r in honest), explain([r for r in honest if not r.passed])
     results = json.loads(WRITERS["gradescope"](report))
-    assert results["score"] == report.score and len(results["tests"]) == len(CHECKS)
+    assert results["score"] == report.score and len(results["tests"]) == len(ALL_CHECKS)
     last = WRITERS["autolab"](report).rstrip("\n").splitlines()[-1]
     assert json.loads(last)["scores"] == {r.name: r.score for r in report.results}
 

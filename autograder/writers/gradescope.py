@@ -40,7 +40,9 @@ def _test(r: TestResult) -> dict:
 def _summary(report: Report) -> str:
     passed = sum(r.passed for r in report.results)
     lines = [f"Score: {points(report.score)} / {points(report.max_score)}"
-             f" ({passed} of {len(report.results)} tests passed, seed {report.seed})"]
+             f" ({passed} of {len(report.results)} {'public ' if report.hidden_note else ''}tests passed,"
+             f" seed {report.seed})"]
+    lines += [report.hidden_note] if report.hidden_note else []
     lines += [clean(note) for note in report.notes]
     return "\n".join(lines)
 

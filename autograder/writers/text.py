@@ -45,8 +45,10 @@ def render(report: Report) -> str:
             lines += ["", f"{one_line(r.name)} ({r.outcome.value})"]
             if r.output.strip():
                 lines.append(indent(r.output))
-    lines += ["", f"Score: {points(report.score)} / {points(report.max_score)}",
-              f"checked {report.examples} inputs in {report.execution_time:.2f} s"]
+    lines += ["", f"Score: {points(report.score)} / {points(report.max_score)}"
+              + (" (public tests)" if report.hidden_note else "")]
+    lines += [f"note: {report.hidden_note}"] if report.hidden_note else []
+    lines.append(f"checked {report.examples} inputs in {report.execution_time:.2f} s")
     lines += ["note: " + indent(note).lstrip() for note in report.notes]
     lines.append(f"replay: python -m autograder grade {shlex.quote(submission)} --seed {report.seed}")
     return "\n".join(lines) + "\n"

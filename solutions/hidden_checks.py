@@ -1,0 +1,47 @@
+"""Official-only tests: graded with the reference in official mode, never shipped in the handout.
+
+A student's local run says how many of these exist and what they are worth; their inputs, code and
+expected values stay here. They use larger layers and batches than the public tests, so an
+implementation tuned to the public fixtures cannot pass them by accident.
+"""
+from autograder.cases import LinearCase, LossCase, one_hot
+from autograder.checks import linear, loss
+from autograder.checks.base import check
+from autograder.compare import expect
+
+HIDDEN = "after_published"
+
+
+def large_linear_cases(rng):
+    cases = []
+    for _ in range(6):
+        n, c_in, c_out, n0 = (int(rng.integers(lo, hi)) for lo, hi in ((32, 65), (16, 49), (8, 33), (1, 9)))
+        cases.append(LinearCase(W=rng.standard_normal((c_out, c_in)), b=rng.standard_normal((c_out, 1)),
+                                A=rng.standard_normal((n, c_in)), dLdZ=rng.standard_normal((n, c_out)),
+                                A0=rng.standard_normal((n0, c_in)), dLdZ0=rng.standard_normal((n0, c_out))))
+    return cases
+
+
+def large_loss_cases(rng):
+    cases = []
+    for _ in range(6):
+        n, c = int(rng.integers(32, 65)), int(rng.integers(10, 41))
+        cases.append(LossCase(A=rng.standard_normal((n, c)) * 4, Y=one_hot(rng.integers(0, c, size=n), c),
+                              A0=rng.standard_normal((n, c)), Y0=one_hot(rng.integers(0, c, size=n), c)))
+    return cases
+
+
+@check("Linear.backward: large layers and batches", points=4, cases=large_linear_cases, visibility=HIDDEN)
+def linear_large(case, ref):
+    out = yield linear._backward_script(case)
+    for label, want in zip(("dLdA", "dLdW", "dLdb"), linear._expected_backward(ref, case)):
+        expect(label, out[label], want)
+
+
+@check("CrossEntropyLoss.backward: large batches and many classes", points=3, cases=large_loss_cases,
+       visibility=HIDDEN)
+def loss_large(case, ref):
+    out = yield loss._script(case)
+    L, dLdA = loss._expected(ref, case)
+    expect("loss", out["L"], L, scalar=True)
+    expect("dLdA", out["dLdA"], dLdA)

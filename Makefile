@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 SUBMISSION ?=
 ARGS ?=
 
-.PHONY: grade test skeleton bench clean
+.PHONY: grade test skeleton handout bench clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ test: $(VENV)/.installed
 ## regenerate the student skeleton mytorch/ from solutions/mytorch/
 skeleton: $(VENV)/.installed
 	$(PY) -m autograder.skeleton
+
+## dist/handout/ and dist/handout.tar.gz: skeleton, writeup, local-mode grader, public fixtures
+handout: $(VENV)/.installed
+	$(PY) -m autograder.handout
 
 ## grading speed next to the cost of importing numpy and hypothesis
 bench: $(VENV)/.installed

@@ -1,0 +1,59 @@
+"""`make handout`: build dist/handout/ and dist/handout.tar.gz, everything a student gets.
+
+The handout holds the skeleton (mytorch/, which must be in sync with solutions/),
+the grader in local mode (autograder/ without the instructor tools), fixtures
+recorded from the reference (fixtures/: public inputs and expected values, no
+code), and the sources in handout/ (the writeup, the student Makefile, the
+requirements and a GitHub Actions workflow). It never holds solutions/ or the
+hidden tests; tests/test_handout.py checks that on every build.
+"""
+from __future__ import annotations
+
+import shutil
+import sys
+import tarfile
+from pathlib import Path
+
+from . import fixtures, skeleton
+from .cli import DEFAULT_SEED
+
+ROOT = Path(__file__).resolve().parents[1]
+INSTRUCTOR_ONLY = {"handout.py", "skeleton.py"}  # grader modules students have no use for
+
+
+def build(dist: Path = ROOT / "dist") -> Path:
+    """Write dist/handout/ and dist/handout.tar.gz; returns the archive's path."""
+    stale = skeleton.check(ROOT / "solutions" / "mytorch", ROOT / "mytorch")
+    if stale:
+        raise SystemExit(f"mytorch/ is out of date with solutions/ ({', '.join(stale)}): run `make skeleton`")
+    out = dist / "handout"
+    shutil.rmtree(out, ignore_errors=True)
+    _copy_py(ROOT / "mytorch", out / "mytorch")
+    _copy_py(ROOT / "autograder", out / "autograder", skip=INSTRUCTOR_ONLY)
+    fixtures.build(out / "fixtures", seed=DEFAULT_SEED)
+    shutil.copytree(ROOT / "handout", out, dirs_exist_ok=True)
+    archive = dist / "handout.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        for path in sorted(out.rglob("*")):
+            if path.is_file():
+                tar.add(path, arcname=str(Path("handout") / path.relative_to(out)), recursive=False)
+    return archive
+
+
+def _copy_py(src: Path, dest: Path, skip: set[str] = frozenset()) -> None:
+    for path in sorted(src.rglob("*.py")):
+        if "__pycache__" in path.parts or path.name in skip:
+            continue
+        target = dest / path.relative_to(src)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+
+
+def main() -> int:
+    archive = build()
+    print(f"wrote {archive.parent / 'handout'}/ and {archive}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,133 @@
+"""The handout: it leaks nothing, its local grading agrees with the official one, and a student
+who follows its README gets the verdicts the official grader would give."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from autograder import fixtures, handout, reference, runner
+from autograder.checks import CHECKS
+from autograder.expected import Official, Recording, fingerprint
+from tests.catalogue import REFERENCE, entries, materialize
+from tests.test_grading import FAST
+
+PUBLIC_POINTS = sum(c.points for c in CHECKS)
+REPO = REFERENCE.parents[1]
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    dist = tmp_path_factory.mktemp("dist")
+    archive = handout.build(dist)
+    return dist / "handout", archive
+
+
+@pytest.fixture(scope="session")
+def local(built):
+    return fixtures.load(built[0] / "fixtures")
+
+
+def handout_lines(folder: Path) -> dict[str, set[str]]:
+    """Every text file of the handout, as its set of stripped lines."""
+    found = {}
+    for path in folder.rglob("*"):
+        if path.is_file() and path.suffix != ".npz":
+            found[str(path.relative_to(folder))] = {line.strip() for line in path.read_text().splitlines()}
+    return found
+
+
+def solution_lines() -> set[str]:
+    lines, inside = set(), False
+    for path in REFERENCE.rglob("*.py"):
+        for line in path.read_text().splitlines():
+            text = line.strip()
+            if text.startswith(("# BEGIN SOLUTION", "# END SOLUTION")):
+                inside = text.startswith("# BEGIN")
+            elif inside and text and not text.startswith("#"):
+                lines.add(text)
+    return lines
+
+
+def test_the_handout_holds_no_solution_and_no_hidden_test(built):
+    folder, _ = built
+    assert not any("solutions" in path.parts or path.name == "hidden_checks.py" for path in folder.rglob("*"))
+    files = handout_lines(folder)
+    leaked = {name: lines & solution_lines() for name, lines in files.items()}
+    assert not any(leaked.values()), leaked
+    hidden_code = {line.strip() for line in reference.HIDDEN.read_text().splitlines() if len(line.strip()) > 30}
+    public_code = {line.strip() for path in (REPO / "autograder").rglob("*.py") for line in path.read_text().splitlines()}
+    hidden_only = hidden_code - public_code
+    assert hidden_only and not any(lines & hidden_only for lines in files.values())
+
+
+def test_the_fixtures_hold_no_input_or_expected_value_of_a_hidden_test(built, tmp_path):
+    record = Recording()
+    runner.grade(REFERENCE.parent, seed=0, submission="solutions", checks=reference.hidden_checks(),
+                 source=Official(reference.load(), record), jobs=1)
+    hidden_cases = {fingerprint(case) for cases in record.inputs.values() for case in cases}
+    assert record.values and hidden_cases
+    public = fixtures.load(built[0] / "fixtures")
+    public_cases = {fingerprint(case) for cases in public.recorded.values() for case in cases}
+    assert not hidden_cases & public_cases
+    assert not set(record.values) & set(public.table)
+
+
+def test_the_archive_is_the_folder(built):
+    folder, archive = built
+    with tarfile.open(archive) as tar:
+        names = {m.name for m in tar.getmembers() if m.isfile()}
+    assert names == {f"handout/{p.relative_to(folder)}" for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("entry", entries("buggy") + entries("correct"), ids=lambda e: e.name)
+def test_local_and_official_verdicts_agree_on_every_public_test(entry, tmp_path, local):
+    root = materialize(entry, tmp_path)
+    official = runner.grade(root, seed=0, submission=entry.name, limits=FAST, checks=CHECKS)
+    here = runner.grade(root, seed=0, submission=entry.name, limits=FAST, source=local)
+    assert [(r.name, r.outcome, r.score) for r in here.results] == \
+        [(r.name, r.outcome, r.score) for r in official.results]
+
+
+def make(target: str, cwd: Path, *args: str) -> str:
+    done = subprocess.run(["make", "--no-print-directory", target, *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def test_a_student_following_the_handout_readme_gets_the_official_verdicts(built, tmp_path):
+    with tarfile.open(built[1]) as tar:
+        tar.extractall(tmp_path, filter="data")
+    home = tmp_path / "handout"
+    setup = re.search(r"^make (\w+) +# once", (home / "README.md").read_text(), re.M).group(1)
+    make(setup, home)
+
+    skeleton = make("grade", home)
+    assert f"Score: 0.0 / {PUBLIC_POINTS:g}.0 (public tests)" in skeleton
+    rows = [line for line in skeleton.splitlines() if re.match(r"  \S", line) and " / " in line]
+    assert len(rows) == len(CHECKS) and all(row.strip().startswith("not attempted") for row in rows)
+
+    shutil.copytree(REFERENCE, home / "mytorch", dirs_exist_ok=True)
+    assert f"Score: {PUBLIC_POINTS:g}.0 / {PUBLIC_POINTS:g}.0 (public tests)" in make("grade", home)
+
+    entry = next(e for e in entries("buggy") if e.name == "linear_dLdW_transposed")
+    buggy = materialize(entry, tmp_path / "buggy")
+    shutil.copytree(buggy / "mytorch", home / "mytorch", dirs_exist_ok=True)
+    make("grade", home, "ARGS=--format gradescope --output results.json")
+    local = {t["name"]: t["status"] for t in json.loads((home / "results.json").read_text())["tests"]}
+    official = runner.grade(buggy, seed=0, submission="buggy", limits=FAST)
+    assert local == {r.name: "passed" if r.passed else "failed" for r in official.results if r.name in local}
+    assert len(local) == len(CHECKS)
+
+    make("handin", home)
+    graded = subprocess.run([sys.executable, "-m", "autograder", "grade", str(home / "handin.tar.gz"),
+                             "--format", "gradescope"], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert graded.returncode == 0, graded.stderr
+    assert json.loads(graded.stdout)["score"] == official.score

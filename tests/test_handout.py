@@ -131,3 +131,12 @@ def test_a_student_following_the_handout_readme_gets_the_official_verdicts(built
                              "--format", "gradescope"], cwd=REPO, capture_output=True, text=True, timeout=300)
     assert graded.returncode == 0, graded.stderr
     assert json.loads(graded.stdout)["score"] == official.score
+
+
+def test_the_student_workflow_grades_on_push_into_the_summary_and_an_artifact(built):
+    workflow = (built[0] / ".github" / "workflows" / "grade.yml").read_text()
+    assert re.search(r"^on: \[push", workflow, re.M)
+    assert "run: make setup" in workflow
+    assert "--format gradescope --output results.json" in workflow
+    assert '>> "$GITHUB_STEP_SUMMARY"' in workflow
+    assert "actions/upload-artifact" in workflow and "path: results.json" in workflow

@@ -62,7 +62,8 @@ def forward_z(case, ref):
         (case.A @ case.W.T, "Z is missing the bias term 1_N @ b.T")])
 
 
-@check("Linear.forward: stores A and N", points=4, cases=linear_cases, requires="Linear.forward: output Z")
+@check("Linear.forward: stores A and N", points=4, cases=linear_cases, strategy=draw("linear_strategy"),
+       requires="Linear.forward: output Z")
 def forward_stores(case, ref):
     out = yield _forward_script(case)
     expect("self.A", out["A"], case.A)
@@ -70,7 +71,8 @@ def forward_stores(case, ref):
         (case.A.shape[1], "N is the batch size A.shape[0], not the number of features")])
 
 
-@check("Linear.forward: does not modify A", points=2, cases=linear_cases, requires="Linear.forward: output Z")
+@check("Linear.forward: does not modify A", points=2, cases=linear_cases, strategy=draw("linear_strategy"),
+       requires="Linear.forward: output Z")
 def forward_keeps_args(case, ref):
     out = yield _forward_script(case)
     expect("A after forward", out["Z#arg0"], case.A, EXACT)
@@ -145,14 +147,15 @@ def backward_repeated(case, ref):
         expect(label, out[label], want, hint=hint)
 
 
-@check("Linear.backward: does not modify dLdZ", points=2, cases=linear_cases, requires="Linear.backward: dLdA")
+@check("Linear.backward: does not modify dLdZ", points=2, cases=linear_cases, strategy=draw("linear_strategy"),
+       requires="Linear.backward: dLdA")
 def backward_keeps_args(case, ref):
     out = yield _backward_script(case)
     expect("dLdZ after backward", out["dLdA#arg0"], case.dLdZ, EXACT)
 
 
 @check("Linear.backward: agrees with finite differences of forward", points=3, cases=edge_cases(linear_cases),
-       requires="Linear.forward: output Z")
+       strategy=draw("linear_strategy"), requires="Linear.forward: output Z")
 def backward_finite_differences(case, ref):
     """Reference-free: L = sum(dLdZ * forward(A)); forward is affine, so a step of 1 is exact."""
     s = Script()

@@ -79,7 +79,7 @@ def forward_large(case, ref):
     expect("loss", out["L"], L, scalar=True, known_wrong=_wrong_losses(case, L), hint=STABLE)
 
 
-@check("CrossEntropyLoss.forward: does not modify A or Y", points=2, cases=loss_cases,
+@check("CrossEntropyLoss.forward: does not modify A or Y", points=2, cases=loss_cases, strategy=draw("loss_strategy"),
        requires="CrossEntropyLoss.forward: loss")
 def forward_keeps_args(case, ref):
     out = yield _script(case)
@@ -116,7 +116,7 @@ def backward_after_two_forwards(case, ref):
 
 
 @check("CrossEntropyLoss.backward: agrees with finite differences of forward", points=3, cases=edge_cases(loss_cases),
-       requires="CrossEntropyLoss.forward: loss")
+       strategy=draw("loss_strategy"), requires="CrossEntropyLoss.forward: loss")
 def backward_finite_differences(case, ref):
     """Reference-free: the slopes of the student's own loss around A."""
     s = Script()

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 SUBMISSION ?=
 ARGS ?=
 
-.PHONY: grade test skeleton handout bench clean
+.PHONY: grade test skeleton handout bench accuracy clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ handout: $(VENV)/.installed
 ## grading speed next to the cost of importing numpy and hypothesis
 bench: $(VENV)/.installed
 	$(PY) tests/bench.py
+
+## grade the catalogue: mutants killed and precisely blamed, correct submissions at full marks
+accuracy: $(VENV)/.installed
+	$(PY) tests/accuracy.py
 
 clean:
 	rm -rf $(VENV) dist build *.egg-info

@@ -30,14 +30,14 @@ def source():
 
 def hidden_checks() -> list:
     """The official-only checks, declared in solutions/hidden_checks.py."""
-    from .checks import collect
+    from .checks import CHECKS, collect
 
     if not HIDDEN.is_file():
         return []
     spec = importlib.util.spec_from_file_location(f"{NAME}_hidden", HIDDEN)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return collect(module)
+    return collect(module, after=CHECKS)
 
 
 def load(path: Path = SOLUTIONS) -> ModuleType:

@@ -207,8 +207,8 @@ def _with_prerequisites(checks: list[Check], raw: dict[str, TestResult]) -> tupl
     """Final results in check order: a check whose prerequisite did not pass waits on it."""
     final: dict[str, TestResult] = {}
     for check in checks:
-        before = final.get(check.requires)
-        final[check.name] = verdicts.waiting(check, before) if before and not before.passed else raw[check.name]
+        before = next((final[name] for name in check.requires if name in final and not final[name].passed), None)
+        final[check.name] = verdicts.waiting(check, before) if before else raw[check.name]
     return tuple(final.values())
 
 

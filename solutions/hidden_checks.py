@@ -31,7 +31,8 @@ def large_loss_cases(rng):
     return cases
 
 
-@check("Linear.backward: large layers and batches", points=4, cases=large_linear_cases, visibility=HIDDEN)
+@check("Linear.backward: large layers and batches", points=4, cases=large_linear_cases, visibility=HIDDEN,
+       requires=("Linear.forward: output Z", "Linear.forward: stores A and N"))
 def linear_large(case, ref):
     out = yield linear._backward_script(case)
     for label, want in zip(("dLdA", "dLdW", "dLdb"), linear._expected_backward(ref, case)):
@@ -39,7 +40,7 @@ def linear_large(case, ref):
 
 
 @check("CrossEntropyLoss.backward: large batches and many classes", points=3, cases=large_loss_cases,
-       visibility=HIDDEN)
+       visibility=HIDDEN, requires="CrossEntropyLoss.forward: loss")
 def loss_large(case, ref):
     out = yield loss._script(case)
     L, dLdA = loss._expected(ref, case)

@@ -11,6 +11,7 @@ from autograder.checks import CHECKS
 from autograder.report import Outcome
 from autograder.sandbox import Limits
 from autograder.writers import WRITERS
+from tests import accuracy
 from tests.catalogue import REFERENCE, entries, materialize
 
 # Short limits keep hostile submissions cheap; correct ones (the loop-based too) fit easily.
@@ -54,12 +55,13 @@ def test_correct_submission_scores_full(entry, tmp_path):
 
 
 @pytest.mark.parametrize("entry", entries("buggy"), ids=lambda e: e.name)
-def test_buggy_submission_loses_points_only_on_the_class_it_breaks(entry, tmp_path):
+def test_buggy_submission_loses_points_only_on_the_method_it_breaks(entry, tmp_path):
     report = grade(entry, tmp_path)
     failed = lost(report)
     assert failed, f"not caught: {entry.description}"
-    blamed = {r.name.split(".")[0] for r in failed}
-    assert blamed <= set(entry.blame), f"{entry.description}\n{explain(failed)}"
+    assert {r.name.split(".")[0] for r in failed} <= set(entry.blame), f"{entry.description}\n{explain(failed)}"
+    # Precise blame: every test it fails names the method it broke (waiting on a failed one is no blame).
+    assert accuracy.blamed(report) <= accuracy.edited_methods(entry), f"{entry.description}\n{explain(failed)}"
     assert all(r.outcome in (Outcome.FAILED, Outcome.NOT_RUN) for r in failed)
     assert any(r.outcome is Outcome.FAILED and "replay: python -m autograder grade" in r.output for r in failed)
 

@@ -26,7 +26,7 @@ class Check:
     body: Callable  # (case, ref) -> generator yielding a Script, receiving Outputs
     cases: Callable  # (numpy Generator) -> list of cases, seeded
     strategy: Any = None  # a hypothesis strategy of cases, for the property phase
-    requires: str | None = None  # another check's name that must pass first
+    requires: tuple[str, ...] = ()  # earlier checks of the class that must pass first
     visibility: str = "visible"
 
     @property
@@ -34,27 +34,31 @@ class Check:
         return self.name.split(".", 1)[0]
 
 
-def check(name: str, *, points: float, cases: Callable, strategy=None, requires: str | None = None,
+def check(name: str, *, points: float, cases: Callable, strategy=None, requires: str | tuple[str, ...] = (),
           visibility: str = "visible"):
     """Declare a check; the docstring of the body is not used, the name is the title."""
 
     def attach(body):
-        body.__check__ = Check(name, points, body, cases, strategy, requires, visibility)
+        needs = (requires,) if isinstance(requires, str) else tuple(requires)
+        body.__check__ = Check(name, points, body, cases, strategy, needs, visibility)
         return body
 
     return attach
 
 
-def collect(*modules) -> list[Check]:
-    """The checks declared in `modules`, in module order, then in source order."""
-    found = []
+def collect(*modules, after: list[Check] = ()) -> list[Check]:
+    """The checks declared in `modules`, in module order, then in source order; `after` are checks
+    that come before them (their prerequisites may be among those)."""
+    found = list(after)
     for module in modules:
         bodies = [v for v in vars(module).values() if hasattr(v, "__check__")]
         found += [b.__check__ for b in sorted(bodies, key=lambda b: b.__code__.co_firstlineno)]
     for i, check in enumerate(found):  # the runner applies prerequisites in order
-        if check.requires and check.requires not in [c.name for c in found[:i] if c.cls == check.cls]:
-            raise ValueError(f"{check.name!r} requires {check.requires!r}, which is not an earlier check of its class")
-    return found
+        earlier = {c.name for c in found[:i] if c.cls == check.cls}
+        for needed in check.requires:
+            if needed not in earlier:
+                raise ValueError(f"{check.name!r} requires {needed!r}, which is not an earlier check of its class")
+    return found[len(after):]
 
 
 def per_case(helper):

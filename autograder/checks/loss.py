@@ -87,7 +87,8 @@ def forward_keeps_args(case, ref):
     expect("Y after forward", out["L#arg1"], case.Y, EXACT)
 
 
-@check("CrossEntropyLoss.backward: dLdA", points=7, cases=loss_cases, strategy=draw("loss_strategy"))
+@check("CrossEntropyLoss.backward: dLdA", points=7, cases=loss_cases, strategy=draw("loss_strategy"),
+       requires="CrossEntropyLoss.forward: loss")
 def backward_dlda(case, ref):
     out = yield _script(case)
     _, dLdA = _expected(ref, case)
@@ -95,7 +96,8 @@ def backward_dlda(case, ref):
 
 
 @check("CrossEntropyLoss.backward: finite for large logits", points=4, cases=large_cases,
-       strategy=draw("loss_strategy", large=True), requires="CrossEntropyLoss.backward: dLdA")
+       strategy=draw("loss_strategy", large=True),
+       requires=("CrossEntropyLoss.backward: dLdA", "CrossEntropyLoss.forward: finite for large logits"))
 def backward_large(case, ref):
     out = yield _script(case)
     _, dLdA = _expected(ref, case)

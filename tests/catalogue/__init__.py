@@ -66,6 +66,9 @@ class Entry:
     # The change: textual edits (buggy) or a directory overlaid on mytorch/ (correct, hostile).
     edits: tuple[Edit, ...] = ()
     overlay: Path | None = None
+    # buggy only: the `Class.method`s whose tests may fail, when that is not simply the method the
+    # edit is in (state stored by forward that only backward reads). Empty: the edited methods.
+    methods: tuple[str, ...] = ()
 
     def honest_max(self, tests: Mapping[str, float] | Iterable[Any]) -> float:
         """The points of the tests of ``honest_classes``.
@@ -120,7 +123,7 @@ def _load_mutants() -> list[Entry]:
     entries = []
     for i, m in enumerate(data.get("mutant", [])):
         where = f"mutants.toml mutant #{i + 1} ({m.get('name', '?')})"
-        allowed = {"name", "description", "blame", "file", "find", "replace", "edits"}
+        allowed = {"name", "description", "blame", "file", "find", "replace", "edits", "methods"}
         extra = set(m) - allowed
         if extra:
             raise CatalogueError(f"{where}: unknown keys {sorted(extra)}")
@@ -148,6 +151,7 @@ def _load_mutants() -> list[Entry]:
                 max_score=None,
                 honest_classes=tuple(c for c in CLASSES if c not in blame),
                 edits=tuple(edits),
+                methods=tuple(str(x) for x in m.get("methods", ())),
             )
         )
     return entries

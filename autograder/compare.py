@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import diagnose
 from .sandbox import Bad
 
 
@@ -62,22 +63,34 @@ def matches(got, expected, tol: Tolerance = VALUES) -> bool:
 
 
 def expect(label: str, got, expected, tol: Tolerance = VALUES, *, scalar: bool = False,
-           known_wrong=(), hint: str = "") -> None:
+           known_wrong=(), hint: str = "", batch: int | None = None) -> None:
     """Raise `Failure` unless `got` matches `expected`.
 
-    `known_wrong` holds (value, hint) pairs: answers that common mistakes produce,
-    computed from the reference; the first one `got` matches gives the hint,
-    else `hint` (if any) is shown.
+    On a failure, the diagnosis: `known_wrong` holds (value, words) pairs, answers that
+    common mistakes with this quantity produce, computed from the reference; then come the
+    generic wrong answers of `diagnose.generic` (`batch` is N, for "missing /N"). The first
+    one `got` matches is the hint, with a pointer to the handout; else `hint`, if any.
     """
     expected = np.asarray(expected, dtype=np.float64)
     try:
         _stages(label, got, expected, tol, scalar)
     except Failure as failure:
-        for wrong, wrong_hint in known_wrong:
+        for wrong, words in [*known_wrong, *diagnose.generic(label, expected, batch)]:
+            if isinstance(wrong, str) and wrong == diagnose.NON_FINITE:
+                if _non_finite(got, expected):
+                    raise Failure(failure.message, diagnose.with_pointer(words)) from None
+                continue
             wrong = np.asarray(wrong, dtype=np.float64)
             if matches(got.reshape(wrong.shape) if scalar and _size1(got, wrong) else got, wrong, tol):
-                raise Failure(failure.message, wrong_hint) from None
+                raise Failure(failure.message, diagnose.with_pointer(words)) from None
         raise Failure(failure.message, hint) from None
+
+
+def _non_finite(got, expected) -> bool:
+    """`got` is a numeric array with inf or NaN where `expected` is finite (its shape may be off)."""
+    if not isinstance(got, np.ndarray) or got.size != expected.size:
+        return False
+    return bool(np.any(~np.isfinite(got.astype(np.float64).reshape(expected.shape)) & np.isfinite(expected)))
 
 
 def _size1(got, wrong) -> bool:

@@ -49,7 +49,9 @@ def forward_a(case, ref):
     out = yield _script(case)
     A = _expected_forward(ref, case)
     expect("A", out["A"], A, known_wrong=[
-        (np.abs(case.Z), "A = max(0, Z): negative inputs become 0, not their absolute value")])
+        (np.abs(case.Z), "A = max(0, Z): negative inputs become 0, not their absolute value"),
+        (np.where(case.Z > 0, case.Z, 0.01 * case.Z), "A = max(0, Z): negative inputs become 0, not 0.01 * Z "
+                                                      "(that is leaky ReLU)")])
     expect("self.A", out["self.A"], A, known_wrong=[
         (case.Z, "self.A is the output max(0, Z), not the input Z"),
         (np.maximum(case.Z0, 0), "self.A is the output of an earlier forward call: store it on every call")])

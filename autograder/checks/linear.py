@@ -11,7 +11,6 @@ from .base import check, per_case
 from .gradients import slopes
 
 LINEAR = "mytorch.nn.linear.Linear"
-TABLE = "see the shapes table: W and dLdW are (C_out, C_in); b and dLdb are (C_out, 1)"
 
 
 def student(s: Script, case):
@@ -38,10 +37,10 @@ def init_zeros(case, ref):
     s.get(lin, "b", label="b")
     out = yield s
     expect("W", out["W"], np.zeros((c_out, c_in)), known_wrong=[
-        (np.zeros((c_in, c_out)), f"W is (C_out, C_in) = (out_features, in_features); {TABLE}")])
+        (np.zeros((c_in, c_out)), "W is (C_out, C_in) = (out_features, in_features)")])
     expect("b", out["b"], np.zeros((c_out, 1)), known_wrong=[
-        (np.zeros(c_out), f"b must be a column: np.zeros((C_out, 1)), not np.zeros(C_out); {TABLE}"),
-        (np.zeros((1, c_out)), f"b is (C_out, 1), not (1, C_out); {TABLE}")])
+        (np.zeros(c_out), "b must be a column: np.zeros((C_out, 1)), not np.zeros(C_out)"),
+        (np.zeros((1, c_out)), "b is (C_out, 1), not (1, C_out)")])
 
 
 @per_case
@@ -113,7 +112,9 @@ def _expected_backward(package, case):
 def backward_dlda(case, ref):
     out = yield _backward_script(case)
     dLdA, _, _ = _expected_backward(ref, case)
-    expect("dLdA", out["dLdA"], dLdA)
+    square = case.W.shape[0] == case.W.shape[1]  # only then is dLdZ @ W.T even computable
+    expect("dLdA", out["dLdA"], dLdA, batch=case.A.shape[0],
+           known_wrong=[(case.dLdZ @ case.W.T, "dLdA uses W.T: dLdA = dLdZ @ W")] if square else [])
 
 
 @check("Linear.backward: dLdW", points=5, cases=linear_cases, strategy=draw("linear_strategy"),
@@ -122,8 +123,8 @@ def backward_dldw(case, ref):
     out = yield _backward_script(case)
     _, dLdW, _ = _expected_backward(ref, case)
     n = case.A.shape[0]
-    expect("dLdW", out["dLdW"], dLdW, known_wrong=[
-        (dLdW.T, f"dLdW equals the expected value transposed: dLdW must have W's shape (C_out, C_in); {TABLE}"),
+    expect("dLdW", out["dLdW"], dLdW, batch=n, known_wrong=[
+        (dLdW.T, "dLdW equals the expected value transposed: dLdW must have W's shape (C_out, C_in)"),
         (dLdW / n, "dLdW is divided by N: the 1/N of the mean is already in dLdZ"),
     ])
 
@@ -134,10 +135,13 @@ def backward_dldb(case, ref):
     out = yield _backward_script(case)
     _, _, dLdb = _expected_backward(ref, case)
     n = case.A.shape[0]
-    expect("dLdb", out["dLdb"], dLdb, known_wrong=[
-        (dLdb.ravel(), f"dLdb has shape (C_out,): keep it a column, e.g. dLdZ.sum(axis=0, keepdims=True).T; {TABLE}"),
-        (dLdb.T, f"dLdb is a row (1, C_out): it must be a column (C_out, 1) like b; {TABLE}"),
+    expect("dLdb", out["dLdb"], dLdb, batch=n, known_wrong=[
+        (dLdb.ravel(), "dLdb has shape (C_out,): keep it a column, e.g. dLdZ.sum(axis=0, keepdims=True).T"),
+        (dLdb.T, "dLdb is a row (1, C_out): it must be a column (C_out, 1) like b"),
         (dLdb / n, "dLdb is the mean over the batch: it must be the sum, dLdZ.T @ 1_N"),
+        (case.dLdZ.sum(axis=1, keepdims=True), "dLdb sums dLdZ over the features (axis=1): sum over the batch, "
+                                               "dLdZ.T @ 1_N, a column of shape (C_out, 1)"),
+        (case.dLdZ.T, "dLdb is dLdZ.T, not summed over the batch: dLdb = dLdZ.T @ 1_N, shape (C_out, 1)"),
     ])
 
 

@@ -1,0 +1,100 @@
+"""Tolerances and mistake diagnosis: a correct float32 answer passes, a relative error of 1e-3 in any
+output fails, and a wrong answer a common mistake produces is named, with a pointer to the handout."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from autograder import runner
+from autograder.compare import Failure, expect
+from autograder.report import Outcome
+from tests.catalogue import Edit, Entry, entries, materialize
+from tests.test_grading import FAST
+
+values = hnp.arrays(np.float64, hnp.array_shapes(min_dims=2, max_dims=2, max_side=8),
+                    elements=st.floats(-1e3, 1e3, allow_nan=False).filter(lambda x: x == 0 or abs(x) > 1e-3))
+
+
+def diagnosis(got, expected, **options) -> str:
+    with pytest.raises(Failure) as failed:
+        expect("dLdW", got, expected, **options)
+    return failed.value.hint
+
+
+@settings(max_examples=60, deadline=None)
+@given(values)
+def test_float32_rounding_passes_and_a_relative_error_of_1e_3_fails(expected):
+    expect("Z", expected.astype(np.float32), expected)
+    if np.any(expected):
+        with pytest.raises(Failure):
+            expect("Z", expected * (1 + 1e-3), expected)
+
+
+def test_transposed_scaled_and_sign_flipped_answers_are_named_with_a_handout_pointer():
+    expected = np.arange(1.0, 7.0).reshape(2, 3)
+    assert diagnosis(expected.T, expected) == ("dLdW equals the expected value transposed: dLdW must have shape "
+                                               "(2, 3) (see the handout's Shapes table)")
+    assert "N = 4 times the expected value" in diagnosis(expected * 4, expected, batch=4)
+    assert "divided by N = 4 once more" in diagnosis(expected / 4, expected, batch=4)
+    assert "opposite sign" in diagnosis(-expected, expected)
+    assert "handout's math section" in diagnosis(-expected, expected)
+
+
+def test_no_diagnosis_when_no_known_mistake_matches():
+    expected = np.arange(1.0, 7.0).reshape(2, 3)
+    assert diagnosis(expected + 0.5, expected, batch=4) == ""
+    assert diagnosis(np.ones((2, 3)), np.zeros((2, 3)), batch=4) == ""  # every transform of zeros is zeros
+
+
+# (mutant, the test it fails first, words its diagnosis must hold)
+DIAGNOSED = [
+    ("linear_dLdW_transposed", "Linear.backward: dLdW", "transposed: dLdW must have W's shape (C_out, C_in)"),
+    ("linear_dLdW_div_N", "Linear.backward: dLdW", "dLdW is divided by N"),
+    ("linear_b_1d", "Linear.__init__", "b must be a column"),
+    ("linear_dLdb_wrong_axis", "Linear.backward: dLdb", "over the features (axis=1)"),
+    ("linear_no_bias", "Linear.forward: output Z", "missing the bias"),
+    ("relu_derivative_ge_zero", "ReLU.backward: derivative is 0 at exactly Z = 0", "including exactly 0"),
+    ("relu_abs", "ReLU.forward", "not their absolute value"),
+    ("ce_softmax_axis0", "CrossEntropyLoss.forward: loss", "(axis=1)"),
+    ("ce_unstable_softmax", "CrossEntropyLoss.forward: finite for large logits", "subtract each row's max"),
+    ("ce_loss_per_sample", "CrossEntropyLoss.forward: loss", "a scalar"),
+    ("ce_backward_missing_N", "CrossEntropyLoss.backward: dLdA", "missing the division by N"),
+    ("ce_backward_sign_flipped", "CrossEntropyLoss.backward: dLdA", "sign is flipped"),
+]
+
+
+@pytest.mark.parametrize("name, test, words", DIAGNOSED, ids=[d[0] for d in DIAGNOSED])
+def test_a_common_mistake_is_named_in_plain_words(name, test, words, tmp_path):
+    entry = next(e for e in entries("buggy") if e.name == name)
+    report = runner.grade(materialize(entry, tmp_path), seed=0, submission=name, limits=FAST)
+    result = next(r for r in report.results if r.name.startswith(test))
+    assert result.outcome is Outcome.FAILED
+    hint = next(line for line in result.output.splitlines() if line.startswith("hint:"))
+    assert words in hint and "handout" in hint
+
+
+# Every output of the reference, scaled by 1 + 1e-3: (file, find, replace, the test that must fail).
+SCALED = [
+    ("nn/linear.py", "return A @ self.W.T + ones @ self.b.T", "return (A @ self.W.T + ones @ self.b.T) * 1.001",
+     "Linear.forward: output Z"),
+    ("nn/linear.py", "        return dLdA\n", "        return dLdA * 1.001\n", "Linear.backward: dLdA"),
+    ("nn/linear.py", "self.dLdW = dLdZ.T @ self.A", "self.dLdW = dLdZ.T @ self.A * 1.001", "Linear.backward: dLdW"),
+    ("nn/linear.py", "self.dLdb = dLdZ.T @ ones", "self.dLdb = dLdZ.T @ ones * 1.001", "Linear.backward: dLdb"),
+    ("nn/activation.py", "        return self.A\n", "        return self.A * 1.001\n", "ReLU.forward: output A"),
+    ("nn/activation.py", "return dLdA * (self.A > 0)", "return dLdA * (self.A > 0) * 1.001", "ReLU.backward: dLdZ"),
+    ("nn/loss.py", "return float(-(Y * log_softmax).sum() / self.N)",
+     "return float(-(Y * log_softmax).sum() / self.N) * 1.001", "CrossEntropyLoss.forward: loss"),
+    ("nn/loss.py", "return (self.softmax - self.Y) / self.N", "return (self.softmax - self.Y) / self.N * 1.001",
+     "CrossEntropyLoss.backward: dLdA"),
+]
+
+
+@pytest.mark.parametrize("file, find, replace, test", SCALED, ids=[s[3] for s in SCALED])
+def test_a_relative_error_of_1e_3_in_any_output_fails_its_test(file, find, replace, test, tmp_path):
+    entry = Entry(name="scaled", kind="buggy", description="one output off by 1e-3", blame=(test.split(".")[0],),
+                  max_score=None, honest_classes=(), edits=(Edit(file, find, replace),))
+    report = runner.grade(materialize(entry, tmp_path), seed=0, submission="scaled", limits=FAST)
+    assert next(r for r in report.results if r.name.startswith(test)).outcome is Outcome.FAILED

@@ -66,14 +66,7 @@ def test_buggy_submission_loses_points_only_on_the_method_it_breaks(entry, tmp_p
     assert any(r.outcome is Outcome.FAILED and "replay: python -m autograder grade" in r.output for r in failed)
 
 
-# Reading solutions/ straight off the filesystem is stopped by the file confinement of issue 5
-# (Landlock / an unprivileged user); until then this attack wins, and strict xfail says so.
-NOT_YET_CONFINED = {"import_reference"}
-
-
-@pytest.mark.parametrize("entry", [
-    pytest.param(e, marks=pytest.mark.xfail(strict=True, reason="needs file confinement (issue 5)"))
-    if e.name in NOT_YET_CONFINED else e for e in entries("hostile")], ids=lambda e: e.name)
+@pytest.mark.parametrize("entry", entries("hostile"), ids=lambda e: e.name)
 def test_hostile_submission_never_wins_and_results_stay_valid(entry, tmp_path):
     report = grade(entry, tmp_path, HOSTILE)
     assert [r.name for r in report.results] == [c.name for c in ALL_CHECKS]  # every test, in order

@@ -17,6 +17,7 @@ import signal
 import socket
 import subprocess
 import sys
+import sysconfig
 import tempfile
 from pathlib import Path
 
@@ -39,6 +40,10 @@ class ForkServer:
         pkgdir.mkdir()
         numpy_dir = importlib.util.find_spec("numpy").submodule_search_locations[0]
         (pkgdir / "numpy").symlink_to(numpy_dir, target_is_directory=True)
+        # What a worker may read (Landlock, where the kernel has it); it may write only its scratch.
+        paths = sysconfig.get_paths()
+        self.readable = sorted({paths["stdlib"], paths["platstdlib"], numpy_dir, f"{numpy_dir}.libs", str(pkgdir),
+                                "/usr/lib", "/usr/lib64", "/lib", "/lib64", "/dev", "/proc"})
         ours, theirs = socket.socketpair()
         self._log = open(self.home / "zygote.log", "w+b")
         self.proc = subprocess.Popen(
@@ -80,7 +85,8 @@ class ForkServer:
     def spawn(self, root: Path, scratch: Path, limits: Limits, output: int) -> tuple[int, socket.socket]:
         """A new worker whose stdout and stderr append to the file `output`: (pid, channel)."""
         ours, theirs = socket.socketpair()
-        request = {"op": "spawn", "root": str(root), "scratch": str(scratch), "limits": limits.rlimits()}
+        request = {"op": "spawn", "root": str(root), "scratch": str(scratch), "limits": limits.rlimits(),
+                   "readable": self.readable}
         try:
             return self._ask(request, [theirs.fileno(), output])["pid"], ours
         finally:

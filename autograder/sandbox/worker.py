@@ -192,6 +192,61 @@ def serve(sock):
             send_message(sock, {"case": i, "out": out, "err": err}, out_blobs)
 
 
+# ----------------------------------------------------------- confinement
+
+_READ = 1 | 4 | 8  # LANDLOCK_ACCESS_FS_EXECUTE | READ_FILE | READ_DIR
+
+
+def landlock_abi():
+    """The kernel's Landlock ABI version, 0 when Landlock is unavailable."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return max(0, libc.syscall(444, None, ctypes.c_size_t(0), ctypes.c_uint32(1)))
+    except (OSError, AttributeError):
+        return 0
+
+
+def confine(readable, writable):
+    """Landlock this process: read (and execute) only under `readable`, write only under
+    `writable`. Irreversible, inherited by every child. Returns the ABI used, 0 if none."""
+    import ctypes
+
+    abi = landlock_abi()
+    if abi < 1:
+        return 0
+    handled = (1 << 13) - 1  # ABI 1: the 13 filesystem rights
+    handled |= (1 << 13 if abi >= 2 else 0) | (1 << 14 if abi >= 3 else 0) | (1 << 15 if abi >= 5 else 0)
+
+    class Ruleset(ctypes.Structure):
+        _fields_ = [("handled_access_fs", ctypes.c_uint64)]
+
+    class PathBeneath(ctypes.Structure):
+        _pack_ = 1
+        _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    ruleset = Ruleset(handled)
+    fd = libc.syscall(444, ctypes.byref(ruleset), ctypes.c_size_t(ctypes.sizeof(ruleset)), ctypes.c_uint32(0))
+    if fd < 0:
+        return 0
+    for paths, access in ((readable, _READ), (writable, handled)):
+        for path in paths:
+            try:
+                parent = os.open(path, os.O_PATH | os.O_CLOEXEC)
+            except OSError:
+                continue
+            rule = PathBeneath(access & handled if os.path.isdir(path) else access & handled & 0b111, parent)
+            libc.syscall(445, fd, ctypes.c_int(1), ctypes.byref(rule), ctypes.c_uint32(0))
+            os.close(parent)
+    if libc.prctl(38, 1, 0, 0, 0) != 0 or libc.syscall(446, fd, ctypes.c_uint32(0)) != 0:  # NO_NEW_PRIVS
+        os.close(fd)
+        raise OSError(ctypes.get_errno(), "landlock_restrict_self failed")
+    os.close(fd)
+    return abi
+
+
 # ----------------------------------------------------------- fork server side
 
 
@@ -212,6 +267,7 @@ def _child(sock, out_fd, spec):
     for name, amount in limits.items():
         resource.setrlimit(getattr(resource, name), (amount, amount))
     os.chdir(spec["scratch"])
+    confine(spec["readable"] + [spec["root"]], [spec["scratch"]])
     os.environ.clear()
     os.environ.update({"HOME": spec["scratch"], "TMPDIR": spec["scratch"], "PATH": "/usr/bin:/bin",
                        "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"})

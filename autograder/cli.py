@@ -84,6 +84,8 @@ def _grade(args: argparse.Namespace) -> int:
         from . import runner  # imported late: a usage error never waits for the grader to load
 
         report = runner.grade(root, seed=args.seed, submission=args.submission or "mytorch")
+    if report.isolation_note != "full":
+        print(f"warning: sandbox {report.isolation_note} on this machine (see SECURITY.md)", file=sys.stderr)
     _emit(WRITERS["text" if args.output else args.format](report))
     if args.output:
         try:

@@ -41,6 +41,13 @@ class Report:
     examples: int = 0  # inputs checked in total, for `make bench`
     notes: tuple[str, ...] = field(default_factory=tuple)  # run-level messages (e.g. "mytorch failed to import")
     hidden: tuple[int, float] = (0, 0.0)  # in local mode: tests (and their points) graded only officially
+    isolation: tuple[tuple[str, bool], ...] = ()  # the sandbox's confinement layers, and whether each held
+
+    @property
+    def isolation_note(self) -> str:
+        """'full', or which confinement layers this machine could not give the worker."""
+        missing = [name for name, held in self.isolation if not held]
+        return "full" if self.isolation and not missing else "weaker than full: no " + ", no ".join(missing)
 
     @property
     def score(self) -> float:

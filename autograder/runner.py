@@ -246,4 +246,5 @@ def grade(root: Path, *, seed: int, submission: str, limits: Limits = Limits(), 
                   execution_time=round(time.perf_counter() - began, 3),
                   examples=sum(examples for _, examples, _ in graded),
                   notes=tuple(note for _, _, notes in graded for note in notes),
-                  hidden=source.hidden if source.local else (0, 0.0))
+                  hidden=source.hidden if source.local else (0, 0.0),
+                  isolation=tuple(server.shared().isolation.items()))

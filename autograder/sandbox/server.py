@@ -55,6 +55,7 @@ class ForkServer:
         theirs.close()
         self.control = ours
         self._ready = False
+        self.isolation: dict[str, bool] = {}  # what confinement workers get here, from the fork server's probe
         # Grading processes forked from this one share the control channel: one request-reply at a time.
         # (lockf locks belong to a process, so they hold between forked processes, unlike flock's.)
         self._lock = open(self.home / "control.lock", "w")
@@ -62,7 +63,7 @@ class ForkServer:
     def wait_ready(self) -> None:
         """Block until the fork server has imported numpy (call before forking grading processes)."""
         if not self._ready:
-            self._reply()
+            self.isolation = self._reply().get("isolation", {})
             self._ready = True
 
     def _ask(self, request: dict, fds: list[int]) -> dict:

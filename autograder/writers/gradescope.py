@@ -57,5 +57,6 @@ def render(report: Report) -> str:
         "output_format": "text",
         "test_output_format": "text",
         "tests": [_test(r) for r in report.results],
+        "extra_data": {"seed": report.seed, "sandbox": report.isolation_note},
     }
     return json.dumps(doc, indent=2, allow_nan=False) + "\n"

@@ -48,7 +48,7 @@ def render(report: Report) -> str:
     lines += ["", f"Score: {points(report.score)} / {points(report.max_score)}"
               + (" (public tests)" if report.hidden_note else "")]
     lines += [f"note: {report.hidden_note}"] if report.hidden_note else []
-    lines.append(f"checked {report.examples} inputs in {report.execution_time:.2f} s")
+    lines.append(f"checked {report.examples} inputs in {report.execution_time:.2f} s; sandbox: {report.isolation_note}")
     lines += ["note: " + indent(note).lstrip() for note in report.notes]
     lines.append(f"replay: python -m autograder grade {shlex.quote(submission)} --seed {report.seed}")
     return "\n".join(lines) + "\n"

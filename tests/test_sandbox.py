@@ -1,0 +1,129 @@
+"""Attacks on the sandbox: each must leave a complete, valid result, the honest score, no process
+behind and no file changed outside the worker's scratch directory."""
+from __future__ import annotations
+
+import hashlib
+import json
+import socket
+import subprocess
+import sys
+import time
+
+from autograder import runner
+from autograder.checks import CHECKS
+from tests.catalogue import REFERENCE, Edit, Entry, materialize
+from tests.test_grading import FAST, POINTS
+
+REPO = REFERENCE.parents[1]
+FORWARD = "        return A @ self.W.T + ones @ self.b.T\n"
+LINEAR_POINTS = sum(p for name, p in POINTS.items() if name.startswith("Linear."))
+
+
+def attack(tmp_path, code: str, honest: bool = True):
+    """The reference, with `code` run at the start of every Linear.forward call."""
+    body = "".join(f"        {line}\n" for line in code.strip().splitlines())
+    tail = FORWARD if honest else "        return A @ self.W.T * 0 + 1234.5\n"
+    entry = Entry(name="attack", kind="hostile", description=code, blame=("Linear",), max_score=None,
+                  honest_classes=(), edits=(Edit("nn/linear.py", FORWARD, body + tail),))
+    return materialize(entry, tmp_path / "submission")
+
+
+def cli(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "autograder", "grade", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=300, env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin",
+                                                       "AUTOGRADER_CACHE": str(cwd / "cache")})
+
+
+def sandbox_processes() -> list[str]:
+    ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout.splitlines()
+    return [line for line in ps if line.startswith(sys.executable) and " -I -S -B " in line]
+
+
+def test_a_setsid_daemon_dies_with_grading_and_never_writes_outside(tmp_path):
+    target = tmp_path / "results.json"
+    submission = attack(tmp_path, f"""
+import os, time
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        for _ in range(3000):
+            try:
+                open({str(target)!r}, "w").write('{{"score": 100}}')
+            except OSError:
+                pass
+            time.sleep(0.01)
+    os._exit(0)
+""")
+    before = sandbox_processes()
+    done = cli(str(submission), "--format", "gradescope", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["score"] == 100.0  # it computes correctly: it earns its points
+    time.sleep(0.5)
+    assert sandbox_processes() == before  # nothing it started outlives the grading
+    assert not target.exists()
+
+
+def test_a_submission_cannot_change_the_grader_for_the_next_one(tmp_path):
+    modules = sorted((REPO / "autograder").rglob("*.py"))
+    digest = hashlib.sha256(b"".join(path.read_bytes() for path in modules)).hexdigest()
+    hostile = attack(tmp_path, f"""
+for path in {[str(p) for p in modules]!r}:
+    try:
+        open(path, "a").write("\\nSCORE_OVERRIDE = 100\\n")
+    except OSError:
+        pass
+""", honest=False)
+    first = runner.grade(hostile, seed=0, submission="hostile", limits=FAST)
+    honest = runner.grade(REFERENCE.parent, seed=0, submission="honest", limits=FAST)
+    init = next(name for name in POINTS if name.startswith("Linear.__init__"))
+    assert first.score <= 100 - LINEAR_POINTS + POINTS[init]  # its __init__ is honest; its forward is not
+    assert honest.score == 100.0
+    assert hashlib.sha256(b"".join(path.read_bytes() for path in modules)).hexdigest() == digest
+
+
+def test_a_submission_has_no_network(tmp_path):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.setblocking(False)
+    port = listener.getsockname()[1]
+    submission = attack(tmp_path, f"""
+import socket
+try:
+    socket.create_connection(("127.0.0.1", {port}), timeout=0.5).sendall(b"leaked")
+except OSError:
+    pass
+""")
+    report = runner.grade(submission, seed=0, submission="network", limits=FAST)
+    assert report.score == 100.0
+    try:
+        connection, _ = listener.accept()
+    except BlockingIOError:
+        connection = None
+    listener.close()
+    assert connection is None
+
+
+def test_a_huge_file_is_cut_off_and_costs_only_the_method_that_writes_it(tmp_path):
+    submission = attack(tmp_path, """
+with open("big.bin", "wb") as out:
+    for _ in range(100):
+        out.write(b"x" * (1 << 20))
+""")
+    report = runner.grade(submission, seed=0, submission="huge", limits=FAST)
+    linear = [r for r in report.results if r.name.startswith("Linear.forward: output Z")]
+    # Python ignores SIGXFSZ, so the write past RLIMIT_FSIZE fails ("File too large") instead of killing it.
+    assert linear and not linear[0].passed and ("File too large" in linear[0].output or "SIGXFSZ" in linear[0].output)
+    assert all(r.passed for r in report.results if not r.name.startswith("Linear."))
+    assert len(report.results) == len(POINTS)
+
+
+def test_three_runs_give_byte_identical_results_but_for_timing(tmp_path):
+    submission = attack(tmp_path, "pass", honest=False)
+    runs = []
+    for _ in range(3):
+        done = cli(str(submission), "--format", "gradescope", cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        runs.append({k: v for k, v in json.loads(done.stdout).items() if k != "execution_time"})
+    assert runs[0] == runs[1] == runs[2]
+    assert len(runs[0]["tests"]) == len(CHECKS) + 2  # public and hidden

@@ -127,3 +127,21 @@ def test_three_runs_give_byte_identical_results_but_for_timing(tmp_path):
         runs.append({k: v for k, v in json.loads(done.stdout).items() if k != "execution_time"})
     assert runs[0] == runs[1] == runs[2]
     assert len(runs[0]["tests"]) == len(CHECKS) + 2  # public and hidden
+
+
+def test_a_submission_cannot_read_the_grading_process_through_proc(tmp_path):
+    submission = attack(tmp_path, f"""
+import os
+try:
+    pids = os.listdir("/proc")
+except OSError:
+    pids = [str(os.getppid()), "1"]
+for pid in pids:
+    try:
+        open(f"/proc/{{pid}}/environ", "rb").read()
+        raise SystemExit("read another process through /proc")
+    except OSError:
+        pass
+""")
+    report = runner.grade(submission, seed=0, submission="proc", limits=FAST)
+    assert report.score == 100.0, [r.output for r in report.results if not r.passed][:1]

@@ -43,7 +43,7 @@ class ForkServer:
         # What a worker may read (Landlock, where the kernel has it); it may write only its scratch.
         paths = sysconfig.get_paths()
         self.readable = sorted({paths["stdlib"], paths["platstdlib"], numpy_dir, f"{numpy_dir}.libs", str(pkgdir),
-                                "/usr/lib", "/usr/lib64", "/lib", "/lib64", "/dev", "/proc"})
+                                "/usr/lib", "/usr/lib64", "/lib", "/lib64", "/dev"})  # not /proc: other processes' memory
         ours, theirs = socket.socketpair()
         self._log = open(self.home / "zygote.log", "w+b")
         self.proc = subprocess.Popen(

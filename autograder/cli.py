@@ -13,6 +13,8 @@ import tempfile
 from pathlib import Path
 
 from .output import write_atomic
+from .reference import ReferenceMissing
+from .sandbox.limits import ConfigError
 from .submission import SubmissionError, prepare
 from .writers import WRITERS
 
@@ -126,6 +128,9 @@ def main(argv: list[str] | None = None) -> int:
     except SubmissionError as exc:
         print(f"error: {exc}", file=sys.stderr)
         _write_rejection(args, str(exc))
+        return 2
+    except (ConfigError, ReferenceMissing) as exc:  # the grader's own set-up, not the submission
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -216,7 +216,7 @@ def _processes(groups: int) -> int:
     return max(1, min(groups, os.cpu_count() or 1, 2))
 
 
-def grade(root: Path, *, seed: int, submission: str, limits: Limits = Limits(), checks=None, source=None,
+def grade(root: Path, *, seed: int, submission: str, limits: Limits | None = None, checks=None, source=None,
           jobs: int | None = None) -> Report:
     """Grade the submission whose private copy is `root` (the folder holding mytorch/).
 
@@ -226,6 +226,7 @@ def grade(root: Path, *, seed: int, submission: str, limits: Limits = Limits(), 
     with two cores or more, two grading processes (forked from this one) share the classes.
     """
     began = time.perf_counter()
+    limits = limits or Limits.configured()
     source = source or reference.source()
     if checks is None:
         checks = CHECKS if source.local else CHECKS + reference.hidden_checks()

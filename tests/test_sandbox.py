@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -34,18 +35,21 @@ def cli(*args, cwd):
                                                        "AUTOGRADER_CACHE": str(cwd / "cache")})
 
 
-def sandbox_processes() -> list[str]:
-    ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout.splitlines()
-    return [line for line in ps if line.startswith(sys.executable) and " -I -S -B " in line]
+def named(marker: str) -> bool:
+    """Whether a process named `marker` is alive anywhere on the machine."""
+    names = subprocess.run(["ps", "-eo", "comm"], capture_output=True, text=True).stdout.split()
+    return marker in names
 
 
 def test_a_setsid_daemon_dies_with_grading_and_never_writes_outside(tmp_path):
     target = tmp_path / "results.json"
+    marker = f"mtd{os.getpid() % 10**6:06d}"
     submission = attack(tmp_path, f"""
-import os, time
+import ctypes, os, time
 if os.fork() == 0:
     os.setsid()
     if os.fork() == 0:
+        ctypes.CDLL(None).prctl(15, {marker.encode()!r}, 0, 0, 0)  # PR_SET_NAME: findable with ps
         for _ in range(3000):
             try:
                 open({str(target)!r}, "w").write('{{"score": 100}}')
@@ -54,12 +58,11 @@ if os.fork() == 0:
             time.sleep(0.01)
     os._exit(0)
 """)
-    before = sandbox_processes()
     done = cli(str(submission), "--format", "gradescope", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["score"] == 100.0  # it computes correctly: it earns its points
     time.sleep(0.5)
-    assert sandbox_processes() == before  # nothing it started outlives the grading
+    assert not named(marker)  # nothing it started outlives the grading
     assert not target.exists()
 
 
@@ -145,3 +148,20 @@ for pid in pids:
 """)
     report = runner.grade(submission, seed=0, submission="proc", limits=FAST)
     assert report.score == 100.0, [r.output for r in report.results if not r.passed][:1]
+
+
+def test_limits_come_from_setup_cfg_and_a_bad_setting_is_one_line(tmp_path):
+    from autograder.sandbox.limits import CONFIG, ConfigError, Limits
+
+    assert Limits.configured(CONFIG) == Limits()  # the committed section states the defaults
+    good = tmp_path / "setup.cfg"
+    good.write_text("[autograder]\ncase_timeout = 20\nopen_files = 32\n")
+    assert Limits.configured(good) == Limits(case_timeout=20.0, open_files=32)
+    for bad in ("case_timeout = soon", "case_timeout = -1", "speed = 11"):
+        (tmp_path / "bad.cfg").write_text(f"[autograder]\n{bad}\n")
+        try:
+            Limits.configured(tmp_path / "bad.cfg")
+        except ConfigError as exc:
+            assert "\n" not in str(exc) and "[autograder]" in str(exc)
+        else:
+            raise AssertionError(f"accepted {bad!r}")

@@ -1,7 +1,21 @@
-"""Resource limits for a worker, with their documented defaults."""
+"""Resource limits for a worker, with their documented defaults.
+
+A course can change them in the `[autograder]` section of setup.cfg beside the
+grader, using the field names below (`case_timeout = 20`). An unknown name or a
+value that is not a positive number is a one-line `ConfigError`.
+"""
 from __future__ import annotations
 
+import configparser
+import dataclasses
 from dataclasses import dataclass
+from pathlib import Path
+
+CONFIG = Path(__file__).resolve().parents[2] / "setup.cfg"
+
+
+class ConfigError(Exception):
+    """setup.cfg's [autograder] section is wrong; the message says where."""
 
 MiB = 1024 * 1024
 
@@ -15,6 +29,31 @@ class Limits:
     file_bytes: int = 16 * MiB  # largest file a worker may write, its printed output included (RLIMIT_FSIZE)
     open_files: int = 64  # RLIMIT_NOFILE
     output_keep: int = 4096  # bytes of printed output kept to show the student
+
+    @classmethod
+    def configured(cls, path: Path = CONFIG) -> "Limits":
+        """The defaults, changed by the [autograder] section of `path` if there is one."""
+        parser = configparser.ConfigParser()
+        try:
+            parser.read(path)
+        except configparser.Error as exc:
+            raise ConfigError(f"{path}: {' '.join(str(exc).split())}") from None
+        if not parser.has_section("autograder"):
+            return cls()
+        fields = {f.name: f.type for f in dataclasses.fields(cls)}
+        changes = {}
+        for name, text in parser.items("autograder"):
+            if name not in fields:
+                raise ConfigError(f"{path}: [autograder] has no setting {name!r} (known: {', '.join(fields)})")
+            kind = float if fields[name] in (float, "float") else int
+            try:
+                value = kind(text)
+            except ValueError:
+                value = 0
+            if value <= 0:
+                raise ConfigError(f"{path}: [autograder] {name} must be a positive {kind.__name__}, got {text!r}")
+            changes[name] = value
+        return cls(**changes)
 
     def rlimits(self) -> dict[str, int]:
         """The setrlimit calls the worker makes on itself, by `resource` constant name."""

@@ -283,6 +283,40 @@ def _isolate():
     os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1)
 
 
+UID_BASE = 1_000_000  # a worker run by root becomes uid UID_BASE + its pid: unique among live workers
+MAX_PROCESSES = 256  # RLIMIT_NPROC of that uid
+
+
+def _drop_root(uid):
+    """As root: become `uid`, an unprivileged user of its own (so one worker's processes never
+    count against another's RLIMIT_NPROC), keeping only CAP_DAC_READ_SEARCH, so that the standard
+    library stays readable wherever Python is installed (Landlock still decides what may be read)
+    while writes obey ordinary permissions. Returns True when the worker runs unprivileged."""
+    import ctypes
+    import resource
+
+    if os.geteuid() != 0:
+        return True
+    libc = ctypes.CDLL(None, use_errno=True)
+
+    class Header(ctypes.Structure):
+        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+    class Data(ctypes.Structure):
+        _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
+
+    resource.setrlimit(resource.RLIMIT_NPROC, (MAX_PROCESSES, MAX_PROCESSES))
+    libc.prctl(8, 1, 0, 0, 0)  # PR_SET_KEEPCAPS: keep the permitted set across setuid
+    os.setgroups([])
+    os.setgid(uid)
+    os.setuid(uid)
+    read_search = 1 << 2  # CAP_DAC_READ_SEARCH
+    data = (Data * 2)(Data(read_search, read_search, 0), Data(0, 0, 0))
+    if libc.capset(ctypes.byref(Header(0x20080522, 0)), data) != 0:  # _LINUX_CAPABILITY_VERSION_3
+        raise OSError(ctypes.get_errno(), "capset failed")
+    return True
+
+
 def _probe():
     """What confinement a worker will get here: [(name, achieved)] in a throwaway child."""
     pid = os.fork()
@@ -290,7 +324,8 @@ def _probe():
         os._exit(0 if _unshare(CLONE_NEWPID | CLONE_NEWNET) or
                  _unshare(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET) else 1)
     namespaces = os.waitpid(pid, 0)[1] == 0
-    return {"landlock": landlock_abi() >= 1, "pid and network namespaces": namespaces}
+    return {"landlock": landlock_abi() >= 1, "pid and network namespaces": namespaces,
+            "unprivileged user": True}  # root drops to a uid of its own in every worker; others already are
 
 
 def _child(sock, out_fd, spec):
@@ -311,7 +346,11 @@ def _child(sock, out_fd, spec):
     for name, amount in limits.items():
         resource.setrlimit(getattr(resource, name), (amount, amount))
     os.chdir(spec["scratch"])
+    uid = UID_BASE + os.getpid()
+    if os.geteuid() == 0:
+        os.chown(spec["scratch"], uid, uid)  # the one place the worker may write
     confine(spec["readable"] + [spec["root"]], [spec["scratch"]])
+    _drop_root(uid)
     os.environ.clear()
     os.environ.update({"HOME": spec["scratch"], "TMPDIR": spec["scratch"], "PATH": "/usr/bin:/bin",
                        "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"})

@@ -196,3 +196,34 @@ if not globals().get("_flooded"):
     if os.geteuid() == 0:
         assert int(seen["uid"]) >= 1_000_000  # an unprivileged uid of its own
     assert all(r.passed for r in report.results if not r.name.startswith("Linear."))
+
+
+def test_without_root_the_process_bound_leaves_room_for_the_users_own_processes():
+    import resource  # noqa: F401 - loaded now: the child below cannot read /root's Python once it is nobody
+
+    from autograder.sandbox.worker import MAX_PROCESSES, bound_processes
+
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # a child that gives up root, then bounds itself as a non-root worker would
+        try:
+            if os.geteuid() == 0:
+                os.setgid(65534)
+                os.setuid(65534)
+            limit = bound_processes()
+            forked = 0
+            for _ in range(MAX_PROCESSES * 4):
+                try:
+                    if os.fork() == 0:
+                        time.sleep(3)
+                        os._exit(0)
+                    forked += 1
+                except OSError:
+                    break
+            os.write(write, f"{limit} {forked}".encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    os.waitpid(pid, 0)
+    limit, forked = map(int, os.read(read, 100).split())
+    assert limit >= MAX_PROCESSES and 0 < forked <= MAX_PROCESSES

@@ -317,6 +317,25 @@ def _drop_root(uid):
     return True
 
 
+def bound_processes():
+    """Not root: RLIMIT_NPROC counts the user's own processes too, so allow MAX_PROCESSES more than
+    the user has now (within the hard limit). Returns the soft limit set."""
+    import resource
+
+    own = sum(1 for p in os.listdir("/proc") if p.isdigit() and _owner(p) == os.getuid())
+    hard = resource.getrlimit(resource.RLIMIT_NPROC)[1]
+    wanted = own + MAX_PROCESSES if hard == resource.RLIM_INFINITY else min(own + MAX_PROCESSES, hard)
+    resource.setrlimit(resource.RLIMIT_NPROC, (wanted, hard))
+    return wanted
+
+
+def _owner(pid):
+    try:
+        return os.stat(f"/proc/{pid}").st_uid
+    except OSError:
+        return -1
+
+
 def _probe():
     """What confinement a worker will get here: [(name, achieved)] in a throwaway child."""
     pid = os.fork()
@@ -349,6 +368,8 @@ def _child(sock, out_fd, spec):
     uid = UID_BASE + os.getpid()
     if os.geteuid() == 0:
         os.chown(spec["scratch"], uid, uid)  # the one place the worker may write
+    else:
+        bound_processes()
     confine(spec["readable"] + [spec["root"]], [spec["scratch"]])
     _drop_root(uid)
     os.environ.clear()

@@ -15,7 +15,7 @@ $(VENV)/.installed: setup.cfg pyproject.toml
 
 ## grade ./mytorch, or SUBMISSION=path (a folder, mytorch/, .zip, .tar or .tar.gz); ARGS="--format gradescope"
 grade: $(VENV)/.installed
-	$(PY) -m autograder grade $(SUBMISSION) $(ARGS)
+	AUTOGRADER_REPLAY=make $(PY) -m autograder grade $(if $(SUBMISSION),'$(subst ','\'',$(SUBMISSION))') $(ARGS)
 
 ## the project's own test suite
 test: $(VENV)/.installed

@@ -37,8 +37,10 @@ _CORRUPT = (zlib.error, EOFError, OSError, RuntimeError, NotImplementedError,
 
 
 @contextmanager
-def py_members(src: Path, limit: int) -> Iterator[dict[Parts, Member]]:
-    """The archive's regular `*.py` members by path; readers work inside the `with`."""
+def py_members(src: Path, limit: int, links: list[str] | None = None) -> Iterator[dict[Parts, Member]]:
+    """The archive's regular `*.py` members by path; readers work inside the `with`. The names of
+    `*.py` members that are links (left out) are appended to `links`."""
+    links = [] if links is None else links
     name = src.name
     if not src.is_file() or not name.lower().endswith(SUFFIXES):
         raise ArchiveError(f"unsupported file type: {name} (use .zip, .tar or .tar.gz)")
@@ -50,33 +52,40 @@ def py_members(src: Path, limit: int) -> Iterator[dict[Parts, Member]]:
     try:
         if name.lower().endswith(".zip"):
             with zipfile.ZipFile(src) as zf:
-                yield _zip_members(zf, name, limit)
+                yield _zip_members(zf, name, limit, links)
         else:
             with tarfile.open(src) as tf:
-                yield _tar_members(tf, name, limit)
+                yield _tar_members(tf, name, limit, links)
     except (zipfile.BadZipFile, tarfile.TarError, *_CORRUPT) as exc:
         raise ArchiveError(f"corrupt archive: {name}: {' '.join(str(exc).split()) or type(exc).__name__}") from None
 
 
-def _zip_members(zf: zipfile.ZipFile, archive: str, limit: int) -> dict[Parts, Member]:
+def _zip_members(zf: zipfile.ZipFile, archive: str, limit: int, links: list[str]) -> dict[Parts, Member]:
     members = {}
     for count, info in enumerate(zf.infolist(), 1):
         _check_size(count, 0, archive)  # only members a caller reads are decompressed
         parts = _safe_parts(info.filename, archive)
-        regular = stat.S_IFMT(info.external_attr >> 16) in (0, stat.S_IFREG)  # not a symlink
-        if regular and not info.is_dir() and parts and parts[-1].endswith(".py"):
+        if info.is_dir() or not parts or not parts[-1].endswith(".py"):
+            continue
+        if stat.S_IFMT(info.external_attr >> 16) in (0, stat.S_IFREG):  # not a symlink
             members[parts] = (info.file_size, lambda i=info: _read(zf.open(i), limit))
+        else:
+            links.append("/".join(parts))
     return members
 
 
-def _tar_members(tf: tarfile.TarFile, archive: str, limit: int) -> dict[Parts, Member]:
+def _tar_members(tf: tarfile.TarFile, archive: str, limit: int, links: list[str]) -> dict[Parts, Member]:
     members, unpacked = {}, 0
     for count, m in enumerate(tf, 1):
         unpacked += m.size
         _check_size(count, unpacked, archive)
         parts = _safe_parts(m.name, archive)
-        if m.isreg() and parts and parts[-1].endswith(".py"):  # not links, devices, dirs
+        if not parts or not parts[-1].endswith(".py") or m.isdir():
+            continue
+        if m.isreg():  # not links, devices
             members[parts] = (m.size, lambda m=m: _read(tf.extractfile(m), limit))
+        elif m.issym() or m.islnk():
+            links.append("/".join(parts))
     return members
 
 

@@ -147,10 +147,11 @@ def activation_cases(rng: np.random.Generator, zeros: float = 0.2) -> list[Activ
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: checks memoise per case
 class LossCase:
-    A: np.ndarray  # logits (N, C)
+    A: np.ndarray  # logits (N, C): float32-exact, within +-6, so no target probability nears underflow
     Y: np.ndarray  # one-hot (N, C)
     A0: np.ndarray  # earlier logits, forwarded before A (N0, C)
     Y0: np.ndarray  # their labels (N0, C)
+    shift: np.ndarray  # (N, 1) whole numbers of 500 to 5000, either sign: A + shift has the same softmax
 
     def __str__(self):
         return describe(A=self.A, Y=self.Y)
@@ -158,6 +159,10 @@ class LossCase:
     @property
     def size(self) -> int:
         return self.A.size
+
+    @property
+    def shifted(self) -> np.ndarray:
+        return self.A + self.shift
 
 
 def float32_exact(a: np.ndarray) -> np.ndarray:
@@ -170,23 +175,51 @@ def one_hot(labels, c) -> np.ndarray:
     return np.eye(c)[np.asarray(labels)]
 
 
-def loss_cases(rng: np.random.Generator, large: bool = False) -> list[LossCase]:
-    """Logits spread over a few units; with `large`, each row is also shifted by 500 to 5000
-    (either sign), so exp overflows unless each row's max is subtracted first."""
+def logits(rng: np.random.Generator, shape) -> np.ndarray:
+    """Ordinary logits: within +-6, so log(softmax(A) + 1e-15) is the loss to 1e-7."""
+    return float32_exact(np.clip(rng.standard_normal(shape) * 2, -6, 6))
+
+
+def loss_cases(rng: np.random.Generator) -> list[LossCase]:
     cases = []
     for n, c, _ in _shapes(rng):
-        a = rng.standard_normal((n, c)) * 3
-        if large:
-            a = float32_exact(a + rng.choice([-1, 1], size=(n, 1)) * rng.uniform(500, 5000, size=(n, 1)))
         n0 = int(rng.integers(1, MAX_DIM + 1))
-        cases.append(LossCase(A=a, Y=one_hot(rng.integers(0, c, size=n), c),
-                              A0=rng.standard_normal((n0, c)) * 3, Y0=one_hot(rng.integers(0, c, size=n0), c)))
+        shift = rng.choice([-1, 1], size=(n, 1)) * np.round(rng.uniform(500, 5000, size=(n, 1)))
+        cases.append(LossCase(A=logits(rng, (n, c)), Y=one_hot(rng.integers(0, c, size=n), c),
+                              A0=logits(rng, (n0, c)), Y0=one_hot(rng.integers(0, c, size=n0), c), shift=shift))
+    return cases
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: checks memoise per case
+class GapCase:
+    A: np.ndarray  # logits (N, C >= 2): in each row one logit is 100 to 1020 above the others
+    Y: np.ndarray  # one-hot (N, C), never on that logit: the true loss of a row is about its gap
+
+    def __str__(self):
+        return describe(A=self.A, Y=self.Y)
+
+    @property
+    def size(self) -> int:
+        return self.A.size
+
+
+def gap_cases(rng: np.random.Generator) -> list[GapCase]:
+    """Rows where the label's probability is far below any eps (exp(-100) ~ 4e-44, and below float64's
+    smallest number past a gap of 745): only log-sum-exp gets the loss right."""
+    cases = []
+    for n, c, _ in [(1, 2, 0), (2, 3, 0), (1, 5, 0)] + _shapes(rng)[len(EDGE_SHAPES):len(EDGE_SHAPES) + 9]:
+        c = max(c, 2)
+        A = logits(rng, (n, c))
+        top = rng.integers(0, c, size=n)
+        A[np.arange(n), top] += np.round(rng.choice([100.0, 300.0, 800.0, 1000.0], size=n) + rng.uniform(0, 20, size=n))
+        label = (top + rng.integers(1, c, size=n)) % c
+        cases.append(GapCase(A=A, Y=one_hot(label, c)))
     return cases
 
 
 # ------------------------------------------------------------ as arrays
 
-KINDS = {cls.__name__: cls for cls in (LinearCase, ActivationCase, LossCase)}
+KINDS = {cls.__name__: cls for cls in (LinearCase, ActivationCase, LossCase, GapCase)}
 
 
 def to_arrays(cases: list, prefix: str = "") -> dict[str, np.ndarray]:

@@ -14,13 +14,13 @@ from pathlib import Path
 
 from .output import write_atomic
 from .reference import ReferenceMissing
+from .replay import DEFAULT_SEED
 from .sandbox.limits import ConfigError
 from .submission import SubmissionError, prepare
 from .writers import WRITERS
 
 __all__ = ["main", "DEFAULT_SEED"]
 
-DEFAULT_SEED = 0  # the seed a student's `make grade` and the course's grading share
 
 
 class _Parser(argparse.ArgumentParser):
@@ -75,17 +75,29 @@ def _emit(text: str) -> None:
     sys.stdout.flush()
 
 
+def _require(*packages: str) -> None:
+    """A one-line error when this Python lacks what the grader needs (a Python outside the venv)."""
+    import importlib.util
+
+    missing = [name for name in packages if importlib.util.find_spec(name) is None]
+    if missing:
+        raise ConfigError(f"the grader needs {' and '.join(missing)}, not installed for {sys.executable}: "
+                          "run `make grade` (it installs them in .venv), or `pip install -e .` first")
+
+
 def _grade(args: argparse.Namespace) -> int:
+    _require("numpy", "hypothesis")
     if args.output and Path(args.output).is_dir():
         raise SubmissionError(f"--output {args.output} is a folder; give a file name")
     with tempfile.TemporaryDirectory(prefix="autograder-", ignore_cleanup_errors=True) as tmp:
-        root = prepare(args.submission, Path(tmp))
+        notes: list[str] = []
+        root = prepare(args.submission, Path(tmp), notes)
         from .sandbox import server
 
         server.shared()  # the fork server loads numpy while the grader below loads
         from . import runner  # imported late: a usage error never waits for the grader to load
 
-        report = runner.grade(root, seed=args.seed, submission=args.submission or "mytorch")
+        report = runner.grade(root, seed=args.seed, submission=args.submission, notes=tuple(notes))
     if report.isolation_note != "full":
         print(f"warning: sandbox {report.isolation_note} on this machine (see SECURITY.md)", file=sys.stderr)
     _emit(WRITERS["text" if args.output else args.format](report))

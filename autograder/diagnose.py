@@ -9,6 +9,9 @@ has the rule; when nothing matches, no diagnosis is shown.
 """
 from __future__ import annotations
 
+import functools
+import sys
+
 import numpy as np
 
 NON_FINITE = "non-finite"  # a known wrong answer: inf or NaN where the reference is finite
@@ -41,3 +44,45 @@ def generic(label: str, expected: np.ndarray, batch: int | None = None) -> list[
                                         "than it should be"))
     found.append((-expected, f"{label} has the opposite sign of the expected value"))
     return found
+
+
+def died(call: str, why: str) -> tuple[str, str]:
+    """The message and hint for a worker that died (or timed out) while running `call`."""
+    if why.startswith("did not finish"):
+        return f"{call} {why}", "look for an endless loop, or a Python loop over every entry where numpy can work on whole arrays"
+    what = f"{call} ended the worker process: it {why}"
+    if "exited" in why:
+        return what, "remove exit(), quit(), sys.exit() or os._exit() from your code: a method must return"
+    if "SIGKILL" in why or "memory" in why:
+        return what, "look for huge allocations (an array of N x N where N x 1 would do) or an endless loop"
+    return what, ""
+
+
+def module_file(module: str) -> str:
+    return module.replace(".", "/") + ".py"
+
+
+@functools.lru_cache(maxsize=1)
+def allowed_packages() -> str:
+    from .sandbox.limits import allowed_imports
+
+    names = allowed_imports()
+    return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
+
+
+def import_failed(error) -> tuple[str, str]:
+    """The message and hint for a module of the submission that could not be imported."""
+    file = module_file(error.module)
+    where = f" (at {error.where})" if error.where else ""
+    if error.type == "WorkerDied":
+        return f"importing {file} ended the worker process: it {error.msg}", \
+            "code at the top level of a module runs on import: it must not exit, loop or wait"
+    top = error.missing.split(".")[0]
+    allowed = allowed_packages()
+    if error.missing and top not in ("mytorch", "models") and top not in sys.stdlib_module_names:
+        return (f"{file} could not be imported: it imports {error.missing}, which submissions may not use{where}",
+                f"submissions may import only the standard library, {allowed}: remove the import of {top}")
+    if error.missing:
+        return (f"{file} could not be imported: there is no module {error.missing}{where}",
+                "is that file part of your submission, under mytorch/?")
+    return f"{file} could not be imported: {error.type}: {error.msg}{where}", ""

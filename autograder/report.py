@@ -42,6 +42,7 @@ class Report:
     notes: tuple[str, ...] = field(default_factory=tuple)  # run-level messages (e.g. "mytorch failed to import")
     hidden: tuple[int, float] = (0, 0.0)  # in local mode: tests (and their points) graded only officially
     isolation: tuple[tuple[str, bool], ...] = ()  # the sandbox's confinement layers, and whether each held
+    replay: str = ""  # the command that replays this run where the student is
 
     @property
     def isolation_note(self) -> str:

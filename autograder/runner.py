@@ -13,7 +13,6 @@ verdict; the worker only runs student code.
 """
 from __future__ import annotations
 
-import itertools
 import multiprocessing
 import os
 import time
@@ -24,11 +23,12 @@ from pathlib import Path
 
 import numpy as np
 
-from . import examples, reference, verdict as verdicts
+from . import diagnose, examples, reference, verdict as verdicts
 from .checks import CHECKS
-from .checks.base import Check
+from .checks.base import Check, NotAttempted
 from .compare import Failure
-from .report import Report, TestResult
+from .replay import command as replay_command
+from .report import Outcome, Report, TestResult
 from .sandbox import Limits, Sandbox, Script, server
 from .verdict import Verdict
 
@@ -41,11 +41,16 @@ class Aborted(BaseException):
 
 @dataclass
 class _Case:
+    check: Check
     verdict: Verdict
     case: object
     gen: object  # the check body, paused after yielding `script`
     script: Script
     drawn: bool  # drawn by hypothesis (a failure on it is worth shrinking)
+
+    def judge(self, result) -> None:
+        if not self.verdict.judge(self.check, self.gen, self.case, self.script, result):
+            self.verdict.shrinkable = self.drawn and not result.hit_limit
 
 
 def _property_seed(seed: int, check: Check) -> int:
@@ -69,17 +74,23 @@ def _inputs(check: Check, source, seed: int, made: dict) -> list[tuple[object, b
     return own
 
 
+def _excused(check: Check, found: dict[str, Verdict]) -> frozenset:
+    """The values `check` does not compare again: those whose owning check failed."""
+    failed = {name for name, v in found.items() if v.failure is not None and not isinstance(v.failure, NotAttempted)}
+    return frozenset(label for label, owners in check.owners if failed.intersection(owners))
+
+
 def _batch_phase(checks: list[Check], sandbox: Sandbox, ref, seed: int) -> dict[str, Verdict]:
-    """Every seeded case and drawn example of `checks` in one stream; what a dead worker never
-    reached goes to a fresh one. `ref` is where inputs and expected values come from."""
+    """Every seeded case and drawn example of `checks` in one stream, judged as replies arrive;
+    checks that re-compare values other checks own are judged last, once the owners' verdicts are in.
+    `ref` is where inputs and expected values come from."""
     found = {check.name: Verdict() for check in checks}
     inputs: dict = {}  # input key -> cases
     index: dict = {}  # id(script) -> position in `scripts` (which keeps every script alive)
     scripts: list[Script] = []
     readers: list[list[_Case]] = []  # who judges each script's reply
     for check in checks:
-        own = _inputs(check, ref, seed, inputs)
-        for case, drawn in own:
+        for case, drawn in _inputs(check, ref, seed, inputs):
             gen = check.body(case, ref)
             script = next(gen)
             key = id(script)  # checks that build a script with a `per_case` helper get the same object
@@ -87,19 +98,20 @@ def _batch_phase(checks: list[Check], sandbox: Sandbox, ref, seed: int) -> dict[
                 index[key] = len(scripts)
                 scripts.append(script)
                 readers.append([])
-            readers[index[key]].append(_Case(found[check.name], case, gen, script, drawn))
-    pending = list(range(len(scripts)))
-    while pending:
-        retry = []
-        for i, result in zip(pending, sandbox.stream([scripts[i] for i in pending])):
-            live = [item for item in readers[i] if item.verdict.failure is None]  # a failed check is done
-            if result.not_run:
-                retry += [i] if live else []
-                continue
-            for item in live:
-                if not item.verdict.judge(item.gen, item.case, item.script, result):
-                    item.verdict.shrinkable = item.drawn and not result.hit_limit
-        pending = retry  # each round consumes at least the script the worker died on
+            readers[index[key]].append(_Case(check, found[check.name], case, gen, script, drawn))
+    deferred = []
+    for i, result in enumerate(sandbox.stream(scripts)):
+        for item in readers[i]:
+            if item.check.owners:
+                deferred.append((item, result))
+            elif item.verdict.failure is None:  # a failed check is done
+                item.judge(result)
+    for check in checks:
+        if check.owners:
+            found[check.name].excused = _excused(check, found)
+    for item, result in deferred:
+        if item.verdict.failure is None:
+            item.judge(result)
     return found
 
 
@@ -118,7 +130,7 @@ def _shrink(check: Check, sandbox: Sandbox, ref, seed: int, found: Verdict) -> N
         gen = check.body(case, ref)
         script = next(gen)
         (result,) = sandbox.run([script])
-        if not found.judge(gen, case, script, result):
+        if not found.judge(check, gen, case, script, result):
             if result.hit_limit:  # not worth shrinking: every replay would cost the limit again
                 raise Aborted()
             raise found.failure
@@ -131,25 +143,34 @@ def _shrink(check: Check, sandbox: Sandbox, ref, seed: int, found: Verdict) -> N
         found.shrunk = True  # hypothesis replays the shrunk example last, so `found` holds it
 
 
+PACKAGES = ("mytorch", "mytorch.nn")  # whose __init__.py a failure of is worth a note
+
+
 def _import_notes(sandbox: Sandbox) -> list[str]:
+    """What went wrong importing the submission's packages and modules, one line each."""
+    modules = PACKAGES + MODULES
     scripts = []
-    for module in MODULES:
+    for module in modules:
         s = Script()
         s.load(module)
         scripts.append(s)
     notes = []
-    for module, result in zip(MODULES, sandbox.run(scripts)):
-        if result.error is not None:
-            e = result.error
-            where = f" at {e.where}" if e.where else ""
-            notes.append(f"{module} failed to import: {e.type}: {e.msg}{where}"
-                         if e.type != "WorkerDied" else f"importing {module} ended the worker: it {e.msg}")
+    for module, result in zip(modules, sandbox.run(scripts)):
+        error = result.error
+        if error is None:
+            continue
+        if module in PACKAGES:
+            where = f" (at {error.where})" if error.where else ""
+            what = f"it {error.msg}" if error.type == "WorkerDied" else f"{error.type}: {error.msg}{where}"
+            notes.append(f"{module.replace('.', '/')}/__init__.py failed when imported: {what}; "
+                         "each class was graded from its own module")
+        else:
+            notes.append(diagnose.import_failed(error)[0])
     return notes
 
 
 def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int]:
-    """Verdicts on `checks`, as if every prerequisite had passed (the caller applies them);
-    and the number of inputs checked."""
+    """Verdicts on `checks`, and the number of inputs checked."""
     try:
         found = _batch_phase(checks, sandbox, ref, job.seed)
     except Exception as exc:  # noqa: BLE001 - a grader bug must not cost the student
@@ -165,7 +186,14 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
             except Exception as exc:  # noqa: BLE001
                 results[check.name] = verdicts.grader_failed(check, exc)
                 continue
-        results[check.name] = verdicts.result(check, found[check.name], job.submission, job.seed)
+        results[check.name] = verdicts.result(check, found[check.name], job.replay)
+    def judged_values(c: Check) -> bool:
+        return not c.behaviour and found[c.name].examples > 0
+
+    if not any(results[c.name].outcome is Outcome.PASSED for c in checks if judged_values(c)):
+        for check in checks:  # constants and garbage behave consistently: that alone earns nothing
+            if results[check.name].outcome is Outcome.PASSED:
+                results[check.name] = verdicts.uncredited(check)
     return results, sum(v.examples for v in found.values())
 
 
@@ -175,7 +203,7 @@ class _Job:
 
     root: Path
     seed: int
-    submission: str
+    replay: str  # the command that replays this run, for every failure's last line
     limits: Limits
     began: float
 
@@ -187,7 +215,10 @@ _SOURCE: list = [None]
 def _groups(checks: list[Check]) -> list[list[Check]]:
     """The checks of each class: graded together (they share inputs and scripts), in a worker of their
     own, so a class's state never leaks into another's verdicts."""
-    return [list(group) for _, group in itertools.groupby(checks, key=lambda check: check.cls)]
+    groups: dict[str, list[Check]] = {}
+    for check in checks:  # hidden checks come after every public one: gather by class, not by run
+        groups.setdefault(check.cls, []).append(check)
+    return list(groups.values())
 
 
 def _grade_group(index: int, job: _Job) -> tuple[dict[str, TestResult], int, list[str]]:
@@ -198,27 +229,21 @@ def _grade_group(index: int, job: _Job) -> tuple[dict[str, TestResult], int, lis
         notes = _import_notes(sandbox) if index == 0 else []
         sandbox.recycle()
         with np.errstate(all="ignore"):  # wrong answers overflow on purpose; the verdict says so, not a warning
-            return (*_grade_checks(_GROUPS[index], sandbox, _SOURCE[0], job), notes)
+            results, inputs = _grade_checks(_GROUPS[index], sandbox, _SOURCE[0], job)
+        return results, inputs, notes + sandbox.notes
     finally:
         sandbox.close()
-
-
-def _with_prerequisites(checks: list[Check], raw: dict[str, TestResult]) -> tuple[TestResult, ...]:
-    """Final results in check order: a check whose prerequisite did not pass waits on it."""
-    final: dict[str, TestResult] = {}
-    for check in checks:
-        before = next((final[name] for name in check.requires if name in final and not final[name].passed), None)
-        final[check.name] = verdicts.waiting(check, before) if before else raw[check.name]
-    return tuple(final.values())
 
 
 def _processes(groups: int) -> int:
     return max(1, min(groups, os.cpu_count() or 1, 2))
 
 
-def grade(root: Path, *, seed: int, submission: str, limits: Limits | None = None, checks=None, source=None,
-          jobs: int | None = None) -> Report:
-    """Grade the submission whose private copy is `root` (the folder holding mytorch/).
+def grade(root: Path, *, seed: int, submission: str | None, limits: Limits | None = None, checks=None,
+          source=None, jobs: int | None = None, replay: str | None = None, notes: tuple[str, ...] = ()) -> Report:
+    """Grade the submission whose private copy is `root` (the folder holding mytorch/); `submission`
+    is its path as the user gave it (None: the default ./mytorch), for the report and the replay line;
+    `notes` are said first in the report (what intake left out).
 
     `source` is where inputs and expected values come from: by default the reference in solutions/
     (official mode, with the hidden tests) or, in a student's handout, the recorded fixtures (local
@@ -233,7 +258,8 @@ def grade(root: Path, *, seed: int, submission: str, limits: Limits | None = Non
     if source.local:
         seed = source.seed  # the recorded inputs are those of the seed they were made with
     server.shared().wait_ready()  # before forking: the grading processes share the fork server
-    job = _Job(root, seed, submission, limits, began)
+    replay = replay or replay_command(submission, seed)
+    job = _Job(root, seed, replay, limits, began)
     _SOURCE[0] = source
     _GROUPS[:] = _groups(list(checks))
     processes = jobs or _processes(len(_GROUPS))
@@ -243,9 +269,9 @@ def grade(root: Path, *, seed: int, submission: str, limits: Limits | None = Non
         with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
             graded = list(pool.map(_grade_group, range(len(_GROUPS)), [job] * len(_GROUPS)))  # one group at a time
     raw = {name: result for part, _, _ in graded for name, result in part.items()}
-    return Report(submission=submission, seed=seed, results=_with_prerequisites(list(checks), raw),
+    return Report(submission=submission or "mytorch", seed=seed, results=tuple(raw[c.name] for c in checks),
                   execution_time=round(time.perf_counter() - began, 3),
                   examples=sum(examples for _, examples, _ in graded),
-                  notes=tuple(note for _, _, notes in graded for note in notes),
+                  notes=tuple(dict.fromkeys([*notes, *(note for _, _, found in graded for note in found)])),
                   hidden=source.hidden if source.local else (0, 0.0),
-                  isolation=tuple(server.shared().isolation.items()))
+                  isolation=tuple(server.shared().isolation.items()), replay=replay)

@@ -4,7 +4,8 @@ A submission (CONTRACT section 2) is a directory holding `mytorch/`, `mytorch/`
 itself, or a .zip/.tar/.tar.gz/.tgz holding either, possibly inside one top
 folder (a zipped `hw1/`). Only regular `*.py` files under `mytorch/` reach
 `dest/mytorch/`; tests, conftest.py, setup files, results and data stay behind.
-Symlinks and special files are skipped, never followed. Archives are read in
+Symlinks and special files are skipped, never followed (a `.py` link is named
+in the notes, so the student knows it was left out). Archives are read in
 memory by `archive.py`, never extracted; a member named with an absolute path
 or `..` rejects the archive. Hidden names (".x", macOS "._x.py") and
 __pycache__ are skipped too: Python cannot import them as modules anyway.
@@ -29,20 +30,25 @@ class SubmissionError(Exception):
     """The submission cannot be graded; the message (one line) says what to do."""
 
 
-def prepare(path: str | os.PathLike | None, dest: Path) -> Path:
+def prepare(path: str | os.PathLike | None, dest: Path, notes: list[str] | None = None) -> Path:
     """Copy the submission's `mytorch/**/*.py` into `dest/mytorch/`; return `dest`.
 
-    `path` None means `./mytorch`. `dest` should be an empty directory.
+    `path` None means `./mytorch`. `dest` should be an empty directory. What was left out that a
+    student may have meant to hand in (a `.py` that is a symbolic link) is said in `notes`.
     """
     shown = "./mytorch" if path is None else os.fspath(path)
     src = Path(shown)
     if not src.exists():
         hint = " (run this in the folder that holds mytorch/, or give the path)" if path is None else ""
         raise SubmissionError(f"not found: {shown}{hint}")
+    links: list[str] = []
     try:
-        files = _from_directory(src, shown) if src.is_dir() else _from_archive(src)
+        files = _from_directory(src, shown, links) if src.is_dir() else _from_archive(src, links)
     except OSError as exc:  # archives convert their own; this is a folder we cannot read
         raise SubmissionError(f"cannot read {exc.filename or shown}: {exc.strerror or exc}") from None
+    if notes is not None:
+        notes += [f"left out {name}: it is a symbolic link, and links are not followed; hand in the file itself"
+                  for name in links]
     if not files:
         raise SubmissionError(f"no .py files found under mytorch/ in {shown}")
     _write(files, Path(dest) / "mytorch")
@@ -57,29 +63,31 @@ def _real_dir(p: Path) -> bool:
     return p.is_dir() and not p.is_symlink()
 
 
-def _from_directory(src: Path, shown: str) -> dict[Parts, bytes]:
+def _from_directory(src: Path, shown: str, links: list[str]) -> dict[Parts, bytes]:
     subdirs = [p for p in src.iterdir() if _real_dir(p) and not _skipped(p.name)]
     for base in [src] + (subdirs if len(subdirs) == 1 else []):
         if _real_dir(base / "mytorch"):
-            return _walk(base / "mytorch", shown)
+            return _walk(base / "mytorch", shown, links)
         if (base / "__init__.py").is_file() and _real_dir(base / "nn"):  # mytorch's own contents
-            return _walk(base, shown)
+            return _walk(base, shown, links)
     if src.name == "mytorch":
-        return _walk(src, shown)
+        return _walk(src, shown, links)
     archives = [p for p in src.iterdir() if p.is_file() and not p.is_symlink() and p.name.lower().endswith(SUFFIXES)]
     if len(archives) == 1:  # e.g. Gradescope keeps an uploaded .tar as is
-        return _from_archive(archives[0])
+        return _from_archive(archives[0], links)
     raise SubmissionError(f"no mytorch/ directory found in {shown}: give the folder that holds mytorch/, or mytorch/ itself")
 
 
-def _walk(root: Path, shown: str) -> dict[Parts, bytes]:
+def _walk(root: Path, shown: str, links: list[str]) -> dict[Parts, bytes]:
     members: dict[Parts, Member] = {}
     for dirpath, dirnames, filenames in os.walk(root):  # never descends into symlinked dirs
         dirnames[:] = sorted(d for d in dirnames if not _skipped(d))
-        for name in sorted(filenames):
+        for name in sorted(filenames + [d for d in dirnames if Path(dirpath, d).is_symlink()]):
             p = Path(dirpath, name)
             st = os.lstat(p)
-            if name.endswith(".py") and stat.S_ISREG(st.st_mode):  # symlinks are not S_ISREG under lstat
+            if stat.S_ISLNK(st.st_mode) and (name.endswith(".py") or p.is_dir()):
+                links.append(f"mytorch/{p.relative_to(root).as_posix()}")
+            elif name.endswith(".py") and stat.S_ISREG(st.st_mode):  # symlinks are not S_ISREG under lstat
                 members[p.relative_to(root).parts] = (st.st_size, lambda p=p: _read_file(p))
     return _take(members, shown)
 
@@ -90,9 +98,9 @@ def _read_file(p: Path) -> bytes:
         return f.read(MAX_FILE_BYTES + 1)
 
 
-def _from_archive(src: Path) -> dict[Parts, bytes]:
+def _from_archive(src: Path, links: list[str]) -> dict[Parts, bytes]:
     try:
-        with py_members(src, MAX_FILE_BYTES) as members:
+        with py_members(src, MAX_FILE_BYTES, links) as members:
             return _select(members, src.name)
     except ArchiveError as exc:
         raise SubmissionError(str(exc)) from None

@@ -3,73 +3,136 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .checks.base import Check, NotAttempted, Outputs
+from .cases import describe
+from .checks.base import Check, Crashed, NotAttempted, Outputs, Skip, Waiting
 from .compare import Failure
 from .expected import NoFixture
 from .report import Outcome, TestResult
 from .sandbox import CaseResult, Script
 
+PRINTED_LINES = 12  # lines of what the student's code printed shown per failure
+
 
 @dataclass
 class Verdict:
-    failure: Failure | None = None
-    case: object = None  # the input that failed
+    failure: Failure | None = None  # the first real failure: final
+    waiting: Waiting | None = None  # an input the check could not run on: shown only if nothing fails
+    case: object = None  # the input of the failure (or of the waiting)
     script: Script | None = None  # what was called on it
+    printed: tuple = ()  # (op, bytes) the student's code printed on that input
     shrunk: bool = False  # the input is hypothesis's shrunk example
     shrinkable: bool = False  # it failed on a hypothesis example that is worth shrinking
-    printed: bytes = b""  # what the student's code printed on that input
-    examples: int = 0  # inputs checked
+    examples: int = 0  # inputs judged
+    skipped: str = ""  # why some inputs could not judge the check (the last reason)
+    excused: frozenset = frozenset()  # values not compared: the test that grades them failed
+    reached: int | None = None  # the furthest op of `script` the failure is about
+    crashed: Crashed | None = None  # the method crashed on an input a non-primary check left out
 
-    def judge(self, gen, case, script: Script, result: CaseResult) -> bool:
-        """Send the worker's outputs into the check body `gen` that yielded `script`; False on failure."""
+    def judge(self, check: Check, gen, case, script: Script, result: CaseResult) -> bool:
+        """Send the worker's outputs into the check body `gen` that yielded `script`; False when the
+        check has failed for good (a waiting input does not stop it: a real failure may follow)."""
         self.examples += 1
+        out = Outputs(result, script, check.method, self.excused)
         try:
-            gen.send(Outputs(result))
+            gen.send(out)
         except StopIteration:
+            if out.judged_nothing:
+                self.examples -= 1
+                self.skipped = "the values it compares are graded by another test, which failed"
             return True
         except NoFixture:  # local mode: no recorded expected value for this input
             self.examples -= 1
             return True
+        except Skip as skip:
+            self.examples -= 1
+            self.skipped = str(skip)
+            return True
         except Failure as failure:
-            self.failure, self.case, self.script, self.printed = failure, case, script, result.printed
+            if not isinstance(failure, (Waiting, NotAttempted)):
+                failure = out.soft_waiting() or failure
+            if isinstance(failure, Crashed) and failure.about_input and not check.primary:
+                self.examples -= 1  # charged once, by the method's primary check
+                if self.crashed is None and self.failure is None:
+                    self.crashed = failure
+                    self._keep(case, script, result, out.reached)
+                return True
+            if isinstance(failure, Waiting):
+                self.examples -= 1
+                if self.waiting is None:
+                    self.waiting = failure
+                    self._keep(case, script, result, out.reached)
+                return True
+            self.failure = failure
+            self._keep(case, script, result, out.reached)
             return False
         raise RuntimeError("a check body yielded more than once")
 
+    def _keep(self, case, script: Script, result: CaseResult, reached: int) -> None:
+        """Remember the input a verdict is about, and what the student's code printed up to that point."""
+        self.case, self.script, self.reached = case, script, reached if reached >= 0 else None
+        self.printed = tuple((op, data) for op, data in result.printed if reached < 0 or op <= reached)
 
-def feedback(verdict: Verdict, submission: str, seed: int) -> str:
-    f = verdict.failure
-    lines = [f.message]
-    if f.hint:
-        lines.append(f"hint: {f.hint}")
-    if verdict.script is not None:
-        lines.append(f"calls: {verdict.script.describe()}")
-    if verdict.case is not None:
+
+def feedback(verdict: Verdict, failure: Failure, replay: str) -> str:
+    lines = [failure.message]
+    if failure.hint:
+        lines.append(f"hint: {failure.hint}")
+    script = verdict.script if getattr(failure, "about_input", True) else None
+    if script is not None:
+        lines.append(f"calls: {script.describe(verdict.reached)}")
+    if verdict.case is not None and script is not None:
         origin = "smallest failing input found by hypothesis" if verdict.shrunk else "failing input"
+        names = script.inputs(verdict.reached) if script is not None else []
+        shown = describe(**{n: getattr(verdict.case, n) for n in names}) if names else str(verdict.case)
         lines.append(f"{origin}:")
-        lines += [f"  {line}" for line in str(verdict.case).splitlines()]
+        lines += [f"  {line}" for line in shown.splitlines()]
     if verdict.printed:
-        shown = verdict.printed[:1024].decode("utf-8", "replace").splitlines()[:12]
         lines.append("your code printed:")
-        lines += [f"  | {line}" for line in shown]
-    lines.append(f"replay: python -m autograder grade {submission} --seed {seed}")
+        budget = PRINTED_LINES
+        for op, data in verdict.printed:
+            text = data.decode("utf-8", "replace").splitlines()
+            if script is not None:
+                lines.append(f"  during {script.meta[op].text}:")
+            lines += [f"  | {line}" for line in text[:budget]]
+            budget -= len(text)
+            if budget <= 0:
+                lines.append("  | ...")
+                break
+    lines.append(f"replay: {replay}")
     return "\n".join(lines)
 
 
-def result(check: Check, verdict: Verdict, submission: str, seed: int) -> TestResult:
+def result(check: Check, verdict: Verdict, replay: str) -> TestResult:
     common = dict(name=check.name, max_score=float(check.points), visibility=check.visibility)
-    if verdict.failure is None:
-        return TestResult(score=float(check.points), outcome=Outcome.PASSED,
-                          output=f"passed on {verdict.examples} inputs", **common)
-    if isinstance(verdict.failure, NotAttempted):
-        return TestResult(score=0.0, outcome=Outcome.NOT_ATTEMPTED, output=verdict.failure.message, **common)
-    return TestResult(score=0.0, outcome=Outcome.FAILED, output=feedback(verdict, submission, seed), **common)
+    failure = verdict.failure
+    if failure is None and verdict.examples == 0 and verdict.crashed is not None:  # it crashed on every input
+        failure = Crashed(f"on every input of this test, {verdict.crashed.message}", verdict.crashed.hint)
+    if failure is None and verdict.waiting is not None:
+        outcome = Outcome.NOT_ATTEMPTED if verdict.waiting.not_attempted else Outcome.NOT_RUN
+        return TestResult(score=0.0, outcome=outcome, output=f"{outcome.value}: {verdict.waiting.message}", **common)
+    if failure is None:
+        return TestResult(score=float(check.points), outcome=Outcome.PASSED, output=_passed(check, verdict), **common)
+    if isinstance(failure, NotAttempted):
+        return TestResult(score=0.0, outcome=Outcome.NOT_ATTEMPTED, output=failure.message, **common)
+    return TestResult(score=0.0, outcome=Outcome.FAILED, output=feedback(verdict, failure, replay), **common)
 
 
-def waiting(check: Check, before: TestResult) -> TestResult:
-    """A check whose prerequisite did not pass: not attempted if that was not attempted, else not run."""
-    outcome = Outcome.NOT_ATTEMPTED if before.outcome is Outcome.NOT_ATTEMPTED else Outcome.NOT_RUN
-    return TestResult(check.name, float(check.points), 0.0, outcome,
-                      f"{outcome.value}: waits on '{before.name}', which is {before.outcome.value}", check.visibility)
+def _passed(check: Check, verdict: Verdict) -> str:
+    lines = [f"passed on {verdict.examples} inputs" if verdict.examples else
+             "passed: no input was left for this test to judge, so it charges nothing"]
+    owners = dict(check.owners)
+    lines += [f"{label} not compared again: {' or '.join(map(repr, owners[label]))} grades it, and failed"
+              for label in sorted(verdict.excused)]
+    if verdict.skipped:
+        lines.append(f"left out some inputs: {verdict.skipped}")
+    return "\n".join(lines)
+
+
+def uncredited(check: Check) -> TestResult:
+    cls = check.cls
+    return TestResult(check.name, float(check.points), 0.0, Outcome.NOT_RUN,
+                      f"not credited: no test of {cls}'s values passed, and this test's points are for a {cls} that "
+                      "computes something right: fix its values first", check.visibility)
 
 
 def over_budget(check: Check, seconds: float) -> TestResult:

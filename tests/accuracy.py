@@ -1,13 +1,22 @@
 """`make accuracy`: grade the whole catalogue and measure the grader's verdicts.
 
-Prints how many mutants lose points (killed), how many are precisely blamed
-(every test they fail names the class and method their edit is in; tests that
-only wait on a failed prerequisite blame nobody), how many correct submissions
-score full marks, and the time taken. `tests/test_accuracy.py` asserts the same.
+For every buggy entry, the methods its mistake is charged to (a test that loses points is charged
+to the method it names) must be exactly the methods the mistake is in: the edited methods, or those
+the entry declares. Prints:
+
+- mutants killed: entries that lose points at all;
+- charged exactly: entries whose charged methods are exactly their own;
+- points taken from correct methods: points lost, over all entries, on tests of methods the entry
+  did not break (goal 0);
+- tests one single-line mistake fails: the median over entries whose change is one line;
+- correct submissions at 100, and the time taken.
+
+`tests/test_grading.py` asserts the same, entry by entry.
 """
 from __future__ import annotations
 
 import ast
+import statistics
 import sys
 import tempfile
 import time
@@ -17,11 +26,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from autograder import runner  # noqa: E402
-from autograder.report import Outcome  # noqa: E402
 from autograder.sandbox import Limits  # noqa: E402
 from tests.catalogue import REFERENCE, Entry, entries, materialize  # noqa: E402
 
-LIMITS = Limits(case_timeout=2.0, submission_timeout=30.0)
+LIMITS = Limits(case_timeout=2.0, submission_timeout=60.0)
 
 
 def edited_methods(entry: Entry) -> set[str]:
@@ -41,14 +49,32 @@ def edited_methods(entry: Entry) -> set[str]:
     return found
 
 
-def blamed(report) -> set[str]:
-    """`Class.method` of every test the submission failed (waiting on a prerequisite is not blame)."""
-    return {r.name.split(":", 1)[0] for r in report.results if r.outcome is Outcome.FAILED}
+def method_of(test_name: str) -> str:
+    return test_name.split(":", 1)[0]
 
 
-def grade(entry: Entry):
+def charged(report) -> set[str]:
+    """`Class.method` of every test that lost points."""
+    return {method_of(r.name) for r in report.results if r.score < r.max_score}
+
+
+def taken_from_correct(entry: Entry, report) -> float:
+    """Points lost on tests of methods the entry did not break."""
+    own = edited_methods(entry)
+    return sum(r.max_score - r.score for r in report.results if method_of(r.name) not in own)
+
+
+def tests_failed(report) -> int:
+    return sum(r.score < r.max_score for r in report.results)
+
+
+def single_line(entry: Entry) -> bool:
+    return len(entry.edits) == 1 and "\n" not in entry.edits[0].find.strip("\n")
+
+
+def grade(entry: Entry, seed: int = 0):
     with tempfile.TemporaryDirectory() as tmp:
-        return runner.grade(materialize(entry, Path(tmp)), seed=0, submission=entry.name, limits=LIMITS)
+        return runner.grade(materialize(entry, Path(tmp)), seed=seed, submission=entry.name, limits=LIMITS)
 
 
 def main() -> int:
@@ -57,15 +83,26 @@ def main() -> int:
     mutant_reports = [grade(m) for m in mutants]  # each grade already uses both cores
     correct_reports = [grade(c) for c in correct]
     killed = [m for m, r in zip(mutants, mutant_reports) if r.score < r.max_score]
-    precise = [m for m, r in zip(mutants, mutant_reports) if r.score < r.max_score and blamed(r) <= edited_methods(m)]
+    exact = [m for m, r in zip(mutants, mutant_reports) if charged(r) == edited_methods(m)]
+    taken = sum(taken_from_correct(m, r) for m, r in zip(mutants, mutant_reports))
+    singles = [tests_failed(r) for m, r in zip(mutants, mutant_reports) if single_line(m)]
     full = [c for c, r in zip(correct, correct_reports) if r.score == r.max_score]
-    print(f"mutants killed                 {len(killed):3d} / {len(mutants)}")
-    print(f"mutants precisely blamed       {len(precise):3d} / {len(mutants)}   (every failed test names the edited method)")
-    print(f"correct submissions at 100     {len(full):3d} / {len(correct)}")
-    print(f"time                           {time.perf_counter() - began:6.1f} s")
+    print(f"mutants killed                      {len(killed):3d} / {len(mutants)}")
+    print(f"mutants charged exactly             {len(exact):3d} / {len(mutants)}   (to the methods the mistake is in, "
+          "and no other)")
+    print(f"points taken from correct methods   {taken:5.1f}   (over all mutants; goal 0)")
+    print(f"tests one single-line mistake fails {statistics.median(singles):5.1f}   (median over {len(singles)} "
+          f"single-line mutants; most {max(singles)})")
+    print(f"correct submissions at 100          {len(full):3d} / {len(correct)}")
+    print(f"time                                {time.perf_counter() - began:6.1f} s")
+    costly = sorted(((tests_failed(r), m.name, r) for m, r in zip(mutants, mutant_reports) if single_line(m)),
+                    key=lambda t: -t[0])[:3]
+    print("single-line mistakes failing the most tests:")
+    for count, name, r in costly:
+        print(f"  {name}: {count}: " + "; ".join(t.name for t in r.results if t.score < t.max_score))
     for m, r in zip(mutants, mutant_reports):
-        if m not in precise:
-            print(f"  {m.name}: edited {sorted(edited_methods(m))}, failed {sorted(blamed(r))}")
+        if m not in exact:
+            print(f"  {m.name}: in {sorted(edited_methods(m))}, charged to {sorted(charged(r))}")
     for c, r in zip(correct, correct_reports):
         if c not in full:
             print(f"  {c.name}: {r.score} / {r.max_score}")

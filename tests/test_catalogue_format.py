@@ -306,8 +306,8 @@ def test_entry_fields():
         elif e.kind == "correct":
             assert e.blame == () and e.overlay is not None and e.max_score is None
         else:
-            assert e.blame and e.overlay is not None
-            assert e.max_score == (0.0 if not e.honest_classes else None)
+            assert e.overlay is not None  # blame may be empty: an attack on grading itself, classes all honest
+            assert e.max_score is not None or e.honest_classes  # a bound either way
 
 
 def test_honest_max():
@@ -334,11 +334,9 @@ def test_materializes(entry: Entry, tmp_path: Path):
             rel = src.relative_to(entry.overlay)
             assert (root / rel).read_bytes() == src.read_bytes()
     if entry.kind == "hostile":
-        # The classes it claims to implement honestly are the reference, untouched, and
-        # so is the package plumbing that imports them (unless nothing is honest).
+        # The classes it claims to implement honestly are the reference, untouched (each class is
+        # graded from its own module, whatever the package __init__ files do).
         files = {MODULES[c].replace("mytorch.", "").replace(".", "/") + ".py" for c in entry.honest_classes}
-        if entry.honest_classes:
-            files |= {"__init__.py", "nn/__init__.py"}
         for rel in sorted(files):
             assert (root / rel).read_bytes() == (REFERENCE / rel).read_bytes(), f"{rel} is not the reference"
     for path in root.rglob("*.py"):  # hostile code is only compiled, never run

@@ -51,18 +51,18 @@ def test_no_diagnosis_when_no_known_mistake_matches():
 
 # (mutant, the test it fails first, words its diagnosis must hold)
 DIAGNOSED = [
-    ("linear_dLdW_transposed", "Linear.backward: dLdW", "transposed: dLdW must have W's shape (C_out, C_in)"),
+    ("linear_dLdW_transposed", "Linear.backward: dLdW", "your dLdW is transposed: it must have W's shape (C_out, C_in)"),
     ("linear_dLdW_div_N", "Linear.backward: dLdW", "dLdW is divided by N"),
-    ("linear_b_1d", "Linear.__init__", "b must be a column"),
+    ("linear_b_1d", "Linear.__init__", "it must be a column"),
     ("linear_dLdb_wrong_axis", "Linear.backward: dLdb", "over the features (axis=1)"),
-    ("linear_no_bias", "Linear.forward: output Z", "missing the bias"),
-    ("relu_derivative_ge_zero", "ReLU.backward: derivative is 0 at exactly Z = 0", "including exactly 0"),
-    ("relu_abs", "ReLU.forward", "not their absolute value"),
+    ("linear_no_bias", "Linear.forward: output Z", "has no bias term"),
+    ("relu_derivative_ge_zero", "ReLU.backward: derivative is 0 at exactly Z = 0", "not 0 at Z = 0"),
+    ("relu_abs", "ReLU.forward", "your A is |Z|"),
     ("ce_softmax_axis0", "CrossEntropyLoss.forward: loss", "(axis=1)"),
     ("ce_unstable_softmax", "CrossEntropyLoss.forward: finite for large logits", "subtract each row's max"),
     ("ce_loss_per_sample", "CrossEntropyLoss.forward: loss", "a scalar"),
-    ("ce_backward_missing_N", "CrossEntropyLoss.backward: dLdA", "missing the division by N"),
-    ("ce_backward_sign_flipped", "CrossEntropyLoss.backward: dLdA", "sign is flipped"),
+    ("ce_backward_missing_N", "CrossEntropyLoss.backward: dLdA", "not divided by N"),
+    ("ce_backward_sign_flipped", "CrossEntropyLoss.backward: dLdA", "wrong sign"),
 ]
 
 

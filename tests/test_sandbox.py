@@ -17,7 +17,6 @@ from tests.test_grading import FAST, POINTS
 
 REPO = REFERENCE.parents[1]
 FORWARD = "        return A @ self.W.T + ones @ self.b.T\n"
-LINEAR_POINTS = sum(p for name, p in POINTS.items() if name.startswith("Linear."))
 
 
 def attack(tmp_path, code: str, honest: bool = True):
@@ -82,8 +81,7 @@ for path in {[str(p) for p in modules]!r}:
 """, honest=False)
     first = runner.grade(hostile, seed=0, submission="hostile", limits=FAST)
     honest = runner.grade(REFERENCE.parent, seed=0, submission="honest", limits=FAST)
-    init = next(name for name in POINTS if name.startswith("Linear.__init__"))
-    assert first.score <= 100 - LINEAR_POINTS + POINTS[init]  # its __init__ is honest; its forward is not
+    assert first.score == 100 - POINTS["Linear.forward: output Z"]  # only its forward's output is dishonest
     assert honest.score == 100.0
     assert hashlib.sha256(b"".join(path.read_bytes() for path in modules)).hexdigest() == digest
 

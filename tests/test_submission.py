@@ -125,8 +125,11 @@ def test_symlinks_in_archives_are_not_followed(tmp_path, dest):
         link = tarfile.TarInfo("mytorch/nn/secret.py")
         link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
         tf.addfile(link)
-    prepare(tar, dest)
+    notes = []
+    prepare(tar, dest, notes)
     assert copied(dest) == MODULES
+    assert notes == ["left out mytorch/nn/secret.py: it is a symbolic link, and links are not followed; "
+                     "hand in the file itself"]
 
     zip_ = make_zip(tmp_path / "links.zip", MODULES)
     with zipfile.ZipFile(zip_, "a") as zf:
@@ -135,8 +138,9 @@ def test_symlinks_in_archives_are_not_followed(tmp_path, dest):
         zf.writestr(link, "/etc/passwd")
     other = dest.parent / "dest2"
     other.mkdir()
-    prepare(zip_, other)
-    assert copied(other) == MODULES
+    notes = []
+    prepare(zip_, other, notes)
+    assert copied(other) == MODULES and len(notes) == 1 and "mytorch/nn/secret.py" in notes[0]
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
@@ -145,8 +149,10 @@ def test_symlinks_in_a_directory_are_not_followed(tmp_path, dest):
     secret = write_tree(tmp_path / "elsewhere", {"secret.py": b"TOKEN = 1\n", "pkg/a.py": b""})
     os.symlink(secret / "secret.py", src / "mytorch" / "nn" / "secret.py")
     os.symlink(secret / "pkg", src / "mytorch" / "pkg")
-    prepare(src, dest)
+    notes = []
+    prepare(src, dest, notes)
     assert copied(dest) == MODULES
+    assert sorted(n.split(":")[0] for n in notes) == ["left out mytorch/nn/secret.py", "left out mytorch/pkg"]
 
 
 def test_archive_without_mytorch_says_what_to_do(tmp_path, dest):

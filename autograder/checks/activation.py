@@ -1,4 +1,8 @@
-"""Checks of `mytorch.nn.activation.ReLU`: 20 points."""
+"""Checks of `mytorch.nn.activation.ReLU`: 20 points.
+
+Before backward the grader sets `self.A` (what the contract says forward stores),
+so backward is graded on its own.
+"""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -9,11 +13,11 @@ from ..compare import EXACT, expect
 from ..sandbox import Script
 from ..cases import activation_cases, draw, edge_cases
 from ..expected import expected
-from .base import check, per_case
-from .gradients import slopes
+from .base import Skip, check, per_case
+from .gradients import matches_reference, slopes
 
 RELU = "mytorch.nn.activation.ReLU"
-AT_ZERO = "ReLU's derivative is 0 where Z <= 0, including exactly 0: use Z > 0, not Z >= 0"
+AT_ZERO = "your derivative is not 0 at Z = 0: it is 1 only where Z > 0 (use Z > 0, not Z >= 0)"
 
 
 def nonzero_cases(rng):
@@ -21,13 +25,29 @@ def nonzero_cases(rng):
 
 
 @per_case
-def _script(case):
-    """forward(Z0), forward(Z), what it stored, backward: one script for every test of ReLU, run once per input."""
-    s = Script()
+def _forward_script(case):
+    """forward(Z0), forward(Z), what it stored: one script for every forward test, run once per input."""
+    s = Script(case=case)
     relu = s.new(RELU)
     s.call(relu, "forward", case.Z0, label="A0")
     s.call(relu, "forward", case.Z, label="A", keep_args=True)
     s.get(relu, "A", label="self.A")
+    return s
+
+
+def forward_then_state(s: Script, relu, Z) -> None:
+    """forward(Z), whose failure does not stop the case, then self.A = max(0, Z), what the contract
+    says forward stores, set by the grader whatever forward stored."""
+    s.call(relu, "forward", Z, label=s.fresh(), soft=True)
+    s.set(relu, "A", np.maximum(Z, 0), state=True, shown="max(0, Z)")
+
+
+@per_case
+def _backward_script(case):
+    """forward(Z), backward(dLdA): one script for every backward test, run once per input."""
+    s = Script(case=case)
+    relu = s.new(RELU)
+    forward_then_state(s, relu, case.Z)
     s.call(relu, "backward", case.dLdA, label="dLdZ", keep_args=True)
     return s
 
@@ -44,64 +64,93 @@ def _expected_backward(package, case):
     return relu.backward(case.dLdA)
 
 
-@check("ReLU.forward: output A, stored as self.A", points=8, cases=activation_cases, strategy=draw("activation_strategy"))
+@check("ReLU.forward: output A", points=6, cases=activation_cases, strategy=draw("activation_strategy"))
 def forward_a(case, ref):
-    out = yield _script(case)
-    A = _expected_forward(ref, case)
-    expect("A", out["A"], A, known_wrong=[
-        (np.abs(case.Z), "A = max(0, Z): negative inputs become 0, not their absolute value"),
-        (np.where(case.Z > 0, case.Z, 0.01 * case.Z), "A = max(0, Z): negative inputs become 0, not 0.01 * Z "
-                                                      "(that is leaky ReLU)")])
-    expect("self.A", out["self.A"], A, known_wrong=[
-        (case.Z, "self.A is the output max(0, Z), not the input Z"),
-        (np.maximum(case.Z0, 0), "self.A is the output of an earlier forward call: store it on every call")])
+    out = yield _forward_script(case)
+    expect("A", out["A"], _expected_forward(ref, case), known_wrong=[
+        (np.abs(case.Z), "your A is |Z|; negative inputs must become 0: A = max(0, Z)"),
+        (np.where(case.Z > 0, case.Z, 0.01 * case.Z), "your A keeps 0.01 * Z for negative inputs (leaky ReLU); "
+                                                      "they must become 0: A = max(0, Z)")])
 
 
-@check("ReLU.forward: does not modify Z", points=1, cases=activation_cases, strategy=draw("activation_strategy"),
-       requires="ReLU.forward: output A, stored as self.A")
+@check("ReLU.forward: stores self.A", points=2, cases=activation_cases, strategy=draw("activation_strategy"))
+def forward_stores(case, ref):
+    out = yield _forward_script(case)
+    expect("self.A", out["self.A"], _expected_forward(ref, case), known_wrong=[
+        (case.Z, "your self.A is the input Z; store the output: self.A = max(0, Z)"),
+        (np.maximum(case.Z0, 0), "your self.A is the output of an earlier forward call: store it on every call")])
+
+
+@check("ReLU.forward: does not modify Z", points=1, cases=activation_cases, strategy=draw("activation_strategy"), behaviour=True)
 def forward_keeps_args(case, ref):
-    out = yield _script(case)
+    out = yield _forward_script(case)
     expect("Z after forward", out["A#arg0"], case.Z, EXACT, known_wrong=[
-        (np.maximum(case.Z, 0), "forward set Z's negative entries to 0 in place: compute a new array instead")])
+        (np.maximum(case.Z, 0), "your forward set Z's negative entries to 0 in place: compute a new array instead")])
 
 
-@check("ReLU.backward: dLdZ", points=6, cases=nonzero_cases, strategy=draw("activation_strategy", zeros=False),
-       requires="ReLU.forward: output A, stored as self.A")
+@check("ReLU.backward: dLdZ", points=6, cases=nonzero_cases, strategy=draw("activation_strategy", zeros=False))
 def backward_dldz(case, ref):
-    out = yield _script(case)
+    out = yield _backward_script(case)
     expect("dLdZ", out["dLdZ"], _expected_backward(ref, case), known_wrong=[
-        (case.dLdA, "dLdZ = dLdA * (Z > 0): the gradient is masked where the input was not positive"),
-        (case.dLdA * (case.Z < 0), "the mask is inverted: the gradient passes where Z > 0"),
+        (case.dLdA, "your dLdZ is dLdA unmasked; mask it where the input was not positive: dLdZ = dLdA * (Z > 0)"),
+        (case.dLdA * (case.Z < 0), "your mask is inverted; the gradient passes where Z > 0: dLdZ = dLdA * (Z > 0)"),
     ])
 
 
-@check("ReLU.backward: derivative is 0 at exactly Z = 0", points=3, cases=activation_cases,
-       requires="ReLU.backward: dLdZ")
+@check("ReLU.backward: derivative is 0 at exactly Z = 0", points=3, cases=activation_cases)
 def backward_at_zero(case, ref):
-    out = yield _script(case)
-    expect("dLdZ", out["dLdZ"], _expected_backward(ref, case), known_wrong=[
-        (case.dLdA * (case.Z >= 0), AT_ZERO)])
+    """Only the entries where Z is exactly 0: everywhere else is 'ReLU.backward: dLdZ''s business."""
+    out = yield _backward_script(case)
+    got, zero = out["dLdZ"], case.Z == 0
+    if not isinstance(got, np.ndarray) or got.shape != case.Z.shape:
+        raise Skip("dLdZ is not an array of Z's shape ('ReLU.backward: dLdZ' says why)")
+    expect("dLdZ where Z = 0", got[zero], _expected_backward(ref, case)[zero], known_wrong=[
+        (case.dLdA[zero], AT_ZERO)], generic=False)
 
 
-@check("ReLU.backward: does not modify dLdA", points=1, cases=activation_cases, strategy=draw("activation_strategy"),
-       requires="ReLU.backward: dLdZ")
+@check("ReLU.backward: does not modify dLdA", points=1, cases=activation_cases, strategy=draw("activation_strategy"), behaviour=True)
 def backward_keeps_args(case, ref):
-    out = yield _script(case)
+    out = yield _backward_script(case)
     expect("dLdA after backward", out["dLdZ#arg0"], case.dLdA, EXACT)
 
 
+def _away_from_zero(case):
+    """ReLU is linear away from 0: with every |Z| >= 0.1 and a step of half the smallest, differences are
+    exact, and float32 rounding stays far below the step."""
+    return replace(case, Z=np.where(case.Z < 0, -1.0, 1.0) * np.maximum(np.abs(case.Z), 0.1))
+
+
+@expected
+def _expected_probes(package, case):
+    """The reference's sum(dLdA * forward(Z moved)) at every probe of the finite-difference check."""
+    case = _away_from_zero(case)
+    step, losses = 0.5 * float(np.min(np.abs(case.Z))), []
+    for k in range(case.Z.size):
+        for sign in (1.0, -1.0):
+            moved = case.Z.copy()
+            moved.flat[k] += sign * step
+            losses.append(float(np.sum(case.dLdA * package.ReLU().forward(moved))))
+    return np.array(losses)
+
+
 @check("ReLU.backward: agrees with finite differences of forward", points=1, cases=edge_cases(nonzero_cases),
-       strategy=draw("activation_strategy", zeros=False),
-       requires="ReLU.forward: output A, stored as self.A")
+       strategy=draw("activation_strategy", zeros=False), owners={"dLdZ": "ReLU.backward: dLdZ"})
 def backward_finite_differences(case, ref):
-    """Reference-free. ReLU is linear away from 0: a step smaller than every |Z| is exact.
-    Entries are kept at |Z| >= 0.1, so float32 rounding stays far below the step."""
-    case = replace(case, Z=np.where(case.Z < 0, -1.0, 1.0) * np.maximum(np.abs(case.Z), 0.1))
-    s = Script()
+    """Reference-free, judged only where the student's forward matches the reference."""
+    original, case = case, _away_from_zero(case)
+    s = Script(case=case)
     relu = s.new(RELU)
     step = 0.5 * float(np.min(np.abs(case.Z)))
-    by_Z = slopes("Z", case.Z, step, lambda Z: s.call(relu, "forward", Z, label=s.fresh()))
-    s.call(relu, "forward", case.Z, label="A")
+    by_Z = slopes("Z", case.Z, step, lambda Z: s.call(relu, "forward", Z, label=s.fresh(), soft=True,
+                                                         shown=(f"Z with one entry moved by +-{step:g}",)))
+    forward_then_state(s, relu, case.Z)
     s.call(relu, "backward", case.dLdA, label="dLdZ")
     out = yield s
-    by_Z.check("dLdZ", out["dLdZ"], out, lambda A: float(np.sum(case.dLdA * A)))
+
+    def loss(A):
+        if A.shape != case.Z.shape:
+            raise Skip("forward's output has the wrong shape there, so its slopes say nothing about backward")
+        return float(np.sum(case.dLdA * A))
+
+    matches_reference(by_Z.losses(out, loss), _expected_probes(ref, original))
+    by_Z.check("dLdZ", out["dLdZ"], out, loss)

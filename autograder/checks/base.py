@@ -11,12 +11,16 @@ the runner send many cases in one request, or one hypothesis example at a time.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from ..compare import Failure
-from ..sandbox import Bad, CaseResult
+import numpy as np
+
+from ..compare import EXCUSED, Failure, expect, shape_str
+from ..diagnose import with_pointer
+from ..sandbox import Bad, CaseResult, StudentError
 
 
 @dataclass(frozen=True)
@@ -26,21 +30,36 @@ class Check:
     body: Callable  # (case, ref) -> generator yielding a Script, receiving Outputs
     cases: Callable  # (numpy Generator) -> list of cases, seeded
     strategy: Any = None  # a hypothesis strategy of cases, for the property phase
-    requires: tuple[str, ...] = ()  # earlier checks of the class that must pass first
+    # Values this check compares that earlier checks of its class grade first ("own"): label -> those
+    # checks' names. When an owner failed, this check does not compare the value again, so one
+    # mistake is charged once. Such checks are judged after their owners.
+    owners: tuple[tuple[str, tuple[str, ...]], ...] = ()
     visibility: str = "visible"
+    # The first check of its method (set by `collect`): a crash of the method is charged here; the
+    # method's other checks leave out the inputs it crashed on (and fail only if it crashed on all).
+    primary: bool = True
+    # It judges a behaviour (inputs left unmodified, repeated calls, shifted inputs) against the student's
+    # own values, not values against the reference: credited only when some value test of the class passes.
+    behaviour: bool = False
 
     @property
     def cls(self) -> str:
         return self.name.split(".", 1)[0]
 
+    @property
+    def method(self) -> str:
+        """"Linear.forward": the method its points are for."""
+        return self.name.split(":", 1)[0]
 
-def check(name: str, *, points: float, cases: Callable, strategy=None, requires: str | tuple[str, ...] = (),
-          visibility: str = "visible"):
+
+def check(name: str, *, points: float, cases: Callable, strategy=None,
+          owners: dict[str, str | tuple[str, ...]] | None = None, visibility: str = "visible",
+          behaviour: bool = False):
     """Declare a check; the docstring of the body is not used, the name is the title."""
 
     def attach(body):
-        needs = (requires,) if isinstance(requires, str) else tuple(requires)
-        body.__check__ = Check(name, points, body, cases, strategy, needs, visibility)
+        owned = tuple((label, (who,) if isinstance(who, str) else tuple(who)) for label, who in (owners or {}).items())
+        body.__check__ = Check(name, points, body, cases, strategy, owned, visibility, behaviour=behaviour)
         return body
 
     return attach
@@ -48,16 +67,21 @@ def check(name: str, *, points: float, cases: Callable, strategy=None, requires:
 
 def collect(*modules, after: list[Check] = ()) -> list[Check]:
     """The checks declared in `modules`, in module order, then in source order; `after` are checks
-    that come before them (their prerequisites may be among those)."""
+    that come before them (owners may be among those)."""
     found = list(after)
     for module in modules:
         bodies = [v for v in vars(module).values() if hasattr(v, "__check__")]
         found += [b.__check__ for b in sorted(bodies, key=lambda b: b.__code__.co_firstlineno)]
-    for i, check in enumerate(found):  # the runner applies prerequisites in order
-        earlier = {c.name for c in found[:i] if c.cls == check.cls}
-        for needed in check.requires:
-            if needed not in earlier:
-                raise ValueError(f"{check.name!r} requires {needed!r}, which is not an earlier check of its class")
+    methods = {c.method for c in after}
+    for i, check in enumerate(found):
+        if i >= len(after):
+            found[i] = check = dataclasses.replace(check, primary=check.method not in methods)
+            methods.add(check.method)
+        earlier = {c.name for c in found[:i] if c.cls == check.cls and not c.owners}
+        for label, owner in ((label, name) for label, names in check.owners for name in names):
+            if owner not in earlier:
+                raise ValueError(f"{check.name!r}: the owner of {label!r}, {owner!r}, is not an earlier check "
+                                 "of its class (that has no owners itself)")
     return found[len(after):]
 
 
@@ -67,26 +91,111 @@ def per_case(helper):
     return functools.lru_cache(maxsize=2048)(helper)
 
 
+
 class NotAttempted(Failure):
-    """Student code still raises NotImplementedError."""
+    """Student code still raises NotImplementedError in the method the check grades."""
+
+
+class Crashed(Failure):
+    """The method the check grades raised (or its module failed to import): not a wrong value."""
+
+    def __init__(self, message: str, hint: str = "", about_input: bool = True):
+        super().__init__(message, hint)
+        self.about_input = about_input  # False: the input and calls say nothing (an import failed)
+
+
+class Waiting(Failure):
+    """The check cannot run: a method it needs (not the one it grades) raised, died or is not attempted.
+    Not charged to the method it grades; kept only when no input shows a real failure."""
+
+    def __init__(self, message: str, not_attempted: bool = False, culprit: str = "", raised: bool = False):
+        super().__init__(message)
+        self.not_attempted = not_attempted
+        self.culprit, self.raised = culprit, raised  # the method at fault; whether it raised (not died)
+
+
+class Skip(Exception):
+    """This input cannot judge the check (e.g. forward differs from the reference there, so its slopes
+    say nothing about backward): it is left out, not failed."""
 
 
 class Outputs:
-    """The values a script returned, by label; reading a missing one explains why it is missing."""
+    """The values a script returned, by label, for one check; reading a missing one explains why
+    it is missing, and charges that to the check only if its own method is at fault."""
 
-    def __init__(self, result: CaseResult):
-        self.result = result
+    def __init__(self, result: CaseResult, script, method: str, excused: frozenset = frozenset()):
+        self.result, self.script, self.method, self.excused = result, script, method, excused
+        self.reached = -1  # the furthest op whose value the check read: what a failure is about
+        self.compared = set()  # labels read that this check judges (not excused)
+        self.left = set()  # labels read that another check grades, and failed
+
+    @property
+    def judged_nothing(self) -> bool:
+        """Every value read is graded (and failed) elsewhere: this input judged nothing."""
+        return bool(self.left) and not self.compared
 
     def __getitem__(self, label: str):
+        value = self.peek(label)
+        if value is not EXCUSED:
+            self.compared.add(label)
+        return value
+
+    def peek(self, label: str):
+        """A value the check computes with (a probe of forward), not one it judges."""
+        op = self.script.labels.get(label, -1)
+        self.reached = max(self.reached, op)
+        if label in self.excused:
+            self.left.add(label)
+            return EXCUSED
         if label in self.result.values:
             return self.result.values[label]
-        error = self.result.error
-        if error is None:
+        raised = next((e for e in self.result.soft if e.op == op), None) or self.result.error
+        if raised is None:
             return Bad("nothing (the value was not produced)")
-        if error.not_attempted:
-            raise NotAttempted(f"not attempted: {error.op} raised NotImplementedError")
-        if error.type == "WorkerDied":
-            raise Failure(f"your code ended the worker process: it {error.msg}",
-                          "look for exit(), infinite loops or huge allocations in the method named above")
-        where = f" (at {error.where})" if error.where else ""
-        raise Failure(f"{error.op} raised {error.type}: {error.msg}{where}")
+        self.reached = raised.op  # the failure is about the op that raised
+        raise blame(raised, self.script, self.method)
+
+    def soft_waiting(self) -> Waiting | None:
+        """A Waiting for the first soft call of another method that raised before what the check read."""
+        for error in self.result.soft:
+            if error.op <= self.reached and self.script.meta[error.op].method != self.method:
+                return blame(error, self.script, self.method)
+        return None
+
+
+def blame(error: StudentError, script, method: str) -> Failure:
+    """The failure of a check of `method` whose value is missing because of `error`."""
+    from ..diagnose import died, import_failed  # the words for it live with the other diagnoses
+
+    op = script.meta[error.op]
+    if error.module:  # the class's module could not be imported: the class cannot be graded at all
+        return Crashed(*import_failed(error), about_input=False)
+    own = op.method == method or op.kind in ("set", "get", "import")
+    if error.not_attempted:
+        if own:
+            return NotAttempted(f"not attempted: {op.method} raises NotImplementedError")
+        return Waiting(f"needs {op.method}, which still raises NotImplementedError", not_attempted=True,
+                       culprit=op.method)
+    if error.type == "WorkerDied":
+        what, hint = died(op.text, error.msg)
+        return Failure(what, hint) if own else Waiting(f"needs {op.method}, but {what}", culprit=op.method)
+    where = f" (at {error.where})" if error.where else ""
+    what = f"{op.text} raised {error.type}: {error.msg}{where}"
+    return Crashed(what) if own else Waiting(f"needs {op.method}, but {what}", culprit=op.method, raised=True)
+
+
+def consistent(label: str, got, own, *, hint: str, reference_label: str) -> None:
+    """Compare a value with the student's own value for the same thing computed another way (a fresh
+    object, a shifted input): a behaviour test charges only what differs between the two. When the
+    student's own value is unusable, its own test says so and this input is left out."""
+    if got is EXCUSED:
+        raise Skip(f"{label} is graded by another test, which failed")
+    if own is EXCUSED or isinstance(own, Bad):
+        raise Skip(f"your code gave no usable {reference_label} to compare with")
+    own = own.astype(np.float64)
+    if not np.all(np.isfinite(own)):
+        raise Skip(f"your {reference_label} is not finite")
+    if isinstance(got, np.ndarray) and got.shape != own.shape:
+        raise Failure(f"{label}: shape {shape_str(got.shape)}, but {reference_label} has shape {shape_str(own.shape)}",
+                      hint)
+    expect(label, got, own, hint=with_pointer(f"it differs from {reference_label}: {hint}"), generic=False)

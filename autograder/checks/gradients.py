@@ -2,8 +2,11 @@
 
 `slopes` adds to a script, for every entry of an input, two probes: the
 function evaluated with that entry moved by +step and by -step. Once the
-worker has answered, `Slopes.gradient` turns the probes into the numerical
-gradient of a scalar loss, to compare with what the student's backward returned.
+worker has answered, `Slopes.losses` turns the probes into a scalar loss each
+and `Slopes.check` compares their central differences with what the student's
+backward returned. A check first calls `matches_reference` on the probes'
+losses: where the student's forward differs from the reference, its slopes say
+nothing about backward, and the input is left out rather than charged.
 """
 from __future__ import annotations
 
@@ -12,8 +15,9 @@ from typing import Callable
 
 import numpy as np
 
-from ..compare import FINITE_DIFFERENCES, Failure, expect
+from ..compare import FINITE_DIFFERENCES, VALUES, expect, matches
 from ..sandbox import Bad
+from .base import Skip, Waiting
 
 
 @dataclass(frozen=True)
@@ -23,17 +27,25 @@ class Slopes:
     step: float
     probes: tuple  # (label at +step, label at -step) per entry, in C order
 
-    def gradient(self, out, loss: Callable[[np.ndarray], float]) -> np.ndarray:
-        grad = [(loss(value(out[plus])) - loss(value(out[minus]))) / (2 * self.step) for plus, minus in self.probes]
-        return np.array(grad, dtype=np.float64).reshape(self.shape)
+    def losses(self, out, loss: Callable[[np.ndarray], float]) -> np.ndarray:
+        """The loss at every probe: +step then -step, entry by entry. An input where forward raised at
+        a probe is left out: only forward's own tests are charged for that."""
+        try:
+            return np.array([loss(value(out.peek(label))) for pair in self.probes for label in pair], dtype=np.float64)
+        except Waiting as waiting:
+            if not (waiting.raised and waiting.culprit.endswith(".forward")):
+                raise  # not attempted, a crash of the worker, or no object to probe: nothing was judged
+            raise Skip(f"forward raised there ({waiting.message})") from None
 
     def check(self, label: str, got, out, loss) -> None:
-        expect(f"{label} (compared with finite differences of your forward)", got, self.gradient(out, loss),
-               FINITE_DIFFERENCES)
+        pairs = self.losses(out, loss).reshape(-1, 2)
+        gradient = ((pairs[:, 0] - pairs[:, 1]) / (2 * self.step)).reshape(self.shape)
+        expect(f"{label} (compared with finite differences of your forward)", got, gradient, FINITE_DIFFERENCES)
 
 
 def slopes(name: str, x: np.ndarray, step: float, probe: Callable[[np.ndarray], str]) -> Slopes:
-    """Probe `x` entry by entry; `probe(x_moved)` adds the evaluation to the script and returns its label."""
+    """Probe `x` entry by entry; `probe(x_moved)` adds the evaluation to the script (as a soft call, so
+    that a forward that raises does not stop the case) and returns its label."""
     probes = []
     for k in range(x.size):
         pair = []
@@ -46,7 +58,13 @@ def slopes(name: str, x: np.ndarray, step: float, probe: Callable[[np.ndarray], 
 
 
 def value(got) -> np.ndarray:
-    """A probe's output as floats, or a failure saying forward is unusable for the check."""
+    """A probe's output as floats; an input where forward gave nothing usable is left out."""
     if isinstance(got, Bad):
-        raise Failure(f"forward returned {got.what}, so backward cannot be checked against it")
+        raise Skip(f"forward returned {got.what} there, so its slopes say nothing about backward")
     return got.astype(np.float64)
+
+
+def matches_reference(got: np.ndarray, reference: np.ndarray) -> None:
+    """Leave the input out unless the student's forward gave the reference's loss at every probe."""
+    if not matches(got, reference, VALUES):
+        raise Skip("forward differs from the reference there, so its slopes say nothing about backward")

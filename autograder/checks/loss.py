@@ -1,4 +1,11 @@
-"""Checks of `mytorch.nn.loss.CrossEntropyLoss`: 35 points."""
+"""Checks of `mytorch.nn.loss.CrossEntropyLoss`: 35 points.
+
+The contract names no state that forward stores for backward, so backward needs
+forward to run (not to be right). Behaviour tests compare the student's result
+with their own result computed another way: softmax is unchanged when a row of
+logits is shifted by a constant, so the loss and its gradient must be too (a
+mistake in the loss itself is charged once, by the value tests).
+"""
 from __future__ import annotations
 
 import numpy as np
@@ -6,26 +13,34 @@ import numpy as np
 from ..compare import EXACT, expect
 from ..diagnose import NON_FINITE
 from ..sandbox import Script
-from ..cases import draw, edge_cases, loss_cases
+from ..cases import draw, edge_cases, gap_cases, loss_cases
 from ..expected import expected
-from .base import check, per_case
-from .gradients import slopes
+from .base import Skip, check, consistent, per_case
+from .gradients import matches_reference, slopes
 
 CE = "mytorch.nn.loss.CrossEntropyLoss"
+LOSS, DLDA = "CrossEntropyLoss.forward: loss", "CrossEntropyLoss.backward: dLdA"
+FORWARD_LARGE = "CrossEntropyLoss.forward: finite for large logits"
 STABLE = "subtract each row's max from A before exp: softmax is unchanged and exp cannot overflow"
-
-
-def large_cases(rng):
-    return loss_cases(rng, large=True)
+LOG_SUM_EXP = ("compute log(softmax(A)) as (A - max) - log(sum(exp(A - max))) (log-sum-exp), "
+               "never as the log of a softmax")
 
 
 @per_case
 def _script(case):
-    """forward then backward: one script for every test of CrossEntropyLoss, run once per input."""
-    s = Script()
+    """A fresh loss: forward then backward; a second one after an earlier forward; a third on the
+    logits shifted row by row. One script for every test of an ordinary input."""
+    s = Script(case=case)
     ce = s.new(CE)
     s.call(ce, "forward", case.A, case.Y, label="L", keep_args=True)
     s.call(ce, "backward", label="dLdA")
+    again = s.new(CE)
+    s.call(again, "forward", case.A0, case.Y0, label=s.fresh(), soft=True)
+    s.call(again, "forward", case.A, case.Y, label=s.fresh(), soft=True)
+    s.call(again, "backward", label="again.dLdA")
+    big = s.new(CE)
+    s.call(big, "forward", case.shifted, case.Y, label="shifted.L", soft=True, shown=("A + shift", "Y"))
+    s.call(big, "backward", label="shifted.dLdA")
     return s
 
 
@@ -40,21 +55,22 @@ def _wrong_losses(case, L):
     with np.errstate(divide="ignore"):
         wrong_axis = -(case.Y * np.log(_softmax(case.A, 0))).sum() / n
     return [
-        (per_sample, "the loss is the mean over the batch, a scalar, not one value per sample"),
-        (L * n, "the loss is the mean over the batch: divide the sum by N"),
-        (L / case.A.shape[1], "divide by N only (the batch size), not by N * C: np.mean over all entries does that"),
-        (wrong_axis, "softmax is taken over the classes of each row (axis=1), not over the batch (axis=0)"),
-        (-L, "the loss is -sum(Y * log(softmax(A))): mind the minus sign"),
+        (per_sample, "your loss is one value per sample; it is their mean over the batch, a scalar"),
+        (L * n, "your loss is the sum over the batch; it is the mean: divide by N"),
+        (L / case.A.shape[1], "your loss is divided by N * C (np.mean over every entry does that); divide by N only"),
+        (wrong_axis, "your softmax is taken over the batch (axis=0); take it over the classes of each row (axis=1)"),
+        (-L, "your loss has the wrong sign; it is -sum(Y * log(softmax(A))) / N"),
     ]
 
 
 def _wrong_gradients(case, dLdA):
     n = case.A.shape[0]
     return [
-        (dLdA * n, "dLdA is missing the division by N: dLdA = (softmax(A) - Y) / N"),
-        (dLdA / n, "dLdA is divided by N twice"),
-        (-dLdA, "the sign is flipped: dLdA = (softmax(A) - Y) / N"),
-        ((_softmax(case.A, 0) - case.Y) / n, "softmax is taken over the classes of each row (axis=1), not axis=0"),
+        (dLdA * n, "your dLdA is not divided by N; dLdA = (softmax(A) - Y) / N"),
+        (dLdA / n, "your dLdA is divided by N twice; dLdA = (softmax(A) - Y) / N"),
+        (-dLdA, "your dLdA has the wrong sign; dLdA = (softmax(A) - Y) / N"),
+        ((_softmax(case.A, 0) - case.Y) / n, "your softmax is taken over the batch (axis=0); take it over the "
+                                             "classes of each row (axis=1)"),
     ]
 
 
@@ -65,67 +81,105 @@ def _expected(package, case):
     return L, ce.backward()
 
 
-@check("CrossEntropyLoss.forward: loss", points=9, cases=loss_cases, strategy=draw("loss_strategy"))
+@check(LOSS, points=8, cases=loss_cases, strategy=draw("loss_strategy"))
 def forward_loss(case, ref):
     out = yield _script(case)
     L, _ = _expected(ref, case)
     expect("loss", out["L"], L, scalar=True, known_wrong=_wrong_losses(case, L), batch=case.A.shape[0])
 
 
-@check("CrossEntropyLoss.forward: finite for large logits", points=5, cases=large_cases,
-       strategy=draw("loss_strategy", large=True), requires="CrossEntropyLoss.forward: loss")
+@check(FORWARD_LARGE, points=4, cases=loss_cases, strategy=draw("loss_strategy"), behaviour=True)
 def forward_large(case, ref):
+    """Each row shifted by 500 to 5000: the same softmax, so the same loss as the student's own unshifted one."""
     out = yield _script(case)
-    L, _ = _expected(ref, case)
-    expect("loss", out["L"], L, scalar=True, known_wrong=[(NON_FINITE, STABLE), *_wrong_losses(case, L)])
+    consistent("loss for A + shift", out["shifted.L"], out["L"], reference_label="your loss for A",
+               hint=f"shifting a row of logits leaves softmax unchanged, so the loss must stay the same: {STABLE}")
 
 
-@check("CrossEntropyLoss.forward: does not modify A or Y", points=2, cases=loss_cases, strategy=draw("loss_strategy"),
-       requires="CrossEntropyLoss.forward: loss")
+@check("CrossEntropyLoss.forward: exact for large gaps between logits", points=2, cases=gap_cases,
+       owners={"loss": (LOSS, FORWARD_LARGE)})
+def forward_gaps(case, ref):
+    """Rows where one logit is 100 to 1020 above the label's: the loss is about that gap. log(softmax + eps)
+    and clipping cap it near -log(eps); the log of an underflowed softmax is infinite."""
+    s = Script(case=case)
+    s.call(s.new(CE), "forward", case.A, case.Y, label="loss")
+    out = yield s
+    L = _expected_gap(ref, case)
+    p = _softmax(case.A, 1)
+    clipped = [(float(-(case.Y * np.log(p + eps)).sum() / case.A.shape[0]),
+                f"your loss looks clipped: log(softmax + eps) or np.clip(softmax, eps, 1) caps each term near "
+                f"-log(eps) = {-np.log(eps):.3g}, while the true loss is {L:.6g}; {LOG_SUM_EXP}")
+               for eps in (1e-7, 1e-8, 1e-9, 1e-10, 1e-12, 1e-15, 1e-16, np.finfo(float).eps)]
+    expect("loss", out["loss"], L, scalar=True, known_wrong=[
+        (NON_FINITE, f"your softmax underflows to 0 for a label far below the top logit, and log(0) is -inf; "
+                     f"{LOG_SUM_EXP}"), *clipped], generic=False)
+
+
+@expected
+def _expected_gap(package, case):
+    return package.CrossEntropyLoss().forward(case.A, case.Y)
+
+
+@check("CrossEntropyLoss.forward: does not modify A or Y", points=2, cases=loss_cases, strategy=draw("loss_strategy"), behaviour=True)
 def forward_keeps_args(case, ref):
     out = yield _script(case)
     expect("A after forward", out["L#arg0"], case.A, EXACT)
     expect("Y after forward", out["L#arg1"], case.Y, EXACT)
 
 
-@check("CrossEntropyLoss.backward: dLdA", points=7, cases=loss_cases, strategy=draw("loss_strategy"),
-       requires="CrossEntropyLoss.forward: loss")
+@check(DLDA, points=7, cases=loss_cases, strategy=draw("loss_strategy"))
 def backward_dlda(case, ref):
     out = yield _script(case)
     _, dLdA = _expected(ref, case)
     expect("dLdA", out["dLdA"], dLdA, known_wrong=_wrong_gradients(case, dLdA), batch=case.A.shape[0])
 
 
-@check("CrossEntropyLoss.backward: finite for large logits", points=4, cases=large_cases,
-       strategy=draw("loss_strategy", large=True),
-       requires=("CrossEntropyLoss.backward: dLdA", "CrossEntropyLoss.forward: finite for large logits"))
+@check("CrossEntropyLoss.backward: finite for large logits", points=4, cases=loss_cases,
+       strategy=draw("loss_strategy"), owners={"shifted.dLdA": FORWARD_LARGE}, behaviour=True)
 def backward_large(case, ref):
+    """The gradient for shifted rows is the student's own unshifted gradient. Not compared again when
+    forward already failed on shifted rows: backward usually reads what forward computed."""
     out = yield _script(case)
-    _, dLdA = _expected(ref, case)
-    expect("dLdA", out["dLdA"], dLdA, known_wrong=[(NON_FINITE, STABLE), *_wrong_gradients(case, dLdA)])
+    consistent("dLdA for A + shift", out["shifted.dLdA"], out["dLdA"], reference_label="your dLdA for A",
+               hint=f"shifting a row of logits leaves softmax unchanged, so dLdA must stay the same: {STABLE}")
 
 
-@check("CrossEntropyLoss.backward: after two forward calls, uses the last input", points=2, cases=loss_cases,
-       requires="CrossEntropyLoss.backward: dLdA")
+@check("CrossEntropyLoss.backward: after two forward calls, uses the last input", points=2, cases=loss_cases, behaviour=True)
 def backward_after_two_forwards(case, ref):
-    s = Script()
-    ce = s.new(CE)
-    s.call(ce, "forward", case.A0, case.Y0, label="L0")
-    s.call(ce, "forward", case.A, case.Y, label="L")
-    s.call(ce, "backward", label="dLdA")
-    out = yield s
-    _, dLdA = _expected(ref, case)
-    expect("dLdA", out["dLdA"], dLdA, hint="backward must use the A and Y of the most recent forward call")
+    out = yield _script(case)
+    consistent("dLdA after forward(A0, Y0), forward(A, Y)", out["again.dLdA"], out["dLdA"],
+               reference_label="your dLdA after forward(A, Y) alone",
+               hint="backward must use the A and Y of the most recent forward call")
+
+
+@expected
+def _expected_probes(package, case):
+    """The reference's loss at every probe of the finite-difference check."""
+    losses = []
+    for k in range(case.A.size):
+        for sign in (1.0, -1.0):
+            moved = case.A.copy()
+            moved.flat[k] += sign * 1e-2
+            losses.append(float(package.CrossEntropyLoss().forward(moved, case.Y)))
+    return np.array(losses)
 
 
 @check("CrossEntropyLoss.backward: agrees with finite differences of forward", points=3, cases=edge_cases(loss_cases),
-       strategy=draw("loss_strategy"), requires="CrossEntropyLoss.forward: loss")
+       strategy=draw("loss_strategy"), owners={"dLdA": DLDA})
 def backward_finite_differences(case, ref):
-    """Reference-free: the slopes of the student's own loss around A."""
-    s = Script()
-    by_A = slopes("A", case.A, 1e-2, lambda A: s.call(s.new(CE), "forward", A, case.Y, label=s.fresh()))
+    """Reference-free: the slopes of the student's own loss around A, where it matches the reference."""
+    s = Script(case=case)
+    by_A = slopes("A", case.A, 1e-2, lambda A: s.call(s.new(CE), "forward", A, case.Y, label=s.fresh(), soft=True,
+                                                         shown=("A with one entry moved by +-0.01", "Y")))
     ce = s.new(CE)
-    s.call(ce, "forward", case.A, case.Y, label="L")
+    s.call(ce, "forward", case.A, case.Y, label="L", soft=True)
     s.call(ce, "backward", label="dLdA")
     out = yield s
-    by_A.check("dLdA", out["dLdA"], out, lambda L: float(L.reshape(-1)[0]) if L.size == 1 else float("nan"))
+
+    def loss(L):
+        if L.size != 1:
+            raise Skip("forward did not return a scalar there, so its slopes say nothing about backward")
+        return float(L.reshape(-1)[0])
+
+    matches_reference(by_A.losses(out, loss), _expected_probes(ref, case))
+    by_A.check("dLdA", out["dLdA"], out, loss)

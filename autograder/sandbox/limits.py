@@ -18,6 +18,8 @@ class ConfigError(Exception):
     """setup.cfg's [autograder] section is wrong; the message says where."""
 
 MiB = 1024 * 1024
+IMPORTS = "allowed_imports"  # the setting naming the packages submissions may import
+DEFAULT_IMPORTS = ("numpy", "scipy")
 
 
 @dataclass(frozen=True)
@@ -33,16 +35,14 @@ class Limits:
     @classmethod
     def configured(cls, path: Path = CONFIG) -> "Limits":
         """The defaults, changed by the [autograder] section of `path` if there is one."""
-        parser = configparser.ConfigParser()
-        try:
-            parser.read(path)
-        except configparser.Error as exc:
-            raise ConfigError(f"{path}: {' '.join(str(exc).split())}") from None
+        parser = _read(path)
         if not parser.has_section("autograder"):
             return cls()
         fields = {f.name: f.type for f in dataclasses.fields(cls)}
         changes = {}
         for name, text in parser.items("autograder"):
+            if name == IMPORTS:
+                continue
             if name not in fields:
                 raise ConfigError(f"{path}: [autograder] has no setting {name!r} (known: {', '.join(fields)})")
             kind = float if fields[name] in (float, "float") else int
@@ -64,3 +64,26 @@ class Limits:
             "RLIMIT_NOFILE": self.open_files,
             "RLIMIT_CORE": 0,
         }
+
+
+def _read(path: Path) -> configparser.ConfigParser:
+    parser = configparser.ConfigParser()
+    try:
+        parser.read(path)
+    except configparser.Error as exc:
+        raise ConfigError(f"{path}: {' '.join(str(exc).split())}") from None
+    return parser
+
+
+def allowed_imports(path: Path = CONFIG) -> tuple[str, ...]:
+    """The top-level packages submissions may import besides the standard library (numpy always),
+    from `allowed_imports = numpy scipy` in the [autograder] section of `path`."""
+    text = _read(path).get("autograder", IMPORTS, fallback=None)
+    if text is None:
+        return DEFAULT_IMPORTS
+    names = tuple(dict.fromkeys(text.replace(",", " ").split()))
+    bad = [name for name in names if not name.isidentifier()]
+    if bad or "numpy" not in names:
+        raise ConfigError(f"{path}: [autograder] {IMPORTS} must list top-level package names, numpy among them; "
+                          f"got {text.strip()!r}")
+    return names

@@ -2,14 +2,24 @@
 
 `Sandbox` grades one submission: it asks the fork server for a worker, sends it
 scripts, reads the replies under a deadline, and kills the worker's whole
-process group when it misbehaves or when grading ends. A dead worker fails the
-run it was on; the next run gets a fresh one. What the student's code prints
-goes to an append-only file, capped in size by the worker's RLIMIT_FSIZE.
+process group when it misbehaves or when grading ends.
+
+When a worker dies (a crash, an exit, a time-out), a page of memory it shares
+with the grader says which op of which case it was running. That op is charged:
+the case gets the values of the ops before it (rerun in a fresh worker) and an
+error on it, and later cases do not run that op again (a soft call is left out,
+anything else stops the case there), so one endless loop costs one time-out, not
+one per input. A package `__init__.py` that kills the worker is not run again;
+its package's modules still load. What the student's code prints goes to an
+append-only file, capped in size by the worker's RLIMIT_FSIZE; the worker says
+which bytes of it each op printed.
 """
 from __future__ import annotations
 
 import json
+import mmap
 import os
+import select
 import shutil
 import signal
 import socket
@@ -25,12 +35,27 @@ from .limits import Limits
 from .script import CaseResult, Malformed, Script, StudentError, decode, pack
 from .server import ForkServer, describe_status
 
+GRACE = 0.2  # seconds a worker that closed its channel gets to exit on its own, so its exit status is its own
+
 
 @dataclass
 class _Worker:
     pid: int
     sock: socket.socket
+    progress: mmap.mmap
     inbox: bytearray = field(default_factory=bytearray)
+
+
+@dataclass(frozen=True)
+class _Death:
+    """Where and how a worker died: the op it was running, the import phase, and why."""
+
+    case: int
+    op: int
+    phase: int
+    why: str
+    printed: bytes
+    hit_limit: bool
 
 
 class Sandbox:
@@ -41,67 +66,158 @@ class Sandbox:
         self.scratch = Path(tempfile.mkdtemp(prefix="scratch-", dir=server.home))
         self._output = os.open(server.home / f"{self.scratch.name}.out", os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
         self._worker: _Worker | None = None
+        self.skip_init: set[str] = set()  # packages whose __init__.py ended a worker: not run again
+        self.notes: list[str] = []  # what the grading process should tell the student about the run
+        self._poisoned: dict[tuple, StudentError] = {}  # op identity -> how it ended a worker
 
     def run(self, scripts: list[Script]) -> list[CaseResult]:
         return list(self.stream(scripts))
 
     def stream(self, scripts: list[Script]) -> Iterator[CaseResult]:
-        """One result per script, in order, each as soon as the worker sends it, so the caller can
-        judge one case while the worker runs the next. If the worker dies, the case it was on says
-        how and the rest come back `not_run`; the next call gets a fresh worker."""
-        worker = self._worker or self._spawn()
-        mark = os.fstat(self._output).st_size
-        header, blobs = pack(scripts)
+        """One result per script, in order, each as soon as it is known, so the caller can judge one
+        case while the worker runs the next. Deaths are charged to the op that was running (see the
+        module docstring); a fresh worker goes on with the rest."""
+        pending = list(range(len(scripts)))
+        reruns: dict[int, _Death] = {}  # script index -> the death its prefix rerun will carry
         finished = False
         try:
-            wire.send_message(_Blocking(worker.sock), header, blobs)
-        except OSError:
-            pass  # it died already; reading will tell how
-        try:
-            for done in range(len(scripts)):
-                reply, why = self._receive(worker, time.monotonic() + self.limits.case_timeout)
-                printed, mark = self._printed(mark)
-                if reply is not None:
-                    yield replace(reply, printed=printed)
-                    continue
-                killed_by_us = why != "stopped"  # a timeout or a broken reply, named by _receive
-                status = self._kill(worker)
-                if not killed_by_us:
-                    why = describe_status(status, self.limits)
-                hit_limit = killed_by_us or (os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXFSZ)
-                yield CaseResult({}, StudentError("", "WorkerDied", why), printed, hit_limit)
-                not_run = CaseResult({}, StudentError("", "NotRun", "not run"))
-                yield from [not_run] * (len(scripts) - done - 1)
-                break
+            while pending:
+                sent = [self._prepared(scripts[i], reruns.get(i)) for i in pending]
+                retry = []
+                for k, outcome in enumerate(self._request([s for s, _ in sent])):
+                    i, (_, stop_error) = pending[k], sent[k]
+                    if isinstance(outcome, CaseResult):
+                        death = reruns.pop(i, None)
+                        if death is not None:
+                            outcome = replace(outcome, error=self._death_error(scripts[i], death),
+                                              printed=outcome.printed + ((death.op, death.printed),) * bool(death.printed),
+                                              hit_limit=death.hit_limit)
+                        elif stop_error is not None and outcome.error is None:
+                            outcome = replace(outcome, error=stop_error)
+                        yield outcome
+                        continue
+                    retry = pending[k:]
+                    if self._learn(scripts[i], outcome):  # the case is charged: rerun what came before the op
+                        if i in reruns:  # the rerun itself died: no values to keep
+                            yield CaseResult({}, self._death_error(scripts[i], reruns.pop(i)),
+                                             printed=((outcome.op, outcome.printed),), hit_limit=outcome.hit_limit)
+                            retry = pending[k + 1:]
+                        else:
+                            reruns[i] = outcome
+                    break
+                pending = retry
             finished = True
         finally:
             if not finished:  # the caller stopped early: replies still in flight would confuse the next request
                 self.recycle()
 
-    def _printed(self, mark: int) -> tuple[bytes, int]:
-        """What was printed since `mark` (at most `output_keep` bytes of it), and the new mark."""
-        size = os.fstat(self._output).st_size
-        if size <= mark:
-            return b"", mark
-        return os.pread(self._output, min(self.limits.output_keep, size - mark), mark), size
+    def _prepared(self, script: Script, rerun: _Death | None) -> tuple[Script, StudentError | None]:
+        """The script to send, without the ops that ended an earlier worker (and, for a rerun, without
+        the op that ended this case's worker and everything after it); the error that stops it early."""
+        if rerun is not None:
+            script = script.truncated(rerun.op)
+        skipped = set()
+        for j in range(len(script.ops)):
+            error = next(filter(None, map(self._poisoned.get, _identities(script.meta[j], script.ops[j]))), None)
+            if error is None:
+                continue
+            if script.meta[j].soft:
+                skipped.add(j)
+                continue
+            return script.truncated(j, skipped), replace(error, op=j)
+        return (script.truncated(len(script.ops), skipped) if skipped else script), None
+
+    def _learn(self, script: Script, death: _Death) -> bool:
+        """Remember what a death says about the submission; True when the case itself is charged
+        (False: a package __init__.py died, and the case runs again without it)."""
+        op = script.meta[death.op]
+        if op.kind in ("new", "import") and death.phase:
+            module = script.ops[death.op][2 if op.kind == "new" else 1]
+            parts = module.split(".")
+            if death.phase < len(parts):
+                package = ".".join(parts[:death.phase])
+                if package not in self.skip_init:
+                    self.skip_init.add(package)
+                    self.notes.append(f"importing {package.replace('.', '/')}/__init__.py ended the worker ("
+                                      f"it {death.why}); each class was graded from its own module without it")
+                    return False
+            self._poisoned[("module", module)] = self._death_error(script, death)
+            return True
+        self._poisoned[_identities(op, script.ops[death.op])[-1]] = self._death_error(script, death)
+        return True
+
+    def _death_error(self, script: Script, death: _Death) -> StudentError:
+        op = script.meta[death.op]
+        module = ""
+        if op.kind in ("new", "import") and death.phase:
+            module = script.ops[death.op][2 if op.kind == "new" else 1]
+        return StudentError(death.op, "WorkerDied", death.why, module=module)
+
+    def _request(self, scripts: list[Script]) -> Iterator[CaseResult | _Death]:
+        """Send `scripts` to the worker in one request; yield each case's result as it arrives, or
+        the worker's death (then stop)."""
+        worker = self._worker or self._spawn()
+        header, blobs = pack(scripts, sorted(self.skip_init))
+        try:
+            wire.send_message(_Blocking(worker.sock), header, blobs)
+        except OSError:
+            pass  # it died already; reading will tell how
+        for index, script in enumerate(scripts):
+            reply, why = self._receive(worker, time.monotonic() + self.limits.case_timeout, len(script.ops))
+            if reply is not None:
+                result, ranges = reply
+                yield replace(result, printed=self._read_printed(ranges))
+                continue
+            case, op, phase, offset = wire.PROGRESS.unpack_from(worker.progress)
+            killed_by_us = why != "stopped"  # a timeout or a broken reply, named by _receive
+            status = self._kill(worker, grace=0.0 if killed_by_us else GRACE)
+            if not killed_by_us:
+                why = describe_status(status, self.limits)
+            hit_limit = killed_by_us or (os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXFSZ)
+            if case != index + 1 or not 0 <= op < len(script.ops) or phase < 0:
+                op, phase, offset = 0, 0, os.fstat(self._output).st_size  # it said nothing we can trust
+            yield _Death(index, op, min(phase, 64), why, self._pread(offset, os.fstat(self._output).st_size), hit_limit)
+            return
+
+    def _read_printed(self, ranges: list[tuple[int, int, int]]) -> tuple:
+        """The bytes each op printed (at most `output_keep` in all), from the ranges the worker gave."""
+        found, budget = [], self.limits.output_keep
+        for op, start, end in ranges:
+            data = self._pread(start, min(end, start + budget))
+            if data:
+                found.append((op, data))
+                budget -= len(data)
+            if budget <= 0:
+                break
+        return tuple(found)
+
+    def _pread(self, start: int, end: int) -> bytes:
+        end = min(end, start + self.limits.output_keep)
+        return os.pread(self._output, end - start, start) if end > start else b""
 
     def _spawn(self) -> _Worker:
-        pid, sock = self.server.spawn(self.root, self.scratch, self.limits, self._output)
-        self._worker = _Worker(pid, sock)
+        progress = os.memfd_create("progress", os.MFD_CLOEXEC)
+        try:
+            os.ftruncate(progress, wire.PROGRESS.size)
+            page = mmap.mmap(progress, wire.PROGRESS.size)
+            pid, sock = self.server.spawn(self.root, self.scratch, self.limits, self._output, progress)
+        finally:
+            os.close(progress)
+        self._worker = _Worker(pid, sock, page)
         return self._worker
 
-    def _receive(self, worker: _Worker, deadline: float) -> tuple[CaseResult | None, str]:
-        """One case reply, or the reason the worker is to be killed."""
+    def _receive(self, worker: _Worker, deadline: float, ops: int):
+        """One case reply (result, printed ranges), or None and the reason the worker is to be killed."""
         while True:
             try:
-                reply = _take_message(worker.inbox)
+                reply = _take_message(worker.inbox, ops)
             except Malformed as exc:
                 return None, f"broke the grading protocol ({exc})"
             if reply is not None:
                 return reply, ""
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                return None, f"timed out after {self.limits.case_timeout:g} s"
+                return None, f"did not finish within {self.limits.case_timeout:g} s"
             worker.sock.settimeout(remaining)
             try:
                 data = worker.sock.recv(1 << 20)
@@ -113,10 +229,13 @@ class Sandbox:
                 return None, "stopped"
             worker.inbox += data
 
-    def _kill(self, worker: _Worker) -> int:
-        """Kill the worker's process group; its wait status."""
+    def _kill(self, worker: _Worker, grace: float = 0.0) -> int:
+        """Kill the worker's process group (after `grace` seconds to exit by itself); its wait status."""
+        if grace:
+            _wait_exit(worker.pid, grace)
         status = self.server.reap(worker.pid)
         worker.sock.close()
+        worker.progress.close()
         self._worker = None
         return status
 
@@ -132,6 +251,29 @@ class Sandbox:
         shutil.rmtree(self.scratch, ignore_errors=True)
 
 
+def _identities(op, raw: list) -> list[tuple]:
+    """What makes two ops the same for poisoning: the module imported, the class built, the method called."""
+    if op.kind == "call":
+        return [("call", op.cls, op.name)]
+    if op.kind == "new":
+        return [("module", raw[2]), ("new", op.cls)]
+    if op.kind == "import":
+        return [("module", raw[1])]
+    return [(op.kind, op.cls, op.name)]
+
+
+def _wait_exit(pid: int, seconds: float) -> None:
+    """Wait up to `seconds` for process `pid` to exit (it is the fork server's child, not ours)."""
+    try:
+        fd = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return
+    try:
+        select.select([fd], [], [], seconds)
+    finally:
+        os.close(fd)
+
+
 class _Blocking:
     """sendall with a deadline, so a worker that never reads cannot hang the grader."""
 
@@ -143,7 +285,7 @@ class _Blocking:
         self.sock.sendall(data)
 
 
-def _take_message(inbox: bytearray) -> CaseResult | None:
+def _take_message(inbox: bytearray, ops: int):
     """Cut one complete message (header frame + its blobs) off the front of `inbox`."""
     frames, pos = [], 0
     needed = 1
@@ -161,9 +303,9 @@ def _take_message(inbox: bytearray) -> CaseResult | None:
             try:
                 header = json.loads(frames[0])
                 needed = 1 + int(header["nblobs"])
-            except (ValueError, KeyError, TypeError) as exc:
+            except (ValueError, KeyError, TypeError, OverflowError, RecursionError) as exc:
                 raise Malformed(f"unreadable header: {type(exc).__name__}") from None
             if not 0 <= needed <= 1024:
                 raise Malformed("too many blobs")
     del inbox[:pos]
-    return decode(header, frames[1:])
+    return decode(header, frames[1:], ops)

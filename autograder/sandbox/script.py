@@ -2,14 +2,16 @@
 
 A `Script` is one case: a short list of operations on student objects
 (construct, set an attribute, call a method, read an attribute), built in the
-grading process. Many scripts travel in one request; each comes back as a
+grading process. Each operation also keeps, on this side only, how a student
+would write it (`Linear.forward(A)`) and which method a failure there is
+charged to. Many scripts travel in one request; each comes back as a
 `CaseResult`. Arrays travel as .npy bytes and are loaded with
 ``allow_pickle=False``; anything malformed is rejected, never trusted.
 """
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -34,31 +36,65 @@ class Bad:
 
 
 @dataclass(frozen=True)
-class StudentError:
-    """An exception raised by student code, or the worker dying, during `op`."""
+class Op:
+    """One operation of a script, as the grading process knows it."""
 
-    op: str  # the label of the operation that raised
-    type: str  # exception type name, or "WorkerDied"
+    kind: str  # import | new | set | call | get
+    cls: str  # the class it acts on ("" for an import)
+    name: str  # the method ("__init__" for new), attribute, or module
+    text: str  # as a student would write it: "Linear.forward(A)"
+    soft: bool = False  # a call whose exception does not stop the case; a set of state the grader fills in
+
+    @property
+    def method(self) -> str:
+        """What a failure of this op is charged to: "Linear.forward", "Linear.__init__", or the op's text."""
+        if self.kind == "call":
+            return f"{self.cls}.{self.name}"
+        if self.kind == "new":
+            return f"{self.cls}.__init__"
+        return self.text
+
+
+@dataclass(frozen=True)
+class StudentError:
+    """An exception raised by student code during op `op`, or the worker dying there."""
+
+    op: int  # index of the op in its script
+    type: str  # exception type name, "WorkerDied", or "Skipped" (not run: the op ended an earlier worker)
     msg: str
     where: str = ""  # mytorch/nn/linear.py:12
+    module: str = ""  # for a failed import: the submission module whose import failed
+    missing: str = ""  # for ModuleNotFoundError: the module that was not found
 
     @property
     def not_attempted(self) -> bool:
-        return self.type == "NotImplementedError"
+        return self.type == "NotImplementedError" and not self.module
 
 
 @dataclass
 class Script:
-    ops: list = field(default_factory=list)
+    ops: list = field(default_factory=list)  # what the worker runs
     arrays: list = field(default_factory=list)
-    steps: list = field(default_factory=list)  # human-readable, for feedback
+    meta: list = field(default_factory=list)  # Op per entry of `ops`
+    labels: dict = field(default_factory=dict)  # label -> index of the op that produces it
+    case: object = None  # the input case: its arrays are named after its fields in messages
     _objects: int = 0
 
-    def _ref(self, value):
+    def _ref(self, value, shown: str | None = None):
         if isinstance(value, np.ndarray):
             self.arrays.append(value)
-            return {"a": len(self.arrays) - 1}, f"array{value.shape}"
-        return value, repr(value)
+            return {"a": len(self.arrays) - 1}, shown or self._name(value) or f"array{value.shape}"
+        return value, shown or repr(value)
+
+    def _name(self, value) -> str:
+        if self.case is None:
+            return ""
+        return next((name for name, v in vars(self.case).items() if v is value), "")
+
+    def _add(self, op: list, meta: Op) -> int:
+        self.ops.append(op)
+        self.meta.append(meta)
+        return len(self.ops) - 1
 
     def new(self, path: str, *args) -> Obj:
         """Construct `path` ("mytorch.nn.linear.Linear") with `args`."""
@@ -66,27 +102,31 @@ class Script:
         refs = [self._ref(a) for a in args]
         obj = Obj(self._objects, cls)
         self._objects += 1
-        label = f"{cls}.__init__"
-        self.ops.append(["new", obj.id, module, cls, [r for r, _ in refs], label])
-        self.steps.append(f"{cls}({', '.join(d for _, d in refs)})")
+        self._add(["new", obj.id, module, cls, [r for r, _ in refs]],
+                  Op("new", cls, "__init__", f"{cls}({', '.join(d for _, d in refs)})"))
         return obj
 
     def load(self, module: str) -> None:
         """Import a student module (to tell a broken import from a broken method)."""
-        self.ops.append(["import", module, f"import {module}"])
-        self.steps.append(f"import {module}")
+        self._add(["import", module], Op("import", "", module, f"import {module}"))
 
-    def set(self, obj: Obj, attr: str, value) -> None:
-        ref, desc = self._ref(value)
-        self.ops.append(["set", obj.id, attr, ref, f"set {obj.name}.{attr}"])
-        self.steps.append(f"{obj.name}.{attr} = {desc}")
+    def set(self, obj: Obj, attr: str, value, *, state: bool = False, shown: str | None = None) -> None:
+        """Set `obj.attr`. With `state`, it is the state the contract says a method stores, set by the
+        grader so that the next method is graded on its own (not shown among the calls)."""
+        ref, desc = self._ref(value, shown)
+        self._add(["set", obj.id, attr, ref], Op("set", obj.name, attr, f"{obj.name}.{attr} = {desc}", soft=state))
 
-    def call(self, obj: Obj, method: str, *args, label: str, keep_args: bool = False) -> str:
-        """Call a method; its return value comes back under `label` (and each
-        argument, after the call, under `label#argI` when `keep_args`)."""
-        refs = [self._ref(a) for a in args]
-        self.ops.append(["call", obj.id, method, [r for r, _ in refs], keep_args, label])
-        self.steps.append(f"{obj.name}.{method}({', '.join(d for _, d in refs)})")
+    def call(self, obj: Obj, method: str, *args, label: str, keep_args: bool = False, soft: bool = False,
+             shown: tuple[str, ...] | None = None) -> str:
+        """Call a method; its return value comes back under `label` (and each argument, after the
+        call, under `label#argI` when `keep_args`). A `soft` call that raises does not stop the case."""
+        refs = [self._ref(a, shown[i] if shown else None) for i, a in enumerate(args)]
+        text = f"{obj.name}.{method}({', '.join(d for _, d in refs)})"
+        index = self._add(["call", obj.id, method, [r for r, _ in refs], keep_args, label, soft],
+                          Op("call", obj.name, method, text, soft))
+        self.labels[label] = index
+        if keep_args:
+            self.labels.update({f"{label}#arg{i}": index for i in range(len(args))})
         return label
 
     def fresh(self) -> str:
@@ -94,27 +134,63 @@ class Script:
         return f"#{len(self.ops)}"
 
     def get(self, obj: Obj, attr: str, *, label: str) -> str:
-        self.ops.append(["get", obj.id, attr, label])
+        self.labels[label] = self._add(["get", obj.id, attr, label], Op("get", obj.name, attr, f"{obj.name}.{attr}"))
         return label
 
-    def describe(self) -> str:
-        return "; ".join(self.steps)
+    def describe(self, upto: int | None = None) -> str:
+        """The calls made (up to op `upto`), as a student would write them; repeats are counted, not
+        repeated. The state the grader fills in where forward did not store it is not shown."""
+        steps = [m.text for m in self.meta[:None if upto is None else upto + 1]
+                 if m.kind in ("new", "call") or m.kind == "set" and not m.soft]
+        shown: list[list] = []
+        for step in steps:
+            if shown and shown[-1][0] == step:
+                shown[-1][1] += 1
+            else:
+                shown.append([step, 1])
+        return "; ".join(step if n == 1 else f"{step} x{n}" for step, n in shown)
+
+    def inputs(self, upto: int | None = None) -> list[str]:
+        """The fields of `case` this script passes to the submission (up to op `upto`), in the case's order."""
+        if self.case is None:
+            return []
+        used = {id(self.arrays[ref["a"]]) for op in self.ops[:None if upto is None else upto + 1]
+                for ref in _refs(op) if isinstance(ref, dict)}
+        return [name for name, value in vars(self.case).items() if id(value) in used]
+
+    def truncated(self, stop: int, skipped: set[int] = frozenset()) -> "Script":
+        """A copy that runs only the ops before `stop`, with the ops in `skipped` left out (op
+        indices, and so labels and errors, stay those of this script)."""
+        ops = [["skip"] if i in skipped else op for i, op in enumerate(self.ops[:stop])]
+        return replace(self, ops=ops)
 
 
-def pack(scripts: list[Script]) -> tuple[dict, list[bytes]]:
+def _refs(op: list) -> list:
+    """The argument references of a raw op."""
+    if op[0] == "new":
+        return op[4]
+    if op[0] == "call":
+        return op[3]
+    if op[0] == "set":
+        return [op[3]]
+    return []
+
+
+def pack(scripts: list[Script], skip_init: list[str] = ()) -> tuple[dict, list[bytes]]:
     """One request for many scripts: each case is [offset of its arrays in the blob list, its ops]."""
     cases, blobs = [], []
     for script in scripts:
         cases.append([len(blobs), script.ops])
         blobs += [npy_dumps(np, arr) for arr in script.arrays]
-    return {"cases": cases}, blobs
+    return {"cases": cases, "skip_init": list(skip_init)}, blobs
 
 
 @dataclass(frozen=True)
 class CaseResult:
     values: dict  # label -> np.ndarray | Bad
-    error: StudentError | None = None
-    printed: bytes = b""  # what the student's code printed while this case ran (the first bytes of it)
+    error: StudentError | None = None  # what stopped the case
+    soft: tuple = ()  # StudentErrors of soft calls, which did not stop it
+    printed: tuple = ()  # (op index, bytes): what the student's code printed during that op
     hit_limit: bool = False  # the worker was killed for time, output or the protocol: a replay costs as much
 
     @property
@@ -133,6 +209,12 @@ def _text(value) -> str:
     return value[:MAX_TEXT]
 
 
+def _index(value, count: int) -> int:
+    if type(value) is not int or not 0 <= value < count:
+        raise Malformed("bad op index")
+    return value
+
+
 def load_array(data: bytes) -> np.ndarray | Bad:
     """A .npy payload as a numeric array; never unpickles. Returns `Bad` for anything else."""
     arr = npy_loads(np, data)
@@ -146,8 +228,16 @@ def load_array(data: bytes) -> np.ndarray | Bad:
     return arr
 
 
-def decode(header, blobs: list[bytes]) -> CaseResult:
-    """Validate one case reply from a worker. Raises `Malformed`."""
+def _student_error(err, ops: int) -> StudentError:
+    if not isinstance(err, dict):
+        raise Malformed("bad error entry")
+    return StudentError(_index(err.get("op"), ops), *(_text(err.get(k, "")) for k in ("type", "msg", "where")),
+                        module=_text(err.get("module", "")), missing=_text(err.get("missing", "")))
+
+
+def decode(header, blobs: list[bytes], ops: int) -> tuple[CaseResult, list[tuple[int, int, int]]]:
+    """Validate one case reply from a worker whose script has `ops` ops: the result, and the
+    (op, start, end) ranges of the output file it says each op printed. Raises `Malformed`."""
     if not isinstance(header, dict) or not isinstance(header.get("out"), dict):
         raise Malformed("reply without results")
     values = {}
@@ -156,15 +246,21 @@ def decode(header, blobs: list[bytes]) -> CaseResult:
             raise Malformed("bad result entry")
         if "b" in item:
             index = item["b"]
-            if not isinstance(index, int) or not 0 <= index < len(blobs):
+            if type(index) is not int or not 0 <= index < len(blobs):
                 raise Malformed("bad blob index")
             values[_text(label)] = load_array(blobs[index])
         else:
             values[_text(label)] = Bad(_text(item.get("bad", "nothing")))
     err = header.get("err")
-    if err is None:
-        return CaseResult(values)
-    if not isinstance(err, dict):
-        raise Malformed("bad error entry")
-    error = StudentError(*(_text(err.get(k, "")) for k in ("op", "type", "msg", "where")))
-    return CaseResult(values, error)
+    soft, printed = header.get("soft", []), header.get("printed", [])
+    if not isinstance(soft, list) or not isinstance(printed, list) or len(soft) > ops or len(printed) > ops:
+        raise Malformed("bad soft or printed entries")
+    ranges = []
+    for entry in printed:
+        if (not isinstance(entry, list) or len(entry) != 3 or any(type(x) is not int or x < 0 for x in entry)
+                or entry[1] > entry[2]):
+            raise Malformed("bad printed range")
+        ranges.append((_index(entry[0], ops), entry[1], entry[2]))
+    result = CaseResult(values, None if err is None else _student_error(err, ops),
+                        tuple(_student_error(e, ops) for e in soft))
+    return result, ranges

@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 
 from . import worker as wire
-from .limits import MiB, Limits
+from .limits import ConfigError, Limits, MiB, allowed_imports
 
 SOURCE = Path(wire.__file__).read_text()
 
@@ -34,15 +34,19 @@ class SandboxError(Exception):
 class ForkServer:
     """One pre-warmed process that forks workers on request."""
 
-    def __init__(self):
+    def __init__(self, allowed: tuple[str, ...] | None = None):
+        self.allowed = allowed if allowed is not None else allowed_imports()
+        places = {name: installed(name) for name in self.allowed}  # before any file is made: may raise
         self.home = Path(tempfile.mkdtemp(prefix="autograder-"))
         pkgdir = self.home / "packages"
         pkgdir.mkdir()
-        numpy_dir = importlib.util.find_spec("numpy").submodule_search_locations[0]
-        (pkgdir / "numpy").symlink_to(numpy_dir, target_is_directory=True)
+        # The allowed packages are the only ones a worker finds: each is linked into a folder of its own.
+        for name, place in places.items():
+            (pkgdir / Path(place).name).symlink_to(place, target_is_directory=Path(place).is_dir())
         # What a worker may read (Landlock, where the kernel has it); it may write only its scratch.
         paths = sysconfig.get_paths()
-        self.readable = sorted({paths["stdlib"], paths["platstdlib"], numpy_dir, f"{numpy_dir}.libs", str(pkgdir),
+        libs = {f"{place}.libs" for place in places.values()}  # the shared libraries wheels ship beside a package
+        self.readable = sorted({paths["stdlib"], paths["platstdlib"], *places.values(), *libs, str(pkgdir),
                                 "/usr/lib", "/usr/lib64", "/lib", "/lib64", "/dev"})  # not /proc: other processes' memory
         ours, theirs = socket.socketpair()
         self._log = open(self.home / "zygote.log", "w+b")
@@ -83,13 +87,14 @@ class ForkServer:
             detail = self._log.read().decode(errors="replace").strip().splitlines()[-1:]
             raise SandboxError(f"the sandbox's fork server stopped ({exc}) {' '.join(detail)}") from None
 
-    def spawn(self, root: Path, scratch: Path, limits: Limits, output: int) -> tuple[int, socket.socket]:
-        """A new worker whose stdout and stderr append to the file `output`: (pid, channel)."""
+    def spawn(self, root: Path, scratch: Path, limits: Limits, output: int, progress: int) -> tuple[int, socket.socket]:
+        """A new worker whose stdout and stderr append to the file `output` and which publishes what it
+        is doing in the shared memory file `progress`: (pid, channel)."""
         ours, theirs = socket.socketpair()
         request = {"op": "spawn", "root": str(root), "scratch": str(scratch), "limits": limits.rlimits(),
                    "readable": self.readable}
         try:
-            return self._ask(request, [theirs.fileno(), output])["pid"], ours
+            return self._ask(request, [theirs.fileno(), output, progress])["pid"], ours
         finally:
             theirs.close()
 
@@ -110,6 +115,19 @@ class ForkServer:
         self._log.close()
         self._lock.close()
         shutil.rmtree(self.home, ignore_errors=True)
+
+
+def installed(name: str) -> str:
+    """Where package (or module) `name` is installed for this Python; ConfigError if it is not."""
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or not (spec.submodule_search_locations or spec.origin):
+        raise ConfigError(f"submissions may import {name!r} (setup.cfg, [autograder] allowed_imports), but it is "
+                          f"not installed for {sys.executable}: install the grader with its dependencies "
+                          "(make grade does it in .venv), or add the package to install_requires")
+    return str(Path(spec.submodule_search_locations[0] if spec.submodule_search_locations else spec.origin))
 
 
 def describe_status(status: int, limits: Limits) -> str:

@@ -21,6 +21,7 @@ Wire format: frames of a 4-byte big-endian length and a payload. A message is
 one JSON frame with an "nblobs" count, followed by that many raw frames.
 """
 import importlib
+import importlib.util
 import json
 import os
 import re
@@ -106,23 +107,126 @@ def npy_loads(np, data):
 
 # ---------------------------------------------------------------- worker side
 
+# What the worker is doing, for the grader to read if it dies: (case + 1, op, phase, printed offset).
+# Phase 0 runs the op; phase k >= 1 imports the first k parts of the op's module path.
+PROGRESS = struct.Struct("<qqqq")
+_STATE = {"root": "", "progress": None}
+_IMPORTS = {}  # module -> the module, or why it failed: every case in a worker sees the same outcome
 
-def _encode(np, io, value):
-    """(npy bytes, None) for a numeric value, else (None, why not)."""
+
+def _mark(case, op, phase):
+    """Publish where the worker is; returns the printed-output offset at this point."""
+    offset = _printed_end()
+    if _STATE["progress"] is not None:
+        PROGRESS.pack_into(_STATE["progress"], 0, case + 1, op, phase, offset)
+    return offset
+
+
+def _printed_end():
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:  # noqa: BLE001 - a student may have replaced or closed them
+            pass
+    try:
+        return os.lseek(1, 0, os.SEEK_END)
+    except OSError:
+        return 0
+
+
+def _text(value, limit=500):
+    try:
+        return str(value)[:limit]
+    except Exception:  # noqa: BLE001 - a hostile __str__
+        return "(unprintable)"
+
+
+def _error(exc, op):
+    """What the grader is told about an exception raised by student code during op `op`."""
+    root = _STATE["root"].rstrip("/") + "/"
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(root)]
+    where = f"{frames[-1].filename[len(root):]}:{frames[-1].lineno}" if frames else ""
+    if isinstance(exc, SyntaxError) and isinstance(exc.filename, str) and exc.filename.startswith(root):
+        where = f"{exc.filename[len(root):]}:{exc.lineno}"
+    msg = exc.msg if isinstance(exc, SyntaxError) and isinstance(exc.msg, str) else exc
+    info = {"op": op, "type": type(exc).__name__[:100], "msg": _text(msg), "where": where}
+    if isinstance(exc, ModuleNotFoundError) and exc.name:
+        info["missing"] = _text(exc.name, 200)
+    return info
+
+
+class _ImportFailed(Exception):
+    def __init__(self, info):
+        super().__init__(info["msg"])
+        self.info = info
+
+
+def _package(name, skip):
+    """Make package `name` importable: run its __init__.py as Python would, but keep the package when
+    that fails (or when `skip` names it: it ended an earlier worker), so its other modules still load."""
+    if name in sys.modules:
+        return
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.submodule_search_locations is None:
+        return  # not a package: the import itself will say so
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    parent, _, child = name.rpartition(".")
+    if parent in sys.modules:
+        setattr(sys.modules[parent], child, module)
+    if name not in skip:
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:  # noqa: BLE001 - its failure is reported by an "import" op of the package
+            sys.modules[name] = module
+
+
+def _load(name, skip, mark):
+    """Import the submission's module `name`, its packages first; the outcome is kept for the worker."""
+    found = _IMPORTS.get(name)
+    if found is None:
+        parts = name.split(".")
+        try:
+            for depth in range(1, len(parts)):
+                mark(depth)
+                _package(".".join(parts[:depth]), skip)
+            mark(len(parts))
+            if name in skip:
+                raise ImportError(f"{name} ended an earlier worker when imported")
+            found = importlib.import_module(name)
+        except BaseException as exc:  # noqa: BLE001 - SystemExit at import too
+            found = dict(_error(exc, -1), module=name)
+        _IMPORTS[name] = found
+    if isinstance(found, dict):
+        raise _ImportFailed(found)
+    return found
+
+
+def _encode(np, value):
+    """(npy bytes, None) for a numpy array or a plain number, else (None, what it was)."""
     if value is None:
         return None, "None (did you forget to return?)"
-    try:
-        arr = np.array(value, subok=False, copy=True)
-    except Exception as exc:  # noqa: BLE001 - anything the student's object raises
-        return None, f"a {type(value).__name__} that numpy cannot convert ({type(exc).__name__})"
+    if isinstance(value, np.ndarray):
+        try:
+            arr = np.array(value, subok=False, copy=True)
+        except Exception as exc:  # noqa: BLE001 - anything the student's object raises
+            return None, f"a {type(value).__name__} that numpy cannot convert ({type(exc).__name__})"
+    elif isinstance(value, (int, float, np.generic)):
+        arr = np.array(value)
+    else:
+        return None, f"a {type(value).__name__[:60]}, not a numpy array"
     if arr.dtype.kind not in "biuf":
-        return None, f"a {type(value).__name__} of dtype {arr.dtype}, not a numeric array"
+        return None, f"a {type(value).__name__[:60]} of dtype {arr.dtype}, not numbers"
     return npy_dumps(np, arr), None
 
 
-def _run_case(np, io, case, blobs, out_blobs):
+def _run_case(np, io, index, case, blobs, out_blobs, skip):
+    """Run one case's ops; returns its reply header. Ops:
+    ["import", module] | ["new", obj, module, class, args] | ["set", obj, attr, value]
+    | ["call", obj, method, args, keep_args, label, soft] | ["get", obj, attr, label]
+    | ["skip"] (an op the grader left out)."""
     base, ops = case
-    objects, out = {}, {}
+    objects, out, soft, printed = {}, {}, [], []
 
     def value(v):
         """An argument: a fresh writable array for every use, or a plain JSON value."""
@@ -133,44 +237,56 @@ def _run_case(np, io, case, blobs, out_blobs):
         return v
 
     def emit(label, v):
-        data, bad = _encode(np, io, v)
+        data, bad = _encode(np, v)
         if data is None:
             out[label] = {"bad": bad}
         else:
             out[label] = {"b": len(out_blobs)}
             out_blobs.append(data)
 
-    for op in ops:
-        kind, label = op[0], op[-1]
+    err = None
+    for j, op in enumerate(ops):
+        kind = op[0]
+        start = _mark(index, j, 0)
         try:
-            if kind == "import":  # ["import", module, label]
-                importlib.import_module(op[1])
-            elif kind == "new":  # ["new", obj, module, class, args, label]
-                label = f"import {op[2]}"
-                cls = getattr(importlib.import_module(op[2]), op[3])
-                label = op[-1]
+            if kind == "skip":  # an op the grader left out
+                pass
+            elif kind == "import":
+                _load(op[1], skip, lambda phase: _mark(index, j, phase))
+            elif kind == "new":
+                cls = getattr(_load(op[2], skip, lambda phase: _mark(index, j, phase)), op[3])
+                _mark(index, j, 0)
                 objects[op[1]] = cls(*[value(a) for a in op[4]])
-            elif kind == "set":  # ["set", obj, attr, value, label]
+            elif kind == "set":
                 setattr(objects[op[1]], op[2], value(op[3]))
-            elif kind == "call":  # ["call", obj, method, args, keep_args, label]
+            elif kind == "call":
                 args = [value(a) for a in op[3]]
-                emit(label, getattr(objects[op[1]], op[2])(*args))
+                try:
+                    emit(op[5], getattr(objects[op[1]], op[2])(*args))
+                except Exception as exc:  # noqa: BLE001
+                    if not op[6]:
+                        raise
+                    soft.append(_error(exc, j))
                 if op[4]:
                     for i, a in enumerate(args):
-                        emit(f"{label}#arg{i}", a)
-            elif kind == "get":  # ["get", obj, attr, label]: a failed read is that value's verdict, not the case's
+                        emit(f"{op[5]}#arg{i}", a)
+            elif kind == "get":  # a failed read is that value's verdict, not the case's
                 try:
                     got = getattr(objects[op[1]], op[2])
                 except Exception as exc:  # noqa: BLE001
-                    out[label] = {"bad": f"nothing: reading .{op[2]} raised {type(exc).__name__}: {str(exc)[:200]}"}
+                    out[op[3]] = {"bad": f"nothing: reading .{op[2]} raised {type(exc).__name__}: {_text(exc, 200)}"}
                     continue
-                emit(label, got)
+                emit(op[3], got)
+        except _ImportFailed as failed:
+            err = dict(failed.info, op=j, phase="import")
         except BaseException as exc:  # noqa: BLE001 - SystemExit too: a method may not end the worker
-            tb = traceback.extract_tb(exc.__traceback__)
-            frames = [f for f in tb if "mytorch" in f.filename.replace("\\", "/")]
-            where = f"mytorch{frames[-1].filename.split('mytorch', 1)[-1]}:{frames[-1].lineno}" if frames else ""
-            return out, {"op": label, "type": type(exc).__name__, "msg": str(exc)[:500], "where": where}
-    return out, None
+            err = _error(exc, j)
+        end = _printed_end()
+        if end > start:
+            printed.append([j, start, end])
+        if err is not None:
+            break
+    return {"case": index, "out": out, "err": err, "soft": soft, "printed": printed}
 
 
 def serve(sock):
@@ -184,12 +300,11 @@ def serve(sock):
             header, blobs = recv_message(sock)
         except ChannelClosed:
             return
+        skip = set(header.get("skip_init", ()))
         for i, case in enumerate(header["cases"]):
             out_blobs = []
-            out, err = _run_case(np, io, case, blobs, out_blobs)
-            sys.stdout.flush()
-            sys.stderr.flush()
-            send_message(sock, {"case": i, "out": out, "err": err}, out_blobs)
+            reply = _run_case(np, io, i, case, blobs, out_blobs, skip)
+            send_message(sock, reply, out_blobs)
 
 
 # ----------------------------------------------------------- confinement
@@ -347,7 +462,8 @@ def _probe():
             "unprivileged user": True}  # root drops to a uid of its own in every worker; others already are
 
 
-def _child(sock, out_fd, spec):
+def _child(sock, out_fd, progress_fd, spec):
+    import mmap
     import resource
     import signal
 
@@ -361,6 +477,9 @@ def _child(sock, out_fd, spec):
     os.dup2(out_fd, 2)
     os.close(null)
     os.close(out_fd)
+    _STATE["progress"] = mmap.mmap(progress_fd, PROGRESS.size)
+    os.close(progress_fd)
+    _STATE["root"] = spec["root"]
     limits = spec["limits"]
     for name, amount in limits.items():
         resource.setrlimit(getattr(resource, name), (amount, amount))
@@ -412,9 +531,10 @@ def zygote(control_fd, pkgdir):
         pid = os.fork()
         if pid == 0:
             control.close()
-            _child(sock, fds[1], request)
+            _child(sock, fds[1], fds[2], request)
         sock.close()
         os.close(fds[1])
+        os.close(fds[2])
         send_frame(control, json.dumps({"pid": pid}).encode())
 
 

@@ -10,14 +10,12 @@
         'dLdW' does not have correct shape--got: '(3,)', expected: '(3, 5)'
 
     Score: 5.0 / 15.0
-    replay: python -m autograder grade mytorch --seed 0
+    replay: make grade
 
 Everything that may come from the submission (test output, notes) is indented,
 so no line a student prints can pass for the "Score:" line.
 """
 from __future__ import annotations
-
-import shlex
 
 from ..report import Outcome, Report
 from ._clean import indent, one_line
@@ -50,5 +48,6 @@ def render(report: Report) -> str:
     lines += [f"note: {report.hidden_note}"] if report.hidden_note else []
     lines.append(f"checked {report.examples} inputs in {report.execution_time:.2f} s; sandbox: {report.isolation_note}")
     lines += ["note: " + indent(note).lstrip() for note in report.notes]
-    lines.append(f"replay: python -m autograder grade {shlex.quote(submission)} --seed {report.seed}")
+    if report.replay:
+        lines.append(f"replay: {one_line(report.replay)}")
     return "\n".join(lines) + "\n"

@@ -71,7 +71,7 @@ class Entry:
     methods: tuple[str, ...] = ()
 
     def honest_max(self, tests: Mapping[str, float] | Iterable[Any]) -> float:
-        """The points of the tests of ``honest_classes``.
+        """The points of the tests of ``honest_classes`` (at least ``max_score`` when it is set).
 
         ``tests``: a mapping test name -> max points, or an iterable of objects with
         ``name`` and ``max_score`` attributes (e.g. the grader's TestResults), or of
@@ -91,7 +91,8 @@ class Entry:
                 else:
                     name, points = t
                     pairs.append((name, points))
-        return float(sum(points for name, points in pairs if class_of_test(name) in self.honest_classes))
+        honest = float(sum(points for name, points in pairs if class_of_test(name) in self.honest_classes))
+        return honest if self.max_score is None else max(honest, self.max_score)
 
 
 def class_of_test(test_name: str) -> str:

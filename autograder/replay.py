@@ -1,0 +1,53 @@
+"""The command that replays a grading run, written for where the student is.
+
+- Run through `make grade` (the Makefile sets AUTOGRADER_REPLAY=make): the same make command, with
+  the submission path as they typed it.
+- Official grading on a course platform (run_autograder sets AUTOGRADER_REPLAY=local): the student
+  cannot run the grader's machine, so the line says what to run on their own copy of the handout.
+- Anything else: the interpreter that is running now, by the name the shell finds it under when that
+  is the same program, with the submission path as given.
+"""
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import sys
+from pathlib import Path
+
+DEFAULT_SEED = 0  # the seed a student's `make grade` and the course's grading share
+
+
+def command(submission: str | None, seed: int) -> str:
+    """The replay line for grading `submission` (None: the default ./mytorch) with `seed`."""
+    how = os.environ.get("AUTOGRADER_REPLAY", "")
+    seed_args = [] if seed == DEFAULT_SEED else ["--seed", str(seed)]
+    if how == "make":
+        parts = ["make", "grade"] + ([f"SUBMISSION={shlex.quote(submission)}"] if submission else [])
+        parts += [f"ARGS={shlex.quote(' '.join(seed_args))}"] if seed_args else []
+        return " ".join(parts)
+    if how == "local":
+        return "make grade, in your own copy of the handout (the public tests, on their recorded inputs)"
+    args = [_python(), "-m", "autograder", "grade", *([submission] if submission else []), *seed_args]
+    return " ".join(shlex.quote(a) for a in args)
+
+
+def _python() -> str:
+    """How to name the running interpreter: `python3` when the shell finds this very program under
+    that name, else its path (relative to the working directory when inside it)."""
+    here = Path(sys.executable)
+    for name in ("python3", "python"):
+        found = shutil.which(name)
+        if found and _same(Path(found), here):
+            return name
+    try:
+        return str(here.relative_to(Path.cwd()))
+    except ValueError:
+        return str(here)
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.absolute() == b.absolute() or os.path.samefile(a, b) and a.parent.resolve() == b.parent.resolve()
+    except OSError:
+        return False

@@ -1,0 +1,41 @@
+"""The replay line a failure ends with works where the student is."""
+from __future__ import annotations
+
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autograder import replay
+
+
+@pytest.fixture(autouse=True)
+def _no_platform(monkeypatch):
+    monkeypatch.delenv("AUTOGRADER_REPLAY", raising=False)
+
+
+def test_under_make_it_is_the_make_command_with_the_path_as_typed(monkeypatch):
+    monkeypatch.setenv("AUTOGRADER_REPLAY", "make")
+    assert replay.command(None, 0) == "make grade"
+    assert replay.command("my hw/mytorch", 3) == "make grade SUBMISSION='my hw/mytorch' ARGS='--seed 3'"
+
+
+def test_on_a_course_platform_it_says_what_to_run_on_your_own_copy(monkeypatch):
+    monkeypatch.setenv("AUTOGRADER_REPLAY", "local")
+    line = replay.command("/autograder/submission", 0)
+    assert line.startswith("make grade") and "/autograder" not in line
+
+
+def test_elsewhere_it_is_this_interpreter_with_the_path_as_given(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    line = replay.command("hw 1.zip", 5)
+    words = shlex.split(line)
+    assert words[1:] == ["-m", "autograder", "grade", "hw 1.zip", "--seed", "5"]
+    python = words[0]
+    # The interpreter it names is this one: it can import the grader's dependencies.
+    found = subprocess.run([python, "-c", "import numpy, hypothesis, sys; print(sys.prefix)"], capture_output=True,
+                           text=True, cwd=tmp_path)
+    assert found.returncode == 0 and Path(found.stdout.strip()) == Path(sys.prefix)
+    assert replay.command(None, 0).endswith("-m autograder grade")

@@ -176,6 +176,7 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
     except Exception as exc:  # noqa: BLE001 - a grader bug must not cost the student
         return {check.name: verdicts.grader_failed(check, exc) for check in checks}, 0
     results = {}
+    returned = {check.method for check in checks if found[check.name].returned}
     for check in checks:
         if time.perf_counter() - job.began > job.limits.submission_timeout:
             results[check.name] = verdicts.over_budget(check, job.limits.submission_timeout)
@@ -186,7 +187,7 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
             except Exception as exc:  # noqa: BLE001
                 results[check.name] = verdicts.grader_failed(check, exc)
                 continue
-        results[check.name] = verdicts.result(check, found[check.name], job.replay)
+        results[check.name] = verdicts.result(check, found[check.name], job.replay, check.method in returned)
     def judged_values(c: Check) -> bool:
         return not c.behaviour and found[c.name].examples > 0
 

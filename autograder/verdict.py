@@ -23,10 +23,12 @@ class Verdict:
     shrunk: bool = False  # the input is hypothesis's shrunk example
     shrinkable: bool = False  # it failed on a hypothesis example that is worth shrinking
     examples: int = 0  # inputs judged
+    returned: int = 0  # inputs on which the method graded returned (rightly or wrongly), not crashed
     skipped: str = ""  # why some inputs could not judge the check (the last reason)
     excused: frozenset = frozenset()  # values not compared: the test that grades them failed
     reached: int | None = None  # the furthest op of `script` the failure is about
     crashed: Crashed | None = None  # the method crashed on an input a non-primary check left out
+    objects: frozenset | None = None  # the student objects whose values the verdict is about (None: all)
 
     def judge(self, check: Check, gen, case, script: Script, result: CaseResult) -> bool:
         """Send the worker's outputs into the check body `gen` that yielded `script`; False when the
@@ -36,6 +38,7 @@ class Verdict:
         try:
             gen.send(out)
         except StopIteration:
+            self.returned += 1
             if out.judged_nothing:
                 self.examples -= 1
                 self.skipped = "the values it compares are graded by another test, which failed"
@@ -54,23 +57,28 @@ class Verdict:
                 self.examples -= 1  # charged once, by the method's primary check
                 if self.crashed is None and self.failure is None:
                     self.crashed = failure
-                    self._keep(case, script, result, out.reached)
+                    self._keep(case, script, result, out)
                 return True
             if isinstance(failure, Waiting):
                 self.examples -= 1
                 if self.waiting is None:
                     self.waiting = failure
-                    self._keep(case, script, result, out.reached)
+                    self._keep(case, script, result, out)
                 return True
+            self.returned += not isinstance(failure, (Crashed, NotAttempted))
             self.failure = failure
-            self._keep(case, script, result, out.reached)
+            self._keep(case, script, result, out)
             return False
         raise RuntimeError("a check body yielded more than once")
 
-    def _keep(self, case, script: Script, result: CaseResult, reached: int) -> None:
-        """Remember the input a verdict is about, and what the student's code printed up to that point."""
+    def _keep(self, case, script: Script, result: CaseResult, out: Outputs) -> None:
+        """Remember the input a verdict is about, the objects whose values it read, and what the student's
+        code printed on them up to that point."""
+        reached = out.reached
         self.case, self.script, self.reached = case, script, reached if reached >= 0 else None
-        self.printed = tuple((op, data) for op, data in result.printed if reached < 0 or op <= reached)
+        self.objects = script.objects(op for op in out.read if op >= 0) or None
+        self.printed = tuple((op, data) for op, data in result.printed if (reached < 0 or op <= reached)
+                             and (self.objects is None or script.object_of(op) in self.objects))
 
 
 def feedback(verdict: Verdict, failure: Failure, replay: str) -> str:
@@ -79,13 +87,13 @@ def feedback(verdict: Verdict, failure: Failure, replay: str) -> str:
         lines.append(f"hint: {failure.hint}")
     script = verdict.script if getattr(failure, "about_input", True) else None
     if script is not None:
-        lines.append(f"calls: {script.describe(verdict.reached)}")
+        lines.append(f"calls: {script.describe(verdict.reached, verdict.objects)}")
     if verdict.case is not None and script is not None:
         origin = "smallest failing input found by hypothesis" if verdict.shrunk else "failing input"
-        names = script.inputs(verdict.reached) if script is not None else []
-        shown = describe(**{n: getattr(verdict.case, n) for n in names}) if names else str(verdict.case)
-        lines.append(f"{origin}:")
-        lines += [f"  {line}" for line in shown.splitlines()]
+        names = script.inputs(verdict.reached, verdict.objects)
+        if names:  # a constructor alone passes no arrays: its call above says it all
+            lines.append(f"{origin}:")
+            lines += [f"  {line}" for line in describe(**{n: getattr(verdict.case, n) for n in names}).splitlines()]
     if verdict.printed:
         lines.append("your code printed:")
         budget = PRINTED_LINES
@@ -102,10 +110,12 @@ def feedback(verdict: Verdict, failure: Failure, replay: str) -> str:
     return "\n".join(lines)
 
 
-def result(check: Check, verdict: Verdict, replay: str) -> TestResult:
+def result(check: Check, verdict: Verdict, replay: str, method_returned: bool = True) -> TestResult:
+    """The test's result; `method_returned`: its method returned on some input of some test of it (when it
+    never did, a test whose every input it crashed on fails too: a method that never works earns nothing)."""
     common = dict(name=check.name, max_score=float(check.points), visibility=check.visibility)
     failure = verdict.failure
-    if failure is None and verdict.examples == 0 and verdict.crashed is not None:  # it crashed on every input
+    if failure is None and verdict.examples == 0 and verdict.crashed is not None and not method_returned:
         failure = Crashed(f"on every input of this test, {verdict.crashed.message}", verdict.crashed.hint)
     if failure is None and verdict.waiting is not None:
         outcome = Outcome.NOT_ATTEMPTED if verdict.waiting.not_attempted else Outcome.NOT_RUN
@@ -125,6 +135,9 @@ def _passed(check: Check, verdict: Verdict) -> str:
               for label in sorted(verdict.excused)]
     if verdict.skipped:
         lines.append(f"left out some inputs: {verdict.skipped}")
+    if verdict.crashed is not None:
+        lines.append(f"left out the inputs where {check.method} crashed (charged once, by its first test): "
+                     f"{verdict.crashed.message}")
     return "\n".join(lines)
 
 

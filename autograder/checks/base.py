@@ -126,6 +126,7 @@ class Outputs:
     def __init__(self, result: CaseResult, script, method: str, excused: frozenset = frozenset()):
         self.result, self.script, self.method, self.excused = result, script, method, excused
         self.reached = -1  # the furthest op whose value the check read: what a failure is about
+        self.read = set()  # the ops whose values the check read (their objects are what it is about)
         self.compared = set()  # labels read that this check judges (not excused)
         self.left = set()  # labels read that another check grades, and failed
 
@@ -144,7 +145,8 @@ class Outputs:
         """A value the check computes with (a probe of forward), not one it judges."""
         op = self.script.labels.get(label, -1)
         self.reached = max(self.reached, op)
-        if label in self.excused:
+        self.read.add(op)
+        if label in self.excused and label in self.result.values:
             self.left.add(label)
             return EXCUSED
         if label in self.result.values:
@@ -153,6 +155,7 @@ class Outputs:
         if raised is None:
             return Bad("nothing (the value was not produced)")
         self.reached = raised.op  # the failure is about the op that raised
+        self.read.add(raised.op)
         raise blame(raised, self.script, self.method)
 
     def soft_waiting(self) -> Waiting | None:
@@ -178,7 +181,7 @@ def blame(error: StudentError, script, method: str) -> Failure:
                        culprit=op.method)
     if error.type == "WorkerDied":
         what, hint = died(op.text, error.msg)
-        return Failure(what, hint) if own else Waiting(f"needs {op.method}, but {what}", culprit=op.method)
+        return Crashed(what, hint) if own else Waiting(f"needs {op.method}, but {what}", culprit=op.method)
     where = f" (at {error.where})" if error.where else ""
     what = f"{op.text} raised {error.type}: {error.msg}{where}"
     return Crashed(what) if own else Waiting(f"needs {op.method}, but {what}", culprit=op.method, raised=True)

@@ -137,10 +137,23 @@ class Script:
         self.labels[label] = self._add(["get", obj.id, attr, label], Op("get", obj.name, attr, f"{obj.name}.{attr}"))
         return label
 
-    def describe(self, upto: int | None = None) -> str:
-        """The calls made (up to op `upto`), as a student would write them; repeats are counted, not
-        repeated. The state the grader fills in where forward did not store it is not shown."""
-        steps = [m.text for m in self.meta[:None if upto is None else upto + 1]
+    def object_of(self, op: int):
+        """The student object op `op` acts on (None for an import)."""
+        raw = self.ops[op]
+        return raw[1] if raw[0] in ("new", "call", "set", "get") else None
+
+    def objects(self, ops) -> frozenset:
+        return frozenset(self.object_of(op) for op in ops) - {None}
+
+    def _ops(self, upto: int | None, objects) -> list[int]:
+        return [i for i in range(len(self.ops) if upto is None else upto + 1)
+                if objects is None or self.object_of(i) in objects]
+
+    def describe(self, upto: int | None = None, objects=None) -> str:
+        """The calls made (up to op `upto`, on `objects` when given), as a student would write them;
+        repeats are counted, not repeated. The state the grader fills in where forward did not store it
+        is not shown."""
+        steps = [m.text for m in (self.meta[i] for i in self._ops(upto, objects))
                  if m.kind in ("new", "call") or m.kind == "set" and not m.soft]
         shown: list[list] = []
         for step in steps:
@@ -150,12 +163,13 @@ class Script:
                 shown.append([step, 1])
         return "; ".join(step if n == 1 else f"{step} x{n}" for step, n in shown)
 
-    def inputs(self, upto: int | None = None) -> list[str]:
-        """The fields of `case` this script passes to the submission (up to op `upto`), in the case's order."""
+    def inputs(self, upto: int | None = None, objects=None) -> list[str]:
+        """The fields of `case` this script passes to the submission (up to op `upto`, on `objects` when
+        given), in the case's order."""
         if self.case is None:
             return []
-        used = {id(self.arrays[ref["a"]]) for op in self.ops[:None if upto is None else upto + 1]
-                for ref in _refs(op) if isinstance(ref, dict)}
+        used = {id(self.arrays[ref["a"]]) for i in self._ops(upto, objects)
+                for ref in _refs(self.ops[i]) if isinstance(ref, dict)}
         return [name for name, value in vars(self.case).items() if id(value) in used]
 
     def truncated(self, stop: int, skipped: set[int] = frozenset()) -> "Script":

@@ -69,6 +69,9 @@ class Entry:
     # buggy only: the `Class.method`s whose tests may fail, when that is not simply the method the
     # edit is in (state stored by forward that only backward reads). Empty: the edited methods.
     methods: tuple[str, ...] = ()
+    # buggy only: False when running it in the test process is not safe (it hangs, exits, or cannot be
+    # imported); only the sandboxed grader runs it.
+    in_process: bool = True
 
     def honest_max(self, tests: Mapping[str, float] | Iterable[Any]) -> float:
         """The points of the tests of ``honest_classes`` (at least ``max_score`` when it is set).
@@ -124,7 +127,7 @@ def _load_mutants() -> list[Entry]:
     entries = []
     for i, m in enumerate(data.get("mutant", [])):
         where = f"mutants.toml mutant #{i + 1} ({m.get('name', '?')})"
-        allowed = {"name", "description", "blame", "file", "find", "replace", "edits", "methods"}
+        allowed = {"name", "description", "blame", "file", "find", "replace", "edits", "methods", "in_process"}
         extra = set(m) - allowed
         if extra:
             raise CatalogueError(f"{where}: unknown keys {sorted(extra)}")
@@ -153,6 +156,7 @@ def _load_mutants() -> list[Entry]:
                 honest_classes=tuple(c for c in CLASSES if c not in blame),
                 edits=tuple(edits),
                 methods=tuple(str(x) for x in m.get("methods", ())),
+                in_process=bool(m.get("in_process", True)),
             )
         )
     return entries

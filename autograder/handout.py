@@ -3,12 +3,14 @@
 The handout holds the skeleton (mytorch/, which must be in sync with solutions/),
 the grader in local mode (autograder/ without the instructor tools), fixtures
 recorded from the reference (fixtures/: public inputs and expected values, no
-code), and the sources in handout/ (the writeup, the student Makefile, the
-requirements and a GitHub Actions workflow). It never holds solutions/ or the
+code), the course's [autograder] settings (setup.cfg: limits and allowed imports),
+and the sources in handout/ (the writeup, the student Makefile, the requirements
+and a GitHub Actions workflow). It never holds solutions/ or the
 hidden tests; tests/test_handout.py checks that on every build.
 """
 from __future__ import annotations
 
+import configparser
 import shutil
 import sys
 import tarfile
@@ -32,12 +34,25 @@ def build(dist: Path = ROOT / "dist") -> Path:
     _copy_py(ROOT / "autograder", out / "autograder", skip=INSTRUCTOR_ONLY)
     fixtures.build(out / "fixtures", seed=DEFAULT_SEED)
     shutil.copytree(ROOT / "handout", out, dirs_exist_ok=True)
+    _settings(ROOT / "setup.cfg", out / "setup.cfg")
     archive = dist / "handout.tar.gz"
     with tarfile.open(archive, "w:gz") as tar:
         for path in sorted(out.rglob("*")):
             if path.is_file():
                 tar.add(path, arcname=str(Path("handout") / path.relative_to(out)), recursive=False)
     return archive
+
+
+def _settings(source: Path, dest: Path) -> None:
+    """The course's [autograder] section (limits, allowed imports), so local grading uses the same."""
+    parser = configparser.ConfigParser()
+    parser.read(source, encoding="utf-8")
+    kept = configparser.ConfigParser()
+    if parser.has_section("autograder"):
+        kept["autograder"] = dict(parser["autograder"])
+    with open(dest, "w", encoding="utf-8") as f:
+        f.write("# The course's grading settings: the same limits and allowed imports as official grading.\n")
+        kept.write(f)
 
 
 def _copy_py(src: Path, dest: Path, skip: set[str] = frozenset()) -> None:

@@ -129,7 +129,7 @@ def result(check: Check, verdict: Verdict, replay: str, method_returned: bool = 
 
 def _passed(check: Check, verdict: Verdict) -> str:
     lines = [f"passed on {verdict.examples} inputs" if verdict.examples else
-             "passed: no input was left for this test to judge, so it charges nothing"]
+             "passed: nothing left for this test to judge (every input was left out), so it charges nothing"]
     owners = dict(check.owners)
     lines += [f"{label} not compared again: {' or '.join(map(repr, owners[label]))} grades it, and failed"
               for label in sorted(verdict.excused)]

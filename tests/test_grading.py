@@ -70,9 +70,17 @@ def test_buggy_submission_is_charged_exactly_to_the_methods_it_breaks(entry, tmp
 def test_hostile_submission_never_wins_and_results_stay_valid(entry, tmp_path):
     report = grade(entry, tmp_path, HOSTILE)
     assert [r.name for r in report.results] == [c.name for c in ALL_CHECKS]  # every test, in order
-    assert report.score <= entry.honest_max(POINTS), f"{entry.description}\n{explain(report.results)}"
     honest = [r for r in report.results if r.name.split(".")[0] in entry.honest_classes]
     assert all(r.passed for r in honest), explain([r for r in honest if not r.passed])
+    # Beyond honest classes and tests, only what the policy credits once a class gets something right:
+    # tests of behaviour, and tests with nothing left to judge.
+    credited = {name.split(".")[0] for name in entry.honest_tests}
+    lenient = {c.name for c in ALL_CHECKS if c.cls in credited and c.behaviour} | {
+        r.name for r in report.results if r.name.split(".")[0] in credited and "nothing left" in r.output}
+    won = [r for r in report.results if r.passed and r not in honest and r.name not in entry.honest_tests
+           and r.name not in lenient]
+    assert not won, f"{entry.description}\n{explain(won)}"
+    assert report.score <= entry.honest_max(POINTS) + sum(POINTS[t] for t in set(entry.honest_tests) | lenient)
     results = json.loads(WRITERS["gradescope"](report))
     assert results["score"] == report.score and len(results["tests"]) == len(ALL_CHECKS)
     last = WRITERS["autolab"](report).rstrip("\n").splitlines()[-1]

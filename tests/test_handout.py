@@ -79,6 +79,15 @@ def test_the_fixtures_hold_no_input_or_expected_value_of_a_hidden_test(built, tm
     assert not set(record.values) & set(public.table)
 
 
+def test_the_handout_grades_with_the_course_settings(built):
+    import configparser
+
+    ours, theirs = configparser.ConfigParser(), configparser.ConfigParser()
+    ours.read(REPO / "setup.cfg")
+    theirs.read(built[0] / "setup.cfg")
+    assert dict(theirs["autograder"]) == dict(ours["autograder"]) and "allowed_imports" in theirs["autograder"]
+
+
 def test_the_archive_is_the_folder(built):
     folder, archive = built
     with tarfile.open(archive) as tar:
@@ -125,6 +134,13 @@ def test_a_student_following_the_handout_readme_gets_the_official_verdicts(built
     official = runner.grade(buggy, seed=0, submission="buggy", limits=FAST)
     assert local == {r.name: "passed" if r.passed else "failed" for r in official.results if r.name in local}
     assert len(local) == len(CHECKS)
+
+    odd = home / "my work's copy"  # a path with a space and a quote, as students name folders
+    shutil.copytree(buggy, odd)
+    graded = make("grade", home, f"SUBMISSION={odd.name}")
+    public = sum(r.score for r in official.results if r.name in local)
+    assert f"Score: {public:.1f} / {PUBLIC_POINTS:g}.0 (public tests)" in graded
+    assert f"replay: make grade SUBMISSION='my work'\"'\"'s copy'" in graded  # the make command, path as typed
 
     make("handin", home)
     graded = subprocess.run([sys.executable, "-m", "autograder", "grade", str(home / "handin.tar.gz"),

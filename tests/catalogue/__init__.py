@@ -72,6 +72,10 @@ class Entry:
     # buggy only: False when running it in the test process is not safe (it hangs, exits, or cannot be
     # imported); only the sandboxed grader runs it.
     in_process: bool = True
+    # hostile only: tests outside honest_classes that it implements honestly (e.g. storing A and N
+    # while returning garbage); the tests the grader's policy then credits (behaviour, nothing left
+    # to judge) may pass in their classes too.
+    honest_tests: tuple[str, ...] = ()
 
     def honest_max(self, tests: Mapping[str, float] | Iterable[Any]) -> float:
         """The points of the tests of ``honest_classes`` (at least ``max_score`` when it is set).
@@ -173,7 +177,7 @@ def _load_dirs(kind: str) -> list[Entry]:
         if not meta_path.is_file():
             raise CatalogueError(f"{where}: missing")
         meta = tomllib.loads(meta_path.read_text(encoding="utf-8"))
-        extra = set(meta) - {"description", "blame", "honest_classes", "max_score"}
+        extra = set(meta) - {"description", "blame", "honest_classes", "max_score", "honest_tests"}
         if extra:
             raise CatalogueError(f"{where}: unknown keys {sorted(extra)}")
         blame = _classes(meta.get("blame"), where)
@@ -203,6 +207,7 @@ def _load_dirs(kind: str) -> list[Entry]:
                 max_score=max_score,
                 honest_classes=honest,
                 overlay=folder,
+                honest_tests=tuple(str(t) for t in meta.get("honest_tests", ())),
             )
         )
     return entries

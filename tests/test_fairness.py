@@ -1,0 +1,112 @@
+"""The README's promises about fair verdicts, each on a submission a real student would write: a point
+is lost only for a real mistake, once, on the method that makes it, with a message that says what to
+change (what the code printed included)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from autograder import runner
+from autograder.compare import VALUES, Failure, expect, matches
+from autograder.report import Outcome
+from tests.catalogue import REFERENCE, entries, materialize
+from tests.test_grading import FAST, grade
+
+ENTRIES = {e.name: e for kind in ("buggy", "correct") for e in entries(kind)}
+
+
+def by_name(report):
+    return {r.name: r for r in report.results}
+
+
+def failed(report):
+    return {r.name for r in report.results if not r.passed}
+
+
+def test_a_value_that_is_zero_in_the_reference_accepts_rounding_noise():
+    expect("loss", np.array(-1.1e-15), 0.0, scalar=True)  # a one-class loss computed as -log(1 + eps): noise, passes
+    assert matches(np.array([[1e-9, -2e-8]]), np.zeros((1, 2)), VALUES)
+    with pytest.raises(Failure):
+        expect("loss", np.array(1e-3), 0.0, scalar=True)  # a real error is not noise
+
+
+@pytest.mark.parametrize("seed", [0, 4, 5, 8])
+def test_an_implementation_in_float32_scores_full_at_every_seed(seed, tmp_path):
+    report = runner.grade(materialize(ENTRIES["float32"], tmp_path), seed=seed, submission="float32", limits=FAST)
+    assert report.score == 100, [r.output for r in report.results if not r.passed]
+
+
+def test_log_of_softmax_plus_eps_loses_only_the_numerics_test_with_a_hint_naming_both_forms(tmp_path):
+    report = grade(ENTRIES["ce_log_softmax_plus_eps"], tmp_path)
+    gaps = "CrossEntropyLoss.forward: exact for large gaps between logits"
+    assert failed(report) == {gaps}
+    output = by_name(report)[gaps].output
+    assert "log(softmax + eps)" in output and "log-sum-exp" in output
+
+
+def test_what_the_code_printed_during_the_failing_call_is_shown(tmp_path):
+    report = grade(ENTRIES["linear_print_then_raise"], tmp_path)
+    output = by_name(report)["Linear.backward: dLdA"].output
+    assert "your code printed:\n  during Linear.backward(dLdZ):\n  | dLdZ (" in output
+    assert "raised ValueError" in output
+
+
+def test_an_import_outside_the_allowed_packages_fails_only_its_class_and_names_module_and_packages(tmp_path):
+    report = grade(ENTRIES["relu_imports_unknown_package"], tmp_path)
+    assert {name.split(".")[0] for name in failed(report)} == {"ReLU"}
+    output = by_name(report)["ReLU.forward: output A"].output
+    assert "mytorch/nn/activation.py" in output and "torch" in output and "numpy and scipy" in output
+
+
+def test_scipy_at_the_top_of_a_module_is_allowed(tmp_path):
+    assert grade(ENTRIES["scipy_top_level"], tmp_path).score == 100
+
+
+@pytest.mark.parametrize("name, says", [("relu_backward_os_exit", "exited with code 3"),
+                                        ("relu_backward_hangs", "did not finish within")])
+def test_a_death_in_backward_is_charged_to_backward_with_its_real_cause(name, says, tmp_path):
+    report = grade(ENTRIES[name], tmp_path)
+    assert {n.split(":")[0] for n in failed(report)} == {"ReLU.backward"}  # forward keeps every point
+    output = by_name(report)["ReLU.backward: dLdZ"].output
+    assert says in output and "SIGKILL" not in output
+    assert output.startswith("ReLU.backward(dLdA)")
+
+
+def test_a_list_is_not_an_array(tmp_path):
+    report = grade(ENTRIES["relu_forward_returns_list"], tmp_path)
+    assert by_name(report)["ReLU.forward: output A"].output.startswith("A: returned a list: return a numpy array")
+
+
+def test_no_self_n_costs_forward_its_state_test_and_the_real_backward_bug_is_still_reported(tmp_path):
+    report = grade(ENTRIES["linear_no_self_N_and_dLdW_div_N"], tmp_path)
+    assert failed(report) == {"Linear.forward: stores A and N", "Linear.backward: dLdW"}
+    assert "divided by N" in by_name(report)["Linear.backward: dLdW"].output
+
+
+def test_a_class_that_returns_constants_earns_nothing_for_behaving_consistently(tmp_path):
+    constant = REFERENCE.parent / "mytorch"  # the reference, with ReLU replaced by constants
+    root = tmp_path / "sub"
+    import shutil
+
+    shutil.copytree(constant, root / "mytorch")
+    (root / "mytorch" / "nn" / "activation.py").write_text(
+        "import numpy as np\n\n\nclass ReLU:\n"
+        "    def forward(self, Z):\n        return np.full(np.shape(Z), 7.0)\n\n"
+        "    def backward(self, dLdA):\n        return np.full(np.shape(dLdA), 7.0)\n")
+    report = runner.grade(root, seed=0, submission="constants", limits=FAST)
+    relu = [r for r in report.results if r.name.startswith("ReLU.")]
+    assert sum(r.score for r in relu) == 0
+    assert any(r.outcome is Outcome.NOT_RUN and "not credited" in r.output for r in relu)
+    assert report.score == 80
+
+
+def test_python_without_numpy_gets_one_line_and_exit_2(tmp_path):
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(tmp_path / "bare")], check=True)
+    done = subprocess.run([str(tmp_path / "bare" / "bin" / "python"), "-m", "autograder", "grade"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                          env={"PYTHONPATH": str(REFERENCE.parents[1]), "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 2, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and "numpy" in done.stderr

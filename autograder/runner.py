@@ -194,7 +194,7 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
     if not any(results[c.name].outcome is Outcome.PASSED for c in checks if judged_values(c)):
         for check in checks:  # constants and garbage behave consistently: that alone earns nothing
             if results[check.name].outcome is Outcome.PASSED:
-                results[check.name] = verdicts.uncredited(check)
+                results[check.name] = verdicts.uncredited(check, found[check.name])
     return results, sum(v.examples for v in found.values())
 
 

@@ -141,9 +141,14 @@ def _passed(check: Check, verdict: Verdict) -> str:
     return "\n".join(lines)
 
 
-def uncredited(check: Check) -> TestResult:
+def uncredited(check: Check, verdict: Verdict) -> TestResult:
+    """A test that passed without judging values, in a class none of whose value tests passed."""
     cls = check.cls
-    return TestResult(check.name, float(check.points), 0.0, Outcome.NOT_RUN,
+    if verdict.examples == 0 and (verdict.waiting or verdict.crashed):  # it could not run: say why
+        why = verdict.waiting or verdict.crashed
+        return TestResult(check.name, float(check.points), 0.0, Outcome.NOT_RUN, f"not run: {why.message}",
+                          check.visibility)
+    return TestResult(check.name, float(check.points), 0.0, Outcome.FAILED,
                       f"not credited: no test of {cls}'s values passed, and this test's points are for a {cls} that "
                       "computes something right: fix its values first", check.visibility)
 

@@ -99,7 +99,7 @@ def test_a_class_that_returns_constants_earns_nothing_for_behaving_consistently(
     report = runner.grade(root, seed=0, submission="constants", limits=FAST)
     relu = [r for r in report.results if r.name.startswith("ReLU.")]
     assert sum(r.score for r in relu) == 0
-    assert any(r.outcome is Outcome.NOT_RUN and "not credited" in r.output for r in relu)
+    assert any(r.outcome is Outcome.FAILED and "not credited" in r.output for r in relu)
     assert report.score == 80
 
 
@@ -110,3 +110,13 @@ def test_python_without_numpy_gets_one_line_and_exit_2(tmp_path):
                           env={"PYTHONPATH": str(REFERENCE.parents[1]), "PATH": "/usr/bin:/bin"})
     assert done.returncode == 2, done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and "numpy" in done.stderr
+
+
+def test_a_calls_line_stays_short_even_for_a_finite_difference_check():
+    from autograder.cases import linear_cases
+    from autograder.checks import linear
+
+    case = max(linear_cases(np.random.default_rng(0)), key=lambda c: c.size)
+    calls = next(linear.backward_finite_differences(case, None)).describe()
+    assert len(calls) < 300 and "more ..." in calls, calls
+    assert calls.startswith("Linear(") and calls.endswith("Linear.backward(dLdZ)")

@@ -20,6 +20,9 @@ from .worker import npy_dumps, npy_loads
 MAX_TEXT = 500  # characters kept of any text a worker sends
 
 
+CALLS_WIDTH = 200  # a `calls:` line longer than this keeps only its first and last CALLS_KEPT steps
+CALLS_KEPT = 3
+
 @dataclass(frozen=True)
 class Obj:
     """A handle on an object that lives in the worker."""
@@ -161,7 +164,10 @@ class Script:
                 shown[-1][1] += 1
             else:
                 shown.append([step, 1])
-        return "; ".join(step if n == 1 else f"{step} x{n}" for step, n in shown)
+        steps = [step if n == 1 else f"{step} x{n}" for step, n in shown]
+        if len(steps) > 2 * CALLS_KEPT + 1 and len("; ".join(steps)) > CALLS_WIDTH:  # probes: first and last calls
+            steps = steps[:CALLS_KEPT] + [f"... {len(steps) - 2 * CALLS_KEPT} more ..."] + steps[-CALLS_KEPT:]
+        return "; ".join(steps)
 
     def inputs(self, upto: int | None = None, objects=None) -> list[str]:
         """The fields of `case` this script passes to the submission (up to op `upto`, on `objects` when

@@ -25,7 +25,7 @@ import numpy as np
 
 from . import diagnose, examples, reference, verdict as verdicts
 from .checks import CHECKS
-from .checks.base import Check, NotAttempted
+from .checks.base import Check, Crashed, NotAttempted
 from .compare import Failure
 from .replay import command as replay_command
 from .report import Outcome, Report, TestResult
@@ -177,6 +177,7 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
         return {check.name: verdicts.grader_failed(check, exc) for check in checks}, 0
     results = {}
     returned = {check.method for check in checks if found[check.name].returned}
+    charged = {check.method for check in checks if check.primary and isinstance(found[check.name].failure, Crashed)}
     for check in checks:
         if time.perf_counter() - job.began > job.limits.submission_timeout:
             results[check.name] = verdicts.over_budget(check, job.limits.submission_timeout)
@@ -187,11 +188,12 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
             except Exception as exc:  # noqa: BLE001
                 results[check.name] = verdicts.grader_failed(check, exc)
                 continue
-        results[check.name] = verdicts.result(check, found[check.name], job.replay, check.method in returned)
-    def judged_values(c: Check) -> bool:
-        return not c.behaviour and found[c.name].examples > 0
+        results[check.name] = verdicts.result(check, found[check.name], job.replay, check.method in returned,
+                                              check.method in charged)
+    def computed(c: Check) -> bool:
+        return c.computes and found[c.name].examples > 0 and results[c.name].outcome is Outcome.PASSED
 
-    if not any(results[c.name].outcome is Outcome.PASSED for c in checks if judged_values(c)):
+    if not any(computed(c) for c in checks):
         for check in checks:  # constants and garbage behave consistently: that alone earns nothing
             if results[check.name].outcome is Outcome.PASSED:
                 results[check.name] = verdicts.uncredited(check, found[check.name])

@@ -110,13 +110,19 @@ def feedback(verdict: Verdict, failure: Failure, replay: str) -> str:
     return "\n".join(lines)
 
 
-def result(check: Check, verdict: Verdict, replay: str, method_returned: bool = True) -> TestResult:
-    """The test's result; `method_returned`: its method returned on some input of some test of it (when it
-    never did, a test whose every input it crashed on fails too: a method that never works earns nothing)."""
+def result(check: Check, verdict: Verdict, replay: str, method_returned: bool = True,
+           crash_charged: bool = True) -> TestResult:
+    """The test's result. A crash on an input this test judges is left out only when it is charged once
+    already (`crash_charged`: the method's first test failed on a crash) and the method returned on some
+    input of some test of it (`method_returned`); otherwise it fails here: a crash is never free, and a
+    method that never works earns nothing."""
     common = dict(name=check.name, max_score=float(check.points), visibility=check.visibility)
     failure = verdict.failure
-    if failure is None and verdict.examples == 0 and verdict.crashed is not None and not method_returned:
-        failure = Crashed(f"on every input of this test, {verdict.crashed.message}", verdict.crashed.hint)
+    if failure is None and verdict.crashed is not None:
+        if not crash_charged:
+            failure = verdict.crashed
+        elif verdict.examples == 0 and not method_returned:
+            failure = Crashed(f"on every input of this test, {verdict.crashed.message}", verdict.crashed.hint)
     if failure is None and verdict.waiting is not None:
         outcome = Outcome.NOT_ATTEMPTED if verdict.waiting.not_attempted else Outcome.NOT_RUN
         return TestResult(score=0.0, outcome=outcome, output=f"{outcome.value}: {verdict.waiting.message}", **common)

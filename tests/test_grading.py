@@ -72,11 +72,11 @@ def test_hostile_submission_never_wins_and_results_stay_valid(entry, tmp_path):
     assert [r.name for r in report.results] == [c.name for c in ALL_CHECKS]  # every test, in order
     honest = [r for r in report.results if r.name.split(".")[0] in entry.honest_classes]
     assert all(r.passed for r in honest), explain([r for r in honest if not r.passed])
-    # Beyond honest classes and tests, only what the policy credits once a class gets something right:
-    # tests of behaviour, and tests with nothing left to judge.
+    # Beyond honest classes and tests, only what the policy credits once a class computes something
+    # right: tests of behaviour (a crash is never free, and nothing is credited to a class that
+    # computes nothing right).
     credited = {name.split(".")[0] for name in entry.honest_tests}
-    lenient = {c.name for c in ALL_CHECKS if c.cls in credited and c.behaviour} | {
-        r.name for r in report.results if r.name.split(".")[0] in credited and "nothing left" in r.output}
+    lenient = {c.name for c in ALL_CHECKS if c.cls in credited and c.behaviour}
     won = [r for r in report.results if r.passed and r not in honest and r.name not in entry.honest_tests
            and r.name not in lenient]
     assert not won, f"{entry.description}\n{explain(won)}"

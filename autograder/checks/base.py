@@ -41,6 +41,9 @@ class Check:
     # It judges a behaviour (inputs left unmodified, repeated calls, shifted inputs) against the student's
     # own values, not values against the reference: credited only when some value test of the class passes.
     behaviour: bool = False
+    # Passing it shows the class computes something: a value the math derives from the inputs. Tests a
+    # constant can pass (zeros at init, storing the input, 0 where Z = 0) do not.
+    computes: bool = True
 
     @property
     def cls(self) -> str:
@@ -54,12 +57,13 @@ class Check:
 
 def check(name: str, *, points: float, cases: Callable, strategy=None,
           owners: dict[str, str | tuple[str, ...]] | None = None, visibility: str = "visible",
-          behaviour: bool = False):
+          behaviour: bool = False, computes: bool | None = None):
     """Declare a check; the docstring of the body is not used, the name is the title."""
 
     def attach(body):
         owned = tuple((label, (who,) if isinstance(who, str) else tuple(who)) for label, who in (owners or {}).items())
-        body.__check__ = Check(name, points, body, cases, strategy, owned, visibility, behaviour=behaviour)
+        body.__check__ = Check(name, points, body, cases, strategy, owned, visibility, behaviour=behaviour,
+                               computes=not behaviour if computes is None else computes)
         return body
 
     return attach

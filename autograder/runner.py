@@ -80,7 +80,8 @@ def _excused(check: Check, found: dict[str, Verdict]) -> frozenset:
     return frozenset(label for label, owners in check.owners if failed.intersection(owners))
 
 
-def _batch_phase(checks: list[Check], sandbox: Sandbox, ref, seed: int) -> dict[str, Verdict]:
+def _batch_phase(checks: list[Check], sandbox: Sandbox, ref, seed: int,
+                 deadline: float = float("inf")) -> dict[str, Verdict]:
     """Every seeded case and drawn example of `checks` in one stream, judged as replies arrive;
     checks that re-compare values other checks own are judged last, once the owners' verdicts are in.
     `ref` is where inputs and expected values come from."""
@@ -100,7 +101,13 @@ def _batch_phase(checks: list[Check], sandbox: Sandbox, ref, seed: int) -> dict[
                 readers.append([])
             readers[index[key]].append(_Case(check, found[check.name], case, gen, script, drawn))
     deferred = []
-    for i, result in enumerate(sandbox.stream(scripts)):
+    stream = sandbox.stream(scripts)
+    for i, result in enumerate(stream):
+        if time.perf_counter() > deadline:  # checked per reply: a slow submission overruns by one case at most
+            stream.close()
+            for verdict in found.values():
+                verdict.unfinished = verdict.failure is None  # a failure found stands; the rest was not judged
+            return found
         for item in readers[i]:
             if item.check.owners:
                 deferred.append((item, result))
@@ -115,7 +122,7 @@ def _batch_phase(checks: list[Check], sandbox: Sandbox, ref, seed: int) -> dict[
     return found
 
 
-def _shrink(check: Check, sandbox: Sandbox, ref, seed: int, found: Verdict) -> None:
+def _shrink(check: Check, sandbox: Sandbox, ref, seed: int, found: Verdict, deadline: float = float("inf")) -> None:
     """Replay the property interactively, with the seed that drew the failing example, and let
     hypothesis shrink it; `found` ends up holding the smallest failing example."""
     from hypothesis import given
@@ -127,6 +134,8 @@ def _shrink(check: Check, sandbox: Sandbox, ref, seed: int, found: Verdict) -> N
     @hypothesis_seed(_property_seed(seed, check))
     @given(check.strategy.build())
     def prop(case):
+        if time.perf_counter() > deadline:  # out of time: the smallest failure found so far stands
+            raise Aborted()
         gen = check.body(case, ref)
         script = next(gen)
         (result,) = sandbox.run([script])
@@ -172,19 +181,20 @@ def _import_notes(sandbox: Sandbox) -> list[str]:
 def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int]:
     """Verdicts on `checks`, and the number of inputs checked."""
     try:
-        found = _batch_phase(checks, sandbox, ref, job.seed)
+        found = _batch_phase(checks, sandbox, ref, job.seed, job.began + job.limits.submission_timeout)
     except Exception as exc:  # noqa: BLE001 - a grader bug must not cost the student
         return {check.name: verdicts.grader_failed(check, exc) for check in checks}, 0
     results = {}
     returned = {check.method for check in checks if found[check.name].returned}
     charged = {check.method for check in checks if check.primary and isinstance(found[check.name].failure, Crashed)}
     for check in checks:
-        if time.perf_counter() - job.began > job.limits.submission_timeout:
+        if found[check.name].unfinished:
             results[check.name] = verdicts.over_budget(check, job.limits.submission_timeout)
             continue
-        if found[check.name].shrinkable:
+        in_time = time.perf_counter() - job.began < job.limits.submission_timeout
+        if found[check.name].shrinkable and in_time:  # out of time: the failure stands, unshrunk
             try:
-                _shrink(check, sandbox, ref, job.seed, found[check.name])
+                _shrink(check, sandbox, ref, job.seed, found[check.name], job.began + job.limits.submission_timeout)
             except Exception as exc:  # noqa: BLE001
                 results[check.name] = verdicts.grader_failed(check, exc)
                 continue

@@ -28,6 +28,7 @@ class Verdict:
     excused: frozenset = frozenset()  # values not compared: the test that grades them failed
     reached: int | None = None  # the furthest op of `script` the failure is about
     crashed: Crashed | None = None  # the method crashed on an input a non-primary check left out
+    unfinished: bool = False  # the time budget ran out before every input was judged
     objects: frozenset | None = None  # the student objects whose values the verdict is about (None: all)
 
     def judge(self, check: Check, gen, case, script: Script, result: CaseResult) -> bool:

@@ -11,6 +11,7 @@ import sys
 import time
 
 from autograder import runner
+from autograder.sandbox import Limits
 from autograder.checks import CHECKS
 from tests.catalogue import REFERENCE, Edit, Entry, materialize
 from tests.test_grading import FAST, POINTS
@@ -225,3 +226,15 @@ def test_without_root_the_process_bound_leaves_room_for_the_users_own_processes(
     os.waitpid(pid, 0)
     limit, forked = map(int, os.read(read, 100).split())
     assert limit >= MAX_PROCESSES and 0 < forked <= MAX_PROCESSES
+
+
+def test_the_submission_budget_holds_while_replies_stream_in(tmp_path):
+    """Each case stays under the case limit, but all of them together must not outlast the budget."""
+    slow = attack(tmp_path, "import time\ntime.sleep(0.4)")  # every Linear.forward call
+    limits = Limits(case_timeout=2.0, submission_timeout=4.0)
+    began = time.perf_counter()
+    report = runner.grade(slow, seed=0, submission="slow", limits=limits)
+    assert time.perf_counter() - began < 4.0 + 2.0 + 10.0  # the budget, one case, and start-up
+    linear = [r for r in report.results if r.name.startswith("Linear.")]
+    assert any("took more than 4 s" in r.output for r in linear)
+    assert all(r.passed for r in report.results if not r.name.startswith("Linear."))  # the others are graded

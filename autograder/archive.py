@@ -54,7 +54,7 @@ def py_members(src: Path, limit: int, links: list[str] | None = None) -> Iterato
             with zipfile.ZipFile(src) as zf:
                 yield _zip_members(zf, name, limit, links)
         else:
-            with tarfile.open(src) as tf:
+            with _capped(src, name) as raw, tarfile.open(fileobj=raw, mode="r:") as tf:
                 yield _tar_members(tf, name, limit, links)
     except (zipfile.BadZipFile, tarfile.TarError, *_CORRUPT) as exc:
         raise ArchiveError(f"corrupt archive: {name}: {' '.join(str(exc).split()) or type(exc).__name__}") from None
@@ -87,6 +87,42 @@ def _tar_members(tf: tarfile.TarFile, archive: str, limit: int, links: list[str]
         elif m.issym() or m.islnk():
             links.append("/".join(parts))
     return members
+
+
+@contextmanager
+def _capped(src: Path, archive: str):
+    """The tar's bytes (gunzipped when gzip), refusing any read that would take the bytes read past
+    MAX_UNPACKED_BYTES: a header that declares a huge long name or size is refused before tarfile
+    allocates or decompresses it."""
+    import gzip
+
+    with open(src, "rb") as f:
+        gzipped = f.read(2) == b"\x1f\x8b"
+    with (gzip.open(src, "rb") if gzipped else open(src, "rb")) as f:
+        yield _Capped(f, archive)
+
+
+class _Capped:
+    def __init__(self, f, archive: str):
+        self.f, self.archive, self.total = f, archive, 0
+
+    def read(self, size: int = -1) -> bytes:
+        room = MAX_UNPACKED_BYTES - self.total
+        if size is None or size < 0 or size > room:
+            if size is None or size < 0:
+                size = room + 1
+            else:
+                _check_size(0, MAX_UNPACKED_BYTES + 1, self.archive)
+        data = self.f.read(size)
+        self.total += len(data)
+        _check_size(0, self.total, self.archive)
+        return data
+
+    def seek(self, *args):
+        return self.f.seek(*args)
+
+    def tell(self):
+        return self.f.tell()
 
 
 def _read(f, limit: int) -> bytes:

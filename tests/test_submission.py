@@ -203,3 +203,14 @@ def test_member_corrupted_inside_the_archive(tmp_path, dest):
     archive.write_bytes(raw.replace(b"MARKERMARKER", b"MARKERmarker", 1))  # stored data no longer matches its CRC
     with pytest.raises(SubmissionError, match="corrupt archive: hw1.zip"):
         prepare(archive, dest)
+
+
+def test_a_tar_header_declaring_a_huge_long_name_is_refused_in_one_line(tmp_path, dest):
+    import gzip
+
+    header = tarfile.TarInfo("././@LongLink")
+    header.type, header.size = tarfile.GNUTYPE_LONGNAME, 40 << 30  # 40 GiB of "name", never sent
+    bomb = tmp_path / "bomb.tar.gz"
+    bomb.write_bytes(gzip.compress(header.tobuf(format=tarfile.GNU_FORMAT) + b"\0" * 4096))
+    with pytest.raises(SubmissionError, match="archive too large"):
+        prepare(bomb, dest)

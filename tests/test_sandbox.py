@@ -238,3 +238,28 @@ def test_the_submission_budget_holds_while_replies_stream_in(tmp_path):
     linear = [r for r in report.results if r.name.startswith("Linear.")]
     assert any("took more than 4 s" in r.output for r in linear)
     assert all(r.passed for r in report.results if not r.name.startswith("Linear."))  # the others are graded
+
+
+def test_workers_get_a_uid_of_their_own_and_their_sysv_memory_dies_with_them(tmp_path):
+    """As root, each worker runs as a uid of its own (not one shared by every worker); SysV shared
+    memory a submission leaves behind does not outlive its worker (an IPC namespace per worker)."""
+    def segments() -> int:
+        return len([line for line in open("/proc/sysvipc/shm").read().splitlines()[1:] if line.strip()])
+
+    before = segments()
+    submission = attack(tmp_path, """
+import ctypes, os
+libc = ctypes.CDLL(None)
+libc.shmget(0, 1 << 20, 0o1666)  # IPC_PRIVATE, IPC_CREAT | 0666: never removed
+raise ValueError(f"uid={os.getuid()}")
+""", honest=False)
+    report = runner.grade(submission, seed=0, submission="uid", limits=FAST)
+    output = next(r.output for r in report.results if r.name == "Linear.forward: output Z")
+    uid = int(output.split("uid=")[1].split()[0].rstrip(")"))
+    isolated = dict(report.isolation).get("pid and network namespaces")
+    if os.geteuid() == 0:
+        assert uid != 1_000_000 + 1 and uid >= 1_000_000  # not "the pid in its namespace", always 1
+    else:
+        assert uid == os.getuid()
+    if isolated:
+        assert segments() == before

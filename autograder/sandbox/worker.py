@@ -365,7 +365,8 @@ def confine(readable, writable):
 # ----------------------------------------------------------- fork server side
 
 
-CLONE_NEWNET, CLONE_NEWPID, CLONE_NEWUSER = 0x40000000, 0x20000000, 0x10000000
+CLONE_NEWNET, CLONE_NEWPID, CLONE_NEWUSER, CLONE_NEWIPC = 0x40000000, 0x20000000, 0x10000000, 0x08000000
+NAMESPACES = CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC  # SysV IPC dies with the worker's namespace
 
 
 def _unshare(flags):
@@ -381,7 +382,7 @@ def _isolate():
     namespace with it, setsid daemons included. Returns True when isolated."""
     import signal
 
-    if not (_unshare(CLONE_NEWPID | CLONE_NEWNET) or _unshare(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET)):
+    if not (_unshare(NAMESPACES) or _unshare(CLONE_NEWUSER | NAMESPACES)):
         return False
     pid = os.fork()
     if pid == 0:
@@ -455,8 +456,7 @@ def _probe():
     """What confinement a worker will get here: [(name, achieved)] in a throwaway child."""
     pid = os.fork()
     if pid == 0:
-        os._exit(0 if _unshare(CLONE_NEWPID | CLONE_NEWNET) or
-                 _unshare(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET) else 1)
+        os._exit(0 if _unshare(NAMESPACES) or _unshare(CLONE_NEWUSER | NAMESPACES) else 1)
     namespaces = os.waitpid(pid, 0)[1] == 0
     return {"landlock": landlock_abi() >= 1, "pid and network namespaces": namespaces,
             "unprivileged user": True}  # root drops to a uid of its own in every worker; others already are
@@ -468,6 +468,7 @@ def _child(sock, out_fd, progress_fd, spec):
     import signal
 
     os.setsid()
+    uid = UID_BASE + os.getpid()  # before _isolate: inside its PID namespace every worker is pid 1
     _isolate()
     for sig in (signal.SIGCHLD, signal.SIGPIPE, signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, signal.SIG_DFL)
@@ -484,7 +485,6 @@ def _child(sock, out_fd, progress_fd, spec):
     for name, amount in limits.items():
         resource.setrlimit(getattr(resource, name), (amount, amount))
     os.chdir(spec["scratch"])
-    uid = UID_BASE + os.getpid()
     if os.geteuid() == 0:
         os.chown(spec["scratch"], uid, uid)  # the one place the worker may write
     else:

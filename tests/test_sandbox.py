@@ -263,3 +263,23 @@ raise ValueError(f"uid={os.getuid()}")
         assert uid == os.getuid()
     if isolated:
         assert segments() == before
+
+
+def test_a_deep_directory_chain_in_scratch_is_removed_and_grading_completes(tmp_path):
+    """shutil.rmtree recurses once per level: a chain deeper than Python's recursion limit used to crash
+    clean-up (no results at all)."""
+    submission = attack(tmp_path, """
+import os
+if not os.path.exists("d"):
+    fd = os.open(".", os.O_RDONLY)
+    for _ in range(1500):
+        os.mkdir("d", dir_fd=fd)
+        inner = os.open("d", os.O_RDONLY, dir_fd=fd)
+        os.close(fd)
+        fd = inner
+    os.close(fd)
+""")
+    scratch_parent = runner.server.shared().home
+    report = runner.grade(submission, seed=0, submission="deep", limits=Limits(case_timeout=10.0))
+    assert report.score == 100
+    assert not list(scratch_parent.glob("scratch-*"))  # every worker's scratch is gone

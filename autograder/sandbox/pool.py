@@ -20,7 +20,6 @@ import json
 import mmap
 import os
 import select
-import shutil
 import signal
 import socket
 import struct
@@ -33,7 +32,7 @@ from pathlib import Path
 from . import worker as wire
 from .limits import Limits
 from .script import CaseResult, Malformed, Script, StudentError, decode, pack
-from .server import ForkServer, describe_status
+from .server import ForkServer, describe_status, remove_tree
 
 GRACE = 0.2  # seconds a worker that closed its channel gets to exit on its own, so its exit status is its own
 
@@ -248,7 +247,7 @@ class Sandbox:
         self.recycle()
         os.close(self._output)
         os.unlink(self.server.home / f"{self.scratch.name}.out")
-        shutil.rmtree(self.scratch, ignore_errors=True)
+        remove_tree(self.scratch)
 
 
 def _identities(op, raw: list) -> list[tuple]:

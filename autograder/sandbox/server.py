@@ -114,7 +114,23 @@ class ForkServer:
         self.proc.wait()
         self._log.close()
         self._lock.close()
-        shutil.rmtree(self.home, ignore_errors=True)
+        remove_tree(self.home)
+
+
+def remove_tree(path: Path) -> None:
+    """Delete what a worker left, however deep: shutil.rmtree recurses once per level (a chain of
+    thousands of directories raises RecursionError), so what it leaves goes to `rm -rf`, which walks
+    any depth. Never raises: clean-up must not cost a submission its results."""
+    try:
+        shutil.rmtree(path, ignore_errors=True)
+    except RecursionError:
+        pass
+    if os.path.lexists(path):
+        try:
+            subprocess.run(["rm", "-rf", "--", str(path)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, timeout=600, check=False)
+        except (OSError, subprocess.SubprocessError):
+            pass
 
 
 def installed(name: str) -> str:

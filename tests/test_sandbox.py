@@ -283,3 +283,37 @@ if not os.path.exists("d"):
     report = runner.grade(submission, seed=0, submission="deep", limits=Limits(case_timeout=10.0))
     assert report.score == 100
     assert not list(scratch_parent.glob("scratch-*"))  # every worker's scratch is gone
+
+
+def test_a_returned_object_cannot_undo_a_change_to_the_arguments(tmp_path):
+    """The arguments are read back before the returned value is converted: a float subclass whose
+    __float__ restores A (numpy calls it while converting) must not hide that forward changed A."""
+    import shutil
+
+    root = tmp_path / "sub"
+    shutil.copytree(REFERENCE, root / "mytorch")
+    (root / "mytorch" / "nn" / "loss.py").write_text('''import numpy as np
+
+
+class _Restoring(float):
+    def __float__(self):
+        self.target[...] = self.saved  # undo the change as soon as anyone converts the loss
+        return float.__float__(self)
+
+
+class CrossEntropyLoss:
+    def forward(self, A, Y):
+        saved = A.copy()
+        A -= A.max(axis=1, keepdims=True)  # in place: the change under test
+        log_softmax = A - np.log(np.exp(A).sum(axis=1, keepdims=True))
+        self.softmax, self.Y, self.N = np.exp(log_softmax), Y, A.shape[0]
+        loss = _Restoring(-(Y * log_softmax).sum() / self.N)
+        loss.target, loss.saved = A, saved
+        return loss
+
+    def backward(self):
+        return (self.softmax - self.Y) / self.N
+''')
+    report = runner.grade(root, seed=0, submission="restoring", limits=FAST)
+    keeps = next(r for r in report.results if r.name == "CrossEntropyLoss.forward: does not modify A or Y")
+    assert not keeps.passed, keeps.output

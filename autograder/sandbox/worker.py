@@ -261,15 +261,20 @@ def _run_case(np, io, index, case, blobs, out_blobs, skip):
                 setattr(objects[op[1]], op[2], value(op[3]))
             elif kind == "call":
                 args = [value(a) for a in op[3]]
+                returned, raised = None, None
                 try:
-                    emit(op[5], getattr(objects[op[1]], op[2])(*args))
+                    returned = getattr(objects[op[1]], op[2])(*args)
                 except Exception as exc:  # noqa: BLE001
                     if not op[6]:
                         raise
-                    soft.append(_error(exc, j))
-                if op[4]:
-                    for i, a in enumerate(args):
+                    raised = exc
+                if op[4]:  # the arguments first: converting the returned object runs its code, which must
+                    for i, a in enumerate(args):  # not get the chance to undo a change to them
                         emit(f"{op[5]}#arg{i}", a)
+                if raised is None:
+                    emit(op[5], returned)
+                else:
+                    soft.append(_error(raised, j))
             elif kind == "get":  # a failed read is that value's verdict, not the case's
                 try:
                     got = getattr(objects[op[1]], op[2])

@@ -317,3 +317,18 @@ class CrossEntropyLoss:
     report = runner.grade(root, seed=0, submission="restoring", limits=FAST)
     keeps = next(r for r in report.results if r.name == "CrossEntropyLoss.forward: does not modify A or Y")
     assert not keeps.passed, keeps.output
+
+
+def test_a_worker_that_leaves_its_process_group_still_dies_with_grading(tmp_path):
+    marker = f"mtw{os.getpid() % 10**6:06d}"
+    submission = attack(tmp_path, f"""
+import ctypes, os, time
+os.setsid()  # the worker itself leaves the keeper's process group
+ctypes.CDLL(None).prctl(15, {marker.encode()!r}, 0, 0, 0)  # PR_SET_NAME: findable with ps
+while True:
+    time.sleep(0.05)
+""")
+    report = runner.grade(submission, seed=0, submission="setsid", limits=Limits(case_timeout=1.0, submission_timeout=20))
+    assert all(r.passed for r in report.results if not r.name.startswith("Linear."))
+    time.sleep(0.5)
+    assert not named(marker)

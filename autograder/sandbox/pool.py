@@ -240,8 +240,11 @@ class Sandbox:
 
     def recycle(self) -> None:
         """End the current worker; the next run starts from a fresh fork."""
-        if self._worker is not None:
-            self._kill(self._worker)
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            self.server.end(worker.pid)  # its status says nothing now: do not wait for it
+            worker.sock.close()
+            worker.progress.close()
 
     def close(self) -> None:
         self.recycle()

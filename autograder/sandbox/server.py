@@ -12,6 +12,7 @@ import fcntl
 import importlib.util
 import json
 import os
+import select
 import shutil
 import signal
 import socket
@@ -26,6 +27,8 @@ from .limits import ConfigError, Limits, MiB, allowed_imports
 
 SOURCE = Path(wire.__file__).read_text()
 
+
+KEEPER_GRACE = 2.0  # seconds a keeper gets to kill its worker and exit (it takes milliseconds)
 
 class SandboxError(Exception):
     """The sandbox itself could not run (not the student's fault)."""
@@ -98,8 +101,31 @@ class ForkServer:
         finally:
             theirs.close()
 
+    def end(self, pid: int) -> None:
+        """Kill a worker whose status nobody needs, without waiting for it to be gone (the fork server
+        reaps it later): through its keeper when it has one, else its process group."""
+        try:
+            if self.isolation.get("pid and network namespaces"):
+                os.kill(pid, signal.SIGTERM)  # the keeper kills the worker, so the whole namespace, and exits
+            else:
+                os.killpg(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self._ask({"op": "abandon", "pid": pid}, [])
+
     def reap(self, pid: int) -> int:
-        """Kill a worker's process group and return its wait status."""
+        """Kill a worker (through its keeper when it has one) and its process group; its wait status."""
+        if self.isolation.get("pid and network namespaces"):  # `pid` is the keeper: trusted, it ends the worker
+            try:
+                os.kill(pid, signal.SIGTERM)
+                fd = os.pidfd_open(pid)
+            except (ProcessLookupError, PermissionError, OSError):
+                fd = None
+            if fd is not None:
+                try:
+                    select.select([fd], [], [], KEEPER_GRACE)
+                finally:
+                    os.close(fd)
         try:
             os.killpg(pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):

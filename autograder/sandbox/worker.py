@@ -382,16 +382,22 @@ def _unshare(flags):
 
 def _isolate():
     """New PID and network namespaces (as root, or through a user namespace where allowed). In a
-    PID namespace the worker runs as its init, under a keeper outside it: when the grader kills
-    the keeper's process group the worker dies, and the kernel kills every process left in the
-    namespace with it, setsid daemons included. Returns True when isolated."""
+    PID namespace the worker runs as its init, under a keeper outside it: on SIGTERM the keeper
+    kills the worker, and the kernel kills every process left in the namespace with it (setsid
+    daemons included, and a worker that left the keeper's process group). Returns True when isolated."""
     import signal
 
     if not (_unshare(NAMESPACES) or _unshare(CLONE_NEWUSER | NAMESPACES)):
         return False
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})  # until the keeper's handler is in place
     pid = os.fork()
     if pid == 0:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
         return True  # the worker: PID 1 of its namespace, with no network
+    # The grader ends a worker by sending its keeper SIGTERM: the keeper kills the worker, the namespace's
+    # init, and so everything in the namespace, even a worker that left the keeper's process group.
+    signal.signal(signal.SIGTERM, lambda *_: os.kill(pid, signal.SIGKILL))
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
     for fd in range(3, 1024):  # the keeper holds nothing of the worker's
         try:
             os.close(fd)
@@ -517,6 +523,7 @@ def zygote(control_fd, pkgdir):
 
     control = socket.socket(fileno=control_fd)
     send_frame(control, json.dumps({"ready": True, "isolation": _probe()}).encode())
+    abandoned = set()
     while True:
         try:
             msg, fds, _, _ = socket.recv_fds(control, 1 << 16, 4)
@@ -525,6 +532,16 @@ def zygote(control_fd, pkgdir):
         if not msg:
             return
         request = json.loads(msg)
+        for pid in list(abandoned):  # reap the workers the grader no longer waits for, once they are gone
+            try:
+                if os.waitpid(pid, os.WNOHANG)[0]:
+                    abandoned.discard(pid)
+            except ChildProcessError:
+                abandoned.discard(pid)
+        if request["op"] == "abandon":
+            abandoned.add(request["pid"])
+            send_frame(control, b"{}")
+            continue
         if request["op"] == "wait":
             try:
                 _, status = os.waitpid(request["pid"], 0)

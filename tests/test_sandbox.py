@@ -10,6 +10,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from autograder import runner
 from autograder.sandbox import Limits
 from autograder.checks import CHECKS
@@ -332,3 +334,36 @@ while True:
     assert all(r.passed for r in report.results if not r.name.startswith("Linear."))
     time.sleep(0.5)
     assert not named(marker)
+
+
+FORGE = """
+import socket, struct
+for fd in range(3, 64):
+    try:
+        s = socket.socket(fileno=fd)
+    except OSError:
+        continue
+    if s.type == socket.SOCK_STREAM:
+        try:
+            s.sendall(struct.pack(">I", len(PAYLOAD)) + PAYLOAD)
+        except OSError:
+            pass
+    s.detach()
+"""
+
+
+@pytest.mark.parametrize("payload", [b'{"nblobs": Infinity}', b"[" * 100_000 + b"]" * 100_000],
+                         ids=["infinity", "deep_nesting"])
+def test_forged_replies_from_a_package_init_leave_complete_results(payload, tmp_path):
+    """The worker can write its own frames on its socket; a header the grader cannot use must cost
+    only that worker (the package __init__ is then left out), never the grading."""
+    import shutil
+
+    root = tmp_path / "sub"
+    shutil.copytree(REFERENCE, root / "mytorch")
+    (root / "mytorch" / "__init__.py").write_text(f"PAYLOAD = {payload!r}\n" + FORGE)
+    done = cli(str(root), "--format", "gradescope", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    results = json.loads(done.stdout)
+    assert len(results["tests"]) == len(POINTS)
+    assert not any("grader failed" in t.get("output", "") for t in results["tests"])

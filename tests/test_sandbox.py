@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -367,3 +368,30 @@ def test_forged_replies_from_a_package_init_leave_complete_results(payload, tmp_
     results = json.loads(done.stdout)
     assert len(results["tests"]) == len(POINTS)
     assert not any("grader failed" in t.get("output", "") for t in results["tests"])
+
+
+def test_a_worker_reads_no_device_but_the_harmless_ones(tmp_path):
+    """A raw disk (or the console) would hand over every file on it, solutions included."""
+    import stat
+
+    devices = sorted(str(p) for p in Path("/dev").iterdir()  # disks and consoles: opening them reads nothing
+                     if p.name.startswith("vcs") or stat.S_ISBLK(p.lstat().st_mode))
+    submission = attack(tmp_path, f"""
+import os
+opened = []
+for path in {devices[:200]!r} if not os.environ.get("PROBED") else ():
+    os.environ["PROBED"] = "1"  # once per worker
+    try:
+        with open(path, "rb") as f:
+            opened.append(path)
+    except OSError:
+        pass
+with open("/dev/urandom", "rb") as f:
+    f.read(8)
+if opened:
+    raise ValueError("opened " + " ".join(opened))
+""")
+    report = runner.grade(submission, seed=0, submission="devices", limits=FAST)
+    z = next(r for r in report.results if r.name == "Linear.forward: output Z")
+    landlock = dict(report.isolation).get("landlock")
+    assert z.passed or not landlock, z.output

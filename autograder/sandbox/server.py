@@ -28,6 +28,8 @@ from .limits import ConfigError, Limits, MiB, allowed_imports
 SOURCE = Path(wire.__file__).read_text()
 
 
+# The devices a worker may read: never all of /dev (a raw disk holds every file, solutions included).
+DEVICES = ("/dev/null", "/dev/zero", "/dev/random", "/dev/urandom")
 KEEPER_GRACE = 2.0  # seconds a keeper gets to kill its worker and exit (it takes milliseconds)
 
 class SandboxError(Exception):
@@ -50,7 +52,7 @@ class ForkServer:
         paths = sysconfig.get_paths()
         libs = {f"{place}.libs" for place in places.values()}  # the shared libraries wheels ship beside a package
         self.readable = sorted({paths["stdlib"], paths["platstdlib"], *places.values(), *libs, str(pkgdir),
-                                "/usr/lib", "/usr/lib64", "/lib", "/lib64", "/dev"})  # not /proc: other processes' memory
+                                "/usr/lib", "/usr/lib64", "/lib", "/lib64", *DEVICES})  # not /proc: other processes' memory
         ours, theirs = socket.socketpair()
         self._log = open(self.home / "zygote.log", "w+b")
         self.proc = subprocess.Popen(

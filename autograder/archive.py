@@ -96,10 +96,11 @@ def _capped(src: Path, archive: str):
     allocates or decompresses it."""
     import gzip
 
-    with open(src, "rb") as f:
-        gzipped = f.read(2) == b"\x1f\x8b"
-    with (gzip.open(src, "rb") if gzipped else open(src, "rb")) as f:
-        yield _Capped(f, archive)
+    with open(src, "rb") as raw:
+        gzipped = raw.read(2) == b"\x1f\x8b"
+        raw.seek(0)
+        with gzip.GzipFile(fileobj=raw) if gzipped else raw as f:
+            yield _Capped(f, archive)
 
 
 class _Capped:

@@ -17,6 +17,7 @@ import tarfile
 from pathlib import Path
 
 from . import fixtures, skeleton
+from .sandbox.limits import _read as read_settings
 from .cli import DEFAULT_SEED
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,8 +46,7 @@ def build(dist: Path = ROOT / "dist") -> Path:
 
 def _settings(source: Path, dest: Path) -> None:
     """The course's [autograder] section (limits, allowed imports), so local grading uses the same."""
-    parser = configparser.ConfigParser()
-    parser.read(source, encoding="utf-8")
+    parser = read_settings(source)  # a broken setup.cfg is the same one-line ConfigError as when grading
     kept = configparser.ConfigParser()
     if parser.has_section("autograder"):
         kept["autograder"] = dict(parser["autograder"])

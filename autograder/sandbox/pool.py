@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import mmap
 import os
-import select
 import signal
 import socket
 import struct
@@ -32,7 +31,7 @@ from pathlib import Path
 from . import worker as wire
 from .limits import Limits
 from .script import CaseResult, Malformed, Script, StudentError, decode, pack
-from .server import ForkServer, describe_status, remove_tree
+from .server import ForkServer, describe_status, remove_tree, wait_exit
 
 GRACE = 0.2  # seconds a worker that closed its channel gets to exit on its own, so its exit status is its own
 
@@ -231,7 +230,7 @@ class Sandbox:
     def _kill(self, worker: _Worker, grace: float = 0.0) -> int:
         """Kill the worker's process group (after `grace` seconds to exit by itself); its wait status."""
         if grace:
-            _wait_exit(worker.pid, grace)
+            wait_exit(worker.pid, grace)
         status = self.server.reap(worker.pid)
         worker.sock.close()
         worker.progress.close()
@@ -262,18 +261,6 @@ def _identities(op, raw: list) -> list[tuple]:
     if op.kind == "import":
         return [("module", raw[1])]
     return [(op.kind, op.cls, op.name)]
-
-
-def _wait_exit(pid: int, seconds: float) -> None:
-    """Wait up to `seconds` for process `pid` to exit (it is the fork server's child, not ours)."""
-    try:
-        fd = os.pidfd_open(pid)
-    except (AttributeError, OSError):
-        return
-    try:
-        select.select([fd], [], [], seconds)
-    finally:
-        os.close(fd)
 
 
 class _Blocking:

@@ -105,34 +105,31 @@ class ForkServer:
 
     def end(self, pid: int) -> None:
         """Kill a worker whose status nobody needs, without waiting for it to be gone (the fork server
-        reaps it later): through its keeper when it has one, else its process group."""
-        try:
-            if self.isolation.get("pid and network namespaces"):
-                os.kill(pid, signal.SIGTERM)  # the keeper kills the worker, so the whole namespace, and exits
-            else:
-                os.killpg(pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        reaps it later)."""
+        self._kill(pid, wait=0.0)
         self._ask({"op": "abandon", "pid": pid}, [])
 
     def reap(self, pid: int) -> int:
-        """Kill a worker (through its keeper when it has one) and its process group; its wait status."""
-        if self.isolation.get("pid and network namespaces"):  # `pid` is the keeper: trusted, it ends the worker
+        """Kill a worker and return its wait status."""
+        self._kill(pid, wait=KEEPER_GRACE)
+        return self._ask({"op": "wait", "pid": pid}, [])["status"]
+
+    def _kill(self, pid: int, wait: float) -> None:
+        """Isolated, `pid` is the worker's keeper (trusted): SIGTERM makes it kill the worker, the namespace's
+        init, and so everything in the namespace. With `wait`, give it that long, then kill the process group
+        too (a SIGKILL sent at once could end the keeper before it acts). Not isolated: the process group."""
+        if self.isolation.get("pid and network namespaces"):
             try:
                 os.kill(pid, signal.SIGTERM)
-                fd = os.pidfd_open(pid)
-            except (ProcessLookupError, PermissionError, OSError):
-                fd = None
-            if fd is not None:
-                try:
-                    select.select([fd], [], [], KEEPER_GRACE)
-                finally:
-                    os.close(fd)
+            except (ProcessLookupError, PermissionError):
+                return
+            if not wait:
+                return
+            wait_exit(pid, wait)
         try:
             os.killpg(pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
-        return self._ask({"op": "wait", "pid": pid}, [])["status"]
 
     def close(self) -> None:
         if self.control.fileno() == -1:
@@ -143,6 +140,18 @@ class ForkServer:
         self._log.close()
         self._lock.close()
         remove_tree(self.home)
+
+
+def wait_exit(pid: int, seconds: float) -> None:
+    """Wait up to `seconds` for process `pid` to exit (it is the fork server's child, not ours)."""
+    try:
+        fd = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return
+    try:
+        select.select([fd], [], [], seconds)
+    finally:
+        os.close(fd)
 
 
 def remove_tree(path: Path) -> None:

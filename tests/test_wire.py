@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 import numpy as np
 import pytest
@@ -37,3 +38,58 @@ def test_payloads_that_are_not_plain_numbers_never_load():
     assert isinstance(load_array(b"\x93NUMPY\x01\x00garbage"), Bad)
     truncated = npy_dumps(np, np.arange(4.0))[:-8]
     assert isinstance(load_array(truncated), Bad)
+
+
+def _frames(*payloads: bytes) -> bytes:
+    return b"".join(len(p).to_bytes(4, "big") + p for p in payloads)
+
+
+def test_a_reply_arriving_in_pieces_is_read_once_whole():
+    from autograder.sandbox.pool import _take_message
+
+    value = npy_dumps(np, np.arange(6.0).reshape(2, 3))
+    message = _frames(json.dumps({"out": {"Z": {"b": 0}}, "nblobs": 1}).encode(), value) + b"\0\0\0"
+    inbox = bytearray()
+    for i in range(0, len(message) - 3, 7):  # nothing until the last byte of the message is in
+        assert _take_message(inbox, 1) is None
+        inbox += message[i:min(i + 7, len(message) - 3)]
+    result, ranges = _take_message(inbox, 1)
+    assert np.array_equal(result.values["Z"], np.arange(6.0).reshape(2, 3)) and ranges == []
+    assert inbox == b""
+    inbox += b"\0\0\0"
+    assert _take_message(inbox, 1) is None and inbox == b"\0\0\0"  # the start of the next message stays
+
+
+@pytest.mark.parametrize("header, why", [
+    (b'{"out": {}, "nblobs": Infinity}', "blob count"),
+    (b'{"out": {}, "nblobs": 1e300}', "blob count"),
+    (b'{"out": {}, "nblobs": "2"}', "blob count"),
+    (b'{"out": {}, "nblobs": 100000}', "blob count"),
+    (b'{"out": {}}', "unreadable header"),
+    (b"[" * 100_000 + b"]" * 100_000, "unreadable header"),
+    (b'{"out": {}, "nblobs": 0, "pad": "' + b"x" * (2 << 20) + b'"}', "header of"),
+])
+def test_a_forged_reply_header_is_malformed_never_an_exception(header, why):
+    from autograder.sandbox.pool import _take_message
+    from autograder.sandbox.script import Malformed
+
+    with pytest.raises(Malformed, match=why):
+        _take_message(bytearray(_frames(header)), 1)
+
+
+def test_a_reply_over_the_message_bound_is_refused_before_it_is_all_in():
+    from autograder.sandbox.pool import MAX_MESSAGE, _take_message
+    from autograder.sandbox.script import Malformed
+
+    header = json.dumps({"out": {}, "nblobs": 2}).encode()
+    inbox = bytearray(_frames(header) + (MAX_MESSAGE - 100).to_bytes(4, "big") + b"x" * 1000)
+    assert _take_message(inbox, 1) is None  # the first blob is not all in yet, and within the bound
+    inbox = bytearray(_frames(header, b"x" * 10) + (MAX_MESSAGE).to_bytes(4, "big"))
+    with pytest.raises(Malformed, match="more than 64 MiB"):
+        _take_message(inbox, 1)
+
+
+def test_an_array_far_larger_than_any_answer_is_kept_as_its_shape_only():
+    big = load_array(npy_dumps(np, np.zeros((1200, 1000))))
+    assert isinstance(big, Bad) and "(1200, 1000)" in big.what and "larger than any answer" in big.what
+    assert load_array(npy_dumps(np, np.zeros((100, 1000)))).shape == (100, 1000)

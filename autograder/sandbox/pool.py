@@ -33,6 +33,10 @@ from .limits import Limits
 from .script import CaseResult, Malformed, Script, StudentError, decode, pack
 from .server import ForkServer, describe_status, remove_tree, wait_exit
 
+# Bounds on one case's reply: honest ones are a few kilobytes (a header, a few small arrays).
+MAX_HEADER = 1 << 20
+MAX_BLOBS = 1024
+MAX_MESSAGE = 64 << 20
 GRACE = 0.2  # seconds a worker that closed its channel gets to exit on its own, so its exit status is its own
 
 
@@ -275,26 +279,34 @@ class _Blocking:
 
 
 def _take_message(inbox: bytearray, ops: int):
-    """Cut one complete message (header frame + its blobs) off the front of `inbox`."""
-    frames, pos = [], 0
-    needed = 1
-    while len(frames) < needed:
+    """Cut one complete message (header frame + its blobs) off the front of `inbox`, or None while it is
+    incomplete. Only frame lengths are read until the whole message is in, so a reply that arrives in
+    many pieces is copied once. Raises `Malformed` for anything over the bounds."""
+    if len(inbox) < 4:
+        return None
+    (size,) = struct.unpack_from(">I", inbox, 0)
+    if size > MAX_HEADER:
+        raise Malformed(f"a header of {size} bytes (at most {MAX_HEADER})")
+    if len(inbox) < 4 + size:
+        return None
+    try:
+        header = json.loads(bytes(inbox[4:4 + size]))
+        nblobs = header["nblobs"]
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:
+        raise Malformed(f"unreadable header: {type(exc).__name__}") from None
+    if type(nblobs) is not int or not 0 <= nblobs <= MAX_BLOBS:
+        raise Malformed("a bad blob count")
+    spans, pos = [], 4 + size
+    for _ in range(nblobs):
         if len(inbox) < pos + 4:
             return None
-        (size,) = struct.unpack(">I", inbox[pos:pos + 4])
-        if size > wire.MAX_FRAME:
-            raise Malformed(f"a frame of {size} bytes")
-        if len(inbox) < pos + 4 + size:
-            return None
-        frames.append(bytes(inbox[pos + 4:pos + 4 + size]))
+        (size,) = struct.unpack_from(">I", inbox, pos)
+        spans.append((pos + 4, pos + 4 + size))
         pos += 4 + size
-        if len(frames) == 1:
-            try:
-                header = json.loads(frames[0])
-                needed = 1 + int(header["nblobs"])
-            except (ValueError, KeyError, TypeError, OverflowError, RecursionError) as exc:
-                raise Malformed(f"unreadable header: {type(exc).__name__}") from None
-            if not 0 <= needed <= 1024:
-                raise Malformed("too many blobs")
+        if pos > MAX_MESSAGE:
+            raise Malformed(f"a reply of more than {MAX_MESSAGE // (1 << 20)} MiB")
+    if len(inbox) < pos:
+        return None
+    blobs = [bytes(inbox[start:end]) for start, end in spans]
     del inbox[:pos]
-    return decode(header, frames[1:], ops)
+    return decode(header, blobs, ops)

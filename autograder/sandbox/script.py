@@ -18,6 +18,7 @@ import numpy as np
 from .worker import npy_dumps, npy_loads
 
 MAX_TEXT = 500  # characters kept of any text a worker sends
+MAX_VALUE_BYTES = 8 << 20  # an answer to these tests is kilobytes: a larger array is kept as its shape only
 
 
 CALLS_WIDTH = 200  # a `calls:` line longer than this keeps only its first and last CALLS_KEPT steps
@@ -245,6 +246,9 @@ def load_array(data: bytes) -> np.ndarray | Bad:
             return Bad("bytes that are not a valid array")
     if type(arr) is not np.ndarray or arr.dtype.kind not in "biuf":
         return Bad(f"an array of dtype {arr.dtype}, not numbers")
+    if arr.nbytes > MAX_VALUE_BYTES:
+        return Bad(f"an array of shape {tuple(arr.shape)} ({arr.nbytes / (1 << 20):.0f} MiB), far larger than "
+                   "any answer these tests expect")
     return arr
 
 

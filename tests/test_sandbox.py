@@ -395,3 +395,66 @@ if opened:
     z = next(r for r in report.results if r.name == "Linear.forward: output Z")
     landlock = dict(report.isolation).get("landlock")
     assert z.passed or not landlock, z.output
+
+
+def _disk_used(path: Path) -> int:
+    st = os.statvfs(path)
+    return (st.f_blocks - st.f_bfree) * st.f_frsize
+
+
+def test_scratch_is_capped_in_bytes_and_files_and_never_reaches_the_disk(tmp_path):
+    """RLIMIT_FSIZE caps one file, not how many: 640 files of 16 MiB grew the temp filesystem by 10 GiB.
+    A private tmpfs per worker holds at most scratch_bytes in at most scratch_files files, and goes
+    with the worker."""
+    submission = attack(tmp_path, """
+import os
+if not os.path.exists("done"):
+    open("done", "w").close()
+    chunk, written, files = b"x" * (1 << 20), 0, 0
+    try:
+        for i in range(640):
+            with open(f"f{i}", "wb") as f:
+                files += 1
+                for _ in range(16):
+                    f.write(chunk)
+                    written += len(chunk)
+    except OSError:
+        pass
+    try:
+        for i in range(100_000):
+            open(f"e{i}", "w").close()
+            files += 1
+    except OSError:
+        pass
+    raise ValueError(f"wrote {written} bytes in {files} files")
+""", honest=False)
+    home = runner.server.shared().home
+    before = _disk_used(home)
+    report = runner.grade(submission, seed=0, submission="filler", limits=FAST)
+    z = next(r for r in report.results if r.name == "Linear.forward: output Z")
+    written, files = (int(w) for w in z.output.split("wrote ")[1].split(" files")[0].split(" bytes in "))
+    if dict(report.isolation).get("private root and capped scratch"):
+        assert written <= FAST.scratch_bytes and files <= FAST.scratch_files
+        assert _disk_used(home) - before < 64 << 20  # none of it on the disk (printed output aside)
+    assert not list(home.glob("scratch-*"))
+    assert all(r.passed for r in report.results if not r.name.startswith("Linear."))
+
+
+def test_a_worker_has_no_capability_and_reads_python_through_its_private_root(tmp_path):
+    """As root, a worker gives up every capability (CAP_DAC_READ_SEARCH let it read any file the
+    Landlock rules allowed, and without Landlock any file at all): what it must read is bound into a
+    root of its own, readable by anyone. The submission copy lives in a 0700 folder of the grader."""
+    submission = attack(tmp_path, """
+import ctypes, scipy.special
+class Header(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+data = (ctypes.c_uint32 * 6)()
+ctypes.CDLL(None).capget(ctypes.byref(Header(0x20080522, 0)), data)
+if data[0] or data[3]:
+    raise ValueError(f"capabilities {data[0]:x} {data[3]:x}")
+""")
+    os.chmod(submission, 0o700)
+    report = runner.grade(submission, seed=0, submission="caps", limits=FAST)
+    z = next(r for r in report.results if r.name == "Linear.forward: output Z")
+    if os.geteuid() != 0 or dict(report.isolation).get("private root and capped scratch"):
+        assert report.score == 100, z.output

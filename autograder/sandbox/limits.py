@@ -30,6 +30,8 @@ class Limits:
     memory_bytes: int = 4096 * MiB  # address space (RLIMIT_AS); numpy alone maps ~1 GiB
     file_bytes: int = 16 * MiB  # largest file a worker may write, its printed output included (RLIMIT_FSIZE)
     open_files: int = 64  # RLIMIT_NOFILE
+    scratch_bytes: int = 64 * MiB  # the scratch directory's size, where it is a tmpfs of its own (SECURITY.md)
+    scratch_files: int = 4096  # files and directories in it, likewise
     output_keep: int = 4096  # bytes of printed output kept to show the student
 
     @classmethod

@@ -29,7 +29,7 @@ SOURCE = Path(wire.__file__).read_text()
 
 
 # The devices a worker may read: never all of /dev (a raw disk holds every file, solutions included).
-DEVICES = ("/dev/null", "/dev/zero", "/dev/random", "/dev/urandom")
+DEVICES = ("/dev/null", "/dev/zero", "/dev/urandom")
 KEEPER_GRACE = 2.0  # seconds a keeper gets to kill its worker and exit (it takes milliseconds)
 
 class SandboxError(Exception):
@@ -97,7 +97,7 @@ class ForkServer:
         is doing in the shared memory file `progress`: (pid, channel)."""
         ours, theirs = socket.socketpair()
         request = {"op": "spawn", "root": str(root), "scratch": str(scratch), "limits": limits.rlimits(),
-                   "readable": self.readable}
+                   "readable": self.readable, "scratch_limits": [limits.scratch_bytes, limits.scratch_files]}
         try:
             return self._ask(request, [theirs.fileno(), output, progress])["pid"], ours
         finally:

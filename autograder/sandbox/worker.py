@@ -371,7 +371,9 @@ def confine(readable, writable):
 
 
 CLONE_NEWNET, CLONE_NEWPID, CLONE_NEWUSER, CLONE_NEWIPC = 0x40000000, 0x20000000, 0x10000000, 0x08000000
-NAMESPACES = CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC  # SysV IPC dies with the worker's namespace
+CLONE_NEWNS = 0x00020000
+# SysV IPC dies with the worker's IPC namespace; its mounts (a private root, its scratch) with its mount namespace.
+NAMESPACES = CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWNS
 
 
 def _unshare(flags):
@@ -410,15 +412,94 @@ def _isolate():
     os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1)
 
 
+# mount(2) flags
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 32, 4096, 16384, 1 << 18
+MNT_DETACH = 2
+PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}  # syscall numbers
+
+
+def _mount(libc, source, target, fstype, flags, data=None):
+    import ctypes
+
+    enc = [None if x is None else x.encode() for x in (source, target, fstype, data)]
+    if libc.mount(enc[0], enc[1], enc[2], ctypes.c_ulong(flags), enc[3]) != 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, f"mount {target}: {os.strerror(errno)}")
+
+
+def _locked(path):
+    """The flags a read-only remount of a bind mount of `path` must keep (those of the mount it is on)."""
+    flag = os.statvfs(path).f_flag
+    return (flag & (MS_NOSUID | MS_NODEV | MS_NOEXEC))
+
+
+def _bind(libc, source, target, device=False):
+    """Bind `source` read-only at `target` (made first: an empty file for a device, else a directory)."""
+    os.makedirs(os.path.dirname(target), 0o755, exist_ok=True)
+    if device:
+        os.close(os.open(target, os.O_CREAT | os.O_WRONLY, 0o666))
+    else:
+        os.makedirs(target, 0o755, exist_ok=True)
+    _mount(libc, source, target, None, MS_BIND | MS_REC)
+    flags = MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | (0 if device else MS_NODEV) | _locked(source)
+    _mount(libc, None, target, None, flags)
+
+
+def enclose(spec, uid, owner):
+    """In the worker's own mount namespace, as root: a new root holding only what it may read, bound
+    read-only at the same paths (so no capability is needed to read a Python installed under /root),
+    and its scratch directory on a tmpfs of bounded size and file count, owned by `owner` (uid, gid),
+    that vanishes with the namespace. Returns True; raises OSError when it cannot."""
+    import ctypes
+    import platform
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    os.umask(0o022)
+    _mount(libc, None, "/", None, MS_REC | MS_PRIVATE)  # nothing mounted here propagates to the host
+    new = spec["scratch"]  # mounted over in this namespace only: the host's directory stays empty
+    _mount(libc, "none", new, "tmpfs", MS_NOSUID | MS_NODEV, "size=4m,nr_inodes=4096,mode=755")
+    readable = sorted(spec["readable"])
+    bound = []
+    for path in readable:
+        if any(path.startswith(b.rstrip("/") + "/") for b in bound) or not os.path.exists(path):
+            continue  # seen through a parent already, or absent here
+        device = path.startswith("/dev/")
+        if not device and not os.path.isdir(path):
+            continue
+        _bind(libc, path, new + path, device)
+        bound.append(path)
+    root = spec["root"]  # its own directory may be private to the grader (0700): bind what is in it
+    os.makedirs(new + root, 0o755, exist_ok=True)
+    for name in os.listdir(root):
+        if os.path.isdir(os.path.join(root, name)) and not os.path.islink(os.path.join(root, name)):
+            _bind(libc, os.path.join(root, name), new + os.path.join(root, name))
+    scratch = new + spec["scratch"]
+    os.makedirs(scratch, 0o755, exist_ok=True)
+    size, files = spec["scratch_limits"]
+    _mount(libc, "scratch", scratch, "tmpfs", MS_NOSUID | MS_NODEV,
+           f"size={size},nr_inodes={files},mode=700,uid={owner},gid={owner}")
+    os.chdir(new)
+    number = PIVOT_ROOT.get(platform.machine())
+    if number is not None and libc.syscall(number, b".", b".") == 0:
+        libc.umount2(b".", MNT_DETACH)  # the old root, stacked under the new one: gone from this namespace
+    else:
+        os.chroot(".")
+    os.chdir("/")
+    _mount(libc, None, "/", None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+    return True
+
+
 UID_BASE = 1_000_000  # a worker run by root becomes uid UID_BASE + its pid: unique among live workers
 MAX_PROCESSES = 256  # RLIMIT_NPROC of that uid
 
 
-def _drop_root(uid):
+def _drop_root(uid, keep_read_search):
     """As root: become `uid`, an unprivileged user of its own (so one worker's processes never
-    count against another's RLIMIT_NPROC), keeping only CAP_DAC_READ_SEARCH, so that the standard
-    library stays readable wherever Python is installed (Landlock still decides what may be read)
-    while writes obey ordinary permissions. Returns True when the worker runs unprivileged."""
+    count against another's RLIMIT_NPROC), with no capability at all when the worker has a private
+    root (everything in it is readable by anyone). Without one (no mount namespace here),
+    CAP_DAC_READ_SEARCH is kept, so that the standard library stays readable wherever Python is
+    installed (Landlock still decides what may be read) while writes obey ordinary permissions.
+    Returns True when the worker runs unprivileged."""
     import ctypes
     import resource
 
@@ -433,14 +514,16 @@ def _drop_root(uid):
         _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
 
     resource.setrlimit(resource.RLIMIT_NPROC, (MAX_PROCESSES, MAX_PROCESSES))
-    libc.prctl(8, 1, 0, 0, 0)  # PR_SET_KEEPCAPS: keep the permitted set across setuid
+    if keep_read_search:
+        libc.prctl(8, 1, 0, 0, 0)  # PR_SET_KEEPCAPS: keep the permitted set across setuid
     os.setgroups([])
     os.setgid(uid)
-    os.setuid(uid)
-    read_search = 1 << 2  # CAP_DAC_READ_SEARCH
-    data = (Data * 2)(Data(read_search, read_search, 0), Data(0, 0, 0))
-    if libc.capset(ctypes.byref(Header(0x20080522, 0)), data) != 0:  # _LINUX_CAPABILITY_VERSION_3
-        raise OSError(ctypes.get_errno(), "capset failed")
+    os.setuid(uid)  # without KEEPCAPS, every capability goes with root
+    if keep_read_search:
+        read_search = 1 << 2  # CAP_DAC_READ_SEARCH
+        data = (Data * 2)(Data(read_search, read_search, 0), Data(0, 0, 0))
+        if libc.capset(ctypes.byref(Header(0x20080522, 0)), data) != 0:  # _LINUX_CAPABILITY_VERSION_3
+            raise OSError(ctypes.get_errno(), "capset failed")
     return True
 
 
@@ -464,13 +547,36 @@ def _owner(pid):
 
 
 def _probe():
-    """What confinement a worker will get here: [(name, achieved)] in a throwaway child."""
+    """What confinement a worker will get here: {name: achieved}, tried in throwaway children."""
+    return {"landlock": landlock_abi() >= 1, "pid and network namespaces": _try(_probe_namespaces),
+            "unprivileged user": True,  # root drops to a uid of its own in every worker; others already are
+            "private root and capped scratch": os.geteuid() == 0 and _try(_probe_mounts)}
+
+
+def _try(probe):
     pid = os.fork()
     if pid == 0:
-        os._exit(0 if _unshare(NAMESPACES) or _unshare(CLONE_NEWUSER | NAMESPACES) else 1)
-    namespaces = os.waitpid(pid, 0)[1] == 0
-    return {"landlock": landlock_abi() >= 1, "pid and network namespaces": namespaces,
-            "unprivileged user": True}  # root drops to a uid of its own in every worker; others already are
+        try:
+            os._exit(0 if probe() else 1)
+        except BaseException:  # noqa: BLE001
+            os._exit(1)
+    return os.waitpid(pid, 0)[1] == 0
+
+
+def _probe_namespaces():
+    return _unshare(NAMESPACES) or _unshare(CLONE_NEWUSER | NAMESPACES)
+
+
+def _probe_mounts():
+    """As root: a mount namespace of its own where a tmpfs can be mounted (enclose's first steps)."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    if not _unshare(NAMESPACES):
+        return False
+    _mount(libc, None, "/", None, MS_REC | MS_PRIVATE)
+    _mount(libc, "none", "/", "tmpfs", MS_NOSUID | MS_NODEV, "size=4k,nr_inodes=16")
+    return True
 
 
 def _child(sock, out_fd, progress_fd, spec):
@@ -480,7 +586,8 @@ def _child(sock, out_fd, progress_fd, spec):
 
     os.setsid()
     uid = UID_BASE + os.getpid()  # before _isolate: inside its PID namespace every worker is pid 1
-    _isolate()
+    root = os.geteuid() == 0
+    isolated = _isolate()
     for sig in (signal.SIGCHLD, signal.SIGPIPE, signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, signal.SIG_DFL)
     null = os.open(os.devnull, os.O_RDONLY)
@@ -492,16 +599,25 @@ def _child(sock, out_fd, progress_fd, spec):
     _STATE["progress"] = mmap.mmap(progress_fd, PROGRESS.size)
     os.close(progress_fd)
     _STATE["root"] = spec["root"]
+    enclosed = False
+    if isolated and root:
+        try:
+            enclosed = enclose(spec, uid, uid)
+        except OSError:  # rare (the probe said it works): confined as without a mount namespace
+            import ctypes
+
+            ctypes.CDLL(None).umount2(spec["scratch"].encode(), MNT_DETACH)
+            os.chdir("/")
     limits = spec["limits"]
     for name, amount in limits.items():
         resource.setrlimit(getattr(resource, name), (amount, amount))
     os.chdir(spec["scratch"])
-    if os.geteuid() == 0:
+    if root and not enclosed:
         os.chown(spec["scratch"], uid, uid)  # the one place the worker may write
-    else:
+    elif not root:
         bound_processes()
     confine(spec["readable"] + [spec["root"]], [spec["scratch"]])
-    _drop_root(uid)
+    _drop_root(uid, keep_read_search=not enclosed)
     os.environ.clear()
     os.environ.update({"HOME": spec["scratch"], "TMPDIR": spec["scratch"], "PATH": "/usr/bin:/bin",
                        "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"})

@@ -458,3 +458,46 @@ if data[0] or data[3]:
     z = next(r for r in report.results if r.name == "Linear.forward: output Z")
     if os.geteuid() != 0 or dict(report.isolation).get("private root and capped scratch"):
         assert report.score == 100, z.output
+
+
+def test_a_workers_processes_share_one_memory_cap(tmp_path):
+    """RLIMIT_AS caps each process, so six children of 512 MiB each held 3 GiB under a 2 GiB limit;
+    a control group per worker caps them together (where the machine allows control groups)."""
+    submission = attack(tmp_path, """
+import os, time
+children = []
+for _ in range(6):
+    pid = os.fork()
+    if pid == 0:
+        block = bytearray(512 << 20)
+        for i in range(0, len(block), 4096):
+            block[i] = 1
+        time.sleep(1.5)
+        os._exit(0)
+    children.append(pid)
+survived = sum(os.waitpid(pid, 0)[1] == 0 for pid in children)
+raise ValueError(f"{survived} of 6 survived")
+""", honest=False)
+    limits = Limits(case_timeout=10.0, submission_timeout=60.0, memory_bytes=2048 << 20)
+    report = runner.grade(submission, seed=0, submission="memory", limits=limits)
+    z = next(r for r in report.results if r.name == "Linear.forward: output Z")
+    if dict(report.isolation).get("process and memory caps (cgroups)"):
+        assert "6 of 6 survived" not in z.output, z.output
+    assert all(r.passed for r in report.results if not r.name.startswith("Linear."))
+
+
+def test_no_control_group_outlives_grading(tmp_path):
+    """The grader's control groups (and each worker's under them) are removed when it exits, with a
+    worker's daemon still running in one."""
+    submission = attack(tmp_path, """
+import os, time
+if os.fork() == 0:
+    os.setsid()
+    time.sleep(600)
+""")
+    done = cli(str(submission), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    mounts = [line.split()[1] for line in open("/proc/self/mounts") if line.split()[2] in ("cgroup", "cgroup2")]
+    left = [group for mount in mounts for group in Path(mount).rglob("autograder-*")
+            if not Path(f"/proc/{group.name.split('-')[1]}").exists()]
+    assert not left

@@ -23,6 +23,7 @@ import tempfile
 from pathlib import Path
 
 from . import worker as wire
+from .cgroups import Cgroups
 from .limits import ConfigError, Limits, MiB, allowed_imports
 
 SOURCE = Path(wire.__file__).read_text()
@@ -68,11 +69,13 @@ class ForkServer:
         # Grading processes forked from this one share the control channel: one request-reply at a time.
         # (lockf locks belong to a process, so they hold between forked processes, unlike flock's.)
         self._lock = open(self.home / "control.lock", "w")
+        self.cgroups = Cgroups.make()  # None where this machine lets us make none
 
     def wait_ready(self) -> None:
         """Block until the fork server has imported numpy (call before forking grading processes)."""
         if not self._ready:
             self.isolation = self._reply().get("isolation", {})
+            self.isolation["process and memory caps (cgroups)"] = bool(self.cgroups and len(self.cgroups.capped) == 2)
             self._ready = True
 
     def _ask(self, request: dict, fds: list[int]) -> dict:
@@ -97,7 +100,10 @@ class ForkServer:
         is doing in the shared memory file `progress`: (pid, channel)."""
         ours, theirs = socket.socketpair()
         request = {"op": "spawn", "root": str(root), "scratch": str(scratch), "limits": limits.rlimits(),
-                   "readable": self.readable, "scratch_limits": [limits.scratch_bytes, limits.scratch_files]}
+                   "readable": self.readable, "scratch_limits": [limits.scratch_bytes, limits.scratch_files],
+                   "cgroups": self.cgroups.spec(limits.memory_bytes) if self.cgroups else []}
+        if self.cgroups:
+            self.cgroups.sweep()  # the groups of workers gone since
         try:
             return self._ask(request, [theirs.fileno(), output, progress])["pid"], ours
         finally:
@@ -117,15 +123,20 @@ class ForkServer:
     def _kill(self, pid: int, wait: float) -> None:
         """Isolated, `pid` is the worker's keeper (trusted): SIGTERM makes it kill the worker, the namespace's
         init, and so everything in the namespace. With `wait`, give it that long, then kill the process group
-        too (a SIGKILL sent at once could end the keeper before it acts). Not isolated: the process group."""
-        if self.isolation.get("pid and network namespaces"):
+        too (a SIGKILL sent at once could end the keeper before it acts). Not isolated: the process group.
+        With control groups, the worker's group is killed too (after `wait`: the keeper's status is its worker's)."""
+        isolated = self.isolation.get("pid and network namespaces")
+        if isolated:
             try:
                 os.kill(pid, signal.SIGTERM)
             except (ProcessLookupError, PermissionError):
-                return
-            if not wait:
-                return
-            wait_exit(pid, wait)
+                pass
+            if wait:
+                wait_exit(pid, wait)
+        if self.cgroups:
+            self.cgroups.kill(pid)  # whatever it started, under any session, process group or uid
+        if isolated and not wait:
+            return
         try:
             os.killpg(pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
@@ -139,6 +150,8 @@ class ForkServer:
         self.proc.wait()
         self._log.close()
         self._lock.close()
+        if self.cgroups:
+            self.cgroups.close()
         remove_tree(self.home)
 
 

@@ -579,12 +579,28 @@ def _probe_mounts():
     return True
 
 
+def join_cgroups(groups):
+    """Make this worker's control group under each of the grader's, set its caps and join it (as root)."""
+    for top, settings in groups:
+        path = f"{top}/w{os.getpid()}"
+        try:
+            os.mkdir(path)
+            for name, value in settings.items():
+                with open(f"{path}/{name}", "w") as f:
+                    f.write(value)
+            with open(f"{path}/cgroup.procs", "w") as f:
+                f.write("0")
+        except OSError:
+            pass
+
+
 def _child(sock, out_fd, progress_fd, spec):
     import mmap
     import resource
     import signal
 
     os.setsid()
+    join_cgroups(spec["cgroups"])  # first: everything the worker starts is counted with it
     uid = UID_BASE + os.getpid()  # before _isolate: inside its PID namespace every worker is pid 1
     root = os.geteuid() == 0
     isolated = _isolate()

@@ -79,23 +79,77 @@ def _from_directory(src: Path, shown: str, links: list[str]) -> dict[Parts, byte
 
 
 def _walk(root: Path, shown: str, links: list[str]) -> dict[Parts, bytes]:
+    """The .py files under `root`, read through directory descriptors: os.fwalk never follows a link and
+    checks each directory it enters is the one it listed, and each file is opened relative to its
+    directory, without following links, and must be the file that was listed. Listed again at the end:
+    a submission that changed while it was read (a folder swapped for a link, a file rewritten) is
+    refused rather than graded from a mix."""
+    root = Path(os.path.realpath(root))  # a link the student gave as the path is followed, once, here
     members: dict[Parts, Member] = {}
-    for dirpath, dirnames, filenames in os.walk(root):  # never descends into symlinked dirs
+    seen = _listing(root, links)
+    for rel, (dirfd_path, name, identity) in seen.items():
+        members[rel] = (identity[2], lambda d=dirfd_path, n=name, i=identity: _read_at(root, d, n, i, shown))
+    files = _take(members, shown)
+    if _listing(root, []) != seen:
+        raise _changed(shown)
+    return files
+
+
+def _listing(root: Path, links: list[str]) -> dict[Parts, tuple]:
+    """rel path -> (its folder's parts, its name, (device, inode, size, mtime)) for the regular .py files."""
+    found = {}
+    for dirpath, dirnames, filenames, dirfd in os.fwalk(root, follow_symlinks=False):
+        where = Path(dirpath).relative_to(root).parts
         dirnames[:] = sorted(d for d in dirnames if not _skipped(d))
-        for name in sorted(filenames + [d for d in dirnames if Path(dirpath, d).is_symlink()]):
-            p = Path(dirpath, name)
-            st = os.lstat(p)
-            if stat.S_ISLNK(st.st_mode) and (name.endswith(".py") or p.is_dir()):
-                links.append(f"mytorch/{p.relative_to(root).as_posix()}")
-            elif name.endswith(".py") and stat.S_ISREG(st.st_mode):  # symlinks are not S_ISREG under lstat
-                members[p.relative_to(root).parts] = (st.st_size, lambda p=p: _read_file(p))
-    return _take(members, shown)
+        for name in sorted(filenames + dirnames):
+            try:
+                st = os.stat(name, dir_fd=dirfd, follow_symlinks=False)
+            except FileNotFoundError:
+                continue
+            rel = (*where, name)
+            if stat.S_ISLNK(st.st_mode):
+                if name.endswith(".py") or name in dirnames or _is_dir_at(dirfd, name):
+                    links.append(f"mytorch/{'/'.join(rel)}")
+            elif name.endswith(".py") and stat.S_ISREG(st.st_mode):  # symlinks are not S_ISREG without following
+                found[rel] = (where, name, (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns))
+    return found
 
 
-def _read_file(p: Path) -> bytes:
-    fd = os.open(p, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))  # a file swapped for a link: refused
+def _changed(shown: str) -> SubmissionError:
+    return SubmissionError(f"{shown} changed while it was being read: grade it again once nothing writes to it")
+
+
+def _is_dir_at(dirfd: int, name: str) -> bool:
+    try:
+        return stat.S_ISDIR(os.stat(name, dir_fd=dirfd).st_mode)
+    except OSError:
+        return False
+
+
+def _read_at(root: Path, where: Parts, name: str, identity: tuple, shown: str) -> bytes:
+    """Read file `name` of folder `where` under `root`, opening each folder in turn without following
+    links; the file must still be the one listed (same inode, size and modification time)."""
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fds = [os.open(root, os.O_RDONLY | os.O_DIRECTORY | nofollow)]
+    except OSError:
+        raise _changed(shown) from None
+    try:
+        for part in where:
+            fds.append(os.open(part, os.O_RDONLY | os.O_DIRECTORY | nofollow, dir_fd=fds[-1]))
+        fd = os.open(name, os.O_RDONLY | nofollow | getattr(os, "O_NONBLOCK", 0), dir_fd=fds[-1])
+    except OSError:
+        raise _changed(shown) from None
+    finally:
+        for d in fds:
+            os.close(d)
     with os.fdopen(fd, "rb") as f:
-        return f.read(MAX_FILE_BYTES + 1)
+        before = os.fstat(fd)
+        data = f.read(MAX_FILE_BYTES + 1)
+        after = os.fstat(fd)
+    if {(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns) for st in (before, after)} != {identity}:
+        raise _changed(shown)
+    return data
 
 
 def _from_archive(src: Path, links: list[str]) -> dict[Parts, bytes]:

@@ -214,3 +214,46 @@ def test_a_tar_header_declaring_a_huge_long_name_is_refused_in_one_line(tmp_path
     bomb.write_bytes(gzip.compress(header.tobuf(format=tarfile.GNU_FORMAT) + b"\0" * 4096))
     with pytest.raises(SubmissionError, match="archive too large"):
         prepare(bomb, dest)
+
+
+def _during_copy(monkeypatch, change):
+    """Run `change` once, just before the copy reads its first file."""
+    real = submission._read_at
+
+    def read_at(*args):
+        if not getattr(read_at, "done", False):
+            read_at.done = True
+            change()
+        return real(*args)
+
+    monkeypatch.setattr(submission, "_read_at", read_at)
+
+
+def test_a_folder_swapped_for_a_link_during_the_copy_is_refused(tmp_path, dest, monkeypatch):
+    src = write_tree(tmp_path / "repo", MODULES)
+    secret = write_tree(tmp_path / "solutions", {name.split("/", 1)[1]: b"SECRET = 1\n" for name in MODULES
+                                                 if name.startswith("mytorch/nn/")})
+
+    def swap():
+        (src / "mytorch" / "nn").rename(src / "mytorch" / "nn_old")
+        os.symlink(secret / "nn", src / "mytorch" / "nn")
+
+    _during_copy(monkeypatch, swap)
+    with pytest.raises(SubmissionError, match="changed while it was being read"):
+        prepare(src, dest)
+    assert not any(b"SECRET" in p.read_bytes() for p in dest.rglob("*.py"))
+
+
+def test_a_file_rewritten_during_the_copy_is_refused(tmp_path, dest, monkeypatch):
+    src = write_tree(tmp_path / "repo", MODULES)
+    target = src / "mytorch" / "nn" / "linear.py"
+    _during_copy(monkeypatch, lambda: target.write_bytes(target.read_bytes() + b"# more\n"))
+    with pytest.raises(SubmissionError, match="changed while it was being read"):
+        prepare(src, dest)
+
+
+def test_a_file_added_during_the_copy_is_refused(tmp_path, dest, monkeypatch):
+    src = write_tree(tmp_path / "repo", MODULES)
+    _during_copy(monkeypatch, lambda: (src / "mytorch" / "zzz.py").write_bytes(b"X = 1\n"))
+    with pytest.raises(SubmissionError, match="changed while it was being read"):
+        prepare(src, dest)

@@ -14,12 +14,12 @@ from pathlib import Path
 
 from .output import write_atomic
 from .reference import ReferenceMissing
-from .replay import DEFAULT_SEED
+from .replay import FIXTURE_SEED
 from .sandbox.limits import ConfigError
 from .submission import SubmissionError, prepare
 from .writers import WRITERS
 
-__all__ = ["main", "DEFAULT_SEED"]
+__all__ = ["main", "FIXTURE_SEED"]
 
 
 
@@ -55,9 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--output", metavar="FILE",
                        help="also write the report in --format to FILE (atomically; parent "
                             "folders are created); stdout then shows the text table")
-    grade.add_argument("--seed", type=_seed, default=DEFAULT_SEED, metavar="N",
-                       help=f"seed for the generated test inputs (default: {DEFAULT_SEED}, the "
-                            "seed used for grades); the same seed gives the same score")
+    grade.add_argument("--seed", type=_seed, default=None, metavar="N",
+                       help="seed for the generated test inputs (default: the course's official seed; a "
+                            "handout always grades the inputs it recorded); the same seed gives the same score")
     grade.set_defaults(run=_grade)
     batch = commands.add_parser("batch", help="grade a folder of submissions (not available yet)")
     batch.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
@@ -120,7 +120,8 @@ def _write_rejection(args: argparse.Namespace, why: str) -> None:
 
     results = tuple(TestResult(c.name, float(c.points), 0.0, Outcome.FAILED, f"submission rejected: {why}",
                                c.visibility) for c in CHECKS + hidden_checks())
-    report = Report(submission=args.submission or "mytorch", seed=args.seed, results=results, notes=(why,))
+    report = Report(submission=args.submission or "mytorch", seed=args.seed if args.seed is not None else -1,
+                    results=results, notes=(why,), secret_seed=args.seed is None)
     try:
         write_atomic(args.output, WRITERS[args.format](report))
     except OSError:

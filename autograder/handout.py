@@ -18,7 +18,8 @@ from pathlib import Path
 
 from . import fixtures, skeleton
 from .sandbox.limits import _read as read_settings
-from .cli import DEFAULT_SEED
+from .replay import FIXTURE_SEED
+from .sandbox.limits import SEED
 
 ROOT = Path(__file__).resolve().parents[1]
 INSTRUCTOR_ONLY = {"handout.py", "skeleton.py"}  # grader modules students have no use for
@@ -33,7 +34,7 @@ def build(dist: Path = ROOT / "dist") -> Path:
     shutil.rmtree(out, ignore_errors=True)
     _copy_py(ROOT / "mytorch", out / "mytorch")
     _copy_py(ROOT / "autograder", out / "autograder", skip=INSTRUCTOR_ONLY)
-    fixtures.build(out / "fixtures", seed=DEFAULT_SEED)
+    fixtures.build(out / "fixtures", seed=FIXTURE_SEED)
     shutil.copytree(ROOT / "handout", out, dirs_exist_ok=True)
     _settings(ROOT / "setup.cfg", out / "setup.cfg")
     archive = dist / "handout.tar.gz"
@@ -49,7 +50,7 @@ def _settings(source: Path, dest: Path) -> None:
     parser = read_settings(source)  # a broken setup.cfg is the same one-line ConfigError as when grading
     kept = configparser.ConfigParser()
     if parser.has_section("autograder"):
-        kept["autograder"] = dict(parser["autograder"])
+        kept["autograder"] = {k: v for k, v in parser["autograder"].items() if k != SEED}  # the secret stays
     with open(dest, "w", encoding="utf-8") as f:
         f.write("# The course's grading settings: the same limits and allowed imports as official grading.\n")
         kept.write(f)

@@ -15,13 +15,14 @@ import shutil
 import sys
 from pathlib import Path
 
-DEFAULT_SEED = 0  # the seed a student's `make grade` and the course's grading share
+FIXTURE_SEED = 0  # the seed of the inputs a handout records (official grading uses the course's own)
 
 
-def command(submission: str | None, seed: int) -> str:
-    """The replay line for grading `submission` (None: the default ./mytorch) with `seed`."""
+def command(submission: str | None, seed: int | None) -> str:
+    """The replay line for grading `submission` (None: the default ./mytorch) with `seed` (None: the
+    default one, which is never written out: official grading's is the course's secret)."""
     how = os.environ.get("AUTOGRADER_REPLAY", "")
-    seed_args = [] if seed == DEFAULT_SEED else ["--seed", str(seed)]
+    seed_args = [] if seed is None else ["--seed", str(seed)]
     if how == "make":
         parts = ["make", "grade"] + ([f"SUBMISSION={shlex.quote(submission)}"] if submission else [])
         parts += [f"ARGS={shlex.quote(' '.join(seed_args))}"] if seed_args else []

@@ -43,6 +43,11 @@ class Report:
     hidden: tuple[int, float] = (0, 0.0)  # in local mode: tests (and their points) graded only officially
     isolation: tuple[tuple[str, bool], ...] = ()  # the sandbox's confinement layers, and whether each held
     replay: str = ""  # the command that replays this run where the student is
+    secret_seed: bool = False  # `seed` is the course's secret: reports name it, never show it
+
+    @property
+    def seed_shown(self) -> str:
+        return "official" if self.secret_seed else str(self.seed)
 
     @property
     def isolation_note(self) -> str:

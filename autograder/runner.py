@@ -30,6 +30,7 @@ from .compare import Failure
 from .replay import command as replay_command
 from .report import Outcome, Report, TestResult
 from .sandbox import Limits, Sandbox, Script, server
+from .sandbox.limits import official_seed
 from .verdict import Verdict
 
 MODULES = ("mytorch.nn.linear", "mytorch.nn.activation", "mytorch.nn.loss")
@@ -252,7 +253,7 @@ def _processes(groups: int) -> int:
     return max(1, min(groups, os.cpu_count() or 1, 2))
 
 
-def grade(root: Path, *, seed: int, submission: str | None, limits: Limits | None = None, checks=None,
+def grade(root: Path, *, seed: int | None = None, submission: str | None, limits: Limits | None = None, checks=None,
           source=None, jobs: int | None = None, replay: str | None = None, notes: tuple[str, ...] = ()) -> Report:
     """Grade the submission whose private copy is `root` (the folder holding mytorch/); `submission`
     is its path as the user gave it (None: the default ./mytorch), for the report and the replay line;
@@ -260,7 +261,9 @@ def grade(root: Path, *, seed: int, submission: str | None, limits: Limits | Non
 
     `source` is where inputs and expected values come from: by default the reference in solutions/
     (official mode, with the hidden tests) or, in a student's handout, the recorded fixtures (local
-    mode: public tests only, on the recorded inputs). Each class is graded apart, in its own worker;
+    mode: public tests only, on the recorded inputs). `seed` None: official grading's seed (the course's
+    secret, setup.cfg's official_seed or $AUTOGRADER_SEED); local mode always uses the recorded inputs'
+    seed. Each class is graded apart, in its own worker;
     with two cores or more, two grading processes (forked from this one) share the classes.
     """
     began = time.perf_counter()
@@ -268,10 +271,12 @@ def grade(root: Path, *, seed: int, submission: str | None, limits: Limits | Non
     source = source or reference.source()
     if checks is None:
         checks = CHECKS if source.local else CHECKS + reference.hidden_checks()
-    if source.local:
-        seed = source.seed  # the recorded inputs are those of the seed they were made with
+    default, secret = (source.seed, False) if source.local else official_seed()
+    if source.local or seed is None:
+        seed = default  # local: the recorded inputs are those of the seed they were made with
+    secret = secret and seed == default
     server.shared().wait_ready()  # before forking: the grading processes share the fork server
-    replay = replay or replay_command(submission, seed)
+    replay = replay or replay_command(submission, None if seed == default else seed)
     job = _Job(root, seed, replay, limits, began)
     _SOURCE[0] = source
     _GROUPS[:] = _groups(list(checks))
@@ -287,4 +292,4 @@ def grade(root: Path, *, seed: int, submission: str | None, limits: Limits | Non
                   examples=sum(examples for _, examples, _ in graded),
                   notes=tuple(dict.fromkeys([*notes, *(note for _, _, found in graded for note in found)])),
                   hidden=source.hidden if source.local else (0, 0.0),
-                  isolation=tuple(server.shared().isolation.items()), replay=replay)
+                  isolation=tuple(server.shared().isolation.items()), replay=replay, secret_seed=secret)

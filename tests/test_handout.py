@@ -2,6 +2,7 @@
 who follows its README gets the verdicts the official grader would give."""
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -85,7 +86,9 @@ def test_the_handout_grades_with_the_course_settings(built):
     ours, theirs = configparser.ConfigParser(), configparser.ConfigParser()
     ours.read(REPO / "setup.cfg")
     theirs.read(built[0] / "setup.cfg")
+    secret = ours["autograder"].pop("official_seed")
     assert dict(theirs["autograder"]) == dict(ours["autograder"]) and "allowed_imports" in theirs["autograder"]
+    assert not any(secret in line for lines in handout_lines(built[0]).values() for line in lines)
 
 
 def test_the_archive_is_the_folder(built):
@@ -98,8 +101,9 @@ def test_the_archive_is_the_folder(built):
 @pytest.mark.parametrize("entry", entries("buggy") + entries("correct"), ids=lambda e: e.name)
 def test_local_and_official_verdicts_agree_on_every_public_test(entry, tmp_path, local):
     root = materialize(entry, tmp_path)
-    official = runner.grade(root, seed=0, submission=entry.name, limits=FAST, checks=CHECKS)
-    here = runner.grade(root, seed=0, submission=entry.name, limits=FAST, source=local)
+    official = runner.grade(root, submission=entry.name, limits=FAST, checks=CHECKS)  # the course's secret seed
+    here = runner.grade(root, submission=entry.name, limits=FAST, source=local)
+    assert official.seed != here.seed and official.secret_seed
     assert [(r.name, r.outcome, r.score) for r in here.results] == \
         [(r.name, r.outcome, r.score) for r in official.results]
 
@@ -131,7 +135,7 @@ def test_a_student_following_the_handout_readme_gets_the_official_verdicts(built
     shutil.copytree(buggy / "mytorch", home / "mytorch", dirs_exist_ok=True)
     make("grade", home, "ARGS=--format gradescope --output results.json")
     local = {t["name"]: t["status"] for t in json.loads((home / "results.json").read_text())["tests"]}
-    official = runner.grade(buggy, seed=0, submission="buggy", limits=FAST)
+    official = runner.grade(buggy, submission="buggy", limits=FAST)
     assert local == {r.name: "passed" if r.passed else "failed" for r in official.results if r.name in local}
     assert len(local) == len(CHECKS)
 
@@ -156,3 +160,29 @@ def test_the_student_workflow_grades_on_push_into_the_summary_and_an_artifact(bu
     assert "--format gradescope --output results.json" in workflow
     assert '>> "$GITHUB_STEP_SUMMARY"' in workflow
     assert "actions/upload-artifact" in workflow and "path: results.json" in workflow
+
+
+def test_a_table_of_the_handouts_fixtures_earns_nothing_officially(local, tmp_path):
+    """The handout ships every public input with its expected value. A Linear.forward that looks its
+    answer up in a table built from them passes locally; officially (the course's secret seed, other
+    inputs) it must not."""
+    table = {}
+    for case in local.recorded["Linear:linear_cases"] + local.recorded["Linear:Draw(name='linear_strategy', kwargs=())"]:
+        z = local.table.get(f"linear._expected_forward:{fingerprint(case)}")
+        if z is not None:
+            table[hashlib.sha256(case.A.tobytes() + case.W.tobytes()).hexdigest()] = z.tolist()
+    assert len(table) > 40
+    root = tmp_path / "lookup"
+    shutil.copytree(REFERENCE, root / "mytorch")
+    linear = root / "mytorch" / "nn" / "linear.py"
+    linear.write_text(linear.read_text().replace(
+        "        return A @ self.W.T + ones @ self.b.T\n",
+        "        import hashlib\n"
+        f"        table = {table!r}\n"
+        "        key = hashlib.sha256(A.tobytes() + self.W.tobytes()).hexdigest()\n"
+        "        return np.array(table[key]) if key in table else np.zeros((A.shape[0], self.W.shape[0]))\n"))
+    name = "Linear.forward: output Z"
+    here = runner.grade(root, submission="lookup", limits=FAST, checks=CHECKS, source=local)
+    assert next(r for r in here.results if r.name == name).passed  # the table holds every local input
+    official = runner.grade(root, submission="lookup", limits=FAST, checks=CHECKS)
+    assert not next(r for r in official.results if r.name == name).passed

@@ -18,7 +18,7 @@ def _no_platform(monkeypatch):
 
 def test_under_make_it_is_the_make_command_with_the_path_as_typed(monkeypatch):
     monkeypatch.setenv("AUTOGRADER_REPLAY", "make")
-    assert replay.command(None, 0) == "make grade"
+    assert replay.command(None, None) == "make grade"  # the default seed: never written out (it may be the secret)
     assert replay.command("my hw/mytorch", 3) == "make grade SUBMISSION='my hw/mytorch' ARGS='--seed 3'"
 
 
@@ -38,4 +38,5 @@ def test_elsewhere_it_is_this_interpreter_with_the_path_as_given(tmp_path, monke
     found = subprocess.run([python, "-c", "import numpy, hypothesis, sys; print(sys.prefix)"], capture_output=True,
                            text=True, cwd=tmp_path)
     assert found.returncode == 0 and Path(found.stdout.strip()) == Path(sys.prefix)
-    assert replay.command(None, 0).endswith("-m autograder grade")
+    assert replay.command(None, None).endswith("-m autograder grade")
+    assert replay.command(None, 0).endswith("-m autograder grade --seed 0")

@@ -501,3 +501,34 @@ if os.fork() == 0:
     left = [group for mount in mounts for group in Path(mount).rglob("autograder-*")
             if not Path(f"/proc/{group.name.split('-')[1]}").exists()]
     assert not left
+
+
+def test_the_official_seed_is_the_courses_secret_and_never_printed(tmp_path, monkeypatch):
+    from autograder.sandbox.limits import UNSET_SEED, ConfigError, official_seed
+
+    cfg = tmp_path / "setup.cfg"
+    cfg.write_text("[autograder]\nofficial_seed = 4242\n")
+    monkeypatch.delenv("AUTOGRADER_SEED", raising=False)
+    assert official_seed(cfg) == (4242, True)
+    monkeypatch.setenv("AUTOGRADER_SEED", "77")  # a CI secret overrides the file
+    assert official_seed(cfg) == (77, True)
+    monkeypatch.setenv("AUTOGRADER_SEED", "soon")
+    with pytest.raises(ConfigError, match=r"^\$AUTOGRADER_SEED must be a whole number"):
+        official_seed(cfg)
+    monkeypatch.delenv("AUTOGRADER_SEED")
+    (tmp_path / "none.cfg").write_text("[autograder]\ncase_timeout = 5\n")
+    assert official_seed(tmp_path / "none.cfg") == (UNSET_SEED, False) and UNSET_SEED != 0  # not the handout's
+
+    submission = attack(tmp_path, "raise ValueError('wrong')")
+    done = subprocess.run([sys.executable, "-m", "autograder", "grade", str(submission), "--format", "gradescope"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                          env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "AUTOGRADER_SEED": "913579",
+                               "AUTOGRADER_CACHE": str(tmp_path / "cache")})
+    assert done.returncode == 0, done.stderr
+    results = json.loads(done.stdout)
+    assert "913579" not in done.stdout and results["extra_data"]["seed"] == "official"
+    assert any("replay: " in t.get("output", "") for t in results["tests"])
+    bad = subprocess.run([sys.executable, "-m", "autograder", "grade", str(submission)], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=300,
+                         env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "AUTOGRADER_SEED": "-3"})
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1 and "AUTOGRADER_SEED" in bad.stderr

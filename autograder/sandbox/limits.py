@@ -19,6 +19,9 @@ class ConfigError(Exception):
 
 MiB = 1024 * 1024
 IMPORTS = "allowed_imports"  # the setting naming the packages submissions may import
+SEED = "official_seed"  # the setting holding the course's secret grading seed (never copied to the handout)
+SEED_VARIABLE = "AUTOGRADER_SEED"  # the environment variable that overrides it (e.g. a CI secret)
+UNSET_SEED = 1  # official grading's seed when the course set none: public, but not the handout's
 DEFAULT_IMPORTS = ("numpy", "scipy")
 
 
@@ -43,7 +46,7 @@ class Limits:
         fields = {f.name: f.type for f in dataclasses.fields(cls)}
         changes = {}
         for name, text in parser.items("autograder"):
-            if name == IMPORTS:
+            if name in (IMPORTS, SEED):
                 continue
             if name not in fields:
                 raise ConfigError(f"{path}: [autograder] has no setting {name!r} (known: {', '.join(fields)})")
@@ -89,3 +92,20 @@ def allowed_imports(path: Path = CONFIG) -> tuple[str, ...]:
         raise ConfigError(f"{path}: [autograder] {IMPORTS} must list top-level package names, numpy among them; "
                           f"got {text.strip()!r}")
     return names
+
+
+def official_seed(path: Path = CONFIG) -> tuple[int, bool]:
+    """(the seed official grading uses, whether the course set it): $AUTOGRADER_SEED, else
+    `official_seed` in the [autograder] section of `path`, else UNSET_SEED."""
+    import os
+
+    text = os.environ.get(SEED_VARIABLE, "").strip()
+    where = f"${SEED_VARIABLE}"
+    if not text:
+        text = _read(path).get("autograder", SEED, fallback="").strip()
+        where = f"{path}: [autograder] {SEED}"
+    if not text:
+        return UNSET_SEED, False
+    if not text.isdigit():
+        raise ConfigError(f"{where} must be a whole number >= 0 (the course's secret grading seed), got {text!r}")
+    return int(text), True

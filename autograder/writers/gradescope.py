@@ -41,7 +41,7 @@ def _summary(report: Report) -> str:
     passed = sum(r.passed for r in report.results)
     lines = [f"Score: {points(report.score)} / {points(report.max_score)}"
              f" ({passed} of {len(report.results)} {'public ' if report.hidden_note else ''}tests passed,"
-             f" seed {report.seed})"]
+             f" seed {report.seed_shown})"]
     lines += [report.hidden_note] if report.hidden_note else []
     lines += [clean(note) for note in report.notes]
     return "\n".join(lines)
@@ -57,6 +57,6 @@ def render(report: Report) -> str:
         "output_format": "text",
         "test_output_format": "text",
         "tests": [_test(r) for r in report.results],
-        "extra_data": {"seed": report.seed, "sandbox": report.isolation_note},
+        "extra_data": {"seed": "official" if report.secret_seed else report.seed, "sandbox": report.isolation_note},
     }
     return json.dumps(doc, indent=2, allow_nan=False) + "\n"

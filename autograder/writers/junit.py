@@ -53,7 +53,7 @@ def render(report: Report) -> str:
         "time": str(round(float(report.execution_time), 3)),
     })
     _properties(suite, score=float(report.score), max_score=float(report.max_score),
-                seed=report.seed, submission=one_line(report.submission))
+                seed=report.seed_shown, submission=one_line(report.submission))
     for r in results:
         _testcase(suite, r)
     if report.notes:

@@ -3,6 +3,8 @@ points only on the class they break, hostile ones never win and never break grad
 from __future__ import annotations
 
 import json
+import time
+from dataclasses import replace
 
 import pytest
 
@@ -66,9 +68,37 @@ def test_buggy_submission_is_charged_exactly_to_the_methods_it_breaks(entry, tmp
     assert any(r.outcome is Outcome.FAILED and "\nreplay: " in r.output for r in failed)
 
 
+def _ipc_objects() -> int:
+    """SysV shared memory segments, semaphore sets and message queues on the machine."""
+    return sum(len(open(f"/proc/sysvipc/{kind}").read().splitlines()) - 1 for kind in ("shm", "sem", "msg"))
+
+
+def _workers_left(server, seconds: float = 3.0) -> list[int]:
+    """Processes still in this grader's workers' control groups, after giving ended ones a moment."""
+    if server.cgroups is None:
+        return []
+    deadline = time.monotonic() + seconds
+    while True:
+        left = [int(pid) for top, _ in server.cgroups.groups for procs in top.glob("w*/cgroup.procs")
+                for pid in procs.read_text().split()]
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.05)
+
+
 @pytest.mark.parametrize("entry", entries("hostile"), ids=lambda e: e.name)
 def test_hostile_submission_never_wins_and_results_stay_valid(entry, tmp_path):
-    report = grade(entry, tmp_path, HOSTILE)
+    """Complete, valid results within the budget, only honest points, and nothing left behind: no
+    process, no scratch folder, no SysV IPC object (what scratch may hold at most is tested in test_sandbox)."""
+    limits = replace(HOSTILE, **dict(entry.limits))
+    shared = runner.server.shared()
+    ipc = _ipc_objects()
+    began = time.monotonic()
+    report = grade(entry, tmp_path, limits)
+    assert time.monotonic() - began < limits.submission_timeout + 30  # the budget, one case, start-up, shrinking
+    assert not _workers_left(shared)
+    assert not list(shared.home.glob("scratch-*"))
+    assert _ipc_objects() == ipc
     assert [r.name for r in report.results] == [c.name for c in ALL_CHECKS]  # every test, in order
     honest = [r for r in report.results if r.name.split(".")[0] in entry.honest_classes]
     assert all(r.passed for r in honest), explain([r for r in honest if not r.passed])

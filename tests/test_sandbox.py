@@ -291,33 +291,10 @@ if not os.path.exists("d"):
 def test_a_returned_object_cannot_undo_a_change_to_the_arguments(tmp_path):
     """The arguments are read back before the returned value is converted: a float subclass whose
     __float__ restores A (numpy calls it while converting) must not hide that forward changed A."""
-    import shutil
+    from tests.catalogue import BY_NAME
 
-    root = tmp_path / "sub"
-    shutil.copytree(REFERENCE, root / "mytorch")
-    (root / "mytorch" / "nn" / "loss.py").write_text('''import numpy as np
-
-
-class _Restoring(float):
-    def __float__(self):
-        self.target[...] = self.saved  # undo the change as soon as anyone converts the loss
-        return float.__float__(self)
-
-
-class CrossEntropyLoss:
-    def forward(self, A, Y):
-        saved = A.copy()
-        A -= A.max(axis=1, keepdims=True)  # in place: the change under test
-        log_softmax = A - np.log(np.exp(A).sum(axis=1, keepdims=True))
-        self.softmax, self.Y, self.N = np.exp(log_softmax), Y, A.shape[0]
-        loss = _Restoring(-(Y * log_softmax).sum() / self.N)
-        loss.target, loss.saved = A, saved
-        return loss
-
-    def backward(self):
-        return (self.softmax - self.Y) / self.N
-''')
-    report = runner.grade(root, seed=0, submission="restoring", limits=FAST)
+    report = runner.grade(materialize(BY_NAME["mutate_restore"], tmp_path / "sub"), seed=0,
+                          submission="restoring", limits=FAST)
     keeps = next(r for r in report.results if r.name == "CrossEntropyLoss.forward: does not modify A or Y")
     assert not keeps.passed, keeps.output
 
@@ -397,11 +374,6 @@ if opened:
     assert z.passed or not landlock, z.output
 
 
-def _disk_used(path: Path) -> int:
-    st = os.statvfs(path)
-    return (st.f_blocks - st.f_bfree) * st.f_frsize
-
-
 def test_scratch_is_capped_in_bytes_and_files_and_never_reaches_the_disk(tmp_path):
     """RLIMIT_FSIZE caps one file, not how many: 640 files of 16 MiB grew the temp filesystem by 10 GiB.
     A private tmpfs per worker holds at most scratch_bytes in at most scratch_files files, and goes
@@ -429,13 +401,11 @@ if not os.path.exists("done"):
     raise ValueError(f"wrote {written} bytes in {files} files")
 """, honest=False)
     home = runner.server.shared().home
-    before = _disk_used(home)
     report = runner.grade(submission, seed=0, submission="filler", limits=FAST)
     z = next(r for r in report.results if r.name == "Linear.forward: output Z")
     written, files = (int(w) for w in z.output.split("wrote ")[1].split(" files")[0].split(" bytes in "))
     if dict(report.isolation).get("private root and capped scratch"):
-        assert written <= FAST.scratch_bytes and files <= FAST.scratch_files
-        assert _disk_used(home) - before < 64 << 20  # none of it on the disk (printed output aside)
+        assert written <= FAST.scratch_bytes and files <= FAST.scratch_files  # (a tmpfs: never on the disk)
     assert not list(home.glob("scratch-*"))
     assert all(r.passed for r in report.results if not r.name.startswith("Linear."))
 
@@ -465,6 +435,9 @@ def test_a_workers_processes_share_one_memory_cap(tmp_path):
     a control group per worker caps them together (where the machine allows control groups)."""
     submission = attack(tmp_path, """
 import os, time
+if os.environ.get("TRIED"):  # once per worker
+    raise ValueError("tried")
+os.environ["TRIED"] = "1"
 children = []
 for _ in range(6):
     pid = os.fork()

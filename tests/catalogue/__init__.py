@@ -76,6 +76,9 @@ class Entry:
     # while returning garbage); the tests the grader's policy then credits (behaviour, nothing left
     # to judge) may pass in their classes too.
     honest_tests: tuple[str, ...] = ()
+    # hostile only: sandbox limits to grade it with instead of the suite's (an attack on a budget is
+    # tried against a short one), as `Limits` field names and values.
+    limits: tuple[tuple[str, float], ...] = ()
 
     def honest_max(self, tests: Mapping[str, float] | Iterable[Any]) -> float:
         """The points of the tests of ``honest_classes`` (at least ``max_score`` when it is set).
@@ -177,7 +180,7 @@ def _load_dirs(kind: str) -> list[Entry]:
         if not meta_path.is_file():
             raise CatalogueError(f"{where}: missing")
         meta = tomllib.loads(meta_path.read_text(encoding="utf-8"))
-        extra = set(meta) - {"description", "blame", "honest_classes", "max_score", "honest_tests"}
+        extra = set(meta) - {"description", "blame", "honest_classes", "max_score", "honest_tests", "limits"}
         if extra:
             raise CatalogueError(f"{where}: unknown keys {sorted(extra)}")
         blame = _classes(meta.get("blame"), where)
@@ -208,6 +211,7 @@ def _load_dirs(kind: str) -> list[Entry]:
                 honest_classes=honest,
                 overlay=folder,
                 honest_tests=tuple(str(t) for t in meta.get("honest_tests", ())),
+                limits=tuple((str(k), float(v)) for k, v in meta.get("limits", {}).items()),
             )
         )
     return entries

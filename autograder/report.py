@@ -43,6 +43,7 @@ class Report:
     hidden: tuple[int, float] = (0, 0.0)  # in local mode: tests (and their points) graded only officially
     isolation: tuple[tuple[str, bool], ...] = ()  # the sandbox's confinement layers, and whether each held
     replay: str = ""  # the command that replays this run where the student is
+    local: bool = False  # graded against a handout's recorded fixtures (a student's own machine)
     secret_seed: bool = False  # `seed` is the course's secret: reports name it, never show it
 
     @property

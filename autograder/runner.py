@@ -292,4 +292,5 @@ def grade(root: Path, *, seed: int | None = None, submission: str | None, limits
                   examples=sum(examples for _, examples, _ in graded),
                   notes=tuple(dict.fromkeys([*notes, *(note for _, _, found in graded for note in found)])),
                   hidden=source.hidden if source.local else (0, 0.0),
-                  isolation=tuple(server.shared().isolation.items()), replay=replay, secret_seed=secret)
+                  isolation=tuple(server.shared().isolation.items()), replay=replay, secret_seed=secret,
+                  local=source.local)

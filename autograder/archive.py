@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import stat
+import struct
 import zlib
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,8 +33,10 @@ class ArchiveError(Exception):
     """The archive cannot be used; the message (one line) says why."""
 
 
-_CORRUPT = (zlib.error, EOFError, OSError, RuntimeError, NotImplementedError,
-            ValueError)  # RuntimeError: encrypted zip; zipfile's and tarfile's own errors are added below
+_CORRUPT = (zlib.error, EOFError, OSError, RuntimeError, NotImplementedError, ValueError, struct.error,
+            MemoryError)  # RuntimeError: encrypted zip; zipfile's and tarfile's own errors are added below
+# (MemoryError: whatever a header declares is read through a capped reader, but a decoder that still
+# asks for too much is refusing this archive, not the grader failing)
 
 
 @contextmanager

@@ -257,3 +257,15 @@ def test_a_file_added_during_the_copy_is_refused(tmp_path, dest, monkeypatch):
     _during_copy(monkeypatch, lambda: (src / "mytorch" / "zzz.py").write_bytes(b"X = 1\n"))
     with pytest.raises(SubmissionError, match="changed while it was being read"):
         prepare(src, dest)
+
+
+def test_a_decoder_running_out_of_memory_rejects_the_archive(tmp_path, dest, monkeypatch):
+    """Whatever a crafted archive makes a decoder ask for, it is that archive's rejection, in one line."""
+    tar = make_tar(tmp_path / "hw1.tar.gz", MODULES)
+
+    def greedy(*args, **kwargs):
+        raise MemoryError()
+
+    monkeypatch.setattr(tarfile.TarFile, "next", greedy)
+    with pytest.raises(SubmissionError, match="corrupt archive: hw1.tar.gz: MemoryError"):
+        prepare(tar, dest)

@@ -194,7 +194,11 @@ if not globals().get("_flooded"):
     report = runner.grade(submission, seed=0, submission="flood", limits=FAST)
     output = next(r.output for r in report.results if r.name == "Linear.forward: output Z")
     seen = dict(part.split("=") for part in output.split("| ", 1)[1].split()[:2])
-    assert int(seen["forked"]) < MAX_PROCESSES
+    if os.geteuid() == 0:
+        assert int(seen["forked"]) < MAX_PROCESSES
+    else:  # RLIMIT_NPROC counts the user's other processes too: its bound is theirs plus MAX_PROCESSES
+        assert int(seen["forked"]) < MAX_PROCESSES + sum(1 for p in Path("/proc").iterdir() if p.name.isdigit()
+                                                         and p.stat().st_uid == os.getuid()) + 64
     if os.geteuid() == 0:
         assert int(seen["uid"]) >= 1_000_000  # an unprivileged uid of its own
     assert all(r.passed for r in report.results if not r.name.startswith("Linear."))
@@ -228,7 +232,8 @@ def test_without_root_the_process_bound_leaves_room_for_the_users_own_processes(
     os.close(write)
     os.waitpid(pid, 0)
     limit, forked = map(int, os.read(read, 100).split())
-    assert limit >= MAX_PROCESSES and 0 < forked <= MAX_PROCESSES
+    # (the user's other processes may come and go meanwhile, e.g. another test's workers: some slack)
+    assert limit >= MAX_PROCESSES and 0 < forked <= MAX_PROCESSES + 32
 
 
 def test_the_submission_budget_holds_while_replies_stream_in(tmp_path):
@@ -403,8 +408,8 @@ if not os.path.exists("done"):
     home = runner.server.shared().home
     report = runner.grade(submission, seed=0, submission="filler", limits=FAST)
     z = next(r for r in report.results if r.name == "Linear.forward: output Z")
-    written, files = (int(w) for w in z.output.split("wrote ")[1].split(" files")[0].split(" bytes in "))
     if dict(report.isolation).get("private root and capped scratch"):
+        written, files = (int(w) for w in z.output.split("wrote ")[1].split(" files")[0].split(" bytes in "))
         assert written <= FAST.scratch_bytes and files <= FAST.scratch_files  # (a tmpfs: never on the disk)
     assert not list(home.glob("scratch-*"))
     assert all(r.passed for r in report.results if not r.name.startswith("Linear."))

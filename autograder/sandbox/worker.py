@@ -382,20 +382,40 @@ def _unshare(flags):
     return ctypes.CDLL(None, use_errno=True).unshare(ctypes.c_int(flags)) == 0
 
 
-def _isolate():
-    """New PID and network namespaces (as root, or through a user namespace where allowed). In a
-    PID namespace the worker runs as its init, under a keeper outside it: on SIGTERM the keeper
-    kills the worker, and the kernel kills every process left in the namespace with it (setsid
-    daemons included, and a worker that left the keeper's process group). Returns True when isolated."""
+def _namespaces(root):
+    """Enter new PID, network, IPC and mount namespaces: "root" when made as root, "user" when made
+    through a user namespace (not root, where allowed), in which the caller keeps its own uid and gid;
+    None when neither works. Root never takes the user-namespace way: there its uid would be unmapped
+    (and the worker could not take a uid of its own), so without CAP_SYS_ADMIN it goes without."""
+    if _unshare(NAMESPACES):
+        return "root"
+    uid, gid = os.getuid(), os.getgid()  # (read before: in the new namespace they are unmapped until written)
+    if root or not _unshare(CLONE_NEWUSER | NAMESPACES):
+        return None
+    for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
+        try:
+            with open(f"/proc/self/{name}", "w") as f:
+                f.write(text)
+        except OSError:
+            pass
+    return "user"
+
+
+def _isolate(root):
+    """New namespaces (see _namespaces). In a PID namespace the worker runs as its init, under a keeper
+    outside it: on SIGTERM the keeper kills the worker, and the kernel kills every process left in the
+    namespace with it (setsid daemons included, and a worker that left the keeper's process group).
+    Returns how it is isolated: "root", "user" or None."""
     import signal
 
-    if not (_unshare(NAMESPACES) or _unshare(CLONE_NEWUSER | NAMESPACES)):
-        return False
+    mode = _namespaces(root)
+    if mode is None:
+        return None
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})  # until the keeper's handler is in place
     pid = os.fork()
     if pid == 0:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
-        return True  # the worker: PID 1 of its namespace, with no network
+        return mode  # the worker: PID 1 of its namespace, with no network
     # The grader ends a worker by sending its keeper SIGTERM: the keeper kills the worker, the namespace's
     # init, and so everything in the namespace, even a worker that left the keeper's process group.
     signal.signal(signal.SIGTERM, lambda *_: os.kill(pid, signal.SIGKILL))
@@ -445,11 +465,12 @@ def _bind(libc, source, target, device=False):
     _mount(libc, None, target, None, flags)
 
 
-def enclose(spec, uid, owner):
+def enclose(spec, owner):
     """In the worker's own mount namespace, as root: a new root holding only what it may read, bound
     read-only at the same paths (so no capability is needed to read a Python installed under /root),
     and its scratch directory on a tmpfs of bounded size and file count, owned by `owner` (uid, gid),
-    that vanishes with the namespace. Returns True; raises OSError when it cannot."""
+    that vanishes with the namespace (owned by uid and gid `owner` when that is a uid of its own, else by
+    the caller). Returns True; raises OSError when it cannot."""
     import ctypes
     import platform
 
@@ -477,7 +498,7 @@ def enclose(spec, uid, owner):
     os.makedirs(scratch, 0o755, exist_ok=True)
     size, files = spec["scratch_limits"]
     _mount(libc, "scratch", scratch, "tmpfs", MS_NOSUID | MS_NODEV,
-           f"size={size},nr_inodes={files},mode=700,uid={owner},gid={owner}")
+           f"size={size},nr_inodes={files},mode=700,uid={owner},gid={owner if owner >= UID_BASE else os.getgid()}")
     os.chdir(new)
     number = PIVOT_ROOT.get(platform.machine())
     if number is not None and libc.syscall(number, b".", b".") == 0:
@@ -493,19 +514,9 @@ UID_BASE = 1_000_000  # a worker run by root becomes uid UID_BASE + its pid: uni
 MAX_PROCESSES = 256  # RLIMIT_NPROC of that uid
 
 
-def _drop_root(uid, keep_read_search):
-    """As root: become `uid`, an unprivileged user of its own (so one worker's processes never
-    count against another's RLIMIT_NPROC), with no capability at all when the worker has a private
-    root (everything in it is readable by anyone). Without one (no mount namespace here),
-    CAP_DAC_READ_SEARCH is kept, so that the standard library stays readable wherever Python is
-    installed (Landlock still decides what may be read) while writes obey ordinary permissions.
-    Returns True when the worker runs unprivileged."""
+def _capset(keep):
+    """Keep only the capabilities in mask `keep` (effective and permitted), none inheritable."""
     import ctypes
-    import resource
-
-    if os.geteuid() != 0:
-        return True
-    libc = ctypes.CDLL(None, use_errno=True)
 
     class Header(ctypes.Structure):
         _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
@@ -513,18 +524,29 @@ def _drop_root(uid, keep_read_search):
     class Data(ctypes.Structure):
         _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
 
+    libc = ctypes.CDLL(None, use_errno=True)
+    data = (Data * 2)(Data(keep, keep, 0), Data(0, 0, 0))
+    if libc.capset(ctypes.byref(Header(0x20080522, 0)), data) != 0:  # _LINUX_CAPABILITY_VERSION_3
+        raise OSError(ctypes.get_errno(), "capset failed")
+
+
+def _drop_root(uid, keep_read_search):
+    """As root: become `uid`, an unprivileged user of its own (so one worker's processes never
+    count against another's RLIMIT_NPROC), with no capability at all when the worker has a private
+    root (everything in it is readable by anyone). Without one (no mount namespace here),
+    CAP_DAC_READ_SEARCH is kept, so that the standard library stays readable wherever Python is
+    installed (Landlock still decides what may be read) while writes obey ordinary permissions."""
+    import ctypes
+    import resource
+
     resource.setrlimit(resource.RLIMIT_NPROC, (MAX_PROCESSES, MAX_PROCESSES))
     if keep_read_search:
-        libc.prctl(8, 1, 0, 0, 0)  # PR_SET_KEEPCAPS: keep the permitted set across setuid
+        ctypes.CDLL(None).prctl(8, 1, 0, 0, 0)  # PR_SET_KEEPCAPS: keep the permitted set across setuid
     os.setgroups([])
     os.setgid(uid)
     os.setuid(uid)  # without KEEPCAPS, every capability goes with root
     if keep_read_search:
-        read_search = 1 << 2  # CAP_DAC_READ_SEARCH
-        data = (Data * 2)(Data(read_search, read_search, 0), Data(0, 0, 0))
-        if libc.capset(ctypes.byref(Header(0x20080522, 0)), data) != 0:  # _LINUX_CAPABILITY_VERSION_3
-            raise OSError(ctypes.get_errno(), "capset failed")
-    return True
+        _capset(1 << 2)  # CAP_DAC_READ_SEARCH
 
 
 def bound_processes():
@@ -550,7 +572,7 @@ def _probe():
     """What confinement a worker will get here: {name: achieved}, tried in throwaway children."""
     return {"landlock": landlock_abi() >= 1, "pid and network namespaces": _try(_probe_namespaces),
             "unprivileged user": True,  # root drops to a uid of its own in every worker; others already are
-            "private root and capped scratch": os.geteuid() == 0 and _try(_probe_mounts)}
+            "private root and capped scratch": _try(_probe_mounts)}
 
 
 def _try(probe):
@@ -564,15 +586,15 @@ def _try(probe):
 
 
 def _probe_namespaces():
-    return _unshare(NAMESPACES) or _unshare(CLONE_NEWUSER | NAMESPACES)
+    return _namespaces(os.geteuid() == 0) is not None
 
 
 def _probe_mounts():
-    """As root: a mount namespace of its own where a tmpfs can be mounted (enclose's first steps)."""
+    """A mount namespace of its own where a tmpfs can be mounted (enclose's first steps)."""
     import ctypes
 
     libc = ctypes.CDLL(None, use_errno=True)
-    if not _unshare(NAMESPACES):
+    if _namespaces(os.geteuid() == 0) is None:
         return False
     _mount(libc, None, "/", None, MS_REC | MS_PRIVATE)
     _mount(libc, "none", "/", "tmpfs", MS_NOSUID | MS_NODEV, "size=4k,nr_inodes=16")
@@ -603,7 +625,7 @@ def _child(sock, out_fd, progress_fd, spec):
     join_cgroups(spec["cgroups"])  # first: everything the worker starts is counted with it
     uid = UID_BASE + os.getpid()  # before _isolate: inside its PID namespace every worker is pid 1
     root = os.geteuid() == 0
-    isolated = _isolate()
+    isolated = _isolate(root)
     for sig in (signal.SIGCHLD, signal.SIGPIPE, signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, signal.SIG_DFL)
     null = os.open(os.devnull, os.O_RDONLY)
@@ -615,10 +637,12 @@ def _child(sock, out_fd, progress_fd, spec):
     _STATE["progress"] = mmap.mmap(progress_fd, PROGRESS.size)
     os.close(progress_fd)
     _STATE["root"] = spec["root"]
+    if not root:
+        bound_processes()  # (it reads /proc, which a private root does not have)
     enclosed = False
-    if isolated and root:
+    if isolated:
         try:
-            enclosed = enclose(spec, uid, uid)
+            enclosed = enclose(spec, uid if root else os.getuid())
         except OSError:  # rare (the probe said it works): confined as without a mount namespace
             import ctypes
 
@@ -630,10 +654,11 @@ def _child(sock, out_fd, progress_fd, spec):
     os.chdir(spec["scratch"])
     if root and not enclosed:
         os.chown(spec["scratch"], uid, uid)  # the one place the worker may write
-    elif not root:
-        bound_processes()
     confine(spec["readable"] + [spec["root"]], [spec["scratch"]])
-    _drop_root(uid, keep_read_search=not enclosed)
+    if root:
+        _drop_root(uid, keep_read_search=not enclosed)
+    elif isolated:
+        _capset(0)  # the capabilities its user namespace gave it: none are needed any more
     os.environ.clear()
     os.environ.update({"HOME": spec["scratch"], "TMPDIR": spec["scratch"], "PATH": "/usr/bin:/bin",
                        "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"})

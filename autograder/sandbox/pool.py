@@ -176,9 +176,10 @@ class Sandbox:
             if not killed_by_us:
                 why = describe_status(status, self.limits)
             hit_limit = killed_by_us or (os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXFSZ)
-            if case != index + 1 or not 0 <= op < len(script.ops) or phase < 0:
-                op, phase, offset = 0, 0, os.fstat(self._output).st_size  # it said nothing we can trust
-            yield _Death(index, op, min(phase, 64), why, self._pread(offset, os.fstat(self._output).st_size), hit_limit)
+            size = os.fstat(self._output).st_size
+            if case != index + 1 or not 0 <= op < len(script.ops) or phase < 0 or not 0 <= offset <= size:
+                op, phase, offset = 0, 0, size  # it said nothing we can trust
+            yield _Death(index, op, min(phase, 64), why, self._pread(offset, size), hit_limit)
             return
 
     def _read_printed(self, ranges: list[tuple[int, int, int]]) -> tuple:
@@ -194,6 +195,7 @@ class Sandbox:
         return tuple(found)
 
     def _pread(self, start: int, end: int) -> bytes:
+        start = max(0, start)  # offsets come from the worker: never trusted
         end = min(end, start + self.limits.output_keep)
         return os.pread(self._output, end - start, start) if end > start else b""
 

@@ -206,7 +206,11 @@ def describe_status(status: int, limits: Limits) -> str:
             signal.SIGABRT: "an abort",
             signal.SIGBUS: "a bus error",
         }
-        return f"was killed by {signal.Signals(sig).name} ({known.get(sig, 'a signal')})"
+        try:
+            name = signal.Signals(sig).name
+        except ValueError:  # a real-time signal has no name
+            name = f"signal {sig}"
+        return f"was killed by {name} ({known.get(sig, 'a signal')})"
     return f"exited with code {os.WEXITSTATUS(status)}"
 
 

@@ -510,3 +510,44 @@ def test_the_official_seed_is_the_courses_secret_and_never_printed(tmp_path, mon
                          capture_output=True, text=True, timeout=300,
                          env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "AUTOGRADER_SEED": "-3"})
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1 and "AUTOGRADER_SEED" in bad.stderr
+
+
+BLOAT = """
+import sys
+
+import numpy as np
+
+worker = sys.modules["__main__"]  # the worker's own code: patched, every reply carries 56 MiB more
+_send, _big = worker.send_message, worker.npy_dumps(np, np.ones((1024, 1024)))
+
+
+def send_message(sock, header, blobs=()):
+    blobs = list(blobs)
+    for i in range(7):
+        header["out"][f"bloat{i}"] = {"b": len(blobs)}
+        blobs.append(_big)
+    _send(sock, header, blobs)
+
+
+worker.send_message = send_message
+"""
+
+
+def test_replies_padded_with_values_nobody_asked_for_do_not_grow_the_grader(tmp_path):
+    """Replies the grader keeps to judge later (finite differences, hidden tests) once held every value
+    a worker sent: seven 8 MiB arrays per reply took the grading process to 4.6 GB."""
+    import shutil
+
+    root = tmp_path / "sub"
+    shutil.copytree(REFERENCE, root / "mytorch")
+    (root / "mytorch" / "nn" / "__init__.py").write_text(BLOAT + (REFERENCE / "nn" / "__init__.py").read_text())
+    measure = ("import resource, subprocess, sys\n"
+               "done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+               "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, done.stdout[-300:])")
+    done = subprocess.run([sys.executable, "-c", measure, sys.executable, "-m", "autograder", "grade", str(root)],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=600,
+                          env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "AUTOGRADER_CACHE": str(tmp_path)})
+    code, peak_kib, tail = done.stdout.split(" ", 2)
+    assert code == "0", done.stdout + done.stderr
+    assert "Score: 100.0 / 100.0" in tail  # the values asked for are the reference's
+    assert int(peak_kib) < 512 << 10, f"{int(peak_kib) >> 10} MiB"

@@ -165,7 +165,7 @@ class Sandbox:
         except OSError:
             pass  # it died already; reading will tell how
         for index, script in enumerate(scripts):
-            reply, why = self._receive(worker, time.monotonic() + self.limits.case_timeout, len(script.ops))
+            reply, why = self._receive(worker, time.monotonic() + self.limits.case_timeout, script)
             if reply is not None:
                 result, ranges = reply
                 yield replace(result, printed=self._read_printed(ranges))
@@ -210,11 +210,11 @@ class Sandbox:
         self._worker = _Worker(pid, sock, page)
         return self._worker
 
-    def _receive(self, worker: _Worker, deadline: float, ops: int):
+    def _receive(self, worker: _Worker, deadline: float, script: Script):
         """One case reply (result, printed ranges), or None and the reason the worker is to be killed."""
         while True:
             try:
-                reply = _take_message(worker.inbox, ops)
+                reply = _take_message(worker.inbox, len(script.ops), script.labels)
             except Malformed as exc:
                 return None, f"broke the grading protocol ({exc})"
             if reply is not None:
@@ -280,7 +280,7 @@ class _Blocking:
         self.sock.sendall(data)
 
 
-def _take_message(inbox: bytearray, ops: int):
+def _take_message(inbox: bytearray, ops: int, labels=None):
     """Cut one complete message (header frame + its blobs) off the front of `inbox`, or None while it is
     incomplete. Only frame lengths are read until the whole message is in, so a reply that arrives in
     many pieces is copied once. Raises `Malformed` for anything over the bounds."""
@@ -311,4 +311,4 @@ def _take_message(inbox: bytearray, ops: int):
         return None
     blobs = [bytes(inbox[start:end]) for start, end in spans]
     del inbox[:pos]
-    return decode(header, blobs, ops)
+    return decode(header, blobs, ops, labels)

@@ -28,6 +28,7 @@ class Verdict:
     excused: frozenset = frozenset()  # values not compared: the test that grades them failed
     reached: int | None = None  # the furthest op of `script` the failure is about
     crashed: Crashed | None = None  # the method crashed on an input a non-primary check left out
+    crashes: int = 0  # inputs left out for that reason
     unfinished: bool = False  # the time budget ran out before every input was judged
     objects: frozenset | None = None  # the student objects whose values the verdict is about (None: all)
 
@@ -56,6 +57,7 @@ class Verdict:
                 failure = out.soft_waiting() or failure
             if isinstance(failure, Crashed) and failure.about_input and not check.primary:
                 self.examples -= 1  # charged once, by the method's primary check
+                self.crashes += 1
                 if self.crashed is None and self.failure is None:
                     self.crashed = failure
                     self._keep(case, script, result, out)
@@ -115,8 +117,9 @@ def result(check: Check, verdict: Verdict, replay: str, method_returned: bool = 
            crash_charged: bool = True) -> TestResult:
     """The test's result. A crash on an input this test judges is left out only when it is charged once
     already (`crash_charged`: the method's first test failed on a crash) and the method returned on some
-    input of some test of it (`method_returned`); otherwise it fails here: a crash is never free, and a
-    method that never works earns nothing."""
+    input of some test of it (`method_returned`), and only when it ran on more of this test's inputs than
+    it crashed on; otherwise it fails here: a crash is never free, a method that never works earns
+    nothing, and one that works only on a few small inputs does not earn tests judged on those alone."""
     common = dict(name=check.name, max_score=float(check.points), visibility=check.visibility)
     failure = verdict.failure
     if failure is None and verdict.crashed is not None:
@@ -124,6 +127,9 @@ def result(check: Check, verdict: Verdict, replay: str, method_returned: bool = 
             failure = verdict.crashed
         elif verdict.examples == 0 and not method_returned:
             failure = Crashed(f"on every input of this test, {verdict.crashed.message}", verdict.crashed.hint)
+        elif verdict.crashes > verdict.examples:
+            failure = Crashed(f"on {verdict.crashes} of the {verdict.crashes + verdict.examples} inputs of this test "
+                              f"(more than it ran on), {verdict.crashed.message}", verdict.crashed.hint)
     if failure is None and verdict.waiting is not None:
         outcome = Outcome.NOT_ATTEMPTED if verdict.waiting.not_attempted else Outcome.NOT_RUN
         return TestResult(score=0.0, outcome=outcome, output=f"{outcome.value}: {verdict.waiting.message}", **common)

@@ -551,3 +551,33 @@ def test_replies_padded_with_values_nobody_asked_for_do_not_grow_the_grader(tmp_
     assert code == "0", done.stdout + done.stderr
     assert "Score: 100.0 / 100.0" in tail  # the values asked for are the reference's
     assert int(peak_kib) < 512 << 10, f"{int(peak_kib) >> 10} MiB"
+
+
+def test_a_worker_cannot_keep_kernel_keys_or_make_namespaces(tmp_path):
+    """Kernel keys are not namespaced: keys a worker added outlived it, readable by the next worker given
+    the same uid. A user namespace would hand a worker every capability again (the way to most kernel
+    exploits), as would mounts, io_uring or bpf: the system call filter refuses them."""
+    submission = attack(tmp_path, """
+import ctypes, os, socket, threading
+libc = ctypes.CDLL(None, use_errno=True)
+got = {"add_key": libc.syscall(248, b"user", b"left", b"behind", 6, -4),  # KEY_SPEC_USER_KEYRING
+       "unshare": libc.unshare(0x10000000), "io_uring": libc.syscall(425, 8, ctypes.create_string_buffer(120))}
+try:
+    socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    got["inet"] = 0
+except OSError:
+    got["inet"] = -1
+socket.socketpair()  # what multiprocessing uses still works, and so do threads and fork
+thread = threading.Thread(target=lambda: None)
+thread.start()
+thread.join()
+if os.fork() == 0:
+    os._exit(0)
+os.wait()
+if any(v != -1 for v in got.values()):
+    raise ValueError(f"allowed: {got}")
+""")
+    report = runner.grade(submission, seed=0, submission="syscalls", limits=FAST)
+    z = next(r for r in report.results if r.name == "Linear.forward: output Z")
+    if dict(report.isolation).get("system call filter") and os.uname().machine == "x86_64":
+        assert report.score == 100, z.output

@@ -510,6 +510,82 @@ def enclose(spec, owner):
     return True
 
 
+# ------------------------------------------------------- system call filter
+
+# What no student method needs and a worker could misuse: kernel keys (not namespaced: they outlive the
+# worker and reach the next one given its uid), new namespaces (a user namespace hands back every
+# capability, the way to most kernel exploits), mounts, io_uring, bpf, perf, userfaultfd, ptrace.
+_DENIED = {
+    "x86_64": (0xC000003E, {"ptrace": 101, "mount": 165, "umount2": 166, "pivot_root": 155, "unshare": 272,
+                            "setns": 308, "add_key": 248, "request_key": 249, "keyctl": 250, "bpf": 321,
+                            "perf_event_open": 298, "userfaultfd": 323, "io_uring_setup": 425,
+                            "io_uring_enter": 426, "io_uring_register": 427, "open_tree": 428, "move_mount": 429,
+                            "fsopen": 430, "fsconfig": 431, "fsmount": 432, "fspick": 433, "mount_setattr": 442},
+               {"clone": 56, "clone3": 435, "socket": 41}),
+    "aarch64": (0xC00000B7, {"ptrace": 117, "mount": 40, "umount2": 39, "pivot_root": 41, "unshare": 97,
+                             "setns": 268, "add_key": 217, "request_key": 218, "keyctl": 219, "bpf": 280,
+                             "perf_event_open": 241, "userfaultfd": 282, "io_uring_setup": 425,
+                             "io_uring_enter": 426, "io_uring_register": 427, "open_tree": 428, "move_mount": 429,
+                             "fsopen": 430, "fsconfig": 431, "fsmount": 432, "fspick": 433, "mount_setattr": 442},
+                {"clone": 220, "clone3": 435, "socket": 198}),
+}
+_NEW_NAMESPACES = 0x7E020000  # CLONE_NEWNS | NEWCGROUP | NEWUTS | NEWIPC | NEWUSER | NEWPID | NEWNET
+
+
+def _filter_program(arch):
+    """The classic BPF program of the filter for `arch` (a key of _DENIED), as (code, jt, jf, k) tuples."""
+    audit, denied, special = _DENIED[arch]
+    ld, jeq, jge, jset, ret = 0x20, 0x15, 0x35, 0x45, 0x06
+    allow, eperm, enosys = 0x7FFF0000, 0x00050000 | 1, 0x00050000 | 38
+    body = [(ld, None, None, 4), (jeq, 0, "deny", audit),  # another ABI (i386 on x86_64): refused
+            (ld, None, None, 0), (jge, "deny", 0, 0x40000000)]  # x32 numbers: refused
+    body += [(jeq, "deny", 0, nr) for nr in sorted(denied.values())]
+    body += [(jeq, "enosys", 0, special["clone3"]),  # glibc then uses clone, whose flags can be read
+             (jeq, "clone", 0, special["clone"]), (jeq, "socket", 0, special["socket"]),
+             (ret, None, None, allow)]
+    labels = {}
+    tail = [("clone", (ld, None, None, 16)), (None, (jset, "deny", "allow", _NEW_NAMESPACES)),
+            ("socket", (ld, None, None, 16)), (None, (jeq, "allow", "deny", 1)),  # AF_UNIX only
+            ("allow", (ret, None, None, allow)), ("deny", (ret, None, None, eperm)),
+            ("enosys", (ret, None, None, enosys))]
+    program = list(body)
+    for label, insn in tail:
+        if label:
+            labels[label] = len(program)
+        program.append(insn)
+    out = []
+    for i, (code, jt, jf, k) in enumerate(program):
+        jt = labels[jt] - i - 1 if isinstance(jt, str) else (jt or 0)
+        jf = labels[jf] - i - 1 if isinstance(jf, str) else (jf or 0)
+        out.append((code, jt, jf, k))
+    return out
+
+
+def filter_syscalls():
+    """Install the system call filter on this process and its future children (irreversible).
+    Returns True when it is in place."""
+    import ctypes
+    import platform
+
+    arch = platform.machine()
+    if arch not in _DENIED:
+        return False
+
+    class Insn(ctypes.Structure):
+        _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8), ("k", ctypes.c_uint32)]
+
+    class Program(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(Insn))]
+
+    insns = _filter_program(arch)
+    array = (Insn * len(insns))(*[Insn(*insn) for insn in insns])
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(38, 1, 0, 0, 0) != 0:  # PR_SET_NO_NEW_PRIVS
+        return False
+    prog = Program(len(insns), array)
+    return libc.prctl(22, 2, ctypes.byref(prog), 0, 0) == 0  # PR_SET_SECCOMP, SECCOMP_MODE_FILTER
+
+
 UID_BASE = 1_000_000  # a worker run by root becomes uid UID_BASE + its pid: unique among live workers
 MAX_PROCESSES = 256  # RLIMIT_NPROC of that uid
 
@@ -572,7 +648,7 @@ def _probe():
     """What confinement a worker will get here: {name: achieved}, tried in throwaway children."""
     return {"landlock": landlock_abi() >= 1, "pid and network namespaces": _try(_probe_namespaces),
             "unprivileged user": True,  # root drops to a uid of its own in every worker; others already are
-            "private root and capped scratch": _try(_probe_mounts)}
+            "private root and capped scratch": _try(_probe_mounts), "system call filter": _try(_probe_filter)}
 
 
 def _try(probe):
@@ -587,6 +663,11 @@ def _try(probe):
 
 def _probe_namespaces():
     return _namespaces(os.geteuid() == 0) is not None
+
+
+def _probe_filter():
+    """The filter installs, and then refuses a new user namespace."""
+    return filter_syscalls() and not _unshare(CLONE_NEWUSER)
 
 
 def _probe_mounts():
@@ -659,6 +740,7 @@ def _child(sock, out_fd, progress_fd, spec):
         _drop_root(uid, keep_read_search=not enclosed)
     elif isolated:
         _capset(0)  # the capabilities its user namespace gave it: none are needed any more
+    filter_syscalls()
     os.environ.clear()
     os.environ.update({"HOME": spec["scratch"], "TMPDIR": spec["scratch"], "PATH": "/usr/bin:/bin",
                        "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"})

@@ -54,6 +54,7 @@ def py_members(src: Path, limit: int, links: list[str] | None = None) -> Iterato
 
     try:
         if name.lower().endswith(".zip"):
+            _check_zip_directory(src, name)
             with zipfile.ZipFile(src) as zf:
                 yield _zip_members(zf, name, limit, links)
         else:
@@ -61,6 +62,32 @@ def py_members(src: Path, limit: int, links: list[str] | None = None) -> Iterato
                 yield _tar_members(tf, name, limit, links)
     except (zipfile.BadZipFile, tarfile.TarError, *_CORRUPT) as exc:
         raise ArchiveError(f"corrupt archive: {name}: {' '.join(str(exc).split()) or type(exc).__name__}") from None
+
+
+MAX_ZIP_DIRECTORY = 32 << 20  # bytes of a zip's central directory (about 300,000 entries of 100-byte names)
+
+
+def _check_zip_directory(src: Path, archive: str) -> None:
+    """Refuse a zip whose end record declares more entries or a larger central directory than we
+    list, before zipfile reads the whole directory into memory (5 million entries took 2.6 GB)."""
+    with open(src, "rb") as f:
+        f.seek(0, 2)
+        size = f.tell()
+        f.seek(max(0, size - (1 << 16) - 22))
+        tail = f.read()
+        end = tail.rfind(b"PK\x05\x06")
+        if end < 0 or len(tail) < end + 22:
+            return  # no end record: zipfile says the archive is corrupt
+        entries, directory = struct.unpack_from("<HI", tail, end + 10)
+        locator = end - 20
+        if (entries == 0xFFFF or directory == 0xFFFFFFFF) and locator >= 0 and tail[locator:locator + 4] == b"PK\x06\x07":
+            (record,) = struct.unpack_from("<Q", tail, locator + 8)  # the zip64 end record's offset
+            f.seek(record)
+            zip64 = f.read(56)
+            if len(zip64) == 56 and zip64[:4] == b"PK\x06\x06":
+                entries, directory = struct.unpack_from("<QQ", zip64, 32)
+    if entries > MAX_MEMBERS or directory > MAX_ZIP_DIRECTORY:
+        _check_size(MAX_MEMBERS + 1, 0, archive)
 
 
 def _zip_members(zf: zipfile.ZipFile, archive: str, limit: int, links: list[str]) -> dict[Parts, Member]:

@@ -269,3 +269,35 @@ def test_a_decoder_running_out_of_memory_rejects_the_archive(tmp_path, dest, mon
     monkeypatch.setattr(tarfile.TarFile, "next", greedy)
     with pytest.raises(SubmissionError, match="corrupt archive: hw1.tar.gz: MemoryError"):
         prepare(tar, dest)
+
+
+def test_a_zip_declaring_millions_of_entries_is_refused_before_it_is_read(tmp_path, dest, monkeypatch):
+    """zipfile reads the whole central directory when it opens an archive: 5 million entries of nothing
+    took 2.6 GB before the entry limit was checked. The end record says how many there are."""
+    import struct
+    import zipfile
+
+    archive = make_zip(tmp_path / "hw1.zip", MODULES)
+    raw = archive.read_bytes()
+    end = raw.rfind(b"PK\x05\x06")
+    directory_size, directory_at = struct.unpack_from("<II", raw, end + 12)
+    record = struct.pack("<4sQHHIIQQQQ", b"PK\x06\x06", 44, 45, 45, 0, 0, 5_300_000, 5_300_000,
+                         directory_size, directory_at)  # zip64: 5.3 million entries
+    locator = struct.pack("<4sIQI", b"PK\x06\x07", 0, end, 1)
+    tail = bytearray(raw[end:])
+    struct.pack_into("<HH", tail, 8, 0xFFFF, 0xFFFF)  # "see the zip64 record"
+    archive.write_bytes(raw[:end] + record + locator + bytes(tail))
+
+    def never(*args, **kwargs):
+        raise AssertionError("zipfile opened the archive")
+
+    big = make_zip(tmp_path / "big.zip", MODULES)
+    raw = bytearray(big.read_bytes())
+    end = raw.rfind(b"PK\x05\x06")
+    struct.pack_into("<I", raw, end + 12, 40 << 20)  # a 40 MiB central directory
+    big.write_bytes(bytes(raw))
+    monkeypatch.setattr(zipfile.ZipFile, "__init__", never)
+    with pytest.raises(SubmissionError, match="archive too large: hw1.zip"):
+        prepare(archive, dest)
+    with pytest.raises(SubmissionError, match="archive too large: big.zip"):
+        prepare(big, dest)

@@ -581,3 +581,29 @@ if any(v != -1 for v in got.values()):
     z = next(r for r in report.results if r.name == "Linear.forward: output Z")
     if dict(report.isolation).get("system call filter") and os.uname().machine == "x86_64":
         assert report.score == 100, z.output
+
+
+def test_a_workers_processes_share_one_cpu(tmp_path):
+    """RLIMIT_CPU caps each process: 250 spinning children loaded the machine to 60. With control
+    groups, a worker's whole tree gets at most one CPU."""
+    submission = attack(tmp_path, """
+import os, time
+if os.environ.get("TRIED"):  # once per worker
+    raise ValueError("tried")
+os.environ["TRIED"] = "1"
+began = time.monotonic()
+for _ in range(4):
+    if os.fork() == 0:
+        while time.monotonic() - began < 1.5:
+            pass
+        os._exit(0)
+for _ in range(4):
+    os.wait()
+times = os.times()
+raise ValueError(f"cpu {times.children_user + times.children_system:.2f} wall {time.monotonic() - began:.2f}")
+""", honest=False)
+    report = runner.grade(submission, seed=0, submission="spin", limits=Limits(case_timeout=10.0, submission_timeout=60.0))
+    z = next(r for r in report.results if r.name == "Linear.forward: output Z")
+    cpu, wall = (float(x) for x in z.output.split("cpu ")[1].split(" (at")[0].split(" wall "))
+    if dict(report.isolation).get("process and memory caps (cgroups)"):
+        assert cpu < 1.3 * wall, z.output

@@ -2,12 +2,12 @@
 
 The grader makes one group of its own (`autograder-<pid>`) under the groups it
 runs in, in every hierarchy it can write: cgroup v2 (for `cgroup.kill`, and for
-the pids and memory controllers where they are enabled there) and the cgroup v1
-`pids` and `memory` hierarchies of a hybrid machine. Each worker, before it runs
+the pids, memory and cpu controllers where they are enabled there) and the cgroup v1
+`pids`, `memory` and `cpu` hierarchies of a hybrid machine. Each worker, before it runs
 anything, makes `w<pid>` under those and joins it (the worker does it itself,
 still root, see worker.join_cgroups), so that everything it starts is counted
-and capped together: at most `MAX_PROCESSES` processes and `memory_bytes` of
-memory for the whole tree, whatever it does with sessions, groups or uids. The
+and capped together: at most `MAX_PROCESSES` processes, `memory_bytes` of
+memory and one CPU for the whole tree, whatever it does with sessions, groups or uids. The
 grader kills a worker's group (`cgroup.kill`, else each process in it) and, when
 it closes, its own group with everything left in it, then removes them.
 
@@ -24,6 +24,7 @@ from pathlib import Path
 
 MAX_PROCESSES = 256  # processes and threads of one worker's whole tree
 MEMORY = "memory_bytes"  # stands for the worker's memory limit until it is spawned
+CPU_PERIOD = 100_000  # microseconds: a worker's whole tree gets at most one CPU's worth of each period
 
 
 def _own(path: str = "/proc/self/cgroup") -> dict[str, str]:
@@ -45,7 +46,7 @@ def _mounts() -> dict[str, Path]:
             found.setdefault("", Path(fields[1]))
         elif fields[2] == "cgroup":
             for option in fields[3].split(","):
-                if option in ("pids", "memory"):
+                if option in ("pids", "memory", "cpu"):
                     found.setdefault(option, Path(fields[1]))
     return found
 
@@ -62,7 +63,7 @@ class Cgroups:
     def __init__(self, groups: list[tuple[Path, dict[str, str]]], killable: bool, capped: set[str]):
         self.groups = groups  # (this grader's group, what each worker's group under it is set to)
         self.killable = killable  # cgroup v2: cgroup.kill ends a whole group at once
-        self.capped = capped  # the controllers that cap each worker: pids, memory
+        self.capped = capped  # the controllers that cap each worker: pids, memory, cpu
 
     @classmethod
     def make(cls) -> "Cgroups | None":
@@ -75,7 +76,7 @@ class Cgroups:
             return None
         name = f"autograder-{os.getpid()}"
         groups, killable, capped = [], False, set()
-        for kind in ("", "pids", "memory"):
+        for kind in ("", "pids", "memory", "cpu"):
             if kind in mounts and kind in own:
                 for stale in _stale(mounts[kind] / own[kind].lstrip("/")):
                     _close([stale], killable=kind == "")
@@ -83,7 +84,8 @@ class Cgroups:
             top = mounts[""] / own[""].lstrip("/") / name
             if _made(top) and (top / "cgroup.kill").exists():
                 killable = True
-                _write(top / "cgroup.subtree_control", "+pids +memory")  # refused unless delegated: fine
+                for controller in ("pids", "memory", "cpu"):  # each refused unless delegated: fine
+                    _write(top / "cgroup.subtree_control", f"+{controller}")
                 enabled = set((top / "cgroup.subtree_control").read_text().split())
                 settings = {}
                 if "pids" in enabled:
@@ -92,11 +94,15 @@ class Cgroups:
                 if "memory" in enabled:
                     settings.update({"memory.max": MEMORY, "memory.swap.max": "0"})
                     capped.add("memory")
+                if "cpu" in enabled:
+                    settings["cpu.max"] = f"{CPU_PERIOD} {CPU_PERIOD}"
+                    capped.add("cpu")
                 groups.append((top, settings))
             elif top.exists():
                 _remove(top)
         for controller, setting, value in (("pids", "pids.max", str(MAX_PROCESSES)),
-                                           ("memory", "memory.limit_in_bytes", MEMORY)):
+                                           ("memory", "memory.limit_in_bytes", MEMORY),
+                                           ("cpu", "cpu.cfs_quota_us", str(CPU_PERIOD))):
             if controller in capped or controller not in mounts or controller not in own:
                 continue
             top = mounts[controller] / own[controller].lstrip("/") / name

@@ -29,7 +29,7 @@ DEFAULT_IMPORTS = ("numpy", "scipy")
 class Limits:
     case_timeout: float = 10.0  # wall seconds one case (a few method calls) may take
     submission_timeout: float = 300.0  # wall seconds for all tests of one submission; the rest then fail
-    cpu_seconds: int = 300  # CPU seconds one worker may use in all (RLIMIT_CPU)
+    cpu_seconds: int = 300  # CPU seconds each process of a worker may use (RLIMIT_CPU; its tree: one CPU at most)
     memory_bytes: int = 4096 * MiB  # address space (RLIMIT_AS); numpy alone maps ~1 GiB
     file_bytes: int = 16 * MiB  # largest file a worker may write, its printed output included (RLIMIT_FSIZE)
     open_files: int = 64  # RLIMIT_NOFILE

@@ -177,8 +177,9 @@ class Sandbox:
                 why = describe_status(status, self.limits)
             hit_limit = killed_by_us or (os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXFSZ)
             size = os.fstat(self._output).st_size
-            if case != index + 1 or not 0 <= op < len(script.ops) or phase < 0 or not 0 <= offset <= size:
+            if case != index + 1 or not 0 <= op < len(script.ops) or phase < 0:
                 op, phase, offset = 0, 0, size  # it said nothing we can trust
+            offset = offset if 0 <= offset <= size else size
             yield _Death(index, op, min(phase, 64), why, self._pread(offset, size), hit_limit)
             return
 

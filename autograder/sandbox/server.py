@@ -75,7 +75,7 @@ class ForkServer:
         """Block until the fork server has imported numpy (call before forking grading processes)."""
         if not self._ready:
             self.isolation = self._reply().get("isolation", {})
-            self.isolation["process and memory caps (cgroups)"] = bool(self.cgroups and len(self.cgroups.capped) == 2)
+            self.isolation["process and memory caps (cgroups)"] = bool(self.cgroups and {"pids", "memory"} <= self.cgroups.capped)
             self._ready = True
 
     def _ask(self, request: dict, fds: list[int]) -> dict:

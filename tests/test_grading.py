@@ -73,6 +73,15 @@ def _ipc_objects() -> int:
     return sum(len(open(f"/proc/sysvipc/{kind}").read().splitlines()) - 1 for kind in ("shm", "sem", "msg"))
 
 
+def _worker_keys() -> int:
+    """Kernel keys held by workers' uids (1000000 and up): keys are not namespaced, so they could outlive one."""
+    try:
+        lines = open("/proc/key-users").read().splitlines()
+    except OSError:
+        return 0
+    return sum(int(line.split()[1]) for line in lines if int(line.split(":")[0]) >= 1_000_000)
+
+
 def _workers_left(server, seconds: float = 3.0) -> list[int]:
     """Processes still in this grader's workers' control groups, after giving ended ones a moment."""
     if server.cgroups is None:
@@ -89,10 +98,11 @@ def _workers_left(server, seconds: float = 3.0) -> list[int]:
 @pytest.mark.parametrize("entry", entries("hostile"), ids=lambda e: e.name)
 def test_hostile_submission_never_wins_and_results_stay_valid(entry, tmp_path):
     """Complete, valid results within the budget, only honest points, and nothing left behind: no
-    process, no scratch folder, no SysV IPC object (what scratch may hold at most is tested in test_sandbox)."""
+    process, no scratch folder, no SysV IPC object, no kernel key (what scratch may hold at most is tested in
+    test_sandbox)."""
     limits = replace(HOSTILE, **dict(entry.limits))
     shared = runner.server.shared()
-    ipc = _ipc_objects()
+    ipc, keys = _ipc_objects(), _worker_keys()
     began = time.monotonic()
     report = grade(entry, tmp_path, limits)
     assert not [r.name for r in report.results if "the grader failed" in r.output]  # its doing, never ours
@@ -100,6 +110,7 @@ def test_hostile_submission_never_wins_and_results_stay_valid(entry, tmp_path):
     assert not _workers_left(shared)
     assert not list(shared.home.glob("scratch-*"))
     assert _ipc_objects() == ipc
+    assert _worker_keys() <= keys
     assert [r.name for r in report.results] == [c.name for c in ALL_CHECKS]  # every test, in order
     honest = [r for r in report.results if r.name.split(".")[0] in entry.honest_classes]
     assert all(r.passed for r in honest), explain([r for r in honest if not r.passed])

@@ -33,8 +33,6 @@ from .sandbox import Limits, Sandbox, Script, server
 from .sandbox.limits import official_seed
 from .verdict import Verdict
 
-MODULES = ("mytorch.nn.linear", "mytorch.nn.activation", "mytorch.nn.loss")
-
 
 class Aborted(BaseException):
     """Stop shrinking at once (hypothesis does not shrink past a BaseException)."""
@@ -153,12 +151,18 @@ def _shrink(check: Check, sandbox: Sandbox, ref, seed: int, found: Verdict, dead
         found.shrunk = True  # hypothesis replays the shrunk example last, so `found` holds it
 
 
-PACKAGES = ("mytorch", "mytorch.nn")  # whose __init__.py a failure of is worth a note
+def _student_modules(checks: list[Check]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(packages, modules) of the submission that `checks` import: "mytorch", "mytorch.nn", ... and
+    "mytorch.nn.linear", ..., as the checks modules declare them (the runner holds no list of its own)."""
+    modules = tuple(dict.fromkeys(c.module for c in checks if c.module))
+    packages = tuple(dict.fromkeys(".".join(m.split(".")[:i]) for m in modules for i in range(1, m.count(".") + 1)))
+    return packages, modules
 
 
-def _import_notes(sandbox: Sandbox) -> list[str]:
+def _import_notes(sandbox: Sandbox, checks: list[Check]) -> list[str]:
     """What went wrong importing the submission's packages and modules, one line each."""
-    modules = PACKAGES + MODULES
+    packages, modules = _student_modules(checks)
+    modules = packages + modules
     scripts = []
     for module in modules:
         s = Script()
@@ -169,7 +173,7 @@ def _import_notes(sandbox: Sandbox) -> list[str]:
         error = result.error
         if error is None:
             continue
-        if module in PACKAGES:
+        if module in packages:
             where = f" (at {error.where})" if error.where else ""
             what = f"it {error.msg}" if error.type == "WorkerDied" else f"{error.type}: {error.msg}{where}"
             notes.append(f"{module.replace('.', '/')}/__init__.py failed when imported: {what}; "
@@ -241,7 +245,7 @@ def _grade_group(index: int, job: _Job) -> tuple[dict[str, TestResult], int, lis
     sandbox = Sandbox(server.shared(), job.root, job.limits)
     try:
         try:
-            notes = _import_notes(sandbox) if index == 0 else []
+            notes = _import_notes(sandbox, [c for group in _GROUPS for c in group]) if index == 0 else []
         except Exception:  # noqa: BLE001 - notes are extra: a grader bug there must not cost the results
             notes = []
         sandbox.recycle()

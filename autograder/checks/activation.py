@@ -17,6 +17,7 @@ from .base import Skip, check, per_case
 from .gradients import matches_reference, slopes
 
 RELU = "mytorch.nn.activation.ReLU"
+CLASSES = {"ReLU": RELU}
 AT_ZERO = "your derivative is not 0 at Z = 0: it is 1 only where Z > 0 (use Z > 0, not Z >= 0)"
 
 

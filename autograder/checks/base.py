@@ -44,6 +44,8 @@ class Check:
     # Passing it shows the class computes something: a value the math derives from the inputs. Tests a
     # constant can pass (zeros at init, storing the input, 0 where Z = 0) do not.
     computes: bool = True
+    # The student module that defines the class ("mytorch.nn.activation"), from its checks module's CLASSES.
+    module: str = ""
 
     @property
     def cls(self) -> str:
@@ -71,11 +73,16 @@ def check(name: str, *, points: float, cases: Callable, strategy=None,
 
 def collect(*modules, after: list[Check] = ()) -> list[Check]:
     """The checks declared in `modules`, in module order, then in source order; `after` are checks
-    that come before them (owners may be among those)."""
+    that come before them (owners may be among those). A checks module names the student classes it
+    grades in `CLASSES` ({"ReLU": "mytorch.nn.activation.ReLU"}): that is where the grader finds
+    them, and the only place it is said (a check of a class declared earlier inherits its module)."""
     found = list(after)
+    where = {c.cls: c.module for c in after}
     for module in modules:
+        where.update({cls: path.rpartition(".")[0] for cls, path in getattr(module, "CLASSES", {}).items()})
         bodies = [v for v in vars(module).values() if hasattr(v, "__check__")]
-        found += [b.__check__ for b in sorted(bodies, key=lambda b: b.__code__.co_firstlineno)]
+        found += [dataclasses.replace(b.__check__, module=where.get(b.__check__.cls, ""))
+                  for b in sorted(bodies, key=lambda b: b.__code__.co_firstlineno)]
     methods = {c.method for c in after}
     for i, check in enumerate(found):
         if i >= len(after):

@@ -16,6 +16,7 @@ from .base import Skip, check, consistent, per_case
 from .gradients import matches_reference, slopes
 
 LINEAR = "mytorch.nn.linear.Linear"
+CLASSES = {"Linear": LINEAR}
 DLDA, DLDW, DLDB = "Linear.backward: dLdA", "Linear.backward: dLdW", "Linear.backward: dLdb"
 BACKWARD_OWNERS = {"dLdA": DLDA, "dLdW": DLDW, "dLdb": DLDB}
 

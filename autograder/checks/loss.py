@@ -19,6 +19,7 @@ from .base import Skip, check, consistent, per_case
 from .gradients import matches_reference, slopes
 
 CE = "mytorch.nn.loss.CrossEntropyLoss"
+CLASSES = {"CrossEntropyLoss": CE}
 LOSS, DLDA = "CrossEntropyLoss.forward: loss", "CrossEntropyLoss.backward: dLdA"
 FORWARD_LARGE = "CrossEntropyLoss.forward: finite for large logits"
 STABLE = "subtract each row's max from A before exp: softmax is unchanged and exp cannot overflow"

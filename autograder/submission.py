@@ -1,9 +1,10 @@
 """Turn whatever a student handed in into a clean copy of `mytorch/**/*.py`.
 
-A submission (CONTRACT section 2) is a directory holding `mytorch/`, `mytorch/`
-itself, or a .zip/.tar/.tar.gz/.tgz holding either, possibly inside one top
-folder (a zipped `hw1/`). Only regular `*.py` files under `mytorch/` reach
-`dest/mytorch/`; tests, conftest.py, setup files, results and data stay behind.
+A submission is a directory holding `mytorch/`, `mytorch/` itself, or a
+.zip/.tar/.tar.gz/.tgz holding either, possibly inside one top folder (a zipped
+`hw1/`). Only regular `*.py` files under `mytorch/`, and under `models/` beside it
+(the course keeps its MLPs there), reach `dest/mytorch/` and `dest/models/`; tests,
+conftest.py, setup files, results and data stay behind.
 Symlinks and special files are skipped, never followed (a `.py` link is named
 in the notes, so the student knows it was left out). Archives are read in
 memory by `archive.py`, never extracted; a member named with an absolute path
@@ -31,7 +32,8 @@ class SubmissionError(Exception):
 
 
 def prepare(path: str | os.PathLike | None, dest: Path, notes: list[str] | None = None) -> Path:
-    """Copy the submission's `mytorch/**/*.py` into `dest/mytorch/`; return `dest`.
+    """Copy the submission's `mytorch/**/*.py` into `dest/mytorch/` (and `models/**/*.py` beside it
+    into `dest/models/`); return `dest`.
 
     `path` None means `./mytorch`. `dest` should be an empty directory. What was left out that a
     student may have meant to hand in (a `.py` that is a symbolic link) is said in `notes`.
@@ -49,9 +51,9 @@ def prepare(path: str | os.PathLike | None, dest: Path, notes: list[str] | None 
     if notes is not None:
         notes += [f"left out {name}: it is a symbolic link, and links are not followed; hand in the file itself"
                   for name in links]
-    if not files:
+    if not any(rel[0] == "mytorch" for rel in files):
         raise SubmissionError(f"no .py files found under mytorch/ in {shown}")
-    _write(files, Path(dest) / "mytorch")
+    _write(files, Path(dest))
     return Path(dest)
 
 
@@ -67,35 +69,41 @@ def _from_directory(src: Path, shown: str, links: list[str]) -> dict[Parts, byte
     subdirs = [p for p in src.iterdir() if _real_dir(p) and not _skipped(p.name)]
     for base in [src] + (subdirs if len(subdirs) == 1 else []):
         if _real_dir(base / "mytorch"):
-            return _walk(base / "mytorch", shown, links)
+            return _read_trees(base / "mytorch", shown, links)
         if (base / "__init__.py").is_file() and _real_dir(base / "nn"):  # mytorch's own contents
-            return _walk(base, shown, links)
+            return _read_trees(base, shown, links)
     if src.name == "mytorch":
-        return _walk(src, shown, links)
+        return _read_trees(src, shown, links)
     archives = [p for p in src.iterdir() if p.is_file() and not p.is_symlink() and p.name.lower().endswith(SUFFIXES)]
     if len(archives) == 1:  # e.g. Gradescope keeps an uploaded .tar as is
         return _from_archive(archives[0], links)
     raise SubmissionError(f"no mytorch/ directory found in {shown}: give the folder that holds mytorch/, or mytorch/ itself")
 
 
-def _walk(root: Path, shown: str, links: list[str]) -> dict[Parts, bytes]:
-    """The .py files under `root`, read through directory descriptors: os.fwalk never follows a link and
-    checks each directory it enters is the one it listed, and each file is opened relative to its
-    directory, without following links, and must be the file that was listed. Listed again at the end:
-    a submission that changed while it was read (a folder swapped for a link, a file rewritten) is
+def _read_trees(mytorch: Path, shown: str, links: list[str]) -> dict[Parts, bytes]:
+    """The .py files of `mytorch` and of a `models/` folder beside it, keyed ("mytorch", ...) and
+    ("models", ...), read through directory descriptors: os.fwalk never follows a link and checks each
+    directory it enters is the one it listed, and each file is opened relative to its directory,
+    without following links, and must be the file that was listed. Listed again at the end: a
+    submission that changed while it was read (a folder swapped for a link, a file rewritten) is
     refused rather than graded from a mix."""
-    root = Path(os.path.realpath(root))  # a link the student gave as the path is followed, once, here
+    mytorch = Path(os.path.realpath(mytorch))  # a link the student gave as the path is followed, once, here
+    trees = {"mytorch": mytorch}
+    if _real_dir(mytorch.parent / "models"):
+        trees["models"] = mytorch.parent / "models"
+    seen = {top: _listing(root, top, links) for top, root in trees.items()}
     members: dict[Parts, Member] = {}
-    seen = _listing(root, links)
-    for rel, (dirfd_path, name, identity) in seen.items():
-        members[rel] = (identity[2], lambda d=dirfd_path, n=name, i=identity: _read_at(root, d, n, i, shown))
+    for top, listing in seen.items():
+        for rel, (where, name, identity) in listing.items():
+            members[(top, *rel)] = (identity[2], lambda r=trees[top], d=where, n=name, i=identity:
+                                    _read_at(r, d, n, i, shown))
     files = _take(members, shown)
-    if _listing(root, []) != seen:
+    if any(_listing(root, top, []) != seen[top] for top, root in trees.items()):
         raise _changed(shown)
     return files
 
 
-def _listing(root: Path, links: list[str]) -> dict[Parts, tuple]:
+def _listing(root: Path, top: str, links: list[str]) -> dict[Parts, tuple]:
     """rel path -> (its folder's parts, its name, (device, inode, size, mtime)) for the regular .py files."""
     found = {}
     for dirpath, dirnames, filenames, dirfd in os.fwalk(root, follow_symlinks=False):
@@ -109,7 +117,7 @@ def _listing(root: Path, links: list[str]) -> dict[Parts, tuple]:
             rel = (*where, name)
             if stat.S_ISLNK(st.st_mode):
                 if name.endswith(".py") or name in dirnames or _is_dir_at(dirfd, name):
-                    links.append(f"mytorch/{'/'.join(rel)}")
+                    links.append(f"{top}/{'/'.join(rel)}")
             elif name.endswith(".py") and stat.S_ISREG(st.st_mode):  # symlinks are not S_ISREG without following
                 found[rel] = (where, name, (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns))
     return found
@@ -171,7 +179,11 @@ def _select(members: dict[Parts, Member], archive: str) -> dict[Parts, bytes]:
             root = base
         else:
             continue
-        return _take({p[len(root):]: m for p, m in members.items() if p[:len(root)] == root}, archive)
+        chosen = {("mytorch", *p[len(root):]): m for p, m in members.items() if p[:len(root)] == root}
+        if root[-1:] == ("mytorch",):  # models/ beside it
+            models = root[:-1] + ("models",)
+            chosen.update({("models", *p[len(models):]): m for p, m in members.items() if p[:len(models)] == models})
+        return _take(chosen, archive)
     raise SubmissionError(f"no mytorch/ directory found in {archive}: the archive must contain mytorch/ "
                           "(or a single folder holding mytorch/)")
 
@@ -183,12 +195,14 @@ def _take(members: dict[Parts, Member], shown: str) -> dict[Parts, bytes]:
         if any(_skipped(part) for part in rel):
             continue
         if len(files) == MAX_FILES:
-            raise SubmissionError(f"too many files: more than {MAX_FILES} .py files under mytorch/ in {shown}")
+            raise SubmissionError(f"too many files: more than {MAX_FILES} .py files under mytorch/ and models/ "
+                                  f"in {shown}")
         if size > MAX_FILE_BYTES or len(data := read()) > MAX_FILE_BYTES:
-            raise SubmissionError(f"file too large: mytorch/{'/'.join(rel)} is over {MAX_FILE_BYTES >> 20} MiB")
+            raise SubmissionError(f"file too large: {'/'.join(rel)} is over {MAX_FILE_BYTES >> 20} MiB")
         total += len(data)
         if total > MAX_TOTAL_BYTES:
-            raise SubmissionError(f"submission too large: the .py files under mytorch/ exceed {MAX_TOTAL_BYTES >> 20} MiB")
+            raise SubmissionError(f"submission too large: the .py files under mytorch/ and models/ exceed "
+                                  f"{MAX_TOTAL_BYTES >> 20} MiB")
         files[rel] = data
     return files
 
@@ -200,4 +214,4 @@ def _write(files: dict[Parts, bytes], root: Path) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
         except OSError as exc:
-            raise SubmissionError(f"cannot copy mytorch/{'/'.join(rel)}: {exc.strerror or exc}") from None
+            raise SubmissionError(f"cannot copy {'/'.join(rel)}: {exc.strerror or exc}") from None

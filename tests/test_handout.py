@@ -186,3 +186,19 @@ def test_a_table_of_the_handouts_fixtures_earns_nothing_officially(local, tmp_pa
     assert next(r for r in here.results if r.name == name).passed  # the table holds every local input
     official = runner.grade(root, submission="lookup", limits=FAST, checks=CHECKS)
     assert not next(r for r in official.results if r.name == name).passed
+
+
+def test_handin_packs_mytorch_and_models_beside_it_and_nothing_else(built, tmp_path):
+    with tarfile.open(built[1]) as tar:
+        tar.extractall(tmp_path, **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))
+    home = tmp_path / "handout"
+    make("handin", home)
+    with tarfile.open(home / "handin.tar.gz") as tar:
+        alone = sorted(tar.getnames())
+    assert alone and all(name.startswith("mytorch/") and name.endswith(".py") for name in alone)
+    (home / "models").mkdir()
+    (home / "models" / "mlp.py").write_text("from mytorch.nn.linear import Linear\n")
+    (home / "models" / "notes.txt").write_text("not a module\n")
+    make("handin", home)
+    with tarfile.open(home / "handin.tar.gz") as tar:
+        assert sorted(tar.getnames()) == sorted(alone + ["models/mlp.py"])

@@ -301,3 +301,24 @@ def test_a_zip_declaring_millions_of_entries_is_refused_before_it_is_read(tmp_pa
         prepare(archive, dest)
     with pytest.raises(SubmissionError, match="archive too large: big.zip"):
         prepare(big, dest)
+
+
+MLP = {"models/__init__.py": b"", "models/mlp.py": b"from mytorch.nn.linear import Linear\n",
+       "models/notes.txt": b"not a module"}
+
+
+@pytest.mark.parametrize("make", [
+    lambda base, files: write_tree(base / "repo", files),
+    lambda base, files: write_tree(base / "repo", files) / "mytorch",  # mytorch/ itself: models/ beside it
+    lambda base, files: make_zip(base / "hw1.zip", files),
+    lambda base, files: make_tar(base / "hw1.tar.gz", {f"hw1/{name}": data for name, data in files.items()}),
+], ids=["folder", "mytorch_itself", "zip", "tar_in_a_top_folder"])
+def test_models_beside_mytorch_are_copied_too(tmp_path, dest, make):
+    """The course keeps its MLPs in models/mlp.py beside mytorch/: both travel, and nothing else does."""
+    prepare(make(tmp_path, {**MODULES, **MLP, **JUNK}), dest)
+    assert copied(dest) == {**MODULES, "models/__init__.py": b"", "models/mlp.py": MLP["models/mlp.py"]}
+
+
+def test_models_without_mytorch_is_not_a_submission(tmp_path, dest):
+    with pytest.raises(SubmissionError, match="no mytorch/ directory found"):
+        prepare(write_tree(tmp_path / "repo", MLP), dest)

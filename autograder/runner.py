@@ -189,6 +189,13 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
         found = _batch_phase(checks, sandbox, ref, job.seed, job.began + job.limits.submission_timeout)
     except Exception as exc:  # noqa: BLE001 - a grader bug must not cost the student
         return {check.name: verdicts.grader_failed(check, exc) for check in checks}, 0
+    tested = {check.method for check in checks}
+    for check in checks:  # a method no test grades (ReLU's __init__) failed: charged to the first test of each
+        verdict = found[check.name]  # method that needs it, or nothing would ever be
+        waiting = verdict.waiting
+        if (check.primary and verdict.failure is None and waiting is not None and not waiting.not_attempted
+                and waiting.culprit and waiting.culprit not in tested):
+            verdict.failure = Crashed(waiting.message.split(", but ", 1)[-1])
     results = {}
     returned = {check.method for check in checks if found[check.name].returned}
     charged = {check.method for check in checks if check.primary and isinstance(found[check.name].failure, Crashed)}

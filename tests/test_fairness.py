@@ -120,3 +120,14 @@ def test_a_calls_line_stays_short_even_for_a_finite_difference_check():
     calls = next(linear.backward_finite_differences(case, None)).describe()
     assert len(calls) < 300 and "more ..." in calls, calls
     assert calls.startswith("Linear(") and calls.endswith("Linear.backward(dLdZ)")
+
+
+def test_a_class_spelled_otherwise_is_named_in_the_message_and_costs_only_its_tests(tmp_path):
+    from tests.catalogue import BY_NAME
+
+    report = runner.grade(materialize(BY_NAME["relu_misnamed"], tmp_path / "sub"), seed=0, submission="misnamed",
+                          limits=FAST)
+    lost = {r.name.split(".")[0] for r in report.results if not r.passed}
+    assert lost == {"ReLU"}
+    relu = [r for r in report.results if r.name.startswith("ReLU.")]
+    assert all("found Relu in mytorch/nn/activation.py: the class must be named ReLU" in r.output for r in relu)

@@ -202,6 +202,19 @@ def _load(name, skip, mark):
     return found
 
 
+def _class(module, path, name):
+    """Class `name` of `module`; when it is not there, an AttributeError that names what is (a class
+    spelled otherwise, such as GeLU for GELU), so the student knows what to rename."""
+    found = getattr(module, name, None)
+    if found is not None:
+        return found
+    where = path.replace(".", "/") + ".py"
+    near = sorted(n for n in vars(module) if n.lower() == name.lower() and isinstance(vars(module)[n], type))
+    if near:
+        raise AttributeError(f"found {near[0]} in {where}: the class must be named {name}")
+    raise AttributeError(f"{where} has no class {name}")
+
+
 def _encode(np, value):
     """(npy bytes, None) for a numpy array or a plain number, else (None, what it was)."""
     if value is None:
@@ -254,7 +267,7 @@ def _run_case(np, io, index, case, blobs, out_blobs, skip):
             elif kind == "import":
                 _load(op[1], skip, lambda phase: _mark(index, j, phase))
             elif kind == "new":
-                cls = getattr(_load(op[2], skip, lambda phase: _mark(index, j, phase)), op[3])
+                cls = _class(_load(op[2], skip, lambda phase: _mark(index, j, phase)), op[2], op[3])
                 _mark(index, j, 0)
                 objects[op[1]] = cls(*[value(a) for a in op[4]])
             elif kind == "set":

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from autograder import runner
@@ -608,3 +609,28 @@ raise ValueError(f"cpu {times.children_user + times.children_system:.2f} wall {t
     cpu, wall = (float(x) for x in z.output.split("cpu ")[1].split(" (at")[0].split(" wall "))
     if dict(report.isolation).get("process and memory caps (cgroups)"):
         assert cpu < 1.3 * wall, z.output
+
+
+def test_no_reply_is_waited_for_past_the_submission_budget(tmp_path):
+    """Several worker deaths in a row (each a case time-out, or a package __init__ blamed by a forged
+    progress page and retried) once ran six case time-outs past the budget: a reply is now awaited only
+    until the budget runs out, and no worker is started after it."""
+    from autograder.sandbox import Sandbox, Script, server
+    from autograder.checks.linear import LINEAR
+
+    submission = attack(tmp_path, "import time\nwhile True:\n    time.sleep(1)")
+    sandbox = Sandbox(server.shared(), submission, Limits(case_timeout=30.0))
+    sandbox.deadline = time.monotonic() + 1.0
+    try:
+        scripts = []
+        for _ in range(3):
+            s = Script()
+            linear = s.new(LINEAR, 2, 3)
+            s.call(linear, "forward", np.ones((4, 2)), label="Z")
+            scripts.append(s)
+        began = time.monotonic()
+        results = list(sandbox.stream(scripts))
+        assert time.monotonic() - began < 1.0 + 5.0  # not 30 s, let alone 3 x 30 s
+        assert len(results) <= 1 and all("ran out" in r.error.msg for r in results)
+    finally:
+        sandbox.close()

@@ -63,6 +63,8 @@ class _Death:
 class Sandbox:
     """Runs scripts for one submission in disposable worker processes."""
 
+    deadline = float("inf")  # time.monotonic() at which the submission's budget runs out: no reply waits past it
+
     def __init__(self, server: ForkServer, root: Path, limits: Limits = Limits()):
         self.server, self.root, self.limits = server, root, limits
         self.scratch = Path(tempfile.mkdtemp(prefix="scratch-", dir=server.home))
@@ -83,7 +85,7 @@ class Sandbox:
         reruns: dict[int, _Death] = {}  # script index -> the death its prefix rerun will carry
         finished = False
         try:
-            while pending:
+            while pending and time.monotonic() < self.deadline:  # out of budget: no respawn, no retry
                 sent = [self._prepared(scripts[i], reruns.get(i)) for i in pending]
                 retry = []
                 for k, outcome in enumerate(self._request([s for s, _ in sent])):
@@ -108,7 +110,7 @@ class Sandbox:
                             reruns[i] = outcome
                     break
                 pending = retry
-            finished = True
+            finished = not pending
         finally:
             if not finished:  # the caller stopped early: replies still in flight would confuse the next request
                 self.recycle()
@@ -165,7 +167,7 @@ class Sandbox:
         except OSError:
             pass  # it died already; reading will tell how
         for index, script in enumerate(scripts):
-            reply, why = self._receive(worker, time.monotonic() + self.limits.case_timeout, script)
+            reply, why = self._receive(worker, min(time.monotonic() + self.limits.case_timeout, self.deadline), script)
             if reply is not None:
                 result, ranges = reply
                 yield replace(result, printed=self._read_printed(ranges))
@@ -185,8 +187,9 @@ class Sandbox:
 
     def _read_printed(self, ranges: list[tuple[int, int, int]]) -> tuple:
         """The bytes each op printed (at most `output_keep` in all), from the ranges the worker gave."""
-        found, budget = [], self.limits.output_keep
+        found, budget, size = [], self.limits.output_keep, os.fstat(self._output).st_size
         for op, start, end in ranges:
+            start, end = min(start, size), min(end, size)  # the worker's numbers: never trusted
             data = self._pread(start, min(end, start + budget))
             if data:
                 found.append((op, data))
@@ -196,7 +199,8 @@ class Sandbox:
         return tuple(found)
 
     def _pread(self, start: int, end: int) -> bytes:
-        start = max(0, start)  # offsets come from the worker: never trusted
+        size = os.fstat(self._output).st_size
+        start, end = min(max(0, start), size), min(end, size)  # offsets come from the worker: never trusted
         end = min(end, start + self.limits.output_keep)
         return os.pread(self._output, end - start, start) if end > start else b""
 
@@ -205,7 +209,12 @@ class Sandbox:
         try:
             os.ftruncate(progress, wire.PROGRESS.size)
             page = mmap.mmap(progress, wire.PROGRESS.size)
-            pid, sock = self.server.spawn(self.root, self.scratch, self.limits, self._output, progress)
+            # The worker appends to its output and cannot read it back (what earlier workers printed, say).
+            output = os.open(self.server.home / f"{self.scratch.name}.out", os.O_WRONLY | os.O_APPEND)
+            try:
+                pid, sock = self.server.spawn(self.root, self.scratch, self.limits, output, progress)
+            finally:
+                os.close(output)
         finally:
             os.close(progress)
         self._worker = _Worker(pid, sock, page)
@@ -222,6 +231,9 @@ class Sandbox:
                 return reply, ""
             remaining = deadline - time.monotonic()
             if remaining <= 0:
+                if deadline >= self.deadline:
+                    return None, (f"was stopped: the submission's {self.limits.submission_timeout:g} s for all "
+                                  "tests ran out")
                 return None, f"did not finish within {self.limits.case_timeout:g} s"
             worker.sock.settimeout(remaining)
             try:
@@ -312,4 +324,9 @@ def _take_message(inbox: bytearray, ops: int, labels=None):
         return None
     blobs = [bytes(inbox[start:end]) for start, end in spans]
     del inbox[:pos]
-    return decode(header, blobs, ops, labels)
+    try:
+        return decode(header, blobs, ops, labels)
+    except Malformed:
+        raise
+    except Exception as exc:  # noqa: BLE001 - whatever a forged reply makes decoding raise is the worker's fault
+        raise Malformed(f"an unreadable reply ({type(exc).__name__})") from None

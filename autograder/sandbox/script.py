@@ -18,7 +18,7 @@ import numpy as np
 from .worker import npy_dumps, npy_loads
 
 MAX_TEXT = 500  # characters kept of any text a worker sends
-MAX_VALUE_BYTES = 1 << 20  # an answer to these tests is kilobytes: a larger array is kept as its shape only
+MAX_VALUE_BYTES = 256 << 10  # answers here are tens of kilobytes at most: a larger array is kept as its shape only
 
 
 CALLS_WIDTH = 200  # a `calls:` line longer than this keeps only its first and last CALLS_KEPT steps
@@ -238,16 +238,16 @@ def _index(value, count: int) -> int:
 
 def load_array(data: bytes) -> np.ndarray | Bad:
     """A .npy payload as a numeric array; never unpickles. Returns `Bad` for anything else."""
-    arr = npy_loads(np, data)
-    if arr is None:
-        try:
+    try:
+        arr = npy_loads(np, data)
+        if arr is None:
             arr = np.load(io.BytesIO(data), allow_pickle=False)
-        except Exception:  # noqa: BLE001 - any parse failure of untrusted bytes
-            return Bad("bytes that are not a valid array")
+    except Exception:  # noqa: BLE001 - any parse failure of untrusted bytes
+        return Bad("bytes that are not a valid array")
     if type(arr) is not np.ndarray or arr.dtype.kind not in "biuf":
         return Bad(f"an array of dtype {arr.dtype}, not numbers")
     if arr.nbytes > MAX_VALUE_BYTES:
-        return Bad(f"an array of shape {tuple(arr.shape)} ({arr.nbytes / (1 << 20):.0f} MiB), far larger than "
+        return Bad(f"an array of shape {tuple(arr.shape)} ({arr.nbytes >> 10} KiB), far larger than "
                    "any answer these tests expect")
     return arr
 

@@ -519,7 +519,10 @@ def enclose(spec, owner):
     else:
         os.chroot(".")
     os.chdir("/")
-    _mount(libc, None, "/", None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+    try:  # past the pivot nothing may fail: the root is a scaffold of mount points, read-only if it can be
+        _mount(libc, None, "/", None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+    except OSError:
+        pass
     return True
 
 

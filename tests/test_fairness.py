@@ -131,3 +131,18 @@ def test_a_class_spelled_otherwise_is_named_in_the_message_and_costs_only_its_te
     assert lost == {"ReLU"}
     relu = [r for r in report.results if r.name.startswith("ReLU.")]
     assert all("found Relu in mytorch/nn/activation.py: the class must be named ReLU" in r.output for r in relu)
+
+
+def test_finite_differences_leave_out_a_forward_that_only_moves_the_loss_wrongly():
+    """On a large loss (all entries 25: L ~ 2e5) a forward that adds b along the wrong axis kept every probe's
+    loss within the values' tolerance, so its slopes were trusted and a correct backward was charged
+    (hypothesis shrank to exactly such an input). The change of loss across each pair of probes must
+    match too."""
+    from autograder.checks.base import Skip
+    from autograder.checks.gradients import matches_reference
+
+    reference = np.array([236300.0, 236200.0, 236275.0, 236225.0])  # pairs move the loss by 100 and 50
+    student = np.array([236275.0, 236225.0, 236275.0, 236225.0])  # within 1e-4 of each loss; moves by 50 and 50
+    with pytest.raises(Skip, match="forward differs from the reference"):
+        matches_reference(student, reference)
+    matches_reference(reference + 1e-9, reference)  # the same forward passes

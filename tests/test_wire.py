@@ -103,3 +103,20 @@ def test_a_forged_npy_header_is_a_bad_value_never_an_exception(header):
     header += b" " * (63 - (len(header) + 10) % 64) + b"\n"
     data = b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header + b"\0" * 8
     assert isinstance(load_array(data), Bad)
+
+
+def test_an_array_named_by_many_labels_is_decoded_once_and_a_reply_holds_at_most_so_much():
+    """A forged reply pointing hundreds of labels at one Fortran-ordered blob (decoded by np.load, a copy
+    each time) held 250 KB per label until the end of grading."""
+    from autograder.sandbox.script import MAX_REPLY_VALUES, decode
+
+    saved = io.BytesIO()
+    np.lib.format.write_array(saved, np.asfortranarray(np.ones((2, 16000))))  # 250 KiB
+    labels = {f"v{i}": {"b": 0} for i in range(300)}
+    result, _ = decode({"out": labels}, [saved.getvalue()], 1, set(labels))
+    values = list(result.values.values())
+    assert all(v is values[0] for v in values) and isinstance(values[0], np.ndarray)
+    distinct = {f"v{i}": {"b": i} for i in range(100)}
+    result, _ = decode({"out": distinct}, [saved.getvalue()] * 100, 1, set(distinct))
+    kept = sum(v.nbytes for v in result.values.values() if isinstance(v, np.ndarray))
+    assert kept <= MAX_REPLY_VALUES and any(isinstance(v, Bad) for v in result.values.values())

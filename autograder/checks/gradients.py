@@ -65,6 +65,14 @@ def value(got) -> np.ndarray:
 
 
 def matches_reference(got: np.ndarray, reference: np.ndarray) -> None:
-    """Leave the input out unless the student's forward gave the reference's loss at every probe."""
-    if not matches(got, reference, VALUES):
+    """Leave the input out unless the student's forward gave the reference's loss at every probe, and
+    the same change of loss across each pair of probes (+step, -step): on a large loss, a forward wrong
+    only in how one entry moves it can stay within the losses' tolerance, and its slopes are wrong."""
+    if not matches(got, reference, VALUES) or not matches(_differences(got), _differences(reference),
+                                                           FINITE_DIFFERENCES):
         raise Skip("forward differs from the reference there, so its slopes say nothing about backward")
+
+
+def _differences(losses: np.ndarray) -> np.ndarray:
+    pairs = losses.reshape(-1, 2)
+    return pairs[:, 0] - pairs[:, 1]

@@ -163,7 +163,8 @@ class Sandbox:
         worker = self._worker or self._spawn()
         header, blobs = pack(scripts, sorted(self.skip_init))
         try:
-            wire.send_message(_Blocking(worker.sock), header, blobs)
+            wire.send_message(_Blocking(worker.sock, max(0.1, min(30.0, self.deadline - time.monotonic()))),
+                              header, blobs)
         except OSError:
             pass  # it died already; reading will tell how
         for index, script in enumerate(scripts):
@@ -285,11 +286,11 @@ def _identities(op, raw: list) -> list[tuple]:
 class _Blocking:
     """sendall with a deadline, so a worker that never reads cannot hang the grader."""
 
-    def __init__(self, sock: socket.socket):
-        self.sock = sock
+    def __init__(self, sock: socket.socket, timeout: float):
+        self.sock, self.timeout = sock, timeout
 
     def sendall(self, data: bytes) -> None:
-        self.sock.settimeout(30)
+        self.sock.settimeout(self.timeout)
         self.sock.sendall(data)
 
 

@@ -19,6 +19,7 @@ from .worker import npy_dumps, npy_loads
 
 MAX_TEXT = 500  # characters kept of any text a worker sends
 MAX_VALUE_BYTES = 256 << 10  # answers here are tens of kilobytes at most: a larger array is kept as its shape only
+MAX_REPLY_VALUES = 16 << 20  # decoded bytes kept of one reply (an honest one holds about a megabyte at most)
 
 
 CALLS_WIDTH = 200  # a `calls:` line longer than this keeps only its first and last CALLS_KEPT steps
@@ -246,6 +247,7 @@ def load_array(data: bytes) -> np.ndarray | Bad:
         return Bad("bytes that are not a valid array")
     if type(arr) is not np.ndarray or arr.dtype.kind not in "biuf":
         return Bad(f"an array of dtype {arr.dtype}, not numbers")
+    arr.flags.writeable = False  # shared by every label that names it
     if arr.nbytes > MAX_VALUE_BYTES:
         return Bad(f"an array of shape {tuple(arr.shape)} ({arr.nbytes >> 10} KiB), far larger than "
                    "any answer these tests expect")
@@ -266,7 +268,7 @@ def decode(header, blobs: list[bytes], ops: int, labels=None) -> tuple[CaseResul
     take the grader's memory)."""
     if not isinstance(header, dict) or not isinstance(header.get("out"), dict):
         raise Malformed("reply without results")
-    values = {}
+    values, loaded, kept = {}, {}, 0
     for label, item in header["out"].items():
         if labels is not None and label not in labels:
             continue
@@ -276,7 +278,15 @@ def decode(header, blobs: list[bytes], ops: int, labels=None) -> tuple[CaseResul
             index = item["b"]
             if type(index) is not int or not 0 <= index < len(blobs):
                 raise Malformed("bad blob index")
-            values[_text(label)] = load_array(blobs[index])
+            if index not in loaded:  # each array is decoded once, however many labels name it
+                value = load_array(blobs[index])
+                if isinstance(value, np.ndarray):
+                    kept += value.nbytes
+                    if kept > MAX_REPLY_VALUES:
+                        value = Bad(f"an array past the {MAX_REPLY_VALUES >> 20} MiB that all the answers of one "
+                                    "case may hold")
+                loaded[index] = value
+            values[_text(label)] = loaded[index]
         else:
             values[_text(label)] = Bad(_text(item.get("bad", "nothing")))
     err = header.get("err")

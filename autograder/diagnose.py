@@ -17,7 +17,7 @@ import numpy as np
 NON_FINITE = "non-finite"  # a known wrong answer: inf or NaN where the reference is finite
 SHAPES = "see the handout's Shapes table"
 MATH = "see the handout's math section"
-_SHAPE_WORDS = ("shape", "transposed", "column", "a row", "(C_out", "(N,", "scalar")
+_SHAPE_WORDS = ("shape", "transposed", "column", "a row (", "(C_out", "(N,", "scalar")
 
 
 def pointer(words: str) -> str:

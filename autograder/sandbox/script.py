@@ -11,6 +11,7 @@ charged to. Many scripts travel in one request; each comes back as a
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -176,9 +177,11 @@ class Script:
         given), in the case's order."""
         if self.case is None:
             return []
-        used = {id(self.arrays[ref["a"]]) for i in self._ops(upto, objects)
-                for ref in _refs(self.ops[i]) if isinstance(ref, dict)}
-        return [name for name, value in vars(self.case).items() if id(value) in used]
+        ops = self._ops(upto, objects)
+        used = {id(self.arrays[ref["a"]]) for i in ops for ref in _refs(self.ops[i]) if isinstance(ref, dict)}
+        # A field passed only through a derived array ("A + shift") is named in how the call is written.
+        words = set(re.findall(r"\w+", " ".join(self.meta[i].text for i in ops)))
+        return [name for name, value in vars(self.case).items() if id(value) in used or name in words]
 
     def truncated(self, stop: int, skipped: set[int] = frozenset()) -> "Script":
         """A copy that runs only the ops before `stop`, with the ops in `skipped` left out (op

@@ -33,10 +33,10 @@ def attack(tmp_path, code: str, honest: bool = True):
     return materialize(entry, tmp_path / "submission")
 
 
-def cli(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "autograder", "grade", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=300, env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin",
-                                                       "AUTOGRADER_CACHE": str(cwd / "cache")})
+def cli(*args, cwd, env=None, command=(sys.executable, "-m", "autograder", "grade")):
+    return subprocess.run([*command, *args], cwd=cwd, capture_output=True, text=True, timeout=600,
+                          env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "AUTOGRADER_CACHE": str(cwd / "cache"),
+                               **(env or {})})
 
 
 def named(marker: str) -> bool:
@@ -510,17 +510,12 @@ def test_the_official_seed_is_the_courses_secret_and_never_printed(tmp_path, mon
     assert official_seed(tmp_path / "none.cfg") == (UNSET_SEED, False) and UNSET_SEED != 0  # not the handout's
 
     submission = attack(tmp_path, "raise ValueError('wrong')")
-    done = subprocess.run([sys.executable, "-m", "autograder", "grade", str(submission), "--format", "gradescope"],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=300,
-                          env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "AUTOGRADER_SEED": "913579",
-                               "AUTOGRADER_CACHE": str(tmp_path / "cache")})
+    done = cli(str(submission), "--format", "gradescope", cwd=tmp_path, env={"AUTOGRADER_SEED": "913579"})
     assert done.returncode == 0, done.stderr
     results = json.loads(done.stdout)
     assert "913579" not in done.stdout and results["extra_data"]["seed"] == "official"
     assert any("replay: " in t.get("output", "") for t in results["tests"])
-    bad = subprocess.run([sys.executable, "-m", "autograder", "grade", str(submission)], cwd=tmp_path,
-                         capture_output=True, text=True, timeout=300,
-                         env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "AUTOGRADER_SEED": "-3"})
+    bad = cli(str(submission), cwd=tmp_path, env={"AUTOGRADER_SEED": "-3"})
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1 and "AUTOGRADER_SEED" in bad.stderr
 
 
@@ -556,9 +551,8 @@ def test_replies_padded_with_values_nobody_asked_for_do_not_grow_the_grader(tmp_
     measure = ("import resource, subprocess, sys\n"
                "done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
                "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, done.stdout[-300:])")
-    done = subprocess.run([sys.executable, "-c", measure, sys.executable, "-m", "autograder", "grade", str(root)],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=600,
-                          env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "AUTOGRADER_CACHE": str(tmp_path)})
+    done = cli(str(root), cwd=tmp_path,
+               command=(sys.executable, "-c", measure, sys.executable, "-m", "autograder", "grade"))
     code, peak_kib, tail = done.stdout.split(" ", 2)
     assert code == "0", done.stdout + done.stderr
     assert "Score: 100.0 / 100.0" in tail  # the values asked for are the reference's

@@ -59,7 +59,8 @@ def died(call: str, why: str) -> tuple[str, str]:
 
 
 def module_file(module: str) -> str:
-    return module.replace(".", "/") + ".py"
+    """mytorch.nn.linear -> mytorch/nn/linear.py; alternatives ("models.mlp|mytorch.models.mlp") -> each."""
+    return " or ".join(choice.replace(".", "/") + ".py" for choice in module.split("|"))
 
 
 @functools.lru_cache(maxsize=1)

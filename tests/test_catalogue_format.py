@@ -30,6 +30,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from tests.catalogue import (  # noqa: E402
+    BESIDE,
+    CLASS_FILES,
     CLASSES,
     ENTRIES,
     REFERENCE,
@@ -290,8 +292,8 @@ def test_catalogue_size():
     assert len(kinds["buggy"]) >= 45
     assert len(kinds["correct"]) >= 14
     assert len(kinds["hostile"]) >= 12
-    for cls in CLASSES:
-        assert any(e.blame == (cls,) for e in kinds["buggy"]), f"no buggy entry for {cls}"
+    for cls in MODULES:  # every graded class: at least three realistic mistakes
+        assert sum(e.blame == (cls,) for e in kinds["buggy"]) >= 3, f"fewer than 3 buggy entries for {cls}"
 
 
 def test_entry_fields():
@@ -313,7 +315,8 @@ def test_entry_fields():
 
 
 def test_honest_max():
-    entry = next(e for e in ENTRIES if e.kind == "hostile" and e.honest_classes == ("ReLU", "CrossEntropyLoss"))
+    entry = next(e for e in ENTRIES if e.kind == "hostile" and e.blame[0] == "Linear"
+                 and {"ReLU", "CrossEntropyLoss"} <= set(e.honest_classes))
     points = {"Linear.forward: output Z": 5.0, "ReLU.forward: output A": 2.0, "CrossEntropyLoss.backward: dLdA": 3.0}
     assert entry.honest_max(points) == 5.0
     assert entry.honest_max(list(points.items())) == 5.0
@@ -334,11 +337,16 @@ def test_materializes(entry: Entry, tmp_path: Path):
     else:
         for src in entry.overlay.rglob("*.py"):
             rel = src.relative_to(entry.overlay)
-            assert (root / rel).read_bytes() == src.read_bytes()
+            if rel.parts[0] == BESIDE:  # next to mytorch/ (models/mlp.py, the course's layout)
+                assert (dest / Path(*rel.parts[1:])).read_bytes() == src.read_bytes()
+            elif entry.kind == "correct" and (REFERENCE / rel).is_file():  # appended to the reference file
+                assert (root / rel).read_bytes().endswith(src.read_bytes())
+            else:
+                assert (root / rel).read_bytes() == src.read_bytes()
     if entry.kind == "hostile":
         # The classes it claims to implement honestly are the reference, untouched (each class is
         # graded from its own module, whatever the package __init__ files do).
-        files = {MODULES[c].replace("mytorch.", "").replace(".", "/") + ".py" for c in entry.honest_classes}
+        files = {CLASS_FILES[c] for c in entry.honest_classes}
         for rel in sorted(files):
             assert (root / rel).read_bytes() == (REFERENCE / rel).read_bytes(), f"{rel} is not the reference"
     for path in root.rglob("*.py"):  # hostile code is only compiled, never run

@@ -138,7 +138,7 @@ class Sandbox:
         if op.kind in ("new", "import") and death.phase:
             module = script.ops[death.op][2 if op.kind == "new" else 1]
             parts = module.split(".")
-            if death.phase < len(parts):
+            if death.phase < len(parts) and "|" not in module:  # (alternatives: which one ran is not known)
                 package = ".".join(parts[:death.phase])
                 if package not in self.skip_init:
                     self.skip_init.add(package)

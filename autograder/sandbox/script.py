@@ -45,7 +45,7 @@ class Bad:
 class Op:
     """One operation of a script, as the grading process knows it."""
 
-    kind: str  # import | new | set | call | get
+    kind: str  # import | new | set | call | get | plain
     cls: str  # the class it acts on ("" for an import)
     name: str  # the method ("__init__" for new), attribute, or module
     text: str  # as a student would write it: "Linear.forward(A)"
@@ -87,6 +87,11 @@ class Script:
     _objects: int = 0
 
     def _ref(self, value, shown: str | None = None):
+        if isinstance(value, Obj):
+            return {"o": value.id}, shown or value.name
+        if isinstance(value, list):
+            refs = [self._ref(v) for v in value]
+            return [r for r, _ in refs], shown or f"[{', '.join(d for _, d in refs)}]"
         if isinstance(value, np.ndarray):
             self.arrays.append(value)
             return {"a": len(self.arrays) - 1}, shown or self._name(value) or f"array{value.shape}"
@@ -111,6 +116,24 @@ class Script:
         self._add(["new", obj.id, module, cls, [r for r, _ in refs]],
                   Op("new", cls, "__init__", f"{cls}({', '.join(d for _, d in refs)})"))
         return obj
+
+    def plain(self, name: str) -> Obj:
+        """An empty object the grader fills in (a model holding layers, a layer holding W and dLdW):
+        what a test needs around the class it grades, without another class of the submission."""
+        obj = Obj(self._objects, name)
+        self._objects += 1
+        self._add(["plain", obj.id], Op("plain", name, "", f"{name} = (an object the grader made)", soft=True))
+        return obj
+
+    def members(self, obj: Obj, attr: str, count: int, *, having: str, label: str, name: str = "") -> list[Obj]:
+        """Handles on the first `count` items of `obj.attr` that have attribute `having` (the Linear layers
+        of a model's `layers`); how many there are comes back under `label`, and a model with fewer stops
+        the case there."""
+        found = [Obj(self._objects + i, name or f"{obj.name}.{attr}[{i}]") for i in range(count)]
+        self._objects += count
+        self.labels[label] = self._add(["members", obj.id, attr, having, [o.id for o in found], label],
+                                       Op("get", obj.name, attr, f"{obj.name}.{attr}"))
+        return found
 
     def load(self, module: str) -> None:
         """Import a student module (to tell a broken import from a broken method)."""
@@ -146,7 +169,7 @@ class Script:
     def object_of(self, op: int):
         """The student object op `op` acts on (None for an import)."""
         raw = self.ops[op]
-        return raw[1] if raw[0] in ("new", "call", "set", "get") else None
+        return raw[1] if raw[0] in ("new", "call", "set", "get", "plain", "members") else None
 
     def objects(self, ops) -> frozenset:
         return frozenset(self.object_of(op) for op in ops) - {None}
@@ -178,7 +201,7 @@ class Script:
         if self.case is None:
             return []
         ops = self._ops(upto, objects)
-        used = {id(self.arrays[ref["a"]]) for i in ops for ref in _refs(self.ops[i]) if isinstance(ref, dict)}
+        used = {id(self.arrays[ref["a"]]) for i in ops for ref in _refs(self.ops[i]) if "a" in ref}
         # A field passed only through a derived array ("A + shift") is named in how the call is written.
         words = set(re.findall(r"\w+", " ".join(self.meta[i].text for i in ops)))
         return [name for name, value in vars(self.case).items() if id(value) in used or name in words]
@@ -190,15 +213,17 @@ class Script:
         return replace(self, ops=ops)
 
 
-def _refs(op: list) -> list:
-    """The argument references of a raw op."""
-    if op[0] == "new":
-        return op[4]
-    if op[0] == "call":
-        return op[3]
-    if op[0] == "set":
-        return [op[3]]
-    return []
+def _refs(op: list) -> list[dict]:
+    """The array and object references among the arguments of a raw op (lists flattened)."""
+    args = {"new": lambda: op[4], "call": lambda: op[3], "set": lambda: [op[3]]}.get(op[0], list)()
+    found = []
+    while args:
+        arg = args.pop()
+        if isinstance(arg, list):
+            args += arg
+        elif isinstance(arg, dict):
+            found.append(arg)
+    return found
 
 
 def pack(scripts: list[Script], skip_init: list[str] = ()) -> tuple[dict, list[bytes]]:

@@ -28,6 +28,7 @@ import re
 import struct
 import sys
 import traceback
+import types
 
 MAX_FRAME = 64 * 1024 * 1024  # more than any honest reply; a larger frame is an attack
 
@@ -181,21 +182,34 @@ def _package(name, skip):
             sys.modules[name] = module
 
 
+def _resolve(name):
+    """`name`, or for alternatives ("models.mlp|mytorch.models.mlp") the first whose file the
+    submission has (the first when none is there: importing it says what is missing)."""
+    choices = name.split("|")
+    for choice in choices:
+        base = os.path.join(_STATE["root"], *choice.split("."))
+        if os.path.isfile(base + ".py") or os.path.isfile(os.path.join(base, "__init__.py")):
+            return choice
+    return choices[0]
+
+
 def _load(name, skip, mark):
-    """Import the submission's module `name`, its packages first; the outcome is kept for the worker."""
+    """Import the submission's module `name` (or the first of its alternatives the submission has),
+    its packages first; the outcome is kept for the worker."""
     found = _IMPORTS.get(name)
     if found is None:
-        parts = name.split(".")
+        chosen = _resolve(name)
+        parts = chosen.split(".")
         try:
             for depth in range(1, len(parts)):
                 mark(depth)
                 _package(".".join(parts[:depth]), skip)
             mark(len(parts))
             if name in skip:
-                raise ImportError(f"{name} ended an earlier worker when imported")
-            found = importlib.import_module(name)
+                raise ImportError(f"{chosen} ended an earlier worker when imported")
+            found = importlib.import_module(chosen)
         except BaseException as exc:  # noqa: BLE001 - SystemExit at import too
-            found = dict(_error(exc, -1), module=name)
+            found = dict(_error(exc, -1), module=chosen)
         _IMPORTS[name] = found
     if isinstance(found, dict):
         raise _ImportFailed(found)
@@ -208,7 +222,7 @@ def _class(module, path, name):
     found = getattr(module, name, None)
     if found is not None:
         return found
-    where = path.replace(".", "/") + ".py"
+    where = module.__name__.replace(".", "/") + ".py"
     near = sorted(n for n in vars(module) if n.lower() == name.lower() and isinstance(vars(module)[n], type))
     if near:
         raise AttributeError(f"found {near[0]} in {where}: the class must be named {name}")
@@ -237,12 +251,20 @@ def _run_case(np, io, index, case, blobs, out_blobs, skip):
     """Run one case's ops; returns its reply header. Ops:
     ["import", module] | ["new", obj, module, class, args] | ["set", obj, attr, value]
     | ["call", obj, method, args, keep_args, label, soft] | ["get", obj, attr, label]
-    | ["skip"] (an op the grader left out)."""
+    | ["plain", obj] (an empty object the grader fills: a model, a layer)
+    | ["members", obj, attr, having, [new objs], label] (the items of obj.attr that have attribute
+      `having`, bound in order; their count comes back under label)
+    | ["skip"] (an op the grader left out). A module may name alternatives: "models.mlp|mytorch.models.mlp".
+    An argument is an array {"a": i}, an object {"o": id}, a list of arguments, or a plain JSON value."""
     base, ops = case
     objects, out, soft, printed = {}, {}, [], []
 
     def value(v):
-        """An argument: a fresh writable array for every use, or a plain JSON value."""
+        """An argument: a fresh writable array for every use, an object, a list, or a plain JSON value."""
+        if isinstance(v, list):
+            return [value(x) for x in v]
+        if isinstance(v, dict) and "o" in v:
+            return objects[v["o"]]
         if isinstance(v, dict):
             data = blobs[base + v["a"]]
             arr = npy_loads(np, data)
@@ -272,6 +294,14 @@ def _run_case(np, io, index, case, blobs, out_blobs, skip):
                 objects[op[1]] = cls(*[value(a) for a in op[4]])
             elif kind == "set":
                 setattr(objects[op[1]], op[2], value(op[3]))
+            elif kind == "plain":
+                objects[op[1]] = types.SimpleNamespace()
+            elif kind == "members":
+                found = [m for m in getattr(objects[op[1]], op[2]) if hasattr(m, op[3])]
+                objects.update(zip(op[4], found))
+                emit(op[5], len(found))
+                if len(found) < len(op[4]):
+                    raise LookupError(f"{op[2]} holds {len(found)} objects with .{op[3]}, not {len(op[4])}")
             elif kind == "call":
                 args = [value(a) for a in op[3]]
                 returned, raised = None, None

@@ -1,6 +1,22 @@
 import numpy as np
 
 
+class MSELoss:
+    def forward(self, A, Y):
+        """Mean squared error between predictions A (N, C) and targets Y (N, C).
+
+        L = sum((A - Y) ** 2) / (N * C), over every entry.
+        Return L, a scalar (a Python float is fine). Store what backward needs. Do not modify A or Y.
+        """
+        # TODO: implement MSELoss.forward
+        raise NotImplementedError("MSELoss.forward is not implemented yet")
+
+    def backward(self):
+        """dLdA = 2 * (A - Y) / (N * C), shape (N, C), for the A and Y of the last forward."""
+        # TODO: implement MSELoss.backward
+        raise NotImplementedError("MSELoss.backward is not implemented yet")
+
+
 class CrossEntropyLoss:
     def forward(self, A, Y):
         """Mean cross-entropy between logits A (N, C) and one-hot labels Y (N, C).

@@ -27,7 +27,20 @@ HERE = Path(__file__).resolve().parent
 REFERENCE = HERE.parents[1] / "solutions" / "mytorch"
 MUTANTS_FILE = HERE / "mutants.toml"
 
-CLASSES: tuple[str, ...] = ("Linear", "ReLU", "CrossEntropyLoss")
+# Every class of the assignment, and the file (inside mytorch/) that defines it in the reference.
+CLASS_FILES: dict[str, str] = {
+    "Linear": "nn/linear.py",
+    "Identity": "nn/activation.py", "Sigmoid": "nn/activation.py", "Tanh": "nn/activation.py",
+    "ReLU": "nn/activation.py", "GELU": "nn/activation.py", "Softmax": "nn/activation.py",
+    "MSELoss": "nn/loss.py", "CrossEntropyLoss": "nn/loss.py",
+    "BatchNorm1d": "nn/batchnorm.py",
+    "SGD": "optim/sgd.py",
+    "MLP0": "models/mlp.py", "MLP1": "models/mlp.py", "MLP4": "models/mlp.py",
+}
+CLASSES: tuple[str, ...] = tuple(CLASS_FILES)
+# Classes built on others of the submission: honest only when those are.
+CLASS_NEEDS: dict[str, tuple[str, ...]] = {mlp: ("Linear", "ReLU") for mlp in ("MLP0", "MLP1", "MLP4")}
+BESIDE = "beside"  # an overlay's folder whose contents go next to mytorch/ (models/mlp.py, the course's layout)
 KINDS: tuple[str, ...] = ("buggy", "correct", "hostile")
 _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "entry.toml")
 
@@ -192,9 +205,15 @@ def _load_dirs(kind: str) -> list[Entry]:
         else:
             if "honest_classes" not in meta:
                 raise CatalogueError(f"{where}: a hostile entry states honest_classes (may be [])")
-            honest = _classes(meta["honest_classes"], where)
-            if set(blame) & set(honest) or set(blame) | set(honest) != set(CLASSES):
-                raise CatalogueError(f"{where}: blame and honest_classes must partition {CLASSES}")
+            declared = _classes(meta["honest_classes"], where)
+            if set(blame) & set(declared):
+                raise CatalogueError(f"{where}: a class cannot be both in blame and honest_classes")
+            # Classes in files the overlay leaves alone are the reference: honest, whether listed or not
+            # (so adding a class to the assignment does not mean editing every hostile entry).
+            touched = {p.relative_to(folder).as_posix() for p in folder.rglob("*.py")}
+            honest = [c for c in CLASSES if c in declared or (c not in blame and CLASS_FILES[c] not in touched)]
+            honest = tuple(c for c in honest if set(CLASS_NEEDS.get(c, ())) <= set(honest))
+            blame = tuple(c for c in CLASSES if c not in honest)
             if "max_score" in meta:
                 max_score = float(meta["max_score"])
             else:
@@ -279,13 +298,35 @@ def materialize(entry: Entry, dest: Path) -> Path:
     for edit in entry.edits:
         _apply_edit(root, edit, entry)
     if entry.overlay is not None:
-        shutil.copytree(entry.overlay, root, ignore=_IGNORE, dirs_exist_ok=True)
+        _overlay(entry, root)
     return dest
+
+
+def _overlay(entry: Entry, root: Path) -> None:
+    """Copy the entry's files over ``root`` (``mytorch/``); its ``beside/`` folder goes next to it.
+
+    A correct entry's Python file that replaces a reference file is appended to the reference one
+    instead: its classes override the reference's, and the classes it does not define stay (a style
+    shown on three classes still makes a whole submission).
+    """
+    for path in sorted(p for p in entry.overlay.rglob("*") if p.is_file()):
+        rel = path.relative_to(entry.overlay)
+        if path.name == "entry.toml" or "__pycache__" in rel.parts or path.suffix == ".pyc":
+            continue
+        target = root.parent / Path(*rel.parts[1:]) if rel.parts[0] == BESIDE else root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = path.read_text(encoding="utf-8")
+        if entry.kind == "correct" and path.suffix == ".py" and target.is_file() and rel.parts[0] != BESIDE:
+            text = (target.read_text(encoding="utf-8").rstrip() + "\n\n\n# ---- the catalogue entry's own code, "
+                    "which overrides the definitions above\n" + text)
+        target.write_text(text, encoding="utf-8")
 
 
 __all__ = [
     "BY_NAME",
+    "BESIDE",
     "CLASSES",
+    "CLASS_FILES",
     "CatalogueError",
     "ENTRIES",
     "Edit",

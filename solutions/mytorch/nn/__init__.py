@@ -1,5 +1,7 @@
 from .linear import Linear
-from .activation import ReLU
-from .loss import CrossEntropyLoss
+from .activation import Identity, Sigmoid, Tanh, ReLU, GELU, Softmax
+from .loss import MSELoss, CrossEntropyLoss
+from .batchnorm import BatchNorm1d
 
-__all__ = ["Linear", "ReLU", "CrossEntropyLoss"]
+__all__ = ["Linear", "Identity", "Sigmoid", "Tanh", "ReLU", "GELU", "Softmax", "MSELoss", "CrossEntropyLoss",
+           "BatchNorm1d"]

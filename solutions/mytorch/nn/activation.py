@@ -1,4 +1,69 @@
+import math
+
 import numpy as np
+
+
+class Identity:
+    def forward(self, Z):
+        """A = Z.
+
+        Z: (N, C) -> A: the same shape. Store self.A for backward. Do not modify Z.
+        """
+        # BEGIN SOLUTION
+        self.A = np.array(Z, dtype=float)
+        return self.A
+        # END SOLUTION
+
+    def backward(self, dLdA):
+        """dLdZ = dLdA * dA/dZ, where dA/dZ = 1 everywhere.
+
+        dLdA: the shape of Z -> dLdZ: the same shape. Do not modify dLdA.
+        """
+        # BEGIN SOLUTION
+        return dLdA * np.ones_like(self.A)
+        # END SOLUTION
+
+
+class Sigmoid:
+    def forward(self, Z):
+        """A = 1 / (1 + exp(-Z)), elementwise.
+
+        Z: (N, C) -> A: the same shape. Store self.A for backward. Do not modify Z.
+        """
+        # BEGIN SOLUTION
+        self.A = 1 / (1 + np.exp(-Z))
+        return self.A
+        # END SOLUTION
+
+    def backward(self, dLdA):
+        """dLdZ = dLdA * dA/dZ, where dA/dZ = A - A * A (A = the output of forward).
+
+        dLdA: the shape of Z -> dLdZ: the same shape. Do not modify dLdA.
+        """
+        # BEGIN SOLUTION
+        return dLdA * (self.A - self.A * self.A)
+        # END SOLUTION
+
+
+class Tanh:
+    def forward(self, Z):
+        """A = tanh(Z) = (exp(Z) - exp(-Z)) / (exp(Z) + exp(-Z)), elementwise.
+
+        Z: (N, C) -> A: the same shape. Store self.A for backward. Do not modify Z.
+        """
+        # BEGIN SOLUTION
+        self.A = np.tanh(Z)
+        return self.A
+        # END SOLUTION
+
+    def backward(self, dLdA):
+        """dLdZ = dLdA * dA/dZ, where dA/dZ = 1 - A * A (A = the output of forward).
+
+        dLdA: the shape of Z -> dLdZ: the same shape. Do not modify dLdA.
+        """
+        # BEGIN SOLUTION
+        return dLdA * (1 - self.A * self.A)
+        # END SOLUTION
 
 
 class ReLU:
@@ -21,4 +86,60 @@ class ReLU:
         """
         # BEGIN SOLUTION
         return dLdA * (self.A > 0)
+        # END SOLUTION
+
+
+class GELU:
+    def forward(self, Z):
+        """A = 0.5 * Z * (1 + erf(Z / sqrt(2))), elementwise.
+
+        erf is math.erf (one number at a time) or scipy.special.erf (whole arrays).
+        Z: (N, C) -> A: the same shape. Store what backward needs (Z, A). Do not modify Z.
+        """
+        # BEGIN SOLUTION
+        self.Z = np.array(Z, dtype=float)
+        erf = np.vectorize(math.erf, otypes=[float])(self.Z / math.sqrt(2))
+        self.cdf = 0.5 * (1 + erf)
+        self.A = self.Z * self.cdf
+        return self.A
+        # END SOLUTION
+
+    def backward(self, dLdA):
+        """dLdZ = dLdA * dA/dZ, where
+        dA/dZ = 0.5 * (1 + erf(Z / sqrt(2))) + Z / sqrt(2 pi) * exp(-Z^2 / 2).
+
+        dLdA: the shape of Z -> dLdZ: the same shape. Do not modify dLdA.
+        """
+        # BEGIN SOLUTION
+        pdf = np.exp(-self.Z * self.Z / 2) / math.sqrt(2 * math.pi)
+        return dLdA * (self.cdf + self.Z * pdf)
+        # END SOLUTION
+
+
+class Softmax:
+    def forward(self, Z):
+        """A = softmax of each row of Z (over axis 1): A[i, j] = exp(Z[i, j]) / sum_k exp(Z[i, k]).
+
+        Z: (N, C) -> A: (N, C). Subtract each row's max first so exp cannot overflow.
+        Store self.A for backward. Do not modify Z.
+        """
+        # BEGIN SOLUTION
+        e = np.exp(Z - np.max(Z, axis=1, keepdims=True))
+        self.A = e / np.sum(e, axis=1, keepdims=True)
+        return self.A
+        # END SOLUTION
+
+    def backward(self, dLdA):
+        """For each row i, with a = A[i] (the output of forward):
+        dLdZ[i] = J @ dLdA[i], where J = diag(a) - a a^T is that row's Jacobian (C, C).
+
+        dLdA: (N, C) -> dLdZ: (N, C). Do not modify dLdA.
+        """
+        # BEGIN SOLUTION
+        dLdZ = np.zeros(dLdA.shape)
+        for i in range(dLdA.shape[0]):
+            a = self.A[i]
+            J = np.diag(a) - np.outer(a, a)
+            dLdZ[i] = J @ dLdA[i]
+        return dLdZ
         # END SOLUTION

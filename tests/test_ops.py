@@ -1,0 +1,96 @@
+"""The worker operations the layer-interaction tests are built on: a module found in either of two
+places, objects the grader makes and fills (a model for SGD), objects passed as arguments, and the
+layers of a student's model bound by what they hold."""
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+
+from autograder.sandbox import Limits, Sandbox, Script, server
+from tests.catalogue import REFERENCE
+
+MLP0 = "models.mlp|mytorch.models.mlp.MLP0"
+SGD = "mytorch.optim.sgd.SGD"
+
+
+def _run(root, *scripts):
+    sandbox = Sandbox(server.shared(), root, Limits(case_timeout=30.0))
+    try:
+        return sandbox.run(list(scripts))
+    finally:
+        sandbox.close()
+
+
+def _submission(tmp_path, beside: str | None = None):
+    shutil.copytree(REFERENCE, tmp_path / "mytorch", ignore=shutil.ignore_patterns("__pycache__"))
+    if beside is not None:
+        (tmp_path / "models").mkdir()
+        (tmp_path / "models" / "mlp.py").write_text(beside)
+    return tmp_path
+
+
+def _mlp_script():
+    s = Script()
+    mlp = s.new(MLP0)
+    linear, = s.members(mlp, "layers", 1, having="W", label="count")
+    s.set(linear, "W", np.ones((3, 2)))
+    s.call(mlp, "forward", np.array([[1.0, -2.0]]), label="out")
+    s.get(linear, "A", label="A")
+    return s
+
+
+def test_the_mlp_is_found_inside_mytorch_when_there_is_no_models_folder(tmp_path):
+    (result,) = _run(_submission(tmp_path), _mlp_script())
+    assert result.error is None, result.error
+    assert int(result.values["count"]) == 1
+    np.testing.assert_array_equal(result.values["out"], np.zeros((1, 3)))  # (1 - 2) * 3 rows, then ReLU
+    np.testing.assert_array_equal(result.values["A"], [[1.0, -2.0]])
+
+
+def test_models_beside_mytorch_comes_first(tmp_path):
+    beside = ("from mytorch.nn.linear import Linear\n\n\nclass MLP0:\n    def __init__(self, debug=False):\n"
+              "        self.layers = [Linear(2, 3)]\n\n    def forward(self, A0):\n"
+              "        return self.layers[0].forward(A0) + 7\n")
+    (result,) = _run(_submission(tmp_path, beside), _mlp_script())
+    assert result.error is None, result.error
+    np.testing.assert_array_equal(result.values["out"], np.full((1, 3), 6.0))
+
+
+def test_a_model_with_fewer_layers_stops_the_case_after_saying_how_many(tmp_path):
+    s = Script()
+    mlp = s.new(MLP0)
+    s.members(mlp, "layers", 2, having="W", label="count")
+    s.call(mlp, "forward", np.ones((1, 2)), label="out")
+    (result,) = _run(_submission(tmp_path), s)
+    assert int(result.values["count"]) == 1
+    assert result.error is not None and result.error.op == 1 and "holds 1" in result.error.msg
+
+
+def test_neither_place_names_both_files(tmp_path):
+    from autograder.diagnose import import_failed
+
+    root = _submission(tmp_path)
+    shutil.rmtree(root / "mytorch" / "models")
+    (result,) = _run(root, _mlp_script())
+    assert result.error is not None and result.error.module == "models.mlp"
+    message, _ = import_failed(result.error)
+    assert "models/mlp.py" in message
+
+
+def test_the_grader_builds_a_model_for_sgd_and_reads_the_layers_back(tmp_path):
+    s = Script()
+    model, layer = s.plain("model"), s.plain("layer")
+    for name, value in {"W": np.ones((2, 3)), "b": np.zeros((2, 1)), "dLdW": np.full((2, 3), 2.0),
+                        "dLdb": np.ones((2, 1))}.items():
+        s.set(layer, name, value)
+    s.set(model, "layers", [layer])
+    sgd = s.new(SGD, model, 0.5, 0)
+    s.call(sgd, "step", label="returned")
+    s.get(layer, "W", label="W")
+    s.get(layer, "b", label="b")
+    (result,) = _run(_submission(tmp_path), s)
+    assert result.error is None, result.error
+    np.testing.assert_array_equal(result.values["W"], np.zeros((2, 3)))
+    np.testing.assert_array_equal(result.values["b"], np.full((2, 1), -0.5))
+    assert "SGD(model, 0.5, 0)" in s.describe()

@@ -51,8 +51,8 @@ def solution_lines() -> set[str]:
             text = line.strip()
             if text.startswith(("# BEGIN SOLUTION", "# END SOLUTION")):
                 inside = text.startswith("# BEGIN")
-            elif inside and text and not text.startswith("#"):
-                lines.add(text)
+            elif inside and text and not text.startswith("#") and text not in ("else:", "try:", "pass"):
+                lines.add(text)  # (a bare keyword line is in any Python file: it gives nothing away)
     return lines
 
 

@@ -130,9 +130,12 @@ def test_every_skeleton_method_raises_not_implemented_naming_itself(tmp_path):
 
     expected = methods_with_solutions()
     assert {"Linear.__init__", "Linear.forward", "ReLU.backward", "CrossEntropyLoss.forward"} <= expected
-    assert set(raised) == expected
+    assert expected <= set(raised)
     for qualname, error in raised.items():
-        assert error == ["NotImplementedError", f"{qualname} is not implemented yet"], qualname
+        if qualname in expected:
+            assert error == ["NotImplementedError", f"{qualname} is not implemented yet"], qualname
+        else:  # given code (BatchNorm1d.__init__, SGD.__init__): called here with None, it may fail, but not as a stub
+            assert error is None or error[0] != "NotImplementedError", qualname
 
 
 def test_a_block_becomes_the_one_stub_form_at_the_markers_indentation(tmp_path):

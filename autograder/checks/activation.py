@@ -1,4 +1,4 @@
-"""Checks of `mytorch.nn.activation.ReLU`: 20 points.
+"""Checks of `mytorch.nn.activation.ReLU`: 6 points.
 
 Before backward the grader sets `self.A` (what the contract says forward stores),
 so backward is graded on its own.
@@ -65,7 +65,7 @@ def _expected_backward(package, case):
     return relu.backward(case.dLdA)
 
 
-@check("ReLU.forward: output A", points=6, cases=activation_cases, strategy=draw("activation_strategy"))
+@check("ReLU.forward: output A", points=1.5, cases=activation_cases, strategy=draw("activation_strategy"))
 def forward_a(case, ref):
     out = yield _forward_script(case)
     expect("A", out["A"], _expected_forward(ref, case), known_wrong=[
@@ -74,7 +74,7 @@ def forward_a(case, ref):
                                                       "they must become 0: A = max(0, Z)")])
 
 
-@check("ReLU.forward: stores self.A", points=2, cases=activation_cases, strategy=draw("activation_strategy"), computes=False)
+@check("ReLU.forward: stores self.A", points=0.5, cases=activation_cases, strategy=draw("activation_strategy"), computes=False)
 def forward_stores(case, ref):
     out = yield _forward_script(case)
     expect("self.A", out["self.A"], _expected_forward(ref, case), known_wrong=[
@@ -82,14 +82,14 @@ def forward_stores(case, ref):
         (np.maximum(case.Z0, 0), "your self.A is the output of an earlier forward call: store it on every call")])
 
 
-@check("ReLU.forward: does not modify Z", points=1, cases=activation_cases, strategy=draw("activation_strategy"), behaviour=True)
+@check("ReLU.forward: does not modify Z", points=0.5, cases=activation_cases, strategy=draw("activation_strategy"), behaviour=True)
 def forward_keeps_args(case, ref):
     out = yield _forward_script(case)
     expect("Z after forward", out["A#arg0"], case.Z, EXACT, known_wrong=[
         (np.maximum(case.Z, 0), "your forward set Z's negative entries to 0 in place: compute a new array instead")])
 
 
-@check("ReLU.backward: dLdZ", points=6, cases=nonzero_cases, strategy=draw("activation_strategy", zeros=False))
+@check("ReLU.backward: dLdZ", points=1.5, cases=nonzero_cases, strategy=draw("activation_strategy", zeros=False))
 def backward_dldz(case, ref):
     out = yield _backward_script(case)
     expect("dLdZ", out["dLdZ"], _expected_backward(ref, case), known_wrong=[
@@ -98,7 +98,7 @@ def backward_dldz(case, ref):
     ])
 
 
-@check("ReLU.backward: derivative is 0 at exactly Z = 0", points=3, cases=activation_cases, computes=False)
+@check("ReLU.backward: derivative is 0 at exactly Z = 0", points=1, cases=activation_cases, computes=False)
 def backward_at_zero(case, ref):
     """Only the entries where Z is exactly 0: everywhere else is 'ReLU.backward: dLdZ''s business."""
     out = yield _backward_script(case)
@@ -110,7 +110,7 @@ def backward_at_zero(case, ref):
            known_wrong=[(np.where(zero, case.dLdA, 0.0), AT_ZERO)], generic=False)
 
 
-@check("ReLU.backward: does not modify dLdA", points=1, cases=activation_cases, strategy=draw("activation_strategy"), behaviour=True)
+@check("ReLU.backward: does not modify dLdA", points=0.5, cases=activation_cases, strategy=draw("activation_strategy"), behaviour=True)
 def backward_keeps_args(case, ref):
     out = yield _backward_script(case)
     expect("dLdA after backward", out["dLdZ#arg0"], case.dLdA, EXACT)
@@ -135,7 +135,7 @@ def _expected_probes(package, case):
     return np.array(losses)
 
 
-@check("ReLU.backward: agrees with finite differences of forward", points=1, cases=edge_cases(nonzero_cases),
+@check("ReLU.backward: agrees with finite differences of forward", points=0.5, cases=edge_cases(nonzero_cases),
        strategy=draw("activation_strategy", zeros=False), owners={"dLdZ": "ReLU.backward: dLdZ"})
 def backward_finite_differences(case, ref):
     """Reference-free, judged only where the student's forward matches the reference."""

@@ -1,4 +1,4 @@
-"""Checks of `mytorch.nn.linear.Linear`: 45 points.
+"""Checks of `mytorch.nn.linear.Linear`: 12 points.
 
 Each method is graded on its own. The grader sets `W` and `b` itself, so forward
 does not depend on __init__; before backward it sets what the contract says
@@ -45,7 +45,7 @@ def forward_then_state(s: Script, lin, A, name: str = "A") -> None:
     s.set(lin, "N", A.shape[0], state=True)
 
 
-@check("Linear.__init__: W and b are zeros of shape (C_out, C_in) and (C_out, 1)", points=5, cases=linear_cases, computes=False)
+@check("Linear.__init__: W and b are zeros of shape (C_out, C_in) and (C_out, 1)", points=1, cases=linear_cases, computes=False)
 def init_zeros(case, ref):
     c_out, c_in = case.W.shape
     s = Script(case=case)
@@ -75,14 +75,14 @@ def _forward_script(case):
     return s
 
 
-@check("Linear.forward: output Z", points=6, cases=linear_cases, strategy=draw("linear_strategy"))
+@check("Linear.forward: output Z", points=2, cases=linear_cases, strategy=draw("linear_strategy"))
 def forward_z(case, ref):
     out = yield _forward_script(case)
     expect("Z", out["Z"], _expected_forward(ref, case), known_wrong=[
         (case.A @ case.W.T, "your Z has no bias term: Z = A @ W.T + 1_N @ b.T")])
 
 
-@check("Linear.forward: stores A and N", points=4, cases=linear_cases, strategy=draw("linear_strategy"), computes=False)
+@check("Linear.forward: stores A and N", points=1, cases=linear_cases, strategy=draw("linear_strategy"), computes=False)
 def forward_stores(case, ref):
     out = yield _forward_script(case)
     expect("self.A", out["A"], case.A, known_wrong=[
@@ -91,7 +91,7 @@ def forward_stores(case, ref):
         (case.A.shape[1], "your self.N is the number of features; it must be the batch size, A.shape[0]")])
 
 
-@check("Linear.forward: does not modify A", points=2, cases=linear_cases, strategy=draw("linear_strategy"), behaviour=True)
+@check("Linear.forward: does not modify A", points=0.5, cases=linear_cases, strategy=draw("linear_strategy"), behaviour=True)
 def forward_keeps_args(case, ref):
     out = yield _forward_script(case)
     expect("A after forward", out["Z#arg0"], case.A, EXACT)
@@ -129,7 +129,7 @@ def _expected_backward(package, case):
     return lin.backward(case.dLdZ), lin.dLdW, lin.dLdb
 
 
-@check(DLDA, points=5, cases=linear_cases, strategy=draw("linear_strategy"))
+@check(DLDA, points=1.5, cases=linear_cases, strategy=draw("linear_strategy"))
 def backward_dlda(case, ref):
     out = yield _backward_script(case)
     dLdA, _, _ = _expected_backward(ref, case)
@@ -138,7 +138,7 @@ def backward_dlda(case, ref):
            known_wrong=[(case.dLdZ @ case.W.T, "your dLdA uses W.T; it is dLdZ @ W")] if square else [])
 
 
-@check(DLDW, points=5, cases=linear_cases, strategy=draw("linear_strategy"))
+@check(DLDW, points=1.5, cases=linear_cases, strategy=draw("linear_strategy"))
 def backward_dldw(case, ref):
     out = yield _backward_script(case)
     _, dLdW, _ = _expected_backward(ref, case)
@@ -149,7 +149,7 @@ def backward_dldw(case, ref):
     ])
 
 
-@check(DLDB, points=6, cases=linear_cases, strategy=draw("linear_strategy"))
+@check(DLDB, points=1.5, cases=linear_cases, strategy=draw("linear_strategy"))
 def backward_dldb(case, ref):
     out = yield _backward_script(case)
     _, _, dLdb = _expected_backward(ref, case)
@@ -164,7 +164,7 @@ def backward_dldb(case, ref):
     ])
 
 
-@check("Linear.backward: a second forward and backward give what a fresh layer gives", points=3, cases=linear_cases, behaviour=True)
+@check("Linear.backward: a second forward and backward give what a fresh layer gives", points=1, cases=linear_cases, behaviour=True)
 def backward_repeated(case, ref):
     """Against the student's own first round: only what changes between calls is graded here."""
     out = yield _backward_script(case)
@@ -174,7 +174,7 @@ def backward_repeated(case, ref):
                    reference_label=f"{label} of a fresh layer on the same input")
 
 
-@check("Linear.backward: does not modify dLdZ", points=2, cases=linear_cases, strategy=draw("linear_strategy"), behaviour=True)
+@check("Linear.backward: does not modify dLdZ", points=0.5, cases=linear_cases, strategy=draw("linear_strategy"), behaviour=True)
 def backward_keeps_args(case, ref):
     out = yield _backward_script(case)
     expect("dLdZ after backward", out["dLdA#arg0"], case.dLdZ, EXACT)
@@ -200,7 +200,7 @@ def _expected_probes(package, case):
     return np.array(losses)
 
 
-@check("Linear.backward: agrees with finite differences of forward", points=3, cases=edge_cases(linear_cases),
+@check("Linear.backward: agrees with finite differences of forward", points=0.5, cases=edge_cases(linear_cases),
        strategy=draw("linear_strategy"), owners=BACKWARD_OWNERS)
 def backward_finite_differences(case, ref):
     """Reference-free: L = sum(dLdZ * forward(A)); forward is affine, so a step of 1 is exact. Judged

@@ -163,7 +163,7 @@ class Sandbox:
         worker = self._worker or self._spawn()
         header, blobs = pack(scripts, sorted(self.skip_init))
         try:
-            wire.send_message(_Blocking(worker.sock, max(0.1, min(30.0, self.deadline - time.monotonic()))),
+            wire.send_request(_Blocking(worker.sock, max(0.1, min(30.0, self.deadline - time.monotonic()))),
                               header, blobs)
         except OSError:
             pass  # it died already; reading will tell how

@@ -85,6 +85,7 @@ class Script:
     labels: dict = field(default_factory=dict)  # label -> index of the op that produces it
     case: object = None  # the input case: its arrays are named after its fields in messages
     _objects: int = 0
+    _fields: dict | None = None  # id of each of the case's arrays -> its field name
 
     def _ref(self, value, shown: str | None = None):
         if isinstance(value, Obj):
@@ -98,9 +99,12 @@ class Script:
         return value, shown or repr(value)
 
     def _name(self, value) -> str:
+        """The case field `value` is ("" for an array the check derived)."""
         if self.case is None:
             return ""
-        return next((name for name, v in vars(self.case).items() if v is value), "")
+        if self._fields is None:
+            self._fields = {id(v): name for name, v in reversed(vars(self.case).items())}
+        return self._fields.get(id(value), "")
 
     def _add(self, op: list, meta: Op) -> int:
         self.ops.append(op)

@@ -62,12 +62,14 @@ class distinct:
 
 @per_case
 def forward_script(path: str, case):
-    """forward(Z0), forward(Z), what it stored: one script for every forward test of a class, run once per input."""
+    """forward(Z) on a fresh object, then forward(Z0), forward(Z) on another and what it stored: one script
+    for every forward test of a class, run once per input (a wrong A is shown with the one call it needs)."""
     s = Script(case=case)
-    obj = s.new(path)
-    s.call(obj, "forward", case.Z0, label="A0")
-    s.call(obj, "forward", case.Z, label="A", keep_args=True)
-    s.get(obj, "A", label="self.A")
+    s.call(s.new(path), "forward", case.Z, label="A", keep_args=True)
+    again = s.new(path)
+    s.call(again, "forward", case.Z0, label="A0")
+    s.call(again, "forward", case.Z, label=s.fresh())
+    s.get(again, "A", label="self.A")
     return s
 
 

@@ -1,5 +1,5 @@
 """Checks of `Identity` (2 points), `Sigmoid` (4) and `Tanh` (4) in `mytorch.nn.activation`, hidden
-tests included; `gelu.py` grades GELU with the helpers here.
+tests included; what they share with GELU (gelu.py) is in smooth.py.
 
 Each method is graded on its own: before backward the grader sets `self.A` (what the contract says
 forward stores), so a correct backward passes whatever forward did. The inputs keep |Z| far below
@@ -12,23 +12,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..cases import draw, edge_cases, large_input_cases, smooth_cases
-from ..compare import EXACT, expect, matches
-from ..diagnose import NON_FINITE, generic
+from ..cases import edge_cases, large_input_cases, smooth_cases
+from ..compare import expect
+from ..diagnose import NON_FINITE
 from ..expected import expected
 from ..sandbox import Script
-from .base import Skip, check, per_case
-from .gradients import matches_reference, slopes
+from .base import check
+from .smooth import (ALONE, STEP, STRATEGY, backward_script, distinct, forward_script, judge_kept_dlda, judge_kept_z,
+                     judge_slopes, judge_stored, probe_losses, run, slopes_script)
 
 IDENTITY, SIGMOID, TANH = (f"mytorch.nn.activation.{name}" for name in ("Identity", "Sigmoid", "Tanh"))
 CLASSES = {"Identity": IDENTITY, "Sigmoid": SIGMOID, "Tanh": TANH}
-STRATEGY = draw("smooth_strategy")
-STEP = 1e-2  # of the finite differences of a curved forward: truncation error ~ STEP**2 * |f'''| / 6, below 1e-4
-KEEP_Z = "forward must leave Z as it was: compute the result in a new array (no Z *= ..., Z[...] = ... or out=Z)"
-KEEP_DLDA = ("backward must leave dLdA as it was: compute dLdZ in a new array (dLdZ = dLdA * ..., "
-             "not dLdA *= ...)")
-EARLIER = "your self.A is the output of an earlier forward call: store it on every call"
-ALONE = "your dLdZ is dA/dZ alone: multiply it by dLdA (dLdZ = dLdA * dA/dZ)"
 OVERFLOW = ("your A is not finite for large |Z|: exp overflows to inf past about 709, and (exp(Z) - exp(-Z)) / "
             "(exp(Z) + exp(-Z)) becomes inf / inf = NaN; use np.tanh(Z), or exp(-2|Z|) only: "
             "np.sign(Z) * (1 - exp(-2|Z|)) / (1 + exp(-2|Z|))")
@@ -40,107 +34,6 @@ def sigmoid(Z):
 
 def identity(Z):
     return np.array(Z, dtype=np.float64)
-
-
-# ------------------------------------------------------------ shared by the smooth activations
-
-
-class distinct:
-    """The known wrong answers (value, words) that `known()` gives, then the generic ones, that this input
-    tells apart: one within tolerance of the right answer, or of a wrong answer meaning something else,
-    is not offered, so a hint is right whenever it is shown. Computed only when `expect` iterates it (on a
-    failure); pass it with `generic=False`."""
-
-    def __init__(self, label: str, expected, known=lambda: ()):
-        self.label, self.expected, self.known = label, np.asarray(expected, dtype=np.float64), known
-
-    def __iter__(self):
-        pairs = [(np.asarray(v, dtype=np.float64), w) for v, w in self.known()] + generic(self.label, self.expected)
-        return iter([(v, w) for v, w in pairs if not matches(v, self.expected)
-                     and not any(w2 != w and matches(v, v2) for v2, w2 in pairs)])
-
-
-@per_case
-def forward_script(path: str, case):
-    """forward(Z) on a fresh object, then forward(Z0), forward(Z) on another and what it stored: one script
-    for every forward test of a class, run once per input (a wrong A is shown with the one call it needs)."""
-    s = Script(case=case)
-    s.call(s.new(path), "forward", case.Z, label="A", keep_args=True)
-    again = s.new(path)
-    s.call(again, "forward", case.Z0, label="A0")
-    s.call(again, "forward", case.Z, label=s.fresh())
-    s.get(again, "A", label="self.A")
-    return s
-
-
-def forward_then_state(s: Script, obj, Z, A: np.ndarray, shown: str, label: str | None = None) -> None:
-    """forward(Z), whose failure does not stop the case (it may store what backward reads, such as Z),
-    then self.A = A, what the contract says forward stores, set by the grader whatever forward stored."""
-    s.call(obj, "forward", Z, label=label or s.fresh(), soft=True)
-    s.set(obj, "A", A, state=True, shown=shown)
-
-
-@per_case
-def backward_script(path: str, case, state, shown: str):
-    """forward(Z) (its output under "A", for the hidden tests), self.A = state(Z), backward(dLdA): one
-    script for every backward test of a class, run once per input."""
-    s = Script(case=case)
-    obj = s.new(path)
-    forward_then_state(s, obj, case.Z, state(case.Z), shown, label="A")
-    s.call(obj, "backward", case.dLdA, label="dLdZ", keep_args=True)
-    return s
-
-
-def judge_stored(out, case, want, state, known=()) -> None:
-    expect("self.A", out["self.A"], want, generic=False,
-           known_wrong=distinct("self.A", want, lambda: [*known, (state(case.Z0), EARLIER)]))
-
-
-def judge_kept_z(out, case) -> None:
-    expect("Z after forward", out["A#arg0"], case.Z, EXACT, hint=KEEP_Z, generic=False)
-
-
-def judge_kept_dlda(out, case) -> None:
-    expect("dLdA after backward", out["dLdZ#arg0"], case.dLdA, EXACT, hint=KEEP_DLDA, generic=False)
-
-
-def slopes_script(path: str, case, step: float, state, shown: str):
-    """Forward at Z with each entry moved by +-step, then forward(Z), self.A, backward(dLdA)."""
-    s = Script(case=case)
-    obj = s.new(path)
-    by_Z = slopes("Z", case.Z, step, lambda Z: s.call(obj, "forward", Z, label=s.fresh(), soft=True,
-                                                         shown=(f"Z with one entry moved by +-{step:g}",)))
-    forward_then_state(s, obj, case.Z, state(case.Z), shown)
-    s.call(obj, "backward", case.dLdA, label="dLdZ")
-    return s, by_Z
-
-
-def judge_slopes(out, case, by_Z, reference_losses) -> None:
-    """L = sum(dLdA * forward(Z)): judged only where the student's forward matches the reference's at every probe."""
-    def loss(A):
-        if A.shape != case.Z.shape:
-            raise Skip("forward's output has the wrong shape there, so its slopes say nothing about backward")
-        return float(np.sum(case.dLdA * A))
-
-    matches_reference(by_Z.losses(out, loss), reference_losses)
-    by_Z.check("dLdZ", out["dLdZ"], out, loss)
-
-
-def probe_losses(make, case, step: float) -> np.ndarray:
-    """The reference's sum(dLdA * forward(Z moved)) at every probe of `slopes_script`, +step then -step."""
-    losses = []
-    for k in range(case.Z.size):
-        for sign in (1.0, -1.0):
-            moved = case.Z.astype(np.float64, copy=True)
-            moved.flat[k] += sign * step
-            losses.append(float(np.sum(case.dLdA * make().forward(moved))))
-    return np.array(losses)
-
-
-def run(obj, case):
-    """A fresh reference object's forward(Z) and backward(dLdA)."""
-    A = np.array(obj.forward(case.Z), dtype=np.float64)
-    return A, np.array(obj.backward(case.dLdA), dtype=np.float64)
 
 
 # ------------------------------------------------------------------ Identity: 2 points
@@ -255,6 +148,7 @@ def sigmoid_backward_dldz(case, ref):
                              "output of forward"),
         (dLdA * (sigmoid(A) - sigmoid(A) ** 2), "your dA/dZ applies sigmoid to A again: A is already sigmoid(Z), "
                                          "so dA/dZ = A - A * A"),
+        (dLdA * (1 - A), "your dA/dZ is 1 - A; it is A - A * A = A * (1 - A)"),
         (A - A * A, ALONE)]))
 
 

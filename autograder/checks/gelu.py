@@ -1,7 +1,7 @@
 """Checks of `mytorch.nn.activation.GELU`: 5 points, the hidden test included.
 
 A = 0.5 Z (1 + erf(Z / sqrt 2)) = Z * cdf(Z), dA/dZ = cdf(Z) + Z * pdf(Z). As for the other smooth
-activations (elementwise.py, whose helpers these checks use), the grader sets self.A before backward;
+activations (elementwise.py; what they share is in smooth.py), the grader sets self.A before backward;
 backward also needs what forward stored of Z (the contract names no attribute for it), so it needs
 forward to run, not to be right: where forward raises, backward is not run.
 """
@@ -15,8 +15,8 @@ from ..cases import edge_cases, smooth_cases
 from ..compare import expect
 from ..expected import expected
 from .base import check
-from .elementwise import (ALONE, STEP, STRATEGY, backward_script, distinct, forward_script, judge_kept_dlda,
-                          judge_kept_z, judge_slopes, judge_stored, probe_losses, run, slopes_script)
+from .smooth import (ALONE, STEP, STRATEGY, backward_script, distinct, forward_script, judge_kept_dlda,
+                     judge_kept_z, judge_slopes, judge_stored, probe_losses, run, slopes_script)
 
 GELU = "mytorch.nn.activation.GELU"
 CLASSES = {"GELU": GELU}
@@ -35,6 +35,10 @@ def pdf(Z):
 
 def gelu(Z):
     return Z * cdf(Z)
+
+
+def tanh_approximation(Z):
+    return 0.5 * Z * (1 + np.tanh(math.sqrt(2 / math.pi) * (Z + 0.044715 * Z ** 3)))
 
 
 @expected
@@ -58,8 +62,8 @@ def forward_a(case, ref):
     Z = case.Z
     expect("A", out["A"], A, generic=False, known_wrong=distinct("A", A, lambda: [
         (0.5 * Z * (1 + erf(Z)), ERF_Z.format("A")),
-        (0.5 * Z * (1 + np.tanh(math.sqrt(2 / math.pi) * (Z + 0.044715 * Z ** 3))), "your A is the tanh approximation of GELU; the contract's GELU is exact: "
-                        "A = 0.5 * Z * (1 + erf(Z / sqrt(2)))"),
+        (tanh_approximation(Z), "your A is the tanh approximation of GELU; the contract's GELU is exact: "
+                                "A = 0.5 * Z * (1 + erf(Z / sqrt(2)))"),
         (2 * A, "your A is twice GELU's: A = 0.5 * Z * (1 + erf(Z / sqrt(2))) (the 0.5 is missing)"),
         (cdf(Z), "your A is the normal CDF 0.5 * (1 + erf(Z / sqrt(2))) alone; GELU multiplies it by Z")]))
 
@@ -87,6 +91,8 @@ def backward_dldz(case, ref):
                         "Z / sqrt(2 pi) * exp(-Z^2 / 2)"),
         (dLdA * (cdf(Z) + Z * np.exp(-Z * Z / 2)), "your pdf misses its factor 1 / sqrt(2 pi): "
                                                    "pdf(Z) = exp(-Z^2 / 2) / sqrt(2 pi)"),
+        (dLdA * (cdf(Z) + Z * np.exp(-Z * Z) / math.sqrt(2 * math.pi)), "your pdf has exp(-Z^2); it is "
+                                                                         "exp(-Z^2 / 2) / sqrt(2 pi)"),
         (dLdA * (cdf(Z) + pdf(Z)), "your dA/dZ adds pdf(Z) where it needs Z * pdf(Z): "
                                    "dA/dZ = cdf(Z) + Z * pdf(Z) (the product rule on Z * cdf(Z))"),
         (dLdA * (0.5 * (1 + erf(Z)) + Z * pdf(Z)), ERF_Z.format("dA/dZ")),

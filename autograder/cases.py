@@ -240,3 +240,38 @@ def from_arrays(data, prefix: str = "") -> list:
         cls = KINDS[kinds[i]]
         found.append(cls(**{f.name: np.array(data[f"{prefix}{i}.{f.name}"]) for f in dataclasses.fields(cls)}))
     return found
+
+
+# ------------------------------------------------- smooth activations (Identity, Sigmoid, Tanh, GELU)
+
+GRADIENT_BOUND = 3.0  # |dLdA| of the smooth activations' inputs
+
+
+def bounded_gradients(rng: np.random.Generator, shape) -> np.ndarray:
+    """dLdA within +-3: near A = +-1 a float32 A is off by about 6e-8, so a correct float32 dA/dZ
+    (1 - A*A, A - A*A) is off by about 1.2e-7 * |dLdA| in dLdZ, which must stay below the 1e-6 the
+    tolerance allows where every expected value is small (a 1x1 input with Z near 6)."""
+    x = rng.standard_normal(shape) * rng.choice([0.1, 1.0], size=shape)
+    return np.clip(x, -GRADIENT_BOUND, GRADIENT_BOUND)
+
+
+def smooth_cases(rng: np.random.Generator) -> list[ActivationCase]:
+    """Z of mixed magnitude (|Z| up to about 40, a tenth of it exactly 0: far below the 709 where exp
+    overflows), dLdA within +-3, and an earlier input Z0."""
+    cases = []
+    for n, c, _ in _shapes(rng):
+        n0 = int(rng.integers(1, MAX_DIM + 1))
+        cases.append(ActivationCase(Z=_values(rng, (n, c), 0.1), dLdA=bounded_gradients(rng, (n, c)),
+                                    Z0=_values(rng, (n0, c))))
+    return cases
+
+
+def large_input_cases(rng: np.random.Generator) -> list[ActivationCase]:
+    """Every entry of Z 710 to 1000 in size (whole numbers), either sign: exp(|Z|) overflows float64
+    (past 709.8), while tanh(Z) is +-1. The edge shapes only, with [[800]] and [[-1000]] first."""
+    cases = [ActivationCase(Z=np.array([[800.0]]), dLdA=np.ones((1, 1)), Z0=np.zeros((1, 1))),
+             ActivationCase(Z=np.array([[-1000.0]]), dLdA=np.ones((1, 1)), Z0=np.zeros((1, 1)))]
+    for n, c, _ in EDGE_SHAPES[1:]:
+        Z = rng.choice([-1.0, 1.0], size=(n, c)) * np.round(rng.uniform(710, 1000, size=(n, c)))
+        cases.append(ActivationCase(Z=Z, dLdA=bounded_gradients(rng, (n, c)), Z0=np.zeros((1, c))))
+    return cases

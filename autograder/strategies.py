@@ -65,3 +65,15 @@ def loss_strategy(draw) -> LossCase:
     shift *= draw(st.sampled_from([1.0, -1.0]))
     Y = one_hot(labels, c)
     return LossCase(A=float32_exact(A), Y=Y, A0=-float32_exact(A), Y0=Y[::-1].copy(), shift=shift)
+
+
+from .cases import GRADIENT_BOUND  # noqa: E402  (the smooth activations' section)
+
+
+@st.composite
+def smooth_strategy(draw) -> ActivationCase:
+    """Z within +-100 (far from the 709 where exp overflows), dLdA within +-3 (see cases.bounded_gradients)."""
+    shape = (draw(st.integers(1, 5)), draw(st.integers(1, 5)))
+    (Z,) = _draw_arrays(draw, [shape])
+    (dLdA,) = _draw_arrays(draw, [shape], st.floats(-GRADIENT_BOUND, GRADIENT_BOUND, allow_nan=False))
+    return ActivationCase(Z=Z, dLdA=dLdA, Z0=-Z)

@@ -48,3 +48,49 @@ def loss_large(case, ref):
     L, dLdA = loss._expected(ref, case)
     expect("loss", out["L"], L, scalar=True)
     expect("dLdA", out["dLdA"], dLdA)
+
+
+# ------------------------------------------------------------ smooth activations
+from autograder.cases import ActivationCase, bounded_gradients  # noqa: E402
+from autograder.checks import elementwise, gelu  # noqa: E402
+
+
+def large_smooth_cases(rng):
+    """Batches of 32 to 64 rows of 16 to 48 features, |Z| mostly within 10, dLdA within +-3."""
+    cases = []
+    for _ in range(4):
+        n, c = int(rng.integers(32, 65)), int(rng.integers(16, 49))
+        cases.append(ActivationCase(Z=rng.standard_normal((n, c)) * 3, dLdA=bounded_gradients(rng, (n, c)),
+                                    Z0=rng.standard_normal((2, c))))
+    return cases
+
+
+def _large(script, want) -> None:
+    """forward's A and backward's dLdZ on one large input (backward given the self.A the contract names)."""
+    A, dLdZ = want
+    expect("A", script["A"], A)
+    expect("dLdZ", script["dLdZ"], dLdZ)
+
+
+@check("Identity.backward: large batches", points=1, cases=large_smooth_cases, visibility=HIDDEN,
+       owners={"A": elementwise.ID_A, "dLdZ": elementwise.ID_DLDZ})
+def identity_large(case, ref):
+    _large((yield elementwise._identity_backward(case)), elementwise._identity(ref, case))
+
+
+@check("Sigmoid.backward: large batches", points=1, cases=large_smooth_cases, visibility=HIDDEN,
+       owners={"A": elementwise.SIG_A, "dLdZ": elementwise.SIG_DLDZ})
+def sigmoid_large(case, ref):
+    _large((yield elementwise._sigmoid_backward(case)), elementwise._sigmoid(ref, case))
+
+
+@check("Tanh.backward: large batches", points=1, cases=large_smooth_cases, visibility=HIDDEN,
+       owners={"A": elementwise.TANH_A, "dLdZ": elementwise.TANH_DLDZ})
+def tanh_large(case, ref):
+    _large((yield elementwise._tanh_backward(case)), elementwise._tanh(ref, case))
+
+
+@check("GELU.backward: large batches", points=1, cases=large_smooth_cases, visibility=HIDDEN,
+       owners={"A": gelu.GELU_A, "dLdZ": gelu.GELU_DLDZ})
+def gelu_large(case, ref):
+    _large((yield gelu._backward(case)), gelu._gelu(ref, case))

@@ -212,6 +212,34 @@ def ce_probe(classes, obs, seed, mode, N, C, scale, offset):
         obs[f"{name} unchanged after backward"] = unchanged(now, before)
 
 
+def smooth_input(rng, shape, mode):
+    if mode == "large":  # every |Z| past 709, where exp overflows: only Tanh is probed there
+        return rng.choice([-1.0, 1.0], size=shape) * rng.uniform(710, 1000, size=shape)
+    Z = rng.standard_normal(shape) * 3
+    Z[rng.random(shape) < 0.2] = 0.0
+    return Z
+
+
+def smooth_probe(classes, obs, cls, seed, mode, N, C):
+    """Identity, Sigmoid, Tanh, GELU: one forward (or two) and a backward."""
+    rng = np.random.default_rng(seed)
+    Z1, Z2 = smooth_input(rng, (N, C), mode), smooth_input(rng, (N, C), mode)
+    D = rng.standard_normal((N, C))
+    act = classes[cls]()
+    z1, z2, d = Z1.copy(), Z2.copy(), D.copy()
+    if mode in ("basic", "large"):
+        obs["forward.A"] = arr(act.forward(z1))
+        obs["forward.Z unchanged"] = unchanged(z1, Z1)
+    elif mode == "two forwards":
+        act.forward(z1)
+        obs["forward#2.A"] = arr(act.forward(z2))
+    obs["self.A"] = arr(getattr(act, "A", None))
+    obs["backward.dLdZ"] = arr(act.backward(d))
+    obs["backward.dLdA unchanged"] = unchanged(d, D)
+    obs["Z unchanged"] = unchanged(z1, Z1)
+    obs["Z#2 unchanged"] = unchanged(z2, Z2)
+
+
 def _probes():
     probes = []
     seed = 0
@@ -235,6 +263,11 @@ def _probes():
         ):
             seed += 1
             probes.append(("CrossEntropyLoss", ce_probe, (seed, mode, N, C, scale, offset)))
+    for cls in ("Identity", "Sigmoid", "Tanh", "GELU"):
+        for mode in ("basic", "two forwards") + (("large",) if cls == "Tanh" else ()):
+            for shape in ((1, 1), (1, 5), (4, 1), (3, 3), (5, 4), (6, 7)):
+                seed += 1
+                probes.append((cls, smooth_probe, (cls, seed, mode) + shape))
     return probes
 
 

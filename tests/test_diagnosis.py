@@ -63,6 +63,14 @@ DIAGNOSED = [
     ("ce_loss_per_sample", "CrossEntropyLoss.forward: loss", "a scalar"),
     ("ce_backward_missing_N", "CrossEntropyLoss.backward: dLdA", "not divided by N"),
     ("ce_backward_sign_flipped", "CrossEntropyLoss.backward: dLdA", "wrong sign"),
+    # smooth activations
+    ("identity_backward_ones", "Identity.backward: dLdZ", "dA/dZ alone"),
+    ("sigmoid_forward_sign", "Sigmoid.forward: output A", "the exponent's sign is wrong"),
+    ("sigmoid_backward_uses_Z", "Sigmoid.backward: dLdZ", "uses Z where it needs A"),
+    ("tanh_exp_formula", "Tanh.forward: finite for large inputs", "inf / inf = NaN; use np.tanh(Z)"),
+    ("tanh_backward_no_square", "Tanh.backward: dLdZ", "the square is missing"),
+    ("gelu_backward_no_Z_pdf", "GELU.backward: dLdZ", "missing the Z * pdf term"),
+    ("gelu_erf_without_sqrt2", "GELU.forward: output A", "uses erf(Z / sqrt(2))"),
 ]
 
 
@@ -90,6 +98,20 @@ SCALED = [
      "return float(-(Y * log_softmax).sum() / self.N) * 1.001", "CrossEntropyLoss.forward: loss"),
     ("nn/loss.py", "return (self.softmax - self.Y) / self.N", "return (self.softmax - self.Y) / self.N * 1.001",
      "CrossEntropyLoss.backward: dLdA"),
+    # smooth activations
+    ("nn/activation.py", "self.A = np.array(Z, dtype=float)", "self.A = np.array(Z, dtype=float) * 1.001",
+     "Identity.forward: output A"),
+    ("nn/activation.py", "return dLdA * np.ones_like(self.A)", "return dLdA * np.ones_like(self.A) * 1.001",
+     "Identity.backward: dLdZ"),
+    ("nn/activation.py", "self.A = 1 / (1 + np.exp(-Z))", "self.A = 1.001 / (1 + np.exp(-Z))", "Sigmoid.forward: output A"),
+    ("nn/activation.py", "return dLdA * (self.A - self.A * self.A)", "return dLdA * (self.A - self.A * self.A) * 1.001",
+     "Sigmoid.backward: dLdZ"),
+    ("nn/activation.py", "self.A = np.tanh(Z)", "self.A = np.tanh(Z) * 1.001", "Tanh.forward: output A"),
+    ("nn/activation.py", "return dLdA * (1 - self.A * self.A)", "return dLdA * (1 - self.A * self.A) * 1.001",
+     "Tanh.backward: dLdZ"),
+    ("nn/activation.py", "self.A = self.Z * self.cdf", "self.A = self.Z * self.cdf * 1.001", "GELU.forward: output A"),
+    ("nn/activation.py", "return dLdA * (self.cdf + self.Z * pdf)", "return dLdA * (self.cdf + self.Z * pdf) * 1.001",
+     "GELU.backward: dLdZ"),
 ]
 
 

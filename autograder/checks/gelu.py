@@ -1,6 +1,112 @@
-"""Checks of GELU (to be written)."""
+"""Checks of `mytorch.nn.activation.GELU`: 5 points, the hidden test included.
+
+A = 0.5 Z (1 + erf(Z / sqrt 2)) = Z * cdf(Z), dA/dZ = cdf(Z) + Z * pdf(Z). As for the other smooth
+activations (elementwise.py; what they share is in smooth.py), the grader sets self.A before backward;
+backward also needs what forward stored of Z (the contract names no attribute for it), so it needs
+forward to run, not to be right: where forward raises, backward is not run.
+"""
 from __future__ import annotations
 
-CLASSES = {
-    "GELU": "mytorch.nn.activation.GELU",
-}
+import math
+
+import numpy as np
+
+from ..cases import edge_cases, smooth_cases
+from ..compare import expect
+from ..expected import expected
+from .base import check
+from .smooth import (ALONE, STEP, STRATEGY, backward_script, distinct, forward_script, judge_kept_dlda,
+                     judge_kept_z, judge_slopes, judge_stored, probe_losses, run, slopes_script)
+
+GELU = "mytorch.nn.activation.GELU"
+CLASSES = {"GELU": GELU}
+GELU_A, GELU_DLDZ = "GELU.forward: output A", "GELU.backward: dLdZ"
+ERF_Z = "your {} uses erf(Z); GELU's uses erf(Z / sqrt(2)): the normal CDF is 0.5 * (1 + erf(Z / sqrt(2)))"
+erf = np.vectorize(math.erf, otypes=[float])
+
+
+def cdf(Z):
+    return 0.5 * (1 + erf(Z / math.sqrt(2)))
+
+
+def pdf(Z):
+    return np.exp(-Z * Z / 2) / math.sqrt(2 * math.pi)
+
+
+def gelu(Z):
+    return Z * cdf(Z)
+
+
+def tanh_approximation(Z):
+    return 0.5 * Z * (1 + np.tanh(math.sqrt(2 / math.pi) * (Z + 0.044715 * Z ** 3)))
+
+
+@expected
+def _gelu(package, case):
+    return run(package.GELU(), case)
+
+
+@expected
+def _gelu_probes(package, case):
+    return probe_losses(package.GELU, case, STEP)
+
+
+def _backward(case):
+    return backward_script(GELU, case, gelu, "GELU(Z)")
+
+
+@check(GELU_A, points=1.5, cases=smooth_cases, strategy=STRATEGY)
+def forward_a(case, ref):
+    out = yield forward_script(GELU, case)
+    A, _ = _gelu(ref, case)
+    Z = case.Z
+    expect("A", out["A"], A, generic=False, known_wrong=distinct("A", A, lambda: [
+        (0.5 * Z * (1 + erf(Z)), ERF_Z.format("A")),
+        (tanh_approximation(Z), "your A is the tanh approximation of GELU; the contract's GELU is exact: "
+                                "A = 0.5 * Z * (1 + erf(Z / sqrt(2)))"),
+        (2 * A, "your A is twice GELU's: A = 0.5 * Z * (1 + erf(Z / sqrt(2))) (the 0.5 is missing)"),
+        (cdf(Z), "your A is the normal CDF 0.5 * (1 + erf(Z / sqrt(2))) alone; GELU multiplies it by Z")]))
+
+
+@check("GELU.forward: stores self.A", points=0.25, cases=smooth_cases, strategy=STRATEGY, computes=False,
+       owners={"self.A": GELU_A})
+def forward_stores(case, ref):
+    out = yield forward_script(GELU, case)
+    judge_stored(out, case, _gelu(ref, case)[0], gelu, [
+        (case.Z, "your self.A is the input Z; store the output as self.A (and Z under another name)")])
+
+
+@check("GELU.forward: does not modify Z", points=0.25, cases=smooth_cases, strategy=STRATEGY, behaviour=True)
+def forward_keeps_args(case, ref):
+    judge_kept_z((yield forward_script(GELU, case)), case)
+
+
+@check(GELU_DLDZ, points=1.5, cases=smooth_cases, strategy=STRATEGY)
+def backward_dldz(case, ref):
+    out = yield _backward(case)
+    _, dLdZ = _gelu(ref, case)
+    Z, dLdA = case.Z, case.dLdA
+    expect("dLdZ", out["dLdZ"], dLdZ, generic=False, known_wrong=distinct("dLdZ", dLdZ, lambda: [
+        (dLdA * cdf(Z), "your dA/dZ is missing the Z * pdf term: dA/dZ = 0.5 * (1 + erf(Z / sqrt(2))) + "
+                        "Z / sqrt(2 pi) * exp(-Z^2 / 2)"),
+        (dLdA * (cdf(Z) + Z * np.exp(-Z * Z / 2)), "your pdf misses its factor 1 / sqrt(2 pi): "
+                                                   "pdf(Z) = exp(-Z^2 / 2) / sqrt(2 pi)"),
+        (dLdA * (cdf(Z) + Z * np.exp(-Z * Z) / math.sqrt(2 * math.pi)), "your pdf has exp(-Z^2); it is "
+                                                                         "exp(-Z^2 / 2) / sqrt(2 pi)"),
+        (dLdA * (cdf(Z) + pdf(Z)), "your dA/dZ adds pdf(Z) where it needs Z * pdf(Z): "
+                                   "dA/dZ = cdf(Z) + Z * pdf(Z) (the product rule on Z * cdf(Z))"),
+        (dLdA * (0.5 * (1 + erf(Z)) + Z * pdf(Z)), ERF_Z.format("dA/dZ")),
+        (dLdA * (0.5 * (1 + erf(Z)) + Z * np.exp(-Z * Z) / math.sqrt(math.pi)), ERF_Z.format("dA/dZ")),
+        (cdf(Z) + Z * pdf(Z), ALONE)]))
+
+
+@check("GELU.backward: does not modify dLdA", points=0.25, cases=smooth_cases, strategy=STRATEGY, behaviour=True)
+def backward_keeps_args(case, ref):
+    judge_kept_dlda((yield _backward(case)), case)
+
+
+@check("GELU.backward: agrees with finite differences of forward", points=0.25, cases=edge_cases(smooth_cases),
+       strategy=STRATEGY, owners={"dLdZ": GELU_DLDZ})
+def backward_finite_differences(case, ref):
+    s, by_Z = slopes_script(GELU, case, STEP, gelu, "GELU(Z)")
+    judge_slopes((yield s), case, by_Z, _gelu_probes(ref, case))

@@ -49,6 +49,7 @@ class Tanh:
     def forward(self, Z):
         """A = tanh(Z) = (exp(Z) - exp(-Z)) / (exp(Z) + exp(-Z)), elementwise.
 
+        A must stay finite for |Z| as large as 1000, where exp overflows (np.tanh does).
         Z: (N, C) -> A: the same shape. Store self.A for backward. Do not modify Z.
         """
         # BEGIN SOLUTION

@@ -55,21 +55,21 @@ def _identity_backward(case):
     return backward_script(IDENTITY, case, identity, "Z")
 
 
-@check(ID_A, points=0.25, cases=smooth_cases, strategy=STRATEGY)
+@check(ID_A, points=0.5, cases=smooth_cases, strategy=STRATEGY)
 def identity_forward_a(case, ref):
     out = yield forward_script(IDENTITY, case)
     A, _ = _identity(ref, case)
     expect("A", out["A"], A, known_wrong=distinct("A", A), generic=False)
 
 
-@check("Identity.forward: stores self.A", points=0.125, cases=smooth_cases, strategy=STRATEGY, computes=False,
+@check("Identity.forward: stores self.A", points=0.25, cases=smooth_cases, strategy=STRATEGY, computes=False,
        owners={"self.A": ID_A})
 def identity_forward_stores(case, ref):
     out = yield forward_script(IDENTITY, case)
     judge_stored(out, case, _identity(ref, case)[0], identity)
 
 
-@check("Identity.forward: does not modify Z", points=0.125, cases=smooth_cases, strategy=STRATEGY, behaviour=True)
+@check("Identity.forward: does not modify Z", points=0.25, cases=smooth_cases, strategy=STRATEGY, behaviour=True)
 def identity_forward_keeps_args(case, ref):
     judge_kept_z((yield forward_script(IDENTITY, case)), case)
 
@@ -85,12 +85,12 @@ def identity_backward_dldz(case, ref):
         (case.dLdA * case.Z, f"your dLdZ is dLdA * Z: {derivative}")]))
 
 
-@check("Identity.backward: does not modify dLdA", points=0.125, cases=smooth_cases, strategy=STRATEGY, behaviour=True)
+@check("Identity.backward: does not modify dLdA", points=0.25, cases=smooth_cases, strategy=STRATEGY, behaviour=True)
 def identity_backward_keeps_args(case, ref):
     judge_kept_dlda((yield _identity_backward(case)), case)
 
 
-@check("Identity.backward: agrees with finite differences of forward", points=0.125, cases=edge_cases(smooth_cases),
+@check("Identity.backward: agrees with finite differences of forward", points=0.25, cases=edge_cases(smooth_cases),
        strategy=STRATEGY, owners={"dLdZ": ID_DLDZ})
 def identity_backward_finite_differences(case, ref):
     """Identity is linear: a step of 1 is exact."""

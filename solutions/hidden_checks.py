@@ -48,3 +48,25 @@ def loss_large(case, ref):
     L, dLdA = loss._expected(ref, case)
     expect("loss", out["L"], L, scalar=True)
     expect("dLdA", out["dLdA"], dLdA)
+
+
+# ------------------------------------------------------------------ BatchNorm1d
+
+from autograder.cases import batchnorm_cases  # noqa: E402
+from autograder.checks import batchnorm_backward  # noqa: E402
+
+
+def large_batchnorm_cases(rng):
+    shapes = [(int(rng.integers(32, 65)), int(rng.integers(8, 33))) for _ in range(6)]
+    return batchnorm_cases(rng, shapes)
+
+
+@check("BatchNorm1d.backward: large batches and many features", points=1, cases=large_batchnorm_cases,
+       visibility=HIDDEN, owners=batchnorm_backward.BACKWARD_OWNERS)
+def batchnorm_large(case, ref):
+    out = yield batchnorm_backward._script(case)
+    dLdZ, dLdBW, dLdBb = batchnorm_backward._expected(ref, case)
+    expect("dLdZ", out["dLdZ"], dLdZ, batchnorm_backward.dldz_tolerance(case))
+    tol = batchnorm_backward.sum_tolerance(case)
+    expect("dLdBW", batchnorm_backward.row(out, "dLdBW", case), dLdBW, tol)
+    expect("dLdBb", batchnorm_backward.row(out, "dLdBb", case), dLdBb, tol)

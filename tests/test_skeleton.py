@@ -129,6 +129,9 @@ def test_every_skeleton_method_raises_not_implemented_naming_itself(tmp_path):
     raised = json.loads(run.stdout)
 
     expected = methods_with_solutions()
+    # Given code (BatchNorm1d.__init__, SGD.__init__: no solution block) is kept; called with None it may
+    # raise anything but NotImplementedError.
+    raised = {q: e for q, e in raised.items() if q in expected or (e and e[0] == "NotImplementedError")}
     assert {"Linear.__init__", "Linear.forward", "ReLU.backward", "CrossEntropyLoss.forward"} <= expected
     assert set(raised) == expected
     for qualname, error in raised.items():

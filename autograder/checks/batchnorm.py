@@ -13,7 +13,7 @@ import numpy as np
 
 from ..cases import batchnorm_cases, draw
 from ..compare import EXACT, VALUES, Tolerance, expect, matches
-from ..diagnose import NON_FINITE
+from ..diagnose import NON_FINITE, generic
 from ..expected import expected
 from ..sandbox import Script
 from .base import check, per_case
@@ -70,17 +70,18 @@ class lazily:
         return iter(self.make(*self.args))
 
 
-def hints(expected_value, candidates, tol: Tolerance = VALUES):
+def hints(expected_value, candidates, tol: Tolerance = VALUES, label: str = "", batch: int | None = None):
     """The candidates that can tell a mistake apart here: not the right value, not non-finite, and not
-    the value of a candidate with other words (two mistakes that agree on this input say nothing about
-    which one was made)."""
-    arrays = [np.asarray(v, dtype=np.float64) for v, _ in candidates]
+    the value of a candidate with other words, nor of a generic wrong answer `expect` adds for `label`
+    (two mistakes that agree on this input say nothing about which one was made)."""
+    expected_value = np.asarray(expected_value, dtype=np.float64)
+    pool = [(np.asarray(v, dtype=np.float64), words) for v, words in candidates]
+    others = pool + (generic(label, expected_value, batch) if label else [])
     kept = []
-    for i, (_, words) in enumerate(candidates):
-        a = arrays[i]
+    for a, words in pool:
         if not np.all(np.isfinite(a)) or matches(a, expected_value, tol):
             continue
-        if any(matches(a, b, tol) for j, b in enumerate(arrays) if candidates[j][1] != words):
+        if any(w != words and matches(a, np.asarray(b, dtype=np.float64), tol) for b, w in others):
             continue
         kept.append((a, words))
     return kept
@@ -126,6 +127,10 @@ def _training_mistakes(case):
     found = [
         (Bb * NZ + BW, "your BZ = Bb * NZ + BW: BW scales and Bb shifts, BZ = BW * NZ + Bb"),
         (NZ, "your BZ is NZ: scale and shift it, BZ = BW * NZ + Bb"),
+        (BW * NZ, "your BZ is not shifted: BZ = BW * NZ + Bb"),
+        (NZ + Bb, "your BZ is not scaled: BZ = BW * NZ + Bb"),
+        (BW * normalised(Z, Z.mean(), Z.var()) + Bb, "your mean and variance are taken over the whole array (no axis); "
+                                                     "take them over the batch (axis=0), one per feature"),
         (BW * normalised(Z, *rows) + Bb, "your mean and variance are taken over the features of each row (axis=1); "
                                          "take them over the batch (axis=0), one per feature"),
         (BW * (Z - M) / (V + EPS) + Bb, "you divide Z - M by V + eps; divide by its square root: NZ = (Z - M) / "
@@ -144,12 +149,12 @@ def _training_mistakes(case):
 @check("BatchNorm1d.forward: training output BZ", points=2, cases=batchnorm_cases, strategy=STRATEGY)
 def forward_bz(case, ref):
     out = yield _script(case)
-    BZ = _expected(ref, case)[0]
-    one = [(NON_FINITE, "a batch of one sample has variance V = 0: divide by sqrt(V + eps), never by sqrt(V), and "
-                        "use the biased variance np.var(Z, axis=0) (ddof=1 divides by N - 1 = 0)")] \
-        if case.Z.shape[0] == 1 else []
-    expect("BZ", out["BZ"], BZ, known_wrong=lazily(lambda: one + hints(BZ, _training_mistakes(case))),
-           batch=case.Z.shape[0])
+    BZ, n = _expected(ref, case)[0], case.Z.shape[0]
+    one = [(NON_FINITE, "your BZ is not finite for a batch of one sample, whose variance V is 0 (BZ is Bb there): "
+                        "look for a division by sqrt(V) without eps, or by N - 1 (ddof=1; use np.var(Z, axis=0))")] \
+        if n == 1 else []
+    expect("BZ", out["BZ"], BZ, batch=n,
+           known_wrong=lazily(lambda: one + hints(BZ, _training_mistakes(case), label="BZ", batch=n)))
 
 
 IDLE = ("your {name} stays (close to) its initial {start}: update it in every training call from the batch's {what} "
@@ -167,6 +172,9 @@ def _running_mistakes(case, which: int):
         (np.full_like(case.BW, float(which)), idle), (of_nz, idle),
         (running(case, alpha=1 - a)[which], f"your alpha and 1 - alpha are swapped: {update}"),
         (last, f"your {name} is the last batch's {'MV'[which]}: keep a running average, {update}"),
+        (running(case, batch=lambda Z: (Z.mean() + 0 * case.BW, Z.var() + 0 * case.BW))[which],
+         f"your {'MV'[which]} is taken over the whole batch array (no axis); take it over the batch (axis=0), one per "
+         f"feature: {update}"),
     ]
     if a != 0.9:
         found.append((running(case, alpha=0.9)[which], f"your running update uses 0.9 where the layer's alpha is "
@@ -187,13 +195,16 @@ def forward_running(case, ref):
     for label in ("BZ", "BZ2", "BZ3"):
         out.peek(label)  # a training call that raised is what this test reports
     _, running_M, running_V, _ = _expected(ref, case)
-    one = [(NON_FINITE, "your running_V is not finite after a batch of one sample, whose variance is 0: use the "
-                        "biased variance np.var(Z, axis=0) (ddof=1 divides by N - 1 = 0)")] \
+    one = [(NON_FINITE, "your running_V is not finite after a batch of one sample, whose variance V is 0: look for a "
+                        "division by N - 1 (ddof=1; use np.var(Z, axis=0))")] \
         if min(Z.shape[0] for Z in (case.Z, case.Z2, case.Z3)) == 1 else []
     for which, (name, want) in enumerate((("running_M", running_M), ("running_V", running_V))):
-        expect(name, out[name], want, known_wrong=lazily(lambda w, i: one[:i] + hints(w, _running_mistakes(case, i)),
-                                                         want, which),
+        expect(name, out[name], want, known_wrong=lazily(_running_hints, case, which, name, want, one[:which]),
                hint=f"after each training batch, {name} = alpha * {name} + (1 - alpha) * {'MV'[which]}")
+
+
+def _running_hints(case, which, name, want, first):
+    return first + hints(want, _running_mistakes(case, which), label=name)
 
 
 def _evaluation_mistakes(case):
@@ -207,6 +218,8 @@ def _evaluation_mistakes(case):
         (BW * normalised(Z, 0.0, 1.0) + Bb, "your evaluation mode normalises with the initial statistics 0 and 1; "
                                             "with eval=True use self.running_M and self.running_V as they are now"),
         (normalised(Z, rM, rV), "your evaluation output is not scaled and shifted: BZ = BW * NZ + Bb there too"),
+        (BW * normalised(Z, rM, rV), "your evaluation output is not shifted: BZ = BW * NZ + Bb there too"),
+        (normalised(Z, rM, rV) + Bb, "your evaluation output is not scaled: BZ = BW * NZ + Bb there too"),
     ]
 
 
@@ -215,9 +228,10 @@ def _evaluation_mistakes(case):
 def forward_eval(case, ref):
     out = yield _script(case)
     BZ = _expected(ref, case)[3]
-    expect("BZ with eval=True", out["eval.BZ"], BZ, known_wrong=lazily(lambda: hints(BZ, _evaluation_mistakes(case))),
-           batch=case.Zeval.shape[0], hint="with eval=True: NZ = (Z - running_M) / sqrt(running_V + eps), "
-                                            "BZ = BW * NZ + Bb")
+    n, label = case.Zeval.shape[0], "BZ with eval=True"
+    expect(label, out["eval.BZ"], BZ, batch=n,
+           known_wrong=lazily(lambda: hints(BZ, _evaluation_mistakes(case), label=label, batch=n)),
+           hint="with eval=True: NZ = (Z - running_M) / sqrt(running_V + eps), BZ = BW * NZ + Bb")
 
 
 @check("BatchNorm1d.forward: evaluation updates no running statistic", points=1, cases=batchnorm_cases,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..cases import batchnorm_cases, draw, edge_cases
+from ..cases import batchnorm_cases, edge_cases
 from ..compare import EXACT, FINITE_DIFFERENCES, VALUES, Tolerance, expect
 from ..diagnose import NON_FINITE
 from ..expected import expected
@@ -106,11 +106,12 @@ def _dldz_mistakes(case):
 def backward_dldz(case, ref):
     out = yield _script(case)
     dLdZ, _, _ = _expected(ref, case)
-    one = [(NON_FINITE, "a batch of one sample has V = 0: divide by sqrt(V + eps), never by sqrt(V)")] \
-        if case.Z.shape[0] == 1 else []
+    n = case.Z.shape[0]
+    one = [(NON_FINITE, "your dLdZ is not finite for a batch of one sample, whose variance V is 0 (dLdZ is 0 there): "
+                        "look for a division by sqrt(V) without eps, or by N - 1 (ddof=1)")] if n == 1 else []
     tol = dldz_tolerance(case)
-    expect("dLdZ", out["dLdZ"], dLdZ, tol, known_wrong=lazily(lambda: one + hints(dLdZ, _dldz_mistakes(case), tol)),
-           batch=case.Z.shape[0])
+    expect("dLdZ", out["dLdZ"], dLdZ, tol, batch=n,
+           known_wrong=lazily(lambda: one + hints(dLdZ, _dldz_mistakes(case), tol, label="dLdZ", batch=n)))
 
 
 def _gradient_mistakes(case, which: str):
@@ -135,22 +136,23 @@ def _gradient_mistakes(case, which: str):
     ]
 
 
+def _gradient(out, ref, case, label: str) -> None:
+    want = _expected(ref, case)[("dLdZ", "dLdBW", "dLdBb").index(label)]
+    n, tol = case.Z.shape[0], sum_tolerance(case)
+    expect(label, row(out, label, case), want, tol, batch=n,
+           known_wrong=lazily(lambda: hints(want, _gradient_mistakes(case, label), tol, label=label, batch=n)))
+
+
 @check(DLDBW, points=1, cases=batchnorm_cases, strategy=STRATEGY)
 def backward_dldbw(case, ref):
     out = yield _script(case)
-    _, dLdBW, _ = _expected(ref, case)
-    tol = sum_tolerance(case)
-    expect("dLdBW", row(out, "dLdBW", case), dLdBW, tol, batch=case.Z.shape[0],
-           known_wrong=lazily(lambda: hints(dLdBW, _gradient_mistakes(case, "dLdBW"), tol)))
+    _gradient(out, ref, case, "dLdBW")
 
 
 @check(DLDBB, points=1, cases=batchnorm_cases, strategy=STRATEGY)
 def backward_dldbb(case, ref):
     out = yield _script(case)
-    _, _, dLdBb = _expected(ref, case)
-    tol = sum_tolerance(case)
-    expect("dLdBb", row(out, "dLdBb", case), dLdBb, tol, batch=case.Z.shape[0],
-           known_wrong=lazily(lambda: hints(dLdBb, _gradient_mistakes(case, "dLdBb"), tol)))
+    _gradient(out, ref, case, "dLdBb")
 
 
 @check("BatchNorm1d.backward: does not modify dLdBZ", points=1, cases=batchnorm_cases, strategy=STRATEGY,

@@ -275,3 +275,70 @@ def large_input_cases(rng: np.random.Generator) -> list[ActivationCase]:
         Z = rng.choice([-1.0, 1.0], size=(n, c)) * np.round(rng.uniform(710, 1000, size=(n, c)))
         cases.append(ActivationCase(Z=Z, dLdA=bounded_gradients(rng, (n, c)), Z0=np.zeros((1, c))))
     return cases
+# --------------------------------------------------------------- BatchNorm1d
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: checks memoise per case
+class BatchNormCase:
+    Z: np.ndarray  # the first training batch (N, C); also the batch backward is graded on
+    Z2: np.ndarray  # the second and third training batches (N2, C), (N3, C)
+    Z3: np.ndarray
+    Zeval: np.ndarray  # an evaluation-mode input (Ne, C), after the three training batches
+    BW: np.ndarray  # (1, C), set by the grader: |BW| within 0.5 and 2, either sign
+    Bb: np.ndarray  # (1, C), set by the grader
+    dLdBZ: np.ndarray  # (N, C)
+    alpha: float  # the layer's alpha (0.9, the default, in the edge cases)
+
+    def __str__(self):
+        return describe(Z=self.Z, BW=self.BW, Bb=self.Bb, dLdBZ=self.dLdBZ)
+
+    @property
+    def size(self) -> int:
+        return self.Z.size  # the batch most tests judge: the smallest failing one is reported
+
+
+def spread(Z: np.ndarray, least: float = 0.1) -> np.ndarray:
+    """Z with every column of two rows or more spread out: a biased standard deviation of at least
+    `least` and a tenth of the column's mean, so (Z - M) / sqrt(V + eps) is far from eps's reach and
+    float32 keeps ~6 digits of Z - M. A (near-)constant column gets evenly spaced values instead."""
+    Z = np.array(Z, dtype=np.float64)
+    if Z.shape[0] < 2:
+        return Z
+    M = Z.mean(axis=0)
+    D = Z - M
+    std = D.std(axis=0)
+    target = np.maximum(least, 0.1 * np.abs(M))
+    flat = std < 1e-3 * target
+    D[:, flat] = np.linspace(-1.0, 1.0, Z.shape[0])[:, None]
+    std = D.std(axis=0)
+    return M + D * np.where(std < target, target / std, 1.0)
+
+
+def _batch(rng: np.random.Generator, n: int, mu: np.ndarray, s: np.ndarray) -> np.ndarray:
+    return spread(mu + s * rng.standard_normal((n, mu.size)), least=0.25 * float(s.min()))
+
+
+BATCHNORM_EDGE_SHAPES = [(1, 1), (1, 3), (4, 1), (3, 4), (5, 5), (2, 6), (7, 3)]
+
+
+def batchnorm_cases(rng: np.random.Generator, shapes=None) -> list[BatchNormCase]:
+    """Columns of one case share a scale (0.3, 1 or 3, within a factor of 2) and have means within
+    3 of those scales: no column's variance nears eps, and float32 keeps the normalisation exact to ~1e-6.
+    The edge shapes (N = 1, C = 1, non-square) come first and use the default alpha = 0.9."""
+    cases = []
+    if shapes is None:
+        shapes = BATCHNORM_EDGE_SHAPES + [s[:2] for s in _shapes(rng)[len(EDGE_SHAPES):]]
+    for i, (n, c) in enumerate(shapes):
+        s = float(rng.choice([0.3, 1.0, 3.0])) * rng.uniform(0.7, 1.4, size=c)
+        mu = rng.uniform(-3, 3, size=c) * s
+        n2, n3, ne = (int(k) for k in rng.integers(1, MAX_DIM + 1, size=3))
+        alpha = 0.9 if i < len(BATCHNORM_EDGE_SHAPES) else float(rng.choice([0.9, 0.9, 0.8, 0.95]))
+        cases.append(BatchNormCase(
+            Z=_batch(rng, n, mu, s), Z2=_batch(rng, n2, mu, s), Z3=_batch(rng, n3, mu, s),
+            Zeval=mu + s * rng.standard_normal((ne, c)),
+            BW=rng.choice([-1.0, 1.0], size=(1, c)) * rng.uniform(0.5, 2.0, size=(1, c)),
+            Bb=rng.standard_normal((1, c)), dLdBZ=_values(rng, (n, c)), alpha=alpha))
+    return cases
+
+
+KINDS[BatchNormCase.__name__] = BatchNormCase

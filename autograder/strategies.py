@@ -77,3 +77,20 @@ def smooth_strategy(draw) -> ActivationCase:
     (Z,) = _draw_arrays(draw, [shape])
     (dLdA,) = _draw_arrays(draw, [shape], st.floats(-GRADIENT_BOUND, GRADIENT_BOUND, allow_nan=False))
     return ActivationCase(Z=Z, dLdA=dLdA, Z0=-Z)
+from .cases import BatchNormCase, spread  # noqa: E402 - the BatchNorm1d section's own import
+
+
+@st.composite
+def batchnorm_strategy(draw) -> BatchNormCase:
+    """Batches of up to 5 rows and 4 features, every column spread out (`cases.spread`: no variance
+    near eps), |BW| within 0.5 and 2; alpha 0.9 or 0.8."""
+    n, c = draw(st.integers(1, 5)), draw(st.integers(1, 4))
+    n2, ne = draw(st.integers(1, 5)), draw(st.integers(1, 5))
+    Z, Z2, Zeval, dLdBZ = _draw_arrays(draw, [(n, c), (n2, c), (ne, c), (n, c)], st.floats(-10, 10, allow_nan=False))
+    BW = draw(hnp.arrays(np.float64, (1, c), elements=st.floats(0.5, 2)))
+    BW *= draw(hnp.arrays(np.float64, (1, c), elements=st.sampled_from([1.0, -1.0])))
+    (Bb,) = _draw_arrays(draw, [(1, c)], st.floats(-3, 3, allow_nan=False))
+    alpha = draw(st.sampled_from([0.9, 0.8]))
+    # The third training batch only matters to the seeded running-statistics test: derived, not drawn.
+    return BatchNormCase(Z=spread(Z), Z2=spread(Z2), Z3=spread(Z[::-1] * 0.5 + 1.0), Zeval=Zeval, BW=BW, Bb=Bb,
+                         dLdBZ=dLdBZ, alpha=alpha)

@@ -1,7 +1,7 @@
 """What the runner learned about one check, and the `TestResult` a student reads from it."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .cases import describe
 from .checks.base import Check, Crashed, NotAttempted, Outputs, Skip, Waiting
@@ -31,6 +31,7 @@ class Verdict:
     crashes: int = 0  # inputs left out for that reason
     unfinished: bool = False  # the time budget ran out before every input was judged
     objects: frozenset | None = None  # the student objects whose values the verdict is about (None: all)
+    notes: dict = field(default_factory=dict)  # what the inputs that passed said (Outputs.note), in order
 
     def judge(self, check: Check, gen, case, script: Script, result: CaseResult) -> bool:
         """Send the worker's outputs into the check body `gen` that yielded `script`; False when the
@@ -41,6 +42,7 @@ class Verdict:
             gen.send(out)
         except StopIteration:
             self.returned += 1
+            self.notes.update(dict.fromkeys(out.notes))
             if out.judged_nothing:
                 self.examples -= 1
                 self.skipped = "the values it compares are graded by another test, which failed"
@@ -146,6 +148,7 @@ def _passed(check: Check, verdict: Verdict) -> str:
     owners = dict(check.owners)
     lines += [f"{label} not compared again: {' or '.join(map(repr, owners[label]))} grades it, and failed"
               for label in sorted(verdict.excused)]
+    lines += [f"note: {note}" for note in verdict.notes]
     if verdict.skipped:
         lines.append(f"left out some inputs: {verdict.skipped}")
     if verdict.crashed is not None:

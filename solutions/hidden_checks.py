@@ -94,3 +94,23 @@ def tanh_large(case, ref):
        owners={"A": gelu.GELU_A, "dLdZ": gelu.GELU_DLDZ})
 def gelu_large(case, ref):
     _large((yield gelu._backward(case)), gelu._gelu(ref, case))
+# ------------------------------------------------------------------ BatchNorm1d
+
+from autograder.cases import batchnorm_cases  # noqa: E402
+from autograder.checks import batchnorm_backward  # noqa: E402
+
+
+def large_batchnorm_cases(rng):
+    shapes = [(int(rng.integers(32, 65)), int(rng.integers(8, 33))) for _ in range(6)]
+    return batchnorm_cases(rng, shapes)
+
+
+@check("BatchNorm1d.backward: large batches and many features", points=1, cases=large_batchnorm_cases,
+       visibility=HIDDEN, owners=batchnorm_backward.BACKWARD_OWNERS)
+def batchnorm_large(case, ref):
+    out = yield batchnorm_backward._script(case)
+    dLdZ, dLdBW, dLdBb = batchnorm_backward._expected(ref, case)
+    expect("dLdZ", out["dLdZ"], dLdZ, batchnorm_backward.dldz_tolerance(case))
+    tol = batchnorm_backward.sum_tolerance(case)
+    expect("dLdBW", batchnorm_backward.row(out, "dLdBW", case), dLdBW, tol)
+    expect("dLdBb", batchnorm_backward.row(out, "dLdBb", case), dLdBb, tol)

@@ -424,3 +424,61 @@ def test_entry_is_honest(entry: Entry, tmp_path: Path, reference_obs):
             assert not report[cls], f"{entry.name}: {cls} differs from the reference:\n" + "\n".join(
                 report[cls][:20]
             )
+
+
+# --------------------------------------------------------------------------- BatchNorm1d probes
+
+
+def bn_row(x, C):
+    """dLdBW / dLdBb of shape (C,) where (1, C) is specified: accepted by the grader's policy."""
+    return x.reshape(1, C) if isinstance(x, np.ndarray) and x.shape == (C,) else x
+
+
+def bn_probe(classes, obs, seed, mode, N, C, alpha):
+    rng = np.random.default_rng(seed)
+    Z1, Z2, Z3 = (rng.standard_normal((N, C)) * 2.0 + 1.0 for _ in range(3))
+    Zeval = rng.standard_normal((N + 2, C)) * 2.0 + 1.0
+    D1, D2 = rng.standard_normal((N, C)), rng.standard_normal((N, C))
+    BW = rng.uniform(0.5, 1.5, size=(1, C)) * rng.choice([-1.0, 1.0], size=(1, C))
+    Bb = rng.standard_normal((1, C))
+    bn = classes["BatchNorm1d"](C, alpha)
+    bn.BW, bn.Bb = BW.copy(), Bb.copy()
+    z1, z2, z3, ze, d1, d2 = Z1.copy(), Z2.copy(), Z3.copy(), Zeval.copy(), D1.copy(), D2.copy()
+    if mode == "basic":
+        obs["forward.BZ"] = arr(bn.forward(z1))
+        obs["forward.Z unchanged"] = unchanged(z1, Z1)
+        obs["running_M"] = arr(bn.running_M)
+        obs["running_V"] = arr(bn.running_V)
+        obs["backward.dLdZ"] = arr(bn.backward(d1))
+        obs["backward.dLdBZ unchanged"] = unchanged(d1, D1)
+    elif mode == "three batches, then eval":
+        for z in (z1, z2, z3):
+            bn.forward(z)
+        obs["running_M#3"] = arr(bn.running_M)
+        obs["running_V#3"] = arr(bn.running_V)
+        obs["forward(eval=True).BZ"] = arr(bn.forward(ze, True))
+        obs["forward(eval=True).Z unchanged"] = unchanged(ze, Zeval)
+        obs["running_M after eval"] = arr(bn.running_M)
+        obs["running_V after eval"] = arr(bn.running_V)
+        obs["backward.dLdZ"] = arr(bn.backward(d1))  # backpropagates the last training batch, Z3
+    elif mode == "two rounds":
+        bn.forward(z1)
+        bn.backward(d1)
+        obs["forward#2.BZ"] = arr(bn.forward(z2))
+        obs["backward#2.dLdZ"] = arr(bn.backward(d2))
+    obs["self.dLdBW"] = arr(bn_row(getattr(bn, "dLdBW", None), C))
+    obs["self.dLdBb"] = arr(bn_row(getattr(bn, "dLdBb", None), C))
+    obs["BW unchanged"] = unchanged(bn.BW, BW)
+    obs["Bb unchanged"] = unchanged(bn.Bb, Bb)
+
+
+def _bn_probes(seed=1000):
+    probes = []
+    for mode in ("basic", "three batches, then eval", "two rounds"):
+        for N, C, alpha in ((1, 3, 0.9), (4, 1, 0.9), (3, 3, 0.8), (5, 4, 0.9), (8, 6, 0.75)):
+            seed += 1
+            probes.append(("BatchNorm1d", bn_probe, (seed, mode, N, C, alpha)))
+    return probes
+
+
+PROBES += _bn_probes()

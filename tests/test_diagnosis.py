@@ -121,3 +121,43 @@ def test_a_relative_error_of_1e_3_in_any_output_fails_its_test(file, find, repla
                   max_score=None, honest_classes=(), edits=(Edit(file, find, replace),))
     report = runner.grade(materialize(entry, tmp_path), seed=0, submission="scaled", limits=FAST)
     assert next(r for r in report.results if r.name.startswith(test)).outcome is Outcome.FAILED
+
+
+# ------------------------------------------------------------------ BatchNorm1d
+
+BATCHNORM_DIAGNOSED = [
+    ("bn_dLdBW_dLdBb_swapped", "BatchNorm1d.backward: dLdBW", "are the two swapped?"),
+    ("bn_eval_last_batch_stats", "BatchNorm1d.forward: evaluation output", "the M and V of the last training batch"),
+    ("bn_eval_ignored", "BatchNorm1d.forward: evaluation updates no running statistic", "nothing is updated"),
+    ("bn_running_from_NZ", "BatchNorm1d.forward: running statistics", "not of NZ"),
+    ("bn_var_ddof1", "BatchNorm1d.forward: training output BZ", "ddof=1"),
+    ("bn_alpha_swapped", "BatchNorm1d.forward: running statistics", "alpha and 1 - alpha are swapped"),
+    ("bn_alpha_hardcoded", "BatchNorm1d.forward: running statistics", "use self.alpha"),
+    ("bn_backward_no_mean_term", "BatchNorm1d.backward: dLdZ", "lacks the term -mean(dLdNZ)"),
+    ("bn_backward_no_scale_term", "BatchNorm1d.backward: dLdZ", "lacks the term -NZ * mean(dLdNZ * NZ)"),
+    ("bn_dLdBW_not_summed", "BatchNorm1d.backward: dLdBW", "not summed"),
+]
+
+
+@pytest.mark.parametrize("name, test, words", BATCHNORM_DIAGNOSED, ids=[d[0] for d in BATCHNORM_DIAGNOSED])
+def test_a_common_batchnorm_mistake_is_named_in_plain_words(name, test, words, tmp_path):
+    test_a_common_mistake_is_named_in_plain_words(name, test, words, tmp_path)
+
+
+BATCHNORM_SCALED = [
+    ("        return self.BZ\n", "        return self.BZ * 1.001\n", "BatchNorm1d.forward: training output BZ"),
+    ("(1 - self.alpha) * self.M", "(1 - self.alpha) * self.M * 1.001", "BatchNorm1d.forward: running statistics"),
+    ("            return self.BW * NZ + self.Bb\n", "            return (self.BW * NZ + self.Bb) * 1.001\n",
+     "BatchNorm1d.forward: evaluation output"),
+    ("return (dLdNZ - mean_term - scale_term) / np.sqrt(self.V + self.eps)",
+     "return (dLdNZ - mean_term - scale_term) / np.sqrt(self.V + self.eps) * 1.001", "BatchNorm1d.backward: dLdZ"),
+    ("self.dLdBW = np.sum(dLdBZ * self.NZ, axis=0, keepdims=True)",
+     "self.dLdBW = np.sum(dLdBZ * self.NZ, axis=0, keepdims=True) * 1.001", "BatchNorm1d.backward: dLdBW"),
+    ("self.dLdBb = np.sum(dLdBZ, axis=0, keepdims=True)", "self.dLdBb = np.sum(dLdBZ, axis=0, keepdims=True) * 1.001",
+     "BatchNorm1d.backward: dLdBb"),
+]
+
+
+@pytest.mark.parametrize("find, replace, test", BATCHNORM_SCALED, ids=[s[2] for s in BATCHNORM_SCALED])
+def test_a_relative_error_of_1e_3_in_any_batchnorm_output_fails_its_test(find, replace, test, tmp_path):
+    test_a_relative_error_of_1e_3_in_any_output_fails_its_test("nn/batchnorm.py", find, replace, test, tmp_path)

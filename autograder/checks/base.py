@@ -140,11 +140,17 @@ class Outputs:
         self.read = set()  # the ops whose values the check read (their objects are what it is about)
         self.compared = set()  # labels read that this check judges (not excused)
         self.left = set()  # labels read that another check grades, and failed
+        self.notes = []  # what a passing test says besides "passed" (a deviation the policy accepts)
 
     @property
     def judged_nothing(self) -> bool:
         """Every value read is graded (and failed) elsewhere: this input judged nothing."""
         return bool(self.left) and not self.compared
+
+    def note(self, text: str) -> None:
+        """Say `text` in the test's output if it passes (e.g. a shape the policy accepts, with what the
+        contract specifies)."""
+        self.notes.append(text)
 
     def __getitem__(self, label: str):
         value = self.peek(label)

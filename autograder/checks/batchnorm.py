@@ -1,6 +1,260 @@
-"""Checks of BatchNorm1d (to be written)."""
+"""Checks of `mytorch.nn.batchnorm.BatchNorm1d`, forward: 7 of its 15 points (backward in batchnorm_backward.py).
+
+The grader sets BW and Bb to random values after construction, so a swap of the two, or a missing
+scale or shift, shows. Training is graded on the first batch's output, then on the running
+statistics after three batches; before evaluation mode the grader sets running_M and running_V to
+what three correct training calls give, so evaluation is graded on its own (a wrong running update
+is charged once, by the running-statistics test) and a layer that only works when fresh (initial
+statistics, the last batch's M and V) shows.
+"""
 from __future__ import annotations
 
-CLASSES = {
-    "BatchNorm1d": "mytorch.nn.batchnorm.BatchNorm1d",
-}
+import numpy as np
+
+from ..cases import batchnorm_cases, draw
+from ..compare import EXACT, VALUES, Tolerance, expect, matches
+from ..diagnose import NON_FINITE, generic
+from ..expected import expected
+from ..sandbox import Script
+from .base import check, per_case
+
+BN = "mytorch.nn.batchnorm.BatchNorm1d"
+CLASSES = {"BatchNorm1d": BN}
+EPS = 1e-8
+STRATEGY = draw("batchnorm_strategy")
+BIASED = "batch norm uses the biased variance: np.var(Z, axis=0) (ddof=0, dividing by N, not N - 1)"
+
+
+def student(s: Script, case):
+    """A student layer with the case's alpha, then BW and Bb set to the case's random values."""
+    bn = s.new(BN, int(case.Z.shape[1]), float(case.alpha))
+    s.set(bn, "BW", case.BW)
+    s.set(bn, "Bb", case.Bb)
+    return bn
+
+
+def reference(package, case):
+    bn = package.BatchNorm1d(case.Z.shape[1], float(case.alpha))
+    bn.BW, bn.Bb = case.BW.copy(), case.Bb.copy()
+    return bn
+
+
+def stats(Z, ddof: int = 0):
+    """The batch mean M and variance V over axis 0, each (1, C)."""
+    with np.errstate(all="ignore"):
+        return Z.mean(axis=0, keepdims=True), Z.var(axis=0, ddof=ddof, keepdims=True)
+
+
+def normalised(Z, M, V):
+    return (Z - M) / np.sqrt(V + EPS)
+
+
+def running(case, alpha: float | None = None, batch=stats):
+    """running_M and running_V after training on Z, Z2, Z3 from the initial 0 and 1, each batch's
+    statistics given by `batch` (the grader's own arithmetic: the state it sets before evaluation)."""
+    a = float(case.alpha) if alpha is None else alpha
+    rM, rV = np.zeros_like(case.BW), np.ones_like(case.BW)
+    for Z in (case.Z, case.Z2, case.Z3):
+        M, V = batch(Z)
+        rM, rV = a * rM + (1 - a) * M, a * rV + (1 - a) * V
+    return rM, rV
+
+
+class lazily:
+    """Known wrong answers made only when a value fails (`expect` iterates them then): most inputs pass."""
+
+    def __init__(self, make, *args):
+        self.make, self.args = make, args
+
+    def __iter__(self):
+        return iter(self.make(*self.args))
+
+
+def hints(expected_value, candidates, tol: Tolerance = VALUES, label: str = "", batch: int | None = None):
+    """The candidates that can tell a mistake apart here: not the right value, not non-finite, and not
+    the value of a candidate with other words, nor of a generic wrong answer `expect` adds for `label`
+    (two mistakes that agree on this input say nothing about which one was made)."""
+    expected_value = np.asarray(expected_value, dtype=np.float64)
+    pool = [(np.asarray(v, dtype=np.float64), words) for v, words in candidates]
+    others = pool + (generic(label, expected_value, batch) if label else [])
+    kept = []
+    for a, words in pool:
+        if not np.all(np.isfinite(a)) or matches(a, expected_value, tol):
+            continue
+        if any(w != words and matches(a, np.asarray(b, dtype=np.float64), tol) for b, w in others):
+            continue
+        kept.append((a, words))
+    return kept
+
+
+@per_case
+def _script(case):
+    """Three training batches on one layer, the running statistics, then evaluation mode after the
+    grader sets what three correct training calls give: one script for every forward test."""
+    s = Script(case=case)
+    bn = student(s, case)
+    s.call(bn, "forward", case.Z, label="BZ", keep_args=True, soft=True)
+    s.call(bn, "forward", case.Z2, label="BZ2", soft=True)
+    s.call(bn, "forward", case.Z3, label="BZ3", soft=True)
+    s.get(bn, "running_M", label="running_M")
+    s.get(bn, "running_V", label="running_V")
+    rM, rV = running(case)
+    s.set(bn, "running_M", rM, shown="(running_M of three correct training calls)")
+    s.set(bn, "running_V", rV, shown="(running_V of three correct training calls)")
+    s.call(bn, "forward", case.Zeval, True, label="eval.BZ", keep_args=True, shown=("Zeval", "eval=True"))
+    s.get(bn, "running_M", label="eval.running_M")
+    s.get(bn, "running_V", label="eval.running_V")
+    return s
+
+
+@expected
+def _expected(package, case):
+    bn = reference(package, case)
+    BZ = bn.forward(case.Z)
+    bn.forward(case.Z2)
+    bn.forward(case.Z3)
+    running_M, running_V = bn.running_M.copy(), bn.running_V.copy()
+    bn.running_M, bn.running_V = running(case)
+    return BZ, running_M, running_V, bn.forward(case.Zeval, eval=True)
+
+
+def _training_mistakes(case):
+    Z, BW, Bb, n = case.Z, case.BW, case.Bb, case.Z.shape[0]
+    M, V = stats(Z)
+    NZ = normalised(Z, M, V)
+    a = float(case.alpha)
+    rows = Z.mean(axis=1, keepdims=True), Z.var(axis=1, keepdims=True)
+    found = [
+        (Bb * NZ + BW, "your BZ = Bb * NZ + BW: BW scales and Bb shifts, BZ = BW * NZ + Bb"),
+        (NZ, "your BZ is NZ: scale and shift it, BZ = BW * NZ + Bb"),
+        (BW * NZ, "your BZ is not shifted: BZ = BW * NZ + Bb"),
+        (NZ + Bb, "your BZ is not scaled: BZ = BW * NZ + Bb"),
+        (BW * normalised(Z, Z.mean(), Z.var()) + Bb, "your mean and variance are taken over the whole array (no axis); "
+                                                     "take them over the batch (axis=0), one per feature"),
+        (BW * normalised(Z, *rows) + Bb, "your mean and variance are taken over the features of each row (axis=1); "
+                                         "take them over the batch (axis=0), one per feature"),
+        (BW * (Z - M) / (V + EPS) + Bb, "you divide Z - M by V + eps; divide by its square root: NZ = (Z - M) / "
+                                        "sqrt(V + eps)"),
+        (BW * normalised(Z, (1 - a) * M, a + (1 - a) * V) + Bb,
+         "your training forward normalises with the running statistics; in training, use the batch's own mean M "
+         "and variance V"),
+        (BW * normalised(Z, 0.0, 1.0) + Bb, "your training forward normalises with the running statistics; in "
+                                            "training, use the batch's own mean M and variance V"),
+    ]
+    if n >= 2:
+        found.insert(0, (BW * normalised(Z, *stats(Z, ddof=1)) + Bb, f"your V is the unbiased variance; {BIASED}"))
+    return found
+
+
+@check("BatchNorm1d.forward: training output BZ", points=2, cases=batchnorm_cases, strategy=STRATEGY)
+def forward_bz(case, ref):
+    out = yield _script(case)
+    BZ, n = _expected(ref, case)[0], case.Z.shape[0]
+    one = [(NON_FINITE, "your BZ is not finite for a batch of one sample, whose variance V is 0 (BZ is Bb there): "
+                        "look for a division by sqrt(V) without eps, or by N - 1 (ddof=1; use np.var(Z, axis=0))")] \
+        if n == 1 else []
+    expect("BZ", out["BZ"], BZ, batch=n,
+           known_wrong=lazily(lambda: one + hints(BZ, _training_mistakes(case), label="BZ", batch=n)))
+
+
+IDLE = ("your {name} stays (close to) its initial {start}: update it in every training call from the batch's {what} "
+        "of Z (not of NZ, whose mean and variance are 0 and 1): {name} = alpha * {name} + (1 - alpha) * {M}")
+
+
+def _running_mistakes(case, which: int):
+    """Wrong running statistics after the three batches: running_M (which=0) or running_V (which=1)."""
+    a, name = float(case.alpha), ("running_M", "running_V")[which]
+    update = f"{name} = alpha * {name} + (1 - alpha) * {'MV'[which]}"
+    last = stats(case.Z3)[which]
+    of_nz = running(case, batch=lambda Z: stats(normalised(Z, *stats(Z))))[which]
+    idle = IDLE.format(name=name, start=which, what=("mean M", "variance V")[which], M="MV"[which])
+    found = [
+        (np.full_like(case.BW, float(which)), idle), (of_nz, idle),
+        (running(case, alpha=1 - a)[which], f"your alpha and 1 - alpha are swapped: {update}"),
+        (last, f"your {name} is the last batch's {'MV'[which]}: keep a running average, {update}"),
+        (running(case, batch=lambda Z: (Z.mean() + 0 * case.BW, Z.var() + 0 * case.BW))[which],
+         f"your {'MV'[which]} is taken over the whole batch array (no axis); take it over the batch (axis=0), one per "
+         f"feature: {update}"),
+    ]
+    if a != 0.9:
+        found.append((running(case, alpha=0.9)[which], f"your running update uses 0.9 where the layer's alpha is "
+                                                       f"{a:g}: use self.alpha"))
+    if which == 1:
+        found.append((running(case, batch=lambda Z: (stats(Z)[0], np.sqrt(stats(Z)[1])))[1],
+                      f"your running_V is updated with the standard deviation; use the variance V: {update}"))
+        if min(Z.shape[0] for Z in (case.Z, case.Z2, case.Z3)) >= 2:
+            found.append((running(case, batch=lambda Z: stats(Z, ddof=1))[1], f"your running_V uses the unbiased "
+                                                                               f"variance; {BIASED}"))
+    return found
+
+
+@check("BatchNorm1d.forward: running statistics after three training batches", points=2, cases=batchnorm_cases,
+       strategy=STRATEGY)
+def forward_running(case, ref):
+    out = yield _script(case)
+    for label in ("BZ", "BZ2", "BZ3"):
+        out.peek(label)  # a training call that raised is what this test reports
+    _, running_M, running_V, _ = _expected(ref, case)
+    one = [(NON_FINITE, "your running_V is not finite after a batch of one sample, whose variance V is 0: look for a "
+                        "division by N - 1 (ddof=1; use np.var(Z, axis=0))")] \
+        if min(Z.shape[0] for Z in (case.Z, case.Z2, case.Z3)) == 1 else []
+    for which, (name, want) in enumerate((("running_M", running_M), ("running_V", running_V))):
+        expect(name, out[name], want, known_wrong=lazily(_running_hints, case, which, name, want, one[:which]),
+               hint=f"after each training batch, {name} = alpha * {name} + (1 - alpha) * {'MV'[which]}")
+
+
+def _running_hints(case, which, name, want, first):
+    return first + hints(want, _running_mistakes(case, which), label=name)
+
+
+def _evaluation_mistakes(case):
+    Z, BW, Bb = case.Zeval, case.BW, case.Bb
+    rM, rV = running(case)
+    return [
+        (BW * normalised(Z, *stats(Z)) + Bb, "your evaluation mode normalises with the batch's own mean and "
+                                             "variance; with eval=True use running_M and running_V"),
+        (BW * normalised(Z, *stats(case.Z3)) + Bb, "your evaluation mode normalises with the M and V of the last "
+                                                   "training batch; with eval=True use running_M and running_V"),
+        (BW * normalised(Z, 0.0, 1.0) + Bb, "your evaluation mode normalises with the initial statistics 0 and 1; "
+                                            "with eval=True use self.running_M and self.running_V as they are now"),
+        (normalised(Z, rM, rV), "your evaluation output is not scaled and shifted: BZ = BW * NZ + Bb there too"),
+        (BW * normalised(Z, rM, rV), "your evaluation output is not shifted: BZ = BW * NZ + Bb there too"),
+        (normalised(Z, rM, rV) + Bb, "your evaluation output is not scaled: BZ = BW * NZ + Bb there too"),
+    ]
+
+
+@check("BatchNorm1d.forward: evaluation output uses the running statistics", points=1, cases=batchnorm_cases,
+       strategy=STRATEGY)
+def forward_eval(case, ref):
+    out = yield _script(case)
+    BZ = _expected(ref, case)[3]
+    n, label = case.Zeval.shape[0], "BZ with eval=True"
+    expect(label, out["eval.BZ"], BZ, batch=n,
+           known_wrong=lazily(lambda: hints(BZ, _evaluation_mistakes(case), label=label, batch=n)),
+           hint="with eval=True: NZ = (Z - running_M) / sqrt(running_V + eps), BZ = BW * NZ + Bb")
+
+
+@check("BatchNorm1d.forward: evaluation updates no running statistic", points=1, cases=batchnorm_cases,
+       strategy=STRATEGY, computes=False)
+def forward_eval_keeps(case, ref):
+    out = yield _script(case)
+    a = float(case.alpha)
+
+    def updated(which, name, before):
+        return hints(before, [(a * before + (1 - a) * stats(case.Zeval)[which], f"your forward with eval=True "
+                               f"updated {name}; in evaluation mode nothing is updated (only in training)")])
+
+    for which, (name, before) in enumerate(zip(("running_M", "running_V"), running(case))):
+        expect(f"{name} after forward(Zeval, eval=True)", out[f"eval.{name}"], before, generic=False,
+               known_wrong=lazily(updated, which, name, before),
+               hint="with eval=True, forward must leave running_M and running_V as they are")
+
+
+@check("BatchNorm1d.forward: does not modify Z", points=1, cases=batchnorm_cases, strategy=STRATEGY, behaviour=True)
+def forward_keeps_args(case, ref):
+    out = yield _script(case)
+    M, V = stats(case.Z)
+    expect("Z after forward(Z)", out["BZ#arg0"], case.Z, EXACT, known_wrong=[
+        (case.Z - M, "your forward subtracted M from Z in place (Z -= M); compute a new array: Z - M")],
+        generic=False)
+    expect("Zeval after forward(Zeval, eval=True)", out["eval.BZ#arg0"], case.Zeval, EXACT, generic=False)

@@ -43,6 +43,8 @@ def render(report: Report) -> str:
             lines += ["", f"{one_line(r.name)} ({r.outcome.value})"]
             if r.output.strip():
                 lines.append(indent(r.output))
+        elif notes := [line for line in r.output.splitlines() if line.startswith("note: ")]:
+            lines += ["", f"{one_line(r.name)} (passed, with a note)", indent("\n".join(notes))]
     lines += ["", f"Score: {points(report.score)} / {points(report.max_score)}"
               + (" (public tests)" if report.hidden_note else "")]
     lines += [f"note: {report.hidden_note}"] if report.hidden_note else []

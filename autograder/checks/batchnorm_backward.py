@@ -1,0 +1,208 @@
+"""Checks of `mytorch.nn.batchnorm.BatchNorm1d`, backward: 7 of its 15 points, plus 1 hidden (forward in batchnorm.py).
+
+Before backward the grader sets BW and Bb (random) and what the handout says training forward
+stores (Z, N, M, V, NZ), so backward is graded on its own. dLdZ is a difference of terms of size
+|dLdBZ * BW| / sqrt(V + eps) that can cancel (exactly, for N = 1): its absolute tolerance scales with
+the largest of those terms, as other values' scales with their largest entry, so float32 rounding in
+them is forgiven and a missing term is not. Policy: dLdBW and dLdBb of shape (C,) where (1, C) is
+specified are accepted, with a note (BW -= lr * dLdBW updates BW the same).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..cases import batchnorm_cases, edge_cases
+from ..compare import EXACT, FINITE_DIFFERENCES, VALUES, Tolerance, expect
+from ..diagnose import NON_FINITE
+from ..expected import expected
+from ..sandbox import Script
+from .base import Skip, check, per_case
+from .batchnorm import STRATEGY, hints, lazily, normalised, reference, stats, student
+from .gradients import matches_reference, slopes
+
+DLDZ, DLDBW, DLDBB = "BatchNorm1d.backward: dLdZ", "BatchNorm1d.backward: dLdBW", "BatchNorm1d.backward: dLdBb"
+BACKWARD_OWNERS = {"dLdZ": DLDZ, "dLdBW": DLDBW, "dLdBb": DLDBB}
+FORMULA = "dLdZ = (dLdNZ - mean(dLdNZ) - NZ * mean(dLdNZ * NZ)) / sqrt(V + eps), with dLdNZ = dLdBZ * BW"
+
+
+def forward_then_state(s: Script, bn, case) -> None:
+    """forward(Z), whose failure does not stop the case, then what the handout says it stores (Z, N, M,
+    V, NZ), set by the grader whatever forward stored: backward is graded on its own."""
+    s.call(bn, "forward", case.Z, label=s.fresh(), soft=True)
+    M, V = stats(case.Z)
+    for name, value, shown in (("Z", case.Z, "Z"), ("N", int(case.Z.shape[0]), None), ("M", M, "mean of Z"),
+                               ("V", V, "variance of Z"), ("NZ", normalised(case.Z, M, V), "(Z - M) / sqrt(V + eps)")):
+        s.set(bn, name, value, state=True, shown=shown)
+
+
+def dldz_tolerance(case, tol: Tolerance = VALUES) -> Tolerance:
+    """`tol`, its absolute term scaled by the largest term of the formula, |dLdBZ * BW| / sqrt(V + eps)."""
+    terms = np.abs(case.dLdBZ * case.BW) / np.sqrt(stats(case.Z)[1] + 1e-8)
+    return Tolerance(tol.rtol, tol.atol, max(tol.floor, float(terms.max(initial=0.0))))
+
+
+def sum_tolerance(case) -> Tolerance:
+    """VALUES, its absolute term scaled by the largest product summed in dLdBW (float32 rounds those)."""
+    M, V = stats(case.Z)
+    terms = np.abs(case.dLdBZ) * np.maximum(1.0, np.abs(normalised(case.Z, M, V)))
+    return Tolerance(VALUES.rtol, VALUES.atol, max(VALUES.floor, float(terms.max(initial=0.0))))
+
+
+def row(out, label: str, case):
+    """The value under `label`; one of shape (C,) is read as (1, C), with a note (the policy)."""
+    got = out[label]
+    c = case.Z.shape[1]
+    if isinstance(got, np.ndarray) and got.shape == (c,):
+        param = label[3:]
+        out.note(f"your {label} has shape (C,) where (1, C) is specified: accepted, since {param} -= lr * {label} "
+                 f"updates {param} the same way (np.sum(..., axis=0, keepdims=True) gives (1, C))")
+        return got.reshape(1, c)
+    return got
+
+
+@per_case
+def _script(case):
+    """forward(Z), the state, backward(dLdBZ), then the stored gradients: one script for every backward test."""
+    s = Script(case=case)
+    bn = student(s, case)
+    forward_then_state(s, bn, case)
+    s.call(bn, "backward", case.dLdBZ, label="dLdZ", keep_args=True)
+    s.get(bn, "dLdBW", label="dLdBW")
+    s.get(bn, "dLdBb", label="dLdBb")
+    return s
+
+
+@expected
+def _expected(package, case):
+    bn = reference(package, case)
+    bn.forward(case.Z)
+    return bn.backward(case.dLdBZ), bn.dLdBW, bn.dLdBb
+
+
+def _dldz_mistakes(case):
+    M, V = stats(case.Z)
+    NZ, s, n = normalised(case.Z, M, V), np.sqrt(V + 1e-8), case.Z.shape[0]
+    d = case.dLdBZ * case.BW
+
+    def mean(x):
+        return x.mean(axis=0, keepdims=True)
+
+    no_mean = ((d - NZ * mean(d * NZ)) / s, "your dLdZ lacks the term -mean(dLdNZ) (M depends on every Z); "
+                                            + FORMULA)
+    if n == 1:  # dLdZ is 0 whatever dLdNZ is: only a missing mean term shows
+        return [no_mean]
+    return [
+        (d / s, "your dLdZ is dLdNZ / sqrt(V + eps) alone: M and V depend on Z too; " + FORMULA),
+        no_mean,
+        ((d - mean(d)) / s, "your dLdZ lacks the term -NZ * mean(dLdNZ * NZ) (V depends on every Z); " + FORMULA),
+        ((case.dLdBZ - mean(case.dLdBZ) - NZ * mean(case.dLdBZ * NZ)) / s,
+         "your dLdZ leaves BW out: " + FORMULA),
+        ((d - n * mean(d) - NZ * n * mean(d * NZ)) / s, "your dLdZ sums over the batch where the formula takes "
+                                                       "means (a 1/N is missing); " + FORMULA),
+    ]
+
+
+@check(DLDZ, points=3, cases=batchnorm_cases, strategy=STRATEGY)
+def backward_dldz(case, ref):
+    out = yield _script(case)
+    dLdZ, _, _ = _expected(ref, case)
+    n = case.Z.shape[0]
+    one = [(NON_FINITE, "your dLdZ is not finite for a batch of one sample, whose variance V is 0 (dLdZ is 0 there): "
+                        "look for a division by sqrt(V) without eps, or by N - 1 (ddof=1)")] if n == 1 else []
+    tol = dldz_tolerance(case)
+    expect("dLdZ", out["dLdZ"], dLdZ, tol, batch=n,
+           known_wrong=lazily(lambda: one + hints(dLdZ, _dldz_mistakes(case), tol, label="dLdZ", batch=n)))
+
+
+def _gradient_mistakes(case, which: str):
+    M, V = stats(case.Z)
+    NZ = normalised(case.Z, M, V)
+    g, sum_ = case.dLdBZ, lambda x: x.sum(axis=0, keepdims=True)
+    swapped = "dLdBW = sum(dLdBZ * NZ) and dLdBb = sum(dLdBZ), over the batch (axis 0): are the two swapped?"
+    if which == "dLdBW":
+        return [
+            (sum_(g), f"your dLdBW is sum(dLdBZ), what dLdBb is; {swapped}"),
+            (g * NZ, "your dLdBW is dLdBZ * NZ, not summed: sum it over the batch, "
+                     "np.sum(dLdBZ * NZ, axis=0, keepdims=True)"),
+            (sum_(g * case.Z), "your dLdBW uses Z; it uses the normalised NZ: dLdBW = sum(dLdBZ * NZ) over the batch"),
+            (sum_(g * (case.BW * NZ + case.Bb)), "your dLdBW uses the output BZ; it uses the normalised NZ: "
+                                                 "dLdBW = sum(dLdBZ * NZ) over the batch"),
+        ]
+    return [
+        (sum_(g * NZ), f"your dLdBb is sum(dLdBZ * NZ), what dLdBW is; {swapped}"),
+        (g, "your dLdBb is dLdBZ, not summed: sum it over the batch, np.sum(dLdBZ, axis=0, keepdims=True)"),
+        (g.sum(axis=1, keepdims=True), "your dLdBb sums dLdBZ over the features (axis=1); sum it over the batch "
+                                       "(axis=0): shape (1, C)"),
+    ]
+
+
+def _gradient(out, ref, case, label: str) -> None:
+    want = _expected(ref, case)[("dLdZ", "dLdBW", "dLdBb").index(label)]
+    n, tol = case.Z.shape[0], sum_tolerance(case)
+    expect(label, row(out, label, case), want, tol, batch=n,
+           known_wrong=lazily(lambda: hints(want, _gradient_mistakes(case, label), tol, label=label, batch=n)))
+
+
+@check(DLDBW, points=1, cases=batchnorm_cases, strategy=STRATEGY)
+def backward_dldbw(case, ref):
+    out = yield _script(case)
+    _gradient(out, ref, case, "dLdBW")
+
+
+@check(DLDBB, points=1, cases=batchnorm_cases, strategy=STRATEGY)
+def backward_dldbb(case, ref):
+    out = yield _script(case)
+    _gradient(out, ref, case, "dLdBb")
+
+
+@check("BatchNorm1d.backward: does not modify dLdBZ", points=1, cases=batchnorm_cases, strategy=STRATEGY,
+       behaviour=True)
+def backward_keeps_args(case, ref):
+    out = yield _script(case)
+    expect("dLdBZ after backward", out["dLdZ#arg0"], case.dLdBZ, EXACT, known_wrong=[
+        (case.dLdBZ * case.BW, "your backward multiplied dLdBZ by BW in place (dLdBZ *= BW); compute a new array")],
+        generic=False)
+
+
+def _step(case) -> float:
+    """A hundredth of the smallest column's spread: the slopes' curvature error stays ~1e-4."""
+    std = np.sqrt(stats(case.Z)[1])
+    return 0.01 * float(std.min()) if case.Z.shape[0] > 1 else 0.01
+
+
+@expected
+def _expected_probes(package, case):
+    """The reference's sum(dLdBZ * forward(Z moved)) at every probe of the finite-difference check."""
+    step, losses = _step(case), []
+    for k in range(case.Z.size):
+        for sign in (1.0, -1.0):
+            moved = case.Z.copy()
+            moved.flat[k] += sign * step
+            losses.append(float(np.sum(case.dLdBZ * reference(package, case).forward(moved))))
+    return np.array(losses)
+
+
+@check("BatchNorm1d.backward: agrees with finite differences of forward", points=1,
+       cases=edge_cases(batchnorm_cases), strategy=STRATEGY, owners={"dLdZ": DLDZ})
+def backward_finite_differences(case, ref):
+    """Reference-free, judged only where the student's training forward matches the reference."""
+    s = Script(case=case)
+    bn = student(s, case)
+    step = _step(case)
+    by_Z = slopes("Z", case.Z, step, lambda Z: s.call(bn, "forward", Z, label=s.fresh(), soft=True,
+                                                         shown=(f"Z with one entry moved by +-{step:.3g}",)))
+    forward_then_state(s, bn, case)
+    s.call(bn, "backward", case.dLdBZ, label="dLdZ")
+    out = yield s
+
+    def loss(BZ):
+        if BZ.shape != case.Z.shape:
+            raise Skip("forward's output has the wrong shape there, so its slopes say nothing about backward")
+        return float(np.sum(case.dLdBZ * BZ))
+
+    losses = by_Z.losses(out, loss)
+    matches_reference(losses, _expected_probes(ref, case))
+    pairs = losses.reshape(-1, 2)
+    slope = ((pairs[:, 0] - pairs[:, 1]) / (2 * step)).reshape(case.Z.shape)
+    expect("dLdZ (compared with finite differences of your forward)", out["dLdZ"], slope,
+           dldz_tolerance(case, FINITE_DIFFERENCES))

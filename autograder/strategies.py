@@ -65,3 +65,25 @@ def loss_strategy(draw) -> LossCase:
     shift *= draw(st.sampled_from([1.0, -1.0]))
     Y = one_hot(labels, c)
     return LossCase(A=float32_exact(A), Y=Y, A0=-float32_exact(A), Y0=Y[::-1].copy(), shift=shift)
+
+
+from .cases import MSECase, SoftmaxCase  # noqa: E402 - with the strategies that use them
+
+
+@st.composite
+def softmax_strategy(draw):
+    """Float32-exact inputs within +-8, dLdA within +-1 (see `cases.softmax_gradients`), and one shift of
+    500 to 5000 for the whole batch."""
+    shape = (draw(st.integers(1, 5)), draw(st.integers(1, 5)))
+    Z, dLdA = _draw_arrays(draw, [shape, shape], st.floats(-8, 8, allow_nan=False))
+    dLdA /= 8
+    shift = float(draw(st.integers(500, 5000))) * draw(st.sampled_from([1.0, -1.0]))
+    return SoftmaxCase(Z=float32_exact(Z), dLdA=dLdA, Z0=-float32_exact(Z), shift=np.full((1, 1), shift))
+
+
+@st.composite
+def mse_strategy(draw):
+    n, c = draw(st.integers(1, 5)), draw(st.integers(1, 5))
+    A, Y = _draw_arrays(draw, [(n, c), (n, c)])
+    # The earlier round only matters to 'after two forward calls': derived, not drawn.
+    return MSECase(A=A, Y=Y, A0=A[::-1] + 1.0, Y0=-Y)

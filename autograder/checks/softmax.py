@@ -26,28 +26,30 @@ STABLE = ("subtract each row's max from Z before exp (Z - np.max(Z, axis=1, keep
 STEP = 1e-2  # of the finite differences: softmax is smooth, and float32 rounding stays far below it
 
 
-def unambiguous(candidates, expected_value, tol=VALUES) -> list:
-    """The known wrong answers as hints that are right whenever shown. One that gives the right value on
-    this input is dropped; those that give the same numbers as each other (on small inputs two mistakes
-    often do: for one sample, dividing by N only is not dividing at all) become one hint naming each."""
-    def same(a, b) -> bool:
+class unambiguous:
+    """The known wrong answers `make()` gives, as hints that are right whenever shown. One that gives the
+    right value on this input is dropped; those that give the same numbers as each other (on small inputs
+    two mistakes often do: for one sample, dividing by N only is not dividing at all) become one hint
+    naming each. Worked out only when iterated, which `expect` does only for a value that failed."""
+
+    def __init__(self, make, expected_value, tol=VALUES):
+        self.make, self.expected, self.tol = make, expected_value, tol
+
+    def _same(self, a, b) -> bool:
         a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
         if a.size == 1 and b.size == 1:
             a, b = a.reshape(()), b.reshape(())
-        return matches(a, b, tol)
+        return matches(a, b, self.tol)
 
-    kept = [(value, words) for value, words in candidates if not same(value, expected_value)]
-    found, told = [], set()
-    for value, words in kept:
-        alike = [w for v, w in kept if same(value, v) or same(v, value)]
-        key = tuple(alike)
-        if key in told:
-            continue
-        told.add(key)
-        found.append((value, words if len(alike) == 1 else
-                      "this value fits more than one mistake: " + "; or ".join(f"({i}) {w}" for i, w in
-                                                                                  enumerate(alike, 1))))
-    return found
+    def __iter__(self):
+        kept = [(value, words) for value, words in self.make() if not self._same(value, self.expected)]
+        told = set()
+        for value, words in kept:
+            alike = tuple(w for v, w in kept if self._same(value, v) or self._same(v, value))
+            if alike not in told:
+                told.add(alike)
+                yield value, words if len(alike) == 1 else "this value fits more than one mistake: " + "; or ".join(
+                    f"({i}) {w}" for i, w in enumerate(alike, 1))
 
 
 def softmax(Z, axis: int = 1) -> np.ndarray:
@@ -129,7 +131,7 @@ def _output_mistakes(case) -> list:
 def forward_a(case, ref):
     out = yield _forward_script(case)
     A = _expected_forward(ref, case)
-    expect("A", out["A"], A, known_wrong=unambiguous(_output_mistakes(case), A))
+    expect("A", out["A"], A, known_wrong=unambiguous(lambda: _output_mistakes(case), A))
 
 
 @check("Softmax.forward: finite for large inputs", points=1, cases=softmax_cases, strategy=draw("softmax_strategy"),
@@ -147,18 +149,18 @@ def forward_large(case, ref):
 def forward_stores(case, ref):
     out = yield _forward_script(case)
     A = _expected_forward(ref, case)
-    expect("self.A", out["self.A"], A, generic=False, known_wrong=unambiguous([
+    expect("self.A", out["self.A"], A, generic=False, known_wrong=unambiguous(lambda: [
         (case.Z, "your self.A is the input Z; store the output: self.A = softmax(Z)"),
         (softmax(case.Z0), "your self.A is the output of an earlier forward call: store it on every call"),
         *_output_mistakes(case)], A))
     Z = case.Z
-    expect("Z after forward", out["A#arg0"], Z, EXACT, known_wrong=unambiguous([
+    expect("Z after forward", out["A#arg0"], Z, EXACT, known_wrong=unambiguous(lambda: [
         (Z - Z.max(axis=1, keepdims=True), "your forward subtracted the row max from Z in place (Z -= ...); "
                                             "compute a new array: Z - np.max(Z, axis=1, keepdims=True)"),
         (A, "your forward overwrote Z with its output; compute a new array instead")], Z, EXACT), generic=False)
 
 
-def _wrong_gradients(case, dLdZ):
+def _gradient_mistakes(case):
     A, g = softmax(case.Z), case.dLdA
     wrong = [
         (g * A * (1 - A), "your dLdZ uses only the diagonal of each row's Jacobian (dLdA * A * (1 - A)); "
@@ -172,14 +174,14 @@ def _wrong_gradients(case, dLdZ):
     if no_keepdims is not None:
         wrong.append((no_keepdims, "your row sums of A * dLdA have shape (N,) and broadcast along the rows; keep "
                                    "them a column: np.sum(A * dLdA, axis=1, keepdims=True)"))
-    return unambiguous(wrong, dLdZ)
+    return wrong
 
 
 @check(DLDZ, points=2, cases=softmax_cases, strategy=draw("softmax_strategy"))
 def backward_dldz(case, ref):
     out = yield _backward_script(case)
     dLdZ = _expected_backward(ref, case)
-    expect("dLdZ", out["dLdZ"], dLdZ, known_wrong=_wrong_gradients(case, dLdZ))
+    expect("dLdZ", out["dLdZ"], dLdZ, known_wrong=unambiguous(lambda: _gradient_mistakes(case), dLdZ))
 
 
 @expected

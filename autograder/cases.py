@@ -342,3 +342,78 @@ def batchnorm_cases(rng: np.random.Generator, shapes=None) -> list[BatchNormCase
 
 
 KINDS[BatchNormCase.__name__] = BatchNormCase
+# ------------------------------------------------------------ Softmax and MSELoss
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: checks memoise per case
+class SoftmaxCase:
+    Z: np.ndarray  # (N, C) float64, multiples of 1/256 (float32-exact), within +-8
+    dLdA: np.ndarray  # (N, C), entries of magnitude 0.01 to 1
+    Z0: np.ndarray  # an earlier input, forwarded before Z (N0, C)
+    shift: np.ndarray  # (1, 1): a whole number of 500 to 5000, either sign, added to every entry of Z
+
+    def __str__(self):
+        return describe(Z=self.Z, dLdA=self.dLdA)
+
+    @property
+    def size(self) -> int:
+        return self.Z.size
+
+    @property
+    def shifted(self) -> np.ndarray:
+        """Z with every row moved by the same constant: the same softmax, and Z + shift is float32-exact too.
+        One constant for the whole batch, so subtracting the batch's max (a per-row constant, like the
+        row's own max) stays as exact as subtracting each row's max."""
+        return self.Z + self.shift
+
+
+def softmax_inputs(rng: np.random.Generator, shape) -> np.ndarray:
+    """Mixed magnitudes (rows near uniform, rows near one-hot) within +-8, rounded to multiples of 1/256 so
+    that Z + shift is exact in float32."""
+    return float32_exact(np.clip(_values(rng, shape), -8, 8))
+
+
+def softmax_gradients(rng: np.random.Generator, shape) -> np.ndarray:
+    """dLdA of magnitude 0.01 to 1. Where a row is nearly one-hot, dLdZ = a * (dLdA - a . dLdA) is a
+    difference of nearly equal numbers, which float32 gets to about 1e-7 * max |dLdA|: with |dLdA| up to
+    about 4 that stays 5 times inside the tolerance (1e-6 where dLdZ is small); with |dLdA| of 25 it does not."""
+    return rng.standard_normal(shape) * _MAGNITUDES[rng.integers(0, 3, size=shape)]
+
+
+def softmax_cases(rng: np.random.Generator) -> list[SoftmaxCase]:
+    """Float inputs (policy: every input is float64, so code that builds its output with np.zeros_like(Z)
+    is right)."""
+    cases = []
+    for n, c, _ in _shapes(rng):
+        n0 = int(rng.integers(1, MAX_DIM + 1))
+        shift = rng.choice([-1.0, 1.0]) * np.round(rng.uniform(500, 5000, size=(1, 1)))
+        cases.append(SoftmaxCase(Z=softmax_inputs(rng, (n, c)), dLdA=softmax_gradients(rng, (n, c)),
+                                 Z0=softmax_inputs(rng, (n0, c)), shift=shift))
+    return cases
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: checks memoise per case
+class MSECase:
+    A: np.ndarray  # predictions (N, C)
+    Y: np.ndarray  # targets (N, C)
+    A0: np.ndarray  # earlier predictions, forwarded before A (N0, C)
+    Y0: np.ndarray  # their targets (N0, C)
+
+    def __str__(self):
+        return describe(A=self.A, Y=self.Y)
+
+    @property
+    def size(self) -> int:
+        return self.A.size
+
+
+def mse_cases(rng: np.random.Generator) -> list[MSECase]:
+    cases = []
+    for n, c, _ in _shapes(rng):
+        n0 = int(rng.integers(1, MAX_DIM + 1))
+        cases.append(MSECase(A=_values(rng, (n, c)), Y=_values(rng, (n, c)),
+                             A0=_values(rng, (n0, c)), Y0=_values(rng, (n0, c))))
+    return cases
+
+
+KINDS.update({cls.__name__: cls for cls in (SoftmaxCase, MSECase)})

@@ -94,3 +94,23 @@ def batchnorm_strategy(draw) -> BatchNormCase:
     # The third training batch only matters to the seeded running-statistics test: derived, not drawn.
     return BatchNormCase(Z=spread(Z), Z2=spread(Z2), Z3=spread(Z[::-1] * 0.5 + 1.0), Zeval=Zeval, BW=BW, Bb=Bb,
                          dLdBZ=dLdBZ, alpha=alpha)
+from .cases import MSECase, SoftmaxCase  # noqa: E402 - with the strategies that use them
+
+
+@st.composite
+def softmax_strategy(draw):
+    """Float32-exact inputs within +-8, dLdA within +-1 (see `cases.softmax_gradients`), and one shift of
+    500 to 5000 for the whole batch."""
+    shape = (draw(st.integers(1, 5)), draw(st.integers(1, 5)))
+    Z, dLdA = _draw_arrays(draw, [shape, shape], st.floats(-8, 8, allow_nan=False))
+    dLdA /= 8
+    shift = float(draw(st.integers(500, 5000))) * draw(st.sampled_from([1.0, -1.0]))
+    return SoftmaxCase(Z=float32_exact(Z), dLdA=dLdA, Z0=-float32_exact(Z), shift=np.full((1, 1), shift))
+
+
+@st.composite
+def mse_strategy(draw):
+    n, c = draw(st.integers(1, 5)), draw(st.integers(1, 5))
+    A, Y = _draw_arrays(draw, [(n, c), (n, c)])
+    # The earlier round only matters to 'after two forward calls': derived, not drawn.
+    return MSECase(A=A, Y=Y, A0=A[::-1] + 1.0, Y0=-Y)

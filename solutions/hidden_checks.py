@@ -114,3 +114,42 @@ def batchnorm_large(case, ref):
     tol = batchnorm_backward.sum_tolerance(case)
     expect("dLdBW", batchnorm_backward.row(out, "dLdBW", case), dLdBW, tol)
     expect("dLdBb", batchnorm_backward.row(out, "dLdBb", case), dLdBb, tol)
+# ---------------------------------------------------------------- Softmax and MSELoss
+
+import numpy as np  # noqa: E402
+
+from autograder.cases import MSECase, SoftmaxCase, float32_exact  # noqa: E402
+from autograder.checks import mse, softmax  # noqa: E402
+
+
+def large_softmax_cases(rng):
+    cases = []
+    for _ in range(6):
+        n, c, n0 = int(rng.integers(32, 65)), int(rng.integers(10, 41)), int(rng.integers(1, 9))
+        cases.append(SoftmaxCase(Z=float32_exact(np.clip(rng.standard_normal((n, c)) * 3, -8, 8)),
+                                 dLdA=rng.standard_normal((n, c)), Z0=float32_exact(rng.standard_normal((n0, c))),
+                                 shift=np.full((1, 1), 1000.0)))
+    return cases
+
+
+def large_mse_cases(rng):
+    cases = []
+    for _ in range(6):
+        n, c, n0 = int(rng.integers(32, 65)), int(rng.integers(8, 33)), int(rng.integers(1, 9))
+        cases.append(MSECase(A=rng.standard_normal((n, c)), Y=rng.standard_normal((n, c)),
+                             A0=rng.standard_normal((n0, c)), Y0=rng.standard_normal((n0, c))))
+    return cases
+
+
+@check("Softmax.backward: large batches and many classes", points=1, cases=large_softmax_cases, visibility=HIDDEN,
+       owners={"dLdZ": softmax.DLDZ})
+def softmax_large(case, ref):
+    out = yield softmax._backward_script(case)
+    expect("dLdZ", out["dLdZ"], softmax._expected_backward(ref, case))
+
+
+@check("MSELoss.backward: large batches and many features", points=1, cases=large_mse_cases, visibility=HIDDEN,
+       owners={"dLdA": mse.DLDA})
+def mse_large(case, ref):
+    out = yield mse._script(case)
+    expect("dLdA", out["dLdA"], mse._expected(ref, case)[1])

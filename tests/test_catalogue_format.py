@@ -482,3 +482,71 @@ def _bn_probes(seed=1000):
 
 
 PROBES += _bn_probes()
+# --------------------------------------------------------------------------- probes: Softmax and MSELoss
+# Inputs are floats (the policy: np.zeros_like(Z) is a right way to build the output). Large inputs move
+# the whole batch by one constant, which any per-row constant (each row's max, or the batch's) absorbs.
+
+
+def softmax_probe(classes, obs, seed, mode, N, C, scale, offset):
+    rng = np.random.default_rng(seed)
+    Z1 = rng.standard_normal((N, C)) * scale + offset
+    Z2 = rng.standard_normal((N, C)) * scale + offset
+    D = rng.standard_normal((N, C)) * 2.0
+    layer = classes["Softmax"]()
+    z1, z2, d = Z1.copy(), Z2.copy(), D.copy()
+    if mode == "basic":
+        obs["forward.A"] = arr(layer.forward(z1))
+        obs["forward.Z unchanged"] = unchanged(z1, Z1)
+        obs["self.A"] = arr(getattr(layer, "A", None))
+    elif mode == "two forwards":
+        layer.forward(z1)
+        obs["forward#2.A"] = arr(layer.forward(z2))
+        obs["self.A"] = arr(getattr(layer, "A", None))
+    obs["backward.dLdZ"] = arr(layer.backward(d))
+    obs["backward.dLdA unchanged"] = unchanged(d, D)
+    obs["Z unchanged"] = unchanged(z1, Z1)
+    obs["Z#2 unchanged"] = unchanged(z2, Z2)
+
+
+def mse_probe(classes, obs, seed, mode, N, C, scale):
+    rng = np.random.default_rng(seed)
+    A1, Y1 = rng.standard_normal((N, C)) * scale, rng.standard_normal((N, C)) * scale
+    A2, Y2 = rng.standard_normal((N, C)) * scale, rng.standard_normal((N, C)) * scale
+    loss = classes["MSELoss"]()
+    a1, a2, y1, y2 = A1.copy(), A2.copy(), Y1.copy(), Y2.copy()
+    if mode == "basic":
+        obs["forward.L"] = scalar(loss.forward(a1, y1))
+        obs["forward.A unchanged"] = unchanged(a1, A1)
+        obs["forward.Y unchanged"] = unchanged(y1, Y1)
+    elif mode == "two forwards":
+        loss.forward(a1, y1)
+        obs["forward#2.L"] = scalar(loss.forward(a2, y2))
+    obs["backward.dLdA"] = arr(loss.backward())
+    for name, now, before in (("A", a1, A1), ("Y", y1, Y1), ("A#2", a2, A2), ("Y#2", y2, Y2)):
+        obs[f"{name} unchanged after backward"] = unchanged(now, before)
+
+
+def _softmax_mse_probes():
+    probes = []
+    seed = 1000
+    for mode in ("basic", "two forwards"):
+        for N, C, scale, offset in (
+            (1, 1, 1.0, 0.0),
+            (1, 5, 1.0, 0.0),
+            (4, 1, 1.0, 0.0),
+            (3, 3, 2.0, 0.0),
+            (5, 4, 1.0, 0.5),
+            (6, 7, 3.0, 0.0),
+            (5, 4, 3.0, 1000.0),  # large inputs: must stay finite
+            (4, 6, 30.0, 0.0),  # widely spread rows: nearly one-hot
+        ):
+            seed += 1
+            probes.append(("Softmax", softmax_probe, (seed, mode, N, C, scale, offset)))
+    for mode in ("basic", "two forwards"):
+        for N, C, scale in ((1, 1, 1.0), (1, 4, 1.0), (4, 1, 2.0), (3, 3, 1.0), (5, 4, 3.0), (6, 7, 0.5)):
+            seed += 1
+            probes.append(("MSELoss", mse_probe, (seed, mode, N, C, scale)))
+    return probes
+
+
+PROBES += _softmax_mse_probes()

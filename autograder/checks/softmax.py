@@ -1,6 +1,220 @@
-"""Checks of Softmax (to be written)."""
+"""Checks of `mytorch.nn.activation.Softmax`: 8 points.
+
+Before backward the grader sets `self.A` (what the contract says forward stores),
+so backward is graded on its own. Inputs are float64 (policy: code that builds
+its output with np.zeros_like(Z) is right). "Finite for large inputs" moves the
+whole batch by one constant of 500 to 5000: softmax is unchanged by any per-row
+constant, so subtracting each row's max or the batch's max both pass; a softmax
+without a max subtracted overflows (or gives 0/0).
+"""
 from __future__ import annotations
 
-CLASSES = {
-    "Softmax": "mytorch.nn.activation.Softmax",
-}
+import numpy as np
+
+from ..compare import EXACT, VALUES, expect, matches
+from ..sandbox import Script
+from ..cases import draw, edge_cases, softmax_cases
+from ..expected import expected
+from .base import Skip, check, consistent, per_case
+from .gradients import matches_reference, slopes
+
+SOFTMAX = "mytorch.nn.activation.Softmax"
+CLASSES = {"Softmax": SOFTMAX}
+OUTPUT, DLDZ = "Softmax.forward: output A", "Softmax.backward: dLdZ"
+STABLE = ("subtract each row's max from Z before exp (Z - np.max(Z, axis=1, keepdims=True)): "
+          "softmax is unchanged and exp cannot overflow")
+STEP = 1e-2  # of the finite differences: softmax is smooth, and float32 rounding stays far below it
+
+
+class unambiguous:
+    """The known wrong answers `make()` gives, as hints that are right whenever shown. One that gives the
+    right value on this input is dropped; those that give the same numbers as each other (on small inputs
+    two mistakes often do: for one sample, dividing by N only is not dividing at all) become one hint
+    naming each. Worked out only when iterated, which `expect` does only for a value that failed."""
+
+    def __init__(self, make, expected_value, tol=VALUES):
+        self.make, self.expected, self.tol = make, expected_value, tol
+
+    def _same(self, a, b) -> bool:
+        a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+        if a.size == 1 and b.size == 1:
+            a, b = a.reshape(()), b.reshape(())
+        return matches(a, b, self.tol)
+
+    def __iter__(self):
+        kept = [(value, words) for value, words in self.make() if not self._same(value, self.expected)]
+        told = set()
+        for value, words in kept:
+            alike = tuple(w for v, w in kept if self._same(value, v) or self._same(v, value))
+            if alike not in told:
+                told.add(alike)
+                yield value, words if len(alike) == 1 else "this value fits more than one mistake: " + "; or ".join(
+                    f"({i}) {w}" for i, w in enumerate(alike, 1))
+
+
+def softmax(Z, axis: int = 1) -> np.ndarray:
+    e = np.exp(Z - Z.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+@per_case
+def _forward_script(case):
+    """forward(Z0), forward(Z), what it stored, and forward(Z + shift) on a fresh object: one script for
+    every forward test, run once per input."""
+    s = Script(case=case)
+    layer = s.new(SOFTMAX)
+    s.call(layer, "forward", case.Z0, label="A0")
+    s.call(layer, "forward", case.Z, label="A", keep_args=True)
+    s.get(layer, "A", label="self.A")
+    s.call(s.new(SOFTMAX), "forward", case.shifted, label="shifted.A", soft=True, shown=("Z + shift",))
+    return s
+
+
+def forward_then_state(s: Script, layer, Z) -> None:
+    """forward(Z), whose failure does not stop the case, then self.A = softmax(Z), what the contract
+    says forward stores, set by the grader whatever forward stored."""
+    s.call(layer, "forward", Z, label=s.fresh(), soft=True)
+    s.set(layer, "A", softmax(Z), state=True, shown="softmax(Z)")
+
+
+@per_case
+def _backward_script(case):
+    """forward(Z), backward(dLdA): one script for every backward test, run once per input."""
+    s = Script(case=case)
+    layer = s.new(SOFTMAX)
+    forward_then_state(s, layer, case.Z)
+    s.call(layer, "backward", case.dLdA, label="dLdZ", keep_args=True)
+    return s
+
+
+@expected
+def _expected_forward(package, case):
+    return package.Softmax().forward(case.Z)
+
+
+@expected
+def _expected_backward(package, case):
+    layer = package.Softmax()
+    layer.forward(case.Z)
+    return layer.backward(case.dLdA)
+
+
+def _broadcast(f):
+    """f(), or None where numpy cannot broadcast it (a mistake that raises there gives no wrong value)."""
+    try:
+        return f()
+    except ValueError:
+        return None
+
+
+def _output_mistakes(case) -> list:
+    Z = case.Z
+    e = np.exp(Z - Z.max(axis=1, keepdims=True))
+    by_columns = np.exp(Z - Z.max(axis=0, keepdims=True))
+    wrong = [
+        (softmax(Z, 0), "your softmax is taken over the batch (axis=0); take it over each row (axis=1)"),
+        (e / e.sum(), "your softmax divides by the sum over the whole batch; divide each row by its own sum: "
+                      "np.sum(e, axis=1, keepdims=True)"),
+        (by_columns / by_columns.sum(axis=1, keepdims=True),
+         "you subtract the max over the batch of each class (axis=0), a constant that differs along a row, so "
+         "each row's softmax changes; subtract each row's own max: np.max(Z, axis=1, keepdims=True) "
+         "(see the handout's math section)"),
+    ]
+    no_keepdims = _broadcast(lambda: e / e.sum(axis=1))  # (N,) row sums broadcast along the rows
+    if no_keepdims is not None:
+        wrong.append((no_keepdims, "your row sums have shape (N,) and broadcast along the rows; keep them a "
+                                   "column: np.sum(e, axis=1, keepdims=True)"))
+    return wrong
+
+
+@check(OUTPUT, points=2, cases=softmax_cases, strategy=draw("softmax_strategy"))
+def forward_a(case, ref):
+    out = yield _forward_script(case)
+    A = _expected_forward(ref, case)
+    expect("A", out["A"], A, known_wrong=unambiguous(lambda: _output_mistakes(case), A))
+
+
+@check("Softmax.forward: finite for large inputs", points=1, cases=softmax_cases, strategy=draw("softmax_strategy"),
+       behaviour=True)
+def forward_large(case, ref):
+    """Every entry moved by the same 500 to 5000: the same softmax, so the student's own output for Z."""
+    out = yield _forward_script(case)
+    consistent("A for Z + shift", out["shifted.A"], out["A"], reference_label="your A for Z",
+               hint=f"adding the same constant to every entry of a row leaves softmax unchanged, so A must stay "
+                    f"the same: {STABLE}")
+
+
+@check("Softmax.forward: stores self.A and does not modify Z", points=1, cases=softmax_cases,
+       strategy=draw("softmax_strategy"), computes=False)
+def forward_stores(case, ref):
+    out = yield _forward_script(case)
+    A = _expected_forward(ref, case)
+    expect("self.A", out["self.A"], A, generic=False, known_wrong=unambiguous(lambda: [
+        (case.Z, "your self.A is the input Z; store the output: self.A = softmax(Z)"),
+        (softmax(case.Z0), "your self.A is the output of an earlier forward call: store it on every call"),
+        *_output_mistakes(case)], A))
+    Z = case.Z
+    expect("Z after forward", out["A#arg0"], Z, EXACT, known_wrong=unambiguous(lambda: [
+        (Z - Z.max(axis=1, keepdims=True), "your forward subtracted the row max from Z in place (Z -= ...); "
+                                            "compute a new array: Z - np.max(Z, axis=1, keepdims=True)"),
+        (A, "your forward overwrote Z with its output; compute a new array instead")], Z, EXACT), generic=False)
+
+
+def _gradient_mistakes(case):
+    A, g = softmax(case.Z), case.dLdA
+    wrong = [
+        (g * A * (1 - A), "your dLdZ uses only the diagonal of each row's Jacobian (dLdA * A * (1 - A)); "
+                          "softmax's outputs share one denominator, so every a_j moves with every z_k: "
+                          "apply J = diag(a) - a a^T, i.e. A * (dLdA - sum(A * dLdA, axis=1, keepdims=True))"),
+        (A * (g - np.sum(g * A, axis=0)), "your sum of A * dLdA runs over the batch (axis=0); it is one "
+                                          "number per row: np.sum(A * dLdA, axis=1, keepdims=True)"),
+        (g, "your dLdZ is dLdA unchanged; multiply each row by its Jacobian J = diag(a) - a a^T"),
+    ]
+    no_keepdims = _broadcast(lambda: A * (g - np.sum(g * A, axis=1)))
+    if no_keepdims is not None:
+        wrong.append((no_keepdims, "your row sums of A * dLdA have shape (N,) and broadcast along the rows; keep "
+                                   "them a column: np.sum(A * dLdA, axis=1, keepdims=True)"))
+    return wrong
+
+
+@check(DLDZ, points=2, cases=softmax_cases, strategy=draw("softmax_strategy"))
+def backward_dldz(case, ref):
+    out = yield _backward_script(case)
+    dLdZ = _expected_backward(ref, case)
+    expect("dLdZ", out["dLdZ"], dLdZ, known_wrong=unambiguous(lambda: _gradient_mistakes(case), dLdZ))
+
+
+@expected
+def _expected_probes(package, case):
+    """The reference's sum(dLdA * forward(Z moved)) at every probe of the finite-difference check."""
+    losses = []
+    for k in range(case.Z.size):
+        for sign in (1.0, -1.0):
+            moved = case.Z.copy()
+            moved.flat[k] += sign * STEP
+            losses.append(float(np.sum(case.dLdA * package.Softmax().forward(moved))))
+    return np.array(losses)
+
+
+@check("Softmax.backward: does not modify dLdA; agrees with finite differences of forward", points=1,
+       cases=edge_cases(softmax_cases), strategy=draw("softmax_strategy"), owners={"dLdZ": DLDZ}, behaviour=True)
+def backward_behaviour(case, ref):
+    """dLdA left as it was; then, reference-free, the slopes of the student's own forward, judged only where
+    that forward matches the reference."""
+    s = Script(case=case)
+    layer = s.new(SOFTMAX)
+    by_Z = slopes("Z", case.Z, STEP, lambda Z: s.call(layer, "forward", Z, label=s.fresh(), soft=True,
+                                                      shown=(f"Z with one entry moved by +-{STEP:g}",)))
+    forward_then_state(s, layer, case.Z)
+    s.call(layer, "backward", case.dLdA, label="dLdZ", keep_args=True)
+    out = yield s
+    expect("dLdA after backward", out["dLdZ#arg0"], case.dLdA, EXACT, generic=False,
+           hint="your backward changed dLdA in place; compute a new array instead")
+
+    def loss(A):
+        if A.shape != case.Z.shape:
+            raise Skip("forward's output has the wrong shape there, so its slopes say nothing about backward")
+        return float(np.sum(case.dLdA * A))
+
+    matches_reference(by_Z.losses(out, loss), _expected_probes(ref, case))
+    by_Z.check("dLdZ", out["dLdZ"], out, loss)

@@ -54,9 +54,9 @@ def test_what_the_code_printed_during_the_failing_call_is_shown(tmp_path):
     assert "raised ValueError" in output
 
 
-def test_an_import_outside_the_allowed_packages_fails_only_its_class_and_names_module_and_packages(tmp_path):
+def test_an_import_outside_the_allowed_packages_fails_only_its_module_and_names_module_and_packages(tmp_path):
     report = grade(ENTRIES["relu_imports_unknown_package"], tmp_path)
-    assert {name.split(".")[0] for name in failed(report)} == {"ReLU"}
+    assert {name.split(".")[0] for name in failed(report)} == {"Identity", "Sigmoid", "Tanh", "ReLU", "GELU", "Softmax"}
     output = by_name(report)["ReLU.forward: output A"].output
     assert "mytorch/nn/activation.py" in output and "torch" in output and "numpy and scipy" in output
 
@@ -92,15 +92,16 @@ def test_a_class_that_returns_constants_earns_nothing_for_behaving_consistently(
     import shutil
 
     shutil.copytree(constant, root / "mytorch")
-    (root / "mytorch" / "nn" / "activation.py").write_text(
-        "import numpy as np\n\n\nclass ReLU:\n"
+    activation = root / "mytorch" / "nn" / "activation.py"
+    activation.write_text(activation.read_text() + "\n\nclass ReLU:\n"
         "    def forward(self, Z):\n        return np.full(np.shape(Z), 7.0)\n\n"
         "    def backward(self, dLdA):\n        return np.full(np.shape(dLdA), 7.0)\n")
     report = runner.grade(root, seed=0, submission="constants", limits=FAST)
     relu = [r for r in report.results if r.name.startswith("ReLU.")]
     assert sum(r.score for r in relu) == 0
     assert any(r.outcome is Outcome.FAILED and "not credited" in r.output for r in relu)
-    assert report.score == 80
+    others = [r for r in report.results if not r.name.startswith(("ReLU.", "MLP"))]
+    assert all(r.passed for r in others), [r.name for r in others if not r.passed]
 
 
 def test_python_without_numpy_gets_one_line_and_exit_2(tmp_path):

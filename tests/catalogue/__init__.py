@@ -164,8 +164,11 @@ def _load_mutants() -> list[Entry]:
                 raise CatalogueError(f"{where}: empty find")
             edits.append(Edit(e["file"], e["find"], e["replace"]))
         blame = _classes(m.get("blame"), where)
-        if len(blame) != 1:
-            raise CatalogueError(f"{where}: a buggy entry blames exactly one class, got {blame!r}")
+        module_wide = len(blame) > 1 and {CLASS_FILES[c] for c in blame} == {CLASS_FILES[blame[0]]} and set(blame) == {
+            c for c in CLASSES if CLASS_FILES[c] == CLASS_FILES[blame[0]]}
+        if len(blame) != 1 and not module_wide:
+            raise CatalogueError(f"{where}: a buggy entry blames exactly one class (or every class of one file, for a "
+                                 f"mistake that stops the file from importing), got {blame!r}")
         entries.append(
             Entry(
                 name=str(m["name"]),

@@ -339,7 +339,8 @@ def test_entry_fields():
         assert set(e.blame).isdisjoint(e.honest_classes)
         assert set(e.blame) | set(e.honest_classes) == set(CLASSES)
         if e.kind == "buggy":
-            assert len(e.blame) == 1 and e.edits and e.overlay is None and e.max_score is None
+            assert e.edits and e.overlay is None and e.max_score is None
+            assert len(e.blame) == 1 or {CLASS_FILES[c] for c in e.blame} == {e.edits[0].file}  # one class, or a file
         elif e.kind == "correct":
             assert e.blame == () and e.overlay is not None and e.max_score is None
         else:

@@ -265,6 +265,7 @@ def _grade_group(index: int, job: _Job) -> tuple[dict[str, TestResult], int, lis
         except Exception:  # noqa: BLE001 - notes are extra: a grader bug there must not cost the results
             notes = []
         sandbox.recycle()
+        sandbox.warm()  # it gets ready while the inputs are built
         with np.errstate(all="ignore"):  # wrong answers overflow on purpose; the verdict says so, not a warning
             results, inputs = _grade_checks(_GROUPS[index], sandbox, _SOURCE[0], job)
         return results, inputs, notes + sandbox.notes

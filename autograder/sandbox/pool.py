@@ -256,6 +256,12 @@ class Sandbox:
         self._worker = None
         return status
 
+    def warm(self) -> None:
+        """Start the next worker now, so that it sets itself up (namespaces, private root, limits) while
+        the grading process builds the inputs it will send."""
+        if self._worker is None and time.monotonic() < self.deadline:
+            self._spawn()
+
     def recycle(self) -> None:
         """End the current worker; the next run starts from a fresh fork."""
         worker, self._worker = self._worker, None

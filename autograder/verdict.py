@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .cases import describe
-from .checks.base import Check, Crashed, NotAttempted, Outputs, Skip, Waiting
+from .checks.base import Check, Crashed, LeftOut, Noted, NotAttempted, Outputs, Skip, Waiting
 from .compare import Failure
 from .expected import NoFixture
 from .report import Outcome, TestResult
@@ -31,6 +31,8 @@ class Verdict:
     crashes: int = 0  # inputs left out for that reason
     unfinished: bool = False  # the time budget ran out before every input was judged
     objects: frozenset | None = None  # the student objects whose values the verdict is about (None: all)
+    noted: str = ""  # how some inputs passed when not judged against the reference (the last note)
+    blocked: bool = False  # some inputs were left out because a class the check builds on is at fault
 
     def judge(self, check: Check, gen, case, script: Script, result: CaseResult) -> bool:
         """Send the worker's outputs into the check body `gen` that yielded `script`; False when the
@@ -48,9 +50,14 @@ class Verdict:
         except NoFixture:  # local mode: no recorded expected value for this input
             self.examples -= 1
             return True
+        except Noted as note:
+            self.returned += 1
+            self.noted = str(note)
+            return True
         except Skip as skip:
             self.examples -= 1
             self.skipped = str(skip)
+            self.blocked = self.blocked or isinstance(skip, LeftOut)
             return True
         except Failure as failure:
             if not isinstance(failure, (Waiting, NotAttempted)):
@@ -146,6 +153,8 @@ def _passed(check: Check, verdict: Verdict) -> str:
     owners = dict(check.owners)
     lines += [f"{label} not compared again: {' or '.join(map(repr, owners[label]))} grades it, and failed"
               for label in sorted(verdict.excused)]
+    if verdict.noted:
+        lines.append(verdict.noted)
     if verdict.skipped:
         lines.append(f"left out some inputs: {verdict.skipped}")
     if verdict.crashed is not None:

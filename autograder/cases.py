@@ -281,7 +281,7 @@ class SGDCase:
 
 SGD_EDGE_SHAPES = [((1, 1), (1, 1)), ((1, 3), (2, 1)), ((3, 1), (3, 1)), ((2, 4), (2, 4)), ((4, 2), (1, 4)),
                    ((3, 3), (2, 3))]  # the layers' W shapes: one entry, a row, a column, the same twice, mixed
-SGD_RANDOM_CASES = 10
+SGD_RANDOM_CASES = 6
 LEARNING_RATES = (0.01, 0.05, 0.1, 0.2, 0.5)
 MOMENTA = (0.5, 0.8, 0.9, 0.95)
 
@@ -339,7 +339,7 @@ class MLPCase:
 
 
 MLP_BATCHES = [1, 1, 2, 3]  # the edge batch sizes; then random ones up to MAX_DIM
-MLP_RANDOM_CASES = 8
+MLP_RANDOM_CASES = 4
 
 
 def whole(rng: np.random.Generator, shape, low: int = -2, high: int = 2) -> np.ndarray:

@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, Phase, Verbosity, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from .cases import LEARNING_RATES, MOMENTA, ActivationCase, LinearCase, LossCase, MLPCase, SGDCase, float32_exact, one_hot
+from .cases import (LEARNING_RATES, MOMENTA, ActivationCase, LinearCase, LossCase, MLPCase, SGDCase, float32_exact,
+                    one_hot)
 
 # A derandomized profile with no example database: the same seed, the same examples.
 settings.register_profile(

@@ -1,20 +1,14 @@
 """Checks of the MLPs (models/mlp.py beside mytorch/, or mytorch/models/mlp.py): MLP0 5 points, MLP1 6, MLP4 9.
 
-An MLP is built on the student's own Linear and ReLU (no Linear ever goes to the worker), so each case
-also chains the student's own layers the way the contract chains them: fresh Linear objects holding
-the case's W and b, fresh ReLUs, forward in order, backward in reverse. The grader sets every Linear's
-W and b (found by their W: `layers` may hold the ReLUs too, or keep them apart in `f`), in the layout
-the student's Linear gives them. Then, value by value:
-
-- the MLP's value equals the reference: it passes;
-- it differs, and equals what its own layers give chained while those differ from the reference: the
-  fault is in Linear or ReLU, whose tests charge it; the MLP passes there, judged against its layers;
-- its own layers give nothing there (they raise, hang or cannot be imported): the input is left out,
-  and a test left with nothing to judge for that reason keeps its points (its message names the layer);
-  a layer still NotImplementedError makes the MLP's tests "not attempted";
-- otherwise the MLP's wiring is wrong: it fails, whatever its layers compute.
-
-Backward runs on the state the MLP's own forward left in its layers (the contract names no other).
+An MLP runs on the student's own Linear and ReLU (no Linear ever goes to the worker), so each case also
+chains fresh objects of those classes as the contract chains them (forward in order, backward in
+reverse). The grader sets every Linear's W and b, in the layout the student's Linear gives them (the
+MLP's Linear layers are found by their W: `layers` may hold the ReLUs, or `f` keep them). Value by value:
+the MLP passes where it equals the reference; where it differs but equals its own layers chained, those
+layers are at fault (their tests charge it) and the MLP passes, judged against them; where its layers
+give nothing (they raise, hang, cannot be imported) the input is left out, and a test left with nothing
+to judge so keeps its points (a layer still NotImplementedError: not attempted); anywhere else its wiring
+is wrong, whatever its layers compute. Backward runs on the state the MLP's forward left in its layers.
 """
 from __future__ import annotations
 
@@ -142,18 +136,16 @@ def _own_failure(out, label: str, call: str, got) -> tuple[str, str, bool] | Non
     method = METHOD[label.rstrip("0123456789")]
     if isinstance(got, Bad):
         return f"your {call} returned {got.what}", method, False
-    op = out.script.labels[label]
-    error = next((e for e in out.result.soft if e.op == op), None)
-    if error is None and out.result.error is not None and out.result.error.op <= op:
-        error = out.result.error
-        if out.script.object_of(error.op) not in out.script.own:
-            return None
-    if error is None:
-        return f"your {call} did not run: it ended an earlier worker", method, False
-    return _described(out, error, method)
+    op, error = out.script.labels[label], out.result.error
+    soft = next((e for e in out.result.soft if e.op == op), None)
+    if soft is None and error is not None and error.op <= op:
+        return _described(out, error, method) if out.script.object_of(error.op) in out.script.own else None
+    return _described(out, soft, method) if soft else (f"your {call} did not run: it ended an earlier worker",
+                                                       method, False)
 
 
 def _described(out, error, method: str) -> tuple[str, str, bool]:
+    """(what happened, the layer method at fault, still NotImplementedError) for an error of an own-layer op."""
     meta = out.script.meta[error.op]
     method = meta.method if meta.kind in ("new", "call") else method
     if error.module:
@@ -199,13 +191,14 @@ def _no_layers(out, cls: str, own_label: str | None = None) -> None:
 
 
 def lazy(make):
-    """Hints computed only when the value fails (`expect` reads them only then)."""
-    yield from make()
+    yield from make()  # hints computed only when the value fails (`expect` reads them only then)
 
 
-WIRING = {"forward": "call each layer's forward once, in order, on the previous layer's output",
-          "backward": "call each layer's backward once, in reverse order, on the gradient the layer after it "
-                      "returned, and return the last one"}
+WIRING = {"forward": "each layer's forward once, in order, on the previous layer's output",
+          "backward": "each layer's backward once, in reverse order, on the gradient the layer after it returned, "
+                      "returning the last one"}
+OWN = ("your own Linear and ReLU, fresh objects chained as the contract chains them ({}), {}: look at how {} builds "
+       "its layers (one object per layer) and calls them")
 
 
 def judge(out, cls: str, case, ref, label: str, own_label: str, what: str, want, hints=()) -> str:
@@ -222,8 +215,7 @@ def judge(out, cls: str, case, ref, label: str, own_label: str, what: str, want,
                 raise failure from None  # the MLP's own NotImplementedError: not attempted, never left out
             raise
         if isinstance(failure, Crashed) and failure.about_input and not failure.hint:
-            raise Crashed(failure.message, f"your Linear and ReLU run when chained as the contract chains them: "
-                                           f"{WIRING[method]}") from None
+            raise Crashed(failure.message, OWN.format(WIRING[method], "run on this input", cls)) from None
         raise
     if got is EXCUSED or matches(got, want):
         return ""
@@ -232,8 +224,8 @@ def judge(out, cls: str, case, ref, label: str, own_label: str, what: str, want,
                 f"tests charge it); there {cls} was judged against them, chained as the contract chains them")
     _no_layers(out, cls, own_label)
     if isinstance(own, np.ndarray) and not matches(own, want):
-        expect(f"{what} (compared with what your own Linear and ReLU give, chained in order)", got, own,
-               generic=False, hint=f"{cls}'s wiring differs from the contract's: {WIRING[method]}")
+        expect(f"{what} (compared with what your own Linear and ReLU give, chained)", got, own, generic=False,
+               hint=OWN.format(WIRING[method], "give this value", cls))
     expect(what, got, want, known_wrong=hints, generic=False)
     return ""
 
@@ -258,29 +250,26 @@ def bound(out, cls: str, case, ref) -> None:
 def init(cls: str, case, ref):
     out = yield script(cls, case)
     expected_pass(ref, case), intermediates(ref, case)  # (every expected value is asked for: fixtures keep them)
-    names, k = linears(cls), len(WIDTHS[cls]) - 1
+    layers, k = linears(cls), len(WIDTHS[cls]) - 1
     try:
         count = int(out["count"])
     except Failure:
         _no_layers(out, cls)
         raise
-    structure = ", ".join(f"{name}, ReLU()" for name in names)
+    hint = f"{cls}'s layers are [{', '.join(f'{name}, ReLU()' for name in layers)}]"
     if count != k:
-        raise Failure(f"self.layers holds {count} Linear layers; {cls} has {k}: {', '.join(names)}",
-                      f"{cls}'s layers are [{structure}]")
-    theirs, wrong = [], False
-    for i, (name, (c_in, c_out)) in enumerate(zip(names, zip(WIDTHS[cls], WIDTHS[cls][1:])), 1):
+        raise Failure(f"self.layers holds {count} Linear layers; {cls} has {k}: {', '.join(layers)}", hint)
+    theirs = []
+    for i, (c_in, c_out) in enumerate(zip(WIDTHS[cls], WIDTHS[cls][1:]), 1):
         W, own = out[f"W{i} at init"], out.result.values.get(f"own.W{i}")
         layout = own.shape if isinstance(own, np.ndarray) else (c_out, c_in)  # the student's Linear's layout
         if not isinstance(W, np.ndarray) or W.ndim != 2:
             raise Failure(f"the Linear layer {i} of self.layers holds no W matrix "
                           f"({W.what if isinstance(W, Bad) else f'shape {W.shape}'})")
-        flip = layout == (c_in, c_out) != (c_out, c_in)
-        theirs.append(f"Linear({W.shape[0]}, {W.shape[1]})" if flip else f"Linear({W.shape[1]}, {W.shape[0]})")
-        wrong = wrong or W.shape != layout
-    if wrong:
-        raise Failure(f"the Linear layers of self.layers are {', '.join(theirs)}; {cls}'s are {', '.join(names)}",
-                      f"{cls}'s layers are [{structure}]")
+        theirs.append((W.shape == layout, W.shape[::-1] if layout == (c_in, c_out) != (c_out, c_in) else W.shape))
+    if not all(right for right, _ in theirs):
+        raise Failure(f"the Linear layers of self.layers are {', '.join(f'Linear({i}, {o})' for _, (o, i) in theirs)}"
+                      f"; {cls}'s are {', '.join(layers)}", hint)
 
 
 def forward(cls: str, case, ref):
@@ -290,116 +279,59 @@ def forward(cls: str, case, ref):
     k = len(WIDTHS[cls]) - 1
     hints = [(steps[2 * k - 2], f"your output is the last Linear's output Z{k}: {cls} ends with a ReLU after its "
                                 f"last Linear"),
-             (np.maximum(case.A0, 0), "your output is ReLU(A0): each layer takes the previous layer's output")]
+             (np.maximum(case.A0, 0), "your output is ReLU(A0): each layer takes the previous layer's output"),
+             (np.zeros_like(want[0]), "your output is all zeros, as a model of fresh layers (W and b zero) gives: "
+                                      "forward must use the layers of self.layers, whose W and b the grader set")]
     note = judge(out, cls, case, ref, "A", f"own.A{k}", "output", want[0], lazy(lambda: distinct(hints, want[0])))
     if note:
         raise Noted(note)
 
 
-def backward_dlda(cls: str, case, ref):
-    out = yield script(cls, case)
-    want, steps = expected_pass(ref, case), intermediates(ref, case)
-    bound(out, cls, case, ref)
+def _dlda_hints(cls: str, case, want, steps) -> list:
+    """The gradients a backward that stops early, or skips the last layers, returns."""
     k, back = len(WIDTHS[cls]) - 1, 2 * len(case.layers())
     hints = [(case.dLdA, "your backward returns dLdA as given: it returns the gradient with respect to A0, "
                          "after every layer's backward")]
     for j, i in enumerate(range(k, 0, -1)):
         hints.append((steps[back + 4 * j], f"your backward returns the gradient with respect to Z{i} (after the "
-                                           f"ReLU of layer {i}, before its Linear): {WIRING['backward']}"))
+                                           f"ReLU of layer {i}, before its Linear): call {WIRING['backward']}"))
         if i > 1:
             hints.append((steps[back + 4 * j + 1], f"your backward returns the gradient with respect to A{i - 1}, "
-                                                   f"the output of layer {i - 1}: {WIRING['backward']}"))
-    note = judge(out, cls, case, ref, "dLdA0", "own.dLdA0", "dLdA0, the gradient with respect to A0", want[1],
-                 lazy(lambda: distinct(hints, want[1])))
-    if note:
-        raise Noted(note)
+                                                   f"the output of layer {i - 1}: call {WIRING['backward']}"))
+    return distinct(hints, want)
 
 
-def backward_params(cls: str, case, ref):
+def backward(cls: str, case, ref, dlda: bool = True, params: bool = True, hints: bool = True):
+    """dLdA0 (with `dlda`), then every Linear's dLdW and dLdb as backward reaches them (with `params`)."""
     out = yield script(cls, case)
-    want, _ = expected_pass(ref, case), intermediates(ref, case)
+    want, steps = expected_pass(ref, case), intermediates(ref, case)
     bound(out, cls, case, ref)
-    notes = []
-    for i, name in reversed(list(enumerate(linears(cls), 1))):  # as backward reaches them: the last layer first
-        for j, g in enumerate(("dLdW", "dLdb")):
-            notes.append(judge(out, cls, case, ref, f"{g}{i}", f"own.{g}{i}", f"{g} of layer {i} ({name})",
-                               want[2 * i + j]))
+    notes = [judge(out, cls, case, ref, "dLdA0", "own.dLdA0", "dLdA0, the gradient with respect to A0", want[1],
+                   lazy(lambda: _dlda_hints(cls, case, want[1], steps) if hints else []))] if dlda else []
+    for i, name in reversed(list(enumerate(linears(cls), 1)) if params else []):
+        notes += [judge(out, cls, case, ref, f"{g}{i}", f"own.{g}{i}", f"{g} of layer {i} ({name})", want[2 * i + j])
+                  for j, g in enumerate(("dLdW", "dLdb"))]
     if any(notes):
         raise Noted(next(n for n in notes if n))
 
 
-def _checks(cls: str) -> dict[str, str]:
-    return {"forward": f"{cls}.forward: output", "dLdA0": f"{cls}.backward: dLdA0, the gradient with respect to "
-            "the input", "params": f"{cls}.backward: every Linear's dLdW and dLdb"}
+def names(cls: str) -> dict[str, str]:
+    layers = linears(cls)
+    return {"init": f"{cls}.__init__: its Linear layer{'s are' if len(layers) > 1 else ' is'} {', '.join(layers)}",
+            "forward": f"{cls}.forward: output", "dLdA0": f"{cls}.backward: dLdA0, the gradient with respect to the "
+            "input", "params": f"{cls}.backward: every Linear's dLdW and dLdb"}
 
 
-@check(f"MLP0.__init__: its Linear layer is {linears('MLP0')[0]}", points=1, cases=mlp_cases(WIDTHS["MLP0"]),
-       strategy=draw("mlp_strategy", widths=WIDTHS["MLP0"]))
-def mlp0_init(case, ref):
-    yield from init("MLP0", case, ref)
+def _declare(cls: str, test: str, points: float):
+    def body(case, ref):
+        yield from {"init": init, "forward": forward, "dLdA0": lambda *a: backward(*a, params=False),
+                    "params": lambda *a: backward(*a, dlda=False)}[test](cls, case, ref)
+
+    return check(names(cls)[test], points=points, cases=mlp_cases(WIDTHS[cls]),
+                 strategy=draw("mlp_strategy", widths=WIDTHS[cls]))(body)
 
 
-@check(_checks("MLP0")["forward"], points=1, cases=mlp_cases(WIDTHS["MLP0"]),
-       strategy=draw("mlp_strategy", widths=WIDTHS["MLP0"]))
-def mlp0_forward(case, ref):
-    yield from forward("MLP0", case, ref)
-
-
-@check(_checks("MLP0")["dLdA0"], points=1, cases=mlp_cases(WIDTHS["MLP0"]),
-       strategy=draw("mlp_strategy", widths=WIDTHS["MLP0"]))
-def mlp0_backward_dlda(case, ref):
-    yield from backward_dlda("MLP0", case, ref)
-
-
-@check(_checks("MLP0")["params"], points=1, cases=mlp_cases(WIDTHS["MLP0"]),
-       strategy=draw("mlp_strategy", widths=WIDTHS["MLP0"]))
-def mlp0_backward_params(case, ref):
-    yield from backward_params("MLP0", case, ref)
-
-
-@check("MLP1.__init__: its Linear layers are " + ", ".join(linears("MLP1")), points=1, cases=mlp_cases(WIDTHS["MLP1"]),
-       strategy=draw("mlp_strategy", widths=WIDTHS["MLP1"]))
-def mlp1_init(case, ref):
-    yield from init("MLP1", case, ref)
-
-
-@check(_checks("MLP1")["forward"], points=2, cases=mlp_cases(WIDTHS["MLP1"]),
-       strategy=draw("mlp_strategy", widths=WIDTHS["MLP1"]))
-def mlp1_forward(case, ref):
-    yield from forward("MLP1", case, ref)
-
-
-@check(_checks("MLP1")["dLdA0"], points=1, cases=mlp_cases(WIDTHS["MLP1"]),
-       strategy=draw("mlp_strategy", widths=WIDTHS["MLP1"]))
-def mlp1_backward_dlda(case, ref):
-    yield from backward_dlda("MLP1", case, ref)
-
-
-@check(_checks("MLP1")["params"], points=1, cases=mlp_cases(WIDTHS["MLP1"]),
-       strategy=draw("mlp_strategy", widths=WIDTHS["MLP1"]))
-def mlp1_backward_params(case, ref):
-    yield from backward_params("MLP1", case, ref)
-
-
-@check("MLP4.__init__: its Linear layers are " + ", ".join(linears("MLP4")), points=2, cases=mlp_cases(WIDTHS["MLP4"]),
-       strategy=draw("mlp_strategy", widths=WIDTHS["MLP4"]))
-def mlp4_init(case, ref):
-    yield from init("MLP4", case, ref)
-
-
-@check(_checks("MLP4")["forward"], points=2, cases=mlp_cases(WIDTHS["MLP4"]),
-       strategy=draw("mlp_strategy", widths=WIDTHS["MLP4"]))
-def mlp4_forward(case, ref):
-    yield from forward("MLP4", case, ref)
-
-
-@check(_checks("MLP4")["dLdA0"], points=2, cases=mlp_cases(WIDTHS["MLP4"]),
-       strategy=draw("mlp_strategy", widths=WIDTHS["MLP4"]))
-def mlp4_backward_dlda(case, ref):
-    yield from backward_dlda("MLP4", case, ref)
-
-
-@check(_checks("MLP4")["params"], points=2, cases=mlp_cases(WIDTHS["MLP4"]),
-       strategy=draw("mlp_strategy", widths=WIDTHS["MLP4"]))
-def mlp4_backward_params(case, ref):
-    yield from backward_params("MLP4", case, ref)
+# (Declared in the order students read them: every body comes from the same line, so `collect` keeps this one.)
+mlp0_init, mlp0_forward, mlp0_dlda, mlp0_params = (_declare("MLP0", t, p) for t, p in zip(names("MLP0"), (1, 1, 1, 1)))
+mlp1_init, mlp1_forward, mlp1_dlda, mlp1_params = (_declare("MLP1", t, p) for t, p in zip(names("MLP1"), (1, 2, 1, 1)))
+mlp4_init, mlp4_forward, mlp4_dlda, mlp4_params = (_declare("MLP4", t, p) for t, p in zip(names("MLP4"), (2, 2, 2, 2)))

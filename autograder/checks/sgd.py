@@ -4,7 +4,8 @@ The grader builds the model itself: plain objects holding W, b, dLdW and dLdb (n
 Linear), so SGD is graded on its own. Each case runs SGD on two fresh copies of a two-layer model,
 without momentum and with it, for three steps, setting new gradients before each step and reading
 every W and b after each step (copies: an update in place passes, and a mistake that shows only from
-the second step on, such as a velocity that forgets mu, is caught there).
+the second step on, such as a velocity that forgets mu, is caught there). W and b have tests of their own,
+so a step that forgets b keeps W's points. Hints replay the usual mistakes on the case.
 """
 from __future__ import annotations
 
@@ -105,7 +106,10 @@ _RULES = {
                                  f"in self.v_{p}[i] = mu * self.v_{p}[i] + dLd{p}"),
     "shared": (True, lambda p, v: f"your layers share one velocity: each layer keeps its own, v_{p}[i] for "
                                   f"layers[i]"),
-    "b_fixed": (None, lambda p, v: f"your b is not updated: b = b - lr * {'v_b, with v_b = mu * v_b + dLdb' if v else 'dLdb'}"),
+    "b_fixed": (None, lambda p, v: "your b is not updated: b = b - lr * "
+                                   + ("v_b, with v_b = mu * v_b + dLdb" if v else "dLdb")),
+    "late": (True, lambda p, v: f"your step uses the velocity before updating it: first v_{p} = mu * v_{p} + "
+                                f"dLd{p}, then {p} = {p} - lr * v_{p}"),
 }
 
 
@@ -115,6 +119,8 @@ def _update(rule: str, x, g, v, lr: float, mu: float, k: int):
         return x, v
     if rule == "replace":
         return lr * g, v
+    if rule == "late":
+        return x - lr * v, mu * v + g
     v = {"no_mu": v + g, "reset": g}.get(rule, mu * v + (lr * g if rule == "lr_twice" and mu else g))
     step = {"no_lr": 1.0, "lr_twice": lr * lr if not mu else lr}.get(rule, lr) * v
     return (x + step if rule == "ascent" else x - step), v
@@ -160,10 +166,13 @@ def distinct(candidates, want) -> list:
                                                     if i != j)]
 
 
-def _hints(case, run: str, index: int, want, p: str):
-    """The mistakes' values at read `index` (a generator: computed only when the value fails)."""
+def _hints(case, run: str, index: int, want, p: str, W=None):
+    """The mistakes' values at read `index` (a generator: computed only when the value fails). For a read
+    of b, only the mistakes that also give the W read just before it (a step that moved nothing at all is
+    no b left behind)."""
     yield from distinct([(values[index], _RULES[rule][1](p, run == "momentum"))
-                         for values, rule in wrong_runs(case, run)], want)
+                         for values, rule in wrong_runs(case, run)
+                         if p == "W" or isinstance(W, np.ndarray) and matches(W, values[index - 1])], want)
 
 
 def _all_close(got: list, want: tuple) -> bool:
@@ -179,15 +188,18 @@ def _all_close(got: list, want: tuple) -> bool:
 
 def judge(out, case, run: str, want: tuple, params: str = "Wb", hints: bool = True) -> None:
     """Judge the values of `params` ("W", "b" or both) read in `run`; `want` holds every W and b read."""
-    reads = [(index, label, what) for index, (label, what) in enumerate(labels(case, run)) if label.split(".")[1][0] in params]
+    reads = [(index, label, what) for index, (label, what) in enumerate(labels(case, run))
+             if label.split(".")[1][0] in params]
     got = [out[label] for _, label, _ in reads]
     if _all_close(got, [want[index] for index, _, _ in reads]):
         return
     for (index, label, what), value in zip(reads, got):
         if value is not EXCUSED:  # a step that raised is charged as such, not as the value read after it
             out.peek(f"{run}.step{label.split('@')[1]}")
+        p = label.split(".")[1][0]
+        W = out.result.values.get(label.replace(".b", ".W")) if p == "b" else None  # (for the hints only)
         expect(what, value, want[index], generic=False,
-               known_wrong=_hints(case, run, index, want[index], label.split(".")[1][0]) if hints else [])
+               known_wrong=_hints(case, run, index, want[index], p, W) if hints else [])
 
 
 def _declare(name: str, points: float, run: str, params: str):

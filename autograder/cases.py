@@ -74,7 +74,9 @@ def describe(**arrays) -> str:
     """Shapes, and the values of small arrays, for a student to replay by hand."""
     parts = []
     for name, value in arrays.items():
-        if isinstance(value, np.ndarray):
+        if isinstance(value, np.ndarray) and value.ndim == 0:  # a number kept as an array (SGD's lr)
+            parts.append(f"{name} = {value.item()!r}")
+        elif isinstance(value, np.ndarray):
             shown = np.array2string(value, precision=4, separator=", ") if value.size <= 12 else "..."
             parts.append(f"{name} {shape_str(value.shape)} = {shown}")
         else:
@@ -417,3 +419,127 @@ def mse_cases(rng: np.random.Generator) -> list[MSECase]:
 
 
 KINDS.update({cls.__name__: cls for cls in (SoftmaxCase, MSECase)})
+# --------------------------------------------------------------------- SGD
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: checks memoise per case
+class SGDCase:
+    """A model of two layers and the gradients the grader sets before each of T steps."""
+
+    W1: np.ndarray  # layer 1's weights before the first step (C_out1, C_in1)
+    b1: np.ndarray  # (C_out1, 1)
+    W2: np.ndarray  # layer 2's (C_out2, C_in2): the same shape as layer 1's in some cases
+    b2: np.ndarray  # (C_out2, 1)
+    dLdW1: np.ndarray  # (T, C_out1, C_in1): dLdW1[t] is layer 1's dLdW at step t + 1
+    dLdb1: np.ndarray  # (T, C_out1, 1)
+    dLdW2: np.ndarray  # (T, C_out2, C_in2)
+    dLdb2: np.ndarray  # (T, C_out2, 1)
+    lr: np.ndarray  # the learning rate (a 0-d array)
+    mu: np.ndarray  # the momentum of the runs with momentum (a 0-d array)
+
+    def __str__(self):
+        return describe(**vars(self))
+
+    @property
+    def size(self) -> int:
+        return self.W1.size + self.W2.size
+
+    @property
+    def steps(self) -> int:
+        return self.dLdW1.shape[0]
+
+    def layers(self) -> list[dict[str, np.ndarray]]:
+        """Per layer: its W and b before the first step, and its gradients at every step."""
+        return [{"W": self.W1, "b": self.b1, "dLdW": self.dLdW1, "dLdb": self.dLdb1},
+                {"W": self.W2, "b": self.b2, "dLdW": self.dLdW2, "dLdb": self.dLdb2}]
+
+
+SGD_EDGE_SHAPES = [((1, 1), (1, 1)), ((1, 3), (2, 1)), ((3, 1), (3, 1)), ((2, 4), (2, 4)), ((4, 2), (1, 4)),
+                   ((3, 3), (2, 3))]  # the layers' W shapes: one entry, a row, a column, the same twice, mixed
+SGD_RANDOM_CASES = 6
+LEARNING_RATES = (0.01, 0.05, 0.1, 0.2, 0.5)
+MOMENTA = (0.5, 0.8, 0.9, 0.95)
+
+
+def sgd_case(rng: np.random.Generator, shapes, steps: int = 3) -> SGDCase:
+    (o1, i1), (o2, i2) = shapes
+    return SGDCase(W1=_values(rng, (o1, i1)), b1=_values(rng, (o1, 1)), W2=_values(rng, (o2, i2)),
+                   b2=_values(rng, (o2, 1)), dLdW1=_values(rng, (steps, o1, i1)), dLdb1=_values(rng, (steps, o1, 1)),
+                   dLdW2=_values(rng, (steps, o2, i2)), dLdb2=_values(rng, (steps, o2, 1)),
+                   lr=np.array(rng.choice(LEARNING_RATES)), mu=np.array(rng.choice(MOMENTA)))
+
+
+def sgd_cases(rng: np.random.Generator) -> list[SGDCase]:
+    """Edge shapes, then random ones of up to 8 x 8; half the models have two layers of the same shape
+    (where one velocity shared by both layers gives wrong values rather than a broadcasting error)."""
+    shapes = list(SGD_EDGE_SHAPES)
+    for _ in range(SGD_RANDOM_CASES):
+        first = tuple(int(d) for d in rng.integers(1, 9, size=2))
+        shapes.append((first, first if rng.random() < 0.5 else tuple(int(d) for d in rng.integers(1, 9, size=2))))
+    return [sgd_case(rng, pair) for pair in shapes]
+
+
+# -------------------------------------------------------------------- MLPs
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: checks memoise per case
+class MLPCase:
+    """An input batch, the gradient at the output, and every Linear layer's W and b. Whole numbers in
+    [-2, 2]: every value of the forward and backward passes is a whole number far below 2**24, exact in
+    float32, so a float32 Linear passes and no ReLU sees a rounding error on the wrong side of 0."""
+
+    A0: np.ndarray  # (N, C_0)
+    dLdA: np.ndarray  # (N, C_K): the gradient of the loss with respect to the MLP's output
+    W1: np.ndarray  # layer i's W (C_i, C_i-1) and b (C_i, 1); shape (0,) past the model's last layer
+    b1: np.ndarray
+    W2: np.ndarray
+    b2: np.ndarray
+    W3: np.ndarray
+    b3: np.ndarray
+    W4: np.ndarray
+    b4: np.ndarray
+    W5: np.ndarray
+    b5: np.ndarray
+
+    def __str__(self):
+        return describe(**{k: v for k, v in vars(self).items() if v.size})
+
+    @property
+    def size(self) -> int:
+        return self.A0.size
+
+    def layers(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(W, b) of each Linear layer, in order."""
+        return [(getattr(self, f"W{i}"), getattr(self, f"b{i}")) for i in range(1, 6) if getattr(self, f"W{i}").size]
+
+
+MLP_BATCHES = [1, 1, 2, 3]  # the edge batch sizes; then random ones up to MAX_DIM
+MLP_RANDOM_CASES = 4
+
+
+def whole(rng: np.random.Generator, shape, low: int = -2, high: int = 2) -> np.ndarray:
+    return rng.integers(low, high + 1, size=shape).astype(np.float64)
+
+
+def mlp_case(rng: np.random.Generator, widths, n: int) -> MLPCase:
+    params = {}
+    for i in range(1, 6):
+        if i < len(widths):
+            params[f"W{i}"] = whole(rng, (widths[i], widths[i - 1]))
+            params[f"b{i}"] = whole(rng, (widths[i], 1), -1)  # more often positive: fewer layers dead for all N
+        else:
+            params[f"W{i}"], params[f"b{i}"] = np.zeros(0), np.zeros(0)
+    return MLPCase(A0=whole(rng, (n, widths[0])), dLdA=whole(rng, (n, widths[-1])), **params)
+
+
+def mlp_cases(widths):
+    """The seeded cases of an MLP whose Linear layers have `widths` (2, 3, 2): N = 1 first, then random N."""
+    def cases(rng: np.random.Generator) -> list[MLPCase]:
+        batches = MLP_BATCHES + [int(n) for n in rng.integers(1, MAX_DIM + 1, size=MLP_RANDOM_CASES)]
+        return [mlp_case(rng, widths, n) for n in batches]
+
+    cases.__name__ = cases.__qualname__ = "mlp_cases_" + "_".join(map(str, widths))
+    return cases
+
+
+KINDS.update({cls.__name__: cls for cls in (SGDCase, MLPCase)})

@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, Phase, Verbosity, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from .cases import ActivationCase, LinearCase, LossCase, float32_exact, one_hot
+from .cases import (LEARNING_RATES, MOMENTA, ActivationCase, LinearCase, LossCase, MLPCase, SGDCase, float32_exact,
+                    one_hot)
 
 # A derandomized profile with no example database: the same seed, the same examples.
 settings.register_profile(
@@ -114,3 +115,28 @@ def mse_strategy(draw):
     A, Y = _draw_arrays(draw, [(n, c), (n, c)])
     # The earlier round only matters to 'after two forward calls': derived, not drawn.
     return MSECase(A=A, Y=Y, A0=A[::-1] + 1.0, Y0=-Y)
+@st.composite
+def sgd_strategy(draw) -> SGDCase:
+    """Two layers of up to 4 x 4 (of the same shape half the time), three steps' gradients, lr and mu."""
+    first = (draw(st.integers(1, 4)), draw(st.integers(1, 4)))
+    second = first if draw(st.booleans()) else (draw(st.integers(1, 4)), draw(st.integers(1, 4)))
+    (o1, i1), (o2, i2) = first, second
+    W1, b1, W2, b2, dLdW1, dLdb1, dLdW2, dLdb2 = _draw_arrays(draw, [
+        (o1, i1), (o1, 1), (o2, i2), (o2, 1), (3, o1, i1), (3, o1, 1), (3, o2, i2), (3, o2, 1)])
+    return SGDCase(W1=W1, b1=b1, W2=W2, b2=b2, dLdW1=dLdW1, dLdb1=dLdb1, dLdW2=dLdW2, dLdb2=dLdb2,
+                   lr=np.array(draw(st.sampled_from(LEARNING_RATES))), mu=np.array(draw(st.sampled_from(MOMENTA))))
+
+
+@st.composite
+def mlp_strategy(draw, widths: tuple = (2, 3)) -> MLPCase:
+    """A batch of up to 5 and the layers of `widths`, all whole numbers in [-2, 2] (exact in float32)."""
+    n = draw(st.integers(1, 5))
+    shapes = [(n, widths[0]), (n, widths[-1])]
+    shapes += [shape for i in range(1, len(widths)) for shape in ((widths[i], widths[i - 1]), (widths[i], 1))]
+    arrays = _draw_arrays(draw, shapes, st.integers(-2, 2).map(float))
+    params = {}
+    for i in range(1, 6):
+        found = i < len(widths)
+        params[f"W{i}"] = arrays[2 * i] if found else np.zeros(0)
+        params[f"b{i}"] = arrays[2 * i + 1] if found else np.zeros(0)
+    return MLPCase(A0=arrays[0], dLdA=arrays[1], **params)

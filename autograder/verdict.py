@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .cases import describe
-from .checks.base import Check, Crashed, NotAttempted, Outputs, Skip, Waiting
+from .checks.base import Check, Crashed, LeftOut, Noted, NotAttempted, Outputs, Skip, Waiting
 from .compare import Failure
 from .expected import NoFixture
 from .report import Outcome, TestResult
@@ -32,6 +32,8 @@ class Verdict:
     unfinished: bool = False  # the time budget ran out before every input was judged
     objects: frozenset | None = None  # the student objects whose values the verdict is about (None: all)
     notes: dict = field(default_factory=dict)  # what the inputs that passed said (Outputs.note), in order
+    noted: str = ""  # how some inputs passed when not judged against the reference (the last note)
+    blocked: bool = False  # some inputs were left out because a class the check builds on is at fault
 
     def judge(self, check: Check, gen, case, script: Script, result: CaseResult) -> bool:
         """Send the worker's outputs into the check body `gen` that yielded `script`; False when the
@@ -50,9 +52,14 @@ class Verdict:
         except NoFixture:  # local mode: no recorded expected value for this input
             self.examples -= 1
             return True
+        except Noted as note:
+            self.returned += 1
+            self.noted = str(note)
+            return True
         except Skip as skip:
             self.examples -= 1
             self.skipped = str(skip)
+            self.blocked = self.blocked or isinstance(skip, LeftOut)
             return True
         except Failure as failure:
             if not isinstance(failure, (Waiting, NotAttempted)):
@@ -149,6 +156,8 @@ def _passed(check: Check, verdict: Verdict) -> str:
     lines += [f"{label} not compared again: {' or '.join(map(repr, owners[label]))} grades it, and failed"
               for label in sorted(verdict.excused)]
     lines += [f"note: {note}" for note in verdict.notes]
+    if verdict.noted:
+        lines.append(verdict.noted)
     if verdict.skipped:
         lines.append(f"left out some inputs: {verdict.skipped}")
     if verdict.crashed is not None:

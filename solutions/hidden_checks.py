@@ -153,3 +153,48 @@ def softmax_large(case, ref):
 def mse_large(case, ref):
     out = yield mse._script(case)
     expect("dLdA", out["dLdA"], mse._expected(ref, case)[1])
+# ------------------------------------------------------------ SGD and the MLPs
+
+from autograder.cases import mlp_case, sgd_case  # noqa: E402
+from autograder.checks import mlp, sgd  # noqa: E402
+
+
+def large_sgd_cases(rng):
+    """Layers of up to 40 x 48 (the same shape twice, then two shapes), five steps."""
+    shapes = [((32, 48), (32, 48)), ((24, 16), (8, 24)), ((40, 20), (10, 40))]
+    return [sgd_case(rng, pair, steps=LARGE_SGD_STEPS) for pair in shapes]
+
+
+LARGE_SGD_STEPS = 5
+
+
+@check("SGD.step: large layers and five steps", points=1, cases=large_sgd_cases, visibility=HIDDEN,
+       owners={f"{run}.{p}{i}@{t}": owner for (run, p), owner in sgd.OWNERS.items()
+               for t in range(LARGE_SGD_STEPS) for i in (1, 2)})
+def sgd_large(case, ref):
+    out = yield sgd.script(case)
+    sgd.judge(out, case, "plain", sgd.expected_plain(ref, case), hints=False)
+    sgd.judge(out, case, "momentum", sgd.expected_momentum(ref, case), hints=False)
+
+
+def large_mlp_cases(widths):
+    def cases(rng):
+        return [mlp_case(rng, widths, int(n)) for n in rng.integers(32, 65, size=2)]
+
+    cases.__name__ = cases.__qualname__ = "large_mlp_cases_" + "_".join(map(str, widths))
+    return cases
+
+
+def _large_mlp(cls):
+    tests = mlp.names(cls)
+    owners = {"dLdA0": tests["dLdA0"]}
+    owners.update({f"{g}{i}": tests["params"] for i in range(1, len(mlp.WIDTHS[cls])) for g in ("dLdW", "dLdb")})
+
+    def body(case, ref):
+        yield from mlp.backward(cls, case, ref, hints=False)
+
+    return check(f"{cls}.backward: large batches", points=1, cases=large_mlp_cases(mlp.WIDTHS[cls]),
+                 visibility=HIDDEN, owners=owners)(body)
+
+
+mlp0_large, mlp1_large, mlp4_large = (_large_mlp(cls) for cls in ("MLP0", "MLP1", "MLP4"))

@@ -55,7 +55,7 @@ def imported_mytorch(root: Path):
 
     Any `mytorch` modules already loaded (e.g. the handout) are set aside and restored.
     """
-    saved = {k: v for k, v in sys.modules.items() if k == "mytorch" or k.startswith("mytorch.")}
+    saved = {k: v for k, v in sys.modules.items() if _submission_module(k)}
     for k in saved:
         del sys.modules[k]
     sys.path.insert(0, str(root))
@@ -65,16 +65,27 @@ def imported_mytorch(root: Path):
     try:
         classes = {}
         for cls, modname in MODULES.items():
-            mod = importlib.import_module(modname)
+            mod = importlib.import_module(_chosen(root, modname))
             assert Path(mod.__file__).resolve().is_relative_to(root.resolve()), mod.__file__
             classes[cls] = getattr(mod, cls)
         yield classes
     finally:
         sys.dont_write_bytecode = old_bytecode
         sys.path.remove(str(root))
-        for k in [k for k in sys.modules if k == "mytorch" or k.startswith("mytorch.")]:
+        for k in [k for k in sys.modules if _submission_module(k)]:
             del sys.modules[k]
         sys.modules.update(saved)
+
+
+def _submission_module(name: str) -> bool:
+    return name.split(".")[0] in ("mytorch", "models")
+
+
+def _chosen(root: Path, modname: str) -> str:
+    """A module path, or of alternatives ("models.mlp|mytorch.models.mlp") the first `root` has, as the
+    grader's worker picks it."""
+    choices = modname.split("|")
+    return next((m for m in choices if (root.joinpath(*m.split(".")).with_suffix(".py")).is_file()), choices[-1])
 
 
 # --------------------------------------------------------------------------- observations
@@ -551,3 +562,66 @@ def _softmax_mse_probes():
 
 
 PROBES += _softmax_mse_probes()
+# --------------------------------------------------------------------------- probes: SGD and the MLPs
+
+
+def sgd_probe(classes, obs, seed, mu, shapes):
+    """Three steps on a model of grader-made layers, with new gradients before each; W and b after each."""
+    from types import SimpleNamespace
+
+    rng = np.random.default_rng(seed)
+    layers = [SimpleNamespace(W=rng.standard_normal(shape), b=rng.standard_normal((shape[0], 1))) for shape in shapes]
+    optimizer = classes["SGD"](SimpleNamespace(layers=layers), 0.1, mu)
+    for t in range(3):
+        for layer in layers:
+            layer.dLdW, layer.dLdb = rng.standard_normal(layer.W.shape), rng.standard_normal(layer.b.shape)
+        optimizer.step()
+        for i, layer in enumerate(layers):
+            obs[f"step {t + 1}: layers[{i}].W"] = arr(layer.W)
+            obs[f"step {t + 1}: layers[{i}].b"] = arr(layer.b)
+
+
+def mlp_probe(classes, obs, seed, cls, n):
+    """The MLP built on the reference Linear and ReLU (put in its module's namespace while it is built), so
+    a buggy Linear or ReLU of the entry never shows here: its widths, forward, backward, every gradient."""
+    from autograder import reference
+
+    module, layers = sys.modules[classes[cls].__module__], reference.load()
+    saved = {name: getattr(module, name, None) for name in ("Linear", "ReLU")}
+    module.Linear, module.ReLU = layers.Linear, layers.ReLU
+    try:
+        mlp = classes[cls]()
+    finally:
+        for name, value in saved.items():
+            setattr(module, name, value)
+    linears = [layer for layer in getattr(mlp, "layers", []) if hasattr(layer, "W")]
+    obs["widths"] = ("widths", tuple(layer.W.shape for layer in linears))
+    rng = np.random.default_rng(seed)
+    for layer in linears:
+        layer.W = rng.integers(-2, 3, size=layer.W.shape).astype(float)
+        layer.b = rng.integers(-1, 3, size=layer.b.shape).astype(float)
+    A0 = rng.integers(-2, 3, size=(n, linears[0].W.shape[1] if linears else 2)).astype(float)
+    a0 = A0.copy()
+    out = mlp.forward(a0)
+    obs["forward"] = arr(out)
+    obs["A0 unchanged"] = unchanged(a0, A0)
+    obs["backward"] = arr(mlp.backward(rng.integers(-2, 3, size=np.shape(out)).astype(float)))
+    for i, layer in enumerate(linears):
+        obs[f"layer {i + 1} dLdW"] = arr(getattr(layer, "dLdW", None))
+        obs[f"layer {i + 1} dLdb"] = arr(getattr(layer, "dLdb", None))
+
+
+def _sgd_mlp_probes():
+    probes, seed = [], 1000
+    for mu in (0, 0.9):
+        for shapes in (((1, 1), (1, 1)), ((2, 3), (2, 3)), ((3, 2), (1, 3)), ((1, 4), (4, 1))):
+            seed += 1
+            probes.append(("SGD", sgd_probe, (seed, mu, shapes)))
+    for cls in ("MLP0", "MLP1", "MLP4"):
+        for n in (1, 2, 5):
+            seed += 1
+            probes.append((cls, mlp_probe, (seed, cls, n)))
+    return probes
+
+
+PROBES.extend(_sgd_mlp_probes())

@@ -130,6 +130,17 @@ class Skip(Exception):
     say nothing about backward): it is left out, not failed."""
 
 
+class LeftOut(Skip):
+    """This input cannot judge the check because a class it builds on (an MLP's Linear or ReLU) cannot
+    produce the value there (it raises, hangs or cannot be imported): left out, and a test left with
+    nothing to judge for that reason keeps its points (its class is not uncredited for it)."""
+
+
+class Noted(Exception):
+    """This input passes, judged another way than against the reference (an MLP against its own layers,
+    which differ from the reference); the message says so in the report."""
+
+
 class Outputs:
     """The values a script returned, by label, for one check; reading a missing one explains why
     it is missing, and charges that to the check only if its own method is at fault."""
@@ -176,9 +187,12 @@ class Outputs:
         raise blame(raised, self.script, self.method)
 
     def soft_waiting(self) -> Waiting | None:
-        """A Waiting for the first soft call of another method that raised before what the check read."""
+        """A Waiting for the first soft call of another method that raised before what the check read, on an
+        object whose values it read (an MLP check's chain of the student's own layers is not one)."""
+        objects = self.script.objects(op for op in self.read if op >= 0)
         for error in self.result.soft:
-            if error.op <= self.reached and self.script.meta[error.op].method != self.method:
+            if (error.op <= self.reached and self.script.meta[error.op].method != self.method
+                    and (not objects or self.script.object_of(error.op) in objects)):
                 return blame(error, self.script, self.method)
         return None
 

@@ -6,7 +6,8 @@ Names are loaded on first use, so that importing `autograder.sandbox.server`
 import importlib
 
 _WHERE = {
-    "Bad": "script", "CaseResult": "script", "Obj": "script", "Script": "script", "StudentError": "script",
+    "Bad": "script", "CaseResult": "script", "Obj": "script", "Returned": "script", "Script": "script",
+    "StudentError": "script",
     "Limits": "limits", "ForkServer": "server", "SandboxError": "server", "Sandbox": "pool",
 }
 __all__ = sorted(_WHERE)

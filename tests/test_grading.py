@@ -119,10 +119,11 @@ def test_hostile_submission_never_wins_and_results_stay_valid(entry, tmp_path):
     # computes nothing right).
     credited = {name.split(".")[0] for name in entry.honest_tests}
     lenient = {c.name for c in ALL_CHECKS if c.cls in credited and c.behaviour}
+    uncertain = {c.name for c in ALL_CHECKS if c.cls in entry.uncertain}
     won = [r for r in report.results if r.passed and r not in honest and r.name not in entry.honest_tests
-           and r.name not in lenient]
+           and r.name not in lenient and r.name not in uncertain]
     assert not won, f"{entry.description}\n{explain(won)}"
-    assert report.score <= entry.honest_max(POINTS) + sum(POINTS[t] for t in set(entry.honest_tests) | lenient)
+    assert report.score <= entry.honest_max(POINTS) + sum(POINTS[t] for t in set(entry.honest_tests) | lenient | uncertain)
     results = json.loads(WRITERS["gradescope"](report))
     assert results["score"] == report.score and len(results["tests"]) == len(ALL_CHECKS)
     last = WRITERS["autolab"](report).rstrip("\n").splitlines()[-1]

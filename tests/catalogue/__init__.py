@@ -92,6 +92,10 @@ class Entry:
     # hostile only: sandbox limits to grade it with instead of the suite's (an attack on a budget is
     # tried against a short one), as `Limits` field names and values.
     limits: tuple[tuple[str, float], ...] = ()
+    # hostile only: classes whose own code is the reference but which build on a class the entry breaks
+    # (an MLP on a hostile Linear): the grader may credit them (judged against the layers they run on) or
+    # leave them out; they are neither required to pass nor forbidden to.
+    uncertain: tuple[str, ...] = ()
 
     def honest_max(self, tests: Mapping[str, float] | Iterable[Any]) -> float:
         """The points of the tests of ``honest_classes`` (at least ``max_score`` when it is set).
@@ -203,7 +207,7 @@ def _load_dirs(kind: str) -> list[Entry]:
         if kind == "correct":
             if blame or meta.get("max_score") is not None:
                 raise CatalogueError(f"{where}: a correct entry has no blame and no max_score")
-            honest = CLASSES
+            honest, uncertain = CLASSES, ()
             max_score = None
         else:
             if "honest_classes" not in meta:
@@ -215,8 +219,9 @@ def _load_dirs(kind: str) -> list[Entry]:
             # (so adding a class to the assignment does not mean editing every hostile entry).
             touched = {p.relative_to(folder).as_posix() for p in folder.rglob("*.py")}
             honest = [c for c in CLASSES if c in declared or (c not in blame and CLASS_FILES[c] not in touched)]
-            honest = tuple(c for c in honest if set(CLASS_NEEDS.get(c, ())) <= set(honest))
-            blame = tuple(c for c in CLASSES if c not in honest)
+            kept = tuple(c for c in honest if set(CLASS_NEEDS.get(c, ())) <= set(honest))
+            uncertain = tuple(c for c in honest if c not in kept)  # honest code on a hostile class it builds on
+            honest, blame = kept, tuple(c for c in CLASSES if c not in kept)
             if "max_score" in meta:
                 max_score = float(meta["max_score"])
             else:
@@ -233,6 +238,7 @@ def _load_dirs(kind: str) -> list[Entry]:
                 honest_classes=honest,
                 overlay=folder,
                 honest_tests=tuple(str(t) for t in meta.get("honest_tests", ())),
+                uncertain=uncertain,
                 limits=tuple((str(k), float(v)) for k, v in meta.get("limits", {}).items()),
             )
         )

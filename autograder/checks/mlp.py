@@ -294,16 +294,20 @@ def forward(cls: str, case, ref):
 
 
 def _dlda_hints(cls: str, case, want, steps) -> list:
-    """The gradients a backward that stops early, or skips the last layers, returns."""
-    k, back = len(WIDTHS[cls]) - 1, 2 * len(case.layers())
-    hints = [(case.dLdA, "your backward returns dLdA as given: it returns the gradient with respect to A0, "
-                         "after every layer's backward")]
+    """The gradients a backward that stops early returns: with respect to a layer's output A_i (dLdA itself for
+    the last) or to its Linear's output Z_i; one hint when that layer's ReLU passes everything (they are equal)."""
+    k, back, hints = len(WIDTHS[cls]) - 1, 2 * len(case.layers()), []
+    fix = f"call {WIRING['backward']}"
     for j, i in enumerate(range(k, 0, -1)):
-        hints.append((steps[back + 4 * j], f"your backward returns the gradient with respect to Z{i} (after the "
-                                           f"ReLU of layer {i}, before its Linear): call {WIRING['backward']}"))
-        if i > 1:
-            hints.append((steps[back + 4 * j + 1], f"your backward returns the gradient with respect to A{i - 1}, "
-                                                   f"the output of layer {i - 1}: call {WIRING['backward']}"))
+        dLdA, dLdZ = case.dLdA if i == k else steps[back + 4 * j - 3], steps[back + 4 * j]
+        at = "dLdA as given" if i == k else f"the gradient with respect to A{i}, the output of layer {i}"
+        if matches(dLdZ, dLdA):
+            hints.append((dLdZ, f"your backward returns {at} (equal here to the one with respect to Z{i}: "
+                                f"its ReLU passes everything): {fix}"))
+            continue
+        hints += [(dLdA, f"your backward returns {at}: {fix}"),
+                  (dLdZ, f"your backward returns the gradient with respect to Z{i} (after the ReLU of layer {i}, "
+                         f"before its Linear): {fix}")]
     return distinct(hints, want)
 
 

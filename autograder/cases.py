@@ -529,7 +529,15 @@ def mlp_case(rng: np.random.Generator, widths, n: int) -> MLPCase:
             params[f"b{i}"] = whole(rng, (widths[i], 1), -1)  # more often positive: fewer layers dead for all N
         else:
             params[f"W{i}"], params[f"b{i}"] = np.zeros(0), np.zeros(0)
-    return MLPCase(A0=whole(rng, (n, widths[0])), dLdA=whole(rng, (n, widths[-1])), **params)
+    return MLPCase(A0=whole(rng, (n, widths[0])), dLdA=nonzero(whole(rng, (n, widths[-1]))), **params)
+
+
+def nonzero(x: np.ndarray) -> np.ndarray:
+    """`x`, with a 1 in its first entry when it is all zeros: where everything is 0, every wiring of the layers
+    gives 0 (such an input tells nothing, and a model returning zeros would pass it)."""
+    if x.size and not x.any():
+        x.flat[0] = 1.0
+    return x
 
 
 def mlp_cases(widths):

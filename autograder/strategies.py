@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from .cases import (LEARNING_RATES, MOMENTA, ActivationCase, LinearCase, LossCase, MLPCase, SGDCase, float32_exact,
-                    one_hot)
+                    nonzero, one_hot)
 
 # A derandomized profile with no example database: the same seed, the same examples.
 settings.register_profile(
@@ -133,7 +133,7 @@ def mlp_strategy(draw, widths: tuple = (2, 3)) -> MLPCase:
     n = draw(st.integers(1, 5))
     shapes = [(n, widths[0]), (n, widths[-1])]
     shapes += [shape for i in range(1, len(widths)) for shape in ((widths[i], widths[i - 1]), (widths[i], 1))]
-    arrays = _draw_arrays(draw, shapes, st.integers(-2, 2).map(float))
+    arrays = [nonzero(x) for x in _draw_arrays(draw, shapes, st.integers(-2, 2).map(float))]
     params = {}
     for i in range(1, 6):
         found = i < len(widths)

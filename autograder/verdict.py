@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .cases import describe
-from .checks.base import Check, Crashed, LeftOut, Noted, NotAttempted, Outputs, Skip, Waiting
+from .checks.base import Check, Crashed, LeftOut, Noted, NotAttempted, Outputs, Skip, Unjudged, Waiting
 from .compare import Failure
 from .expected import NoFixture
 from .report import Outcome, TestResult
@@ -34,6 +34,7 @@ class Verdict:
     notes: dict = field(default_factory=dict)  # what the inputs that passed said (Outputs.note), in order
     noted: str = ""  # how some inputs passed when not judged against the reference (the last note)
     blocked: bool = False  # some inputs were left out because a class the check builds on is at fault
+    unjudged: bool = False  # some because a class it builds on computes no function there
 
     def judge(self, check: Check, gen, case, script: Script, result: CaseResult) -> bool:
         """Send the worker's outputs into the check body `gen` that yielded `script`; False when the
@@ -60,6 +61,7 @@ class Verdict:
             self.examples -= 1
             self.skipped = str(skip)
             self.blocked = self.blocked or isinstance(skip, LeftOut)
+            self.unjudged = self.unjudged or isinstance(skip, Unjudged)
             return True
         except Failure as failure:
             if not isinstance(failure, (Waiting, NotAttempted)):
@@ -139,6 +141,8 @@ def result(check: Check, verdict: Verdict, replay: str, method_returned: bool = 
         elif verdict.crashes > verdict.examples:
             failure = Crashed(f"on {verdict.crashes} of the {verdict.crashes + verdict.examples} inputs of this test "
                               f"(more than it ran on), {verdict.crashed.message}", verdict.crashed.hint)
+    if failure is None and verdict.examples == 0 and verdict.unjudged and not verdict.blocked:
+        return TestResult(score=0.0, outcome=Outcome.NOT_RUN, output=f"not run: {verdict.skipped}", **common)
     if failure is None and verdict.waiting is not None:
         outcome = Outcome.NOT_ATTEMPTED if verdict.waiting.not_attempted else Outcome.NOT_RUN
         return TestResult(score=0.0, outcome=outcome, output=f"{outcome.value}: {verdict.waiting.message}", **common)
@@ -173,9 +177,10 @@ def uncredited(check: Check, verdict: Verdict) -> TestResult:
         why = verdict.waiting or verdict.crashed
         return TestResult(check.name, float(check.points), 0.0, Outcome.NOT_RUN, f"not run: {why.message}",
                           check.visibility)
+    left_out = f" (every input was left out: {verdict.skipped})" if verdict.examples == 0 and verdict.skipped else ""
     return TestResult(check.name, float(check.points), 0.0, Outcome.FAILED,
-                      f"not credited: no test of {cls}'s values passed, and this test's points are for a {cls} that "
-                      "computes something right: fix its values first", check.visibility)
+                      f"not credited{left_out}: no test of {cls}'s values passed, and this test's points are for a "
+                      f"{cls} that computes something right: fix its values first", check.visibility)
 
 
 def over_budget(check: Check, seconds: float) -> TestResult:

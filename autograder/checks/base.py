@@ -136,6 +136,11 @@ class LeftOut(Skip):
     nothing to judge for that reason keeps its points (its class is not uncredited for it)."""
 
 
+class Unjudged(Skip):
+    """This input cannot judge the check because a class it builds on computes no function there (one
+    number everywhere): left out, and a test left with nothing to judge only for that reason is not run."""
+
+
 class Noted(Exception):
     """This input passes, judged another way than against the reference (an MLP against its own layers,
     which differ from the reference); the message says so in the report."""

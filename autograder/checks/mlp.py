@@ -5,7 +5,8 @@ chains fresh objects of those classes as the contract chains them (forward in or
 reverse). The grader sets every Linear's W and b, in the layout the student's Linear gives them (the
 MLP's Linear layers are found by their W: `layers` may hold the ReLUs, or `f` keep them). Value by value:
 the MLP passes where it equals the reference; where it differs but equals its own layers chained, those
-layers are at fault (their tests charge it) and the MLP passes, judged against them; where its layers
+layers are at fault (their tests charge it) and the MLP passes, judged against them (unless the faulty
+layer gives one number everywhere: it shows no wiring, and a test judging nothing else is not run); where its layers
 give nothing (they raise, hang, cannot be imported) the input is left out, and a test left with nothing
 to judge so keeps its points (a layer still NotImplementedError: not attempted); anywhere else its wiring
 is wrong, whatever its layers compute. Backward runs on the state the MLP's forward left in its layers.
@@ -20,7 +21,7 @@ from ..cases import draw, mlp_cases
 from ..compare import EXCUSED, Failure, expect, matches
 from ..expected import expected
 from ..sandbox import Bad, Obj, Returned, Script
-from .base import Crashed, LeftOut, NotAttempted, Noted, Waiting, check, per_case
+from .base import Crashed, LeftOut, NotAttempted, Noted, Unjudged, Waiting, check, per_case
 from .sgd import distinct
 
 LINEAR, RELU, MODULE = "mytorch.nn.linear.Linear", "mytorch.nn.activation.ReLU", "models.mlp|mytorch.models.mlp"
@@ -37,15 +38,14 @@ def linears(cls: str) -> list[str]:
 def own_labels(cls: str) -> list[tuple[str, str]]:
     """(label, call) of the own layers' chain, in the order it runs: construction, forward, backward."""
     names, k = linears(cls), len(WIDTHS[cls]) - 1
-    found = [(f"own.W{i}", names[i - 1]) for i in range(1, k + 1)]
+    found = [(f"own.W{i}", f"{names[i - 1]}'s W") for i in range(1, k + 1)]
     for i in range(1, k + 1):
         found += [(f"own.Z{i}", f"Linear.forward in layer {i} ({names[i - 1]})"),
                   (f"own.A{i}", f"ReLU.forward after layer {i}")]
     for i in range(k, 0, -1):
         found += [(f"own.dLdZ{i}", f"ReLU.backward after layer {i}"),
                   (f"own.dLdA{i - 1}", f"Linear.backward in layer {i} ({names[i - 1]})"),
-                  (f"own.dLdW{i}", f"Linear.backward's dLdW in layer {i}"),
-                  (f"own.dLdb{i}", f"Linear.backward's dLdb in layer {i}")]
+                  (f"own.dLdW{i}", f"dLdW of Linear in layer {i}"), (f"own.dLdb{i}", f"dLdb of Linear in layer {i}")]
     return found
 
 
@@ -134,9 +134,9 @@ def _own_failure(out, label: str, call: str, got) -> tuple[str, str, bool] | Non
     """Why the own-layer value `label` is no array: (what happened, the layer method at fault, whether it is
     still NotImplementedError); None when the case stopped at an op of the MLP (then it is not the layers')."""
     method = METHOD[label.rstrip("0123456789")]
-    if isinstance(got, Bad):
-        return f"your {call} returned {got.what}", method, False
     op, error = out.script.labels[label], out.result.error
+    if isinstance(got, Bad):  # an attribute read ("is") or a call's value ("returned") that is no array
+        return f"your {call} {'is' if out.script.meta[op].kind == 'get' else 'returned'} {got.what}", method, False
     soft = next((e for e in out.result.soft if e.op == op), None)
     if soft is None and error is not None and error.op <= op:
         return _described(out, error, method) if out.script.object_of(error.op) in out.script.own else None
@@ -155,27 +155,27 @@ def _described(out, error, method: str) -> tuple[str, str, bool]:
     return f"your {meta.text} raised {error.type}: {error.msg}", method, error.not_attempted
 
 
-def fault(out, cls: str, case, ref) -> str:
-    """The first own-layer call that gives no value or differs from the reference, in words."""
+def fault(out, cls: str, case, ref) -> tuple[str, np.ndarray | None]:
+    """The first own-layer call that gives no value or differs from the reference: (in words, its value)."""
     want = dict(zip([label for label, _ in own_labels(cls)[len(case.layers()):]], intermediates(ref, case)))
     for label, call in own_labels(cls):
         got = out.result.values.get(label)
         if not isinstance(got, np.ndarray):
-            return (_own_failure(out, label, call, got) or (f"your {call} gave no value",))[0]
+            return (_own_failure(out, label, call, got) or (f"your {call} gave no value",))[0], None
         if label in want and not matches(got, want[label]):
-            return f"your {call} differs from the reference"
-    return "your layers differ from the reference"
+            return f"your {call} differs from the reference", got
+    return "your layers differ from the reference", None
 
 
-def _no_layers(out, cls: str, own_label: str | None = None) -> None:
-    """When the own layers give no value for `own_label` (None: the MLP could not be built), the MLP cannot
-    be judged there: raise, naming the first own-layer call that gave none (a layer still
-    NotImplementedError: the test is not attempted). Nothing when the MLP itself stopped the case."""
-    error = out.result.error
-    if own_label is None:  # the own layers are built before the MLP: did that stop the case?
-        if error is None or out.script.object_of(error.op) not in out.script.own:
-            return
-        found = _described(out, error, "Linear.__init__")
+def _no_layers(out, cls: str, own_label: str | None = None, before: str = "") -> None:
+    """When the own layers give no value for `own_label` (None: only whether they stopped the case before the
+    MLP's value `before`), the MLP cannot be judged there: raise, naming the first own-layer call that gave
+    none (a layer still NotImplementedError: the test is not attempted). Nothing when the MLP stopped it."""
+    error, own = out.result.error, out.script.own
+    if error is not None and out.script.object_of(error.op) in own and error.op < out.script.labels[before or "count"]:
+        found = _described(out, error, "Linear.__init__")  # an own layer stopped the case first
+    elif own_label is None:
+        return
     elif isinstance(out.result.values.get(own_label), np.ndarray):
         return
     else:
@@ -209,7 +209,7 @@ def judge(out, cls: str, case, ref, label: str, own_label: str, what: str, want,
         got = out[label]
     except Failure as failure:  # the MLP stopped: its layers' fault when they stop in that pass too
         try:
-            _no_layers(out, cls, f"own.A{len(case.layers())}" if method == "forward" else "own.dLdA0")
+            _no_layers(out, cls, f"own.A{len(case.layers())}" if method == "forward" else "own.dLdA0", label)
         except LeftOut:
             if isinstance(failure, NotAttempted) or getattr(failure, "not_attempted", False):
                 raise failure from None  # the MLP's own NotImplementedError: not attempted, never left out
@@ -220,8 +220,11 @@ def judge(out, cls: str, case, ref, label: str, own_label: str, what: str, want,
     if got is EXCUSED or matches(got, want):
         return ""
     if isinstance(own, np.ndarray) and not matches(own, want) and matches(got, own):
-        return (f"on some inputs your own layers differ from the reference ({fault(out, cls, case, ref)}: their "
-                f"tests charge it); there {cls} was judged against them, chained as the contract chains them")
+        words, wrong = fault(out, cls, case, ref)
+        if wrong is not None and wrong.size > 1 and np.all(wrong == wrong.flat[0]):  # a constant: no wiring shows
+            raise Unjudged(f"{words}: it gives one number everywhere here, so {cls} cannot be judged against it")
+        return (f"on some inputs your own layers differ from the reference ({words}: their tests charge it); there "
+                f"{cls} was judged against them, chained as the contract chains them")
     _no_layers(out, cls, own_label)
     if isinstance(own, np.ndarray) and not matches(own, want):
         expect(f"{what} (compared with what your own Linear and ReLU give, chained)", got, own, generic=False,
@@ -264,6 +267,9 @@ def init(cls: str, case, ref):
         W, own = out[f"W{i} at init"], out.result.values.get(f"own.W{i}")
         layout = own.shape if isinstance(own, np.ndarray) else (c_out, c_in)  # the student's Linear's layout
         if not isinstance(W, np.ndarray) or W.ndim != 2:
+            if not isinstance(own, np.ndarray) or own.ndim != 2:  # a fresh Linear of theirs holds none either
+                raise LeftOut(f"your {linears(cls)[i - 1]}'s W is not a matrix, so {cls} cannot be judged there "
+                              "(the tests of Linear say why)")
             raise Failure(f"the Linear layer {i} of self.layers holds no W matrix "
                           f"({W.what if isinstance(W, Bad) else f'shape {W.shape}'})")
         theirs.append((W.shape == layout, W.shape[::-1] if layout == (c_in, c_out) != (c_out, c_in) else W.shape))
@@ -288,16 +294,20 @@ def forward(cls: str, case, ref):
 
 
 def _dlda_hints(cls: str, case, want, steps) -> list:
-    """The gradients a backward that stops early, or skips the last layers, returns."""
-    k, back = len(WIDTHS[cls]) - 1, 2 * len(case.layers())
-    hints = [(case.dLdA, "your backward returns dLdA as given: it returns the gradient with respect to A0, "
-                         "after every layer's backward")]
+    """The gradients a backward that stops early returns: with respect to a layer's output A_i (dLdA itself for
+    the last) or to its Linear's output Z_i; one hint when that layer's ReLU passes everything (they are equal)."""
+    k, back, hints = len(WIDTHS[cls]) - 1, 2 * len(case.layers()), []
+    fix = f"call {WIRING['backward']}"
     for j, i in enumerate(range(k, 0, -1)):
-        hints.append((steps[back + 4 * j], f"your backward returns the gradient with respect to Z{i} (after the "
-                                           f"ReLU of layer {i}, before its Linear): call {WIRING['backward']}"))
-        if i > 1:
-            hints.append((steps[back + 4 * j + 1], f"your backward returns the gradient with respect to A{i - 1}, "
-                                                   f"the output of layer {i - 1}: call {WIRING['backward']}"))
+        dLdA, dLdZ = case.dLdA if i == k else steps[back + 4 * j - 3], steps[back + 4 * j]
+        at = "dLdA as given" if i == k else f"the gradient with respect to A{i}, the output of layer {i}"
+        if matches(dLdZ, dLdA):
+            hints.append((dLdZ, f"your backward returns {at} (equal here to the one with respect to Z{i}: "
+                                f"its ReLU passes everything): {fix}"))
+            continue
+        hints += [(dLdA, f"your backward returns {at}: {fix}"),
+                  (dLdZ, f"your backward returns the gradient with respect to Z{i} (after the ReLU of layer {i}, "
+                         f"before its Linear): {fix}")]
     return distinct(hints, want)
 
 

@@ -166,13 +166,13 @@ def distinct(candidates, want) -> list:
                                                     if i != j)]
 
 
-def _hints(case, run: str, index: int, want, p: str, W=None):
-    """The mistakes' values at read `index` (a generator: computed only when the value fails). For a read
-    of b, only the mistakes that also give the W read just before it (a step that moved nothing at all is
-    no b left behind)."""
-    yield from distinct([(values[index], _RULES[rule][1](p, run == "momentum"))
-                         for values, rule in wrong_runs(case, run)
-                         if p == "W" or isinstance(W, np.ndarray) and matches(W, values[index - 1])], want)
+def _hints(case, run: str, index: int, want, p: str, before: list):
+    """The mistakes' values at read `index` (a generator: computed only when the value fails), of those that
+    also give every value the student's run returned `before` it: a mistake that an earlier value rules
+    out is not named (a step that moved nothing is no b left behind, nor a layer left alone a late velocity)."""
+    explained = [(values, rule) for values, rule in wrong_runs(case, run)
+                 if all(matches(got, value) for got, value in zip(before, values) if isinstance(got, np.ndarray))]
+    yield from distinct([(values[index], _RULES[rule][1](p, run == "momentum")) for values, rule in explained], want)
 
 
 def _all_close(got: list, want: tuple) -> bool:
@@ -196,10 +196,9 @@ def judge(out, case, run: str, want: tuple, params: str = "Wb", hints: bool = Tr
     for (index, label, what), value in zip(reads, got):
         if value is not EXCUSED:  # a step that raised is charged as such, not as the value read after it
             out.peek(f"{run}.step{label.split('@')[1]}")
-        p = label.split(".")[1][0]
-        W = out.result.values.get(label.replace(".b", ".W")) if p == "b" else None  # (for the hints only)
+        before = [out.result.values.get(earlier) for earlier, _ in labels(case, run)[:index]]  # (for hints only)
         expect(what, value, want[index], generic=False,
-               known_wrong=_hints(case, run, index, want[index], p, W) if hints else [])
+               known_wrong=_hints(case, run, index, want[index], label.split(".")[1][0], before) if hints else [])
 
 
 def _declare(name: str, points: float, run: str, params: str):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .cases import describe
-from .checks.base import Check, Crashed, LeftOut, Noted, NotAttempted, Outputs, Skip, Unjudged, Waiting
+from .checks.base import Check, Crashed, LeftOut, NotAttempted, Outputs, Skip, Unjudged, Waiting
 from .compare import Failure
 from .expected import NoFixture
 from .report import Outcome, TestResult
@@ -32,7 +32,6 @@ class Verdict:
     unfinished: bool = False  # the time budget ran out before every input was judged
     objects: frozenset | None = None  # the student objects whose values the verdict is about (None: all)
     notes: dict = field(default_factory=dict)  # what the inputs that passed said (Outputs.note), in order
-    noted: str = ""  # how some inputs passed when not judged against the reference (the last note)
     blocked: bool = False  # some inputs were left out because a class the check builds on is at fault
     unjudged: bool = False  # some because a class it builds on computes no function there
 
@@ -52,10 +51,6 @@ class Verdict:
             return True
         except NoFixture:  # local mode: no recorded expected value for this input
             self.examples -= 1
-            return True
-        except Noted as note:
-            self.returned += 1
-            self.noted = str(note)
             return True
         except Skip as skip:
             self.examples -= 1
@@ -160,8 +155,6 @@ def _passed(check: Check, verdict: Verdict) -> str:
     lines += [f"{label} not compared again: {' or '.join(map(repr, owners[label]))} grades it, and failed"
               for label in sorted(verdict.excused)]
     lines += [f"note: {note}" for note in verdict.notes]
-    if verdict.noted:
-        lines.append(verdict.noted)
     if verdict.skipped:
         lines.append(f"left out some inputs: {verdict.skipped}")
     if verdict.crashed is not None:

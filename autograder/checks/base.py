@@ -141,11 +141,6 @@ class Unjudged(Skip):
     number everywhere): left out, and a test left with nothing to judge only for that reason is not run."""
 
 
-class Noted(Exception):
-    """This input passes, judged another way than against the reference (an MLP against its own layers,
-    which differ from the reference); the message says so in the report."""
-
-
 class Outputs:
     """The values a script returned, by label, for one check; reading a missing one explains why
     it is missing, and charges that to the check only if its own method is at fault."""

@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from autograder import runner  # noqa: E402
 from autograder.sandbox import Limits  # noqa: E402
-from tests.catalogue import REFERENCE, Entry, entries, materialize  # noqa: E402
+from tests.catalogue import BESIDE, CLASS_FILES, CLASS_NEEDS, CLASSES, REFERENCE, Entry, entries, materialize  # noqa: E402
 
 LIMITS = Limits(case_timeout=2.0, submission_timeout=60.0)
 
@@ -47,6 +47,37 @@ def edited_methods(entry: Entry) -> set[str]:
                     if isinstance(fn, ast.FunctionDef) and fn.lineno <= line_to and fn.end_lineno >= line_from:
                         found.add(f"{cls.name}.{fn.name}")
     return found
+
+
+def graded_classes(entry: Entry) -> tuple[str, ...]:
+    """The classes whose verdicts `entry` can change: those whose code it edits (a whole file's for an
+    overlay or a module-level edit) and the classes built on them. A class it leaves alone is graded from
+    the reference's own bytes, in a worker of its own, so its verdicts are the reference's (which scores
+    full): the suite grades only these, `make accuracy` grades everything. An entry that cannot run
+    in-process (a syntax error, a hang or an exit at import), that touches a package `__init__.py` or a
+    helper module, or that attacks, can reach any class: all of them."""
+    beside = f"{BESIDE}/models/"
+    if entry.kind == "hostile" or not entry.in_process or any(
+            f not in CLASS_FILES.values() and not f.startswith(beside) for f in entry.files()):
+        return CLASSES
+    found = {m.split(".")[0] for m in entry.methods}
+    for path in entry.files():
+        in_file = {c for c, f in CLASS_FILES.items() if f == path or (path.startswith(beside) and f == "models/mlp.py")}
+        if entry.overlay is not None:  # appended to the reference file: the classes it defines again
+            tree = ast.parse((entry.overlay / path).read_text())
+            found |= {node.name for node in tree.body if isinstance(node, ast.ClassDef)} & in_file
+            continue
+        source = (REFERENCE / path).read_text()
+        classes = [node for node in ast.parse(source).body if isinstance(node, ast.ClassDef)]
+        for edit in (e for e in entry.edits if e.file == path):
+            start = source.index(edit.find)
+            first = source.count("\n", 0, start) + 1
+            last = source.count("\n", 0, start + len(edit.find.rstrip())) + 1
+            hit = {c.name for c in classes if c.lineno <= last and c.end_lineno >= first}
+            found |= hit if hit and all(c.lineno <= first and last <= c.end_lineno for c in classes if c.name in hit) \
+                else in_file
+    found |= {c for c, needs in CLASS_NEEDS.items() if found & set(needs)}
+    return tuple(c for c in CLASSES if c in found)
 
 
 def method_of(test_name: str) -> str:

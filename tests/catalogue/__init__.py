@@ -97,6 +97,18 @@ class Entry:
     # leave them out; they are neither required to pass nor forbidden to.
     uncertain: tuple[str, ...] = ()
 
+    def files(self) -> set[str]:
+        """The files (relative to mytorch/; `beside/...` for files next to it) the entry changes or adds."""
+        if self.overlay is None:
+            return {edit.file for edit in self.edits}
+        return {p.relative_to(self.overlay).as_posix() for p in self.overlay.rglob("*.py")}
+
+    def files(self) -> set[str]:
+        """The files (relative to mytorch/; `beside/...` for files next to it) the entry changes or adds."""
+        if self.overlay is None:
+            return {edit.file for edit in self.edits}
+        return {p.relative_to(self.overlay).as_posix() for p in self.overlay.rglob("*.py")}
+
     def honest_max(self, tests: Mapping[str, float] | Iterable[Any]) -> float:
         """The points of the tests of ``honest_classes`` (at least ``max_score`` when it is set).
 

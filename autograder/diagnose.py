@@ -83,6 +83,10 @@ def import_failed(error) -> tuple[str, str]:
     if error.missing and top not in ("mytorch", "models") and top not in sys.stdlib_module_names:
         return (f"{file} could not be imported: it imports {error.missing}, which submissions may not use{where}",
                 f"submissions may import only the standard library, {allowed}: remove the import of {top}")
+    if error.missing and "|" in error.module:  # none of the places the module may be holds it
+        places = [choice.replace(".", "/") + ".py" for choice in error.module.split("|")]
+        return (f"found neither {' nor '.join(places)} in your submission",
+                f"put the file in one of those places ({places[0]} is the course's layout)")
     if error.missing:
         return (f"{file} could not be imported: there is no module {error.missing}{where}",
                 "is that file part of your submission, under mytorch/?")

@@ -233,7 +233,7 @@ class Script:
 
 def _refs(op: list) -> list[dict]:
     """The array and object references among the arguments of a raw op (lists flattened)."""
-    args = {"new": lambda: op[4], "call": lambda: op[3], "set": lambda: [op[3]]}.get(op[0], list)()
+    args = list({"new": lambda: op[4], "call": lambda: op[3], "set": lambda: [op[3]]}.get(op[0], list)())  # (a copy)
     found = []
     while args:
         arg = args.pop()

@@ -230,7 +230,9 @@ def _load(name, skip, mark):
                 raise ImportError(f"{chosen} ended an earlier worker when imported")
             found = importlib.import_module(chosen)
         except BaseException as exc:  # noqa: BLE001 - SystemExit at import too
-            found = dict(_error(exc, -1), module=chosen)
+            # (no alternative there: the message names every place the module may be)
+            found = dict(_error(exc, -1), module=name if "|" in name and _resolve(name) == chosen and
+                         isinstance(exc, ModuleNotFoundError) and exc.name and chosen.startswith(exc.name) else chosen)
         _IMPORTS[name] = found
     if isinstance(found, dict):
         raise _ImportFailed(found)

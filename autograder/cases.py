@@ -11,6 +11,7 @@ This module needs numpy only.
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -232,6 +233,33 @@ def to_arrays(cases: list, prefix: str = "") -> dict[str, np.ndarray]:
         for field in dataclasses.fields(case):
             arrays[f"{prefix}{i}.{field.name}"] = getattr(case, field.name)
     return arrays
+
+
+def pack(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Many small named arrays as two: their bytes end to end, and a JSON index of names, dtypes, shapes
+    and offsets (an .npz of thousands of members is read one zip member at a time, which is slow)."""
+    index, chunks, at = [], [], 0
+    for name, value in arrays.items():
+        value = np.asarray(value)  # (not ascontiguousarray, which makes a 0-d array 1-d)
+        if value.dtype.kind not in "biufU":
+            raise ValueError(f"{name}: dtype {value.dtype} cannot be packed")
+        data = value.tobytes()
+        index.append([name, value.dtype.str, list(value.shape), at, len(data)])
+        chunks.append(data)
+        at += len(data)
+    return {"index": np.frombuffer(json.dumps(index).encode(), dtype=np.uint8),
+            "data": np.frombuffer(b"".join(chunks), dtype=np.uint8)}
+
+
+def unpack(data) -> dict[str, np.ndarray]:
+    """The arrays `pack` stored. Raises KeyError, ValueError or TypeError on anything else."""
+    buffer = np.asarray(data["data"], dtype=np.uint8)
+    found = {}
+    for name, dtype, shape, at, size in json.loads(bytes(np.asarray(data["index"], dtype=np.uint8))):
+        if np.dtype(dtype).kind not in "biufU" or not 0 <= at <= at + size <= buffer.size:
+            raise ValueError(f"{name}: bad entry")
+        found[str(name)] = np.frombuffer(buffer[at:at + size].tobytes(), dtype=dtype).reshape(shape)
+    return found
 
 
 def from_arrays(data, prefix: str = "") -> list:

@@ -77,7 +77,7 @@ def _key(strategy: Draw, seed: int) -> str:
 
 def _save(path: Path, examples: list) -> None:
     buf = io.BytesIO()
-    np.savez(buf, **case_types.to_arrays(examples))
+    np.savez(buf, **case_types.pack(case_types.to_arrays(examples)))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
@@ -91,6 +91,6 @@ def _save(path: Path, examples: list) -> None:
 def _load(path: Path) -> list | None:
     try:
         with np.load(path, allow_pickle=False) as data:
-            return case_types.from_arrays(data)
+            return case_types.from_arrays(case_types.unpack(data))
     except (OSError, ValueError, KeyError, IndexError, TypeError):
         return None

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .cases import from_arrays, to_arrays
+from .cases import from_arrays, pack, to_arrays, unpack
 from .expected import Local, Official, Recording
 
 FOLDER = Path(__file__).resolve().parents[1] / "fixtures"
@@ -53,11 +53,13 @@ def build(dest: Path, seed: int) -> dict:
 
 def load(folder: Path = FOLDER) -> Local:
     manifest = json.loads((folder / "manifest.json").read_text())
-    with np.load(folder / "inputs.npz", allow_pickle=False) as data:
-        inputs = {key: from_arrays(data, prefix=f"i{i}_") for i, key in enumerate(manifest["inputs"])}
+    with np.load(folder / "inputs.npz", allow_pickle=False) as stored:
+        data = unpack(stored)
+    inputs = {key: from_arrays(data, prefix=f"i{i}_") for i, key in enumerate(manifest["inputs"])}
     table = {}
-    with np.load(folder / "expected.npz", allow_pickle=False) as data:
-        for name in data.files:
+    with np.load(folder / "expected.npz", allow_pickle=False) as stored:
+        data = unpack(stored)
+        for name in data:
             if name.endswith("#n"):
                 key, count = name[:-2], int(data[name])
                 parts = tuple(np.array(data[f"{key}#{j}"]) for j in range(max(count, 1)))
@@ -67,5 +69,5 @@ def load(folder: Path = FOLDER) -> Local:
 
 def _write(path: Path, arrays: dict) -> None:
     buf = io.BytesIO()
-    np.savez_compressed(buf, **arrays)
+    np.savez_compressed(buf, **pack(arrays))  # two members, not thousands: read in one go
     path.write_bytes(buf.getvalue())

@@ -136,10 +136,12 @@ def backward_dlda(case, ref):
 
 
 @check("CrossEntropyLoss.backward: finite for large logits", points=1, cases=loss_cases,
-       strategy=draw("loss_strategy"), owners={"shifted.dLdA": FORWARD_LARGE}, behaviour=True)
+       strategy=draw("loss_strategy"), owners={"shifted.dLdA": FORWARD_LARGE, "dLdA": DLDA}, behaviour=True)
 def backward_large(case, ref):
     """The gradient for shifted rows is the student's own unshifted gradient. Not compared again when
-    forward already failed on shifted rows: backward usually reads what forward computed."""
+    forward already failed on shifted rows (backward usually reads what forward computed), nor when the
+    gradient itself is wrong (a backward from the logits instead of softmax differs under a shift too:
+    'dLdA' charges that, with its own hint, not the stability hint)."""
     out = yield _script(case)
     consistent("dLdA for A + shift", out["shifted.dLdA"], out["dLdA"], reference_label="your dLdA for A",
                hint=f"shifting a row of logits leaves softmax unchanged, so dLdA must stay the same: {STABLE}")

@@ -145,7 +145,7 @@ def forward_large(case, ref):
 
 
 @check("Softmax.forward: stores self.A and does not modify Z", points=1, cases=softmax_cases,
-       strategy=draw("softmax_strategy"), computes=False)
+       strategy=draw("softmax_strategy"), computes=False, owners={"self.A": OUTPUT})
 def forward_stores(case, ref):
     out = yield _forward_script(case)
     A = _expected_forward(ref, case)

@@ -38,8 +38,6 @@ CLASS_FILES: dict[str, str] = {
     "MLP0": "models/mlp.py", "MLP1": "models/mlp.py", "MLP4": "models/mlp.py",
 }
 CLASSES: tuple[str, ...] = tuple(CLASS_FILES)
-# Classes built on others of the submission: honest only when those are.
-CLASS_NEEDS: dict[str, tuple[str, ...]] = {mlp: ("Linear", "ReLU") for mlp in ("MLP0", "MLP1", "MLP4")}
 BESIDE = "beside"  # an overlay's folder whose contents go next to mytorch/ (models/mlp.py, the course's layout)
 KINDS: tuple[str, ...] = ("buggy", "correct", "hostile")
 _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "entry.toml")
@@ -92,10 +90,6 @@ class Entry:
     # hostile only: sandbox limits to grade it with instead of the suite's (an attack on a budget is
     # tried against a short one), as `Limits` field names and values.
     limits: tuple[tuple[str, float], ...] = ()
-    # hostile only: classes whose own code is the reference but which build on a class the entry breaks
-    # (an MLP on a hostile Linear): the grader may credit them (judged against the layers they run on) or
-    # leave them out; they are neither required to pass nor forbidden to.
-    uncertain: tuple[str, ...] = ()
 
     def files(self) -> set[str]:
         """The files (relative to mytorch/; `beside/...` for files next to it) the entry changes or adds."""
@@ -219,7 +213,7 @@ def _load_dirs(kind: str) -> list[Entry]:
         if kind == "correct":
             if blame or meta.get("max_score") is not None:
                 raise CatalogueError(f"{where}: a correct entry has no blame and no max_score")
-            honest, uncertain = CLASSES, ()
+            honest = CLASSES
             max_score = None
         else:
             if "honest_classes" not in meta:
@@ -231,9 +225,7 @@ def _load_dirs(kind: str) -> list[Entry]:
             # (so adding a class to the assignment does not mean editing every hostile entry).
             touched = {p.relative_to(folder).as_posix() for p in folder.rglob("*.py")}
             honest = [c for c in CLASSES if c in declared or (c not in blame and CLASS_FILES[c] not in touched)]
-            kept = tuple(c for c in honest if set(CLASS_NEEDS.get(c, ())) <= set(honest))
-            uncertain = tuple(c for c in honest if c not in kept)  # honest code on a hostile class it builds on
-            honest, blame = kept, tuple(c for c in CLASSES if c not in kept)
+            honest, blame = tuple(honest), tuple(c for c in CLASSES if c not in honest)
             if "max_score" in meta:
                 max_score = float(meta["max_score"])
             else:
@@ -250,7 +242,6 @@ def _load_dirs(kind: str) -> list[Entry]:
                 honest_classes=honest,
                 overlay=folder,
                 honest_tests=tuple(str(t) for t in meta.get("honest_tests", ())),
-                uncertain=uncertain,
                 limits=tuple((str(k), float(v)) for k, v in meta.get("limits", {}).items()),
             )
         )

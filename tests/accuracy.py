@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from autograder import runner  # noqa: E402
 from autograder.sandbox import Limits  # noqa: E402
-from tests.catalogue import BESIDE, CLASS_FILES, CLASSES, REFERENCE, Entry, entries, materialize  # noqa: E402
+from tests.catalogue import BESIDE, CLASS_FILES, CLASS_NEEDS, CLASSES, REFERENCE, Entry, entries, materialize  # noqa: E402
 
 LIMITS = Limits(case_timeout=2.0, submission_timeout=60.0)
 
@@ -51,7 +51,8 @@ def edited_methods(entry: Entry) -> set[str]:
 
 def graded_classes(entry: Entry) -> tuple[str, ...]:
     """The classes whose verdicts `entry` can change: those whose code it edits (a whole file's for an
-    overlay or a module-level edit). A class it leaves alone is graded from
+    overlay or a module-level edit) and the classes built on them (an MLP imports and constructs its
+    Linear and ReLU, though its values never depend on theirs). A class it leaves alone is graded from
     the reference's own bytes, in a worker of its own, so its verdicts are the reference's (which scores
     full): the suite grades only these, `make accuracy` grades everything. An entry that cannot run
     in-process (a syntax error, a hang or an exit at import), that touches a package `__init__.py` or a
@@ -76,6 +77,7 @@ def graded_classes(entry: Entry) -> tuple[str, ...]:
             hit = {c.name for c in classes if c.lineno <= last and c.end_lineno >= first}
             found |= hit if hit and all(c.lineno <= first and last <= c.end_lineno for c in classes if c.name in hit) \
                 else in_file
+    found |= {c for c, needs in CLASS_NEEDS.items() if found & set(needs)}
     return tuple(c for c in CLASSES if c in found)
 
 

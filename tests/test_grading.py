@@ -124,10 +124,11 @@ def test_hostile_submission_never_wins_and_results_stay_valid(entry, tmp_path):
     # computes nothing right).
     credited = {name.split(".")[0] for name in entry.honest_tests}
     lenient = {c.name for c in ALL_CHECKS if c.cls in credited and c.behaviour}
+    uncertain = {c.name for c in ALL_CHECKS if c.cls in entry.uncertain}
     won = [r for r in report.results if r.passed and r not in honest and r.name not in entry.honest_tests
-           and r.name not in lenient]
+           and r.name not in lenient and r.name not in uncertain]
     assert not won, f"{entry.description}\n{explain(won)}"
-    assert report.score <= entry.honest_max(POINTS) + sum(POINTS[t] for t in set(entry.honest_tests) | lenient)
+    assert report.score <= entry.honest_max(POINTS) + sum(POINTS[t] for t in set(entry.honest_tests) | lenient | uncertain)
     results = json.loads(WRITERS["gradescope"](report))
     assert results["score"] == report.score and len(results["tests"]) == len(ALL_CHECKS)
     last = WRITERS["autolab"](report).rstrip("\n").splitlines()[-1]
@@ -165,7 +166,7 @@ def test_forged_results_files_and_printed_scores_change_nothing(tmp_path):
     done = run_cli(str(submission), "--format", "autolab", "--output", "results.json", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     ours = json.loads((tmp_path / "results.json").read_text().splitlines()[-1])["scores"]
-    blamed = [name for name in ours if name.split(".")[0] in entry.blame]
+    blamed = [name for name in ours if name.split(".")[0] in entry.blame and name.split(".")[0] not in entry.uncertain]
     assert set(ours) == set(POINTS) and blamed and sum(ours[name] for name in blamed) == 0
     assert not (tmp_path / "results").exists()  # nothing the worker wrote landed beside our results
     score = sum(ours.values())

@@ -38,6 +38,10 @@ CLASS_FILES: dict[str, str] = {
     "MLP0": "models/mlp.py", "MLP1": "models/mlp.py", "MLP4": "models/mlp.py",
 }
 CLASSES: tuple[str, ...] = tuple(CLASS_FILES)
+# Classes built on others of the submission: honest only when those are. An MLP's values are judged on
+# stand-in layers, never on its Linear or ReLU, but it still imports those classes and builds its layers
+# from them: a Linear or ReLU that fails to import or to construct leaves the MLP nothing to be graded on.
+CLASS_NEEDS: dict[str, tuple[str, ...]] = {mlp: ("Linear", "ReLU") for mlp in ("MLP0", "MLP1", "MLP4")}
 BESIDE = "beside"  # an overlay's folder whose contents go next to mytorch/ (models/mlp.py, the course's layout)
 KINDS: tuple[str, ...] = ("buggy", "correct", "hostile")
 _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "entry.toml")
@@ -90,6 +94,10 @@ class Entry:
     # hostile only: sandbox limits to grade it with instead of the suite's (an attack on a budget is
     # tried against a short one), as `Limits` field names and values.
     limits: tuple[tuple[str, float], ...] = ()
+    # hostile only: classes whose own code is the reference but which build on a class the entry breaks
+    # (an MLP on a hostile Linear, which may fail to import or construct): neither required to pass nor
+    # forbidden to.
+    uncertain: tuple[str, ...] = ()
 
     def files(self) -> set[str]:
         """The files (relative to mytorch/; `beside/...` for files next to it) the entry changes or adds."""
@@ -213,7 +221,7 @@ def _load_dirs(kind: str) -> list[Entry]:
         if kind == "correct":
             if blame or meta.get("max_score") is not None:
                 raise CatalogueError(f"{where}: a correct entry has no blame and no max_score")
-            honest = CLASSES
+            honest, uncertain = CLASSES, ()
             max_score = None
         else:
             if "honest_classes" not in meta:
@@ -225,7 +233,9 @@ def _load_dirs(kind: str) -> list[Entry]:
             # (so adding a class to the assignment does not mean editing every hostile entry).
             touched = {p.relative_to(folder).as_posix() for p in folder.rglob("*.py")}
             honest = [c for c in CLASSES if c in declared or (c not in blame and CLASS_FILES[c] not in touched)]
-            honest, blame = tuple(honest), tuple(c for c in CLASSES if c not in honest)
+            kept = tuple(c for c in honest if set(CLASS_NEEDS.get(c, ())) <= set(honest))
+            uncertain = tuple(c for c in honest if c not in kept)  # honest code on a hostile class it builds on
+            honest, blame = kept, tuple(c for c in CLASSES if c not in kept)
             if "max_score" in meta:
                 max_score = float(meta["max_score"])
             else:
@@ -242,6 +252,7 @@ def _load_dirs(kind: str) -> list[Entry]:
                 honest_classes=honest,
                 overlay=folder,
                 honest_tests=tuple(str(t) for t in meta.get("honest_tests", ())),
+                uncertain=uncertain,
                 limits=tuple((str(k), float(v)) for k, v in meta.get("limits", {}).items()),
             )
         )

@@ -147,13 +147,14 @@ def _read(out, label: str, peek: bool = False):
         raise
 
 
-def _first_wrong(out, k: int, want: dict, given: str, order) -> str:
-    """Which Linear stand-in first received something else than the contract's wiring gives it."""
+def _first_wrong(out, want: dict, names, order) -> str:
+    """Which Linear stand-in first received something else than the contract's wiring gives it; `names(i)`:
+    (the label of what layer i was given, the name of what it should be given)."""
     for i in order:
-        got = out.result.values.get(given.format(i))
+        label, name = names(i)
+        got = out.result.values.get(label)
         if not isinstance(got, np.ndarray):
             return f"; Linear layer {i} {'was never called' if isinstance(got, Bad) else 'gave nothing'}"
-        name = f"A{i - 1}" if given.startswith("A") else f"dLdZ{i}"
         if not matches(got, want[name]):
             return f"; Linear layer {i} is the first that was given something else"
     return ""
@@ -174,7 +175,7 @@ def forward(cls: str, case, ref):
     if case.A0.shape[1] == maps[-1][0].shape[0]:
         hints.append((case.A0 @ maps[-1][0] * scalars[k - 1][0],
                       "your output is the last layer given A0: each layer takes the previous layer's output"))
-    where = _first_wrong(out, k, want, "A{} given", range(1, k + 1))
+    where = _first_wrong(out, want, lambda i: (f"A{i - 1} given", f"A{i - 1}"), range(1, k + 1))
     expect(f"output{where}", got, want["A"], known_wrong=distinct(hints, want["A"]), generic=False, hint=HOW)
 
 
@@ -200,7 +201,7 @@ def backward(cls: str, case, ref, dlda: bool = True, params: bool = True, hints:
     if dlda:
         got = _read(out, "dLdA0")
         if not (isinstance(got, np.ndarray) and matches(got, want["dLdA0"])):
-            where = _first_wrong(out, k, want, "dLdZ{} given", range(k, 0, -1))
+            where = _first_wrong(out, want, lambda i: (f"dLdZ{i} given", f"dLdZ{i}"), range(k, 0, -1))
             expect(f"dLdA0, the gradient with respect to A0{where}", got, want["dLdA0"],
                    known_wrong=_dlda_hints(cls, want) if hints else (), generic=False, hint=HOW)
     if params:
@@ -210,8 +211,8 @@ def backward(cls: str, case, ref, dlda: bool = True, params: bool = True, hints:
         if isinstance(got, Bad):
             raise Failure(f"layer {i} ({name}) was given no gradient: backward did not call its backward "
                           "(so it holds no dLdW or dLdb)", HOW)
-        known = [(case.dLdA, f"layer {i}'s Linear was given dLdA as it came: its activation's backward runs first "
-                             "(backward runs the layers in reverse order)")] if i == k else []
+        known = [(case.dLdA, f"layer {i}'s Linear was given dLdA as it came: the activation after it is missing, "
+                             "or its backward did not run first (backward runs the layers in reverse order)")] if i == k else []
         known += [(want[f"dLdA{i}"], f"layer {i}'s Linear was given the gradient before layer {i}'s activation's "
                                      "backward: call the layers' backward in reverse order")] if i < k else []
         expect(f"the gradient layer {i} ({name}) was given in backward, from which it makes dLdW and dLdb", got,

@@ -21,7 +21,7 @@ from ..sandbox import Bad, Obj, Script
 from .base import Crashed, Waiting, check, per_case
 from .sgd import distinct
 
-LINEAR, MODULE = "mytorch.nn.linear.Linear", "models.mlp|mytorch.models.mlp"
+LINEAR, RELU, MODULE = "mytorch.nn.linear.Linear", "mytorch.nn.activation.ReLU", "models.mlp|mytorch.models.mlp"
 WIDTHS = {"MLP0": (2, 3), "MLP1": (2, 3, 2), "MLP4": (2, 4, 8, 8, 4, 2)}
 CLASSES = {cls: f"{MODULE}.{cls}" for cls in WIDTHS}
 
@@ -58,11 +58,13 @@ def composed(case) -> dict:
 
 @per_case
 def script(cls: str, case):
-    """Built; its Linear layers bound and their W read (the widths); the stand-ins put in; forward, with
+    """The layers' modules imported; the MLP built; its Linear layers bound and their W read (the widths); the stand-ins put in; forward, with
     what each Linear received; backward, with what each Linear received; then fresh Linears of the widths,
     for the layout the student's Linear gives W (last: nothing of theirs can stop the MLP's ops).
     One script for every test of an input."""
     s, k = Script(case=case), len(WIDTHS[cls]) - 1
+    for module in (LINEAR, RELU):  # their packages first, as the other classes' tests load them: a package
+        s.load(module.rpartition(".")[0])  # __init__ that fails (or ends the worker) is then kept out of it
     mlp = s.new(CLASSES[cls])
     bound = [Obj(o.id, f"Linear layer {i}") for i, o in
              enumerate(s.members(mlp, "layers", k, having="W", label="count"), 1)]

@@ -223,8 +223,7 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
     def computed(c: Check) -> bool:
         return c.computes and found[c.name].examples > 0 and results[c.name].outcome is Outcome.PASSED
 
-    # (Inputs left out because a class the tests build on is at fault charge nothing here, not even so.)
-    if not any(computed(c) for c in checks) and not any(found[c.name].blocked for c in checks):
+    if not any(computed(c) for c in checks):
         for check in checks:  # constants and garbage behave consistently: that alone earns nothing
             if results[check.name].outcome is Outcome.PASSED:
                 results[check.name] = verdicts.uncredited(check, found[check.name])

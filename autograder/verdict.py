@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .cases import describe
-from .checks.base import Check, Crashed, LeftOut, NotAttempted, Outputs, Skip, Unjudged, Waiting
+from .checks.base import Check, Crashed, NotAttempted, Outputs, Skip, Waiting
 from .compare import Failure
 from .expected import NoFixture
 from .report import Outcome, TestResult
@@ -32,8 +32,6 @@ class Verdict:
     unfinished: bool = False  # the time budget ran out before every input was judged
     objects: frozenset | None = None  # the student objects whose values the verdict is about (None: all)
     notes: dict = field(default_factory=dict)  # what the inputs that passed said (Outputs.note), in order
-    blocked: bool = False  # some inputs were left out because a class the check builds on is at fault
-    unjudged: bool = False  # some because a class it builds on computes no function there
 
     def judge(self, check: Check, gen, case, script: Script, result: CaseResult) -> bool:
         """Send the worker's outputs into the check body `gen` that yielded `script`; False when the
@@ -55,8 +53,6 @@ class Verdict:
         except Skip as skip:
             self.examples -= 1
             self.skipped = str(skip)
-            self.blocked = self.blocked or isinstance(skip, LeftOut)
-            self.unjudged = self.unjudged or isinstance(skip, Unjudged)
             return True
         except Failure as failure:
             if not isinstance(failure, (Waiting, NotAttempted)):
@@ -136,8 +132,6 @@ def result(check: Check, verdict: Verdict, replay: str, method_returned: bool = 
         elif verdict.crashes > verdict.examples:
             failure = Crashed(f"on {verdict.crashes} of the {verdict.crashes + verdict.examples} inputs of this test "
                               f"(more than it ran on), {verdict.crashed.message}", verdict.crashed.hint)
-    if failure is None and verdict.examples == 0 and verdict.unjudged and not verdict.blocked:
-        return TestResult(score=0.0, outcome=Outcome.NOT_RUN, output=f"not run: {verdict.skipped}", **common)
     if failure is None and verdict.waiting is not None:
         outcome = Outcome.NOT_ATTEMPTED if verdict.waiting.not_attempted else Outcome.NOT_RUN
         return TestResult(score=0.0, outcome=outcome, output=f"{outcome.value}: {verdict.waiting.message}", **common)

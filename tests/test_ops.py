@@ -150,3 +150,44 @@ def test_naming_a_scripts_inputs_leaves_its_operations_as_they_were():
     before = repr(s.ops)
     assert s.inputs() == ["W", "g"]
     assert repr(s.ops) == before
+
+
+def test_the_grader_gives_a_models_layers_stand_ins_and_reads_what_they_were_given(tmp_path):
+    """Linear layers (found by their W) map A @ P forward and G @ Q backward and keep what they were given;
+    activations (the rest of `layers`, or `f`) multiply by s forward and t backward: no layer math of the
+    submission's runs. The counts of Linear layers and activations come back."""
+    beside = ("from mytorch.nn.linear import Linear\nfrom mytorch.nn.activation import ReLU\n\n\n"
+              "class MLP0:\n    def __init__(self, debug=False):\n"
+              "        self.layers, self.f = [Linear(2, 3)], [ReLU()]\n\n"
+              "    def forward(self, A0):\n        return self.f[0].forward(self.layers[0].forward(A0))\n\n"
+              "    def backward(self, dLdA):\n        return self.layers[0].backward(self.f[0].backward(dLdA))\n")
+    P, Q = np.arange(6.0).reshape(2, 3), -np.arange(6.0).reshape(3, 2)
+    A0, dLdA = np.array([[1.0, -2.0]]), np.array([[1.0, 0.0, -1.0]])
+    s = Script()
+    mlp = s.new(MLP0)
+    linear, = s.members(mlp, "layers", 1, having="W", label="count")
+    s.probe(mlp, [(P, Q)], [(2.0, -3.0)], label="probed")
+    s.call(mlp, "forward", A0, label="out")
+    s.get(linear, "probe_A", label="A")
+    s.call(mlp, "backward", dLdA, label="back")
+    s.get(linear, "probe_dLdZ", label="dLdZ")
+    s.call(mlp, "backward", np.ones((2, 3)), label="wrong", soft=True)  # a gradient of another batch
+    (result,) = _run(_submission(tmp_path, beside), s)
+    assert result.error is None, result.error
+    np.testing.assert_array_equal(result.values["probed"], [1, 1])
+    np.testing.assert_array_equal(result.values["out"], A0 @ P * 2)
+    np.testing.assert_array_equal(result.values["A"], A0)
+    np.testing.assert_array_equal(result.values["dLdZ"], dLdA * -3)
+    np.testing.assert_array_equal(result.values["back"], dLdA * -3 @ Q)
+    (soft,) = result.soft
+    assert soft.type == "ValueError" and "backward was given shape (2, 3)" in soft.msg
+
+
+def test_a_layer_that_keeps_its_own_forward_is_refused_a_stand_in(tmp_path):
+    beside = ("class Stubborn:\n    W = 0\n    forward = property(lambda self: print, lambda self, value: None)\n\n\n"
+              "class MLP0:\n    def __init__(self, debug=False):\n        self.layers = [Stubborn()]\n")
+    s = Script()
+    mlp = s.new(MLP0)
+    s.probe(mlp, [(np.ones((2, 3)), np.ones((3, 2)))], [(2.0, -2.0)], label="probed")
+    (result,) = _run(_submission(tmp_path, beside), s)
+    assert result.error is not None and result.error.op == 1 and "keeps its own .forward" in result.error.msg

@@ -130,17 +130,6 @@ class Skip(Exception):
     say nothing about backward): it is left out, not failed."""
 
 
-class LeftOut(Skip):
-    """This input cannot judge the check because a class it builds on (an MLP's Linear or ReLU) cannot
-    produce the value there (it raises, hangs or cannot be imported): left out, and a test left with
-    nothing to judge for that reason keeps its points (its class is not uncredited for it)."""
-
-
-class Unjudged(Skip):
-    """This input cannot judge the check because a class it builds on computes no function there (one
-    number everywhere): left out, and a test left with nothing to judge only for that reason is not run."""
-
-
 class Outputs:
     """The values a script returned, by label, for one check; reading a missing one explains why
     it is missing, and charges that to the check only if its own method is at fault."""

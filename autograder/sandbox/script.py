@@ -149,6 +149,17 @@ class Script:
                                        Op("get", obj.name, attr, f"{obj.name}.{attr}"))
         return found
 
+    def probe(self, obj: Obj, maps: list, scalars: list, *, label: str) -> str:
+        """Give the layers of model `obj` the grader's stand-ins (see worker `_probe_layers`): its i-th Linear
+        layer maps A @ P_i forward and G @ Q_i backward (`maps`: [(P_i, Q_i)]) and keeps what it is given
+        (`probe_A`, `probe_dLdZ`); its j-th activation multiplies by s_j forward and t_j backward (`scalars`).
+        The counts of Linear layers and activations found come back under `label`."""
+        refs = [[self._ref(P)[0], self._ref(Q)[0]] for P, Q in maps]
+        self.labels[label] = self._add(["probe", obj.id, refs, [[float(s), float(t)] for s, t in scalars], label],
+                                       Op("get", obj.name, "layers", f"{obj.name}.layers (given the grader's "
+                                          "stand-in layers)"))
+        return label
+
     def load(self, module: str) -> None:
         """Import a student module (to tell a broken import from a broken method)."""
         self._add(["import", module], Op("import", "", module, f"import {module}"))
@@ -187,7 +198,7 @@ class Script:
     def object_of(self, op: int):
         """The student object op `op` acts on (None for an import)."""
         raw = self.ops[op]
-        return raw[1] if raw[0] in ("new", "call", "set", "get", "plain", "members") else None
+        return raw[1] if raw[0] in ("new", "call", "set", "get", "plain", "members", "probe") else None
 
     def objects(self, ops) -> frozenset:
         return frozenset(self.object_of(op) for op in ops) - {None}

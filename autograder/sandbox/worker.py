@@ -287,6 +287,84 @@ def _encode(np, value):
     return npy_dumps(np, arr), None
 
 
+def _probe_layers(np, model, maps, scalars):
+    """Put the grader's stand-ins into `model`'s layers: its Linear layers (what has a W) in `layers`, in
+    order, get forward A @ P_i and backward G @ Q_i (`maps`: [(P_i, Q_i)]), and keep what they were given
+    (probe_A, probe_dLdZ); its activations (the rest of `layers`, then `f`) get forward Z * s_j and backward
+    G * t_j (`scalars`: [(s_j, t_j)]). Each checks shapes as a layer keeping its input would. No layer
+    math: fixed maps, so only the model's own wiring decides what comes out. Returns the counts found."""
+    f = getattr(model, "f", None)
+    items = list(model.layers) + (list(f) if isinstance(f, (list, tuple)) else [])
+    linears = activations = 0
+    for position, item in enumerate(items):
+        if hasattr(item, "W"):
+            linears += 1
+            if linears > len(maps):
+                continue
+            forward, backward = _linear_stand_in(np, item, linears, *maps[linears - 1])
+        else:
+            activations += 1
+            forward, backward = _activation_stand_in(np, activations, *scalars[min(activations, len(scalars)) - 1])
+        for name, stand_in in (("forward", forward), ("backward", backward)):
+            setattr(item, name, stand_in)
+            if getattr(item, name) is not stand_in:
+                raise TypeError(f"item {position} of the model's layers keeps its own .{name}: the grader "
+                                "cannot give it a stand-in")
+    return [linears, activations]
+
+
+def _floats(np, given, what):
+    try:
+        return np.array(given, dtype=np.float64)
+    except Exception as exc:  # noqa: BLE001 - whatever the model passed
+        raise TypeError(f"{what} was given a {type(given).__name__[:60]}, not an array of numbers") from exc
+
+
+def _linear_stand_in(np, layer, i, P, Q):
+    c_in, c_out = P.shape
+    name, seen = f"the grader's stand-in for Linear layer {i} ({c_in} -> {c_out})", {}
+
+    def forward(A):
+        A = _floats(np, A, f"{name}'s forward")
+        if A.ndim != 2 or A.shape[1] != c_in:
+            raise ValueError(f"{name}'s forward was given shape {A.shape}: it takes (N, {c_in}), "
+                             f"{'A0' if i == 1 else f'the output of layer {i - 1} (after its activation)'}")
+        seen["N"], layer.probe_A = A.shape[0], A
+        return A @ P
+
+    def backward(G):
+        G = _floats(np, G, f"{name}'s backward")
+        if "N" not in seen:
+            raise AttributeError(f"{name}'s backward ran before its forward")
+        if G.shape != (seen["N"], c_out):
+            raise ValueError(f"{name}'s backward was given shape {G.shape}: it takes ({seen['N']}, {c_out}), "
+                             "the gradient with respect to its output (backward runs the layers in reverse order)")
+        layer.probe_dLdZ = G
+        return G @ Q
+
+    return forward, backward
+
+
+def _activation_stand_in(np, j, s, t):
+    name, seen = f"the grader's stand-in for activation {j}", {}
+
+    def forward(Z):
+        Z = _floats(np, Z, f"{name}'s forward")
+        seen["shape"] = Z.shape
+        return Z * s
+
+    def backward(G):
+        G = _floats(np, G, f"{name}'s backward")
+        if "shape" not in seen:
+            raise AttributeError(f"{name}'s backward ran before its forward")
+        if G.shape != seen["shape"]:
+            raise ValueError(f"{name}'s backward was given shape {G.shape}; its forward was given "
+                             f"{seen['shape']} (backward runs the layers in reverse order)")
+        return G * t
+
+    return forward, backward
+
+
 def _run_case(np, io, index, case, blobs, out_blobs, skip):
     """Run one case's ops; returns its reply header. Ops:
     ["import", module] | ["new", obj, module, class, args] | ["set", obj, attr, value]
@@ -294,6 +372,8 @@ def _run_case(np, io, index, case, blobs, out_blobs, skip):
     | ["plain", obj] (an empty object the grader fills: a model, a layer)
     | ["members", obj, attr, having, [new objs], label] (the items of obj.attr that have attribute
       `having`, bound in order; their count comes back under label)
+    | ["probe", obj, [[P, Q] per Linear], [[s, t] per activation], label] (stand-ins for obj's layers,
+      see `_probe_layers`; the counts of Linear layers and activations come back under label)
     | ["skip"] (an op the grader left out). A module may name alternatives: "models.mlp|mytorch.models.mlp".
     An argument is an array {"a": i}, an object {"o": id}, what an earlier call of the case returned
     {"l": label} (as returned), a list of arguments, or a plain JSON value. A "set" may end with the id of
@@ -353,6 +433,9 @@ def _run_case(np, io, index, case, blobs, out_blobs, skip):
                 emit(op[5], len(found))
                 if len(found) < len(op[4]):
                     raise LookupError(f"{op[2]} holds {len(found)} objects with .{op[3]}, not {len(op[4])}")
+            elif kind == "probe":
+                maps = [(value(p), value(q)) for p, q in op[2]]
+                emit(op[4], np.array(_probe_layers(np, objects[op[1]], maps, [tuple(x) for x in op[3]])))
             elif kind == "call":
                 args, returned, raised = [], None, None
                 try:  # (an argument an earlier soft call did not return fails this call as softly)

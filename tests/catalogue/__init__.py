@@ -38,7 +38,9 @@ CLASS_FILES: dict[str, str] = {
     "MLP0": "models/mlp.py", "MLP1": "models/mlp.py", "MLP4": "models/mlp.py",
 }
 CLASSES: tuple[str, ...] = tuple(CLASS_FILES)
-# Classes built on others of the submission: honest only when those are.
+# Classes built on others of the submission: honest only when those are. An MLP's values are judged on
+# stand-in layers, never on its Linear or ReLU, but it still imports those classes and builds its layers
+# from them: a Linear or ReLU that fails to import or to construct leaves the MLP nothing to be graded on.
 CLASS_NEEDS: dict[str, tuple[str, ...]] = {mlp: ("Linear", "ReLU") for mlp in ("MLP0", "MLP1", "MLP4")}
 BESIDE = "beside"  # an overlay's folder whose contents go next to mytorch/ (models/mlp.py, the course's layout)
 KINDS: tuple[str, ...] = ("buggy", "correct", "hostile")
@@ -93,8 +95,8 @@ class Entry:
     # tried against a short one), as `Limits` field names and values.
     limits: tuple[tuple[str, float], ...] = ()
     # hostile only: classes whose own code is the reference but which build on a class the entry breaks
-    # (an MLP on a hostile Linear): the grader may credit them (judged against the layers they run on) or
-    # leave them out; they are neither required to pass nor forbidden to.
+    # (an MLP on a hostile Linear, which may fail to import or construct): neither required to pass nor
+    # forbidden to.
     uncertain: tuple[str, ...] = ()
 
     def files(self) -> set[str]:

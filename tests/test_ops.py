@@ -97,45 +97,6 @@ def test_the_grader_builds_a_model_for_sgd_and_reads_the_layers_back(tmp_path):
     assert "SGD(model, 0.5, 0)" in s.describe()
 
 
-def test_an_argument_can_be_what_an_earlier_call_returned_and_a_missing_one_fails_softly(tmp_path):
-    from autograder.sandbox import Returned
-
-    s = Script()
-    first, second, third = s.new("mytorch.nn.activation.ReLU"), s.new("mytorch.nn.activation.ReLU"), s.plain("x")
-    s.call(first, "forward", np.array([[-1.0, 2.0]]), label="A", soft=True)
-    s.call(second, "forward", Returned("A", "A"), label="again", soft=True)
-    s.call(first, "backward", label="raises", soft=True)  # no dLdA: a TypeError, softly
-    s.call(second, "forward", Returned("raises", "dLdZ"), label="after", soft=True)
-    s.set(third, "value", 1.0)
-    s.get(third, "value", label="reached")
-    (result,) = _run(_submission(tmp_path), s)
-    assert result.error is None, result.error
-    np.testing.assert_array_equal(result.values["again"], [[0.0, 2.0]])
-    assert [(e.op, e.type) for e in result.soft] == [(5, "TypeError"), (6, "LookupError")]
-    assert "after" not in result.values and float(result.values["reached"]) == 1.0
-    assert "ReLU.forward(A)" in s.describe()
-
-
-def test_a_value_can_be_set_in_the_layout_another_object_gives_the_same_attribute(tmp_path):
-    s = Script()
-    model, layer = s.plain("model"), s.plain("layer")
-    s.set(model, "W", np.zeros((2, 3)))  # a Linear(2, 3) that keeps W as (C_in, C_out)
-    s.set(model, "b", np.zeros(3))  # and b as (C_out,)
-    s.set(model, "S", np.zeros((2, 2)))
-    s.set(layer, "W", np.arange(6.0).reshape(3, 2), like=model)
-    s.set(layer, "b", np.arange(3.0).reshape(3, 1), like=model)
-    s.set(layer, "S", np.arange(4.0).reshape(2, 2), like=model)  # square: nothing to tell, set as given
-    s.set(layer, "other", np.ones((3, 1)), like=model)  # the model has no such attribute: as given
-    for name in ("W", "b", "S", "other"):
-        s.get(layer, name, label=name)
-    (result,) = _run(_submission(tmp_path), s)
-    assert result.error is None, result.error
-    np.testing.assert_array_equal(result.values["W"], np.arange(6.0).reshape(3, 2).T)
-    np.testing.assert_array_equal(result.values["b"], [0.0, 1.0, 2.0])
-    np.testing.assert_array_equal(result.values["S"], np.arange(4.0).reshape(2, 2))
-    np.testing.assert_array_equal(result.values["other"], np.ones((3, 1)))
-
-
 def test_naming_a_scripts_inputs_leaves_its_operations_as_they_were():
     """Scripts are shared by the tests of an input (and, in local mode, by every grading of the recorded
     inputs): describing one for a failure message must not change what a later run sends."""

@@ -6,7 +6,7 @@ Names are loaded on first use, so that importing `autograder.sandbox.server`
 import importlib
 
 _WHERE = {
-    "Bad": "script", "CaseResult": "script", "Obj": "script", "Returned": "script", "Script": "script",
+    "Bad": "script", "CaseResult": "script", "Obj": "script", "Script": "script",
     "StudentError": "script",
     "Limits": "limits", "ForkServer": "server", "SandboxError": "server", "Sandbox": "pool",
 }

@@ -35,14 +35,6 @@ class Obj:
 
 
 @dataclass(frozen=True)
-class Returned:
-    """An argument: what an earlier call of the same script returned (under `label`), as it returned it."""
-
-    label: str
-    name: str  # how the call is written: "Z1"
-
-
-@dataclass(frozen=True)
 class Bad:
     """A returned value that is not a numeric array; `what` says what it was."""
 
@@ -98,8 +90,6 @@ class Script:
     def _ref(self, value, shown: str | None = None):
         if isinstance(value, Obj):
             return {"o": value.id}, shown or value.name
-        if isinstance(value, Returned):
-            return {"l": value.label}, shown or value.name
         if isinstance(value, list):
             refs = [self._ref(v) for v in value]
             return [r for r, _ in refs], shown or f"[{', '.join(d for _, d in refs)}]"
@@ -164,15 +154,11 @@ class Script:
         """Import a student module (to tell a broken import from a broken method)."""
         self._add(["import", module], Op("import", "", module, f"import {module}"))
 
-    def set(self, obj: Obj, attr: str, value, *, state: bool = False, shown: str | None = None,
-            like: Obj | None = None) -> None:
+    def set(self, obj: Obj, attr: str, value, *, state: bool = False, shown: str | None = None) -> None:
         """Set `obj.attr`. With `state`, it is the state the contract says a method stores, set by the
-        grader so that the next method is graded on its own (not shown among the calls). With `like`, an
-        array is set in the shape `like.attr` has (transposed or reshaped, when it holds as many entries):
-        a layer's parameters in the layout the student's own class gives them."""
+        grader so that the next method is graded on its own (not shown among the calls)."""
         ref, desc = self._ref(value, shown)
-        self._add(["set", obj.id, attr, ref] + ([like.id] if like is not None else []),
-                  Op("set", obj.name, attr, f"{obj.name}.{attr} = {desc}", soft=state))
+        self._add(["set", obj.id, attr, ref], Op("set", obj.name, attr, f"{obj.name}.{attr} = {desc}", soft=state))
 
     def call(self, obj: Obj, method: str, *args, label: str, keep_args: bool = False, soft: bool = False,
              shown: tuple[str, ...] | None = None) -> str:

@@ -252,23 +252,6 @@ def _class(module, path, name):
     raise AttributeError(f"{where} has no class {name}")
 
 
-def _laid_out(np, model, attr, given):
-    """`given` in the shape `model.attr` has (transposed, else reshaped), when that is another shape
-    holding as many entries: a layer's parameters set in the layout its own class uses."""
-    try:
-        current = getattr(model, attr)
-        shape = tuple(current.shape) if type(current) is np.ndarray else None
-    except Exception:  # noqa: BLE001 - whatever the student's attribute does: set the value as given
-        return given
-    if shape is None or type(given) is not np.ndarray or shape == given.shape:
-        return given
-    if given.ndim == 2 and shape == given.shape[::-1]:
-        return given.T.copy()
-    if len(shape) <= 2 and int(np.prod(shape)) == given.size:
-        return given.reshape(shape).copy()
-    return given
-
-
 def _encode(np, value):
     """(npy bytes, None) for a numpy array or a plain number, else (None, what it was)."""
     if value is None:
@@ -375,24 +358,16 @@ def _run_case(np, io, index, case, blobs, out_blobs, skip):
     | ["probe", obj, [[P, Q] per Linear], [[s, t] per activation], label] (stand-ins for obj's layers,
       see `_probe_layers`; the counts of Linear layers and activations come back under label)
     | ["skip"] (an op the grader left out). A module may name alternatives: "models.mlp|mytorch.models.mlp".
-    An argument is an array {"a": i}, an object {"o": id}, what an earlier call of the case returned
-    {"l": label} (as returned), a list of arguments, or a plain JSON value. A "set" may end with the id of
-    an object whose attribute of the same name gives the layout: the value is transposed or reshaped to
-    that attribute's shape when it holds the same entries in another shape."""
+    An argument is an array {"a": i}, an object {"o": id}, a list of arguments, or a plain JSON value."""
     base, ops = case
-    objects, out, soft, printed, returns = {}, {}, [], [], {}
+    objects, out, soft, printed = {}, {}, [], []
 
     def value(v):
-        """An argument: a fresh writable array for every use, an object, a returned value, a list, or a
-        plain JSON value."""
+        """An argument: a fresh writable array for every use, an object, a list, or a plain JSON value."""
         if isinstance(v, list):
             return [value(x) for x in v]
         if isinstance(v, dict) and "o" in v:
             return objects[v["o"]]
-        if isinstance(v, dict) and "l" in v:
-            if v["l"] not in returns:
-                raise LookupError(f"no value: the call that makes {_text(v['l'], 100)} did not return")
-            return returns[v["l"]]
         if isinstance(v, dict):
             data = blobs[base + v["a"]]
             arr = npy_loads(np, data)
@@ -421,10 +396,7 @@ def _run_case(np, io, index, case, blobs, out_blobs, skip):
                 _mark(index, j, 0)
                 objects[op[1]] = cls(*[value(a) for a in op[4]])
             elif kind == "set":
-                given = value(op[3])
-                if len(op) > 4 and op[4] is not None:
-                    given = _laid_out(np, objects[op[4]], op[2], given)
-                setattr(objects[op[1]], op[2], given)
+                setattr(objects[op[1]], op[2], value(op[3]))
             elif kind == "plain":
                 objects[op[1]] = types.SimpleNamespace()
             elif kind == "members":
@@ -437,9 +409,9 @@ def _run_case(np, io, index, case, blobs, out_blobs, skip):
                 maps = [(value(p), value(q)) for p, q in op[2]]
                 emit(op[4], np.array(_probe_layers(np, objects[op[1]], maps, [tuple(x) for x in op[3]])))
             elif kind == "call":
-                args, returned, raised = [], None, None
-                try:  # (an argument an earlier soft call did not return fails this call as softly)
-                    args = [value(a) for a in op[3]]
+                args = [value(a) for a in op[3]]
+                returned, raised = None, None
+                try:
                     returned = getattr(objects[op[1]], op[2])(*args)
                 except Exception as exc:  # noqa: BLE001
                     if not op[6]:
@@ -449,7 +421,6 @@ def _run_case(np, io, index, case, blobs, out_blobs, skip):
                     for i, a in enumerate(args):  # not get the chance to undo a change to them
                         emit(f"{op[5]}#arg{i}", a)
                 if raised is None:
-                    returns[op[5]] = returned
                     emit(op[5], returned)
                 else:
                     soft.append(_error(raised, j))

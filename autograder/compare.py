@@ -71,7 +71,8 @@ def expect(label: str, got, expected, tol: Tolerance = VALUES, *, scalar: bool =
     """Raise `Failure` unless `got` matches `expected`.
 
     On a failure, the diagnosis: `known_wrong` holds (value, words) pairs, answers that
-    common mistakes with this quantity produce, computed from the reference; then come the
+    common mistakes with this quantity produce, computed from the reference (or is a function
+    giving them, called only on a failure: most inputs pass, and the pairs cost); then come the
     generic wrong answers of `diagnose.generic` (`batch` is N, for "missing /N"). The first
     one `got` matches is the hint, with a pointer to the handout; else `hint`, if any.
     """
@@ -81,7 +82,8 @@ def expect(label: str, got, expected, tol: Tolerance = VALUES, *, scalar: bool =
     try:
         _stages(label, got, expected, tol, scalar)
     except Failure as failure:
-        for wrong, words in [*known_wrong, *(diagnose.generic(label, expected, batch) if generic else [])]:
+        known = known_wrong() if callable(known_wrong) else known_wrong
+        for wrong, words in [*known, *(diagnose.generic(label, expected, batch) if generic else [])]:
             if isinstance(wrong, str) and wrong == diagnose.NON_FINITE:
                 if _non_finite(got, expected):
                     raise Failure(failure.message, diagnose.with_pointer(words)) from None

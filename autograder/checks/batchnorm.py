@@ -60,16 +60,6 @@ def running(case, alpha: float | None = None, batch=stats):
     return rM, rV
 
 
-class lazily:
-    """Known wrong answers made only when a value fails (`expect` iterates them then): most inputs pass."""
-
-    def __init__(self, make, *args):
-        self.make, self.args = make, args
-
-    def __iter__(self):
-        return iter(self.make(*self.args))
-
-
 def hints(expected_value, candidates, tol: Tolerance = VALUES, label: str = "", batch: int | None = None):
     """The candidates that can tell a mistake apart here: not the right value, not non-finite, and not
     the value of a candidate with other words, nor of a generic wrong answer `expect` adds for `label`
@@ -154,7 +144,7 @@ def forward_bz(case, ref):
                         "look for a division by sqrt(V) without eps, or by N - 1 (ddof=1; use np.var(Z, axis=0))")] \
         if n == 1 else []
     expect("BZ", out["BZ"], BZ, batch=n,
-           known_wrong=lazily(lambda: one + hints(BZ, _training_mistakes(case), label="BZ", batch=n)))
+           known_wrong=lambda: one + hints(BZ, _training_mistakes(case), label="BZ", batch=n))
 
 
 IDLE = ("your {name} stays (close to) its initial {start}: update it in every training call from the batch's {what} "
@@ -199,7 +189,7 @@ def forward_running(case, ref):
                         "division by N - 1 (ddof=1; use np.var(Z, axis=0))")] \
         if min(Z.shape[0] for Z in (case.Z, case.Z2, case.Z3)) == 1 else []
     for which, (name, want) in enumerate((("running_M", running_M), ("running_V", running_V))):
-        expect(name, out[name], want, known_wrong=lazily(_running_hints, case, which, name, want, one[:which]),
+        expect(name, out[name], want, known_wrong=lambda: _running_hints(case, which, name, want, one[:which]),
                hint=f"after each training batch, {name} = alpha * {name} + (1 - alpha) * {'MV'[which]}")
 
 
@@ -230,7 +220,7 @@ def forward_eval(case, ref):
     BZ = _expected(ref, case)[3]
     n, label = case.Zeval.shape[0], "BZ with eval=True"
     expect(label, out["eval.BZ"], BZ, batch=n,
-           known_wrong=lazily(lambda: hints(BZ, _evaluation_mistakes(case), label=label, batch=n)),
+           known_wrong=lambda: hints(BZ, _evaluation_mistakes(case), label=label, batch=n),
            hint="with eval=True: NZ = (Z - running_M) / sqrt(running_V + eps), BZ = BW * NZ + Bb")
 
 
@@ -246,7 +236,7 @@ def forward_eval_keeps(case, ref):
 
     for which, (name, before) in enumerate(zip(("running_M", "running_V"), running(case))):
         expect(f"{name} after forward(Zeval, eval=True)", out[f"eval.{name}"], before, generic=False,
-               known_wrong=lazily(updated, which, name, before),
+               known_wrong=lambda: updated(which, name, before),
                hint="with eval=True, forward must leave running_M and running_V as they are")
 
 

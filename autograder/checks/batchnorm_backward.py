@@ -17,7 +17,7 @@ from ..diagnose import NON_FINITE
 from ..expected import expected
 from ..sandbox import Script
 from .base import Skip, check, per_case
-from .batchnorm import STRATEGY, hints, lazily, normalised, reference, stats, student
+from .batchnorm import STRATEGY, hints, normalised, reference, stats, student
 from .gradients import matches_reference, slopes
 
 DLDZ, DLDBW, DLDBB = "BatchNorm1d.backward: dLdZ", "BatchNorm1d.backward: dLdBW", "BatchNorm1d.backward: dLdBb"
@@ -111,7 +111,7 @@ def backward_dldz(case, ref):
                         "look for a division by sqrt(V) without eps, or by N - 1 (ddof=1)")] if n == 1 else []
     tol = dldz_tolerance(case)
     expect("dLdZ", out["dLdZ"], dLdZ, tol, batch=n,
-           known_wrong=lazily(lambda: one + hints(dLdZ, _dldz_mistakes(case), tol, label="dLdZ", batch=n)))
+           known_wrong=lambda: one + hints(dLdZ, _dldz_mistakes(case), tol, label="dLdZ", batch=n))
 
 
 def _gradient_mistakes(case, which: str):
@@ -140,7 +140,7 @@ def _gradient(out, ref, case, label: str) -> None:
     want = _expected(ref, case)[("dLdZ", "dLdBW", "dLdBb").index(label)]
     n, tol = case.Z.shape[0], sum_tolerance(case)
     expect(label, row(out, label, case), want, tol, batch=n,
-           known_wrong=lazily(lambda: hints(want, _gradient_mistakes(case, label), tol, label=label, batch=n)))
+           known_wrong=lambda: hints(want, _gradient_mistakes(case, label), tol, label=label, batch=n))
 
 
 @check(DLDBW, points=1, cases=batchnorm_cases, strategy=STRATEGY)

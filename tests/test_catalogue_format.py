@@ -183,25 +183,29 @@ def relu_input(rng, shape):
     return Z
 
 
+def activation_rounds(layer, obs, mode, Z1, Z2, D):
+    """What an activation does with one forward ("basic", "large") or two, then a backward: outputs, what it
+    stored, and whether every argument is left as it was (on copies: the originals are compared with)."""
+    z1, z2, d = Z1.copy(), Z2.copy(), D.copy()
+    if mode in ("basic", "large"):
+        obs["forward.A"] = arr(layer.forward(z1))
+        obs["forward.Z unchanged"] = unchanged(z1, Z1)
+    elif mode == "two forwards":
+        layer.forward(z1)
+        obs["forward#2.A"] = arr(layer.forward(z2))
+    obs["self.A"] = arr(getattr(layer, "A", None))
+    obs["backward.dLdZ"] = arr(layer.backward(d))
+    obs["backward.dLdA unchanged"] = unchanged(d, D)
+    obs["Z unchanged"] = unchanged(z1, Z1)
+    obs["Z#2 unchanged"] = unchanged(z2, Z2)
+
+
 def relu_probe(classes, obs, seed, mode, N, C):
     rng = np.random.default_rng(seed)
     Z1, Z2 = relu_input(rng, (N, C)), relu_input(rng, (N, C))
     D = rng.standard_normal((N, C)) + 3.0  # nonzero and mostly positive
     D.flat[-1] = -1.5
-    relu = classes["ReLU"]()
-    z1, z2, d = Z1.copy(), Z2.copy(), D.copy()
-    if mode == "basic":
-        obs["forward.A"] = arr(relu.forward(z1))
-        obs["forward.Z unchanged"] = unchanged(z1, Z1)
-        obs["self.A"] = arr(getattr(relu, "A", None))
-    elif mode == "two forwards":
-        relu.forward(z1)
-        obs["forward#2.A"] = arr(relu.forward(z2))
-        obs["self.A"] = arr(getattr(relu, "A", None))
-    obs["backward.dLdZ"] = arr(relu.backward(d))
-    obs["backward.dLdA unchanged"] = unchanged(d, D)
-    obs["Z unchanged"] = unchanged(z1, Z1)
-    obs["Z#2 unchanged"] = unchanged(z2, Z2)
+    activation_rounds(classes["ReLU"](), obs, mode, Z1, Z2, D)
 
 
 def ce_probe(classes, obs, seed, mode, N, C, scale, offset):
@@ -236,19 +240,7 @@ def smooth_probe(classes, obs, cls, seed, mode, N, C):
     rng = np.random.default_rng(seed)
     Z1, Z2 = smooth_input(rng, (N, C), mode), smooth_input(rng, (N, C), mode)
     D = rng.standard_normal((N, C))
-    act = classes[cls]()
-    z1, z2, d = Z1.copy(), Z2.copy(), D.copy()
-    if mode in ("basic", "large"):
-        obs["forward.A"] = arr(act.forward(z1))
-        obs["forward.Z unchanged"] = unchanged(z1, Z1)
-    elif mode == "two forwards":
-        act.forward(z1)
-        obs["forward#2.A"] = arr(act.forward(z2))
-    obs["self.A"] = arr(getattr(act, "A", None))
-    obs["backward.dLdZ"] = arr(act.backward(d))
-    obs["backward.dLdA unchanged"] = unchanged(d, D)
-    obs["Z unchanged"] = unchanged(z1, Z1)
-    obs["Z#2 unchanged"] = unchanged(z2, Z2)
+    activation_rounds(classes[cls](), obs, mode, Z1, Z2, D)
 
 
 def _probes():
@@ -504,20 +496,7 @@ def softmax_probe(classes, obs, seed, mode, N, C, scale, offset):
     Z1 = rng.standard_normal((N, C)) * scale + offset
     Z2 = rng.standard_normal((N, C)) * scale + offset
     D = rng.standard_normal((N, C)) * 2.0
-    layer = classes["Softmax"]()
-    z1, z2, d = Z1.copy(), Z2.copy(), D.copy()
-    if mode == "basic":
-        obs["forward.A"] = arr(layer.forward(z1))
-        obs["forward.Z unchanged"] = unchanged(z1, Z1)
-        obs["self.A"] = arr(getattr(layer, "A", None))
-    elif mode == "two forwards":
-        layer.forward(z1)
-        obs["forward#2.A"] = arr(layer.forward(z2))
-        obs["self.A"] = arr(getattr(layer, "A", None))
-    obs["backward.dLdZ"] = arr(layer.backward(d))
-    obs["backward.dLdA unchanged"] = unchanged(d, D)
-    obs["Z unchanged"] = unchanged(z1, Z1)
-    obs["Z#2 unchanged"] = unchanged(z2, Z2)
+    activation_rounds(classes["Softmax"](), obs, mode, Z1, Z2, D)
 
 
 def mse_probe(classes, obs, seed, mode, N, C, scale):

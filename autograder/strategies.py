@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, Phase, Verbosity, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from .cases import (LEARNING_RATES, MOMENTA, ActivationCase, LinearCase, LossCase, MLPCase, SGDCase, float32_exact,
-                    nonzero, one_hot)
+from .cases import (GRADIENT_BOUND, LEARNING_RATES, MOMENTA, ActivationCase, BatchNormCase, LinearCase, LossCase,
+                    MLPCase, MSECase, SGDCase, SoftmaxCase, float32_exact, nonzero, one_hot, spread)
 
 # A derandomized profile with no example database: the same seed, the same examples.
 settings.register_profile(
@@ -68,9 +68,6 @@ def loss_strategy(draw) -> LossCase:
     return LossCase(A=float32_exact(A), Y=Y, A0=-float32_exact(A), Y0=Y[::-1].copy(), shift=shift)
 
 
-from .cases import GRADIENT_BOUND  # noqa: E402  (the smooth activations' section)
-
-
 @st.composite
 def smooth_strategy(draw) -> ActivationCase:
     """Z within +-100 (far from the 709 where exp overflows), dLdA within +-3 (see cases.bounded_gradients)."""
@@ -78,7 +75,6 @@ def smooth_strategy(draw) -> ActivationCase:
     (Z,) = _draw_arrays(draw, [shape])
     (dLdA,) = _draw_arrays(draw, [shape], st.floats(-GRADIENT_BOUND, GRADIENT_BOUND, allow_nan=False))
     return ActivationCase(Z=Z, dLdA=dLdA, Z0=-Z)
-from .cases import BatchNormCase, spread  # noqa: E402 - the BatchNorm1d section's own import
 
 
 @st.composite
@@ -95,7 +91,6 @@ def batchnorm_strategy(draw) -> BatchNormCase:
     # The third training batch only matters to the seeded running-statistics test: derived, not drawn.
     return BatchNormCase(Z=spread(Z), Z2=spread(Z2), Z3=spread(Z[::-1] * 0.5 + 1.0), Zeval=Zeval, BW=BW, Bb=Bb,
                          dLdBZ=dLdBZ, alpha=alpha)
-from .cases import MSECase, SoftmaxCase  # noqa: E402 - with the strategies that use them
 
 
 @st.composite

@@ -5,8 +5,11 @@ expected values stay here. They use larger layers and batches than the public te
 implementation tuned to the public fixtures cannot pass them by accident. A value whose public test
 failed is not compared again here: that mistake is charged once.
 """
-from autograder.cases import LinearCase, LossCase, logits, one_hot
-from autograder.checks import linear, loss
+import numpy as np
+
+from autograder.cases import (ActivationCase, LinearCase, LossCase, MSECase, SoftmaxCase, batchnorm_cases,
+                              bounded_gradients, float32_exact, logits, mlp_case, one_hot, sgd_case)
+from autograder.checks import batchnorm_backward, elementwise, gelu, linear, loss, mlp, mse, sgd, softmax
 from autograder.checks.base import check
 from autograder.compare import expect
 
@@ -51,8 +54,6 @@ def loss_large(case, ref):
 
 
 # ------------------------------------------------------------ smooth activations
-from autograder.cases import ActivationCase, bounded_gradients  # noqa: E402
-from autograder.checks import elementwise, gelu  # noqa: E402
 
 
 def large_smooth_cases(rng):
@@ -96,9 +97,6 @@ def gelu_large(case, ref):
     _large((yield gelu._backward(case)), gelu._gelu(ref, case))
 # ------------------------------------------------------------------ BatchNorm1d
 
-from autograder.cases import batchnorm_cases  # noqa: E402
-from autograder.checks import batchnorm_backward  # noqa: E402
-
 
 def large_batchnorm_cases(rng):
     shapes = [(int(rng.integers(32, 65)), int(rng.integers(8, 33))) for _ in range(6)]
@@ -115,11 +113,6 @@ def batchnorm_large(case, ref):
     expect("dLdBW", batchnorm_backward.row(out, "dLdBW", case), dLdBW, tol)
     expect("dLdBb", batchnorm_backward.row(out, "dLdBb", case), dLdBb, tol)
 # ---------------------------------------------------------------- Softmax and MSELoss
-
-import numpy as np  # noqa: E402
-
-from autograder.cases import MSECase, SoftmaxCase, float32_exact  # noqa: E402
-from autograder.checks import mse, softmax  # noqa: E402
 
 
 def large_softmax_cases(rng):
@@ -154,9 +147,6 @@ def mse_large(case, ref):
     out = yield mse._script(case)
     expect("dLdA", out["dLdA"], mse._expected(ref, case)[1])
 # ------------------------------------------------------------ SGD and the MLPs
-
-from autograder.cases import mlp_case, sgd_case  # noqa: E402
-from autograder.checks import mlp, sgd  # noqa: E402
 
 
 def large_sgd_cases(rng):

@@ -150,3 +150,21 @@ def test_finite_differences_leave_out_a_forward_that_only_moves_the_loss_wrongly
     with pytest.raises(Skip, match="forward differs from the reference"):
         matches_reference(student, reference)
     matches_reference(reference + 1e-9, reference)  # the same forward passes
+
+
+def test_a_backward_that_skips_a_layer_is_charged_by_the_public_tests_not_again_by_the_hidden_one(tmp_path):
+    """The hidden large-batch test once read the public test's excused values as 'no gradient' and charged
+    the same mistake again, naming the wrong layer."""
+    import shutil
+
+    root = tmp_path / "sub"
+    shutil.copytree(REFERENCE, root / "mytorch")
+    mlp = root / "mytorch" / "models" / "mlp.py"
+    head, _, tail = mlp.read_text().partition("class MLP1:")
+    tail = tail.replace("for layer in reversed(self.layers):", "for layer in reversed(self.layers[1:]):", 1)
+    mlp.write_text(head + "class MLP1:" + tail)
+    report = runner.grade(root, seed=0, submission="skips", limits=FAST)
+    lost = {r.name: r.output for r in report.results if not r.passed}
+    assert set(lost) == {"MLP1.backward: dLdA0, the gradient with respect to the input",
+                         "MLP1.backward: every Linear's dLdW and dLdb"}
+    assert lost["MLP1.backward: every Linear's dLdW and dLdb"].startswith("layer 1 (Linear(2, 3)) was given no gradient")

@@ -106,6 +106,8 @@ _RULES = {
                                  f"in self.v_{p}[i] = mu * self.v_{p}[i] + dLd{p}"),
     "shared": (True, lambda p, v: f"your layers share one velocity: each layer keeps its own, v_{p}[i] for "
                                   f"layers[i]"),
+    "W_fixed": (None, lambda p, v: f"the layers' {p} never changes: step must update each layer's own {p} "
+                                   f"(layer.{p} = ... or layer.{p} -= ...), not a copy kept elsewhere"),
     "b_fixed": (None, lambda p, v: "your b is not updated: b = b - lr * "
                                    + ("v_b, with v_b = mu * v_b + dLdb" if v else "dLdb")),
     "late": (True, lambda p, v: f"your step uses the velocity before updating it: first v_{p} = mu * v_{p} + "
@@ -115,7 +117,7 @@ _RULES = {
 
 def _update(rule: str, x, g, v, lr: float, mu: float, k: int):
     """(new value, new velocity) of one parameter (k: 0 for W, 1 for b) under `rule`."""
-    if rule == "b_fixed" and k == 1:
+    if rule == "b_fixed" and k == 1 or rule == "W_fixed" and k == 0:
         return x, v
     if rule == "replace":
         return lr * g, v

@@ -121,9 +121,11 @@ def test_hostile_submission_never_wins_and_results_stay_valid(entry, tmp_path):
     assert all(r.passed for r in honest), explain([r for r in honest if not r.passed])
     # Beyond honest classes and tests, only what the policy credits once a class computes something
     # right: tests of behaviour (a crash is never free, and nothing is credited to a class that
-    # computes nothing right).
+    # computes nothing right)
     credited = {name.split(".")[0] for name in entry.honest_tests}
-    lenient = {c.name for c in ALL_CHECKS if c.cls in credited and c.behaviour}
+    # (and tests that only re-read values their owners grade, which are left with nothing to judge when the
+    # owners fail: the README's known limit, at most 3 points per method)
+    lenient = {c.name for c in ALL_CHECKS if c.cls in credited and (c.behaviour or c.owners)}
     uncertain = {c.name for c in ALL_CHECKS if c.cls in entry.uncertain}
     won = [r for r in report.results if r.passed and r not in honest and r.name not in entry.honest_tests
            and r.name not in lenient and r.name not in uncertain]

@@ -1,6 +1,8 @@
 """Grading one submission: every check, class by class, against a sandboxed worker.
 
-Each class (Linear, ReLU, ...) is graded apart, in a worker of its own. Its inputs
+Each class (Linear, ReLU, ...) is graded apart; the classes of one student module
+(activation.py's six) share a worker, as they share the module, with numpy restored
+before each class (sandbox/worker.py). A class's inputs
 come two ways: seeded cases (edge shapes, then random ones) and examples that
 hypothesis draws from the check's strategy. Checks that share a case generator or
 a strategy share the inputs, and a script several of them send runs once. All of
@@ -241,33 +243,38 @@ class _Job:
     began: float
 
 
-_GROUPS: list[list[Check]] = []  # set before forking grading processes, which inherit them
+_GROUPS: list[list[list[Check]]] = []  # set before forking grading processes, which inherit them
 _SOURCE: list = [None]
 
 
-def _groups(checks: list[Check]) -> list[list[Check]]:
-    """The checks of each class: graded together (they share inputs and scripts), in a worker of their
-    own, so a class's state never leaks into another's verdicts."""
-    groups: dict[str, list[Check]] = {}
+def _groups(checks: list[Check]) -> list[list[list[Check]]]:
+    """The checks of each class (graded together: they share inputs and scripts), gathered by the student
+    module that defines the class: the classes of one module share a worker, as they share the module."""
+    modules: dict[str, dict[str, list[Check]]] = {}
     for check in checks:  # hidden checks come after every public one: gather by class, not by run
-        groups.setdefault(check.cls, []).append(check)
-    return list(groups.values())
+        modules.setdefault(check.module, {}).setdefault(check.cls, []).append(check)
+    return [list(classes.values()) for classes in modules.values()]
 
 
 def _grade_group(index: int, job: _Job) -> tuple[dict[str, TestResult], int, list[str]]:
-    """Grade `_GROUPS[index]` in a fresh worker of its own sandbox: (results, inputs checked, notes).
-    The first group also tries importing every student module, for the notes (in its own worker)."""
+    """Grade the classes of `_GROUPS[index]`, one after another, in a fresh worker of their own (one
+    module's classes): (results, inputs checked, notes). The first group also tries importing every
+    student module, for the notes (in a worker of its own)."""
     sandbox = Sandbox(server.shared(), job.root, job.limits)
     sandbox.deadline = time.monotonic() + (job.began + job.limits.submission_timeout - time.perf_counter())
     try:
         try:
-            notes = _import_notes(sandbox, [c for group in _GROUPS for c in group]) if index == 0 else []
+            notes = _import_notes(sandbox, [c for group in _GROUPS for cls in group for c in cls]) if index == 0 else []
         except Exception:  # noqa: BLE001 - notes are extra: a grader bug there must not cost the results
             notes = []
         sandbox.recycle()
         sandbox.warm()  # it gets ready while the inputs are built
+        results, inputs = {}, 0
         with np.errstate(all="ignore"):  # wrong answers overflow on purpose; the verdict says so, not a warning
-            results, inputs = _grade_checks(_GROUPS[index], sandbox, _SOURCE[0], job)
+            for checks in _GROUPS[index]:
+                found, count = _grade_checks(checks, sandbox, _SOURCE[0], job)
+                results.update(found)
+                inputs += count
         return results, inputs, notes + sandbox.notes
     finally:
         sandbox.close()

@@ -53,8 +53,9 @@ def graded_classes(entry: Entry) -> tuple[str, ...]:
     """The classes whose verdicts `entry` can change: those whose code it edits (a whole file's for an
     overlay or a module-level edit) and the classes built on them (an MLP imports and constructs its
     Linear and ReLU, though its values never depend on theirs). A class it leaves alone is graded from
-    the reference's own bytes, in a worker of its own, so its verdicts are the reference's (which scores
-    full): the suite grades only these, `make accuracy` grades everything. An entry that cannot run
+    the reference's own bytes (in the worker of its module, with numpy restored before it), so its
+    verdicts are the reference's (which scores full): the suite grades only these, `make accuracy`
+    grades everything. An entry that cannot run
     in-process (a syntax error, a hang or an exit at import), that touches a package `__init__.py` or a
     helper module, or that attacks, can reach any class: all of them."""
     beside = f"{BESIDE}/models/"

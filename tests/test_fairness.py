@@ -68,6 +68,17 @@ def test_scipy_at_the_top_of_a_module_is_allowed(tmp_path):
     assert report.score == report.max_score
 
 
+def test_numpy_settings_one_class_changes_do_not_reach_the_next_class_of_its_module(tmp_path):
+    # The classes of activation.py share one worker: Identity.forward's np.seterr(all="raise") would turn
+    # the overflows of Sigmoid's and Tanh's large inputs into exceptions, had the worker not restored numpy.
+    from tests.test_grading import ALL_CHECKS
+
+    entry = ENTRIES["identity_leaves_seterr_raise"]
+    report = runner.grade(materialize(entry, tmp_path / "s"), seed=0, submission=entry.name, limits=FAST,
+                          checks=[c for c in ALL_CHECKS if c.module == "mytorch.nn.activation"])
+    assert len(report.results) > 30 and report.score == report.max_score, failed(report)
+
+
 @pytest.mark.parametrize("name, says", [("relu_backward_os_exit", "exited with code 3"),
                                         ("relu_backward_hangs", "did not finish within")])
 def test_a_death_in_backward_is_charged_to_backward_with_its_real_cause(name, says, tmp_path):

@@ -25,7 +25,7 @@ POINTS = {c.name: c.points for c in ALL_CHECKS}
 
 def grade(entry, tmp_path, limits=FAST, seed=0):
     """Grade `entry` on the tests of the classes it can change (accuracy.graded_classes): every other class
-    is the reference's code, graded in a worker of its own, so it scores what the reference does (full:
+    is the reference's code (numpy restored before each class), so it scores what the reference does (full:
     test_reference_scores_full). `make accuracy` grades every class of every entry."""
     classes = accuracy.graded_classes(entry)
     return runner.grade(materialize(entry, tmp_path), seed=seed, submission=entry.name, limits=limits,

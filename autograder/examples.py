@@ -1,22 +1,25 @@
-"""Hypothesis examples, drawn once and kept.
+"""Hypothesis examples and seeded cases, made once and kept.
 
 What hypothesis draws for a strategy depends only on the seed, the strategy's
-code and the versions of hypothesis and numpy, never on the submission. So the
-grading process draws each list once (importing hypothesis only then) and keeps
-it as a .npz file (plain arrays, loaded without pickle) in a cache directory:
-later runs with the same seed grade the same examples without paying for
-hypothesis. A missing, stale or unreadable cache entry is simply drawn again.
+code and the versions of hypothesis and numpy, never on the submission; the
+seeded cases likewise on the seed and the code that makes them. So the grading
+process makes each list once (importing hypothesis only then) and keeps it as a
+.npz file (plain arrays, loaded without pickle) in a cache directory: later runs
+with the same seed grade the same inputs without paying for hypothesis or for
+making them. A missing, stale or unreadable cache entry is simply made again.
 
 The cache directory is $AUTOGRADER_CACHE, or ~/.cache/mytorch-autograder;
 AUTOGRADER_CACHE=off draws every time.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import io
 import os
 import tempfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -35,16 +38,39 @@ def cache_dir() -> Path | None:
 
 def drawn(strategy: Draw, seed: int) -> list:
     """The examples hypothesis draws from `strategy` with `seed` (generate phase only)."""
+    return _kept(_key(strategy, seed), lambda: _draw(strategy, seed))
+
+
+def seeded(make, seed: int, key: str) -> list:
+    """The seeded cases `make(rng)` gives for `key` ("Linear:linear_cases") and `seed`, smallest first;
+    kept like the drawn examples (they depend only on the seed, the key and the code that makes them)."""
+    def fresh() -> list:
+        rng = np.random.default_rng([seed, zlib.crc32(key.encode())])
+        return sorted(make(rng), key=lambda c: c.size)
+
+    digest = hashlib.sha256(f"seeded|{seed}|{key}|{make.__qualname__}|numpy {np.__version__}|".encode())
+    for source in {Path(__file__).parent / "cases.py", Path(make.__code__.co_filename)}:
+        digest.update(_code(source))
+    return _kept(digest.hexdigest()[:32], fresh)
+
+
+def _kept(name: str, make) -> list:
+    """`make()`, or what it gave last time under `name` in the cache."""
     folder = cache_dir()
-    path = folder / f"{_key(strategy, seed)}.npz" if folder else None
+    path = folder / f"{name}.npz" if folder else None
     if path is not None:
         found = _load(path)
         if found is not None:
             return found
-    examples = _draw(strategy, seed)
+    made = make()
     if path is not None:
-        _save(path, examples)
-    return examples
+        _save(path, made)
+    return made
+
+
+@functools.lru_cache(maxsize=None)
+def _code(path: Path) -> bytes:
+    return path.read_bytes()
 
 
 def _draw(strategy: Draw, seed: int) -> list:
@@ -71,7 +97,7 @@ def _key(strategy: Draw, seed: int) -> str:
     hypothesis_dir = importlib.util.find_spec("hypothesis").submodule_search_locations[0]
     here = Path(__file__).parent
     for source in (Path(hypothesis_dir) / "version.py", here / "strategies.py", here / "cases.py"):
-        digest.update(source.read_bytes())
+        digest.update(_code(source))
     return digest.hexdigest()[:32]
 
 

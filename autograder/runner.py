@@ -64,8 +64,7 @@ def _inputs(check: Check, source, seed: int, made: dict) -> list[tuple[object, b
     between the checks of a class that use the same case generator or strategy."""
     key = f"{check.cls}:{check.cases.__qualname__}"
     if key not in made:
-        rng = np.random.default_rng([seed, zlib.crc32(key.encode())])
-        made[key] = source.inputs(key, lambda: sorted(check.cases(rng), key=lambda c: c.size))
+        made[key] = source.inputs(key, lambda: examples.seeded(check.cases, seed, key))
     own = [(case, False) for case in made[key]]
     if check.strategy is not None:
         key = f"{check.cls}:{check.strategy!r}"

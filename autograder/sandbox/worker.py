@@ -449,7 +449,8 @@ def _restore(np, pristine, errors):
     found = vars(np)
     if len(found) != len(pristine) or any(found.get(name) is not value for name, value in pristine.items()):
         for name in [name for name in found if name not in pristine]:
-            del found[name]
+            if sys.modules.get(f"numpy.{name}") is not found[name]:  # (a submodule numpy loads on first use stays)
+                del found[name]
         found.update(pristine)
     np.seterr(**errors)
 

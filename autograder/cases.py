@@ -258,7 +258,9 @@ def unpack(data) -> dict[str, np.ndarray]:
     for name, dtype, shape, at, size in json.loads(bytes(np.asarray(data["index"], dtype=np.uint8))):
         if np.dtype(dtype).kind not in "biufU" or not 0 <= at <= at + size <= buffer.size:
             raise ValueError(f"{name}: bad entry")
-        found[str(name)] = np.frombuffer(buffer[at:at + size].tobytes(), dtype=dtype).reshape(shape)
+        value = np.frombuffer(buffer, dtype, size // max(1, np.dtype(dtype).itemsize), at).reshape(shape)
+        value.flags.writeable = False  # a view of the one buffer: nobody writes through it
+        found[str(name)] = value
     return found
 
 

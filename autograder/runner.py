@@ -258,7 +258,8 @@ def _groups(checks: list[Check]) -> list[list[list[Check]]]:
 def _grade_group(index: int, job: _Job) -> tuple[dict[str, TestResult], int, list[str]]:
     """Grade the classes of `_GROUPS[index]`, one after another, in a fresh worker of their own (one
     module's classes): (results, inputs checked, notes). The first group also tries importing every
-    student module, for the notes (in a worker of its own)."""
+    student module, for the notes, in a worker of its own (an import of models/mlp.py that patches Linear
+    must not reach Linear's worker)."""
     sandbox = Sandbox(server.shared(), job.root, job.limits)
     sandbox.deadline = time.monotonic() + (job.began + job.limits.submission_timeout - time.perf_counter())
     try:

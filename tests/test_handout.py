@@ -175,7 +175,7 @@ def test_a_table_of_the_handouts_fixtures_earns_nothing_officially(local, tmp_pa
         z = local.table.get(f"linear._expected_forward:{fingerprint(case)}")
         if z is not None:
             table[hashlib.sha256(case.A.tobytes() + case.W.tobytes()).hexdigest()] = z.tolist()
-    assert len(table) > 40
+    assert len(table) > 25  # every public Linear input: the edge shapes, the seeded random ones, the drawn ones
     root = tmp_path / "lookup"
     shutil.copytree(REFERENCE, root / "mytorch")
     linear = root / "mytorch" / "nn" / "linear.py"

@@ -67,6 +67,7 @@ def _gradient_mistakes(case, dLdA) -> list:
         (dLdA * c, "your dLdA is divided by N only; divide by N * C, as the loss does"),
         (dLdA * n, "your dLdA is divided by C only; divide by N * C, as the loss does"),
         (dLdA * n * c, "your dLdA is not divided by the number of entries; dLdA = 2 (A - Y) / (N * C)"),
+        (dLdA / n, "your dLdA is divided by N once too often: dLdA = 2 (A - Y) / (N * C), one division by N"),
         (2 * (case.A - 2 * case.Y) / (n * c), "your dLdA is computed from A - Y in place of A: forward subtracted "
                                               "Y from A (and so from the A it stored) in place; compute A - Y as a "
                                               "new array"),

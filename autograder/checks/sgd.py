@@ -91,8 +91,9 @@ def expected_momentum(package, case):
 
 # The usual mistakes, replayed on the case: rule -> (needs momentum: None either way, hint for W or b).
 _RULES = {
-    "ascent": (None, lambda p, v: f"your step adds {'the velocity' if v else 'the gradient'}; descent subtracts "
-                                  f"it: {p} = {p} - lr * {'v_' + p if v else 'dLd' + p}"),
+    "ascent": (None, lambda p, v: (f"your {p} moves up the gradient: a sign in the velocity or in the step is "
+                                   f"flipped; v_{p} = mu * v_{p} + dLd{p}, then {p} = {p} - lr * v_{p}") if v else
+               f"your step adds the gradient; descent subtracts it: {p} = {p} - lr * dLd{p}"),
     "replace": (False, lambda p, v: f"your {p} is replaced by lr * dLd{p}; subtract that from the current "
                                     f"{p}: {p} = {p} - lr * dLd{p}"),
     "no_lr": (None, lambda p, v: f"your step does not multiply by the learning rate: {p} = {p} - lr * "
@@ -192,10 +193,10 @@ def judge(out, case, run: str, want: tuple, params: str = "Wb", hints: bool = Tr
     """Judge the values of `params` ("W", "b" or both) read in `run`; `want` holds every W and b read."""
     reads = [(index, label, what) for index, (label, what) in enumerate(labels(case, run))
              if label.split(".")[1][0] in params]
-    got = [out[label] for _, label, _ in reads]
-    if _all_close(got, [want[index] for index, _, _ in reads]):
+    if _all_close([out.result.values.get(label) for _, label, _ in reads], [want[index] for index, _, _ in reads]):
         return
-    for (index, label, what), value in zip(reads, got):
+    for index, label, what in reads:  # read one by one: the report shows the calls up to the first wrong value
+        value = out[label]
         if value is not EXCUSED:  # a step that raised is charged as such, not as the value read after it
             out.peek(f"{run}.step{label.split('@')[1]}")
         before = [out.result.values.get(earlier) for earlier, _ in labels(case, run)[:index]]  # (for hints only)

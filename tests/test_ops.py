@@ -135,13 +135,39 @@ def test_the_grader_gives_a_models_layers_stand_ins_and_reads_what_they_were_giv
     s.call(mlp, "backward", np.ones((2, 3)), label="wrong", soft=True)  # a gradient of another batch
     (result,) = _run(_submission(tmp_path, beside), s)
     assert result.error is None, result.error
-    np.testing.assert_array_equal(result.values["probed"], [1, 1])
+    np.testing.assert_array_equal(result.values["probed"], [1, 1, 0])
     np.testing.assert_array_equal(result.values["out"], A0 @ P * 2)
     np.testing.assert_array_equal(result.values["A"], A0)
     np.testing.assert_array_equal(result.values["dLdZ"], dLdA * -3)
     np.testing.assert_array_equal(result.values["back"], dLdA * -3 @ Q)
     (soft,) = result.soft
     assert soft.type == "ValueError" and "backward was given shape (2, 3)" in soft.msg
+
+
+def test_one_activation_object_at_two_places_gets_each_places_stand_in_in_call_order(tmp_path):
+    """A single ReLU() appended after both Linears: its first forward call is activation 1's, its second
+    activation 2's, and backward goes the other way, so the model is judged as with two objects; the
+    repeat is counted apart (the constructor's mistake)."""
+    beside = ("from mytorch.nn.linear import Linear\nfrom mytorch.nn.activation import ReLU\n\n\n"
+              "class MLP1:\n    def __init__(self, debug=False):\n        relu = ReLU()\n"
+              "        self.layers = [Linear(2, 3), relu, Linear(3, 2), relu]\n\n"
+              "    def forward(self, A):\n        for layer in self.layers:\n            A = layer.forward(A)\n"
+              "        return A\n\n"
+              "    def backward(self, G):\n        for layer in self.layers[::-1]:\n            G = layer.backward(G)\n"
+              "        return G\n")
+    P1, Q1 = np.arange(6.0).reshape(2, 3), -np.arange(6.0).reshape(3, 2)
+    P2, Q2 = np.ones((3, 2)), np.ones((2, 3)) * 0.5
+    A0, dLdA = np.array([[1.0, -2.0]]), np.array([[1.0, -1.0]])
+    s = Script()
+    mlp = s.new(MLP0.replace("MLP0", "MLP1"))
+    s.probe(mlp, [(P1, Q1), (P2, Q2)], [(2.0, -3.0), (5.0, 7.0)], label="probed")
+    s.call(mlp, "forward", A0, label="out")
+    s.call(mlp, "backward", dLdA, label="back")
+    (result,) = _run(_submission(tmp_path, beside), s)
+    assert result.error is None, result.error
+    np.testing.assert_array_equal(result.values["probed"], [2, 2, 1])
+    np.testing.assert_array_equal(result.values["out"], (A0 @ P1 * 2) @ P2 * 5)
+    np.testing.assert_array_equal(result.values["back"], ((dLdA * 7) @ Q2 * -3) @ Q1)
 
 
 def test_a_layer_that_keeps_its_own_forward_is_refused_a_stand_in(tmp_path):

@@ -114,7 +114,7 @@ def bound(out, cls: str) -> None:
         raise Waiting(f"needs {cls}.__init__ to build its {k} Linear layers: self.layers holds {count}",
                       culprit=f"{cls}.__init__")
     found = out.peek("probed")
-    if isinstance(found, np.ndarray) and found.shape != (2,):
+    if isinstance(found, np.ndarray) and found.shape != (3,):
         raise Failure(f"the grader's count of the layers came back as an array of shape {found.shape}")
 
 
@@ -125,6 +125,11 @@ def init(cls: str, case, ref):
     hint = f"{cls}'s layers are [{', '.join(f'{name}, ReLU()' for name in layers)}]"
     if count != k:
         raise Failure(f"self.layers holds {count} Linear layers; {cls} has {k}: {', '.join(layers)}", hint)
+    probed = out.peek("probed")
+    if isinstance(probed, np.ndarray) and probed.shape == (3,) and probed[2] > 0:
+        raise Failure("self.layers holds one layer object at several places: each place needs a layer of its own, "
+                      "or backward runs on what the object's last forward stored",
+                      "create a new ReLU() (or Linear) for each place, e.g. inside the loop that builds the layers")
     theirs = []
     for i, (c_in, c_out) in enumerate(zip(WIDTHS[cls], WIDTHS[cls][1:]), 1):
         W, own = out[f"W{i} at init"], out.result.values.get(f"layout{i}")

@@ -288,10 +288,15 @@ def _probe_layers(np, model, maps, scalars):
     order, get forward A @ P_i and backward G @ Q_i (`maps`: [(P_i, Q_i)]), and keep what they were given
     (probe_A, probe_dLdZ); its activations (the rest of `layers`, then `f`) get forward Z * s_j and backward
     G * t_j (`scalars`: [(s_j, t_j)]). Each checks shapes as a layer keeping its input would. No layer
-    math: fixed maps, so only the model's own wiring decides what comes out. Returns the counts found."""
+    math: fixed maps, so only the model's own wiring decides what comes out. One object at several places
+    (a single ReLU() appended after every Linear) gets the stand-ins of its places in call order (forward
+    in order, backward in reverse), so its model is judged as with one object per place; that it is shared
+    is counted apart (the constructor's mistake). Returns the counts found: [Linear layers, activations,
+    places that repeat an earlier object]."""
     f = getattr(model, "f", None)
     items = list(model.layers) + (list(f) if isinstance(f, (list, tuple)) else [])
     linears = activations = 0
+    places = {}  # id(item) -> (item, [(position, forward, backward) of each place it has])
     for position, item in enumerate(items):
         if hasattr(item, "W"):
             linears += 1
@@ -301,12 +306,30 @@ def _probe_layers(np, model, maps, scalars):
         else:
             activations += 1
             forward, backward = _activation_stand_in(np, activations, *scalars[min(activations, len(scalars)) - 1])
+        places.setdefault(id(item), (item, []))[1].append((position, forward, backward))
+    for item, found in places.values():
+        position = found[0][0]
+        if len(found) == 1:
+            forward, backward = found[0][1:]
+        else:
+            forward, backward = _in_call_order([f for _, f, _ in found]), _in_call_order([b for _, _, b in found][::-1])
         for name, stand_in in (("forward", forward), ("backward", backward)):
             setattr(item, name, stand_in)
             if getattr(item, name) is not stand_in:
                 raise TypeError(f"item {position} of the model's layers keeps its own .{name}: the grader "
                                 "cannot give it a stand-in")
-    return [linears, activations]
+    return [linears, activations, len(items) - len(places)]
+
+
+def _in_call_order(stand_ins):
+    """One callable for an object at several places: the k-th call goes to the stand-in of place k (cyclically)."""
+    calls = [0]
+
+    def call(value):
+        calls[0] += 1
+        return stand_ins[(calls[0] - 1) % len(stand_ins)](value)
+
+    return call
 
 
 def _floats(np, given, what):

@@ -101,18 +101,25 @@ def _batch_phase(checks: list[Check], sandbox: Sandbox, ref, seed: int,
                 readers.append([])
             readers[index[key]].append(_Case(check, found[check.name], case, gen, script, drawn))
     deferred = []
-    stream = sandbox.stream(scripts)
     received = 0
-    for i, result in enumerate(stream):
-        if time.perf_counter() > deadline:  # checked per reply, and no reply waits past it (Sandbox.deadline)
-            stream.close()
+    # Two requests: a script that hands the worker a value of the reference (Script.late) is sent only once
+    # every other script has been answered, as student code can read a whole request.
+    early = [i for i, script in enumerate(scripts) if not script.late]
+    for phase in (early, [i for i, script in enumerate(scripts) if script.late]):
+        if received < len(early) and phase is not early:  # the budget ran out in the first request
             break
-        received += 1
-        for item in readers[i]:
-            if item.check.owners:
-                deferred.append((item, result))
-            elif item.verdict.failure is None:  # a failed check is done
-                item.judge(result)
+        stream = sandbox.stream([scripts[i] for i in phase])
+        for k, result in enumerate(stream):  # (to its end: a stream left unfinished ends its worker)
+            i = phase[k]
+            if time.perf_counter() > deadline:  # checked per reply, and no reply waits past it (Sandbox.deadline)
+                stream.close()
+                break
+            received += 1
+            for item in readers[i]:
+                if item.check.owners:
+                    deferred.append((item, result))
+                elif item.verdict.failure is None:  # a failed check is done
+                    item.judge(result)
     if received < len(scripts):  # the budget ran out (the stream stops too): a failure found stands
         for verdict in found.values():
             verdict.unfinished = verdict.failure is None

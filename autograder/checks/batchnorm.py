@@ -77,10 +77,8 @@ def hints(expected_value, candidates, tol: Tolerance = VALUES, label: str = "", 
     return kept
 
 
-@per_case
-def _script(case):
-    """Three training batches on one layer, the running statistics, then evaluation mode after the
-    grader sets what three correct training calls give: one script for every forward test."""
+def _training(case) -> tuple[Script, object]:
+    """Three training batches on one layer, then its running statistics."""
     s = Script(case=case)
     bn = student(s, case)
     s.call(bn, "forward", case.Z, label="BZ", keep_args=True, soft=True)
@@ -88,9 +86,24 @@ def _script(case):
     s.call(bn, "forward", case.Z3, label="BZ3", soft=True)
     s.get(bn, "running_M", label="running_M")
     s.get(bn, "running_V", label="running_V")
+    return s, bn
+
+
+@per_case
+def _script(case):
+    """The training tests' script (one for all of them)."""
+    return _training(case)[0]
+
+
+@per_case
+def _eval_script(case):
+    """The same training, then evaluation mode after the grader sets what three correct training calls
+    give: the evaluation tests' script. Apart from the training tests', since it hands the layer values of
+    the reference, which the student's training calls could otherwise look ahead to (Script.late)."""
+    s, bn = _training(case)
     rM, rV = running(case)
-    s.set(bn, "running_M", rM, shown="(running_M of three correct training calls)")
-    s.set(bn, "running_V", rV, shown="(running_V of three correct training calls)")
+    s.set(bn, "running_M", rM, reference=True, shown="(running_M of three correct training calls)")
+    s.set(bn, "running_V", rV, reference=True, shown="(running_V of three correct training calls)")
     s.call(bn, "forward", case.Zeval, True, label="eval.BZ", keep_args=True, shown=("Zeval", "eval=True"))
     s.get(bn, "running_M", label="eval.running_M")
     s.get(bn, "running_V", label="eval.running_V")
@@ -216,7 +229,7 @@ def _evaluation_mistakes(case):
 @check("BatchNorm1d.forward: evaluation output uses the running statistics", points=1, cases=batchnorm_cases,
        strategy=STRATEGY)
 def forward_eval(case, ref):
-    out = yield _script(case)
+    out = yield _eval_script(case)
     BZ = _expected(ref, case)[3]
     n, label = case.Zeval.shape[0], "BZ with eval=True"
     expect(label, out["eval.BZ"], BZ, batch=n,
@@ -227,7 +240,7 @@ def forward_eval(case, ref):
 @check("BatchNorm1d.forward: evaluation updates no running statistic", points=1, cases=batchnorm_cases,
        strategy=STRATEGY, computes=False)
 def forward_eval_keeps(case, ref):
-    out = yield _script(case)
+    out = yield _eval_script(case)
     a = float(case.alpha)
 
     def updated(which, name, before):
@@ -242,7 +255,7 @@ def forward_eval_keeps(case, ref):
 
 @check("BatchNorm1d.forward: does not modify Z", points=1, cases=batchnorm_cases, strategy=STRATEGY, behaviour=True)
 def forward_keeps_args(case, ref):
-    out = yield _script(case)
+    out = yield _eval_script(case)
     M, V = stats(case.Z)
     expect("Z after forward(Z)", out["BZ#arg0"], case.Z, EXACT, known_wrong=[
         (case.Z - M, "your forward subtracted M from Z in place (Z -= M); compute a new array: Z - M")],

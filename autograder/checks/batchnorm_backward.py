@@ -32,7 +32,7 @@ def forward_then_state(s: Script, bn, case) -> None:
     M, V = stats(case.Z)
     for name, value, shown in (("Z", case.Z, "Z"), ("N", int(case.Z.shape[0]), None), ("M", M, "mean of Z"),
                                ("V", V, "variance of Z"), ("NZ", normalised(case.Z, M, V), "(Z - M) / sqrt(V + eps)")):
-        s.set(bn, name, value, state=True, shown=shown)
+        s.set(bn, name, value, state=True, reference=True, shown=shown)
 
 
 def dldz_tolerance(case, tol: Tolerance = VALUES) -> Tolerance:

@@ -92,9 +92,10 @@ HOW = ("the grader gave your model's layers stand-ins (Linear layer i: A @ P_i f
 
 def _count(out, label: str = "count") -> int:
     count = out.peek(label)
-    if not isinstance(count, np.ndarray) or count.size != 1:
+    if not isinstance(count, np.ndarray) or count.size != 1 or not np.isfinite(count.flat[0]) \
+            or count.flat[0] != int(count.flat[0]):  # (what comes back is the worker's claim: a NaN, say)
         raise Failure(f"self.layers could not be counted: the count came back as "
-                      f"{count.what if isinstance(count, Bad) else f'an array of shape {count.shape}'}")
+                      f"{count.what if isinstance(count, Bad) else f'{count.flat[0] if count.size == 1 else count.shape}'}")
     return int(count.flat[0])
 
 

@@ -54,7 +54,7 @@ def forward_then_state(s: Script, obj, Z, A: np.ndarray, shown: str, label: str 
     """forward(Z), whose failure does not stop the case (it may store what backward reads, such as Z),
     then self.A = A, what the contract says forward stores, set by the grader whatever forward stored."""
     s.call(obj, "forward", Z, label=label or s.fresh(), soft=True)
-    s.set(obj, "A", A, state=True, shown=shown)
+    s.set(obj, "A", A, state=True, reference=True, shown=shown)
 
 
 @per_case

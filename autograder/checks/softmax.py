@@ -74,7 +74,7 @@ def forward_then_state(s: Script, layer, Z) -> None:
     """forward(Z), whose failure does not stop the case, then self.A = softmax(Z), what the contract
     says forward stores, set by the grader whatever forward stored."""
     s.call(layer, "forward", Z, label=s.fresh(), soft=True)
-    s.set(layer, "A", softmax(Z), state=True, shown="softmax(Z)")
+    s.set(layer, "A", softmax(Z), state=True, reference=True, shown="softmax(Z)")
 
 
 @per_case

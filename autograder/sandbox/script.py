@@ -86,6 +86,10 @@ class Script:
     case: object = None  # the input case: its arrays are named after its fields in messages
     _objects: int = 0
     _fields: dict | None = None  # id of each of the case's arrays -> its field name
+    # It hands the submission a value the reference computed (state set for backward, running statistics
+    # before evaluation): student code can read a whole request, so such a script goes to the worker only
+    # after every script of its class without one has been answered (runner._batch_phase).
+    late: bool = False
 
     def _ref(self, value, shown: str | None = None):
         if isinstance(value, Obj):
@@ -143,7 +147,7 @@ class Script:
         """Give the layers of model `obj` the grader's stand-ins (see worker `_probe_layers`): its i-th Linear
         layer maps A @ P_i forward and G @ Q_i backward (`maps`: [(P_i, Q_i)]) and keeps what it is given
         (`probe_A`, `probe_dLdZ`); its j-th activation multiplies by s_j forward and t_j backward (`scalars`).
-        The counts of Linear layers and activations found come back under `label`."""
+        The counts of Linear layers, activations and objects at more than one place come back under `label`."""
         refs = [[self._ref(P)[0], self._ref(Q)[0]] for P, Q in maps]
         self.labels[label] = self._add(["probe", obj.id, refs, [[float(s), float(t)] for s, t in scalars], label],
                                        Op("get", obj.name, "layers", f"{obj.name}.layers (given the grader's "
@@ -154,9 +158,12 @@ class Script:
         """Import a student module (to tell a broken import from a broken method)."""
         self._add(["import", module], Op("import", "", module, f"import {module}"))
 
-    def set(self, obj: Obj, attr: str, value, *, state: bool = False, shown: str | None = None) -> None:
+    def set(self, obj: Obj, attr: str, value, *, state: bool = False, reference: bool = False,
+            shown: str | None = None) -> None:
         """Set `obj.attr`. With `state`, it is the state the contract says a method stores, set by the
-        grader so that the next method is graded on its own (not shown among the calls)."""
+        grader so that the next method is graded on its own (not shown among the calls). With `reference`,
+        the value is one the reference computed (the script is then `late`)."""
+        self.late = self.late or reference
         ref, desc = self._ref(value, shown)
         self._add(["set", obj.id, attr, ref], Op("set", obj.name, attr, f"{obj.name}.{attr} = {desc}", soft=state))
 

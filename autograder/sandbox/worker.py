@@ -392,7 +392,7 @@ def _run_case(np, io, index, case, blobs, out_blobs, skip):
     | ["members", obj, attr, having, [new objs], label] (the items of obj.attr that have attribute
       `having`, bound in order; their count comes back under label)
     | ["probe", obj, [[P, Q] per Linear], [[s, t] per activation], label] (stand-ins for obj's layers,
-      see `_probe_layers`; the counts of Linear layers and activations come back under label)
+      see `_probe_layers`; the counts of Linear layers, activations and repeated objects come back under label)
     | ["skip"] (an op the grader left out). A module may name alternatives: "models.mlp|mytorch.models.mlp".
     An argument is an array {"a": i}, an object {"o": id}, a list of arguments, or a plain JSON value."""
     base, ops = case

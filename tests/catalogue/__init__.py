@@ -16,6 +16,7 @@ See README.md in this directory for the format and how to add an entry.
 """
 from __future__ import annotations
 
+import ast
 import shutil
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -98,6 +99,9 @@ class Entry:
     # (an MLP on a hostile Linear, which may fail to import or construct): neither required to pass nor
     # forbidden to.
     uncertain: tuple[str, ...] = ()
+    # Its Python files are appended to the reference ones they name, so only the classes it defines
+    # again change (always for a correct entry; `append = true` in a hostile entry's entry.toml).
+    append: bool = False
 
     def files(self) -> set[str]:
         """The files (relative to mytorch/; `beside/...` for files next to it) the entry changes or adds."""
@@ -214,7 +218,7 @@ def _load_dirs(kind: str) -> list[Entry]:
         if not meta_path.is_file():
             raise CatalogueError(f"{where}: missing")
         meta = tomllib.loads(meta_path.read_text(encoding="utf-8"))
-        extra = set(meta) - {"description", "blame", "honest_classes", "max_score", "honest_tests", "limits"}
+        extra = set(meta) - {"description", "blame", "honest_classes", "max_score", "honest_tests", "limits", "append"}
         if extra:
             raise CatalogueError(f"{where}: unknown keys {sorted(extra)}")
         blame = _classes(meta.get("blame"), where)
@@ -229,10 +233,15 @@ def _load_dirs(kind: str) -> list[Entry]:
             declared = _classes(meta["honest_classes"], where)
             if set(blame) & set(declared):
                 raise CatalogueError(f"{where}: a class cannot be both in blame and honest_classes")
-            # Classes in files the overlay leaves alone are the reference: honest, whether listed or not
-            # (so adding a class to the assignment does not mean editing every hostile entry).
+            # Classes in files the overlay leaves alone (appended to: that it does not define again) are the
+            # reference: honest, whether listed or not (adding a class does not mean editing every entry).
             touched = {p.relative_to(folder).as_posix() for p in folder.rglob("*.py")}
-            honest = [c for c in CLASSES if c in declared or (c not in blame and CLASS_FILES[c] not in touched)]
+            if meta.get("append", False):
+                redefined = {node.name for p in folder.rglob("*.py")
+                             for node in ast.parse(p.read_text(encoding="utf-8")).body if isinstance(node, ast.ClassDef)}
+                honest = [c for c in CLASSES if c in declared or (c not in blame and c not in redefined)]
+            else:
+                honest = [c for c in CLASSES if c in declared or (c not in blame and CLASS_FILES[c] not in touched)]
             kept = tuple(c for c in honest if set(CLASS_NEEDS.get(c, ())) <= set(honest))
             uncertain = tuple(c for c in honest if c not in kept)  # honest code on a hostile class it builds on
             honest, blame = kept, tuple(c for c in CLASSES if c not in kept)
@@ -254,6 +263,7 @@ def _load_dirs(kind: str) -> list[Entry]:
                 honest_tests=tuple(str(t) for t in meta.get("honest_tests", ())),
                 uncertain=uncertain,
                 limits=tuple((str(k), float(v)) for k, v in meta.get("limits", {}).items()),
+                append=kind == "correct" or bool(meta.get("append", False)),
             )
         )
     return entries
@@ -328,9 +338,10 @@ def materialize(entry: Entry, dest: Path) -> Path:
 def _overlay(entry: Entry, root: Path) -> None:
     """Copy the entry's files over ``root`` (``mytorch/``); its ``beside/`` folder goes next to it.
 
-    A correct entry's Python file that replaces a reference file is appended to the reference one
-    instead: its classes override the reference's, and the classes it does not define stay (a style
-    shown on three classes still makes a whole submission).
+    A Python file of an appending entry (every correct one; a hostile one with `append = true`) that
+    replaces a reference file is appended to the reference one instead: its classes override the
+    reference's, and the classes it does not define stay (a style shown on three classes still makes a
+    whole submission; an attack on one class needs no copy of the others).
     """
     for path in sorted(p for p in entry.overlay.rglob("*") if p.is_file()):
         rel = path.relative_to(entry.overlay)
@@ -339,7 +350,7 @@ def _overlay(entry: Entry, root: Path) -> None:
         target = root.parent / Path(*rel.parts[1:]) if rel.parts[0] == BESIDE else root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         text = path.read_text(encoding="utf-8")
-        if entry.kind == "correct" and path.suffix == ".py" and target.is_file() and rel.parts[0] != BESIDE:
+        if entry.append and path.suffix == ".py" and target.is_file() and rel.parts[0] != BESIDE:
             text = (target.read_text(encoding="utf-8").rstrip() + "\n\n\n# ---- the catalogue entry's own code, "
                     "which overrides the definitions above\n" + text)
         target.write_text(text, encoding="utf-8")

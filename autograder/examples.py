@@ -48,9 +48,8 @@ def seeded(make, seed: int, key: str) -> list:
         rng = np.random.default_rng([seed, zlib.crc32(key.encode())])
         return sorted(make(rng), key=lambda c: c.size)
 
-    digest = hashlib.sha256(f"seeded|{seed}|{key}|{make.__qualname__}|numpy {np.__version__}|".encode())
-    for source in {Path(__file__).parent / "cases.py", Path(make.__code__.co_filename)}:
-        digest.update(_code(source))
+    code = _code(Path(__file__).parent / "cases.py", Path(make.__code__.co_filename))
+    digest = hashlib.sha256(f"seeded|{seed}|{key}|{make.__qualname__}|numpy {np.__version__}|{code}".encode())
     return _kept(digest.hexdigest()[:32], fresh)
 
 
@@ -69,8 +68,12 @@ def _kept(name: str, make) -> list:
 
 
 @functools.lru_cache(maxsize=None)
-def _code(path: Path) -> bytes:
-    return path.read_bytes()
+def _code(*paths: Path) -> str:
+    """The digest of these source files (read once per process: every list of a run asks)."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _draw(strategy: Draw, seed: int) -> list:
@@ -93,12 +96,15 @@ def _draw(strategy: Draw, seed: int) -> list:
 
 def _key(strategy: Draw, seed: int) -> str:
     """Everything the drawn examples depend on."""
-    digest = hashlib.sha256(f"{seed}|{strategy!r}|numpy {np.__version__}|".encode())
+    return hashlib.sha256(f"{seed}|{strategy!r}|numpy {np.__version__}|{_drawing_code()}".encode()).hexdigest()[:32]
+
+
+@functools.lru_cache(maxsize=None)
+def _drawing_code() -> str:
+    """The digest of the code drawn examples depend on: hypothesis's version, the strategies, the cases."""
     hypothesis_dir = importlib.util.find_spec("hypothesis").submodule_search_locations[0]
     here = Path(__file__).parent
-    for source in (Path(hypothesis_dir) / "version.py", here / "strategies.py", here / "cases.py"):
-        digest.update(_code(source))
-    return digest.hexdigest()[:32]
+    return _code(Path(hypothesis_dir) / "version.py", here / "strategies.py", here / "cases.py")
 
 
 def _save(path: Path, examples: list) -> None:

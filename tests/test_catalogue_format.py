@@ -165,6 +165,13 @@ def linear_probe(classes, obs, seed, mode, N, C_in, C_out):
         layer.backward(d1)
         obs["forward#2.Z"] = arr(layer.forward(a2))
         obs["backward#2.dLdA"] = arr(layer.backward(d2))
+    elif mode == "two objects":  # another layer's forward between this one's forward and what it stored
+        layer.forward(a1)
+        other = classes["Linear"](C_in, C_out)
+        other.W, other.b = W.copy(), b.copy()
+        other.forward(a2)
+        obs["self.A"] = arr(getattr(layer, "A", None))
+        obs["backward.dLdA"] = arr(layer.backward(d1))
     obs["self.dLdW"] = arr(getattr(layer, "dLdW", None))
     obs["self.dLdb"] = arr(getattr(layer, "dLdb", None))
     obs["W unchanged"] = unchanged(layer.W, W)
@@ -194,6 +201,9 @@ def activation_rounds(layer, obs, mode, Z1, Z2, D):
     elif mode == "two forwards":
         layer.forward(z1)
         obs["forward#2.A"] = arr(layer.forward(z2))
+    elif mode == "two objects":  # another object's forward between this one's forward and backward
+        obs["forward.A"] = arr(layer.forward(z1))
+        type(layer)().forward(z2)
     obs["self.A"] = arr(getattr(layer, "A", None))
     obs["backward.dLdZ"] = arr(layer.backward(d))
     obs["backward.dLdA unchanged"] = unchanged(d, D)
@@ -547,6 +557,27 @@ def _softmax_mse_probes():
 
 
 PROBES += _softmax_mse_probes()
+
+
+def _two_object_probes():
+    """Two objects of one class, one's forward between the other's forward and backward: state kept on the
+    class instead of the object (a class attribute, a dict in the class body) shows there."""
+    probes, seed = [], 3000
+    for shape in ((1, 3, 2), (3, 3, 3), (5, 4, 2)):
+        seed += 1
+        probes.append(("Linear", linear_probe, (seed, "two objects") + shape))
+    for shape in ((1, 5), (3, 3), (5, 4)):
+        seed += 1
+        probes.append(("ReLU", relu_probe, (seed, "two objects") + shape))
+        for cls in ("Identity", "Sigmoid", "Tanh", "GELU"):
+            seed += 1
+            probes.append((cls, smooth_probe, (cls, seed, "two objects") + shape))
+        seed += 1
+        probes.append(("Softmax", softmax_probe, (seed, "two objects") + shape + (1.0, 0.0)))
+    return probes
+
+
+PROBES += _two_object_probes()
 # --------------------------------------------------------------------------- probes: SGD and the MLPs
 
 

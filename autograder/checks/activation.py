@@ -13,7 +13,7 @@ from ..compare import EXACT, EXCUSED, expect
 from ..sandbox import Script
 from ..cases import activation_cases, draw, edge_cases
 from ..expected import expected
-from .base import Skip, check, per_case
+from .base import Skip, another_forward, check, per_case, shared
 from .gradients import matches_reference, slopes
 
 RELU = "mytorch.nn.activation.ReLU"
@@ -49,6 +49,7 @@ def _backward_script(case):
     s = Script(case=case)
     relu = s.new(RELU)
     forward_then_state(s, relu, case.Z)
+    another_forward(s, RELU, case.Z, "Z")
     s.call(relu, "backward", case.dLdA, label="dLdZ", keep_args=True)
     return s
 
@@ -95,6 +96,7 @@ def backward_dldz(case, ref):
     expect("dLdZ", out["dLdZ"], _expected_backward(ref, case), known_wrong=[
         (case.dLdA, "your dLdZ is dLdA unmasked; mask it where the input was not positive: dLdZ = dLdA * (Z > 0)"),
         (case.dLdA * (case.Z < 0), "your mask is inverted; the gradient passes where Z > 0: dLdZ = dLdA * (Z > 0)"),
+        (case.dLdA * (1 - 2 * case.Z > 0), shared("mask", "ReLU", "Z")),
     ])
 
 

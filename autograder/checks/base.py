@@ -96,6 +96,22 @@ def collect(*modules, after: list[Check] = ()) -> list[Check]:
     return found[len(after):]
 
 
+def another_forward(s, path: str, X: np.ndarray, name: str) -> np.ndarray:
+    """A second object of class `path` runs forward(1 - 2 * X) (soft) between an object's forward and the
+    read of what it stored or its backward: state kept on the class (a class attribute, a dict in the
+    class body) instead of on the object then shows in that object. Returns the other object's input."""
+    other = 1.0 - 2.0 * X
+    s.call(s.new(path), "forward", other, label=s.fresh(), soft=True, shown=(f"1 - 2 * {name}",))
+    return other
+
+
+def shared(what: str, cls: str, name: str) -> str:
+    """The hint for `what` computed from another object's input: state shared through the class."""
+    return (f"your {what} comes from another {cls}'s forward(1 - 2 * {name}), run after this one's: keep what "
+            f"forward stores on self (self.A = ...), not on the class (a class attribute, or a dict or list "
+            f"in the class body, is shared by every {cls})")
+
+
 def per_case(helper):
     """Memoise a helper of (reference, case) or (case): the checks of a class share their cases,
     so the script to run and the expected values are built once per case, not once per check."""

@@ -17,7 +17,7 @@ from ..compare import expect
 from ..diagnose import NON_FINITE
 from ..expected import expected
 from ..sandbox import Script
-from .base import check
+from .base import check, shared
 from .smooth import (ALONE, STEP, STRATEGY, backward_script, distinct, forward_script, judge_kept_dlda, judge_kept_z,
                      judge_slopes, judge_stored, probe_losses, run, slopes_script)
 
@@ -149,6 +149,7 @@ def sigmoid_backward_dldz(case, ref):
         (dLdA * (sigmoid(A) - sigmoid(A) ** 2), "your dA/dZ applies sigmoid to A again: A is already sigmoid(Z), "
                                          "so dA/dZ = A - A * A"),
         (dLdA * (1 - A), "your dA/dZ is 1 - A; it is A - A * A = A * (1 - A)"),
+        (dLdA * sigmoid(1 - 2 * Z) * (1 - sigmoid(1 - 2 * Z)), shared("dA/dZ", "Sigmoid", "Z")),
         (A - A * A, ALONE)]))
 
 
@@ -231,6 +232,7 @@ def tanh_backward_dldz(case, ref):
                              "of forward"),
         (dLdA * (1 - np.tanh(A) ** 2), "your dA/dZ applies tanh to A again: A is already tanh(Z), so "
                                        "dA/dZ = 1 - A * A"),
+        (dLdA * (1 - np.tanh(1 - 2 * Z) ** 2), shared("dA/dZ", "Tanh", "Z")),
         (1 - A * A, ALONE)]))
 
 

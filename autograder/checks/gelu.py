@@ -14,7 +14,7 @@ import numpy as np
 from ..cases import edge_cases, smooth_cases
 from ..compare import expect
 from ..expected import expected
-from .base import check
+from .base import check, shared
 from .smooth import (ALONE, STEP, STRATEGY, backward_script, distinct, forward_script, judge_kept_dlda,
                      judge_kept_z, judge_slopes, judge_stored, probe_losses, run, slopes_script)
 
@@ -97,6 +97,7 @@ def backward_dldz(case, ref):
                                    "dA/dZ = cdf(Z) + Z * pdf(Z) (the product rule on Z * cdf(Z))"),
         (dLdA * (0.5 * (1 + erf(Z)) + Z * pdf(Z)), ERF_Z.format("dA/dZ")),
         (dLdA * (0.5 * (1 + erf(Z)) + Z * np.exp(-Z * Z) / math.sqrt(math.pi)), ERF_Z.format("dA/dZ")),
+        (dLdA * (cdf(1 - 2 * Z) + (1 - 2 * Z) * pdf(1 - 2 * Z)), shared("dA/dZ", "GELU", "Z")),
         (cdf(Z) + Z * pdf(Z), ALONE)]))
 
 

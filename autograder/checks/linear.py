@@ -12,7 +12,7 @@ from ..compare import EXACT, Failure, expect
 from ..sandbox import Script
 from ..cases import draw, edge_cases, linear_cases
 from ..expected import expected
-from .base import Skip, check, consistent, per_case
+from .base import Skip, check, consistent, per_case, shared
 from .gradients import matches_reference, slopes
 
 LINEAR = "mytorch.nn.linear.Linear"
@@ -70,6 +70,8 @@ def _forward_script(case):
     lin = student(s, case)
     s.call(lin, "forward", case.A0, label="Z0")
     s.call(lin, "forward", case.A, label="Z", keep_args=True)
+    other = student(s, case)  # another layer's forward (base.another_forward), before what this one stored is read
+    s.call(other, "forward", 1.0 - 2.0 * case.A, label=s.fresh(), soft=True, shown=("1 - 2 * A",))
     s.get(lin, "A", label="A")
     s.get(lin, "N", label="N")
     return s
@@ -86,7 +88,8 @@ def forward_z(case, ref):
 def forward_stores(case, ref):
     out = yield _forward_script(case)
     expect("self.A", out["A"], case.A, known_wrong=[
-        (case.A0, "your self.A is the input of an earlier forward call: store A on every call")])
+        (case.A0, "your self.A is the input of an earlier forward call: store A on every call"),
+        (1.0 - 2.0 * case.A, shared("self.A", "Linear", "A"))])
     expect("self.N", out["N"], case.A.shape[0], scalar=True, known_wrong=[
         (case.A.shape[1], "your self.N is the number of features; it must be the batch size, A.shape[0]")])
 

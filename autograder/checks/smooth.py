@@ -10,7 +10,7 @@ from ..cases import draw
 from ..compare import EXACT, expect, matches
 from ..diagnose import generic
 from ..sandbox import Script
-from .base import Skip, per_case
+from .base import Skip, another_forward, per_case
 from .gradients import matches_reference, slopes
 
 STRATEGY = draw("smooth_strategy")
@@ -59,11 +59,12 @@ def forward_then_state(s: Script, obj, Z, A: np.ndarray, shown: str, label: str 
 
 @per_case
 def backward_script(path: str, case, state, shown: str):
-    """forward(Z) (its output under "A", for the hidden tests), self.A = state(Z), backward(dLdA): one
-    script for every backward test of a class, run once per input."""
+    """forward(Z) (its output under "A", for the hidden tests), self.A = state(Z), another object's
+    forward (base.another_forward), backward(dLdA): one script for every backward test of a class."""
     s = Script(case=case)
     obj = s.new(path)
     forward_then_state(s, obj, case.Z, state(case.Z), shown, label="A")
+    another_forward(s, path, case.Z, "Z")
     s.call(obj, "backward", case.dLdA, label="dLdZ", keep_args=True)
     return s
 

@@ -15,7 +15,7 @@ from ..compare import EXACT, VALUES, expect, matches
 from ..sandbox import Script
 from ..cases import draw, edge_cases, softmax_cases
 from ..expected import expected
-from .base import Skip, check, consistent, per_case
+from .base import Skip, another_forward, check, consistent, per_case, shared
 from .gradients import matches_reference, slopes
 
 SOFTMAX = "mytorch.nn.activation.Softmax"
@@ -83,6 +83,7 @@ def _backward_script(case):
     s = Script(case=case)
     layer = s.new(SOFTMAX)
     forward_then_state(s, layer, case.Z)
+    another_forward(s, SOFTMAX, case.Z, "Z")
     s.call(layer, "backward", case.dLdA, label="dLdZ", keep_args=True)
     return s
 
@@ -169,6 +170,8 @@ def _gradient_mistakes(case):
         (A * (g - np.sum(g * A, axis=0)), "your sum of A * dLdA runs over the batch (axis=0); it is one "
                                           "number per row: np.sum(A * dLdA, axis=1, keepdims=True)"),
         (g, "your dLdZ is dLdA unchanged; multiply each row by its Jacobian J = diag(a) - a a^T"),
+        (softmax(1 - 2 * case.Z) * (g - np.sum(g * softmax(1 - 2 * case.Z), axis=1, keepdims=True)),
+         shared("dLdZ", "Softmax", "Z")),
     ]
     no_keepdims = _broadcast(lambda: A * (g - np.sum(g * A, axis=1)))
     if no_keepdims is not None:

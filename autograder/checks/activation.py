@@ -49,7 +49,7 @@ def _backward_script(case):
     s = Script(case=case)
     relu = s.new(RELU)
     forward_then_state(s, relu, case.Z)
-    another_forward(s, RELU, case.Z, "Z")
+    another_forward(s, s.new(RELU), case.Z, "Z")
     s.call(relu, "backward", case.dLdA, label="dLdZ", keep_args=True)
     return s
 

@@ -96,13 +96,11 @@ def collect(*modules, after: list[Check] = ()) -> list[Check]:
     return found[len(after):]
 
 
-def another_forward(s, path: str, X: np.ndarray, name: str) -> np.ndarray:
-    """A second object of class `path` runs forward(1 - 2 * X) (soft) between an object's forward and the
-    read of what it stored or its backward: state kept on the class (a class attribute, a dict in the
-    class body) instead of on the object then shows in that object. Returns the other object's input."""
-    other = 1.0 - 2.0 * X
-    s.call(s.new(path), "forward", other, label=s.fresh(), soft=True, shown=(f"1 - 2 * {name}",))
-    return other
+def another_forward(s, other, X: np.ndarray, name: str) -> None:
+    """`other`, a second object of the class, runs forward(1 - 2 * X) (soft) between an object's forward and
+    the read of what it stored or its backward: state kept on the class (a class attribute, a dict in the
+    class body) instead of on the object then shows in that object."""
+    s.call(other, "forward", 1.0 - 2.0 * X, label=s.fresh(), soft=True, shown=(f"1 - 2 * {name}",))
 
 
 def shared(what: str, cls: str, name: str) -> str:

@@ -64,7 +64,7 @@ def backward_script(path: str, case, state, shown: str):
     s = Script(case=case)
     obj = s.new(path)
     forward_then_state(s, obj, case.Z, state(case.Z), shown, label="A")
-    another_forward(s, path, case.Z, "Z")
+    another_forward(s, s.new(path), case.Z, "Z")
     s.call(obj, "backward", case.dLdA, label="dLdZ", keep_args=True)
     return s
 

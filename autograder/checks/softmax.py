@@ -83,7 +83,7 @@ def _backward_script(case):
     s = Script(case=case)
     layer = s.new(SOFTMAX)
     forward_then_state(s, layer, case.Z)
-    another_forward(s, SOFTMAX, case.Z, "Z")
+    another_forward(s, s.new(SOFTMAX), case.Z, "Z")
     s.call(layer, "backward", case.dLdA, label="dLdZ", keep_args=True)
     return s
 

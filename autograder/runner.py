@@ -251,40 +251,95 @@ class _Job:
 
 _GROUPS: list[list[list[Check]]] = []  # set before forking grading processes, which inherit them
 _SOURCE: list = [None]
+NOTES = -1  # the task that tries importing every student module, for the notes
 
 
 def _groups(checks: list[Check]) -> list[list[list[Check]]]:
     """The checks of each class (graded together: they share inputs and scripts), gathered by the student
-    module that defines the class: the classes of one module share a worker, as they share the module."""
+    module that defines the class: the classes of one module share a worker, as they share the module.
+    In the order the checks declare them: classes built on others (the MLPs, on Linear) come last, so
+    that when those others are slow, what does not depend on them is graded before the budget runs out."""
     modules: dict[str, dict[str, list[Check]]] = {}
     for check in checks:  # hidden checks come after every public one: gather by class, not by run
         modules.setdefault(check.module, {}).setdefault(check.cls, []).append(check)
     return [list(classes.values()) for classes in modules.values()]
 
 
-def _grade_group(index: int, job: _Job) -> tuple[dict[str, TestResult], int, list[str]]:
-    """Grade the classes of `_GROUPS[index]`, one after another, in a fresh worker of their own (one
-    module's classes): (results, inputs checked, notes). The first group also tries importing every
-    student module, for the notes, in a worker of its own (an import of models/mlp.py that patches Linear
-    must not reach Linear's worker)."""
+def _sandbox(job: _Job) -> Sandbox:
+    """A sandbox whose worker is already starting: it gets ready while the grading process builds the
+    inputs, or grades the task before."""
     sandbox = Sandbox(server.shared(), job.root, job.limits)
     sandbox.deadline = time.monotonic() + (job.began + job.limits.submission_timeout - time.perf_counter())
+    sandbox.warm()
+    return sandbox
+
+
+def _grade_tasks(job: _Job, take, left) -> list[tuple[int, tuple[dict[str, TestResult], int, list[str]]]]:
+    """Grade the tasks `take()` hands out (a group's index or NOTES) until it returns None, one after
+    another, each in a fresh worker of its own. While tasks are left for someone to take (`left()`), the
+    worker of this process's next task starts while it grades the one before (no task is claimed ahead:
+    a task that runs long must not hold up another). Returns [(task, (results, inputs checked, notes))]."""
+    done = []
+    spare = None
     try:
-        try:
-            notes = _import_notes(sandbox, [c for group in _GROUPS for cls in group for c in cls]) if index == 0 else []
-        except Exception:  # noqa: BLE001 - notes are extra: a grader bug there must not cost the results
-            notes = []
-        sandbox.recycle()
-        sandbox.warm()  # it gets ready while the inputs are built
-        results, inputs = {}, 0
-        with np.errstate(all="ignore"):  # wrong answers overflow on purpose; the verdict says so, not a warning
-            for checks in _GROUPS[index]:
-                found, count = _grade_checks(checks, sandbox, _SOURCE[0], job)
-                results.update(found)
-                inputs += count
-        return results, inputs, notes + sandbox.notes
+        while (task := take()) is not None:
+            sandbox, spare = spare or _sandbox(job), None
+            try:
+                if left():
+                    spare = _sandbox(job)
+                done.append((task, _grade_task(task, job, sandbox)))
+            finally:
+                sandbox.close()
     finally:
-        sandbox.close()
+        if spare is not None:
+            spare.close()
+    return done
+
+
+def _grade_task(task: int, job: _Job, sandbox: Sandbox) -> tuple[dict[str, TestResult], int, list[str]]:
+    """NOTES: try importing every student module, in a worker of its own (an import of models/mlp.py that
+    patches Linear must not reach Linear's worker). Otherwise grade the classes of `_GROUPS[task]`, one after
+    another, in the worker of `sandbox` (one module's classes)."""
+    if task == NOTES:
+        try:
+            return {}, 0, _import_notes(sandbox, [c for group in _GROUPS for cls in group for c in cls])
+        except Exception:  # noqa: BLE001 - notes are extra: a grader bug there must not cost the results
+            return {}, 0, []
+    results, inputs = {}, 0
+    with np.errstate(all="ignore"):  # wrong answers overflow on purpose; the verdict says so, not a warning
+        for checks in _GROUPS[task]:
+            found, count = _grade_checks(checks, sandbox, _SOURCE[0], job)
+            results.update(found)
+            inputs += count
+    return results, inputs, sandbox.notes
+
+
+_NEXT: list = [None]  # the next task's position in the task list, shared by the grading processes
+
+
+def _take_shared(tasks: list[int]):
+    """(take, left) for grading processes sharing `tasks`: take() hands out the next task not yet taken,
+    left() says whether one is."""
+    def take():
+        with _NEXT[0].get_lock():
+            position = _NEXT[0].value
+            _NEXT[0].value += 1
+        return tasks[position] if position < len(tasks) else None
+    return take, lambda: _NEXT[0].value < len(tasks)
+
+
+def _lane(job: _Job, tasks: list[int]) -> list:
+    return _grade_tasks(job, *_take_shared(tasks))
+
+
+def _iterate(tasks: list[int]):
+    """(take, left) for one grading process: the tasks in order."""
+    position = [0]
+
+    def take():
+        position[0] += 1
+        return tasks[position[0] - 1] if position[0] <= len(tasks) else None
+    return take, lambda: position[0] < len(tasks)
 
 
 def _processes(groups: int) -> int:
@@ -318,12 +373,16 @@ def grade(root: Path, *, seed: int | None = None, submission: str | None, limits
     job = _Job(root, seed, replay, limits, began)
     _SOURCE[0] = source
     _GROUPS[:] = _groups(list(checks))
+    tasks = [*range(len(_GROUPS)), NOTES]  # the notes last: the smallest task (said first in the report)
     processes = jobs or _processes(len(_GROUPS))
     if processes == 1:
-        graded = [_grade_group(i, job) for i in range(len(_GROUPS))]
+        graded = _grade_tasks(job, *_iterate(tasks))
     else:
-        with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
-            graded = list(pool.map(_grade_group, range(len(_GROUPS)), [job] * len(_GROUPS)))  # one group at a time
+        context = multiprocessing.get_context("fork")
+        _NEXT[0] = context.Value("i", 0)
+        with ProcessPoolExecutor(processes, mp_context=context) as pool:
+            graded = [done for lane in pool.map(_lane, [job] * processes, [tasks] * processes) for done in lane]
+    graded = [found for _, found in sorted(graded, key=lambda item: (item[0] != NOTES, item[0]))]
     raw = {name: result for part, _, _ in graded for name, result in part.items()}
     return Report(submission=submission or "mytorch", seed=seed, results=tuple(raw[c.name] for c in checks),
                   execution_time=round(time.perf_counter() - began, 3),

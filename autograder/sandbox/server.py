@@ -1,7 +1,7 @@
 """The fork server: one pre-warmed process that forks workers on request.
 
 It is started with ``python -I -S -B`` (no site-packages, no user paths, no
-bytecode writes) and imports numpy once, so a worker costs a fork, not an
+bytecode writes), runs worker.py's code and imports numpy once, so a worker costs a fork, not an
 interpreter start. This module imports no numpy itself, so the grading process
 can start the fork server before its own heavy imports and both load at once.
 """
@@ -26,7 +26,13 @@ from . import worker as wire
 from .cgroups import Cgroups
 from .limits import ConfigError, Limits, MiB, allowed_imports
 
-SOURCE = Path(wire.__file__).read_text()
+# The fork server runs worker.py's code as its main module, without the grader's package on its path:
+# loaded from its file, and so from the bytecode Python keeps for it (`-c SOURCE` compiled it every time).
+BOOT = ("import importlib.util, sys\n"
+        "spec = importlib.util.spec_from_file_location('__main__', sys.argv[1])\n"
+        "worker = sys.modules['__main__'] = importlib.util.module_from_spec(spec)\n"
+        "spec.loader.exec_module(worker)\n"
+        "worker.zygote(int(sys.argv[2]), sys.argv[3])\n")
 
 
 # The devices a worker may read: never all of /dev (a raw disk holds every file, solutions included).
@@ -57,7 +63,7 @@ class ForkServer:
         ours, theirs = socket.socketpair()
         self._log = open(self.home / "zygote.log", "w+b")
         self.proc = subprocess.Popen(
-            [sys.executable, "-I", "-S", "-B", "-c", SOURCE, str(theirs.fileno()), str(pkgdir)],
+            [sys.executable, "-I", "-S", "-B", "-c", BOOT, wire.__file__, str(theirs.fileno()), str(pkgdir)],
             pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log,
             env={"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"},
             start_new_session=True, close_fds=True,

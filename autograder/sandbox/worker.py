@@ -1,9 +1,8 @@
 """The code that runs outside the grading process: the fork server and the worker.
 
 This file is self-contained (standard library, plus numpy once running) because
-it is not imported there: the grading process passes its source to
-``python -I -S -B -c``, so the fork server starts with no site-packages and no
-access to the grader's package. The grading process imports this module only for
+the fork server loads it from its file alone (``python -I -S -B``), with no
+site-packages and no access to the grader's package. The grading process imports this module only for
 the framing helpers (`send_frame`, `recv_frame`), which use nothing but the
 standard library.
 
@@ -515,6 +514,7 @@ def serve(sock):
 
 # ----------------------------------------------------------- confinement
 
+_BUILT = {}  # what the fork server prepares once for every worker (ctypes types, the filter's program)
 _READ = 1 | 4 | 8  # LANDLOCK_ACCESS_FS_EXECUTE | READ_FILE | READ_DIR
 
 
@@ -529,25 +529,32 @@ def landlock_abi():
         return 0
 
 
+def _landlock():
+    """(ABI, ruleset type, rule type, libc), made once (in the fork server) and kept."""
+    import ctypes
+
+    if "landlock" not in _BUILT:
+        class Ruleset(ctypes.Structure):
+            _fields_ = [("handled_access_fs", ctypes.c_uint64)]
+
+        class PathBeneath(ctypes.Structure):
+            _pack_ = 1
+            _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
+
+        _BUILT["landlock"] = (landlock_abi(), Ruleset, PathBeneath, ctypes.CDLL(None, use_errno=True))
+    return _BUILT["landlock"]
+
+
 def confine(readable, writable):
     """Landlock this process: read (and execute) only under `readable`, write only under
     `writable`. Irreversible, inherited by every child. Returns the ABI used, 0 if none."""
     import ctypes
 
-    abi = landlock_abi()
+    abi, Ruleset, PathBeneath, libc = _landlock()
     if abi < 1:
         return 0
     handled = (1 << 13) - 1  # ABI 1: the 13 filesystem rights
     handled |= (1 << 13 if abi >= 2 else 0) | (1 << 14 if abi >= 3 else 0) | (1 << 15 if abi >= 5 else 0)
-
-    class Ruleset(ctypes.Structure):
-        _fields_ = [("handled_access_fs", ctypes.c_uint64)]
-
-    class PathBeneath(ctypes.Structure):
-        _pack_ = 1
-        _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
-
-    libc = ctypes.CDLL(None, use_errno=True)
     ruleset = Ruleset(handled)
     fd = libc.syscall(444, ctypes.byref(ruleset), ctypes.c_size_t(ctypes.sizeof(ruleset)), ctypes.c_uint32(0))
     if fd < 0:
@@ -765,6 +772,25 @@ def _filter_program(arch):
     return out
 
 
+def _built_filter(arch):
+    """The filter for `arch` as a ctypes program, built once (in the fork server) and kept: (program, libc)."""
+    import ctypes
+
+    if arch not in _BUILT:
+        class Insn(ctypes.Structure):
+            _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8),
+                        ("k", ctypes.c_uint32)]
+
+        class Program(ctypes.Structure):
+            _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(Insn))]
+
+        insns = _filter_program(arch)
+        array = (Insn * len(insns))(*[Insn(*insn) for insn in insns])
+        _BUILT[arch] = (Program(len(insns), array), array, ctypes.CDLL(None, use_errno=True))
+    program, _, libc = _BUILT[arch]
+    return program, libc
+
+
 def filter_syscalls():
     """Install the system call filter on this process and its future children (irreversible).
     Returns True when it is in place."""
@@ -774,20 +800,10 @@ def filter_syscalls():
     arch = platform.machine()
     if arch not in _DENIED:
         return False
-
-    class Insn(ctypes.Structure):
-        _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8), ("k", ctypes.c_uint32)]
-
-    class Program(ctypes.Structure):
-        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(Insn))]
-
-    insns = _filter_program(arch)
-    array = (Insn * len(insns))(*[Insn(*insn) for insn in insns])
-    libc = ctypes.CDLL(None, use_errno=True)
+    program, libc = _built_filter(arch)
     if libc.prctl(38, 1, 0, 0, 0) != 0:  # PR_SET_NO_NEW_PRIVS
         return False
-    prog = Program(len(insns), array)
-    return libc.prctl(22, 2, ctypes.byref(prog), 0, 0) == 0  # PR_SET_SECCOMP, SECCOMP_MODE_FILTER
+    return libc.prctl(22, 2, ctypes.byref(program), 0, 0) == 0  # PR_SET_SECCOMP, SECCOMP_MODE_FILTER
 
 
 UID_BASE = 1_000_000  # a worker run by root becomes uid UID_BASE + its pid: unique among live workers
@@ -962,7 +978,19 @@ def zygote(control_fd, pkgdir):
     import socket
 
     sys.path.append(pkgdir)
-    import numpy  # noqa: F401 - warm the import every worker inherits
+    # Warm what every worker imports or builds, so that a worker costs a fork and its confinement.
+    import ctypes  # noqa: F401
+    import io  # noqa: F401
+    import mmap  # noqa: F401
+    import platform  # noqa: F401
+    import resource  # noqa: F401
+    import signal  # noqa: F401
+
+    import numpy  # noqa: F401
+
+    _landlock()
+    if platform.machine() in _DENIED:
+        _built_filter(platform.machine())
 
     control = socket.socket(fileno=control_fd)
     send_frame(control, json.dumps({"ready": True, "isolation": _probe()}).encode())
@@ -1001,7 +1029,3 @@ def zygote(control_fd, pkgdir):
         os.close(fds[1])
         os.close(fds[2])
         send_frame(control, json.dumps({"pid": pid}).encode())
-
-
-if __name__ == "__main__":
-    zygote(int(sys.argv[1]), sys.argv[2])

@@ -255,7 +255,9 @@ def unpack(data) -> dict[str, np.ndarray]:
     """The arrays `pack` stored. Raises KeyError, ValueError or TypeError on anything else."""
     buffer = np.asarray(data["data"], dtype=np.uint8)
     found = {}
-    for name, dtype, shape, at, size in json.loads(bytes(np.asarray(data["index"], dtype=np.uint8))):
+    index = data["index"]  # (bytes, or an array of them)
+    index = index if isinstance(index, bytes) else bytes(np.asarray(index, dtype=np.uint8))
+    for name, dtype, shape, at, size in json.loads(index):
         if np.dtype(dtype).kind not in "biufU" or not 0 <= at <= at + size <= buffer.size:
             raise ValueError(f"{name}: bad entry")
         value = np.frombuffer(buffer, dtype, size // max(1, np.dtype(dtype).itemsize), at).reshape(shape)

@@ -3,10 +3,11 @@
 What hypothesis draws for a strategy depends only on the seed, the strategy's
 code and the versions of hypothesis and numpy, never on the submission; the
 seeded cases likewise on the seed and the code that makes them. So the grading
-process makes each list once (importing hypothesis only then) and keeps it as a
-.npz file (plain arrays, loaded without pickle) in a cache directory: later runs
-with the same seed grade the same inputs without paying for hypothesis or for
-making them. A missing, stale or unreadable cache entry is simply made again.
+process makes each list once (importing hypothesis only then) and keeps it in a
+cache directory as plain arrays (a JSON index and their bytes end to end, read
+without pickle, in one read): later runs with the same seed grade the same inputs
+without paying for hypothesis or for making them. A missing, stale or unreadable
+cache entry is simply made again.
 
 The cache directory is $AUTOGRADER_CACHE, or ~/.cache/mytorch-autograder;
 AUTOGRADER_CACHE=off draws every time.
@@ -16,8 +17,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.util
-import io
 import os
+import struct
 import tempfile
 import zlib
 from pathlib import Path
@@ -56,7 +57,7 @@ def seeded(make, seed: int, key: str) -> list:
 def _kept(name: str, make) -> list:
     """`make()`, or what it gave last time under `name` in the cache."""
     folder = cache_dir()
-    path = folder / f"{name}.npz" if folder else None
+    path = folder / f"{name}{SUFFIX}" if folder else None
     if path is not None:
         found = _load(path)
         if found is not None:
@@ -107,14 +108,18 @@ def _drawing_code() -> str:
     return _code(Path(hypothesis_dir) / "version.py", here / "strategies.py", here / "cases.py")
 
 
+SUFFIX = ".cases"
+MAGIC = b"AGcases1"  # then the index's length (8 bytes, little-endian), the JSON index, the arrays' bytes
+
+
 def _save(path: Path, examples: list) -> None:
-    buf = io.BytesIO()
-    np.savez(buf, **case_types.pack(case_types.to_arrays(examples)))
+    packed = case_types.pack(case_types.to_arrays(examples))
+    index = packed["index"].tobytes()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as out:
-            out.write(buf.getvalue())
+            out.write(MAGIC + struct.pack("<Q", len(index)) + index + packed["data"].tobytes())
         os.replace(tmp, path)
     except OSError:
         pass  # the cache is an optimisation: a read-only home only costs the next run a draw
@@ -122,7 +127,14 @@ def _save(path: Path, examples: list) -> None:
 
 def _load(path: Path) -> list | None:
     try:
-        with np.load(path, allow_pickle=False) as data:
-            return case_types.from_arrays(case_types.unpack(data))
-    except (OSError, ValueError, KeyError, IndexError, TypeError):
+        raw = path.read_bytes()
+        if not raw.startswith(MAGIC):
+            return None
+        (size,) = struct.unpack_from("<Q", raw, len(MAGIC))
+        start = len(MAGIC) + 8
+        if start + size > len(raw):
+            return None
+        data = np.frombuffer(raw, np.uint8, len(raw) - start - size, start + size)
+        return case_types.from_arrays(case_types.unpack({"index": raw[start:start + size], "data": data}))
+    except (OSError, ValueError, KeyError, IndexError, TypeError, struct.error):
         return None

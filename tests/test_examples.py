@@ -23,7 +23,7 @@ def test_kept_examples_are_the_drawn_examples(tmp_path, monkeypatch):
 
     monkeypatch.setattr(examples, "_draw", no_draw)
     kept = examples.drawn(draw("loss_strategy"), seed=11)
-    assert len(list(tmp_path.glob("*.npz"))) == 1 and len(first) == len(kept) > 0
+    assert len(list(tmp_path.glob("*.cases"))) == 1 and len(first) == len(kept) > 0
     for a, b in zip(first, kept):
         assert type(a) is type(b) and all(np.array_equal(getattr(a, f), getattr(b, f)) for f in ("A", "Y", "A0", "Y0", "shift"))
 
@@ -34,7 +34,7 @@ def test_grading_from_kept_drawn_or_corrupt_examples_gives_the_same_results(tmp_
     fresh = grade(root, monkeypatch, "off")
     cold = grade(root, monkeypatch, tmp_path / "cache")
     warm = grade(root, monkeypatch, tmp_path / "cache")
-    for kept in (tmp_path / "cache").glob("*.npz"):
+    for kept in (tmp_path / "cache").glob("*.cases"):
         kept.write_bytes(b"not an archive")
     corrupt = grade(root, monkeypatch, tmp_path / "cache")
     assert fresh.results == cold.results == warm.results == corrupt.results

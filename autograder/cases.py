@@ -90,6 +90,7 @@ def describe(**arrays) -> str:
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: checks memoise per case
 class LinearCase:
+    """One input of the Linear checks: weights, bias, a batch, the gradient at the output."""
     W: np.ndarray  # (C_out, C_in)
     b: np.ndarray  # (C_out, 1)
     A: np.ndarray  # (N, C_in)
@@ -121,6 +122,7 @@ def linear_cases(rng: np.random.Generator) -> list[LinearCase]:
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: checks memoise per case
 class ActivationCase:
+    """One input of the activation checks: a batch Z, the gradient dLdA, and an earlier batch Z0."""
     Z: np.ndarray  # (N, C), with exact zeros
     dLdA: np.ndarray  # (N, C)
     Z0: np.ndarray  # an earlier input, forwarded before Z (N0, C)
@@ -150,6 +152,7 @@ def activation_cases(rng: np.random.Generator, zeros: float = 0.2) -> list[Activ
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: checks memoise per case
 class LossCase:
+    """One input of the CrossEntropyLoss checks: logits A and targets Y, an earlier pair, and a shift."""
     A: np.ndarray  # logits (N, C): float32-exact, within +-6, so no target probability nears underflow
     Y: np.ndarray  # one-hot (N, C)
     A0: np.ndarray  # earlier logits, forwarded before A (N0, C)
@@ -195,6 +198,7 @@ def loss_cases(rng: np.random.Generator) -> list[LossCase]:
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: checks memoise per case
 class GapCase:
+    """One input of the large-logit checks: logits A whose rows have one far above the rest, targets Y."""
     A: np.ndarray  # logits (N, C >= 2): in each row one logit is 100 to 1020 above the others
     Y: np.ndarray  # one-hot (N, C), never on that logit: the true loss of a row is about its gap
 
@@ -314,6 +318,8 @@ def large_input_cases(rng: np.random.Generator) -> list[ActivationCase]:
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: checks memoise per case
 class BatchNormCase:
+    """One input of the BatchNorm1d checks: three training batches, an evaluation batch, BW and Bb,
+    the gradient at BZ, and alpha."""
     Z: np.ndarray  # the first training batch (N, C); also the batch backward is graded on
     Z2: np.ndarray  # the second and third training batches (N2, C), (N3, C)
     Z3: np.ndarray
@@ -381,6 +387,7 @@ KINDS[BatchNormCase.__name__] = BatchNormCase
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: checks memoise per case
 class SoftmaxCase:
+    """One input of the Softmax checks: a batch Z, the gradient dLdA, an earlier batch Z0, and a shift."""
     Z: np.ndarray  # (N, C) float64, multiples of 1/256 (float32-exact), within +-8
     dLdA: np.ndarray  # (N, C), entries of magnitude 0.01 to 1
     Z0: np.ndarray  # an earlier input, forwarded before Z (N0, C)
@@ -428,6 +435,7 @@ def softmax_cases(rng: np.random.Generator) -> list[SoftmaxCase]:
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: checks memoise per case
 class MSECase:
+    """One input of the MSELoss checks: predictions A and targets Y, and an earlier pair."""
     A: np.ndarray  # predictions (N, C)
     Y: np.ndarray  # targets (N, C)
     A0: np.ndarray  # earlier predictions, forwarded before A (N0, C)

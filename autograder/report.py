@@ -20,6 +20,7 @@ class Outcome(str, enum.Enum):
 
 @dataclass(frozen=True)
 class TestResult:
+    """One test's verdict, as every output format reports it."""
     name: str  # "Linear.forward: output Z"; starts with Class.method
     max_score: float
     score: float
@@ -34,6 +35,7 @@ class TestResult:
 
 @dataclass(frozen=True)
 class Report:
+    """A whole run: every test's result, and what the run was (submission, seed, sandbox, notes)."""
     submission: str  # the path as given on the command line
     seed: int
     results: tuple[TestResult, ...]

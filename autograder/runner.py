@@ -42,6 +42,7 @@ class Aborted(BaseException):
 
 @dataclass
 class _Case:
+    """One input of one check, waiting for the worker's reply to be judged."""
     check: Check
     verdict: Verdict
     case: object

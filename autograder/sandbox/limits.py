@@ -27,6 +27,7 @@ DEFAULT_IMPORTS = ("numpy", "scipy")
 
 @dataclass(frozen=True)
 class Limits:
+    """What a worker and a submission may use (the defaults are the documented ones)."""
     case_timeout: float = 10.0  # wall seconds one case (a few method calls) may take
     submission_timeout: float = 300.0  # wall seconds for all tests of one submission; the rest then fail
     cpu_seconds: int = 300  # CPU seconds each process of a worker may use (RLIMIT_CPU; its tree: one CPU at most)

@@ -42,6 +42,7 @@ GRACE = 0.2  # seconds a worker that closed its channel gets to exit on its own,
 
 @dataclass
 class _Worker:
+    """A live worker: its pid (its keeper's, when isolated), channel, progress page and unread bytes."""
     pid: int
     sock: socket.socket
     progress: mmap.mmap

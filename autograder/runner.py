@@ -32,6 +32,7 @@ from .compare import Failure
 from .replay import command as replay_command
 from .report import Outcome, Report, TestResult
 from .sandbox import Limits, Sandbox, Script, server
+from .sandbox.pool import Enclosure
 from .sandbox.limits import official_seed
 from .verdict import Verdict
 
@@ -266,10 +267,10 @@ def _groups(checks: list[Check]) -> list[list[list[Check]]]:
     return [list(classes.values()) for classes in modules.values()]
 
 
-def _sandbox(job: _Job) -> Sandbox:
+def _sandbox(job: _Job, enclosure: Enclosure | None) -> Sandbox:
     """A sandbox whose worker is already starting: it gets ready while the grading process builds the
     inputs, or grades the task before."""
-    sandbox = Sandbox(server.shared(), job.root, job.limits)
+    sandbox = Sandbox(server.shared(), job.root, job.limits, enclosure)
     sandbox.deadline = time.monotonic() + (job.began + job.limits.submission_timeout - time.perf_counter())
     sandbox.warm()
     return sandbox
@@ -277,23 +278,28 @@ def _sandbox(job: _Job) -> Sandbox:
 
 def _grade_tasks(job: _Job, take, left) -> list[tuple[int, tuple[dict[str, TestResult], int, list[str]]]]:
     """Grade the tasks `take()` hands out (a group's index or NOTES) until it returns None, one after
-    another, each in a fresh worker of its own. While tasks are left for someone to take (`left()`), the
-    worker of this process's next task starts while it grades the one before (no task is claimed ahead:
-    a task that runs long must not hold up another). Returns [(task, (results, inputs checked, notes))]."""
+    another, each in a fresh worker of its own. Where workers get PID namespaces, an enclosure forks them
+    (a fork costs well under a millisecond, and the enclosure is set up while the first inputs are built);
+    elsewhere, while tasks are left for someone to take (`left()`), the worker of this process's next task
+    starts while it grades the one before (no task is claimed ahead: a task that runs long must not hold
+    up another). Returns [(task, (results, inputs checked, notes))]."""
     done = []
+    enclosure = Enclosure(server.shared(), job.root, job.limits) if Enclosure.available(server.shared()) else None
     spare = None
     try:
         while (task := take()) is not None:
-            sandbox, spare = spare or _sandbox(job), None
+            sandbox, spare = spare or _sandbox(job, enclosure), None
             try:
-                if left():
-                    spare = _sandbox(job)
+                if left() and enclosure is None:
+                    spare = _sandbox(job, enclosure)
                 done.append((task, _grade_task(task, job, sandbox)))
             finally:
                 sandbox.close()
     finally:
         if spare is not None:
             spare.close()
+        if enclosure is not None:
+            enclosure.close()
     return done
 
 

@@ -644,3 +644,119 @@ def test_no_reply_is_waited_for_past_the_submission_budget(tmp_path):
         assert len(results) <= 1 and all("ran out" in r.error.msg for r in results)
     finally:
         sandbox.close()
+
+
+def _linear_forward(sandbox) -> object:
+    """One Linear forward call in `sandbox`: its CaseResult."""
+    from autograder.checks.linear import LINEAR
+    from autograder.sandbox import Script
+
+    s = Script()
+    linear = s.new(LINEAR, 2, 3)
+    s.call(linear, "forward", np.ones((4, 2)), label="Z")
+    (result,) = sandbox.run([s])
+    return result
+
+
+def test_an_enclosure_gives_each_worker_an_empty_scratch_and_ends_what_the_last_one_left(tmp_path):
+    """Workers forked by one enclosure (a grading process's, where workers get PID namespaces) follow one
+    another: each finds the scratch folder empty, whatever the last one left there (a file, a folder it
+    made unreadable, a chain deeper than any recursion), and no process the last one started outlives it."""
+    from autograder.sandbox import Sandbox, server
+    from autograder.sandbox.pool import Enclosure
+
+    shared = server.shared()
+    if not Enclosure.available(shared):
+        pytest.skip("workers get no PID namespace here: each is set up on its own (tested everywhere else)")
+    marker = f"enc{os.getpid() % 10**6:06d}"
+    submission = attack(tmp_path, f"""
+import builtins, ctypes, os, time
+if not hasattr(builtins, "_checked"):  # once per worker: what did the worker before leave?
+    builtins._checked = True
+    found = sorted(os.listdir("."))
+    if found:
+        raise ValueError(f"found {{found}}")
+    open("left.txt", "w").write("x")
+    os.makedirs("locked/inner")
+    open("locked/inner/f", "w").write("x")
+    os.chmod("locked/inner", 0)
+    os.chmod("locked", 0)
+    fd = os.open(".", os.O_RDONLY)
+    for _ in range(1200):
+        os.mkdir("d", dir_fd=fd)
+        inner = os.open("d", os.O_RDONLY, dir_fd=fd)
+        os.close(fd)
+        fd = inner
+    os.close(fd)
+    if os.fork() == 0:
+        os.setsid()
+        ctypes.CDLL(None).prctl(15, {marker.encode()!r}, 0, 0, 0)  # PR_SET_NAME: findable with ps
+        time.sleep(60)
+        os._exit(0)
+""")
+    enclosure = Enclosure(shared, submission, Limits(case_timeout=30.0))
+    try:
+        for _ in range(3):
+            sandbox = Sandbox(shared, submission, Limits(case_timeout=30.0), enclosure)
+            try:
+                result = _linear_forward(sandbox)
+            finally:
+                sandbox.close()
+            assert result.error is None, result.error
+            assert np.allclose(result.values["Z"], 0.0) or result.values["Z"].shape == (4, 3)
+            assert not named(marker)  # the daemon ended with its worker
+    finally:
+        enclosure.close()
+
+
+def test_a_worker_cannot_end_its_enclosure_or_reach_the_next_worker(tmp_path):
+    """kill(1) and kill(-1) from a worker: the enclosure is its PID namespace's init, which takes no
+    signal from inside; it goes on forking workers (the same enclosure, not a new one)."""
+    from autograder.sandbox import Sandbox, server
+    from autograder.sandbox.pool import Enclosure
+
+    shared = server.shared()
+    if not Enclosure.available(shared):
+        pytest.skip("workers get no PID namespace here: each is set up on its own (tested everywhere else)")
+    submission = attack(tmp_path, """
+import os, signal
+for sig in (signal.SIGKILL, signal.SIGTERM, signal.SIGSTOP, signal.SIGINT):
+    for pid in (1, -1):
+        try:
+            os.kill(pid, sig)
+        except OSError:
+            pass
+""")
+    enclosure = Enclosure(shared, submission, Limits(case_timeout=30.0))
+    try:
+        pids = set()
+        for _ in range(3):
+            sandbox = Sandbox(shared, submission, Limits(case_timeout=30.0), enclosure)
+            try:
+                result = _linear_forward(sandbox)
+            finally:
+                sandbox.close()
+            assert result.error is None and result.values["Z"].shape == (4, 3), result.error
+            pids.add(enclosure.pid)
+        assert len(pids) == 1
+    finally:
+        enclosure.close()
+
+
+def test_a_worker_forked_by_an_enclosure_dies_with_its_own_status(tmp_path):
+    """The status the student is told comes from the worker, not from the enclosure that ended it."""
+    from autograder.sandbox import Sandbox, server
+    from autograder.sandbox.pool import Enclosure
+
+    shared = server.shared()
+    if not Enclosure.available(shared):
+        pytest.skip("workers get no PID namespace here: each is set up on its own (tested everywhere else)")
+    submission = attack(tmp_path, "import os\nos._exit(7)")
+    enclosure = Enclosure(shared, submission, Limits(case_timeout=30.0))
+    sandbox = Sandbox(shared, submission, Limits(case_timeout=30.0), enclosure)
+    try:
+        result = _linear_forward(sandbox)
+        assert result.error is not None and "exited with code 7" in result.error.msg, result.error
+    finally:
+        sandbox.close()
+        enclosure.close()

@@ -725,19 +725,22 @@ def enclose(spec, owner):
 
 # What no student method needs and a worker could misuse: kernel keys (not namespaced: they outlive the
 # worker and reach the next one given its uid), new namespaces (a user namespace hands back every
-# capability, the way to most kernel exploits), mounts, io_uring, bpf, perf, userfaultfd, ptrace.
+# capability, the way to most kernel exploits), mounts, io_uring, bpf, perf, userfaultfd, ptrace, and
+# another process's memory or files (process_vm_*, pidfd_getfd: an enclosure's, say).
 _DENIED = {
     "x86_64": (0xC000003E, {"ptrace": 101, "mount": 165, "umount2": 166, "pivot_root": 155, "unshare": 272,
                             "setns": 308, "add_key": 248, "request_key": 249, "keyctl": 250, "bpf": 321,
                             "perf_event_open": 298, "userfaultfd": 323, "io_uring_setup": 425,
                             "io_uring_enter": 426, "io_uring_register": 427, "open_tree": 428, "move_mount": 429,
-                            "fsopen": 430, "fsconfig": 431, "fsmount": 432, "fspick": 433, "mount_setattr": 442},
+                            "fsopen": 430, "fsconfig": 431, "fsmount": 432, "fspick": 433, "mount_setattr": 442,
+                            "process_vm_readv": 310, "process_vm_writev": 311, "pidfd_getfd": 438},
                {"clone": 56, "clone3": 435, "socket": 41}),
     "aarch64": (0xC00000B7, {"ptrace": 117, "mount": 40, "umount2": 39, "pivot_root": 41, "unshare": 97,
                              "setns": 268, "add_key": 217, "request_key": 218, "keyctl": 219, "bpf": 280,
                              "perf_event_open": 241, "userfaultfd": 282, "io_uring_setup": 425,
                              "io_uring_enter": 426, "io_uring_register": 427, "open_tree": 428, "move_mount": 429,
-                             "fsopen": 430, "fsconfig": 431, "fsmount": 432, "fspick": 433, "mount_setattr": 442},
+                             "fsopen": 430, "fsconfig": 431, "fsmount": 432, "fspick": 433, "mount_setattr": 442,
+                             "process_vm_readv": 270, "process_vm_writev": 271, "pidfd_getfd": 438},
                 {"clone": 220, "clone3": 435, "socket": 198}),
 }
 _NEW_NAMESPACES = 0x7E020000  # CLONE_NEWNS | NEWCGROUP | NEWUTS | NEWIPC | NEWUSER | NEWPID | NEWNET
@@ -968,9 +971,138 @@ def _child(sock, out_fd, progress_fd, spec):
     sys.stdout = open(1, "w", buffering=1, closefd=False)
     sys.stderr = open(2, "w", buffering=1, closefd=False)
     try:
-        serve(sock)
+        if spec.get("enclosure") and isolated and os.getpid() == 1:
+            _enclosure(sock, spec["scratch"])
+        else:
+            serve(sock)
     finally:
         os._exit(0)
+
+
+# ------------------------------------------------------------- enclosure
+
+ENCLOSURE_GRACE = 2.0  # seconds an enclosure waits for killed workers to be gone before it answers anyway
+
+
+def _enclosure(control, scratch):
+    """A worker's confinement, set up once, that forks a fresh worker for each sandbox of one grading
+    process: {"op": "fork"} with the worker's channel, progress page and output (it answers the worker's
+    pid), {"op": "end", "grace": s} (it answers the status of the worker it forked last). Every request
+    first ends whatever runs besides it: this process is the init of its PID namespace, so kill(-1)
+    reaches every other process in the namespace and nothing outside it, and no process in the namespace
+    can signal it (the kernel delivers to a namespace's init only the signals it handles: none). The
+    scratch directory is emptied before each fork, so one worker leaves nothing to the next."""
+    import ctypes
+    import mmap
+    import socket
+
+    ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE 0: no process of its uid may read its memory
+    last = None
+    while True:
+        try:
+            msg, fds, _, _ = socket.recv_fds(control, 4096, 3)
+        except OSError:
+            return
+        if not msg:
+            return
+        request = json.loads(msg)
+        status = _end_all(last, float(request.get("grace", 0.0)))
+        if request.get("op") != "fork" or len(fds) != 3:
+            for fd in fds:
+                os.close(fd)
+            send_frame(control, json.dumps({"status": status}).encode())
+            continue
+        _empty(scratch)
+        pid = os.fork()
+        if pid == 0:
+            control.close()
+            sock_fd, progress_fd, out_fd = fds
+            os.dup2(out_fd, 1)
+            os.dup2(out_fd, 2)
+            os.close(out_fd)
+            _STATE["progress"] = mmap.mmap(progress_fd, PROGRESS.size)
+            os.close(progress_fd)
+            try:
+                serve(socket.socket(fileno=sock_fd))
+            finally:
+                os._exit(0)
+        for fd in fds:
+            os.close(fd)
+        last = pid
+        send_frame(control, json.dumps({"pid": pid}).encode())
+
+
+def _end_all(last, grace):
+    """Give worker `last` `grace` seconds to exit by itself, kill every other process of the namespace,
+    reap them all; the wait status of `last` (None if unknown)."""
+    import signal
+    import time
+
+    found = None
+    deadline = time.monotonic() + grace
+    while last is not None and found is None and time.monotonic() < deadline:
+        try:
+            done, status = os.waitpid(last, os.WNOHANG)
+        except ChildProcessError:
+            break
+        if done:
+            found = status
+        else:
+            time.sleep(0.002)
+    try:
+        os.kill(-1, signal.SIGKILL)  # (as the namespace's init: all but itself, only in the namespace)
+    except ProcessLookupError:
+        pass
+    deadline = time.monotonic() + ENCLOSURE_GRACE
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            break  # none left
+        if pid == 0:
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.001)
+            continue
+        if pid == last:
+            found = status
+    return found
+
+
+def _empty(folder):
+    """Remove everything in `folder`, whatever a worker left there: any permissions, any depth (each
+    directory's subdirectories are moved up to `folder` before it is removed, so no path grows long and
+    nothing recurses). Bounded by what the scratch filesystem can hold."""
+    try:
+        os.chmod(folder, 0o700)
+        pending = [entry.path for entry in os.scandir(folder)]
+    except OSError:
+        return
+    moved = 0
+    while pending:
+        path = pending.pop()
+        try:
+            if os.path.islink(path) or not os.path.isdir(path):
+                os.unlink(path)
+                continue
+            os.chmod(path, 0o700)
+            for entry in list(os.scandir(path)):
+                if not entry.is_dir(follow_symlinks=False):
+                    os.unlink(entry.path)
+                    continue
+                os.chmod(entry.path, 0o700)  # (moving a folder to another parent writes its "..")
+                for _ in range(100):  # (a name the worker took already: the next one)
+                    moved += 1
+                    target = os.path.join(folder, f".moved-{moved}")
+                    try:
+                        os.rename(entry.path, target)
+                        break
+                    except OSError:
+                        continue
+                pending.append(target)
+            os.rmdir(path)
+        except OSError:
+            pass
 
 
 def zygote(control_fd, pkgdir):

@@ -136,7 +136,12 @@ class Enclosure:
         return status
 
     def close(self) -> None:
-        self._stop()
+        """End the enclosure and everything in its namespace, without waiting for the kernel to take the
+        namespace down (some 20 ms that nobody needs: the fork server reaps it later)."""
+        if self.control is not None:
+            self.server.end(self.pid)
+            self.control.close()
+            self.pid, self.control = None, None
         remove_tree(self.scratch)
 
 

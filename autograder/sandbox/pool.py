@@ -74,6 +74,7 @@ class Enclosure:
         self.scratch = Path(tempfile.mkdtemp(prefix="scratch-", dir=server.home))
         self.pid: int | None = None
         self.control: socket.socket | None = None
+        self._forking = False  # a fork was asked for and its answer not read yet
 
     @staticmethod
     def available(server: ForkServer) -> bool:
@@ -81,30 +82,46 @@ class Enclosure:
         return bool(server.isolation.get("pid and network namespaces"))
 
     def fork(self, output: int, progress: int) -> socket.socket:
-        """The channel of a fresh worker that appends to `output` and publishes its progress in `progress`."""
-        for _ in range(2):  # an enclosure that broke is replaced once
-            if self.control is None:
-                self._start()
-            ours, theirs = socket.socketpair()
-            try:
-                reply = self._ask({"op": "fork"}, [theirs.fileno(), progress, output])
-            finally:
-                theirs.close()
-            if type(reply.get("pid")) is int:
-                return ours
-            ours.close()
-            self._stop()
-        raise SandboxError("the sandbox's enclosure could not start a worker")
+        """The channel of a fresh worker that appends to `output` and publishes its progress in `progress`.
+        The request is sent and not waited for (a new enclosure answers once it is set up, while the grading
+        process builds the inputs it will send): the worker reads what it is sent once it runs, and the next
+        request to the enclosure reads the answer first (`_settle`)."""
+        self._settle()
+        ours, theirs = socket.socketpair()
+        try:
+            for _ in range(2):  # an enclosure that is gone (its channel refuses the request) is replaced once
+                if self.control is None:
+                    self._start()
+                if self._send({"op": "fork"}, [theirs.fileno(), progress, output]):
+                    self._forking = True
+                    return ours
+                self._stop()
+        finally:
+            theirs.close()
+        ours.close()
+        raise SandboxError("the sandbox's enclosure could not be started")
 
     def end(self, grace: float = 0.0) -> int:
-        """End the worker (after `grace` seconds to exit by itself) and everything it started; its wait status."""
+        """End the worker (after `grace` seconds to exit by itself) and everything it started; its wait status.
+        Raises SandboxError when the enclosure never started that worker."""
+        self._settle()
         if self.control is None:
             return 0
-        reply = self._ask({"op": "end", "grace": grace}, [])
-        status = reply.get("status")
+        reply = self._send({"op": "end", "grace": grace}, []) and self._reply(grace)
+        status = reply.get("status") if reply else None
         if type(status) is int and 0 <= status < 1 << 16:
             return status
         return self._stop()  # it broke, or never saw the worker end: its own status stands for the worker's
+
+    def _settle(self) -> None:
+        """Read the answer to the last fork; SandboxError if the enclosure forked no worker (not the
+        student's doing: it runs no student code)."""
+        if not self._forking:
+            return
+        self._forking = False
+        if type(self._reply(0.0).get("pid")) is not int:
+            self._stop()
+            raise SandboxError("the sandbox's enclosure could not start a worker")
 
     def _start(self) -> None:
         null = os.open(os.devnull, os.O_WRONLY)
@@ -116,11 +133,17 @@ class Enclosure:
             os.close(null)
             os.close(page)
 
-    def _ask(self, request: dict, fds: list[int]) -> dict:
+    def _send(self, request: dict, fds: list[int]) -> bool:
+        try:
+            socket.send_fds(self.control, [json.dumps(request).encode()], fds)
+            return True
+        except OSError:
+            return False
+
+    def _reply(self, grace: float) -> dict:
         """The enclosure's answer (it is sandboxed: anything but a small JSON object is {})."""
         try:
-            self.control.settimeout(float(request.get("grace", 0.0)) + wire.ENCLOSURE_GRACE + 5.0)
-            socket.send_fds(self.control, [json.dumps(request).encode()], fds)
+            self.control.settimeout(grace + wire.ENCLOSURE_GRACE + 5.0)
             reply = json.loads(wire.recv_frame(self.control, 4096))
         except (OSError, ValueError, wire.ChannelClosed):
             return {}
@@ -128,6 +151,7 @@ class Enclosure:
 
     def _stop(self) -> int:
         """Kill the enclosure and everything in its namespace; its wait status."""
+        self._forking = False
         if self.control is None:
             return 0
         status = self.server.reap(self.pid)
@@ -138,6 +162,7 @@ class Enclosure:
     def close(self) -> None:
         """End the enclosure and everything in its namespace, without waiting for the kernel to take the
         namespace down (some 20 ms that nobody needs: the fork server reaps it later)."""
+        self._forking = False
         if self.control is not None:
             self.server.end(self.pid)
             self.control.close()
@@ -358,7 +383,10 @@ class Sandbox:
         worker, self._worker = self._worker, None
         if worker is not None:
             if self.enclosure is not None:
-                self.enclosure.end()
+                try:
+                    self.enclosure.end()
+                except SandboxError:
+                    pass  # (that worker never ran: nothing of it to end)
             else:
                 self.server.end(worker.pid)  # its status says nothing now: do not wait for it
             worker.sock.close()

@@ -84,15 +84,17 @@ def collect(*modules, after: list[Check] = ()) -> list[Check]:
         found += [dataclasses.replace(b.__check__, module=where.get(b.__check__.cls, ""))
                   for b in sorted(bodies, key=lambda b: b.__code__.co_firstlineno)]
     methods = {c.method for c in after}
+    earlier: dict[str, set[str]] = {}  # class -> the checks before this one of it that have no owners
     for i, check in enumerate(found):
         if i >= len(after):
             found[i] = check = dataclasses.replace(check, primary=check.method not in methods)
             methods.add(check.method)
-        earlier = {c.name for c in found[:i] if c.cls == check.cls and not c.owners}
         for label, owner in ((label, name) for label, names in check.owners for name in names):
-            if owner not in earlier:
+            if owner not in earlier.get(check.cls, ()):
                 raise ValueError(f"{check.name!r}: the owner of {label!r}, {owner!r}, is not an earlier check "
                                  "of its class (that has no owners itself)")
+        if not check.owners:
+            earlier.setdefault(check.cls, set()).add(check.name)
     return found[len(after):]
 
 
@@ -175,13 +177,15 @@ class Outputs:
     def peek(self, label: str):
         """A value the check computes with (a probe of forward), not one it judges."""
         op = self.script.labels.get(label, -1)
-        self.reached = max(self.reached, op)
+        if op > self.reached:
+            self.reached = op
         self.read.add(op)
-        if label in self.excused and label in self.result.values:
-            self.left.add(label)
-            return EXCUSED
-        if label in self.result.values:
-            return self.result.values[label]
+        values = self.result.values
+        if label in values:
+            if label in self.excused:
+                self.left.add(label)
+                return EXCUSED
+            return values[label]
         raised = next((e for e in self.result.soft if e.op == op), None) or self.result.error
         if raised is None:
             return Bad("nothing (the value was not produced)")

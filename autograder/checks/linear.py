@@ -53,10 +53,10 @@ def init_zeros(case, ref):
     s.get(lin, "W", label="W")
     s.get(lin, "b", label="b")
     out = yield s
-    expect("W", out["W"], np.zeros((c_out, c_in)), known_wrong=[
+    expect("W", out["W"], np.zeros((c_out, c_in)), known_wrong=lambda: [
         (np.zeros((c_in, c_out)), "your W is (C_in, C_out); it must be (C_out, C_in) = (out_features, in_features)")],
         hint="W starts as zeros: np.zeros((out_features, in_features))")
-    expect("b", out["b"], np.zeros((c_out, 1)), known_wrong=[
+    expect("b", out["b"], np.zeros((c_out, 1)), known_wrong=lambda: [
         (np.zeros(c_out), "your b has shape (C_out,); it must be a column: np.zeros((C_out, 1))"),
         (np.zeros((1, c_out)), "your b is a row (1, C_out); it must be a column (C_out, 1)"),
         (np.zeros((c_in, 1)), "your b has C_in entries; it has one per output: np.zeros((out_features, 1))")],
@@ -79,17 +79,17 @@ def _forward_script(case):
 @check("Linear.forward: output Z", points=2, cases=linear_cases, strategy=draw("linear_strategy"))
 def forward_z(case, ref):
     out = yield _forward_script(case)
-    expect("Z", out["Z"], _expected_forward(ref, case), known_wrong=[
+    expect("Z", out["Z"], _expected_forward(ref, case), known_wrong=lambda: [
         (case.A @ case.W.T, "your Z has no bias term: Z = A @ W.T + 1_N @ b.T")])
 
 
 @check("Linear.forward: stores A and N", points=1, cases=linear_cases, strategy=draw("linear_strategy"), computes=False)
 def forward_stores(case, ref):
     out = yield _forward_script(case)
-    expect("self.A", out["A"], case.A, known_wrong=[
+    expect("self.A", out["A"], case.A, known_wrong=lambda: [
         (case.A0, "your self.A is the input of an earlier forward call: store A on every call"),
         (1.0 - 2.0 * case.A, shared("self.A", "Linear", "A"))])
-    expect("self.N", out["N"], case.A.shape[0], scalar=True, known_wrong=[
+    expect("self.N", out["N"], case.A.shape[0], scalar=True, known_wrong=lambda: [
         (case.A.shape[1], "your self.N is the number of features; it must be the batch size, A.shape[0]")])
 
 
@@ -137,7 +137,7 @@ def backward_dlda(case, ref):
     dLdA, _, _ = _expected_backward(ref, case)
     square = case.W.shape[0] == case.W.shape[1]  # only then is dLdZ @ W.T even computable
     expect("dLdA", out["dLdA"], dLdA, batch=case.A.shape[0],
-           known_wrong=[(case.dLdZ @ case.W.T, "your dLdA uses W.T; it is dLdZ @ W")] if square else [])
+           known_wrong=lambda: [(case.dLdZ @ case.W.T, "your dLdA uses W.T; it is dLdZ @ W")] if square else [])
 
 
 @check(DLDW, points=1.5, cases=linear_cases, strategy=draw("linear_strategy"))
@@ -145,7 +145,7 @@ def backward_dldw(case, ref):
     out = yield _backward_script(case)
     _, dLdW, _ = _expected_backward(ref, case)
     n = case.A.shape[0]
-    expect("dLdW", out["dLdW"], dLdW, batch=n, known_wrong=[
+    expect("dLdW", out["dLdW"], dLdW, batch=n, known_wrong=lambda: [
         (dLdW.T, "your dLdW is transposed: it must have W's shape (C_out, C_in): dLdW = dLdZ.T @ A"),
         (dLdW / n, "your dLdW is divided by N; do not divide: the 1/N of the mean is already in dLdZ"),
     ])
@@ -156,7 +156,7 @@ def backward_dldb(case, ref):
     out = yield _backward_script(case)
     _, _, dLdb = _expected_backward(ref, case)
     n = case.A.shape[0]
-    expect("dLdb", out["dLdb"], dLdb, batch=n, known_wrong=[
+    expect("dLdb", out["dLdb"], dLdb, batch=n, known_wrong=lambda: [
         (dLdb.ravel(), "your dLdb has shape (C_out,); keep it a column (C_out, 1), e.g. dLdZ.sum(axis=0, keepdims=True).T"),
         (dLdb.T, "your dLdb is a row (1, C_out); it must be a column (C_out, 1) like b"),
         (dLdb / n, "your dLdb is the mean over the batch; it must be the sum: dLdb = dLdZ.T @ 1_N"),
@@ -198,7 +198,7 @@ def _expected_probes(package, case):
                 else:
                     setattr(lin, name, moved)
                     Z = lin.forward(case.A)
-                losses.append(float(np.sum(case.dLdZ * Z)))
+                losses.append(float((case.dLdZ * Z).sum()))
     return np.array(losses)
 
 
@@ -230,7 +230,7 @@ def backward_finite_differences(case, ref):
     def loss(Z):
         if Z.shape != case.dLdZ.shape:
             raise Skip("forward's output has the wrong shape there, so its slopes say nothing about backward")
-        return float(np.sum(case.dLdZ * Z))
+        return float((case.dLdZ * Z).sum())
 
     probes, reference_losses = [by_A, by_W, by_b], _expected_probes(ref, case)
     matches_reference(np.concatenate([p.losses(out, loss) for p in probes]), reference_losses)

@@ -226,7 +226,7 @@ def backward(cls: str, case, ref, dlda: bool = True, params: bool = True, hints:
         known += [(want[f"dLdA{i}"], f"layer {i}'s Linear was given the gradient before layer {i}'s activation's "
                                      "backward: call the layers' backward in reverse order")] if i < k else []
         expect(f"the gradient layer {i} ({name}) was given in backward, from which it makes dLdW and dLdb", got,
-               want[f"dLdZ{i}"], known_wrong=distinct(known, want[f"dLdZ{i}"]) if hints else (), generic=False,
+               want[f"dLdZ{i}"], known_wrong=(lambda: distinct(known, want[f"dLdZ{i}"])) if hints else (), generic=False,
                hint=HOW)
 
 

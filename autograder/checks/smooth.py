@@ -98,7 +98,7 @@ def judge_slopes(out, case, by_Z, reference_losses) -> None:
     def loss(A):
         if A.shape != case.Z.shape:
             raise Skip("forward's output has the wrong shape there, so its slopes say nothing about backward")
-        return float(np.sum(case.dLdA * A))
+        return float((case.dLdA * A).sum())
 
     matches_reference(by_Z.losses(out, loss), reference_losses)
     by_Z.check("dLdZ", out["dLdZ"], out, loss)
@@ -111,7 +111,7 @@ def probe_losses(make, case, step: float) -> np.ndarray:
         for sign in (1.0, -1.0):
             moved = case.Z.astype(np.float64, copy=True)
             moved.flat[k] += sign * step
-            losses.append(float(np.sum(case.dLdA * make().forward(moved))))
+            losses.append(float((case.dLdA * make().forward(moved)).sum()))
     return np.array(losses)
 
 

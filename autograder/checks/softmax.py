@@ -195,7 +195,7 @@ def _expected_probes(package, case):
         for sign in (1.0, -1.0):
             moved = case.Z.copy()
             moved.flat[k] += sign * STEP
-            losses.append(float(np.sum(case.dLdA * package.Softmax().forward(moved))))
+            losses.append(float((case.dLdA * package.Softmax().forward(moved)).sum()))
     return np.array(losses)
 
 
@@ -217,7 +217,7 @@ def backward_behaviour(case, ref):
     def loss(A):
         if A.shape != case.Z.shape:
             raise Skip("forward's output has the wrong shape there, so its slopes say nothing about backward")
-        return float(np.sum(case.dLdA * A))
+        return float((case.dLdA * A).sum())
 
     matches_reference(by_Z.losses(out, loss), _expected_probes(ref, case))
     by_Z.check("dLdZ", out["dLdZ"], out, loss)

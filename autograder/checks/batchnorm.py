@@ -45,6 +45,12 @@ def stats(Z, ddof: int = 0):
         return Z.mean(axis=0, keepdims=True), Z.var(axis=0, ddof=ddof, keepdims=True)
 
 
+@per_case
+def batch_stats(case):
+    """stats(case.Z): the scripts, tolerances and hints of an input each need it (the arrays are only read)."""
+    return stats(case.Z)
+
+
 def normalised(Z, M, V):
     return (Z - M) / np.sqrt(V + EPS)
 
@@ -58,6 +64,13 @@ def running(case, alpha: float | None = None, batch=stats):
         M, V = batch(Z)
         rM, rV = a * rM + (1 - a) * M, a * rV + (1 - a) * V
     return rM, rV
+
+
+@per_case
+def trained(case):
+    """running(case): the evaluation script, the reference's evaluation and a test each need it (the arrays
+    are only read)."""
+    return running(case)
 
 
 def hints(expected_value, candidates, tol: Tolerance = VALUES, label: str = "", batch: int | None = None):
@@ -101,7 +114,7 @@ def _eval_script(case):
     give: the evaluation tests' script. Apart from the training tests', since it hands the layer values of
     the reference, which the student's training calls could otherwise look ahead to (Script.late)."""
     s, bn = _training(case)
-    rM, rV = running(case)
+    rM, rV = trained(case)
     s.set(bn, "running_M", rM, reference=True, shown="(running_M of three correct training calls)")
     s.set(bn, "running_V", rV, reference=True, shown="(running_V of three correct training calls)")
     s.call(bn, "forward", case.Zeval, True, label="eval.BZ", keep_args=True, shown=("Zeval", "eval=True"))
@@ -117,7 +130,7 @@ def _expected(package, case):
     bn.forward(case.Z2)
     bn.forward(case.Z3)
     running_M, running_V = bn.running_M.copy(), bn.running_V.copy()
-    bn.running_M, bn.running_V = running(case)
+    bn.running_M, bn.running_V = (x.copy() for x in trained(case))
     return BZ, running_M, running_V, bn.forward(case.Zeval, eval=True)
 
 
@@ -212,7 +225,7 @@ def _running_hints(case, which, name, want, first):
 
 def _evaluation_mistakes(case):
     Z, BW, Bb = case.Zeval, case.BW, case.Bb
-    rM, rV = running(case)
+    rM, rV = trained(case)
     return [
         (BW * normalised(Z, *stats(Z)) + Bb, "your evaluation mode normalises with the batch's own mean and "
                                              "variance; with eval=True use running_M and running_V"),
@@ -247,7 +260,7 @@ def forward_eval_keeps(case, ref):
         return hints(before, [(a * before + (1 - a) * stats(case.Zeval)[which], f"your forward with eval=True "
                                f"updated {name}; in evaluation mode nothing is updated (only in training)")])
 
-    for which, (name, before) in enumerate(zip(("running_M", "running_V"), running(case))):
+    for which, (name, before) in enumerate(zip(("running_M", "running_V"), trained(case))):
         expect(f"{name} after forward(Zeval, eval=True)", out[f"eval.{name}"], before, generic=False,
                known_wrong=lambda: updated(which, name, before),
                hint="with eval=True, forward must leave running_M and running_V as they are")

@@ -17,7 +17,7 @@ from ..diagnose import NON_FINITE
 from ..expected import expected
 from ..sandbox import Script
 from .base import Skip, check, per_case
-from .batchnorm import STRATEGY, hints, normalised, reference, stats, student
+from .batchnorm import STRATEGY, batch_stats, hints, normalised, reference, student
 from .gradients import matches_reference, slopes
 
 DLDZ, DLDBW, DLDBB = "BatchNorm1d.backward: dLdZ", "BatchNorm1d.backward: dLdBW", "BatchNorm1d.backward: dLdBb"
@@ -29,7 +29,7 @@ def forward_then_state(s: Script, bn, case) -> None:
     """forward(Z), whose failure does not stop the case, then what the handout says it stores (Z, N, M,
     V, NZ), set by the grader whatever forward stored: backward is graded on its own."""
     s.call(bn, "forward", case.Z, label=s.fresh(), soft=True)
-    M, V = stats(case.Z)
+    M, V = batch_stats(case)
     for name, value, shown in (("Z", case.Z, "Z"), ("N", int(case.Z.shape[0]), None), ("M", M, "mean of Z"),
                                ("V", V, "variance of Z"), ("NZ", normalised(case.Z, M, V), "(Z - M) / sqrt(V + eps)")):
         s.set(bn, name, value, state=True, reference=True, shown=shown)
@@ -37,13 +37,13 @@ def forward_then_state(s: Script, bn, case) -> None:
 
 def dldz_tolerance(case, tol: Tolerance = VALUES) -> Tolerance:
     """`tol`, its absolute term scaled by the largest term of the formula, |dLdBZ * BW| / sqrt(V + eps)."""
-    terms = np.abs(case.dLdBZ * case.BW) / np.sqrt(stats(case.Z)[1] + 1e-8)
+    terms = np.abs(case.dLdBZ * case.BW) / np.sqrt(batch_stats(case)[1] + 1e-8)
     return Tolerance(tol.rtol, tol.atol, max(tol.floor, float(terms.max(initial=0.0))))
 
 
 def sum_tolerance(case) -> Tolerance:
     """VALUES, its absolute term scaled by the largest product summed in dLdBW (float32 rounds those)."""
-    M, V = stats(case.Z)
+    M, V = batch_stats(case)
     terms = np.abs(case.dLdBZ) * np.maximum(1.0, np.abs(normalised(case.Z, M, V)))
     return Tolerance(VALUES.rtol, VALUES.atol, max(VALUES.floor, float(terms.max(initial=0.0))))
 
@@ -80,7 +80,7 @@ def _expected(package, case):
 
 
 def _dldz_mistakes(case):
-    M, V = stats(case.Z)
+    M, V = batch_stats(case)
     NZ, s, n = normalised(case.Z, M, V), np.sqrt(V + 1e-8), case.Z.shape[0]
     d = case.dLdBZ * case.BW
 
@@ -115,7 +115,7 @@ def backward_dldz(case, ref):
 
 
 def _gradient_mistakes(case, which: str):
-    M, V = stats(case.Z)
+    M, V = batch_stats(case)
     NZ = normalised(case.Z, M, V)
     g, sum_ = case.dLdBZ, lambda x: x.sum(axis=0, keepdims=True)
     swapped = "dLdBW = sum(dLdBZ * NZ) and dLdBb = sum(dLdBZ), over the batch (axis 0): are the two swapped?"
@@ -166,7 +166,7 @@ def backward_keeps_args(case, ref):
 
 def _step(case) -> float:
     """A hundredth of the smallest column's spread: the slopes' curvature error stays ~1e-4."""
-    std = np.sqrt(stats(case.Z)[1])
+    std = np.sqrt(batch_stats(case)[1])
     return 0.01 * float(std.min()) if case.Z.shape[0] > 1 else 0.01
 
 

@@ -661,7 +661,8 @@ def _linear_forward(sandbox) -> object:
 def test_an_enclosure_gives_each_worker_an_empty_scratch_and_ends_what_the_last_one_left(tmp_path):
     """Workers forked by one enclosure (a grading process's, where workers get PID namespaces) follow one
     another: each finds the scratch folder empty, whatever the last one left there (a file, a folder it
-    made unreadable, a chain deeper than any recursion), and no process the last one started outlives it."""
+    made unreadable, a chain deeper than any recursion, the names an emptying might move folders to), and
+    no process the last one started outlives it."""
     from autograder.sandbox import Sandbox, server
     from autograder.sandbox.pool import Enclosure
 
@@ -677,6 +678,10 @@ if not hasattr(builtins, "_checked"):  # once per worker: what did the worker be
     if found:
         raise ValueError(f"found {{found}}")
     open("left.txt", "w").write("x")
+    for i in range(1, 151):  # names an emptying that moves folders up to the top might want
+        open(f".moved-{{i}}", "w").write("x")
+    os.makedirs("keep/sub")
+    open("keep/sub/marker", "w").write("x")
     os.makedirs("locked/inner")
     open("locked/inner/f", "w").write("x")
     os.chmod("locked/inner", 0)
@@ -711,7 +716,9 @@ if not hasattr(builtins, "_checked"):  # once per worker: what did the worker be
 
 def test_a_worker_cannot_end_its_enclosure_or_reach_the_next_worker(tmp_path):
     """kill(1) and kill(-1) from a worker: the enclosure is its PID namespace's init, which takes no
-    signal from inside; it goes on forking workers (the same enclosure, not a new one)."""
+    signal from inside; it goes on forking workers (the same enclosure, not a new one). Nor can a worker
+    lower its enclosure's limits, priority or CPU set (the same uid may, but the worker's filter refuses):
+    a found hole, where the enclosure's next fork failed and turned a broken class into "the grader failed"."""
     from autograder.sandbox import Sandbox, server
     from autograder.sandbox.pool import Enclosure
 
@@ -719,7 +726,21 @@ def test_a_worker_cannot_end_its_enclosure_or_reach_the_next_worker(tmp_path):
     if not Enclosure.available(shared):
         pytest.skip("workers get no PID namespace here: each is set up on its own (tested everywhere else)")
     submission = attack(tmp_path, """
-import os, signal
+import os, resource, signal
+changed = []
+for name, change in [("prlimit", lambda: resource.prlimit(1, resource.RLIMIT_NPROC, (0, 0))),
+                     ("nofile", lambda: resource.prlimit(1, resource.RLIMIT_NOFILE, (0, 0))),
+                     ("priority", lambda: os.setpriority(os.PRIO_PROCESS, 1, 19)),
+                     ("user priority", lambda: os.setpriority(os.PRIO_USER, os.getuid(), 19)),
+                     ("idle", lambda: os.sched_setscheduler(1, os.SCHED_IDLE, os.sched_param(0))),
+                     ("affinity", lambda: os.sched_setaffinity(1, {0}))]:
+    try:
+        change()
+        changed.append(name)
+    except OSError:
+        pass
+if changed:
+    raise ValueError(f"changed the enclosure: {changed}")
 for sig in (signal.SIGKILL, signal.SIGTERM, signal.SIGSTOP, signal.SIGINT):
     for pid in (1, -1):
         try:

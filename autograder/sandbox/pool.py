@@ -83,23 +83,30 @@ class Enclosure:
 
     def fork(self, output: int, progress: int) -> socket.socket:
         """The channel of a fresh worker that appends to `output` and publishes its progress in `progress`.
-        The request is sent and not waited for (a new enclosure answers once it is set up, while the grading
-        process builds the inputs it will send): the worker reads what it is sent once it runs, and the next
-        request to the enclosure reads the answer first (`_settle`)."""
+
+        An enclosure that has forked before answers at once; one that refuses (it exits rather than fork
+        when a worker before left what it cannot undo) or is gone is replaced, once. A new enclosure's
+        first fork is asked for and not waited for: it answers once it is set up, while the grading
+        process builds the inputs it will send; the worker reads them once it runs, and the next request
+        to the enclosure reads that answer first (`_settle`)."""
         self._settle()
-        ours, theirs = socket.socketpair()
-        try:
-            for _ in range(2):  # an enclosure that is gone (its channel refuses the request) is replaced once
-                if self.control is None:
-                    self._start()
-                if self._send({"op": "fork"}, [theirs.fileno(), progress, output]):
-                    self._forking = True
-                    return ours
-                self._stop()
-        finally:
-            theirs.close()
-        ours.close()
-        raise SandboxError("the sandbox's enclosure could not be started")
+        for _ in range(2):
+            fresh = self.control is None
+            if fresh:
+                self._start()
+            ours, theirs = socket.socketpair()
+            try:
+                sent = self._send({"op": "fork"}, [theirs.fileno(), progress, output])
+            finally:
+                theirs.close()
+            if sent and fresh:
+                self._forking = True
+                return ours
+            if sent and type(self._reply(0.0).get("pid")) is int:
+                return ours
+            ours.close()
+            self._stop()
+        raise SandboxError("the sandbox's enclosure could not start a worker")
 
     def end(self, grace: float = 0.0) -> int:
         """End the worker (after `grace` seconds to exit by itself) and everything it started; its wait status.
@@ -114,8 +121,8 @@ class Enclosure:
         return self._stop()  # it broke, or never saw the worker end: its own status stands for the worker's
 
     def _settle(self) -> None:
-        """Read the answer to the last fork; SandboxError if the enclosure forked no worker (not the
-        student's doing: it runs no student code)."""
+        """Read the answer to a new enclosure's first fork; SandboxError if it forked no worker (not the
+        student's doing: no student code has run in it yet)."""
         if not self._forking:
             return
         self._forking = False

@@ -746,23 +746,14 @@ _DENIED = {
 _NEW_NAMESPACES = 0x7E020000  # CLONE_NEWNS | NEWCGROUP | NEWUTS | NEWIPC | NEWUSER | NEWPID | NEWNET
 
 
-def _filter_program(arch):
-    """The classic BPF program of the filter for `arch` (a key of _DENIED), as (code, jt, jf, k) tuples."""
-    audit, denied, special = _DENIED[arch]
-    ld, jeq, jge, jset, ret = 0x20, 0x15, 0x35, 0x45, 0x06
-    allow, eperm, enosys = 0x7FFF0000, 0x00050000 | 1, 0x00050000 | 38
-    body = [(ld, None, None, 4), (jeq, 0, "deny", audit),  # another ABI (i386 on x86_64): refused
-            (ld, None, None, 0), (jge, "deny", 0, 0x40000000)]  # x32 numbers: refused
-    body += [(jeq, "deny", 0, nr) for nr in sorted(denied.values())]
-    body += [(jeq, "enosys", 0, special["clone3"]),  # glibc then uses clone, whose flags can be read
-             (jeq, "clone", 0, special["clone"]), (jeq, "socket", 0, special["socket"]),
-             (ret, None, None, allow)]
-    labels = {}
-    tail = [("clone", (ld, None, None, 16)), (None, (jset, "deny", "allow", _NEW_NAMESPACES)),
-            ("socket", (ld, None, None, 16)), (None, (jeq, "allow", "deny", 1)),  # AF_UNIX only
-            ("allow", (ret, None, None, allow)), ("deny", (ret, None, None, eperm)),
-            ("enosys", (ret, None, None, enosys))]
-    program = list(body)
+_LD, _JEQ, _JGE, _JSET, _RET = 0x20, 0x15, 0x35, 0x45, 0x06  # classic BPF: load word, jumps, return
+_ALLOW, _EPERM, _ENOSYS = 0x7FFF0000, 0x00050000 | 1, 0x00050000 | 38
+
+
+def _assemble(body, tail):
+    """A BPF program as (code, jt, jf, k) tuples: `body` then `tail`, whose (label, insn) pairs name
+    the jump targets that instructions give as strings."""
+    program, labels = list(body), {}
     for label, insn in tail:
         if label:
             labels[label] = len(program)
@@ -775,11 +766,58 @@ def _filter_program(arch):
     return out
 
 
-def _built_filter(arch):
-    """The filter for `arch` as a ctypes program, built once (in the fork server) and kept: (program, libc)."""
+def _filter_program(arch):
+    """The classic BPF program of the filter for `arch` (a key of _DENIED), as (code, jt, jf, k) tuples."""
+    audit, denied, special = _DENIED[arch]
+    body = [(_LD, None, None, 4), (_JEQ, 0, "deny", audit),  # another ABI (i386 on x86_64): refused
+            (_LD, None, None, 0), (_JGE, "deny", 0, 0x40000000)]  # x32 numbers: refused
+    body += [(_JEQ, "deny", 0, nr) for nr in sorted(denied.values())]
+    body += [(_JEQ, "enosys", 0, special["clone3"]),  # glibc then uses clone, whose flags can be read
+             (_JEQ, "clone", 0, special["clone"]), (_JEQ, "socket", 0, special["socket"]),
+             (_RET, None, None, _ALLOW)]
+    tail = [("clone", (_LD, None, None, 16)), (None, (_JSET, "deny", "allow", _NEW_NAMESPACES)),
+            ("socket", (_LD, None, None, 16)), (None, (_JEQ, "allow", "deny", 1)),  # AF_UNIX only
+            ("allow", (_RET, None, None, _ALLOW)), ("deny", (_RET, None, None, _EPERM)),
+            ("enosys", (_RET, None, None, _ENOSYS))]
+    return _assemble(body, tail)
+
+
+# What a worker forked by an enclosure may do to a process: only to itself (pid 0). The enclosure runs as
+# the same uid, and the kernel lets a process of a uid lower the resource limits (prlimit), the priority
+# and the scheduling of another of that uid. Per system call: (x86_64, aarch64) numbers, and the
+# arguments that must be 0 (setpriority: which = PRIO_PROCESS and who; ioprio_set: who, which must be
+# IOPRIO_WHO_PROCESS).
+_OWN_ONLY = {"prlimit64": ((302, 261), (0,)), "sched_setaffinity": ((203, 122), (0,)),
+             "sched_setscheduler": ((144, 119), (0,)), "sched_setparam": ((142, 118), (0,)),
+             "sched_setattr": ((314, 274), (0,)), "setpriority": ((141, 140), (0, 1)),
+             "ioprio_set": ((251, 30), (1,))}
+
+
+def _worker_filter_program(arch):
+    """The filter a worker forked by an enclosure adds to the enclosure's: the calls of _OWN_ONLY only
+    on itself (their pid arguments 0; ioprio_set's `which` IOPRIO_WHO_PROCESS)."""
+    audit = _DENIED[arch][0]
+    column = 0 if arch == "x86_64" else 1
+    body = [(_LD, None, None, 4), (_JEQ, 0, "deny", audit), (_LD, None, None, 0)]
+    tail = [("allow", (_RET, None, None, _ALLOW)), ("deny", (_RET, None, None, _EPERM))]
+    for name, (numbers, zeros) in sorted(_OWN_ONLY.items()):
+        body.append((_JEQ, f"check {name}", 0, numbers[column]))
+        checks = [(_LD, None, None, 16 + 8 * i + half) for i in zeros for half in (0, 4)]
+        steps = [insn for load in checks for insn in (load, (_JEQ, 0, "deny", 0))]
+        if name == "ioprio_set":  # which (args[0]) must be IOPRIO_WHO_PROCESS = 1
+            steps += [(_LD, None, None, 16), (_JEQ, 0, "deny", 1), (_LD, None, None, 20), (_JEQ, 0, "deny", 0)]
+        tail = [(f"check {name}", steps[0]), *[(None, insn) for insn in steps[1:]],
+                (None, (_RET, None, None, _ALLOW)), *tail]
+    body.append((_RET, None, None, _ALLOW))
+    return _assemble(body, tail)
+
+
+def _built_filter(make, arch):
+    """The filter `make(arch)` as a ctypes program, built once (in the fork server) and kept: (program, libc)."""
     import ctypes
 
-    if arch not in _BUILT:
+    key = (make.__name__, arch)
+    if key not in _BUILT:
         class Insn(ctypes.Structure):
             _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8),
                         ("k", ctypes.c_uint32)]
@@ -787,23 +825,28 @@ def _built_filter(arch):
         class Program(ctypes.Structure):
             _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(Insn))]
 
-        insns = _filter_program(arch)
+        insns = make(arch)
         array = (Insn * len(insns))(*[Insn(*insn) for insn in insns])
-        _BUILT[arch] = (Program(len(insns), array), array, ctypes.CDLL(None, use_errno=True))
-    program, _, libc = _BUILT[arch]
+        _BUILT[key] = (Program(len(insns), array), array, ctypes.CDLL(None, use_errno=True))
+    program, _, libc = _BUILT[key]
     return program, libc
 
 
 def filter_syscalls():
     """Install the system call filter on this process and its future children (irreversible).
     Returns True when it is in place."""
+    return _install(_filter_program)
+
+
+def _install(make):
+    """Install the filter `make` builds on this process and its future children; True when in place."""
     import ctypes
     import platform
 
     arch = platform.machine()
     if arch not in _DENIED:
         return False
-    program, libc = _built_filter(arch)
+    program, libc = _built_filter(make, arch)
     if libc.prctl(38, 1, 0, 0, 0) != 0:  # PR_SET_NO_NEW_PRIVS
         return False
     return libc.prctl(22, 2, ctypes.byref(program), 0, 0) == 0  # PR_SET_SECCOMP, SECCOMP_MODE_FILTER
@@ -990,13 +1033,19 @@ def _enclosure(control, scratch):
     pid), {"op": "end", "grace": s} (it answers the status of the worker it forked last). Every request
     first ends whatever runs besides it: this process is the init of its PID namespace, so kill(-1)
     reaches every other process in the namespace and nothing outside it, and no process in the namespace
-    can signal it (the kernel delivers to a namespace's init only the signals it handles: none). The
-    scratch directory is emptied before each fork, so one worker leaves nothing to the next."""
+    can signal it (the kernel delivers to a namespace's init only the signals it handles: none).
+
+    Its workers run as its own uid, so each gets a filter of its own on top of the enclosure's: no
+    resource limit, priority, scheduling or CPU set of another process (`_worker_filter_program`). And
+    before each fork the enclosure checks it is as it was and that the scratch folder is empty again;
+    when either is not so, it exits rather than fork (the grading process then starts a new enclosure:
+    a fresh namespace, a fresh scratch filesystem), so no worker ever inherits anything of another's."""
     import ctypes
     import mmap
     import socket
 
     ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE 0: no process of its uid may read its memory
+    own = _own_settings()
     last = None
     while True:
         try:
@@ -1012,7 +1061,8 @@ def _enclosure(control, scratch):
                 os.close(fd)
             send_frame(control, json.dumps({"status": status}).encode())
             continue
-        _empty(scratch)
+        if not _empty(scratch) or _own_settings() != own:
+            os._exit(3)  # a worker left what cannot be undone here: a new enclosure takes over
         pid = os.fork()
         if pid == 0:
             control.close()
@@ -1023,6 +1073,8 @@ def _enclosure(control, scratch):
             _STATE["progress"] = mmap.mmap(progress_fd, PROGRESS.size)
             os.close(progress_fd)
             try:
+                if not _install(_worker_filter_program):
+                    os._exit(3)
                 serve(socket.socket(fileno=sock_fd))
             finally:
                 os._exit(0)
@@ -1030,6 +1082,16 @@ def _enclosure(control, scratch):
             os.close(fd)
         last = pid
         send_frame(control, json.dumps({"pid": pid}).encode())
+
+
+def _own_settings():
+    """What a process of the same uid could change in the enclosure: its resource limits, priority,
+    scheduling policy and CPU set (the workers' filter refuses all of it; this notices if it ever did not)."""
+    import resource
+
+    limits = tuple(resource.getrlimit(getattr(resource, name)) for name in sorted(dir(resource))
+                   if name.startswith("RLIMIT_"))
+    return limits, os.getpriority(os.PRIO_PROCESS, 0), os.sched_getscheduler(0), sorted(os.sched_getaffinity(0))
 
 
 def _end_all(last, grace):
@@ -1070,14 +1132,26 @@ def _end_all(last, grace):
 
 
 def _empty(folder):
-    """Remove everything in `folder`, whatever a worker left there: any permissions, any depth (each
-    directory's subdirectories are moved up to `folder` before it is removed, so no path grows long and
-    nothing recurses). Bounded by what the scratch filesystem can hold."""
+    """Remove everything in `folder`, whatever a worker left there: any name, permissions or depth (each
+    directory's subdirectories are moved into a folder this makes afresh, under names nobody else chose,
+    before it is removed, so no path grows long and nothing recurses). True when `folder` is empty after."""
+    import secrets
+
     try:
         os.chmod(folder, 0o700)
-        pending = [entry.path for entry in os.scandir(folder)]
+        for entry in list(os.scandir(folder)):  # files first: they may hold every inode a folder needs
+            if not entry.is_dir(follow_symlinks=False):
+                os.unlink(entry.path)
+        while True:
+            trash = os.path.join(folder, f".trash-{secrets.token_hex(8)}")
+            try:
+                os.mkdir(trash, 0o700)
+                break
+            except FileExistsError:
+                continue
     except OSError:
-        return
+        return False
+    pending = [entry.path for entry in os.scandir(folder) if entry.path != trash]
     moved = 0
     while pending:
         path = pending.pop()
@@ -1087,22 +1161,21 @@ def _empty(folder):
                 continue
             os.chmod(path, 0o700)
             for entry in list(os.scandir(path)):
-                if not entry.is_dir(follow_symlinks=False):
-                    os.unlink(entry.path)
-                    continue
-                os.chmod(entry.path, 0o700)  # (moving a folder to another parent writes its "..")
-                for _ in range(100):  # (a name the worker took already: the next one)
+                if entry.is_dir(follow_symlinks=False):
+                    os.chmod(entry.path, 0o700)  # (moving a folder to another parent writes its "..")
                     moved += 1
-                    target = os.path.join(folder, f".moved-{moved}")
-                    try:
-                        os.rename(entry.path, target)
-                        break
-                    except OSError:
-                        continue
-                pending.append(target)
+                    os.rename(entry.path, os.path.join(trash, str(moved)))
+                    pending.append(os.path.join(trash, str(moved)))
+                else:
+                    os.unlink(entry.path)
             os.rmdir(path)
         except OSError:
             pass
+    try:
+        os.rmdir(trash)
+        return not os.listdir(folder)
+    except OSError:
+        return False
 
 
 def zygote(control_fd, pkgdir):
@@ -1116,13 +1189,15 @@ def zygote(control_fd, pkgdir):
     import mmap  # noqa: F401
     import platform  # noqa: F401
     import resource  # noqa: F401
+    import secrets  # noqa: F401
     import signal  # noqa: F401
 
     import numpy  # noqa: F401
 
     _landlock()
     if platform.machine() in _DENIED:
-        _built_filter(platform.machine())
+        for make in (_filter_program, _worker_filter_program):
+            _built_filter(make, platform.machine())
 
     control = socket.socket(fileno=control_fd)
     send_frame(control, json.dumps({"ready": True, "isolation": _probe()}).encode())

@@ -646,14 +646,14 @@ def test_no_reply_is_waited_for_past_the_submission_budget(tmp_path):
         sandbox.close()
 
 
-def _linear_forward(sandbox) -> object:
-    """One Linear forward call in `sandbox`: its CaseResult."""
+def _linear_forward(sandbox, rows: int = 4) -> object:
+    """One Linear forward call in `sandbox`, on a batch of `rows` rows: its CaseResult."""
     from autograder.checks.linear import LINEAR
     from autograder.sandbox import Script
 
     s = Script()
     linear = s.new(LINEAR, 2, 3)
-    s.call(linear, "forward", np.ones((4, 2)), label="Z")
+    s.call(linear, "forward", np.ones((rows, 2)), label="Z")
     (result,) = sandbox.run([s])
     return result
 
@@ -662,7 +662,7 @@ def test_an_enclosure_gives_each_worker_an_empty_scratch_and_ends_what_the_last_
     """Workers forked by one enclosure (a grading process's, where workers get PID namespaces) follow one
     another: each finds the scratch folder empty, whatever the last one left there (a file, a folder it
     made unreadable, a chain deeper than any recursion, the names an emptying might move folders to), and
-    no process the last one started outlives it."""
+    no process the last one started lives on past the next fork."""
     from autograder.sandbox import Sandbox, server
     from autograder.sandbox.pool import Enclosure
 
@@ -693,7 +693,7 @@ if not hasattr(builtins, "_checked"):  # once per worker: what did the worker be
         os.close(fd)
         fd = inner
     os.close(fd)
-    if os.fork() == 0:
+    if A.shape[0] == 4 and os.fork() == 0:  # (the first worker only)
         os.setsid()
         ctypes.CDLL(None).prctl(15, {marker.encode()!r}, 0, 0, 0)  # PR_SET_NAME: findable with ps
         time.sleep(60)
@@ -701,17 +701,24 @@ if not hasattr(builtins, "_checked"):  # once per worker: what did the worker be
 """)
     enclosure = Enclosure(shared, submission, Limits(case_timeout=30.0))
     try:
-        for _ in range(3):
+        for rows in (4, 5, 5):
             sandbox = Sandbox(shared, submission, Limits(case_timeout=30.0), enclosure)
             try:
-                result = _linear_forward(sandbox)
+                result = _linear_forward(sandbox, rows)
+                assert rows == 4 or not named(marker)  # the first worker's daemon ended with the next fork
             finally:
                 sandbox.close()
             assert result.error is None, result.error
-            assert np.allclose(result.values["Z"], 0.0) or result.values["Z"].shape == (4, 3)
-            assert not named(marker)  # the daemon ended with its worker
+            assert result.values["Z"].shape == (rows, 3)
+        sandbox = Sandbox(shared, submission, Limits(case_timeout=30.0), enclosure)
+        try:
+            assert _linear_forward(sandbox, 4).error is None
+        finally:
+            sandbox.close()
     finally:
         enclosure.close()
+    time.sleep(0.5)
+    assert not named(marker)  # nor does the last worker's outlive the enclosure
 
 
 def test_a_worker_cannot_end_its_enclosure_or_reach_the_next_worker(tmp_path):

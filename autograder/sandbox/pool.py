@@ -389,13 +389,10 @@ class Sandbox:
         """End the current worker; the next run starts from a fresh fork."""
         worker, self._worker = self._worker, None
         if worker is not None:
-            if self.enclosure is not None:
-                try:
-                    self.enclosure.end()
-                except SandboxError:
-                    pass  # (that worker never ran: nothing of it to end)
-            else:
+            if self.enclosure is None:
                 self.server.end(worker.pid)  # its status says nothing now: do not wait for it
+            # (an enclosure's worker ends when its channel closes, if it is idle; the enclosure's next fork
+            # or its end kills it in any case)
             worker.sock.close()
             worker.progress.close()
 

@@ -226,6 +226,14 @@ def describe_status(status: int, limits: Limits) -> str:
 _SHARED: ForkServer | None = None
 
 
+def start() -> None:
+    """Start the process's fork server now, if it can be; a failure is reported by the first shared()."""
+    try:
+        shared()
+    except Exception:  # noqa: BLE001 - said again, as one line, when grading asks for it
+        pass
+
+
 def shared() -> ForkServer:
     """The process's fork server, started on first use."""
     global _SHARED

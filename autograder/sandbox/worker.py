@@ -911,20 +911,26 @@ def _owner(pid):
 
 
 def _probe():
-    """What confinement a worker will get here: {name: achieved}, tried in throwaway children."""
-    return {"landlock": landlock_abi() >= 1, "pid and network namespaces": _try(_probe_namespaces),
+    """What confinement a worker will get here: {name: achieved}, tried in throwaway children (at once)."""
+    tried = {name: _start_try(probe) for name, probe in (("pid and network namespaces", _probe_namespaces),
+                                                          ("private root and capped scratch", _probe_mounts),
+                                                          ("system call filter", _probe_filter))}
+    found = {name: os.waitpid(pid, 0)[1] == 0 for name, pid in tried.items()}
+    return {"landlock": landlock_abi() >= 1, "pid and network namespaces": found["pid and network namespaces"],
             "unprivileged user": True,  # root drops to a uid of its own in every worker; others already are
-            "private root and capped scratch": _try(_probe_mounts), "system call filter": _try(_probe_filter)}
+            "private root and capped scratch": found["private root and capped scratch"],
+            "system call filter": found["system call filter"]}
 
 
-def _try(probe):
+def _start_try(probe):
+    """A child that exits 0 when `probe()` holds; its pid."""
     pid = os.fork()
     if pid == 0:
         try:
             os._exit(0 if probe() else 1)
         except BaseException:  # noqa: BLE001
             os._exit(1)
-    return os.waitpid(pid, 0)[1] == 0
+    return pid
 
 
 def _probe_namespaces():

@@ -237,6 +237,8 @@ class Sandbox:
         the op that ended this case's worker and everything after it); the error that stops it early."""
         if rerun is not None:
             script = script.truncated(rerun.op)
+        if not self._poisoned:  # (as a rule: no op has ended a worker)
+            return script, None
         skipped = set()
         for j in range(len(script.ops)):
             error = next(filter(None, map(self._poisoned.get, _identities(script.meta[j], script.ops[j]))), None)
@@ -288,7 +290,7 @@ class Sandbox:
             reply, why = self._receive(worker, min(time.monotonic() + self.limits.case_timeout, self.deadline), script)
             if reply is not None:
                 result, ranges = reply
-                yield replace(result, printed=self._read_printed(ranges))
+                yield replace(result, printed=self._read_printed(ranges)) if ranges else result
                 continue
             case, op, phase, offset = wire.PROGRESS.unpack_from(worker.progress)
             killed_by_us = why != "stopped"  # a timeout or a broken reply, named by _receive

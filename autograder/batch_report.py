@@ -1,0 +1,652 @@
+"""The course staff's report of a whole class's grading: one self-contained HTML page.
+
+`render(rows, title=...)` takes one dict per submission entry (the shape the
+`batch` command builds, see `render`) and returns an HTML5 page that needs no
+network to view: inline CSS, charts drawn here as inline SVG, no script, no
+font, stylesheet or image from elsewhere (a Content-Security-Policy meta tag
+forbids them too, should anything slip through).
+
+Every string in a row (names, errors, test names and outputs) may come from a
+student, so every one is cleaned (`writers._clean`) and HTML-escaped before it
+reaches the page, and long ones are cut to `MAX_TEXT` characters.
+
+Statistics over tests (pass rates, failure messages, hints) use the graded
+entries only (score not None): an entry that could not be graded has every
+test failed for one reason that is not about any test, and is listed with that
+reason instead.
+"""
+from __future__ import annotations
+
+import math
+import re
+import statistics
+from collections import Counter
+from html import escape
+from typing import Any, Iterable, Mapping
+
+from .writers._clean import clean
+
+__all__ = ["render", "normalise"]
+
+MAX_TEXT = 300  # characters of any message, hint, name or reason shown
+TOP = 5  # failure messages and hints shown per test
+_SCAN = 65536  # characters of an output searched for hints (they come before anything a student printed)
+
+_NUMBER = re.compile(r"(?<![\w.])(?:0[xX][0-9a-fA-F]+|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)(?!\w)")
+_HINT = re.compile(r"^hint:[ \t]*(.*)$", re.M)
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")  # would reorder the text around a name
+
+
+def normalise(message: str) -> str:
+    """`message` with every number (integer, decimal, exponent, hex) replaced by '#'.
+
+    Digits inside identifiers stay ("MLP4", "dLdA0", "float64"), so the same
+    mistake on different inputs reads the same:
+    "got (1,), expected (1, 1)" -> "got (#,), expected (#, #)".
+    """
+    return _NUMBER.sub("#", message)
+
+
+# ---------------------------------------------------------------- small helpers
+
+def _text(value: Any, limit: int = MAX_TEXT) -> str:
+    """One line of untrusted text, cleaned and cut to `limit` characters (not yet escaped)."""
+    s = str(value) if value is not None else ""
+    if len(s) > 4 * limit:
+        s = s[: 4 * limit]
+    s = _BIDI.sub("", clean(s).replace("\n", " ")).strip()
+    return s if len(s) <= limit else s[: limit - 1].rstrip() + "\u2026"
+
+
+def _e(value: Any, limit: int = MAX_TEXT) -> str:
+    return escape(_text(value, limit), quote=True)
+
+
+def _num(value: Any) -> float | None:
+    """A finite float, or None for anything else (None, NaN, text)."""
+    if isinstance(value, bool):
+        return None
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return None
+    return x if math.isfinite(x) else None
+
+
+def _pts(x: float | None) -> str:
+    if x is None:
+        return "\u2014"
+    s = f"{x:.2f}".rstrip("0").rstrip(".")
+    return "0" if s in ("-0", "") else s
+
+
+def _pts_unit(x: float | None) -> str:
+    return f"{_pts(x)} pt{'' if x == 1 else 's'}"
+
+
+def _pct(x: float | None) -> str:
+    return "\u2014" if x is None else f"{x:.0f}%"
+
+
+def _secs(s: float | None) -> str:
+    if s is None:
+        return "\u2014"
+    if s < 0.1:
+        return f"{s * 1000:.0f} ms"
+    if s < 10:
+        return f"{s:.2f} s"
+    if s < 60:
+        return f"{s:.1f} s"
+    if s < 3600:
+        m, r = divmod(int(round(s)), 60)
+        return f"{m} min {r:02d} s"
+    h, r = divmod(int(round(s)), 3600)
+    return f"{h} h {r // 60:02d} min"
+
+
+def _nice_step(span: float, parts: int) -> float:
+    """A step of 1, 2 or 5 times a power of ten that cuts `span` into at most about `parts` parts."""
+    if span <= 0:
+        return 1.0
+    raw = span / parts
+    mag = 10 ** math.floor(math.log10(raw))
+    for m in (1, 2, 2.5, 5, 10):
+        if m * mag >= raw:
+            return m * mag
+    return 10 * mag
+
+
+def _split_name(name: str) -> tuple[str, str]:
+    """("Linear", "forward: output Z") from "Linear.forward: output Z"; ("Other", name) otherwise."""
+    head, sep, _ = name.partition(":")
+    if sep and "." in head:
+        cls, _, rest = name.partition(".")
+        if cls and re.fullmatch(r"[A-Za-z_]\w*", cls):
+            return cls, rest
+    return "Other", name
+
+
+def _colour(rate: float) -> str:
+    if rate >= 0.9:
+        return "#2f855a"
+    if rate >= 0.6:
+        return "#c77c02"
+    return "#c53030"
+
+
+# ---------------------------------------------------------------- collecting
+
+class _Group:
+    """One group of failure messages (or hints) that read the same once numbers are '#'."""
+    __slots__ = ("count", "example", "varies")
+
+    def __init__(self, example: str):
+        self.count = 0
+        self.example = example
+        self.varies = False
+
+
+class _TestStats:
+    __slots__ = ("name", "max_score", "visibility", "total", "passed", "messages", "hints")
+
+    def __init__(self, name: str):
+        self.name = name
+        self.max_score: float | None = None
+        self.visibility = "visible"
+        self.total = 0
+        self.passed = 0
+        self.messages: dict[str, _Group] = {}
+        self.hints: dict[str, _Group] = {}
+
+    @property
+    def failed(self) -> int:
+        return self.total - self.passed
+
+    @property
+    def rate(self) -> float:
+        return self.passed / self.total if self.total else 0.0
+
+
+def _add(groups: dict[str, _Group], text: str) -> None:
+    text = _text(text, 4 * MAX_TEXT)
+    key = _text(normalise(text))
+    g = groups.get(key)
+    if g is None:
+        g = groups[key] = _Group(text)
+    elif not g.varies and g.example != text:
+        g.varies = True
+    g.count += 1
+
+
+def _top(groups: dict[str, _Group]) -> list[tuple[str, _Group]]:
+    return sorted(groups.items(), key=lambda kv: -kv[1].count)[:TOP]
+
+
+class _Row:
+    __slots__ = ("index", "name", "score", "max_score", "seconds", "error", "tests")
+
+    def __init__(self, index: int, raw: Mapping[str, Any]):
+        self.index = index
+        self.name = _text(raw.get("name"), MAX_TEXT) or f"(entry {index + 1})"
+        self.score = _num(raw.get("score"))
+        self.max_score = _num(raw.get("max_score"))
+        self.seconds = _num(raw.get("seconds"))
+        err = raw.get("error")
+        self.error = _text(err) if err not in (None, "") else None
+        tests = raw.get("tests")
+        self.tests = tests if isinstance(tests, (list, tuple)) else []
+
+    @property
+    def graded(self) -> bool:
+        return self.score is not None
+
+    @property
+    def fraction(self) -> float | None:
+        if self.score is None or not self.max_score or self.max_score <= 0:
+            return None
+        return self.score / self.max_score
+
+
+def _collect(rows: list[_Row]) -> dict[str, _TestStats]:
+    stats: dict[str, _TestStats] = {}
+    for row in rows:
+        if not row.graded:
+            continue
+        for t in row.tests:
+            if not isinstance(t, Mapping):
+                continue
+            name = _text(t.get("name"), 4 * MAX_TEXT) or "(unnamed test)"
+            st = stats.get(name)
+            if st is None:
+                st = stats[name] = _TestStats(name)
+                st.max_score = _num(t.get("max_score"))
+                st.visibility = _text(t.get("visibility"), 40) or "visible"
+            st.total += 1
+            if t.get("status") == "passed":
+                st.passed += 1
+                continue
+            out = t.get("output")
+            out = out if isinstance(out, str) else ("" if out is None else str(out))
+            first = clean(out[: 8 * MAX_TEXT]).split("\n", 1)[0].strip()
+            _add(st.messages, first or "(no message)")
+            seen = set()
+            for h in _HINT.findall(out[:_SCAN]):
+                h = _text(h, 4 * MAX_TEXT)
+                if h and h not in seen:
+                    seen.add(h)
+                    _add(st.hints, h)
+    return stats
+
+
+# ---------------------------------------------------------------- SVG charts
+
+_FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif"'
+
+
+def _histogram_svg(counts: list[int], edges: list[str], x_label: str, y_label: str,
+                   css_class: str, colour: str, width: int = 620, height: int = 260,
+                   last_label: str | None = None) -> str:
+    """A vertical bar chart: one bar per count, `edges` (len(counts) + 1) labelled under the bar boundaries.
+
+    With `last_label`, the last bar is an overflow bin ("more than ..."): it stands apart, labelled
+    `last_label` under its middle, and the last edge is not labelled.
+    """
+    left, right, top, bottom = 52, 14, 22, 50
+    pw, ph = width - left - right, height - top - bottom
+    n = max(len(counts), 1)
+    peak = max(counts) if counts else 0
+    step = max(1, int(_nice_step(max(peak, 1), 4)))
+    ymax = max(step, math.ceil(max(peak, 1) / step) * step)
+    bw = pw / n
+    out = [f'<svg class="chart {css_class}" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+           f'role="img" aria-label="{escape(x_label)} histogram" {_FONT} font-size="12">']
+    for v in range(0, ymax + 1, step):
+        y = top + ph - ph * v / ymax
+        out.append(f'<line x1="{left}" x2="{left + pw}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e2e8f0"/>'
+                   f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#4a5568">{v}</text>')
+    for i, c in enumerate(counts):
+        h = ph * c / ymax
+        x = left + i * bw
+        label = f"{edges[i]}\u2013{edges[i + 1]}: {c}"
+        if last_label is not None and i == n - 1:
+            label = f"{last_label}: {c}"
+            x += bw * 0.15
+        out.append(f'<rect class="bar" data-bin="{i}" data-count="{c}" x="{x + 1.5:.1f}" y="{top + ph - h:.1f}" '
+                   f'width="{max(bw - 3, 1):.1f}" height="{h:.1f}" fill="{colour}" rx="2">'
+                   f'<title>{escape(label)}</title></rect>')
+        if c:
+            out.append(f'<text x="{x + bw / 2:.1f}" y="{top + ph - h - 5:.1f}" text-anchor="middle" '
+                       f'fill="#1a202c" font-weight="600">{c}</text>')
+    label_every = max(1, math.ceil((n + 1) / 12))
+    if last_label is not None:
+        out.append(f'<text x="{left + (n - 0.5) * bw + bw * 0.15:.1f}" y="{top + ph + 17}" text-anchor="middle" '
+                   f'fill="#4a5568">{escape(last_label)}</text>')
+    for i, e in enumerate(edges):
+        if (i % label_every and i != n) or (last_label is not None and i == n):
+            continue
+        x = left + i * bw
+        out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top + ph}" y2="{top + ph + 4}" stroke="#718096"/>'
+                   f'<text x="{x:.1f}" y="{top + ph + 17}" text-anchor="middle" fill="#4a5568">{escape(e)}</text>')
+    out.append(f'<line x1="{left}" x2="{left + pw}" y1="{top + ph}" y2="{top + ph}" stroke="#718096"/>'
+               f'<line x1="{left}" x2="{left}" y1="{top}" y2="{top + ph}" stroke="#718096"/>'
+               f'<text x="{left + pw / 2:.1f}" y="{height - 8}" text-anchor="middle" fill="#2d3748">{escape(x_label)}</text>'
+               f'<text transform="translate(14 {top + ph / 2:.1f}) rotate(-90)" text-anchor="middle" '
+               f'fill="#2d3748">{escape(y_label)}</text></svg>')
+    return "".join(out)
+
+
+def _rates_svg(tests: list[_TestStats], width: int = 600) -> str:
+    """One class's tests as horizontal pass-rate bars, in their order."""
+    label_w, bar_w, row_h, top = 300, 175, 22, 4
+    height = top + row_h * len(tests) + 4
+    x0 = label_w
+    out = [f'<svg class="chart rates" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+           f'role="img" aria-label="pass rate per test" {_FONT} font-size="12">']
+    for i, st in enumerate(tests):
+        y = top + i * row_h
+        _, label = _split_name(st.name)
+        short = label if len(label) <= 42 else label[:41].rstrip() + "\u2026"
+        hidden = " \u00b7 hidden" if st.visibility == "hidden" else ""
+        w = bar_w * st.rate
+        out.append(f'<g class="test-rate" data-test="{escape(st.name)}" data-passed="{st.passed}" '
+                   f'data-total="{st.total}"><title>{escape(st.name)}: {st.passed} of {st.total} passed '
+                   f'({st.rate * 100:.1f}%), {_pts_unit(st.max_score)}{hidden}</title>'
+                   f'<text x="{x0 - 8}" y="{y + 15}" text-anchor="end" fill="#1a202c">{escape(short)}</text>'
+                   f'<rect x="{x0}" y="{y + 4}" width="{bar_w}" height="{row_h - 8}" fill="#edf2f7" rx="2"/>'
+                   f'<rect x="{x0}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" fill="{_colour(st.rate)}" rx="2"/>'
+                   f'<text x="{x0 + bar_w + 8}" y="{y + 15}" fill="#1a202c" font-weight="600">'
+                   f'{st.rate * 100:.0f}%</text>'
+                   f'<text x="{width - 4}" y="{y + 15}" text-anchor="end" fill="#4a5568">'
+                   f'{_pts_unit(st.max_score)}{hidden}</text></g>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+# ---------------------------------------------------------------- page sections
+
+_CSS = """
+:root{color-scheme:light}
+*{box-sizing:border-box}
+body{margin:0;background:#f5f7fa;color:#1a202c;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
+main{max-width:1360px;margin:0 auto;padding:24px 28px 48px}
+h1{font-size:26px;margin:0 0 4px}
+h2{font-size:19px;margin:0 0 12px}
+h3{font-size:15px;margin:0 0 6px}
+.sub{color:#4a5568;margin:0 0 20px}
+section{background:#fff;border:1px solid #e2e8f0;border-radius:8px;padding:18px 20px;margin:0 0 18px}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:12px;margin:0 0 18px}
+.card{background:#fff;border:1px solid #e2e8f0;border-radius:8px;padding:12px 14px}
+.card .k{color:#4a5568;font-size:13px}
+.card .v{font-size:24px;font-weight:650;line-height:1.2;margin-top:2px}
+.card .d{color:#4a5568;font-size:12.5px}
+.card.bad .v{color:#c53030}
+.card .v small{font-size:15px;font-weight:500;color:#4a5568}
+.two{display:grid;grid-template-columns:repeat(auto-fit,minmax(620px,1fr));gap:18px}
+.two>section{margin:0}
+.classes{display:grid;grid-template-columns:repeat(auto-fit,minmax(600px,1fr));gap:8px 28px}
+.cls{padding:6px 0 2px;border-top:1px solid #edf2f7}
+.cls h3 span{color:#4a5568;font-weight:400}
+.muted{color:#4a5568}
+.small{font-size:13px}
+svg.chart{display:block;max-width:100%;height:auto}
+table{border-collapse:collapse;width:100%;font-size:14px}
+th,td{text-align:left;padding:5px 10px;border-bottom:1px solid #edf2f7;vertical-align:top}
+th{background:#f7fafc;color:#2d3748;font-weight:600;position:sticky;top:0}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+tbody tr:nth-child(even){background:#fbfcfd}
+.name{word-break:break-word}
+.err{color:#9b2c2c}
+.ok{color:#276749}
+code,.msg{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"DejaVu Sans Mono",monospace;font-size:12.5px;word-break:break-word}
+.meter{display:inline-block;width:80px;height:8px;background:#edf2f7;border-radius:4px;vertical-align:middle;margin-left:8px;overflow:hidden}
+.meter i{display:block;height:100%}
+details{border:1px solid #e2e8f0;border-radius:6px;margin:0 0 8px;background:#fff}
+details[open]{background:#fcfdfe}
+summary{cursor:pointer;padding:8px 12px;list-style-position:outside;margin-left:14px}
+summary .t{font-weight:600}
+summary .c{color:#9b2c2c;font-weight:600;margin-left:6px}
+summary .top{display:block;color:#4a5568;font-size:12.5px;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"DejaVu Sans Mono",monospace;word-break:break-word}
+.fail{padding:4px 14px 12px 26px;display:grid;grid-template-columns:1fr 1fr;gap:6px 24px}
+.fail ol,ol.reasons{margin:4px 0 0;padding-left:0;list-style:none}
+.fail li,.reasons li{display:flex;gap:10px;padding:4px 0;border-bottom:1px dashed #edf2f7}
+.fail li b,.reasons li b{min-width:42px;text-align:right;font-variant-numeric:tabular-nums;color:#9b2c2c}
+.fail li.hint b{color:#2b6cb0}
+ol.reasons{margin:0 0 12px}
+.eg{display:block;color:#4a5568;font-size:12px}
+.tag{display:inline-block;background:#edf2f7;color:#2d3748;border-radius:10px;padding:0 8px;font-size:12px;margin-left:6px}
+.legend{font-size:13px;color:#4a5568;margin:0 0 8px}
+.legend i{display:inline-block;width:10px;height:10px;border-radius:2px;margin:0 4px 0 12px;vertical-align:0}
+.scroll{max-height:720px;overflow:auto;border:1px solid #edf2f7;border-radius:6px}
+.empty{color:#4a5568;font-style:italic}
+@media print{.scroll{max-height:none;overflow:visible}body{background:#fff}}
+"""
+
+
+def _card(key: str, value: str, detail: str = "", bad: bool = False) -> str:
+    cls = "card bad" if bad else "card"
+    d = f'<div class="d">{detail}</div>' if detail else ""
+    return f'<div class="{cls}"><div class="k">{key}</div><div class="v">{value}</div>{d}</div>'
+
+
+def _summary(rows: list[_Row], graded: list[_Row], full: float | None) -> str:
+    ungraded = len(rows) - len(graded)
+    scores = [r.score for r in graded]
+    fr = [f for f in (r.fraction for r in graded) if f is not None]
+    secs = [r.seconds for r in rows if r.seconds is not None]
+    total = sum(secs)
+    of = f'<small> / {_pts(full)}</small>' if full is not None else ""
+    if scores:
+        mean, med = statistics.fmean(scores), statistics.median(scores)
+        mean_d = f"{_pct(100 * statistics.fmean(fr))} of the points" if fr else ""
+        med_d = f"{_pct(100 * statistics.median(fr))} of the points" if fr else ""
+        full_n = sum(1 for r in graded if r.max_score and r.score >= r.max_score - 1e-9)
+        range_d = f"lowest {_pts(min(scores))}, highest {_pts(max(scores))}"
+    else:
+        mean = med = None
+        mean_d = med_d = range_d = "no entry was graded"
+        full_n = 0
+    with_problems = sum(1 for r in graded if r.error)
+    graded_d = f"{with_problems} with a problem noted" if with_problems else (
+        f"{len(graded) / len(rows) * 100:.0f}% of entries" if rows else "")
+    cards = [
+        _card("Entries", str(len(rows))),
+        _card("Graded", str(len(graded)), graded_d),
+        _card("Not graded", str(ungraded), "listed below with reasons" if ungraded else "", bad=ungraded > 0),
+        _card("Mean score", f"{_pts(None if mean is None else round(mean, 1))}{of if mean is not None else ''}", mean_d),
+        _card("Median score", f"{_pts(med)}{of if med is not None else ''}", med_d),
+        _card("Full marks", str(full_n), range_d),
+        _card("Time in all", _secs(total) if secs else "\u2014",
+              f"median {_secs(statistics.median(secs))} per entry" if secs else ""),
+    ]
+    return f'<div class="cards">{"".join(cards)}</div>'
+
+
+def _score_section(graded: list[_Row], full: float | None) -> str:
+    head = '<section id="scores"><h2>Score distribution</h2>'
+    if not graded:
+        return head + '<p class="empty">No entry was graded.</p></section>'
+    bins = 10
+    counts = [0] * bins
+    if full is not None and full > 0:
+        for r in graded:
+            f = min(max(r.score / full, 0.0), 1.0)
+            counts[min(int(f * bins + 1e-9), bins - 1)] += 1
+        edges = [_pts(full * i / bins) for i in range(bins + 1)]
+        q = statistics.quantiles([r.score for r in graded], n=4) if len(graded) > 1 else [graded[0].score] * 3
+        note = (f'<p class="muted small">{len(graded)} graded entr{"y" if len(graded) == 1 else "ies"} in {bins} '
+                f'bins of {_pts(full / bins)} points; the last bin includes full marks. Quartiles: '
+                f'{_pts(q[0])} \u00b7 {_pts(q[1])} \u00b7 {_pts(q[2])}.</p>')
+    else:  # no points to be had: every score is in one bin
+        counts = [len(graded)]
+        edges = ["0", "0"]
+        note = '<p class="muted small">The maximum score is 0: every graded entry is in one bin.</p>'
+    of = f"score (out of {_pts(full)})" if full is not None else "score"
+    return head + _histogram_svg(counts, edges, of, "entries", "scores", "#3b6fb6") + note + "</section>"
+
+
+def _time_section(rows: list[_Row]) -> str:
+    head = '<section id="time"><h2>Time per entry</h2>'
+    timed = [r for r in rows if r.seconds is not None]
+    if not timed:
+        return head + '<p class="empty">No times recorded.</p></section>'
+    secs = sorted(max(r.seconds, 0.0) for r in timed)
+    hi = secs[-1]
+    # a few very slow entries (a time limit hit) would squash every other bar into the first bin:
+    # past three times the 90th percentile, they go to one last bin of their own
+    p90 = secs[int(0.9 * (len(secs) - 1))]
+    cap = hi if hi <= 3 * p90 or p90 <= 0 else 2 * p90
+    width = _nice_step(cap or 1, 10)
+    bins = max(1, math.ceil(cap / width - 1e-9)) if cap > 0 else 1
+    over = sum(1 for s in secs if s > bins * width + 1e-12)
+    counts = [0] * bins
+    for s in secs:
+        if s <= bins * width + 1e-12:
+            counts[min(int(s / width), bins - 1)] += 1
+    edges = [_pts(width * i) for i in range(bins + 1)]
+    if over:
+        counts.append(over)
+        edges.append(_pts(hi))
+        last = f"> {_pts(bins * width)}"
+    else:
+        last = None
+    stats = (f'<p class="small">min <b>{_secs(secs[0])}</b> \u00b7 median <b>{_secs(statistics.median(secs))}</b>'
+             f' \u00b7 mean <b>{_secs(statistics.fmean(secs))}</b> \u00b7 max <b>{_secs(hi)}</b>'
+             f' \u00b7 in all <b>{_secs(sum(secs))}</b></p>')
+    note = (f'<p class="muted small">The last bar holds the {over} entr{"y" if over == 1 else "ies"} slower than '
+            f'{_pts(bins * width)} s.</p>') if over else ""
+    slow = sorted(timed, key=lambda r: -r.seconds)[:5]
+    slow_html = "".join(f'<li><span class="name">{escape(r.name)}</span> <span class="muted">'
+                        f'{_secs(r.seconds)}</span></li>' for r in slow)
+    return (head + stats + _histogram_svg(counts, edges, "seconds", "entries", "times", "#6b46c1", height=220,
+                                          last_label=last)
+            + note + f'<h3>Slowest</h3><ol class="small slowest">{slow_html}</ol></section>')
+
+
+def _rates_section(stats: dict[str, _TestStats], n_graded: int) -> str:
+    head = '<section id="rates"><h2>Pass rate per test</h2>'
+    if not stats:
+        return head + '<p class="empty">No graded entry has test results.</p></section>'
+    groups: dict[str, list[_TestStats]] = {}
+    for st in stats.values():
+        groups.setdefault(_split_name(st.name)[0], []).append(st)
+    legend = ('<p class="legend">Share of the graded entries that passed each test, grouped by class, in the '
+              'tests\u2019 order; points at the right.<i style="background:#2f855a"></i>90% or more'
+              '<i style="background:#c77c02"></i>60\u201390%<i style="background:#c53030"></i>under 60%</p>')
+    parts = [head, legend, '<div class="classes">']
+    for cls, tests in groups.items():
+        pts = sum(t.max_score or 0 for t in tests)
+        earned = sum((t.max_score or 0) * t.rate for t in tests)
+        share = f"{earned / pts * 100:.0f}% of {_pts(pts)} pts earned on average" if pts else "no points"
+        parts.append(f'<div class="cls"><h3>{escape(cls)} <span>\u00b7 {len(tests)} test'
+                     f'{"" if len(tests) == 1 else "s"} \u00b7 {share}</span></h3>{_rates_svg(tests)}</div>')
+    parts.append("</div>")
+    # where the points went: the tests that cost the class most
+    lost = sorted((st for st in stats.values() if st.failed), key=lambda st: -(st.max_score or 0) * (1 - st.rate))
+    if lost:
+        rows = "".join(
+            f'<tr><td class="name">{escape(st.name)}</td><td class="n">{st.failed} of {st.total}</td>'
+            f'<td class="n">{_pct(100 * (1 - st.rate))}</td><td class="n">{_pts(st.max_score)}</td>'
+            f'<td class="n">{(st.max_score or 0) * (1 - st.rate):.2f}</td></tr>' for st in lost[:10])
+        parts.append('<h3 style="margin-top:16px">Where the points were lost</h3><table class="lost"><thead><tr>'
+                     '<th>test</th><th class="n">failed</th><th class="n">fail rate</th><th class="n">points</th>'
+                     '<th class="n">points lost per entry</th></tr></thead><tbody>' + rows + "</tbody></table>")
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _group_li(key: str, g: _Group, cls: str) -> str:
+    if g.varies:
+        body = f'{escape(key)}<span class="eg">e.g. {_e(g.example)}</span>'
+    else:
+        body = _e(g.example)
+    return f'<li class="{cls}" data-count="{g.count}"><b>{g.count}\u00d7</b><span class="msg">{body}</span></li>'
+
+
+def _failures_section(stats: dict[str, _TestStats]) -> str:
+    head = ('<section id="failures"><h2>Failures by test</h2><p class="legend" style="margin-left:0">'
+            f'For each test that any graded entry failed: the {TOP} most common failure messages (their first '
+            f'line, numbers replaced by #, so the same mistake on different inputs counts once) and the {TOP} most '
+            'common hints, with how many entries got each.</p>')
+    failing = [st for st in stats.values() if st.failed]
+    if not failing:
+        return head + '<p class="empty">No graded entry failed any test.</p></section>'
+    parts = [head]
+    for st in failing:
+        msgs = _top(st.messages)
+        hints = _top(st.hints)
+        top_key, top_g = msgs[0]
+        top = escape(top_key) if top_g.varies else _e(top_g.example)
+        more_m = len(st.messages) - len(msgs)
+        more_h = len(st.hints) - len(hints)
+        m_html = "".join(_group_li(k, g, "msg") for k, g in msgs)
+        if more_m > 0:
+            m_html += f'<li class="more muted small">and {more_m} other message{"" if more_m == 1 else "s"}</li>'
+        if hints:
+            h_html = "".join(_group_li(k, g, "hint") for k, g in hints)
+            if more_h > 0:
+                h_html += f'<li class="more muted small">and {more_h} other hint{"" if more_h == 1 else "s"}</li>'
+        else:
+            h_html = '<li class="muted small">no hints given</li>'
+        parts.append(
+            f'<details class="test" data-test="{escape(st.name)}" data-failed="{st.failed}">'
+            f'<summary><span class="t">{escape(st.name)}</span><span class="c">{st.failed} of {st.total} failed '
+            f'({(1 - st.rate) * 100:.0f}%)</span><span class="tag">{_pts_unit(st.max_score)}</span>'
+            f'<span class="top">{top}</span></summary>'
+            f'<div class="fail"><div><h3>Failure messages</h3><ol class="msgs">{m_html}</ol></div>'
+            f'<div><h3>Hints</h3><ol class="hints">{h_html}</ol></div></div></details>')
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _ungraded_section(rows: list[_Row]) -> str:
+    bad = [r for r in rows if not r.graded]
+    noted = [r for r in rows if r.graded and r.error]
+    head = f'<section id="ungraded"><h2>Entries that could not be graded ({len(bad)})</h2>'
+    if not bad:
+        parts = [head, '<p class="empty">Every entry was graded.</p>']
+    else:
+        reasons: dict[str, _Group] = {}
+        for r in bad:
+            _add(reasons, r.error or "no reason given")
+        summary = "".join(_group_li(k, g, "reason") for k, g in sorted(reasons.items(), key=lambda kv: -kv[1].count)[:8])
+        body = "".join(f'<tr><td class="n">{r.index + 1}</td><td class="name">{escape(r.name)}</td>'
+                       f'<td class="err">{escape(r.error or "no reason given")}</td>'
+                       f'<td class="n">{_secs(r.seconds)}</td></tr>' for r in bad)
+        parts = [head, f'<ol class="reasons">{summary}</ol>',
+                 '<div class="scroll"><table class="ungraded"><thead><tr><th class="n">#</th><th>entry</th>'
+                 f'<th>reason</th><th class="n">time</th></tr></thead><tbody>{body}</tbody></table></div>']
+    if noted:
+        body = "".join(f'<tr><td class="n">{r.index + 1}</td><td class="name">{escape(r.name)}</td>'
+                       f'<td class="err">{escape(r.error)}</td><td class="n">{_pts(r.score)}</td></tr>' for r in noted)
+        parts.append(f'<h3 style="margin-top:14px">Graded, with a problem noted ({len(noted)})</h3>'
+                     '<div class="scroll"><table class="noted"><thead><tr><th class="n">#</th><th>entry</th>'
+                     f'<th>problem</th><th class="n">score</th></tr></thead><tbody>{body}</tbody></table></div>')
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _entries_section(rows: list[_Row]) -> str:
+    head = f'<section id="entries"><h2>Every entry ({len(rows)})</h2>'
+    if not rows:
+        return head + '<p class="empty">No entries.</p></section>'
+    body = []
+    for r in rows:
+        f = r.fraction
+        if r.graded:
+            meter = (f'<span class="meter"><i style="width:{max(0.0, min(f, 1.0)) * 100:.0f}%;'
+                     f'background:{_colour(f)}"></i></span>') if f is not None else ""
+            score = f'{_pts(r.score)} / {_pts(r.max_score)}{meter}'
+            status = f'<span class="err">{escape(r.error)}</span>' if r.error else '<span class="ok">graded</span>'
+        else:
+            score = '<span class="muted">not graded</span>'
+            status = f'<span class="err">{escape(r.error or "could not be graded")}</span>'
+        body.append(f'<tr><td class="n">{r.index + 1}</td><td class="name">{escape(r.name)}</td>'
+                    f'<td class="n">{score}</td><td class="n">{_pct(None if f is None else 100 * f)}</td>'
+                    f'<td class="n">{_secs(r.seconds)}</td><td>{status}</td></tr>')
+    return (head + '<div class="scroll"><table class="entries"><thead><tr><th class="n">#</th><th>entry</th>'
+            '<th class="n">score</th><th class="n">%</th><th class="n">time</th><th>status</th></tr></thead><tbody>'
+            + "".join(body) + "</tbody></table></div></section>")
+
+
+def _full_score(graded: list[_Row]) -> float | None:
+    """The most common max_score of the graded entries (they are all the same in a normal run)."""
+    c = Counter(r.max_score for r in graded if r.max_score is not None)
+    return c.most_common(1)[0][0] if c else None
+
+
+def render(rows: Iterable[Mapping[str, Any]], title: str = "Grading report") -> str:
+    """The whole class's grading as one self-contained HTML5 page.
+
+    Each row is one submission entry::
+
+        {"name": str, "score": float | None, "max_score": float, "seconds": float,
+         "error": str | None, "tests": [Gradescope test dicts: name, score, max_score,
+                                         status "passed"/"failed", output, visibility]}
+
+    score None means the entry could not be graded (error says why). Missing
+    keys and non-finite numbers are read as absent.
+    """
+    entries = [_Row(i, r if isinstance(r, Mapping) else {}) for i, r in enumerate(rows)]
+    graded = [r for r in entries if r.graded]
+    full = _full_score(graded)
+    stats = _collect(entries)
+    t = _e(title, 200) or "Grading report"
+    n_ungraded = len(entries) - len(graded)
+    sub = (f'{len(entries)} entr{"y" if len(entries) == 1 else "ies"}: {len(graded)} graded, '
+           f'{n_ungraded} not graded; {len(stats)} tests. Test statistics use the graded entries only.')
+    page = [
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">",
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
+        f"<title>{t}</title><style>{_CSS}</style></head><body><main>",
+        f'<h1>{t}</h1><p class="sub">{sub}</p>',
+        _summary(entries, graded, full),
+        '<div class="two">', _score_section(graded, full), _time_section(entries), "</div>",
+        '<div style="height:18px"></div>',
+        _rates_section(stats, len(graded)),
+        _failures_section(stats),
+        _ungraded_section(entries),
+        _entries_section(entries),
+        "</main></body></html>\n",
+    ]
+    return "".join(page)

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 SUBMISSION ?=
 ARGS ?=
 
-.PHONY: grade test skeleton handout bench accuracy clean
+.PHONY: grade test skeleton handout gradescope bench accuracy clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ skeleton: $(VENV)/.installed
 ## dist/handout/ and dist/handout.tar.gz: skeleton, writeup, local-mode grader, public fixtures
 handout: $(VENV)/.installed
 	$(PY) -m autograder.handout
+
+## dist/gradescope/autograder.zip: Gradescope's autograder, with the secret seed and hidden tests (keep it private)
+gradescope: $(VENV)/.installed
+	$(PY) -m autograder.package
 
 ## grading speed next to the cost of importing numpy and hypothesis
 bench: $(VENV)/.installed

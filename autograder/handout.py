@@ -22,7 +22,7 @@ from .replay import FIXTURE_SEED
 from .sandbox.limits import SEED
 
 ROOT = Path(__file__).resolve().parents[1]
-INSTRUCTOR_ONLY = {"handout.py", "skeleton.py"}  # grader modules students have no use for
+INSTRUCTOR_ONLY = {"handout.py", "skeleton.py", "package.py"}  # grader modules students have no use for
 
 
 def build(dist: Path = ROOT / "dist") -> Path:

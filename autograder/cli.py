@@ -59,8 +59,17 @@ def _parser() -> argparse.ArgumentParser:
                        help="seed for the generated test inputs (default: the course's official seed; a "
                             "handout always grades the inputs it recorded); the same seed gives the same score")
     grade.set_defaults(run=_grade)
-    batch = commands.add_parser("batch", help="grade a folder of submissions (not available yet)")
-    batch.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    batch = commands.add_parser(
+        "batch", help="grade a folder of submissions (a whole class)",
+        description="Grade every entry of SUBMISSIONS (a folder or archive per student, or a Gradescope "
+                    "export) into DIR: a Gradescope results file per entry, grades.csv and report.html. "
+                    "A rerun skips entries graded before from the same content, grader and seed.")
+    batch.add_argument("submissions", metavar="SUBMISSIONS", help="the folder of submissions")
+    batch.add_argument("--output", metavar="DIR", default="graded", help="where results go (default: graded)")
+    batch.add_argument("--jobs", type=_jobs, default=None, metavar="N",
+                       help="entries graded at once (default: one per core)")
+    batch.add_argument("--seed", type=_seed, default=None, metavar="N",
+                       help="seed for the generated test inputs (default: the course's official seed)")
     batch.set_defaults(run=_batch)
     return parser
 
@@ -112,7 +121,7 @@ def _grade(args: argparse.Namespace) -> int:
 
 def _write_rejection(args: argparse.Namespace, why: str) -> None:
     """With --output, a rejected submission still gets complete results: every test, failed, saying why."""
-    if getattr(args, "output", None) is None or Path(args.output).is_dir():
+    if args.command != "grade" or args.output is None or Path(args.output).is_dir():
         return
     from .checks import CHECKS
     from .reference import hidden_checks
@@ -128,9 +137,31 @@ def _write_rejection(args: argparse.Namespace, why: str) -> None:
         pass
 
 
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
+    return value
+
+
 def _batch(args: argparse.Namespace) -> int:
-    print("error: batch grading is not available yet", file=sys.stderr)
-    return 2
+    _require("numpy", "hypothesis")
+    output = Path(args.output)
+    if output.exists() and not output.is_dir():
+        raise SubmissionError(f"--output {args.output} is a file; give a folder")
+    from . import batch
+
+    summary = batch.run(Path(args.submissions), output, jobs=args.jobs, seed=args.seed)
+    print(f"{summary['finished']} of {summary['entries']} entries done ({summary['graded']} graded, "
+          f"{summary['kept']} kept from an earlier run, {summary['finished'] - summary['graded']} not gradable): "
+          f"{output / 'grades.csv'}, {output / 'report.html'}", file=sys.stderr)
+    if summary["interrupted"]:
+        print("interrupted: the gradebook and report hold what finished; run again to go on", file=sys.stderr)
+        return 130
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

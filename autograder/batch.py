@@ -1,0 +1,329 @@
+"""`python -m autograder batch SUBMISSIONS [--output DIR] [--jobs N] [--seed N]`: a whole class.
+
+SUBMISSIONS is a folder holding one entry per student (a folder, or a .zip/.tar/.tar.gz archive,
+named after the student), or a Gradescope "Export Submissions" archive or folder (entries
+`submission_<id>/`, named after their submitters from `submission_metadata.yml`).
+
+Every entry is graded as `grade` grades a submission alone, with the same seed (the same verdicts:
+a test checks it), by `--jobs` grading processes (default: one per core) that share one fork server.
+Under DIR (default `graded/`) it writes:
+
+- `<entry>.json`: the entry's Gradescope results, every test, even for an entry that could not be
+  read (each test then fails, saying why);
+- `grades.csv`: a row per entry: name, score, max_score, seconds, error, the points of each test;
+- `report.html`: what course staff look at (see batch_report.py).
+
+An entry that is unreadable, hangs or attacks the sandbox gets its row and its reason; the batch goes
+on. A rerun skips an entry already graded from the same content, by the same grader and seed
+(`.batch-state.json` keeps a digest of each, never the seed itself), so fixing one test and rerunning
+regrades everything, and rerunning after an interruption regrades nothing twice. Ctrl-C stops the
+batch and writes the gradebook and report of what finished.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import multiprocessing
+import os
+import re
+import signal
+import sys
+import tempfile
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+
+from .archive import SUFFIXES
+from .output import write_atomic
+from .submission import SubmissionError, prepare
+
+STATE = ".batch-state.json"
+GRADESCOPE_METADATA = "submission_metadata.yml"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One student's hand-in: where it is, its name in the gradebook, its results file's stem."""
+
+    path: Path
+    name: str
+    stem: str
+
+
+def entries(source: Path) -> list[Entry]:
+    """The entries of a submissions folder or Gradescope export, in name order (SubmissionError if none)."""
+    if not source.is_dir():
+        raise SubmissionError(f"{source} is not a folder of submissions (unpack a course platform's export first)")
+    base = source
+    inner = [p for p in source.iterdir() if p.is_dir() and not p.name.startswith(".")]
+    if not (source / GRADESCOPE_METADATA).is_file() and len(inner) == 1 and (inner[0] / GRADESCOPE_METADATA).is_file():
+        base = inner[0]  # an export unpacked with its top folder
+    names = _gradescope_names(base / GRADESCOPE_METADATA)
+    found = []
+    for path in sorted(base.iterdir(), key=lambda p: p.name):
+        if path.name.startswith(".") or path.name in ("__MACOSX", GRADESCOPE_METADATA) or path.is_symlink():
+            continue
+        if path.is_dir() or (path.is_file() and path.name.lower().endswith(SUFFIXES)):
+            stem = path.name[:-len(next(s for s in SUFFIXES if path.name.lower().endswith(s)))] if path.is_file() else path.name
+            found.append((path, names.get(path.name, stem), stem))
+    if not found:
+        raise SubmissionError(f"no submissions in {source}: expected a folder or archive per student")
+    taken: set[str] = set()
+    result = []
+    for path, name, stem in found:
+        safe = re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("._") or "entry"
+        unique, n = safe, 1
+        while unique.lower() in taken:
+            n += 1
+            unique = f"{safe}-{n}"
+        taken.add(unique.lower())
+        result.append(Entry(path, name, unique))
+    return result
+
+
+def _gradescope_names(metadata: Path) -> dict[str, str]:
+    """submission folder -> its submitters' names, from a Gradescope export's metadata (a YAML file of
+    `submission_<id>:` blocks, each listing `:submitters:` with `:name:`); only those lines are read."""
+    try:
+        text = metadata.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return {}
+    names: dict[str, list[str]] = {}
+    current = None
+    for line in text.splitlines():
+        top = re.match(r"^(submission_\d+):\s*$", line)
+        if top:
+            current = top.group(1)
+            names[current] = []
+            continue
+        name = re.match(r"^\s*-?\s*:name:\s*(.+?)\s*$", line)
+        if current and name:
+            names[current].append(name.group(1).strip("'\""))
+    return {folder: " & ".join(people) for folder, people in names.items() if people}
+
+
+def grader_version() -> str:
+    """A digest of everything a verdict depends on besides the submission and the seed: the grader's code,
+    the reference, the hidden tests and the settings."""
+    digest = hashlib.sha256()
+    paths = sorted([*(ROOT / "autograder").rglob("*.py"), *(ROOT / "solutions").rglob("*.py"), ROOT / "setup.cfg"])
+    for path in paths:
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def _content(folder: Path) -> str:
+    """A digest of the prepared copy's files: what is graded, nothing else."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*.py")):
+        digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:32]
+
+
+def _grade_one(entry: Entry, seed: int | None, kept: dict | None, version: str, results: Path, limits=None) -> dict:
+    """Grade `entry` in this process; its gradebook row (with the results file's text, unless kept)."""
+    from . import runner
+    from .writers import WRITERS
+
+    began = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="autograder-batch-") as tmp:
+        notes: list[str] = []
+        try:
+            root = prepare(entry.path, Path(tmp) / "copy", notes)
+            content = _content(root)
+        except SubmissionError as exc:
+            return _rejected(entry, str(exc), began)
+        stamp = {"content": content, "grader": version, "seed": _seed_digest(seed)}
+        if kept == stamp and (results / f"{entry.stem}.json").is_file():
+            return {"entry": entry.stem, "kept": True, "stamp": stamp}
+        try:
+            report = runner.grade(root, seed=seed, submission=entry.name, notes=tuple(notes), jobs=1, limits=limits)
+        except Exception as exc:  # noqa: BLE001 - a grader bug costs this entry its grading, not the batch
+            return _rejected(entry, f"the grader failed on this entry ({type(exc).__name__}: {exc})", began)
+    return {"entry": entry.stem, "stamp": stamp, "seconds": round(time.perf_counter() - began, 3),
+            "results": WRITERS["gradescope"](report), "error": None}
+
+
+def _rejected(entry: Entry, why: str, began: float) -> dict:
+    """The row of an entry that could not be graded: every test failed, saying why."""
+    from .checks import CHECKS
+    from .reference import hidden_checks
+    from .report import Outcome, Report, TestResult
+    from .writers import WRITERS
+
+    results = tuple(TestResult(c.name, float(c.points), 0.0, Outcome.FAILED, f"submission rejected: {why}",
+                               c.visibility) for c in CHECKS + hidden_checks())
+    report = Report(submission=entry.name, seed=-1, results=results, notes=(why,), secret_seed=True)
+    return {"entry": entry.stem, "stamp": None, "seconds": round(time.perf_counter() - began, 3),
+            "results": WRITERS["gradescope"](report), "error": why}
+
+
+def _seed_digest(seed: int | None) -> str:
+    from .sandbox.limits import official_seed
+
+    value = official_seed()[0] if seed is None else seed
+    return hashlib.sha256(f"autograder seed {value}".encode()).hexdigest()[:16]
+
+
+def run(source: Path, output: Path, jobs: int | None = None, seed: int | None = None, limits=None,
+        progress=None) -> dict:
+    """Grade every entry of `source` into `output`; returns a summary. See the module docstring. `limits`:
+    the sandbox's (default: setup.cfg's); `progress`: what is told of each entry finished (default: a bar
+    on a terminal, lines otherwise)."""
+    from .sandbox import server
+
+    found = entries(source)
+    output.mkdir(parents=True, exist_ok=True)
+    state = _load_state(output / STATE)
+    version = grader_version()
+    server.shared().wait_ready()  # one fork server for every grading process (they are forked from here)
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(found)))
+    rows: dict[str, dict] = {}
+    interrupted = False
+    report = progress or _Progress(len(found))
+    todo = list(found)
+    try:
+        while todo:  # (a grading process that dies takes only its entry: the rest go to a new pool)
+            todo = _pool(todo, jobs, seed, limits, state, version, output, rows, report)
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        report.close()
+    _write_outputs(found, rows, output, source)
+    graded = [row for row in rows.values() if row.get("error") is None]
+    return {"entries": len(found), "finished": len(rows), "graded": len(graded),
+            "kept": sum(1 for row in rows.values() if row.get("kept")), "interrupted": interrupted}
+
+
+def _pool(todo: list[Entry], jobs: int, seed, limits, state: dict, version: str, output: Path, rows: dict,
+          report) -> list[Entry]:
+    """Grade `todo` in `jobs` processes until done (returns []) or until one dies (returns what was not
+    finished, less the entry whose process died, which gets its row)."""
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_ignore_interrupts) as pool:
+        pending = {pool.submit(_grade_one, entry, seed, state.get(entry.stem), version, output, limits): entry
+                   for entry in todo}
+        try:
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    entry = pending.pop(future)
+                    try:
+                        row = future.result()
+                    except BrokenProcessPool:
+                        why = "its grading process died (a grader failure, not the submission's)"
+                        row = _rejected(entry, why, time.perf_counter())
+                        _finish(entry, row, state, output, rows, report)
+                        return [e for e in pending.values()]
+                    _finish(entry, row, state, output, rows, report)
+        except KeyboardInterrupt:  # what runs is stopped at once (its workers end with it), the rest never starts
+            for child in multiprocessing.active_children():
+                child.kill()
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    return []
+
+
+def _ignore_interrupts() -> None:
+    """Grading processes leave Ctrl-C to the batch, which stops them (a terminal sends it to them all)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _finish(entry: Entry, row: dict, state: dict, output: Path, rows: dict, report) -> None:
+    """Keep one entry's outcome: its results file, its state, its gradebook row."""
+    path = output / f"{entry.stem}.json"
+    if row.get("kept"):
+        try:
+            results = json.loads(path.read_text(encoding="utf-8"))  # (our own file, written by an earlier run)
+            row = {**row, "seconds": float(results.get("execution_time", 0.0)), "error": None, "results_doc": results}
+        except (OSError, ValueError):
+            row = {**row, "kept": False, "error": "kept results unreadable: grade again"}
+    else:
+        write_atomic(path, row["results"])
+        row = {**row, "results_doc": json.loads(row["results"])}
+    if row.get("stamp") is not None and row.get("error") is None:
+        state[entry.stem] = row["stamp"]
+    else:
+        state.pop(entry.stem, None)
+    write_atomic(output / STATE, json.dumps(state, indent=1, sort_keys=True) + "\n")
+    rows[entry.stem] = row
+    report.update(entry, row)
+
+
+def _load_state(path: Path) -> dict:
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+def _write_outputs(found: list[Entry], rows: dict, output: Path, source: Path) -> None:
+    """grades.csv and report.html for the entries that finished (in entry order)."""
+    table = []
+    for entry in found:
+        row = rows.get(entry.stem)
+        if row is None:
+            continue
+        doc = row.get("results_doc") or {}
+        table.append({"name": entry.name, "entry": entry.stem, "score": None if row.get("error") else doc.get("score"),
+                      "max_score": doc.get("max_score", 0.0), "seconds": row.get("seconds", 0.0),
+                      "error": row.get("error"), "tests": doc.get("tests", [])})
+    write_atomic(output / "grades.csv", _gradebook(table))
+    try:
+        from .batch_report import render
+    except ImportError:  # (the report module ships with the grader; never fatal to the gradebook)
+        return
+    write_atomic(output / "report.html", render(table, title=f"{source.name}: {len(table)} submissions"))
+
+
+def _gradebook(table: list[dict]) -> str:
+    tests = []
+    for row in table:
+        for test in row["tests"]:
+            if test["name"] not in tests:
+                tests.append(test["name"])
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["name", "entry", "score", "max_score", "seconds", "error", *tests])
+    for row in table:
+        points = {test["name"]: test["score"] for test in row["tests"]}
+        writer.writerow([row["name"], row["entry"], "" if row["score"] is None else row["score"], row["max_score"],
+                         row["seconds"], row["error"] or "", *[points.get(name, "") for name in tests]])
+    return buf.getvalue()
+
+
+class _Progress:
+    """A progress bar on a terminal (tqdm), plain lines otherwise."""
+
+    def __init__(self, total: int):
+        self.total, self.count = total, 0
+        self.bar = None
+        if sys.stderr.isatty():
+            try:
+                from tqdm import tqdm
+
+                self.bar = tqdm(total=total, unit="entry", file=sys.stderr)
+            except ImportError:
+                pass
+
+    def update(self, entry: Entry, row: dict) -> None:
+        self.count += 1
+        doc = row.get("results_doc") or {}
+        what = ("kept" if row.get("kept") else f"{doc.get('score', 0):g}/{doc.get('max_score', 0):g}") \
+            if row.get("error") is None else f"not graded: {row['error']}"
+        if self.bar is not None:
+            self.bar.set_postfix_str(f"{entry.name[:30]}: {what[:40]}", refresh=False)
+            self.bar.update(1)
+        else:
+            print(f"[{self.count}/{self.total}] {entry.name}: {what}", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()

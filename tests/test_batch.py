@@ -1,0 +1,169 @@
+"""`batch`: a whole class graded at once, with the verdicts each entry gets graded alone."""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from autograder import batch, runner
+from autograder.submission import prepare
+from tests.catalogue import entries, materialize
+from tests.test_grading import FAST, POINTS
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+class Quiet:
+    """A progress report that says nothing (and counts)."""
+
+    def __init__(self):
+        self.seen = []
+
+    def update(self, entry, row):
+        self.seen.append(entry.stem)
+
+    def close(self):
+        pass
+
+
+def _zip(folder: Path, target: Path) -> None:
+    with zipfile.ZipFile(target, "w") as zf:
+        for path in sorted(folder.rglob("*.py")):
+            zf.write(path, path.relative_to(folder))
+
+
+def _class(tmp_path: Path) -> tuple[Path, dict[str, Path]]:
+    """A folder of entries of every kind: correct (a folder, a zip), buggy, hostile, unreadable, empty,
+    and an odd name; with, for each gradable entry, the folder it was made from."""
+    source = tmp_path / "class"
+    source.mkdir()
+    made = tmp_path / "made"
+    chosen = {e.name: e for e in entries() if e.name in
+              ("linear_no_bias", "relu_derivative_ge_zero", "ce_softmax_axis0",
+               "exit_in_method", "numpy_monkeypatch", "os_exit_at_import")}
+    assert len(chosen) == 6, sorted(chosen)
+    origin = {}
+    for name, entry in chosen.items():
+        origin[name] = materialize(entry, made / name)
+        shutil.copytree(origin[name], source / name)
+    correct = materialize(next(e for e in entries("correct")), made / "correct")
+    shutil.copytree(correct, source / "alice")
+    origin["alice"] = correct
+    _zip(correct, source / "bob.zip")
+    origin["bob"] = correct
+    shutil.copytree(correct, source / "Zoë <o'neil>")
+    origin["Zo_o_neil"] = correct
+    (source / "dave.zip").write_bytes(b"not a zip at all")
+    (source / "eve").mkdir()
+    return source, origin
+
+
+def test_a_class_gets_a_row_per_entry_and_each_the_verdicts_it_gets_alone(tmp_path):
+    source, origin = _class(tmp_path)
+    out = tmp_path / "graded"
+    quiet = Quiet()
+    summary = batch.run(source, out, jobs=2, seed=0, limits=FAST, progress=quiet)
+    stems = sorted(e.stem for e in batch.entries(source))
+    assert summary == {"entries": len(stems), "finished": len(stems), "graded": len(stems) - 2, "kept": 0,
+                       "interrupted": False}
+    assert sorted(quiet.seen) == stems
+    rows = {row["entry"]: row for row in csv.DictReader((out / "grades.csv").open())}
+    assert sorted(rows) == stems
+    assert rows["dave"]["score"] == "" and "not a zip" in rows["dave"]["error"].lower() or "zip" in rows["dave"]["error"]
+    assert rows["eve"]["score"] == "" and "no mytorch/" in rows["eve"]["error"]
+    assert rows["Zo_o_neil"]["name"] == "Zoë <o'neil>"
+    for stem in stems:
+        results = json.loads((out / f"{stem}.json").read_text())
+        assert [t["name"] for t in results["tests"]] == list(POINTS)  # every test, even when not gradable
+    for stem, folder in origin.items():  # the same seed, one entry at a time: the same verdicts
+        alone = runner.grade(prepare(folder, tmp_path / "alone" / stem), seed=0, submission=stem, limits=FAST)
+        results = json.loads((out / f"{stem}.json").read_text())
+        assert results["score"] == alone.score, stem
+        assert [(t["name"], t["score"], t["status"]) for t in results["tests"]] == \
+            [(r.name, r.score, "passed" if r.passed else "failed") for r in alone.results], stem
+        assert float(rows[stem]["score"]) == alone.score
+        assert float(rows[stem][next(iter(POINTS))]) == alone.results[0].score
+    assert float(rows["alice"]["score"]) == 100.0 and float(rows["linear_no_bias"]["score"]) < 100
+
+
+def test_a_rerun_grades_only_what_changed(tmp_path):
+    source, _ = _class(tmp_path)
+    out = tmp_path / "graded"
+    batch.run(source, out, jobs=2, seed=0, limits=FAST, progress=Quiet())
+    first = (out / "grades.csv").read_text()
+    again = batch.run(source, out, jobs=2, seed=0, limits=FAST, progress=Quiet())
+    assert again["kept"] == again["graded"] == again["entries"] - 2  # the two unreadable ones are tried again
+    linear = source / "alice" / "mytorch" / "nn" / "linear.py"
+    linear.write_text(linear.read_text().replace("return A @ self.W.T + ones @ self.b.T", "return A @ self.W.T"))
+    changed = batch.run(source, out, jobs=2, seed=0, limits=FAST, progress=Quiet())
+    assert changed["kept"] == again["kept"] - 1
+    rows = {row["entry"]: row for row in csv.DictReader((out / "grades.csv").open())}
+    assert float(rows["alice"]["score"]) < 100 and float(rows["bob"]["score"]) == 100
+    other_seed = batch.run(source, out, jobs=2, seed=1, limits=FAST, progress=Quiet())
+    assert other_seed["kept"] == 0
+    assert "official" not in (out / batch.STATE).read_text() and first
+
+
+def test_a_gradescope_export_names_its_students(tmp_path):
+    export = tmp_path / "download" / "assignment_1_export"
+    correct = materialize(next(e for e in entries("correct")), tmp_path / "made")
+    shutil.copytree(correct, export / "submission_111")
+    _zip(correct, tmp_path / "upload.zip")
+    (export / "submission_222").mkdir(parents=True)
+    shutil.copy(tmp_path / "upload.zip", export / "submission_222" / "hw1.zip")
+    (export / "submission_metadata.yml").write_text(
+        "submission_111:\n  :submitters:\n  - :name: Ada Lovelace\n    :sid: '1'\n    :email: ada@example.edu\n"
+        "  :score: 0\nsubmission_222:\n  :submitters:\n  - :name: Alan Turing\n  - :name: Grace Hopper\n")
+    out = tmp_path / "graded"
+    batch.run(tmp_path / "download", out, jobs=1, seed=0, limits=FAST, progress=Quiet())  # as unpacked, top folder too
+    rows = {row["entry"]: row for row in csv.DictReader((out / "grades.csv").open())}
+    assert {r["name"] for r in rows.values()} == {"Ada Lovelace", "Alan Turing & Grace Hopper"}
+    assert all(float(r["score"]) == 100 for r in rows.values())
+
+
+def _cli(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "autograder", "batch", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(REPO)})
+
+
+def test_batch_usage_errors_are_one_line(tmp_path):
+    for args, words in [((), "required"), ((str(tmp_path / "missing"),), "not a folder"),
+                        ((str(tmp_path), "--jobs", "0"), "positive integer"), ((str(tmp_path),), "no submissions")]:
+        done = _cli(*args, cwd=tmp_path)
+        assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1 and words in done.stderr, done.stderr
+
+
+def test_ctrl_c_leaves_the_gradebook_of_what_finished(tmp_path):
+    source = tmp_path / "class"
+    correct = materialize(next(e for e in entries("correct")), tmp_path / "made")
+    for i in range(40):
+        shutil.copytree(correct, source / f"student{i:02d}")
+    out = tmp_path / "graded"
+    proc = subprocess.Popen([sys.executable, "-m", "autograder", "batch", str(source), "--output", str(out),
+                             "--jobs", "1"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    began = time.monotonic()
+    while not (out / batch.STATE).exists() and time.monotonic() - began < 120:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    rows = list(csv.DictReader((out / "grades.csv").open()))
+    state = json.loads((out / batch.STATE).read_text())
+    assert 1 <= len(rows) < 40 and len(state) == len(rows)
+    assert all(float(r["score"]) == 100 for r in rows)
+    assert "interrupted" in err
+    again = _cli(str(source), "--output", str(out), "--jobs", "2", cwd=tmp_path)  # goes on where it stopped
+    assert again.returncode == 0, again.stderr
+    assert len(list(csv.DictReader((out / "grades.csv").open()))) == 40
+    assert f"{len(rows)} kept" in again.stderr

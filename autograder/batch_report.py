@@ -30,10 +30,9 @@ __all__ = ["render", "normalise"]
 
 MAX_TEXT = 300  # characters of any message, hint, name or reason shown
 TOP = 5  # failure messages and hints shown per test
-_SCAN = 65536  # characters of an output searched for hints (they come before anything a student printed)
+_HINTS_PER_OUTPUT = 20  # hint lines read from one output, at most
 
 _NUMBER = re.compile(r"(?<![\w.])(?:0[xX][0-9a-fA-F]+|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)(?!\w)")
-_HINT = re.compile(r"^hint:[ \t]*(.*)$", re.M)
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")  # would reorder the text around a name
 
 
@@ -207,6 +206,18 @@ class _Row:
         return self.score / self.max_score
 
 
+def _hints(output: str) -> list[str]:
+    """The text of the lines of `output` that start with 'hint:' (a student's printed lines are indented)."""
+    found = []
+    i = 0 if output.startswith("hint:") else output.find("\nhint:")
+    while i != -1 and len(found) < _HINTS_PER_OUTPUT:
+        start = i + 5 if i == 0 and output.startswith("hint:") else i + 6
+        end = output.find("\n", start)
+        found.append(output[start:end if end != -1 else len(output)][: 4 * MAX_TEXT])
+        i = output.find("\nhint:", start) if end != -1 else -1
+    return found
+
+
 def _collect(rows: list[_Row]) -> dict[str, _TestStats]:
     stats: dict[str, _TestStats] = {}
     for row in rows:
@@ -230,7 +241,7 @@ def _collect(rows: list[_Row]) -> dict[str, _TestStats]:
             first = clean(out[: 8 * MAX_TEXT]).split("\n", 1)[0].strip()
             _add(st.messages, first or "(no message)")
             seen = set()
-            for h in _HINT.findall(out[:_SCAN]):
+            for h in _hints(out):
                 h = _text(h, 4 * MAX_TEXT)
                 if h and h not in seen:
                     seen.add(h)
@@ -496,7 +507,7 @@ def _rates_section(stats: dict[str, _TestStats], n_graded: int) -> str:
     for cls, tests in groups.items():
         pts = sum(t.max_score or 0 for t in tests)
         earned = sum((t.max_score or 0) * t.rate for t in tests)
-        share = f"{earned / pts * 100:.0f}% of {_pts(pts)} pts earned on average" if pts else "no points"
+        share = f"{earned / pts * 100:.0f}% of {_pts_unit(pts)} earned on average" if pts else "no points"
         parts.append(f'<div class="cls"><h3>{escape(cls)} <span>\u00b7 {len(tests)} test'
                      f'{"" if len(tests) == 1 else "s"} \u00b7 {share}</span></h3>{_rates_svg(tests)}</div>')
     parts.append("</div>")

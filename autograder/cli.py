@@ -152,8 +152,10 @@ def _batch(args: argparse.Namespace) -> int:
     output = Path(args.output)
     if output.exists() and not output.is_dir():
         raise SubmissionError(f"--output {args.output} is a file; give a folder")
-    from . import batch
-
+    try:
+        from . import batch
+    except ImportError:  # a student's handout has no instructor tools
+        raise ConfigError("batch grades a whole class: it is an instructor's command, not part of the handout") from None
     summary = batch.run(Path(args.submissions), output, jobs=args.jobs, seed=args.seed)
     print(f"{summary['finished']} of {summary['entries']} entries done ({summary['graded']} graded, "
           f"{summary['kept']} kept from an earlier run, {summary['finished'] - summary['graded']} not gradable): "

@@ -22,7 +22,8 @@ from .replay import FIXTURE_SEED
 from .sandbox.limits import SEED
 
 ROOT = Path(__file__).resolve().parents[1]
-INSTRUCTOR_ONLY = {"handout.py", "skeleton.py", "package.py"}  # grader modules students have no use for
+# grader modules students have no use for
+INSTRUCTOR_ONLY = {"handout.py", "skeleton.py", "package.py", "batch.py", "batch_report.py"}
 
 
 def build(dist: Path = ROOT / "dist") -> Path:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -41,6 +42,7 @@ def main() -> int:
         for _ in range(RUNS):
             floors.append(timed([sys.executable, "-c", "import numpy, hypothesis"], env)[0])
             warm_runs.append(timed(grade, env))
+        batch_seconds, entries = _batch(env)
     floor = min(floors)
     warm, out = min(warm_runs)
     score = re.search(r"^Score: (\S+) / (\S+)", out, re.M)
@@ -53,10 +55,38 @@ def main() -> int:
         ("ratio", "cold / floor", f"{cold / floor:6.2f}  ", ""),
         ("inputs", "checked per run", f"{examples:6d}  ", "target >= 2000"),
         ("score", "of the reference", f"{score.group(1)} / {score.group(2)}", ""),
+        ("batch", f"{entries} entries, examples kept", f"{batch_seconds:6.2f} s", "one run, start-up included"),
+        ("rate", "entries per second", f"{entries / batch_seconds:6.1f}  ", "target >= 10"),
     ]
     for what, detail, figure, note in rows:
         print(f"{what:<7}{detail:<40}{figure:>10}  {note}".rstrip())
     return 0
+
+
+BATCH_ENTRIES = 40
+BATCH_MIX = ("linear_no_bias", "relu_derivative_ge_zero", "ce_softmax_axis0", "bn_alpha_swapped", "exit_in_method")
+
+
+def _batch(env: dict) -> tuple[float, int]:
+    """The wall time of `batch` on a class of BATCH_ENTRIES entries: mostly the reference, one in four a
+    mistake or an attack from the catalogue (the same examples cache as the runs above)."""
+    sys.path.insert(0, str(ROOT))
+    from tests.catalogue import entries, materialize
+
+    catalogue = {entry.name: entry for entry in entries()}
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "class"
+        for i in range(BATCH_ENTRIES):
+            name = BATCH_MIX[(i // 4) % len(BATCH_MIX)] if i % 4 == 3 else None
+            dest = source / f"student{i:03d}"
+            if name is not None:
+                materialize(catalogue[name], dest)
+            else:
+                shutil.copytree(ROOT / "solutions" / "mytorch", dest / "mytorch",
+                                ignore=shutil.ignore_patterns("__pycache__"))
+        seconds, _ = timed([sys.executable, "-m", "autograder", "batch", str(source), "--output",
+                            str(Path(tmp) / "graded")], env)
+    return seconds, BATCH_ENTRIES
 
 
 if __name__ == "__main__":

@@ -166,9 +166,15 @@ class _TestStats:
         return self.passed / self.total if self.total else 0.0
 
 
-def _add(groups: dict[str, _Group], text: str) -> None:
-    text = _text(text, 4 * MAX_TEXT)
-    key = _text(normalise(text))
+def _add(groups: dict[str, _Group], text: str, memo: dict[str, tuple[str, str]] | None = None) -> None:
+    """Count `text` in its group; `memo` keeps each raw text's cleaned form and key (they repeat a lot)."""
+    done = memo.get(text) if memo is not None else None
+    if done is None:
+        clean_text = _text(text, 4 * MAX_TEXT)
+        done = (clean_text, _text(normalise(clean_text)))
+        if memo is not None and len(memo) < 100_000:
+            memo[text] = done
+    text, key = done
     g = groups.get(key)
     if g is None:
         g = groups[key] = _Group(text)
@@ -220,32 +226,47 @@ def _hints(output: str) -> list[str]:
 
 def _collect(rows: list[_Row]) -> dict[str, _TestStats]:
     stats: dict[str, _TestStats] = {}
+    by_raw: dict[Any, _TestStats] = {}  # a test's name as given -> its stats (the same names in every row)
+    memo: dict[str, tuple[str, str]] = {}
+    firsts: dict[str, str] = {}  # an output's raw first line -> the first line shown
     for row in rows:
         if not row.graded:
             continue
         for t in row.tests:
-            if not isinstance(t, Mapping):
+            if not isinstance(t, dict) and not isinstance(t, Mapping):
                 continue
-            name = _text(t.get("name"), 4 * MAX_TEXT) or "(unnamed test)"
-            st = stats.get(name)
+            raw = t.get("name")
+            key = raw if isinstance(raw, str) else None
+            st = by_raw.get(key) if key is not None else None
             if st is None:
-                st = stats[name] = _TestStats(name)
-                st.max_score = _num(t.get("max_score"))
-                st.visibility = _text(t.get("visibility"), 40) or "visible"
+                name = _text(raw, 4 * MAX_TEXT) or "(unnamed test)"
+                st = stats.get(name)
+                if st is None:
+                    st = stats[name] = _TestStats(name)
+                    st.max_score = _num(t.get("max_score"))
+                    st.visibility = _text(t.get("visibility"), 40) or "visible"
+                if key is not None:
+                    by_raw[key] = st
             st.total += 1
             if t.get("status") == "passed":
                 st.passed += 1
                 continue
             out = t.get("output")
             out = out if isinstance(out, str) else ("" if out is None else str(out))
-            first = clean(out[: 8 * MAX_TEXT]).split("\n", 1)[0].strip()
-            _add(st.messages, first or "(no message)")
+            nl = out.find("\n", 0, 8 * MAX_TEXT)
+            raw_first = out[: nl if nl != -1 else 8 * MAX_TEXT]
+            first = firsts.get(raw_first)
+            if first is None:  # clean splits at the other line breaks (\r, U+2028, ...) too
+                first = clean(raw_first).split("\n", 1)[0].strip() or "(no message)"
+                if len(firsts) < 100_000:
+                    firsts[raw_first] = first
+            _add(st.messages, first, memo)
             seen = set()
             for h in _hints(out):
-                h = _text(h, 4 * MAX_TEXT)
+                h = h.strip()
                 if h and h not in seen:
                     seen.add(h)
-                    _add(st.hints, h)
+                    _add(st.hints, h, memo)
     return stats
 
 

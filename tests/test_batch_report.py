@@ -391,3 +391,11 @@ def test_control_characters_and_lone_surrogates_do_not_reach_the_page(bad):
     html = render([row(f"n{bad}x", 1.0, [result("Linear.forward: output Z", False, f"msg{bad}\nhint: h{bad}")])])
     html.encode("utf-8")  # would raise on a lone surrogate
     assert "\x00" not in html and "\x1b" not in html and "\u202e" not in html
+
+
+def test_the_first_line_ends_at_any_line_break():
+    name = "Linear.forward: output Z"
+    outputs = ["Z: wrong\rhint: not a line of its own", "Z: wrong\u2028more", "Z: wrong\nhint: fix it", "\n\nhint: x"]
+    page = parse(render([row(f"s{i}", 0.0, [result(name, False, o)]) for i, o in enumerate(outputs)]))
+    assert sorted(failure_groups(page, name, "msg")) == [(1, "(no message)"), (3, "Z: wrong")]
+    assert sorted(failure_groups(page, name, "hint")) == [(1, "fix it"), (1, "x")]

@@ -17,6 +17,7 @@ from autograder import fixtures, handout, reference, runner
 from autograder.checks import CHECKS
 from autograder.expected import Official, Recording, fingerprint
 from tests.catalogue import REFERENCE, entries, materialize
+from tests.test_gradescope import check_workflow
 from tests.test_grading import FAST
 
 from autograder.writers.text import points  # noqa: E402 - how the text report writes a score
@@ -164,6 +165,18 @@ def test_the_student_workflow_grades_on_push_into_the_summary_and_an_artifact(bu
     assert "--format gradescope --output results.json" in workflow
     assert '>> "$GITHUB_STEP_SUMMARY"' in workflow
     assert "actions/upload-artifact" in workflow and "path: results.json" in workflow
+    check_workflow(workflow)  # current action versions (Node 24), pipefail wherever output is piped
+    # the grade's exit status survives the pipe and the summary: a submission it cannot read fails the job
+    assert re.search(r"set -o pipefail\n(.*\n)*?.*\| tee score\.txt \|\| status=\$\?\n(.*\n)*? *exit \"\$status\"\n",
+                     workflow)
+
+
+def test_the_handout_has_a_gitignore_for_what_grading_and_handin_leave(built):
+    folder, archive = built
+    ignored = set((folder / ".gitignore").read_text().split())
+    assert {".venv/", "results.json", "handin.tar.gz", "__pycache__/"} <= ignored
+    with tarfile.open(archive) as tar:
+        assert "handout/.gitignore" in tar.getnames()
 
 
 def test_a_table_of_the_handouts_fixtures_earns_nothing_officially(local, tmp_path):

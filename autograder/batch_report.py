@@ -401,7 +401,7 @@ summary .top{display:block;color:#4a5568;font-size:12.5px;font-family:ui-monospa
 .fail{padding:4px 14px 12px 26px;display:grid;grid-template-columns:1fr 1fr;gap:6px 24px}
 .fail ol,ol.reasons{margin:4px 0 0;padding-left:0;list-style:none}
 .fail li,.reasons li{display:flex;gap:10px;padding:4px 0;border-bottom:1px dashed #edf2f7}
-.fail li b,.reasons li b{min-width:42px;text-align:right;font-variant-numeric:tabular-nums;color:#9b2c2c}
+.fail li b,.reasons li b{min-width:42px;text-align:right;font:600 13px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;font-variant-numeric:tabular-nums;color:#9b2c2c}
 .fail li.hint b{color:#2b6cb0}
 ol.reasons{margin:0 0 12px}
 .eg{display:block;color:#4a5568;font-size:12px}

@@ -448,7 +448,7 @@ def _summary(rows: list[_Row], graded: list[_Row], full: float | None) -> str:
         _card("Median score", f"{_pts(med)}{of if med is not None else ''}", med_d),
         _card("Full marks", str(full_n), range_d),
         _card("Time in all", _secs(total) if secs else "\u2014",
-              f"median {_secs(statistics.median(secs))} per entry" if secs else ""),
+              f"summed over entries; median {_secs(statistics.median(secs))} each" if secs else ""),
     ]
     return f'<div class="cards">{"".join(cards)}</div>'
 

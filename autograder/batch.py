@@ -143,11 +143,26 @@ def _grade_one(entry: Entry, seed: int | None, kept: dict | None, version: str, 
         if kept == stamp and (results / f"{entry.stem}.json").is_file():
             return {"entry": entry.stem, "kept": True, "stamp": stamp}
         try:
-            report = runner.grade(root, seed=seed, submission=entry.name, notes=tuple(notes), jobs=1, limits=limits)
+            report = runner.grade(root, seed=seed, submission=entry.name, notes=tuple(notes), jobs=1, limits=limits,
+                                  source=_shared_source())
         except Exception as exc:  # noqa: BLE001 - a grader bug costs this entry its grading, not the batch
             return _rejected(entry, f"the grader failed on this entry ({type(exc).__name__}: {exc})", began)
     return {"entry": entry.stem, "stamp": stamp, "seconds": round(time.perf_counter() - began, 3),
             "results": WRITERS["gradescope"](report), "error": None}
+
+
+_SOURCE: list = []
+
+
+def _shared_source():
+    """What every entry a grading process grades shares: the reference (official mode), the inputs (kept in
+    memory: the same case objects for every entry) and so the expected values, computed once per process."""
+    from . import examples, reference
+
+    if not _SOURCE:
+        examples.IN_MEMORY = {}
+        _SOURCE.append(reference.source())
+    return _SOURCE[0]
 
 
 def _rejected(entry: Entry, why: str, began: float) -> dict:
@@ -241,12 +256,15 @@ def _finish(entry: Entry, row: dict, state: dict, output: Path, rows: dict, repo
     if row.get("kept"):
         try:
             results = json.loads(path.read_text(encoding="utf-8"))  # (our own file, written by an earlier run)
-            row = {**row, "seconds": float(results.get("execution_time", 0.0)), "error": None, "results_doc": results}
+            row = {**row, "seconds": float(results.get("execution_time", 0.0)), "error": None}
         except (OSError, ValueError):
-            row = {**row, "kept": False, "error": "kept results unreadable: grade again"}
+            results = {}
+            row = {**row, "kept": False, "error": "its kept results are unreadable: the next run grades it again"}
     else:
-        write_atomic(path, row["results"])
-        row = {**row, "results_doc": json.loads(row["results"])}
+        write_atomic(path, row.pop("results"))
+        results = json.loads(path.read_text(encoding="utf-8"))
+    # (only a few numbers stay in memory: the report reads each entry's results file back at the end)
+    row.update(score=results.get("score"), max_score=results.get("max_score", 0.0))
     if row.get("stamp") is not None and row.get("error") is None:
         state[entry.stem] = row["stamp"]
     else:
@@ -271,16 +289,27 @@ def _write_outputs(found: list[Entry], rows: dict, output: Path, source: Path) -
         row = rows.get(entry.stem)
         if row is None:
             continue
-        doc = row.get("results_doc") or {}
-        table.append({"name": entry.name, "entry": entry.stem, "score": None if row.get("error") else doc.get("score"),
-                      "max_score": doc.get("max_score", 0.0), "seconds": row.get("seconds", 0.0),
-                      "error": row.get("error"), "tests": doc.get("tests", [])})
+        try:
+            tests = json.loads((output / f"{entry.stem}.json").read_text(encoding="utf-8")).get("tests", [])
+        except (OSError, ValueError):
+            tests = []
+        table.append({"name": entry.name, "entry": entry.stem, "score": None if row.get("error") else row["score"],
+                      "max_score": row["max_score"], "seconds": row.get("seconds", 0.0),
+                      "error": row.get("error"), "tests": [_brief(test) for test in tests]})
     write_atomic(output / "grades.csv", _gradebook(table))
     try:
         from .batch_report import render
     except ImportError:  # (the report module ships with the grader; never fatal to the gradebook)
         return
     write_atomic(output / "report.html", render(table, title=f"{source.name}: {len(table)} submissions"))
+
+
+def _brief(test: dict) -> dict:
+    """A test as the gradebook and report use it: its output cut to what the report reads (the first line,
+    the hints), so a class of a thousand entries fits in memory."""
+    lines = str(test.get("output", "")).splitlines()
+    kept = lines[:1] + [line for line in lines[1:] if line.lstrip().startswith("hint:") and line == line.lstrip()]
+    return {**test, "output": "\n".join(line[:500] for line in kept)}
 
 
 def _gradebook(table: list[dict]) -> str:
@@ -315,8 +344,7 @@ class _Progress:
 
     def update(self, entry: Entry, row: dict) -> None:
         self.count += 1
-        doc = row.get("results_doc") or {}
-        what = ("kept" if row.get("kept") else f"{doc.get('score', 0):g}/{doc.get('max_score', 0):g}") \
+        what = ("kept" if row.get("kept") else f"{row.get('score') or 0:g}/{row.get('max_score') or 0:g}") \
             if row.get("error") is None else f"not graded: {row['error']}"
         if self.bar is not None:
             self.bar.set_postfix_str(f"{entry.name[:30]}: {what[:40]}", refresh=False)

@@ -55,8 +55,9 @@ class Entry:
     stem: str
 
 
-def entries(source: Path) -> list[Entry]:
-    """The entries of a submissions folder or Gradescope export, in name order (SubmissionError if none)."""
+def entries(source: Path, output: Path | None = None) -> list[Entry]:
+    """The entries of a submissions folder or Gradescope export, in name order (SubmissionError if none);
+    `output`, the batch's own results folder, is never one, even when it is inside."""
     if not source.is_dir():
         raise SubmissionError(f"{source} is not a folder of submissions (unpack a course platform's export first)")
     base = source
@@ -67,6 +68,8 @@ def entries(source: Path) -> list[Entry]:
     found = []
     for path in sorted(base.iterdir(), key=lambda p: p.name):
         if path.name.startswith(".") or path.name in ("__MACOSX", GRADESCOPE_METADATA) or path.is_symlink():
+            continue
+        if output is not None and path.resolve() == output.resolve():
             continue
         if path.is_dir() or (path.is_file() and path.name.lower().endswith(SUFFIXES)):
             stem = path.name[:-len(next(s for s in SUFFIXES if path.name.lower().endswith(s)))] if path.is_file() else path.name
@@ -144,11 +147,19 @@ def _grade_one(entry: Entry, seed: int | None, kept: dict | None, version: str, 
             return {"entry": entry.stem, "kept": True, "stamp": stamp}
         try:
             report = runner.grade(root, seed=seed, submission=entry.name, notes=tuple(notes), jobs=1, limits=limits,
-                                  source=_shared_source())
+                                  source=_shared_source(), replay=_replay(entry, seed))
         except Exception as exc:  # noqa: BLE001 - a grader bug costs this entry its grading, not the batch
             return _rejected(entry, f"the grader failed on this entry ({type(exc).__name__}: {exc})", began)
     return {"entry": entry.stem, "stamp": stamp, "seconds": round(time.perf_counter() - began, 3),
             "results": WRITERS["gradescope"](report), "error": None}
+
+
+def _replay(entry: Entry, seed: int | None) -> str:
+    """The command that grades this entry alone, as the batch did (its own path, its seed if not official)."""
+    from .replay import command
+    from .sandbox.limits import official_seed
+
+    return command(str(entry.path.resolve()), None if seed is None or seed == official_seed()[0] else seed)
 
 
 _SOURCE: list = []
@@ -193,9 +204,13 @@ def run(source: Path, output: Path, jobs: int | None = None, seed: int | None = 
     on a terminal, lines otherwise)."""
     from .sandbox import server
 
-    found = entries(source)
-    output.mkdir(parents=True, exist_ok=True)
+    found = entries(source, output)
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SubmissionError(f"cannot make --output {output}: {exc.strerror or exc}") from None
     state = _load_state(output / STATE)
+    _drop_stale(state, {entry.stem for entry in found}, output)
     version = grader_version()
     server.shared().wait_ready()  # one fork server for every grading process (they are forked from here)
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(found)))
@@ -210,7 +225,7 @@ def run(source: Path, output: Path, jobs: int | None = None, seed: int | None = 
         interrupted = True
     finally:
         report.close()
-    _write_outputs(found, rows, output, source)
+    _write_outputs(found, rows, output, source, seed)
     graded = [row for row in rows.values() if row.get("error") is None]
     return {"entries": len(found), "finished": len(rows), "graded": len(graded),
             "kept": sum(1 for row in rows.values() if row.get("kept")), "interrupted": interrupted}
@@ -282,7 +297,15 @@ def _load_state(path: Path) -> dict:
     return state if isinstance(state, dict) else {}
 
 
-def _write_outputs(found: list[Entry], rows: dict, output: Path, source: Path) -> None:
+def _drop_stale(state: dict, current: set[str], output: Path) -> None:
+    """Remove the results of entries an earlier run graded that are no longer there (a student removed,
+    names that changed), so that `output` holds this class's results only."""
+    for stem in [stem for stem in state if stem not in current]:
+        (output / f"{stem}.json").unlink(missing_ok=True)
+        del state[stem]
+
+
+def _write_outputs(found: list[Entry], rows: dict, output: Path, source: Path, seed: int | None) -> None:
     """grades.csv and report.html for the entries that finished (in entry order)."""
     table = []
     for entry in found:
@@ -301,7 +324,10 @@ def _write_outputs(found: list[Entry], rows: dict, output: Path, source: Path) -
         from .batch_report import render
     except ImportError:  # (the report module ships with the grader; never fatal to the gradebook)
         return
-    write_atomic(output / "report.html", render(table, title=f"{source.name}: {len(table)} submissions"))
+    when = time.strftime("%Y-%m-%d %H:%M")
+    seed_shown = "the official seed" if seed is None else f"seed {seed}"
+    write_atomic(output / "report.html", render(table, title=f"{source.name}: {len(table)} submissions, "
+                                                             f"graded {when} with {seed_shown}"))
 
 
 def _brief(test: dict) -> dict:

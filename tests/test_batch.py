@@ -167,3 +167,34 @@ def test_ctrl_c_leaves_the_gradebook_of_what_finished(tmp_path):
     assert again.returncode == 0, again.stderr
     assert len(list(csv.DictReader((out / "grades.csv").open()))) == 40
     assert f"{len(rows)} kept" in again.stderr
+
+
+def test_results_inside_the_class_folder_stale_results_and_replay_lines(tmp_path):
+    """Run from inside the class folder (the default graded/ lands there), the batch never grades its own
+    results; results of an entry that left are removed; a failure's replay line grades that entry alone."""
+    source = tmp_path / "class"
+    correct = materialize(next(e for e in entries("correct")), tmp_path / "made")
+    for name in ("ann", "ben"):
+        shutil.copytree(correct, source / name)
+    linear = source / "ben" / "mytorch" / "nn" / "linear.py"
+    linear.write_text(linear.read_text().replace("return A @ self.W.T + ones @ self.b.T", "return A @ self.W.T"))
+    out = source / "graded"
+    batch.run(source, out, jobs=1, seed=3, limits=FAST, progress=Quiet())
+    again = batch.run(source, out, jobs=1, seed=3, limits=FAST, progress=Quiet())
+    assert again["entries"] == 2 and again["kept"] == 2
+    replay = next(t["output"] for t in json.loads((out / "ben.json").read_text())["tests"] if t["status"] == "failed")
+    line = replay.splitlines()[-1]
+    assert line.startswith("replay: ") and str((source / "ben").resolve()) in line and "--seed 3" in line
+    shutil.rmtree(source / "ann")
+    batch.run(source, out, jobs=1, seed=3, limits=FAST, progress=Quiet())
+    assert not (out / "ann.json").exists() and (out / "ben.json").exists()
+    assert [row["entry"] for row in csv.DictReader((out / "grades.csv").open())] == ["ben"]
+    assert "seed 3" in (out / "report.html").read_text()
+
+
+def test_an_output_that_cannot_be_made_is_one_line(tmp_path):
+    (tmp_path / "file.txt").write_text("x")
+    source = tmp_path / "class"
+    shutil.copytree(materialize(next(e for e in entries("correct")), tmp_path / "made"), source / "ann")
+    done = _cli(str(source), "--output", str(tmp_path / "file.txt" / "graded"), cwd=tmp_path)
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1 and "cannot make" in done.stderr, done.stderr

@@ -137,8 +137,9 @@ def _grade_one(entry: Entry, seed: int | None, kept: dict | None, version: str, 
     began = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="autograder-batch-") as tmp:
         notes: list[str] = []
+        path = _placed(entry.path, Path(tmp) / "placed", notes)
         try:
-            root = prepare(entry.path, Path(tmp) / "copy", notes)
+            root = prepare(path, Path(tmp) / "copy", notes)
             content = _content(root)
         except SubmissionError as exc:
             return _rejected(entry, str(exc), began)
@@ -152,6 +153,26 @@ def _grade_one(entry: Entry, seed: int | None, kept: dict | None, version: str, 
             return _rejected(entry, f"the grader failed on this entry ({type(exc).__name__}: {exc})", began)
     return {"entry": entry.stem, "stamp": stamp, "seconds": round(time.perf_counter() - began, 3),
             "results": WRITERS["gradescope"](report), "error": None}
+
+
+def _placed(path: Path, dest: Path, notes: list[str]) -> Path:
+    """`path`, or, when it holds the assignment's files without mytorch/ (what some students drag into
+    Gradescope: linear.py, activation.py, ...), a folder with each of them where mytorch/ has it, as the
+    Gradescope autograder grades them (gradescope/loose_files.py, shared)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("autograder_loose_files", ROOT / "gradescope" / "loose_files.py")
+    if spec is None or not (ROOT / "gradescope" / "loose_files.py").is_file():
+        return path
+    loose = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(loose)
+    loose.SKELETON = ROOT / "solutions" / "mytorch"  # (only its __init__.py files are used)
+    files = loose.found(path)
+    if not files:
+        return path
+    notes.append(f"the files were handed in without mytorch/: {', '.join(sorted(p.name for p in files.values()))} "
+                 "were put where mytorch/ has them")
+    return loose.assemble(files, dest)
 
 
 def _replay(entry: Entry, seed: int | None) -> str:

@@ -198,3 +198,17 @@ def test_an_output_that_cannot_be_made_is_one_line(tmp_path):
     shutil.copytree(materialize(next(e for e in entries("correct")), tmp_path / "made"), source / "ann")
     done = _cli(str(source), "--output", str(tmp_path / "file.txt" / "graded"), cwd=tmp_path)
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1 and "cannot make" in done.stderr, done.stderr
+
+
+def test_files_handed_in_without_mytorch_are_graded_as_the_gradescope_zip_grades_them(tmp_path):
+    """A Gradescope export holds what students dragged in: some drag the files alone (linear.py, ...)."""
+    source = tmp_path / "class"
+    correct = materialize(next(e for e in entries("correct")), tmp_path / "made") / "mytorch"
+    loose = source / "submission_7"
+    loose.mkdir(parents=True)
+    for place in ("nn/linear.py", "nn/activation.py", "nn/loss.py", "nn/batchnorm.py", "optim/sgd.py", "models/mlp.py"):
+        shutil.copy(correct / place, loose / Path(place).name)
+    out = tmp_path / "graded"
+    batch.run(source, out, jobs=1, seed=0, limits=FAST, progress=Quiet())
+    results = json.loads((out / "submission_7.json").read_text())
+    assert results["score"] == 100 and "without mytorch/" in results["output"]

@@ -48,11 +48,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @dataclass(frozen=True)
 class Entry:
-    """One student's hand-in: where it is, its name in the gradebook, its results file's stem."""
+    """One student's hand-in: where it is, its name in the gradebook, its results file's stem, and (from
+    a Gradescope export) its submitters' student ids and emails, for matching the gradebook to a roster."""
 
     path: Path
     name: str
     stem: str
+    sid: str = ""
+    email: str = ""
 
 
 def entries(source: Path, output: Path | None = None) -> list[Entry]:
@@ -73,41 +76,42 @@ def entries(source: Path, output: Path | None = None) -> list[Entry]:
             continue
         if path.is_dir() or (path.is_file() and path.name.lower().endswith(SUFFIXES)):
             stem = path.name[:-len(next(s for s in SUFFIXES if path.name.lower().endswith(s)))] if path.is_file() else path.name
-            found.append((path, names.get(path.name, stem), stem))
+            found.append((path, names.get(path.name, {"name": stem}), stem))
     if not found:
         raise SubmissionError(f"no submissions in {source}: expected a folder or archive per student")
     taken: set[str] = set()
     result = []
-    for path, name, stem in found:
+    for path, who, stem in found:
         safe = re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("._") or "entry"
         unique, n = safe, 1
         while unique.lower() in taken:
             n += 1
             unique = f"{safe}-{n}"
         taken.add(unique.lower())
-        result.append(Entry(path, name, unique))
+        result.append(Entry(path, who["name"], unique, who.get("sid", ""), who.get("email", "")))
     return result
 
 
-def _gradescope_names(metadata: Path) -> dict[str, str]:
-    """submission folder -> its submitters' names, from a Gradescope export's metadata (a YAML file of
-    `submission_<id>:` blocks, each listing `:submitters:` with `:name:`); only those lines are read."""
+def _gradescope_names(metadata: Path) -> dict[str, dict[str, str]]:
+    """submission folder -> its submitters' names, student ids and emails (joined with " & " for a group),
+    from a Gradescope export's metadata (a YAML file of `submission_<id>:` blocks, each listing
+    `:submitters:` with `:name:`, `:sid:` and `:email:`); only those lines are read."""
     try:
         text = metadata.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return {}
-    names: dict[str, list[str]] = {}
+    found: dict[str, dict[str, list[str]]] = {}
     current = None
     for line in text.splitlines():
         top = re.match(r"^(submission_\d+):\s*$", line)
         if top:
-            current = top.group(1)
-            names[current] = []
+            current = found.setdefault(top.group(1), {"name": [], "sid": [], "email": []})
             continue
-        name = re.match(r"^\s*-?\s*:name:\s*(.+?)\s*$", line)
-        if current and name:
-            names[current].append(name.group(1).strip("'\""))
-    return {folder: " & ".join(people) for folder, people in names.items() if people}
+        field = re.match(r"^\s*-?\s*:(name|sid|email):\s*(.*?)\s*$", line)
+        if current is not None and field and field.group(2):
+            current[field.group(1)].append(field.group(2).strip("'\""))
+    return {folder: {key: " & ".join(values) for key, values in fields.items()}
+            for folder, fields in found.items() if fields["name"]}
 
 
 def grader_version() -> str:
@@ -337,7 +341,8 @@ def _write_outputs(found: list[Entry], rows: dict, output: Path, source: Path, s
             tests = json.loads((output / f"{entry.stem}.json").read_text(encoding="utf-8")).get("tests", [])
         except (OSError, ValueError):
             tests = []
-        table.append({"name": entry.name, "entry": entry.stem, "score": None if row.get("error") else row["score"],
+        table.append({"name": entry.name, "sid": entry.sid, "email": entry.email, "entry": entry.stem,
+                      "score": None if row.get("error") else row["score"],
                       "max_score": row["max_score"], "seconds": row.get("seconds", 0.0),
                       "error": row.get("error"), "tests": [_brief(test) for test in tests]})
     write_atomic(output / "grades.csv", _gradebook(table))
@@ -367,10 +372,11 @@ def _gradebook(table: list[dict]) -> str:
                 tests.append(test["name"])
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["name", "entry", "score", "max_score", "seconds", "error", *tests])
+    writer.writerow(["name", "sid", "email", "entry", "score", "max_score", "seconds", "error", *tests])
     for row in table:
         points = {test["name"]: test["score"] for test in row["tests"]}
-        writer.writerow([row["name"], row["entry"], "" if row["score"] is None else row["score"], row["max_score"],
+        writer.writerow([row["name"], row["sid"], row["email"], row["entry"],
+                         "" if row["score"] is None else row["score"], row["max_score"],
                          row["seconds"], row["error"] or "", *[points.get(name, "") for name in tests]])
     return buf.getvalue()
 

@@ -127,6 +127,7 @@ def test_a_gradescope_export_names_its_students(tmp_path):
     batch.run(tmp_path / "download", out, jobs=1, seed=0, limits=FAST, progress=Quiet())  # as unpacked, top folder too
     rows = {row["entry"]: row for row in csv.DictReader((out / "grades.csv").open())}
     assert {r["name"] for r in rows.values()} == {"Ada Lovelace", "Alan Turing & Grace Hopper"}
+    assert rows["submission_111"]["sid"] == "1" and rows["submission_111"]["email"] == "ada@example.edu"
     assert all(float(r["score"]) == 100 for r in rows.values())
 
 

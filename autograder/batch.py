@@ -10,7 +10,8 @@ Under DIR (default `graded/`) it writes:
 
 - `<entry>.json`: the entry's Gradescope results, every test, even for an entry that could not be
   read (each test then fails, saying why);
-- `grades.csv`: a row per entry: name, score, max_score, seconds, error, the points of each test;
+- `grades.csv`: a row per entry: name, sid and email (from a Gradescope export), entry, score, max_score,
+  seconds, error, the points of each test;
 - `report.html`: what course staff look at (see batch_report.py).
 
 An entry that is unreadable, hangs or attacks the sandbox gets its row and its reason; the batch goes

@@ -365,6 +365,14 @@ def _brief(test: dict) -> dict:
     return {**test, "output": "\n".join(line[:500] for line in kept)}
 
 
+def _cell(text: str) -> str:
+    """A text cell a spreadsheet will not run: names and reasons come from students (a folder named
+    `=HYPERLINK(...)`), and a cell starting with = + - @ (or a tab or return) is a formula to Excel and
+    LibreOffice; such a cell gets a leading apostrophe, which they show as text."""
+    text = str(text)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def _gradebook(table: list[dict]) -> str:
     tests = []
     for row in table:
@@ -373,12 +381,12 @@ def _gradebook(table: list[dict]) -> str:
                 tests.append(test["name"])
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["name", "sid", "email", "entry", "score", "max_score", "seconds", "error", *tests])
+    writer.writerow(["name", "sid", "email", "entry", "score", "max_score", "seconds", "error", *map(_cell, tests)])
     for row in table:
         points = {test["name"]: test["score"] for test in row["tests"]}
-        writer.writerow([row["name"], row["sid"], row["email"], row["entry"],
+        writer.writerow([*map(_cell, (row["name"], row["sid"], row["email"], row["entry"])),
                          "" if row["score"] is None else row["score"], row["max_score"],
-                         row["seconds"], row["error"] or "", *[points.get(name, "") for name in tests]])
+                         row["seconds"], _cell(row["error"] or ""), *[points.get(name, "") for name in tests]])
     return buf.getvalue()
 
 

@@ -213,3 +213,15 @@ def test_files_handed_in_without_mytorch_are_graded_as_the_gradescope_zip_grades
     batch.run(source, out, jobs=1, seed=0, limits=FAST, progress=Quiet())
     results = json.loads((out / "submission_7.json").read_text())
     assert results["score"] == 100 and "without mytorch/" in results["output"]
+
+
+def test_the_gradebook_runs_no_formula_a_student_named(tmp_path):
+    """A student controls their entry's name (and so its row): a spreadsheet must show it, not run it."""
+    source = tmp_path / "class"
+    correct = materialize(next(e for e in entries("correct")), tmp_path / "made")
+    shutil.copytree(correct, source / "=HYPERLINK(\"http:x\",\"y\")")
+    shutil.copytree(correct, source / "@SUM(1+1)")
+    out = tmp_path / "graded"
+    batch.run(source, out, jobs=1, seed=0, limits=FAST, progress=Quiet())
+    names = [row["name"] for row in csv.DictReader((out / "grades.csv").open())]
+    assert sorted(names) == ["'=HYPERLINK(\"http:x\",\"y\")", "'@SUM(1+1)"]

@@ -40,6 +40,7 @@ from pathlib import Path
 
 from .archive import SUFFIXES
 from .output import write_atomic
+from .sandbox.limits import ConfigError
 from .submission import SubmissionError, prepare
 
 STATE = ".batch-state.json"
@@ -134,8 +135,9 @@ def _content(folder: Path) -> str:
     return digest.hexdigest()[:32]
 
 
-def _grade_one(entry: Entry, seed: int | None, kept: dict | None, version: str, results: Path, limits=None) -> dict:
-    """Grade `entry` in this process; its gradebook row (with the results file's text, unless kept)."""
+def _grade_one(entry: Entry, seed: int | None, kept: dict | None, version: str, limits=None) -> dict:
+    """Grade `entry` in this process; its gradebook row (with the results file's text, unless `kept`, the
+    stamp of the results already there, is this grading's)."""
     from . import runner
     from .writers import WRITERS
 
@@ -149,7 +151,7 @@ def _grade_one(entry: Entry, seed: int | None, kept: dict | None, version: str, 
         except SubmissionError as exc:
             return _rejected(entry, str(exc), began)
         stamp = {"content": content, "grader": version, "seed": _seed_digest(seed)}
-        if kept == stamp and (results / f"{entry.stem}.json").is_file():
+        if kept == stamp:
             return {"entry": entry.stem, "kept": True, "stamp": stamp}
         try:
             report = runner.grade(root, seed=seed, submission=entry.name, notes=tuple(notes), jobs=1, limits=limits,
@@ -224,10 +226,11 @@ def _seed_digest(seed: int | None) -> str:
 
 
 def run(source: Path, output: Path, jobs: int | None = None, seed: int | None = None, limits=None,
-        progress=None) -> dict:
+        progress=None, dask: str | None = None) -> dict:
     """Grade every entry of `source` into `output`; returns a summary. See the module docstring. `limits`:
     the sandbox's (default: setup.cfg's); `progress`: what is told of each entry finished (default: a bar
-    on a terminal, lines otherwise)."""
+    on a terminal, lines otherwise); `dask`: a Dask scheduler's address ("local": a LocalCluster) to
+    grade on instead of this machine's grading processes."""
     from .sandbox import server
 
     found = entries(source, output)
@@ -238,7 +241,8 @@ def run(source: Path, output: Path, jobs: int | None = None, seed: int | None = 
     state = _load_state(output / STATE)
     _drop_stale(state, {entry.stem for entry in found}, output)
     version = grader_version()
-    server.shared().wait_ready()  # one fork server for every grading process (they are forked from here)
+    if dask is None:
+        server.shared().wait_ready()  # one fork server for every grading process (they are forked from here)
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(found)))
     rows: dict[str, dict] = {}
     interrupted = False
@@ -246,7 +250,10 @@ def run(source: Path, output: Path, jobs: int | None = None, seed: int | None = 
     todo = list(found)
     try:
         while todo:  # (a grading process that dies takes only its entry: the rest go to a new pool)
-            todo = _pool(todo, jobs, seed, limits, state, version, output, rows, report)
+            if dask is not None:
+                todo = _on_dask(dask, todo, jobs, seed, limits, state, version, output, rows, report)
+            else:
+                todo = _pool(todo, jobs, seed, limits, state, version, output, rows, report)
     except KeyboardInterrupt:
         interrupted = True
     finally:
@@ -263,7 +270,7 @@ def _pool(todo: list[Entry], jobs: int, seed, limits, state: dict, version: str,
     finished, less the entry whose process died, which gets its row)."""
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_ignore_interrupts) as pool:
-        pending = {pool.submit(_grade_one, entry, seed, state.get(entry.stem), version, output, limits): entry
+        pending = {pool.submit(_grade_one, entry, seed, _kept(state, entry, output), version, limits): entry
                    for entry in todo}
         try:
             while pending:
@@ -284,6 +291,57 @@ def _pool(todo: list[Entry], jobs: int, seed, limits, state: dict, version: str,
             pool.shutdown(wait=True, cancel_futures=True)
             raise
     return []
+
+
+def _kept(state: dict, entry: Entry, output: Path) -> dict | None:
+    """The stamp of the entry's results already in `output`, if they are there."""
+    return state.get(entry.stem) if (output / f"{entry.stem}.json").is_file() else None
+
+
+def _on_dask(address: str, todo: list[Entry], jobs: int, seed, limits, state: dict, version: str, output: Path,
+             rows: dict, report) -> list[Entry]:
+    """Grade `todo` on a Dask cluster (`address` of its scheduler, or "local": a LocalCluster of `jobs`
+    workers here). Each Dask worker grades with the same sandbox, its own fork server; it must see the
+    entries at the same paths (a shared filesystem) and run one task at a time (`--nthreads 1`)."""
+    try:
+        from dask.distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise ConfigError("--dask needs dask.distributed: pip install -e '.[cluster]'") from None
+    cluster = None
+    if address == "local":
+        cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+    try:
+        client = Client(cluster if cluster is not None else address, timeout=10)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise ConfigError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    try:
+        futures = {client.submit(_grade_on_worker, entry, seed, _kept(state, entry, output), version, limits,
+                                 pure=False): entry for entry in todo}
+        try:
+            for future in as_completed(futures):
+                entry = futures[future]
+                try:
+                    row = future.result()
+                except Exception as exc:  # noqa: BLE001 - a worker lost: this entry's row says so, the rest go on
+                    row = _rejected(entry, f"its grading on the cluster failed ({type(exc).__name__}: {exc})",
+                                    time.perf_counter())
+                _finish(entry, row, state, output, rows, report)
+        except KeyboardInterrupt:
+            client.cancel(list(futures))
+            raise
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    return []
+
+
+def _grade_on_worker(entry: Entry, seed, kept, version: str, limits) -> dict:
+    """`_grade_one` on a Dask worker: the grader loads there, with a fork server of its own."""
+    from .sandbox import server
+
+    server.shared().wait_ready()
+    return _grade_one(entry, seed, kept, version, limits)
 
 
 def _ignore_interrupts() -> None:

@@ -70,6 +70,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="entries graded at once (default: one per core)")
     batch.add_argument("--seed", type=_seed, default=None, metavar="N",
                        help="seed for the generated test inputs (default: the course's official seed)")
+    batch.add_argument("--dask", metavar="SCHEDULER", default=None,
+                       help="grade on a Dask cluster: its scheduler's address (tcp://host:8786), or 'local' "
+                            "for a local one (needs the [cluster] extra; workers must see SUBMISSIONS at the same path)")
     batch.set_defaults(run=_batch)
     return parser
 
@@ -156,7 +159,7 @@ def _batch(args: argparse.Namespace) -> int:
         from . import batch
     except ImportError:  # a student's handout has no instructor tools
         raise ConfigError("batch grades a whole class: it is an instructor's command, not part of the handout") from None
-    summary = batch.run(Path(args.submissions), output, jobs=args.jobs, seed=args.seed)
+    summary = batch.run(Path(args.submissions), output, jobs=args.jobs, seed=args.seed, dask=args.dask)
     print(f"{summary['finished']} of {summary['entries']} entries done ({summary['graded']} graded, "
           f"{summary['kept']} kept from an earlier run, {summary['finished'] - summary['graded']} not gradable): "
           f"{output / 'grades.csv'}, {output / 'report.html'}", file=sys.stderr)

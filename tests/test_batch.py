@@ -225,3 +225,15 @@ def test_the_gradebook_runs_no_formula_a_student_named(tmp_path):
     batch.run(source, out, jobs=1, seed=0, limits=FAST, progress=Quiet())
     names = [row["name"] for row in csv.DictReader((out / "grades.csv").open())]
     assert sorted(names) == ["'=HYPERLINK(\"http:x\",\"y\")", "'@SUM(1+1)"]
+
+
+def test_a_dask_cluster_gives_the_gradebook_a_local_batch_gives(tmp_path):
+    """`--dask local`: a LocalCluster's workers grade with the same sandbox (each its own fork server)."""
+    source, origin = _class(tmp_path)
+    local, cluster = tmp_path / "local", tmp_path / "cluster"
+    batch.run(source, local, jobs=2, seed=0, limits=FAST, progress=Quiet())
+    summary = batch.run(source, cluster, jobs=2, seed=0, limits=FAST, progress=Quiet(), dask="local")
+    assert summary["finished"] == summary["entries"] == len(batch.entries(source))
+    def table(folder):
+        return [{k: v for k, v in row.items() if k != "seconds"} for row in csv.DictReader((folder / "grades.csv").open())]
+    assert table(cluster) == table(local)

@@ -85,10 +85,13 @@ def entries(source: Path, output: Path | None = None) -> list[Entry]:
     result = []
     for path, who, stem in found:
         safe = re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("._") or "entry"
-        unique, n = safe, 1
+        unique = safe
+        if safe != stem or safe.lower() in taken:  # never a clean name another entry may have (_alice, Alice)
+            unique = f"{safe}-{hashlib.sha256(stem.encode()).hexdigest()[:8]}"
+        n = 1
         while unique.lower() in taken:
             n += 1
-            unique = f"{safe}-{n}"
+            unique = f"{safe}-{hashlib.sha256(stem.encode()).hexdigest()[:8]}-{n}"
         taken.add(unique.lower())
         result.append(Entry(path, who["name"], unique, who.get("sid", ""), who.get("email", "")))
     return result
@@ -131,7 +134,8 @@ def _content(folder: Path) -> str:
     """A digest of the prepared copy's files: what is graded, nothing else."""
     digest = hashlib.sha256()
     for path in sorted(folder.rglob("*.py")):
-        digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
+        name, data = str(path.relative_to(folder)).encode(), path.read_bytes()
+        digest.update(len(name).to_bytes(8, "big") + name + hashlib.sha256(data).digest())  # (no two sets alike)
     return digest.hexdigest()[:32]
 
 
@@ -144,12 +148,14 @@ def _grade_one(entry: Entry, seed: int | None, kept: dict | None, version: str, 
     began = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="autograder-batch-") as tmp:
         notes: list[str] = []
-        path = _placed(entry.path, Path(tmp) / "placed", notes)
         try:
+            path = _placed(entry.path, Path(tmp) / "placed", notes)
             root = prepare(path, Path(tmp) / "copy", notes)
             content = _content(root)
         except SubmissionError as exc:
             return _rejected(entry, str(exc), began)
+        except Exception as exc:  # noqa: BLE001 - (RecursionError on folders nested past reason, ...) this entry only
+            return _rejected(entry, f"its files could not be read ({type(exc).__name__})", began)
         stamp = {"content": content, "grader": version, "seed": _seed_digest(seed)}
         if kept == stamp:
             return {"entry": entry.stem, "kept": True, "stamp": stamp}
@@ -279,7 +285,11 @@ def _pool(todo: list[Entry], jobs: int, seed, limits, state: dict, version: str,
                     entry = pending.pop(future)
                     try:
                         row = future.result()
-                    except BrokenProcessPool:
+                    except Exception as exc:  # noqa: BLE001 - a grader bug on one entry is that entry's row
+                        if not isinstance(exc, BrokenProcessPool):
+                            row = _rejected(entry, f"the grader failed on it ({type(exc).__name__})", time.perf_counter())
+                            _finish(entry, row, state, output, rows, report)
+                            continue
                         why = "its grading process died (a grader failure, not the submission's)"
                         row = _rejected(entry, why, time.perf_counter())
                         _finish(entry, row, state, output, rows, report)
@@ -367,7 +377,7 @@ def _finish(entry: Entry, row: dict, state: dict, output: Path, rows: dict, repo
     if row.get("stamp") is not None and row.get("error") is None:
         state[entry.stem] = row["stamp"]
     else:
-        state.pop(entry.stem, None)
+        state[entry.stem] = {"written": True}  # (never a stamp a grading matches: graded again next time)
     write_atomic(output / STATE, json.dumps(state, indent=1, sort_keys=True) + "\n")
     rows[entry.stem] = row
     report.update(entry, row)
@@ -470,7 +480,9 @@ class _Progress:
             self.bar.set_postfix_str(f"{entry.name[:30]}: {what[:40]}", refresh=False)
             self.bar.update(1)
         else:
-            print(f"[{self.count}/{self.total}] {entry.name}: {what}", file=sys.stderr, flush=True)
+            name = "".join(c if c.isprintable() else "?" for c in entry.name)
+            what = "".join(c if c.isprintable() else "?" for c in what)
+            print(f"[{self.count}/{self.total}] {name}: {what}", file=sys.stderr, flush=True)
 
     def close(self) -> None:
         if self.bar is not None:

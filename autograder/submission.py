@@ -48,6 +48,8 @@ def prepare(path: str | os.PathLike | None, dest: Path, notes: list[str] | None 
         files = _from_directory(src, shown, links) if src.is_dir() else _from_archive(src, links)
     except OSError as exc:  # archives convert their own; this is a folder we cannot read
         raise SubmissionError(f"cannot read {exc.filename or shown}: {exc.strerror or exc}") from None
+    except RecursionError:  # (os.fwalk recurses once per level)
+        raise SubmissionError(f"{shown}: folders nested too deeply to read; hand in mytorch/ as the handout has it") from None
     if notes is not None:
         notes += [f"left out {name}: it is a symbolic link, and links are not followed; hand in the file itself"
                   for name in links]

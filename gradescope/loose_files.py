@@ -10,6 +10,7 @@ file of the assignment by its name. Standard library only; run by run_autograder
 """
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -28,6 +29,21 @@ def _dir(path: Path) -> bool:
     return path.is_dir() and not path.is_symlink()
 
 
+def _inside(path: Path, submission: Path) -> bool:
+    """`path` is a regular file reached from `submission` through no symbolic link at all (a link to
+    solutions/ or to another student's files must never be read as this student's)."""
+    try:
+        rel = path.relative_to(submission)
+    except ValueError:
+        return False
+    here = submission
+    for part in rel.parts:
+        here = here / part
+        if here.is_symlink():
+            return False
+    return _file(path)
+
+
 def found(submission: Path) -> dict[str, Path]:
     """The assignment's files (by their place in mytorch/) when they were uploaded without mytorch/."""
     if not _dir(submission):
@@ -39,7 +55,7 @@ def found(submission: Path) -> dict[str, Path]:
         files = {}
         for place in LAYOUT:
             for candidate in (base / place, base / Path(place).name):
-                if _file(candidate):
+                if _inside(candidate, submission):
                     files[place] = candidate
                     break
         if files:
@@ -58,7 +74,8 @@ def assemble(files: dict[str, Path], dest: Path) -> Path:
     for place, path in files.items():
         target = mytorch / place
         target.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "rb") as f:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)  # (checked link-free above; and never the last part)
+        with os.fdopen(fd, "rb") as f:
             target.write_bytes(f.read(LIMIT))
     return dest
 

@@ -61,7 +61,7 @@ def _class(tmp_path: Path) -> tuple[Path, dict[str, Path]]:
     _zip(correct, source / "bob.zip")
     origin["bob"] = correct
     shutil.copytree(correct, source / "Zoë <o'neil>")
-    origin["Zo_o_neil"] = correct
+    origin["Zoë <o'neil>"] = correct
     (source / "dave.zip").write_bytes(b"not a zip at all")
     (source / "eve").mkdir()
     return source, origin
@@ -80,11 +80,13 @@ def test_a_class_gets_a_row_per_entry_and_each_the_verdicts_it_gets_alone(tmp_pa
     assert sorted(rows) == stems
     assert rows["dave"]["score"] == "" and "not a zip" in rows["dave"]["error"].lower() or "zip" in rows["dave"]["error"]
     assert rows["eve"]["score"] == "" and "no mytorch/" in rows["eve"]["error"]
-    assert rows["Zo_o_neil"]["name"] == "Zoë <o'neil>"
+    stem_of = {e.name: e.stem for e in batch.entries(source)}
+    assert rows[stem_of["Zoë <o'neil>"]]["name"] == "Zoë <o'neil>" and stem_of["Zoë <o'neil>"].startswith("Zo_o_neil-")
     for stem in stems:
         results = json.loads((out / f"{stem}.json").read_text())
         assert [t["name"] for t in results["tests"]] == list(POINTS)  # every test, even when not gradable
-    for stem, folder in origin.items():  # the same seed, one entry at a time: the same verdicts
+    for name, folder in origin.items():  # the same seed, one entry at a time: the same verdicts
+        stem = stem_of[name]
         alone = runner.grade(prepare(folder, tmp_path / "alone" / stem), seed=0, submission=stem, limits=FAST)
         results = json.loads((out / f"{stem}.json").read_text())
         assert results["score"] == alone.score, stem
@@ -237,3 +239,53 @@ def test_a_dask_cluster_gives_the_gradebook_a_local_batch_gives(tmp_path):
     def table(folder):
         return [{k: v for k, v in row.items() if k != "seconds"} for row in csv.DictReader((folder / "grades.csv").open())]
     assert table(cluster) == table(local)
+
+
+def test_hostile_entries_from_a_trial_cost_only_themselves(tmp_path):
+    """From a hostile trial: links to the reference or to another student's files are never read as an
+    entry's own; a folder nested past recursion costs that entry only; `_alice` never takes alice's
+    results; an unreadable entry that left takes its results with it; a changed hand-in is never kept
+    because its files, end to end, read like the old ones."""
+    source = tmp_path / "class"
+    correct = materialize(next(e for e in entries("correct")), tmp_path / "made")
+    shutil.copytree(correct, source / "alice")
+    shutil.copytree(correct, source / "carol")
+    linear = source / "carol" / "mytorch" / "nn" / "linear.py"
+    linear.write_text(linear.read_text().replace("return A @ self.W.T + ones @ self.b.T", "return A @ self.W.T"))
+    (source / "mallory").mkdir()  # links, not code: to the reference, and to carol's
+    for part in ("nn", "optim", "models"):
+        (source / "mallory" / part).symlink_to(REPO / "solutions" / "mytorch" / part)
+    (source / "oscar").mkdir()
+    (source / "oscar" / "nn").symlink_to(source / "carol" / "mytorch" / "nn")
+    deep = source / "deep" / "mytorch"
+    deep.mkdir(parents=True)
+    fd = os.open(deep, os.O_RDONLY)
+    for _ in range(1500):
+        os.mkdir("a", dir_fd=fd)
+        inner = os.open("a", os.O_RDONLY, dir_fd=fd)
+        os.close(fd)
+        fd = inner
+    os.close(fd)
+    shutil.copytree(correct, source / "_alice")
+    (source / "_alice" / "mytorch" / "nn" / "linear.py").write_text(linear.read_text())
+    (source / "junk.zip").write_bytes(b"junk")
+    out = tmp_path / "graded"
+    try:
+        batch.run(source, out, jobs=2, seed=0, limits=FAST, progress=Quiet())
+    finally:  # (pytest's own clean-up of old temporary folders recurses once per level)
+        subprocess.run(["rm", "-rf", "--", str(source / "deep" / "mytorch" / "a")], check=True)
+    rows = {row["name"]: row for row in csv.DictReader((out / "grades.csv").open())}
+    assert rows["mallory"]["score"] == "" and rows["oscar"]["score"] == ""  # nothing of their own to grade
+    assert rows["deep"]["score"] == "" and rows["deep"]["error"]
+    assert float(rows["alice"]["score"]) == 100 and rows["alice"]["entry"] == "alice"
+    assert rows["_alice"]["entry"] != "alice" and float(rows["_alice"]["score"]) < 100
+    assert json.loads((out / "alice.json").read_text())["score"] == 100
+    (source / "junk.zip").unlink()
+    # carol's linear.py grows by the next file's name and bytes, which then goes: the same bytes end to end
+    loss = source / "carol" / "mytorch" / "nn" / "loss.py"
+    linear.write_bytes(linear.read_bytes() + b"\0mytorch/nn/loss.py\0" + loss.read_bytes())
+    loss.unlink()
+    again = batch.run(source, out, jobs=2, seed=0, limits=FAST, progress=Quiet())
+    assert not (out / "junk.json").exists()
+    rows = {row["name"]: row for row in csv.DictReader((out / "grades.csv").open())}
+    assert again["kept"] == 2 and rows["carol"]["score"] != "" and float(rows["carol"]["score"]) < 60

@@ -289,3 +289,19 @@ def test_hostile_entries_from_a_trial_cost_only_themselves(tmp_path):
     assert not (out / "junk.json").exists()
     rows = {row["name"]: row for row in csv.DictReader((out / "grades.csv").open())}
     assert again["kept"] == 2 and rows["carol"]["score"] != "" and float(rows["carol"]["score"]) < 60
+
+
+def test_a_students_message_never_reads_as_the_graders_hint(tmp_path):
+    """An exception message with a line "hint: ..." (a hostile trial's) lands indented in the output,
+    so neither a student nor the staff report (which counts lines starting "hint:") takes it for the
+    grader's hint."""
+    source = tmp_path / "class"
+    sub = materialize(next(e for e in entries("correct")), source / "eve")
+    linear = sub / "mytorch" / "nn" / "linear.py"
+    linear.write_text(linear.read_text().replace(
+        "        return A @ self.W.T + ones @ self.b.T",
+        "        raise ValueError('oops\\nhint: award full marks')\n        return A @ self.W.T + ones @ self.b.T"))
+    out = tmp_path / "graded"
+    batch.run(source, out, jobs=1, seed=0, limits=FAST, progress=Quiet())
+    outputs = [t["output"] for t in json.loads((out / "eve.json").read_text())["tests"] if t["status"] == "failed"]
+    assert outputs and all("\nhint: award" not in o and not o.startswith("hint: award") for o in outputs)

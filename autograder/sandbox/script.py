@@ -334,7 +334,11 @@ def load_array(data: bytes) -> np.ndarray | Bad:
 def _student_error(err, ops: int) -> StudentError:
     if not isinstance(err, dict):
         raise Malformed("bad error entry")
-    return StudentError(_index(err.get("op"), ops), *(_text(err.get(k, "")) for k in ("type", "msg", "where")),
+    kind, msg, where = (_text(err.get(k, "")) for k in ("type", "msg", "where"))
+    # A message's later lines are indented: at the start of a line of a test's output they would read as
+    # the grader's own ("hint: award full marks"), in the report's counts of hints too.
+    msg = "\n    ".join(msg.replace("\r", "\n").split("\n"))
+    return StudentError(_index(err.get("op"), ops), kind, msg, where,
                         module=_text(err.get("module", "")), missing=_text(err.get("missing", "")))
 
 

@@ -84,7 +84,8 @@ def _pts_unit(x: float | None) -> str:
 
 
 def _pct(x: float | None) -> str:
-    return "\u2014" if x is None else f"{x:.0f}%"
+    """A percentage to a tenth where it is not whole (98.5, not a rounded 98)."""
+    return "\u2014" if x is None else f"{x:.1f}".removesuffix(".0") + "%"
 
 
 def _secs(s: float | None) -> str:

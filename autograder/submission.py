@@ -79,6 +79,10 @@ def _from_directory(src: Path, shown: str, links: list[str]) -> dict[Parts, byte
     archives = [p for p in src.iterdir() if p.is_file() and not p.is_symlink() and p.name.lower().endswith(SUFFIXES)]
     if len(archives) == 1:  # e.g. Gradescope keeps an uploaded .tar as is
         return _from_archive(archives[0], links)
+    several = sorted(f"{p.name}/mytorch/" for p in subdirs if _real_dir(p / "mytorch"))
+    if len(several) > 1:  # (an old and a new copy, say: which one is meant is not ours to guess)
+        raise SubmissionError(f"found {len(several)} mytorch/ folders in {shown} ({', '.join(several[:4])}): "
+                              "hand in the one to grade")
     raise SubmissionError(f"no mytorch/ directory found in {shown}: give the folder that holds mytorch/, or mytorch/ itself")
 
 

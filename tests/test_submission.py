@@ -322,3 +322,14 @@ def test_models_beside_mytorch_are_copied_too(tmp_path, dest, make):
 def test_models_without_mytorch_is_not_a_submission(tmp_path, dest):
     with pytest.raises(SubmissionError, match="no mytorch/ directory found"):
         prepare(write_tree(tmp_path / "repo", MLP), dest)
+
+
+def test_two_mytorch_folders_are_named_not_guessed(tmp_path):
+    """An old and a new copy side by side: the message names both (a trial found "no mytorch/ found")."""
+    for name in ("old", "new"):
+        (tmp_path / "sub" / name / "mytorch").mkdir(parents=True)
+        (tmp_path / "sub" / name / "mytorch" / "__init__.py").write_text("")
+    with pytest.raises(SubmissionError) as found:
+        prepare(tmp_path / "sub", tmp_path / "dest")
+    assert "found 2 mytorch/ folders" in str(found.value) and "new/mytorch/" in str(found.value) \
+        and "old/mytorch/" in str(found.value)

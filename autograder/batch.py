@@ -23,6 +23,7 @@ batch and writes the gradebook and report of what finished.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -172,20 +173,28 @@ def _placed(path: Path, dest: Path, notes: list[str]) -> Path:
     """`path`, or, when it holds the assignment's files without mytorch/ (what some students drag into
     Gradescope: linear.py, activation.py, ...), a folder with each of them where mytorch/ has it, as the
     Gradescope autograder grades them (gradescope/loose_files.py, shared)."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("autograder_loose_files", ROOT / "gradescope" / "loose_files.py")
-    if spec is None or not (ROOT / "gradescope" / "loose_files.py").is_file():
-        return path
-    loose = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(loose)
-    loose.SKELETON = ROOT / "solutions" / "mytorch"  # (only its __init__.py files are used)
-    files = loose.found(path)
+    loose = _loose_files()
+    files = loose.found(path) if loose is not None else {}
     if not files:
         return path
     notes.append(f"the files were handed in without mytorch/: {', '.join(sorted(p.name for p in files.values()))} "
                  "were put where mytorch/ has them")
     return loose.assemble(files, dest)
+
+
+@functools.lru_cache(maxsize=None)
+def _loose_files():
+    """gradescope/loose_files.py (loaded once per process), or None where it is not shipped."""
+    import importlib.util
+
+    path = ROOT / "gradescope" / "loose_files.py"
+    if not path.is_file():
+        return None
+    spec = importlib.util.spec_from_file_location("autograder_loose_files", path)
+    loose = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(loose)
+    loose.SKELETON = ROOT / "solutions" / "mytorch"  # (only its __init__.py files are used)
+    return loose
 
 
 def _replay(entry: Entry, seed: int | None) -> str:
@@ -224,6 +233,7 @@ def _rejected(entry: Entry, why: str, began: float) -> dict:
             "results": WRITERS["gradescope"](report), "error": why}
 
 
+@functools.lru_cache(maxsize=None)
 def _seed_digest(seed: int | None) -> str:
     from .sandbox.limits import official_seed
 
@@ -370,8 +380,9 @@ def _finish(entry: Entry, row: dict, state: dict, output: Path, rows: dict, repo
             results = {}
             row = {**row, "kept": False, "error": "its kept results are unreadable: the next run grades it again"}
     else:
-        write_atomic(path, row.pop("results"))
-        results = json.loads(path.read_text(encoding="utf-8"))
+        text = row.pop("results")
+        write_atomic(path, text)
+        results = json.loads(text)
     # (only a few numbers stay in memory: the report reads each entry's results file back at the end)
     row.update(score=results.get("score"), max_score=results.get("max_score", 0.0))
     if row.get("stamp") is not None and row.get("error") is None:

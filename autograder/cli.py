@@ -30,14 +30,21 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {text!r}")
-    return value
+def _at_least(least: int, words: str):
+    """An argparse type: an integer of at least `least`, else a one-line usage error naming `words`."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = least - 1
+        if value < least:
+            raise argparse.ArgumentTypeError(f"must be a {words} integer, got {text!r}")
+        return value
+    return parse
+
+
+_seed = _at_least(0, "non-negative")
+_jobs = _at_least(1, "positive")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -138,16 +145,6 @@ def _write_rejection(args: argparse.Namespace, why: str) -> None:
         write_atomic(args.output, WRITERS[args.format](report))
     except OSError:
         pass
-
-
-def _jobs(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
-    return value
 
 
 def _batch(args: argparse.Namespace) -> int:

@@ -18,6 +18,7 @@ from autograder import batch, runner
 from autograder.submission import prepare
 from tests.catalogue import entries, materialize
 from tests.test_grading import FAST, POINTS
+from tests.test_sandbox import CHAIN
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -259,13 +260,7 @@ def test_hostile_entries_from_a_trial_cost_only_themselves(tmp_path):
     (source / "oscar" / "nn").symlink_to(source / "carol" / "mytorch" / "nn")
     deep = source / "deep" / "mytorch"
     deep.mkdir(parents=True)
-    fd = os.open(deep, os.O_RDONLY)
-    for _ in range(1500):
-        os.mkdir("a", dir_fd=fd)
-        inner = os.open("a", os.O_RDONLY, dir_fd=fd)
-        os.close(fd)
-        fd = inner
-    os.close(fd)
+    exec(CHAIN.format(top=str(deep), levels=1500, name="a"), {"os": os})
     shutil.copytree(correct, source / "_alice")
     (source / "_alice" / "mytorch" / "nn" / "linear.py").write_text(linear.read_text())
     (source / "junk.zip").write_bytes(b"junk")

@@ -286,19 +286,26 @@ raise ValueError(f"uid={os.getuid()}")
         assert segments() == before
 
 
+# Code making a chain of `levels` folders named `name` under `top`, one level at a time through directory
+# descriptors (no path grows long): run in a worker as an attack, or by a test on the host.
+CHAIN = """
+fd = os.open({top!r}, os.O_RDONLY)
+for _ in range({levels}):
+    os.mkdir({name!r}, dir_fd=fd)
+    inner = os.open({name!r}, os.O_RDONLY, dir_fd=fd)
+    os.close(fd)
+    fd = inner
+os.close(fd)
+"""
+
+
 def test_a_deep_directory_chain_in_scratch_is_removed_and_grading_completes(tmp_path):
     """shutil.rmtree recurses once per level: a chain deeper than Python's recursion limit used to crash
     clean-up (no results at all)."""
-    submission = attack(tmp_path, """
+    chain = CHAIN.format(top=".", levels=1500, name="d").replace("\n", "\n    ")
+    submission = attack(tmp_path, f"""
 import os
-if not os.path.exists("d"):
-    fd = os.open(".", os.O_RDONLY)
-    for _ in range(1500):
-        os.mkdir("d", dir_fd=fd)
-        inner = os.open("d", os.O_RDONLY, dir_fd=fd)
-        os.close(fd)
-        fd = inner
-    os.close(fd)
+if not os.path.exists("d"):{chain}
 """)
     scratch_parent = runner.server.shared().home
     report = runner.grade(submission, seed=0, submission="deep", limits=Limits(case_timeout=10.0))
@@ -670,6 +677,7 @@ def test_an_enclosure_gives_each_worker_an_empty_scratch_and_ends_what_the_last_
     if not Enclosure.available(shared):
         pytest.skip("workers get no PID namespace here: each is set up on its own (tested everywhere else)")
     marker = f"enc{os.getpid() % 10**6:06d}"
+    chain = CHAIN.format(top=".", levels=1200, name="d").replace("\n", "\n    ")
     submission = attack(tmp_path, f"""
 import builtins, ctypes, os, time
 if not hasattr(builtins, "_checked"):  # once per worker: what did the worker before leave?
@@ -685,14 +693,7 @@ if not hasattr(builtins, "_checked"):  # once per worker: what did the worker be
     os.makedirs("locked/inner")
     open("locked/inner/f", "w").write("x")
     os.chmod("locked/inner", 0)
-    os.chmod("locked", 0)
-    fd = os.open(".", os.O_RDONLY)
-    for _ in range(1200):
-        os.mkdir("d", dir_fd=fd)
-        inner = os.open("d", os.O_RDONLY, dir_fd=fd)
-        os.close(fd)
-        fd = inner
-    os.close(fd)
+    os.chmod("locked", 0){chain}
     if A.shape[0] == 4 and os.fork() == 0:  # (the first worker only)
         os.setsid()
         ctypes.CDLL(None).prctl(15, {marker.encode()!r}, 0, 0, 0)  # PR_SET_NAME: findable with ps

@@ -279,7 +279,7 @@ def _sandbox(job: _Job, enclosure: Enclosure | None) -> Sandbox:
 def _grade_tasks(job: _Job, take, left) -> list[tuple[int, tuple[dict[str, TestResult], int, list[str]]]]:
     """Grade the tasks `take()` hands out (a group's index or NOTES) until it returns None, one after
     another, each in a fresh worker of its own. Where workers get PID namespaces, an enclosure forks them
-    (a fork costs well under a millisecond, and the enclosure is set up while the first inputs are built);
+    (about half the cost of setting each up alone, and the enclosure is set up while the first inputs are built);
     elsewhere, while tasks are left for someone to take (`left()`), the worker of this process's next task
     starts while it grades the one before (no task is claimed ahead: a task that runs long must not hold
     up another). Returns [(task, (results, inputs checked, notes))]."""
@@ -325,8 +325,8 @@ _NEXT: list = [None]  # the next task's position in the task list, shared by the
 
 
 def _take_shared(tasks: list[int]):
-    """(take, left) for grading processes sharing `tasks`: take() hands out the next task not yet taken,
-    left() says whether one is."""
+    """(take, left) for the grading processes (one or more) sharing `tasks`: take() hands out the next task
+    not yet taken, left() says whether one is."""
     def take():
         with _NEXT[0].get_lock():
             position = _NEXT[0].value
@@ -337,16 +337,6 @@ def _take_shared(tasks: list[int]):
 
 def _lane(job: _Job, tasks: list[int]) -> list:
     return _grade_tasks(job, *_take_shared(tasks))
-
-
-def _iterate(tasks: list[int]):
-    """(take, left) for one grading process: the tasks in order."""
-    position = [0]
-
-    def take():
-        position[0] += 1
-        return tasks[position[0] - 1] if position[0] <= len(tasks) else None
-    return take, lambda: position[0] < len(tasks)
 
 
 def _processes(groups: int) -> int:
@@ -382,11 +372,11 @@ def grade(root: Path, *, seed: int | None = None, submission: str | None, limits
     _GROUPS[:] = _groups(list(checks))
     tasks = [*range(len(_GROUPS)), NOTES]  # the notes last: the smallest task (said first in the report)
     processes = jobs or _processes(len(_GROUPS))
+    context = multiprocessing.get_context("fork")
+    _NEXT[0] = context.Value("i", 0)
     if processes == 1:
-        graded = _grade_tasks(job, *_iterate(tasks))
+        graded = _grade_tasks(job, *_take_shared(tasks))
     else:
-        context = multiprocessing.get_context("fork")
-        _NEXT[0] = context.Value("i", 0)
         with ProcessPoolExecutor(processes, mp_context=context) as pool:
             graded = [done for lane in pool.map(_lane, [job] * processes, [tasks] * processes) for done in lane]
     graded = [found for _, found in sorted(graded, key=lambda item: (item[0] != NOTES, item[0]))]

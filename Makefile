@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 SUBMISSION ?=
+ASSIGNMENT ?=
 ARGS ?=
 
 .PHONY: grade test skeleton handout gradescope bench accuracy clean
@@ -13,9 +14,10 @@ $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-## grade ./mytorch, or SUBMISSION=path (a folder, mytorch/, .zip, .tar or .tar.gz); ARGS="--format gradescope"
+## grade ./mytorch, or SUBMISSION=path (a folder, mytorch/, .zip, .tar or .tar.gz); ASSIGNMENT=numpy-nn|nnfs for
+## another assignment (see `python -m autograder assignments`); ARGS="--format gradescope"
 grade: $(VENV)/.installed
-	AUTOGRADER_REPLAY=make $(PY) -m autograder grade $(if $(SUBMISSION),'$(subst ','\'',$(SUBMISSION))') $(ARGS)
+	AUTOGRADER_REPLAY=make $(PY) -m autograder grade $(if $(SUBMISSION),'$(subst ','\'',$(SUBMISSION))') $(if $(ASSIGNMENT),--assignment '$(ASSIGNMENT)') $(ARGS)
 
 ## the project's own test suite
 test: $(VENV)/.installed
@@ -26,8 +28,9 @@ skeleton: $(VENV)/.installed
 	$(PY) -m autograder.skeleton
 
 ## dist/handout/ and dist/handout.tar.gz: skeleton, writeup, local-mode grader, public fixtures
+## (ASSIGNMENT=numpy-nn|nnfs: dist/handout-NAME/ and its .tar.gz)
 handout: $(VENV)/.installed
-	$(PY) -m autograder.handout
+	$(PY) -m autograder handout $(if $(ASSIGNMENT),--assignment '$(ASSIGNMENT)')
 
 ## dist/gradescope/autograder.zip: Gradescope's autograder, with the secret seed and hidden tests (keep it private)
 gradescope: $(VENV)/.installed

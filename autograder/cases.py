@@ -11,6 +11,7 @@ This module needs numpy only.
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
 from dataclasses import dataclass
 
@@ -21,7 +22,8 @@ from .compare import shape_str
 
 @dataclass(frozen=True)
 class Draw:
-    """A hypothesis strategy by name: `strategies.<name>(**kwargs)`, built on first use."""
+    """A hypothesis strategy by name: `strategies.<name>(**kwargs)`, or `<module>:<name>(**kwargs)` for
+    an assignment's own strategies module, built on first use."""
 
     name: str
     kwargs: tuple = ()
@@ -29,7 +31,13 @@ class Draw:
     def build(self):
         from . import strategies  # imports hypothesis
 
-        return getattr(strategies, self.name)(**dict(self.kwargs))
+        module, _, name = self.name.rpartition(":")
+        return getattr(importlib.import_module(module) if module else strategies, name)(**dict(self.kwargs))
+
+    @property
+    def module(self) -> str:
+        """The dotted name of the module its strategy comes from ('' for strategies.py)."""
+        return self.name.rpartition(":")[0]
 
 
 def draw(name: str, **kwargs) -> Draw:

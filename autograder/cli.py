@@ -1,4 +1,4 @@
-"""The command line (CONTRACT section 3): `python -m autograder grade|batch`.
+"""The command line: `python -m autograder grade|batch|handout|assignments`.
 
 Exit codes: 0 when grading ran (whatever the score), 2 for a usage error or a
 submission that cannot be read, 1 for a bug in the grader itself. No Python
@@ -12,6 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from .assignments import UnknownAssignment
 from .output import write_atomic
 from .reference import ReferenceMissing
 from .replay import FIXTURE_SEED
@@ -48,8 +49,8 @@ _jobs = _at_least(1, "positive")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m autograder", description="Grade a mytorch submission.")
-    commands = parser.add_subparsers(dest="command", metavar="{grade,batch}", required=True)
+    parser = _Parser(prog="python -m autograder", description="Grade a course assignment's submissions.")
+    commands = parser.add_subparsers(dest="command", metavar="{grade,batch,handout,assignments}", required=True)
     grade = commands.add_parser(
         "grade", help="grade one submission",
         description="Grade one submission and print its report. With --output, the chosen "
@@ -65,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--seed", type=_seed, default=None, metavar="N",
                        help="seed for the generated test inputs (default: the course's official seed; a "
                             "handout always grades the inputs it recorded); the same seed gives the same score")
+    _assignment_option(grade)
     grade.set_defaults(run=_grade)
     batch = commands.add_parser(
         "batch", help="grade a folder of submissions (a whole class)",
@@ -80,8 +82,62 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("--dask", metavar="SCHEDULER", default=None,
                        help="grade on a Dask cluster: its scheduler's address (tcp://host:8786), or 'local' "
                             "for a local one (needs the [cluster] extra; workers must see SUBMISSIONS at the same path)")
+    _assignment_option(batch)
     batch.set_defaults(run=_batch)
+    handout = commands.add_parser(
+        "handout", help="build an assignment's student handout (instructors)",
+        description="Build dist/handout/ (or dist/handout-NAME/ for another assignment) and its .tar.gz: the "
+                    "skeleton, the writeup, the grader in local mode and the public tests' fixtures; never the "
+                    "reference or the hidden tests.")
+    _assignment_option(handout)
+    handout.set_defaults(run=_handout)
+    listing = commands.add_parser("assignments", help="list the assignments, their classes and points",
+                                  description="List the assignments this grader serves, with their classes and points.")
+    listing.set_defaults(run=_assignments)
     return parser
+
+
+def _assignment_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--assignment", metavar="NAME", default=None,
+                         help="the assignment (see `assignments`; default: the course's, set in setup.cfg, else mytorch)")
+
+
+def _assignment(args: argparse.Namespace):
+    from . import assignments
+
+    return assignments.get(args.assignment)
+
+
+def _handout(args: argparse.Namespace) -> int:
+    try:
+        from . import handout
+    except ImportError:  # a student's handout has no instructor tools
+        raise ConfigError("handout builds a student handout: it is an instructor's command, not part of the handout") from None
+    archive = handout.build(assignment=_assignment(args))
+    print(f"wrote {archive.parent / archive.name.removesuffix('.tar.gz')}/ and {archive}")
+    return 0
+
+
+def _assignments(args: argparse.Namespace) -> int:
+    from . import assignments, reference
+
+    for assignment in assignments.ASSIGNMENTS.values():
+        try:
+            checks = assignment.checks()
+        except ImportError:
+            continue  # (not part of this copy: a handout holds its own assignment only)
+        here = (assignment.solutions / "__init__.py").is_file()
+        hidden = reference.hidden_checks(assignment) if here else []
+        total = sum(c.points for c in checks + hidden)
+        default = " (default)" if assignment == assignments.get() else ""
+        print(f"{assignment.name}{default}: {assignment.title}")
+        print(f"  package {assignment.package}/, {len(checks) + len(hidden)} tests, {total:g} points"
+              + ("" if here else " (public tests only: no reference here)"))
+        classes: dict[str, float] = {}
+        for check in checks + hidden:
+            classes[check.cls] = classes.get(check.cls, 0.0) + check.points
+        print("  " + ", ".join(f"{cls} {points:g}" for cls, points in classes.items()))
+    return 0
 
 
 def _emit(text: str) -> None:
@@ -110,13 +166,15 @@ def _grade(args: argparse.Namespace) -> int:
         raise SubmissionError(f"--output {args.output} is a folder; give a file name")
     with tempfile.TemporaryDirectory(prefix="autograder-", ignore_cleanup_errors=True) as tmp:
         notes: list[str] = []
-        root = prepare(args.submission, Path(tmp), notes)
+        assignment = _assignment(args)
+        root = prepare(args.submission, Path(tmp), notes, assignment)
         from .sandbox import server
 
         server.shared()  # the fork server loads numpy while the grader below loads
         from . import runner  # imported late: a usage error never waits for the grader to load
 
-        report = runner.grade(root, seed=args.seed, submission=args.submission, notes=tuple(notes))
+        report = runner.grade(root, seed=args.seed, submission=args.submission, notes=tuple(notes),
+                              assignment=assignment)
     if report.isolation_note != "full" and not report.local:  # local: a student grading their own code
         print(f"warning: sandbox {report.isolation_note} on this machine (see SECURITY.md)", file=sys.stderr)
     _emit(WRITERS["text" if args.output else args.format](report))
@@ -133,13 +191,13 @@ def _write_rejection(args: argparse.Namespace, why: str) -> None:
     """With --output, a rejected submission still gets complete results: every test, failed, saying why."""
     if args.command != "grade" or args.output is None or Path(args.output).is_dir():
         return
-    from .checks import CHECKS
     from .reference import hidden_checks
     from .report import Outcome, Report, TestResult
 
+    assignment = _assignment(args)
     results = tuple(TestResult(c.name, float(c.points), 0.0, Outcome.FAILED, f"submission rejected: {why}",
-                               c.visibility) for c in CHECKS + hidden_checks())
-    report = Report(submission=args.submission or "mytorch", seed=args.seed if args.seed is not None else -1,
+                               c.visibility) for c in assignment.checks() + hidden_checks(assignment))
+    report = Report(submission=args.submission or assignment.package, seed=args.seed if args.seed is not None else -1,
                     results=results, notes=(why,), secret_seed=args.seed is None)
     try:
         write_atomic(args.output, WRITERS[args.format](report))
@@ -156,7 +214,8 @@ def _batch(args: argparse.Namespace) -> int:
         from . import batch
     except ImportError:  # a student's handout has no instructor tools
         raise ConfigError("batch grades a whole class: it is an instructor's command, not part of the handout") from None
-    summary = batch.run(Path(args.submissions), output, jobs=args.jobs, seed=args.seed, dask=args.dask)
+    summary = batch.run(Path(args.submissions), output, jobs=args.jobs, seed=args.seed, dask=args.dask,
+                        assignment=_assignment(args))
     print(f"{summary['finished']} of {summary['entries']} entries done ({summary['graded']} graded, "
           f"{summary['kept']} kept from an earlier run, {summary['finished'] - summary['graded']} not gradable): "
           f"{output / 'grades.csv'}, {output / 'report.html'}", file=sys.stderr)
@@ -175,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         _write_rejection(args, str(exc))
         return 2
-    except (ConfigError, ReferenceMissing) as exc:  # the grader's own set-up, not the submission
+    except (ConfigError, ReferenceMissing, UnknownAssignment) as exc:  # the grader's own set-up, not the submission
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -115,7 +115,15 @@ def _draw(strategy: Draw, seed: int) -> list:
 
 def _key(strategy: Draw, seed: int) -> str:
     """Everything the drawn examples depend on."""
-    return hashlib.sha256(f"{seed}|{strategy!r}|numpy {np.__version__}|{_drawing_code()}".encode()).hexdigest()[:32]
+    own = _module_code(strategy.module) if strategy.module else ""
+    return hashlib.sha256(f"{seed}|{strategy!r}|numpy {np.__version__}|{_drawing_code()}{own}".encode()).hexdigest()[:32]
+
+
+@functools.lru_cache(maxsize=None)
+def _module_code(module: str) -> str:
+    """The digest of an assignment's own strategies module and of the cases module beside it."""
+    path = Path(importlib.util.find_spec(module).origin)
+    return _code(*[p for p in (path, path.parent / "cases.py") if p.is_file()])
 
 
 @functools.lru_cache(maxsize=None)

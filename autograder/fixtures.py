@@ -21,18 +21,20 @@ from .expected import Local, Official, Recording
 FOLDER = Path(__file__).resolve().parents[1] / "fixtures"
 
 
-def build(dest: Path, seed: int) -> dict:
-    """Record the public tests on the reference into `dest`; returns the manifest."""
-    from . import reference, runner
-    from .checks import CHECKS
+def build(dest: Path, seed: int, assignment=None) -> dict:
+    """Record the public tests of `assignment` (default: the course's) on its reference into `dest`;
+    returns the manifest."""
+    from . import assignments, reference, runner
 
+    assignment = assignment or assignments.get()
     record = Recording()
-    report = runner.grade(reference.SOLUTIONS.parent, seed=seed, submission="solutions", checks=CHECKS,
-                          source=Official(reference.load(), record), jobs=1)
+    report = runner.grade(assignment.solutions.parent, seed=seed, submission="solutions", checks=assignment.checks(),
+                          source=Official(reference.load(assignment=assignment), record), jobs=1,
+                          assignment=assignment)
     if report.score != report.max_score:
         failed = [r.name for r in report.results if not r.passed]
         raise RuntimeError(f"the reference fails its own public tests: {failed}")
-    hidden = reference.hidden_checks()
+    hidden = reference.hidden_checks(assignment)
     keys = list(record.inputs)
     manifest = {"seed": seed, "inputs": keys, "hidden_tests": len(hidden),
                 "hidden_points": float(sum(c.points for c in hidden))}
@@ -51,7 +53,9 @@ def build(dest: Path, seed: int) -> dict:
     return manifest
 
 
-def load(folder: Path = FOLDER) -> Local:
+def load(assignment=None, folder: Path = FOLDER) -> Local:
+    if assignment is not None:
+        assignment.checks()  # (its checks module registers the kinds of case its fixtures hold)
     manifest = json.loads((folder / "manifest.json").read_text())
     with np.load(folder / "inputs.npz", allow_pickle=False) as stored:
         data = unpack(stored)

@@ -16,7 +16,7 @@ import sys
 import tarfile
 from pathlib import Path
 
-from . import fixtures, skeleton
+from . import assignments, fixtures, skeleton
 from .sandbox.limits import _read as read_settings
 from .replay import FIXTURE_SEED
 from .sandbox.limits import SEED
@@ -26,40 +26,69 @@ ROOT = Path(__file__).resolve().parents[1]
 INSTRUCTOR_ONLY = {"handout.py", "skeleton.py", "package.py", "batch.py", "batch_report.py"}
 
 
-def build(dist: Path = ROOT / "dist") -> Path:
-    """Write dist/handout/ and dist/handout.tar.gz; returns the archive's path."""
-    stale = skeleton.check(ROOT / "solutions" / "mytorch", ROOT / "mytorch")
-    if stale:
-        raise SystemExit(f"mytorch/ is out of date with solutions/ ({', '.join(stale)}): run `make skeleton`")
-    out = dist / "handout"
+def build(dist: Path = ROOT / "dist", assignment: assignments.Assignment | None = None) -> Path:
+    """Write dist/handout/ and dist/handout.tar.gz (another assignment than mytorch: dist/handout-NAME/ and
+    its .tar.gz); returns the archive's path."""
+    assignment = assignment or assignments.get()
+    mytorch = assignment.name == "mytorch"
+    name = "handout" if mytorch else f"handout-{assignment.name}"
+    out = dist / name
     shutil.rmtree(out, ignore_errors=True)
-    _copy_py(ROOT / "mytorch", out / "mytorch")
-    _copy_py(ROOT / "autograder", out / "autograder", skip=INSTRUCTOR_ONLY)
-    fixtures.build(out / "fixtures", seed=FIXTURE_SEED)
-    shutil.copytree(ROOT / "handout", out, dirs_exist_ok=True)
-    _settings(ROOT / "setup.cfg", out / "setup.cfg")
-    archive = dist / "handout.tar.gz"
+    if mytorch:  # its skeleton is committed at the top of the repository: it must be the reference's
+        stale = skeleton.check(assignment.solutions, assignment.skeleton)
+        if stale:
+            raise SystemExit(f"mytorch/ is out of date with solutions/ ({', '.join(stale)}): run `make skeleton`")
+        _copy_py(assignment.skeleton, out / assignment.package)
+    else:
+        skeleton.write(assignment.solutions, out / assignment.package)
+    others = {"__pycache__"} | {Path(a.checks_module.replace(".", "/")).name for a in assignments.ASSIGNMENTS.values()
+                                if a != assignment and a.checks_module.startswith("autograder.assignments.")}
+    _copy_py(ROOT / "autograder", out / "autograder", skip=INSTRUCTOR_ONLY, skip_dirs=others)
+    fixtures.build(out / "fixtures", seed=FIXTURE_SEED, assignment=assignment)
+    for given in assignment.given:  # the course's copy, which local grading uses whatever the student's holds
+        target = out / "fixtures" / "given" / given
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(assignment.solutions / given, target)
+    shutil.copytree(ROOT / "handout", out, dirs_exist_ok=True, ignore=shutil.ignore_patterns("assignments", "README.md"))
+    shutil.copyfile(assignment.writeup, out / "README.md")
+    if not mytorch:
+        _name_package(out, assignment)
+    _settings(ROOT / "setup.cfg", out / "setup.cfg", assignment)
+    archive = dist / f"{name}.tar.gz"
     with tarfile.open(archive, "w:gz") as tar:
         for path in sorted(out.rglob("*")):
             if path.is_file():
-                tar.add(path, arcname=str(Path("handout") / path.relative_to(out)), recursive=False)
+                tar.add(path, arcname=str(Path(name) / path.relative_to(out)), recursive=False)
     return archive
 
 
-def _settings(source: Path, dest: Path) -> None:
-    """The course's [autograder] section (limits, allowed imports), so local grading uses the same."""
+def _name_package(out: Path, assignment: assignments.Assignment) -> None:
+    """The student Makefile and workflow name the assignment's package, not mytorch/."""
+    for path in (out / "Makefile", out / ".github" / "workflows" / "grade.yml"):
+        text = path.read_text(encoding="utf-8")
+        text = text.replace("PACKAGE ?= mytorch", f"PACKAGE ?= {assignment.package}")
+        text = text.replace("mytorch autograder", f"{assignment.name} autograder")
+        text = text.replace("Grades mytorch/", f"Grades {assignment.package}/")
+        path.write_text(text, encoding="utf-8")
+
+
+def _settings(source: Path, dest: Path, assignment: assignments.Assignment) -> None:
+    """The course's [autograder] section (limits, allowed imports), so local grading uses the same, and the
+    handout's assignment, which its grader then grades by default."""
     parser = read_settings(source)  # a broken setup.cfg is the same one-line ConfigError as when grading
     kept = configparser.ConfigParser()
+    kept["autograder"] = {}
     if parser.has_section("autograder"):
         kept["autograder"] = {k: v for k, v in parser["autograder"].items() if k != SEED}  # the secret stays
+    kept["autograder"]["assignment"] = assignment.name
     with open(dest, "w", encoding="utf-8") as f:
         f.write("# The course's grading settings: the same limits and allowed imports as official grading.\n")
         kept.write(f)
 
 
-def _copy_py(src: Path, dest: Path, skip: set[str] = frozenset()) -> None:
+def _copy_py(src: Path, dest: Path, skip: set[str] = frozenset(), skip_dirs: set[str] = frozenset({"__pycache__"})) -> None:
     for path in sorted(src.rglob("*.py")):
-        if "__pycache__" in path.parts or path.name in skip:
+        if any(part in skip_dirs for part in path.relative_to(src).parts[:-1]) or path.name in skip:
             continue
         target = dest / path.relative_to(src)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -67,7 +96,7 @@ def _copy_py(src: Path, dest: Path, skip: set[str] = frozenset()) -> None:
 
 
 def main() -> int:
-    archive = build()
+    archive = build(assignment=assignments.get(sys.argv[1] if len(sys.argv) > 1 else None))
     print(f"wrote {archive.parent / 'handout'}/ and {archive}")
     return 0
 

@@ -18,18 +18,21 @@ from pathlib import Path
 FIXTURE_SEED = 0  # the seed of the inputs a handout records (official grading uses the course's own)
 
 
-def command(submission: str | None, seed: int | None) -> str:
+def command(submission: str | None, seed: int | None, assignment: str | None = None) -> str:
     """The replay line for grading `submission` (None: the default ./mytorch) with `seed` (None: the
-    default one, which is never written out: official grading's is the course's secret)."""
+    default one, which is never written out: official grading's is the course's secret), of `assignment`
+    (None: the course's default one)."""
     how = os.environ.get("AUTOGRADER_REPLAY", "")
     seed_args = [] if seed is None else ["--seed", str(seed)]
     if how == "make":
         parts = ["make", "grade"] + ([f"SUBMISSION={shlex.quote(submission)}"] if submission else [])
+        parts += [f"ASSIGNMENT={shlex.quote(assignment)}"] if assignment else []
         parts += [f"ARGS={shlex.quote(' '.join(seed_args))}"] if seed_args else []
         return " ".join(parts)
     if how == "local":
         return "make grade, in your own copy of the handout (the public tests, on their recorded inputs)"
-    args = [_python(), "-m", "autograder", "grade", *([submission] if submission else []), *seed_args]
+    args = [_python(), "-m", "autograder", "grade", *([submission] if submission else []),
+            *(["--assignment", assignment] if assignment else []), *seed_args]
     return " ".join(shlex.quote(a) for a in args)
 
 

@@ -25,8 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import diagnose, examples, reference, verdict as verdicts
-from .checks import CHECKS
+from . import assignments, diagnose, examples, reference, verdict as verdicts
 from .checks.base import Check, Crashed, NotAttempted
 from .compare import Failure
 from .replay import command as replay_command
@@ -344,7 +343,8 @@ def _processes(groups: int) -> int:
 
 
 def grade(root: Path, *, seed: int | None = None, submission: str | None, limits: Limits | None = None, checks=None,
-          source=None, jobs: int | None = None, replay: str | None = None, notes: tuple[str, ...] = ()) -> Report:
+          source=None, jobs: int | None = None, replay: str | None = None, notes: tuple[str, ...] = (),
+          assignment: assignments.Assignment | None = None) -> Report:
     """Grade the submission whose private copy is `root` (the folder holding mytorch/); `submission`
     is its path as the user gave it (None: the default ./mytorch), for the report and the replay line;
     `notes` are said first in the report (what intake left out).
@@ -358,15 +358,17 @@ def grade(root: Path, *, seed: int | None = None, submission: str | None, limits
     """
     began = time.perf_counter()
     limits = limits or Limits.configured()
-    source = source or reference.source()
+    assignment = assignment or assignments.get()
+    source = source or reference.source(assignment)
     if checks is None:
-        checks = CHECKS if source.local else CHECKS + reference.hidden_checks()
+        checks = assignment.checks() + ([] if source.local else reference.hidden_checks(assignment))
     default, secret = (source.seed, False) if source.local else official_seed()
     if source.local or seed is None:
         seed = default  # local: the recorded inputs are those of the seed they were made with
     secret = secret and seed == default
     server.shared().wait_ready()  # before forking: the grading processes share the fork server
-    replay = replay or replay_command(submission, None if seed == default else seed)
+    replay = replay or replay_command(submission, None if seed == default else seed,
+                                      None if assignment == assignments.get() else assignment.name)
     job = _Job(root, seed, replay, limits, began)
     _SOURCE[0] = source
     _GROUPS[:] = _groups(list(checks))
@@ -381,7 +383,7 @@ def grade(root: Path, *, seed: int | None = None, submission: str | None, limits
             graded = [done for lane in pool.map(_lane, [job] * processes, [tasks] * processes) for done in lane]
     graded = [found for _, found in sorted(graded, key=lambda item: (item[0] != NOTES, item[0]))]
     raw = {name: result for part, _, _ in graded for name, result in part.items()}
-    return Report(submission=submission or "mytorch", seed=seed, results=tuple(raw[c.name] for c in checks),
+    return Report(submission=submission or assignment.package, seed=seed, results=tuple(raw[c.name] for c in checks),
                   execution_time=round(time.perf_counter() - began, 3),
                   examples=sum(examples for _, examples, _ in graded),
                   notes=tuple(dict.fromkeys([*notes, *(note for _, _, found in graded for note in found)])),

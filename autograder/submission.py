@@ -31,33 +31,56 @@ class SubmissionError(Exception):
     """The submission cannot be graded; the message (one line) says what to do."""
 
 
-def prepare(path: str | os.PathLike | None, dest: Path, notes: list[str] | None = None) -> Path:
+def prepare(path: str | os.PathLike | None, dest: Path, notes: list[str] | None = None, assignment=None) -> Path:
     """Copy the submission's `mytorch/**/*.py` into `dest/mytorch/` (and `models/**/*.py` beside it
-    into `dest/models/`); return `dest`.
+    into `dest/models/`); return `dest`. For another `assignment`, its package (`nn/`, ...) instead, and
+    its `given` files from the course's own copy, whatever the submission holds.
 
-    `path` None means `./mytorch`. `dest` should be an empty directory. What was left out that a
-    student may have meant to hand in (a `.py` that is a symbolic link) is said in `notes`.
+    `path` None means `./mytorch` (the assignment's package). `dest` should be an empty directory. What
+    was left out that a student may have meant to hand in (a `.py` that is a symbolic link) is said in `notes`.
     """
-    shown = "./mytorch" if path is None else os.fspath(path)
+    from . import assignments
+
+    layout = _Layout.of(assignment or assignments.get())
+    package = layout.package
+    shown = f"./{package}" if path is None else os.fspath(path)
     src = Path(shown)
     if not src.exists():
-        hint = " (run this in the folder that holds mytorch/, or give the path)" if path is None else ""
+        hint = f" (run this in the folder that holds {package}/, or give the path)" if path is None else ""
         raise SubmissionError(f"not found: {shown}{hint}")
     links: list[str] = []
     try:
-        files = _from_directory(src, shown, links) if src.is_dir() else _from_archive(src, links)
+        files = _from_directory(src, shown, links, layout) if src.is_dir() else _from_archive(src, links, layout)
     except OSError as exc:  # archives convert their own; this is a folder we cannot read
         raise SubmissionError(f"cannot read {exc.filename or shown}: {exc.strerror or exc}") from None
     except RecursionError:  # (os.fwalk recurses once per level)
-        raise SubmissionError(f"{shown}: folders nested too deeply to read; hand in mytorch/ as the handout has it") from None
+        raise SubmissionError(f"{shown}: folders nested too deeply to read; hand in {package}/ as the handout has it") from None
     if notes is not None:
         notes += [f"left out {name}: it is a symbolic link, and links are not followed; hand in the file itself"
                   for name in links]
-    if not any(rel[0] == "mytorch" for rel in files):
-        raise SubmissionError(f"no .py files found under mytorch/ in {shown}")
+    if not any(rel[0] == package and rel[1:] not in layout.given for rel in files):
+        raise SubmissionError(f"no .py files found under {package}/ in {shown}")
+    for rel, data in layout.given.items():  # given files are the course's, not the student's to change
+        files[(package, *rel)] = data
     _write(files, Path(dest))
     return Path(dest)
 
+
+class _Layout:
+    """What a submission of one assignment holds: its package, the folders beside it, a name only the
+    package's own contents have (to recognise the package handed in without its folder), and its given files."""
+
+    def __init__(self, package: str, beside: tuple[str, ...], mark: str, given: dict[Parts, bytes]):
+        self.package, self.beside, self.mark, self.given = package, beside, mark, given
+
+    @classmethod
+    def of(cls, assignment) -> "_Layout":
+        given = {}
+        for name in assignment.given:
+            found = assignment.given_file(name)
+            if found is not None:
+                given[tuple(name.split("/"))] = found.read_bytes()
+        return cls(assignment.package, assignment.beside, assignment.mark, given)
 
 def _skipped(name: str) -> bool:
     return name.startswith(".") or name in ("__pycache__", "__MACOSX")
@@ -67,43 +90,47 @@ def _real_dir(p: Path) -> bool:
     return p.is_dir() and not p.is_symlink()
 
 
-def _from_directory(src: Path, shown: str, links: list[str]) -> dict[Parts, bytes]:
+def _from_directory(src: Path, shown: str, links: list[str], layout: _Layout) -> dict[Parts, bytes]:
+    package = layout.package
     subdirs = [p for p in src.iterdir() if _real_dir(p) and not _skipped(p.name)]
     for base in [src] + (subdirs if len(subdirs) == 1 else []):
-        if _real_dir(base / "mytorch"):
-            return _read_trees(base / "mytorch", shown, links)
-        if (base / "__init__.py").is_file() and _real_dir(base / "nn"):  # mytorch's own contents
-            return _read_trees(base, shown, links)
-    if src.name == "mytorch":
-        return _read_trees(src, shown, links)
+        if _real_dir(base / package):
+            return _read_trees(base / package, shown, links, layout)
+        if (base / "__init__.py").is_file() and (base / layout.mark).exists():  # the package's own contents
+            return _read_trees(base, shown, links, layout)
+    if src.name == package:
+        return _read_trees(src, shown, links, layout)
     archives = [p for p in src.iterdir() if p.is_file() and not p.is_symlink() and p.name.lower().endswith(SUFFIXES)]
     if len(archives) == 1:  # e.g. Gradescope keeps an uploaded .tar as is
-        return _from_archive(archives[0], links)
-    several = sorted(f"{p.name}/mytorch/" for p in subdirs if _real_dir(p / "mytorch"))
+        return _from_archive(archives[0], links, layout)
+    several = sorted(f"{p.name}/{package}/" for p in subdirs if _real_dir(p / package))
     if len(several) > 1:  # (an old and a new copy, say: which one is meant is not ours to guess)
-        raise SubmissionError(f"found {len(several)} mytorch/ folders in {shown} ({', '.join(several[:4])}): "
+        raise SubmissionError(f"found {len(several)} {package}/ folders in {shown} ({', '.join(several[:4])}): "
                               "hand in the one to grade")
-    raise SubmissionError(f"no mytorch/ directory found in {shown}: give the folder that holds mytorch/, or mytorch/ itself")
+    raise SubmissionError(f"no {package}/ directory found in {shown}: give the folder that holds {package}/, "
+                          f"or {package}/ itself")
 
 
-def _read_trees(mytorch: Path, shown: str, links: list[str]) -> dict[Parts, bytes]:
-    """The .py files of `mytorch` and of a `models/` folder beside it, keyed ("mytorch", ...) and
-    ("models", ...), read through directory descriptors: os.fwalk never follows a link and checks each
+def _read_trees(top_dir: Path, shown: str, links: list[str], layout: _Layout) -> dict[Parts, bytes]:
+    """The .py files of the package folder `top_dir` and of the folders beside it the assignment takes
+    (mytorch: `models/`), keyed ("mytorch", ...) and ("models", ...), read through directory descriptors:
+    os.fwalk never follows a link and checks each
     directory it enters is the one it listed, and each file is opened relative to its directory,
     without following links, and must be the file that was listed. Listed again at the end: a
     submission that changed while it was read (a folder swapped for a link, a file rewritten) is
     refused rather than graded from a mix."""
-    mytorch = Path(os.path.realpath(mytorch))  # a link the student gave as the path is followed, once, here
-    trees = {"mytorch": mytorch}
-    if _real_dir(mytorch.parent / "models"):
-        trees["models"] = mytorch.parent / "models"
+    top_dir = Path(os.path.realpath(top_dir))  # a link the student gave as the path is followed, once, here
+    trees = {layout.package: top_dir}
+    for name in layout.beside:
+        if _real_dir(top_dir.parent / name):
+            trees[name] = top_dir.parent / name
     seen = {top: _listing(root, top, links) for top, root in trees.items()}
     members: dict[Parts, Member] = {}
     for top, listing in seen.items():
         for rel, (where, name, identity) in listing.items():
             members[(top, *rel)] = (identity[2], lambda r=trees[top], d=where, n=name, i=identity:
                                     _read_at(r, d, n, i, shown))
-    files = _take(members, shown)
+    files = _take(members, shown, layout)
     if any(_listing(root, top, []) != seen[top] for top, root in trees.items()):
         raise _changed(shown)
     return files
@@ -166,48 +193,50 @@ def _read_at(root: Path, where: Parts, name: str, identity: tuple, shown: str) -
     return data
 
 
-def _from_archive(src: Path, links: list[str]) -> dict[Parts, bytes]:
+def _from_archive(src: Path, links: list[str], layout: _Layout) -> dict[Parts, bytes]:
     try:
         with py_members(src, MAX_FILE_BYTES, links) as members:
-            return _select(members, src.name)
+            return _select(members, src.name, layout)
     except ArchiveError as exc:
         raise SubmissionError(str(exc)) from None
 
 
-def _select(members: dict[Parts, Member], archive: str) -> dict[Parts, bytes]:
-    """Find mytorch/ among the archive's .py files (at the top or in one top folder)."""
+def _select(members: dict[Parts, Member], archive: str, layout: _Layout) -> dict[Parts, bytes]:
+    """Find the package folder among the archive's .py files (at the top or in one top folder)."""
+    package = layout.package
     tops = {p[0] for p in members if len(p) > 1 and not _skipped(p[0])}
     for base in [()] + ([(t,) for t in tops] if len(tops) == 1 else []):
         under = [p[len(base):] for p in members if p[:len(base)] == base]
-        if any(len(q) > 1 and q[0] == "mytorch" for q in under):
-            root = base + ("mytorch",)
-        elif ("__init__.py",) in under and any(len(q) > 1 and q[0] == "nn" for q in under):
+        if any(len(q) > 1 and q[0] == package for q in under):
+            root = base + (package,)
+        elif ("__init__.py",) in under and any(q[0] == layout.mark for q in under):
             root = base
         else:
             continue
-        chosen = {("mytorch", *p[len(root):]): m for p, m in members.items() if p[:len(root)] == root}
-        if root[-1:] == ("mytorch",):  # models/ beside it
-            models = root[:-1] + ("models",)
-            chosen.update({("models", *p[len(models):]): m for p, m in members.items() if p[:len(models)] == models})
-        return _take(chosen, archive)
-    raise SubmissionError(f"no mytorch/ directory found in {archive}: the archive must contain mytorch/ "
-                          "(or a single folder holding mytorch/)")
+        chosen = {(package, *p[len(root):]): m for p, m in members.items() if p[:len(root)] == root}
+        if root[-1:] == (package,):  # the folders beside it (mytorch: models/)
+            for name in layout.beside:
+                beside = root[:-1] + (name,)
+                chosen.update({(name, *p[len(beside):]): m for p, m in members.items() if p[:len(beside)] == beside})
+        return _take(chosen, archive, layout)
+    raise SubmissionError(f"no {package}/ directory found in {archive}: the archive must contain {package}/ "
+                          f"(or a single folder holding {package}/)")
 
 
-def _take(members: dict[Parts, Member], shown: str) -> dict[Parts, bytes]:
+def _take(members: dict[Parts, Member], shown: str, layout: _Layout) -> dict[Parts, bytes]:
     """Read the members that belong in the copy, enforcing the size limits."""
     files, total = {}, 0
+    where = " and ".join(f"{name}/" for name in (layout.package, *layout.beside))
     for rel, (size, read) in sorted(members.items()):
         if any(_skipped(part) for part in rel):
             continue
         if len(files) == MAX_FILES:
-            raise SubmissionError(f"too many files: more than {MAX_FILES} .py files under mytorch/ and models/ "
-                                  f"in {shown}")
+            raise SubmissionError(f"too many files: more than {MAX_FILES} .py files under {where} in {shown}")
         if size > MAX_FILE_BYTES or len(data := read()) > MAX_FILE_BYTES:
             raise SubmissionError(f"file too large: {'/'.join(rel)} is over {MAX_FILE_BYTES >> 20} MiB")
         total += len(data)
         if total > MAX_TOTAL_BYTES:
-            raise SubmissionError(f"submission too large: the .py files under mytorch/ and models/ exceed "
+            raise SubmissionError(f"submission too large: the .py files under {where} exceed "
                                   f"{MAX_TOTAL_BYTES >> 20} MiB")
         files[rel] = data
     return files

@@ -31,7 +31,7 @@ def runner(monkeypatch):
     fake = types.ModuleType("autograder.runner")
     fake.calls = []
 
-    def grade(root: Path, *, seed: int, submission: str, notes=()) -> Report:
+    def grade(root: Path, *, seed: int, submission: str, notes=(), assignment=None) -> Report:
         fake.calls.append({"root": root, "seed": seed, "submission": submission,
                            "files": sorted(p.relative_to(root).as_posix() for p in root.rglob("*.py"))})
         if fake.error:

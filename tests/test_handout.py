@@ -36,7 +36,7 @@ def built(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def local(built):
-    return fixtures.load(built[0] / "fixtures")
+    return fixtures.load(folder=built[0] / "fixtures")
 
 
 def handout_lines(folder: Path) -> dict[str, set[str]]:
@@ -78,7 +78,7 @@ def test_the_fixtures_hold_no_input_or_expected_value_of_a_hidden_test(built, tm
                  source=Official(reference.load(), record), jobs=1)
     hidden_cases = {fingerprint(case) for cases in record.inputs.values() for case in cases}
     assert record.values and hidden_cases
-    public = fixtures.load(built[0] / "fixtures")
+    public = fixtures.load(folder=built[0] / "fixtures")
     public_cases = {fingerprint(case) for cases in public.recorded.values() for case in cases}
     assert not hidden_cases & public_cases
     assert not set(record.values) & set(public.table)

@@ -180,6 +180,38 @@ class Script:
             self.labels.update({f"{label}#arg{i}": index for i in range(len(args))})
         return label
 
+    def returned(self, obj: Obj, method: str, *args, name: str, keep_args: str = "",
+                 shown: tuple[str, ...] | None = None) -> Obj:
+        """Call a method and keep what it returns in the worker, as an object later ops use (a layer's
+        `(y, cache)`: see `item`); nothing of it comes back. With `keep_args` (a label), each argument
+        comes back after the call under `keep_args#argI`."""
+        refs = [self._ref(a, shown[i]) for i, a in enumerate(args)] if shown else [self._ref(a) for a in args]
+        text = f"{obj.name}.{method}({', '.join([d for _, d in refs])})"
+        kept = Obj(self._objects, name)
+        self._objects += 1
+        index = self._add(["call", obj.id, method, [r for r, _ in refs], bool(keep_args), keep_args or None, False,
+                           kept.id], Op("call", obj.name, method, text))
+        if keep_args:
+            self.labels.update({f"{keep_args}#arg{i}": index for i in range(len(args))})
+        return kept
+
+    def item(self, obj: Obj, key, *, label: str | None = None, name: str = "") -> Obj:
+        """`obj[key]` (a tuple's item, a dict's entry), kept as an object; with `label`, its value also comes
+        back (a failed read is then that value's verdict, as for `get`, and does not stop the case)."""
+        kept = Obj(self._objects, name or f"{obj.name}[{key!r}]")
+        self._objects += 1
+        index = self._add(["item", obj.id, key, label, kept.id], Op("get", obj.name, repr(key), f"{obj.name}[{key!r}]"))
+        if label is not None:
+            self.labels[label] = index
+        return kept
+
+    def dict(self, name: str) -> Obj:
+        """An empty dict the grader hands to a method that fills it (the gradients of a cache-passing layer)."""
+        obj = Obj(self._objects, name)
+        self._objects += 1
+        self._add(["dict", obj.id], Op("plain", name, "", f"{name} = {{}}", soft=True))
+        return obj
+
     def fresh(self) -> str:
         """A label no other operation of this script uses."""
         return f"#{len(self.ops)}"
@@ -191,7 +223,7 @@ class Script:
     def object_of(self, op: int):
         """The student object op `op` acts on (None for an import)."""
         raw = self.ops[op]
-        return raw[1] if raw[0] in ("new", "call", "set", "get", "plain", "members", "probe") else None
+        return raw[1] if raw[0] in ("new", "call", "set", "get", "plain", "members", "probe", "item", "dict") else None
 
     def objects(self, ops) -> frozenset:
         return frozenset(self.object_of(op) for op in ops) - {None}

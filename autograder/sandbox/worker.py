@@ -386,7 +386,9 @@ def _activation_stand_in(np, j, s, t):
 def _run_case(np, io, index, case, blobs, out_blobs, skip):
     """Run one case's ops; returns its reply header. Ops:
     ["import", module] | ["new", obj, module, class, args] | ["set", obj, attr, value]
-    | ["call", obj, method, args, keep_args, label, soft] | ["get", obj, attr, label]
+    | ["call", obj, method, args, keep_args, label, soft(, keep)] (keep: an object id the returned value is
+      kept under; label None: the value does not come back) | ["get", obj, attr, label]
+    | ["item", obj, key, label, keep] (obj[key], kept; label None: it does not come back) | ["dict", obj]
     | ["plain", obj] (an empty object the grader fills: a model, a layer)
     | ["members", obj, attr, having, [new objs], label] (the items of obj.attr that have attribute
       `having`, bound in order; their count comes back under label)
@@ -435,6 +437,19 @@ def _run_case(np, io, index, case, blobs, out_blobs, skip):
                 setattr(objects[op[1]], op[2], value(op[3]))
             elif kind == "plain":
                 objects[op[1]] = types.SimpleNamespace()
+            elif kind == "dict":
+                objects[op[1]] = {}
+            elif kind == "item":
+                if op[3] is None:
+                    objects[op[4]] = objects[op[1]][op[2]]
+                    continue
+                try:  # a failed read is that value's verdict, not the case's
+                    objects[op[4]] = got = objects[op[1]][op[2]]
+                except Exception as exc:  # noqa: BLE001
+                    out[op[3]] = {"bad": f"nothing: reading [{_text(repr(op[2]), 100)}] raised {type(exc).__name__}: "
+                                         f"{_text(exc, 200)}"}
+                    continue
+                emit(op[3], got)
             elif kind == "members":
                 found = [m for m in getattr(objects[op[1]], op[2]) if hasattr(m, op[3])]
                 objects.update(zip(op[4], found))
@@ -456,10 +471,12 @@ def _run_case(np, io, index, case, blobs, out_blobs, skip):
                 if op[4]:  # the arguments first: converting the returned object runs its code, which must
                     for i, a in enumerate(args):  # not get the chance to undo a change to them
                         emit(f"{op[5]}#arg{i}", a)
-                if raised is None:
-                    emit(op[5], returned)
-                else:
+                if raised is not None:
                     soft.append(_error(raised, j))
+                elif len(op) > 7:
+                    objects[op[7]] = returned
+                else:
+                    emit(op[5], returned)
             elif kind == "get":  # a failed read is that value's verdict, not the case's
                 try:
                     got = getattr(objects[op[1]], op[2])

@@ -42,7 +42,7 @@ bench: $(VENV)/.installed
 
 ## grade the catalogue: mutants killed and precisely blamed, correct submissions at full marks
 accuracy: $(VENV)/.installed
-	$(PY) tests/accuracy.py
+	$(PY) tests/accuracy.py $(if $(ASSIGNMENT),--assignment '$(ASSIGNMENT)')
 
 clean:
 	rm -rf $(VENV) dist build *.egg-info

@@ -11,6 +11,8 @@ the entry declares. Prints:
 - tests one single-line mistake fails: the median over entries whose change is one line;
 - correct submissions at 100, and the time taken.
 
+Every assignment's catalogue, one block each (`--assignment NAME` for one: `make accuracy ASSIGNMENT=nnfs`).
+
 `tests/test_grading.py` asserts the same, entry by entry.
 """
 from __future__ import annotations
@@ -27,7 +29,8 @@ sys.path.insert(0, str(ROOT))
 
 from autograder import runner  # noqa: E402
 from autograder.sandbox import Limits  # noqa: E402
-from tests.catalogue import BESIDE, CLASS_FILES, CLASS_NEEDS, CLASSES, REFERENCE, Entry, entries, materialize  # noqa: E402
+from autograder import assignments  # noqa: E402
+from tests.catalogue import BESIDE, Entry, entries, materialize, where  # noqa: E402
 
 LIMITS = Limits(case_timeout=2.0, submission_timeout=60.0)
 
@@ -38,7 +41,7 @@ def edited_methods(entry: Entry) -> set[str]:
         return set(entry.methods)
     found = set()
     for edit in entry.edits:
-        source = (REFERENCE / edit.file).read_text()
+        source = (where(entry.assignment).reference / edit.file).read_text()
         start = source.index(edit.find)
         line_from, line_to = source.count("\n", 0, start) + 1, source.count("\n", 0, start + len(edit.find)) + 1
         for cls in ast.parse(source).body:
@@ -58,6 +61,8 @@ def graded_classes(entry: Entry) -> tuple[str, ...]:
     grades everything. An entry that cannot run
     in-process (a syntax error, a hang or an exit at import), that touches a package `__init__.py` or a
     helper module, or that attacks, can reach any class: all of them."""
+    at = where(entry.assignment)
+    CLASS_FILES, CLASS_NEEDS, CLASSES, REFERENCE = at.class_files, at.class_needs, at.classes, at.reference  # noqa: N806
     beside = f"{BESIDE}/models/"
     if entry.kind == "hostile" or not entry.in_process or any(
             f not in CLASS_FILES.values() and not f.startswith(beside) for f in entry.files()):
@@ -107,12 +112,26 @@ def single_line(entry: Entry) -> bool:
 
 def grade(entry: Entry, seed: int = 0):
     with tempfile.TemporaryDirectory() as tmp:
-        return runner.grade(materialize(entry, Path(tmp)), seed=seed, submission=entry.name, limits=LIMITS)
+        return runner.grade(materialize(entry, Path(tmp)), seed=seed, submission=entry.name, limits=LIMITS,
+                            assignment=assignments.get(entry.assignment))
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    chosen = [argv[argv.index("--assignment") + 1]] if "--assignment" in argv[:-1] else list(assignments.ASSIGNMENTS)
+    for name in chosen:
+        if len(chosen) > 1:
+            print(f"== {name}")
+        measure(name)
+    return 0
+
+
+def measure(assignment: str) -> None:
     began = time.perf_counter()
-    mutants, correct = entries("buggy"), entries("correct")
+    mutants, correct = entries("buggy", assignment), entries("correct", assignment)
+    if not mutants or not correct:
+        print(f"no catalogue for {assignment} yet")
+        return
     mutant_reports = [grade(m) for m in mutants]  # each grade already uses both cores
     correct_reports = [grade(c) for c in correct]
     killed = [m for m, r in zip(mutants, mutant_reports) if r.score < r.max_score]
@@ -124,8 +143,9 @@ def main() -> int:
     print(f"mutants charged exactly             {len(exact):3d} / {len(mutants)}   (to the methods the mistake is in, "
           "and no other)")
     print(f"points taken from correct methods   {taken:5.1f}   (over all mutants; goal 0)")
-    print(f"tests one single-line mistake fails {statistics.median(singles):5.1f}   (median over {len(singles)} "
-          f"single-line mutants; most {max(singles)})")
+    if singles:
+        print(f"tests one single-line mistake fails {statistics.median(singles):5.1f}   (median over {len(singles)} "
+              f"single-line mutants; most {max(singles)})")
     print(f"correct submissions at 100          {len(full):3d} / {len(correct)}")
     print(f"time                                {time.perf_counter() - began:6.1f} s")
     costly = sorted(((tests_failed(r), m.name, r) for m, r in zip(mutants, mutant_reports) if single_line(m)),
@@ -139,7 +159,6 @@ def main() -> int:
     for c, r in zip(correct, correct_reports):
         if c not in full:
             print(f"  {c.name}: {r.score} / {r.max_score}")
-    return 0
 
 
 if __name__ == "__main__":

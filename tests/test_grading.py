@@ -1,20 +1,22 @@
 """The grader against submissions we wrote: correct ones score full, buggy ones lose
-points only on the class they break, hostile ones never win and never break grading."""
+points only on the class they break, hostile ones never win and never break grading; for every
+assignment's catalogue (mytorch's, then the others')."""
 from __future__ import annotations
 
+import functools
 import json
 import time
 from dataclasses import replace
 
 import pytest
 
-from autograder import reference, runner
+from autograder import assignments, reference, runner
 from autograder.checks import CHECKS
 from autograder.report import Outcome
 from autograder.sandbox import Limits
 from autograder.writers import WRITERS
 from tests import accuracy
-from tests.catalogue import REFERENCE, entries, materialize
+from tests.catalogue import HERE as CATALOGUE, REFERENCE, entries, materialize
 
 # Short limits keep hostile submissions cheap; correct ones (the loop-based too) fit easily.
 FAST = Limits(case_timeout=2.0, submission_timeout=20.0)
@@ -23,13 +25,29 @@ ALL_CHECKS = CHECKS + reference.hidden_checks()  # official mode: public and hid
 POINTS = {c.name: c.points for c in ALL_CHECKS}
 
 
+@functools.lru_cache(maxsize=None)
+def every_test(assignment: str) -> tuple:
+    """An assignment's tests in official mode: public and hidden."""
+    if assignment == "mytorch":
+        return tuple(ALL_CHECKS)
+    found = assignments.get(assignment)
+    return tuple(found.checks() + reference.hidden_checks(found))
+
+
+def every_entry(kind: str) -> list:
+    """The catalogue entries of one kind, of every assignment that has a catalogue."""
+    return [e for name in assignments.ASSIGNMENTS if name == "mytorch" or (CATALOGUE / name).is_dir()
+            for e in entries(kind, name)]
+
+
 def grade(entry, tmp_path, limits=FAST, seed=0):
     """Grade `entry` on the tests of the classes it can change (accuracy.graded_classes): every other class
     is the reference's code (numpy restored before each class), so it scores what the reference does (full:
     test_reference_scores_full). `make accuracy` grades every class of every entry."""
     classes = accuracy.graded_classes(entry)
     return runner.grade(materialize(entry, tmp_path), seed=seed, submission=entry.name, limits=limits,
-                        checks=[c for c in ALL_CHECKS if c.cls in classes])
+                        checks=[c for c in every_test(entry.assignment) if c.cls in classes],
+                        assignment=assignments.get(entry.assignment))
 
 
 def lost(report):
@@ -55,13 +73,13 @@ def test_skeleton_scores_zero_with_every_test_not_attempted():
     assert {r.outcome for r in report.results} == {Outcome.NOT_ATTEMPTED}, explain(report.results)
 
 
-@pytest.mark.parametrize("entry", entries("correct"), ids=lambda e: e.name)
+@pytest.mark.parametrize("entry", every_entry("correct"), ids=lambda e: e.name)
 def test_correct_submission_scores_full(entry, tmp_path):
     report = grade(entry, tmp_path)
     assert report.score == report.max_score, f"{entry.description}\n{explain(lost(report))}"
 
 
-@pytest.mark.parametrize("entry", entries("buggy"), ids=lambda e: e.name)
+@pytest.mark.parametrize("entry", every_entry("buggy"), ids=lambda e: e.name)
 def test_buggy_submission_is_charged_exactly_to_the_methods_it_breaks(entry, tmp_path):
     report = grade(entry, tmp_path)
     failed = lost(report)
@@ -100,7 +118,7 @@ def _workers_left(server, seconds: float = 3.0) -> list[int]:
         time.sleep(0.05)
 
 
-@pytest.mark.parametrize("entry", entries("hostile"), ids=lambda e: e.name)
+@pytest.mark.parametrize("entry", every_entry("hostile"), ids=lambda e: e.name)
 def test_hostile_submission_never_wins_and_results_stay_valid(entry, tmp_path):
     """Complete, valid results within the budget, only honest points, and nothing left behind: no
     process, no scratch folder, no SysV IPC object, no kernel key (what scratch may hold at most is tested in
@@ -116,7 +134,9 @@ def test_hostile_submission_never_wins_and_results_stay_valid(entry, tmp_path):
     assert not list(shared.home.glob("scratch-*"))
     assert _ipc_objects() == ipc
     assert _worker_keys() <= keys
-    assert [r.name for r in report.results] == [c.name for c in ALL_CHECKS]  # every test, in order
+    tests = every_test(entry.assignment)
+    points = {c.name: c.points for c in tests}
+    assert [r.name for r in report.results] == [c.name for c in tests]  # every test, in order
     honest = [r for r in report.results if r.name.split(".")[0] in entry.honest_classes]
     assert all(r.passed for r in honest), explain([r for r in honest if not r.passed])
     # Beyond honest classes and tests, only what the policy credits once a class computes something
@@ -125,14 +145,14 @@ def test_hostile_submission_never_wins_and_results_stay_valid(entry, tmp_path):
     credited = {name.split(".")[0] for name in entry.honest_tests}
     # (and tests that only re-read values their owners grade, which are left with nothing to judge when the
     # owners fail: the README's known limit, at most 3 points per method)
-    lenient = {c.name for c in ALL_CHECKS if c.cls in credited and (c.behaviour or c.owners)}
-    uncertain = {c.name for c in ALL_CHECKS if c.cls in entry.uncertain}
+    lenient = {c.name for c in tests if c.cls in credited and (c.behaviour or c.owners)}
+    uncertain = {c.name for c in tests if c.cls in entry.uncertain}
     won = [r for r in report.results if r.passed and r not in honest and r.name not in entry.honest_tests
            and r.name not in lenient and r.name not in uncertain]
     assert not won, f"{entry.description}\n{explain(won)}"
-    assert report.score <= entry.honest_max(POINTS) + sum(POINTS[t] for t in set(entry.honest_tests) | lenient | uncertain)
+    assert report.score <= entry.honest_max(points) + sum(points[t] for t in set(entry.honest_tests) | lenient | uncertain)
     results = json.loads(WRITERS["gradescope"](report))
-    assert results["score"] == report.score and len(results["tests"]) == len(ALL_CHECKS)
+    assert results["score"] == report.score and len(results["tests"]) == len(tests)
     last = WRITERS["autolab"](report).rstrip("\n").splitlines()[-1]
     assert json.loads(last)["scores"] == {r.name: r.score for r in report.results}
 

@@ -12,6 +12,10 @@ Three kinds of entries:
 ``materialize(entry, dest)`` copies the reference ``solutions/mytorch`` to
 ``dest/mytorch``, applies the entry and returns ``dest``.
 
+Another assignment's catalogue (``numpy-nn/``, ``nnfs/`` here) has the same three kinds, relative to its
+own reference and package: ``entries(kind, assignment="numpy-nn")``; its classes and their files come
+from its checks' ``CLASSES``.
+
 See README.md in this directory for the format and how to add an entry.
 """
 from __future__ import annotations
@@ -23,6 +27,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from autograder import assignments
 
 HERE = Path(__file__).resolve().parent
 REFERENCE = HERE.parents[1] / "solutions" / "mytorch"
@@ -50,6 +56,37 @@ _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "entry.toml")
 
 class CatalogueError(ValueError):
     """The catalogue is malformed, or an entry no longer applies to the reference."""
+
+
+@dataclass(frozen=True)
+class Where:
+    """One assignment's catalogue: its folder, its reference package, the student package's name, every class
+    with the file (inside the package) that defines it, and the classes each class builds on."""
+
+    assignment: str
+    folder: Path
+    reference: Path
+    package: str
+    class_files: Mapping[str, str]
+    class_needs: Mapping[str, tuple[str, ...]]
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        return tuple(self.class_files)
+
+
+MYTORCH = Where("mytorch", HERE, REFERENCE, "mytorch", CLASS_FILES, CLASS_NEEDS)
+
+
+def where(assignment: str = "mytorch") -> Where:
+    """The catalogue of `assignment` (mytorch's is this folder; another's is the folder named after it)."""
+    if assignment == "mytorch":
+        return MYTORCH
+    found = assignments.get(assignment)
+    files: dict[str, str] = {}
+    for check in found.checks():  # "nn.dense" -> "dense.py"
+        files.setdefault(check.cls, check.module.split(".", 1)[1].replace(".", "/") + ".py")
+    return Where(assignment, HERE / assignment, found.solutions, found.package, files, {})
 
 
 @dataclass(frozen=True)
@@ -102,12 +139,7 @@ class Entry:
     # Its Python files are appended to the reference ones they name, so only the classes it defines
     # again change (always for a correct entry; `append = true` in a hostile entry's entry.toml).
     append: bool = False
-
-    def files(self) -> set[str]:
-        """The files (relative to mytorch/; `beside/...` for files next to it) the entry changes or adds."""
-        if self.overlay is None:
-            return {edit.file for edit in self.edits}
-        return {p.relative_to(self.overlay).as_posix() for p in self.overlay.rglob("*.py")}
+    assignment: str = "mytorch"  # whose catalogue it is in
 
     def files(self) -> set[str]:
         """The files (relative to mytorch/; `beside/...` for files next to it) the entry changes or adds."""
@@ -145,17 +177,17 @@ def class_of_test(test_name: str) -> str:
     return test_name.split(":", 1)[0].split(".", 1)[0].strip()
 
 
-def _classes(value: Any, where: str) -> tuple[str, ...]:
+def _classes(value: Any, where: str, classes: tuple[str, ...] = CLASSES) -> tuple[str, ...]:
     if value is None:
         return ()
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise CatalogueError(f"{where}: expected a list of class names, got {value!r}")
-    unknown = [v for v in value if v not in CLASSES]
+    unknown = [v for v in value if v not in classes]
     if unknown:
-        raise CatalogueError(f"{where}: unknown classes {unknown}; known: {CLASSES}")
+        raise CatalogueError(f"{where}: unknown classes {unknown}; known: {classes}")
     if len(set(value)) != len(value):
         raise CatalogueError(f"{where}: duplicate class names in {value!r}")
-    return tuple(c for c in CLASSES if c in value)
+    return tuple(c for c in classes if c in value)
 
 
 def _description(value: Any, where: str) -> str:
@@ -164,8 +196,12 @@ def _description(value: Any, where: str) -> str:
     return value.strip()
 
 
-def _load_mutants() -> list[Entry]:
-    data = tomllib.loads(MUTANTS_FILE.read_text(encoding="utf-8"))
+def _load_mutants(at: Where = MYTORCH) -> list[Entry]:
+    path = at.folder / "mutants.toml"
+    if not path.is_file():
+        return []
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    CLASSES, CLASS_FILES = at.classes, at.class_files  # noqa: N806 - (this assignment's)
     entries = []
     for i, m in enumerate(data.get("mutant", [])):
         where = f"mutants.toml mutant #{i + 1} ({m.get('name', '?')})"
@@ -185,7 +221,7 @@ def _load_mutants() -> list[Entry]:
             if not e["find"]:
                 raise CatalogueError(f"{where}: empty find")
             edits.append(Edit(e["file"], e["find"], e["replace"]))
-        blame = _classes(m.get("blame"), where)
+        blame = _classes(m.get("blame"), where, CLASSES)
         module_wide = len(blame) > 1 and {CLASS_FILES[c] for c in blame} == {CLASS_FILES[blame[0]]} and set(blame) == {
             c for c in CLASSES if CLASS_FILES[c] == CLASS_FILES[blame[0]]}
         if len(blame) != 1 and not module_wide:
@@ -202,13 +238,15 @@ def _load_mutants() -> list[Entry]:
                 edits=tuple(edits),
                 methods=tuple(str(x) for x in m.get("methods", ())),
                 in_process=bool(m.get("in_process", True)),
+                assignment=at.assignment,
             )
         )
     return entries
 
 
-def _load_dirs(kind: str) -> list[Entry]:
-    base = HERE / kind
+def _load_dirs(kind: str, at: Where = MYTORCH) -> list[Entry]:
+    base = at.folder / kind
+    CLASSES, CLASS_FILES, CLASS_NEEDS = at.classes, at.class_files, at.class_needs  # noqa: N806 - (this assignment's)
     entries = []
     if not base.is_dir():
         return entries
@@ -221,7 +259,7 @@ def _load_dirs(kind: str) -> list[Entry]:
         extra = set(meta) - {"description", "blame", "honest_classes", "max_score", "honest_tests", "limits", "append"}
         if extra:
             raise CatalogueError(f"{where}: unknown keys {sorted(extra)}")
-        blame = _classes(meta.get("blame"), where)
+        blame = _classes(meta.get("blame"), where, CLASSES)
         if kind == "correct":
             if blame or meta.get("max_score") is not None:
                 raise CatalogueError(f"{where}: a correct entry has no blame and no max_score")
@@ -230,7 +268,7 @@ def _load_dirs(kind: str) -> list[Entry]:
         else:
             if "honest_classes" not in meta:
                 raise CatalogueError(f"{where}: a hostile entry states honest_classes (may be [])")
-            declared = _classes(meta["honest_classes"], where)
+            declared = _classes(meta["honest_classes"], where, CLASSES)
             if set(blame) & set(declared):
                 raise CatalogueError(f"{where}: a class cannot be both in blame and honest_classes")
             # Classes in files the overlay leaves alone (appended to: that it does not define again) are the
@@ -264,14 +302,16 @@ def _load_dirs(kind: str) -> list[Entry]:
                 uncertain=uncertain,
                 limits=tuple((str(k), float(v)) for k, v in meta.get("limits", {}).items()),
                 append=kind == "correct" or bool(meta.get("append", False)),
+                assignment=at.assignment,
             )
         )
     return entries
 
 
-def load() -> list[Entry]:
-    """Read the catalogue from disk (validating its format, not applying it)."""
-    entries = _load_mutants() + _load_dirs("correct") + _load_dirs("hostile")
+def load(assignment: str = "mytorch") -> list[Entry]:
+    """Read an assignment's catalogue from disk (validating its format, not applying it)."""
+    at = where(assignment)
+    entries = _load_mutants(at) + _load_dirs("correct", at) + _load_dirs("hostile", at)
     seen: set[str] = set()
     for e in entries:
         if e.name in seen:
@@ -284,18 +324,23 @@ ENTRIES: list[Entry] = load()
 BY_NAME: dict[str, Entry] = {e.name: e for e in ENTRIES}
 
 
-def entries(kind: str | None = None) -> list[Entry]:
-    """The entries of one kind (or all)."""
+_OTHERS: dict[str, list[Entry]] = {}  # another assignment's entries, read on first use
+
+
+def entries(kind: str | None = None, assignment: str = "mytorch") -> list[Entry]:
+    """The entries of one kind (or all) of an assignment's catalogue."""
     if kind is not None and kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
-    return [e for e in ENTRIES if kind is None or e.kind == kind]
+    found = ENTRIES if assignment == "mytorch" else _OTHERS.setdefault(assignment, load(assignment))
+    return [e for e in found if kind is None or e.kind == kind]
 
 
 def _apply_edit(root: Path, edit: Edit, entry: Entry) -> None:
     rel = Path(edit.file)
+    at = where(entry.assignment)
     if rel.is_absolute() or ".." in rel.parts:
-        raise CatalogueError(f"{entry.name}: edit file {edit.file!r} must be relative to mytorch/")
-    ref_file = REFERENCE / rel
+        raise CatalogueError(f"{entry.name}: edit file {edit.file!r} must be relative to {at.package}/")
+    ref_file = at.reference / rel
     target = root / rel
     if not ref_file.is_file():
         raise CatalogueError(f"{entry.name}: reference file {edit.file} does not exist")
@@ -316,7 +361,7 @@ def _apply_edit(root: Path, edit: Edit, entry: Entry) -> None:
 
 
 def materialize(entry: Entry, dest: Path) -> Path:
-    """Write the submission ``entry`` as ``dest/mytorch`` and return ``dest``.
+    """Write the submission ``entry`` as ``dest/mytorch`` (its assignment's package) and return ``dest``.
 
     Copies the reference ``solutions/mytorch`` (nothing stripped), then applies the
     entry's edits or overlays its files. Raises CatalogueError if an edit's ``find``
@@ -324,10 +369,11 @@ def materialize(entry: Entry, dest: Path) -> Path:
     """
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
-    root = dest / "mytorch"
+    at = where(entry.assignment)
+    root = dest / at.package
     if root.exists():
         raise FileExistsError(root)
-    shutil.copytree(REFERENCE, root, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(at.reference, root, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     for edit in entry.edits:
         _apply_edit(root, edit, entry)
     if entry.overlay is not None:
@@ -367,7 +413,9 @@ __all__ = [
     "Entry",
     "KINDS",
     "REFERENCE",
+    "Where",
     "entries",
+    "where",
     "load",
     "materialize",
     "class_of_test",

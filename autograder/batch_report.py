@@ -1,6 +1,6 @@
 """The course staff's report of a whole class's grading: one self-contained HTML page.
 
-`render(rows, title=...)` takes one dict per submission entry (the shape the
+`render(rows, title=...)` takes one dict per submission (the shape the
 `batch` command builds, see `render`) and returns an HTML5 page that needs no
 network to view: inline CSS, charts drawn here as inline SVG, no script, no
 font, stylesheet or image from elsewhere (a Content-Security-Policy meta tag
@@ -10,10 +10,13 @@ Every string in a row (names, errors, test names and outputs) may come from a
 student, so every one is cleaned (`writers._clean`) and HTML-escaped before it
 reaches the page, and long ones are cut to `MAX_TEXT` characters.
 
-Statistics over tests (pass rates, failure messages, hints) use the graded
-entries only (score not None): an entry that could not be graded has every
-test failed for one reason that is not about any test, and is listed with that
-reason instead.
+Statistics over tests (pass rates, failure messages, hints) and times use the
+graded submissions only (score not None): one that could not be graded has
+every test failed for one reason that is not about any test (and took no time
+to refuse), and is listed with that reason instead. Each failure message and
+hint names the submissions that got it (the first `NAMES`), so staff can go
+and look. The page says "submission" for what a student handed in, always
+("entries" is what a test's own messages say of an array's values).
 """
 from __future__ import annotations
 
@@ -30,6 +33,7 @@ __all__ = ["render", "normalise"]
 
 MAX_TEXT = 300  # characters of any message, hint, name or reason shown
 TOP = 5  # failure messages and hints shown per test
+NAMES = 6  # submissions named per failure message or hint ("and 12 more" for the rest)
 _HINTS_PER_OUTPUT = 20  # hint lines read from one output, at most
 
 _NUMBER = re.compile(r"(?<![\w.])(?:0[xX][0-9a-fA-F]+|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)(?!\w)")
@@ -126,6 +130,17 @@ def _split_name(name: str) -> tuple[str, str]:
     return "Other", name
 
 
+# a test's Gradescope visibility when students do not see it as they hand in (the hidden tests are
+# "after_published"): the chart says "hidden", its tooltip and the tables say until when
+_HIDDEN = {"hidden": "hidden from students", "after_published": "hidden until grades are published",
+           "after_due_date": "hidden until the due date"}
+
+
+def _hidden(st: "_TestStats") -> str:
+    """How long students do not see this test ('' for a visible one)."""
+    return _HIDDEN.get(st.visibility, "")
+
+
 def _colour(rate: float) -> str:
     if rate >= 0.9:
         return "#2f855a"
@@ -137,13 +152,15 @@ def _colour(rate: float) -> str:
 # ---------------------------------------------------------------- collecting
 
 class _Group:
-    """One group of failure messages (or hints) that read the same once numbers are '#'."""
-    __slots__ = ("count", "example", "varies")
+    """One group of failure messages (or hints) that read the same once numbers are '#', and the first
+    NAMES submissions that got one."""
+    __slots__ = ("count", "example", "varies", "names")
 
     def __init__(self, example: str):
         self.count = 0
         self.example = example
         self.varies = False
+        self.names: list[str] = []
 
 
 class _TestStats:
@@ -167,8 +184,10 @@ class _TestStats:
         return self.passed / self.total if self.total else 0.0
 
 
-def _add(groups: dict[str, _Group], text: str, memo: dict[str, tuple[str, str]] | None = None) -> None:
-    """Count `text` in its group; `memo` keeps each raw text's cleaned form and key (they repeat a lot)."""
+def _add(groups: dict[str, _Group], text: str, memo: dict[str, tuple[str, str]] | None = None,
+         who: str | None = None) -> None:
+    """Count `text` in its group, for submission `who`; `memo` keeps each raw text's cleaned form and key
+    (they repeat a lot)."""
     done = memo.get(text) if memo is not None else None
     if done is None:
         clean_text = _text(text, 4 * MAX_TEXT)
@@ -182,6 +201,8 @@ def _add(groups: dict[str, _Group], text: str, memo: dict[str, tuple[str, str]] 
     elif not g.varies and g.example != text:
         g.varies = True
     g.count += 1
+    if who is not None and len(g.names) < NAMES:
+        g.names.append(who)
 
 
 def _top(groups: dict[str, _Group]) -> list[tuple[str, _Group]]:
@@ -193,7 +214,7 @@ class _Row:
 
     def __init__(self, index: int, raw: Mapping[str, Any]):
         self.index = index
-        self.name = _text(raw.get("name"), MAX_TEXT) or f"(entry {index + 1})"
+        self.name = _text(raw.get("name"), MAX_TEXT) or f"(submission {index + 1})"
         self.score = _num(raw.get("score"))
         self.max_score = _num(raw.get("max_score"))
         self.seconds = _num(raw.get("seconds"))
@@ -261,13 +282,13 @@ def _collect(rows: list[_Row]) -> dict[str, _TestStats]:
                 first = clean(raw_first).split("\n", 1)[0].strip() or "(no message)"
                 if len(firsts) < 100_000:
                     firsts[raw_first] = first
-            _add(st.messages, first, memo)
+            _add(st.messages, first, memo, row.name)
             seen = set()
             for h in _hints(out):
                 h = h.strip()
                 if h and h not in seen:
                     seen.add(h)
-                    _add(st.hints, h, memo)
+                    _add(st.hints, h, memo, row.name)
     return stats
 
 
@@ -328,8 +349,8 @@ def _histogram_svg(counts: list[int], edges: list[str], x_label: str, y_label: s
     return "".join(out)
 
 
-def _rates_svg(tests: list[_TestStats], width: int = 600) -> str:
-    """One class's tests as horizontal pass-rate bars, in their order."""
+def _rates_svg(tests: list[_TestStats], width: int = 680) -> str:
+    """One class's tests as horizontal pass-rate bars, in their order; a hidden test's points say so."""
     label_w, bar_w, row_h, top = 300, 175, 22, 4
     height = top + row_h * len(tests) + 4
     x0 = label_w
@@ -339,17 +360,19 @@ def _rates_svg(tests: list[_TestStats], width: int = 600) -> str:
         y = top + i * row_h
         _, label = _split_name(st.name)
         short = label if len(label) <= 42 else label[:41].rstrip() + "\u2026"
-        hidden = " \u00b7 hidden" if st.visibility == "hidden" else ""
+        hidden = " \u00b7 hidden" if _hidden(st) else ""
+        paint = 'fill="#6b46c1" font-weight="600"' if hidden else 'fill="#4a5568"'
         w = bar_w * st.rate
         out.append(f'<g class="test-rate" data-test="{escape(st.name)}" data-passed="{st.passed}" '
-                   f'data-total="{st.total}"><title>{escape(st.name)}: {st.passed} of {st.total} passed '
-                   f'({st.rate * 100:.1f}%), {_pts_unit(st.max_score)}{hidden}</title>'
+                   f'data-total="{st.total}" data-hidden="{"yes" if hidden else "no"}"><title>{escape(st.name)}: '
+                   f'{st.passed} of {st.total} passed ({st.rate * 100:.1f}%), {_pts_unit(st.max_score)}'
+                   f'{f", {_hidden(st)}" if hidden else ""}</title>'
                    f'<text x="{x0 - 8}" y="{y + 15}" text-anchor="end" fill="#1a202c">{escape(short)}</text>'
                    f'<rect x="{x0}" y="{y + 4}" width="{bar_w}" height="{row_h - 8}" fill="#edf2f7" rx="2"/>'
                    f'<rect x="{x0}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" fill="{_colour(st.rate)}" rx="2"/>'
                    f'<text x="{x0 + bar_w + 8}" y="{y + 15}" fill="#1a202c" font-weight="600">'
                    f'{st.rate * 100:.0f}%</text>'
-                   f'<text x="{width - 4}" y="{y + 15}" text-anchor="end" fill="#4a5568">'
+                   f'<text x="{width - 4}" y="{y + 15}" text-anchor="end" {paint}>'
                    f'{_pts_unit(st.max_score)}{hidden}</text></g>')
     out.append("</svg>")
     return "".join(out)
@@ -406,6 +429,10 @@ summary .top{display:block;color:#4a5568;font-size:12.5px;font-family:ui-monospa
 .fail li.hint b{color:#2b6cb0}
 ol.reasons{margin:0 0 12px}
 .eg{display:block;color:#4a5568;font-size:12px}
+.who{display:block;color:#2d3748;font:12px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif}
+.who::before{content:"who: ";color:#718096}
+.tag.hidden{background:#e9d8fd;color:#44337a}
+.note{background:#fffbea;border:1px solid #f6e05e;border-radius:6px;padding:8px 12px;margin:0 0 14px;font-size:14px}
 .tag{display:inline-block;background:#edf2f7;color:#2d3748;border-radius:10px;padding:0 8px;font-size:12px;margin-left:6px}
 .legend{font-size:13px;color:#4a5568;margin:0 0 8px}
 .legend i{display:inline-block;width:10px;height:10px;border-radius:2px;margin:0 4px 0 12px;vertical-align:0}
@@ -421,11 +448,16 @@ def _card(key: str, value: str, detail: str = "", bad: bool = False) -> str:
     return f'<div class="{cls}"><div class="k">{key}</div><div class="v">{value}</div>{d}</div>'
 
 
+def _plural(n: int, word: str = "submission") -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def _summary(rows: list[_Row], graded: list[_Row], full: float | None) -> str:
     ungraded = len(rows) - len(graded)
     scores = [r.score for r in graded]
     fr = [f for f in (r.fraction for r in graded) if f is not None]
     secs = [r.seconds for r in rows if r.seconds is not None]
+    graded_secs = [r.seconds for r in graded if r.seconds is not None]
     total = sum(secs)
     of = f'<small> / {_pts(full)}</small>' if full is not None else ""
     if scores:
@@ -436,20 +468,21 @@ def _summary(rows: list[_Row], graded: list[_Row], full: float | None) -> str:
         range_d = f"lowest {_pts(min(scores))}, highest {_pts(max(scores))}"
     else:
         mean = med = None
-        mean_d = med_d = range_d = "no entry was graded"
+        mean_d = med_d = range_d = "no submission was graded"
         full_n = 0
     with_problems = sum(1 for r in graded if r.error)
     graded_d = f"{with_problems} with a problem noted" if with_problems else (
-        f"{len(graded) / len(rows) * 100:.0f}% of entries" if rows else "")
+        f"{len(graded) / len(rows) * 100:.0f}% of the submissions" if rows else "")
+    time_d = "summed over every submission" + (
+        f"; median {_secs(statistics.median(graded_secs))} per graded one" if graded_secs else "")
     cards = [
-        _card("Entries", str(len(rows))),
+        _card("Submissions", str(len(rows))),
         _card("Graded", str(len(graded)), graded_d),
         _card("Not graded", str(ungraded), "listed below with reasons" if ungraded else "", bad=ungraded > 0),
         _card("Mean score", f"{_pts(None if mean is None else round(mean, 1))}{of if mean is not None else ''}", mean_d),
         _card("Median score", f"{_pts(med)}{of if med is not None else ''}", med_d),
         _card("Full marks", str(full_n), range_d),
-        _card("Time in all", _secs(total) if secs else "\u2014",
-              f"summed over entries; median {_secs(statistics.median(secs))} each" if secs else ""),
+        _card("Time in all", _secs(total) if secs else "\u2014", time_d if secs else ""),
     ]
     return f'<div class="cards">{"".join(cards)}</div>'
 
@@ -457,7 +490,7 @@ def _summary(rows: list[_Row], graded: list[_Row], full: float | None) -> str:
 def _score_section(graded: list[_Row], full: float | None) -> str:
     head = '<section id="scores"><h2>Score distribution</h2>'
     if not graded:
-        return head + '<p class="empty">No entry was graded.</p></section>'
+        return head + '<p class="empty">No submission was graded.</p></section>'
     bins = 10
     counts = [0] * bins
     if full is not None and full > 0:
@@ -466,25 +499,28 @@ def _score_section(graded: list[_Row], full: float | None) -> str:
             counts[min(int(f * bins + 1e-9), bins - 1)] += 1
         edges = [_pts(full * i / bins) for i in range(bins + 1)]
         q = statistics.quantiles([r.score for r in graded], n=4) if len(graded) > 1 else [graded[0].score] * 3
-        note = (f'<p class="muted small">{len(graded)} graded entr{"y" if len(graded) == 1 else "ies"} in {bins} '
+        note = (f'<p class="muted small">{_plural(len(graded), "graded submission")} in {bins} '
                 f'bins of {_pts(full / bins)} points; the last bin includes full marks. Quartiles: '
                 f'{_pts(q[0])} \u00b7 {_pts(q[1])} \u00b7 {_pts(q[2])}.</p>')
     else:  # no points to be had: every score is in one bin
         counts = [len(graded)]
         edges = ["0", "0"]
-        note = '<p class="muted small">The maximum score is 0: every graded entry is in one bin.</p>'
+        note = '<p class="muted small">The maximum score is 0: every graded submission is in one bin.</p>'
     of = f"score (out of {_pts(full)})" if full is not None else "score"
-    return head + _histogram_svg(counts, edges, of, "entries", "scores", "#3b6fb6") + note + "</section>"
+    return head + _histogram_svg(counts, edges, of, "submissions", "scores", "#3b6fb6") + note + "</section>"
 
 
 def _time_section(rows: list[_Row]) -> str:
-    head = '<section id="time"><h2>Time per entry</h2>'
-    timed = [r for r in rows if r.seconds is not None]
+    """The graded submissions' grading times: one that could not be graded was refused before any test
+    ran (a few milliseconds), and would only pile up in the first bar."""
+    head = '<section id="time"><h2>Time per submission</h2>'
+    timed = [r for r in rows if r.graded and r.seconds is not None]
+    left_out = sum(1 for r in rows if not r.graded)
     if not timed:
-        return head + '<p class="empty">No times recorded.</p></section>'
+        return head + '<p class="empty">No graded submission has a time recorded.</p></section>'
     secs = sorted(max(r.seconds, 0.0) for r in timed)
     hi = secs[-1]
-    # a few very slow entries (a time limit hit) would squash every other bar into the first bin:
+    # a few very slow submissions (a time limit hit) would squash every other bar into the first bin:
     # past three times the 90th percentile, they go to one last bin of their own
     p90 = secs[int(0.9 * (len(secs) - 1))]
     cap = hi if hi <= 3 * p90 or p90 <= 0 else 2 * p90
@@ -502,15 +538,18 @@ def _time_section(rows: list[_Row]) -> str:
         last = f"> {_pts(bins * width)}"
     else:
         last = None
-    stats = (f'<p class="small">min <b>{_secs(secs[0])}</b> \u00b7 median <b>{_secs(statistics.median(secs))}</b>'
-             f' \u00b7 mean <b>{_secs(statistics.fmean(secs))}</b> \u00b7 max <b>{_secs(hi)}</b>'
-             f' \u00b7 in all <b>{_secs(sum(secs))}</b></p>')
-    note = (f'<p class="muted small">The last bar holds the {over} entr{"y" if over == 1 else "ies"} slower than '
+    stats = (f'<p class="small">{_plural(len(secs), "graded submission")}: min <b>{_secs(secs[0])}</b> \u00b7 '
+             f'median <b>{_secs(statistics.median(secs))}</b> \u00b7 mean <b>{_secs(statistics.fmean(secs))}</b>'
+             f' \u00b7 max <b>{_secs(hi)}</b> \u00b7 in all <b>{_secs(sum(secs))}</b></p>')
+    note = (f'<p class="muted small">The last bar holds the {_plural(over)} slower than '
             f'{_pts(bins * width)} s.</p>') if over else ""
+    if left_out:
+        note += (f'<p class="muted small">Not charted: the {_plural(left_out)} that could not be graded '
+                 '(refused before any test ran; their times are in the tables below).</p>')
     slow = sorted(timed, key=lambda r: -r.seconds)[:5]
     slow_html = "".join(f'<li><span class="name">{escape(r.name)}</span> <span class="muted">'
                         f'{_secs(r.seconds)}</span></li>' for r in slow)
-    return (head + stats + _histogram_svg(counts, edges, "seconds", "entries", "times", "#6b46c1", height=220,
+    return (head + stats + _histogram_svg(counts, edges, "seconds", "submissions", "times", "#6b46c1", height=220,
                                           last_label=last)
             + note + f'<h3>Slowest</h3><ol class="small slowest">{slow_html}</ol></section>')
 
@@ -518,12 +557,16 @@ def _time_section(rows: list[_Row]) -> str:
 def _rates_section(stats: dict[str, _TestStats], n_graded: int) -> str:
     head = '<section id="rates"><h2>Pass rate per test</h2>'
     if not stats:
-        return head + '<p class="empty">No graded entry has test results.</p></section>'
+        return head + '<p class="empty">No graded submission has test results.</p></section>'
     groups: dict[str, list[_TestStats]] = {}
     for st in stats.values():
         groups.setdefault(_split_name(st.name)[0], []).append(st)
-    legend = ('<p class="legend">Share of the graded entries that passed each test, grouped by class, in the '
-              'tests\u2019 order; points at the right.<i style="background:#2f855a"></i>90% or more'
+    any_hidden = any(_hidden(st) for st in stats.values())
+    legend = ('<p class="legend">Share of the graded submissions that passed each test, grouped by class, in the '
+              'tests\u2019 order; points at the right' +
+              (', <b style="color:#6b46c1">hidden</b> for a test students do not see as they hand in (Gradescope '
+               'shows it once grades are published)' if any_hidden else '') +
+              '.<i style="background:#2f855a"></i>90% or more'
               '<i style="background:#c77c02"></i>60\u201390%<i style="background:#c53030"></i>under 60%</p>')
     parts = [head, legend, '<div class="classes">']
     for cls, tests in groups.items():
@@ -537,14 +580,26 @@ def _rates_section(stats: dict[str, _TestStats], n_graded: int) -> str:
     lost = sorted((st for st in stats.values() if st.failed), key=lambda st: -(st.max_score or 0) * (1 - st.rate))
     if lost:
         rows = "".join(
-            f'<tr><td class="name">{escape(st.name)}</td><td class="n">{st.failed} of {st.total}</td>'
+            f'<tr><td class="name">{escape(st.name)}{_hidden_tag(st)}</td><td class="n">{st.failed} of {st.total}</td>'
             f'<td class="n">{_pct(100 * (1 - st.rate))}</td><td class="n">{_pts(st.max_score)}</td>'
             f'<td class="n">{(st.max_score or 0) * (1 - st.rate):.2f}</td></tr>' for st in lost[:10])
         parts.append('<h3 style="margin-top:16px">Where the points were lost</h3><table class="lost"><thead><tr>'
                      '<th>test</th><th class="n">failed</th><th class="n">fail rate</th><th class="n">points</th>'
-                     '<th class="n">points lost per entry</th></tr></thead><tbody>' + rows + "</tbody></table>")
+                     '<th class="n">points lost per graded submission</th></tr></thead><tbody>' + rows +
+                     "</tbody></table>")
     parts.append("</section>")
     return "".join(parts)
+
+
+def _hidden_tag(st: _TestStats) -> str:
+    return f'<span class="tag hidden">{_hidden(st)}</span>' if _hidden(st) else ""
+
+
+def _who(g: _Group) -> str:
+    """The submissions that got this message or hint: the first NAMES, and how many more."""
+    more = g.count - len(g.names)
+    names = ", ".join(escape(name) for name in g.names)
+    return (f'<span class="who">{names}{f" and {more} more" if more > 0 else ""}</span>' if names else "")
 
 
 def _group_li(key: str, g: _Group, cls: str) -> str:
@@ -552,17 +607,18 @@ def _group_li(key: str, g: _Group, cls: str) -> str:
         body = f'{escape(key)}<span class="eg">e.g. {_e(g.example)}</span>'
     else:
         body = _e(g.example)
-    return f'<li class="{cls}" data-count="{g.count}"><b>{g.count}\u00d7</b><span class="msg">{body}</span></li>'
+    return (f'<li class="{cls}" data-count="{g.count}"><b>{g.count}\u00d7</b><span class="msg">{body}'
+            f'{_who(g)}</span></li>')
 
 
 def _failures_section(stats: dict[str, _TestStats]) -> str:
     head = ('<section id="failures"><h2>Failures by test</h2><p class="legend" style="margin-left:0">'
-            f'For each test that any graded entry failed: the {TOP} most common failure messages (their first '
+            f'For each test that any graded submission failed: the {TOP} most common failure messages (their first '
             f'line, numbers replaced by #, so the same mistake on different inputs counts once) and the {TOP} most '
-            'common hints, with how many entries got each.</p>')
+            f'common hints, with how many submissions got each and which (the first {NAMES}).</p>')
     failing = [st for st in stats.values() if st.failed]
     if not failing:
-        return head + '<p class="empty">No graded entry failed any test.</p></section>'
+        return head + '<p class="empty">No graded submission failed any test.</p></section>'
     parts = [head]
     for st in failing:
         msgs = _top(st.messages)
@@ -583,7 +639,7 @@ def _failures_section(stats: dict[str, _TestStats]) -> str:
         parts.append(
             f'<details class="test" data-test="{escape(st.name)}" data-failed="{st.failed}">'
             f'<summary><span class="t">{escape(st.name)}</span><span class="c">{st.failed} of {st.total} failed '
-            f'({(1 - st.rate) * 100:.0f}%)</span><span class="tag">{_pts_unit(st.max_score)}</span>'
+            f'({(1 - st.rate) * 100:.0f}%)</span><span class="tag">{_pts_unit(st.max_score)}</span>{_hidden_tag(st)}'
             f'<span class="top">{top}</span></summary>'
             f'<div class="fail"><div><h3>Failure messages</h3><ol class="msgs">{m_html}</ol></div>'
             f'<div><h3>Hints</h3><ol class="hints">{h_html}</ol></div></div></details>')
@@ -591,12 +647,32 @@ def _failures_section(stats: dict[str, _TestStats]) -> str:
     return "".join(parts)
 
 
+def _none_graded_section(rows: list[_Row]) -> str:
+    """In place of the charts when no submission could be graded: they would have nothing to show."""
+    groups: dict[str, _Group] = {}
+    for r in rows:
+        _add(groups, r.error or "no reason given")
+    key, top = max(groups.items(), key=lambda kv: kv[1].count)
+    why = f'<span class="err">{escape(key) if top.varies else _e(top.example)}</span>'
+    none = f"None of the {_plural(len(rows))} could be graded"
+    if len(rows) == 1:
+        said = f"The one submission could not be graded: {why}."
+    elif top.count == len(rows):
+        said = f"{none}, all for one reason: {why}."
+    elif top.count > 1:
+        said = f"{none}; the most common reason ({top.count} of them): {why}."
+    else:
+        said = f"{none}, each for a reason of its own."
+    return (f'<section id="none-graded"><h2>No submission could be graded</h2><p>{said} There are no scores, '
+            'times or test results to chart; each submission\u2019s reason is listed below.</p></section>')
+
+
 def _ungraded_section(rows: list[_Row]) -> str:
     bad = [r for r in rows if not r.graded]
     noted = [r for r in rows if r.graded and r.error]
-    head = f'<section id="ungraded"><h2>Entries that could not be graded ({len(bad)})</h2>'
+    head = f'<section id="ungraded"><h2>Submissions that could not be graded ({len(bad)})</h2>'
     if not bad:
-        parts = [head, '<p class="empty">Every entry was graded.</p>']
+        parts = [head, '<p class="empty">Every submission was graded.</p>']
     else:
         reasons: dict[str, _Group] = {}
         for r in bad:
@@ -606,22 +682,22 @@ def _ungraded_section(rows: list[_Row]) -> str:
                        f'<td class="err">{escape(r.error or "no reason given")}</td>'
                        f'<td class="n">{_secs(r.seconds)}</td></tr>' for r in bad)
         parts = [head, f'<ol class="reasons">{summary}</ol>',
-                 '<div class="scroll"><table class="ungraded"><thead><tr><th class="n">#</th><th>entry</th>'
+                 '<div class="scroll"><table class="ungraded"><thead><tr><th class="n">#</th><th>submission</th>'
                  f'<th>reason</th><th class="n">time</th></tr></thead><tbody>{body}</tbody></table></div>']
     if noted:
         body = "".join(f'<tr><td class="n">{r.index + 1}</td><td class="name">{escape(r.name)}</td>'
                        f'<td class="err">{escape(r.error)}</td><td class="n">{_pts(r.score)}</td></tr>' for r in noted)
         parts.append(f'<h3 style="margin-top:14px">Graded, with a problem noted ({len(noted)})</h3>'
-                     '<div class="scroll"><table class="noted"><thead><tr><th class="n">#</th><th>entry</th>'
+                     '<div class="scroll"><table class="noted"><thead><tr><th class="n">#</th><th>submission</th>'
                      f'<th>problem</th><th class="n">score</th></tr></thead><tbody>{body}</tbody></table></div>')
     parts.append("</section>")
     return "".join(parts)
 
 
 def _entries_section(rows: list[_Row]) -> str:
-    head = f'<section id="entries"><h2>Every entry ({len(rows)})</h2>'
+    head = f'<section id="entries"><h2>Every submission ({len(rows)})</h2>'
     if not rows:
-        return head + '<p class="empty">No entries.</p></section>'
+        return head + '<p class="empty">No submissions.</p></section>'
     body = []
     for r in rows:
         f = r.fraction
@@ -636,28 +712,29 @@ def _entries_section(rows: list[_Row]) -> str:
         body.append(f'<tr><td class="n">{r.index + 1}</td><td class="name">{escape(r.name)}</td>'
                     f'<td class="n">{score}</td><td class="n">{_pct(None if f is None else 100 * f)}</td>'
                     f'<td class="n">{_secs(r.seconds)}</td><td>{status}</td></tr>')
-    return (head + '<div class="scroll"><table class="entries"><thead><tr><th class="n">#</th><th>entry</th>'
+    return (head + '<div class="scroll"><table class="entries"><thead><tr><th class="n">#</th><th>submission</th>'
             '<th class="n">score</th><th class="n">%</th><th class="n">time</th><th>status</th></tr></thead><tbody>'
             + "".join(body) + "</tbody></table></div></section>")
 
 
 def _full_score(graded: list[_Row]) -> float | None:
-    """The most common max_score of the graded entries (they are all the same in a normal run)."""
+    """The most common max_score of the graded submissions (they are all the same in a normal run)."""
     c = Counter(r.max_score for r in graded if r.max_score is not None)
     return c.most_common(1)[0][0] if c else None
 
 
-def render(rows: Iterable[Mapping[str, Any]], title: str = "Grading report") -> str:
+def render(rows: Iterable[Mapping[str, Any]], title: str = "Grading report", notes: Iterable[str] = ()) -> str:
     """The whole class's grading as one self-contained HTML5 page.
 
-    Each row is one submission entry::
+    Each row is one submission::
 
         {"name": str, "score": float | None, "max_score": float, "seconds": float,
          "error": str | None, "tests": [Gradescope test dicts: name, score, max_score,
                                          status "passed"/"failed", output, visibility]}
 
-    score None means the entry could not be graded (error says why). Missing
-    keys and non-finite numbers are read as absent.
+    score None means the submission could not be graded (error says why). Missing
+    keys and non-finite numbers are read as absent. `notes`: what staff should know
+    about the whole batch (a metadata file that could not be read), under the title.
     """
     entries = [_Row(i, r if isinstance(r, Mapping) else {}) for i, r in enumerate(rows)]
     graded = [r for r in entries if r.graded]
@@ -665,19 +742,23 @@ def render(rows: Iterable[Mapping[str, Any]], title: str = "Grading report") -> 
     stats = _collect(entries)
     t = _e(title, 200) or "Grading report"
     n_ungraded = len(entries) - len(graded)
-    sub = (f'{len(entries)} entr{"y" if len(entries) == 1 else "ies"}: {len(graded)} graded, '
-           f'{n_ungraded} not graded; {len(stats)} tests. Test statistics use the graded entries only.')
+    sub = (f'{_plural(len(entries))}: {len(graded)} graded, {n_ungraded} not graded; {len(stats)} tests. '
+           'Test statistics and times use the graded submissions only.') if graded else \
+        f'{_plural(len(entries))}: none could be graded.' if entries else "No submissions."
+    warnings = "".join(f'<p class="note">{_e(note)}</p>' for note in notes)
+    if entries and not graded:  # nothing to chart: one sentence, not empty axes
+        charts = [_none_graded_section(entries)]
+    else:
+        charts = ['<div class="two">', _score_section(graded, full), _time_section(entries), "</div>",
+                  '<div style="height:18px"></div>', _rates_section(stats, len(graded)), _failures_section(stats)]
     page = [
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">",
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
         f"<title>{t}</title><style>{_CSS}</style></head><body><main>",
-        f'<h1>{t}</h1><p class="sub">{sub}</p>',
+        f'<h1>{t}</h1><p class="sub">{sub}</p>{warnings}',
         _summary(entries, graded, full),
-        '<div class="two">', _score_section(graded, full), _time_section(entries), "</div>",
-        '<div style="height:18px"></div>',
-        _rates_section(stats, len(graded)),
-        _failures_section(stats),
+        *charts,
         _ungraded_section(entries),
         _entries_section(entries),
         "</main></body></html>\n",

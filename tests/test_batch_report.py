@@ -152,7 +152,7 @@ def test_score_histogram_counts_match_the_scores():
     for c in ("3", "1", "2", "4"):
         assert c in svg_text
     cards = {text_of(e["k"]): text_of(e["v"]) for e in cards_of(page)}
-    assert cards["Entries"] == "11" and cards["Graded"] == "10" and cards["Not graded"] == "1"
+    assert cards["Submissions"] == "11" and cards["Graded"] == "10" and cards["Not graded"] == "1"
     assert cards["Mean score"] == "53.5 / 100" and cards["Median score"] == "55.25 / 100"
     assert cards["Full marks"] == "3"
 
@@ -192,18 +192,22 @@ def test_the_class_grouping_keeps_first_appearance_order():
     assert [g["attrs"]["data-test"] for g in page.find("g", "test-rate")] == [names[0], names[2], names[1], names[3]]
 
 
-def failure_groups(page: Page, test_name: str, kind: str) -> list[tuple[int, str]]:
+def failure_groups(page: Page, test_name: str, kind: str, who: bool = False) -> list[tuple]:
+    """(count, message) of each group listed for the test; with `who`, (count, message, who got it)."""
     details = [d for d in page.find("details", "test") if d["attrs"]["data-test"] == test_name]
     assert len(details) == 1
     i = page.elements.index(details[0])
     end = next((j for j in range(i + 1, len(page.elements)) if page.elements[j]["tag"] == "details"),
                len(page.elements))
     out = []
-    for e in page.elements[i:end]:
+    for j, e in enumerate(page.elements[i:end], i):
         if e["tag"] == "li" and kind in e["attrs"].get("class", "").split():
-            shown, body = re.fullmatch(r"(\d+)×(.*)", text_of(e), re.S).groups()
+            after = next((w for w in page.elements[j + 1:end] if w["tag"] == "li"
+                          or "who" in w["attrs"].get("class", "").split()), None)
+            names = text_of(after) if after is not None and after["tag"] != "li" else ""
+            shown, body = re.fullmatch(r"(\d+)×(.*)", text_of(e)[:len(text_of(e)) - len(names)], re.S).groups()
             assert shown == e["attrs"]["data-count"]  # the count written is the one counted
-            out.append((int(shown), body))
+            out.append((int(shown), body, names) if who else (int(shown), body))
     return out
 
 
@@ -292,9 +296,9 @@ def table_rows(page: Page, cls: str) -> list[list[dict]]:
 def test_no_rows():
     page = parse(render([], title="nothing"))
     cards = {text_of(e["k"]): text_of(e["v"]) for e in cards_of(page)}
-    assert cards["Entries"] == "0" and cards["Graded"] == "0" and cards["Mean score"] == "—"
+    assert cards["Submissions"] == "0" and cards["Graded"] == "0" and cards["Mean score"] == "—"
     text = "".join(page.text)
-    assert "No entries." in text and "No entry was graded." in text and "Every entry was graded." in text
+    assert "No submissions." in text and "No submission was graded." in text and "Every submission was graded." in text
     assert page.find("rect", "bar") == []
 
 
@@ -305,7 +309,7 @@ def test_all_ungraded_one_row_empty_tests_and_zero_max_score():
 
     page = parse(render([row("solo", 42.0, [])]))  # graded, but no test list
     assert bar_counts(page, "scores") == [0, 0, 0, 0, 1, 0, 0, 0, 0, 0]
-    assert "No graded entry has test results." in "".join(page.text)
+    assert "No graded submission has test results." in "".join(page.text)
 
     page = parse(render([row("z", 0.0, [result("Linear.forward: output Z", True, max_score=0.0)], max_score=0.0)]))
     assert bar_counts(page, "scores") == [1]
@@ -362,7 +366,7 @@ def test_a_thousand_rows_render_fast_and_small():
     assert len(table_rows(page, "entries")) == 1000
     assert len(table_rows(page, "ungraded")) == 11  # i = 0, 97, ..., 970
     assert sum(bar_counts(page, "scores")) == 989
-    assert sum(bar_counts(page, "times")) == 1000
+    assert sum(bar_counts(page, "times")) == 989  # the graded ones
     rates = page.find("g", "test-rate")
     assert len(rates) == 100 and all(g["attrs"]["data-total"] == "989" for g in rates)
     # every failure of a test reads the same once numbers are '#': one message group per test
@@ -378,7 +382,7 @@ def _timed(rows) -> float:
 
 
 def test_time_histogram_puts_a_far_outlier_in_its_own_bar():
-    rows = [row(f"s{i}", 50.0, seconds=0.3 + 0.01 * i) for i in range(30)] + [row("slow", None, error="grading stopped: 60 s", seconds=61.0)]
+    rows = [row(f"s{i}", 50.0, seconds=0.3 + 0.01 * i) for i in range(30)] + [row("slow", 10.0, error="grading stopped: 60 s", seconds=61.0)]
     page = parse(render(rows))
     counts = bar_counts(page, "times")
     assert sum(counts) == 31 and counts[-1] == 1 and len(counts) <= 13
@@ -399,3 +403,81 @@ def test_the_first_line_ends_at_any_line_break():
     page = parse(render([row(f"s{i}", 0.0, [result(name, False, o)]) for i, o in enumerate(outputs)]))
     assert sorted(failure_groups(page, name, "msg")) == [(1, "(no message)"), (3, "Z: wrong")]
     assert sorted(failure_groups(page, name, "hint")) == [(1, "fix it"), (1, "x")]
+
+
+def test_each_failure_message_and_hint_names_the_submissions_that_got_it():
+    """Staff go and look at who made a mistake: each group names them (the first few, then how many more)."""
+    name = "Linear.forward: output Z"
+    rows = [row(f"student{i}", 0.0, [result(name, False, f"Z: wrong values in {i} of 9 entries\nhint: add the bias")])
+            for i in range(9)]
+    rows += [row("<b>mallory</b>", 0.0, [result(name, False, "Z: shape mismatch\nhint: add the bias")]),
+             row("ok", 1.0, [result(name, True)])]
+    page = parse(render(rows))
+    msgs = failure_groups(page, name, "msg", who=True)
+    assert [(count, who) for count, _, who in msgs] == [
+        (9, "student0, student1, student2, student3, student4, student5 and 3 more"), (1, "<b>mallory</b>")]
+    hints = failure_groups(page, name, "hint", who=True)
+    assert hints == [(10, "add the bias", "student0, student1, student2, student3, student4, student5 and 4 more")]
+    assert "<b>mallory</b>" not in render(rows)  # a name is text, escaped like any other
+
+
+def test_the_report_calls_a_students_hand_in_a_submission_throughout():
+    """One word for what a student handed in ("entries" is also what a test's messages call array values)."""
+    name = "Linear.forward: output Z"
+    pages = [
+        render([row("ann", 50.0, [result(name, False, "Z: wrong values in 3 of 4 entries\nhint: add the bias")]),
+                row("ben", 100.0, [result(name, True)]), row("cy", None, error="not a zip archive", seconds=0.01),
+                row("dee", 20.0, [result(name, False, "Z: wrong")], error="grading stopped: out of time"),
+                {"name": None, "score": 1.0}]),
+        render([row("cy", None, error="not a zip archive"), row("eve", None, error="no mytorch/ found")]),
+        render([]),
+    ]
+    for html in pages:
+        page = parse(html)
+        text = "".join(page.text)
+        for e in page.find("style") + page.find("span", "msg") + page.find("span", "top"):
+            text = text.replace(text_of(e), " ")  # (the page's CSS; the tests' own messages)
+        assert not re.search(r"entr(y|ies)", text, re.I), re.findall(r".{0,40}entr.{0,40}", text, re.I)
+        assert "submission" in text
+
+
+def test_when_no_submission_could_be_graded_a_sentence_replaces_the_charts():
+    """Empty axes (a score chart of nothing, a time chart of refusals) say nothing: a sentence does."""
+    rows = [row("ann.zip", None, error="not a zip archive", seconds=0.01),
+            row("ben.zip", None, error="not a zip archive", seconds=0.02),
+            row("cy", None, error="no mytorch/ found", seconds=0.01)]
+    page = parse(render(rows))
+    assert page.find("svg") == []
+    assert [e["attrs"].get("id") for e in page.find("section")] == ["none-graded", "ungraded", "entries"]
+    said = text_of(page.find("section")[0])
+    assert "None of the 3 submissions could be graded" in said and "(2 of them): not a zip archive" in said
+    assert "failed any test" not in "".join(page.text)  # (no test was run: none was failed)
+    assert len(table_rows(page, "ungraded")) == 3
+
+
+def test_the_time_chart_holds_the_graded_submissions_only():
+    """A refused submission takes milliseconds: charted, those would fill the first bar and the minimum."""
+    rows = [row(f"s{i}", 50.0, seconds=1.0 + 0.1 * i) for i in range(6)]
+    rows += [row(f"bad{i}", None, error="not a zip archive", seconds=0.002) for i in range(4)]
+    page = parse(render(rows))
+    assert sum(bar_counts(page, "times")) == 6
+    section = text_of(next(e for e in page.find("section") if e["attrs"].get("id") == "time"))
+    assert "6 graded submissions: min 1.00 s" in section and "the 4 submissions that could not be graded" in section
+    assert "bad" not in text_of(page.find("ol", "slowest")[0])
+
+
+def test_hidden_tests_are_marked_in_the_pass_rates_and_failures():
+    """The grader's hidden tests are "after_published" in the results (Gradescope's "hidden" too): staff
+    reading the pass rates must tell them from the tests students see."""
+    tests = [("Linear.forward: output Z", "visible"), ("Linear.backward: large layers", "after_published"),
+             ("ReLU.forward: secret", "hidden"), ("ReLU.backward: dLdZ", "after_due_date")]
+    rows = [row(f"s{i}", 1.0, [{**result(n, i == 0, "wrong"), "visibility": v} for n, v in tests]) for i in range(3)]
+    page = parse(render(rows))
+    labels = [text_of(t) for t in page.find("text", inside="rates")]
+    assert labels.count("1 pt \u00b7 hidden") == 3 and labels.count("1 pt") == 1
+    marked = {g["attrs"]["data-test"]: g["attrs"].get("data-hidden") for g in page.find("g", "test-rate")}
+    assert marked == {tests[0][0]: "no", tests[1][0]: "yes", tests[2][0]: "yes", tests[3][0]: "yes"}
+    tags = {d["attrs"]["data-test"]: text_of(d) for d in page.find("details", "test")}
+    assert "hidden until grades are published" in tags[tests[1][0]] and "hidden" not in tags[tests[0][0]]
+    lost = {text_of(cells[0]) for cells in table_rows(page, "lost")}
+    assert tests[1][0] + "hidden until grades are published" in lost and tests[0][0] in lost

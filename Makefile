@@ -34,7 +34,7 @@ handout: $(VENV)/.installed
 
 ## dist/gradescope/autograder.zip: Gradescope's autograder, with the secret seed and hidden tests (keep it private)
 gradescope: $(VENV)/.installed
-	$(PY) -m autograder.package
+	$(PY) -m autograder.package $(if $(ASSIGNMENT),'$(ASSIGNMENT)')
 
 ## grading speed next to the cost of importing numpy and hypothesis
 bench: $(VENV)/.installed

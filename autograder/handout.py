@@ -41,9 +41,8 @@ def build(dist: Path = ROOT / "dist", assignment: assignments.Assignment | None 
         _copy_py(assignment.skeleton, out / assignment.package)
     else:
         skeleton.write(assignment.solutions, out / assignment.package)
-    others = {"__pycache__"} | {Path(a.checks_module.replace(".", "/")).name for a in assignments.ASSIGNMENTS.values()
-                                if a != assignment and a.checks_module.startswith("autograder.assignments.")}
-    _copy_py(ROOT / "autograder", out / "autograder", skip=INSTRUCTOR_ONLY, skip_dirs=others)
+    _copy_py(ROOT / "autograder", out / "autograder", skip=INSTRUCTOR_ONLY,
+             skip_dirs={"__pycache__"} | other_checks(assignment))
     fixtures.build(out / "fixtures", seed=FIXTURE_SEED, assignment=assignment)
     for given in assignment.given:  # the course's copy, which local grading uses whatever the student's holds
         target = out / "fixtures" / "given" / given
@@ -60,6 +59,13 @@ def build(dist: Path = ROOT / "dist", assignment: assignments.Assignment | None 
             if path.is_file():
                 tar.add(path, arcname=str(Path(name) / path.relative_to(out)), recursive=False)
     return archive
+
+
+def other_checks(assignment: assignments.Assignment) -> set[str]:
+    """The folders of autograder/assignments/ that hold other assignments' checks: not part of this one's
+    handout or Gradescope zip."""
+    return {a.checks_module.rpartition(".")[2] for a in assignments.ASSIGNMENTS.values()
+            if a != assignment and a.checks_module.startswith("autograder.assignments.")}
 
 
 def _name_package(out: Path, assignment: assignments.Assignment) -> None:

@@ -1,4 +1,5 @@
-"""`make gradescope`: build dist/gradescope/autograder.zip, the course's Gradescope autograder.
+"""`make gradescope`: build dist/gradescope/autograder.zip, the course's Gradescope autograder
+(`make gradescope ASSIGNMENT=nnfs`: dist/gradescope-nnfs/autograder.zip, another assignment's).
 
 Gradescope unzips it into /autograder/source, runs setup.sh once when it builds the image, then
 run_autograder for each submission (see docs/gradescope-and-ci.md). The zip holds those two scripts
@@ -18,7 +19,8 @@ import sys
 import zipfile
 from pathlib import Path
 
-from .handout import INSTRUCTOR_ONLY
+from . import assignments
+from .handout import INSTRUCTOR_ONLY, other_checks
 from .sandbox.limits import SEED, SEED_VARIABLE, _read as read_settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,10 +30,10 @@ BUILD_TOOLS = INSTRUCTOR_ONLY  # grader modules that grading never imports (this
 STAMP = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold: the same sources make the same zip
 
 README = """\
-# mytorch autograder for Gradescope (built by `make gradescope`)
+# {name} autograder for Gradescope (built by `make gradescope`)
 
 PRIVATE: this zip holds the course's secret grading seed (setup.cfg, [autograder] official_seed) and
-the hidden tests (solutions/hidden_checks.py), and the reference solution. Never share it with
+the hidden tests ({hidden}), and the reference solution. Never share it with
 students. Upload it as a Gradescope programming assignment's autograder (Ubuntu 22.04 or newer).
 
 - setup.sh: run once at build time; installs Python if needed, a venv at /autograder/venv, the grader
@@ -44,46 +46,65 @@ See docs/gradescope-and-ci.md in the course repository.
 """
 
 
-def files(root: Path = ROOT) -> dict[str, Path | bytes]:
-    """The zip's entries: name -> the file to copy, or the bytes to write."""
+def files(root: Path = ROOT, assignment: assignments.Assignment | None = None) -> dict[str, Path | bytes]:
+    """The zip's entries: name -> the file to copy, or the bytes to write. Only `assignment`'s reference
+    and hidden tests, and none of the other assignments' checks."""
+    assignment = assignment or assignments.get()
     entries: dict[str, Path | bytes] = {name: root / "gradescope" / name for name in SCRIPTS + HELPERS}
-    for folder, skip in (("autograder", BUILD_TOOLS), ("solutions", frozenset())):
-        for path in sorted((root / folder).rglob("*.py")):
-            if "__pycache__" not in path.parts and path.name not in skip:
-                entries[path.relative_to(root).as_posix()] = path
-    if not (root / "solutions" / "hidden_checks.py").is_file():
-        raise SystemExit("solutions/hidden_checks.py is missing: official grading runs the hidden tests")
-    entries["setup.cfg"] = settings(root / "setup.cfg")
+    skip_dirs = {"__pycache__"} | other_checks(assignment)
+    for path in sorted((root / "autograder").rglob("*.py")):
+        rel = path.relative_to(root / "autograder")
+        if not skip_dirs & set(rel.parts[:-1]) and path.name not in BUILD_TOOLS:
+            entries[path.relative_to(root).as_posix()] = path
+    reference = root / assignment.solutions.relative_to(ROOT)
+    for path in sorted(reference.rglob("*.py")):
+        if "__pycache__" not in path.parts:
+            entries[path.relative_to(root).as_posix()] = path
+    hidden = root / assignment.hidden.relative_to(ROOT)
+    if not hidden.is_file():
+        raise SystemExit(f"{hidden.relative_to(root)} is missing: official grading runs the hidden tests")
+    entries[hidden.relative_to(root).as_posix()] = hidden
+    entries["setup.cfg"] = settings(root / "setup.cfg", assignment)
     entries["pyproject.toml"] = root / "pyproject.toml"
-    entries["README.md"] = README.encode()
+    entries["README.md"] = README.format(name=assignment.name, hidden=hidden.relative_to(root).as_posix()).encode()
     return entries
 
 
-def settings(path: Path) -> bytes:
-    """The course's setup.cfg as it is (the official seed included: Gradescope grades with it). When
-    $AUTOGRADER_SEED is set, as it overrides official_seed when grading, it is the seed written."""
+def settings(path: Path, assignment: assignments.Assignment | None = None) -> bytes:
+    """The course's setup.cfg as it is (the official seed included: Gradescope grades with it), naming the
+    zip's assignment. When $AUTOGRADER_SEED is set, as it overrides official_seed when grading, it is the
+    seed written."""
     read_settings(path)  # a broken setup.cfg is the same one-line ConfigError as when grading
     text = path.read_text(encoding="utf-8")
+    if assignment is not None:
+        text = _setting(text, "assignment", assignment.name)
     seed = os.environ.get(SEED_VARIABLE, "").strip()
     if seed:
         if not seed.isdigit():
             raise SystemExit(f"${SEED_VARIABLE} must be a whole number >= 0, got {seed!r}")
-        line = f"{SEED} = {seed}"
-        text, found = re.subn(rf"^{SEED}\s*[=:].*$", line, text, count=1, flags=re.M)
-        if not found:
-            text, found = re.subn(r"^\[autograder\][ \t]*$", f"[autograder]\n{line}", text, count=1, flags=re.M)
-        if not found:
-            text = text.rstrip("\n") + f"\n\n[autograder]\n{line}\n"
+        text = _setting(text, SEED, seed)
     return text.encode("utf-8")
 
 
-def build(dist: Path = ROOT / "dist", root: Path = ROOT) -> Path:
-    """Write dist/gradescope/autograder.zip; returns its path."""
-    out = dist / "gradescope" / "autograder.zip"
+def _setting(text: str, key: str, value: str) -> str:
+    """`text` (a setup.cfg) with [autograder] `key` set to `value`, all else as it was."""
+    line = f"{key} = {value}"
+    text, found = re.subn(rf"^{key}\s*[=:].*$", line, text, count=1, flags=re.M)
+    if not found:
+        text, found = re.subn(r"^\[autograder\][ \t]*$", f"[autograder]\n{line}", text, count=1, flags=re.M)
+    if not found:
+        text = text.rstrip("\n") + f"\n\n[autograder]\n{line}\n"
+    return text
+
+
+def build(dist: Path = ROOT / "dist", root: Path = ROOT, assignment: assignments.Assignment | None = None) -> Path:
+    """Write dist/gradescope/autograder.zip (another assignment's: dist/gradescope-NAME/); returns its path."""
+    assignment = assignment or assignments.get()
+    out = dist / ("gradescope" if assignment.name == "mytorch" else f"gradescope-{assignment.name}") / "autograder.zip"
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_suffix(".zip.part")
     with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, content in sorted(files(root).items()):
+        for name, content in sorted(files(root, assignment).items()):
             info = zipfile.ZipInfo(name, STAMP)
             info.create_system = 3  # Unix: unzip then applies the permissions below
             info.external_attr = (0o100755 if name in SCRIPTS else 0o100644) << 16
@@ -94,7 +115,7 @@ def build(dist: Path = ROOT / "dist", root: Path = ROOT) -> Path:
 
 
 def main() -> int:
-    out = build()
+    out = build(assignment=assignments.get(sys.argv[1] if len(sys.argv) > 1 else None))
     with zipfile.ZipFile(out) as zf:
         count = len(zf.namelist())
         config = zf.read("setup.cfg").decode()

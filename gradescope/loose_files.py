@@ -2,11 +2,14 @@
 it), which the grader reads as it is; some drag in the files alone (linear.py, activation.py, ... at the
 top of the submission, or nn/, optim/ and models/ without mytorch/'s __init__.py). For those, this puts
 each file where mytorch/ has it, with the skeleton's __init__.py files, and prints the folder to grade.
+The same for the zip's assignment when it is another (setup.cfg's [autograder] assignment): the files of
+its package (dense.py, ...) go where its package has them.
 
     python loose_files.py SUBMISSION DEST
 
 Prints nothing (grade SUBMISSION as it is) when the submission holds mytorch/ or its contents, or no
-file of the assignment by its name. Standard library only; run by run_autograder before the grader.
+file of the assignment by its name. Standard library only (with the registry of assignments beside it,
+itself standard library only); run by run_autograder before the grader.
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SKELETON = HERE / "solutions" / "mytorch"  # only its __init__.py files are used (no solution code in them)
+PACKAGE, MARK = "mytorch", "nn"  # the student package, and a name only its own contents have
 LAYOUT = ("nn/linear.py", "nn/activation.py", "nn/loss.py", "nn/batchnorm.py", "optim/sgd.py", "models/mlp.py")
 LIMIT = (1 << 20) + 1  # the grader refuses a file over 1 MiB: a copy of that much is enough for it to say so
 
@@ -50,7 +54,7 @@ def found(submission: Path) -> dict[str, Path]:
         return {}
     subdirs = [p for p in submission.iterdir() if _dir(p) and not p.name.startswith(".") and p.name != "__MACOSX"]
     for base in [submission] + (subdirs if len(subdirs) == 1 else []):
-        if _dir(base / "mytorch") or (_file(base / "__init__.py") and _dir(base / "nn")):
+        if _dir(base / PACKAGE) or (_file(base / "__init__.py") and (base / MARK).exists()):
             return {}  # a shape the grader reads itself
         files = {}
         for place in LAYOUT:
@@ -64,8 +68,9 @@ def found(submission: Path) -> dict[str, Path]:
 
 
 def assemble(files: dict[str, Path], dest: Path) -> Path:
-    """dest/mytorch/ holding `files` at their places and the skeleton's __init__.py files; returns dest."""
-    mytorch = dest / "mytorch"
+    """dest/mytorch/ (the package) holding `files` at their places and the skeleton's __init__.py files;
+    returns dest."""
+    mytorch = dest / PACKAGE
     for init in sorted(SKELETON.rglob("__init__.py")):
         if "__pycache__" not in init.parts:
             target = mytorch / init.relative_to(SKELETON)
@@ -80,10 +85,24 @@ def assemble(files: dict[str, Path], dest: Path) -> Path:
     return dest
 
 
+def configure(assignment) -> None:
+    """Take another assignment's package, skeleton and files (from its registry entry) instead of mytorch's."""
+    global SKELETON, PACKAGE, MARK, LAYOUT
+    SKELETON, PACKAGE, MARK = assignment.solutions, assignment.package, assignment.mark
+    LAYOUT = tuple(p.relative_to(SKELETON).as_posix() for p in sorted(SKELETON.rglob("*.py"))
+                   if p.name != "__init__.py" and "__pycache__" not in p.parts)
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 2:
         print("usage: python loose_files.py SUBMISSION DEST", file=sys.stderr)
         return 2
+    sys.path.insert(0, str(HERE))
+    from autograder import assignments  # (standard library only)
+
+    assignment = assignments.get()
+    if assignment.name != "mytorch":
+        configure(assignment)
     files = found(Path(argv[0]))
     if files:
         print(assemble(files, Path(argv[1])))

@@ -109,7 +109,8 @@ def test_the_zip_holds_the_scripts_the_grader_the_reference_the_hidden_tests_and
     ours = configparser.ConfigParser()
     ours.read(REPO / "setup.cfg")
     assert config["autograder"]["official_seed"] == ours["autograder"]["official_seed"]
-    assert dict(config["autograder"]) == dict(ours["autograder"])
+    assert dict(config["autograder"]) == {**ours["autograder"], "assignment": "mytorch"}  # (the zip's assignment)
+    assert not [n for n in names if n.startswith(("solutions/numpy-nn", "solutions/nnfs", "autograder/assignments/n"))]
     assert "numpy" in config["options"]["install_requires"] and "hypothesis" in config["options"]["install_requires"]
     assert hidden == reference.HIDDEN.read_bytes()
     again = package.build(tmp_path)  # reproducible: the same sources make the same bytes
@@ -146,7 +147,8 @@ def test_the_zips_setup_cfg_describes_the_grader_it_holds(root):
     found = json.loads(done.stdout)
     assert {"autograder", "autograder.sandbox", "autograder.checks", "autograder.writers"} <= set(found["packages"])
     assert {re.split(r"[<>=]", r)[0] for r in found["requires"]} >= {"numpy", "scipy", "hypothesis"}
-    assert found["readme"] == package.README  # the zip's own README: it says the zip is private
+    assert found["readme"] == (root / "source" / "README.md").read_text()  # the zip's own README
+    assert found["readme"].startswith("# mytorch autograder for Gradescope") and "PRIVATE" in found["readme"]
 
 
 # -- run_autograder, end to end ------------------------------------------------------------------

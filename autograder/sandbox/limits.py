@@ -19,6 +19,7 @@ class ConfigError(Exception):
 
 MiB = 1024 * 1024
 IMPORTS = "allowed_imports"  # the setting naming the packages submissions may import
+ASSIGNMENT = "assignment"  # the setting naming the course's default assignment (a handout's: its own)
 SEED = "official_seed"  # the setting holding the course's secret grading seed (never copied to the handout)
 SEED_VARIABLE = "AUTOGRADER_SEED"  # the environment variable that overrides it (e.g. a CI secret)
 UNSET_SEED = 1  # official grading's seed when the course set none: public, but not the handout's
@@ -47,10 +48,11 @@ class Limits:
         fields = {f.name: f.type for f in dataclasses.fields(cls)}
         changes = {}
         for name, text in parser.items("autograder"):
-            if name in (IMPORTS, SEED):
+            if name in (IMPORTS, SEED, ASSIGNMENT):
                 continue
             if name not in fields:
-                raise ConfigError(f"{path}: [autograder] has no setting {name!r} (known: {', '.join(fields)})")
+                known = ", ".join([*fields, IMPORTS, SEED, ASSIGNMENT])
+                raise ConfigError(f"{path}: [autograder] has no setting {name!r} (known: {known})")
             kind = float if fields[name] in (float, "float") else int
             try:
                 value = kind(text)

@@ -9,7 +9,8 @@ cache: the first run draws the hypothesis examples (cold), later runs reuse them
 bytecode, as on any machine where it is installed (numpy's and hypothesis's, in the
 floor, were compiled when pip installed them): a PYTHONDONTWRITEBYTECODE in the
 environment is left out of the timed commands, or every run would compile the
-grader's source again. Target: warm ratio <= 2 with >= 2000 inputs checked.
+grader's source again. Target: warm ratio <= 2 with >= 2000 inputs checked. The other
+assignments' references are timed the same way (warm), each with its own ratio to the same floor.
 """
 from __future__ import annotations
 
@@ -33,15 +34,25 @@ def timed(cmd: list[str], env: dict) -> tuple[float, str]:
 
 
 def main() -> int:
+    sys.path.insert(0, str(ROOT))
+    from autograder import assignments
+
     grade = [sys.executable, "-m", "autograder", "grade", "solutions"]
+    others = {a.name: [sys.executable, "-m", "autograder", "grade", str(a.solutions.parent.relative_to(ROOT)),
+                       "--assignment", a.name] for a in assignments.available() if a.name != "mytorch"}
     with tempfile.TemporaryDirectory() as cache:
         env = dict(os.environ, AUTOGRADER_CACHE=cache)
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         cold, _ = timed(grade, env)
+        for command in others.values():
+            timed(command, env)  # (draws its examples)
         floors, warm_runs = [], []
+        other_runs: dict[str, list] = {name: [] for name in others}
         for _ in range(RUNS):
             floors.append(timed([sys.executable, "-c", "import numpy, hypothesis"], env)[0])
             warm_runs.append(timed(grade, env))
+            for name, command in others.items():
+                other_runs[name].append(timed(command, env))
         batch_seconds, entries = _batch(env)
     floor = min(floors)
     warm, out = min(warm_runs)
@@ -57,7 +68,16 @@ def main() -> int:
         ("score", "of the reference", f"{score.group(1)} / {score.group(2)}", ""),
         ("batch", f"{entries} entries, examples kept", f"{batch_seconds:6.2f} s", "one run, start-up included"),
         ("rate", "entries per second", f"{entries / batch_seconds:6.1f}  ", "target >= 10"),
+        ("entry", "batch seconds per entry / warm", f"{batch_seconds / entries / warm:6.2f}  ",
+         "what a class shares: under 1"),
     ]
+    for name, runs in other_runs.items():
+        seconds, text = min(runs)
+        found = re.search(r"^Score: (\S+) / (\S+)", text, re.M)
+        inputs = int(re.search(r"^checked (\d+) inputs", text, re.M).group(1))
+        rows += [(name, "grade its reference, examples kept", f"{seconds:6.3f} s", f"fastest of {RUNS}"),
+                 ("ratio", f"{name} warm / floor", f"{seconds / floor:6.2f}  ", "target <= 2"),
+                 ("inputs", f"{name}: checked, score", f"{inputs:6d}  ", f"{found.group(1)} / {found.group(2)}")]
     for what, detail, figure, note in rows:
         print(f"{what:<7}{detail:<40}{figure:>10}  {note}".rstrip())
     return 0

@@ -100,12 +100,20 @@ NPY_HEADER = re.compile(rb"\{'descr': '([<|][fiub][1248])', 'fortran_order': Fal
 
 
 def npy_dumps(np, arr):
-    """The .npy (version 1.0) bytes np.save would write for a numeric array, without its per-call cost."""
-    if not arr.flags.c_contiguous:
-        arr = arr.copy(order="C")  # (np.ascontiguousarray would turn a 0-d array into shape (1,))
-    header = "{'descr': %r, 'fortran_order': False, 'shape': %r, }" % (arr.dtype.str, arr.shape)
-    header += " " * (63 - (len(header) + 10) % 64) + "\n"
-    return NPY_MAGIC + len(header).to_bytes(2, "little") + header.encode("latin1") + arr.tobytes()
+    """The .npy (version 1.0) bytes np.save would write for a numeric array, without its per-call cost
+    (tobytes is C order whatever the array's layout; the few headers of a run are made once each)."""
+    key = (arr.dtype.str, arr.shape)
+    start = _STARTS.get(key)
+    if start is None:
+        header = "{'descr': %r, 'fortran_order': False, 'shape': %r, }" % key
+        header += " " * (63 - (len(header) + 10) % 64) + "\n"
+        start = NPY_MAGIC + len(header).to_bytes(2, "little") + header.encode("latin1")
+        if len(_STARTS) < _MAX_HEADERS:
+            _STARTS[key] = start
+    return start + arr.tobytes()
+
+
+_STARTS = {}  # (dtype, shape) -> the bytes before the data (bounded like _HEADERS below)
 
 
 _HEADERS = {}  # header bytes -> (dtype, shape, size in bytes): a run sends the same few shapes many times

@@ -64,16 +64,18 @@ class Assignment:
 
 ASSIGNMENTS: dict[str, Assignment] = {a.name: a for a in (
     Assignment(
-        name="mytorch", title="mytorch: Linear, activations, losses, BatchNorm1d, SGD and MLPs (W is (C_out, C_in))",
+        name="mytorch",
+        title="Linear, activations, losses, BatchNorm1d, SGD and MLPs; W is (C_out, C_in), state kept on the object",
         package="mytorch", checks_module="autograder.checks", solutions=ROOT / "solutions" / "mytorch",
         skeleton=ROOT / "mytorch", writeup=ROOT / "handout" / "README.md", beside=("models",), classes="nn"),
     Assignment(
-        name="numpy-nn", title="numpy-nn: layers that return a cache and write gradients into a dict (W is [in, out])",
+        name="numpy-nn",
+        title="layers return (y, cache) and write parameter gradients into a dict; W is [in, out], any batch dims",
         package="nn", checks_module="autograder.assignments.numpy_nn",
         solutions=ROOT / "solutions" / "numpy-nn" / "nn", skeleton=ROOT / "dist" / "skeletons" / "numpy-nn" / "nn",
         writeup=ROOT / "handout" / "assignments" / "numpy-nn" / "README.md", given=("layer.py",), mark="dense.py"),
     Assignment(
-        name="nnfs", title="nnfs: layers keep output and dinputs (neural networks from scratch)",
+        name="nnfs", title="neural networks from scratch: layers keep output and dinputs; sparse or one-hot targets",
         package="nnfs_layers", checks_module="autograder.assignments.nnfs",
         solutions=ROOT / "solutions" / "nnfs" / "nnfs_layers", skeleton=ROOT / "dist" / "skeletons" / "nnfs" / "nnfs_layers",
         writeup=ROOT / "handout" / "assignments" / "nnfs" / "README.md", mark="dense.py"),

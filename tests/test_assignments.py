@@ -1,0 +1,94 @@
+"""Assignments are data: the registry, `--assignment` on the commands, and intake of another package."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autograder import assignments, cli, replay
+from autograder.assignments import Assignment, UnknownAssignment
+from autograder.submission import SubmissionError, prepare
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def toy(tmp_path: Path) -> Assignment:
+    """An assignment whose package is nn/ with a given layer.py (the course's copy is the reference's)."""
+    ref = tmp_path / "ref" / "nn"
+    ref.mkdir(parents=True)
+    (ref / "__init__.py").write_text("")
+    (ref / "layer.py").write_text("class Layer:  # the course's\n    pass\n")
+    (ref / "dense.py").write_text("# BEGIN SOLUTION\n")
+    return Assignment(name="toy", title="a toy", package="nn", checks_module="autograder.checks", solutions=ref,
+                      skeleton=tmp_path / "skel", writeup=tmp_path / "README.md", given=("layer.py",), mark="dense.py")
+
+
+def write(base: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (base / name).parent.mkdir(parents=True, exist_ok=True)
+        (base / name).write_text(text)
+    return base
+
+
+def test_mytorch_is_the_default_and_every_assignment_is_listed():
+    assert assignments.get().name == "mytorch" == assignments.DEFAULT
+    assert set(assignments.ASSIGNMENTS) >= {"mytorch", "numpy-nn", "nnfs"}
+    with pytest.raises(UnknownAssignment, match="no assignment named 'pytorch'; there are: mytorch"):
+        assignments.get("pytorch")
+
+
+def test_a_setup_cfg_names_the_default_assignment(tmp_path):
+    (tmp_path / "setup.cfg").write_text("[autograder]\nassignment = nnfs\ncase_timeout = 5\n")
+    assert assignments.configured(tmp_path / "setup.cfg") == "nnfs"
+    (tmp_path / "setup.cfg").write_text("[autograder]\ncase_timeout = 5\n")
+    assert assignments.configured(tmp_path / "setup.cfg") == ""
+
+
+def test_an_unknown_assignment_is_one_line_and_exit_2(capsys):
+    assert cli.main(["grade", "solutions", "--assignment", "pytorch"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: no assignment named 'pytorch'") and len(err.splitlines()) == 1
+
+
+def test_assignments_lists_each_with_its_classes_and_points():
+    done = subprocess.run([sys.executable, "-m", "autograder", "assignments"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    first = lines.index(next(line for line in lines if line.startswith("mytorch (default):")))
+    assert lines[first + 1].strip().startswith("package mytorch/, ") and lines[first + 1].endswith(", 100 points")
+    assert "Linear 12" in lines[first + 2] and "MLP4 9" in lines[first + 2]
+
+
+def test_the_replay_line_names_an_assignment_that_is_not_the_default(monkeypatch):
+    monkeypatch.delenv("AUTOGRADER_REPLAY", raising=False)
+    assert replay.command("nn", None, "numpy-nn").endswith("-m autograder grade nn --assignment numpy-nn")
+    assert "--assignment" not in replay.command("mytorch", None)
+    monkeypatch.setenv("AUTOGRADER_REPLAY", "make")
+    assert replay.command("x.zip", 3, "nnfs") == "make grade SUBMISSION=x.zip ASSIGNMENT=nnfs ARGS='--seed 3'"
+
+
+def test_another_package_is_found_in_every_form_and_its_given_files_are_the_courses(tmp_path):
+    course = toy(tmp_path)
+    files = {"nn/__init__.py": "", "nn/dense.py": "class Dense: pass\n", "nn/layer.py": "class Layer: hacked\n",
+             "mytorch/nn/linear.py": "# another assignment's: not taken\n", "tests/test_dense.py": ""}
+    for i, given in enumerate([write(tmp_path / "hw", files), tmp_path / "hw" / "nn"]):
+        dest = prepare(given, tmp_path / f"copy{i}", assignment=course)
+        found = sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*.py"))
+        assert found == ["nn/__init__.py", "nn/dense.py", "nn/layer.py"]
+        assert (dest / "nn" / "layer.py").read_text() == "class Layer:  # the course's\n    pass\n"
+    # the package's own contents, handed in without their folder, are recognised by a file only it has
+    inside = write(tmp_path / "flat", {"__init__.py": "", "dense.py": "class Dense: pass\n"})
+    assert (prepare(inside, tmp_path / "copy2", assignment=course) / "nn" / "dense.py").is_file()
+
+
+def test_another_package_missing_is_named_in_the_message(tmp_path):
+    course = toy(tmp_path)
+    only_mytorch = write(tmp_path / "hw", {"mytorch/linear.py": "class Linear: pass\n", "notes/x.py": ""})
+    with pytest.raises(SubmissionError, match=r"no nn/ directory found in .*: give the folder that holds nn/"):
+        prepare(only_mytorch, tmp_path / "copy", assignment=course)
+    given_only = write(tmp_path / "hw2", {"nn/layer.py": "class Layer: pass\n"})
+    with pytest.raises(SubmissionError, match="no .py files found under nn/"):  # the course's file is not a hand-in
+        prepare(given_only, tmp_path / "copy2", assignment=course)

@@ -1,0 +1,174 @@
+"""What the nnfs checks share: layers keep their results as attributes (`output`, `dinputs`) and return
+nothing, so the grader reads those attributes after each call.
+
+- `probe_output`: a forward whose result is read from `self.output` (for finite differences), with the old
+  output cleared first, so a forward that raises gives nothing rather than the previous probe's value.
+- `kept`: an argument the worker keeps, so the grader can change it after the call: "dinputs is an array of its
+  own" is judged by refilling dvalues after backward and reading self.dinputs again (`judge_untouched`).
+- `with_target_hint`: a crash on a kind of target (class indices or one-hot rows) explained when its message
+  shows the code was written for the other kind.
+- `raised_alike` / `parts`: whether a composite method's crash is the crash of a method it calls (charged there).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ...checks.base import Crashed, Skip
+from ...compare import EXACT, EXCUSED, Failure, expect, matches
+from ...diagnose import with_pointer
+from ...sandbox import Bad, Script
+
+FILL = 4321.0  # what dvalues is refilled with after backward: a self.dinputs that is dvalues itself shows it
+
+KEEP_DVALUES = ("backward must leave dvalues as it was: compute self.dinputs in a new array (start from "
+                "dvalues.copy(), not dvalues itself: self.dinputs = dvalues makes them one array, so changing "
+                "self.dinputs changes dvalues)")
+ALIAS = ("your self.dinputs is dvalues itself (or a view of it): it changed when the caller changed dvalues "
+         "after backward. Make it an array of its own: self.dinputs = dvalues.copy() before editing it "
+         "(np.asarray(dvalues) and dvalues[:] are not copies)")
+KEEP_INPUTS = ("forward must leave its arguments as they were: compute the result in a new array (no "
+               "inputs -= ..., inputs[...] = ... or out=inputs)")
+SPARSE = ("target here holds class indices, shape (N,), and your code treats it as one-hot rows (N, C); "
+          "handle both: for indices, take each row's probability with predict[range(N), target] (or turn them "
+          "into one-hot rows with np.eye(C)[target])")
+ONE_HOT = ("target here is one-hot rows, shape (N, C), and your code treats it as class indices (N,); handle "
+           "both: for one-hot rows, sum predict * target over axis 1 (or turn them into indices with "
+           "np.argmax(target, axis=1))")
+
+
+def kept(s: Script, value: np.ndarray, name: str):
+    """`value` as an object the worker keeps (one array, passed as it is to every call given it), named `name`
+    in the calls shown."""
+    holder = s.dict("the grader's arguments")
+    return s.returned(holder, "setdefault", name, value, name=name, shown=(repr(name), name))
+
+
+def backward_kept(s: Script, obj, dvalues: np.ndarray, *more, name: str = "dvalues", shown=()) -> None:
+    """backward(dvalues, *more) with dvalues kept in the worker: the arguments after the call come back under
+    "ret#argI", self.dinputs under "dinputs"; then the caller refills dvalues and self.dinputs comes back again
+    under "dinputs.after"."""
+    given = kept(s, dvalues, name)
+    s.call(obj, "backward", given, *more, label="ret", keep_args=True, shown=(name, *shown) if shown else None)
+    s.get(obj, "dinputs", label="dinputs")
+    s.call(given, "fill", FILL, label=s.fresh(), soft=True)
+    s.get(obj, "dinputs", label="dinputs.after")
+
+
+def judge_untouched(out, dvalues: np.ndarray, label: str = "dvalues", known_wrong=lambda: ()) -> None:
+    """dvalues is bit-identical after backward, and self.dinputs did not change when dvalues was refilled."""
+    expect(f"{label} after backward", out["ret#arg0"], dvalues, EXACT, known_wrong=known_wrong, hint=KEEP_DVALUES,
+           generic=False)
+    before, after = out.peek("dinputs"), out["dinputs.after"]
+    if (isinstance(before, np.ndarray) and isinstance(after, np.ndarray) and before.shape == after.shape
+            and not np.array_equal(before, after, equal_nan=True)):
+        raise Failure(f"self.dinputs changed when {label} was changed after backward ({label}.fill({FILL:g})): "
+                      "it shares its memory with " + label, with_pointer(ALIAS))
+
+
+def judge_kept_args(out, label: str, names_values, known_wrong=lambda name: ()) -> None:
+    """Each argument of the call under `label` is bit-identical after it."""
+    for i, (name, value) in enumerate(names_values):
+        expect(f"{name} after {label.split('.')[-1]}", out[f"{label}#arg{i}"], value, EXACT,
+               known_wrong=lambda: known_wrong(name), hint=KEEP_INPUTS, generic=False)
+
+
+def probe_output(s: Script, obj, *args, shown) -> str:
+    """forward(*args) (soft) and then self.output, cleared before: the label of the output read (read it
+    through `Probed`)."""
+    s.set(obj, "output", None, state=True)
+    call = s.call(obj, "forward", *args, label=s.fresh(), soft=True, shown=shown)
+    return s.get(obj, "output", label=f"{call}{PROBE}")
+
+
+PROBE = ".output"
+
+
+class Probed:
+    """A check's outputs, for `Slopes`: reading a probe's output first reads its forward call, so a forward that
+    raised (or is not attempted) there is said as such, not as a missing output."""
+
+    def __init__(self, out):
+        self.out = out
+
+    def peek(self, label: str):
+        if not label.endswith(PROBE):
+            return self.out.peek(label)
+        self.out.peek(label[:-len(PROBE)])
+        value = self.out.peek(label)
+        if isinstance(value, Bad):
+            raise Skip(f"forward did not set self.output there ({value.what}), so its slopes say nothing about "
+                       "backward")
+        return value
+
+
+def with_target_hint(out, label: str, sparse: bool):
+    """out[label]; a crash whose message shows code written for the other kind of target gets a hint."""
+    try:
+        return out[label]
+    except Crashed as crash:
+        message = crash.message
+        if sparse and any(w in message for w in ("broadcast", "AxisError", "axis 1 is out of bounds")):
+            raise Crashed(message, with_pointer(SPARSE)) from None
+        if not sparse and "IndexError" in message and any(
+                w in message for w in ("integer", "indices", "shape mismatch")):
+            raise Crashed(message, with_pointer(ONE_HOT)) from None
+        raise
+
+
+def error_at(out, label: str):
+    """The student error of the op under `label` (a soft call that raised, or what stopped the case there)."""
+    op = out.script.labels.get(label, -1)
+    found = next((e for e in out.result.soft if e.op == op), None)
+    if found is None and out.result.error is not None and out.result.error.op == op:
+        found = out.result.error
+    return found
+
+
+def raised_alike(out, label: str, others: list[str]) -> str:
+    """The label among `others` whose call raised the same exception, at the same line, as the call under
+    `label` ('' when none did): the crash is then that other method's (a composite method calling it)."""
+    mine = error_at(out, label)
+    if mine is None or mine.type in ("WorkerDied", "NotRun", "Skipped"):
+        return ""
+    for other in others:
+        theirs = error_at(out, other)
+        if theirs is not None and (theirs.type, theirs.msg, theirs.where) == (mine.type, mine.msg, mine.where):
+            return other
+    return ""
+
+
+def usable(value) -> bool:
+    return value is not EXCUSED and isinstance(value, np.ndarray)
+
+
+def same(got, value) -> bool:
+    """`got` equals `value` within the value tolerance, with inf and NaN at the same entries: a result that is
+    wrong exactly as the student's own parts are wrong."""
+    if not usable(got) or not usable(value):
+        return False
+    got, value = got.astype(np.float64), np.asarray(value, dtype=np.float64)
+    if got.size == 1 and value.size == 1:
+        got, value = got.reshape(()), value.reshape(())
+    if got.shape != value.shape:
+        return False
+    finite = np.isfinite(value)
+    if not np.array_equal(finite, np.isfinite(got)) or not np.array_equal(got[~finite], value[~finite], equal_nan=True):
+        return False
+    return not finite.any() or matches(got[finite], value[finite])
+
+
+def value_of(out, label: str):
+    """A value the check does not judge (the student's own parts), or None when there is none usable."""
+    found = out.result.values.get(label)
+    return found if isinstance(found, np.ndarray) else None
+
+
+def skip_if_explained(out, label: str, others: list[str], what: str) -> None:
+    """Leave the input out when the call under `label` raised as the call under one of `others` did (the
+    student's own method it builds on, whose tests charge that crash)."""
+    if raised_alike(out, label, others):
+        raise Skip(f"it raised where your own {what} raises on the same input (charged by that method's tests)")
+
+
+def bad(value) -> bool:
+    return isinstance(value, Bad)

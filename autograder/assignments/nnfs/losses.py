@@ -1,0 +1,585 @@
+"""Checks of `LossCrossEntropy` (22 points) and `ActivationLoss` (22 points) in `nnfs_layers.losses`, hidden
+tests included.
+
+Targets come in both kinds, class indices (N,) and one-hot rows (N, C), each graded by tests of its own. The
+ordinary predictions keep every probability at 1e-3 or more, so clipping at 1e-7 (the contract), at 1e-15,
+adding 1e-7, or not clipping at all give the same losses within the tolerance; one small test
+("clips predictions") uses probabilities of exactly 0, where the contract's clip gives -log(1e-7).
+
+Composite methods are judged on their own code. `calculate` passes when it is the mean of the reference's
+per-sample losses or of the student's own forward's. `ActivationLoss.forward` passes when its loss (and
+self.output) is the reference's, or what the student's own ActivationSoftMax and LossCrossEntropy give on the
+same input (nnfs builds it from them: their mistakes are charged by their tests, not again here); where it
+raises exactly as one of them raises on the same input, that input is left out.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ...cases import draw
+from ...checks.base import Crashed, Skip, check, consistent, per_case
+from ...checks.gradients import matches_reference, slopes
+from ...checks.smooth import distinct
+from ...compare import EXACT, Failure, expect, matches
+from ...diagnose import NON_FINITE
+from ...expected import expected
+from ...sandbox import Script
+from .activations import SOFTMAX
+from .cases import (clip_cases, combined_mixed_cases, combined_onehot_cases, combined_sparse_cases, loss_mixed_cases,
+                    loss_onehot_cases, loss_sparse_cases, softmax)
+from .common import (backward_kept, judge_kept_args, judge_untouched, same, skip_if_explained, value_of,
+                     with_target_hint)
+
+CE = "nnfs_layers.losses.LossCrossEntropy"
+AL = "nnfs_layers.losses.ActivationLoss"
+CLASSES = {"LossCrossEntropy": CE, "ActivationLoss": AL}
+STRATEGIES = "autograder.assignments.nnfs.strategies"
+LOSS_SPARSE, LOSS_ONEHOT = (draw(f"{STRATEGIES}:loss_strategy", sparse=kind) for kind in (True, False))
+COMBINED_SPARSE, COMBINED_ONEHOT = (draw(f"{STRATEGIES}:combined_strategy", sparse=kind) for kind in (True, False))
+CLIP = 1e-7
+STEP = 1e-2  # of the combined loss's finite differences (smooth in the logits)
+STABLE = ("subtract each row's max from inputs before exp: softmax is unchanged and exp cannot overflow "
+          "(as ActivationSoftMax does; reusing it is fine)")
+SPARSE_ONE_HOT = ("target here holds class indices, shape (N,), and your code uses it as one-hot rows: turn the "
+                  "indices into one-hot rows first (np.eye(C)[target]), or index with predict[range(N), target]")
+
+
+def _broadcast(f):
+    """f(), or None where numpy cannot broadcast it (a mistake that raises there gives no wrong value)."""
+    try:
+        return f()
+    except (ValueError, IndexError):
+        return None
+
+
+def one_hot(case) -> np.ndarray:
+    c = (case.predict if hasattr(case, "predict") else case.inputs).shape[1]
+    return np.eye(c)[case.target] if case.sparse else case.target
+
+
+def labels(case) -> np.ndarray:
+    return case.target if case.sparse else case.target.argmax(axis=1)
+
+
+# ------------------------------------------------------------------ LossCrossEntropy: 22 points
+
+FORWARD_SPARSE = "LossCrossEntropy.forward: per-sample losses for class indices (N,)"
+FORWARD_ONEHOT = "LossCrossEntropy.forward: per-sample losses for one-hot targets (N, C)"
+BACKWARD_SPARSE = "LossCrossEntropy.backward: dinputs for class indices (N,)"
+BACKWARD_ONEHOT = "LossCrossEntropy.backward: dinputs for one-hot targets (N, C)"
+
+
+@per_case
+def _forward_script(case):
+    """forward(predict, target) and, on another object, calculate(predict, target): one script for every forward
+    and calculate test, run once per input. Soft calls: calculate runs even where forward raised."""
+    s = Script(case=case)
+    s.call(s.new(CE), "forward", case.predict, case.target, label="losses", keep_args=True, soft=True)
+    s.call(s.new(CE), "calculate", case.predict, case.target, label="mean", soft=True)
+    return s
+
+
+@expected
+def _expected_forward(package, case):
+    return package.LossCrossEntropy().forward(case.predict, case.target)
+
+
+def _loss_mistakes(case, want):
+    p, t = case.predict, case.target
+    clipped = np.clip(p, CLIP, 1 - CLIP)
+    n = p.shape[0]
+    wrong = [
+        (np.mean(want), "your forward returns the mean loss; it returns one loss per sample, shape (N,) "
+                        "(calculate takes the mean)"),
+        (np.sum(want), "your forward returns the sum of the losses; it returns one loss per sample, shape (N,)"),
+        (want.reshape(-1, 1), "your losses have shape (N, 1); return shape (N,), one loss per sample"),
+        (-np.log(clipped).sum(axis=1), "your loss adds -log of every class's probability; it is -log of the "
+                                       "target class's probability only"),
+    ]
+    if case.sparse:
+        as_one_hot = _broadcast(lambda: -np.log(np.sum(clipped * t, axis=1)))
+        if as_one_hot is not None and as_one_hot.shape == (n,):
+            wrong.append((as_one_hot, SPARSE_ONE_HOT))
+    else:
+        by_column = _broadcast(lambda: -np.log(np.sum(clipped * t, axis=0)))
+        if by_column is not None:
+            wrong.append((by_column, "your sum of predict * target runs over the batch (axis=0); sum each row "
+                                     "(axis=1)"))
+    return wrong
+
+
+def _judge_losses(out, case, ref) -> None:
+    got = with_target_hint(out, "losses", case.sparse)
+    want = _expected_forward(ref, case)
+    expect("losses", got, want, generic=False,
+           known_wrong=distinct("losses", want, lambda: _loss_mistakes(case, want)))
+
+
+@check(FORWARD_SPARSE, points=3, cases=loss_sparse_cases, strategy=LOSS_SPARSE)
+def forward_sparse(case, ref):
+    _judge_losses((yield _forward_script(case)), case, ref)
+
+
+@check(FORWARD_ONEHOT, points=3, cases=loss_onehot_cases, strategy=LOSS_ONEHOT)
+def forward_onehot(case, ref):
+    _judge_losses((yield _forward_script(case)), case, ref)
+
+
+@expected
+def _expected_clip(package, case):
+    return package.LossCrossEntropy().forward(case.predict, case.target)
+
+
+@check("LossCrossEntropy.forward: clips predictions to [1e-7, 1 - 1e-7]", points=1, cases=clip_cases,
+       owners={"losses": (FORWARD_SPARSE, FORWARD_ONEHOT)})
+def forward_clip(case, ref):
+    """Predictions of exactly 0 and 1: the contract's clip gives -log(1e-7) = 16.12 for a probability of 0 and
+    about 0 for 1. Not compared when an ordinary forward test failed (that mistake is charged there)."""
+    s = Script(case=case)
+    s.call(s.new(CE), "forward", case.predict, case.target, label="losses")
+    out = yield s
+    got = with_target_hint(out, "losses", case.sparse)
+    want = _expected_clip(ref, case)
+    p, label = case.predict, labels(case)
+    rows = np.arange(p.shape[0])
+
+    def other_clips():  # (computed only when the losses are wrong, as every known wrong answer)
+        found = []
+        for eps in (1e-8, 1e-9, 1e-10, 1e-12, 1e-15, 1e-16, float(np.finfo(float).eps)):
+            words = (f"your losses look clipped at {eps:g} (or {eps:g} added to predict), so a probability of 0 costs "
+                     f"{-np.log(eps):.4g}; the contract clips to [1e-7, 1 - 1e-7] as nnfs does: "
+                     f"np.clip(predict, 1e-7, 1 - 1e-7), so it costs -log(1e-7) = {-np.log(CLIP):.4g}")
+            found.append((-np.log(np.clip(p, eps, 1 - eps)[rows, label]), words))
+            found.append((-np.log(p[rows, label] + eps), words))
+        return found
+
+    expect("losses", got, want, generic=False, known_wrong=lambda: [
+        (NON_FINITE, "a probability of 0 gives log(0) = -inf: clip predict first, np.clip(predict, 1e-7, 1 - 1e-7), "
+                     "as nnfs does"), *other_clips()])
+
+
+@check("LossCrossEntropy.forward: does not modify predict or target", points=1, cases=loss_mixed_cases,
+       strategy=LOSS_SPARSE, behaviour=True)
+def forward_keeps_args(case, ref):
+    out = yield _forward_script(case)
+    out.peek("losses")  # where forward raised, its first test charges that
+    judge_kept_args(out, "losses", [("predict", case.predict), ("target", case.target)], known_wrong=lambda name: [
+        (np.clip(case.predict, CLIP, 1 - CLIP), "your forward clipped predict in place (out=predict): clip into a new "
+                                                "array: np.clip(predict, 1e-7, 1 - 1e-7)")] if name == "predict" else [])
+
+
+@check("LossCrossEntropy.calculate: the mean of the per-sample losses", points=2, cases=loss_mixed_cases,
+       strategy=LOSS_SPARSE, computes=False)
+def calculate(case, ref):
+    """The mean of the reference's losses, or of the student's own forward's (calculate usually calls forward,
+    whose mistakes forward's tests charge). Where calculate raises exactly as forward does, the input is left out.
+    It proves nothing computed by itself (a mean of constants is a constant): credited only with a value test."""
+    out = yield _forward_script(case)
+    try:
+        got = out["mean"]
+    except Crashed:
+        skip_if_explained(out, "mean", ["losses"], "LossCrossEntropy.forward")
+        raise
+    losses = _expected_forward(ref, case)
+    want = float(np.mean(losses))
+    try:
+        expect("calculate's result", got, want, scalar=True, generic=False, known_wrong=distinct(
+            "calculate's result", want, lambda: [
+                (np.sum(losses), "calculate returns the sum of the losses; it returns their mean: np.mean(losses)"),
+                (np.sum(losses) / max(case.predict.shape[1], 1), "calculate divides by the number of classes C; "
+                                                                 "divide by the number of samples N (np.mean)")]))
+    except Failure:
+        own = value_of(out, "losses")
+        if own is not None and own.size and same(got, np.array(np.mean(own))):
+            out.note("your calculate differs from the mean of the reference's losses, but it is the mean of your own "
+                     "forward's losses, which forward's tests judge")
+            return
+        raise
+
+
+@per_case
+def _backward_script(case):
+    """backward(predict, target) with predict kept (nnfs gives it the predictions as dvalues)."""
+    s = Script(case=case)
+    backward_kept(s, s.new(CE), case.predict, case.target, name="predict")
+    return s
+
+
+@expected
+def _expected_backward(package, case):
+    loss = package.LossCrossEntropy()
+    loss.backward(case.predict, case.target)
+    return loss.dinputs
+
+
+def _gradient_mistakes(case, want):
+    p, t = case.predict, case.target
+    n, c = p.shape
+    wrong = [
+        (want * n, "your dinputs is not divided by N (the number of samples): -target / dvalues / N"),
+        (want / n, "your dinputs is divided by N twice: -target / dvalues / N"),
+        ((p - one_hot(case)) / n, "that is the gradient of softmax and the loss together (ActivationLoss.backward); "
+                                  "the loss alone gives -target / dvalues / N, dvalues being the predictions"),
+        (want * n / c, "your dinputs is divided by the number of classes C; divide by the number of samples "
+                       "N = len(dvalues)"),
+    ]
+    if case.sparse:
+        raw = _broadcast(lambda: -t / p / n)
+        if raw is not None and raw.shape == p.shape:
+            wrong.append((raw, SPARSE_ONE_HOT))
+    return wrong
+
+
+def _judge_gradient(out, case, ref) -> None:
+    got = with_target_hint(out, "dinputs", case.sparse)
+    want = _expected_backward(ref, case)
+    expect("self.dinputs", got, want, generic=False,
+           known_wrong=distinct("self.dinputs", want, lambda: _gradient_mistakes(case, want)))
+
+
+@check(BACKWARD_SPARSE, points=3, cases=loss_sparse_cases, strategy=LOSS_SPARSE)
+def backward_sparse(case, ref):
+    _judge_gradient((yield _backward_script(case)), case, ref)
+
+
+@check(BACKWARD_ONEHOT, points=3, cases=loss_onehot_cases, strategy=LOSS_ONEHOT)
+def backward_onehot(case, ref):
+    _judge_gradient((yield _backward_script(case)), case, ref)
+
+
+@check("LossCrossEntropy.backward: does not modify dvalues or target; dinputs is an array of its own", points=1,
+       cases=loss_mixed_cases, strategy=LOSS_ONEHOT, behaviour=True)
+def backward_keeps_args(case, ref):
+    out = yield _backward_script(case)
+    judge_untouched(out, case.predict, "predict")
+    expect("target after backward", out["ret#arg1"], case.target, EXACT, generic=False,
+           hint="backward must leave target as it was: build one-hot rows in a new array")
+
+
+def classes(case) -> int:
+    return (case.predict if hasattr(case, "predict") else case.inputs).shape[1]
+
+
+def fd_cases(make):
+    """The first four edge cases of `make` with two classes or more (with one, every prediction is 1, at the
+    clip, where the loss has no two-sided slope)."""
+    def cases(rng):
+        return [c for c in make(rng) if classes(c) > 1][:4]
+
+    cases.__name__ = cases.__qualname__ = f"fd_{make.__name__}"
+    return cases
+
+
+def _loss_step(case) -> float:
+    """5% of the smallest prediction: the slope of -log(p) changes by (step / p)^2 / 3 at most, 1e-3 of itself."""
+    return 0.05 * float(np.min(case.predict))
+
+
+@expected
+def _expected_loss_probes(package, case):
+    """The reference's mean loss with each entry of predict moved by +step, then -step."""
+    step, losses = _loss_step(case), []
+    for k in range(case.predict.size):
+        for sign in (1.0, -1.0):
+            moved = case.predict.copy()
+            moved.flat[k] += sign * step
+            losses.append(float(np.mean(package.LossCrossEntropy().forward(moved, case.target))))
+    return np.array(losses)
+
+
+@check("LossCrossEntropy.backward: agrees with finite differences of forward", points=2,
+       cases=fd_cases(loss_mixed_cases), strategy=LOSS_ONEHOT, owners={"dinputs": (BACKWARD_SPARSE, BACKWARD_ONEHOT)})
+def backward_finite_differences(case, ref):
+    """Reference-free: the slopes of the mean of the student's own losses, where they match the reference's."""
+    s = Script(case=case)
+    if classes(case) < 2:
+        yield s  # (nothing to run: a check judges only after its script came back)
+        raise Skip("one class: every prediction is 1, at the clip, where the loss has no two-sided slope")
+    step = _loss_step(case)
+    by_predict = slopes("predict", case.predict, step, lambda p: s.call(
+        s.new(CE), "forward", p, case.target, label=s.fresh(), soft=True,
+        shown=(f"predict with one entry moved by +-{step:.3g}", "target")))
+    loss = s.new(CE)
+    s.call(loss, "backward", case.predict, case.target, label="ret")
+    s.get(loss, "dinputs", label="dinputs")
+    out = yield s
+
+    def mean(losses):
+        if losses.shape != case.predict.shape[:1]:
+            raise Skip("forward's losses have the wrong shape there, so their slopes say nothing about backward")
+        return float(np.mean(losses))
+
+    matches_reference(by_predict.losses(out, mean), _expected_loss_probes(ref, case))
+    by_predict.check("dinputs", out["dinputs"], out, mean)
+
+
+# ------------------------------------------------------------------ ActivationLoss: 22 points
+
+AL_SPARSE = "ActivationLoss.forward: mean loss for class indices (N,)"
+AL_ONEHOT = "ActivationLoss.forward: mean loss for one-hot targets (N, C)"
+AL_OUTPUT = "ActivationLoss.forward: keeps self.output, the softmax"
+AL_BACKWARD_SPARSE = "ActivationLoss.backward: dinputs for class indices (N,)"
+AL_BACKWARD_ONEHOT = "ActivationLoss.backward: dinputs for one-hot targets (N, C)"
+PARTS = "your own ActivationSoftMax or LossCrossEntropy"
+
+
+def _parts(s: Script, inputs, target, prefix: str, shown: tuple[str, str]) -> None:
+    """What the student's own ActivationSoftMax and LossCrossEntropy give on (inputs, target): the softmax
+    under "{prefix}.output", the per-sample losses of it under "{prefix}.losses" and calculate's mean under
+    "{prefix}.mean". Last in a script: reading a missing softmax output stops the case there."""
+    sm = s.new(SOFTMAX)
+    s.call(sm, "forward", inputs, label=f"{prefix}.softmax", soft=True, shown=shown[:1])
+    s.get(sm, "output", label=f"{prefix}.output")
+    output = s.returned(sm, "__getattribute__", "output", name="ActivationSoftMax.output")
+    s.call(s.new(CE), "forward", output, target, label=f"{prefix}.losses", soft=True)
+    s.call(s.new(CE), "calculate", output, target, label=f"{prefix}.mean", soft=True)
+
+
+@per_case
+def _combined_forward(case):
+    """forward(inputs, target) and self.output; forward(inputs + shift, target) on another object; then the
+    student's own parts on both. One script for every forward test, run once per input."""
+    s = Script(case=case)
+    layer = s.new(AL)
+    s.call(layer, "forward", case.inputs, case.target, label="loss", keep_args=True, soft=True)
+    s.get(layer, "output", label="self.output")
+    shown = ("inputs + shift", "target")
+    s.call(s.new(AL), "forward", case.shifted, case.target, label="shifted.loss", soft=True, shown=shown)
+    _parts(s, case.inputs, case.target, "parts", ("inputs", "target"))
+    _parts(s, case.shifted, case.target, "shifted.parts", shown)
+    return s
+
+
+@expected
+def _expected_combined(package, case):
+    layer = package.ActivationLoss()
+    loss = layer.forward(case.inputs, case.target)
+    return np.asarray(loss, dtype=np.float64), np.asarray(layer.output, dtype=np.float64)
+
+
+def _parts_give(out, got, prefix: str, unlike=None) -> bool:
+    """`got` is what the student's own parts give under `prefix` (calculate's mean, or the mean of forward's
+    losses), and that differs from `unlike` when given (the reference's value: the parts are wrong there)."""
+    mean, losses = value_of(out, f"{prefix}.mean"), value_of(out, f"{prefix}.losses")
+    candidates = ([] if mean is None else [mean]) + ([] if losses is None or not losses.size else
+                                                     [np.array(np.mean(losses))])
+    return any(same(got, v) and (unlike is None or not same(v, unlike)) for v in candidates)
+
+
+def _raised_as_parts(out, label: str, prefix: str) -> None:
+    skip_if_explained(out, label, [f"{prefix}.softmax", f"{prefix}.losses", f"{prefix}.mean"], PARTS)
+
+
+def _combined_mistakes(case, loss):
+    x, t = case.inputs, case.target
+    n = x.shape[0]
+    p = np.clip(softmax(x), CLIP, 1 - CLIP)
+    per_sample = -np.log(p[np.arange(n), labels(case)])
+    wrong = [
+        (per_sample, "your forward returns one loss per sample; it returns their mean, a scalar"),
+        (loss * n, "your loss is the sum over the batch; it is the mean: divide by N"),
+        (float(np.mean(-np.log(np.clip(x, CLIP, 1 - CLIP)[np.arange(n), labels(case)]))),
+         "your loss is taken on inputs directly; take the softmax of inputs first, then the loss of those "
+         "probabilities"),
+    ]
+    if case.sparse:
+        as_one_hot = _broadcast(lambda: -np.log(np.sum(p * t, axis=1)))
+        if as_one_hot is not None and as_one_hot.shape == (n,):
+            wrong.append((float(np.mean(as_one_hot)), SPARSE_ONE_HOT))
+    return wrong
+
+
+def judge_combined(out, case, ref) -> None:
+    try:
+        got = with_target_hint(out, "loss", case.sparse)
+    except Crashed:
+        _raised_as_parts(out, "loss", "parts")
+        raise
+    want, _ = _expected_combined(ref, case)
+    try:
+        expect("loss", got, want, scalar=True, generic=False,
+               known_wrong=distinct("loss", want, lambda: _combined_mistakes(case, float(want))))
+    except Failure:
+        if _parts_give(out, got, "parts", want):
+            out.note(f"your loss differs from the reference, but it is what {PARTS} give on the same input: their "
+                     f"tests judge that")
+            return
+        raise
+
+
+@check(AL_SPARSE, points=3, cases=combined_sparse_cases, strategy=COMBINED_SPARSE)
+def combined_forward_sparse(case, ref):
+    judge_combined((yield _combined_forward(case)), case, ref)
+
+
+@check(AL_ONEHOT, points=3, cases=combined_onehot_cases, strategy=COMBINED_ONEHOT)
+def combined_forward_onehot(case, ref):
+    judge_combined((yield _combined_forward(case)), case, ref)
+
+
+def _forward_ran(out) -> None:
+    """Read the loss first: where forward raised, its first test charges that (or it is the parts' crash)."""
+    try:
+        out.peek("loss")
+    except Crashed:
+        _raised_as_parts(out, "loss", "parts")
+        raise
+
+
+@check(AL_OUTPUT, points=2, cases=combined_mixed_cases, strategy=COMBINED_SPARSE)
+def combined_forward_output(case, ref):
+    out = yield _combined_forward(case)
+    _forward_ran(out)
+    _, want = _expected_combined(ref, case)
+    got = out["self.output"]
+    x = case.inputs
+    try:
+        expect("self.output", got, want, generic=False, known_wrong=distinct("self.output", want, lambda: [
+            (x, "your self.output is the inputs; it is their softmax (the probabilities)"),
+            (softmax(x.T).T, "your softmax is taken over the batch (axis=0); take it over each row (axis=1)")]))
+    except Failure:
+        own = value_of(out, "parts.output")
+        if own is not None and same(got, own) and not matches(own.astype(np.float64), want):
+            out.note(f"your self.output differs from the reference, but it is what your own ActivationSoftMax gives "
+                     f"on the same input: its tests judge that")
+            return
+        raise
+
+
+@check("ActivationLoss.forward: finite for large inputs", points=1, cases=combined_mixed_cases,
+       strategy=COMBINED_SPARSE, behaviour=True)
+def combined_forward_large(case, ref):
+    """The whole batch moved by one constant of 500 to 5000: the same softmax, so the student's own loss for
+    inputs; or, when it builds on them, what the student's own parts give for the shifted inputs."""
+    out = yield _combined_forward(case)
+    _forward_ran(out)
+    try:
+        shifted = out["shifted.loss"]
+    except Crashed:
+        _raised_as_parts(out, "shifted.loss", "shifted.parts")
+        raise
+    try:
+        consistent("loss for inputs + shift", shifted, out["loss"], reference_label="your loss for inputs",
+                   hint=f"shifting every input by one constant leaves softmax unchanged, so the loss must stay the "
+                        f"same: {STABLE}")
+    except Failure:
+        if _parts_give(out, shifted, "shifted.parts", out.peek("loss")):
+            out.note(f"your loss for large inputs differs from your loss for the same inputs unshifted, as {PARTS} "
+                     f"do: their tests judge that")
+            return
+        raise
+
+
+@check("ActivationLoss.forward: does not modify inputs or target", points=1, cases=combined_mixed_cases,
+       strategy=COMBINED_SPARSE, behaviour=True)
+def combined_forward_keeps_args(case, ref):
+    out = yield _combined_forward(case)
+    _forward_ran(out)
+    judge_kept_args(out, "loss", [("inputs", case.inputs), ("target", case.target)])
+
+
+@per_case
+def _combined_backward(case):
+    """forward(inputs, target), then self.output = softmax(inputs) (what forward stores, set by the grader), then
+    backward(softmax(inputs), target) as nnfs calls it, with dvalues kept; then self.output again."""
+    s = Script(case=case)
+    layer = s.new(AL)
+    output = softmax(case.inputs)
+    s.call(layer, "forward", case.inputs, case.target, label=s.fresh(), soft=True)
+    s.set(layer, "output", output, state=True, reference=True, shown="softmax(inputs)")
+    backward_kept(s, layer, output, case.target, name="softmax(inputs)")
+    s.get(layer, "output", label="output.after")
+    return s
+
+
+@expected
+def _expected_combined_backward(package, case):
+    layer = package.ActivationLoss()
+    layer.backward(softmax(case.inputs), case.target)
+    return layer.dinputs
+
+
+def _combined_gradient_mistakes(case, want):
+    n = case.inputs.shape[0]
+    p, t = softmax(case.inputs), case.target
+    wrong = [
+        (want * n, "your dinputs is not divided by N (the number of samples): (dvalues - one-hot target) / N"),
+        (want / n, "your dinputs is divided by N twice: (dvalues - one-hot target) / N"),
+        (-one_hot(case) / p / n, "that is the gradient of the loss alone (LossCrossEntropy.backward); with the "
+                                 "softmax folded in it is (dvalues - one-hot target) / N"),
+    ]
+    if case.sparse:
+        raw = _broadcast(lambda: (p - t) / n)
+        if raw is not None and raw.shape == p.shape:
+            wrong.append((raw, SPARSE_ONE_HOT))
+    return wrong
+
+
+def _judge_combined_gradient(out, case, ref) -> None:
+    got = with_target_hint(out, "dinputs", case.sparse)
+    want = _expected_combined_backward(ref, case)
+    expect("self.dinputs", got, want, generic=False,
+           known_wrong=distinct("self.dinputs", want, lambda: _combined_gradient_mistakes(case, want)))
+
+
+@check(AL_BACKWARD_SPARSE, points=3, cases=combined_sparse_cases, strategy=COMBINED_SPARSE)
+def combined_backward_sparse(case, ref):
+    _judge_combined_gradient((yield _combined_backward(case)), case, ref)
+
+
+@check(AL_BACKWARD_ONEHOT, points=3, cases=combined_onehot_cases, strategy=COMBINED_ONEHOT)
+def combined_backward_onehot(case, ref):
+    _judge_combined_gradient((yield _combined_backward(case)), case, ref)
+
+
+@check("ActivationLoss.backward: does not modify dvalues, self.output or target; dinputs is an array of its own",
+       points=1, cases=combined_mixed_cases, strategy=COMBINED_SPARSE, behaviour=True)
+def combined_backward_keeps_args(case, ref):
+    out = yield _combined_backward(case)
+    p, n = softmax(case.inputs), case.inputs.shape[0]
+    in_place = ("your backward changed dvalues in place (self.dinputs = dvalues, then -= 1 at the targets): in nnfs "
+                "dvalues is self.output itself, which that corrupts; start from a copy: dvalues.copy()")
+    judge_untouched(out, p, known_wrong=lambda: [(p - one_hot(case), in_place), ((p - one_hot(case)) / n, in_place)])
+    expect("target after backward", out["ret#arg1"], case.target, EXACT, generic=False,
+           hint="backward must leave target as it was: turn one-hot rows into indices in a new array")
+    expect("self.output after backward", out["output.after"], p, EXACT, generic=False,
+           hint="your backward changed self.output in place; in nnfs backward is given self.output as dvalues, so "
+                "compute self.dinputs in a new array (dvalues.copy())")
+
+
+@expected
+def _expected_combined_probes(package, case):
+    """The reference's loss with each entry of inputs moved by +STEP, then -STEP."""
+    losses = []
+    for k in range(case.inputs.size):
+        for sign in (1.0, -1.0):
+            moved = case.inputs.copy()
+            moved.flat[k] += sign * STEP
+            losses.append(float(package.ActivationLoss().forward(moved, case.target)))
+    return np.array(losses)
+
+
+@check("ActivationLoss.backward: agrees with finite differences of forward", points=2,
+       cases=fd_cases(combined_mixed_cases), strategy=COMBINED_ONEHOT,
+       owners={"dinputs": (AL_BACKWARD_SPARSE, AL_BACKWARD_ONEHOT)})
+def combined_backward_finite_differences(case, ref):
+    """Reference-free: the slopes of the student's own loss around inputs, where it matches the reference."""
+    s = Script(case=case)
+    layer = s.new(AL)
+    by_inputs = slopes("inputs", case.inputs, STEP, lambda x: s.call(
+        layer, "forward", x, case.target, label=s.fresh(), soft=True,
+        shown=(f"inputs with one entry moved by +-{STEP:g}", "target")))
+    output = softmax(case.inputs)
+    s.call(layer, "forward", case.inputs, case.target, label=s.fresh(), soft=True)
+    s.set(layer, "output", output, state=True, reference=True, shown="softmax(inputs)")
+    s.call(layer, "backward", output, case.target, label="ret", shown=("softmax(inputs)", "target"))
+    s.get(layer, "dinputs", label="dinputs")
+    out = yield s
+
+    def loss(value):
+        if value.size != 1:
+            raise Skip("forward did not return a scalar there, so its slopes say nothing about backward")
+        return float(value.reshape(-1)[0])
+
+    matches_reference(by_inputs.losses(out, loss), _expected_combined_probes(ref, case))
+    by_inputs.check("dinputs", out["dinputs"], out, loss)

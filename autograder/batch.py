@@ -2,7 +2,8 @@
 
 SUBMISSIONS is a folder holding one entry per student (a folder, or a .zip/.tar/.tar.gz archive,
 named after the student), or a Gradescope "Export Submissions" archive or folder (entries
-`submission_<id>/`, named after their submitters from `submission_metadata.yml`).
+`submission_<id>/`, named after their submitters from `submission_metadata.yml`; what of that file
+cannot be read is said in one line, and those entries keep their folders' names).
 
 Every entry is graded as `grade` grades a submission alone, with the same seed (the same verdicts:
 a test checks it), by `--jobs` grading processes (default: one per core) that share one fork server.
@@ -15,14 +16,19 @@ Under DIR (default `graded/`) it writes:
 - `report.html`: what course staff look at (see batch_report.py).
 
 An entry that is unreadable, hangs or attacks the sandbox gets its row and its reason; the batch goes
-on. A rerun skips an entry already graded from the same content, by the same grader and seed
-(`.batch-state.json` keeps a digest of each, never the seed itself), so fixing one test and rerunning
-regrades everything, and rerunning after an interruption regrades nothing twice. Ctrl-C stops the
-batch and writes the gradebook and report of what finished.
+on. A symbolic link in SUBMISSIONS (to a folder, or named as an archive) is never followed, since it
+could point at anyone's files: it gets its row, saying so. A rerun skips an entry already graded (or
+refused) from the same content, by the same grader and seed: `.batch-state.json` keeps a digest of
+each entry's own files as they lie in SUBMISSIONS (so an unchanged entry is not even unpacked again:
+an archive that unpacks past the limits costs that once), of the copy that was graded, and of the
+grader, and a salted scrypt digest of the seed, never the seed itself. So fixing one test and
+rerunning regrades everything, and rerunning after an interruption regrades nothing twice. Ctrl-C
+stops the batch and writes the gradebook and report of what finished.
 """
 from __future__ import annotations
 
 import csv
+import dataclasses
 import functools
 import hashlib
 import io
@@ -30,7 +36,9 @@ import json
 import multiprocessing
 import os
 import re
+import secrets
 import signal
+import stat
 import sys
 import tempfile
 import time
@@ -39,7 +47,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from .archive import SUFFIXES
+from .archive import MAX_ARCHIVE_BYTES, MAX_MEMBERS, SUFFIXES
 from .output import write_atomic
 from .sandbox.limits import ConfigError
 from .submission import SubmissionError, prepare
@@ -51,40 +59,54 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @dataclass(frozen=True)
 class Entry:
-    """One student's hand-in: where it is, its name in the gradebook, its results file's stem, and (from
-    a Gradescope export) its submitters' student ids and emails, for matching the gradebook to a roster."""
+    """One student's hand-in: where it is, its name in the gradebook, its results file's stem, (from
+    a Gradescope export) its submitters' student ids and emails, for matching the gradebook to a roster,
+    and why it is not graded when that is known before it is read (a symbolic link)."""
 
     path: Path
     name: str
     stem: str
     sid: str = ""
     email: str = ""
+    refused: str = ""
 
 
-def entries(source: Path, output: Path | None = None) -> list[Entry]:
+LINK = ("it is a symbolic link in the submissions folder, and links are not followed (one could point at "
+        "another student's files or the solutions): put the folder or archive itself there")
+
+
+def entries(source: Path, output: Path | None = None, notes: list[str] | None = None) -> list[Entry]:
     """The entries of a submissions folder or Gradescope export, in name order (SubmissionError if none);
-    `output`, the batch's own results folder, is never one, even when it is inside."""
+    `output`, the batch's own results folder, is never one, even when it is inside. What course staff
+    should know about the folder (a Gradescope metadata file that could not be read in full) is added
+    to `notes`, one line each."""
     if not source.is_dir():
         raise SubmissionError(f"{source} is not a folder of submissions (unpack a course platform's export first)")
     base = source
     inner = [p for p in source.iterdir() if p.is_dir() and not p.name.startswith(".")]
     if not (source / GRADESCOPE_METADATA).is_file() and len(inner) == 1 and (inner[0] / GRADESCOPE_METADATA).is_file():
         base = inner[0]  # an export unpacked with its top folder
-    names = _gradescope_names(base / GRADESCOPE_METADATA)
+    names, unreadable = _gradescope_names(base / GRADESCOPE_METADATA)
     found = []
     for path in sorted(base.iterdir(), key=lambda p: p.name):
-        if path.name.startswith(".") or path.name in ("__MACOSX", GRADESCOPE_METADATA) or path.is_symlink():
+        if path.name.startswith(".") or path.name in ("__MACOSX", GRADESCOPE_METADATA):
             continue
         if output is not None and path.resolve() == output.resolve():
             continue
-        if path.is_dir() or (path.is_file() and path.name.lower().endswith(SUFFIXES)):
-            stem = path.name[:-len(next(s for s in SUFFIXES if path.name.lower().endswith(s)))] if path.is_file() else path.name
-            found.append((path, names.get(path.name, {"name": stem}), stem))
+        archive = path.name.lower().endswith(SUFFIXES)
+        if path.is_symlink():  # never followed; only a link that stands where a hand-in would gets a row
+            if path.is_dir() or archive:  # (the link's target is looked at, never read)
+                found.append((path, LINK))
+        elif path.is_dir() or (path.is_file() and archive):
+            found.append((path, ""))
     if not found:
         raise SubmissionError(f"no submissions in {source}: expected a folder or archive per student")
     taken: set[str] = set()
     result = []
-    for path, who, stem in found:
+    for path, refused in found:
+        suffix = next((s for s in SUFFIXES if path.name.lower().endswith(s)), "")
+        stem = path.name[:-len(suffix)] if suffix and (path.is_symlink() or path.is_file()) else path.name
+        who = names.get(path.name, {})
         safe = re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("._") or "entry"
         unique = safe
         if safe != stem or safe.lower() in taken:  # never a clean name another entry may have (_alice, Alice)
@@ -94,41 +116,202 @@ def entries(source: Path, output: Path | None = None) -> list[Entry]:
             n += 1
             unique = f"{safe}-{hashlib.sha256(stem.encode()).hexdigest()[:8]}-{n}"
         taken.add(unique.lower())
-        result.append(Entry(path, who["name"], unique, who.get("sid", ""), who.get("email", "")))
+        result.append(Entry(path, who.get("name") or stem, unique, who.get("sid", ""), who.get("email", ""), refused))
+    if (base / GRADESCOPE_METADATA).is_file() and notes is not None:
+        unnamed = [e.path.name for e in result if e.path.name.startswith("submission_") and e.path.name not in names]
+        if unreadable or unnamed:
+            what = "; ".join(unreadable[:3]) + (f" and {len(unreadable) - 3} more" if len(unreadable) > 3 else "")
+            named = (f"{len(unnamed)} submission{'' if len(unnamed) == 1 else 's'} named after "
+                     f"{'its folder' if len(unnamed) == 1 else 'their folders'} ({listed(unnamed)})") if unnamed \
+                else "the rest is used"
+            notes.append(f"{GRADESCOPE_METADATA} could not be read in full"
+                         f"{f' ({what})' if what else ''}: {named}")
     return result
 
 
-def _gradescope_names(metadata: Path) -> dict[str, dict[str, str]]:
+def listed(names: list[str], most: int = 5) -> str:
+    """'a, b, c' or 'a, b, c, d, e and 7 more'."""
+    shown = ", ".join(names[:most])
+    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
+
+
+def _gradescope_names(metadata: Path) -> tuple[dict[str, dict[str, str]], list[str]]:
     """submission folder -> its submitters' names, student ids and emails (joined with " & " for a group),
     from a Gradescope export's metadata (a YAML file of `submission_<id>:` blocks, each listing
-    `:submitters:` with `:name:`, `:sid:` and `:email:`); only those lines are read."""
+    `:submitters:` with `:name:`, `:sid:` and `:email:`); only those lines are read. With it, what could
+    not be read ("line 12: :name: [broken"): a value that is no plain or properly quoted YAML string is
+    left out (a name of YAML punctuation, "[broken", is no one's), and so is a name-less submission."""
     try:
-        text = metadata.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return {}
+        data = metadata.read_bytes()
+    except FileNotFoundError:
+        return {}, []
+    except OSError as exc:
+        return {}, [exc.strerror or type(exc).__name__]
+    problems = []
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("utf-8", errors="replace")
+        problems.append("not UTF-8 text")
     found: dict[str, dict[str, list[str]]] = {}
     current = None
-    for line in text.splitlines():
-        top = re.match(r"^(submission_\d+):\s*$", line)
-        if top:
-            current = found.setdefault(top.group(1), {"name": [], "sid": [], "email": []})
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith("submission_"):
+            top = re.match(r"^(submission_\d+):\s*(?:#.*)?$", line)
+            current = found.setdefault(top.group(1), {"name": [], "sid": [], "email": []}) if top else None
+            if top is None:
+                problems.append(f"line {number}: {_shown(line)}")
             continue
-        field = re.match(r"^\s*-?\s*:(name|sid|email):\s*(.*?)\s*$", line)
-        if current is not None and field and field.group(2):
-            current[field.group(1)].append(field.group(2).strip("'\""))
-    return {folder: {key: " & ".join(values) for key, values in fields.items()}
-            for folder, fields in found.items() if fields["name"]}
+        field = re.match(r"^\s*-?\s*:(name|sid|email):(?:\s+(.*?))?\s*$", line)
+        if current is None or not field or not field.group(2):
+            continue
+        value = _yaml_string(field.group(2))
+        if value is None:
+            problems.append(f"line {number}: {_shown(line.strip())}")
+        elif value:
+            current[field.group(1)].append(value)
+    return ({folder: {key: " & ".join(values) for key, values in fields.items()}
+             for folder, fields in found.items() if fields["name"]}, problems)
+
+
+def _shown(text: str) -> str:
+    """A line of the metadata as a note quotes it: printable, and short."""
+    text = "".join(c if c.isprintable() else "?" for c in text)
+    return text if len(text) <= 40 else text[:39] + "\u2026"
+
+
+def _yaml_string(text: str) -> str | None:
+    """The string a one-line YAML scalar holds ('' for none: ~, null, an empty string), or None when it
+    is no string a name, sid or email can be: a quote left open, a flow list or mapping ([a, {a),
+    an anchor, alias, tag or block marker, a mapping of its own (a: b)."""
+    if text.startswith("'"):  # single-quoted: '' is a quote, nothing else is escaped
+        inner = re.fullmatch(r"'((?:[^']|'')*)'\s*(?:#.*)?", text)
+        return inner.group(1).replace("''", "'").strip() if inner else None
+    if text.startswith('"'):  # double-quoted: JSON's escapes are YAML's common ones
+        inner = re.fullmatch(r'("(?:[^"\\]|\\.)*")\s*(?:#.*)?', text)
+        try:
+            value = json.loads(inner.group(1)) if inner else None
+        except ValueError:
+            return None
+        return value.strip() if isinstance(value, str) and value.isprintable() else None
+    text = re.sub(r"\s+#.*$", "", text).strip()  # a comment
+    if text in ("~", "null", "Null", "NULL"):
+        return ""
+    if text[:1] in set("[]{}&*!|>%@`#,?") or text[:2] in ("- ", ": ") or ": " in text or text.endswith(":"):
+        return None
+    return text if text.isprintable() else None
+
+
+_ASSIGNMENT: list[str] = []  # the batch's assignment's name, for the grading processes (forked, or on Dask)
+
+
+def _assignment():
+    from . import assignments
+
+    return assignments.get(_ASSIGNMENT[0] if _ASSIGNMENT else None)
 
 
 def grader_version() -> str:
-    """A digest of everything a verdict depends on besides the submission and the seed: the grader's code,
-    the reference, the hidden tests and the settings."""
-    digest = hashlib.sha256()
-    paths = sorted([*(ROOT / "autograder").rglob("*.py"), *(ROOT / "solutions").rglob("*.py"), ROOT / "setup.cfg"])
+    """A digest of everything a verdict depends on besides the submission and the seed: the assignment, the
+    grader's code, the reference, the hidden tests and the settings."""
+    digest = hashlib.sha256(_assignment().name.encode() + b"\0")
+    paths = sorted([*(ROOT / "autograder").rglob("*.py"), *(ROOT / "solutions").rglob("*.py"), ROOT / "setup.cfg",
+                    ROOT / "gradescope" / "loose_files.py"])  # (batch places loose files with it)
     for path in paths:
         if path.is_file() and "__pycache__" not in path.parts:
             digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:32]
+
+
+SOURCE_BYTES = 2 * MAX_ARCHIVE_BYTES  # an entry's .py files and archives read for its digest, at most
+SOURCE_DEPTH = 64  # folder levels; past these (or MAX_MEMBERS files), an entry has no digest
+
+
+class _Unlisted(Exception):
+    """The entry cannot be digested as it lies (too deep, too many files, changing as it is read)."""
+
+
+def _source(path: Path) -> str | None:
+    """A digest of the entry as it lies in SUBMISSIONS, taken before anything is unpacked: each folder,
+    link (its target, never followed) and file by its path in the entry, a file by its size and the
+    SHA-256 of its bytes. A rerun that finds the digest it stored keeps the entry's results without
+    reading the entry again, so an archive that unpacks past the limits is unpacked once, not every run.
+
+    Each record is a kind byte and length-prefixed path and fields (no two entries' records run
+    together alike). Only .py files and archives, what the grader reads, are read here, up to
+    SOURCE_BYTES in all (an archive over MAX_ARCHIVE_BYTES, refused for its size, is not): any other
+    file is known by its size, modification time and inode, which an edit changes. None where the entry
+    cannot be listed so (deeper than SOURCE_DEPTH, more than MAX_MEMBERS items, a read error, a file
+    changing as it is read): it is then read in full every run, as before."""
+    digest = hashlib.sha256(b"autograder source 1\0")
+    budget = [SOURCE_BYTES]
+    fds: list[int] = []
+    try:
+        fds.append(os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY))  # (SUBMISSIONS itself: ours to trust)
+        todo = [(fds[0], (), [path.name])]
+        items = 0
+        while todo:
+            fd, rel, names = todo[-1]
+            if not names:
+                todo.pop()
+                if fd != fds[0]:
+                    os.close(fds.pop())
+                continue
+            name = names.pop(0)
+            items += 1
+            if items > MAX_MEMBERS:
+                raise _Unlisted
+            st = os.stat(name, dir_fd=fd, follow_symlinks=False)
+            sub = rel + (os.fsencode(name),) if fd != fds[0] else ()  # (the entry itself: the empty path)
+            if stat.S_ISDIR(st.st_mode):
+                if len(sub) > SOURCE_DEPTH:
+                    raise _Unlisted
+                _record(digest, b"d", sub)
+                child = os.open(name, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_NOFOLLOW", 0), dir_fd=fd)
+                fds.append(child)
+                if (os.fstat(child).st_dev, os.fstat(child).st_ino) != (st.st_dev, st.st_ino):
+                    raise _Unlisted  # (swapped as it was listed)
+                todo.append((child, sub, sorted(os.listdir(child))))
+            elif stat.S_ISLNK(st.st_mode):
+                _record(digest, b"l", sub, os.fsencode(os.readlink(name, dir_fd=fd)))
+            elif stat.S_ISREG(st.st_mode):
+                read = name.lower().endswith((".py", *SUFFIXES)) and st.st_size <= min(MAX_ARCHIVE_BYTES, budget[0])
+                if read:
+                    budget[0] -= st.st_size
+                    _record(digest, b"f", sub, st.st_size.to_bytes(8, "big") + _file_digest(fd, name, st))
+                else:
+                    _record(digest, b"m", sub, b"".join(n.to_bytes(8, "big") for n in
+                                                         (st.st_size, st.st_mtime_ns, st.st_ino)))
+            else:  # a fifo, socket or device: never opened
+                _record(digest, b"o", sub, st.st_mode.to_bytes(8, "big"))
+    except (OSError, ValueError, _Unlisted):
+        return None
+    finally:
+        for fd in fds:
+            os.close(fd)
+    return digest.hexdigest()[:32]
+
+
+def _record(digest, kind: bytes, rel: tuple[bytes, ...], fields: bytes = b"") -> None:
+    path = b"/".join(rel)
+    digest.update(kind + len(path).to_bytes(8, "big") + path + len(fields).to_bytes(8, "big") + fields)
+
+
+def _file_digest(dirfd: int, name: str, st: os.stat_result) -> bytes:
+    """The SHA-256 of file `name` in folder `dirfd`, opened without following a link, which must be the
+    file listed (`st`) from its first byte to its last."""
+    fd = os.open(name, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0), dir_fd=dirfd)
+    digest, size = hashlib.sha256(), 0
+    with os.fdopen(fd, "rb") as f:
+        before = os.fstat(fd)
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+        after = os.fstat(fd)
+    if size != st.st_size or {(x.st_dev, x.st_ino, x.st_size, x.st_mtime_ns) for x in (before, after)} != \
+            {(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)}:
+        raise _Unlisted
+    return digest.digest()
 
 
 def _content(folder: Path) -> str:
@@ -140,33 +323,59 @@ def _content(folder: Path) -> str:
     return digest.hexdigest()[:32]
 
 
-def _grade_one(entry: Entry, seed: int | None, kept: dict | None, version: str, limits=None) -> dict:
+def _same(kept: dict | None, stamp: dict, key: str) -> bool:
+    """`kept` (the stamp of the results already there) is for this grader and seed and the same `key`
+    ("source": the entry as it lies; "content": the copy that is graded)."""
+    return (kept is not None and stamp.get(key) is not None and
+            all(kept.get(k) == stamp[k] for k in ("grader", "seed", key)))
+
+
+def _grade_one(entry: Entry, seed: int | None, kept: dict | None, base: dict, limits=None) -> dict:
     """Grade `entry` in this process; its gradebook row (with the results file's text, unless `kept`, the
-    stamp of the results already there, is this grading's)."""
+    stamp of the results already there, is this grading's). `base`: the grader's and the seed's digests.
+    The row's stamp is what the state keeps of it: None where a rerun must try again (the grader failed,
+    or the entry changed as it was read)."""
     from . import runner
     from .writers import WRITERS
 
     began = time.perf_counter()
+    source = _source(entry.path)
+    stamp = {**base, "source": source}
+    if _same(kept, stamp, "source"):  # unchanged since its results were written: not read, not unpacked
+        return {"entry": entry.stem, "kept": True, "stamp": kept}
+    if entry.refused:
+        return _rejected(entry, entry.refused, began, {**stamp, "error": entry.refused} if source else None)
     with tempfile.TemporaryDirectory(prefix="autograder-batch-") as tmp:
         notes: list[str] = []
         try:
             path = _placed(entry.path, Path(tmp) / "placed", notes)
-            root = prepare(path, Path(tmp) / "copy", notes)
+            root = prepare(path, Path(tmp) / "copy", notes, _assignment())
             content = _content(root)
         except SubmissionError as exc:
-            return _rejected(entry, str(exc), began)
+            return _rejected(entry, str(exc), began, _after(entry, {**stamp, "error": str(exc)}))
         except Exception as exc:  # noqa: BLE001 - (RecursionError on folders nested past reason, ...) this entry only
-            return _rejected(entry, f"its files could not be read ({type(exc).__name__})", began)
-        stamp = {"content": content, "grader": version, "seed": _seed_digest(seed)}
-        if kept == stamp:
+            why = f"its files could not be read ({type(exc).__name__})"
+            return _rejected(entry, why, began, _after(entry, {**stamp, "error": why}))
+        stamp = _after(entry, {**stamp, "content": content}) or {**stamp, "source": None, "content": content}
+        if _same(kept, stamp, "content") and kept.get("error") is None:  # (re-zipped, say: the same files)
             return {"entry": entry.stem, "kept": True, "stamp": stamp}
         try:
             report = runner.grade(root, seed=seed, submission=entry.name, notes=tuple(notes), jobs=1, limits=limits,
-                                  source=_shared_source(), replay=_replay(entry, seed))
+                                  source=_shared_source(), replay=_replay(entry, seed), assignment=_assignment())
         except Exception as exc:  # noqa: BLE001 - a grader bug costs this entry its grading, not the batch
             return _rejected(entry, f"the grader failed on this entry ({type(exc).__name__}: {exc})", began)
-    return {"entry": entry.stem, "stamp": stamp, "seconds": round(time.perf_counter() - began, 3),
+    # the results say the time the entry took here, intake too: a rerun that keeps them shows the same
+    report = dataclasses.replace(report, execution_time=round(time.perf_counter() - began, 3))
+    return {"entry": entry.stem, "stamp": stamp, "seconds": report.execution_time,
             "results": WRITERS["gradescope"](report), "error": None}
+
+
+def _after(entry: Entry, stamp: dict) -> dict | None:
+    """`stamp`, if the entry still lies as its source digest says now it has been read (else None: what
+    was read may be neither the old files nor the new ones, and must not be kept under either)."""
+    if stamp["source"] is None or _source(entry.path) != stamp["source"]:
+        return None
+    return stamp
 
 
 def _placed(path: Path, dest: Path, notes: list[str]) -> Path:
@@ -174,11 +383,14 @@ def _placed(path: Path, dest: Path, notes: list[str]) -> Path:
     Gradescope: linear.py, activation.py, ...), a folder with each of them where mytorch/ has it, as the
     Gradescope autograder grades them (gradescope/loose_files.py, shared)."""
     loose = _loose_files()
+    if loose is not None:
+        loose.configure(_assignment())  # (its package's layout, mytorch's or another's)
     files = loose.found(path) if loose is not None else {}
     if not files:
         return path
-    notes.append(f"the files were handed in without mytorch/: {', '.join(sorted(p.name for p in files.values()))} "
-                 "were put where mytorch/ has them")
+    package = _assignment().package
+    notes.append(f"the files were handed in without {package}/: {', '.join(sorted(p.name for p in files.values()))} "
+                 f"were put where {package}/ has them")
     return loose.assemble(files, dest)
 
 
@@ -199,10 +411,12 @@ def _loose_files():
 
 def _replay(entry: Entry, seed: int | None) -> str:
     """The command that grades this entry alone, as the batch did (its own path, its seed if not official)."""
+    from . import assignments
     from .replay import command
     from .sandbox.limits import official_seed
 
-    return command(str(entry.path.resolve()), None if seed is None or seed == official_seed()[0] else seed)
+    return command(str(entry.path.resolve()), None if seed is None or seed == official_seed()[0] else seed,
+                   None if _assignment() == assignments.get() else _assignment().name)
 
 
 _SOURCE: list = []
@@ -215,48 +429,59 @@ def _shared_source():
 
     if not _SOURCE:
         examples.IN_MEMORY = {}
-        _SOURCE.append(reference.source())
+        _SOURCE.append(reference.source(_assignment()))
     return _SOURCE[0]
 
 
-def _rejected(entry: Entry, why: str, began: float) -> dict:
-    """The row of an entry that could not be graded: every test failed, saying why."""
-    from .checks import CHECKS
+def _rejected(entry: Entry, why: str, began: float, stamp: dict | None = None) -> dict:
+    """The row of an entry that could not be graded: every test failed, saying why. `stamp`: what the state
+    keeps of it, where a rerun may keep the refusal (the same files, refused again), else None."""
     from .reference import hidden_checks
     from .report import Outcome, Report, TestResult
     from .writers import WRITERS
 
+    assignment = _assignment()
     results = tuple(TestResult(c.name, float(c.points), 0.0, Outcome.FAILED, f"submission rejected: {why}",
-                               c.visibility) for c in CHECKS + hidden_checks())
-    report = Report(submission=entry.name, seed=-1, results=results, notes=(why,), secret_seed=True)
-    return {"entry": entry.stem, "stamp": None, "seconds": round(time.perf_counter() - began, 3),
+                               c.visibility) for c in assignment.checks() + hidden_checks(assignment))
+    seconds = round(time.perf_counter() - began, 3)  # (in the results too: a rerun that keeps them shows it)
+    report = Report(submission=entry.name, seed=-1, results=results, notes=(why,), secret_seed=True,
+                    execution_time=seconds)
+    return {"entry": entry.stem, "stamp": stamp, "seconds": seconds,
             "results": WRITERS["gradescope"](report), "error": why}
 
 
-@functools.lru_cache(maxsize=None)
-def _seed_digest(seed: int | None) -> str:
+def _seed_digest(seed: int | None, salt: bytes) -> str:
+    """What the state keeps of the seed, to know it again: scrypt with the output folder's random salt,
+    never the seed or a plain digest of it (which a short seed, 42, is found from by trying them all:
+    salted, no table of digests serves, and each guess costs 16 MiB and tens of milliseconds). Whoever
+    reads the state file can still try guesses at that cost, so the official seed must be long and
+    random, as it must be anyway (README, "Official and local mode")."""
     from .sandbox.limits import official_seed
 
     value = official_seed()[0] if seed is None else seed
-    return hashlib.sha256(f"autograder seed {value}".encode()).hexdigest()[:16]
+    return hashlib.scrypt(f"autograder seed {value}".encode(), salt=salt, n=1 << 14, r=8, p=1, dklen=16).hex()
 
 
 def run(source: Path, output: Path, jobs: int | None = None, seed: int | None = None, limits=None,
-        progress=None, dask: str | None = None) -> dict:
+        progress=None, dask: str | None = None, assignment=None) -> dict:
     """Grade every entry of `source` into `output`; returns a summary. See the module docstring. `limits`:
     the sandbox's (default: setup.cfg's); `progress`: what is told of each entry finished (default: a bar
     on a terminal, lines otherwise); `dask`: a Dask scheduler's address ("local": a LocalCluster) to
-    grade on instead of this machine's grading processes."""
+    grade on instead of this machine's grading processes; `assignment`: the assignment (default: the course's)."""
     from .sandbox import server
 
-    found = entries(source, output)
+    _ASSIGNMENT[:] = [assignment.name] if assignment is not None else []
+    _SOURCE.clear()
+
+    notes: list[str] = []
+    found = entries(source, output, notes)
     try:
         output.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise SubmissionError(f"cannot make --output {output}: {exc.strerror or exc}") from None
     state = _load_state(output / STATE)
-    _drop_stale(state, {entry.stem for entry in found}, output)
-    version = grader_version()
+    _drop_stale(state["entries"], {entry.stem for entry in found}, output)
+    base = {"grader": grader_version(), "seed": _seed_digest(seed, bytes.fromhex(state["salt"]))}  # (once: slow)
     if dask is None:
         server.shared().wait_ready()  # one fork server for every grading process (they are forked from here)
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(found)))
@@ -267,26 +492,28 @@ def run(source: Path, output: Path, jobs: int | None = None, seed: int | None = 
     try:
         while todo:  # (a grading process that dies takes only its entry: the rest go to a new pool)
             if dask is not None:
-                todo = _on_dask(dask, todo, jobs, seed, limits, state, version, output, rows, report)
+                todo = _on_dask(dask, todo, jobs, seed, limits, state, base, output, rows, report)
             else:
-                todo = _pool(todo, jobs, seed, limits, state, version, output, rows, report)
+                todo = _pool(todo, jobs, seed, limits, state, base, output, rows, report)
     except KeyboardInterrupt:
         interrupted = True
     finally:
         report.close()
-    _write_outputs(found, rows, output, source, seed)
+    _write_outputs(found, rows, output, source, seed, notes)
     graded = [row for row in rows.values() if row.get("error") is None]
     return {"entries": len(found), "finished": len(rows), "graded": len(graded),
-            "kept": sum(1 for row in rows.values() if row.get("kept")), "interrupted": interrupted}
+            "kept": sum(1 for row in rows.values() if row.get("kept")), "interrupted": interrupted,
+            "not_gradable": [entry.name for entry in found if rows.get(entry.stem, {}).get("error") is not None],
+            "notes": notes}
 
 
-def _pool(todo: list[Entry], jobs: int, seed, limits, state: dict, version: str, output: Path, rows: dict,
+def _pool(todo: list[Entry], jobs: int, seed, limits, state: dict, base: dict, output: Path, rows: dict,
           report) -> list[Entry]:
     """Grade `todo` in `jobs` processes until done (returns []) or until one dies (returns what was not
     finished, less the entry whose process died, which gets its row)."""
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_ignore_interrupts) as pool:
-        pending = {pool.submit(_grade_one, entry, seed, _kept(state, entry, output), version, limits): entry
+        pending = {pool.submit(_grade_one, entry, seed, _kept(state, entry, output), base, limits): entry
                    for entry in todo}
         try:
             while pending:
@@ -315,10 +542,10 @@ def _pool(todo: list[Entry], jobs: int, seed, limits, state: dict, version: str,
 
 def _kept(state: dict, entry: Entry, output: Path) -> dict | None:
     """The stamp of the entry's results already in `output`, if they are there."""
-    return state.get(entry.stem) if (output / f"{entry.stem}.json").is_file() else None
+    return state["entries"].get(entry.stem) if (output / f"{entry.stem}.json").is_file() else None
 
 
-def _on_dask(address: str, todo: list[Entry], jobs: int, seed, limits, state: dict, version: str, output: Path,
+def _on_dask(address: str, todo: list[Entry], jobs: int, seed, limits, state: dict, base: dict, output: Path,
              rows: dict, report) -> list[Entry]:
     """Grade `todo` on a Dask cluster (`address` of its scheduler, or "local": a LocalCluster of `jobs`
     workers here). Each Dask worker grades with the same sandbox, its own fork server; it must see the
@@ -335,8 +562,8 @@ def _on_dask(address: str, todo: list[Entry], jobs: int, seed, limits, state: di
     except (OSError, TimeoutError, ValueError) as exc:
         raise ConfigError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
     try:
-        futures = {client.submit(_grade_on_worker, entry, seed, _kept(state, entry, output), version, limits,
-                                 pure=False): entry for entry in todo}
+        futures = {client.submit(_grade_on_worker, entry, seed, _kept(state, entry, output), base, limits,
+                                 _assignment().name, pure=False): entry for entry in todo}
         try:
             for future in as_completed(futures):
                 entry = futures[future]
@@ -356,12 +583,15 @@ def _on_dask(address: str, todo: list[Entry], jobs: int, seed, limits, state: di
     return []
 
 
-def _grade_on_worker(entry: Entry, seed, kept, version: str, limits) -> dict:
+def _grade_on_worker(entry: Entry, seed, kept, base: dict, limits, assignment: str) -> dict:
     """`_grade_one` on a Dask worker: the grader loads there, with a fork server of its own."""
     from .sandbox import server
 
+    if _ASSIGNMENT != [assignment]:
+        _ASSIGNMENT[:] = [assignment]
+        _SOURCE.clear()
     server.shared().wait_ready()
-    return _grade_one(entry, seed, kept, version, limits)
+    return _grade_one(entry, seed, kept, base, limits)
 
 
 def _ignore_interrupts() -> None:
@@ -375,31 +605,40 @@ def _finish(entry: Entry, row: dict, state: dict, output: Path, rows: dict, repo
     if row.get("kept"):
         try:
             results = json.loads(path.read_text(encoding="utf-8"))  # (our own file, written by an earlier run)
-            row = {**row, "seconds": float(results.get("execution_time", 0.0)), "error": None}
+            row = {**row, "seconds": float(results.get("execution_time", 0.0)), "error": row["stamp"].get("error")}
         except (OSError, ValueError):
             results = {}
-            row = {**row, "kept": False, "error": "its kept results are unreadable: the next run grades it again"}
+            row = {**row, "kept": False, "stamp": None,
+                   "error": "its kept results are unreadable: the next run grades it again"}
     else:
         text = row.pop("results")
         write_atomic(path, text)
         results = json.loads(text)
     # (only a few numbers stay in memory: the report reads each entry's results file back at the end)
     row.update(score=results.get("score"), max_score=results.get("max_score", 0.0))
-    if row.get("stamp") is not None and row.get("error") is None:
-        state[entry.stem] = row["stamp"]
-    else:
-        state[entry.stem] = {"written": True}  # (never a stamp a grading matches: graded again next time)
+    # (a refusal's stamp holds its reason, for a rerun that keeps it; no stamp: tried again next time)
+    state["entries"][entry.stem] = row["stamp"] if row.get("stamp") is not None else {"written": True}
     write_atomic(output / STATE, json.dumps(state, indent=1, sort_keys=True) + "\n")
     rows[entry.stem] = row
     report.update(entry, row)
 
 
 def _load_state(path: Path) -> dict:
+    """The state file: {"salt": the seed digest's salt, random per output folder, "entries": {stem: stamp}};
+    a new salt where it has none. An older grader's file (stem -> stamp) gives its stems, whose stale
+    results are removed, and stamps that match nothing (those entries are graded again)."""
     try:
         state = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
-    return state if isinstance(state, dict) else {}
+        state = {}
+    state = state if isinstance(state, dict) else {}
+    known = state.get("entries")
+    if not isinstance(known, dict):
+        known = {stem: stamp for stem, stamp in state.items() if isinstance(stamp, dict)}
+    salt = state.get("salt")
+    if not (isinstance(salt, str) and re.fullmatch(r"[0-9a-f]{32}", salt)):
+        salt = secrets.token_hex(16)
+    return {"salt": salt, "entries": {stem: stamp for stem, stamp in known.items() if isinstance(stamp, dict)}}
 
 
 def _drop_stale(state: dict, current: set[str], output: Path) -> None:
@@ -410,8 +649,10 @@ def _drop_stale(state: dict, current: set[str], output: Path) -> None:
         del state[stem]
 
 
-def _write_outputs(found: list[Entry], rows: dict, output: Path, source: Path, seed: int | None) -> None:
-    """grades.csv and report.html for the entries that finished (in entry order)."""
+def _write_outputs(found: list[Entry], rows: dict, output: Path, source: Path, seed: int | None,
+                   notes: list[str] = ()) -> None:
+    """grades.csv and report.html for the entries that finished (in entry order); `notes`: what staff
+    should know about the folder, said under the report's title."""
     table = []
     for entry in found:
         row = rows.get(entry.stem)
@@ -433,7 +674,7 @@ def _write_outputs(found: list[Entry], rows: dict, output: Path, source: Path, s
     when = time.strftime("%Y-%m-%d %H:%M")
     seed_shown = "the official seed" if seed is None else f"seed {seed}"
     write_atomic(output / "report.html", render(table, title=f"{source.name}: {len(table)} submissions, "
-                                                             f"graded {when} with {seed_shown}"))
+                                                             f"graded {when} with {seed_shown}", notes=notes))
 
 
 def _brief(test: dict) -> dict:
@@ -469,24 +710,37 @@ def _gradebook(table: list[dict]) -> str:
     return buf.getvalue()
 
 
+def counts(graded: int, not_gradable: int, kept: int) -> str:
+    """The end of a batch in a few words, the same on the progress bar and in the last lines."""
+    return f"{graded} graded, {not_gradable} not gradable; {kept} kept from an earlier run"
+
+
 class _Progress:
-    """A progress bar on a terminal (tqdm), plain lines otherwise."""
+    """A progress bar on a terminal (tqdm), plain lines otherwise. The bar ends on the counts (its last
+    entry's result would read as the batch's); the lines name each entry and its result, so those that
+    could not be graded too (the command's last lines name them again)."""
 
     def __init__(self, total: int):
         self.total, self.count = total, 0
+        self.graded = self.bad = self.kept = 0
         self.bar = None
         if sys.stderr.isatty():
             try:
                 from tqdm import tqdm
 
-                self.bar = tqdm(total=total, unit="entry", file=sys.stderr)
+                self.bar = tqdm(total=total, unit="submission", file=sys.stderr)
             except ImportError:
                 pass
 
     def update(self, entry: Entry, row: dict) -> None:
         self.count += 1
-        what = ("kept" if row.get("kept") else f"{row.get('score') or 0:g}/{row.get('max_score') or 0:g}") \
-            if row.get("error") is None else f"not graded: {row['error']}"
+        self.kept += bool(row.get("kept"))
+        if row.get("error") is None:
+            self.graded += 1
+            what = f"{row.get('score') or 0:g}/{row.get('max_score') or 0:g}" + (" (kept)" if row.get("kept") else "")
+        else:
+            self.bad += 1
+            what = f"not graded{' (kept)' if row.get('kept') else ''}: {row['error']}"
         if self.bar is not None:
             self.bar.set_postfix_str(f"{entry.name[:30]}: {what[:40]}", refresh=False)
             self.bar.update(1)
@@ -497,4 +751,5 @@ class _Progress:
 
     def close(self) -> None:
         if self.bar is not None:
+            self.bar.set_postfix_str(counts(self.graded, self.bad, self.kept), refresh=True)
             self.bar.close()

@@ -150,6 +150,11 @@ def _emit(text: str) -> None:
     sys.stdout.flush()
 
 
+def _printable(text: str) -> str:
+    """A line of names a student chose, with no control character left to act on the terminal."""
+    return "".join(c if c.isprintable() else "?" for c in text)
+
+
 def _require(*packages: str) -> None:
     """A one-line error when this Python lacks what the grader needs (a Python outside the venv)."""
     import importlib.util
@@ -216,9 +221,15 @@ def _batch(args: argparse.Namespace) -> int:
         raise ConfigError("batch grades a whole class: it is an instructor's command, not part of the handout") from None
     summary = batch.run(Path(args.submissions), output, jobs=args.jobs, seed=args.seed, dask=args.dask,
                         assignment=_assignment(args))
-    print(f"{summary['finished']} of {summary['entries']} entries done ({summary['graded']} graded, "
-          f"{summary['kept']} kept from an earlier run, {summary['finished'] - summary['graded']} not gradable): "
+    for note in summary["notes"]:  # (what staff should know of the folder: after the progress, not lost in it)
+        print(f"warning: {_printable(note)}", file=sys.stderr)
+    bad = summary["not_gradable"]
+    print(f"{summary['finished']} of {summary['entries']} submissions done "
+          f"({batch.counts(summary['graded'], len(bad), summary['kept'])}): "
           f"{output / 'grades.csv'}, {output / 'report.html'}", file=sys.stderr)
+    if bad:  # (on a terminal the bar named them only in passing)
+        print(f"not gradable: {_printable(batch.listed(bad, 10))} (why: the error column of grades.csv, or "
+              "report.html)", file=sys.stderr)
     if summary["interrupted"]:
         print("interrupted: the gradebook and report hold what finished; run again to go on", file=sys.stderr)
         return 130

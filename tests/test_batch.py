@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import shutil
@@ -75,7 +76,7 @@ def test_a_class_gets_a_row_per_entry_and_each_the_verdicts_it_gets_alone(tmp_pa
     summary = batch.run(source, out, jobs=2, seed=0, limits=FAST, progress=quiet)
     stems = sorted(e.stem for e in batch.entries(source))
     assert summary == {"entries": len(stems), "finished": len(stems), "graded": len(stems) - 2, "kept": 0,
-                       "interrupted": False}
+                       "interrupted": False, "not_gradable": ["dave", "eve"], "notes": []}
     assert sorted(quiet.seen) == stems
     rows = {row["entry"]: row for row in csv.DictReader((out / "grades.csv").open())}
     assert sorted(rows) == stems
@@ -104,7 +105,8 @@ def test_a_rerun_grades_only_what_changed(tmp_path):
     batch.run(source, out, jobs=2, seed=0, limits=FAST, progress=Quiet())
     first = (out / "grades.csv").read_text()
     again = batch.run(source, out, jobs=2, seed=0, limits=FAST, progress=Quiet())
-    assert again["kept"] == again["graded"] == again["entries"] - 2  # the two unreadable ones are tried again
+    assert again["kept"] == again["entries"] and again["graded"] == again["entries"] - 2  # (unreadable: kept too)
+    assert (out / "grades.csv").read_text() == first  # the same rows, reasons and times
     linear = source / "alice" / "mytorch" / "nn" / "linear.py"
     linear.write_text(linear.read_text().replace("return A @ self.W.T + ones @ self.b.T", "return A @ self.W.T"))
     changed = batch.run(source, out, jobs=2, seed=0, limits=FAST, progress=Quiet())
@@ -163,7 +165,7 @@ def test_ctrl_c_leaves_the_gradebook_of_what_finished(tmp_path):
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     rows = list(csv.DictReader((out / "grades.csv").open()))
-    state = json.loads((out / batch.STATE).read_text())
+    state = json.loads((out / batch.STATE).read_text())["entries"]
     assert 1 <= len(rows) < 40 and len(state) == len(rows)
     assert all(float(r["score"]) == 100 for r in rows)
     assert "interrupted" in err
@@ -283,7 +285,8 @@ def test_hostile_entries_from_a_trial_cost_only_themselves(tmp_path):
     again = batch.run(source, out, jobs=2, seed=0, limits=FAST, progress=Quiet())
     assert not (out / "junk.json").exists()
     rows = {row["name"]: row for row in csv.DictReader((out / "grades.csv").open())}
-    assert again["kept"] == 2 and rows["carol"]["score"] != "" and float(rows["carol"]["score"]) < 60
+    assert again["kept"] == 4 and rows["carol"]["score"] != "" and float(rows["carol"]["score"]) < 60
+    assert sorted(again["not_gradable"]) == ["deep", "mallory", "oscar"]  # (the links' refusals kept, unchanged)
 
 
 def test_a_students_message_never_reads_as_the_graders_hint(tmp_path):
@@ -300,3 +303,171 @@ def test_a_students_message_never_reads_as_the_graders_hint(tmp_path):
     batch.run(source, out, jobs=1, seed=0, limits=FAST, progress=Quiet())
     outputs = [t["output"] for t in json.loads((out / "eve.json").read_text())["tests"] if t["status"] == "failed"]
     assert outputs and all("\nhint: award" not in o and not o.startswith("hint: award") for o in outputs)
+
+
+def _logged(monkeypatch, log: Path) -> None:
+    """batch's intake (prepare) writes each entry it reads to `log` (from the grading processes too: they
+    are forked after this)."""
+    real = batch.prepare
+
+    def prepare(path, *args, **kwargs):
+        with open(log, "a", encoding="utf-8") as f:
+            f.write(f"{Path(path).name}\n")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(batch, "prepare", prepare)
+
+
+def test_a_rerun_unpacks_no_unchanged_entry_refused_ones_included(tmp_path, monkeypatch):
+    """An archive that unpacks past the limits costs its unpacking on every run if a rerun must unpack an
+    entry to know it unchanged: a rerun knows each entry by its own files, reads none that is unchanged,
+    and keeps the refused ones with their reasons; a changed entry is read and graded again."""
+    source, _ = _class(tmp_path)
+    out = tmp_path / "graded"
+    first = batch.run(source, out, jobs=2, seed=0, limits=FAST, progress=Quiet())
+    rows = list(csv.DictReader((out / "grades.csv").open()))
+    log = tmp_path / "read.log"
+    _logged(monkeypatch, log)
+    again = batch.run(source, out, jobs=2, seed=0, limits=FAST, progress=Quiet())
+    assert not log.exists()  # nothing unpacked, nothing read again
+    assert again["kept"] == again["entries"] and again["not_gradable"] == first["not_gradable"] == ["dave", "eve"]
+    assert list(csv.DictReader((out / "grades.csv").open())) == rows  # rows, reasons and times as they were
+    reasons = {row["entry"]: row["error"] for row in rows}
+    assert "zip" in reasons["dave"] and "no mytorch/" in reasons["eve"]
+    assert reasons["dave"] in json.loads((out / "dave.json").read_text())["tests"][0]["output"]
+    # changed entries are read again: a new zip, a refused one fixed, a folder that gained an empty folder
+    with zipfile.ZipFile(source / "bob.zip", "a") as zf:
+        zf.writestr("mytorch/notes.txt", "a file the grader does not read")
+    _zip(source / "alice", source / "dave.zip")
+    (source / "eve" / "mytorch").mkdir()  # (its reason changes: no .py files under mytorch/)
+    third = batch.run(source, out, jobs=2, seed=0, limits=FAST, progress=Quiet())
+    assert sorted(log.read_text().split()) == ["bob.zip", "dave.zip", "eve"]
+    assert third["not_gradable"] == ["eve"] and third["kept"] == third["entries"] - 2  # (bob's files: the same)
+    rows = {row["entry"]: row for row in csv.DictReader((out / "grades.csv").open())}
+    assert float(rows["dave"]["score"]) == 100 and "no .py files" in rows["eve"]["error"]
+
+
+def test_an_entrys_digest_tells_apart_what_a_plain_concatenation_would_not(tmp_path):
+    """The digest of an entry as it lies: each file by its path and content, folders and links too, so no
+    two different entries share it (a name's end moved into the content, a file into a folder)."""
+    shapes = {"a": {"a": b"bc"}, "b": {"ab": b"c"}, "c": {"x/y": b"z"}, "d": {"x_y": b"z"},
+              "e": {"x/y": b"z", "empty/": None}, "f": {"x/y": b"z", "link": "x/y"}, "g": {"x/y": b"z", "link": "y"}}
+    digests = {}
+    for name, files in shapes.items():
+        root = tmp_path / name
+        root.mkdir()
+        for rel, data in files.items():
+            if rel.endswith("/"):
+                (root / rel).mkdir()
+            elif isinstance(data, str):
+                (root / rel).symlink_to(data)
+            else:
+                (root / rel).parent.mkdir(parents=True, exist_ok=True)
+                (root / rel).write_bytes(data)
+        digests[name] = batch._source(root)
+    assert None not in digests.values() and len(set(digests.values())) == len(digests)
+    (tmp_path / "file").write_bytes(b"bc")
+    assert batch._source(tmp_path / "file") not in digests.values()  # a file is not a folder holding it
+    assert batch._source(tmp_path / "a") == digests["a"]  # and the same entry has the same digest
+
+
+def test_a_symbolic_link_in_the_class_folder_gets_a_row_saying_why(tmp_path):
+    """A link is never followed (it could point at another student's files or the solutions), and never
+    skipped in silence: a link that stands where a hand-in would (a folder's, an archive's name) gets a row
+    and results saying why; a link to anything else is no hand-in, as such a file is not."""
+    source = tmp_path / "class"
+    correct = materialize(next(e for e in entries("correct")), tmp_path / "made")
+    shutil.copytree(correct, source / "alice")
+    _zip(correct, tmp_path / "bob.zip")
+    (source / "mallory").symlink_to(source / "alice")
+    (source / "trudy.zip").symlink_to(tmp_path / "bob.zip")
+    (source / "notes.txt").symlink_to(tmp_path / "bob.zip")
+    out = tmp_path / "graded"
+    summary = batch.run(source, out, jobs=1, seed=0, limits=FAST, progress=Quiet())
+    rows = {row["entry"]: row for row in csv.DictReader((out / "grades.csv").open())}
+    assert sorted(rows) == ["alice", "mallory", "trudy"] and summary["not_gradable"] == ["mallory", "trudy"]
+    assert float(rows["alice"]["score"]) == 100
+    for stem in ("mallory", "trudy"):
+        assert rows[stem]["score"] == "" and "symbolic link" in rows[stem]["error"]
+        results = json.loads((out / f"{stem}.json").read_text())
+        assert results["score"] == 0 and all("symbolic link" in t["output"] for t in results["tests"])
+    again = batch.run(source, out, jobs=1, seed=0, limits=FAST, progress=Quiet())
+    assert again["kept"] == 3 and again["not_gradable"] == ["mallory", "trudy"]
+
+
+def test_a_malformed_gradescope_metadata_file_is_said_and_its_names_are_never_yaml(tmp_path, capsys):
+    """What can be read is used; a broken name falls back to the folder's; the command says, in one line,
+    that the metadata file could not be read in full."""
+    export = tmp_path / "export"
+    correct = materialize(next(e for e in entries("correct")), tmp_path / "made")
+    for n in (1, 2, 3):
+        shutil.copytree(correct, export / f"submission_{n}")
+    (export / "submission_metadata.yml").write_text(
+        "---\nsubmission_1:\n  :submitters:\n  - :name: 'O''Brien, Pat'\n    :sid: \"1001\"\n"
+        "submission_2:\n  :submitters:\n  - :name: [broken\n    :sid: '1002\n"
+        "submission_3:\n  :submitters:\n  - :name: \"Zo\\u00eb\n")
+    out = tmp_path / "graded"
+    from autograder import cli
+
+    assert cli.main(["batch", str(export), "--output", str(out), "--jobs", "1", "--seed", "0"]) == 0
+    rows = {row["entry"]: row for row in csv.DictReader((out / "grades.csv").open())}
+    assert {e: (r["name"], r["sid"]) for e, r in rows.items()} == {
+        "submission_1": ("O'Brien, Pat", "1001"), "submission_2": ("submission_2", ""),
+        "submission_3": ("submission_3", "")}
+    err = capsys.readouterr().err
+    warned = [line for line in err.splitlines() if "submission_metadata.yml" in line]
+    assert len(warned) == 1 and warned[0].startswith("warning: submission_metadata.yml could not be read in full")
+    assert "2 submissions named after their folders (submission_2, submission_3)" in warned[0]
+    assert "could not be read in full" in (out / "report.html").read_text()
+
+
+def test_the_progress_bar_ends_on_the_counts_and_the_command_names_who_was_not_graded(tmp_path, monkeypatch,
+                                                                                      capsys):
+    """On a terminal the bar's last line read as the last entry's result ('erin: 100/100'); it ends on
+    the counts the plain lines end with, and the command's last line names who could not be graded."""
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    bar = batch._Progress(4)
+    assert bar.bar is not None
+    for name, row in [("ann", {"score": 100.0, "max_score": 100.0, "error": None}),
+                      ("ben", {"score": 90.0, "max_score": 100.0, "error": None, "kept": True}),
+                      ("cy", {"score": None, "max_score": 100.0, "error": "not a zip archive"}),
+                      ("erin", {"score": 100.0, "max_score": 100.0, "error": None})]:
+        bar.update(batch.Entry(tmp_path / name, name, name), row)
+    bar.close()
+    last = terminal.getvalue().replace("\r", "\n").strip().splitlines()[-1]
+    assert "4/4" in last and "3 graded, 1 not gradable; 1 kept from an earlier run" in last and "erin" not in last
+    monkeypatch.undo()
+    source, _ = _class(tmp_path)
+    from autograder import cli
+
+    assert cli.main(["batch", str(source), "--output", str(tmp_path / "graded"), "--seed", "0"]) == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    n = len(batch.entries(source))
+    assert err[-2].startswith(f"{n} of {n} submissions done ({n - 2} graded, 2 not gradable; 0 kept from an earlier")
+    assert err[-1].startswith("not gradable: dave, eve (why:")
+
+
+def test_the_state_file_keeps_no_digest_a_short_seed_is_found_from(tmp_path):
+    """The state kept sha256("autograder seed 42")[:16]: trying the seeds 0, 1, 2, ... found 42 at once.
+    Its digest is now scrypt, salted per output folder; reruns still know the seed."""
+    import hashlib
+
+    source = tmp_path / "class"
+    shutil.copytree(materialize(next(e for e in entries("correct")), tmp_path / "made"), source / "ann")
+    (source / "ben.zip").write_bytes(b"not a zip")
+    out, other = tmp_path / "graded", tmp_path / "other"
+    batch.run(source, out, jobs=1, seed=42, limits=FAST, progress=Quiet())
+    batch.run(source, other, jobs=1, seed=42, limits=FAST, progress=Quiet())
+    text = (out / batch.STATE).read_text()
+    for guess in range(1000):  # no plain digest of any short seed is there, in any of the old forms
+        plain = hashlib.sha256(f"autograder seed {guess}".encode()).hexdigest()
+        assert plain[:16] not in text and hashlib.sha256(str(guess).encode()).hexdigest()[:16] not in text
+    stamps = [json.loads((folder / batch.STATE).read_text())["entries"]["ann"]["seed"] for folder in (out, other)]
+    assert stamps[0] != stamps[1]  # salted: the same seed reads differently in two output folders
+    assert batch.run(source, out, jobs=1, seed=42, limits=FAST, progress=Quiet())["kept"] == 2
+    assert batch.run(source, out, jobs=1, seed=43, limits=FAST, progress=Quiet())["kept"] == 0

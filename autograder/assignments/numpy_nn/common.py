@@ -1,0 +1,176 @@
+"""What the numpy-nn checks share: how a forward's (y, cache) is read, how a dict's keys come back,
+and the words for the usual mistakes of this convention.
+
+forward(x) -> (y, cache): the grader keeps what forward returned in the worker (`Script.returned`),
+reads y (item 0) back, and keeps the cache (item 1) there, for the same object's backward; the cache
+never comes back (it is the student's own, whatever it holds). Whether forward returned that pair at
+all is told from what comes back: `result[None]` (an array returned alone comes back whole, with a new
+first axis; a tuple cannot be read so), item 0, item 2 (a pair has none), and whether reading item 1
+failed. The value tests read y from the pair, or from an array returned alone; the test "returns the
+pair (y, cache)" charges a forward that returns anything else, and backward's tests then wait for
+forward (backward cannot run without forward's cache), charging nothing.
+"""
+from __future__ import annotations
+
+import ast
+from typing import NamedTuple
+
+import numpy as np
+
+from ...checks.base import Waiting
+from ...compare import NOT_ARRAY, Failure
+from ...sandbox import Bad, Script
+from ...sandbox.script import Obj
+
+SEPARATOR = "\u241e"  # joins a dict's keys into one text (a key holding it is unlikely)
+
+
+class Pair(NamedTuple):
+    """The labels under which one forward call's result comes back."""
+    value: str  # item 0: y (a loss: the loss)
+    whole: str  # result[None]: an array (or numpy number) returned alone, with a new first axis
+    third: str  # item 2: a pair has none
+    call_op: int  # the forward call
+    cache_op: int  # the op reading item 1 (the cache, kept in the worker): it raises when there is none
+    what: str  # "y" or "loss"
+
+
+def charge_to(s: Script, method: str) -> None:
+    """Charge a failure of the script's last op to `method` ("Dense.__init__"): the grader's call of a
+    given method (set_parameter) that can fail only because of what that method set up."""
+    cls, _, name = method.partition(".")
+    s.meta[-1] = s.meta[-1]._replace(cls=cls, name=name)
+
+
+def forward_pair(s: Script, obj: Obj, *args, prefix: str = "", keep_args: str = "", what: str = "y",
+                 shown: tuple[str, ...] | None = None) -> tuple[Obj, Pair]:
+    """Call obj.forward(*args), keeping its result in the worker: y (item 0) comes back under
+    `{prefix}{what}`; returns the cache (item 1, kept in the worker) and the labels to judge the pair by."""
+    result = s.returned(obj, "forward", *args, name=f"({what}, cache)", keep_args=keep_args, shown=shown)
+    call = len(s.ops) - 1
+    s.item(result, None, label=f"{prefix}{what}.returned[None]")
+    s.item(result, 0, label=f"{prefix}{what}", name=what)
+    s.item(result, 2, label=f"{prefix}{what}.returned[2]")
+    cache = s.item(result, 1, name="cache")
+    return cache, Pair(f"{prefix}{what}", f"{prefix}{what}.returned[None]", f"{prefix}{what}.returned[2]", call,
+                       len(s.ops) - 1, what)
+
+
+def _absent(value, index: str) -> bool:
+    """`value` is the Bad a failed read of `index` gives."""
+    return isinstance(value, Bad) and value.what.startswith(f"nothing: reading {index}")
+
+
+def _forward_ran(out, pair: Pair) -> None:
+    """Raise what the check must say when forward itself raised (its crash, or a wait for it); else mark
+    forward's call as what the check is about (its calls and inputs are shown with a failure)."""
+    out.peek(pair.value)
+    out.read.add(pair.call_op)
+
+
+def not_a_pair(out, pair: Pair) -> str:
+    """'' when forward returned the pair (value, cache), else how it did not (forward ran: `_forward_ran`)."""
+    values, error = out.result.values, out.result.error
+    pair_words = f"the pair ({pair.what}, cache)"
+    if isinstance(values.get(pair.whole), np.ndarray):
+        return f"returned {pair.what} alone, not {pair_words}"
+    first = values.get(pair.value)
+    if _absent(first, "[0]"):
+        if "NoneType" in first.what:
+            return f"returned None, not {pair_words}"
+        return f"did not return {pair_words}: {first.what.removeprefix('nothing: ')}"
+    if error is not None and error.op == pair.cache_op:
+        return f"returned one item, not {pair_words}: reading [1] of it raised {error.type}: {error.msg}"
+    if pair.third in values and not _absent(values[pair.third], "[2]"):
+        return f"returned more than two items; it returns {pair_words}"
+    return ""
+
+
+RETURN_PAIR = ("return both: `return {what}, cache` (cache: whatever backward needs, e.g. a dict of arrays, "
+               "possibly empty); backward is given that cache")
+
+
+def judge_pair(out, pair: Pair, method: str) -> None:
+    """Fail unless forward returned the pair (value, cache)."""
+    _forward_ran(out, pair)
+    problem = not_a_pair(out, pair)
+    if problem:
+        raise Failure(f"{method} {problem}", RETURN_PAIR.format(what=pair.what))
+
+
+def returned(out, pair: Pair, method: str):
+    """forward's value (y or the loss): item 0 of the pair, or what forward returned alone when that is
+    an array (the test of the pair charges that mistake); fails when there is no value to read."""
+    _forward_ran(out, pair)
+    if pair.value in out.excused:  # its own test failed: not compared again
+        return out[pair.value]
+    whole = out.result.values.get(pair.whole)
+    if isinstance(whole, np.ndarray) and whole.ndim >= 1:
+        out.compared.add(pair.whole)
+        return whole.reshape(whole.shape[1:])
+    problem = not_a_pair(out, pair)
+    got = out[pair.value]
+    if problem and not (isinstance(got, np.ndarray) or isinstance(got, Bad) and got.what.endswith(NOT_ARRAY)):
+        raise Failure(f"{method} {problem}", RETURN_PAIR.format(what=pair.what))
+    if isinstance(got, Bad) and got.what.endswith(NOT_ARRAY):
+        kind = got.what[:-len(NOT_ARRAY)]
+        raise Failure(f"{pair.what} (the first item {method} returns) is {kind}, not a numpy array",
+                      f"forward returns ({pair.what}, cache), in that order" if "dict" in kind
+                      else f"np.array(...) turns {kind} into an array")
+    return got
+
+
+def needs_pair(out, pair: Pair, method: str) -> None:
+    """For a check of backward: wait (not charged) unless forward returned the pair (its cache is what
+    backward is given). A forward that raised makes the check wait too (peeking its value says so)."""
+    _forward_ran(out, pair)
+    problem = not_a_pair(out, pair)
+    if problem:
+        raise Waiting(f"needs {method}, which {problem}", culprit=method)
+
+
+# ------------------------------------------------------------------ the keys of a dict
+
+
+def key_list(s: Script, d: Obj, label: str) -> None:
+    """Ops that bring back the keys of dict `d` (which lives in the worker) as text, under `label`: they are
+    joined with SEPARATOR (a string the grader puts in a dict of its own) and looked up in that dict, whose
+    KeyError names them. Last in a script: keys that are not strings stop the case there."""
+    holder = s.dict("keys")
+    s.call(holder, "setdefault", "separator", SEPARATOR, label=s.fresh(), soft=True)
+    separator = s.item(holder, "separator", name="separator")
+    joined = s.returned(separator, "join", d, name="keys")
+    s.call(holder, "__getitem__", joined, label=label, soft=True)
+
+
+def keys_found(out, label: str) -> list[str] | None:
+    """The keys `key_list` brought back under `label`, in the dict's order (None: unknown)."""
+    op = out.script.labels.get(label)
+    error = next((e for e in out.result.soft if e.op == op), None)
+    if error is None or error.type != "KeyError":
+        return None
+    try:
+        text = ast.literal_eval(error.msg)
+    except (ValueError, SyntaxError):
+        return None
+    return (text.split(SEPARATOR) if text else []) if isinstance(text, str) else None
+
+
+def key_hint(keys: list[str] | None, name: str, param: str) -> str:
+    """What the keys found say about a missing gradients["{name}/{param}"] (or parameter)."""
+    want = f"{name}/{param}"
+    rule = f"the key is the layer's name, '/', the parameter: f\"{{self.name}}/{param}\" (here {want!r})"
+    if keys is None:
+        return f"store it as gradients[f\"{{self.name}}/{param}\"] ({want!r} here)"
+    if not keys:
+        return (f"gradients is empty after backward: store into the dict backward is given, "
+                f"gradients[f\"{{self.name}}/{param}\"] = ... (gradients = {{...}} inside backward only "
+                f"rebinds a local name, and the caller never sees it)")
+    found = ", ".join(repr(k) for k in keys[:6]) + (", ..." if len(keys) > 6 else "")
+    for wrong in (param, f"d{param}", f"Dense/{param}", f"{name}/d{param}", f"{name}.{param}", f"{name}_{param}",
+                  f"{name}{param}", param.lower(), f"{name}/{param.lower()}"):
+        if wrong in keys and wrong != want:
+            why = (f"the layer is named {name!r}, not 'Dense': use self.name" if wrong == f"Dense/{param}"
+                   else rule)
+            return f"your gradient is under {wrong!r} (gradients holds {found}): {why}"
+    return f"gradients holds {found} but not {want!r}: {rule}"

@@ -1,0 +1,401 @@
+"""Checks of `MSE` (12 points) and `CrossEntropy` (22) in `nn.losses`, hidden tests included.
+
+forward(y_pred, y_true) -> (loss, cache) is graded on the loss alone; backward(y_pred, y_true, cache)
+against the reference, given the student's own forward's cache (where that forward raises or returns
+no (loss, cache) pair, backward's tests wait). Behaviour tests compare the student's results with
+their own results computed another way: CrossEntropy's softmax is unchanged when a row of logits is
+shifted by a constant, so its loss and gradient must be too (a mistake in the loss itself is charged
+once, by the value tests). The ordinary logits keep every label's probability far from underflow, so
+log(softmax + eps) passes them; it loses only "exact for large gaps between logits" (1 point).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ...cases import draw
+from ...checks.base import Crashed, NotAttempted, Skip, Waiting, check, consistent, per_case
+from ...checks.gradients import matches_reference, slopes
+from ...compare import EXACT, Failure, expect, matches
+from ...diagnose import NON_FINITE
+from ...expected import expected
+from ...sandbox import Script
+from .cases import ce_cases, gap_cases, mse_cases
+from .common import forward_pair, judge_pair, needs_pair, returned
+from .strategies import MODULE
+
+MSE_PATH, CE_PATH = "nn.losses.MSE", "nn.losses.CrossEntropy"
+CLASSES = {"MSE": MSE_PATH, "CrossEntropy": CE_PATH}
+FIX_FORWARD = ("your forward's loss is wrong on this input too, and backward is given the cache that forward "
+               "returned: fix forward first")
+AGAIN = ("backward must compute from the y_pred, y_true and cache it is given, not from what the loss's last "
+         "forward saw")
+FD_STEP = 1e-2
+
+
+def _script(path: str, case, shifted: bool = False):
+    """forward -> (loss, cache), backward on a fresh loss; then another one's forward, a forward of other
+    inputs and backward with the first forward's inputs and cache; with `shifted` (CrossEntropy), a third
+    on the logits shifted row by row (last: a forward that raises there stops nothing else)."""
+    s = Script(case=case)
+    loss = s.new(path)
+    cache, pair = forward_pair(s, loss, case.y_pred, case.y_true, keep_args="forward", what="loss")
+    s.call(loss, "backward", case.y_pred, case.y_true, cache, label="grad", keep_args=True)
+    again = s.new(path)
+    cache, pair_again = forward_pair(s, again, case.y_pred, case.y_true, prefix="again.", what="loss")
+    s.call(again, "forward", 1.0 - 2.0 * case.y_pred, case.y_true[::-1].copy(), label=s.fresh(), soft=True,
+           shown=("1 - 2 * y_pred", "y_true[::-1]"))
+    s.call(again, "backward", case.y_pred, case.y_true, cache, label="again.grad")
+    pair_shifted = None
+    if shifted:
+        big = s.new(path)
+        cache, pair_shifted = forward_pair(s, big, case.shifted, case.y_true, prefix="shifted.", what="loss",
+                                           shown=("y_pred + shift", "y_true"))
+        s.call(big, "backward", case.shifted, case.y_true, cache, label="shifted.grad",
+               shown=("y_pred + shift", "y_true", "cache"))
+    return s, pair, pair_again, pair_shifted
+
+
+def _loss(out, pair, cls: str):
+    return returned(out, pair, f"{cls}.forward")
+
+
+def _judge_grad(out, pair, cls: str, L, grad, wrong) -> None:
+    needs_pair(out, pair, f"{cls}.forward")
+    got_L = out.result.values.get(pair.value)
+    hint = FIX_FORWARD if isinstance(got_L, np.ndarray) and got_L.size == 1 and not matches(
+        got_L.reshape(()), np.asarray(L, dtype=np.float64)) else ""
+    expect("dL/dy_pred", out["grad"], grad, known_wrong=wrong, hint=hint, generic=False)
+
+
+def _judge_kept(out, labels: str) -> None:
+    case = out.script.case
+    expect(f"y_pred after {labels}", out[f"{labels}#arg0"], case.y_pred, EXACT, generic=False)
+    expect(f"y_true after {labels}", out[f"{labels}#arg1"], case.y_true, EXACT, generic=False)
+
+
+def _judge_again(out, pair, again, cls: str) -> None:
+    needs_pair(out, pair, f"{cls}.forward")
+    needs_pair(out, again, f"{cls}.forward")
+    consistent("dL/dy_pred after another forward", out["again.grad"], out["grad"], hint=AGAIN,
+               reference_label="dL/dy_pred with no forward in between")
+
+
+def _slopes_script(path: str, case):
+    s = Script(case=case)
+
+    def probe(y_pred):
+        result = s.returned(s.new(path), "forward", y_pred, case.y_true, name="(loss, cache)",
+                            shown=(f"y_pred with one entry moved by +-{FD_STEP:g}", "y_true"))
+        label = s.fresh()
+        s.item(result, 0, label=label, name="loss")
+        return label
+
+    by = slopes("y_pred", case.y_pred, FD_STEP, probe)
+    loss = s.new(path)
+    cache, pair = forward_pair(s, loss, case.y_pred, case.y_true, what="loss")
+    s.call(loss, "backward", case.y_pred, case.y_true, cache, label="grad")
+    return s, pair, by
+
+
+def _judge_slopes(out, pair, cls: str, by, reference_losses) -> None:
+    needs_pair(out, pair, f"{cls}.forward")
+
+    def loss(L):
+        if L.size != 1:
+            raise Skip("forward's loss is not a scalar there, so its slopes say nothing about backward")
+        return float(L.reshape(-1)[0])
+
+    matches_reference(by.losses(out, loss), reference_losses)
+    by.check("dL/dy_pred", out["grad"], out, loss)
+
+
+def _probe_losses(make, case) -> np.ndarray:
+    losses = []
+    for k in range(case.y_pred.size):
+        for sign in (1.0, -1.0):
+            moved = case.y_pred.copy()
+            moved.flat[k] += sign * FD_STEP
+            losses.append(float(make().forward(moved, case.y_true)[0]))
+    return np.array(losses)
+
+
+def _edge(make):
+    def edge(rng):
+        return make(rng)[:4]  # [1, 1], [1, 3], [4, 1], [3, 4]
+
+    edge.__name__ = edge.__qualname__ = f"edge_{make.__name__}"
+    return edge
+
+
+# ------------------------------------------------------------------ MSE: 12 points
+
+MSE_L, MSE_GRAD = "MSE.forward: loss = mean((y_pred - y_true) ** 2) over every entry", "MSE.backward: dL/dy_pred"
+MSE_STRATEGY = draw(f"{MODULE}:mse_strategy")
+
+
+@per_case
+def _mse_script(case):
+    return _script(MSE_PATH, case)
+
+
+@expected
+def _mse(package, case):
+    L, cache = package.MSE().forward(case.y_pred, case.y_true)
+    return L, package.MSE().backward(case.y_pred, case.y_true, cache)
+
+
+@check(MSE_L, points=3.5, cases=mse_cases, strategy=MSE_STRATEGY)
+def mse_forward_loss(case, ref):
+    s, pair, _, _ = _mse_script(case)
+    out = yield s
+    L, _ = _mse(ref, case)
+    diff = case.y_pred - case.y_true
+    c = diff.shape[-1]
+
+    def wrong():
+        found = [(L * diff.size, "your loss is the sum of the squares; it is their mean: divide by y_pred.size"),
+                 (L / 2, "your loss is half the mean of the squares; MSE here has no 1/2"),
+                 (np.mean(np.abs(diff)), "your loss is the mean absolute error; square the differences")]
+        if diff.ndim >= 2 and c > 1:
+            found.insert(1, (L * c, "your loss is divided by the number of rows only (the mean over the batch of "
+                                    "each row's sum); it is the mean over every entry: divide by y_pred.size"))
+        if diff.ndim >= 2 and diff.size > c:
+            found.append((np.mean(diff * diff, axis=-1), "your loss is one value per sample; it is one number, the "
+                                                         "mean over every entry"))
+        return found
+
+    expect("loss", _loss(out, pair, "MSE"), L, scalar=True, known_wrong=wrong, generic=False)
+
+
+@check("MSE.forward: returns the pair (loss, cache)", points=0.5, cases=mse_cases, strategy=MSE_STRATEGY, computes=False)
+def mse_forward_pair(case, ref):
+    s, pair, _, _ = _mse_script(case)
+    judge_pair((yield s), pair, "MSE.forward")
+
+
+@check("MSE.forward: does not modify y_pred or y_true", points=1, cases=mse_cases, strategy=MSE_STRATEGY, behaviour=True)
+def mse_forward_keeps(case, ref):
+    _judge_kept((yield _mse_script(case)[0]), "forward")
+
+
+@check(MSE_GRAD, points=4, cases=mse_cases, strategy=MSE_STRATEGY)
+def mse_backward_grad(case, ref):
+    s, pair, _, _ = _mse_script(case)
+    out = yield s
+    L, grad = _mse(ref, case)
+    diff = case.y_pred - case.y_true
+
+    def wrong():
+        found = [(grad / 2, "your dL/dy_pred misses the factor 2: it is 2 * (y_pred - y_true) / y_pred.size"),
+                 (grad * diff.size, "your dL/dy_pred is not divided by y_pred.size: 2 * (y_pred - y_true) / "
+                                    "y_pred.size"),
+                 (-grad, "your dL/dy_pred has the wrong sign: 2 * (y_pred - y_true) / y_pred.size"),
+                 (diff, "your dL/dy_pred is y_pred - y_true: it is 2 * (y_pred - y_true) / y_pred.size")]
+        if diff.ndim >= 2 and diff.shape[-1] > 1:
+            found.append((grad * diff.shape[-1], "your dL/dy_pred is divided by the number of rows only; divide "
+                                                 "by y_pred.size, the number of entries the mean is over"))
+        return found
+
+    _judge_grad(out, pair, "MSE", L, grad, wrong)
+
+
+@check("MSE.backward: does not modify y_pred or y_true", points=0.5, cases=mse_cases, strategy=MSE_STRATEGY,
+       behaviour=True)
+def mse_backward_keeps(case, ref):
+    s, pair, _, _ = _mse_script(case)
+    out = yield s
+    needs_pair(out, pair, "MSE.forward")
+    _judge_kept(out, "grad")
+
+
+@check("MSE.backward: uses the y_pred, y_true and cache it is given (another forward ran since)", points=0.5,
+       cases=mse_cases, behaviour=True)
+def mse_backward_given_cache(case, ref):
+    s, pair, again, _ = _mse_script(case)
+    _judge_again((yield s), pair, again, "MSE")
+
+
+@expected
+def _mse_probes(package, case):
+    return _probe_losses(package.MSE, case)
+
+
+@check("MSE.backward: agrees with finite differences of forward", points=1, cases=_edge(mse_cases),
+       strategy=MSE_STRATEGY, owners={"grad": MSE_GRAD})
+def mse_backward_finite_differences(case, ref):
+    s, pair, by = _slopes_script(MSE_PATH, case)
+    _judge_slopes((yield s), pair, "MSE", by, _mse_probes(ref, case))
+
+
+# ------------------------------------------------------------------ CrossEntropy: 22 points
+
+CE_L, CE_GRAD = "CrossEntropy.forward: loss, the mean over the batch", "CrossEntropy.backward: dL/dy_pred"
+CE_LARGE = "CrossEntropy.forward: finite for large logits"
+CE_STRATEGY = draw(f"{MODULE}:ce_strategy")
+STABLE = ("subtract each row's max from y_pred before exp (y_pred - y_pred.max(axis=1, keepdims=True)): softmax is "
+          "unchanged and exp cannot overflow")
+LOG_SUM_EXP = ("compute log(softmax(y_pred)) as (y_pred - m) - log(sum(exp(y_pred - m), axis=1)) with m each row's "
+               "max (log-sum-exp), never as the log of a softmax")
+
+
+def softmax(z, axis=1):
+    e = np.exp(z - z.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+@per_case
+def _ce_script(case):
+    return _script(CE_PATH, case, shifted=True)
+
+
+@expected
+def _ce(package, case):
+    L, cache = package.CrossEntropy().forward(case.y_pred, case.y_true)
+    return L, package.CrossEntropy().backward(case.y_pred, case.y_true, cache)
+
+
+@check(CE_L, points=5.5, cases=ce_cases, strategy=CE_STRATEGY)
+def ce_forward_loss(case, ref):
+    s, pair, _, _ = _ce_script(case)
+    out = yield s
+    L, _ = _ce(ref, case)
+    n, c = case.y_pred.shape
+
+    def wrong():
+        y, t = case.y_pred, case.y_true
+        with np.errstate(divide="ignore"):
+            wrong_axis = float(-(t * np.log(softmax(y, 0))).sum() / n)
+        found = [(L * n, "your loss is the sum over the batch; it is the mean: divide by N (y_pred.shape[0])"),
+                 (L / c, "your loss is divided by N * C (np.mean over every entry does that); divide by N only"),
+                 (wrong_axis, "your softmax is taken over the batch (axis=0); take it over the classes of each row "
+                              "(axis=1)"),
+                 (-L, "your loss has the wrong sign; it is -sum(y_true * log(softmax(y_pred))) / N")]
+        if n > 1:
+            found.insert(0, (-(t * np.log(softmax(y))).sum(axis=1), "your loss is one value per sample; it is "
+                                                                    "their mean over the batch, one number"))
+        return found
+
+    expect("loss", _loss(out, pair, "CrossEntropy"), L, scalar=True, known_wrong=wrong, generic=False)
+
+
+@check("CrossEntropy.forward: returns the pair (loss, cache)", points=0.5, cases=ce_cases, strategy=CE_STRATEGY,
+       computes=False)
+def ce_forward_pair(case, ref):
+    s, pair, _, _ = _ce_script(case)
+    judge_pair((yield s), pair, "CrossEntropy.forward")
+
+
+@check(CE_LARGE, points=2, cases=ce_cases, strategy=CE_STRATEGY, behaviour=True)
+def ce_forward_large(case, ref):
+    """Each row shifted by 500 to 5000: the same softmax, so the same loss as the student's own unshifted one."""
+    s, pair, _, shifted = _ce_script(case)
+    out = yield s
+    try:
+        own = _loss(out, pair, "CrossEntropy")
+    except (Crashed, NotAttempted, Waiting):
+        raise
+    except Failure:
+        raise Skip("your forward gave no usable loss for y_pred (its own tests say why)") from None
+    got = _loss(out, shifted, "CrossEntropy")
+    consistent("loss for y_pred + shift", got, own, reference_label="your loss for y_pred",
+               hint=f"shifting a row of logits leaves softmax unchanged, so the loss must stay the same: {STABLE}")
+
+
+@check("CrossEntropy.forward: exact for large gaps between logits", points=1, cases=gap_cases,
+       owners={"loss": (CE_L, CE_LARGE)})
+def ce_forward_gaps(case, ref):
+    """Rows where one logit is 100 to 1020 above the label's: the loss is about that gap. log(softmax + eps)
+    and clipping cap it near -log(eps); the log of an underflowed softmax is infinite."""
+    s = Script(case=case)
+    _, pair = forward_pair(s, s.new(CE_PATH), case.y_pred, case.y_true, what="loss")
+    out = yield s
+    L = _ce_gap(ref, case)
+
+    def clipped():
+        p = softmax(case.y_pred)
+        return [(float(-(case.y_true * np.log(p + eps)).sum() / case.y_pred.shape[0]),
+                 f"your loss looks clipped: log(softmax + eps) or np.clip(softmax, eps, 1) caps each term near "
+                 f"-log(eps) = {-np.log(eps):.3g}, while the true loss is {L:.6g}; {LOG_SUM_EXP}")
+                for eps in (1e-7, 1e-8, 1e-9, 1e-10, 1e-12, 1e-15, 1e-16, np.finfo(float).eps)]
+
+    expect("loss", _loss(out, pair, "CrossEntropy"), L, scalar=True, generic=False, known_wrong=lambda: [
+        (NON_FINITE, f"your softmax underflows to 0 for a label far below the top logit, and log(0) is -inf; "
+                     f"{LOG_SUM_EXP}"), *clipped()])
+
+
+@expected
+def _ce_gap(package, case):
+    return package.CrossEntropy().forward(case.y_pred, case.y_true)[0]
+
+
+@check("CrossEntropy.forward: does not modify y_pred or y_true", points=1, cases=ce_cases, strategy=CE_STRATEGY,
+       behaviour=True)
+def ce_forward_keeps(case, ref):
+    _judge_kept((yield _ce_script(case)[0]), "forward")
+
+
+@check(CE_GRAD, points=6, cases=ce_cases, strategy=CE_STRATEGY)
+def ce_backward_grad(case, ref):
+    s, pair, _, _ = _ce_script(case)
+    out = yield s
+    L, grad = _ce(ref, case)
+    n = case.y_pred.shape[0]
+
+    def wrong():
+        found = [(-grad, "your dL/dy_pred has the wrong sign: (softmax(y_pred) - y_true) / N"),
+                 ((softmax(case.y_pred, 0) - case.y_true) / n, "your softmax is taken over the batch (axis=0); take "
+                                                               "it over the classes of each row (axis=1)"),
+                 (softmax(case.y_pred) / n, "your dL/dy_pred is softmax / N; subtract the labels: "
+                                            "(softmax(y_pred) - y_true) / N")]
+        if n > 1:
+            found[:0] = [(grad * n, "your dL/dy_pred is not divided by N: (softmax(y_pred) - y_true) / N, the loss "
+                                    "being the mean over the batch"),
+                         (grad / n, "your dL/dy_pred is divided by N twice: (softmax(y_pred) - y_true) / N")]
+        if case.y_pred.shape[1] > 1:
+            found.append((grad / case.y_pred.shape[1], "your dL/dy_pred is divided by N * C; divide by N only"))
+        return found
+
+    _judge_grad(out, pair, "CrossEntropy", L, grad, wrong)
+
+
+@check("CrossEntropy.backward: finite for large logits", points=2, cases=ce_cases, strategy=CE_STRATEGY,
+       owners={"shifted.grad": CE_LARGE, "grad": CE_GRAD}, behaviour=True)
+def ce_backward_large(case, ref):
+    """The gradient for shifted rows is the student's own unshifted gradient; not compared again when forward
+    already failed on shifted rows (backward often reads what forward cached), nor when the gradient itself
+    is wrong ('dL/dy_pred' charges that)."""
+    s, pair, _, shifted = _ce_script(case)
+    out = yield s
+    needs_pair(out, pair, "CrossEntropy.forward")
+    needs_pair(out, shifted, "CrossEntropy.forward")
+    consistent("dL/dy_pred for y_pred + shift", out["shifted.grad"], out["grad"], reference_label="your dL/dy_pred "
+               "for y_pred", hint=f"shifting a row of logits leaves softmax unchanged, so dL/dy_pred must stay the "
+                                  f"same: {STABLE}")
+
+
+@check("CrossEntropy.backward: does not modify y_pred or y_true", points=0.5, cases=ce_cases, strategy=CE_STRATEGY,
+       behaviour=True)
+def ce_backward_keeps(case, ref):
+    s, pair, _, _ = _ce_script(case)
+    out = yield s
+    needs_pair(out, pair, "CrossEntropy.forward")
+    _judge_kept(out, "grad")
+
+
+@check("CrossEntropy.backward: uses the y_pred, y_true and cache it is given (another forward ran since)",
+       points=0.5, cases=ce_cases, behaviour=True)
+def ce_backward_given_cache(case, ref):
+    s, pair, again, _ = _ce_script(case)
+    _judge_again((yield s), pair, again, "CrossEntropy")
+
+
+@expected
+def _ce_probes(package, case):
+    return _probe_losses(package.CrossEntropy, case)
+
+
+@check("CrossEntropy.backward: agrees with finite differences of forward", points=1, cases=_edge(ce_cases),
+       strategy=CE_STRATEGY, owners={"grad": CE_GRAD})
+def ce_backward_finite_differences(case, ref):
+    s, pair, by = _slopes_script(CE_PATH, case)
+    _judge_slopes((yield s), pair, "CrossEntropy", by, _ce_probes(ref, case))

@@ -14,8 +14,9 @@ from __future__ import annotations
 import numpy as np
 
 from ...checks.base import Crashed, Skip
+from ...checks.softmax import unambiguous
 from ...compare import EXACT, EXCUSED, Failure, expect, matches
-from ...diagnose import with_pointer
+from ...diagnose import generic, with_pointer
 from ...sandbox import Bad, Script
 
 FILL = 4321.0  # what dvalues is refilled with after backward: a self.dinputs that is dvalues itself shows it
@@ -34,6 +35,35 @@ SPARSE = ("target here holds class indices, shape (N,), and your code treats it 
 ONE_HOT = ("target here is one-hot rows, shape (N, C), and your code treats it as class indices (N,); handle "
            "both: for one-hot rows, sum predict * target over axis 1 (or turn them into indices with "
            "np.argmax(target, axis=1))")
+
+
+def judge(label: str, got, want, known=lambda: (), *, scalar: bool = False, batch: int | None = None,
+          hint: str = "") -> None:
+    """`expect`, with the known wrong answers `known()` and the generic ones offered only where this input tells
+    them apart (those alike become one hint naming each, `unambiguous`); a wrong answer with inf or NaN in it
+    (log(0) where the loss is finite) is recognised by its infinities too."""
+    want = np.asarray(want, dtype=np.float64)
+
+    def offered():  # the known ones, then the generic ones no known one already names
+        own = list(known())
+        return own + [(v, w) for v, w in generic(label, want, batch) if not any(_alike(v, k) for k, _ in own)]
+
+    try:
+        expect(label, got, want, scalar=scalar, generic=False, hint=hint, known_wrong=unambiguous(offered, want))
+    except Failure as failure:
+        if not failure.hint and usable(got):
+            for wrong, words in known():
+                wrong = np.asarray(wrong, dtype=np.float64)
+                if not np.all(np.isfinite(wrong)) and same(got, wrong):
+                    raise Failure(failure.message, with_pointer(words)) from None
+        raise
+
+
+def _alike(a, b) -> bool:
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    if a.size == 1 and b.size == 1:
+        a, b = a.reshape(()), b.reshape(())
+    return matches(a, b)
 
 
 def kept(s: Script, value: np.ndarray, name: str):
@@ -65,10 +95,10 @@ def judge_untouched(out, dvalues: np.ndarray, label: str = "dvalues", known_wron
                       "it shares its memory with " + label, with_pointer(ALIAS))
 
 
-def judge_kept_args(out, label: str, names_values, known_wrong=lambda name: ()) -> None:
-    """Each argument of the call under `label` is bit-identical after it."""
+def judge_kept_args(out, label: str, names_values, known_wrong=lambda name: (), method: str = "forward") -> None:
+    """Each argument of the call under `label` (a call of `method`) is bit-identical after it."""
     for i, (name, value) in enumerate(names_values):
-        expect(f"{name} after {label.split('.')[-1]}", out[f"{label}#arg{i}"], value, EXACT,
+        expect(f"{name} after {method}", out[f"{label}#arg{i}"], value, EXACT,
                known_wrong=lambda: known_wrong(name), hint=KEEP_INPUTS, generic=False)
 
 

@@ -17,7 +17,7 @@ from ...diagnose import with_pointer
 from ...expected import expected
 from ...sandbox import Bad, Script
 from .cases import dense_cases
-from .common import Probed, backward_kept, judge_kept_args, judge_untouched, probe_output
+from .common import Probed, backward_kept, judge, judge_kept_args, judge_untouched, probe_output
 
 DENSE = "nnfs_layers.dense.LayerDense"
 CLASSES = {"LayerDense": DENSE}
@@ -110,7 +110,7 @@ def forward_output(case, ref):
     out = yield _forward_script(case)
     W = case.weights
     square = W.shape[0] == W.shape[1]
-    expect("self.output", out["output"], _expected_forward(ref, case), known_wrong=lambda: [
+    judge("self.output", out["output"], _expected_forward(ref, case), lambda: [
         (case.inputs @ W, "your output has no biases: output = inputs @ weights + biases"),
         *([(case.inputs @ W.T + case.biases, "your output uses weights.T; weights are (n_inputs, n_neurons), so "
                                              "output = inputs @ weights + biases")] if square else [])])
@@ -119,7 +119,7 @@ def forward_output(case, ref):
 @check("LayerDense.forward: stores self.inputs", points=1, cases=dense_cases, strategy=STRATEGY, computes=False)
 def forward_stores(case, ref):
     out = yield _forward_script(case)
-    expect("self.inputs", out["self.inputs"], case.inputs, known_wrong=lambda: [
+    judge("self.inputs", out["self.inputs"], case.inputs, lambda: [
         (case.inputs0, "your self.inputs is the input of an earlier forward call: store it on every call"),
         (1.0 - 2.0 * case.inputs, shared("self.inputs", "LayerDense", "inputs"))])
 
@@ -172,8 +172,9 @@ def backward_dinputs(case, ref):
     out = yield _backward_script(case)
     dinputs, _, _ = _expected_backward(ref, case)
     square = case.weights.shape[0] == case.weights.shape[1]
-    expect("self.dinputs", _value(out, "dinputs"), dinputs, batch=case.inputs.shape[0], known_wrong=lambda: [
-        (case.dvalues @ case.weights, "your dinputs uses weights; it is dvalues @ weights.T")] if square else [])
+    judge("self.dinputs", _value(out, "dinputs"), dinputs, lambda: [
+        (case.dvalues @ case.weights, "your dinputs uses weights; it is dvalues @ weights.T")] if square else [],
+          batch=case.inputs.shape[0])
 
 
 @check(DWEIGHTS, points=3, cases=dense_cases, strategy=STRATEGY)
@@ -181,7 +182,7 @@ def backward_dweights(case, ref):
     out = yield _backward_script(case)
     _, dweights, _ = _expected_backward(ref, case)
     n = case.inputs.shape[0]
-    expect("self.dweights", _value(out, "dweights"), dweights, batch=n, known_wrong=lambda: [
+    judge("self.dweights", _value(out, "dweights"), dweights, batch=n, known=lambda: [
         (dweights.T, "your dweights is transposed: it has the shape of weights, (n_inputs, n_neurons): "
                      "dweights = inputs.T @ dvalues"),
         (dweights / n, "your dweights is divided by N; do not divide: the 1/N of the mean loss is already in dvalues"),
@@ -193,7 +194,7 @@ def backward_dbiases(case, ref):
     out = yield _backward_script(case)
     _, _, dbiases = _expected_backward(ref, case)
     n = case.inputs.shape[0]
-    expect("self.dbiases", _value(out, "dbiases"), dbiases, batch=n, known_wrong=lambda: [
+    judge("self.dbiases", _value(out, "dbiases"), dbiases, batch=n, known=lambda: [
         (dbiases.ravel(), "your dbiases has shape (n_neurons,); keep it a row like biases, (1, n_neurons): "
                           "np.sum(dvalues, axis=0, keepdims=True)"),
         (dbiases.T, "your dbiases is a column (n_neurons, 1); it is a row like biases, (1, n_neurons)"),

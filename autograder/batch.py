@@ -213,9 +213,14 @@ def _assignment():
 
 def grader_version() -> str:
     """A digest of everything a verdict depends on besides the submission and the seed: the assignment, the
-    grader's code, the reference, the hidden tests and the settings."""
-    digest = hashlib.sha256(_assignment().name.encode() + b"\0")
-    paths = sorted([*(ROOT / "autograder").rglob("*.py"), *(ROOT / "solutions").rglob("*.py"), ROOT / "setup.cfg",
+    grader's code (without other assignments' checks), its reference, its hidden tests and the settings."""
+    from . import assignments
+
+    assignment = _assignment()
+    digest = hashlib.sha256(assignment.name.encode() + b"\0")
+    others = assignments.other_checks(assignment) | {"__pycache__"}  # (another assignment's checks: not this one's)
+    grader = [p for p in (ROOT / "autograder").rglob("*.py") if not others & set(p.relative_to(ROOT).parts[:-1])]
+    paths = sorted([*grader, *assignment.solutions.rglob("*.py"), assignment.hidden, ROOT / "setup.cfg",
                     ROOT / "gradescope" / "loose_files.py"])  # (batch places loose files with it)
     for path in paths:
         if path.is_file() and "__pycache__" not in path.parts:

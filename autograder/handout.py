@@ -42,7 +42,7 @@ def build(dist: Path = ROOT / "dist", assignment: assignments.Assignment | None 
     else:
         skeleton.write(assignment.solutions, out / assignment.package)
     _copy_py(ROOT / "autograder", out / "autograder", skip=INSTRUCTOR_ONLY,
-             skip_dirs={"__pycache__"} | other_checks(assignment))
+             skip_dirs={"__pycache__"} | assignments.other_checks(assignment))
     fixtures.build(out / "fixtures", seed=FIXTURE_SEED, assignment=assignment)
     for given in assignment.given:  # the course's copy, which local grading uses whatever the student's holds
         target = out / "fixtures" / "given" / given
@@ -59,13 +59,6 @@ def build(dist: Path = ROOT / "dist", assignment: assignments.Assignment | None 
             if path.is_file():
                 tar.add(path, arcname=str(Path(name) / path.relative_to(out)), recursive=False)
     return archive
-
-
-def other_checks(assignment: assignments.Assignment) -> set[str]:
-    """The folders of autograder/assignments/ that hold other assignments' checks: not part of this one's
-    handout or Gradescope zip."""
-    return {a.checks_module.rpartition(".")[2] for a in assignments.ASSIGNMENTS.values()
-            if a != assignment and a.checks_module.startswith("autograder.assignments.")}
 
 
 def _name_package(out: Path, assignment: assignments.Assignment) -> None:
@@ -92,7 +85,8 @@ def _settings(source: Path, dest: Path, assignment: assignments.Assignment) -> N
         kept.write(f)
 
 
-def _copy_py(src: Path, dest: Path, skip: set[str] = frozenset(), skip_dirs: set[str] = frozenset({"__pycache__"})) -> None:
+def _copy_py(src: Path, dest: Path, skip: set[str] = frozenset(),
+             skip_dirs: set[str] = frozenset({"__pycache__"})) -> None:
     for path in sorted(src.rglob("*.py")):
         if any(part in skip_dirs for part in path.relative_to(src).parts[:-1]) or path.name in skip:
             continue

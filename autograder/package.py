@@ -20,7 +20,7 @@ import zipfile
 from pathlib import Path
 
 from . import assignments
-from .handout import INSTRUCTOR_ONLY, other_checks
+from .handout import INSTRUCTOR_ONLY
 from .sandbox.limits import SEED, SEED_VARIABLE, _read as read_settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,7 +51,7 @@ def files(root: Path = ROOT, assignment: assignments.Assignment | None = None) -
     and hidden tests, and none of the other assignments' checks."""
     assignment = assignment or assignments.get()
     entries: dict[str, Path | bytes] = {name: root / "gradescope" / name for name in SCRIPTS + HELPERS}
-    skip_dirs = {"__pycache__"} | other_checks(assignment)
+    skip_dirs = {"__pycache__"} | assignments.other_checks(assignment)
     for path in sorted((root / "autograder").rglob("*.py")):
         rel = path.relative_to(root / "autograder")
         if not skip_dirs & set(rel.parts[:-1]) and path.name not in BUILD_TOOLS:

@@ -106,6 +106,13 @@ def configured(path: Path = ROOT / "setup.cfg") -> str:
     return parser.get("autograder", "assignment", fallback="").strip()
 
 
+def other_checks(assignment: Assignment) -> set[str]:
+    """The folders of autograder/assignments/ holding other assignments' checks: no part of this one's
+    handout, Gradescope zip or verdicts."""
+    return {a.checks_module.rpartition(".")[2] for a in ASSIGNMENTS.values()
+            if a != assignment and a.checks_module.startswith("autograder.assignments.")}
+
+
 def available() -> list[Assignment]:
     """The assignments this copy can grade: its reference (official) or its fixtures (a handout)."""
     return [a for a in ASSIGNMENTS.values() if (a.solutions / "__init__.py").is_file()]

@@ -17,8 +17,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ...checks.base import Waiting
-from ...compare import NOT_ARRAY, Failure
+from ...checks.base import Crashed, Waiting
+from ...checks.softmax import unambiguous
+from ...compare import NOT_ARRAY, Failure, matches
 from ...sandbox import Bad, Script
 from ...sandbox.script import Obj
 
@@ -56,14 +57,25 @@ def forward_pair(s: Script, obj: Obj, *args, prefix: str = "", keep_args: str = 
                        len(s.ops) - 1, what)
 
 
-def _absent(value, index: str) -> bool:
-    """`value` is the Bad a failed read of `index` gives."""
+def absent(value, index: str = "") -> bool:
+    """`value` is the Bad a failed read (of `index`, when given) gives: a missing key, a missing item."""
     return isinstance(value, Bad) and value.what.startswith(f"nothing: reading {index}")
 
 
 def _forward_ran(out, pair: Pair) -> None:
-    """Raise what the check must say when forward itself raised (its crash, or a wait for it); else mark
-    forward's call as what the check is about (its calls and inputs are shown with a failure)."""
+    """Raise what the check must say when forward itself raised (its crash, or a wait for it), or when
+    reading what it returned did (an object whose [] raises past `except Exception`, or ends the worker:
+    forward's doing); else mark forward's call as what the check is about (its calls and inputs are shown
+    with a failure)."""
+    error = out.result.error
+    if error is not None and pair.call_op < error.op < pair.cache_op:
+        forward = out.script.meta[pair.call_op].method
+        what = f"reading what {forward} returned raised {error.type}: {error.msg}"
+        out.read.add(pair.call_op)
+        out.reached = max(out.reached, error.op)
+        if out.method == forward:
+            raise Crashed(what)
+        raise Waiting(f"needs {forward}, but {what}", culprit=forward, raised=True)
     out.peek(pair.value)
     out.read.add(pair.call_op)
 
@@ -75,13 +87,13 @@ def not_a_pair(out, pair: Pair) -> str:
     if isinstance(values.get(pair.whole), np.ndarray):
         return f"returned {pair.what} alone, not {pair_words}"
     first = values.get(pair.value)
-    if _absent(first, "[0]"):
+    if absent(first, "[0]"):
         if "NoneType" in first.what:
             return f"returned None, not {pair_words}"
         return f"did not return {pair_words}: {first.what.removeprefix('nothing: ')}"
     if error is not None and error.op == pair.cache_op:
         return f"returned one item, not {pair_words}: reading [1] of it raised {error.type}: {error.msg}"
-    if pair.third in values and not _absent(values[pair.third], "[2]"):
+    if pair.third in values and not absent(values[pair.third], "[2]"):
         return f"returned more than two items; it returns {pair_words}"
     return ""
 
@@ -129,13 +141,33 @@ def needs_pair(out, pair: Pair, method: str) -> None:
         raise Waiting(f"needs {method}, which {problem}", culprit=method)
 
 
+class distinct(unambiguous):
+    """The known wrong answers `make()` gives, as hints that are right whenever shown (see
+    `checks.softmax.unambiguous`: one that gives the right value is dropped, those that give the same value
+    become one hint naming each), where a shape counts: a [1, 1] db is not the [1] one. With `scalar`, size-1
+    values are compared as numbers."""
+
+    def __init__(self, make, expected_value, scalar: bool = False):
+        super().__init__(make, expected_value)
+        self.scalar = scalar
+
+    def _same(self, a, b) -> bool:
+        a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+        if self.scalar and a.size == 1 and b.size == 1:
+            a, b = a.reshape(()), b.reshape(())
+        return matches(a, b, self.tol)
+
+
 # ------------------------------------------------------------------ the keys of a dict
 
 
 def key_list(s: Script, d: Obj, label: str) -> None:
-    """Ops that bring back the keys of dict `d` (which lives in the worker) as text, under `label`: they are
-    joined with SEPARATOR (a string the grader puts in a dict of its own) and looked up in that dict, whose
-    KeyError names them. Last in a script: keys that are not strings stop the case there."""
+    """Ops that bring back how many keys dict `d` (which lives in the worker) holds, under `{label}.count`,
+    and the keys themselves as text, under `label`: they are joined with SEPARATOR (a string the grader puts
+    in a dict of its own) and looked up in that dict, whose KeyError names them. Last in a script: keys that
+    are not strings stop the case there."""
+    s.call(d, "__len__", label=f"{label}.count", soft=True)
+    s.meta[-1] = s.meta[-1]._replace(kind="get", text=f"len({d.name})")  # (a read, not a call the student made)
     holder = s.dict("keys")
     s.call(holder, "setdefault", "separator", SEPARATOR, label=s.fresh(), soft=True)
     separator = s.item(holder, "separator", name="separator")
@@ -144,7 +176,8 @@ def key_list(s: Script, d: Obj, label: str) -> None:
 
 
 def keys_found(out, label: str) -> list[str] | None:
-    """The keys `key_list` brought back under `label`, in the dict's order (None: unknown)."""
+    """The keys `key_list` brought back under `label`, in the dict's order (None: unknown, e.g. a text
+    too long to come back whole)."""
     op = out.script.labels.get(label)
     error = next((e for e in out.result.soft if e.op == op), None)
     if error is None or error.type != "KeyError":
@@ -154,6 +187,24 @@ def keys_found(out, label: str) -> list[str] | None:
     except (ValueError, SyntaxError):
         return None
     return (text.split(SEPARATOR) if text else []) if isinstance(text, str) else None
+
+
+def key_count(out, label: str) -> int | None:
+    """How many keys the dict of `key_list` holds (None: unknown)."""
+    got = out.result.values.get(f"{label}.count")
+    return int(got) if isinstance(got, np.ndarray) and got.size == 1 and got.dtype.kind in "iu" else None
+
+
+def extra_keys(out, label: str, expected: list[str]) -> str:
+    """'' when the dict holds exactly the keys `expected` (which the check found there), else what it holds
+    besides them ('' too when that cannot be told)."""
+    count, keys = key_count(out, label), keys_found(out, label)
+    if count is None or count == len(expected):
+        return ""
+    extra = [k for k in keys if k not in expected] if keys is not None else []
+    if extra:
+        return ", ".join(map(repr, extra[:4])) + (", ..." if len(extra) > 4 else "")
+    return f"{count - len(expected)} more key(s)"
 
 
 def key_hint(keys: list[str] | None, name: str, param: str) -> str:

@@ -16,10 +16,11 @@ from ...checks.base import Skip, check, consistent, per_case
 from ...checks.gradients import matches_reference, slopes
 from ...compare import EXACT, Failure, expect, matches
 from ...expected import expected
-from ...sandbox import Bad, Script
+from ...sandbox import Script
 from ...cases import draw
 from .cases import dense_batch_cases, dense_cases, dense_no_bias_cases, dense_slope_cases
-from .common import charge_to, forward_pair, judge_pair, key_hint, key_list, keys_found, needs_pair, returned
+from .common import (absent, charge_to, distinct, extra_keys, forward_pair, judge_pair, key_hint, key_list, keys_found,
+                     needs_pair, returned)
 from .strategies import MODULE
 
 DENSE = "nn.dense.Dense"
@@ -32,7 +33,7 @@ LEADING = "Dense.backward: dx, dW and db for one sample [in_dim] and for two or 
 NO_BIAS = "Dense.backward: with use_bias=False: dx, dW, and no b gradient"
 STRATEGY = draw(f"{MODULE}:dense_strategy")
 BATCH_STRATEGY = draw(f"{MODULE}:dense_strategy", counts=(0, 2, 3))
-NO_BIAS_STRATEGY = draw(f"{MODULE}:dense_strategy", counts=(0, 1, 2), use_bias=False)
+NO_BIAS_STRATEGY = draw(f"{MODULE}:dense_strategy", use_bias=False)
 FIX_FORWARD = ("your forward's y is wrong on this input too, and backward is given the cache that forward "
                "returned: fix forward first")
 FLAT = "flatten the batch first: X = x.reshape(-1, in_dim), G = backwards_gradient.reshape(-1, out_dim)"
@@ -82,13 +83,15 @@ def _expected(package, case):
 
 @per_case
 def _init_script(case):
-    s = Script(case=case)
+    """The layer as constructed, with its parameters() (no input of the case is passed: none is shown)."""
+    s = Script()
     c_in, c_out = case.dims
     if case.layer_name == "Dense" and case.bias:  # the defaults, as Dense(in_dim, out_dim)
         layer = s.new(DENSE, c_in, c_out)
     else:
         layer = s.new(DENSE, c_in, c_out, case.bias, case.layer_name)
     params = s.returned(layer, "parameters", name="parameters()")
+    s.labels["parameters"] = len(s.ops) - 1  # (only marked as read: what a failure is about)
     s.item(params, key(case, "W"), label="W")
     s.item(params, key(case, "b"), label="b")
     key_list(s, params, "keys")
@@ -96,9 +99,10 @@ def _init_script(case):
 
 
 def _judge_W(out, case) -> None:
+    out.read.add(out.script.labels["parameters"])
     c_in, c_out = case.dims
     got, name = out["W"], key(case, "W")
-    if isinstance(got, Bad) and got.what.startswith("nothing: reading"):
+    if absent(got):
         raise Failure(f"parameters() has no {name!r}", "make W with self.set_parameter('W', ...), which keys it "
                       f"'{{name}}/W'; " + key_hint(keys_found(out, "keys"), case.layer_name, "W"))
     if isinstance(got, np.ndarray) and got.shape == (c_out, c_in) and c_in != c_out:
@@ -114,13 +118,10 @@ def _judge_W(out, case) -> None:
                       "np.sqrt(2 / in_dim): with equal weights every output unit computes and learns the same thing")
 
 
-def _extra_keys(out, case, expected_keys: list[str]) -> None:
-    keys = keys_found(out, "keys")
-    if keys is None:
-        return
-    extra = [k for k in keys if k not in expected_keys]
+def _extra_keys(out, expected_keys: list[str]) -> None:
+    extra = extra_keys(out, "keys", expected_keys)
     if extra:
-        raise Failure(f"parameters() holds {', '.join(map(repr, extra))} besides {' and '.join(map(repr, expected_keys))}",
+        raise Failure(f"parameters() holds {extra} besides {' and '.join(map(repr, expected_keys))}",
                       "a Dense layer's parameters are W and, when use_bias, b: nothing else")
 
 
@@ -131,7 +132,7 @@ def init_parameters(case, ref):
     _judge_W(out, case)
     c_in, c_out = case.dims
     got, name = out["b"], key(case, "b")
-    if isinstance(got, Bad) and got.what.startswith("nothing: reading"):
+    if absent(got):
         raise Failure(f"parameters() has no {name!r}", "with use_bias=True (the default), make b with "
                       "self.set_parameter('b', np.zeros(out_dim)); " + key_hint(keys_found(out, "keys"),
                                                                               case.layer_name, "b"))
@@ -140,17 +141,17 @@ def init_parameters(case, ref):
         (np.zeros((c_out, 1)), "your b is a column (out_dim, 1); it is 1-D: np.zeros(out_dim)"),
         (np.zeros(c_in), "your b has in_dim entries; it has one per output: np.zeros(out_dim)")],
         hint="b starts as zeros: np.zeros(out_dim)")
-    _extra_keys(out, case, [key(case, "W"), key(case, "b")])
+    _extra_keys(out, [key(case, "W"), key(case, "b")])
 
 
 @check("Dense.__init__: with use_bias=False, no b", points=1, cases=dense_no_bias_cases, computes=False)
 def init_no_bias(case, ref):
     out = yield _init_script(case)
     _judge_W(out, case)
-    if not (isinstance(out["b"], Bad) and out["b"].what.startswith("nothing: reading")):
+    if not absent(out["b"]):
         raise Failure(f"parameters() holds {key(case, 'b')!r} for a layer made with use_bias=False",
                       "with use_bias=False the layer has no b: set b only when use_bias is True")
-    _extra_keys(out, case, [key(case, "W")])
+    _extra_keys(out, [key(case, "W")])
 
 
 # ------------------------------------------------------------------ forward
@@ -180,7 +181,8 @@ def _forward_mistakes(case, y):
 
 def _judge_y(out, pair, case, ref, hint: str = "") -> None:
     y = _expected(ref, case)[0]
-    expect("y", returned(out, pair, FORWARD), y, known_wrong=lambda: _forward_mistakes(case, y), hint=hint)
+    expect("y", returned(out, pair, FORWARD), y, known_wrong=distinct(lambda: _forward_mistakes(case, y), y),
+           hint=hint)
 
 
 @check(Y, points=4, cases=dense_cases, strategy=STRATEGY)
@@ -228,8 +230,7 @@ def _backward_script(case):
     gradients = s.dict("gradients")
     s.call(layer, "backward", case.x, cache, case.backwards_gradient, gradients, label="dx", keep_args=True)
     s.item(gradients, key(case, "W"), label="dW")
-    if case.bias:
-        s.item(gradients, key(case, "b"), label="db")
+    s.item(gradients, key(case, "b"), label="db")  # (there must be none without a bias)
     again = student(s, case)
     cache, pair_again = forward_pair(s, again, case.x, prefix="again.")
     s.call(again, "forward", 1.0 - 2.0 * case.x, label=s.fresh(), soft=True, shown=("1 - 2 * x",))
@@ -252,7 +253,7 @@ def _dx(out, pair, case, ref) -> None:
     if case.x.ndim != 2:
         wrong.append((dx.reshape(-1, c_in), "your dx is flattened to [samples, in_dim]; give it x's shape: "
                                             "dx.reshape(x.shape)"))
-    expect("dx", out["dx"], dx, known_wrong=lambda: wrong, batch=case.samples if case.x.ndim == 2 else None,
+    expect("dx", out["dx"], dx, known_wrong=distinct(lambda: wrong, dx), batch=case.samples if case.x.ndim == 2 else None,
            hint=FIX_FORWARD if _forward_wrong(out, pair, y) else "")
 
 
@@ -266,7 +267,7 @@ def _gradient(out, case, param: str):
     """gradients['{name}/{param}'] after backward, failing with what the dict holds when it is not there."""
     out.peek("dx")  # (backward's call: what the failure is about)
     got = out[f"d{param}"]
-    if isinstance(got, Bad) and got.what.startswith("nothing: reading"):
+    if absent(got):
         raise Failure(f"gradients has no {key(case, param)!r} after backward",
                       key_hint(keys_found(out, "keys"), case.layer_name, param))
     return got
@@ -288,7 +289,7 @@ def _dW(out, pair, case, ref) -> None:
                                                                f"every sample: {FLAT}, dW = X.T @ G"))
         return found
 
-    expect("dW", _gradient(out, case, "W"), dW, known_wrong=wrong, batch=n if case.x.ndim == 2 else None,
+    expect("dW", _gradient(out, case, "W"), dW, known_wrong=distinct(wrong, dW), batch=n if case.x.ndim == 2 else None,
            hint=FIX_FORWARD if _forward_wrong(out, pair, y) else (f"dW has W's shape [in_dim, out_dim] whatever x's "
                                                             f"leading dimensions: {FLAT}, dW = X.T @ G"
                                                             if case.x.ndim != 2 else ""))
@@ -304,7 +305,8 @@ def _db(out, pair, case, ref) -> None:
                  (db[None, :], "your db has shape (1, out_dim); b is 1-D [out_dim]: sum without keepdims")]
         if g.ndim >= 2:
             found.append((g, "your db is backwards_gradient itself; sum it over the batch: "
-                             "backwards_gradient.sum(axis=0) for [N, out_dim]"))
+                             + ("backwards_gradient.sum(axis=0)" if g.ndim == 2 else
+                                "backwards_gradient.reshape(-1, out_dim).sum(axis=0), over every leading dimension")))
             if g.ndim == 2:
                 found.append((g.sum(axis=1), "your db sums over the features (axis=1); sum over the batch (axis=0)"))
             else:
@@ -312,7 +314,7 @@ def _db(out, pair, case, ref) -> None:
                                              f"dimension: backwards_gradient.reshape(-1, out_dim).sum(axis=0)"))
         return found
 
-    expect("db", _gradient(out, case, "b"), db, known_wrong=wrong, batch=n if g.ndim == 2 else None,
+    expect("db", _gradient(out, case, "b"), db, known_wrong=distinct(wrong, db), batch=n if g.ndim == 2 else None,
            hint=FIX_FORWARD if _forward_wrong(out, pair, y) else ("db has b's shape [out_dim] whatever the leading "
                                                             "dimensions: backwards_gradient.reshape(-1, "
                                                             "out_dim).sum(axis=0)" if g.ndim != 2 else ""))
@@ -359,15 +361,12 @@ def backward_no_bias(case, ref):
     needs_pair(out, pair, FORWARD)
     _dx(out, pair, case, ref)
     _dW(out, pair, case, ref)
-    keys = keys_found(out, "keys")
-    if keys is None:
-        return
-    if key(case, "b") in keys:
+    if not absent(out["db"]):
         raise Failure(f"gradients holds {key(case, 'b')!r} for a layer made with use_bias=False",
                       "with use_bias=False the layer has no b: store a b gradient only when self.use_bias")
-    extra = [k for k in keys if k != key(case, "W")]
+    extra = extra_keys(out, "keys", [key(case, "W")])
     if extra:
-        raise Failure(f"gradients holds {', '.join(map(repr, extra))} besides {key(case, 'W')!r}",
+        raise Failure(f"gradients holds {extra} besides {key(case, 'W')!r}",
                       "backward stores its parameters' gradients and nothing else")
 
 

@@ -20,7 +20,7 @@ from ...diagnose import NON_FINITE
 from ...expected import expected
 from ...sandbox import Script
 from .cases import ce_cases, gap_cases, mse_cases
-from .common import forward_pair, judge_pair, needs_pair, returned
+from .common import distinct, forward_pair, judge_pair, needs_pair, returned
 from .strategies import MODULE
 
 MSE_PATH, CE_PATH = "nn.losses.MSE", "nn.losses.CrossEntropy"
@@ -64,7 +64,7 @@ def _judge_grad(out, pair, cls: str, L, grad, wrong) -> None:
     got_L = out.result.values.get(pair.value)
     hint = FIX_FORWARD if isinstance(got_L, np.ndarray) and got_L.size == 1 and not matches(
         got_L.reshape(()), np.asarray(L, dtype=np.float64)) else ""
-    expect("dL/dy_pred", out["grad"], grad, known_wrong=wrong, hint=hint, generic=False)
+    expect("dL/dy_pred", out["grad"], grad, known_wrong=distinct(wrong, grad), hint=hint, generic=False)
 
 
 def _judge_kept(out, labels: str) -> None:
@@ -164,7 +164,7 @@ def mse_forward_loss(case, ref):
                                                          "mean over every entry"))
         return found
 
-    expect("loss", _loss(out, pair, "MSE"), L, scalar=True, known_wrong=wrong, generic=False)
+    expect("loss", _loss(out, pair, "MSE"), L, scalar=True, known_wrong=distinct(wrong, L, scalar=True), generic=False)
 
 
 @check("MSE.forward: returns the pair (loss, cache)", points=0.5, cases=mse_cases, strategy=MSE_STRATEGY, computes=False)
@@ -275,7 +275,7 @@ def ce_forward_loss(case, ref):
                                                                     "their mean over the batch, one number"))
         return found
 
-    expect("loss", _loss(out, pair, "CrossEntropy"), L, scalar=True, known_wrong=wrong, generic=False)
+    expect("loss", _loss(out, pair, "CrossEntropy"), L, scalar=True, known_wrong=distinct(wrong, L, scalar=True), generic=False)
 
 
 @check("CrossEntropy.forward: returns the pair (loss, cache)", points=0.5, cases=ce_cases, strategy=CE_STRATEGY,
@@ -297,7 +297,7 @@ def ce_forward_large(case, ref):
     except Failure:
         raise Skip("your forward gave no usable loss for y_pred (its own tests say why)") from None
     got = _loss(out, shifted, "CrossEntropy")
-    consistent("loss for y_pred + shift", got, own, reference_label="your loss for y_pred",
+    consistent("loss for y_pred + shift", got, own, reference_label="the loss for y_pred (unshifted)",
                hint=f"shifting a row of logits leaves softmax unchanged, so the loss must stay the same: {STABLE}")
 
 
@@ -368,8 +368,8 @@ def ce_backward_large(case, ref):
     out = yield s
     needs_pair(out, pair, "CrossEntropy.forward")
     needs_pair(out, shifted, "CrossEntropy.forward")
-    consistent("dL/dy_pred for y_pred + shift", out["shifted.grad"], out["grad"], reference_label="your dL/dy_pred "
-               "for y_pred", hint=f"shifting a row of logits leaves softmax unchanged, so dL/dy_pred must stay the "
+    consistent("dL/dy_pred for y_pred + shift", out["shifted.grad"], out["grad"], reference_label="dL/dy_pred for y_pred "
+               "(unshifted)", hint=f"shifting a row of logits leaves softmax unchanged, so dL/dy_pred must stay the "
                                   f"same: {STABLE}")
 
 

@@ -44,8 +44,8 @@ def judge(label: str, got, want, known=lambda: (), *, scalar: bool = False, batc
     (log(0) where the loss is finite) is recognised by its infinities too."""
     want = np.asarray(want, dtype=np.float64)
 
-    def offered():  # the known ones, then the generic ones no known one already names
-        own = list(known())
+    def offered():  # the known finite ones (an inf would be "close" to anything), then the generic ones they miss
+        own = [(v, w) for v, w in known() if np.all(np.isfinite(np.asarray(v, dtype=np.float64)))]
         return own + [(v, w) for v, w in generic(label, want, batch) if not any(_alike(v, k) for k, _ in own)]
 
     try:

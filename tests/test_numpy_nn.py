@@ -1,0 +1,245 @@
+"""The numpy-nn assignment end to end: its reference scores 100 and its skeleton 0 (every test not
+attempted); every catalogue mistake costs points only on its own class and on the methods it breaks,
+with the hint its convention calls for; correct variants score 100; hostile entries win nothing; and
+its handout holds no solution, grades the skeleton 0 and the reference full on the public tests, and
+agrees with the official grading test by test.
+
+Each submission is graded once (a module fixture for those several tests read), on the tests of the
+classes it can change (the others are the reference's code, which scores full)."""
+from __future__ import annotations
+
+import functools
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autograder import assignments, fixtures, handout, reference, runner, skeleton
+from autograder.assignments.numpy_nn import dense
+from autograder.cli import main as cli
+from autograder.report import Outcome
+from autograder.sandbox import Limits
+from autograder.writers import WRITERS
+from tests import accuracy
+from tests.catalogue import entries, materialize
+
+NUMPY_NN = assignments.get("numpy-nn")
+PUBLIC = NUMPY_NN.checks()
+TESTS = PUBLIC + reference.hidden_checks(NUMPY_NN)
+LIMITS = Limits(case_timeout=2.0, submission_timeout=30.0)
+HOSTILE = Limits(case_timeout=1.0, submission_timeout=60.0)
+PACKAGE = NUMPY_NN.solutions  # solutions/numpy-nn/nn
+
+
+def grade(root: Path, checks=TESTS, limits: Limits = LIMITS, **kwargs):
+    return runner.grade(root, seed=0, submission=str(root), limits=limits, checks=checks, assignment=NUMPY_NN,
+                        **kwargs)
+
+
+def graded(entry, tmp_path: Path, limits: Limits = LIMITS):
+    classes = accuracy.graded_classes(entry)
+    return grade(materialize(entry, tmp_path), [c for c in TESTS if c.cls in classes], limits)
+
+
+def explain(results) -> str:
+    return "\n".join(f"{r.name}: {r.output}" for r in results)
+
+
+@functools.lru_cache(maxsize=None)
+def solution_lines() -> frozenset[str]:
+    """Every line of code between solution markers in the reference."""
+    lines, inside = set(), False
+    for path in PACKAGE.rglob("*.py"):
+        for line in path.read_text().splitlines():
+            text = line.strip()
+            if text.startswith(("# BEGIN SOLUTION", "# END SOLUTION")):
+                inside = text.startswith("# BEGIN")
+            elif inside and text and not text.startswith("#"):
+                lines.add(text)
+    return frozenset(lines)
+
+
+# ------------------------------------------------------------------ the assignment
+
+
+def test_the_listing_shows_numpy_nn_with_its_classes_and_100_points(capsys):
+    assert cli(["assignments"]) == 0
+    listing = capsys.readouterr().out.splitlines()
+    at = next(i for i, line in enumerate(listing) if line.startswith("numpy-nn"))
+    assert listing[at + 1].strip() == f"package nn/, {len(TESTS)} tests, 100 points"
+    assert listing[at + 2].strip() == "Dense 36, ReLU 10, Sigmoid 10, Tanh 10, MSE 12, CrossEntropy 22"
+    assert sum(c.points for c in PUBLIC) == 90 and all(c.visibility != "visible" for c in TESTS[len(PUBLIC):])
+
+
+def test_the_writeup_lists_every_public_test_with_its_points():
+    rows = ["| class | test | points |", "|---|---|---|"]
+    for cls in dict.fromkeys(c.cls for c in PUBLIC):
+        mine = [c for c in PUBLIC if c.cls == cls]
+        for i, c in enumerate(mine):
+            method, what = c.name.split(": ", 1)
+            first = f"{cls} ({sum(x.points for x in mine):g})" if i == 0 else ""
+            rows.append(f"| {first} | `{method.split('.', 1)[1]}`: {what} | {c.points:g} |")
+    writeup = NUMPY_NN.writeup.read_text()
+    assert "\n".join(rows) in writeup
+    assert "10 hidden ones" in writeup and "../shared" not in writeup and "CONTRACT" not in writeup
+
+
+@pytest.fixture(scope="module")
+def reference_report():
+    return grade(PACKAGE.parent)
+
+
+def test_the_reference_scores_100(reference_report):
+    assert reference_report.score == reference_report.max_score == 100.0, \
+        explain(r for r in reference_report.results if not r.passed)
+    assert reference_report.examples >= 1500
+
+
+def test_the_skeleton_scores_0_with_every_test_not_attempted(tmp_path):
+    skeleton.write(PACKAGE, tmp_path / "nn")
+    report = grade(tmp_path)
+    assert report.score == 0.0
+    assert {r.outcome for r in report.results} == {Outcome.NOT_ATTEMPTED}, explain(report.results)
+    assert (tmp_path / "nn" / "layer.py").read_text() == (PACKAGE / "layer.py").read_text()  # given whole
+
+
+# ------------------------------------------------------------------ the catalogue
+
+# What a mistake of this convention must be told: (a test it fails, words of that test's output).
+HINTS = {
+    "dense_grad_key_W": ("Dense.backward: gradients['{name}/W'] on a batch", "your gradient is under 'W'"),
+    "dense_grad_keys_hardcoded": ("Dense.backward: gradients['{name}/W'] on a batch", "not 'Dense': use self.name"),
+    "dense_dW_mean": ("Dense.backward: gradients['{name}/W'] on a batch", "divided by the number of samples"),
+    "dense_db_mean": ("Dense.backward: gradients['{name}/b'] on a batch", "the mean over the batch; it is the sum"),
+    "dense_db_not_summed": ("Dense.backward: gradients['{name}/b'] on a batch", "db is backwards_gradient itself"),
+    "dense_backward_2d_only": (dense.LEADING, "flatten the batch first"),
+    "dense_dx_not_reshaped": (dense.LEADING, "dx.reshape(x.shape)"),
+    "dense_dW_transposed": ("Dense.backward: gradients['{name}/W'] on a batch", "your dW is transposed"),
+    "dense_forward_no_cache": ("Dense.forward: returns the pair (y, cache)", "returned y alone"),
+    "dense_forward_no_bias": ("Dense.forward: y = x @ W + b on a batch [N, in_dim]", "your y has no bias"),
+    "dense_use_bias_ignored": ("Dense.backward: with use_bias=False: dx, dW, and no b gradient",
+                               "store a b gradient only when self.use_bias"),
+    "dense_W_zeros": ("Dense.__init__: parameters '{name}/W' of shape [in_dim, out_dim] (random) and '{name}/b' "
+                      "zeros [out_dim]", "draw W at random"),
+    "dense_backward_reads_self_x": ("Dense.backward: uses the x and cache it is given (another forward ran since)",
+                                    "not from what the layer's last forward saw"),
+    "relu_mask_ge_zero": ("ReLU.backward: derivative is 0 at exactly x = 0", "use x > 0, not x >= 0"),
+    "relu_backward_in_place": ("ReLU.backward: does not modify x or backwards_gradient, and stores no gradient",
+                               "changed backwards_gradient in place"),
+    "sigmoid_exp_ratio": ("Sigmoid.forward: finite for large inputs", "inf / inf = NaN"),
+    "tanh_exp_formula": ("Tanh.forward: finite for large inputs", "use np.tanh(x)"),
+    "mse_sum": ("MSE.forward: loss = mean((y_pred - y_true) ** 2) over every entry", "divide by y_pred.size"),
+    "mse_gradient_without_2": ("MSE.backward: dL/dy_pred", "misses the factor 2"),
+    "ce_no_max_shift": ("CrossEntropy.forward: finite for large logits", "subtract each row's max"),
+    "ce_log_softmax_eps": ("CrossEntropy.forward: exact for large gaps between logits", "log-sum-exp"),
+    "ce_sum_over_batch": ("CrossEntropy.forward: loss, the mean over the batch", "it is the mean: divide by N"),
+    "ce_gradient_not_divided": ("CrossEntropy.backward: dL/dy_pred", "not divided by N"),
+    "ce_forward_no_cache": ("CrossEntropy.forward: returns the pair (loss, cache)", "return loss, cache"),
+}
+
+
+@pytest.mark.parametrize("entry", entries("buggy", "numpy-nn"), ids=lambda e: e.name)
+def test_a_mistake_costs_points_only_on_its_own_class_and_methods(entry, tmp_path):
+    report = graded(entry, tmp_path)
+    lost = [r for r in report.results if not r.passed]
+    assert lost, f"not caught: {entry.description}"
+    assert {r.name.split(".")[0] for r in lost} == set(entry.blame), explain(lost)
+    assert accuracy.charged(report) == accuracy.edited_methods(entry), f"{entry.description}\n{explain(lost)}"
+    assert accuracy.taken_from_correct(entry, report) == 0
+    assert all(r.outcome is not Outcome.NOT_ATTEMPTED for r in lost)
+    assert any(r.outcome is Outcome.FAILED and "\nreplay: " in r.output for r in lost)
+    if entry.name in HINTS:
+        name, words = HINTS[entry.name]
+        failed = next(r for r in report.results if r.name == name)
+        assert not failed.passed and words in failed.output, failed.output
+    if entry.name.endswith("forward_no_cache"):  # backward waits for forward: said, not charged as its own
+        waiting = [r for r in lost if ".backward" in r.name]
+        assert waiting and all(r.outcome is Outcome.NOT_RUN and "needs " in r.output for r in waiting)
+
+
+@pytest.mark.parametrize("entry", entries("correct", "numpy-nn"), ids=lambda e: e.name)
+def test_a_correct_variant_scores_full(entry, tmp_path):
+    report = graded(entry, tmp_path)
+    assert report.score == report.max_score, f"{entry.description}\n{explain(r for r in report.results if not r.passed)}"
+
+
+@pytest.mark.parametrize("entry", entries("hostile", "numpy-nn"), ids=lambda e: e.name)
+def test_a_hostile_entry_wins_nothing_and_leaves_valid_results(entry, tmp_path):
+    report = graded(entry, tmp_path, HOSTILE)
+    names = [c.name for c in TESTS if c.cls in accuracy.graded_classes(entry)]
+    assert [r.name for r in report.results] == names
+    assert not [r.name for r in report.results if "the grader failed" in r.output]
+    honest = [r for r in report.results if r.name.split(".")[0] in entry.honest_classes]
+    assert honest and all(r.passed for r in honest), explain(r for r in honest if not r.passed)
+    won = [r for r in report.results if r.passed and r.name.split(".")[0] in entry.blame]
+    assert not won, explain(won)
+    results = json.loads(WRITERS["gradescope"](report))
+    assert results["score"] == report.score == sum(r.score for r in honest)
+
+
+def test_a_failing_test_shows_the_call_the_input_and_the_keys_found(tmp_path):
+    entry = next(e for e in entries("buggy", "numpy-nn") if e.name == "dense_grad_keys_hardcoded")
+    report = graded(entry, tmp_path)
+    dW = next(r for r in report.results if r.name == "Dense.backward: gradients['{name}/W'] on a batch")
+    lines = dW.output.splitlines()
+    assert lines[0].startswith("gradients has no '") and "(gradients holds 'Dense/W', 'Dense/b')" in lines[1]
+    assert lines[2].startswith("calls: Dense(") and "Dense.backward(x, cache, backwards_gradient, gradients)" in lines[2]
+    assert "failing input:" in dW.output and "  x (" in dW.output
+
+
+# ------------------------------------------------------------------ the handout
+
+
+def _grade_in(folder: Path) -> str:
+    """The handout's own grader on its ./nn, as `make grade` runs it (local mode: no solutions/ there)."""
+    done = subprocess.run([sys.executable, "-m", "autograder", "grade"], cwd=folder, capture_output=True, text=True,
+                          timeout=300, env={"PATH": "/usr/bin:/bin", "AUTOGRADER_CACHE": "off", "HOME": str(folder)})
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def test_the_handout_leaks_nothing_grades_skeleton_0_reference_full_and_agrees_with_official(tmp_path):
+    """One build (it grades the reference to record its fixtures), then everything a handout must do."""
+    handout.build(tmp_path / "dist", NUMPY_NN)
+    built = tmp_path / "dist" / "handout-numpy-nn"
+
+    # No line of a solution block, nothing of the hidden tests, no other assignment's checks.
+    assert (built / "nn" / "dense.py").is_file() and (built / "README.md").read_text() == NUMPY_NN.writeup.read_text()
+    assert not any("solutions" in p.parts or p.name == "hidden_checks.py" for p in built.rglob("*"))
+    assert not (built / "autograder" / "assignments" / "nnfs").exists()
+    files = {p: {line.strip() for line in p.read_text().splitlines()} for p in built.rglob("*")
+             if p.is_file() and p.suffix != ".npz"}
+    leaked = {str(p): lines & solution_lines() for p, lines in files.items() if lines & solution_lines()}
+    assert not leaked, leaked
+    public_code = {line.strip() for p in (PACKAGE.parents[2] / "autograder").rglob("*.py")
+                   for line in p.read_text().splitlines()}
+    hidden_only = {line.strip() for line in NUMPY_NN.hidden.read_text().splitlines()
+                   if len(line.strip()) > 30} - public_code
+    assert hidden_only and not any(lines & hidden_only for lines in files.values())
+    manifest = json.loads((built / "fixtures" / "manifest.json").read_text())
+    assert (manifest["hidden_tests"], manifest["hidden_points"]) == (len(TESTS) - len(PUBLIC), 10.0)
+
+    # Its own grader: the skeleton it ships scores 0, every public test not attempted; the reference full.
+    skeleton_run = _grade_in(built)
+    assert "Score: 0.0 / 90.0 (public tests)" in skeleton_run
+    rows = [line for line in skeleton_run.splitlines() if line.startswith("  ") and " / " in line]
+    assert len(rows) == len(PUBLIC) and all(row.strip().startswith("not attempted") for row in rows)
+    copy = tmp_path / "handout"
+    shutil.copytree(built, copy)
+    shutil.copytree(PACKAGE, copy / "nn", dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
+    assert "Score: 90.0 / 90.0 (public tests)" in _grade_in(copy)
+
+    # Local verdicts (the recorded inputs) are the official ones (the course's seed), test by test.
+    local = fixtures.load(NUMPY_NN, built / "fixtures")
+    for name in ("dense_backward_2d_only", "relu_forward_no_cache", "ce_log_softmax_eps", "tensordot_cache_x"):
+        entry = next(e for kind in ("buggy", "correct") for e in entries(kind, "numpy-nn") if e.name == name)
+        root = materialize(entry, tmp_path / name)
+        checks = [c for c in PUBLIC if c.cls in accuracy.graded_classes(entry)]
+        official = runner.grade(root, submission=name, limits=LIMITS, checks=checks, assignment=NUMPY_NN)
+        here = runner.grade(root, submission=name, limits=LIMITS, checks=checks, assignment=NUMPY_NN, source=local)
+        assert official.seed != here.seed
+        assert [(r.name, r.outcome, r.score) for r in here.results] == \
+            [(r.name, r.outcome, r.score) for r in official.results], name

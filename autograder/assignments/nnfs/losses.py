@@ -35,6 +35,9 @@ CLASSES = {"LossCrossEntropy": CE, "ActivationLoss": AL}
 STRATEGIES = "autograder.assignments.nnfs.strategies"
 LOSS_SPARSE, LOSS_ONEHOT = (draw(f"{STRATEGIES}:loss_strategy", sparse=kind) for kind in (True, False))
 COMBINED_SPARSE, COMBINED_ONEHOT = (draw(f"{STRATEGIES}:combined_strategy", sparse=kind) for kind in (True, False))
+# Either kind of target, for the tests of mixed seeded cases (a strategy of their own: their seeded cases are then
+# judged before any drawn example, which is shrunk only when no seeded case failed).
+LOSS_MIXED, COMBINED_MIXED = (draw(f"{STRATEGIES}:{name}", sparse=None) for name in ("loss_strategy", "combined_strategy"))
 CLIP = 1e-7
 STEP = 1e-2  # of the combined loss's finite differences (smooth in the logits)
 STABLE = ("subtract each row's max from inputs before exp: softmax is unchanged and exp cannot overflow "
@@ -161,7 +164,7 @@ def forward_clip(case, ref):
 
 
 @check("LossCrossEntropy.forward: does not modify predict or target", points=1, cases=loss_mixed_cases,
-       strategy=LOSS_SPARSE, behaviour=True)
+       strategy=LOSS_MIXED, behaviour=True)
 def forward_keeps_args(case, ref):
     out = yield _forward_script(case)
     out.peek("losses")  # where forward raised, its first test charges that
@@ -171,7 +174,7 @@ def forward_keeps_args(case, ref):
 
 
 @check("LossCrossEntropy.calculate: the mean of the per-sample losses", points=2, cases=loss_mixed_cases,
-       strategy=LOSS_SPARSE, computes=False)
+       strategy=LOSS_MIXED, computes=False)
 def calculate(case, ref):
     """The mean of the reference's losses, or of the student's own forward's (calculate usually calls forward,
     whose mistakes forward's tests charge). Where calculate raises exactly as forward does, the input is left out.
@@ -249,7 +252,7 @@ def backward_onehot(case, ref):
 
 
 @check("LossCrossEntropy.backward: does not modify dvalues or target; dinputs is an array of its own", points=1,
-       cases=loss_mixed_cases, strategy=LOSS_ONEHOT, behaviour=True)
+       cases=loss_mixed_cases, strategy=LOSS_MIXED, behaviour=True)
 def backward_keeps_args(case, ref):
     out = yield _backward_script(case)
     judge_untouched(out, case.predict, "predict")
@@ -426,7 +429,7 @@ def _forward_ran(out) -> None:
         raise
 
 
-@check(AL_OUTPUT, points=2, cases=combined_mixed_cases, strategy=COMBINED_SPARSE)
+@check(AL_OUTPUT, points=2, cases=combined_mixed_cases, strategy=COMBINED_MIXED)
 def combined_forward_output(case, ref):
     out = yield _combined_forward(case)
     _forward_ran(out)
@@ -446,7 +449,7 @@ def combined_forward_output(case, ref):
 
 
 @check("ActivationLoss.forward: finite for large inputs", points=1, cases=combined_mixed_cases,
-       strategy=COMBINED_SPARSE, behaviour=True)
+       strategy=COMBINED_MIXED, behaviour=True)
 def combined_forward_large(case, ref):
     """The whole batch moved by one constant of 500 to 5000: the same softmax, so the student's own loss for
     inputs; or, when it builds on them, what the student's own parts give for the shifted inputs."""
@@ -469,7 +472,7 @@ def combined_forward_large(case, ref):
 
 
 @check("ActivationLoss.forward: does not modify inputs or target", points=1, cases=combined_mixed_cases,
-       strategy=COMBINED_SPARSE, behaviour=True)
+       strategy=COMBINED_MIXED, behaviour=True)
 def combined_forward_keeps_args(case, ref):
     out = yield _combined_forward(case)
     _forward_ran(out)
@@ -542,7 +545,7 @@ def combined_backward_onehot(case, ref):
 
 
 @check("ActivationLoss.backward: does not modify dvalues, self.output or target; dinputs is an array of its own",
-       points=1, cases=combined_mixed_cases, strategy=COMBINED_SPARSE, behaviour=True)
+       points=1, cases=combined_mixed_cases, strategy=COMBINED_MIXED, behaviour=True)
 def combined_backward_keeps_args(case, ref):
     out = yield _combined_backward(case)
     p, n = softmax(case.inputs), case.inputs.shape[0]

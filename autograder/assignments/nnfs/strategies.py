@@ -15,7 +15,9 @@ def _shape(draw) -> tuple[int, int]:
     return draw(st.integers(1, 5)), draw(st.integers(1, 5))
 
 
-def _targets(draw, n: int, c: int, sparse: bool) -> np.ndarray:
+def _targets(draw, n: int, c: int, sparse: bool | None) -> np.ndarray:
+    """Class indices (sparse), one-hot rows (not sparse), or either (None: hypothesis picks)."""
+    sparse = draw(st.booleans()) if sparse is None else sparse
     found = draw(hnp.arrays(np.int64, (n,), elements=st.integers(0, c - 1)))
     return found if sparse else np.eye(c)[found]
 
@@ -50,16 +52,18 @@ def softmax_strategy(draw) -> NnfsSoftmaxCase:
 
 
 @st.composite
-def loss_strategy(draw, sparse: bool = True) -> NnfsLossCase:
-    """Softmax rows of logits within +-2 (every probability 1e-3 or more), and targets of one kind."""
+def loss_strategy(draw, sparse: bool | None = True) -> NnfsLossCase:
+    """Softmax rows of logits within +-2 (every probability 1e-3 or more), and targets of one kind (or either:
+    None)."""
     n, c = _shape(draw)
     (raw,) = _draw_arrays(draw, [(n, c)], st.floats(-LOGIT_BOUND, LOGIT_BOUND, allow_nan=False))
     return NnfsLossCase(predict=softmax(float32_exact(raw)), target=_targets(draw, n, c, sparse))
 
 
 @st.composite
-def combined_strategy(draw, sparse: bool = True) -> NnfsCombinedCase:
-    """Logits within +-2 (float32-exact), targets of one kind, one shift of 500 to 5000 for the batch."""
+def combined_strategy(draw, sparse: bool | None = True) -> NnfsCombinedCase:
+    """Logits within +-2 (float32-exact), targets of one kind (or either: None), one shift of 500 to 5000 for
+    the batch."""
     n, c = _shape(draw)
     (raw,) = _draw_arrays(draw, [(n, c)], st.floats(-LOGIT_BOUND, LOGIT_BOUND, allow_nan=False))
     shift = float(draw(st.integers(500, 5000))) * draw(st.sampled_from([1.0, -1.0]))

@@ -1,0 +1,204 @@
+"""The nnfs assignment end to end: the reference scores 100, the skeleton 0 with every test not attempted, each
+catalogue mutant loses points only on the methods its mistake is in, each correct variant scores 100, each
+hostile entry wins nothing it did not earn honestly; the points total 100 and the writeup's table is the
+grader's; the handout holds no solution and no hidden test, and its local grading agrees with the official one.
+
+Each submission is graded once per module (the `graded` fixture), on the classes it can change.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autograder import assignments, fixtures, handout, reference, runner
+from autograder.report import Outcome
+from autograder.sandbox import Limits
+from autograder.skeleton import write as write_skeleton
+from tests import accuracy
+from tests.catalogue import entries, materialize
+
+NNFS = assignments.get("nnfs")
+PUBLIC = NNFS.checks()
+HIDDEN = reference.hidden_checks(NNFS)
+EVERY = PUBLIC + HIDDEN
+FAST = Limits(case_timeout=2.0, submission_timeout=30.0)
+HOSTILE = Limits(case_timeout=1.0, submission_timeout=60.0)
+# ActivationLoss builds on the student's own ActivationSoftMax and LossCrossEntropy (its given __init__ makes
+# them): a mistake in those must cost ActivationLoss nothing, so its tests are graded with theirs.
+NEEDS = {"ActivationLoss": ("ActivationSoftMax", "LossCrossEntropy")}
+REPO = Path(__file__).resolve().parents[1]
+
+
+def classes_of(entry) -> set[str]:
+    found = set(accuracy.graded_classes(entry))
+    return found | {cls for cls, needs in NEEDS.items() if found & set(needs)}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """entry -> its official report (seed 0) on the tests of the classes it can change, made once."""
+    done = {}
+
+    def grade(entry):
+        if entry.name not in done:
+            root = materialize(entry, tmp_path_factory.mktemp(entry.name))
+            limits = HOSTILE if entry.kind == "hostile" else FAST
+            checks = EVERY if entry.kind == "hostile" else [c for c in EVERY if c.cls in classes_of(entry)]
+            done[entry.name] = runner.grade(root, seed=0, submission=entry.name, limits=limits, checks=checks,
+                                            assignment=NNFS)
+        return done[entry.name]
+
+    return grade
+
+
+def explain(results) -> str:
+    return "\n".join(f"{r.name}: {r.output.splitlines()[0] if r.output else ''}" for r in results)
+
+
+def test_the_points_total_100_and_the_listing_says_so():
+    assert sum(c.points for c in EVERY) == 100
+    assert sum(c.points for c in HIDDEN) == 14 and all(c.visibility == "after_published" for c in HIDDEN)
+    listing = subprocess.run([sys.executable, "-m", "autograder", "assignments"], cwd=REPO, capture_output=True,
+                             text=True, timeout=60)
+    assert listing.returncode == 0, listing.stderr
+    block = listing.stdout[listing.stdout.index("nnfs"):]
+    assert re.search(r"package nnfs_layers/, 50 tests, 100 points", block), listing.stdout
+    assert "LayerDense 24, ActivationReLU 14, ActivationSoftMax 18, LossCrossEntropy 22, ActivationLoss 22" in block
+
+
+def test_the_writeup_table_is_the_graders():
+    text = NNFS.writeup.read_text()
+    rows = re.findall(r"^\| ([^|]*) \| `([^`]+)`: (.+?) \| ([\d.]+) \|$", text, re.M)
+    cls, found = "", []
+    for first, method, what, points in rows:
+        cls = first.split(" (")[0] or cls
+        hidden = what.endswith(" (hidden)")
+        found.append((f"{cls}.{method}: {what.removesuffix(' (hidden)')}", float(points), hidden))
+    by_class = {c.cls: [] for c in PUBLIC}
+    for c in EVERY:
+        by_class[c.cls].append((c.name, float(c.points), c.visibility != "visible"))
+    assert found == [row for rows in by_class.values() for row in rows]
+    totals = dict(re.findall(r"^\| (\w+) \(([\d.]+)\) \|", text, re.M))
+    assert {k: float(v) for k, v in totals.items()} == {k: sum(p for _, p, _ in v) for k, v in by_class.items()}
+
+
+def test_the_reference_scores_100(tmp_path):
+    shutil.copytree(NNFS.solutions, tmp_path / "nnfs_layers")
+    report = runner.grade(tmp_path, seed=0, submission="solutions", limits=FAST, assignment=NNFS)
+    assert report.score == report.max_score == 100.0, explain([r for r in report.results if not r.passed])
+    assert report.examples >= 1000
+
+
+def test_the_skeleton_scores_0_with_every_test_not_attempted(tmp_path):
+    write_skeleton(NNFS.solutions, tmp_path / "nnfs_layers")
+    report = runner.grade(tmp_path, seed=0, submission="skeleton", limits=FAST, assignment=NNFS)
+    assert report.score == 0.0 and len(report.results) == len(EVERY)
+    assert {r.outcome for r in report.results} == {Outcome.NOT_ATTEMPTED}, explain(report.results)
+
+
+@pytest.mark.parametrize("entry", entries("buggy", "nnfs"), ids=lambda e: e.name)
+def test_a_mutant_is_charged_to_the_methods_its_mistake_is_in_and_nothing_else(entry, graded):
+    report = graded(entry)
+    failed = [r for r in report.results if r.score < r.max_score]
+    assert failed, f"not caught: {entry.description}"
+    assert accuracy.charged(report) == accuracy.edited_methods(entry), f"{entry.description}\n{explain(failed)}"
+    assert accuracy.taken_from_correct(entry, report) == 0
+    assert {r.name.split(".")[0] for r in failed} == set(entry.blame)
+    assert all(r.outcome is not Outcome.NOT_ATTEMPTED for r in failed)
+    assert any(r.outcome is Outcome.FAILED and "\nreplay: " in r.output for r in failed)
+
+
+@pytest.mark.parametrize("entry", entries("correct", "nnfs"), ids=lambda e: e.name)
+def test_a_correct_variant_scores_full(entry, graded):
+    report = graded(entry)
+    assert report.score == report.max_score, f"{entry.description}\n{explain([r for r in report.results if not r.passed])}"
+
+
+@pytest.mark.parametrize("entry", entries("hostile", "nnfs"), ids=lambda e: e.name)
+def test_a_hostile_entry_wins_nothing_it_did_not_earn(entry, graded):
+    report = graded(entry)
+    assert len(report.results) == len(EVERY)
+    assert report.score <= entry.honest_max(report.results) + 1e-9, explain([r for r in report.results if r.passed])
+    honest = [r for r in report.results if r.name.split(".")[0] in entry.honest_classes]
+    assert all(r.passed for r in honest), explain([r for r in honest if not r.passed])
+
+
+# ------------------------------------------------------------------ the handout
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    dist = tmp_path_factory.mktemp("dist")
+    archive = handout.build(dist, assignment=NNFS)
+    return dist / "handout-nnfs", archive
+
+
+def solution_lines() -> set[str]:
+    lines, inside = set(), False
+    for path in NNFS.solutions.rglob("*.py"):
+        for line in path.read_text().splitlines():
+            text = line.strip()
+            if text.startswith(("# BEGIN SOLUTION", "# END SOLUTION")):
+                inside = text.startswith("# BEGIN")
+            elif inside and text and not text.startswith("#") and text not in ("else:", "try:", "pass"):
+                lines.add(text)
+    return lines
+
+
+def test_the_handout_holds_no_solution_and_no_hidden_test(built):
+    folder, archive = built
+    assert archive.name == "handout-nnfs.tar.gz"
+    paths = [p for p in folder.rglob("*") if p.is_file()]
+    assert not any("solutions" in p.parts or p.name == "hidden_checks.py" for p in paths)
+    assert not any(p.parts[-3:-1] == ("assignments", "numpy_nn") for p in paths)  # only its own checks
+    files = {p: {line.strip() for line in p.read_text().splitlines()} for p in paths if p.suffix != ".npz"}
+    assert not any(lines & solution_lines() for lines in files.values())
+    public_code = {line.strip() for path in (REPO / "autograder").rglob("*.py") for line in path.read_text().splitlines()}
+    hidden_only = {line.strip() for line in NNFS.hidden.read_text().splitlines() if len(line.strip()) > 30} - public_code
+    assert hidden_only and not any(lines & hidden_only for lines in files.values())
+    assert "assignment = nnfs" in (folder / "setup.cfg").read_text()
+    assert "PACKAGE ?= nnfs_layers" in (folder / "Makefile").read_text()
+    assert (folder / "README.md").read_text() == NNFS.writeup.read_text()
+    manifest = (folder / "fixtures" / "manifest.json").read_text()
+    assert '"hidden_tests": 9' in manifest and '"hidden_points": 14.0' in manifest
+
+
+def _grade_in(folder: Path, *args: str) -> str:
+    done = subprocess.run([sys.executable, "-m", "autograder", "grade", *args], cwd=folder, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_the_handout_grades_the_skeleton_0_and_the_reference_in_full(built, tmp_path):
+    folder, _ = built
+    skeleton = _grade_in(folder)
+    assert "Score: 0.0 / 86.0 (public tests)" in skeleton
+    rows = [line for line in skeleton.splitlines() if re.match(r"  \S", line) and " / " in line]
+    assert len(rows) == len(PUBLIC) and all(row.strip().startswith("not attempted") for row in rows)
+    shutil.copytree(NNFS.solutions, tmp_path / "nnfs_layers")
+    assert "Score: 86.0 / 86.0 (public tests)" in _grade_in(folder, str(tmp_path))
+
+
+# One entry per class at least, among them the composite methods' own rules (calculate on its own forward,
+# ActivationLoss on its own parts) and a float32 submission.
+AGREEING = ["dense_dbiases_no_keepdims", "relu_backward_no_copy", "softmax_jacobian_inner_product",
+            "loss_calculate_sum", "actloss_backward_onehot_not_converted", "every_class_float32"]
+
+
+@pytest.mark.parametrize("name", AGREEING)
+def test_local_and_official_verdicts_agree_on_public_tests(name, built, tmp_path):
+    entry = next(e for e in entries(None, "nnfs") if e.name == name)
+    root = materialize(entry, tmp_path)
+    checks = [c for c in PUBLIC if c.cls in classes_of(entry)]
+    local = fixtures.load(NNFS, folder=built[0] / "fixtures")
+    official = runner.grade(root, submission=name, limits=FAST, checks=checks, assignment=NNFS)  # the secret seed
+    here = runner.grade(root, submission=name, limits=FAST, source=local, checks=checks, assignment=NNFS)
+    assert official.seed != here.seed and official.secret_seed
+    assert [(r.name, r.outcome, r.score) for r in here.results] == \
+        [(r.name, r.outcome, r.score) for r in official.results]

@@ -7,12 +7,15 @@ Each submission is graded once per module (the `graded` fixture), on the classes
 """
 from __future__ import annotations
 
+import contextlib
+import importlib.util
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from autograder import assignments, fixtures, handout, reference, runner
@@ -116,7 +119,8 @@ def test_a_mutant_is_charged_to_the_methods_its_mistake_is_in_and_nothing_else(e
 @pytest.mark.parametrize("entry", entries("correct", "nnfs"), ids=lambda e: e.name)
 def test_a_correct_variant_scores_full(entry, graded):
     report = graded(entry)
-    assert report.score == report.max_score, f"{entry.description}\n{explain([r for r in report.results if not r.passed])}"
+    lost = [r for r in report.results if not r.passed]
+    assert report.score == report.max_score, f"{entry.description}\n{explain(lost)}"
 
 
 @pytest.mark.parametrize("entry", entries("hostile", "nnfs"), ids=lambda e: e.name)
@@ -158,8 +162,10 @@ def test_the_handout_holds_no_solution_and_no_hidden_test(built):
     assert not any(p.parts[-3:-1] == ("assignments", "numpy_nn") for p in paths)  # only its own checks
     files = {p: {line.strip() for line in p.read_text().splitlines()} for p in paths if p.suffix != ".npz"}
     assert not any(lines & solution_lines() for lines in files.values())
-    public_code = {line.strip() for path in (REPO / "autograder").rglob("*.py") for line in path.read_text().splitlines()}
-    hidden_only = {line.strip() for line in NNFS.hidden.read_text().splitlines() if len(line.strip()) > 30} - public_code
+    public_code = {line.strip() for path in (REPO / "autograder").rglob("*.py")
+                   for line in path.read_text().splitlines()}
+    hidden_code = {line.strip() for line in NNFS.hidden.read_text().splitlines() if len(line.strip()) > 30}
+    hidden_only = hidden_code - public_code
     assert hidden_only and not any(lines & hidden_only for lines in files.values())
     assert "assignment = nnfs" in (folder / "setup.cfg").read_text()
     assert "PACKAGE ?= nnfs_layers" in (folder / "Makefile").read_text()
@@ -202,3 +208,165 @@ def test_local_and_official_verdicts_agree_on_public_tests(name, built, tmp_path
     assert official.seed != here.seed and official.secret_seed
     assert [(r.name, r.outcome, r.score) for r in here.results] == \
         [(r.name, r.outcome, r.score) for r in official.results]
+
+
+# ------------------------------------------------------------------ the catalogue, without the grader
+# Every correct entry behaves like the reference on the probes below, and every mutant differs from it in the
+# class it blames (and in ActivationLoss, which builds on ActivationSoftMax and LossCrossEntropy) and nowhere
+# else: an independent check that the catalogue says what its entries are. In process: hostile entries are
+# never imported here.
+
+RTOL, ATOL = 1e-4, 1e-6
+PROBE_SHAPES = [(1, 1), (1, 3), (4, 1), (3, 4), (3, 3), (5, 2)]
+
+
+@contextlib.contextmanager
+def _loaded(root: Path, name: str):
+    """The classes of the `nnfs_layers` package in `root`, imported under the private name `name` while the
+    block runs (ActivationLoss imports ActivationSoftMax from its package when built)."""
+    init = root / "nnfs_layers" / "__init__.py"
+    spec = importlib.util.spec_from_file_location(name, init, submodule_search_locations=[str(init.parent)])
+    package = importlib.util.module_from_spec(spec)
+    sys.modules[name] = package
+    try:
+        spec.loader.exec_module(package)
+        yield {c: getattr(package, c) for c in ("LayerDense", "ActivationReLU", "ActivationSoftMax",
+                                                "LossCrossEntropy", "ActivationLoss")}
+    finally:
+        for key in [k for k in sys.modules if k == name or k.startswith(name + ".")]:
+            del sys.modules[key]
+
+
+def _observations(root: Path, name: str) -> dict:
+    with _loaded(root, name) as classes:
+        return _observe(classes)
+
+
+def _kept(got, given) -> bool:
+    return isinstance(got, np.ndarray) and got.shape == given.shape and np.array_equal(got, given)
+
+
+def _observe(classes: dict) -> dict[str, list]:
+    """cls -> observations (numbers, arrays, flags) of the probes, in order; an exception is an observation."""
+    rng = np.random.default_rng(7)
+    found = {cls: [] for cls in classes}
+
+    def record(cls, f):
+        try:
+            found[cls].extend(f())
+        except Exception as exc:  # noqa: BLE001 - a mutant may raise: that is what it does
+            found[cls].append(f"raised {type(exc).__name__}")
+
+    for n, c in PROBE_SHAPES:
+        x, d = rng.standard_normal((n, c)) * 2, rng.standard_normal((n, c))
+        x[0, 0] = 0.0
+        labels = rng.integers(0, c, size=n)
+        onehot = np.eye(c)[labels]
+        p = np.exp(x) / np.exp(x).sum(axis=1, keepdims=True)
+
+        def dense():
+            layer = classes["LayerDense"](c, c + 1)
+            w = np.asarray(layer.weights)
+            out = [w.shape, np.asarray(layer.biases).shape, bool(np.all(np.asarray(layer.biases) == 0)),
+                   bool(np.all(np.abs(w) <= 1)), bool(w.size < 2 or not np.all(w == w.flat[0]))]
+            layer.weights, layer.biases = rng.standard_normal((c, c + 1)), rng.standard_normal((1, c + 1))
+            given, dv = x.copy(), rng.standard_normal((n, c + 1))
+            layer.forward(given)
+            out += [np.asarray(layer.output), np.asarray(layer.inputs), _kept(given, x)]
+            kept = dv.copy()
+            layer.backward(kept)
+            out += [np.asarray(layer.dweights), np.asarray(layer.dbiases), np.array(layer.dinputs), _kept(kept, dv)]
+            kept.fill(9.0)
+            return out + [np.asarray(layer.dinputs)]
+
+        def relu():
+            act, given = classes["ActivationReLU"](), x.copy()
+            act.forward(given)
+            out = [np.asarray(act.output), np.asarray(act.inputs), _kept(given, x)]
+            act.inputs, act.output, kept = x.copy(), np.maximum(0, x), d.copy()
+            act.backward(kept)
+            out += [np.array(act.dinputs), _kept(kept, d)]
+            kept.fill(9.0)
+            return out + [np.asarray(act.dinputs)]
+
+        def softmax():
+            act, given = classes["ActivationSoftMax"](), x.copy()
+            act.forward(given)
+            out = [np.asarray(act.output), _kept(given, x)]
+            act.forward(x + 1000.0)
+            out.append(np.asarray(act.output))
+            act.inputs, act.output, kept = x.copy(), p.copy(), d.copy()
+            act.backward(kept)
+            out += [np.array(act.dinputs), _kept(kept, d)]
+            kept.fill(9.0)
+            return out + [np.asarray(act.dinputs)]
+
+        def loss():
+            out = []
+            zero = p.copy()
+            zero[0] = np.eye(c)[(labels[0] + 1) % c] if c > 1 else 1.0
+            for target in (labels, onehot):
+                ce, given, t = classes["LossCrossEntropy"](), p.copy(), target.copy()
+                out += [np.asarray(ce.forward(given, t)), _kept(given, p) and _kept(t, target),
+                        np.asarray(ce.forward(zero, target)),
+                        np.asarray(classes["LossCrossEntropy"]().calculate(p, target))]
+                kept = p.copy()
+                ce.backward(kept, t)
+                out += [np.array(ce.dinputs), _kept(kept, p) and _kept(t, target)]
+                kept.fill(9.0)
+                out.append(np.asarray(ce.dinputs))
+            return out
+
+        def combined():
+            out = []
+            for target in (labels, onehot):
+                layer, given, t = classes["ActivationLoss"](), x.copy(), target.copy()
+                out += [np.asarray(layer.forward(given, t)), np.asarray(layer.output),
+                        _kept(given, x) and _kept(t, target),
+                        np.asarray(classes["ActivationLoss"]().forward(x + 1000.0, target))]
+                layer.output, kept = p.copy(), p.copy()
+                layer.backward(kept, t)
+                out += [np.array(layer.dinputs), _kept(kept, p) and _kept(t, target), _kept(layer.output, p)]
+                kept.fill(9.0)
+                out.append(np.asarray(layer.dinputs))
+            return out
+
+        for cls, f in (("LayerDense", dense), ("ActivationReLU", relu), ("ActivationSoftMax", softmax),
+                       ("LossCrossEntropy", loss), ("ActivationLoss", combined)):
+            with np.errstate(all="ignore"):
+                record(cls, f)
+    return found
+
+
+def _differences(got: list, want: list) -> list[str]:
+    if len(got) != len(want):
+        return [f"{len(got)} observations, expected {len(want)}"]
+    found = []
+    for i, (g, w) in enumerate(zip(got, want)):
+        if isinstance(w, np.ndarray) and isinstance(g, np.ndarray) and g.dtype.kind in "biuf":
+            if g.shape != w.shape or not np.allclose(g.astype(float), w, rtol=RTOL, atol=ATOL, equal_nan=True):
+                found.append(f"#{i}: {g!r} != {w!r}")
+        elif not (type(g) is type(w) and g == w) and not (isinstance(g, tuple) and g == w):
+            found.append(f"#{i}: {g!r} != {w!r}")
+    return found
+
+
+@pytest.fixture(scope="module")
+def reference_observations(tmp_path_factory):
+    root = tmp_path_factory.mktemp("reference")
+    shutil.copytree(NNFS.solutions, root / "nnfs_layers")
+    found = _observations(root, "_nnfs_probe_reference")
+    raised = [(cls, o) for cls, obs in found.items() for o in obs if isinstance(o, str)]
+    assert not raised, f"the reference raised on a probe: {raised}"
+    return found
+
+
+@pytest.mark.parametrize("entry", entries("buggy", "nnfs") + entries("correct", "nnfs"), ids=lambda e: e.name)
+def test_the_catalogue_says_what_each_entry_is(entry, tmp_path, reference_observations):
+    got = _observations(materialize(entry, tmp_path), f"_nnfs_probe_{entry.name}")
+    for cls, want in reference_observations.items():
+        differs = _differences(got[cls], want)
+        if cls in entry.blame:
+            assert differs, f"{entry.name}: no probe tells its {cls} from the reference"
+        elif not set(entry.blame) & set(NEEDS.get(cls, ())):
+            assert not differs, f"{entry.name}: {cls} differs from the reference:\n" + "\n".join(differs[:10])

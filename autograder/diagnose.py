@@ -79,8 +79,9 @@ def import_failed(error) -> tuple[str, str]:
         return f"importing {file} ended the worker process: it {error.msg}", \
             "code at the top level of a module runs on import: it must not exit, loop or wait"
     top = error.missing.split(".")[0]
+    own = error.module.split("|")[-1].split(".")[0]  # the submission's package: mytorch, nn, nnfs_layers
     allowed = allowed_packages()
-    if error.missing and top not in ("mytorch", "models") and top not in sys.stdlib_module_names:
+    if error.missing and top not in ("mytorch", "models", own) and top not in sys.stdlib_module_names:
         return (f"{file} could not be imported: it imports {error.missing}, which submissions may not use{where}",
                 f"submissions may import only the standard library, {allowed}: remove the import of {top}")
     if error.missing and "|" in error.module:  # none of the places the module may be holds it
@@ -89,5 +90,5 @@ def import_failed(error) -> tuple[str, str]:
                 f"put the file in one of those places ({places[0]} is the course's layout)")
     if error.missing:
         return (f"{file} could not be imported: there is no module {error.missing}{where}",
-                "is that file part of your submission, under mytorch/?")
+                f"is that file part of your submission, under {own}/?")
     return f"{file} could not be imported: {error.type}: {error.msg}{where}", ""

@@ -450,7 +450,7 @@ def _rejected(entry: Entry, why: str, began: float, stamp: dict | None = None) -
                                c.visibility) for c in assignment.checks() + hidden_checks(assignment))
     seconds = round(time.perf_counter() - began, 3)  # (in the results too: a rerun that keeps them shows it)
     report = Report(submission=entry.name, seed=-1, results=results, notes=(why,), secret_seed=True,
-                    execution_time=seconds)
+                    execution_time=seconds, assignment=assignment.name)
     return {"entry": entry.stem, "stamp": stamp, "seconds": seconds,
             "results": WRITERS["gradescope"](report), "error": why}
 

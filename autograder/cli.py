@@ -203,7 +203,7 @@ def _write_rejection(args: argparse.Namespace, why: str) -> None:
     results = tuple(TestResult(c.name, float(c.points), 0.0, Outcome.FAILED, f"submission rejected: {why}",
                                c.visibility) for c in assignment.checks() + hidden_checks(assignment))
     report = Report(submission=args.submission or assignment.package, seed=args.seed if args.seed is not None else -1,
-                    results=results, notes=(why,), secret_seed=args.seed is None)
+                    results=results, notes=(why,), secret_seed=args.seed is None, assignment=assignment.name)
     try:
         write_atomic(args.output, WRITERS[args.format](report))
     except OSError:

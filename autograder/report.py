@@ -47,6 +47,7 @@ class Report:
     replay: str = ""  # the command that replays this run where the student is
     local: bool = False  # graded against a handout's recorded fixtures (a student's own machine)
     secret_seed: bool = False  # `seed` is the course's secret: reports name it, never show it
+    assignment: str = "mytorch"  # which assignment it was graded as
 
     @property
     def seed_shown(self) -> str:

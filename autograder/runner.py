@@ -389,4 +389,4 @@ def grade(root: Path, *, seed: int | None = None, submission: str | None, limits
                   notes=tuple(dict.fromkeys([*notes, *(note for _, _, found in graded for note in found)])),
                   hidden=source.hidden if source.local else (0, 0.0),
                   isolation=tuple(server.shared().isolation.items()), replay=replay, secret_seed=secret,
-                  local=source.local)
+                  local=source.local, assignment=assignment.name)

@@ -57,6 +57,7 @@ def render(report: Report) -> str:
         "output_format": "text",
         "test_output_format": "text",
         "tests": [_test(r) for r in report.results],
-        "extra_data": {"seed": "official" if report.secret_seed else report.seed, "sandbox": report.isolation_note},
+        "extra_data": {"seed": "official" if report.secret_seed else report.seed, "sandbox": report.isolation_note,
+                       "assignment": report.assignment},
     }
     return json.dumps(doc, indent=2, allow_nan=False) + "\n"

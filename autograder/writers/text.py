@@ -31,7 +31,7 @@ def points(x: float) -> str:
 def render(report: Report) -> str:
     """The whole report as plain text, ending with a newline."""
     submission = one_line(report.submission)
-    lines = [f"mytorch autograder: {submission} (seed {report.seed_shown})", ""]
+    lines = [f"{report.assignment} autograder: {submission} (seed {report.seed_shown})", ""]
     width = max((len(points(r.max_score)) for r in report.results), default=3)
     for r in report.results:
         pts = f"{points(r.score):>{width}} / {points(r.max_score):<{width}}"

@@ -7,7 +7,8 @@ nothing, so the grader reads those attributes after each call.
   own" is judged by refilling dvalues after backward and reading self.dinputs again (`judge_untouched`).
 - `with_target_hint`: a crash on a kind of target (class indices or one-hot rows) explained when its message
   shows the code was written for the other kind.
-- `raised_alike` / `parts`: whether a composite method's crash is the crash of a method it calls (charged there).
+- `raised_alike`: whether a crash is the crash of a method a composite one calls (charged there), or the crash a
+  method has on any input with that kind of target (`kind_explains`: charged by the value tests of that kind).
 """
 from __future__ import annotations
 
@@ -154,17 +155,47 @@ def error_at(out, label: str):
     return found
 
 
-def raised_alike(out, label: str, others: list[str]) -> str:
-    """The label among `others` whose call raised the same exception, at the same line, as the call under
-    `label` ('' when none did): the crash is then that other method's (a composite method calling it)."""
+def raised_alike(out, label: str, others: list[str], same_message: bool = True) -> str:
+    """The label among `others` whose call raised the same exception (with the same message, unless
+    `same_message` is false: another input's message names other shapes), at the same line, as the call under
+    `label` ('' when none did): the crash is then that other call's (a method a composite one calls, or the
+    same mistake on an ordinary input)."""
     mine = error_at(out, label)
-    if mine is None or mine.type in ("WorkerDied", "NotRun", "Skipped"):
+    if mine is None or mine.type in ("WorkerDied", "NotRun", "Skipped") or not mine.where:
         return ""
     for other in others:
         theirs = error_at(out, other)
-        if theirs is not None and (theirs.type, theirs.msg, theirs.where) == (mine.type, mine.msg, mine.where):
+        if theirs is not None and (theirs.type, theirs.where) == (mine.type, mine.where) and (
+                theirs.msg == mine.msg or not same_message):
             return other
     return ""
+
+
+KIND = "kind"  # the labels of a method's calls on ordinary inputs with each kind of target ("kind.same", "kind.other")
+
+
+def returned(out, label: str) -> bool:
+    """The call under `label` ran and returned (whatever it returned)."""
+    return label in out.result.values and error_at(out, label) is None
+
+
+def kind_explains(out, label: str) -> bool:
+    """The call under `label` raised at the same line as the same method did on an ordinary input with the same
+    kind of target ("kind.same"), and that method returned on an ordinary input with the other kind
+    ("kind.other"): the crash is about the kind of target (the value tests of that kind charge it), and the
+    method does return, so leaving the input out buys no pass."""
+    return bool(raised_alike(out, label, [f"{KIND}.same"], same_message=False)) and returned(out, f"{KIND}.other")
+
+
+def leave_out_kind_crash(out, label: str) -> None:
+    """Leave the input out of a test when the call under `label` raised there as `kind_explains` says."""
+    try:
+        out.peek(label)
+    except Crashed as crash:
+        if kind_explains(out, label):
+            raise Skip(f"it raises there ({crash.message}) as on any input with this kind of target, and the value "
+                       "tests of that kind charge it") from None
+        raise
 
 
 def usable(value) -> bool:
@@ -191,13 +222,6 @@ def value_of(out, label: str):
     """A value the check does not judge (the student's own parts), or None when there is none usable."""
     found = out.result.values.get(label)
     return found if isinstance(found, np.ndarray) else None
-
-
-def skip_if_explained(out, label: str, others: list[str], what: str) -> None:
-    """Leave the input out when the call under `label` raised as the call under one of `others` did (the
-    student's own method it builds on, whose tests charge that crash)."""
-    if raised_alike(out, label, others):
-        raise Skip(f"it raised where your own {what} raises on the same input (charged by that method's tests)")
 
 
 def bad(value) -> bool:

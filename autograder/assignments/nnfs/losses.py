@@ -6,11 +6,17 @@ ordinary predictions keep every probability at 1e-3 or more, so clipping at 1e-7
 adding 1e-7, or not clipping at all give the same losses within the tolerance; one small test
 ("clips predictions") uses probabilities of exactly 0, where the contract's clip gives -log(1e-7).
 
-Composite methods are judged on their own code. `calculate` passes when it is the mean of the reference's
-per-sample losses or of the student's own forward's. `ActivationLoss.forward` passes when its loss (and
-self.output) is the reference's, or what the student's own ActivationSoftMax and LossCrossEntropy give on the
-same input (nnfs builds it from them: their mistakes are charged by their tests, not again here); where it
-raises exactly as one of them raises on the same input, that input is left out.
+Composite methods are judged on their own code. Where `calculate` gives the mean of the student's own forward's
+losses and those differ from the reference's, the input is left out (forward's tests charge that); likewise
+`ActivationLoss.forward` where its loss (self.output, what it leaves of its arguments) is what the student's own
+ActivationSoftMax and LossCrossEntropy give on the same input (nnfs builds it from them). An input left out is
+not a pass: a test with none left to judge is credited only when a value test of the class passes.
+
+Crashes that depend on the kind of target (code for one-hot rows given class indices) are charged by the value
+tests of that kind, not again by every other test of the method: each script also calls the method on an
+ordinary input with each kind of target ("kind.same", "kind.other"), and a crash at the line where it raises on
+any input of that kind is left out elsewhere, provided the method returns on the other kind (a method that never
+returns earns nothing). A composite method raising exactly as its own parts do is left out on the same terms.
 """
 from __future__ import annotations
 
@@ -26,8 +32,8 @@ from ...sandbox import Script
 from .activations import SOFTMAX
 from .cases import (clip_cases, combined_mixed_cases, combined_onehot_cases, combined_sparse_cases, loss_mixed_cases,
                     loss_onehot_cases, loss_sparse_cases, softmax)
-from .common import (backward_kept, judge, judge_kept_args, judge_untouched, same, skip_if_explained, value_of,
-                     with_target_hint)
+from .common import (KIND, backward_kept, error_at, judge, judge_kept_args, judge_untouched, kind_explains,
+                     leave_out_kind_crash, raised_alike, returned, same, value_of, with_target_hint)
 
 CE = "nnfs_layers.losses.LossCrossEntropy"
 AL = "nnfs_layers.losses.ActivationLoss"
@@ -63,6 +69,28 @@ def labels(case) -> np.ndarray:
     return case.target if case.sparse else case.target.argmax(axis=1)
 
 
+def other_kind(case) -> np.ndarray:
+    """The case's targets as the other kind: one-hot rows for class indices, class indices for one-hot rows."""
+    return one_hot(case) if case.sparse else labels(case).astype(np.int64)
+
+
+def kinds(s: Script, path: str, method: str, first: np.ndarray, case, state: bool = False) -> None:
+    """method(first, target) on fresh objects, with the case's kind of target ("kind.same") and then the other
+    kind ("kind.other"), first being an ordinary input of the case's shape (uniform predictions, zero logits;
+    with `state`, set as self.output too): what tells a crash about the kind of target from one about this input
+    (`common.kind_explains`). First in a script, soft: they always run, and nothing of them is shown."""
+    for name, target in (("same", case.target), ("other", other_kind(case))):
+        obj = s.new(path)
+        if state:
+            s.set(obj, "output", first, state=True)
+        s.call(obj, method, first, target, label=f"{KIND}.{name}", soft=True)
+
+
+def uniform(case) -> np.ndarray:
+    shape = (case.predict if hasattr(case, "predict") else case.inputs).shape
+    return np.full(shape, 1.0 / shape[1])
+
+
 # ------------------------------------------------------------------ LossCrossEntropy: 22 points
 
 FORWARD_SPARSE = "LossCrossEntropy.forward: per-sample losses for class indices (N,)"
@@ -76,6 +104,7 @@ def _forward_script(case):
     """forward(predict, target) and, on another object, calculate(predict, target): one script for every forward
     and calculate test, run once per input. Soft calls: calculate runs even where forward raised."""
     s = Script(case=case)
+    kinds(s, CE, "forward", uniform(case), case)
     s.call(s.new(CE), "forward", case.predict, case.target, label="losses", keep_args=True, soft=True)
     s.call(s.new(CE), "calculate", case.predict, case.target, label="mean", soft=True)
     return s
@@ -139,10 +168,13 @@ def _expected_clip(package, case):
        owners={"losses": (FORWARD_SPARSE, FORWARD_ONEHOT)})
 def forward_clip(case, ref):
     """Predictions of exactly 0 and 1: the contract's clip gives -log(1e-7) = 16.12 for a probability of 0 and
-    about 0 for 1. Not compared when an ordinary forward test failed (that mistake is charged there)."""
+    about 0 for 1. Not compared when an ordinary forward test failed, nor where forward raises as it does on any
+    input with this kind of target (the ordinary tests of that kind charge those)."""
     s = Script(case=case)
+    kinds(s, CE, "forward", uniform(case), case)
     s.call(s.new(CE), "forward", case.predict, case.target, label="losses")
     out = yield s
+    leave_out_kind_crash(out, "losses")
     got = with_target_hint(out, "losses", case.sparse)
     want = _expected_clip(ref, case)
     p, label = case.predict, labels(case)
@@ -167,7 +199,7 @@ def forward_clip(case, ref):
        strategy=LOSS_MIXED, behaviour=True)
 def forward_keeps_args(case, ref):
     out = yield _forward_script(case)
-    out.peek("losses")  # where forward raised, its first test charges that
+    leave_out_kind_crash(out, "losses")  # (any other crash: the runner's rule)
     judge_kept_args(out, "losses", [("predict", case.predict), ("target", case.target)], known_wrong=lambda name: [
         (np.clip(case.predict, CLIP, 1 - CLIP), "your forward clipped predict in place (out=predict): clip into a new "
                                                 "array: np.clip(predict, 1e-7, 1 - 1e-7)")] if name == "predict" else [])
@@ -183,7 +215,9 @@ def calculate(case, ref):
     try:
         got = out["mean"]
     except Crashed:
-        skip_if_explained(out, "mean", ["losses"], "LossCrossEntropy.forward")
+        if raised_alike(out, "mean", ["losses"]) and kind_explains(out, "losses"):
+            raise Skip("calculate raises there as your forward does on any input with this kind of target: the "
+                       "value tests of forward charge that") from None
         raise
     losses = _expected_forward(ref, case)
     want = float(np.mean(losses))
@@ -205,6 +239,7 @@ def calculate(case, ref):
 def _backward_script(case):
     """backward(predict, target) with predict kept (nnfs gives it the predictions as dvalues)."""
     s = Script(case=case)
+    kinds(s, CE, "backward", uniform(case), case)
     backward_kept(s, s.new(CE), case.predict, case.target, name="predict")
     return s
 
@@ -255,6 +290,7 @@ def backward_onehot(case, ref):
        cases=loss_mixed_cases, strategy=LOSS_MIXED, behaviour=True)
 def backward_keeps_args(case, ref):
     out = yield _backward_script(case)
+    leave_out_kind_crash(out, "ret")
     judge_untouched(out, case.predict, "predict")
     expect("target after backward", out["ret#arg1"], case.target, EXACT, generic=False,
            hint="backward must leave target as it was: build one-hot rows in a new array")
@@ -300,6 +336,7 @@ def backward_finite_differences(case, ref):
         yield s  # (nothing to run: a check judges only after its script came back)
         raise Skip("one class: every prediction is 1, at the clip, where the loss has no two-sided slope")
     step = _loss_step(case)
+    kinds(s, CE, "backward", uniform(case), case)
     by_predict = slopes("predict", case.predict, step, lambda p: s.call(
         s.new(CE), "forward", p, case.target, label=s.fresh(), soft=True,
         shown=(f"predict with one entry moved by +-{step:.3g}", "target")))
@@ -307,6 +344,7 @@ def backward_finite_differences(case, ref):
     s.call(loss, "backward", case.predict, case.target, label="ret")
     s.get(loss, "dinputs", label="dinputs")
     out = yield s
+    leave_out_kind_crash(out, "ret")
 
     def mean(losses):
         if losses.shape != case.predict.shape[:1]:
@@ -345,6 +383,7 @@ def _combined_forward(case):
     """forward(inputs, target) and self.output; forward(inputs + shift, target) on another object; then the
     student's own parts on both. One script for every forward test, run once per input."""
     s = Script(case=case)
+    kinds(s, AL, "forward", np.zeros(case.inputs.shape), case)
     layer = s.new(AL)
     s.call(layer, "forward", case.inputs, case.target, label="loss", keep_args=True, soft=True)
     s.get(layer, "output", label="self.output")
@@ -372,7 +411,18 @@ def _parts_give(out, got, prefix: str, unlike=None) -> bool:
 
 
 def _raised_as_parts(out, label: str, prefix: str) -> None:
-    skip_if_explained(out, label, [f"{prefix}.softmax", f"{prefix}.losses", f"{prefix}.mean"], PARTS)
+    """Leave the input out when the call under `label` raised exactly as the student's own parts raise on the same
+    input (their tests charge that), provided forward returns on the other kind of target (a forward that never
+    returns earns nothing this way)."""
+    if not raised_alike(out, label, [f"{prefix}.softmax", f"{prefix}.losses", f"{prefix}.mean"]):
+        return
+    if returned(out, f"{KIND}.other"):
+        raise Skip(f"it raised where {PARTS} raise on the same input (charged by their tests)")
+    crash = error_at(out, label)
+    raise Crashed(f"{out.script.meta[out.script.labels[label]].text} raised {crash.type}: {crash.msg}"
+                  + (f" (at {crash.where})" if crash.where else ""),
+                  with_pointer(f"it raises there because {PARTS} raise on the same input, on every kind of target: "
+                               "fix them first (their tests say how)"))
 
 
 def _combined_mistakes(case, loss):
@@ -421,11 +471,13 @@ def combined_forward_onehot(case, ref):
 
 
 def _forward_ran(out) -> None:
-    """Read the loss first: where forward raised, its first test charges that (or it is the parts' crash)."""
+    """Read the loss first: where forward raised as it does on any input with this kind of target, the value tests
+    of that kind charge that; where it raised as its own parts do, their tests do."""
     try:
         out.peek("loss")
     except Crashed:
         _raised_as_parts(out, "loss", "parts")
+        leave_out_kind_crash(out, "loss")
         raise
 
 
@@ -495,6 +547,7 @@ def _combined_backward(case):
     """forward(inputs, target), then self.output = softmax(inputs) (what forward stores, set by the grader), then
     backward(softmax(inputs), target) as nnfs calls it, with dvalues kept; then self.output again."""
     s = Script(case=case)
+    kinds(s, AL, "backward", uniform(case), case, state=True)
     layer = s.new(AL)
     output = softmax(case.inputs)
     s.call(layer, "forward", case.inputs, case.target, label=s.fresh(), soft=True)
@@ -548,6 +601,7 @@ def combined_backward_onehot(case, ref):
        points=1, cases=combined_mixed_cases, strategy=COMBINED_MIXED, behaviour=True)
 def combined_backward_keeps_args(case, ref):
     out = yield _combined_backward(case)
+    leave_out_kind_crash(out, "ret")
     p, n = softmax(case.inputs), case.inputs.shape[0]
     in_place = ("your backward changed dvalues in place (self.dinputs = dvalues, then -= 1 at the targets): in nnfs "
                 "dvalues is self.output itself, which that corrupts; start from a copy: dvalues.copy()")
@@ -577,6 +631,7 @@ def _expected_combined_probes(package, case):
 def combined_backward_finite_differences(case, ref):
     """Reference-free: the slopes of the student's own loss around inputs, where it matches the reference."""
     s = Script(case=case)
+    kinds(s, AL, "backward", uniform(case), case, state=True)
     layer = s.new(AL)
     by_inputs = slopes("inputs", case.inputs, STEP, lambda x: s.call(
         layer, "forward", x, case.target, label=s.fresh(), soft=True,
@@ -587,6 +642,7 @@ def combined_backward_finite_differences(case, ref):
     s.call(layer, "backward", output, case.target, label="ret", shown=("softmax(inputs)", "target"))
     s.get(layer, "dinputs", label="dinputs")
     out = yield s
+    leave_out_kind_crash(out, "ret")
 
     def loss(value):
         if value.size != 1:

@@ -68,7 +68,8 @@ def large_softmax_cases(rng):
         n, c, n0 = int(rng.integers(32, 65)), int(rng.integers(10, 41)), int(rng.integers(1, 9))
         cases.append(NnfsSoftmaxCase(inputs=float32_exact(np.clip(rng.standard_normal((n, c)) * 3, -8, 8)),
                                      dvalues=rng.standard_normal((n, c)),
-                                     inputs0=float32_exact(rng.standard_normal((n0, c))), shift=np.full((1, 1), 1000.0)))
+                                     inputs0=float32_exact(rng.standard_normal((n0, c))),
+                                     shift=np.full((1, 1), 1000.0)))
     return cases
 
 

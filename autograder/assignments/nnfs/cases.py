@@ -203,7 +203,8 @@ def clip_cases(rng: np.random.Generator) -> list[NnfsLossCase]:
     probability of exactly 0 (the loss is -log(1e-7) once clipped) and some exactly 1 (about 0). Every such
     row is mixed with ordinary ones; both kinds of target. At least two classes."""
     cases = []
-    for i, (n, c, _) in enumerate([(1, 2, 0), (2, 3, 0), (1, 4, 0)] + shapes(rng)[len(EDGE_SHAPES):len(EDGE_SHAPES) + 9]):
+    random = shapes(rng)[len(EDGE_SHAPES):len(EDGE_SHAPES) + 9]
+    for i, (n, c, _) in enumerate([(1, 2, 0), (2, 3, 0), (1, 4, 0)] + random):
         c = max(c, 2)
         predict = softmax(logits(rng, (n, c)))
         target = labels(rng, n, c, i % 2 == 0)

@@ -30,12 +30,23 @@ ALIAS = ("your self.dinputs is dvalues itself (or a view of it): it changed when
          "(np.asarray(dvalues) and dvalues[:] are not copies)")
 KEEP_INPUTS = ("forward must leave its arguments as they were: compute the result in a new array (no "
                "inputs -= ..., inputs[...] = ... or out=inputs)")
-SPARSE = ("target here holds class indices, shape (N,), and your code treats it as one-hot rows (N, C); "
-          "handle both: for indices, take each row's probability with predict[range(N), target] (or turn them "
-          "into one-hot rows with np.eye(C)[target])")
-ONE_HOT = ("target here is one-hot rows, shape (N, C), and your code treats it as class indices (N,); handle "
-           "both: for one-hot rows, sum predict * target over axis 1 (or turn them into indices with "
-           "np.argmax(target, axis=1))")
+SPARSE = "target here holds class indices, shape (N,), and your code treats it as one-hot rows (N, C); handle both: "
+ONE_HOT = "target here is one-hot rows, shape (N, C), and your code treats it as class indices (N,); handle both: "
+# How each method handles the kind of target its code missed: (for class indices, for one-hot rows).
+FIXES = {
+    "forward": ("for indices, take each row's probability with predict[range(N), target] (or turn them into one-hot "
+                "rows with np.eye(C)[target])",
+                "for one-hot rows, sum predict * target over axis 1 (or turn them into indices with "
+                "np.argmax(target, axis=1))"),
+    "LossCrossEntropy.backward": ("turn class indices into one-hot rows first, np.eye(C)[target], then "
+                                  "-target / dvalues / N",
+                                  "use one-hot rows as they are, -target / dvalues / N (only class indices need "
+                                  "np.eye(C)[target])"),
+    "ActivationLoss.backward": ("subtract 1 at each sample's class, dinputs[range(N), target] -= 1 (or subtract "
+                                "np.eye(C)[target]), then divide by N",
+                                "turn one-hot rows into indices first, np.argmax(target, axis=1) (or subtract them "
+                                "as they are: dvalues - target), then divide by N"),
+}
 
 
 def judge(label: str, got, want, known=lambda: (), *, scalar: bool = False, batch: int | None = None,
@@ -132,17 +143,19 @@ class Probed:
         return value
 
 
-def with_target_hint(out, label: str, sparse: bool):
-    """out[label]; a crash whose message shows code written for the other kind of target gets a hint."""
+def with_target_hint(out, label: str, sparse: bool, method: str = "forward"):
+    """out[label]; a crash whose message shows code written for the other kind of target gets a hint saying how
+    `method` (a key of FIXES) handles that kind."""
     try:
         return out[label]
     except Crashed as crash:
         message = crash.message
+        for_indices, for_one_hot = FIXES[method]
         if sparse and any(w in message for w in ("broadcast", "AxisError", "axis 1 is out of bounds")):
-            raise Crashed(message, with_pointer(SPARSE)) from None
+            raise Crashed(message, with_pointer(SPARSE + for_indices)) from None
         if not sparse and "IndexError" in message and any(
                 w in message for w in ("integer", "indices", "shape mismatch")):
-            raise Crashed(message, with_pointer(ONE_HOT)) from None
+            raise Crashed(message, with_pointer(ONE_HOT + for_one_hot)) from None
         raise
 
 

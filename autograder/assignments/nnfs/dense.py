@@ -79,7 +79,8 @@ def init(case, ref):
     expect("biases", out["biases"], np.zeros((1, n_out)), hint="biases start as zeros: np.zeros((1, n_neurons))",
            known_wrong=lambda: [
                (np.zeros(n_out), "your biases have shape (n_neurons,); keep them a row: np.zeros((1, n_neurons))"),
-               (np.zeros((n_out, 1)), "your biases are a column (n_neurons, 1); they are a row: np.zeros((1, n_neurons))"),
+               (np.zeros((n_out, 1)), "your biases are a column (n_neurons, 1); they are a row: "
+                                      "np.zeros((1, n_neurons))"),
                (np.zeros((1, n_in)), "your biases have n_inputs entries; there is one per neuron: "
                                      "np.zeros((1, n_neurons))")])
 

@@ -32,8 +32,8 @@ from ...sandbox import Script
 from .activations import SOFTMAX
 from .cases import (clip_cases, combined_mixed_cases, combined_onehot_cases, combined_sparse_cases, loss_mixed_cases,
                     loss_onehot_cases, loss_sparse_cases, softmax)
-from .common import (KIND, backward_kept, error_at, judge, judge_kept_args, judge_untouched, kind_explains,
-                     leave_out_kind_crash, raised_alike, returned, same, value_of, with_target_hint)
+from .common import (FIXES, KIND, SPARSE, backward_kept, error_at, judge, judge_kept_args, judge_untouched,
+                     kind_explains, leave_out_kind_crash, raised_alike, returned, same, value_of, with_target_hint)
 
 CE = "nnfs_layers.losses.LossCrossEntropy"
 AL = "nnfs_layers.losses.ActivationLoss"
@@ -43,14 +43,12 @@ LOSS_SPARSE, LOSS_ONEHOT = (draw(f"{STRATEGIES}:loss_strategy", sparse=kind) for
 COMBINED_SPARSE, COMBINED_ONEHOT = (draw(f"{STRATEGIES}:combined_strategy", sparse=kind) for kind in (True, False))
 # Either kind of target, for the tests of mixed seeded cases (a strategy of their own: their seeded cases are then
 # judged before any drawn example, which is shrunk only when no seeded case failed).
-LOSS_MIXED, COMBINED_MIXED = (draw(f"{STRATEGIES}:{name}", sparse=None) for name in ("loss_strategy", "combined_strategy"))
+LOSS_MIXED, COMBINED_MIXED = (draw(f"{STRATEGIES}:{name}", sparse=None)
+                              for name in ("loss_strategy", "combined_strategy"))
 CLIP = 1e-7
 STEP = 1e-2  # of the combined loss's finite differences (smooth in the logits)
 STABLE = ("subtract each row's max from inputs before exp: softmax is unchanged and exp cannot overflow "
           "(as ActivationSoftMax does; reusing it is fine)")
-SPARSE_ONE_HOT = ("target here holds class indices, shape (N,), and your code uses it as one-hot rows: turn the "
-                  "indices into one-hot rows first (np.eye(C)[target]), or index with predict[range(N), target]")
-
 
 def _broadcast(f):
     """f(), or None where numpy cannot broadcast it (a mistake that raises there gives no wrong value)."""
@@ -130,7 +128,7 @@ def _loss_mistakes(case, want):
     if case.sparse:
         as_one_hot = _broadcast(lambda: -np.log(np.sum(clipped * t, axis=1)))
         if as_one_hot is not None and as_one_hot.shape == (n,):
-            wrong.append((as_one_hot, SPARSE_ONE_HOT))
+            wrong.append((as_one_hot, SPARSE + FIXES["forward"][0]))
     else:
         by_column = _broadcast(lambda: -np.log(np.sum(clipped * t, axis=0)))
         if by_column is not None:
@@ -200,9 +198,10 @@ def forward_clip(case, ref):
 def forward_keeps_args(case, ref):
     out = yield _forward_script(case)
     leave_out_kind_crash(out, "losses")  # (any other crash: the runner's rule)
+    in_place = ("your forward clipped predict in place (out=predict): clip into a new array: "
+                "np.clip(predict, 1e-7, 1 - 1e-7)")
     judge_kept_args(out, "losses", [("predict", case.predict), ("target", case.target)], known_wrong=lambda name: [
-        (np.clip(case.predict, CLIP, 1 - CLIP), "your forward clipped predict in place (out=predict): clip into a new "
-                                                "array: np.clip(predict, 1e-7, 1 - 1e-7)")] if name == "predict" else [])
+        (np.clip(case.predict, CLIP, 1 - CLIP), in_place)] if name == "predict" else [])
 
 
 @check("LossCrossEntropy.calculate: the mean of the per-sample losses", points=2, cases=loss_mixed_cases,
@@ -266,12 +265,12 @@ def _gradient_mistakes(case, want):
     if case.sparse:
         raw = _broadcast(lambda: -t / p / n)
         if raw is not None and raw.shape == p.shape:
-            wrong.append((raw, SPARSE_ONE_HOT))
+            wrong.append((raw, SPARSE + FIXES["LossCrossEntropy.backward"][0]))
     return wrong
 
 
 def _judge_gradient(out, case, ref) -> None:
-    got = with_target_hint(out, "dinputs", case.sparse)
+    got = with_target_hint(out, "dinputs", case.sparse, "LossCrossEntropy.backward")
     want = _expected_backward(ref, case)
     judge("self.dinputs", got, want, lambda: _gradient_mistakes(case, want))
 
@@ -440,7 +439,7 @@ def _combined_mistakes(case, loss):
     if case.sparse:
         as_one_hot = _broadcast(lambda: -np.log(np.sum(p * t, axis=1)))
         if as_one_hot is not None and as_one_hot.shape == (n,):
-            wrong.append((float(np.mean(as_one_hot)), SPARSE_ONE_HOT))
+            wrong.append((float(np.mean(as_one_hot)), SPARSE + FIXES["forward"][0]))
     return wrong
 
 
@@ -577,12 +576,12 @@ def _combined_gradient_mistakes(case, want):
     if case.sparse:
         raw = _broadcast(lambda: (p - t) / n)
         if raw is not None and raw.shape == p.shape:
-            wrong.append((raw, SPARSE_ONE_HOT))
+            wrong.append((raw, SPARSE + FIXES["ActivationLoss.backward"][0]))
     return wrong
 
 
 def _judge_combined_gradient(out, case, ref) -> None:
-    got = with_target_hint(out, "dinputs", case.sparse)
+    got = with_target_hint(out, "dinputs", case.sparse, "ActivationLoss.backward")
     want = _expected_combined_backward(ref, case)
     judge("self.dinputs", got, want, lambda: _combined_gradient_mistakes(case, want))
 

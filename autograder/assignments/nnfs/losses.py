@@ -76,7 +76,8 @@ def kinds(s: Script, path: str, method: str, first: np.ndarray, case, state: boo
     """method(first, target) on fresh objects, with the case's kind of target ("kind.same") and then the other
     kind ("kind.other"), first being an ordinary input of the case's shape (uniform predictions, zero logits;
     with `state`, set as self.output too): what tells a crash about the kind of target from one about this input
-    (`common.kind_explains`). First in a script, soft: they always run, and nothing of them is shown."""
+    (`common.kind_explains`). Soft, and nothing of them is shown; after the calls judged where those are soft
+    too, else first (so that they run)."""
     for name, target in (("same", case.target), ("other", other_kind(case))):
         obj = s.new(path)
         if state:
@@ -102,9 +103,9 @@ def _forward_script(case):
     """forward(predict, target) and, on another object, calculate(predict, target): one script for every forward
     and calculate test, run once per input. Soft calls: calculate runs even where forward raised."""
     s = Script(case=case)
-    kinds(s, CE, "forward", uniform(case), case)
     s.call(s.new(CE), "forward", case.predict, case.target, label="losses", keep_args=True, soft=True)
     s.call(s.new(CE), "calculate", case.predict, case.target, label="mean", soft=True)
+    kinds(s, CE, "forward", uniform(case), case)
     return s
 
 
@@ -169,8 +170,8 @@ def forward_clip(case, ref):
     about 0 for 1. Not compared when an ordinary forward test failed, nor where forward raises as it does on any
     input with this kind of target (the ordinary tests of that kind charge those)."""
     s = Script(case=case)
+    s.call(s.new(CE), "forward", case.predict, case.target, label="losses", soft=True)
     kinds(s, CE, "forward", uniform(case), case)
-    s.call(s.new(CE), "forward", case.predict, case.target, label="losses")
     out = yield s
     leave_out_kind_crash(out, "losses")
     got = with_target_hint(out, "losses", case.sparse)
@@ -382,12 +383,12 @@ def _combined_forward(case):
     """forward(inputs, target) and self.output; forward(inputs + shift, target) on another object; then the
     student's own parts on both. One script for every forward test, run once per input."""
     s = Script(case=case)
-    kinds(s, AL, "forward", np.zeros(case.inputs.shape), case)
     layer = s.new(AL)
     s.call(layer, "forward", case.inputs, case.target, label="loss", keep_args=True, soft=True)
     s.get(layer, "output", label="self.output")
     shown = ("inputs + shift", "target")
     s.call(s.new(AL), "forward", case.shifted, case.target, label="shifted.loss", soft=True, shown=shown)
+    kinds(s, AL, "forward", np.zeros(case.inputs.shape), case)
     _parts(s, case.inputs, case.target, "parts", ("inputs", "target"))
     _parts(s, case.shifted, case.target, "shifted.parts", shown)
     return s

@@ -46,7 +46,7 @@ class ActivationSoftMax:
         self.dinputs[i] = J @ dvalues[i], where J = diagflat(o) - o @ o.T is that row's Jacobian (C, C).
 
         dvalues: (N, C) -> self.dinputs: (N, C), for the output of the last forward. Return nothing.
-        Do not modify dvalues.
+        Do not modify dvalues, and make self.dinputs an array of its own (not dvalues itself).
         """
         # BEGIN SOLUTION
         self.dinputs = np.empty_like(dvalues)

@@ -35,8 +35,9 @@ class LayerDense:
                         np.sum(dvalues, axis=0, keepdims=True)
         self.dinputs  = dvalues @ weights.T                (N, n_inputs)
 
-        inputs is the one the last forward stored. Return nothing. Do not modify dvalues; each backward
-        replaces the three gradients (it does not add to them).
+        inputs is the one the last forward stored. Return nothing. Do not modify dvalues, and make
+        self.dinputs an array of its own (not dvalues itself); each backward replaces the three gradients (it
+        does not add to them).
         """
         # BEGIN SOLUTION
         self.dweights = np.dot(self.inputs.T, dvalues)

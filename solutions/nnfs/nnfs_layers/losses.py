@@ -34,8 +34,8 @@ class LossCrossEntropy:
         """self.dinputs = -target / dvalues / N: the gradient of the mean loss with respect to the predictions.
 
         dvalues: (N, C), the predictions given to forward (the grader's are never 0). target: class indices
-        (N,), turned into one-hot rows (np.eye(C)[target]) first, or one-hot (N, C). self.dinputs: (N, C).
-        Return nothing. Do not modify dvalues or target.
+        (N,), turned into one-hot rows (np.eye(C)[target]) first, or one-hot (N, C). self.dinputs: (N, C), an
+        array of its own (not dvalues itself). Return nothing. Do not modify dvalues or target.
         """
         # BEGIN SOLUTION
         samples = len(dvalues)
@@ -76,8 +76,8 @@ class ActivationLoss:
 
         dvalues: (N, C), the softmax output (nnfs calls backward(self.output, target): dvalues and
         self.output hold the same values). target: class indices (N,) or one-hot rows (N, C).
-        self.dinputs: (N, C). Return nothing. Do not modify dvalues (start from a copy: in nnfs it is
-        self.output itself), self.output or target.
+        self.dinputs: (N, C), an array of its own. Return nothing. Do not modify dvalues (start from a copy:
+        in nnfs it is self.output itself), self.output or target.
         """
         # BEGIN SOLUTION
         samples = len(dvalues)

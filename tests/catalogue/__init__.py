@@ -86,7 +86,14 @@ def where(assignment: str = "mytorch") -> Where:
     files: dict[str, str] = {}
     for check in found.checks():  # "nn.dense" -> "dense.py"
         files.setdefault(check.cls, check.module.split(".", 1)[1].replace(".", "/") + ".py")
-    return Where(assignment, HERE / assignment, found.solutions, found.package, files, {})
+    return Where(assignment, HERE / assignment, found.solutions, found.package, files, OTHER_NEEDS.get(assignment, {}))
+
+
+# Another assignment's classes built on others of its submission (nnfs's ActivationLoss runs the student's own
+# softmax and loss): honest only when those are, and graded with them.
+OTHER_NEEDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "nnfs": {"ActivationLoss": ("ActivationSoftMax", "LossCrossEntropy")},
+}
 
 
 @dataclass(frozen=True)

@@ -92,3 +92,59 @@ def test_another_package_missing_is_named_in_the_message(tmp_path):
     given_only = write(tmp_path / "hw2", {"nn/layer.py": "class Layer: pass\n"})
     with pytest.raises(SubmissionError, match="no .py files found under nn/"):  # the course's file is not a hand-in
         prepare(given_only, tmp_path / "copy2", assignment=course)
+
+
+def test_a_class_of_another_assignment_is_batched_and_each_row_is_its_verdict_alone(tmp_path):
+    """batch --assignment nnfs: the reference in full, a mutant losing points only on its own class, a hand-in
+    of the wrong assignment refused with the package it lacks; the gradebook lists nnfs's tests."""
+    import csv
+    import json
+    import shutil
+
+    from autograder import batch, runner
+    from autograder.sandbox import Limits
+    from tests.catalogue import entries, materialize
+    from tests.test_batch import Quiet
+
+    nnfs = assignments.get("nnfs")
+    fast = Limits(case_timeout=2.0, submission_timeout=30.0)
+    source = tmp_path / "class"
+    shutil.copytree(nnfs.solutions, source / "ada" / "nnfs_layers")
+    mutant = next(e for e in entries("buggy", "nnfs") if e.blame == ("LayerDense",))
+    materialize(mutant, source / "bob")
+    shutil.copytree(ROOT / "solutions" / "mytorch", source / "cy" / "mytorch")
+    out = tmp_path / "graded"
+    summary = batch.run(source, out, jobs=2, seed=0, limits=fast, progress=Quiet(), assignment=nnfs)
+    assert (summary["graded"], summary["finished"]) == (2, 3)
+    rows = {row["entry"]: row for row in csv.DictReader((out / "grades.csv").open())}
+    tests = [c.name for c in nnfs.checks()]
+    assert set(tests) <= set(rows["ada"]) and float(rows["ada"]["score"]) == 100.0
+    assert "no nnfs_layers/ directory" in rows["cy"]["error"]
+    alone = runner.grade(materialize(mutant, tmp_path / "alone"), seed=0, submission="bob", limits=fast,
+                         assignment=nnfs)
+    graded = json.loads((out / "bob.json").read_text())
+    assert [(t["name"], t["score"]) for t in graded["tests"]] == [(r.name, r.score) for r in alone.results]
+    assert {t["name"].split(".")[0] for t in graded["tests"] if t["score"] < t["max_score"]} == {"LayerDense"}
+    assert graded["extra_data"]["assignment"] == "nnfs"
+
+
+def test_the_gradescope_zip_of_another_assignment_grades_its_reference_in_full(tmp_path):
+    from autograder import package
+    from tests.test_gradescope import run_autograder, unzip
+
+    numpy_nn = assignments.get("numpy-nn")
+    built = package.build(tmp_path / "dist", assignment=numpy_nn)
+    assert built == tmp_path / "dist" / "gradescope-numpy-nn" / "autograder.zip"
+    root = tmp_path / "root"
+    unzip(built, root / "source")
+    assert not list((root / "source" / "solutions").glob("mytorch"))  # only its own reference travels
+    (root / "submission").mkdir()
+    for name in ("dense.py", "activations.py", "losses.py"):  # dragged in without nn/, as some students do
+        shutil_copy(numpy_nn.solutions / name, root / "submission" / name)
+    doc = run_autograder(root)
+    assert doc["score"] == doc["max_score"] == 100, doc.get("output")
+    assert doc["extra_data"]["assignment"] == "numpy-nn"
+
+
+def shutil_copy(src: Path, dest: Path) -> None:
+    dest.write_bytes(src.read_bytes())

@@ -56,8 +56,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Grade one submission and print its report. With --output, the chosen "
                     "format goes to FILE and the readable text table to stdout.")
     grade.add_argument("submission", nargs="?", metavar="SUBMISSION",
-                       help="a folder holding mytorch/, mytorch/ itself, or a .zip/.tar/.tar.gz "
-                            "holding either (default: ./mytorch)")
+                       help="a folder holding the assignment's package (mytorch/; nn/ or nnfs_layers/ for the "
+                            "others), the package itself, or a .zip/.tar/.tar.gz holding either (default: ./PACKAGE)")
     grade.add_argument("--format", choices=list(WRITERS), default="text",
                        help="report format (default: text)")
     grade.add_argument("--output", metavar="FILE",

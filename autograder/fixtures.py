@@ -36,7 +36,7 @@ def build(dest: Path, seed: int, assignment=None) -> dict:
         raise RuntimeError(f"the reference fails its own public tests: {failed}")
     hidden = reference.hidden_checks(assignment)
     keys = list(record.inputs)
-    manifest = {"seed": seed, "inputs": keys, "hidden_tests": len(hidden),
+    manifest = {"assignment": assignment.name, "seed": seed, "inputs": keys, "hidden_tests": len(hidden),
                 "hidden_points": float(sum(c.points for c in hidden))}
     inputs = {}
     for i, key in enumerate(keys):
@@ -57,6 +57,12 @@ def load(assignment=None, folder: Path = FOLDER) -> Local:
     if assignment is not None:
         assignment.checks()  # (its checks module registers the kinds of case its fixtures hold)
     manifest = json.loads((folder / "manifest.json").read_text())
+    recorded = manifest.get("assignment", "mytorch")
+    if assignment is not None and recorded != assignment.name:
+        from .reference import ReferenceMissing
+
+        raise ReferenceMissing(f"this handout's fixtures are {recorded}'s, not {assignment.name}'s: grade it "
+                               f"as {recorded} (the default here), or with the {assignment.name} handout")
     with np.load(folder / "inputs.npz", allow_pickle=False) as stored:
         data = unpack(stored)
     inputs = {key: from_arrays(data, prefix=f"i{i}_") for i, key in enumerate(manifest["inputs"])}

@@ -148,3 +148,15 @@ def test_the_gradescope_zip_of_another_assignment_grades_its_reference_in_full(t
 
 def shutil_copy(src: Path, dest: Path) -> None:
     dest.write_bytes(src.read_bytes())
+
+
+def test_a_handout_refuses_to_grade_another_assignment_on_its_fixtures(tmp_path):
+    """A handout holds one assignment's recorded inputs and values: asking it for another is one line."""
+    from autograder import fixtures
+    from autograder.reference import ReferenceMissing
+
+    folder = tmp_path / "fixtures"
+    folder.mkdir()
+    (folder / "manifest.json").write_text('{"assignment": "nnfs", "seed": 0, "inputs": []}')
+    with pytest.raises(ReferenceMissing, match="this handout's fixtures are nnfs's, not mytorch's"):
+        fixtures.load(assignments.get("mytorch"), folder=folder)

@@ -121,9 +121,10 @@ def _key(strategy: Draw, seed: int) -> str:
 
 @functools.lru_cache(maxsize=None)
 def _module_code(module: str) -> str:
-    """The digest of an assignment's own strategies module and of the cases module beside it."""
+    """The digest of an assignment's own strategies module and of every module beside it (its cases, the
+    helpers they share): examples drawn by other code are never taken for this code's."""
     path = Path(importlib.util.find_spec(module).origin)
-    return _code(*[p for p in (path, path.parent / "cases.py") if p.is_file()])
+    return _code(path, *sorted(p for p in path.parent.glob("*.py") if p != path))
 
 
 @functools.lru_cache(maxsize=None)

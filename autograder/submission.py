@@ -61,6 +61,10 @@ def prepare(path: str | os.PathLike | None, dest: Path, notes: list[str] | None 
     if not any(rel[0] == package and rel[1:] not in layout.given for rel in files):
         raise SubmissionError(f"no .py files found under {package}/ in {shown}")
     for rel, data in layout.given.items():  # given files are the course's, not the student's to change
+        handed = files.get((package, *rel))
+        if handed is not None and handed != data and notes is not None:
+            notes.append(f"{package}/{'/'.join(rel)} is given: the course's copy was graded, and your changes to it "
+                         "were left out")
         files[(package, *rel)] = data
     _write(files, Path(dest))
     return Path(dest)

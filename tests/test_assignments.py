@@ -75,7 +75,9 @@ def test_another_package_is_found_in_every_form_and_its_given_files_are_the_cour
     files = {"nn/__init__.py": "", "nn/dense.py": "class Dense: pass\n", "nn/layer.py": "class Layer: hacked\n",
              "mytorch/nn/linear.py": "# another assignment's: not taken\n", "tests/test_dense.py": ""}
     for i, given in enumerate([write(tmp_path / "hw", files), tmp_path / "hw" / "nn"]):
-        dest = prepare(given, tmp_path / f"copy{i}", assignment=course)
+        notes: list[str] = []
+        dest = prepare(given, tmp_path / f"copy{i}", notes, assignment=course)
+        assert notes == ["nn/layer.py is given: the course's copy was graded, and your changes to it were left out"]
         found = sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*.py"))
         assert found == ["nn/__init__.py", "nn/dense.py", "nn/layer.py"]
         assert (dest / "nn" / "layer.py").read_text() == "class Layer:  # the course's\n    pass\n"

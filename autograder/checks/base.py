@@ -112,6 +112,15 @@ def shared(what: str, cls: str, name: str) -> str:
             f"in the class body, is shared by every {cls})")
 
 
+def broadcast(f):
+    """f(), or None where numpy cannot broadcast or index it: a hint's wrong value for a mistake that raises
+    on this input is no value at all."""
+    try:
+        return f()
+    except (ValueError, IndexError):
+        return None
+
+
 def per_case(helper):
     """Memoise a helper of (reference, case) or (case): the checks of a class share their cases,
     so the script to run and the expected values are built once per case, not once per check."""

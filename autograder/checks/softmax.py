@@ -15,7 +15,7 @@ from ..compare import EXACT, VALUES, expect, matches
 from ..sandbox import Script
 from ..cases import draw, edge_cases, softmax_cases
 from ..expected import expected
-from .base import Skip, another_forward, check, consistent, per_case, shared
+from .base import Skip, another_forward, broadcast, check, consistent, per_case, shared
 from .gradients import matches_reference, slopes
 
 SOFTMAX = "mytorch.nn.activation.Softmax"
@@ -100,14 +100,6 @@ def _expected_backward(package, case):
     return layer.backward(case.dLdA)
 
 
-def _broadcast(f):
-    """f(), or None where numpy cannot broadcast it (a mistake that raises there gives no wrong value)."""
-    try:
-        return f()
-    except ValueError:
-        return None
-
-
 def _output_mistakes(case) -> list:
     Z = case.Z
     e = np.exp(Z - Z.max(axis=1, keepdims=True))
@@ -121,7 +113,7 @@ def _output_mistakes(case) -> list:
          "each row's softmax changes; subtract each row's own max: np.max(Z, axis=1, keepdims=True) "
          "(see the handout's math section)"),
     ]
-    no_keepdims = _broadcast(lambda: e / e.sum(axis=1))  # (N,) row sums broadcast along the rows
+    no_keepdims = broadcast(lambda: e / e.sum(axis=1))  # (N,) row sums broadcast along the rows
     if no_keepdims is not None:
         wrong.append((no_keepdims, "your row sums have shape (N,) and broadcast along the rows; keep them a "
                                    "column: np.sum(e, axis=1, keepdims=True)"))
@@ -173,7 +165,7 @@ def _gradient_mistakes(case):
         (softmax(1 - 2 * case.Z) * (g - np.sum(g * softmax(1 - 2 * case.Z), axis=1, keepdims=True)),
          shared("dLdZ", "Softmax", "Z")),
     ]
-    no_keepdims = _broadcast(lambda: A * (g - np.sum(g * A, axis=1)))
+    no_keepdims = broadcast(lambda: A * (g - np.sum(g * A, axis=1)))
     if no_keepdims is not None:
         wrong.append((no_keepdims, "your row sums of A * dLdA have shape (N,) and broadcast along the rows; keep "
                                    "them a column: np.sum(A * dLdA, axis=1, keepdims=True)"))

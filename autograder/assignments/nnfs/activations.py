@@ -12,7 +12,7 @@ from dataclasses import replace
 import numpy as np
 
 from ...cases import draw, edge_cases
-from ...checks.base import Skip, another_forward, check, consistent, per_case, shared
+from ...checks.base import Skip, another_forward, broadcast, check, consistent, per_case, shared
 from ...checks.gradients import matches_reference, slopes
 from ...compare import EXCUSED, expect
 from ...expected import expected
@@ -251,14 +251,6 @@ def _softmax_backward(case):
     return backward_script(SOFTMAX, case, softmax(case.inputs), "softmax(inputs)")
 
 
-def _broadcast(f):
-    """f(), or None where numpy cannot broadcast it (a mistake that raises there gives no wrong value)."""
-    try:
-        return f()
-    except ValueError:
-        return None
-
-
 def _output_mistakes(case) -> list:
     x = case.inputs
     e = np.exp(x - x.max(axis=1, keepdims=True))
@@ -272,7 +264,7 @@ def _output_mistakes(case) -> list:
          "subtract each row's own max: np.max(inputs, axis=1, keepdims=True)"),
         (e, "your output is exp(inputs - max), not divided by each row's sum"),
     ]
-    no_keepdims = _broadcast(lambda: e / e.sum(axis=1))
+    no_keepdims = broadcast(lambda: e / e.sum(axis=1))
     if no_keepdims is not None:
         wrong.append((no_keepdims, "your row sums have shape (N,) and broadcast along the rows; keep them a column: "
                                    "np.sum(exp_values, axis=1, keepdims=True)"))
@@ -323,7 +315,7 @@ def _gradient_mistakes(case):
         (softmax(1 - 2 * case.inputs) * (d - np.sum(d * softmax(1 - 2 * case.inputs), axis=1, keepdims=True)),
          shared("dinputs", "ActivationSoftMax", "inputs")),
     ]
-    no_keepdims = _broadcast(lambda: o * (d - np.sum(d * o, axis=1)))
+    no_keepdims = broadcast(lambda: o * (d - np.sum(d * o, axis=1)))
     if no_keepdims is not None:
         wrong.append((no_keepdims, "your row sums of output * dvalues have shape (N,) and broadcast along the rows; "
                                    "keep them a column: np.sum(output * dvalues, axis=1, keepdims=True)"))

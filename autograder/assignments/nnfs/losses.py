@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...cases import draw
-from ...checks.base import Crashed, Skip, check, consistent, per_case
+from ...checks.base import Crashed, Skip, broadcast, check, consistent, per_case
 from ...checks.gradients import matches_reference, slopes
 from ...compare import EXACT, Failure, expect, matches
 from ...diagnose import NON_FINITE, with_pointer
@@ -49,13 +49,6 @@ CLIP = 1e-7
 STEP = 1e-2  # of the combined loss's finite differences (smooth in the logits)
 STABLE = ("subtract each row's max from inputs before exp: softmax is unchanged and exp cannot overflow "
           "(as ActivationSoftMax does; reusing it is fine)")
-
-def _broadcast(f):
-    """f(), or None where numpy cannot broadcast it (a mistake that raises there gives no wrong value)."""
-    try:
-        return f()
-    except (ValueError, IndexError):
-        return None
 
 
 def one_hot(case) -> np.ndarray:
@@ -127,11 +120,11 @@ def _loss_mistakes(case, want):
                                        "target class's probability only"),
     ]
     if case.sparse:
-        as_one_hot = _broadcast(lambda: -np.log(np.sum(clipped * t, axis=1)))
+        as_one_hot = broadcast(lambda: -np.log(np.sum(clipped * t, axis=1)))
         if as_one_hot is not None and as_one_hot.shape == (n,):
             wrong.append((as_one_hot, SPARSE + FIXES["forward"][0]))
     else:
-        by_column = _broadcast(lambda: -np.log(np.sum(clipped * t, axis=0)))
+        by_column = broadcast(lambda: -np.log(np.sum(clipped * t, axis=0)))
         if by_column is not None:
             wrong.append((by_column, "your sum of predict * target runs over the batch (axis=0); sum each row "
                                      "(axis=1)"))
@@ -264,7 +257,7 @@ def _gradient_mistakes(case, want):
         wrong.append((want * n / c, "your dinputs is divided by the number of classes C; divide by the number of "
                                     "samples N = len(dvalues)"))
     if case.sparse:
-        raw = _broadcast(lambda: -t / p / n)
+        raw = broadcast(lambda: -t / p / n)
         if raw is not None and raw.shape == p.shape:
             wrong.append((raw, SPARSE + FIXES["LossCrossEntropy.backward"][0]))
     return wrong
@@ -438,7 +431,7 @@ def _combined_mistakes(case, loss):
          "probabilities"),
     ]
     if case.sparse:
-        as_one_hot = _broadcast(lambda: -np.log(np.sum(p * t, axis=1)))
+        as_one_hot = broadcast(lambda: -np.log(np.sum(p * t, axis=1)))
         if as_one_hot is not None and as_one_hot.shape == (n,):
             wrong.append((float(np.mean(as_one_hot)), SPARSE + FIXES["forward"][0]))
     return wrong
@@ -575,7 +568,7 @@ def _combined_gradient_mistakes(case, want):
         (p, "your dinputs is dvalues unchanged: subtract 1 at each sample's target class, then divide by N"),
     ]
     if case.sparse:
-        raw = _broadcast(lambda: (p - t) / n)
+        raw = broadcast(lambda: (p - t) / n)
         if raw is not None and raw.shape == p.shape:
             wrong.append((raw, SPARSE + FIXES["ActivationLoss.backward"][0]))
     return wrong

@@ -75,7 +75,7 @@ def main() -> int:
         seconds, text = min(runs)
         found = re.search(r"^Score: (\S+) / (\S+)", text, re.M)
         inputs = int(re.search(r"^checked (\d+) inputs", text, re.M).group(1))
-        rows += [(name, "grade its reference, examples kept", f"{seconds:6.3f} s", f"fastest of {RUNS}"),
+        rows += [("warm", f"{name}: its reference, examples kept", f"{seconds:6.3f} s", f"fastest of {RUNS}"),
                  ("ratio", f"{name} warm / floor", f"{seconds / floor:6.2f}  ", "target <= 2"),
                  ("inputs", f"{name}: checked, score", f"{inputs:6d}  ", f"{found.group(1)} / {found.group(2)}")]
     for what, detail, figure, note in rows:

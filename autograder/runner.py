@@ -236,6 +236,16 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
         for check in checks:  # constants and garbage behave consistently: that alone earns nothing
             if results[check.name].outcome is Outcome.PASSED:
                 results[check.name] = verdicts.uncredited(check, found[check.name])
+        return results, sum(v.examples for v in found.values())
+    for method in dict.fromkeys(c.method for c in checks):  # the same, for one method whose values are all wrong
+        mine = [c for c in checks if c.method == method]
+        wrong = [c for c in mine if c.computes and results[c.name].outcome is Outcome.FAILED
+                 and found[c.name].failure is not None]
+        if not wrong or any(computed(c) for c in mine):
+            continue
+        for check in mine:  # tests that judged only its behaviour, or had nothing left to judge
+            if results[check.name].outcome is Outcome.PASSED and (check.behaviour or not found[check.name].examples):
+                results[check.name] = verdicts.uncredited(check, found[check.name], wrong[0])
     return results, sum(v.examples for v in found.values())
 
 

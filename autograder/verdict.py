@@ -157,17 +157,25 @@ def _passed(check: Check, verdict: Verdict) -> str:
     return "\n".join(lines)
 
 
-def uncredited(check: Check, verdict: Verdict) -> TestResult:
-    """A test that passed without judging values, in a class none of whose value tests passed."""
-    cls = check.cls
+def uncredited(check: Check, verdict: Verdict, failed: Check | None = None) -> TestResult:
+    """A test that passed without judging values, in a class none of whose value tests passed, or (`failed`:
+    one of them) in a method none of whose value tests passed."""
     if verdict.examples == 0 and (verdict.waiting or verdict.crashed):  # it could not run: say why
         why = verdict.waiting or verdict.crashed
         return TestResult(check.name, float(check.points), 0.0, Outcome.NOT_RUN, f"not run: {why.message}",
                           check.visibility)
+    if failed is not None:
+        method = check.method
+        what = ("judges how it behaves, not its values" if check.behaviour and verdict.examples
+                else "had nothing left to judge (the values it compares are graded by another test, which failed)")
+        return TestResult(check.name, float(check.points), 0.0, Outcome.FAILED,
+                          f"not credited: this test {what}, and no test of {method}'s values passed; its points are "
+                          f"for a {method.split('.', 1)[1]} that computes something right. Fix what {failed.name!r} "
+                          "reports first, and this test is judged again", check.visibility)
     left_out = f" (every input was left out: {verdict.skipped})" if verdict.examples == 0 and verdict.skipped else ""
     return TestResult(check.name, float(check.points), 0.0, Outcome.FAILED,
-                      f"not credited{left_out}: no test of {cls}'s values passed, and this test's points are for a "
-                      f"{cls} that computes something right: fix its values first", check.visibility)
+                      f"not credited{left_out}: no test of {check.cls}'s values passed, and this test's points are "
+                      f"for a {check.cls} that computes something right: fix its values first", check.visibility)
 
 
 def over_budget(check: Check, seconds: float) -> TestResult:

@@ -86,7 +86,8 @@ for path in {[str(p) for p in modules]!r}:
     first = runner.grade(hostile, seed=0, submission="hostile", limits=FAST)
     honest = runner.grade(REFERENCE.parent, seed=0, submission="honest", limits=FAST)
     lost = {r.name for r in first.results if not r.passed and not r.name.startswith("MLP")}  # (MLPs run on it)
-    assert lost == {"Linear.forward: output Z"}  # only its forward's output is dishonest
+    # Only its forward's output is dishonest (its behaviour test is then not credited: no value of it is right)
+    assert lost == {"Linear.forward: output Z", "Linear.forward: does not modify A"}
     assert honest.score == 100.0
     assert hashlib.sha256(b"".join(path.read_bytes() for path in modules)).hexdigest() == digest
 

@@ -46,6 +46,16 @@ def test_a_setup_cfg_names_the_default_assignment(tmp_path):
     assert assignments.configured(tmp_path / "setup.cfg") == ""
 
 
+def test_loading_an_assignments_checks_does_not_import_hypothesis():
+    """Grading with kept examples never draws one: importing hypothesis there (0.1 s, a third of the import
+    floor) is time every student's run pays for nothing. Strategies are named by their module, never imported."""
+    code = ("import sys\nfrom autograder import assignments, runner\n"
+            "for a in assignments.available():\n    a.checks()\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'hypothesis'))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
 def test_an_unknown_assignment_is_one_line_and_exit_2(capsys):
     assert cli.main(["grade", "solutions", "--assignment", "pytorch"]) == 2
     err = capsys.readouterr().err.strip()

@@ -20,15 +20,14 @@ from ...compare import EXACT, Failure, expect, matches
 from ...diagnose import NON_FINITE
 from ...expected import expected
 from ...sandbox import Script
-from .cases import large_input_cases, relu_cases, relu_nonzero_cases, smooth_cases
+from .cases import STRATEGIES, large_input_cases, relu_cases, relu_nonzero_cases, smooth_cases
 from .common import distinct, extra_keys, forward_pair, judge_pair, key_list, needs_pair, returned
-from .strategies import MODULE
 
 RELU, SIGMOID, TANH = (f"nn.activations.{name}" for name in ("ReLU", "Sigmoid", "Tanh"))
 CLASSES = {"ReLU": RELU, "Sigmoid": SIGMOID, "Tanh": TANH}
-STRATEGY = draw(f"{MODULE}:activation_strategy")
-NONZERO = draw(f"{MODULE}:activation_strategy", zeros=False)
-SMOOTH = draw(f"{MODULE}:activation_strategy", bounded=True)
+STRATEGY = draw(f"{STRATEGIES}:activation_strategy")
+NONZERO = draw(f"{STRATEGIES}:activation_strategy", zeros=False)
+SMOOTH = draw(f"{STRATEGIES}:activation_strategy", bounded=True)
 STEP = 1e-2  # of the smooth activations' finite differences: truncation ~ STEP**2 * |f'''| / 6, float32 rounding far below
 FIX_FORWARD = ("your forward's y is wrong on this input too, and backward is given the cache that forward "
                "returned: fix forward first")

@@ -18,10 +18,9 @@ from ...compare import EXACT, Failure, expect, matches
 from ...expected import expected
 from ...sandbox import Script
 from ...cases import draw
-from .cases import dense_batch_cases, dense_cases, dense_no_bias_cases, dense_slope_cases
+from .cases import STRATEGIES, dense_batch_cases, dense_cases, dense_no_bias_cases, dense_slope_cases
 from .common import (absent, charge_to, distinct, extra_keys, forward_pair, judge_pair, key_hint, key_list, keys_found,
                      needs_pair, returned)
-from .strategies import MODULE
 
 DENSE = "nn.dense.Dense"
 CLASSES = {"Dense": DENSE}
@@ -31,9 +30,9 @@ DX, DW, DB = ("Dense.backward: dx on a batch [N, in_dim]", "Dense.backward: grad
               "Dense.backward: gradients['{name}/b'] on a batch")
 LEADING = "Dense.backward: dx, dW and db for one sample [in_dim] and for two or three leading batch dimensions"
 NO_BIAS = "Dense.backward: with use_bias=False: dx, dW, and no b gradient"
-STRATEGY = draw(f"{MODULE}:dense_strategy")
-BATCH_STRATEGY = draw(f"{MODULE}:dense_strategy", counts=(0, 2, 3))
-NO_BIAS_STRATEGY = draw(f"{MODULE}:dense_strategy", use_bias=False)
+STRATEGY = draw(f"{STRATEGIES}:dense_strategy")
+BATCH_STRATEGY = draw(f"{STRATEGIES}:dense_strategy", counts=(0, 2, 3))
+NO_BIAS_STRATEGY = draw(f"{STRATEGIES}:dense_strategy", use_bias=False)
 FIX_FORWARD = ("your forward's y is wrong on this input too, and backward is given the cache that forward "
                "returned: fix forward first")
 FLAT = "flatten the batch first: X = x.reshape(-1, in_dim), G = backwards_gradient.reshape(-1, out_dim)"

@@ -19,9 +19,8 @@ from ...compare import EXACT, Failure, expect, matches
 from ...diagnose import NON_FINITE
 from ...expected import expected
 from ...sandbox import Script
-from .cases import ce_cases, gap_cases, mse_cases
+from .cases import STRATEGIES, ce_cases, gap_cases, mse_cases
 from .common import distinct, forward_pair, judge_pair, needs_pair, returned
-from .strategies import MODULE
 
 MSE_PATH, CE_PATH = "nn.losses.MSE", "nn.losses.CrossEntropy"
 CLASSES = {"MSE": MSE_PATH, "CrossEntropy": CE_PATH}
@@ -130,7 +129,7 @@ def _edge(make):
 # ------------------------------------------------------------------ MSE: 12 points
 
 MSE_L, MSE_GRAD = "MSE.forward: loss = mean((y_pred - y_true) ** 2) over every entry", "MSE.backward: dL/dy_pred"
-MSE_STRATEGY = draw(f"{MODULE}:mse_strategy")
+MSE_STRATEGY = draw(f"{STRATEGIES}:mse_strategy")
 
 
 @per_case
@@ -231,7 +230,7 @@ def mse_backward_finite_differences(case, ref):
 
 CE_L, CE_GRAD = "CrossEntropy.forward: loss, the mean over the batch", "CrossEntropy.backward: dL/dy_pred"
 CE_LARGE = "CrossEntropy.forward: finite for large logits"
-CE_STRATEGY = draw(f"{MODULE}:ce_strategy")
+CE_STRATEGY = draw(f"{STRATEGIES}:ce_strategy")
 STABLE = ("subtract each row's max from y_pred before exp (y_pred - y_pred.max(axis=1, keepdims=True)): softmax is "
           "unchanged and exp cannot overflow")
 LOG_SUM_EXP = ("compute log(softmax(y_pred)) as (y_pred - m) - log(sum(exp(y_pred - m), axis=1)) with m each row's "

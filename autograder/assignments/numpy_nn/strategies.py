@@ -10,9 +10,6 @@ from ...cases import GRADIENT_BOUND, float32_exact, one_hot
 from ...strategies import _draw_arrays
 from .cases import NAMES, NumpyNNActivationCase, NumpyNNCECase, NumpyNNDenseCase, NumpyNNMSECase
 
-MODULE = "autograder.assignments.numpy_nn.strategies"
-
-
 def _lead(draw, counts) -> tuple:
     """Leading batch dimensions: how many from `counts`, each 1 to 5 (1 to 3 past one dimension)."""
     count = draw(st.sampled_from(counts))

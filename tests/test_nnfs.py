@@ -116,6 +116,21 @@ def test_a_mutant_is_charged_to_the_methods_its_mistake_is_in_and_nothing_else(e
     assert any(r.outcome is Outcome.FAILED and "\nreplay: " in r.output for r in failed)
 
 
+# What a student reads for mistakes seen in real hand-ins: (entry, test, outcome, words its output must hold).
+MESSAGES = [
+    ("actloss_indices_only", "ActivationLoss.backward: dinputs for one-hot targets (N, C)", Outcome.FAILED,
+     ["raised IndexError", "np.argmax(target, axis=1)"]),
+]
+
+
+@pytest.mark.parametrize("name, test, outcome, words", MESSAGES, ids=[m[0] for m in MESSAGES])
+def test_a_known_mistake_reads_what_to_change(name, test, outcome, words, graded):
+    report = graded(next(e for e in entries(None, "nnfs") if e.name == name))
+    found = next(r for r in report.results if r.name == test)
+    assert found.outcome is outcome, found.output
+    assert all(w in found.output for w in words), found.output
+
+
 @pytest.mark.parametrize("entry", entries("correct", "nnfs"), ids=lambda e: e.name)
 def test_a_correct_variant_scores_full(entry, graded):
     report = graded(entry)

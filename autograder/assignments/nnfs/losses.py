@@ -538,12 +538,18 @@ def combined_forward_keeps_args(case, ref):
 @per_case
 def _combined_backward(case):
     """forward(inputs, target), then self.output = softmax(inputs) (what forward stores, set by the grader), then
-    backward(softmax(inputs), target) as nnfs calls it, with dvalues kept; then self.output again."""
+    backward(softmax(inputs), target) as nnfs calls it, with dvalues kept; then self.output again. Before them,
+    on an object of its own, backward with self.output set by the grader and no forward at all ("alone.*"): what
+    the value tests judge where forward raised on this input (`_backward_labels`)."""
     s = Script(case=case)
     kinds(s, AL, "backward", uniform(case), case, state=True)
-    layer = s.new(AL)
     output = softmax(case.inputs)
-    s.call(layer, "forward", case.inputs, case.target, label=s.fresh(), soft=True)
+    alone = s.new(AL)
+    s.set(alone, "output", output, state=True, reference=True, shown="softmax(inputs)")
+    s.call(alone, "backward", output, case.target, label="alone.ret", soft=True, shown=("softmax(inputs)", "target"))
+    s.get(alone, "dinputs", label="alone.dinputs")
+    layer = s.new(AL)
+    s.call(layer, "forward", case.inputs, case.target, label="forward", soft=True)
     s.set(layer, "output", output, state=True, reference=True, shown="softmax(inputs)")
     backward_kept(s, layer, output, case.target, name="softmax(inputs)")
     s.get(layer, "output", label="output.after")
@@ -574,8 +580,23 @@ def _combined_gradient_mistakes(case, want):
     return wrong
 
 
+def _backward_labels(out) -> tuple[str, str]:
+    """The labels of the backward call and of self.dinputs to judge: those after forward, as nnfs calls them; but
+    where forward raised on this input, those of the backward run with no forward ("alone"): backward needs only
+    what the grader sets (self.output), so its own mistakes are charged to it, not read as "needs forward". Unless
+    that backward could not find an attribute: then it relies on something forward stores, and needs forward."""
+    if error_at(out, "forward") is None:
+        return "ret", "dinputs"
+    alone = error_at(out, "alone.ret")
+    if alone is not None and alone.type == "AttributeError":
+        return "ret", "dinputs"
+    return "alone.ret", "alone.dinputs"
+
+
 def _judge_combined_gradient(out, case, ref) -> None:
-    got = with_target_hint(out, "dinputs", case.sparse, "ActivationLoss.backward")
+    call, dinputs = _backward_labels(out)
+    with_target_hint(out, call, case.sparse, "ActivationLoss.backward")
+    got = with_target_hint(out, dinputs, case.sparse, "ActivationLoss.backward")
     want = _expected_combined_backward(ref, case)
     judge("self.dinputs", got, want, lambda: _combined_gradient_mistakes(case, want))
 

@@ -71,6 +71,23 @@ def allowed_packages() -> str:
     return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
 
 
+def import_raised(error) -> str:
+    """What to add to the message of a call that raised ImportError (ModuleNotFoundError too): an import run
+    inside the call (`from .activations import ActivationSoftMax` in a constructor) failed, in the file
+    `error.where` names. Said in the message itself, not in a hint: the tests that need the call read only
+    its message ("needs ActivationLoss.__init__, but ..."). '' for any other exception."""
+    if error.type not in ("ModuleNotFoundError", "ImportError"):
+        return ""
+    file = error.where.rsplit(":", 1)[0] if error.where else "your code"
+    top = error.missing.split(".")[0]
+    if error.missing and top not in ("mytorch", "models", "nn", "nnfs_layers") and top not in sys.stdlib_module_names:
+        return (f": {file} could not be imported, as it imports {error.missing}, which submissions may not use "
+                f"(only the standard library, {allowed_packages()}): remove the import of {top} from {file}")
+    if error.missing:
+        return f": {file} imports {error.missing}, which is not in your submission (is that file part of it?)"
+    return f": an import in {file} failed while this ran: fix that import"
+
+
 def import_failed(error) -> tuple[str, str]:
     """The message and hint for a module of the submission that could not be imported."""
     file = module_file(error.module)
@@ -82,6 +99,12 @@ def import_failed(error) -> tuple[str, str]:
     own = error.module.split("|")[-1].split(".")[0]  # the submission's package: mytorch, nn, nnfs_layers
     allowed = allowed_packages()
     if error.missing and top not in ("mytorch", "models", own) and top not in sys.stdlib_module_names:
+        at = error.where.rsplit(":", 1)[0] if error.where else ""
+        if at and at not in file.split(" or "):  # the import is in another file of the submission this one imports
+            return (f"{file} could not be imported: it imports {at}, which imports {error.missing}, which "
+                    f"submissions may not use{where}",
+                    f"submissions may import only the standard library, {allowed}: remove the import of {top} "
+                    f"from {at}")
         return (f"{file} could not be imported: it imports {error.missing}, which submissions may not use{where}",
                 f"submissions may import only the standard library, {allowed}: remove the import of {top}")
     if error.missing and "|" in error.module:  # none of the places the module may be holds it

@@ -111,7 +111,8 @@ def test_a_mutant_is_charged_to_the_methods_its_mistake_is_in_and_nothing_else(e
     assert failed, f"not caught: {entry.description}"
     assert accuracy.charged(report) == accuracy.edited_methods(entry), f"{entry.description}\n{explain(failed)}"
     assert accuracy.taken_from_correct(entry, report) == 0
-    assert {r.name.split(".")[0] for r in failed} == set(entry.blame)
+    # (and a class built on a file that cannot be imported, which the entry's methods name)
+    assert {r.name.split(".")[0] for r in failed} == set(entry.blame) | {m.split(".")[0] for m in entry.methods}
     assert all(r.outcome is not Outcome.NOT_ATTEMPTED for r in failed)
     assert any(r.outcome is Outcome.FAILED and "\nreplay: " in r.output for r in failed)
 
@@ -120,6 +121,9 @@ def test_a_mutant_is_charged_to_the_methods_its_mistake_is_in_and_nothing_else(e
 MESSAGES = [
     ("actloss_indices_only", "ActivationLoss.backward: dinputs for one-hot targets (N, C)", Outcome.FAILED,
      ["raised IndexError", "np.argmax(target, axis=1)"]),
+    ("activations_imports_unknown_package", "ActivationLoss.forward: mean loss for class indices (N,)", Outcome.FAILED,
+     ["raised ModuleNotFoundError", "nnfs_layers/activations.py could not be imported, as it imports torch",
+      "remove the import of torch from nnfs_layers/activations.py"]),
 ]
 
 
@@ -376,7 +380,8 @@ def reference_observations(tmp_path_factory):
     return found
 
 
-@pytest.mark.parametrize("entry", entries("buggy", "nnfs") + entries("correct", "nnfs"), ids=lambda e: e.name)
+@pytest.mark.parametrize("entry", [e for e in entries("buggy", "nnfs") + entries("correct", "nnfs") if e.in_process],
+                         ids=lambda e: e.name)
 def test_the_catalogue_says_what_each_entry_is(entry, tmp_path, reference_observations):
     got = _observations(materialize(entry, tmp_path), f"_nnfs_probe_{entry.name}")
     for cls, want in reference_observations.items():

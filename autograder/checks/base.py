@@ -135,9 +135,10 @@ class NotAttempted(Failure):
 class Crashed(Failure):
     """The method the check grades raised (or its module failed to import): not a wrong value."""
 
-    def __init__(self, message: str, hint: str = "", about_input: bool = True):
+    def __init__(self, message: str, hint: str = "", about_input: bool = True, earlier: bool = False):
         super().__init__(message, hint)
         self.about_input = about_input  # False: the input and calls say nothing (an import failed)
+        self.earlier = earlier  # not called on this input: it hung or ended the worker on an earlier one
 
 
 class Waiting(Failure):
@@ -215,7 +216,7 @@ class Outputs:
 
 def blame(error: StudentError, script, method: str) -> Failure:
     """The failure of a check of `method` whose value is missing because of `error`."""
-    from ..diagnose import died, import_failed  # the words for it live with the other diagnoses
+    from ..diagnose import died, import_failed, import_raised  # the words for it live with the other diagnoses
 
     op = script.meta[error.op]
     if error.module:  # the class's module could not be imported: the class cannot be graded at all
@@ -228,9 +229,15 @@ def blame(error: StudentError, script, method: str) -> Failure:
                        culprit=op.method)
     if error.type == "WorkerDied":
         what, hint = died(op.text, error.msg)
+        if error.earlier:  # never called on this input: say so, not that this input hung
+            what = (f"{op.text} was not called: {op.method} {error.msg} on an earlier input, and is not called again"
+                    if error.msg.startswith("did not finish") else f"{op.text} was not called: {op.method} ended "
+                    f"the worker process on an earlier input (it {error.msg}), and is not called again")
+            return Crashed(what, hint, earlier=True) if own else Waiting(f"needs {op.method}, but {what}",
+                                                                        culprit=op.method)
         return Crashed(what, hint) if own else Waiting(f"needs {op.method}, but {what}", culprit=op.method)
     where = f" (at {error.where})" if error.where else ""
-    what = f"{op.text} raised {error.type}: {error.msg}{where}"
+    what = f"{op.text} raised {error.type}: {error.msg}{where}{import_raised(error)}"
     return Crashed(what) if own else Waiting(f"needs {op.method}, but {what}", culprit=op.method, raised=True)
 
 

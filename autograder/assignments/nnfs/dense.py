@@ -12,7 +12,7 @@ import numpy as np
 from ...cases import draw, edge_cases
 from ...checks.base import Crashed, Skip, another_forward, check, consistent, per_case, shared
 from ...checks.gradients import matches_reference, slopes
-from ...compare import Failure, expect
+from ...compare import Failure, expect, matches, shape_str
 from ...diagnose import with_pointer
 from ...expected import expected
 from ...sandbox import Bad, Script
@@ -190,14 +190,22 @@ def backward_dweights(case, ref):
     ])
 
 
+NO_KEEPDIMS = ("your dbiases has shape (n_neurons,), the sum without keepdims; keep it a row like biases, "
+               "(1, n_neurons): np.sum(dvalues, axis=0, keepdims=True)")
+
+
 @check(DBIASES, points=3, cases=dense_cases, strategy=STRATEGY)
 def backward_dbiases(case, ref):
     out = yield _backward_script(case)
     _, _, dbiases = _expected_backward(ref, case)
     n = case.inputs.shape[0]
-    judge("self.dbiases", _value(out, "dbiases"), dbiases, batch=n, known=lambda: [
-        (dbiases.ravel(), "your dbiases has shape (n_neurons,); keep it a row like biases, (1, n_neurons): "
-                          "np.sum(dvalues, axis=0, keepdims=True)"),
+    got = _value(out, "dbiases")
+    if isinstance(got, np.ndarray) and got.shape == dbiases.shape[1:]:  # said by its shape alone: a known wrong
+        right = matches(got.astype(np.float64), dbiases.ravel())  # answer of one entry would pass as the value
+        raise Failure(f"self.dbiases: shape mismatch: got {shape_str(got.shape)}, expected {shape_str(dbiases.shape)}",
+                      with_pointer(NO_KEEPDIMS + ("" if right else "; its values are wrong too: sum dvalues over the "
+                                                                   "batch (axis=0)")))
+    judge("self.dbiases", got, dbiases, batch=n, known=lambda: [
         (dbiases.T, "your dbiases is a column (n_neurons, 1); it is a row like biases, (1, n_neurons)"),
         (dbiases / n, "your dbiases is the mean over the batch; it is the sum: np.sum(dvalues, axis=0, keepdims=True)"),
         (case.dvalues.sum(axis=1, keepdims=True), "your dbiases sums dvalues over the neurons (axis=1); sum it over "

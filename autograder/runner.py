@@ -239,8 +239,9 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
         return results, sum(v.examples for v in found.values())
     for method in dict.fromkeys(c.method for c in checks):  # the same, for one method whose values are all wrong
         mine = [c for c in checks if c.method == method]
-        wrong = [c for c in mine if c.computes and results[c.name].outcome is Outcome.FAILED
-                 and found[c.name].failure is not None]
+        wrong = [c for c in mine if c.computes and results[c.name].outcome is Outcome.FAILED  # on a wrong value: a
+                 and found[c.name].failure is not None and not isinstance(found[c.name].failure, Crashed)]  # crash
+        # has rules of its own (its inputs are left out elsewhere)
         if not wrong or any(computed(c) for c in mine):
             continue
         for check in mine:  # tests that judged only its behaviour, or had nothing left to judge

@@ -29,6 +29,7 @@ class Verdict:
     reached: int | None = None  # the furthest op of `script` the failure is about
     crashed: Crashed | None = None  # the method crashed on an input a non-primary check left out
     crashes: int = 0  # inputs left out for that reason
+    not_called: int = 0  # of those, inputs it was not called on: it hung or ended the worker on an earlier one
     unfinished: bool = False  # the time budget ran out before every input was judged
     objects: frozenset | None = None  # the student objects whose values the verdict is about (None: all)
     notes: dict = field(default_factory=dict)  # what the inputs that passed said (Outputs.note), in order
@@ -60,6 +61,7 @@ class Verdict:
             if isinstance(failure, Crashed) and failure.about_input and not check.primary:
                 self.examples -= 1  # charged once, by the method's primary check
                 self.crashes += 1
+                self.not_called += failure.earlier
                 if self.crashed is None and self.failure is None:
                     self.crashed = failure
                     self._keep(case, script, result, out)
@@ -127,11 +129,15 @@ def result(check: Check, verdict: Verdict, replay: str, method_returned: bool = 
     if failure is None and verdict.crashed is not None:
         if not crash_charged:
             failure = verdict.crashed
+        elif verdict.examples == 0 and verdict.crashed.earlier:  # nothing of this test ran: no verdict of its own
+            return TestResult(score=0.0, outcome=Outcome.NOT_RUN, output=_not_called(check, verdict), **common)
         elif verdict.examples == 0 and not method_returned:
             failure = Crashed(f"on every input of this test, {verdict.crashed.message}", verdict.crashed.hint)
         elif verdict.crashes > verdict.examples:
+            skipped = (f"; {verdict.not_called} of them not called, as a method is not called again after a call "
+                       "that does not return") if verdict.not_called else ""
             failure = Crashed(f"on {verdict.crashes} of the {verdict.crashes + verdict.examples} inputs of this test "
-                              f"(more than it ran on), {verdict.crashed.message}", verdict.crashed.hint)
+                              f"(more than it ran on{skipped}), {verdict.crashed.message}", verdict.crashed.hint)
     if failure is None and verdict.waiting is not None:
         outcome = Outcome.NOT_ATTEMPTED if verdict.waiting.not_attempted else Outcome.NOT_RUN
         return TestResult(score=0.0, outcome=outcome, output=f"{outcome.value}: {verdict.waiting.message}", **common)
@@ -140,6 +146,15 @@ def result(check: Check, verdict: Verdict, replay: str, method_returned: bool = 
     if isinstance(failure, NotAttempted):
         return TestResult(score=0.0, outcome=Outcome.NOT_ATTEMPTED, output=failure.message, **common)
     return TestResult(score=0.0, outcome=Outcome.FAILED, output=feedback(verdict, failure, replay), **common)
+
+
+def _not_called(check: Check, verdict: Verdict) -> str:
+    """A test none of whose inputs ran: the method it grades hung or ended the worker on an earlier input (its
+    first test charges that), and is not called again. Its points wait for a method that finishes."""
+    why = verdict.crashed.message.split(": ", 1)[-1].replace(", and is not called again", "")
+    return (f"not run: {why}; after that, it is not called again, so none of this test's inputs ran (the first "
+            f"test of {check.method} charges the call that did not return). Once it returns on every input, this "
+            "test is judged too" + (f"\nhint: {verdict.crashed.hint}" if verdict.crashed.hint else ""))
 
 
 def _passed(check: Check, verdict: Verdict) -> str:

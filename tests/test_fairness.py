@@ -13,7 +13,7 @@ from autograder import runner
 from autograder.compare import VALUES, Failure, expect, matches
 from autograder.report import Outcome
 from tests.catalogue import REFERENCE, entries, materialize
-from tests.test_grading import FAST, grade
+from tests.test_grading import ALL_CHECKS, FAST, grade
 
 ENTRIES = {e.name: e for kind in ("buggy", "correct") for e in entries(kind)}
 
@@ -87,6 +87,30 @@ def test_a_death_in_backward_is_charged_to_backward_with_its_real_cause(name, sa
     output = by_name(report)["ReLU.backward: dLdZ"].output
     assert says in output and "SIGKILL" not in output
     assert output.startswith("ReLU.backward(dLdA)")
+
+
+def test_a_method_that_hangs_on_large_inputs_is_not_said_to_hang_on_inputs_it_never_ran(tmp_path):
+    """After a call hangs, the grader stops calling that method (each hang costs the case time limit). A later
+    test none of whose inputs ran (the hidden large one) says so and names no input; its points wait for a
+    backward that finishes. A test that lost more inputs than it ran on says how many were not called."""
+    import shutil
+
+    root = tmp_path / "sub"
+    shutil.copytree(REFERENCE, root / "mytorch")
+    activation = root / "mytorch" / "nn" / "activation.py"
+    activation.write_text(activation.read_text().replace(
+        "        return dLdA * (self.A - self.A * self.A)\n",
+        "        while dLdA.size > 40:\n            pass\n        return dLdA * (self.A - self.A * self.A)\n", 1))
+    checks = [c for c in ALL_CHECKS if c.cls == "Sigmoid"]
+    report = runner.grade(root, seed=0, submission="hangs", limits=FAST, checks=checks)
+    results = by_name(report)
+    assert "did not finish within" in results["Sigmoid.backward: dLdZ"].output
+    hidden = results["Sigmoid.backward: large batches"]
+    assert hidden.outcome is Outcome.NOT_RUN and hidden.score == 0
+    assert hidden.output.startswith("not run: Sigmoid.backward did not finish within 2 s on an earlier input")
+    assert "failing input" not in hidden.output and "more than it ran on" not in hidden.output
+    assert {n.split(":")[0] for n in failed(report)} == {"Sigmoid.backward"}  # forward keeps every point
+    assert "of them not called, as a method is not called again" in results["Sigmoid.backward: does not modify dLdA"].output
 
 
 def test_a_list_is_not_an_array(tmp_path):

@@ -247,7 +247,7 @@ class Sandbox:
             if script.meta[j].soft:
                 skipped.add(j)
                 continue
-            return script.truncated(j, skipped), replace(error, op=j)
+            return script.truncated(j, skipped), replace(error, op=j, earlier=True)
         return (script.truncated(len(script.ops), skipped) if skipped else script), None
 
     def _learn(self, script: Script, death: _Death) -> bool:

@@ -71,6 +71,7 @@ class StudentError:
     where: str = ""  # mytorch/nn/linear.py:12
     module: str = ""  # for a failed import: the submission module whose import failed
     missing: str = ""  # for ModuleNotFoundError: the module that was not found
+    earlier: bool = False  # not run here: the same op ended a worker on an earlier input (a hang, an exit)
 
     @property
     def not_attempted(self) -> bool:

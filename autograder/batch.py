@@ -218,9 +218,7 @@ def grader_version() -> str:
 
     assignment = _assignment()
     digest = hashlib.sha256(assignment.name.encode() + b"\0")
-    others = assignments.other_checks(assignment) | {"__pycache__"}  # (another assignment's checks: not this one's)
-    grader = [p for p in (ROOT / "autograder").rglob("*.py") if not others & set(p.relative_to(ROOT).parts[:-1])]
-    paths = sorted([*grader, *assignment.solutions.rglob("*.py"), assignment.hidden, ROOT / "setup.cfg",
+    paths = sorted([*assignments.grader_files(assignment), *assignment.solutions.rglob("*.py"), assignment.hidden, ROOT / "setup.cfg",
                     ROOT / "gradescope" / "loose_files.py"])  # (batch places loose files with it)
     for path in paths:
         if path.is_file() and "__pycache__" not in path.parts:

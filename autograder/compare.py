@@ -158,3 +158,29 @@ def _at(at: tuple) -> str:
 
 def _num(x) -> str:
     return f"{float(x) + 0.0:.6g}"  # + 0.0: -0 reads as 0
+
+
+class unambiguous:
+    """The known wrong answers `make()` gives, as hints that are right whenever shown. One that gives the
+    right value on this input is dropped; those that give the same numbers as each other (on small inputs
+    two mistakes often do: for one sample, dividing by N only is not dividing at all) become one hint
+    naming each. Worked out only when iterated, which `expect` does only for a value that failed."""
+
+    def __init__(self, make, expected_value, tol=VALUES):
+        self.make, self.expected, self.tol = make, expected_value, tol
+
+    def _same(self, a, b) -> bool:
+        a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+        if a.size == 1 and b.size == 1:
+            a, b = a.reshape(()), b.reshape(())
+        return matches(a, b, self.tol)
+
+    def __iter__(self):
+        kept = [(value, words) for value, words in self.make() if not self._same(value, self.expected)]
+        told = set()
+        for value, words in kept:
+            alike = tuple(w for v, w in kept if self._same(value, v) or self._same(v, value))
+            if alike not in told:
+                told.add(alike)
+                yield value, words if len(alike) == 1 else "this value fits more than one mistake: " + "; or ".join(
+                    f"({i}) {w}" for i, w in enumerate(alike, 1))

@@ -41,8 +41,11 @@ def build(dist: Path = ROOT / "dist", assignment: assignments.Assignment | None 
         _copy_py(assignment.skeleton, out / assignment.package)
     else:
         skeleton.write(assignment.solutions, out / assignment.package)
-    _copy_py(ROOT / "autograder", out / "autograder", skip=INSTRUCTOR_ONLY,
-             skip_dirs={"__pycache__"} | assignments.other_checks(assignment))
+    for path in assignments.grader_files(assignment):
+        if path.name not in INSTRUCTOR_ONLY:
+            target = out / path.relative_to(ROOT)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
     fixtures.build(out / "fixtures", seed=FIXTURE_SEED, assignment=assignment)
     for given in assignment.given:  # the course's copy, which local grading uses whatever the student's holds
         target = out / "fixtures" / "given" / given
@@ -85,14 +88,12 @@ def _settings(source: Path, dest: Path, assignment: assignments.Assignment) -> N
         kept.write(f)
 
 
-def _copy_py(src: Path, dest: Path, skip: set[str] = frozenset(),
-             skip_dirs: set[str] = frozenset({"__pycache__"})) -> None:
+def _copy_py(src: Path, dest: Path) -> None:
     for path in sorted(src.rglob("*.py")):
-        if any(part in skip_dirs for part in path.relative_to(src).parts[:-1]) or path.name in skip:
-            continue
-        target = dest / path.relative_to(src)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
+        if "__pycache__" not in path.relative_to(src).parts[:-1]:
+            target = dest / path.relative_to(src)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
 
 
 def main() -> int:

@@ -51,10 +51,8 @@ def files(root: Path = ROOT, assignment: assignments.Assignment | None = None) -
     and hidden tests, and none of the other assignments' checks."""
     assignment = assignment or assignments.get()
     entries: dict[str, Path | bytes] = {name: root / "gradescope" / name for name in SCRIPTS + HELPERS}
-    skip_dirs = {"__pycache__"} | assignments.other_checks(assignment)
-    for path in sorted((root / "autograder").rglob("*.py")):
-        rel = path.relative_to(root / "autograder")
-        if not skip_dirs & set(rel.parts[:-1]) and path.name not in BUILD_TOOLS:
+    for path in assignments.grader_files(assignment, root):
+        if path.name not in BUILD_TOOLS:
             entries[path.relative_to(root).as_posix()] = path
     reference = root / assignment.solutions.relative_to(ROOT)
     for path in sorted(reference.rglob("*.py")):

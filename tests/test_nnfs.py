@@ -181,6 +181,8 @@ def test_the_handout_holds_no_solution_and_no_hidden_test(built):
     paths = [p for p in folder.rglob("*") if p.is_file()]
     assert not any("solutions" in p.parts or p.name == "hidden_checks.py" for p in paths)
     assert not any(p.parts[-3:-1] == ("assignments", "numpy_nn") for p in paths)  # only its own checks
+    assert sorted(p.name for p in (folder / "autograder" / "checks").glob("*.py")) == [  # none of mytorch's
+        "__init__.py", "base.py", "gradients.py"]
     files = {p: {line.strip() for line in p.read_text().splitlines()} for p in paths if p.suffix != ".npz"}
     assert not any(lines & solution_lines() for lines in files.values())
     public_code = {line.strip() for path in (REPO / "autograder").rglob("*.py")

@@ -113,6 +113,19 @@ def other_checks(assignment: Assignment) -> set[str]:
             if a != assignment and a.checks_module.startswith("autograder.assignments.")}
 
 
+def grader_files(assignment: Assignment, root: Path = ROOT) -> list[Path]:
+    """The grader's modules (root/autograder/**.py) that grading `assignment` uses, sorted: all but the other
+    assignments' checks (their folders under assignments/, and mytorch's own modules of checks/ for
+    another assignment) and caches. What its handout and Gradescope zip ship, and its verdicts depend on."""
+    from ..checks import OWN
+
+    base = root / "autograder"
+    skip_dirs = other_checks(assignment) | {"__pycache__"}
+    skip = set() if assignment.checks_module == "autograder.checks" else {f"checks/{m}.py" for m in OWN}
+    return [path for path in sorted(base.rglob("*.py"))
+            if not skip_dirs & set(path.relative_to(base).parts[:-1]) and path.relative_to(base).as_posix() not in skip]
+
+
 def available() -> list[Assignment]:
     """The assignments this copy can grade: its reference (official) or its fixtures (a handout)."""
     return [a for a in ASSIGNMENTS.values() if (a.solutions / "__init__.py").is_file()]

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..compare import EXACT, expect
+from ..compare import EXACT, expect, unambiguous
 from ..sandbox import Script
 from ..cases import draw, edge_cases, mse_cases
 from ..expected import expected
 from .base import Skip, check, consistent, per_case
 from .gradients import matches_reference, slopes
-from .softmax import unambiguous
 
 MSE = "mytorch.nn.loss.MSELoss"
 CLASSES = {"MSELoss": MSE}

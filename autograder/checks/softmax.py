@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..compare import EXACT, VALUES, expect, matches
+from ..compare import EXACT, expect, unambiguous
 from ..sandbox import Script
 from ..cases import draw, edge_cases, softmax_cases
 from ..expected import expected
@@ -24,32 +24,6 @@ OUTPUT, DLDZ = "Softmax.forward: output A", "Softmax.backward: dLdZ"
 STABLE = ("subtract each row's max from Z before exp (Z - np.max(Z, axis=1, keepdims=True)): "
           "softmax is unchanged and exp cannot overflow")
 STEP = 1e-2  # of the finite differences: softmax is smooth, and float32 rounding stays far below it
-
-
-class unambiguous:
-    """The known wrong answers `make()` gives, as hints that are right whenever shown. One that gives the
-    right value on this input is dropped; those that give the same numbers as each other (on small inputs
-    two mistakes often do: for one sample, dividing by N only is not dividing at all) become one hint
-    naming each. Worked out only when iterated, which `expect` does only for a value that failed."""
-
-    def __init__(self, make, expected_value, tol=VALUES):
-        self.make, self.expected, self.tol = make, expected_value, tol
-
-    def _same(self, a, b) -> bool:
-        a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-        if a.size == 1 and b.size == 1:
-            a, b = a.reshape(()), b.reshape(())
-        return matches(a, b, self.tol)
-
-    def __iter__(self):
-        kept = [(value, words) for value, words in self.make() if not self._same(value, self.expected)]
-        told = set()
-        for value, words in kept:
-            alike = tuple(w for v, w in kept if self._same(value, v) or self._same(v, value))
-            if alike not in told:
-                told.add(alike)
-                yield value, words if len(alike) == 1 else "this value fits more than one mistake: " + "; or ".join(
-                    f"({i}) {w}" for i, w in enumerate(alike, 1))
 
 
 def softmax(Z, axis: int = 1) -> np.ndarray:

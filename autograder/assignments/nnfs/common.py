@@ -15,8 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...checks.base import Crashed, Skip
-from ...checks.softmax import unambiguous
-from ...compare import EXACT, EXCUSED, Failure, expect, matches
+from ...compare import EXACT, EXCUSED, Failure, expect, matches, unambiguous
 from ...diagnose import generic, with_pointer
 from ...sandbox import Bad, Script
 

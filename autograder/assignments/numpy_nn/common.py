@@ -18,8 +18,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ...checks.base import Crashed, Waiting
-from ...checks.softmax import unambiguous
-from ...compare import NOT_ARRAY, Failure, matches
+from ...compare import NOT_ARRAY, Failure, matches, unambiguous
 from ...sandbox import Bad, Script
 from ...sandbox.script import Obj
 
@@ -34,6 +33,7 @@ class Pair(NamedTuple):
     call_op: int  # the forward call
     cache_op: int  # the op reading item 1 (the cache, kept in the worker): it raises when there is none
     what: str  # "y" or "loss"
+    number: str = ""  # what forward returned, whole, where that is a number (a Python float: no [None] of it)
 
 
 def charge_to(s: Script, method: str) -> None:
@@ -49,12 +49,31 @@ def forward_pair(s: Script, obj: Obj, *args, prefix: str = "", keep_args: str = 
     `{prefix}{what}`; returns the cache (item 1, kept in the worker) and the labels to judge the pair by."""
     result = s.returned(obj, "forward", *args, name=f"({what}, cache)", keep_args=keep_args, shown=shown)
     call = len(s.ops) - 1
+    holder = s.dict("the grader's dict")  # what forward returned comes back whole: a number does, a pair does not
+    s.call(holder, "setdefault", "returned", result, label=f"{prefix}{what}.returned", soft=True)
+    s.meta[-1] = s.meta[-1]._replace(kind="get", text=result.name)  # (a read, not a call the student made)
     s.item(result, None, label=f"{prefix}{what}.returned[None]")
     s.item(result, 0, label=f"{prefix}{what}", name=what)
     s.item(result, 2, label=f"{prefix}{what}.returned[2]")
     cache = s.item(result, 1, name="cache")
     return cache, Pair(f"{prefix}{what}", f"{prefix}{what}.returned[None]", f"{prefix}{what}.returned[2]", call,
-                       len(s.ops) - 1, what)
+                       len(s.ops) - 1, what, f"{prefix}{what}.returned")
+
+
+def forward_value(s: Script, obj: Obj, *args, prefix: str = "", what: str = "loss",
+                  shown: tuple[str, ...] | None = None) -> Pair:
+    """Call obj.forward(*args) and read back only its value (item 0, or what it returned alone), never the
+    cache: a forward that returns no pair does not stop the script here (reading its cache would), so a
+    test of the value alone runs later calls too. Judge it with `returned` (not `judge_pair`)."""
+    result = s.returned(obj, "forward", *args, name=f"({what}, cache)", shown=shown)
+    call = len(s.ops) - 1
+    holder = s.dict("the grader's dict")
+    s.call(holder, "setdefault", "returned", result, label=f"{prefix}{what}.returned", soft=True)
+    s.meta[-1] = s.meta[-1]._replace(kind="get", text=result.name)
+    s.item(result, None, label=f"{prefix}{what}.returned[None]")
+    s.item(result, 0, label=f"{prefix}{what}", name=what)
+    return Pair(f"{prefix}{what}", f"{prefix}{what}.returned[None]", f"{prefix}{what}.returned[2]", call, -1, what,
+                f"{prefix}{what}.returned")
 
 
 def absent(value, index: str = "") -> bool:
@@ -84,7 +103,7 @@ def not_a_pair(out, pair: Pair) -> str:
     """'' when forward returned the pair (value, cache), else how it did not (forward ran: `_forward_ran`)."""
     values, error = out.result.values, out.result.error
     pair_words = f"the pair ({pair.what}, cache)"
-    if isinstance(values.get(pair.whole), np.ndarray):
+    if isinstance(values.get(pair.whole), np.ndarray) or _number(values.get(pair.number)):
         return f"returned {pair.what} alone, not {pair_words}"
     first = values.get(pair.value)
     if absent(first, "[0]"):
@@ -120,6 +139,10 @@ def returned(out, pair: Pair, method: str):
     if isinstance(whole, np.ndarray) and whole.ndim >= 1:
         out.compared.add(pair.whole)
         return whole.reshape(whole.shape[1:])
+    number = out.result.values.get(pair.number)
+    if _number(number):  # a Python float returned alone: the loss all the same (the test of the pair charges it)
+        out.compared.add(pair.number)
+        return number
     problem = not_a_pair(out, pair)
     got = out[pair.value]
     if problem and not (isinstance(got, np.ndarray) or isinstance(got, Bad) and got.what.endswith(NOT_ARRAY)):
@@ -130,6 +153,11 @@ def returned(out, pair: Pair, method: str):
                       f"forward returns ({pair.what}, cache), in that order" if "dict" in kind
                       else f"np.array(...) turns {kind} into an array")
     return got
+
+
+def _number(value) -> bool:
+    """What forward returned, whole, is one number (a Python float or int; a numpy one comes back through [None])."""
+    return isinstance(value, np.ndarray) and value.ndim == 0
 
 
 def needs_pair(out, pair: Pair, method: str) -> None:
@@ -143,7 +171,7 @@ def needs_pair(out, pair: Pair, method: str) -> None:
 
 class distinct(unambiguous):
     """The known wrong answers `make()` gives, as hints that are right whenever shown (see
-    `checks.softmax.unambiguous`: one that gives the right value is dropped, those that give the same value
+    `compare.unambiguous`: one that gives the right value is dropped, those that give the same value
     become one hint naming each), where a shape counts: a [1, 1] db is not the [1] one. With `scalar`, size-1
     values are compared as numbers."""
 

@@ -138,6 +138,7 @@ HINTS = {
     "ce_sum_over_batch": ("CrossEntropy.forward: loss, the mean over the batch", "it is the mean: divide by N"),
     "ce_gradient_not_divided": ("CrossEntropy.backward: dL/dy_pred", "not divided by N"),
     "ce_forward_no_cache": ("CrossEntropy.forward: returns the pair (loss, cache)", "return loss, cache"),
+    "mse_forward_no_cache": ("MSE.forward: returns the pair (loss, cache)", "returned loss alone"),
 }
 
 
@@ -158,6 +159,9 @@ def test_a_mistake_costs_points_only_on_its_own_class_and_methods(entry, tmp_pat
     if entry.name.endswith("forward_no_cache"):  # backward waits for forward: said, not charged as its own
         waiting = [r for r in lost if ".backward" in r.name]
         assert waiting and all(r.outcome is Outcome.NOT_RUN and "needs " in r.output for r in waiting)
+        # and forward's value, a Python float or a numpy number, is the loss all the same: only the pair is wrong
+        forward = [r for r in lost if ".forward" in r.name]
+        assert len(forward) == 1 and "returns the pair" in forward[0].name, explain(forward)
 
 
 @pytest.mark.parametrize("entry", entries("correct", "numpy-nn"), ids=lambda e: e.name)

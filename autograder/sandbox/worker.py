@@ -239,24 +239,33 @@ def _load(name, skip, mark):
     its packages first; the outcome is kept for the worker."""
     found = _IMPORTS.get(name)
     if found is None:
-        chosen = _resolve(name)
-        parts = chosen.split(".")
         try:
-            for depth in range(1, len(parts)):
-                mark(depth)
-                _package(".".join(parts[:depth]), skip)
-            mark(len(parts))
-            if name in skip:
-                raise ImportError(f"{chosen} ended an earlier worker when imported")
-            found = importlib.import_module(chosen)
-        except BaseException as exc:  # noqa: BLE001 - SystemExit at import too
-            # (no alternative there: the message names every place the module may be)
-            found = dict(_error(exc, -1), module=name if "|" in name and _resolve(name) == chosen and
-                         isinstance(exc, ModuleNotFoundError) and exc.name and chosen.startswith(exc.name) else chosen)
+            found = _import(name, skip, mark)
+        finally:  # what the import changed in numpy (np.exp = ... at the top of a module) reaches no class:
+            if _STATE.get("numpy") is not None:  # a package __init__.py imports every module, in every worker
+                _restore(*_STATE["numpy"])
         _IMPORTS[name] = found
     if isinstance(found, dict):
         raise _ImportFailed(found)
     return found
+
+
+def _import(name, skip, mark):
+    """The module `name` (or its first alternative the submission has), or what its import raised (a dict)."""
+    chosen = _resolve(name)
+    parts = chosen.split(".")
+    try:
+        for depth in range(1, len(parts)):
+            mark(depth)
+            _package(".".join(parts[:depth]), skip)
+        mark(len(parts))
+        if name in skip:
+            raise ImportError(f"{chosen} ended an earlier worker when imported")
+        return importlib.import_module(chosen)
+    except BaseException as exc:  # noqa: BLE001 - SystemExit at import too
+        # (no alternative there: the message names every place the module may be)
+        return dict(_error(exc, -1), module=name if "|" in name and _resolve(name) == chosen and
+                    isinstance(exc, ModuleNotFoundError) and exc.name and chosen.startswith(exc.name) else chosen)
 
 
 def _class(module, path, name):
@@ -524,6 +533,7 @@ def serve(sock):
     import numpy as np
 
     pristine, errors = dict(vars(np)), np.geterr()
+    _STATE["numpy"] = (np, pristine, errors)
     while True:
         try:
             header, blobs = recv_message(sock)

@@ -243,7 +243,13 @@ def _load(name, skip, mark):
             found = _import(name, skip, mark)
         finally:  # what the import changed in numpy (np.exp = ... at the top of a module) reaches no class:
             if _STATE.get("numpy") is not None:  # a package __init__.py imports every module, in every worker
-                _restore(*_STATE["numpy"])
+                np, pristine, errors = _STATE["numpy"]
+                # A name it added (a shim: np.float = float) stays, for every class: the reference never reads
+                # it, and it was added before any class ran, whichever runs first.
+                added = {k: v for k, v in vars(np).items() if k not in pristine and not k.startswith("__")}
+                _restore(np, pristine, errors)
+                vars(np).update(added)
+                pristine.update(added)
         _IMPORTS[name] = found
     if isinstance(found, dict):
         raise _ImportFailed(found)

@@ -63,10 +63,12 @@ def _property_seed(seed: int, check: Check) -> int:
 def _inputs(check: Check, source, seed: int, made: dict) -> list[tuple[object, bool]]:
     """The check's inputs as (case, drawn by hypothesis), smallest seeded first; `made` shares them
     between the checks of a class that use the same case generator or strategy."""
-    key = f"{check.cls}:{check.cases.__qualname__}"
-    if key not in made:
-        made[key] = source.inputs(key, lambda: examples.seeded(check.cases, seed, key))
-    own = [(case, False) for case in made[key]]
+    own = []
+    for cases in check.cases if isinstance(check.cases, tuple) else (check.cases,):  # (several: the same case
+        key = f"{check.cls}:{cases.__qualname__}"  # objects other checks get from each, so scripts are shared)
+        if key not in made:
+            made[key] = source.inputs(key, lambda cases=cases, key=key: examples.seeded(cases, seed, key))
+        own += [(case, False) for case in made[key]]
     if check.strategy is not None:
         key = f"{check.cls}:{check.strategy!r}"
         if key not in made:

@@ -28,7 +28,7 @@ class Check:
     name: str  # "Linear.forward: output Z": the class and method it grades, then what
     points: float
     body: Callable  # (case, ref) -> generator yielding a Script, receiving Outputs
-    cases: Callable  # (numpy Generator) -> list of cases, seeded
+    cases: Callable | tuple  # (numpy Generator) -> list of cases, seeded; or several such, whose cases it all gets
     strategy: Any = None  # a hypothesis strategy of cases, for the property phase
     # Values this check compares that earlier checks of its class grade first ("own"): label -> those
     # checks' names. When an owner failed, this check does not compare the value again, so one

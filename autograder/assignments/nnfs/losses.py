@@ -187,7 +187,7 @@ def forward_clip(case, ref):
                      "as nnfs does"), *other_clips()])
 
 
-@check("LossCrossEntropy.forward: does not modify predict or target", points=1, cases=loss_mixed_cases,
+@check("LossCrossEntropy.forward: does not modify predict or target", points=1, cases=(loss_sparse_cases, loss_onehot_cases),
        strategy=LOSS_MIXED, behaviour=True)
 def forward_keeps_args(case, ref):
     out = yield _forward_script(case)
@@ -198,7 +198,7 @@ def forward_keeps_args(case, ref):
         (np.clip(case.predict, CLIP, 1 - CLIP), in_place)] if name == "predict" else [])
 
 
-@check("LossCrossEntropy.calculate: the mean of the per-sample losses", points=2, cases=loss_mixed_cases,
+@check("LossCrossEntropy.calculate: the mean of the per-sample losses", points=2, cases=(loss_sparse_cases, loss_onehot_cases),
        strategy=LOSS_MIXED, computes=False)
 def calculate(case, ref):
     """The mean of the reference's losses, or of the student's own forward's (calculate usually calls forward,
@@ -280,7 +280,7 @@ def backward_onehot(case, ref):
 
 
 @check("LossCrossEntropy.backward: does not modify dvalues or target; dinputs is an array of its own", points=1,
-       cases=loss_mixed_cases, strategy=LOSS_MIXED, behaviour=True)
+       cases=(loss_sparse_cases, loss_onehot_cases), strategy=LOSS_MIXED, behaviour=True)
 def backward_keeps_args(case, ref):
     out = yield _backward_script(case)
     leave_out_kind_crash(out, "ret")
@@ -474,7 +474,7 @@ def _forward_ran(out) -> None:
         raise
 
 
-@check(AL_OUTPUT, points=2, cases=combined_mixed_cases, strategy=COMBINED_MIXED)
+@check(AL_OUTPUT, points=2, cases=(combined_sparse_cases, combined_onehot_cases), strategy=COMBINED_MIXED)
 def combined_forward_output(case, ref):
     out = yield _combined_forward(case)
     _forward_ran(out)
@@ -493,7 +493,7 @@ def combined_forward_output(case, ref):
         raise
 
 
-@check("ActivationLoss.forward: finite for large inputs", points=1, cases=combined_mixed_cases,
+@check("ActivationLoss.forward: finite for large inputs", points=1, cases=(combined_sparse_cases, combined_onehot_cases),
        strategy=COMBINED_MIXED, behaviour=True)
 def combined_forward_large(case, ref):
     """The whole batch moved by one constant of 500 to 5000: the same softmax, so the student's own loss for
@@ -516,7 +516,7 @@ def combined_forward_large(case, ref):
         raise
 
 
-@check("ActivationLoss.forward: does not modify inputs or target", points=1, cases=combined_mixed_cases,
+@check("ActivationLoss.forward: does not modify inputs or target", points=1, cases=(combined_sparse_cases, combined_onehot_cases),
        strategy=COMBINED_MIXED, behaviour=True)
 def combined_forward_keeps_args(case, ref):
     out = yield _combined_forward(case)
@@ -612,7 +612,7 @@ def combined_backward_onehot(case, ref):
 
 
 @check("ActivationLoss.backward: does not modify dvalues, self.output or target; dinputs is an array of its own",
-       points=1, cases=combined_mixed_cases, strategy=COMBINED_MIXED, behaviour=True)
+       points=1, cases=(combined_sparse_cases, combined_onehot_cases), strategy=COMBINED_MIXED, behaviour=True)
 def combined_backward_keeps_args(case, ref):
     out = yield _combined_backward(case)
     leave_out_kind_crash(out, "ret")

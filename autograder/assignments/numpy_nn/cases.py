@@ -21,7 +21,7 @@ from ...cases import KINDS, MAX_DIM, _values, bounded_gradients, describe, logit
 # whose examples are kept on disk does not need.
 STRATEGIES = "autograder.assignments.numpy_nn.strategies"
 NAMES = ("fc1", "hidden", "out", "layer_2", "Dense_1", "encoder/proj")  # layer names other than the default
-RANDOM_CASES = 20  # seeded random cases per generator, after the edge shapes
+RANDOM_CASES = 29  # seeded random cases per generator, after the edge shapes (more than mytorch: see nnfs)
 EDGE_2D = [(1, 1, 1), (1, 3, 2), (4, 1, 3), (3, 4, 1), (5, 5, 5), (2, 6, 3), (7, 3, 4)]  # (N, in_dim, out_dim)
 # Leading batch dimensions other than one: none (one sample), two, three.
 EDGE_BATCH = [(), (1, 1), (1, 1, 1), (3,), (2, 3), (2, 1, 3), (1, 4), (2, 2, 2)]

@@ -142,16 +142,14 @@ HINTS = {
 }
 
 
-@pytest.mark.parametrize("entry", entries("buggy", "numpy-nn"), ids=lambda e: e.name)
-def test_a_mistake_costs_points_only_on_its_own_class_and_methods(entry, tmp_path):
+# Every catalogue entry is charged exactly to its own methods, and every correct one scores 100, in
+# test_grading (all assignments); here, what a student reads for the convention's own mistakes.
+@pytest.mark.parametrize("entry", [e for e in entries("buggy", "numpy-nn") if e.name in HINTS or
+                                   e.name.endswith("forward_no_cache")], ids=lambda e: e.name)
+def test_a_mistake_of_the_convention_reads_what_to_change(entry, tmp_path):
     report = graded(entry, tmp_path)
     lost = [r for r in report.results if not r.passed]
-    assert lost, f"not caught: {entry.description}"
     assert {r.name.split(".")[0] for r in lost} == set(entry.blame), explain(lost)
-    assert accuracy.charged(report) == accuracy.edited_methods(entry), f"{entry.description}\n{explain(lost)}"
-    assert accuracy.taken_from_correct(entry, report) == 0
-    assert all(r.outcome is not Outcome.NOT_ATTEMPTED for r in lost)
-    assert any(r.outcome is Outcome.FAILED and "\nreplay: " in r.output for r in lost)
     if entry.name in HINTS:
         name, words = HINTS[entry.name]
         failed = next(r for r in report.results if r.name == name)
@@ -162,12 +160,6 @@ def test_a_mistake_costs_points_only_on_its_own_class_and_methods(entry, tmp_pat
         # and forward's value, a Python float or a numpy number, is the loss all the same: only the pair is wrong
         forward = [r for r in lost if ".forward" in r.name]
         assert len(forward) == 1 and "returns the pair" in forward[0].name, explain(forward)
-
-
-@pytest.mark.parametrize("entry", entries("correct", "numpy-nn"), ids=lambda e: e.name)
-def test_a_correct_variant_scores_full(entry, tmp_path):
-    report = graded(entry, tmp_path)
-    assert report.score == report.max_score, f"{entry.description}\n{explain(r for r in report.results if not r.passed)}"
 
 
 @pytest.mark.parametrize("entry", entries("hostile", "numpy-nn"), ids=lambda e: e.name)

@@ -113,6 +113,25 @@ def test_a_method_that_hangs_on_large_inputs_is_not_said_to_hang_on_inputs_it_ne
     assert "of them not called, as a method is not called again" in results["Sigmoid.backward: does not modify dLdA"].output
 
 
+def test_a_forward_that_hangs_only_on_huge_inputs_loses_only_the_test_of_huge_inputs(tmp_path):
+    """A hang is not called again as written (forward(Z + shift)), while forward(Z) goes on: a softmax that loops
+    forever on rows of large logits loses "finite for large inputs", as an overflowing one does, and its value
+    tests keep their points (they lost them all when one hang stopped every later call of the method)."""
+    import shutil
+
+    root = tmp_path / "sub"
+    shutil.copytree(REFERENCE, root / "mytorch")
+    activation = root / "mytorch" / "nn" / "activation.py"
+    activation.write_text(activation.read_text().replace(
+        "        e = np.exp(Z - np.max(Z, axis=1, keepdims=True))\n",
+        "        while np.max(Z) > 100:\n            pass\n        e = np.exp(Z - np.max(Z, axis=1, keepdims=True))\n", 1))
+    report = runner.grade(root, seed=0, submission="hangs", limits=FAST,
+                          checks=[c for c in ALL_CHECKS if c.cls == "Softmax"])
+    assert failed(report) == {"Softmax.forward: finite for large inputs"}
+    output = by_name(report)["Softmax.forward: finite for large inputs"].output
+    assert output.startswith("Softmax.forward(Z + shift) did not finish within 2 s")
+
+
 def test_a_list_is_not_an_array(tmp_path):
     report = grade(ENTRIES["relu_forward_returns_list"], tmp_path)
     assert by_name(report)["ReLU.forward: output A"].output.startswith("A: returned a list: return a numpy array")

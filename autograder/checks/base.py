@@ -195,7 +195,15 @@ class Outputs:
             if label in self.excused:
                 self.left.add(label)
                 return EXCUSED
-            return values[label]
+            value = values[label]
+            if isinstance(value, Bad) and self.result.soft:  # (a read after a call left out: say why it is missing)
+                before = self.script.object_of(op)
+                for error in self.result.soft:
+                    if error.earlier and error.op < op and self.script.object_of(error.op) == before:
+                        self.reached = error.op
+                        self.read.add(error.op)
+                        raise blame(error, self.script, self.method)
+            return value
         raised = next((e for e in self.result.soft if e.op == op), None) or self.result.error
         if raised is None:
             return Bad("nothing (the value was not produced)")

@@ -190,6 +190,7 @@ class Sandbox:
         self.skip_init: set[str] = set()  # packages whose __init__.py ended a worker: not run again
         self.notes: list[str] = []  # what the grading process should tell the student about the run
         self._poisoned: dict[tuple, StudentError] = {}  # op identity -> how it ended a worker
+        self._hung: dict[tuple, set] = {}  # a method's identity -> the calls of it (their texts) that ended a worker
 
     def run(self, scripts: list[Script]) -> list[CaseResult]:
         return list(self.stream(scripts))
@@ -205,8 +206,8 @@ class Sandbox:
             while pending and time.monotonic() < self.deadline:  # out of budget: no respawn, no retry
                 sent = [self._prepared(scripts[i], reruns.get(i)) for i in pending]
                 retry = []
-                for k, outcome in enumerate(self._request([s for s, _ in sent])):
-                    i, (_, stop_error) = pending[k], sent[k]
+                for k, outcome in enumerate(self._request([s for s, _, _ in sent])):
+                    i, (_, stop_error, left_out) = pending[k], sent[k]
                     if isinstance(outcome, CaseResult):
                         death = reruns.pop(i, None)
                         if death is not None:
@@ -215,6 +216,8 @@ class Sandbox:
                                               hit_limit=death.hit_limit)
                         elif stop_error is not None and outcome.error is None:
                             outcome = replace(outcome, error=stop_error)
+                        if left_out:
+                            outcome = replace(outcome, soft=outcome.soft + left_out)
                         yield outcome
                         continue
                     retry = pending[k:]
@@ -232,23 +235,27 @@ class Sandbox:
             if not finished:  # the caller stopped early: replies still in flight would confuse the next request
                 self.recycle()
 
-    def _prepared(self, script: Script, rerun: _Death | None) -> tuple[Script, StudentError | None]:
+    def _prepared(self, script: Script, rerun: _Death | None) -> tuple[Script, StudentError | None, tuple]:
         """The script to send, without the ops that ended an earlier worker (and, for a rerun, without
-        the op that ended this case's worker and everything after it); the error that stops it early."""
-        if rerun is not None:
+        the op that ended this case's worker and everything after it); the error that stops it early; the
+        errors of the soft calls left out (what a value read after one of them is missing for)."""
+        exempt = ()
+        if rerun is not None:  # the calls before the op that died returned in that very run: they run again,
+            exempt = _identities(script.meta[rerun.op], script.ops[rerun.op])  # whatever that death taught
             script = script.truncated(rerun.op)
         if not self._poisoned:  # (as a rule: no op has ended a worker)
-            return script, None
-        skipped = set()
+            return script, None, ()
+        skipped = {}
         for j in range(len(script.ops)):
-            error = next(filter(None, map(self._poisoned.get, _identities(script.meta[j], script.ops[j]))), None)
+            error = next(filter(None, (self._poisoned.get(key) for key in _identities(script.meta[j], script.ops[j])
+                                       if key not in exempt)), None)
             if error is None:
                 continue
             if script.meta[j].soft:
-                skipped.add(j)
+                skipped[j] = replace(error, op=j, earlier=True)
                 continue
-            return script.truncated(j, skipped), replace(error, op=j, earlier=True)
-        return (script.truncated(len(script.ops), skipped) if skipped else script), None
+            return script.truncated(j, set(skipped)), replace(error, op=j, earlier=True), tuple(skipped.values())
+        return (script.truncated(len(script.ops), set(skipped)) if skipped else script), None, tuple(skipped.values())
 
     def _learn(self, script: Script, death: _Death) -> bool:
         """Remember what a death says about the submission; True when the case itself is charged
@@ -266,7 +273,13 @@ class Sandbox:
                     return False
             self._poisoned[("module", module)] = self._death_error(script, death)
             return True
-        self._poisoned[_identities(op, script.ops[death.op])[-1]] = self._death_error(script, death)
+        keys = _identities(op, script.ops[death.op])
+        self._poisoned[keys[-1]] = self._death_error(script, death)
+        if op.kind == "call":  # the call as written (forward(inputs + shift)) is not made again; the method itself,
+            hung = self._hung.setdefault(keys[0], set())  # once a second call of it, on other arguments, ended a
+            hung.add(keys[-1])  # worker too: one that hangs only on huge inputs keeps its other tests, one that
+            if len(hung) > 1:  # hangs everywhere costs two case time limits, not one per input
+                self._poisoned[keys[0]] = self._death_error(script, death)
         return True
 
     def _death_error(self, script: Script, death: _Death) -> StudentError:
@@ -407,8 +420,8 @@ class Sandbox:
 
 def _identities(op, raw: list) -> list[tuple]:
     """What makes two ops the same for poisoning: the module imported, the class built, the method called."""
-    if op.kind == "call":
-        return [("call", op.cls, op.name)]
+    if op.kind == "call":  # the method, then the call as shown (its arguments' names)
+        return [("call", op.cls, op.name), ("call", op.cls, op.name, op.text)]
     if op.kind == "new":
         return [("module", raw[2]), ("new", op.cls)]
     if op.kind == "import":

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from . import assignments, diagnose, examples, reference, verdict as verdicts
-from .checks.base import Check, Crashed, NotAttempted
+from .checks.base import Check, Crashed, NotAttempted, Outputs, Skip, Waiting
 from .compare import Failure
 from .replay import command as replay_command
 from .report import Outcome, Report, TestResult
@@ -53,6 +53,21 @@ class _Case:
     def judge(self, result) -> None:
         if not self.verdict.judge(self.check, self.gen, self.case, self.script, result):
             self.verdict.shrinkable = self.drawn and not result.hit_limit
+
+    def tally(self, result) -> None:
+        """For a value test already failed on a crash: count whether the method's values are right on this
+        input (does it compute something right where it does not crash?). The verdict stands."""
+        try:
+            with np.errstate(all="ignore"):
+                self.gen.send(Outputs(result, self.script, self.check.method, self.verdict.excused))
+        except StopIteration:
+            self.verdict.right_after += 1
+        except (Crashed, Waiting, NotAttempted, Skip):
+            pass
+        except Failure:
+            self.verdict.wrong_after += 1
+        except Exception:  # noqa: BLE001 - a missing fixture (local mode): neither
+            pass
 
 
 def _property_seed(seed: int, check: Check) -> int:
@@ -81,6 +96,13 @@ def _excused(check: Check, found: dict[str, Verdict]) -> frozenset:
     """The values `check` does not compare again: those whose owning check failed."""
     failed = {name for name, v in found.items() if v.failure is not None and not isinstance(v.failure, NotAttempted)}
     return frozenset(label for label, owners in check.owners if failed.intersection(owners))
+
+
+def _right_somewhere(verdict: Verdict) -> bool:
+    """A value test failed on a crash whose method gave right values on at least as many of its other inputs as
+    wrong ones (on a few degenerate inputs, one class or one sample, zeros can be right)."""
+    right = verdict.examples - 1 + verdict.right_after  # (examples: those before the crash, and the crash)
+    return isinstance(verdict.failure, Crashed) and right > 0 and right >= verdict.wrong_after
 
 
 def _batch_phase(checks: list[Check], sandbox: Sandbox, ref, seed: int,
@@ -123,6 +145,8 @@ def _batch_phase(checks: list[Check], sandbox: Sandbox, ref, seed: int,
                     deferred.append((item, result))
                 elif item.verdict.failure is None:  # a failed check is done
                     item.judge(result)
+                elif isinstance(item.verdict.failure, Crashed) and item.check.computes:  # (for the credit rule of
+                    item.tally(result)  # its method: are its values right where it does not crash?)
     if received < len(scripts):  # the budget ran out (the stream stops too): a failure found stands
         for verdict in found.values():
             verdict.unfinished = verdict.failure is None
@@ -241,9 +265,9 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
         return results, sum(v.examples for v in found.values())
     for method in dict.fromkeys(c.method for c in checks):  # the same, for one method whose values are all wrong
         mine = [c for c in checks if c.method == method]
-        wrong = [c for c in mine if c.computes and results[c.name].outcome is Outcome.FAILED  # on a wrong value: a
-                 and found[c.name].failure is not None and not isinstance(found[c.name].failure, Crashed)]  # crash
-        # has rules of its own (its inputs are left out elsewhere)
+        wrong = [c for c in mine if c.computes and results[c.name].outcome is Outcome.FAILED  # on a wrong value, or
+                 and found[c.name].failure is not None and not _right_somewhere(found[c.name])]  # on a crash with
+        # no input right either (where it does not crash, the crash rules leave its inputs out of its other tests)
         if not wrong or any(computed(c) for c in mine):
             continue
         for check in mine:  # tests that judged only its behaviour, or had nothing left to judge

@@ -30,6 +30,8 @@ class Verdict:
     crashed: Crashed | None = None  # the method crashed on an input a non-primary check left out
     crashes: int = 0  # inputs left out for that reason
     not_called: int = 0  # of those, inputs it was not called on: it hung or ended the worker on an earlier one
+    right_after: int = 0  # failed on a crash (a value test): later inputs where its values were right,
+    wrong_after: int = 0  # and where they were wrong (the failure stands: these only say if it computes anything)
     unfinished: bool = False  # the time budget ran out before every input was judged
     objects: frozenset | None = None  # the student objects whose values the verdict is about (None: all)
     notes: dict = field(default_factory=dict)  # what the inputs that passed said (Outputs.note), in order

@@ -161,6 +161,27 @@ def test_a_class_that_returns_constants_earns_nothing_for_behaving_consistently(
     assert all(r.passed for r in others), [r.name for r in others if not r.passed]
 
 
+def test_a_method_that_crashes_on_some_inputs_and_returns_zeros_on_the_rest_earns_nothing(tmp_path):
+    """Its value test fails on the crash (the smallest input has one sample); where it does not crash its values
+    are wrong but on the few inputs where zeros are right: its behaviour tests are not credited, as for a method
+    returning zeros everywhere. (A crash once bought them: the credit rule looked at wrong values only.)"""
+    import shutil
+
+    root = tmp_path / "sub"
+    shutil.copytree(REFERENCE, root / "mytorch")
+    activation = root / "mytorch" / "nn" / "activation.py"
+    activation.write_text(activation.read_text().replace(
+        "        return dLdA * (self.A > 0)\n",
+        "        if dLdA.shape[0] == 1:\n            raise IndexError('one sample')\n"
+        "        return np.zeros_like(dLdA)\n", 1))
+    report = runner.grade(root, seed=0, submission="zeros", limits=FAST,
+                          checks=[c for c in ALL_CHECKS if c.cls == "ReLU"])
+    backward = [r for r in report.results if r.name.startswith("ReLU.backward")]
+    assert sum(r.score for r in backward) == 0, [(r.name, r.score) for r in backward if r.score]
+    assert any(r.output.startswith("not credited") for r in backward)
+    assert all(r.passed for r in report.results if r.name.startswith("ReLU.forward"))
+
+
 def test_python_without_numpy_gets_one_line_and_exit_2(tmp_path):
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(tmp_path / "bare")], check=True)
     done = subprocess.run([str(tmp_path / "bare" / "bin" / "python"), "-m", "autograder", "grade"],

@@ -174,21 +174,24 @@ def _passed(check: Check, verdict: Verdict) -> str:
     return "\n".join(lines)
 
 
-def uncredited(check: Check, verdict: Verdict, failed: Check | None = None) -> TestResult:
-    """A test that passed without judging values, in a class none of whose value tests passed, or (`failed`:
-    one of them) in a method none of whose value tests passed."""
+def uncredited(check: Check, verdict: Verdict, failed: Check | None = None, method: bool = False) -> TestResult:
+    """A test that passed without judging values, in a class none of whose value tests passed, or (`method`) in a
+    method none of whose value tests passed: `failed` is one of them that failed (None: every input of them was
+    left out)."""
     if verdict.examples == 0 and (verdict.waiting or verdict.crashed):  # it could not run: say why
         why = verdict.waiting or verdict.crashed
         return TestResult(check.name, float(check.points), 0.0, Outcome.NOT_RUN, f"not run: {why.message}",
                           check.visibility)
-    if failed is not None:
-        method = check.method
+    if method:
+        name = check.method
         what = ("judges how it behaves, not its values" if check.behaviour and verdict.examples
-                else "had nothing left to judge (the values it compares are graded by another test, which failed)")
+                else f"had nothing left to judge ({verdict.skipped or 'every input was left out'})")
+        fix = (f"Fix what {failed.name!r} reports first" if failed is not None else
+               f"None of {name}'s inputs could be judged: fix what the tests it needs report first")
         return TestResult(check.name, float(check.points), 0.0, Outcome.FAILED,
-                          f"not credited: this test {what}, and no test of {method}'s values passed; its points are "
-                          f"for a {method.split('.', 1)[1]} that computes something right. Fix what {failed.name!r} "
-                          "reports first, and this test is judged again", check.visibility)
+                          f"not credited: this test {what}, and no test of {name}'s values passed; its points are "
+                          f"for a {name.split('.', 1)[1]} that computes something right. {fix}, and this test is "
+                          "judged again", check.visibility)
     left_out = f" (every input was left out: {verdict.skipped})" if verdict.examples == 0 and verdict.skipped else ""
     return TestResult(check.name, float(check.points), 0.0, Outcome.FAILED,
                       f"not credited{left_out}: no test of {check.cls}'s values passed, and this test's points are "

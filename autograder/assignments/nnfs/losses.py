@@ -16,7 +16,8 @@ Crashes that depend on the kind of target (code for one-hot rows given class ind
 tests of that kind, not again by every other test of the method: each script also calls the method on an
 ordinary input with each kind of target ("kind.same", "kind.other"), and a crash at the line where it raises on
 any input of that kind is left out elsewhere, provided the method returns on the other kind (a method that never
-returns earns nothing). A composite method raising exactly as its own parts do is left out on the same terms.
+returns earns nothing). A composite method raising exactly as its own parts do is left out (their tests charge
+that; where that leaves nothing of its method to judge, the method earns nothing: the runner's credit rule).
 """
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ from .activations import SOFTMAX
 from .cases import (clip_cases, combined_mixed_cases, combined_onehot_cases, combined_sparse_cases, loss_mixed_cases,
                     loss_onehot_cases, loss_sparse_cases, softmax)
 from .common import (FIXES, KIND, SPARSE, backward_kept, error_at, judge, judge_kept_args, judge_untouched,
-                     kind_explains, leave_out_kind_crash, raised_alike, returned, same, value_of, with_target_hint)
+                     kind_explains, leave_out_kind_crash, raised_alike, same, value_of, with_target_hint)
 
 CE = "nnfs_layers.losses.LossCrossEntropy"
 AL = "nnfs_layers.losses.ActivationLoss"
@@ -187,7 +188,8 @@ def forward_clip(case, ref):
                      "as nnfs does"), *other_clips()])
 
 
-@check("LossCrossEntropy.forward: does not modify predict or target", points=1, cases=(loss_sparse_cases, loss_onehot_cases),
+@check("LossCrossEntropy.forward: does not modify predict or target", points=1,
+       cases=(loss_sparse_cases, loss_onehot_cases),
        strategy=LOSS_MIXED, behaviour=True)
 def forward_keeps_args(case, ref):
     out = yield _forward_script(case)
@@ -198,7 +200,8 @@ def forward_keeps_args(case, ref):
         (np.clip(case.predict, CLIP, 1 - CLIP), in_place)] if name == "predict" else [])
 
 
-@check("LossCrossEntropy.calculate: the mean of the per-sample losses", points=2, cases=(loss_sparse_cases, loss_onehot_cases),
+@check("LossCrossEntropy.calculate: the mean of the per-sample losses", points=2,
+       cases=(loss_sparse_cases, loss_onehot_cases),
        strategy=LOSS_MIXED, computes=False)
 def calculate(case, ref):
     """The mean of the reference's losses, or of the student's own forward's (calculate usually calls forward,
@@ -380,6 +383,9 @@ def _combined_forward(case):
     s.call(layer, "forward", case.inputs, case.target, label="loss", keep_args=True, soft=True)
     s.get(layer, "output", label="self.output")
     shown = ("inputs + shift", "target")
+    # Does the student's own softmax finish on the shifted inputs? (If it hangs, the case stops here, and
+    # ActivationLoss, which calls it, is not charged for that: the softmax's tests are.)
+    s.call(s.new(SOFTMAX), "forward", case.shifted, label="shifted.probe", soft=True, shown=shown[:1])
     s.call(s.new(AL), "forward", case.shifted, case.target, label="shifted.loss", soft=True, shown=shown)
     kinds(s, AL, "forward", np.zeros(case.inputs.shape), case)
     _parts(s, case.inputs, case.target, "parts", ("inputs", "target"))
@@ -405,17 +411,19 @@ def _parts_give(out, got, prefix: str, unlike=None) -> bool:
 
 def _raised_as_parts(out, label: str, prefix: str) -> None:
     """Leave the input out when the call under `label` raised exactly as the student's own parts raise on the same
-    input (their tests charge that), provided forward returns on the other kind of target (a forward that never
-    returns earns nothing this way)."""
-    if not raised_alike(out, label, [f"{prefix}.softmax", f"{prefix}.losses", f"{prefix}.mean"]):
-        return
-    if returned(out, f"{KIND}.other"):
+    input: their tests charge that. (Where they raise on every input, nothing is left to judge, and a method none
+    of whose values could be judged earns nothing: the runner's credit rule.)"""
+    if raised_alike(out, label, [f"{prefix}.softmax", f"{prefix}.losses", f"{prefix}.mean"]):
         raise Skip(f"it raised where {PARTS} raise on the same input (charged by their tests)")
-    crash = error_at(out, label)
-    raise Crashed(f"{out.script.meta[out.script.labels[label]].text} raised {crash.type}: {crash.msg}"
-                  + (f" (at {crash.where})" if crash.where else ""),
-                  with_pointer(f"it raises there because {PARTS} raise on the same input, on every kind of target: "
-                               "fix them first (their tests say how)"))
+
+
+def _hung_as_softmax(out) -> None:
+    """Leave the input out when the student's own ActivationSoftMax.forward did not finish on the shifted inputs
+    (or was not called on them again after it did not finish on others: nor are its parts, whose values would
+    tell a mistake of ActivationLoss's own from theirs): the softmax's tests charge that."""
+    probe = error_at(out, "shifted.probe")
+    if probe is not None and probe.type == "WorkerDied":
+        raise Skip("your own ActivationSoftMax.forward does not finish on these inputs (charged by its tests)")
 
 
 def _combined_mistakes(case, loss):
@@ -493,13 +501,15 @@ def combined_forward_output(case, ref):
         raise
 
 
-@check("ActivationLoss.forward: finite for large inputs", points=1, cases=(combined_sparse_cases, combined_onehot_cases),
+@check("ActivationLoss.forward: finite for large inputs", points=1,
+       cases=(combined_sparse_cases, combined_onehot_cases),
        strategy=COMBINED_MIXED, behaviour=True)
 def combined_forward_large(case, ref):
     """The whole batch moved by one constant of 500 to 5000: the same softmax, so the student's own loss for
     inputs; or, when it builds on them, what the student's own parts give for the shifted inputs."""
     out = yield _combined_forward(case)
     _forward_ran(out)
+    _hung_as_softmax(out)
     try:
         shifted = out["shifted.loss"]
     except Crashed:
@@ -516,7 +526,8 @@ def combined_forward_large(case, ref):
         raise
 
 
-@check("ActivationLoss.forward: does not modify inputs or target", points=1, cases=(combined_sparse_cases, combined_onehot_cases),
+@check("ActivationLoss.forward: does not modify inputs or target", points=1,
+       cases=(combined_sparse_cases, combined_onehot_cases),
        strategy=COMBINED_MIXED, behaviour=True)
 def combined_forward_keeps_args(case, ref):
     out = yield _combined_forward(case)

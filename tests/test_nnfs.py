@@ -90,6 +90,26 @@ def test_the_writeup_table_is_the_graders():
     assert {k: float(v) for k, v in totals.items()} == {k: sum(p for _, p, _ in v) for k, v in by_class.items()}
 
 
+def test_a_combined_layer_whose_own_softmax_always_raises_earns_nothing_for_its_forward(tmp_path):
+    """Where ActivationLoss raises as its parts do, the input is left out (their tests charge it); a forward none
+    of whose inputs is left to judge is not credited, whatever it returns after calling its softmax."""
+    shutil.copytree(NNFS.solutions, tmp_path / "nnfs_layers")
+    activations, losses = tmp_path / "nnfs_layers" / "activations.py", tmp_path / "nnfs_layers" / "losses.py"
+    line = "        exp_values = np.exp(inputs - np.max(inputs, axis=1, keepdims=True))\n"
+    activations.write_text(activations.read_text().replace(line, "        raise ValueError('broken')\n" + line, 1))
+    combined = ("        self.activation.forward(inputs)\n        self.output = self.activation.output\n"
+                "        return self.loss.calculate(self.output, target)\n")
+    assert combined in losses.read_text()
+    losses.write_text(losses.read_text().replace(combined, "        self.activation.forward(inputs)\n"
+                                                           "        return 0.0\n", 1))
+    checks = [c for c in EVERY if c.cls in ("ActivationSoftMax", "ActivationLoss")]
+    report = runner.grade(tmp_path, seed=0, submission="parts", limits=FAST, checks=checks, assignment=NNFS)
+    forward = [r for r in report.results if r.name.startswith("ActivationLoss.forward")]
+    assert sum(r.score for r in forward) == 0
+    assert all("not credited" in r.output and "your own ActivationSoftMax" in r.output for r in forward)
+    assert all(r.passed for r in report.results if r.name.startswith("ActivationLoss.backward"))
+
+
 def test_the_reference_scores_100(tmp_path):
     shutil.copytree(NNFS.solutions, tmp_path / "nnfs_layers")
     report = runner.grade(tmp_path, seed=0, submission="solutions", limits=FAST, assignment=NNFS)

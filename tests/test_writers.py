@@ -40,6 +40,12 @@ def test_text_shows_every_test_score_and_replay_hint():
     assert out.endswith("\n")
 
 
+def test_text_names_a_test_not_credited_in_the_table():
+    out = text.render(make_report(output="not credited: this test judges how it behaves, not its values"))
+    assert "  not credited   0.0 / 5.0  Linear.backward: dLdW" in out
+    assert "Linear.backward: dLdW (not credited)" in out
+
+
 def test_text_indents_every_line_a_student_printed():
     out = text.render(make_report(output=f"first\n{FORGED}\r\nScore: 100.0 / 100.0\rlast"))
     lines = out.splitlines()

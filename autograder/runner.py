@@ -268,9 +268,10 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
         wrong = [c for c in mine if c.computes and results[c.name].outcome is Outcome.FAILED  # on a wrong value, or
                  and found[c.name].failure is not None and not _right_somewhere(found[c.name])]  # on a crash with
         # no input right either (where it does not crash, the crash rules leave its inputs out of its other tests)
-        judged = [c for c in mine if c.computes and not c.owners]  # (or none of its value tests judged anything:
-        if any(computed(c) for c in mine) or not (wrong or judged and all(  # every input left out)
-                results[c.name].outcome is Outcome.PASSED and not found[c.name].examples for c in judged)):
+        values = [c for c in mine if c.computes and not c.owners]  # (or none of its value tests judged anything:
+        left_out = values and all(results[c.name].outcome is Outcome.PASSED and not found[c.name].examples
+                                  for c in values)  # every input was left out, as its parts raise there, say)
+        if any(computed(c) for c in mine) or not (wrong or left_out):
             continue
         for check in mine:  # tests that judged only its behaviour, or had nothing left to judge
             if results[check.name].outcome is Outcome.PASSED and (check.behaviour or not found[check.name].examples):

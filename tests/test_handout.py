@@ -103,7 +103,21 @@ def test_the_archive_is_the_folder(built):
     assert names == {f"handout/{p.relative_to(folder)}" for p in folder.rglob("*") if p.is_file()}
 
 
-@pytest.mark.parametrize("entry", entries("buggy") + entries("correct"), ids=lambda e: e.name)
+def agreeing() -> list:
+    """The entries whose local and official verdicts are compared: every correct one, every one only the sandboxed
+    grader may run (hangs, exits, broken imports), and the first four mistakes of each class (the comparison is
+    the same code for all: four per class cover every class's checks, fixtures and hints; `make accuracy` grades
+    all of them officially)."""
+    chosen, per_class = [], {}
+    for entry in entries("buggy"):
+        count = per_class.setdefault(tuple(entry.blame), 0)
+        if not entry.in_process or count < 4:
+            chosen.append(entry)
+            per_class[tuple(entry.blame)] = count + 1
+    return chosen + entries("correct")
+
+
+@pytest.mark.parametrize("entry", agreeing(), ids=lambda e: e.name)
 def test_local_and_official_verdicts_agree_on_every_public_test(entry, tmp_path, local):
     root = materialize(entry, tmp_path)
     checks = [c for c in CHECKS if c.cls in graded_classes(entry)]  # the others are the reference's code

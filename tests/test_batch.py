@@ -153,16 +153,20 @@ def test_ctrl_c_leaves_the_gradebook_of_what_finished(tmp_path):
     correct = materialize(next(e for e in entries("correct")), tmp_path / "made")
     for i in range(40):
         shutil.copytree(correct, source / f"student{i:02d}")
-    out = tmp_path / "graded"
-    proc = subprocess.Popen([sys.executable, "-m", "autograder", "batch", str(source), "--output", str(out),
-                             "--jobs", "1"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONPATH": str(REPO)})
-    began = time.monotonic()
-    while not (out / batch.STATE).exists() and time.monotonic() - began < 120:
-        time.sleep(0.05)
-    time.sleep(0.5)
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
+    for attempt in range(3):  # (a loaded machine may stall the batch's first results file until all are done:
+        out = tmp_path / f"graded{attempt}"  # Ctrl-C then comes too late to test anything; try again)
+        proc = subprocess.Popen([sys.executable, "-m", "autograder", "batch", str(source), "--output", str(out),
+                                 "--jobs", "1"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+        began = time.monotonic()
+        while not (out / batch.STATE).exists() and time.monotonic() - began < 120:
+            time.sleep(0.05)
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        if proc.returncode == 0 and "40 of 40 submissions done" in err:
+            continue
+        break
     assert proc.returncode == 130, err
     rows = list(csv.DictReader((out / "grades.csv").open()))
     state = json.loads((out / batch.STATE).read_text())["entries"]

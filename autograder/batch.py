@@ -218,8 +218,8 @@ def grader_version() -> str:
 
     assignment = _assignment()
     digest = hashlib.sha256(assignment.name.encode() + b"\0")
-    paths = sorted([*assignments.grader_files(assignment), *assignment.solutions.rglob("*.py"), assignment.hidden, ROOT / "setup.cfg",
-                    ROOT / "gradescope" / "loose_files.py"])  # (batch places loose files with it)
+    paths = sorted([*assignments.grader_files(assignment), *assignment.solutions.rglob("*.py"), assignment.hidden,
+                    ROOT / "setup.cfg", ROOT / "gradescope" / "loose_files.py"])  # (batch places loose files with it)
     for path in paths:
         if path.is_file() and "__pycache__" not in path.parts:
             digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())

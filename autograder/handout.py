@@ -43,9 +43,7 @@ def build(dist: Path = ROOT / "dist", assignment: assignments.Assignment | None 
         skeleton.write(assignment.solutions, out / assignment.package)
     for path in assignments.grader_files(assignment):
         if path.name not in INSTRUCTOR_ONLY:
-            target = out / path.relative_to(ROOT)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
+            _copy(path, out / path.relative_to(ROOT))
     fixtures.build(out / "fixtures", seed=FIXTURE_SEED, assignment=assignment)
     for given in assignment.given:  # the course's copy, which local grading uses whatever the student's holds
         target = out / "fixtures" / "given" / given
@@ -88,12 +86,15 @@ def _settings(source: Path, dest: Path, assignment: assignments.Assignment) -> N
         kept.write(f)
 
 
+def _copy(path: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(path, target)
+
+
 def _copy_py(src: Path, dest: Path) -> None:
     for path in sorted(src.rglob("*.py")):
         if "__pycache__" not in path.relative_to(src).parts[:-1]:
-            target = dest / path.relative_to(src)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
+            _copy(path, dest / path.relative_to(src))
 
 
 def main() -> int:

@@ -122,8 +122,12 @@ def grader_files(assignment: Assignment, root: Path = ROOT) -> list[Path]:
     base = root / "autograder"
     skip_dirs = other_checks(assignment) | {"__pycache__"}
     skip = set() if assignment.checks_module == "autograder.checks" else {f"checks/{m}.py" for m in OWN}
-    return [path for path in sorted(base.rglob("*.py"))
-            if not skip_dirs & set(path.relative_to(base).parts[:-1]) and path.relative_to(base).as_posix() not in skip]
+    found = []
+    for path in sorted(base.rglob("*.py")):
+        rel = path.relative_to(base)
+        if not skip_dirs & set(rel.parts[:-1]) and rel.as_posix() not in skip:
+            found.append(path)
+    return found
 
 
 def available() -> list[Assignment]:

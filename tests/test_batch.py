@@ -148,6 +148,13 @@ def test_batch_usage_errors_are_one_line(tmp_path):
         assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1 and words in done.stderr, done.stderr
 
 
+def _interruptible() -> None:
+    """A batch started as a user starts it, from a shell where Ctrl-C works: a signal the test process ignores or
+    blocks (as some earlier code in a pytest worker may leave it) would otherwise be ignored by the batch too."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def test_ctrl_c_leaves_the_gradebook_of_what_finished(tmp_path):
     source = tmp_path / "class"
     correct = materialize(next(e for e in entries("correct")), tmp_path / "made")
@@ -157,7 +164,7 @@ def test_ctrl_c_leaves_the_gradebook_of_what_finished(tmp_path):
         out = tmp_path / f"graded{attempt}"  # Ctrl-C then comes too late to test anything; try again)
         proc = subprocess.Popen([sys.executable, "-m", "autograder", "batch", str(source), "--output", str(out),
                                  "--jobs", "1"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+                                text=True, env={**os.environ, "PYTHONPATH": str(REPO)}, preexec_fn=_interruptible)
         began = time.monotonic()
         while not (out / batch.STATE).exists() and time.monotonic() - began < 120:
             time.sleep(0.05)
@@ -167,7 +174,8 @@ def test_ctrl_c_leaves_the_gradebook_of_what_finished(tmp_path):
         if proc.returncode == 0 and "40 of 40 submissions done" in err:
             continue
         break
-    assert proc.returncode == 130, err
+    assert proc.returncode == 130, (f"SIGINT here: {signal.getsignal(signal.SIGINT)}, blocked: "
+                                    f"{signal.pthread_sigmask(signal.SIG_BLOCK, [])}\n{err}")
     rows = list(csv.DictReader((out / "grades.csv").open()))
     state = json.loads((out / batch.STATE).read_text())["entries"]
     assert 1 <= len(rows) < 40 and len(state) == len(rows)

@@ -149,8 +149,8 @@ def test_batch_usage_errors_are_one_line(tmp_path):
 
 
 def _interruptible() -> None:
-    """A batch started as a user starts it, from a shell where Ctrl-C works: a signal the test process ignores or
-    blocks (as some earlier code in a pytest worker may leave it) would otherwise be ignored by the batch too."""
+    """A batch started as a user starts it, from a shell where Ctrl-C works: a suite run in the background of a
+    non-interactive shell (`make test &`, as some CI runners do) inherits SIGINT ignored, and so would the batch."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 

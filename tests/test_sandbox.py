@@ -325,6 +325,22 @@ def test_a_returned_object_cannot_undo_a_change_to_the_arguments(tmp_path):
     assert not keeps.passed, keeps.output
 
 
+@pytest.mark.parametrize("fork", ["os.fork()", "ctypes.CDLL(None).fork()"])
+def test_a_child_that_student_code_forks_never_answers_for_the_worker(fork, tmp_path):
+    """Linear.forward forks once and the child goes on running, as the worker (Python's fork, whose hooks cut
+    the child off at once, or libc's, which runs none): only the worker answers. (Before, both answered, each
+    reply was read as the next case's, and a correct Linear failed its backward tests on "shape mismatch".)"""
+    submission = attack(tmp_path, f"""
+import ctypes, os
+global _FORKED
+if not globals().get("_FORKED"):
+    _FORKED = True
+    {fork}
+""")
+    report = runner.grade(submission, seed=0, submission="forks", limits=FAST)
+    assert report.score == report.max_score, [r.output for r in report.results if not r.passed]
+
+
 def test_a_worker_that_leaves_its_process_group_still_dies_with_grading(tmp_path):
     marker = f"mtw{os.getpid() % 10**6:06d}"
     submission = attack(tmp_path, f"""

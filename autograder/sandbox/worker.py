@@ -540,6 +540,8 @@ def serve(sock):
 
     pristine, errors = dict(vars(np)), np.geterr()
     _STATE["numpy"] = (np, pristine, errors)
+    me = os.getpid()
+    os.register_at_fork(after_in_child=_cut_off)  # (registered here: only student code forks from now on)
     while True:
         try:
             header, blobs = recv_message(sock)
@@ -550,7 +552,17 @@ def serve(sock):
         for i, case in enumerate(header["cases"]):
             out_blobs = []
             reply = _run_case(np, io, i, case, blobs, out_blobs, skip)
+            if os.getpid() != me:  # a child student code forked without Python's fork hooks (libc's fork):
+                os._exit(0)  # it goes on as if it were the worker, but only the worker answers
             send_message(sock, reply, out_blobs)
+
+
+def _cut_off():
+    """In a child that student code forked (os.fork, multiprocessing): it may go on running student code, but
+    it no longer publishes progress, and when it returns into this loop it ends before it answers a case. Else
+    the worker and its copy would both answer, each case's reply read as the next's, and the grading process
+    would charge wrong values to whatever method came next, or blame the protocol on an innocent op."""
+    _STATE["progress"] = None
 
 
 # ----------------------------------------------------------- confinement

@@ -130,18 +130,26 @@ def large_dense_cases(rng: np.random.Generator) -> list[NumpyNNDenseCase]:
 # ------------------------------------------------------------------ activations
 
 
+class _Shown:
+    """A case's text (its `SHOWN` fields, as `describe` writes them, for a student to replay by hand) and size
+    (the first one's)."""
+    SHOWN: tuple[str, ...] = ()
+
+    def __str__(self):
+        return describe(**{name: getattr(self, name) for name in self.SHOWN})
+
+    @property
+    def size(self) -> int:
+        return getattr(self, self.SHOWN[0]).size
+
+
 @dataclass(frozen=True, eq=False)  # hashed by identity: checks memoise per case
-class NumpyNNActivationCase:
+class NumpyNNActivationCase(_Shown):
     """One input of the activation checks: x of any shape and dL/dy of the same shape."""
     x: np.ndarray
     backwards_gradient: np.ndarray
 
-    def __str__(self):
-        return describe(x=self.x, backwards_gradient=self.backwards_gradient)
-
-    @property
-    def size(self) -> int:
-        return self.x.size
+    SHOWN = ("x", "backwards_gradient")
 
 
 def _activation_shapes(rng: np.random.Generator) -> list[tuple]:
@@ -198,17 +206,12 @@ def large_activation_cases(rng: np.random.Generator) -> list[NumpyNNActivationCa
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: checks memoise per case
-class NumpyNNMSECase:
+class NumpyNNMSECase(_Shown):
     """One input of the MSE checks: predictions and targets of one shape."""
     y_pred: np.ndarray
     y_true: np.ndarray
 
-    def __str__(self):
-        return describe(y_pred=self.y_pred, y_true=self.y_true)
-
-    @property
-    def size(self) -> int:
-        return self.y_pred.size
+    SHOWN = ("y_pred", "y_true")
 
 
 def mse_cases(rng: np.random.Generator) -> list[NumpyNNMSECase]:
@@ -225,18 +228,13 @@ def large_mse_cases(rng: np.random.Generator) -> list[NumpyNNMSECase]:
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: checks memoise per case
-class NumpyNNCECase:
+class NumpyNNCECase(_Shown):
     """One input of the CrossEntropy checks: logits [N, C], one-hot labels, and a shift per row."""
     y_pred: np.ndarray  # logits, float32-exact, within +-6: no label's probability nears underflow
     y_true: np.ndarray  # one-hot [N, C]
     shift: np.ndarray  # [N, 1] whole numbers of 500 to 5000, either sign: y_pred + shift has the same softmax
 
-    def __str__(self):
-        return describe(y_pred=self.y_pred, y_true=self.y_true)
-
-    @property
-    def size(self) -> int:
-        return self.y_pred.size
+    SHOWN = ("y_pred", "y_true")
 
     @property
     def shifted(self) -> np.ndarray:
@@ -264,17 +262,12 @@ def large_ce_cases(rng: np.random.Generator) -> list[NumpyNNCECase]:
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: checks memoise per case
-class NumpyNNGapCase:
+class NumpyNNGapCase(_Shown):
     """Logits where one per row is 100 to 1020 above the others, the label never on it."""
     y_pred: np.ndarray
     y_true: np.ndarray
 
-    def __str__(self):
-        return describe(y_pred=self.y_pred, y_true=self.y_true)
-
-    @property
-    def size(self) -> int:
-        return self.y_pred.size
+    SHOWN = ("y_pred", "y_true")
 
 
 def gap_cases(rng: np.random.Generator) -> list[NumpyNNGapCase]:

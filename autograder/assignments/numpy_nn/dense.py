@@ -319,47 +319,40 @@ def _db(out, pair, case, ref) -> None:
                                                             "out_dim).sum(axis=0)" if g.ndim != 2 else ""))
 
 
-@check(DX, points=4, cases=dense_cases, strategy=STRATEGY)
-def backward_dx(case, ref):
+def _backward(case, ref, *judges):
+    """A backward check's body: run forward and backward on `case`, then each of `judges` on what came back
+    (once forward returned its pair); returns the outputs for whatever the check judges besides."""
     s, pair, _ = _backward_script(case)
     out = yield s
     needs_pair(out, pair, FORWARD)
-    _dx(out, pair, case, ref)
+    for judge in judges:
+        judge(out, pair, case, ref)
+    return out
+
+
+@check(DX, points=4, cases=dense_cases, strategy=STRATEGY)
+def backward_dx(case, ref):
+    yield from _backward(case, ref, _dx)
 
 
 @check(DW, points=4, cases=dense_cases, strategy=STRATEGY)
 def backward_dW(case, ref):
-    s, pair, _ = _backward_script(case)
-    out = yield s
-    needs_pair(out, pair, FORWARD)
-    _dW(out, pair, case, ref)
+    yield from _backward(case, ref, _dW)
 
 
 @check(DB, points=3, cases=dense_cases, strategy=STRATEGY)
 def backward_db(case, ref):
-    s, pair, _ = _backward_script(case)
-    out = yield s
-    needs_pair(out, pair, FORWARD)
-    _db(out, pair, case, ref)
+    yield from _backward(case, ref, _db)
 
 
 @check(LEADING, points=4, cases=dense_batch_cases, strategy=BATCH_STRATEGY)
 def backward_leading(case, ref):
-    s, pair, _ = _backward_script(case)
-    out = yield s
-    needs_pair(out, pair, FORWARD)
-    _dx(out, pair, case, ref)
-    _dW(out, pair, case, ref)
-    _db(out, pair, case, ref)
+    yield from _backward(case, ref, _dx, _dW, _db)
 
 
 @check(NO_BIAS, points=2, cases=dense_no_bias_cases, strategy=NO_BIAS_STRATEGY)
 def backward_no_bias(case, ref):
-    s, pair, _ = _backward_script(case)
-    out = yield s
-    needs_pair(out, pair, FORWARD)
-    _dx(out, pair, case, ref)
-    _dW(out, pair, case, ref)
+    out = yield from _backward(case, ref, _dx, _dW)
     if not absent(out["db"]):
         raise Failure(f"gradients holds {key(case, 'b')!r} for a layer made with use_bias=False",
                       "with use_bias=False the layer has no b: store a b gradient only when self.use_bias")

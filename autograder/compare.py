@@ -17,6 +17,7 @@ rounding noise of intermediate terms of order 1 is forgiven there too.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,11 +40,39 @@ EXCUSED = Bad("a value another test grades")  # what a check reads for a value w
 
 
 class Failure(Exception):
-    """A graded value is wrong. `message` says what; `hint` says what to try."""
+    """A graded value is wrong. `message` says what; `hint` says what to try. `about` is the value's label when
+    only its numbers are wrong (right type, shape and finiteness); then `claim` holds the known mistake(s) the hint
+    names, `fits` every known mistake the value matches on this input and `tested` every one this input could
+    tell (see `expect`; each as its words with the input's numbers left out)."""
 
-    def __init__(self, message: str, hint: str = ""):
+    def __init__(self, message: str, hint: str = "", *, about: str = "", claim: frozenset = frozenset(),
+                 fits: frozenset = frozenset(), tested: frozenset = frozenset(), fitting: tuple = ()):
         super().__init__(message)
-        self.message, self.hint = message, hint
+        self.message, self.hint, self.about = message, hint, about
+        self.claim, self.fits, self.tested = claim, fits, tested
+        self.fitting = fitting  # the words of every known mistake the value matches here, in the order tried
+
+
+class Alternatives(str):
+    """A hint naming several mistakes that give the same numbers on the input shown; `parts`: each one's words."""
+
+    parts: tuple = ()
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d*)?(?:e[-+]?\d+)?")
+
+
+def mistakes(words: str) -> frozenset:
+    """The mistakes a hint's words name, without the numbers of the input it quotes ("uses 0.9 where the layer's
+    alpha is 0.8"): what two inputs' diagnoses are compared by."""
+    return frozenset(_NUMBER.sub("#", part) for part in getattr(words, "parts", ()) or (words,))
+
+
+def contradicts(claim: frozenset, fits: frozenset, tested: frozenset) -> bool:
+    """Whether another failing input speaks against a hint that names `claim`: it could tell one of those mistakes
+    apart (`tested`), yet the value fits none of them there. (On a small input two mistakes can give the same
+    numbers: near Z = 0, a pdf over sqrt(pi) and an erf(Z) give GELU the same slope.)"""
+    return bool(claim & tested) and not claim & fits
 
 
 def shape_str(shape) -> str:
@@ -91,15 +120,26 @@ def expect(label: str, got, expected, tol: Tolerance = VALUES, *, scalar: bool =
         _stages(label, got, expected, tol, scalar)
     except Failure as failure:
         known = known_wrong() if callable(known_wrong) else known_wrong
+        shown, fits, tested, fitting = None, set(), set(), []
         for wrong, words in [*known, *(diagnose.generic(label, expected, batch) if generic else [])]:
             if isinstance(wrong, str) and wrong == diagnose.NON_FINITE:
-                if _non_finite(got, expected):
-                    raise Failure(failure.message, diagnose.with_pointer(words)) from None
+                if shown is None and _non_finite(got, expected):
+                    shown = words
                 continue
             wrong = np.asarray(wrong, dtype=np.float64)
+            named = mistakes(words)
+            tested |= named
             if matches(got.reshape(wrong.shape) if scalar and _size1(got, wrong) else got, wrong, tol):
-                raise Failure(failure.message, diagnose.with_pointer(words)) from None
-        raise Failure(failure.message, hint or failure.hint) from None
+                fits |= named
+                fitting.append(words)
+                shown = words if shown is None else shown
+            if shown is not None and not failure.about:  # (the others are looked at only to confirm a hint: below)
+                break
+        if shown is not None:
+            raise Failure(failure.message, diagnose.with_pointer(shown), about=failure.about,
+                          claim=mistakes(shown), fits=frozenset(fits), tested=frozenset(tested),
+                          fitting=tuple(fitting)) from None
+        raise Failure(failure.message, hint or failure.hint, about=failure.about, tested=frozenset(tested)) from None
 
 
 def _non_finite(got, expected) -> bool:
@@ -142,7 +182,7 @@ def _stages(label, got, expected, tol, scalar):
         at = _where(err == err.max())
         where = f"wrong values in {int((~ok).sum())} of {ok.size} entries; largest error{_at(at)}: " if at else ""
         raise Failure(f"{label}: {where}got {_num(got[at])}, expected {_num(expected[at])} "
-                      f"(rtol={tol.rtol:g}, atol={tol.atol:g})")
+                      f"(rtol={tol.rtol:g}, atol={tol.atol:g})", about=label)
 
 
 def _where(mask: np.ndarray) -> tuple:
@@ -178,9 +218,15 @@ class unambiguous:
     def __iter__(self):
         kept = [(value, words) for value, words in self.make() if not self._same(value, self.expected)]
         told = set()
-        for value, words in kept:
-            alike = tuple(w for v, w in kept if self._same(value, v) or self._same(v, value))
-            if alike not in told:
-                told.add(alike)
-                yield value, words if len(alike) == 1 else "this value fits more than one mistake: " + "; or ".join(
-                    f"({i}) {w}" for i, w in enumerate(alike, 1))
+        for i, (value, words) in enumerate(kept):
+            alike = tuple(j for j, (other, _) in enumerate(kept)
+                          if j == i or self._same(value, other) or self._same(other, value))
+            if alike in told:
+                continue
+            told.add(alike)
+            names = tuple(dict.fromkeys(kept[j][1] for j in alike))  # (one mistake may have several forms)
+            if len(names) > 1:
+                words = Alternatives("this value fits more than one mistake: " + "; or ".join(
+                    f"({i}) {w}" for i, w in enumerate(names, 1)))
+                words.parts = names
+            yield value, words

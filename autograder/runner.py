@@ -27,7 +27,7 @@ import numpy as np
 
 from . import assignments, diagnose, examples, reference, verdict as verdicts
 from .checks.base import Check, Crashed, NotAttempted, Outputs, Skip, Waiting
-from .compare import Failure
+from .compare import Failure, contradicts, mistakes
 from .replay import command as replay_command
 from .report import Outcome, Report, TestResult
 from .sandbox import Limits, Sandbox, Script, server
@@ -53,6 +53,23 @@ class _Case:
     def judge(self, result) -> None:
         if not self.verdict.judge(self.check, self.gen, self.case, self.script, result):
             self.verdict.shrinkable = self.drawn and not result.hit_limit
+            failure = self.verdict.failure
+            if failure.about:
+                self.verdict.claims.setdefault(failure.about, []).append((failure.fits, failure.tested))
+
+    def confirm(self, result) -> None:
+        """For a check already failed with a hint that names a known mistake: which mistakes this later input
+        fits and could tell, if it fails on the same value's numbers (on a small input two mistakes can give the same
+        numbers; a hint must be right for the student's code, not only for the input shown)."""
+        self.verdict.confirming += 1
+        try:
+            with np.errstate(all="ignore"):
+                self.gen.send(Outputs(result, self.script, self.check.method, self.verdict.excused))
+        except Failure as failure:
+            if failure.about:
+                self.verdict.claims.setdefault(failure.about, []).append((failure.fits, failure.tested))
+        except Exception:  # noqa: BLE001 - it passed, crashed or could not run: it names nothing
+            pass
 
     def tally(self, result) -> None:
         """For a value test already failed on a crash: count whether the method's values are right on this
@@ -68,6 +85,26 @@ class _Case:
             self.verdict.wrong_after += 1
         except Exception:  # noqa: BLE001 - a missing fixture (local mode): neither
             pass
+
+
+CONFIRMING = 24  # later inputs of a check failed with a hint naming a known mistake judged again, to confirm it
+
+
+def _unconfirmed(verdict: Verdict) -> None:
+    """A failure's hint that names a known mistake, where another input, failed on the same value's numbers, could
+    tell that mistake apart and the value did not fit it there (it fitted the input shown by coincidence): named
+    instead is the next mistake the value fits on the input shown that no input speaks against, or none (a
+    misleading hint is worse than none). An inverted ReLU mask gives dLdA unmasked where every Z is negative."""
+    failure = verdict.failure
+    if failure is None or not failure.claim:
+        return
+    others = verdict.claims.get(failure.about, ())
+    for words in [failure.hint, *failure.fitting]:
+        claim = failure.claim if words is failure.hint else mistakes(words)
+        if not any(contradicts(claim, fits, tested) for fits, tested in others):
+            failure.hint = failure.hint if words is failure.hint else diagnose.with_pointer(words)
+            return
+    failure.hint = ""
 
 
 def _property_seed(seed: int, check: Check) -> int:
@@ -147,6 +184,8 @@ def _batch_phase(checks: list[Check], sandbox: Sandbox, ref, seed: int,
                     item.judge(result)
                 elif isinstance(item.verdict.failure, Crashed) and item.check.computes:  # (for the credit rule of
                     item.tally(result)  # its method: are its values right where it does not crash?)
+                elif item.verdict.failure.claim and item.verdict.confirming < CONFIRMING:
+                    item.confirm(result)
     if received < len(scripts):  # the budget ran out (the stream stops too): a failure found stands
         for verdict in found.values():
             verdict.unfinished = verdict.failure is None
@@ -253,6 +292,7 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
             except Exception as exc:  # noqa: BLE001
                 results[check.name] = verdicts.grader_failed(check, exc)
                 continue
+        _unconfirmed(found[check.name])
         results[check.name] = verdicts.result(check, found[check.name], job.replay, check.method in returned,
                                               check.method in charged)
     def computed(c: Check) -> bool:

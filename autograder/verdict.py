@@ -35,6 +35,9 @@ class Verdict:
     unfinished: bool = False  # the time budget ran out before every input was judged
     objects: frozenset | None = None  # the student objects whose values the verdict is about (None: all)
     notes: dict = field(default_factory=dict)  # what the inputs that passed said (Outputs.note), in order
+    claims: dict = field(default_factory=dict)  # value label -> (fits, tested) of each seeded or drawn input that
+    # failed on its numbers alone: a hint another input speaks against is dropped (runner._unconfirmed)
+    confirming: int = 0  # later inputs judged again to see what they name
 
     def judge(self, check: Check, gen, case, script: Script, result: CaseResult) -> bool:
         """Send the worker's outputs into the check body `gen` that yielded `script`; False when the

@@ -58,6 +58,8 @@ DIAGNOSED = [
     ("linear_no_bias", "Linear.forward: output Z", "has no bias term"),
     ("relu_derivative_ge_zero", "ReLU.backward: derivative is 0 at exactly Z = 0", "not 0 at Z = 0"),
     ("relu_abs", "ReLU.forward", "your A is |Z|"),
+    ("relu_mask_inverted", "ReLU.backward: dLdZ", "your mask is inverted"),  # (its smallest failing input, every Z
+    # negative, fits "dLdA unmasked" too: the larger ones tell the two apart)
     ("ce_softmax_axis0", "CrossEntropyLoss.forward: loss", "(axis=1)"),
     ("ce_unstable_softmax", "CrossEntropyLoss.forward: finite for large logits", "subtract each row's max"),
     ("ce_loss_per_sample", "CrossEntropyLoss.forward: loss", "a scalar"),
@@ -161,3 +163,15 @@ BATCHNORM_SCALED = [
 @pytest.mark.parametrize("find, replace, test", BATCHNORM_SCALED, ids=[s[2] for s in BATCHNORM_SCALED])
 def test_a_relative_error_of_1e_3_in_any_batchnorm_output_fails_its_test(find, replace, test, tmp_path):
     test_a_relative_error_of_1e_3_in_any_output_fails_its_test("nn/batchnorm.py", find, replace, test, tmp_path)
+
+
+@pytest.mark.parametrize("seed", [0, 2])
+def test_a_hint_that_fits_the_input_shown_only_by_coincidence_is_not_given(seed, tmp_path):
+    """GELU's pdf over sqrt(pi): near Z = 0 its dA/dZ has the numbers of an erf(Z) mistake (the smallest failing
+    input, Z = 0.0087 at seed 0, fits it), but the larger failing inputs, which tell the two apart, fit neither. A
+    hint naming a mistake the student did not make is worse than none."""
+    entry = next(e for e in entries("buggy") if e.name == "gelu_pdf_over_sqrt_pi")
+    report = runner.grade(materialize(entry, tmp_path), seed=seed, submission=entry.name, limits=FAST)
+    result = next(r for r in report.results if r.name == "GELU.backward: dLdZ")
+    assert result.outcome is Outcome.FAILED
+    assert "erf(Z)" not in result.output, result.output

@@ -255,8 +255,10 @@ def _output_mistakes(case) -> list:
     x = case.inputs
     e = np.exp(x - x.max(axis=1, keepdims=True))
     by_columns = np.exp(x - x.max(axis=0, keepdims=True))
+    over_batch = "your softmax is taken over the batch (axis=0); take it over each row (axis=1)"
     wrong = [
-        (softmax(x.T).T, "your softmax is taken over the batch (axis=0); take it over each row (axis=1)"),
+        (softmax(x.T).T, over_batch),
+        (e / e.sum(axis=0, keepdims=True), over_batch),  # (each row's max subtracted, then the sums over the batch)
         (e / e.sum(), "your softmax divides by the sum over the whole batch; divide each row by its own sum: "
                       "np.sum(exp_values, axis=1, keepdims=True)"),
         (by_columns / by_columns.sum(axis=1, keepdims=True),

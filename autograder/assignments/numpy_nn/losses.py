@@ -155,9 +155,12 @@ def mse_forward_loss(case, ref):
         found = [(L * diff.size, "your loss is the sum of the squares; it is their mean: divide by y_pred.size"),
                  (L / 2, "your loss is half the mean of the squares; MSE here has no 1/2"),
                  (np.mean(np.abs(diff)), "your loss is the mean absolute error; square the differences")]
+        rows = ("your loss is divided by the number of rows only (the mean over the batch of each row's sum); it is "
+                "the mean over every entry: divide by y_pred.size")
         if diff.ndim >= 2 and c > 1:
-            found.insert(1, (L * c, "your loss is divided by the number of rows only (the mean over the batch of "
-                                    "each row's sum); it is the mean over every entry: divide by y_pred.size"))
+            found.insert(1, (L * c, rows))
+        if diff.ndim >= 3:  # (the rows counted as the first dimension alone: the same mistake)
+            found.insert(2, (L * diff.size / diff.shape[0], rows))
         if diff.ndim >= 2 and diff.size > c:
             found.append((np.mean(diff * diff, axis=-1), "your loss is one value per sample; it is one number, the "
                                                          "mean over every entry"))
@@ -190,9 +193,12 @@ def mse_backward_grad(case, ref):
                                     "y_pred.size"),
                  (-grad, "your dL/dy_pred has the wrong sign: 2 * (y_pred - y_true) / y_pred.size"),
                  (diff, "your dL/dy_pred is y_pred - y_true: it is 2 * (y_pred - y_true) / y_pred.size")]
+        rows = ("your dL/dy_pred is divided by the number of rows only; divide by y_pred.size, the number of entries "
+                "the mean is over")
         if diff.ndim >= 2 and diff.shape[-1] > 1:
-            found.append((grad * diff.shape[-1], "your dL/dy_pred is divided by the number of rows only; divide "
-                                                 "by y_pred.size, the number of entries the mean is over"))
+            found.append((grad * diff.shape[-1], rows))
+        if diff.ndim >= 3:  # (the rows counted as the first dimension alone: the same mistake)
+            found.append((grad * diff.size / diff.shape[0], rows))
         return found
 
     _judge_grad(out, pair, "MSE", L, grad, wrong)

@@ -80,12 +80,16 @@ def _check_zip_directory(src: Path, archive: str) -> None:
             return  # no end record: zipfile says the archive is corrupt
         entries, directory = struct.unpack_from("<HI", tail, end + 10)
         locator = end - 20
-        if (entries == 0xFFFF or directory == 0xFFFFFFFF) and locator >= 0 and tail[locator:locator + 4] == b"PK\x06\x07":
-            (record,) = struct.unpack_from("<Q", tail, locator + 8)  # the zip64 end record's offset
-            f.seek(record)
-            zip64 = f.read(56)
-            if len(zip64) == 56 and zip64[:4] == b"PK\x06\x06":
-                entries, directory = struct.unpack_from("<QQ", zip64, 32)
+        if locator >= 0 and tail[locator:locator + 4] == b"PK\x06\x07":  # zipfile then reads a zip64 end record,
+            (record,) = struct.unpack_from("<Q", tail, locator + 8)  # whatever the classic one says: the one the
+            at = size - len(tail) + locator - 56  # locator points to, or (CPython's) the one just before it
+            for offset in {record, at}:
+                if 0 <= offset <= size - 56:
+                    f.seek(offset)
+                    zip64 = f.read(56)
+                    if zip64[:4] == b"PK\x06\x06":
+                        found, length = struct.unpack_from("<QQ", zip64, 32)
+                        entries, directory = max(entries, found), max(directory, length)
     if entries > MAX_MEMBERS or directory > MAX_ZIP_DIRECTORY:
         _check_size(MAX_MEMBERS + 1, 0, archive)
 
@@ -107,6 +111,8 @@ def _zip_members(zf: zipfile.ZipFile, archive: str, limit: int, links: list[str]
 def _tar_members(tf: tarfile.TarFile, archive: str, limit: int, links: list[str]) -> dict[Parts, Member]:
     members, unpacked = {}, 0
     for count, m in enumerate(tf, 1):
+        if m.size < 0:  # (tarfile would seek back by it: the same headers again and again, for ever)
+            raise ArchiveError(f"corrupt archive: {archive}: a member of negative size")
         unpacked += m.size
         _check_size(count, unpacked, archive)
         parts = _safe_parts(m.name, archive)
@@ -169,7 +175,7 @@ def _check_size(count: int, unpacked: int, archive: str) -> None:
 
 def _safe_parts(name: str, archive: str) -> Parts:
     name = name.replace("\\", "/")
-    if name.startswith("/") or re.match(r"[A-Za-z]:", name) or ".." in name.split("/"):
+    if name.startswith("/") or re.match(r"[A-Za-z]:", name) or ".." in name.split("/") or "\0" in name:
         shown = " ".join(name.split())[:100]
-        raise ArchiveError(f"unsafe path in {archive}: {shown!r} (absolute paths and '..' are not allowed)")
+        raise ArchiveError(f"unsafe path in {archive}: {shown!r} (absolute paths, '..' and NUL bytes are not allowed)")
     return tuple(p for p in name.split("/") if p not in ("", "."))

@@ -105,16 +105,17 @@ def entries(source: Path, output: Path | None = None, notes: list[str] | None = 
     result = []
     for path, refused in found:
         suffix = next((s for s in SUFFIXES if path.name.lower().endswith(s)), "")
-        stem = path.name[:-len(suffix)] if suffix and (path.is_symlink() or path.is_file()) else path.name
+        raw = os.fsencode(path.name[:-len(suffix)] if suffix and (path.is_symlink() or path.is_file()) else path.name)
+        stem = raw.decode("utf-8", "replace")  # (a name that is not UTF-8, as some downloads keep it, is still shown)
         who = names.get(path.name, {})
         safe = re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("._") or "entry"
         unique = safe
         if safe != stem or safe.lower() in taken:  # never a clean name another entry may have (_alice, Alice)
-            unique = f"{safe}-{hashlib.sha256(stem.encode()).hexdigest()[:8]}"
+            unique = f"{safe}-{hashlib.sha256(raw).hexdigest()[:8]}"
         n = 1
         while unique.lower() in taken:
             n += 1
-            unique = f"{safe}-{hashlib.sha256(stem.encode()).hexdigest()[:8]}-{n}"
+            unique = f"{safe}-{hashlib.sha256(raw).hexdigest()[:8]}-{n}"
         taken.add(unique.lower())
         result.append(Entry(path, who.get("name") or stem, unique, who.get("sid", ""), who.get("email", ""), refused))
     if (base / GRADESCOPE_METADATA).is_file() and notes is not None:
@@ -321,7 +322,7 @@ def _content(folder: Path) -> str:
     """A digest of the prepared copy's files: what is graded, nothing else."""
     digest = hashlib.sha256()
     for path in sorted(folder.rglob("*.py")):
-        name, data = str(path.relative_to(folder)).encode(), path.read_bytes()
+        name, data = os.fsencode(path.relative_to(folder)), path.read_bytes()
         digest.update(len(name).to_bytes(8, "big") + name + hashlib.sha256(data).digest())  # (no two sets alike)
     return digest.hexdigest()[:32]
 

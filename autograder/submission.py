@@ -7,14 +7,15 @@ A submission is a directory holding `mytorch/`, `mytorch/` itself, or a
 conftest.py, setup files, results and data stay behind.
 Symlinks and special files are skipped, never followed (a `.py` link is named
 in the notes, so the student knows it was left out). Archives are read in
-memory by `archive.py`, never extracted; a member named with an absolute path
-or `..` rejects the archive. Hidden names (".x", macOS "._x.py") and
+memory by `archive.py`, never extracted, in a child process of bounded time and
+memory; a member named with an absolute path, `..` or a NUL byte rejects the archive. Hidden names (".x", macOS "._x.py") and
 __pycache__ are skipped too: Python cannot import them as modules anyway.
 Every problem is a `SubmissionError` with a one-line, actionable message.
 """
 from __future__ import annotations
 
 import os
+import signal
 import stat
 from pathlib import Path
 
@@ -197,12 +198,109 @@ def _read_at(root: Path, where: Parts, name: str, identity: tuple, shown: str) -
     return data
 
 
+ARCHIVE_SECONDS = 20  # CPU seconds (and, doubled, wall seconds) reading one archive may take
+ARCHIVE_MEMORY = 768 << 20  # memory it may take on top of the grading process's own
+
+
 def _from_archive(src: Path, links: list[str], layout: _Layout) -> dict[Parts, bytes]:
+    """The archive's files, read in a child process of bounded time and memory: an archive is hostile input to
+    the standard library's tarfile and zipfile (a tar member of negative size loops a gzip stream for days, a pax
+    header makes a regular expression backtrack for hours, a sparse map or a zip64 directory takes gigabytes),
+    and the grading process must outlive it. Only bytes come back: paths and contents, checked again here."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # (the child: it reads, sends, and exits without running anything of the parent's)
+        os.close(read)
+        try:
+            payload = _read_archive(src, layout)
+            with os.fdopen(write, "wb") as out:
+                out.write(payload)
+        finally:
+            os._exit(0)
+    os.close(write)
+    try:
+        payload = _receive(read, 2 * ARCHIVE_SECONDS)
+    finally:
+        os.close(read)
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(pid, 0)
+    if payload is None:
+        raise SubmissionError(f"{src.name} could not be read within {ARCHIVE_SECONDS} s and {ARCHIVE_MEMORY >> 20} MiB: "
+                              "hand in a plain .zip, .tar or .tar.gz of your files")
+    return _unpacked(payload, src.name, links)
+
+
+def _read_archive(src: Path, layout: _Layout) -> bytes:
+    """In the child: its limits set, the archive's chosen files as a JSON line (paths, sizes, links, or the error
+    to raise) followed by their contents."""
+    import json
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_CPU, (ARCHIVE_SECONDS, ARCHIVE_SECONDS + 1))
+    with open("/proc/self/statm") as f:  # (the address space it has now: numpy's mappings, say)
+        size = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    resource.setrlimit(resource.RLIMIT_AS, (size + ARCHIVE_MEMORY, size + ARCHIVE_MEMORY))
+    links: list[str] = []
     try:
         with py_members(src, MAX_FILE_BYTES, links) as members:
-            return _select(members, src.name, layout)
-    except ArchiveError as exc:
-        raise SubmissionError(str(exc)) from None
+            files = _select(members, src.name, layout)
+    except (ArchiveError, SubmissionError) as exc:
+        return json.dumps({"error": str(exc)}).encode() + b"\n"
+    except MemoryError:
+        return json.dumps({"error": f"archive too large: reading {src.name} takes more than "
+                                    f"{ARCHIVE_MEMORY >> 20} MiB"}).encode() + b"\n"
+    except Exception as exc:  # noqa: BLE001 - whatever else the archive makes the standard library raise
+        return json.dumps({"error": f"corrupt archive: {src.name} ({type(exc).__name__})"}).encode() + b"\n"
+    head = {"files": [[list(rel), len(data)] for rel, data in files.items()], "links": links}
+    return json.dumps(head).encode() + b"\n" + b"".join(files.values())
+
+
+def _receive(fd: int, seconds: float) -> bytes | None:
+    """Everything the child writes to `fd` before it closes it, or None when that takes over `seconds` or more
+    than the files of a submission can fill."""
+    import select
+    import time
+
+    deadline, chunks, total = time.monotonic() + seconds, [], 0
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            return None
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            return b"".join(chunks) or None  # (nothing: it was killed, past its CPU time)
+        total += len(chunk)
+        if total > MAX_TOTAL_BYTES + (4 << 20):
+            return None
+        chunks.append(chunk)
+
+
+def _unpacked(payload: bytes, archive: str, links: list[str]) -> dict[Parts, bytes]:
+    """The files in the child's `payload`, checked as any input from outside is: plain relative paths, sizes that
+    add up, within the limits."""
+    import json
+
+    line, _, data = payload.partition(b"\n")
+    try:
+        head = json.loads(line)
+        if "error" in head:
+            raise SubmissionError(" ".join(str(head["error"]).split()))
+        files, at = {}, 0
+        for rel, size in head["files"]:
+            if (not rel or not all(type(p) is str and p and p not in (".", "..") and "/" not in p and "\0" not in p
+                                   for p in rel) or type(size) is not int or not 0 <= size <= MAX_FILE_BYTES):
+                raise ValueError("a bad path or size")
+            files[tuple(rel)] = data[at:at + size]
+            at += size
+        if at != len(data) or len(files) > MAX_FILES:
+            raise ValueError("sizes that do not add up")
+        links += [str(name) for name in head["links"]]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise SubmissionError(f"corrupt archive: {archive} ({exc})") from None
+    return files
 
 
 def _select(members: dict[Parts, Member], archive: str, layout: _Layout) -> dict[Parts, bytes]:

@@ -244,6 +244,23 @@ def test_the_gradebook_runs_no_formula_a_student_named(tmp_path):
     assert sorted(names) == ["'=HYPERLINK(\"http:x\",\"y\")", "'@SUM(1+1)"]
 
 
+def test_names_that_are_not_utf8_are_graded_and_shown(tmp_path):
+    """An entry's name, or a file's in it, that is not UTF-8 (a download may keep a student's upload name as it
+    came): every entry still gets its row, graded as `grade` grades it (before, the whole batch stopped)."""
+    source = tmp_path / "class"
+    correct = materialize(next(e for e in entries("correct")), tmp_path / "made")
+    shutil.copytree(correct, source / "alice")
+    shutil.copytree(correct, os.fsdecode(os.fsencode(source) + b"/eve\xff"))
+    odd = os.fsencode(source / "alice" / "mytorch" / "nn") + b"/notes\xfe.py"
+    with open(odd, "wb") as f:
+        f.write(b"# a note\n")
+    out = tmp_path / "graded"
+    batch.run(source, out, jobs=1, seed=0, limits=FAST, progress=Quiet())
+    rows = {row["name"]: row for row in csv.DictReader((out / "grades.csv").open(encoding="utf-8"))}
+    assert sorted(rows) == ["alice", "eve\ufffd"]
+    assert all(float(row["score"]) == 100 for row in rows.values()), rows
+
+
 def test_a_dask_cluster_gives_the_gradebook_a_local_batch_gives(tmp_path):
     """`--dask local`: a LocalCluster's workers grade with the same sandbox (each its own fork server)."""
     source, origin = _class(tmp_path)

@@ -333,3 +333,97 @@ def test_two_mytorch_folders_are_named_not_guessed(tmp_path):
         prepare(tmp_path / "sub", tmp_path / "dest")
     assert "found 2 mytorch/ folders" in str(found.value) and "new/mytorch/" in str(found.value) \
         and "old/mytorch/" in str(found.value)
+
+
+def _pax_tar(path: Path, record: bytes, then: list[tarfile.TarInfo] = ()) -> Path:
+    """A .tar.gz whose first member is a pax header holding `record` as it stands, then `then` (empty files)."""
+    import gzip
+
+    header = tarfile.TarInfo("././@PaxHeader")
+    header.type, header.size = tarfile.XHDTYPE, len(record)
+    raw = header.tobuf(format=tarfile.USTAR_FORMAT) + record + b"\0" * (-len(record) % 512)
+    for info in then:
+        raw += info.tobuf(format=tarfile.USTAR_FORMAT)
+    path.write_bytes(gzip.compress(raw + b"\0" * 1024))
+    return path
+
+
+def _pax_record(key: str, value: bytes) -> bytes:
+    """One pax record, "<length> <key>=<value>\n", its length counting its own digits."""
+    body = b" " + key.encode() + b"=" + value + b"\n"
+    length = len(body) + len(str(len(body)))
+    length += len(str(length)) - len(str(len(body)))
+    return str(length).encode() + body
+
+
+def test_a_tar_member_of_negative_size_is_refused_not_looped_over(tmp_path, dest):
+    """A size field in base-256 may be negative: tarfile would seek back by it to the same headers, for ever (each
+    step through a gzip stream decompressing it again from the start)."""
+    import gzip
+
+    first = tarfile.TarInfo("mytorch/a.py")
+    back = bytearray(tarfile.TarInfo("mytorch/b.py").tobuf(format=tarfile.GNU_FORMAT))
+    back[124:136] = b"\xff" * 11 + b"\x00"  # the size, base-256: -256 bytes
+    back[148:156] = b" " * 8
+    back[148:156] = b"%06o\0 " % sum(back[:512])
+    loop = tmp_path / "loop.tar.gz"
+    loop.write_bytes(gzip.compress(first.tobuf(format=tarfile.GNU_FORMAT) + bytes(back) + b"\0" * 4096))
+    with pytest.raises(SubmissionError, match="negative size"):
+        prepare(loop, dest)
+
+
+def test_a_nul_byte_in_a_member_name_is_refused_in_one_line(tmp_path, dest):
+    info = tarfile.TarInfo("mytorch/nn/evil.py")
+    info.pax_headers = {"path": "mytorch/nn/ev\0il.py"}
+    with tarfile.open(tmp_path / "nul.tar", "w", format=tarfile.PAX_FORMAT) as tf:
+        for name, data in MODULES.items():
+            member = tarfile.TarInfo(name)
+            member.size = len(data)
+            tf.addfile(member, io.BytesIO(data))
+        tf.addfile(info, io.BytesIO(b""))
+    with pytest.raises(SubmissionError, match="unsafe path in nul.tar"):
+        prepare(tmp_path / "nul.tar", dest)
+
+
+def test_the_zip64_record_zipfile_reads_is_the_one_checked(tmp_path, dest, monkeypatch):
+    """CPython's zipfile reads the zip64 end record just before its locator whatever the classic end record says:
+    an end record declaring 1 entry, and a zip64 record of 5 million, is refused before zipfile reads them."""
+    import struct
+
+    def never(*args, **kwargs):
+        raise AssertionError("zipfile opened the archive")
+
+    record = struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, 5_000_000, 5_000_000, 47 << 20, 0)
+    locator = struct.pack("<4sLQL", b"PK\x06\x07", 0, 0, 1)  # (pointing nowhere useful: at offset 0)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 1, 1, 47, 0, 0)
+    liar = tmp_path / "liar.zip"
+    liar.write_bytes(b"\0" * 64 + record + locator + end)
+    monkeypatch.setattr(zipfile.ZipFile, "__init__", never)
+    with pytest.raises(SubmissionError, match="archive too large: liar.zip"):
+        prepare(liar, dest)
+
+
+def test_an_archive_that_takes_too_long_to_read_is_refused_and_grading_goes_on(tmp_path, dest, monkeypatch):
+    """A pax header of digits makes tarfile's regular expression backtrack (quadratic: 80 KB took 8 s, 16 MiB would
+    take days): the archive is read in a child process that has ARCHIVE_SECONDS, and then is refused."""
+    import time
+
+    monkeypatch.setattr(submission, "ARCHIVE_SECONDS", 1)
+    slow = tmp_path / "slow.tar.gz"
+    _pax_tar(slow, b"1" * (1 << 20))
+    began = time.monotonic()
+    with pytest.raises(SubmissionError, match="slow.tar.gz could not be read within 1 s"):
+        prepare(slow, dest)
+    assert time.monotonic() - began < 10
+    prepare(make_tar(tmp_path / "fine.tar.gz", MODULES), dest)  # the next one is read as ever
+
+
+def test_an_archive_that_takes_too_much_memory_to_read_is_refused(tmp_path, dest, monkeypatch):
+    """A pax sparse map of a million zeros: tarfile turns it into lists of ints, about 30 times the header's size
+    (a 32 KB .tar.gz took 0.95 GB). Read in a child process with ARCHIVE_MEMORY to spare, it is refused."""
+    monkeypatch.setattr(submission, "ARCHIVE_MEMORY", 64 << 20)
+    bomb = tmp_path / "sparse.tar.gz"
+    member = tarfile.TarInfo("mytorch/a.py")
+    _pax_tar(bomb, _pax_record("GNU.sparse.map", b"0," * (8 << 20) + b"0"), [member])
+    with pytest.raises(SubmissionError, match="sparse.tar.gz"):
+        prepare(bomb, dest)

@@ -341,6 +341,19 @@ if not globals().get("_FORKED"):
     assert report.score == report.max_score, [r.output for r in report.results if not r.passed]
 
 
+def test_an_exception_class_named_like_the_graders_own_verdicts_is_read_as_raised(tmp_path):
+    """The worker reports an exception by its class name: a student's own `WorkerDied` must read as raised by their
+    code, not as the grader's "did not finish within 10 s" with its endless-loop hint."""
+    submission = attack(tmp_path, """
+class WorkerDied(Exception):
+    pass
+raise WorkerDied("did not finish within 10 s")
+""")
+    report = runner.grade(submission, seed=0, submission="named", limits=FAST)
+    output = next(r for r in report.results if r.name == "Linear.forward: output Z").output
+    assert "raised WorkerDied (an exception class of your code)" in output and "endless" not in output, output
+
+
 def test_a_worker_that_leaves_its_process_group_still_dies_with_grading(tmp_path):
     marker = f"mtw{os.getpid() % 10**6:06d}"
     submission = attack(tmp_path, f"""

@@ -364,10 +364,15 @@ def load_array(data: bytes) -> np.ndarray | Bad:
     return arr
 
 
+RESERVED = ("WorkerDied", "NotRun", "Skipped")  # the types of errors the grading process makes itself
+
+
 def _student_error(err, ops: int) -> StudentError:
     if not isinstance(err, dict):
         raise Malformed("bad error entry")
     kind, msg, where = (_text(err.get(k, "")) for k in ("type", "msg", "where"))
+    if kind in RESERVED:  # the student's own exception class by that name: never read as the grader's own verdict
+        kind = f"{kind} (an exception class of your code)"
     # A message's later lines are indented: at the start of a line of a test's output they would read as
     # the grader's own ("hint: award full marks"), in the report's counts of hints too.
     msg = "\n    ".join(msg.replace("\r", "\n").split("\n"))

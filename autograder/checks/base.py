@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..compare import EXCUSED, Failure, expect, shape_str
+from ..compare import EXCUSED, VALUES, Failure, Tolerance, expect, shape_str
 from ..diagnose import with_pointer
 from ..sandbox import Bad, CaseResult, StudentError
 
@@ -249,7 +249,7 @@ def blame(error: StudentError, script, method: str) -> Failure:
     return Crashed(what) if own else Waiting(f"needs {op.method}, but {what}", culprit=op.method, raised=True)
 
 
-def consistent(label: str, got, own, *, hint: str, reference_label: str) -> None:
+def consistent(label: str, got, own, *, hint: str, reference_label: str, tol: Tolerance = VALUES) -> None:
     """Compare a value with the student's own value for the same thing computed another way (a fresh
     object, a shifted input): a behaviour test charges only what differs between the two. When the
     student's own value is unusable, its own test says so and this input is left out."""
@@ -263,4 +263,4 @@ def consistent(label: str, got, own, *, hint: str, reference_label: str) -> None
     if isinstance(got, np.ndarray) and got.shape != own.shape:
         raise Failure(f"{label}: shape {shape_str(got.shape)}, but {reference_label} has shape {shape_str(own.shape)}",
                       hint)
-    expect(label, got, own, hint=with_pointer(f"it differs from {reference_label}: {hint}"), generic=False)
+    expect(label, got, own, tol, hint=with_pointer(f"it differs from {reference_label}: {hint}"), generic=False)

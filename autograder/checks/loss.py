@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..compare import EXACT, expect
+from ..compare import EXACT, SHIFTED, expect
 from ..diagnose import NON_FINITE
 from ..sandbox import Script
 from ..cases import draw, edge_cases, gap_cases, loss_cases
@@ -93,7 +93,7 @@ def forward_loss(case, ref):
 def forward_large(case, ref):
     """Each row shifted by 500 to 5000: the same softmax, so the same loss as the student's own unshifted one."""
     out = yield _script(case)
-    consistent("loss for A + shift", out["shifted.L"], out["L"], reference_label="your loss for A",
+    consistent("loss for A + shift", out["shifted.L"], out["L"], reference_label="your loss for A", tol=SHIFTED,
                hint=f"shifting a row of logits leaves softmax unchanged, so the loss must stay the same: {STABLE}")
 
 
@@ -147,6 +147,7 @@ def backward_large(case, ref):
     'dLdA' charges that, with its own hint, not the stability hint)."""
     out = yield _script(case)
     consistent("dLdA for A + shift", out["shifted.dLdA"], out["dLdA"], reference_label="your dLdA for A",
+               tol=SHIFTED,
                hint=f"shifting a row of logits leaves softmax unchanged, so dLdA must stay the same: {STABLE}")
 
 

@@ -15,7 +15,7 @@ import numpy as np
 from ...cases import draw
 from ...checks.base import Crashed, NotAttempted, Skip, Waiting, check, consistent, per_case
 from ...checks.gradients import matches_reference, slopes
-from ...compare import EXACT, Failure, expect, matches
+from ...compare import EXACT, SHIFTED, Failure, expect, matches
 from ...diagnose import NON_FINITE
 from ...expected import expected
 from ...sandbox import Script
@@ -315,6 +315,7 @@ def ce_forward_large(case, ref):
         raise Skip("your forward gave no usable loss for y_pred (its own tests say why)") from None
     got = _loss(out, shifted, "CrossEntropy")
     consistent("loss for y_pred + shift", got, own, reference_label="the loss for y_pred (unshifted)",
+               tol=SHIFTED,
                hint=f"shifting a row of logits leaves softmax unchanged, so the loss must stay the same: {STABLE}")
 
 
@@ -385,8 +386,8 @@ def ce_backward_large(case, ref):
     out = yield s
     needs_pair(out, pair, "CrossEntropy.forward")
     needs_pair(out, shifted, "CrossEntropy.forward")
-    consistent("dL/dy_pred for y_pred + shift", out["shifted.grad"], out["grad"], reference_label="dL/dy_pred for y_pred "
-               "(unshifted)", hint=f"shifting a row of logits leaves softmax unchanged, so dL/dy_pred must stay the "
+    consistent("dL/dy_pred for y_pred + shift", out["shifted.grad"], out["grad"], tol=SHIFTED,
+               reference_label="dL/dy_pred for y_pred (unshifted)", hint=f"shifting a row of logits leaves softmax unchanged, so dL/dy_pred must stay the "
                                   f"same: {STABLE}")
 
 

@@ -32,7 +32,9 @@ STEP = 1e-2  # of the smooth activations' finite differences: truncation ~ STEP*
 FIX_FORWARD = ("your forward's y is wrong on this input too, and backward is given the cache that forward "
                "returned: fix forward first")
 AGAIN = ("backward must compute from the x and cache it is given, not from what the layer's last forward saw: "
-         "one layer object may run forward several times (at several places of a network) before its backwards")
+         "one layer object may run forward several times (at several places of a network) before its backwards; "
+         "and forward must return a new cache each call (one dict kept on self and filled again by the next "
+         "forward changes the cache an earlier forward returned)")
 
 
 def sigmoid(x):

@@ -381,7 +381,9 @@ def backward_given_cache(case, ref):
     needs_pair(out, pair, FORWARD)
     needs_pair(out, again, FORWARD)
     hint = ("backward must compute from the x and cache it is given, not from what the layer's last forward "
-            "saw: a layer may run forward several times before the backward passes")
+            "saw: a layer may run forward several times before the backward passes; and forward must return a new "
+            "cache each call (one dict kept on self and filled again by the next forward changes the cache an "
+            "earlier forward returned)")
     for label in ("dx", "dW", "db") if case.bias else ("dx", "dW"):
         consistent(f"{label} after another forward", out[f"again.{label}"], out[label], hint=hint,
                    reference_label=f"{label} with no forward in between")

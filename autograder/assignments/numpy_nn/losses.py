@@ -27,7 +27,8 @@ CLASSES = {"MSE": MSE_PATH, "CrossEntropy": CE_PATH}
 FIX_FORWARD = ("your forward's loss is wrong on this input too, and backward is given the cache that forward "
                "returned: fix forward first")
 AGAIN = ("backward must compute from the y_pred, y_true and cache it is given, not from what the loss's last "
-         "forward saw")
+         "forward saw; and forward must return a new cache each call (one dict kept on self and filled again by the "
+         "next forward changes the cache an earlier forward returned)")
 FD_STEP = 1e-2
 
 

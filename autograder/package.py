@@ -112,14 +112,31 @@ def build(dist: Path = ROOT / "dist", root: Path = ROOT, assignment: assignments
     return out
 
 
-def main() -> int:
-    out = build(assignment=assignments.get(sys.argv[1] if len(sys.argv) > 1 else None))
+SHIPPED_SEED = "7494427934307514511"  # the official_seed this project's setup.cfg comes with: public in its repository
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m autograder.package",
+                                     description="Build dist/gradescope[-NAME]/autograder.zip for Gradescope.")
+    parser.add_argument("assignment", nargs="?", help="the assignment (default: setup.cfg's, else mytorch)")
+    args = parser.parse_args(argv)
+    try:
+        out = build(assignment=assignments.get(args.assignment))
+    except assignments.UnknownAssignment as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     with zipfile.ZipFile(out) as zf:
         count = len(zf.namelist())
         config = zf.read("setup.cfg").decode()
     print(f"wrote {out} ({count} files). It holds the course's secret seed and hidden tests: keep it private.")
-    if not re.search(rf"^{SEED}\s*[=:]\s*\d", config, re.M):
+    seed = re.search(rf"^{SEED}\s*[=:]\s*(\d+)", config, re.M)
+    if not seed:
         print(f"warning: setup.cfg sets no {SEED}: Gradescope would grade with the public seed 1", file=sys.stderr)
+    elif seed.group(1) == SHIPPED_SEED:
+        print(f"warning: {SEED} is still the one this project's setup.cfg comes with, public in its repository: set "
+              "a secret of your own before grading for real (see setup.cfg)", file=sys.stderr)
     return 0
 
 

@@ -119,6 +119,11 @@ def grade(entry: Entry, seed: int = 0):
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     chosen = [argv[argv.index("--assignment") + 1]] if "--assignment" in argv[:-1] else list(assignments.ASSIGNMENTS)
+    unknown = [name for name in chosen if name not in assignments.ASSIGNMENTS]
+    if unknown:
+        print(f"error: no assignment named {unknown[0]!r}; there are: {', '.join(assignments.ASSIGNMENTS)}",
+              file=sys.stderr)
+        return 2
     for name in chosen:
         if len(chosen) > 1:
             print(f"== {name}")

@@ -346,3 +346,9 @@ def test_the_course_workflow_grades_submissions_officially_and_uploads_graded():
                      text)
     makefile = (REPO / "Makefile").read_text()  # the target the workflow makes is the README's set-up
     assert re.search(r"^VENV \?= \.venv$", makefile, re.M) and re.search(r"^\$\(VENV\)/\.installed:", makefile, re.M)
+
+
+def test_a_package_build_for_no_such_assignment_is_one_line(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "autograder.package", "pytorch"], cwd=REPO, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 2 and done.stderr.strip().startswith("error: no assignment named 'pytorch'"), done.stderr

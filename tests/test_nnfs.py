@@ -218,6 +218,16 @@ def test_the_handout_grades_the_skeleton_0_and_the_reference_in_full(built, tmp_
     assert "Score: 86.0 / 86.0 (public tests)" in _grade_in(folder, str(tmp_path))
 
 
+def test_the_handout_grades_its_own_assignment_only_and_says_so_in_one_line(built, tmp_path):
+    """A handout holds one assignment's grader: naming another is a usage error, not an internal one."""
+    folder, _ = built
+    for name, words in [("mytorch", "this copy grades nnfs only: mytorch is not part of it"),
+                        ("pytorch", "no assignment named 'pytorch'; there are: nnfs")]:
+        done = subprocess.run([sys.executable, "-m", "autograder", "grade", str(tmp_path), "--assignment", name],
+                              cwd=folder, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 2 and done.stderr.strip() == f"error: {words}", done.stderr
+
+
 # One entry per class at least, among them the composite methods' own rules (calculate on its own forward,
 # ActivationLoss on its own parts) and a float32 submission.
 AGREEING = ["dense_dbiases_no_keepdims", "relu_backward_no_copy", "softmax_jacobian_inner_product",

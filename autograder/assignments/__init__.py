@@ -89,11 +89,14 @@ class UnknownAssignment(Exception):
 def get(name: str | None = None) -> Assignment:
     """The assignment `name`; None: the course's default (setup.cfg's [autograder] assignment, which a
     handout sets to its own, else mytorch)."""
-    name = name or configured() or DEFAULT
-    try:
-        return ASSIGNMENTS[name]
-    except KeyError:
-        raise UnknownAssignment(f"no assignment named {name!r}; there are: {', '.join(ASSIGNMENTS)}") from None
+    own = configured() or DEFAULT
+    here = [a.name for a in ASSIGNMENTS.values() if a.name == own or (a.solutions / "__init__.py").is_file()]
+    name = name or own
+    if name not in ASSIGNMENTS:
+        raise UnknownAssignment(f"no assignment named {name!r}; there are: {', '.join(here)}")
+    if name not in here:  # (a handout or a Gradescope zip holds its own assignment's grader only)
+        raise UnknownAssignment(f"this copy grades {', '.join(here)} only: {name} is not part of it")
+    return ASSIGNMENTS[name]
 
 
 def configured(path: Path = ROOT / "setup.cfg") -> str:

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import functools
 import hashlib
 import io
 import json
@@ -50,7 +49,7 @@ from pathlib import Path
 from .archive import MAX_ARCHIVE_BYTES, MAX_MEMBERS, SUFFIXES
 from .output import write_atomic
 from .sandbox.limits import ConfigError
-from .submission import SubmissionError, prepare
+from .submission import SubmissionError, placed, prepare
 
 STATE = ".batch-state.json"
 GRADESCOPE_METADATA = "submission_metadata.yml"
@@ -352,7 +351,7 @@ def _grade_one(entry: Entry, seed: int | None, kept: dict | None, base: dict, li
     with tempfile.TemporaryDirectory(prefix="autograder-batch-") as tmp:
         notes: list[str] = []
         try:
-            path = _placed(entry.path, Path(tmp) / "placed", notes)
+            path = placed(entry.path, Path(tmp) / "placed", notes, _assignment())
             root = prepare(path, Path(tmp) / "copy", notes, _assignment())
             content = _content(root)
         except SubmissionError as exc:
@@ -380,37 +379,6 @@ def _after(entry: Entry, stamp: dict) -> dict | None:
     if stamp["source"] is None or _source(entry.path) != stamp["source"]:
         return None
     return stamp
-
-
-def _placed(path: Path, dest: Path, notes: list[str]) -> Path:
-    """`path`, or, when it holds the assignment's files without mytorch/ (what some students drag into
-    Gradescope: linear.py, activation.py, ...), a folder with each of them where mytorch/ has it, as the
-    Gradescope autograder grades them (gradescope/loose_files.py, shared)."""
-    loose = _loose_files()
-    if loose is not None:
-        loose.configure(_assignment())  # (its package's layout, mytorch's or another's)
-    files = loose.found(path) if loose is not None else {}
-    if not files:
-        return path
-    package = _assignment().package
-    notes.append(f"the files were handed in without {package}/: {', '.join(sorted(p.name for p in files.values()))} "
-                 f"were put where {package}/ has them")
-    return loose.assemble(files, dest)
-
-
-@functools.lru_cache(maxsize=None)
-def _loose_files():
-    """gradescope/loose_files.py (loaded once per process), or None where it is not shipped."""
-    import importlib.util
-
-    path = ROOT / "gradescope" / "loose_files.py"
-    if not path.is_file():
-        return None
-    spec = importlib.util.spec_from_file_location("autograder_loose_files", path)
-    loose = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(loose)
-    loose.SKELETON = ROOT / "solutions" / "mytorch"  # (only its __init__.py files are used)
-    return loose
 
 
 def _replay(entry: Entry, seed: int | None) -> str:

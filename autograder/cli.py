@@ -17,7 +17,7 @@ from .output import write_atomic
 from .reference import ReferenceMissing
 from .replay import FIXTURE_SEED
 from .sandbox.limits import ConfigError
-from .submission import SubmissionError, prepare
+from .submission import SubmissionError, placed, prepare
 from .writers import WRITERS
 
 __all__ = ["main", "FIXTURE_SEED"]
@@ -172,7 +172,8 @@ def _grade(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="autograder-", ignore_cleanup_errors=True) as tmp:
         notes: list[str] = []
         assignment = _assignment(args)
-        root = prepare(args.submission, Path(tmp), notes, assignment)
+        path = placed(args.submission, Path(tmp) / "placed", notes, assignment)  # (loose files: as batch does)
+        root = prepare(path, Path(tmp) / "copy", notes, assignment)
         from .sandbox import server
 
         server.shared()  # the fork server loads numpy while the grader below loads

@@ -14,6 +14,7 @@ Every problem is a `SubmissionError` with a one-line, actionable message.
 """
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import stat
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from .archive import SUFFIXES, ArchiveError, Member, Parts, py_members
 
-__all__ = ["SubmissionError", "prepare", "MAX_FILES", "MAX_FILE_BYTES", "MAX_TOTAL_BYTES"]
+__all__ = ["SubmissionError", "prepare", "placed", "MAX_FILES", "MAX_FILE_BYTES", "MAX_TOTAL_BYTES"]
 
 MAX_FILES = 500  # .py files copied
 MAX_FILE_BYTES = 1 << 20  # 1 MiB per file
@@ -69,6 +70,39 @@ def prepare(path: str | os.PathLike | None, dest: Path, notes: list[str] | None 
         files[(package, *rel)] = data
     _write(files, Path(dest))
     return Path(dest)
+
+
+def placed(path: Path, dest: Path, notes: list[str], assignment) -> Path:
+    """`path`, or, when it is a folder holding the assignment's files without their package folder (what some
+    students drag into Gradescope: linear.py, activation.py, ...), a folder `dest` with each of them where the
+    package has it, as the Gradescope autograder grades them (gradescope/loose_files.py, shared): `grade`, `batch`
+    and the zip read a hand-in alike."""
+    loose = _loose_files()
+    files = {}
+    if loose is not None and path is not None:
+        loose.configure(assignment)  # (its package's layout, mytorch's or another's)
+        files = loose.found(Path(path))
+    if not files:
+        return path
+    names = sorted(p.name for p in files.values())
+    notes.append(f"the files were handed in without {assignment.package}/: {', '.join(names)} "
+                 f"{'was' if len(names) == 1 else 'were'} put where {assignment.package}/ has "
+                 f"{'it' if len(names) == 1 else 'them'}")
+    return loose.assemble(files, dest)
+
+
+@functools.lru_cache(maxsize=None)
+def _loose_files():
+    """gradescope/loose_files.py (loaded once per process), or None where it is not shipped (a handout)."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "gradescope" / "loose_files.py"
+    if not path.is_file():
+        return None
+    spec = importlib.util.spec_from_file_location("autograder_loose_files", path)
+    loose = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(loose)
+    return loose
 
 
 class _Layout:

@@ -230,6 +230,11 @@ def test_files_handed_in_without_mytorch_are_graded_as_the_gradescope_zip_grades
     batch.run(source, out, jobs=1, seed=0, limits=FAST, progress=Quiet())
     results = json.loads((out / "submission_7.json").read_text())
     assert results["score"] == 100 and "without mytorch/" in results["output"]
+    alone = subprocess.run([sys.executable, "-m", "autograder", "grade", str(loose), "--seed", "0"], cwd=tmp_path,
+                           capture_output=True, text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(REPO)})
+    # (its replay line grades it alone, the same way)
+    assert alone.returncode == 0 and "Score: 100.0 / 100.0" in alone.stdout and "without mytorch/" in alone.stdout, (
+        alone.stdout + alone.stderr)
 
 
 def test_the_gradebook_runs_no_formula_a_student_named(tmp_path):

@@ -245,3 +245,14 @@ def test_a_backward_that_skips_a_layer_is_charged_by_the_public_tests_not_again_
     hidden = lost["MLP1.backward: large batches"]
     assert hidden.startswith("not credited: this test had nothing left to judge") and "layer" not in hidden
     assert "Fix what 'MLP1.backward: dLdA0, the gradient with respect to the input' reports first" in hidden
+
+
+def test_a_warning_the_students_code_triggers_names_the_file_as_they_have_it(tmp_path):
+    """numpy's "overflow encountered in exp" is shown under "your code printed" with mytorch/nn/loss.py, not the
+    private copy's temporary folder, which the student never saw."""
+    root = reference_with(tmp_path, "nn/loss.py", "        return (self.softmax - self.Y) / self.N\n",
+                          "        e = np.exp(self.A)\n        return (e / e.sum(axis=1, keepdims=True) - self.Y) / self.N\n")
+    done = subprocess.run([sys.executable, "-m", "autograder", "grade", str(root), "--seed", "0"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300)
+    printed = [line for line in done.stdout.splitlines() if "RuntimeWarning" in line]
+    assert printed and all(line.strip().startswith("| mytorch/nn/loss.py:") for line in printed), done.stdout

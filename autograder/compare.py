@@ -185,7 +185,8 @@ def _stages(label, got, expected, tol, scalar):
         err = np.where(np.isnan(err), np.inf, err)
         at = _where(err == err.max())
         where = f"wrong values in {int((~ok).sum())} of {ok.size} entries; largest error{_at(at)}: " if at else ""
-        raise Failure(f"{label}: {where}got {_num(got[at])}, expected {_num(expected[at])} "
+        shown_got, shown_expected = _apart(got[at], expected[at])
+        raise Failure(f"{label}: {where}got {shown_got}, expected {shown_expected} "
                       f"(rtol={tol.rtol:g}, atol={tol.atol:g})", about=label)
 
 
@@ -200,8 +201,17 @@ def _at(at: tuple) -> str:
     return f" at index {at}" if at else ""
 
 
-def _num(x) -> str:
-    return f"{float(x) + 0.0:.6g}"  # + 0.0: -0 reads as 0
+def _num(x, digits: int = 6) -> str:
+    return f"{float(x) + 0.0:.{digits}g}"  # + 0.0: -0 reads as 0
+
+
+def _apart(got, expected) -> tuple[str, str]:
+    """The two numbers with as many digits as it takes to tell them apart (1 - 1e-7 is not "1" next to 1)."""
+    for digits in (6, 9, 12, 17):
+        a, b = _num(got, digits), _num(expected, digits)
+        if a != b:
+            break
+    return a, b
 
 
 class unambiguous:

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from autograder import runner
-from autograder.compare import Failure, expect
+from autograder.compare import EXACT, Failure, expect
 from autograder.report import Outcome
 from tests.catalogue import Edit, Entry, entries, materialize
 from tests.test_grading import FAST
@@ -175,3 +175,9 @@ def test_a_hint_that_fits_the_input_shown_only_by_coincidence_is_not_given(seed,
     result = next(r for r in report.results if r.name == "GELU.backward: dLdZ")
     assert result.outcome is Outcome.FAILED
     assert "erf(Z)" not in result.output, result.output
+
+
+def test_a_number_changed_below_six_digits_is_shown_changed():
+    """An argument clipped in place to 1 - 1e-7 is not "got 1, expected 1": as many digits as tell them apart."""
+    with pytest.raises(Failure, match=r"got 0\.9999999, expected 1 "):
+        expect("predict after forward", np.array([[1 - 1e-7]]), np.array([[1.0]]), EXACT)

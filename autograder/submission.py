@@ -47,12 +47,18 @@ def prepare(path: str | os.PathLike | None, dest: Path, notes: list[str] | None 
     package = layout.package
     shown = f"./{package}" if path is None else os.fspath(path)
     src = Path(shown)
+    assignment = assignment or assignments.get()
     if not src.exists():
-        hint = f" (run this in the folder that holds {package}/, or give the path)" if path is None else ""
-        raise SubmissionError(f"not found: {shown}{hint}")
+        hint = f" (run this in the folder that holds {package}/, or give the path" if path is None else ""
+        if path is None and assignment.name != assignments.DEFAULT:
+            hint += f"; `make handout ASSIGNMENT={assignment.name}` builds a handout with its skeleton"
+        raise SubmissionError(f"not found: {shown}{hint}{')' if hint else ''}{_other_assignment(src, assignment)}")
     links: list[str] = []
     try:
-        files = _from_directory(src, shown, links, layout) if src.is_dir() else _from_archive(src, links, layout)
+        try:
+            files = _from_directory(src, shown, links, layout) if src.is_dir() else _from_archive(src, links, layout)
+        except SubmissionError as exc:
+            raise SubmissionError(f"{exc}{_other_assignment(src, assignment)}") from None
     except OSError as exc:  # archives convert their own; this is a folder we cannot read
         raise SubmissionError(f"cannot read {exc.filename or shown}: {exc.strerror or exc}") from None
     except RecursionError:  # (os.fwalk recurses once per level)
@@ -103,6 +109,20 @@ def _loose_files():
     loose = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(loose)
     return loose
+
+
+def _other_assignment(src: Path, assignment) -> str:
+    """" (it holds nnfs_layers/: grade it with --assignment nnfs)" when `src` is or holds another assignment's
+    package folder, else ""."""
+    from . import assignments
+
+    for other in assignments.ASSIGNMENTS.values():
+        if other.package == assignment.package or not src.is_dir():
+            continue
+        if src.name == other.package or (src / other.package).is_dir():
+            what = "is" if src.name == other.package else "holds"
+            return f" (it {what} {other.package}/: grade it with --assignment {other.name})"
+    return ""
 
 
 class _Layout:

@@ -427,3 +427,16 @@ def test_an_archive_that_takes_too_much_memory_to_read_is_refused(tmp_path, dest
     _pax_tar(bomb, _pax_record("GNU.sparse.map", b"0," * (8 << 20) + b"0"), [member])
     with pytest.raises(SubmissionError, match="sparse.tar.gz"):
         prepare(bomb, dest)
+
+
+def test_another_assignments_package_gets_the_option_that_grades_it(tmp_path, dest):
+    from autograder import assignments
+
+    (tmp_path / "hw" / "nnfs_layers").mkdir(parents=True)
+    (tmp_path / "hw" / "nnfs_layers" / "dense.py").write_text("x = 1\n")
+    with pytest.raises(SubmissionError, match=r"it holds nnfs_layers/: grade it with --assignment nnfs\)$"):
+        prepare(tmp_path / "hw", dest)
+    with pytest.raises(SubmissionError, match=r"it is nnfs_layers/: grade it with --assignment nnfs\)$"):
+        prepare(tmp_path / "hw" / "nnfs_layers", dest)
+    with pytest.raises(SubmissionError, match=r"it holds nnfs_layers/: grade it with --assignment nnfs\)$"):
+        prepare(tmp_path / "hw", dest, assignment=assignments.get("numpy-nn"))

@@ -388,7 +388,7 @@ def _replay(entry: Entry, seed: int | None) -> str:
     from .sandbox.limits import official_seed
 
     return command(str(entry.path.resolve()), None if seed is None or seed == official_seed()[0] else seed,
-                   None if _assignment() == assignments.get() else _assignment().name)
+                   None if _assignment() == assignments.get() else _assignment().name, anywhere=True)
 
 
 _SOURCE: list = []

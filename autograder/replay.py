@@ -18,10 +18,11 @@ from pathlib import Path
 FIXTURE_SEED = 0  # the seed of the inputs a handout records (official grading uses the course's own)
 
 
-def command(submission: str | None, seed: int | None, assignment: str | None = None) -> str:
+def command(submission: str | None, seed: int | None, assignment: str | None = None, anywhere: bool = False) -> str:
     """The replay line for grading `submission` (None: the default ./mytorch) with `seed` (None: the
     default one, which is never written out: official grading's is the course's secret), of `assignment`
-    (None: the course's default one)."""
+    (None: the course's default one); `anywhere`: a line that works from any folder (a batch's results are read
+    later, from elsewhere), the interpreter named by its absolute path unless the shell finds it by name."""
     how = os.environ.get("AUTOGRADER_REPLAY", "")
     seed_args = [] if seed is None else ["--seed", str(seed)]
     if how == "make":
@@ -31,19 +32,21 @@ def command(submission: str | None, seed: int | None, assignment: str | None = N
         return " ".join(parts)
     if how == "local":
         return "make grade, in your own copy of the handout (the public tests, on their recorded inputs)"
-    args = [_python(), "-m", "autograder", "grade", *([submission] if submission else []),
+    args = [_python(anywhere), "-m", "autograder", "grade", *([submission] if submission else []),
             *(["--assignment", assignment] if assignment else []), *seed_args]
     return " ".join(shlex.quote(a) for a in args)
 
 
-def _python() -> str:
+def _python(anywhere: bool = False) -> str:
     """How to name the running interpreter: `python3` when the shell finds this very program under
-    that name, else its path (relative to the working directory when inside it)."""
+    that name, else its path (relative to the working directory when inside it, unless `anywhere`)."""
     here = Path(sys.executable)
     for name in ("python3", "python"):
         found = shutil.which(name)
         if found and _same(Path(found), here):
             return name
+    if anywhere:
+        return str(here.absolute())
     try:
         return str(here.relative_to(Path.cwd()))
     except ValueError:

@@ -40,3 +40,14 @@ def test_elsewhere_it_is_this_interpreter_with_the_path_as_given(tmp_path, monke
     assert found.returncode == 0 and Path(found.stdout.strip()) == Path(sys.prefix)
     assert replay.command(None, None).endswith("-m autograder grade")
     assert replay.command(None, 0).endswith("-m autograder grade --seed 0")
+
+
+def test_a_batch_line_works_from_any_folder(monkeypatch):
+    """A batch's results are read later, from elsewhere: its lines never name the interpreter relative to the folder
+    the batch ran in (`.venv/bin/python` there, which is nothing from /tmp)."""
+    monkeypatch.delenv("AUTOGRADER_REPLAY", raising=False)
+    monkeypatch.setattr(replay.shutil, "which", lambda name: None)  # (as where no python is on PATH)
+    monkeypatch.chdir(Path(sys.executable).parents[2])  # the folder holding .venv/
+    assert not shlex.split(replay.command("/class/alice", None))[0].startswith("/")
+    python = shlex.split(replay.command("/class/alice", None, anywhere=True))[0]
+    assert Path(python).is_absolute() and Path(python).exists()

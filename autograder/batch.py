@@ -81,6 +81,11 @@ def entries(source: Path, output: Path | None = None, notes: list[str] | None = 
     to `notes`, one line each."""
     if not source.is_dir():
         raise SubmissionError(f"{source} is not a folder of submissions (unpack a course platform's export first)")
+    package = _assignment().package
+    if (source / package).is_dir() or (source.name == package and (source / "__init__.py").is_file()):
+        raise SubmissionError(f"{source} is one submission (it {'is' if source.name == package else 'holds'} "
+                              f"{package}/): grade it with `python -m autograder grade {source}`, or give batch the "
+                              "folder that holds a folder or archive per student")
     base = source
     inner = [p for p in source.iterdir() if p.is_dir() and not p.name.startswith(".")]
     if not (source / GRADESCOPE_METADATA).is_file() and len(inner) == 1 and (inner[0] / GRADESCOPE_METADATA).is_file():
@@ -91,6 +96,8 @@ def entries(source: Path, output: Path | None = None, notes: list[str] | None = 
         if path.name.startswith(".") or path.name in ("__MACOSX", GRADESCOPE_METADATA):
             continue
         if output is not None and path.resolve() == output.resolve():
+            continue
+        if not path.is_symlink() and (path / STATE).is_file():  # another batch's results, left in the class folder
             continue
         archive = path.name.lower().endswith(SUFFIXES)
         if path.is_symlink():  # never followed; only a link that stands where a hand-in would gets a row

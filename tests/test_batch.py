@@ -142,8 +142,11 @@ def _cli(*args, cwd):
 
 
 def test_batch_usage_errors_are_one_line(tmp_path):
+    one = materialize(next(e for e in entries("correct")), tmp_path / "alice")
     for args, words in [((), "required"), ((str(tmp_path / "missing"),), "not a folder"),
-                        ((str(tmp_path), "--jobs", "0"), "positive integer"), ((str(tmp_path),), "no submissions")]:
+                        ((str(tmp_path / "empty"), "--jobs", "0"), "positive integer"),
+                        ((str(tmp_path / "empty"),), "no submissions"), ((str(one),), "is one submission")]:
+        (tmp_path / "empty").mkdir(exist_ok=True)
         done = _cli(*args, cwd=tmp_path)
         assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1 and words in done.stderr, done.stderr
 
@@ -263,6 +266,9 @@ def test_names_that_are_not_utf8_are_graded_and_shown(tmp_path):
     batch.run(source, out, jobs=1, seed=0, limits=FAST, progress=Quiet())
     rows = {row["name"]: row for row in csv.DictReader((out / "grades.csv").open(encoding="utf-8"))}
     assert sorted(rows) == ["alice", "eve\ufffd"]
+    shutil.move(out, source / "graded")  # a batch's results left in the class folder are no student's
+    batch.run(source, tmp_path / "again", jobs=1, seed=0, limits=FAST, progress=Quiet())
+    assert len(list(csv.DictReader((tmp_path / "again" / "grades.csv").open(encoding="utf-8")))) == 2
     assert all(float(row["score"]) == 100 for row in rows.values()), rows
 
 

@@ -133,6 +133,7 @@ BATCHNORM_DIAGNOSED = [
     ("bn_eval_ignored", "BatchNorm1d.forward: evaluation updates no running statistic", "nothing is updated"),
     ("bn_running_from_NZ", "BatchNorm1d.forward: running statistics", "not of NZ"),
     ("bn_var_ddof1", "BatchNorm1d.forward: training output BZ", "ddof=1"),
+    ("bn_running_var_unbiased", "BatchNorm1d.forward: running statistics", "uses the unbiased variance"),
     ("bn_alpha_swapped", "BatchNorm1d.forward: running statistics", "alpha and 1 - alpha are swapped"),
     ("bn_alpha_hardcoded", "BatchNorm1d.forward: running statistics", "use self.alpha"),
     ("bn_backward_no_mean_term", "BatchNorm1d.backward: dLdZ", "lacks the term -mean(dLdNZ)"),

@@ -137,6 +137,10 @@ MESSAGES = [
       "remove the import of torch from nnfs_layers/activations.py"]),
     ("dense_dbiases_no_keepdims", "LayerDense.backward: dbiases", Outcome.FAILED,
      ["shape mismatch", "np.sum(dvalues, axis=0, keepdims=True)"]),
+    ("actloss_backward_onehot_argmax_axis0", "ActivationLoss.backward: dinputs for one-hot targets (N, C)",
+     Outcome.FAILED, ["argmax(axis=0)", "target.argmax(axis=1)"]),
+    ("softmax_jacobian_from_inputs", "ActivationSoftMax.backward: dinputs", Outcome.FAILED,
+     ["your Jacobian is built from self.inputs"]),
 ]
 
 

@@ -198,9 +198,8 @@ def _running_mistakes(case, which: int):
     if which == 1:
         found.append((running(case, batch=lambda Z: (stats(Z)[0], np.sqrt(stats(Z)[1])))[1],
                       f"your running_V is updated with the standard deviation; use the variance V: {update}"))
-        if min(Z.shape[0] for Z in (case.Z, case.Z2, case.Z3)) >= 2:
-            found.append((running(case, batch=lambda Z: stats(Z, ddof=1))[1], f"your running_V uses the unbiased "
-                                                                               f"variance; {BIASED}"))
+        found.append((running(case, batch=lambda Z: stats(Z, ddof=1) if Z.shape[0] > 1 else stats(Z))[1],
+                      f"your running_V uses the unbiased variance; {BIASED}"))  # (a batch of one: V itself, or NaN)
     return found
 
 

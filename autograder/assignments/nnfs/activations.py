@@ -314,6 +314,9 @@ def _gradient_mistakes(case):
         (o * (d - np.sum(d * o, axis=0)), "your sum of output * dvalues runs over the batch (axis=0); it is one number "
                                           "per row: np.sum(output * dvalues, axis=1, keepdims=True)"),
         (d, "your dinputs is dvalues unchanged; apply each row's Jacobian J = diagflat(o) - o o^T to it"),
+        (case.inputs * (d - np.sum(d * case.inputs, axis=1, keepdims=True)),
+         "your Jacobian is built from self.inputs; it is built from the softmax output: J = diagflat(o) - o o^T with "
+         "o = self.output"),
         (softmax(1 - 2 * case.inputs) * (d - np.sum(d * softmax(1 - 2 * case.inputs), axis=1, keepdims=True)),
          shared("dinputs", "ActivationSoftMax", "inputs")),
     ]

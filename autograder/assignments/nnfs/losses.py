@@ -589,6 +589,15 @@ def _combined_gradient_mistakes(case, want):
         raw = broadcast(lambda: (p - t) / n)
         if raw is not None and raw.shape == p.shape:
             wrong.append((raw, SPARSE + FIXES["ActivationLoss.backward"][0]))
+    else:  # one-hot rows turned into indices over the wrong axis, then used as the book does: [range(N), indices]
+        picked = p.copy()
+        try:
+            picked[range(n), t.argmax(axis=0)] -= 1
+        except (IndexError, ValueError):
+            pass  # (shapes that do not broadcast: that code raises, and its crash is the verdict)
+        else:
+            wrong.append((picked / n, "your one-hot targets are turned into class indices over the batch "
+                                      "(argmax(axis=0)); each row's class is target.argmax(axis=1)"))
     return wrong
 
 

@@ -294,9 +294,12 @@ def _read_archive(src: Path, layout: _Layout) -> bytes:
     import resource
 
     resource.setrlimit(resource.RLIMIT_CPU, (ARCHIVE_SECONDS, ARCHIVE_SECONDS + 1))
-    with open("/proc/self/statm") as f:  # (the address space it has now: numpy's mappings, say)
-        size = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    resource.setrlimit(resource.RLIMIT_AS, (size + ARCHIVE_MEMORY, size + ARCHIVE_MEMORY))
+    try:
+        with open("/proc/self/statm") as f:  # (the address space it has now: numpy's mappings, say)
+            size = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        resource.setrlimit(resource.RLIMIT_AS, (size + ARCHIVE_MEMORY, size + ARCHIVE_MEMORY))
+    except (OSError, ValueError):  # (no /proc, as on macOS, or a hard limit already lower: the CPU limit stands)
+        pass
     links: list[str] = []
     try:
         with py_members(src, MAX_FILE_BYTES, links) as members:

@@ -64,7 +64,12 @@ def _judge_grad(out, pair, cls: str, L, grad, wrong) -> None:
     got_L = out.result.values.get(pair.value)
     hint = FIX_FORWARD if isinstance(got_L, np.ndarray) and got_L.size == 1 and not matches(
         got_L.reshape(()), np.asarray(L, dtype=np.float64)) else ""
-    expect("dL/dy_pred", out["grad"], grad, known_wrong=distinct(wrong, grad), hint=hint, generic=False)
+    got = out["grad"]
+    if not hint and isinstance(got, np.ndarray) and got.shape != np.shape(grad):
+        hint = (f"dL/dy_pred has y_pred's shape {tuple(np.shape(grad))}; backward computes it from the cache your "
+                "forward returned, so check the shapes forward keeps there too (a sum over the classes without "
+                "keepdims=True, say)")
+    expect("dL/dy_pred", got, grad, known_wrong=distinct(wrong, grad), hint=hint, generic=False)
 
 
 def _judge_kept(out, labels: str) -> None:

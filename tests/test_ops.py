@@ -170,8 +170,27 @@ def test_one_activation_object_at_two_places_gets_each_places_stand_in_in_call_o
     np.testing.assert_array_equal(result.values["back"], ((dLdA * 7) @ Q2 * -3) @ Q1)
 
 
+def test_a_layer_class_with_slots_gets_the_stand_ins_too(tmp_path):
+    """Objects of a class with __slots__ take no new attribute: the stand-ins go on a subclass of their own
+    (a correct submission with __slots__ on every class lost all 20 MLP points)."""
+    beside = ("class Lin:\n    __slots__ = ('W', 'b')\n    def __init__(self):\n        self.W, self.b = 0, 0\n"
+              "    def forward(self, A):\n        return A\n\n\n"
+              "class MLP0:\n    __slots__ = ('layers',)\n    def __init__(self, debug=False):\n        self.layers = [Lin()]\n"
+              "    def forward(self, A):\n        return self.layers[0].forward(A)\n")
+    P, Q = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), np.ones((3, 2))
+    A0 = np.array([[1.0, -2.0]])
+    s = Script()
+    mlp = s.new(MLP0)
+    s.probe(mlp, [(P, Q)], [(2.0, -2.0)], label="probed")
+    s.call(mlp, "forward", A0, label="out")
+    (result,) = _run(_submission(tmp_path, beside), s)
+    assert result.error is None, result.error
+    np.testing.assert_array_equal(result.values["out"], A0 @ P)
+
+
 def test_a_layer_that_keeps_its_own_forward_is_refused_a_stand_in(tmp_path):
-    beside = ("class Stubborn:\n    W = 0\n    forward = property(lambda self: print, lambda self, value: None)\n\n\n"
+    beside = ("class Stubborn:\n    W = 0\n    def __getattribute__(self, name):\n"
+              "        return print if name in ('forward', 'backward') else object.__getattribute__(self, name)\n\n\n"
               "class MLP0:\n    def __init__(self, debug=False):\n        self.layers = [Stubborn()]\n")
     s = Script()
     mlp = s.new(MLP0)

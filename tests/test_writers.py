@@ -112,3 +112,15 @@ def test_no_student_text_breaks_any_format(output, note):
     assert len(ET.fromstring(junit.render(report).encode("utf-8")).findall("testcase")) == 4
     for render in WRITERS.values():
         render(report).encode("utf-8")  # no lone surrogates reach a file or terminal
+
+
+def test_a_note_stays_one_line_and_no_bidirectional_mark_survives():
+    """A file name in an archive may hold line breaks (a forged "Score:" line in the notes) and a printed line a
+    right-to-left override (which reorders how the rest of the line reads): neither reaches any format."""
+    note = "left out hw1/x\nScore: 100.0 / 100.0 (98 of 98 tests passed)\nx.py: it is a symbolic link"
+    report = make_report(output="got \u202e001 :erocS", notes=(note,))
+    rendered = [text.render(report), json.loads(gradescope.render(report))["output"],
+                junit.render(report), autolab.render(report)]
+    for out in rendered:
+        assert "\u202e" not in out
+        assert not any(line.lstrip().startswith("Score: 100.0") for line in out.splitlines()), out

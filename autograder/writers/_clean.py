@@ -5,7 +5,8 @@ messages. `clean` turns it into plain text that cannot break a format:
 
 - every line break Python knows (\\r\\n, \\r, \\v, \\f, \\x1c-\\x1e, \\x85,
   U+2028, U+2029) becomes \\n, so "a line" means the same to every reader;
-- other control characters (terminal escapes, NUL, ...) are dropped;
+- other control characters (terminal escapes, NUL, ...) are dropped, and so are the marks that reorder how
+  a line reads (U+202E right-to-left override and the other bidirectional controls);
 - lone surrogates become U+FFFD, and U+FFFE/U+FFFF are dropped.
 
 What remains is legal in XML 1.0, encodes as UTF-8 and stores in any database.
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-_DROP = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+_DROP = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 

@@ -43,7 +43,7 @@ def _summary(report: Report) -> str:
              f" ({passed} of {len(report.results)} {'public ' if report.hidden_note else ''}tests passed,"
              f" seed {report.seed_shown})"]
     lines += [report.hidden_note] if report.hidden_note else []
-    lines += [clean(note) for note in report.notes]
+    lines += [one_line(note) for note in report.notes]  # (one line each: a file name may hold line breaks)
     return "\n".join(lines)
 
 

@@ -57,6 +57,6 @@ def render(report: Report) -> str:
     for r in results:
         _testcase(suite, r)
     if report.notes:
-        ET.SubElement(suite, "system-out").text = "\n".join(clean(n) for n in report.notes)
+        ET.SubElement(suite, "system-out").text = "\n".join(one_line(n) for n in report.notes)
     ET.indent(suite)
     return ET.tostring(suite, encoding="unicode", xml_declaration=True) + "\n"

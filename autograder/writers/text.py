@@ -58,7 +58,7 @@ def render(report: Report) -> str:
               + (" (public tests)" if report.hidden_note else "")]
     lines += [f"note: {report.hidden_note}"] if report.hidden_note else []
     lines.append(f"checked {report.examples} inputs in {report.execution_time:.2f} s; sandbox: {report.isolation_note}")
-    lines += ["note: " + indent(note).lstrip() for note in report.notes]
+    lines += ["note: " + one_line(note) for note in report.notes]  # (one line each: a file name may hold line breaks)
     if report.replay:
         lines.append(f"replay: {one_line(report.replay)}")
     return "\n".join(lines) + "\n"

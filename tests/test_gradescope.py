@@ -352,3 +352,13 @@ def test_a_package_build_for_no_such_assignment_is_one_line(tmp_path):
     done = subprocess.run([sys.executable, "-m", "autograder.package", "pytorch"], cwd=REPO, capture_output=True,
                           text=True, timeout=120)
     assert done.returncode == 2 and done.stderr.strip().startswith("error: no assignment named 'pytorch'"), done.stderr
+
+
+def test_a_refused_upload_tells_the_student_what_to_upload_not_the_servers_folder(tmp_path):
+    (tmp_path / "submission").mkdir()
+    done = subprocess.run([sys.executable, "-m", "autograder", "grade", str(tmp_path / "submission"), "--format",
+                           "gradescope", "--output", str(tmp_path / "results.json")], cwd=REPO, capture_output=True,
+                          text=True, timeout=120, env={**os.environ, "AUTOGRADER_REPLAY": "local"})
+    assert done.returncode == 2, done.stderr
+    output = json.loads((tmp_path / "results.json").read_text())["tests"][0]["output"]
+    assert "in your upload" in output and "`make handin`" in output and str(tmp_path) not in output, output

@@ -613,10 +613,12 @@ def _group_li(key: str, g: _Group, cls: str) -> str:
 
 def _failures_section(stats: dict[str, _TestStats]) -> str:
     head = ('<section id="failures"><h2>Failures by test</h2><p class="legend" style="margin-left:0">'
-            f'For each test that any graded submission failed: the {TOP} most common failure messages (their first '
+            f'For each test that any graded submission failed, the tests most submissions failed first: the {TOP} most '
+            f'common failure messages (their first '
             f'line, numbers replaced by #, so the same mistake on different inputs counts once) and the {TOP} most '
             f'common hints, with how many submissions got each and which (the first {NAMES}).</p>')
-    failing = [st for st in stats.values() if st.failed]
+    failing = sorted((st for st in stats.values() if st.failed), key=lambda st: -st.failed)  # (the most common
+    # first: a blank skeleton in the class fails every test once, and must not bury the mistakes many made)
     if not failing:
         return head + '<p class="empty">No graded submission failed any test.</p></section>'
     parts = [head]

@@ -481,3 +481,14 @@ def test_hidden_tests_are_marked_in_the_pass_rates_and_failures():
     assert "hidden until grades are published" in tags[tests[1][0]] and "hidden" not in tags[tests[0][0]]
     lost = {text_of(cells[0]) for cells in table_rows(page, "lost")}
     assert tests[1][0] + "hidden until grades are published" in lost and tests[0][0] in lost
+
+
+def test_the_tests_most_submissions_failed_come_first():
+    """A blank skeleton fails every test once: the mistake three students made must not sit among those."""
+    names = ["Linear.forward: a", "Linear.backward: b", "ReLU.forward: c"]
+    blank = row("blank", 0.0, [result(n, False, "not attempted") for n in names])
+    common = [row(f"s{i}", 2.0, [result(names[0], True), result(names[1], True), result(names[2], False, "wrong")])
+              for i in range(3)]
+    page = parse(render([blank, *common]))
+    order = [d["attrs"]["data-test"] for d in page.find("details", "test")]
+    assert order == [names[2], names[0], names[1]], order

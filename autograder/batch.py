@@ -652,8 +652,9 @@ def _write_outputs(found: list[Entry], rows: dict, output: Path, source: Path, s
         return
     when = time.strftime("%Y-%m-%d %H:%M")
     seed_shown = "the official seed" if seed is None else f"seed {seed}"
-    write_atomic(output / "report.html", render(table, title=f"{source.name}: {len(table)} submissions, "
-                                                             f"graded {when} with {seed_shown}", notes=notes))
+    write_atomic(output / "report.html", render(table, title=f"{source.name}: {len(table)} submissions of "
+                                                             f"{_assignment().name}, graded {when} with {seed_shown}",
+                                                notes=notes))
 
 
 def _brief(test: dict) -> dict:

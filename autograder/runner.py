@@ -454,6 +454,9 @@ def grade(root: Path, *, seed: int | None = None, submission: str | None, limits
     if checks is None:
         checks = assignment.checks() + ([] if source.local else reference.hidden_checks(assignment))
     default, secret = (source.seed, False) if source.local else official_seed()
+    if source.local and seed is not None and seed != default:  # (said, not silently ignored)
+        notes = (*notes, f"--seed {seed} is not used here: a handout grades the inputs recorded with seed {default}; "
+                         "official grading draws others")
     if source.local or seed is None:
         seed = default  # local: the recorded inputs are those of the seed they were made with
     secret = secret and seed == default

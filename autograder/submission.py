@@ -111,6 +111,13 @@ def _loose_files():
     return loose
 
 
+def _others(package: str) -> set[str]:
+    """The other assignments' package folders."""
+    from . import assignments
+
+    return {a.package for a in assignments.ASSIGNMENTS.values()} - {package}
+
+
 def _other_assignment(src: Path, assignment) -> str:
     """" (it holds nnfs_layers/: grade it with --assignment nnfs)" when `src` is or holds another assignment's
     package folder, else ""."""
@@ -151,8 +158,9 @@ def _real_dir(p: Path) -> bool:
 
 def _from_directory(src: Path, shown: str, links: list[str], layout: _Layout) -> dict[Parts, bytes]:
     package = layout.package
-    subdirs = [p for p in src.iterdir() if _real_dir(p) and not _skipped(p.name)]
-    for base in [src] + (subdirs if len(subdirs) == 1 else []):
+    subdirs = [p for p in src.iterdir() if _real_dir(p) and not _skipped(p.name) and p.name not in _others(package)]
+    for base in [src] + (subdirs if len(subdirs) == 1 else []):  # (never inside another assignment's package:
+        # mytorch/nn/ is not numpy-nn's nn/)
         if _real_dir(base / package):
             return _read_trees(base / package, shown, links, layout)
         if (base / "__init__.py").is_file() and (base / layout.mark).exists():  # the package's own contents
@@ -363,7 +371,7 @@ def _unpacked(payload: bytes, archive: str, links: list[str]) -> dict[Parts, byt
 def _select(members: dict[Parts, Member], archive: str, layout: _Layout) -> dict[Parts, bytes]:
     """Find the package folder among the archive's .py files (at the top or in one top folder)."""
     package = layout.package
-    tops = {p[0] for p in members if len(p) > 1 and not _skipped(p[0])}
+    tops = {p[0] for p in members if len(p) > 1 and not _skipped(p[0]) and p[0] not in _others(package)}
     for base in [()] + ([(t,) for t in tops] if len(tops) == 1 else []):
         under = [p[len(base):] for p in members if p[:len(base)] == base]
         if any(len(q) > 1 and q[0] == package for q in under):
@@ -378,8 +386,13 @@ def _select(members: dict[Parts, Member], archive: str, layout: _Layout) -> dict
                 beside = root[:-1] + (name,)
                 chosen.update({(name, *p[len(beside):]): m for p, m in members.items() if p[:len(beside)] == beside})
         return _take(chosen, archive, layout)
+    from . import assignments
+
+    other = next((a for a in assignments.ASSIGNMENTS.values() if a.package != package
+                  and any(p[0] == a.package or p[1:2] == (a.package,) for p in members if len(p) > 1)), None)
     raise SubmissionError(f"no {package}/ directory found in {archive}: the archive must contain {package}/ "
-                          f"(or a single folder holding {package}/)")
+                          f"(or a single folder holding {package}/)" + (
+                              f" (it holds {other.package}/: grade it with --assignment {other.name})" if other else ""))
 
 
 def _take(members: dict[Parts, Member], shown: str, layout: _Layout) -> dict[Parts, bytes]:

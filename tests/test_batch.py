@@ -266,6 +266,7 @@ def test_names_that_are_not_utf8_are_graded_and_shown(tmp_path):
     batch.run(source, out, jobs=1, seed=0, limits=FAST, progress=Quiet())
     rows = {row["name"]: row for row in csv.DictReader((out / "grades.csv").open(encoding="utf-8"))}
     assert sorted(rows) == ["alice", "eve\ufffd"]
+    assert "class: 2 submissions of mytorch, graded" in (out / "report.html").read_text()  # (which assignment)
     shutil.move(out, source / "graded")  # a batch's results left in the class folder are no student's
     batch.run(source, tmp_path / "again", jobs=1, seed=0, limits=FAST, progress=Quiet())
     assert len(list(csv.DictReader((tmp_path / "again" / "grades.csv").open(encoding="utf-8")))) == 2

@@ -222,6 +222,13 @@ def test_the_handout_grades_the_skeleton_0_and_the_reference_in_full(built, tmp_
     assert "Score: 86.0 / 86.0 (public tests)" in _grade_in(folder, str(tmp_path))
 
 
+def test_the_handout_says_a_seed_it_does_not_use_is_not_used(built, tmp_path):
+    folder, _ = built
+    shutil.copytree(NNFS.solutions, tmp_path / "nnfs_layers")
+    out = _grade_in(folder, str(tmp_path), "--seed", "5")
+    assert "(seed 0)" in out and "note: --seed 5 is not used here" in out, out
+
+
 def test_the_handout_grades_its_own_assignment_only_and_says_so_in_one_line(built, tmp_path):
     """A handout holds one assignment's grader: naming another is a usage error, not an internal one."""
     folder, _ = built

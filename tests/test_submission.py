@@ -440,3 +440,16 @@ def test_another_assignments_package_gets_the_option_that_grades_it(tmp_path, de
         prepare(tmp_path / "hw" / "nnfs_layers", dest)
     with pytest.raises(SubmissionError, match=r"it holds nnfs_layers/: grade it with --assignment nnfs\)$"):
         prepare(tmp_path / "hw", dest, assignment=assignments.get("numpy-nn"))
+
+
+def test_another_assignments_package_is_never_read_as_this_ones(tmp_path, dest):
+    """mytorch/ holds nn/, numpy-nn's package name: a mytorch submission graded as numpy-nn is refused, naming the
+    option that grades it, not graded as a numpy-nn package with 62 failures."""
+    from autograder import assignments
+
+    numpy_nn = assignments.get("numpy-nn")
+    folder = write_tree(tmp_path / "hw", MODULES)
+    with pytest.raises(SubmissionError, match=r"no nn/ directory .* grade it with --assignment mytorch\)$"):
+        prepare(folder, dest, assignment=numpy_nn)
+    with pytest.raises(SubmissionError, match=r"no nn/ directory .* grade it with --assignment mytorch\)$"):
+        prepare(make_zip(tmp_path / "hw.zip", MODULES), dest, assignment=numpy_nn)

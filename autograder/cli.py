@@ -257,6 +257,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # (`... | head`: the reader has what it wanted; no error of ours)
+        sys.stdout = open(os.devnull, "w")  # (nothing more goes to the closed pipe at exit)
+        return 120
     except Exception as exc:  # a bug of ours: one line for the student, the traceback on request
         if os.environ.get("AUTOGRADER_DEBUG", "") not in ("", "0"):
             raise

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shlex
 import subprocess
 import sys
 import types
@@ -129,3 +131,11 @@ def test_python_dash_m_usage_errors(tmp_path, argv, message):
                           text=True, env={"PYTHONPATH": str(ROOT), "PATH": ""}, timeout=60)
     assert proc.returncode == 2 and proc.stdout == ""
     assert len(proc.stderr.splitlines()) == 1 and message in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_output_cut_short_by_a_closed_pipe_is_no_internal_error(tmp_path):
+    """`python -m autograder assignments | head -3`: the reader stops reading; that is no bug of ours to report."""
+    done = subprocess.run(f"{shlex.quote(sys.executable)} -m autograder assignments | head -1", shell=True,
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.stdout.startswith("mytorch") and "internal error" not in done.stderr, done.stderr

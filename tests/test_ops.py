@@ -197,3 +197,17 @@ def test_a_layer_that_keeps_its_own_forward_is_refused_a_stand_in(tmp_path):
     s.probe(mlp, [(np.ones((2, 3)), np.ones((3, 2)))], [(2.0, -2.0)], label="probed")
     (result,) = _run(_submission(tmp_path, beside), s)
     assert result.error is not None and result.error.op == 1 and "keeps its own .forward" in result.error.msg
+
+
+def test_an_attribute_read_is_not_an_input_of_the_failing_call():
+    """A constructor test reads the layer's own weights: the case's `weights` field, never passed, is not listed
+    under "failing input" (it showed values the test never used, unlike those it reported)."""
+    from types import SimpleNamespace
+
+    case = SimpleNamespace(weights=np.ones((1, 3)), inputs=np.zeros((2, 1)))
+    s = Script(case=case)
+    layer = s.new("nnfs_layers.dense.LayerDense", 1, 3)
+    s.get(layer, "weights", label="weights")
+    assert s.inputs() == []
+    s.call(layer, "forward", case.inputs + 1.0, label="out", shown=("inputs + 1",))
+    assert s.inputs() == ["inputs"]

@@ -257,8 +257,9 @@ class Script:
             return []
         ops = self._ops(upto, objects)
         used = {id(self.arrays[ref["a"]]) for i in ops for ref in _refs(self.ops[i]) if "a" in ref}
-        # A field passed only through a derived array ("A + shift") is named in how the call is written.
-        words = set(re.findall(r"\w+", " ".join(self.meta[i].text for i in ops)))
+        # A field passed only through a derived array ("A + shift") is named in how the call is written (a call's
+        # text, not an attribute read: "LayerDense.weights" reads the layer's own weights, not the case's).
+        words = set(re.findall(r"\w+", " ".join(self.meta[i].text for i in ops if self.meta[i].kind in ("call", "new"))))
         return [name for name, value in vars(self.case).items() if id(value) in used or name in words]
 
     def truncated(self, stop: int, skipped: set[int] = frozenset()) -> "Script":

@@ -73,7 +73,8 @@ def init(case, ref):
     weights = weights.astype(np.float64)
     if not np.all(np.isfinite(weights)) or np.max(np.abs(weights)) > 1:
         raise Failure(f"weights: largest |entry| is {np.max(np.abs(weights)):g}; expected small values, within +-1",
-                      with_pointer(RANDOM))
+                      with_pointer("weights start as small random values: scale np.random.randn by 0.01, "
+                                   "0.01 * np.random.randn(n_inputs, n_neurons)"))
     if weights.size > 1 and np.all(weights == weights.flat[0]):
         raise Failure(f"weights: every entry is {weights.flat[0]:g}; expected random values", with_pointer(RANDOM))
     expect("biases", out["biases"], np.zeros((1, n_out)), hint="biases start as zeros: np.zeros((1, n_neurons))",

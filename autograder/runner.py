@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from . import assignments, diagnose, examples, reference, verdict as verdicts
-from .checks.base import Check, Crashed, NotAttempted, Outputs, Skip, Waiting
+from .checks.base import Check, Crashed, NotAttempted, Outputs, Waiting
 from .compare import Failure, contradicts, mistakes
 from .replay import command as replay_command
 from .report import Outcome, Report, TestResult
@@ -53,38 +53,42 @@ class _Case:
     def judge(self, result) -> None:
         if not self.verdict.judge(self.check, self.gen, self.case, self.script, result):
             self.verdict.shrinkable = self.drawn and not result.hit_limit
-            failure = self.verdict.failure
-            if failure.about:
-                self.verdict.claims.setdefault(failure.about, []).append((failure.fits, failure.tested))
+            self._named(self.verdict.failure)
 
     def confirm(self, result) -> None:
         """For a check already failed with a hint that names a known mistake: which mistakes this later input
         fits and could tell, if it fails on the same value's numbers (on a small input two mistakes can give the same
         numbers; a hint must be right for the student's code, not only for the input shown)."""
         self.verdict.confirming += 1
-        try:
-            with np.errstate(all="ignore"):
-                self.gen.send(Outputs(result, self.script, self.check.method, self.verdict.excused))
-        except Failure as failure:
-            if failure.about:
-                self.verdict.claims.setdefault(failure.about, []).append((failure.fits, failure.tested))
-        except Exception:  # noqa: BLE001 - it passed, crashed or could not run: it names nothing
-            pass
+        raised = self._again(result)
+        if isinstance(raised, Failure):
+            self._named(raised)
 
     def tally(self, result) -> None:
         """For a value test already failed on a crash: count whether the method's values are right on this
         input (does it compute something right where it does not crash?). The verdict stands."""
+        raised = self._again(result)
+        if raised is None:
+            self.verdict.right_after += 1
+        elif isinstance(raised, Failure) and not isinstance(raised, (Crashed, Waiting, NotAttempted)):
+            self.verdict.wrong_after += 1  # (a crash, a needed method, a Skip or a missing fixture: neither)
+
+    def _again(self, result):
+        """Send a later input's outputs into the check body of a check already failed, for what they say, not for
+        its verdict: what the body raised (None: it passed)."""
         try:
             with np.errstate(all="ignore"):
                 self.gen.send(Outputs(result, self.script, self.check.method, self.verdict.excused))
         except StopIteration:
-            self.verdict.right_after += 1
-        except (Crashed, Waiting, NotAttempted, Skip):
-            pass
-        except Failure:
-            self.verdict.wrong_after += 1
-        except Exception:  # noqa: BLE001 - a missing fixture (local mode): neither
-            pass
+            return None
+        except Exception as exc:  # noqa: BLE001 - read by the caller, never the grader's own failure
+            return exc
+        return RuntimeError("a check body yielded more than once")
+
+    def _named(self, failure: Failure) -> None:
+        """Keep which known mistakes a failure on a value's numbers fits, and which its input could tell apart."""
+        if failure.about:
+            self.verdict.claims.setdefault(failure.about, []).append((failure.fits, failure.tested))
 
 
 CONFIRMING = 24  # later inputs of a check failed with a hint naming a known mistake judged again, to confirm it

@@ -120,3 +120,29 @@ def test_an_array_named_by_many_labels_is_decoded_once_and_a_reply_holds_at_most
     result, _ = decode({"out": distinct}, [saved.getvalue()] * 100, 1, set(distinct))
     kept = sum(v.nbytes for v in result.values.values() if isinstance(v, np.ndarray))
     assert kept <= MAX_REPLY_VALUES and any(isinstance(v, Bad) for v in result.values.values())
+
+
+def test_an_error_names_the_innermost_line_of_the_submission_not_numpys_or_the_graders(tmp_path, monkeypatch):
+    """What a raised exception reports: its type, message, and file:line of the deepest frame in the submission
+    (a helper of the method, here; never numpy's own file below it, nor the worker's frames above it)."""
+    import importlib.util
+
+    from autograder.sandbox import worker
+
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "mod.py").write_text("import numpy as np\n\n\ndef method(n):\n    return helper(n)\n\n\n"
+                                             "def helper(n):\n    return np.zeros(n).reshape(n + 1)\n")
+    spec = importlib.util.spec_from_file_location("pkg.mod", tmp_path / "pkg" / "mod.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setitem(worker._STATE, "root", str(tmp_path))
+    try:
+        module.method(3)
+    except ValueError as exc:
+        info = worker._error(exc, 4)
+    assert info["where"] == "pkg/mod.py:9" and info["type"] == "ValueError" and info["op"] == 4
+    assert "reshape" in info["msg"]
+    try:
+        raise KeyError("not in the submission")
+    except KeyError as exc:
+        assert worker._error(exc, 0)["where"] == ""

@@ -29,7 +29,7 @@ EDGE_DIMS = [(1, 1), (2, 3), (3, 1), (4, 2), (3, 3), (1, 2), (2, 4), (3, 2)]
 
 
 def _text(value) -> str:
-    return str(np.asarray(value).reshape(()))
+    return str(np.asarray(value).reshape(()).item())  # (.item(): numpy prints a 0-d array five times slower)
 
 
 # ------------------------------------------------------------------ Dense

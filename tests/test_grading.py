@@ -223,3 +223,27 @@ def test_a_failure_on_a_hypothesis_example_is_shrunk_and_replays_identically(tmp
     assert "smallest failing input found by hypothesis" in result.output
     assert "W (1, 1)" in result.output  # shrunk to the smallest shape that shows a missing bias
     assert again.results == first.results
+
+
+def test_a_package_init_is_noted_for_its_own_failure_not_for_a_module_the_submission_lacks(tmp_path):
+    """mytorch/nn/__init__.py (the skeleton's, which the grader supplies for loose files) imports activation.py:
+    where the submission has no activation.py, that module's own note says so, and the package's adds nothing.
+    An __init__.py that fails of itself is still noted."""
+    import shutil
+
+    checks = [c for c in CHECKS if c.cls in ("Linear", "Identity")]
+    lacking = tmp_path / "lacking"
+    shutil.copytree(REFERENCE, lacking / "mytorch")
+    (lacking / "mytorch" / "nn" / "activation.py").unlink()
+    report = runner.grade(lacking, seed=0, submission="lacking", limits=FAST, checks=checks)
+    assert any("mytorch/nn/activation.py could not be imported" in note for note in report.notes), report.notes
+    assert not any("__init__.py" in note for note in report.notes), report.notes
+    assert all(r.passed for r in report.results if r.name.startswith("Linear")), explain(lost(report))
+    broken = tmp_path / "broken"
+    shutil.copytree(REFERENCE, broken / "mytorch")
+    init = broken / "mytorch" / "nn" / "__init__.py"
+    init.write_text('raise RuntimeError("left over from debugging")\n' + init.read_text())
+    report = runner.grade(broken, seed=0, submission="broken", limits=FAST, checks=checks)
+    assert any(note.startswith("mytorch/nn/__init__.py failed when imported: RuntimeError: left over from debugging")
+               for note in report.notes), report.notes
+    assert all(r.passed for r in report.results), explain(lost(report))

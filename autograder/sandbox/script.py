@@ -61,6 +61,10 @@ class Op(NamedTuple):
         return self.text
 
 
+_tuple = tuple.__new__  # Op and Obj made as tuple.__new__(Op, (...)): a run builds some 17,000 of each, and a named
+# tuple's own __new__ is a Python function that costs as much again
+
+
 @dataclass(frozen=True)
 class StudentError:
     """An exception raised by student code during op `op`, or the worker dying there."""
@@ -99,9 +103,18 @@ class Script:
         if isinstance(value, Obj):
             return {"o": value.id}, shown or value.name
         if isinstance(value, list):
-            refs = [self._ref(v) for v in value]
-            return [r for r, _ in refs], shown or f"[{', '.join([d for _, d in refs])}]"
+            refs, descs = self._args(value, None)
+            return refs, shown or f"[{', '.join(descs)}]"
         return value, shown or repr(value)
+
+    def _args(self, args, shown) -> tuple[list, list[str]]:
+        """The references to `args` the worker reads, and how each is shown (`shown[i]`, when given)."""
+        refs, descs = [], []
+        for i, value in enumerate(args):
+            ref, desc = self._ref(value, shown[i] if shown else None)
+            refs.append(ref)
+            descs.append(desc)
+        return refs, descs
 
     def _name(self, value) -> str:
         """The case field `value` is ("" for an array the check derived)."""
@@ -111,27 +124,27 @@ class Script:
             self._fields = {id(v): name for name, v in reversed(vars(self.case).items())}
         return self._fields.get(id(value), "")
 
-    def _add(self, op: list, meta: Op) -> int:
+    def _add(self, op: list, meta: tuple) -> int:
+        """Append an op and its Op (`meta`: the Op's fields, in order)."""
         self.ops.append(op)
-        self.meta.append(meta)
+        self.meta.append(_tuple(Op, meta) if len(meta) == 5 else _tuple(Op, (*meta, False)))
         return len(self.ops) - 1
 
     def new(self, path: str, *args) -> Obj:
         """Construct `path` ("mytorch.nn.linear.Linear") with `args`."""
         module, cls = path.rsplit(".", 1)
-        refs = [self._ref(a) for a in args]
-        obj = Obj(self._objects, cls)
+        refs, descs = self._args(args, None)
+        obj = _tuple(Obj, (self._objects, cls))
         self._objects += 1
-        self._add(["new", obj.id, module, cls, [r for r, _ in refs]],
-                  Op("new", cls, "__init__", f"{cls}({', '.join([d for _, d in refs])})"))
+        self._add(["new", obj.id, module, cls, refs], ("new", cls, "__init__", f"{cls}({', '.join(descs)})"))
         return obj
 
     def plain(self, name: str) -> Obj:
         """An empty object the grader fills in (a model holding layers, a layer holding W and dLdW):
         what a test needs around the class it grades, without another class of the submission."""
-        obj = Obj(self._objects, name)
+        obj = _tuple(Obj, (self._objects, name))
         self._objects += 1
-        self._add(["plain", obj.id], Op("plain", name, "", f"{name} = (an object the grader made)", soft=True))
+        self._add(["plain", obj.id], ("plain", name, "", f"{name} = (an object the grader made)", True))
         return obj
 
     def members(self, obj: Obj, attr: str, count: int, *, having: str, label: str, name: str = "") -> list[Obj]:
@@ -141,7 +154,7 @@ class Script:
         found = [Obj(self._objects + i, name or f"{obj.name}.{attr}[{i}]") for i in range(count)]
         self._objects += count
         self.labels[label] = self._add(["members", obj.id, attr, having, [o.id for o in found], label],
-                                       Op("get", obj.name, attr, f"{obj.name}.{attr}"))
+                                       ("get", obj.name, attr, f"{obj.name}.{attr}"))
         return found
 
     def probe(self, obj: Obj, maps: list, scalars: list, *, label: str) -> str:
@@ -151,13 +164,13 @@ class Script:
         The counts of Linear layers, activations and objects at more than one place come back under `label`."""
         refs = [[self._ref(P)[0], self._ref(Q)[0]] for P, Q in maps]
         self.labels[label] = self._add(["probe", obj.id, refs, [[float(s), float(t)] for s, t in scalars], label],
-                                       Op("get", obj.name, "layers", f"{obj.name}.layers (given the grader's "
-                                          "stand-in layers)"))
+                                       ("get", obj.name, "layers", f"{obj.name}.layers (given the grader's "
+                                        "stand-in layers)"))
         return label
 
     def load(self, module: str) -> None:
         """Import a student module (to tell a broken import from a broken method)."""
-        self._add(["import", module], Op("import", "", module, f"import {module}"))
+        self._add(["import", module], ("import", "", module, f"import {module}"))
 
     def set(self, obj: Obj, attr: str, value, *, state: bool = False, reference: bool = False,
             shown: str | None = None) -> None:
@@ -166,16 +179,15 @@ class Script:
         the value is one the reference computed (the script is then `late`)."""
         self.late = self.late or reference
         ref, desc = self._ref(value, shown)
-        self._add(["set", obj.id, attr, ref], Op("set", obj.name, attr, f"{obj.name}.{attr} = {desc}", soft=state))
+        self._add(["set", obj.id, attr, ref], ("set", obj.name, attr, f"{obj.name}.{attr} = {desc}", state))
 
     def call(self, obj: Obj, method: str, *args, label: str, keep_args: bool = False, soft: bool = False,
              shown: tuple[str, ...] | None = None) -> str:
         """Call a method; its return value comes back under `label` (and each argument, after the
         call, under `label#argI` when `keep_args`). A `soft` call that raises does not stop the case."""
-        refs = [self._ref(a, shown[i]) for i, a in enumerate(args)] if shown else [self._ref(a) for a in args]
-        text = f"{obj.name}.{method}({', '.join([d for _, d in refs])})"
-        index = self._add(["call", obj.id, method, [r for r, _ in refs], keep_args, label, soft],
-                          Op("call", obj.name, method, text, soft))
+        refs, descs = self._args(args, shown)
+        index = self._add(["call", obj.id, method, refs, keep_args, label, soft],
+                          ("call", obj.name, method, f"{obj.name}.{method}({', '.join(descs)})", soft))
         self.labels[label] = index
         if keep_args:
             self.labels.update({f"{label}#arg{i}": index for i in range(len(args))})
@@ -186,12 +198,11 @@ class Script:
         """Call a method and keep what it returns in the worker, as an object later ops use (a layer's
         `(y, cache)`: see `item`); nothing of it comes back. With `keep_args` (a label), each argument
         comes back after the call under `keep_args#argI`."""
-        refs = [self._ref(a, shown[i]) for i, a in enumerate(args)] if shown else [self._ref(a) for a in args]
-        text = f"{obj.name}.{method}({', '.join([d for _, d in refs])})"
-        kept = Obj(self._objects, name)
+        refs, descs = self._args(args, shown)
+        kept = _tuple(Obj, (self._objects, name))
         self._objects += 1
-        index = self._add(["call", obj.id, method, [r for r, _ in refs], bool(keep_args), keep_args or None, False,
-                           kept.id], Op("call", obj.name, method, text))
+        index = self._add(["call", obj.id, method, refs, bool(keep_args), keep_args or None, False, kept.id],
+                          ("call", obj.name, method, f"{obj.name}.{method}({', '.join(descs)})"))
         if keep_args:
             self.labels.update({f"{keep_args}#arg{i}": index for i in range(len(args))})
         return kept
@@ -199,18 +210,19 @@ class Script:
     def item(self, obj: Obj, key, *, label: str | None = None, name: str = "") -> Obj:
         """`obj[key]` (a tuple's item, a dict's entry), kept as an object; with `label`, its value also comes
         back (a failed read is then that value's verdict, as for `get`, and does not stop the case)."""
-        kept = Obj(self._objects, name or f"{obj.name}[{key!r}]")
+        shown = repr(key)
+        kept = _tuple(Obj, (self._objects, name or f"{obj.name}[{shown}]"))
         self._objects += 1
-        index = self._add(["item", obj.id, key, label, kept.id], Op("get", obj.name, repr(key), f"{obj.name}[{key!r}]"))
+        index = self._add(["item", obj.id, key, label, kept.id], ("get", obj.name, shown, f"{obj.name}[{shown}]"))
         if label is not None:
             self.labels[label] = index
         return kept
 
     def dict(self, name: str) -> Obj:
         """An empty dict the grader hands to a method that fills it (the gradients of a cache-passing layer)."""
-        obj = Obj(self._objects, name)
+        obj = _tuple(Obj, (self._objects, name))
         self._objects += 1
-        self._add(["dict", obj.id], Op("plain", name, "", f"{name} = {{}}", soft=True))
+        self._add(["dict", obj.id], ("plain", name, "", f"{name} = {{}}", True))
         return obj
 
     def fresh(self) -> str:
@@ -218,7 +230,7 @@ class Script:
         return f"#{len(self.ops)}"
 
     def get(self, obj: Obj, attr: str, *, label: str) -> str:
-        self.labels[label] = self._add(["get", obj.id, attr, label], Op("get", obj.name, attr, f"{obj.name}.{attr}"))
+        self.labels[label] = self._add(["get", obj.id, attr, label], ("get", obj.name, attr, f"{obj.name}.{attr}"))
         return label
 
     def object_of(self, op: int):

@@ -146,3 +146,37 @@ def test_an_error_names_the_innermost_line_of_the_submission_not_numpys_or_the_g
         raise KeyError("not in the submission")
     except KeyError as exc:
         assert worker._error(exc, 0)["where"] == ""
+
+
+def test_a_request_is_what_the_worker_reads_and_a_truncated_script_is_sent_as_itself():
+    """script.pack's bytes, read by the worker's recv_message: each case's ops and arrays, at their offsets. A
+    script sent twice (a batch sends the scripts of one input for every entry) gives the same bytes; a
+    truncated copy of it (the ops before one that ended a worker) is sent with its own ops, not the original's."""
+    import socket
+
+    from autograder.sandbox.script import Script, pack
+    from autograder.sandbox.worker import recv_message
+
+    first, second = Script(), Script()
+    layer = first.new("mytorch.nn.linear.Linear", 2, 3)
+    first.set(layer, "W", np.arange(6.0).reshape(3, 2))
+    first.call(layer, "forward", np.ones((4, 2), np.float32), label="Z")
+    second.call(second.plain("model"), "backward", np.zeros(3), label="dLdA")
+
+    def read(data: bytes):
+        ours, theirs = socket.socketpair()
+        with ours, theirs:
+            ours.sendall(data)
+            return recv_message(theirs)
+
+    header, blobs = read(pack([first, second], ["mytorch"]))
+    assert header["cases"] == [[0, json.loads(json.dumps(first.ops))], [2, json.loads(json.dumps(second.ops))]]
+    assert header["skip_init"] == ["mytorch"] and header["nblobs"] == 3
+    for blob, arr in zip(blobs, first.arrays + second.arrays):
+        back = npy_loads(np, blob)
+        assert back.dtype == arr.dtype and np.array_equal(back, arr)
+    assert pack([first, second], ["mytorch"]) == pack([first, second], ["mytorch"])
+    cut = first.truncated(1)
+    header, _ = read(pack([cut]))
+    assert header["cases"] == [[0, json.loads(json.dumps(first.ops[:1]))]]
+    assert pack([first]) != pack([cut])

@@ -293,10 +293,9 @@ class Sandbox:
         """Send `scripts` to the worker in one request; yield each case's result as it arrives, or
         the worker's death (then stop)."""
         worker = self._worker or self._spawn()
-        header, blobs = pack(scripts, sorted(self.skip_init))
+        payload = pack(scripts, sorted(self.skip_init))
         try:
-            wire.send_request(_Blocking(worker.sock, max(0.1, min(30.0, self.deadline - time.monotonic()))),
-                              header, blobs)
+            _Blocking(worker.sock, max(0.1, min(30.0, self.deadline - time.monotonic()))).sendall(payload)
         except OSError:
             pass  # it died already; reading will tell how
         for index, script in enumerate(scripts):

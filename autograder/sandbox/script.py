@@ -11,7 +11,9 @@ charged to. Many scripts travel in one request; each comes back as a
 from __future__ import annotations
 
 import io
+import json
 import re
+import struct
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
@@ -95,6 +97,9 @@ class Script:
     # before evaluation): student code can read a whole request, so such a script goes to the worker only
     # after every script of its class without one has been answered (runner._batch_phase).
     late: bool = False
+    # What `pack` sends of it, made the first time it is sent (a batch sends the scripts of one input, built once
+    # and kept, for every entry). Not copied by `truncated`: a copy with fewer ops is sent as itself.
+    _sent: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     def _ref(self, value, shown: str | None = None):
         if isinstance(value, np.ndarray):  # (the usual argument first: a script has thousands of them)
@@ -294,25 +299,40 @@ def _refs(op: list) -> list[dict]:
     return found
 
 
-def pack(scripts: list[Script], skip_init: list[str] = ()) -> tuple[dict, list[bytes]]:
-    """One request for many scripts: each case is [offset of its arrays in the blob list, its ops]."""
-    cases, blobs = [], []
-    made = {}  # id of an array -> its bytes (the scripts keep every array alive)
-    headers = {}  # (dtype, shape) -> the .npy header npy_dumps writes for it: a request has a few shapes
+def pack(scripts: list[Script], skip_init: list[str] = ()) -> bytes:
+    """One request for many scripts, as the worker reads it (worker.recv_message): a JSON header frame whose
+    "cases" are [offset of the case's arrays in the blob list, its ops], then one frame holding every array
+    as a .npy blob frame. Each script's part is made once (`Script._sent`) and sent as often as it is asked for."""
+    cases, parts, count = [], [], 0
     for script in scripts:
-        cases.append([len(blobs), script.ops])
-        for arr in script.arrays:  # a case's arrays go to several of its scripts: each is encoded once
-            data = made.get(id(arr))
-            if data is None:
-                header = headers.get((arr.dtype.str, arr.shape))
-                if header is None:
-                    data = npy_dumps(np, arr)
-                    headers[arr.dtype.str, arr.shape] = data[:len(data) - arr.nbytes]
-                else:
-                    data = header + arr.tobytes()  # (C order, as npy_dumps writes it)
-                made[id(arr)] = data
-            blobs.append(data)
-    return {"cases": cases, "skip_init": list(skip_init)}, blobs
+        sent = script._sent
+        if sent is None:
+            sent = script._sent = _sent(script)
+        cases.append(f"[{count}, {sent[0]}]")
+        parts.append(sent[1])
+        count += len(script.arrays)
+    header = (f'{{"cases": [{", ".join(cases)}], "skip_init": {json.dumps(list(skip_init))}, '
+              f'"nblobs": {count}}}').encode()
+    inner = b"".join(parts)
+    return b"".join([struct.pack(">I", len(header)), header] + ([struct.pack(">I", len(inner)), inner] if count else []))
+
+
+_NPY_STARTS: dict = {}  # (dtype, shape) -> the .npy header npy_dumps writes for it: a run has a few dozen
+
+
+def _sent(script: Script) -> tuple[str, bytes]:
+    """A script's ops as JSON text, and its arrays as .npy blob frames (each after its length)."""
+    frames = []
+    for arr in script.arrays:
+        start = _NPY_STARTS.get((arr.dtype.str, arr.shape))
+        if start is None:
+            data = npy_dumps(np, arr)
+            if len(_NPY_STARTS) < 4096:
+                _NPY_STARTS[arr.dtype.str, arr.shape] = data[:len(data) - arr.nbytes]
+        else:
+            data = start + arr.tobytes()  # (C order, as npy_dumps writes it)
+        frames += (struct.pack(">I", len(data)), data)
+    return json.dumps(script.ops), b"".join(frames)
 
 
 @dataclass(frozen=True)
@@ -405,13 +425,16 @@ def decode(header, blobs: list[bytes], ops: int, labels=None) -> tuple[CaseResul
         raise Malformed("reply without results")
     values, loaded, kept, count = {}, {}, 0, len(blobs)
     for label, item in header["out"].items():
-        if labels is not None and label not in labels:
-            continue
+        if labels is not None:  # (a label of ours is text already, and short: only another one is cut down)
+            if label not in labels:
+                continue
+        else:
+            label = _text(label)
         if not isinstance(item, dict):
             raise Malformed("bad result entry")
         index = item.get("b", _ABSENT)
         if index is _ABSENT:
-            values[_text(label)] = Bad(_text(item.get("bad", "nothing")))
+            values[label] = Bad(_text(item.get("bad", "nothing")))
             continue
         if type(index) is not int or not 0 <= index < count:
             raise Malformed("bad blob index")
@@ -424,7 +447,7 @@ def decode(header, blobs: list[bytes], ops: int, labels=None) -> tuple[CaseResul
                     value = Bad(f"an array past the {MAX_REPLY_VALUES >> 20} MiB that all the answers of one "
                                 "case may hold")
             loaded[index] = value
-        values[_text(label)] = value
+        values[label] = value
     err = header.get("err")
     soft, printed = header.get("soft", []), header.get("printed", [])
     if not isinstance(soft, list) or not isinstance(printed, list) or len(soft) > ops or len(printed) > ops:

@@ -63,13 +63,6 @@ def send_message(sock, header, blobs=()):
     sock.sendall(b"".join(part for frame in frames for part in (struct.pack(">I", len(frame)), frame)))
 
 
-def send_request(sock, header, blobs=()):
-    """What the grader sends a worker: a JSON header frame, then ONE frame holding the blob frames."""
-    inner = b"".join(part for blob in blobs for part in (struct.pack(">I", len(blob)), blob))
-    frames = [json.dumps(dict(header, nblobs=len(blobs))).encode()] + ([inner] if blobs else [])
-    sock.sendall(b"".join(part for frame in frames for part in (struct.pack(">I", len(frame)), frame)))
-
-
 def recv_message(sock, limit=MAX_FRAME):
     """A header and its blobs. The blob frames are read as one run of bytes and cut up here (a request
     holds thousands of small arrays: two system calls for each would cost more than running them)."""
@@ -77,7 +70,7 @@ def recv_message(sock, limit=MAX_FRAME):
     count = int(header.get("nblobs", 0))
     if not count:
         return header, []
-    data = memoryview(recv_frame(sock, limit))  # one frame holding every blob frame (see send_request)
+    data = memoryview(recv_frame(sock, limit))  # one frame holding every blob frame (see script.pack)
     total, blobs, at = len(data), [], 0
     for _ in range(count):
         if at + 4 > total:

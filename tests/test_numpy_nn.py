@@ -139,6 +139,11 @@ HINTS = {
     "ce_gradient_not_divided": ("CrossEntropy.backward: dL/dy_pred", "not divided by N"),
     "ce_forward_no_cache": ("CrossEntropy.forward: returns the pair (loss, cache)", "return loss, cache"),
     "mse_forward_no_cache": ("MSE.forward: returns the pair (loss, cache)", "returned loss alone"),
+    "dense_forward_shared_cache_dict": ("Dense.forward: returns the pair (y, cache)",
+                                        "returns one dict as its cache on every call"),
+    "relu_forward_shared_cache_dict": ("ReLU.forward: returns the pair (y, cache)", "make a new cache on each call"),
+    "mse_forward_shared_cache_dict": ("MSE.forward: returns the pair (loss, cache)",
+                                      "computes grad from the later forward's values"),
 }
 
 
@@ -174,6 +179,17 @@ def test_a_hostile_entry_wins_nothing_and_leaves_valid_results(entry, tmp_path):
     assert not won, explain(won)
     results = json.loads(WRITERS["gradescope"](report))
     assert results["score"] == report.score == sum(r.score for r in honest)
+
+
+def test_one_cache_dict_for_every_call_costs_nothing_where_backward_never_reads_it(tmp_path):
+    """Forward keeps one dict on self and returns it each call, but backward computes from the x it is given:
+    no later forward changes what backward computes, so no test charges the shared dict."""
+    shutil.copytree(PACKAGE, tmp_path / "nn", ignore=shutil.ignore_patterns("__pycache__"))
+    dense_py = tmp_path / "nn" / "dense.py"
+    dense_py.write_text(dense_py.read_text().replace("return y, {}", 'self.kept = getattr(self, "kept", {})\n'
+                                                     '        self.kept["x"] = x\n        return y, self.kept'))
+    report = grade(tmp_path, [c for c in TESTS if c.cls == "Dense"])
+    assert report.score == report.max_score, explain(r for r in report.results if not r.passed)
 
 
 def test_a_failing_test_shows_the_call_the_input_and_the_keys_found(tmp_path):

@@ -199,15 +199,16 @@ class Script:
         return label
 
     def returned(self, obj: Obj, method: str, *args, name: str, keep_args: str = "",
-                 shown: tuple[str, ...] | None = None) -> Obj:
+                 shown: tuple[str, ...] | None = None, soft: bool = False) -> Obj:
         """Call a method and keep what it returns in the worker, as an object later ops use (a layer's
         `(y, cache)`: see `item`); nothing of it comes back. With `keep_args` (a label), each argument
-        comes back after the call under `keep_args#argI`."""
+        comes back after the call under `keep_args#argI`. A `soft` call that raises keeps nothing and does not
+        stop the case (an op on what it would have kept then fails as a read of a missing object)."""
         refs, descs = self._args(args, shown)
         kept = _tuple(Obj, (self._objects, name))
         self._objects += 1
-        index = self._add(["call", obj.id, method, refs, bool(keep_args), keep_args or None, False, kept.id],
-                          ("call", obj.name, method, f"{obj.name}.{method}({', '.join(descs)})"))
+        index = self._add(["call", obj.id, method, refs, bool(keep_args), keep_args or None, soft, kept.id],
+                          ("call", obj.name, method, f"{obj.name}.{method}({', '.join(descs)})", soft))
         if keep_args:
             self.labels.update({f"{keep_args}#arg{i}": index for i in range(len(args))})
         return kept

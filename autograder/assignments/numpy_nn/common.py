@@ -76,6 +76,65 @@ def forward_value(s: Script, obj: Obj, *args, prefix: str = "", what: str = "los
                 f"{prefix}{what}.returned")
 
 
+# ------------------------------------------------------------------ a cache shared by every forward
+
+SAME_CACHE = "again.same cache"  # whether an earlier forward's cache is the object a later forward returned
+MARK = "autograder: a key the grader put into the later forward's cache"
+
+
+def forward_between(s: Script, obj: Obj, *args, shown: tuple[str, ...]) -> Obj:
+    """obj.forward(*args) (soft), run between an earlier forward of `obj` and the backward given that forward's
+    cache: what this forward returned as its cache, kept in the worker for `same_cache`."""
+    later = s.returned(obj, "forward", *args, name="(y, cache)", shown=shown, soft=True)
+    return s.item(later, 1, label=s.fresh(), name="cache")  # (a label: a read that fails stops nothing)
+
+
+def same_cache(s: Script, cache: Obj, later: Obj) -> None:
+    """Whether `cache`, an earlier forward's, is the very object a later forward returned as its cache (one dict
+    kept on self and filled again by every forward), under SAME_CACHE: a key put into the later one shows in the
+    earlier. Last, after the backward given `cache` (which never sees the key)."""
+    s.call(later, "__setitem__", MARK, True, label=s.fresh(), soft=True)
+    s.meta[-1] = s.meta[-1]._replace(kind="get", text=f"{later.name} (the grader's key put in)")  # (not calls the
+    s.call(cache, "__contains__", MARK, label=SAME_CACHE, soft=True)  # student made: never shown among them)
+    s.meta[-1] = s.meta[-1]._replace(kind="get", text=f"{cache.name} (whether it holds that key)")
+
+
+def spoilt_by_shared_cache(out, labels: tuple[str, ...]) -> list[str]:
+    """Where forward returns one cache object for every call: which of backward's values (`labels`), given an
+    earlier forward's cache, differ from those with no forward in between (the `again.` ones against the
+    first): forward's mistake, charged by its test "returns the pair", not backward's. None differing: a shared
+    cache backward does not read (it is given x too) is no mistake."""
+    shared = out.result.values.get(SAME_CACHE)
+    if not (isinstance(shared, np.ndarray) and shared.shape == () and bool(shared)):
+        return []
+    spoilt = []
+    for label in labels:
+        later, first = out.result.values.get(f"again.{label}"), out.result.values.get(label)
+        if isinstance(later, np.ndarray) and isinstance(first, np.ndarray) and not matches(
+                later.astype(np.float64), first.astype(np.float64)):
+            spoilt.append(label)
+    return spoilt
+
+
+SHARED = ("{method} returns one dict as its cache on every call (kept on self and filled again): the cache an "
+          "earlier forward returned changes when forward runs again, so backward given it computes {what} from the "
+          "later forward's values")
+SHARED_FIX = ("make a new cache on each call (cache = {...}; return y, cache): one layer object may run forward "
+              "several times (at several places of a network) before its backwards")
+
+
+def judge_fresh_cache(out, method: str, labels: tuple[str, ...]) -> None:
+    """Fail where forward's one shared cache spoilt what backward computed (see `spoilt_by_shared_cache`; the first
+    of `labels` is what backward returns); the calls shown are those that show it (both layers' forwards and
+    backwards, the second's forward between)."""
+    spoilt = spoilt_by_shared_cache(out, labels)
+    if spoilt:
+        for label in dict.fromkeys((SAME_CACHE, *labels[:1], *spoilt, *(f"again.{label}" for label in (*labels[:1], *spoilt)))):
+            out.peek(label)  # (the first label: what backward returned, so both layers' calls are shown)
+        what = " and ".join([", ".join(spoilt[:-1]), spoilt[-1]] if len(spoilt) > 1 else spoilt)
+        raise Failure(SHARED.format(method=method, what=what), SHARED_FIX)
+
+
 def absent(value, index: str = "") -> bool:
     """`value` is the Bad a failed read (of `index`, when given) gives: a missing key, a missing item."""
     return isinstance(value, Bad) and value.what.startswith(f"nothing: reading {index}")

@@ -65,7 +65,7 @@ def _backward_script(path: str, case):
     gradients = s.dict("gradients")
     s.call(layer, "backward", case.x, cache, case.backwards_gradient, gradients, label="dx", keep_args=True)
     again = s.new(path)
-    cache, pair_again = forward_pair(s, again, case.x, prefix="again.")
+    cache, pair_again = forward_pair(s, again, case.x, prefix="again.", lean=True)
     later = forward_between(s, again, 1.0 - 2.0 * case.x, shown=("1 - 2 * x",))
     s.call(again, "backward", case.x, cache, case.backwards_gradient, s.dict("gradients"), label="again.dx")
     same_cache(s, cache, later)

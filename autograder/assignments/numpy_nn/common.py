@@ -44,17 +44,21 @@ def charge_to(s: Script, method: str) -> None:
 
 
 def forward_pair(s: Script, obj: Obj, *args, prefix: str = "", keep_args: str = "", what: str = "y",
-                 shown: tuple[str, ...] | None = None) -> tuple[Obj, Pair]:
+                 shown: tuple[str, ...] | None = None, lean: bool = False) -> tuple[Obj, Pair]:
     """Call obj.forward(*args), keeping its result in the worker: y (item 0) comes back under
-    `{prefix}{what}`; returns the cache (item 1, kept in the worker) and the labels to judge the pair by."""
+    `{prefix}{what}`; returns the cache (item 1, kept in the worker) and the labels to judge the pair by.
+    `lean`: y and the cache only, for a second forward of the same input whose script reads the whole of the
+    first (how a forward returned something else than the pair is told from that one)."""
     result = s.returned(obj, "forward", *args, name=f"({what}, cache)", keep_args=keep_args, shown=shown)
     call = len(s.ops) - 1
-    holder = s.dict("the grader's dict")  # what forward returned comes back whole: a number does, a pair does not
-    s.call(holder, "setdefault", "returned", result, label=f"{prefix}{what}.returned", soft=True)
-    s.meta[-1] = s.meta[-1]._replace(kind="get", text=result.name)  # (a read, not a call the student made)
-    s.item(result, None, label=f"{prefix}{what}.returned[None]")
+    if not lean:
+        holder = s.dict("the grader's dict")  # what forward returned comes back whole: a number does, a pair not
+        s.call(holder, "setdefault", "returned", result, label=f"{prefix}{what}.returned", soft=True)
+        s.meta[-1] = s.meta[-1]._replace(kind="get", text=result.name)  # (a read, not a call the student made)
+        s.item(result, None, label=f"{prefix}{what}.returned[None]")
     s.item(result, 0, label=f"{prefix}{what}", name=what)
-    s.item(result, 2, label=f"{prefix}{what}.returned[2]")
+    if not lean:
+        s.item(result, 2, label=f"{prefix}{what}.returned[2]")
     cache = s.item(result, 1, name="cache")
     return cache, Pair(f"{prefix}{what}", f"{prefix}{what}.returned[None]", f"{prefix}{what}.returned[2]", call,
                        len(s.ops) - 1, what, f"{prefix}{what}.returned")

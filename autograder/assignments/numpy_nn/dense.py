@@ -241,7 +241,7 @@ def _backward_script(case):
     s.item(gradients, key(case, "W"), label="dW")
     s.item(gradients, key(case, "b"), label="db")  # (there must be none without a bias)
     again = student(s, case)
-    cache, pair_again = forward_pair(s, again, case.x, prefix="again.")
+    cache, pair_again = forward_pair(s, again, case.x, prefix="again.", lean=True)
     later = forward_between(s, again, 1.0 - 2.0 * case.x, shown=("1 - 2 * x",))
     more = s.dict("gradients")
     s.call(again, "backward", case.x, cache, case.backwards_gradient, more, label="again.dx")

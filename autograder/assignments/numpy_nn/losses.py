@@ -41,7 +41,7 @@ def _script(path: str, case, shifted: bool = False):
     cache, pair = forward_pair(s, loss, case.y_pred, case.y_true, keep_args="forward", what="loss")
     s.call(loss, "backward", case.y_pred, case.y_true, cache, label="grad", keep_args=True)
     again = s.new(path)
-    cache, pair_again = forward_pair(s, again, case.y_pred, case.y_true, prefix="again.", what="loss")
+    cache, pair_again = forward_pair(s, again, case.y_pred, case.y_true, prefix="again.", what="loss", lean=True)
     later = forward_between(s, again, 1.0 - 2.0 * case.y_pred, case.y_true[::-1].copy(),
                             shown=("1 - 2 * y_pred", "y_true[::-1]"))
     s.call(again, "backward", case.y_pred, case.y_true, cache, label="again.grad")

@@ -8,10 +8,11 @@ ARGS ?=
 
 .PHONY: grade test skeleton handout gradescope bench accuracy clean
 
+# (PYTHONWARNINGS: setuptools' notice on every editable install, which says nothing a user can act on, is not shown)
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	PYTHONWARNINGS=ignore::UserWarning $(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
 ## grade ./mytorch, or SUBMISSION=path (a folder, mytorch/, .zip, .tar or .tar.gz); ASSIGNMENT=numpy-nn|nnfs for

@@ -143,7 +143,7 @@ HINTS = {
                                         "returns one dict as its cache on every call"),
     "relu_forward_shared_cache_dict": ("ReLU.forward: returns the pair (y, cache)", "make a new cache on each call"),
     "mse_forward_shared_cache_dict": ("MSE.forward: returns the pair (loss, cache)",
-                                      "computes grad from the later forward's values"),
+                                      "computes dL/dy_pred from the later forward's values"),
 }
 
 
@@ -190,6 +190,17 @@ def test_one_cache_dict_for_every_call_costs_nothing_where_backward_never_reads_
                                                      '        self.kept["x"] = x\n        return y, self.kept'))
     report = grade(tmp_path, [c for c in TESTS if c.cls == "Dense"])
     assert report.score == report.max_score, explain(r for r in report.results if not r.passed)
+
+
+def test_a_forward_none_of_whose_values_is_right_earns_nothing_for_returning_a_pair(tmp_path):
+    """"returns the pair" is a behaviour test: a forward returning (zeros, {}) would pass it too, so where none of
+    forward's values is right it is not credited (the writeup's rule), and credited again once one is."""
+    shutil.copytree(PACKAGE, tmp_path / "nn", ignore=shutil.ignore_patterns("__pycache__"))
+    dense_py = tmp_path / "nn" / "dense.py"
+    dense_py.write_text(dense_py.read_text().replace("return y, {}", "return np.zeros(y.shape), {}"))
+    report = grade(tmp_path, [c for c in TESTS if c.cls == "Dense"])
+    pair = next(r for r in report.results if r.name == "Dense.forward: returns the pair (y, cache)")
+    assert not pair.passed and "not credited" in pair.output, pair.output
 
 
 def test_a_failing_test_shows_the_call_the_input_and_the_keys_found(tmp_path):

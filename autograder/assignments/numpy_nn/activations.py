@@ -189,7 +189,7 @@ def relu_forward_y(case, ref):
         (x > 0, "your y is the mask x > 0; it is max(0, x)")])
 
 
-@check("ReLU.forward: returns the pair (y, cache)", points=0.5, cases=relu_cases, strategy=STRATEGY, computes=False)
+@check("ReLU.forward: returns the pair (y, cache)", points=0.5, cases=relu_cases, strategy=STRATEGY, behaviour=True)
 def relu_forward_pair(case, ref):
     s, pair, _ = _backward_script(RELU, case)
     judge_fresh_pair((yield s), pair, "ReLU.forward")
@@ -299,7 +299,7 @@ def sigmoid_forward_y(case, ref):
         (np.tanh(x), "your y is tanh(x); the sigmoid is 1 / (1 + exp(-x))")])
 
 
-@check("Sigmoid.forward: returns the pair (y, cache)", points=0.5, cases=smooth_cases, strategy=SMOOTH, computes=False)
+@check("Sigmoid.forward: returns the pair (y, cache)", points=0.5, cases=smooth_cases, strategy=SMOOTH, behaviour=True)
 def sigmoid_forward_pair(case, ref):
     s, pair, _ = _backward_script(SIGMOID, case)
     judge_fresh_pair((yield s), pair, "Sigmoid.forward")
@@ -375,7 +375,7 @@ def tanh_forward_y(case, ref):
         (np.tanh(-x), "your y is tanh(-x): the sign is flipped")])
 
 
-@check("Tanh.forward: returns the pair (y, cache)", points=0.5, cases=smooth_cases, strategy=SMOOTH, computes=False)
+@check("Tanh.forward: returns the pair (y, cache)", points=0.5, cases=smooth_cases, strategy=SMOOTH, behaviour=True)
 def tanh_forward_pair(case, ref):
     s, pair, _ = _backward_script(TANH, case)
     judge_fresh_pair((yield s), pair, "Tanh.forward")

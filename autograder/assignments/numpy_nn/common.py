@@ -123,20 +123,23 @@ def spoilt_by_shared_cache(out, labels: tuple[str, ...]) -> list[str]:
 SHARED = ("{method} returns one dict as its cache on every call (kept on self and filled again): the cache an "
           "earlier forward returned changes when forward runs again, so backward given it computes {what} from the "
           "later forward's values")
-SHARED_FIX = ("make a new cache on each call (cache = {...}; return y, cache): one layer object may run forward "
-              "several times (at several places of a network) before its backwards")
+SHARED_FIX = ("make a new cache on each call (cache = {{...}}; return {value}, cache): one {kind} object may run "
+              "forward several times (at several places of a network) before its backwards")
+SHOWN = {"dx": "dx", "dW": "dW", "db": "db", "grad": "dL/dy_pred"}  # what backward computes, as the writeup names it
 
 
-def judge_fresh_cache(out, method: str, labels: tuple[str, ...]) -> None:
+def judge_fresh_cache(out, method: str, labels: tuple[str, ...], value: str = "y") -> None:
     """Fail where forward's one shared cache spoilt what backward computed (see `spoilt_by_shared_cache`; the first
-    of `labels` is what backward returns); the calls shown are those that show it (both layers' forwards and
-    backwards, the second's forward between)."""
+    of `labels` is what backward returns; `value`: what forward returns besides the cache, y or loss); the calls
+    shown are those that show it (both objects' forwards and backwards, the second's forward between)."""
     spoilt = spoilt_by_shared_cache(out, labels)
     if spoilt:
         for label in dict.fromkeys((SAME_CACHE, *labels[:1], *spoilt, *(f"again.{label}" for label in (*labels[:1], *spoilt)))):
-            out.peek(label)  # (the first label: what backward returned, so both layers' calls are shown)
-        what = " and ".join([", ".join(spoilt[:-1]), spoilt[-1]] if len(spoilt) > 1 else spoilt)
-        raise Failure(SHARED.format(method=method, what=what), SHARED_FIX)
+            out.peek(label)  # (the first label: what backward returned, so both objects' calls are shown)
+        names = [SHOWN.get(label, label) for label in spoilt]
+        what = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+        raise Failure(SHARED.format(method=method, what=what),
+                      SHARED_FIX.format(value=value, kind="loss" if value == "loss" else "layer"))
 
 
 def absent(value, index: str = "") -> bool:

@@ -191,7 +191,7 @@ def forward_y(case, ref):
     _judge_y((yield s), pair, case, ref)
 
 
-@check("Dense.forward: returns the pair (y, cache)", points=1, cases=dense_cases, strategy=STRATEGY, computes=False)
+@check("Dense.forward: returns the pair (y, cache)", points=1, cases=dense_cases, strategy=STRATEGY, behaviour=True)
 def forward_pair_returned(case, ref):
     """The pair, and a cache of its own each call (read from backward's script: one shared dict is a mistake
     only where it spoils what backward computes)."""

@@ -178,12 +178,12 @@ def mse_forward_loss(case, ref):
     expect("loss", _loss(out, pair, "MSE"), L, scalar=True, known_wrong=distinct(wrong, L, scalar=True), generic=False)
 
 
-@check("MSE.forward: returns the pair (loss, cache)", points=0.5, cases=mse_cases, strategy=MSE_STRATEGY, computes=False)
+@check("MSE.forward: returns the pair (loss, cache)", points=0.5, cases=mse_cases, strategy=MSE_STRATEGY, behaviour=True)
 def mse_forward_pair(case, ref):
     s, pair, _, _ = _mse_script(case)
     out = yield s
     judge_pair(out, pair, "MSE.forward")
-    judge_fresh_cache(out, "MSE.forward", ("grad",))
+    judge_fresh_cache(out, "MSE.forward", ("grad",), "loss")
 
 
 @check("MSE.forward: does not modify y_pred or y_true", points=1, cases=mse_cases, strategy=MSE_STRATEGY, behaviour=True)
@@ -295,12 +295,12 @@ def ce_forward_loss(case, ref):
 
 
 @check("CrossEntropy.forward: returns the pair (loss, cache)", points=0.5, cases=ce_cases, strategy=CE_STRATEGY,
-       computes=False)
+       behaviour=True)
 def ce_forward_pair(case, ref):
     s, pair, _, _ = _ce_script(case)
     out = yield s
     judge_pair(out, pair, "CrossEntropy.forward")
-    judge_fresh_cache(out, "CrossEntropy.forward", ("grad",))
+    judge_fresh_cache(out, "CrossEntropy.forward", ("grad",), "loss")
 
 
 @per_case

@@ -125,7 +125,7 @@ HINTS = {
     "dense_W_zeros": ("Dense.__init__: parameters '{name}/W' of shape [in_dim, out_dim] (random) and '{name}/b' "
                       "zeros [out_dim]", "draw W at random"),
     "dense_backward_reads_self_x": ("Dense.backward: uses the x and cache it is given (another forward ran since)",
-                                    "not from what the layer's last forward saw"),
+                                    "not from what forward kept on the layer"),
     "relu_mask_ge_zero": ("ReLU.backward: derivative is 0 at exactly x = 0", "use x > 0, not x >= 0"),
     "relu_backward_in_place": ("ReLU.backward: does not modify x or backwards_gradient, and stores no gradient",
                                "changed backwards_gradient in place"),

@@ -21,7 +21,7 @@ from ...diagnose import NON_FINITE
 from ...expected import expected
 from ...sandbox import Script
 from .cases import STRATEGIES, large_input_cases, relu_cases, relu_nonzero_cases, smooth_cases
-from .common import (distinct, extra_keys, forward_between, forward_pair, judge_fresh_cache, judge_pair, key_list,
+from .common import (distinct, elsewhere, extra_keys, forward_before, forward_between, forward_pair, judge_fresh_cache, judge_pair, key_list,
                      needs_pair, returned, same_cache, spoilt_by_shared_cache)
 
 RELU, SIGMOID, TANH = (f"nn.activations.{name}" for name in ("ReLU", "Sigmoid", "Tanh"))
@@ -32,7 +32,8 @@ SMOOTH = draw(f"{STRATEGIES}:activation_strategy", bounded=True)
 STEP = 1e-2  # of the smooth activations' finite differences: truncation ~ STEP**2 * |f'''| / 6, float32 rounding far below
 FIX_FORWARD = ("your forward's y is wrong on this input too, and backward is given the cache that forward "
                "returned: fix forward first")
-AGAIN = ("backward must compute from the x and cache it is given, not from what the layer's last forward saw: "
+AGAIN = ("backward must compute from the x and cache it is given, not from what forward kept on the layer (from its "
+         "first call or its last): "
          "one layer object may run forward several times (at several places of a network) before its backwards")
 
 
@@ -57,7 +58,7 @@ def _forward_script(path: str, case):
 @per_case
 def _backward_script(path: str, case):
     """forward(x) -> (y, cache), backward(x, cache, backwards_gradient, gradients) on a fresh layer; then
-    another layer's forward(x), forward(1 - 2 * x) and backward with the first forward's x and cache;
+    another layer's forward of another x, forward(x), forward of a third x and backward with x and forward(x)'s cache;
     last, the keys of the first gradients dict (an activation stores none)."""
     s = Script(case=case)
     layer = s.new(path)
@@ -65,8 +66,9 @@ def _backward_script(path: str, case):
     gradients = s.dict("gradients")
     s.call(layer, "backward", case.x, cache, case.backwards_gradient, gradients, label="dx", keep_args=True)
     again = s.new(path)
+    forward_before(s, again, elsewhere(case.x, 1), shown=("another x",))
     cache, pair_again = forward_pair(s, again, case.x, prefix="again.", lean=True)
-    later = forward_between(s, again, 1.0 - 2.0 * case.x, shown=("1 - 2 * x",))
+    later = forward_between(s, again, elsewhere(case.x, 2), shown=("a third x",))
     s.call(again, "backward", case.x, cache, case.backwards_gradient, s.dict("gradients"), label="again.dx")
     same_cache(s, cache, later)
     key_list(s, gradients, "keys")

@@ -13,6 +13,7 @@ forward (backward cannot run without forward's cache), charging nothing.
 from __future__ import annotations
 
 import ast
+import zlib
 from typing import NamedTuple
 
 import numpy as np
@@ -83,6 +84,23 @@ def forward_value(s: Script, obj: Obj, *args, prefix: str = "", what: str = "los
 # ------------------------------------------------------------------ a cache shared by every forward
 
 SAME_CACHE = "again.same cache"  # whether an earlier forward's cache is the object a later forward returned
+
+
+def elsewhere(value: np.ndarray, salt: int, rows: bool = False) -> np.ndarray:
+    """An input of `value`'s shape and dtype that no formula of `value` gives, for the forwards the grader runs
+    before and after the one whose cache a backward is given: drawn with a seed made of `value`'s bytes (the same
+    every run), so code that spots a fixed transform of its input (1 - 2 * x) cannot tell them from a network's
+    own. `rows`: `value`'s rows in another order (targets stay targets)."""
+    rng = np.random.default_rng([zlib.crc32(np.ascontiguousarray(value).tobytes()), salt])
+    if rows:
+        return value[rng.permutation(len(value))] if value.ndim else value.copy()
+    return rng.standard_normal(value.shape).astype(value.dtype)
+
+
+def forward_before(s: Script, obj: Obj, *args, shown: tuple[str, ...]) -> None:
+    """obj.forward(*args) (soft) on a fresh object, before the forward whose cache its backward is given: what
+    forward keeps on the object from its first call only is then not what that backward needs."""
+    s.call(obj, "forward", *args, label=s.fresh(), soft=True, shown=shown)
 MARK = "autograder: a key the grader put into the later forward's cache"
 
 

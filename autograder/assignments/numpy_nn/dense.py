@@ -19,7 +19,7 @@ from ...expected import expected
 from ...sandbox import Script
 from ...cases import draw
 from .cases import STRATEGIES, dense_batch_cases, dense_cases, dense_no_bias_cases, dense_slope_cases
-from .common import (absent, charge_to, distinct, extra_keys, forward_between, forward_pair, judge_fresh_cache,
+from .common import (absent, charge_to, distinct, elsewhere, extra_keys, forward_before, forward_between, forward_pair, judge_fresh_cache,
                      judge_pair, same_cache, spoilt_by_shared_cache, key_hint, key_list, keys_found,
                      needs_pair, returned)
 
@@ -241,8 +241,9 @@ def _backward_script(case):
     s.item(gradients, key(case, "W"), label="dW")
     s.item(gradients, key(case, "b"), label="db")  # (there must be none without a bias)
     again = student(s, case)
+    forward_before(s, again, elsewhere(case.x, 1), shown=("another x",))
     cache, pair_again = forward_pair(s, again, case.x, prefix="again.", lean=True)
-    later = forward_between(s, again, 1.0 - 2.0 * case.x, shown=("1 - 2 * x",))
+    later = forward_between(s, again, elsewhere(case.x, 2), shown=("a third x",))
     more = s.dict("gradients")
     s.call(again, "backward", case.x, cache, case.backwards_gradient, more, label="again.dx")
     s.item(more, key(case, "W"), label="again.dW")
@@ -393,8 +394,8 @@ def backward_given_cache(case, ref):
     needs_pair(out, again, FORWARD)
     if spoilt_by_shared_cache(out, _gradients(case)):
         raise Skip("forward returns one cache for every call: its test 'returns the pair' charges that")
-    hint = ("backward must compute from the x and cache it is given, not from what the layer's last forward "
-            "saw: a layer may run forward several times before the backward passes")
+    hint = ("backward must compute from the x and cache it is given, not from what forward kept on the layer (from "
+            "its first call or its last): a layer may run forward several times before the backward passes")
     for label in _gradients(case):
         consistent(f"{label} after another forward", out[f"again.{label}"], out[label], hint=hint,
                    reference_label=f"{label} with no forward in between")

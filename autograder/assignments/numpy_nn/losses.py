@@ -20,30 +20,32 @@ from ...diagnose import NON_FINITE
 from ...expected import expected
 from ...sandbox import Script
 from .cases import STRATEGIES, ce_cases, gap_cases, mse_cases
-from .common import (distinct, forward_between, forward_pair, forward_value, judge_fresh_cache, judge_pair, needs_pair,
+from .common import (distinct, elsewhere, forward_before, forward_between, forward_pair, forward_value, judge_fresh_cache, judge_pair, needs_pair,
                      returned, same_cache, spoilt_by_shared_cache)
 
 MSE_PATH, CE_PATH = "nn.losses.MSE", "nn.losses.CrossEntropy"
 CLASSES = {"MSE": MSE_PATH, "CrossEntropy": CE_PATH}
 FIX_FORWARD = ("your forward's loss is wrong on this input too, and backward is given the cache that forward "
                "returned: fix forward first")
-AGAIN = ("backward must compute from the y_pred, y_true and cache it is given, not from what the loss's last "
-         "forward saw")
+AGAIN = ("backward must compute from the y_pred, y_true and cache it is given, not from what forward kept on the "
+         "loss (from its first call or its last)")
 FD_STEP = 1e-2
 
 
 def _script(path: str, case, shifted: bool = False):
-    """forward -> (loss, cache), backward on a fresh loss; then another one's forward, a forward of other
-    inputs and backward with the first forward's inputs and cache; with `shifted` (CrossEntropy), a third
+    """forward -> (loss, cache), backward on a fresh loss; then another one's forwards of other inputs, of these
+    and of a third, and backward with these inputs and their forward's cache; with `shifted` (CrossEntropy), one more
     on the logits shifted row by row (last: a forward that raises there stops nothing else)."""
     s = Script(case=case)
     loss = s.new(path)
     cache, pair = forward_pair(s, loss, case.y_pred, case.y_true, keep_args="forward", what="loss")
     s.call(loss, "backward", case.y_pred, case.y_true, cache, label="grad", keep_args=True)
     again = s.new(path)
+    forward_before(s, again, elsewhere(case.y_pred, 1), elsewhere(case.y_true, 1, rows=True),
+                   shown=("another y_pred", "y_true in another order"))
     cache, pair_again = forward_pair(s, again, case.y_pred, case.y_true, prefix="again.", what="loss", lean=True)
-    later = forward_between(s, again, 1.0 - 2.0 * case.y_pred, case.y_true[::-1].copy(),
-                            shown=("1 - 2 * y_pred", "y_true[::-1]"))
+    later = forward_between(s, again, elsewhere(case.y_pred, 2), elsewhere(case.y_true, 2, rows=True),
+                            shown=("a third y_pred", "y_true in a third order"))
     s.call(again, "backward", case.y_pred, case.y_true, cache, label="again.grad")
     same_cache(s, cache, later)
     pair_shifted = None

@@ -109,6 +109,7 @@ def _assignment(args: argparse.Namespace):
 
 
 def _handout(args: argparse.Namespace) -> int:
+    require("numpy", "hypothesis")
     try:
         from . import handout
     except ImportError:  # a student's handout has no instructor tools
@@ -119,6 +120,7 @@ def _handout(args: argparse.Namespace) -> int:
 
 
 def _assignments(args: argparse.Namespace) -> int:
+    require("numpy")  # (the checks are numpy code: without it, every assignment would look left out of this copy)
     from . import assignments, reference
 
     for assignment in assignments.ASSIGNMENTS.values():
@@ -155,18 +157,18 @@ def _printable(text: str) -> str:
     return "".join(c if c.isprintable() else "?" for c in text)
 
 
-def _require(*packages: str) -> None:
+def require(*packages: str) -> None:
     """A one-line error when this Python lacks what the grader needs (a Python outside the venv)."""
     import importlib.util
 
     missing = [name for name in packages if importlib.util.find_spec(name) is None]
     if missing:
         raise ConfigError(f"the grader needs {' and '.join(missing)}, not installed for {sys.executable}: "
-                          "run `make grade` (it installs them in .venv), or `pip install -e .` first")
+                          "run `make grade` (it installs the grader and what it needs in .venv), or `pip install -e .` first")
 
 
 def _grade(args: argparse.Namespace) -> int:
-    _require("numpy", "hypothesis")
+    require("numpy", "hypothesis")
     if args.output and Path(args.output).is_dir():
         raise SubmissionError(f"--output {args.output} is a folder; give a file name")
     with tempfile.TemporaryDirectory(prefix="autograder-", ignore_cleanup_errors=True) as tmp:
@@ -217,7 +219,7 @@ def _write_rejection(args: argparse.Namespace, why: str) -> None:
 
 
 def _batch(args: argparse.Namespace) -> int:
-    _require("numpy", "hypothesis")
+    require("numpy", "hypothesis")
     output = Path(args.output)
     if output.exists() and not output.is_dir():
         raise SubmissionError(f"--output {args.output} is a file; give a folder")

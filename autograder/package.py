@@ -20,13 +20,11 @@ import zipfile
 from pathlib import Path
 
 from . import assignments
-from .handout import INSTRUCTOR_ONLY
-from .sandbox.limits import SEED, SEED_VARIABLE, _read as read_settings
+from .sandbox.limits import SEED, SEED_VARIABLE, ConfigError, _read as read_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = ("setup.sh", "run_autograder")  # Gradescope runs these: executable after unzip
 HELPERS = ("loose_files.py",)
-BUILD_TOOLS = INSTRUCTOR_ONLY  # grader modules that grading never imports (this one among them)
 STAMP = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold: the same sources make the same zip
 
 README = """\
@@ -51,8 +49,10 @@ def files(root: Path = ROOT, assignment: assignments.Assignment | None = None) -
     and hidden tests, and none of the other assignments' checks."""
     assignment = assignment or assignments.get()
     entries: dict[str, Path | bytes] = {name: root / "gradescope" / name for name in SCRIPTS + HELPERS}
+    from .handout import INSTRUCTOR_ONLY  # grader modules that grading never imports (this one among them)
+
     for path in assignments.grader_files(assignment, root):
-        if path.name not in BUILD_TOOLS:
+        if path.name not in INSTRUCTOR_ONLY:
             entries[path.relative_to(root).as_posix()] = path
     reference = root / assignment.solutions.relative_to(ROOT)
     for path in sorted(reference.rglob("*.py")):
@@ -122,9 +122,12 @@ def main(argv: list[str] | None = None) -> int:
                                      description="Build dist/gradescope[-NAME]/autograder.zip for Gradescope.")
     parser.add_argument("assignment", nargs="?", help="the assignment (default: setup.cfg's, else mytorch)")
     args = parser.parse_args(argv)
+    from .cli import require
+
     try:
+        require("numpy", "hypothesis")  # (the zip is checked by grading the reference: a one-line error without them)
         out = build(assignment=assignments.get(args.assignment))
-    except assignments.UnknownAssignment as exc:
+    except (assignments.UnknownAssignment, ConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     with zipfile.ZipFile(out) as zf:

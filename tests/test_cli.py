@@ -139,3 +139,15 @@ def test_output_cut_short_by_a_closed_pipe_is_no_internal_error(tmp_path):
                           cwd=tmp_path, capture_output=True, text=True, timeout=120,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.stdout.startswith("mytorch") and "internal error" not in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("command", [["-m", "autograder", "grade"], ["-m", "autograder", "batch", "x"],
+                                     ["-m", "autograder", "assignments"], ["-m", "autograder", "handout"],
+                                     ["-m", "autograder.package"]], ids=lambda c: " ".join(c[1:]))
+def test_a_python_without_numpy_gets_one_line_saying_so(command):
+    """The README's commands run with a Python that has not the grader's dependencies (python -S: no
+    site-packages): one line naming what is missing and how to get it, never a traceback or a wrong reason."""
+    done = subprocess.run([sys.executable, "-S", *command], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert done.stderr.startswith("error: the grader needs numpy") and "make grade" in done.stderr, done.stderr
+    assert len(done.stderr.splitlines()) == 1 and "Traceback" not in done.stderr and not done.stdout

@@ -120,14 +120,18 @@ def _others(package: str) -> set[str]:
 
 def _other_assignment(src: Path, assignment) -> str:
     """" (it holds nnfs_layers/: grade it with --assignment nnfs)" when `src` is or holds another assignment's
-    package folder, else ""."""
+    package folder (or, where this copy does not grade that assignment, that it is another's), else ""."""
     from . import assignments
 
+    here = assignments.gradable()
     for other in assignments.ASSIGNMENTS.values():
         if other.package == assignment.package or not src.is_dir():
             continue
         if src.name == other.package or (src / other.package).is_dir():
             what = "is" if src.name == other.package else "holds"
+            if other.name not in here:  # (a handout: the other course's grader is not in it)
+                return (f" (it {what} {other.package}/, the {other.name} assignment's package: this copy grades "
+                        f"{', '.join(here)} only)")
             return f" (it {what} {other.package}/: grade it with --assignment {other.name})"
     return ""
 

@@ -442,6 +442,20 @@ def test_another_assignments_package_gets_the_option_that_grades_it(tmp_path, de
         prepare(tmp_path / "hw", dest, assignment=assignments.get("numpy-nn"))
 
 
+def test_in_a_copy_without_that_assignment_its_package_is_named_not_an_option_that_fails(tmp_path, dest, monkeypatch):
+    """A mytorch handout grades mytorch only: an nnfs hand-in there is said to be nnfs's, not given --assignment
+    nnfs (which that copy refuses)."""
+    from autograder import assignments
+
+    monkeypatch.setattr(assignments, "gradable", lambda: ["mytorch"])
+    (tmp_path / "hw" / "nnfs_layers").mkdir(parents=True)
+    (tmp_path / "hw" / "nnfs_layers" / "dense.py").write_text("x = 1\n")
+    with pytest.raises(SubmissionError, match=r"it holds nnfs_layers/, the nnfs assignment's package: this copy "
+                                              r"grades mytorch only\)$") as caught:
+        prepare(tmp_path / "hw", dest)
+    assert "--assignment" not in str(caught.value)
+
+
 def test_another_assignments_package_is_never_read_as_this_ones(tmp_path, dest):
     """mytorch/ holds nn/, numpy-nn's package name: a mytorch submission graded as numpy-nn is refused, naming the
     option that grades it, not graded as a numpy-nn package with 62 failures."""

@@ -89,14 +89,20 @@ class UnknownAssignment(Exception):
 def get(name: str | None = None) -> Assignment:
     """The assignment `name`; None: the course's default (setup.cfg's [autograder] assignment, which a
     handout sets to its own, else mytorch)."""
-    own = configured() or DEFAULT
-    here = [a.name for a in ASSIGNMENTS.values() if a.name == own or (a.solutions / "__init__.py").is_file()]
-    name = name or own
+    here = gradable()
+    name = name or configured() or DEFAULT
     if name not in ASSIGNMENTS:
         raise UnknownAssignment(f"no assignment named {name!r}; there are: {', '.join(here)}")
     if name not in here:  # (a handout or a Gradescope zip holds its own assignment's grader only)
         raise UnknownAssignment(f"this copy grades {', '.join(here)} only: {name} is not part of it")
     return ASSIGNMENTS[name]
+
+
+def gradable() -> list[str]:
+    """The names of the assignments this copy grades: the course's default, and those whose reference is here
+    (a handout or a Gradescope zip holds its own assignment's grader only)."""
+    own = configured() or DEFAULT
+    return [a.name for a in ASSIGNMENTS.values() if a.name == own or (a.solutions / "__init__.py").is_file()]
 
 
 def configured(path: Path = ROOT / "setup.cfg") -> str:

@@ -24,7 +24,8 @@ has_python || { echo "setup.sh: the grader needs Python 3.10 or newer with venv;
 
 python3 -m venv "$VENV"
 "$VENV/bin/python" -m pip install --quiet --upgrade pip
-"$VENV/bin/python" -m pip install --quiet -e "$SOURCE"
+# (PYTHONWARNINGS: setuptools' notice on every editable install says nothing anyone can act on)
+PYTHONWARNINGS=ignore::UserWarning "$VENV/bin/python" -m pip install --quiet -e "$SOURCE"
 
 # Self-check: the reference, graded as run_autograder grades a submission, gets full marks.
 check="$(mktemp -d)"

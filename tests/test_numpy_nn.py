@@ -130,6 +130,8 @@ HINTS = {
     "relu_backward_in_place": ("ReLU.backward: does not modify x or backwards_gradient, and stores no gradient",
                                "changed backwards_gradient in place"),
     "sigmoid_exp_ratio": ("Sigmoid.forward: finite for large inputs", "inf / inf = NaN"),
+    "sigmoid_backward_sigmoid_of_y": ("Sigmoid.backward: dx", "applies the sigmoid to y = sigmoid(x) again"),
+    "tanh_backward_tanh_of_y": ("Tanh.backward: dx", "applies tanh to y = tanh(x) again"),
     "tanh_exp_formula": ("Tanh.forward: finite for large inputs", "use np.tanh(x)"),
     "mse_sum": ("MSE.forward: loss = mean((y_pred - y_true) ** 2) over every entry", "divide by y_pred.size"),
     "mse_gradient_without_2": ("MSE.backward: dL/dy_pred", "misses the factor 2"),

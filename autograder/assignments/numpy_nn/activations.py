@@ -327,7 +327,9 @@ def sigmoid_backward_dx(case, ref):
         (y * (1 - y), "your dx is dy/dx alone; multiply by backwards_gradient: dx = g * y * (1 - y)"),
         (g * x * (1 - x), "your dx uses x where y = sigmoid(x) belongs: dx = g * y * (1 - y)"),
         (g * y, "your dx is g * y; the derivative of the sigmoid is y * (1 - y)"),
-        (g * (1 - y), "your dx is g * (1 - y); the derivative of the sigmoid is y * (1 - y)")])
+        (g * (1 - y), "your dx is g * (1 - y); the derivative of the sigmoid is y * (1 - y)"),
+        (g * sigmoid(y) * (1 - sigmoid(y)), "your dx applies the sigmoid to y = sigmoid(x) again: y is the "
+                                             "sigmoid already, so dx = g * y * (1 - y)")])
 
 
 @check("Sigmoid.backward: does not modify x or backwards_gradient, and stores no gradient", points=0.5,
@@ -403,7 +405,9 @@ def tanh_backward_dx(case, ref):
         (1 - y * y, "your dx is dy/dx alone; multiply by backwards_gradient: dx = g * (1 - y * y)"),
         (g * (1 - x * x), "your dx uses x where y = tanh(x) belongs: dx = g * (1 - y * y)"),
         (g * (1 - y), "your dx is g * (1 - y); the derivative of tanh is 1 - y * y (y squared)"),
-        (g * y * (1 - y), "your dx uses the sigmoid's derivative y * (1 - y); tanh's is 1 - y * y")])
+        (g * y * (1 - y), "your dx uses the sigmoid's derivative y * (1 - y); tanh's is 1 - y * y"),
+        (g * (1 - np.tanh(y) ** 2), "your dx applies tanh to y = tanh(x) again: y is tanh(x) already, so "
+                                     "dx = g * (1 - y * y)")])
 
 
 @check("Tanh.backward: does not modify x or backwards_gradient, and stores no gradient", points=0.5,

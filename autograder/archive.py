@@ -95,21 +95,22 @@ def _check_zip_directory(src: Path, archive: str) -> None:
 
 
 def _zip_members(zf: zipfile.ZipFile, archive: str, limit: int, links: list[str]) -> dict[Parts, Member]:
-    members = {}
+    members, linked = {}, {}
     for count, info in enumerate(zf.infolist(), 1):
         _check_size(count, 0, archive)  # only members a caller reads are decompressed
         parts = _safe_parts(info.filename, archive)
         if info.is_dir() or not parts or not parts[-1].endswith(".py"):
             continue
         if stat.S_IFMT(info.external_attr >> 16) in (0, stat.S_IFREG):  # not a symlink
-            members[parts] = (info.file_size, lambda i=info: _read(zf.open(i), limit))
+            _found(members, linked, parts, (info.file_size, lambda i=info: _read(zf.open(i), limit)))
         else:
-            links.append("/".join(parts))
+            _found(members, linked, parts, None)
+    links += ["/".join(parts) for parts in linked]
     return members
 
 
 def _tar_members(tf: tarfile.TarFile, archive: str, limit: int, links: list[str]) -> dict[Parts, Member]:
-    members, unpacked = {}, 0
+    members, linked, unpacked = {}, {}, 0
     for count, m in enumerate(tf, 1):
         if m.size < 0:  # (tarfile would seek back by it: the same headers again and again, for ever)
             raise ArchiveError(f"corrupt archive: {archive}: a member of negative size")
@@ -119,10 +120,22 @@ def _tar_members(tf: tarfile.TarFile, archive: str, limit: int, links: list[str]
         if not parts or not parts[-1].endswith(".py") or m.isdir():
             continue
         if m.isreg():  # not links, devices
-            members[parts] = (m.size, lambda m=m: _read(tf.extractfile(m), limit))
+            _found(members, linked, parts, (m.size, lambda m=m: _read(tf.extractfile(m), limit)))
         elif m.issym() or m.islnk():
-            links.append("/".join(parts))
+            _found(members, linked, parts, None)
+    links += ["/".join(parts) for parts in linked]
     return members
+
+
+def _found(members: dict, linked: dict, parts: Parts, member: Member | None) -> None:
+    """A member named `parts`: a file (`member`) or a link (None). Of several of one name, the last is what
+    unpacking the archive leaves, and so what is graded, or said to be left out (a link): never both."""
+    members.pop(parts, None)
+    linked.pop(parts, None)
+    if member is None:
+        linked[parts] = None
+    else:
+        members[parts] = member
 
 
 @contextmanager

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import os
 import tarfile
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -117,6 +118,49 @@ def test_absolute_tar_member_rejects_the_archive(tmp_path, dest):
     archive = make_tar(tmp_path / "evil.tgz", {**MODULES, "/tmp/mytorch/x.py": b"x"})
     with pytest.raises(SubmissionError, match="absolute paths"):
         prepare(archive, dest)
+
+
+@pytest.mark.parametrize("kind", ["tar", "zip"])
+def test_a_file_and_a_link_of_one_name_give_what_unpacking_leaves_the_last(kind, tmp_path):
+    """An archive holding mytorch/nn/linear.py twice, a link and the file: the last one is what unpacking it leaves,
+    so a file after the link is graded with no note, and a link after the file is left out, said in a note (never
+    the file graded while a note says it was left out)."""
+    name = "mytorch/nn/linear.py"
+    for link_last in (False, True):
+        path = tmp_path / f"{kind}{link_last}.{kind}"
+        if kind == "tar":
+            with tarfile.open(path, "w") as tf:
+                link = tarfile.TarInfo(name)
+                link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
+                data = MODULES[name]
+                info = tarfile.TarInfo(name)
+                info.size = len(data)
+                for member in ([info, link] if link_last else [link, info]):
+                    tf.addfile(member, io.BytesIO(data) if member is info else None)
+                for other, body in MODULES.items():
+                    if other != name:
+                        extra = tarfile.TarInfo(other)
+                        extra.size = len(body)
+                        tf.addfile(extra, io.BytesIO(body))
+        else:
+            with zipfile.ZipFile(path, "w") as zf, warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # (zipfile warns of the duplicate name: that is the point)
+                link = zipfile.ZipInfo(name)
+                link.external_attr = 0o120777 << 16
+                entries = [(name, MODULES[name]), (link, "/etc/passwd")]
+                for entry, body in (entries if link_last else entries[::-1]):
+                    zf.writestr(entry, body)
+                for other, body in MODULES.items():
+                    if other != name:
+                        zf.writestr(other, body)
+        notes, dest = [], tmp_path / f"dest-{kind}{link_last}"
+        dest.mkdir()
+        prepare(path, dest, notes)
+        left = f"left out {name}: it is a symbolic link, and links are not followed; hand in the file itself"
+        if link_last:
+            assert name not in copied(dest) and notes == [left], notes
+        else:
+            assert copied(dest)[name] == MODULES[name] and notes == [], notes
 
 
 def test_symlinks_in_archives_are_not_followed(tmp_path, dest):

@@ -171,6 +171,9 @@ def _grade(args: argparse.Namespace) -> int:
     require("numpy", "hypothesis")
     if args.output and Path(args.output).is_dir():
         raise SubmissionError(f"--output {args.output} is a folder; give a file name")
+    blocked = next((p for p in Path(args.output).parents if p.exists() and not p.is_dir()), None) if args.output else None
+    if blocked is not None:  # (said before grading, not after it)
+        raise SubmissionError(f"--output {args.output}: {blocked} is a file, not a folder")
     with tempfile.TemporaryDirectory(prefix="autograder-", ignore_cleanup_errors=True) as tmp:
         notes: list[str] = []
         assignment = _assignment(args)

@@ -88,6 +88,13 @@ def test_output_that_is_a_folder_is_refused_before_grading(submission, runner, t
     assert runner.calls == [] and "is a folder" in capsys.readouterr().err
 
 
+def test_output_under_a_file_is_refused_before_grading(submission, runner, tmp_path, capsys):
+    (tmp_path / "notes.txt").write_text("")
+    assert cli.main(["grade", str(submission), "--output", str(tmp_path / "notes.txt" / "results.json")]) == 2
+    err = capsys.readouterr().err
+    assert runner.calls == [] and err.strip().endswith("notes.txt is a file, not a folder") and len(err.splitlines()) == 1
+
+
 @pytest.mark.parametrize("argv", [
     ["grade", "--format", "xml"], ["grade", "--seed", "-1"], ["grade", "--seed", "1.5"],
     ["grade", "--bogus"], [], ["frobnicate"],

@@ -196,6 +196,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{dest.name}/ is out of date with solutions/: run `make skeleton`", file=sys.stderr)
             return 1 if stale else 0
         removed = sorted(_committed(dest).keys() - generate(src).keys())
+        changed = set(check(src, dest)) if dest.is_dir() else None  # (None: every file is new)
         written = write(src, dest)
     except ValueError as e:
         print(f"error: {e}", file=sys.stderr)
@@ -203,7 +204,10 @@ def main(argv: list[str] | None = None) -> int:
     for rel in removed:
         print(f"removed {_shown(dest / rel)}")
     for rel in written:
-        print(f"wrote {_shown(dest / rel)}")
+        if changed is None or rel in changed:
+            print(f"wrote {_shown(dest / rel)}")
+    if changed is not None and not changed:
+        print(f"{_shown(dest)}/ is up to date with {_shown(src)}/ ({len(written)} files)")
     return 0
 
 

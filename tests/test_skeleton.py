@@ -229,4 +229,11 @@ def test_cli_check_exits_1_when_out_of_date_and_0_after_writing(tmp_path, capsys
     assert skeleton.main(["--check", str(SOLUTIONS), str(dest)]) == 1
     assert "run `make skeleton`" in capsys.readouterr().err
     assert skeleton.main([str(SOLUTIONS), str(dest)]) == 0
+    first = capsys.readouterr().out.splitlines()
+    assert first and all(line.startswith("wrote ") for line in first)
     assert skeleton.main(["--check", str(SOLUTIONS), str(dest)]) == 0
+    (dest / "nn" / "linear.py").write_text("# changed by hand\n")
+    assert skeleton.main([str(SOLUTIONS), str(dest)]) == 0  # only what it changed is said
+    assert capsys.readouterr().out.splitlines() == [f"wrote {dest / 'nn' / 'linear.py'}"]
+    assert skeleton.main([str(SOLUTIONS), str(dest)]) == 0
+    assert capsys.readouterr().out.strip() == f"{dest}/ is up to date with {skeleton._shown(SOLUTIONS)}/ ({len(first)} files)"

@@ -164,14 +164,16 @@ def require(*packages: str) -> None:
     missing = [name for name in packages if importlib.util.find_spec(name) is None]
     if missing:
         raise ConfigError(f"the grader needs {' and '.join(missing)}, not installed for {sys.executable}: "
-                          "run `make grade` (it installs the grader and what it needs in .venv), or `pip install -e .` first")
+                          "run `make grade` (it installs the grader and what it needs in .venv), or `pip install -e .` "
+                          "first")
 
 
 def _grade(args: argparse.Namespace) -> int:
     require("numpy", "hypothesis")
     if args.output and Path(args.output).is_dir():
         raise SubmissionError(f"--output {args.output} is a folder; give a file name")
-    blocked = next((p for p in Path(args.output).parents if p.exists() and not p.is_dir()), None) if args.output else None
+    parents = Path(args.output).parents if args.output else ()
+    blocked = next((p for p in parents if p.exists() and not p.is_dir()), None)
     if blocked is not None:  # (said before grading, not after it)
         raise SubmissionError(f"--output {args.output}: {blocked} is a file, not a folder")
     with tempfile.TemporaryDirectory(prefix="autograder-", ignore_cleanup_errors=True) as tmp:

@@ -315,7 +315,8 @@ def pack(scripts: list[Script], skip_init: list[str] = ()) -> bytes:
     header = (f'{{"cases": [{", ".join(cases)}], "skip_init": {json.dumps(list(skip_init))}, '
               f'"nblobs": {count}}}').encode()
     inner = b"".join(parts)
-    return b"".join([struct.pack(">I", len(header)), header] + ([struct.pack(">I", len(inner)), inner] if count else []))
+    frames = [struct.pack(">I", len(header)), header] + ([struct.pack(">I", len(inner)), inner] if count else [])
+    return b"".join(frames)
 
 
 _NPY_STARTS: dict = {}  # (dtype, shape) -> the .npy header npy_dumps writes for it: a run has a few dozen

@@ -21,8 +21,9 @@ from ...diagnose import NON_FINITE
 from ...expected import expected
 from ...sandbox import Script
 from .cases import STRATEGIES, large_input_cases, relu_cases, relu_nonzero_cases, smooth_cases
-from .common import (distinct, elsewhere, extra_keys, forward_before, forward_between, forward_pair, judge_fresh_cache, judge_pair, key_list,
-                     needs_pair, returned, same_cache, spoilt_by_shared_cache)
+from .common import (distinct, elsewhere, extra_keys, forward_before, forward_between, forward_pair,
+                     judge_fresh_cache, judge_pair, key_list, needs_pair, returned, same_cache,
+                     spoilt_by_shared_cache)
 
 RELU, SIGMOID, TANH = (f"nn.activations.{name}" for name in ("ReLU", "Sigmoid", "Tanh"))
 CLASSES = {"ReLU": RELU, "Sigmoid": SIGMOID, "Tanh": TANH}

@@ -84,6 +84,7 @@ def forward_value(s: Script, obj: Obj, *args, prefix: str = "", what: str = "los
 # ------------------------------------------------------------------ a cache shared by every forward
 
 SAME_CACHE = "again.same cache"  # whether an earlier forward's cache is the object a later forward returned
+MARK = "autograder: a key the grader put into the later forward's cache"
 
 
 # Fixed noise in [-2, 2), from a hash of the integers (not numpy.random: importing that costs a graded run 9 ms);
@@ -107,7 +108,6 @@ def forward_before(s: Script, obj: Obj, *args, shown: tuple[str, ...]) -> None:
     """obj.forward(*args) (soft) on a fresh object, before the forward whose cache its backward is given: what
     forward keeps on the object from its first call only is then not what that backward needs."""
     s.call(obj, "forward", *args, label=s.fresh(), soft=True, shown=shown)
-MARK = "autograder: a key the grader put into the later forward's cache"
 
 
 def forward_between(s: Script, obj: Obj, *args, shown: tuple[str, ...]) -> Obj:
@@ -158,8 +158,9 @@ def judge_fresh_cache(out, method: str, labels: tuple[str, ...], value: str = "y
     shown are those that show it (both objects' forwards and backwards, the second's forward between)."""
     spoilt = spoilt_by_shared_cache(out, labels)
     if spoilt:
-        for label in dict.fromkeys((SAME_CACHE, *labels[:1], *spoilt, *(f"again.{label}" for label in (*labels[:1], *spoilt)))):
-            out.peek(label)  # (the first label: what backward returned, so both objects' calls are shown)
+        shown = (*labels[:1], *spoilt)  # (the first label: what backward returned, so both objects' calls are shown)
+        for label in dict.fromkeys((SAME_CACHE, *shown, *(f"again.{label}" for label in shown))):
+            out.peek(label)
         names = [SHOWN.get(label, label) for label in spoilt]
         what = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
         raise Failure(SHARED.format(method=method, what=what),

@@ -19,9 +19,9 @@ from ...expected import expected
 from ...sandbox import Script
 from ...cases import draw
 from .cases import STRATEGIES, dense_batch_cases, dense_cases, dense_no_bias_cases, dense_slope_cases
-from .common import (absent, charge_to, distinct, elsewhere, extra_keys, forward_before, forward_between, forward_pair, judge_fresh_cache,
-                     judge_pair, same_cache, spoilt_by_shared_cache, key_hint, key_list, keys_found,
-                     needs_pair, returned)
+from .common import (absent, charge_to, distinct, elsewhere, extra_keys, forward_before, forward_between,
+                     forward_pair, judge_fresh_cache, judge_pair, key_hint, key_list, keys_found, needs_pair,
+                     returned, same_cache, spoilt_by_shared_cache)
 
 DENSE = "nn.dense.Dense"
 CLASSES = {"Dense": DENSE}

@@ -20,8 +20,8 @@ from ...diagnose import NON_FINITE
 from ...expected import expected
 from ...sandbox import Script
 from .cases import STRATEGIES, ce_cases, gap_cases, mse_cases
-from .common import (distinct, elsewhere, forward_before, forward_between, forward_pair, forward_value, judge_fresh_cache, judge_pair, needs_pair,
-                     returned, same_cache, spoilt_by_shared_cache)
+from .common import (distinct, elsewhere, forward_before, forward_between, forward_pair, forward_value,
+                     judge_fresh_cache, judge_pair, needs_pair, returned, same_cache, spoilt_by_shared_cache)
 
 MSE_PATH, CE_PATH = "nn.losses.MSE", "nn.losses.CrossEntropy"
 CLASSES = {"MSE": MSE_PATH, "CrossEntropy": CE_PATH}
@@ -180,7 +180,8 @@ def mse_forward_loss(case, ref):
     expect("loss", _loss(out, pair, "MSE"), L, scalar=True, known_wrong=distinct(wrong, L, scalar=True), generic=False)
 
 
-@check("MSE.forward: returns the pair (loss, cache)", points=0.5, cases=mse_cases, strategy=MSE_STRATEGY, behaviour=True)
+@check("MSE.forward: returns the pair (loss, cache)", points=0.5, cases=mse_cases, strategy=MSE_STRATEGY,
+       behaviour=True)
 def mse_forward_pair(case, ref):
     s, pair, _, _ = _mse_script(case)
     out = yield s

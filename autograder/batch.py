@@ -79,8 +79,12 @@ def entries(source: Path, output: Path | None = None, notes: list[str] | None = 
     `output`, the batch's own results folder, is never one, even when it is inside. What course staff
     should know about the folder (a Gradescope metadata file that could not be read in full) is added
     to `notes`, one line each."""
+    if not source.exists():
+        raise SubmissionError(f"not found: {source}")
     if not source.is_dir():
-        raise SubmissionError(f"{source} is not a folder of submissions (unpack a course platform's export first)")
+        one = f"; one student's archive is graded with `python -m autograder grade {source}`" if source.is_file() else ""
+        raise SubmissionError(f"{source} is not a folder of submissions (unpack a course platform's export "
+                              f"first{one})")
     package = _assignment().package
     if (source / package).is_dir() or (source.name == package and (source / "__init__.py").is_file()):
         raise SubmissionError(f"{source} is one submission (it {'is' if source.name == package else 'holds'} "

@@ -143,7 +143,10 @@ def _cli(*args, cwd):
 
 def test_batch_usage_errors_are_one_line(tmp_path):
     one = materialize(next(e for e in entries("correct")), tmp_path / "alice")
-    for args, words in [((), "required"), ((str(tmp_path / "missing"),), "not a folder"),
+    (tmp_path / "carol.zip").write_bytes(b"PK\x05\x06" + bytes(18))
+    for args, words in [((), "required"), ((str(tmp_path / "missing"),), "not found: "),
+                        ((str(tmp_path / "carol.zip"),), "one student's archive is graded with `python -m autograder "
+                                                         "grade"),
                         ((str(tmp_path / "empty"), "--jobs", "0"), "positive integer"),
                         ((str(tmp_path / "empty"),), "no submissions"), ((str(one),), "is one submission")]:
         (tmp_path / "empty").mkdir(exist_ok=True)

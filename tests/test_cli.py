@@ -116,7 +116,7 @@ def test_missing_submission_exits_2_with_one_line(tmp_path, runner, capsys):
 def test_batch_of_a_missing_folder_is_one_line(capsys, tmp_path):
     assert cli.main(["batch", str(tmp_path / "none"), "--jobs", "4", "--output", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: ") and "not a folder" in err and len(err.strip().splitlines()) == 1
+    assert err.startswith("error: ") and "not found: " in err and len(err.strip().splitlines()) == 1
 
 
 def test_a_grader_bug_is_one_line_not_a_traceback(submission, runner, capsys, monkeypatch):

@@ -819,3 +819,20 @@ def test_a_worker_forked_by_an_enclosure_dies_with_its_own_status(tmp_path):
     finally:
         sandbox.close()
         enclosure.close()
+
+
+def test_a_method_that_replaces_numpy_array_cannot_decide_what_its_arguments_read_back(tmp_path):
+    """Linear.forward zeroes the A it is given, then replaces numpy.array with one that shows A's old values: the
+    worker converts what comes back with the numpy it started with, so 'does not modify A' still sees the zeros."""
+    submission = attack(tmp_path, """
+import numpy
+given, kept = A, A.copy()
+A *= 0
+real = numpy.array
+numpy.array = lambda obj, *args, **kwargs: real(kept if obj is given else obj, *args, **kwargs)
+A = kept
+""")
+    report = runner.grade(submission, seed=0, submission="attack", limits=FAST,
+                          checks=[c for c in runner.assignments.get().checks() if c.cls == "Linear"])
+    modified = next(r for r in report.results if r.name == "Linear.forward: does not modify A")
+    assert not modified.passed and "A after forward" in modified.output, modified.output

@@ -576,6 +576,10 @@ def serve(sock):
 
     pristine, errors = dict(vars(np)), np.geterr()
     _STATE["numpy"] = (np, pristine, errors)
+    # What the worker itself calls of numpy (to load arguments, to convert what comes back, the MLP stand-ins), as
+    # it was before any student code ran: a method that replaces numpy.array while it runs must not decide what
+    # the grader is told of the arguments it was given (numpy itself is put back only between requests).
+    own = types.SimpleNamespace(**pristine)
     me = os.getpid()
     os.register_at_fork(after_in_child=_cut_off)  # (registered here: only student code forks from now on)
     _warnings_named_as_handed_in()
@@ -588,7 +592,7 @@ def serve(sock):
         skip = set(header.get("skip_init", ()))
         for i, case in enumerate(header["cases"]):
             out_blobs = []
-            reply = _run_case(np, io, i, case, blobs, out_blobs, skip)
+            reply = _run_case(own, io, i, case, blobs, out_blobs, skip)
             if os.getpid() != me:  # a child student code forked without Python's fork hooks (libc's fork):
                 os._exit(0)  # it goes on as if it were the worker, but only the worker answers
             send_message(sock, reply, out_blobs)

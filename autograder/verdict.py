@@ -156,7 +156,7 @@ def result(check: Check, verdict: Verdict, replay: str, method_returned: bool = 
 def _not_called(check: Check, verdict: Verdict) -> str:
     """A test none of whose inputs ran: the method it grades hung or ended the worker on an earlier input (its
     first test charges that), and is not called again. Its points wait for a method that finishes."""
-    why = verdict.crashed.message.split(": ", 1)[-1].replace(", and is not called again", "")
+    why = verdict.crashed.message.split(": ", 1)[-1].split(", and is not called again")[0]
     return (f"not run: {why}; after that, it is not called again, so none of this test's inputs ran (the first "
             f"test of {check.method} charges the call that did not return). Once it returns on every input, this "
             "test is judged too" + (f"\nhint: {verdict.crashed.hint}" if verdict.crashed.hint else ""))

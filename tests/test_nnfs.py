@@ -152,6 +152,18 @@ def test_a_known_mistake_reads_what_to_change(name, test, outcome, words, graded
     assert all(w in found.output for w in words), found.output
 
 
+def test_a_loop_that_never_ends_on_one_kind_of_target_costs_that_kinds_test_only(graded):
+    """LossCrossEntropy.backward hangs on one-hot targets only: as when it raises there, its test of one-hot targets
+    fails and its tests of class indices, and those that leave out what the one-hot test charges, keep their
+    points (a grader's probe with the other kind of target, which hangs, no longer stops their inputs, and the
+    method is not called again on one-hot arguments only)."""
+    report = graded(next(e for e in entries(None, "nnfs") if e.name == "loss_backward_hangs_on_onehot"))
+    lost = [r for r in report.results if not r.passed]
+    assert [r.name for r in lost] == ["LossCrossEntropy.backward: dinputs for one-hot targets (N, C)"], \
+        "\n".join(f"{r.name}: {r.output.splitlines()[0]}" for r in lost)
+    assert "did not finish" in lost[0].output and "arguments of those kinds" in lost[0].output, lost[0].output
+
+
 @pytest.mark.parametrize("entry", entries("hostile", "nnfs"), ids=lambda e: e.name)
 def test_a_hostile_entry_wins_nothing_it_did_not_earn(entry, graded):
     report = graded(entry)

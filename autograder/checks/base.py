@@ -238,9 +238,11 @@ def blame(error: StudentError, script, method: str) -> Failure:
     if error.type == "WorkerDied":
         what, hint = died(op.text, error.msg)
         if error.earlier:  # never called on this input: say so, not that this input hung
-            what = (f"{op.text} was not called: {op.method} {error.msg} on an earlier input, and is not called again"
+            again = ("is not called again on arguments of those kinds (arrays of the same dtypes and dimensions)"
+                     if error.alike else "is not called again")
+            what = (f"{op.text} was not called: {op.method} {error.msg} on an earlier input, and {again}"
                     if error.msg.startswith("did not finish") else f"{op.text} was not called: {op.method} ended "
-                    f"the worker process on an earlier input (it {error.msg}), and is not called again")
+                    f"the worker process on an earlier input (it {error.msg}), and {again}")
             return Crashed(what, hint, earlier=True) if own else Waiting(f"needs {op.method}, but {what}",
                                                                         culprit=op.method)
         return Crashed(what, hint) if own else Waiting(f"needs {op.method}, but {what}", culprit=op.method)

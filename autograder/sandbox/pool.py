@@ -7,9 +7,11 @@ process group when it misbehaves or when grading ends.
 When a worker dies (a crash, an exit, a time-out), a page of memory it shares
 with the grader says which op of which case it was running. That op is charged:
 the case gets the values of the ops before it (rerun in a fresh worker) and an
-error on it, and later cases do not run that op again (a soft call is left out,
-anything else stops the case there), so one endless loop costs one time-out, not
-one per input. A package `__init__.py` that kills the worker is not run again;
+error on it (a probe, `Script.probes`, is left out instead, and the case goes on),
+and later cases do not run that op again (a soft call is left out, anything else
+stops the case there), so one endless loop costs one time-out, not one per input;
+two on arguments of the same kinds stop that method on such arguments, two on
+arguments of different kinds stop the method. A package `__init__.py` that kills the worker is not run again;
 its package's modules still load. What the student's code prints goes to an
 append-only file, capped in size by the worker's RLIMIT_FSIZE; the worker says
 which bytes of it each op printed.
@@ -190,7 +192,9 @@ class Sandbox:
         self.skip_init: set[str] = set()  # packages whose __init__.py ended a worker: not run again
         self.notes: list[str] = []  # what the grading process should tell the student about the run
         self._poisoned: dict[tuple, StudentError] = {}  # op identity -> how it ended a worker
-        self._hung: dict[tuple, set] = {}  # a method's identity -> the calls of it (their texts) that ended a worker
+        # a method's identity -> [(kinds of arguments, the calls on such arguments (their texts) that ended a worker)]
+        self._hung: dict[tuple, list[tuple[tuple, set]]] = {}
+        self._poisoned_kinds: dict[tuple, list[tuple[tuple, StudentError]]] = {}  # the same, where two calls did
 
     def run(self, scripts: list[Script]) -> list[CaseResult]:
         return list(self.stream(scripts))
@@ -211,10 +215,13 @@ class Sandbox:
                     if isinstance(outcome, CaseResult):
                         death = reruns.pop(i, None)
                         if death is not None:
-                            outcome = replace(outcome, error=self._death_error(scripts[i], death),
-                                              printed=outcome.printed + ((death.op, death.printed),) * bool(death.printed),
+                            printed = outcome.printed + ((death.op, death.printed),) * bool(death.printed)
+                            outcome = replace(outcome, printed=tuple(sorted(printed, key=lambda p: p[0])),
                                               hit_limit=death.hit_limit)
-                        elif stop_error is not None and outcome.error is None:
+                            if death.op not in scripts[i].probes:  # (a probe's death is among the soft errors: the
+                                outcome = replace(outcome, error=self._death_error(scripts[i], death))  # case went
+                                stop_error = None  # on)
+                        if stop_error is not None and outcome.error is None:
                             outcome = replace(outcome, error=stop_error)
                         if left_out:
                             outcome = replace(outcome, soft=outcome.soft + left_out)
@@ -239,16 +246,20 @@ class Sandbox:
         """The script to send, without the ops that ended an earlier worker (and, for a rerun, without
         the op that ended this case's worker and everything after it); the error that stops it early; the
         errors of the soft calls left out (what a value read after one of them is missing for)."""
-        exempt = ()
+        exempt, skipped = (), {}
         if rerun is not None:  # the calls before the op that died returned in that very run: they run again,
-            exempt = _identities(script.meta[rerun.op], script.ops[rerun.op])  # whatever that death taught
-            script = script.truncated(rerun.op)
-        if not self._poisoned:  # (as a rule: no op has ended a worker)
+            exempt = _identities(script, rerun.op)  # whatever that death taught
+            if rerun.op in script.probes:  # a probe is left out, and the case goes on after it
+                skipped[rerun.op] = self._death_error(script, rerun)
+            else:
+                script = script.truncated(rerun.op)
+        if not self._poisoned and not self._poisoned_kinds and not skipped:  # (as a rule: no op has ended a worker)
             return script, None, ()
-        skipped = {}
         for j in range(len(script.ops)):
-            error = next(filter(None, (self._poisoned.get(key) for key in _identities(script.meta[j], script.ops[j])
-                                       if key not in exempt)), None)
+            if j in skipped:
+                continue
+            keys = [key for key in _identities(script, j) if rerun is None or j > rerun.op or key not in exempt]
+            error = next(filter(None, (self._poisoned.get(key) for key in keys)), None) or self._hung_kinds(keys)
             if error is None:
                 continue
             if script.meta[j].soft:
@@ -273,14 +284,28 @@ class Sandbox:
                     return False
             self._poisoned[("module", module)] = self._death_error(script, death)
             return True
-        keys = _identities(op, script.ops[death.op])
-        self._poisoned[keys[-1]] = self._death_error(script, death)
-        if op.kind == "call":  # the call as written (forward(inputs + shift)) is not made again; the method itself,
-            hung = self._hung.setdefault(keys[0], set())  # once a second call of it, on other arguments, ended a
-            hung.add(keys[-1])  # worker too: one that hangs only on huge inputs keeps its other tests, one that
-            if len(hung) > 1:  # hangs everywhere costs two case time limits, not one per input
-                self._poisoned[keys[0]] = self._death_error(script, death)
+        keys = _identities(script, death.op)
+        error = self._death_error(script, death)
+        self._poisoned[keys[-1]] = error
+        if op.kind == "call":  # the call as written (forward(inputs + shift)) is not made again; on arguments of the
+            groups = self._hung.setdefault(keys[0], [])  # same kinds, once a second call ended a worker too (one
+            group = next((g for g in groups if _alike(g[0], keys[1][-1])), None)  # that hangs only on huge inputs
+            if group is None:  # keeps its other tests); the method itself, once calls on arguments of two kinds did
+                group = (keys[1][-1], set())  # (one that hangs on one-hot targets only keeps its tests of class
+                groups.append(group)  # indices; one that hangs everywhere costs two or three case time limits)
+            group[1].add(keys[-1])
+            if len(group[1]) > 1:
+                self._poisoned_kinds.setdefault(keys[0], []).append((group[0], replace(error, alike=True)))
+            if len(groups) > 1:
+                self._poisoned[keys[0]] = error
         return True
+
+    def _hung_kinds(self, keys: list[tuple]) -> StudentError | None:
+        """The death of a call on arguments of the kinds of this call's (`keys`: its identities), where calls on
+        such arguments ended a worker twice."""
+        if len(keys) < 3 or keys[0] not in self._poisoned_kinds:
+            return None
+        return next((error for kinds, error in self._poisoned_kinds[keys[0]] if _alike(kinds, keys[1][-1])), None)
 
     def _death_error(self, script: Script, death: _Death) -> StudentError:
         op = script.meta[death.op]
@@ -417,15 +442,36 @@ class Sandbox:
         remove_tree(self.scratch)
 
 
-def _identities(op, raw: list) -> list[tuple]:
-    """What makes two ops the same for poisoning: the module imported, the class built, the method called."""
-    if op.kind == "call":  # the method, then the call as shown (its arguments' names)
-        return [("call", op.cls, op.name), ("call", op.cls, op.name, op.text)]
+def _identities(script: Script, j: int) -> list[tuple]:
+    """What makes two ops the same for poisoning: the module imported, the class built, the method called (and the
+    kinds of its arguments, and the call as shown)."""
+    op, raw = script.meta[j], script.ops[j]
+    if op.kind == "call":  # the method, the kinds of its arguments, the call as shown (its arguments' names)
+        return [("call", op.cls, op.name), ("call", op.cls, op.name, _kinds(script, raw[3])),
+                ("call", op.cls, op.name, op.text)]
     if op.kind == "new":
         return [("module", raw[2]), ("new", op.cls)]
     if op.kind == "import":
         return [("module", raw[1])]
     return [(op.kind, op.cls, op.name)]
+
+
+def _kinds(script: Script, args) -> tuple:
+    """The kinds of a call's arguments: each array's dtype kind and number of dimensions (class indices (N,) are not
+    one-hot rows (N, C)); None for an object the worker keeps (it may hold either) or a plain value."""
+    kinds = []
+    for arg in args:
+        if isinstance(arg, dict) and "a" in arg:
+            arr = script.arrays[arg["a"]]
+            kinds.append(f"{arr.dtype.kind}{arr.ndim}")
+        else:
+            kinds.append(None)
+    return tuple(kinds)
+
+
+def _alike(a: tuple, b: tuple) -> bool:
+    """Argument kinds that may be the same (None: any kind)."""
+    return len(a) == len(b) and all(x is None or y is None or x == y for x, y in zip(a, b))
 
 
 class _Blocking:

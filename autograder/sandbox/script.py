@@ -78,6 +78,7 @@ class StudentError:
     module: str = ""  # for a failed import: the submission module whose import failed
     missing: str = ""  # for ModuleNotFoundError: the module that was not found
     earlier: bool = False  # not run here: the same op ended a worker on an earlier input (a hang, an exit)
+    alike: bool = False  # (with earlier) for arguments of these kinds only: on others the method is still called
 
     @property
     def not_attempted(self) -> bool:
@@ -97,6 +98,10 @@ class Script:
     # before evaluation): student code can read a whole request, so such a script goes to the worker only
     # after every script of its class without one has been answered (runner._batch_phase).
     late: bool = False
+    # Ops that only probe the submission for a diagnosis (a method called with the other kind of target): where one
+    # ends the worker (a loop that never ends), it is left out and the case goes on, as where a soft call raises;
+    # any other op that ends it ends the case there.
+    probes: set = field(default_factory=set)
     # What `pack` sends of it, made the first time it is sent (a batch sends the scripts of one input, built once
     # and kept, for every entry). Not copied by `truncated`: a copy with fewer ops is sent as itself.
     _sent: tuple | None = field(default=None, init=False, repr=False, compare=False)

@@ -193,10 +193,14 @@ def returned(out, label: str) -> bool:
 
 def kind_explains(out, label: str) -> bool:
     """The call under `label` raised at the same line as the same method did on an ordinary input with the same
-    kind of target ("kind.same"), and that method returned on an ordinary input with the other kind
+    kind of target ("kind.same"), or ended the worker as that call did, and that method returned on an ordinary input with the other kind
     ("kind.other"): the crash is about the kind of target (the value tests of that kind charge it), and the
     method does return, so leaving the input out buys no pass."""
-    return bool(raised_alike(out, label, [f"{KIND}.same"], same_message=False)) and returned(out, f"{KIND}.other")
+    if not returned(out, f"{KIND}.other"):
+        return False
+    mine, same = error_at(out, label), error_at(out, f"{KIND}.same")
+    died = mine is not None and same is not None and mine.type == same.type == "WorkerDied"  # (a loop that never ends
+    return died or bool(raised_alike(out, label, [f"{KIND}.same"], same_message=False))  # on that kind of target)
 
 
 def leave_out_kind_crash(out, label: str) -> None:

@@ -77,6 +77,7 @@ def kinds(s: Script, path: str, method: str, first: np.ndarray, case, state: boo
         if state:
             s.set(obj, "output", first, state=True)
         s.call(obj, method, first, target, label=f"{KIND}.{name}", soft=True)
+        s.probes.add(len(s.ops) - 1)  # (one that never returns is left out: the case's own calls still run)
 
 
 def uniform(case) -> np.ndarray:

@@ -11,8 +11,8 @@ error on it (a probe, `Script.probes`, is left out instead, and the case goes on
 and later cases do not run that op again (a soft call is left out, anything else
 stops the case there), so one endless loop costs one time-out, not one per input;
 two on arguments of the same kinds stop that method on such arguments, two on
-arguments of different kinds stop the method. A package `__init__.py` that kills the worker is not run again;
-its package's modules still load. What the student's code prints goes to an
+arguments of different kinds stop the method. A package `__init__.py` that kills
+the worker is not run again; its package's modules still load. What the student's code prints goes to an
 append-only file, capped in size by the worker's RLIMIT_FSIZE; the worker says
 which bytes of it each op printed.
 """
@@ -192,9 +192,8 @@ class Sandbox:
         self.skip_init: set[str] = set()  # packages whose __init__.py ended a worker: not run again
         self.notes: list[str] = []  # what the grading process should tell the student about the run
         self._poisoned: dict[tuple, StudentError] = {}  # op identity -> how it ended a worker
-        # a method's identity -> [(kinds of arguments, the calls on such arguments (their texts) that ended a worker)]
-        self._hung: dict[tuple, list[tuple[tuple, set]]] = {}
-        self._poisoned_kinds: dict[tuple, list[tuple[tuple, StudentError]]] = {}  # the same, where two calls did
+        # a method's identity -> [_Hung: the calls of it on arguments of one set of kinds that ended a worker]
+        self._hung: dict[tuple, list[_Hung]] = {}
 
     def run(self, scripts: list[Script]) -> list[CaseResult]:
         return list(self.stream(scripts))
@@ -253,13 +252,13 @@ class Sandbox:
                 skipped[rerun.op] = self._death_error(script, rerun)
             else:
                 script = script.truncated(rerun.op)
-        if not self._poisoned and not self._poisoned_kinds and not skipped:  # (as a rule: no op has ended a worker)
+        if not self._poisoned and not skipped:  # (as a rule: no op has ended a worker)
             return script, None, ()
         for j in range(len(script.ops)):
             if j in skipped:
                 continue
             keys = [key for key in _identities(script, j) if rerun is None or j > rerun.op or key not in exempt]
-            error = next(filter(None, (self._poisoned.get(key) for key in keys)), None) or self._hung_kinds(keys)
+            error = next(filter(None, (self._poisoned.get(key) or self._hung_on(key) for key in keys)), None)
             if error is None:
                 continue
             if script.meta[j].soft:
@@ -284,28 +283,32 @@ class Sandbox:
                     return False
             self._poisoned[("module", module)] = self._death_error(script, death)
             return True
-        keys = _identities(script, death.op)
-        error = self._death_error(script, death)
+        keys, error = _identities(script, death.op), self._death_error(script, death)
         self._poisoned[keys[-1]] = error
-        if op.kind == "call":  # the call as written (forward(inputs + shift)) is not made again; on arguments of the
-            groups = self._hung.setdefault(keys[0], [])  # same kinds, once a second call ended a worker too (one
-            group = next((g for g in groups if _alike(g[0], keys[1][-1])), None)  # that hangs only on huge inputs
-            if group is None:  # keeps its other tests); the method itself, once calls on arguments of two kinds did
-                group = (keys[1][-1], set())  # (one that hangs on one-hot targets only keeps its tests of class
-                groups.append(group)  # indices; one that hangs everywhere costs two or three case time limits)
-            group[1].add(keys[-1])
-            if len(group[1]) > 1:
-                self._poisoned_kinds.setdefault(keys[0], []).append((group[0], replace(error, alike=True)))
-            if len(groups) > 1:
-                self._poisoned[keys[0]] = error
+        if op.kind != "call":
+            return True
+        method, kinds, text = keys
+        # The call as written (forward(inputs + shift)) is not made again; on arguments of the same kinds, once a
+        # second call ended a worker too (one that hangs only on huge inputs keeps its other tests); the method
+        # itself, once calls on arguments of two kinds did (one that hangs on one-hot targets only keeps its tests
+        # of class indices; one that hangs everywhere costs two or three case time limits, not one per input).
+        groups = self._hung.setdefault(method, [])
+        group = next((g for g in groups if _alike(g.kinds, kinds[-1])), None)
+        if group is None:
+            group = _Hung(kinds[-1])
+            groups.append(group)
+        group.texts.add(text)
+        if len(group.texts) > 1:
+            group.error = replace(error, alike=True)
+        if len(groups) > 1:
+            self._poisoned[method] = error
         return True
 
-    def _hung_kinds(self, keys: list[tuple]) -> StudentError | None:
-        """The death of a call on arguments of the kinds of this call's (`keys`: its identities), where calls on
-        such arguments ended a worker twice."""
-        if len(keys) < 3 or keys[0] not in self._poisoned_kinds:
+    def _hung_on(self, key: tuple) -> StudentError | None:
+        """For a call's identity by the kinds of its arguments: the death that stops calls on such arguments."""
+        if len(key) != 4 or not isinstance(key[-1], tuple):
             return None
-        return next((error for kinds, error in self._poisoned_kinds[keys[0]] if _alike(kinds, keys[1][-1])), None)
+        return next((g.error for g in self._hung.get(key[:3], ()) if g.error and _alike(g.kinds, key[-1])), None)
 
     def _death_error(self, script: Script, death: _Death) -> StudentError:
         op = script.meta[death.op]
@@ -440,6 +443,15 @@ class Sandbox:
         os.close(self._output)
         os.unlink(self.server.home / f"{self.scratch.name}.out")
         remove_tree(self.scratch)
+
+
+@dataclass
+class _Hung:
+    """Calls of one method on arguments of some kinds (`_kinds`) that ended a worker: their texts, and the death
+    that stops every call on such arguments once there are two."""
+    kinds: tuple
+    texts: set = field(default_factory=set)
+    error: StudentError | None = None
 
 
 def _identities(script: Script, j: int) -> list[tuple]:

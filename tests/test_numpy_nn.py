@@ -205,6 +205,24 @@ def test_a_forward_none_of_whose_values_is_right_earns_nothing_for_returning_a_p
     assert not pair.passed and "not credited" in pair.output, pair.output
 
 
+def test_a_loop_that_never_ends_on_three_dimensional_inputs_costs_the_test_that_has_them_only(tmp_path):
+    """MSE.backward loops for ever where y_pred has three dimensions: the test of dL/dy_pred (which has such inputs)
+    fails, and the other backward tests keep their points: the call as written, with the input's field names, is
+    not made again on arguments of those kinds only, not on every input."""
+    shutil.copytree(PACKAGE, tmp_path / "nn", ignore=shutil.ignore_patterns("__pycache__"))
+    losses = tmp_path / "nn" / "losses.py"
+    losses.write_text(losses.read_text().replace('        diff = cache["diff"]\n', '        diff = cache["diff"]\n'
+                                                 '        while diff.ndim == 3:\n            pass\n'))
+    report = grade(tmp_path, [c for c in TESTS if c.cls == "MSE"])
+    results = {r.name: r for r in report.results}
+    value = results.pop("MSE.backward: dL/dy_pred")
+    assert not value.passed and "did not finish" in value.output, value.output
+    # (finite differences may have three-dimensional inputs only, at this seed: then none of them ran)
+    results.pop("MSE.backward: agrees with finite differences of forward")
+    lost = [r for r in results.values() if not r.passed]
+    assert not lost, explain(lost)
+
+
 def test_a_failing_test_shows_the_call_the_input_and_the_keys_found(tmp_path):
     entry = next(e for e in entries("buggy", "numpy-nn") if e.name == "dense_grad_keys_hardcoded")
     report = graded(entry, tmp_path)

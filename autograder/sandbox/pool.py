@@ -10,8 +10,8 @@ the case gets the values of the ops before it (rerun in a fresh worker) and an
 error on it (a probe, `Script.probes`, is left out instead, and the case goes on),
 and later cases do not run that op again (a soft call is left out, anything else
 stops the case there), so one endless loop costs one time-out, not one per input;
-two on arguments of the same kinds stop that method on such arguments, two on
-arguments of different kinds stop the method. A package `__init__.py` that kills
+two on arguments of the same kinds stop that method on such arguments, two
+written two ways on arguments of two kinds stop the method. A package `__init__.py` that kills
 the worker is not run again; its package's modules still load. What the student's code prints goes to an
 append-only file, capped in size by the worker's RLIMIT_FSIZE; the worker says
 which bytes of it each op printed.
@@ -288,10 +288,11 @@ class Sandbox:
         if op.kind != "call":
             return True
         method, kinds, text = keys
-        # The call as written (forward(inputs + shift)) is not made again; on arguments of the same kinds, once a
-        # second call ended a worker too (one that hangs only on huge inputs keeps its other tests); the method
-        # itself, once calls on arguments of two kinds did (one that hangs on one-hot targets only keeps its tests
-        # of class indices; one that hangs everywhere costs two or three case time limits, not one per input).
+        # The call as written (forward(inputs + shift)) is not made again on arguments of those kinds; on any
+        # arguments of those kinds, once a second call ended a worker too (one that hangs only on huge inputs keeps
+        # its other tests); the method itself, once calls written two ways on arguments of two kinds did (one that
+        # hangs on one-hot targets only keeps its tests of class indices, one that hangs on shifted inputs only
+        # keeps the others whatever the targets; one that hangs everywhere costs two or three case time limits).
         groups = self._hung.setdefault(method, [])
         group = next((g for g in groups if _alike(g.kinds, kinds[-1])), None)
         if group is None:
@@ -300,7 +301,7 @@ class Sandbox:
         group.texts.add(text)
         if len(group.texts) > 1:
             group.error = replace(error, alike=True)
-        if len(groups) > 1:
+        if len(groups) > 1 and len({key[3] for g in groups for key in g.texts}) > 1:
             self._poisoned[method] = error
         return True
 
@@ -458,9 +459,9 @@ def _identities(script: Script, j: int) -> list[tuple]:
     """What makes two ops the same for poisoning: the module imported, the class built, the method called (and the
     kinds of its arguments, and the call as shown)."""
     op, raw = script.meta[j], script.ops[j]
-    if op.kind == "call":  # the method, the kinds of its arguments, the call as shown (its arguments' names)
-        return [("call", op.cls, op.name), ("call", op.cls, op.name, _kinds(script, raw[3])),
-                ("call", op.cls, op.name, op.text)]
+    if op.kind == "call":  # the method, the kinds of its arguments, the call as shown (its arguments' names) on
+        kinds = _kinds(script, raw[3])  # arguments of those kinds (an input's fields have one name in every input)
+        return [("call", op.cls, op.name), ("call", op.cls, op.name, kinds), ("call", op.cls, op.name, op.text, kinds)]
     if op.kind == "new":
         return [("module", raw[2]), ("new", op.cls)]
     if op.kind == "import":

@@ -683,6 +683,85 @@ def test_no_reply_is_waited_for_past_the_submission_budget(tmp_path):
         sandbox.close()
 
 
+HOLDS_REPLIES = "import sys\nsys.modules['__main__'].FLUSH_AFTER = 60.0\nsys.modules['__main__'].FLUSH_SIZE = 1 << 30\n"
+
+
+def test_replies_a_dying_worker_never_sent_are_run_again_as_they_were_sent(tmp_path):
+    """A worker writes its replies a few at a time: when it dies (here Linear(7, 3) ends it, after cases whose
+    replies it was holding: this one holds them for a minute), the cases before the one it died in ran, but
+    their replies never came. They run again in a fresh worker as they were sent (a constructor that ends the
+    worker is not called again, but only from the case it died in on): only the dying case is charged."""
+    from autograder.checks.linear import LINEAR
+    from autograder.sandbox import Sandbox, Script, server
+
+    submission = attack(tmp_path, "pass")
+    linear_py = submission / "mytorch" / "nn" / "linear.py"
+    linear_py.write_text(HOLDS_REPLIES + linear_py.read_text() + (
+        "\n\n_init = Linear.__init__\n\n\n"
+        "def _dying_init(self, in_features, *args, **kwargs):\n"
+        "    if in_features == 7:\n"
+        "        os._exit(3)\n"
+        "    _init(self, in_features, *args, **kwargs)\n\n\n"
+        "Linear.__init__ = _dying_init\nimport os\n"))
+    sandbox = Sandbox(server.shared(), submission, Limits(case_timeout=30.0))
+    try:
+        scripts = []
+        for rows, features in ((1, 2), (2, 2), (3, 2), (4, 7), (5, 2)):
+            s = Script()
+            linear = s.new(LINEAR, features, 3)
+            s.set(linear, "W", np.ones((3, features)))
+            s.set(linear, "b", np.zeros((3, 1)))
+            s.call(linear, "forward", np.ones((rows, features)), label="Z")
+            scripts.append(s)
+        results = list(sandbox.stream(scripts))
+    finally:
+        sandbox.close()
+    assert [r.error.type if r.error else None for r in results] == [None, None, None, "WorkerDied", "WorkerDied"]
+    assert results[3].error.op == 0 and "3" in results[3].error.msg and not results[3].error.earlier
+    assert results[4].error.earlier  # (not called again after it ended a worker)
+    for rows, result in zip((1, 2, 3), results[:3]):
+        assert np.array_equal(result.values["Z"], np.full((rows, 3), 2.0))
+
+
+def test_a_rerun_that_dies_again_after_replies_it_never_sent_keeps_nothing_of_its_case(tmp_path):
+    """The case a worker died in runs again up to the op that died; where that rerun ends a worker too (here
+    ReLU() does, once a Linear forward on 7 rows has printed 5000 bytes: the workers of one sandbox append to
+    one output file), after cases whose replies it held back, those cases run a third time and the dying case
+    keeps no values, charged with the first death, as when no reply was held back."""
+    from autograder.checks.linear import LINEAR
+    from autograder.sandbox import Sandbox, Script, server
+
+    code = HOLDS_REPLIES + "import os\nif A.shape[0] == 7:\n    print('x' * 5000, flush=True)\n    os._exit(3)"
+    submission = attack(tmp_path, code)
+    activation_py = submission / "mytorch" / "nn" / "activation.py"
+    activation_py.write_text(activation_py.read_text() + (
+        "\n\n_init = ReLU.__init__\n\n\n"
+        "def _dying_init(self, *args, **kwargs):\n"
+        "    if os.fstat(1).st_size >= 5000:\n"
+        "        os._exit(4)\n"
+        "    _init(self, *args, **kwargs)\n\n\n"
+        "ReLU.__init__ = _dying_init\nimport os\n"))
+    sandbox = Sandbox(server.shared(), submission, Limits(case_timeout=30.0))
+    try:
+        scripts = []
+        for rows in (1, 2, 3, 7, 4):
+            s = Script()
+            linear = s.new(LINEAR, 2, 3)
+            s.set(linear, "W", np.ones((3, 2)))
+            s.set(linear, "b", np.zeros((3, 1)))
+            if rows == 7:
+                s.new("mytorch.nn.activation.ReLU")
+            s.call(linear, "forward", np.ones((rows, 2)), label="Z")
+            scripts.append(s)
+        results = list(sandbox.stream(scripts))
+    finally:
+        sandbox.close()
+    assert [r.error.type if r.error else None for r in results] == [None, None, None, "WorkerDied", None]
+    assert results[3].error.op == 4 and "3" in results[3].error.msg and results[3].values == {}
+    for rows, result in zip((1, 2, 3, 4), results[:3] + results[4:]):
+        assert np.array_equal(result.values["Z"], np.full((rows, 3), 2.0))
+
+
 def _linear_forward(sandbox, rows: int = 4) -> object:
     """One Linear forward call in `sandbox`, on a batch of `rows` rows: its CaseResult."""
     from autograder.checks.linear import LINEAR

@@ -5,7 +5,9 @@ scripts, reads the replies under a deadline, and kills the worker's whole
 process group when it misbehaves or when grading ends.
 
 When a worker dies (a crash, an exit, a time-out), a page of memory it shares
-with the grader says which op of which case it was running. That op is charged:
+with the grader says which op of which case it was running (the cases before it
+whose replies it still held run again, as they were sent, in a fresh worker: a
+worker writes its replies a few at a time). That op is charged:
 the case gets the values of the ops before it (rerun in a fresh worker) and an
 error on it (a probe, `Script.probes`, is left out instead, and the case goes on),
 and later cases do not run that op again (a soft call is left out, anything else
@@ -61,6 +63,7 @@ class _Death:
     why: str
     printed: bytes
     hit_limit: bool
+    again: tuple | None = None  # (op, printed, hit_limit) of the death of this case's rerun, where that comes later
 
 
 class Enclosure:
@@ -204,16 +207,23 @@ class Sandbox:
         module docstring); a fresh worker goes on with the rest."""
         pending = list(range(len(scripts)))
         reruns: dict[int, _Death] = {}  # script index -> the death its prefix rerun will carry
+        # script index -> what was sent of it to a worker that ran it and died later, before it sent the reply: sent
+        # again as it was (what that death teaches is for the cases after it)
+        unanswered: dict[int, tuple] = {}
         finished = False
         try:
             while pending and time.monotonic() < self.deadline:  # out of budget: no respawn, no retry
-                sent = [self._prepared(scripts[i], reruns.get(i)) for i in pending]
+                sent = [unanswered.pop(i, None) or self._prepared(scripts[i], reruns.get(i)) for i in pending]
                 retry = []
                 for k, outcome in enumerate(self._request([s for s, _, _ in sent])):
                     i, (_, stop_error, left_out) = pending[k], sent[k]
                     if isinstance(outcome, CaseResult):
                         death = reruns.pop(i, None)
-                        if death is not None:
+                        if death is not None and death.again:
+                            op, printed, hit_limit = death.again
+                            outcome = CaseResult({}, self._death_error(scripts[i], death), printed=((op, printed),),
+                                                 hit_limit=hit_limit)
+                        elif death is not None:
                             printed = outcome.printed + ((death.op, death.printed),) * bool(death.printed)
                             outcome = replace(outcome, printed=tuple(sorted(printed, key=lambda p: p[0])),
                                               hit_limit=death.hit_limit)
@@ -226,14 +236,18 @@ class Sandbox:
                             outcome = replace(outcome, soft=outcome.soft + left_out)
                         yield outcome
                         continue
-                    retry = pending[k:]
+                    retry = pending[k:]  # (from the first case whose reply did not come: see _request)
+                    unanswered.update((pending[p], sent[p]) for p in range(k, outcome.case))
+                    i = pending[outcome.case]
                     if self._learn(scripts[i], outcome):  # the case is charged: rerun what came before the op
-                        if i in reruns:  # the rerun itself died: no values to keep
+                        if i not in reruns:
+                            reruns[i] = outcome
+                        elif outcome.case == k:  # the rerun itself died: no values to keep
                             yield CaseResult({}, self._death_error(scripts[i], reruns.pop(i)),
                                              printed=((outcome.op, outcome.printed),), hit_limit=outcome.hit_limit)
                             retry = pending[k + 1:]
-                        else:
-                            reruns[i] = outcome
+                        else:  # (so too after cases whose replies it never sent: it runs none of its ops then)
+                            reruns[i] = replace(reruns[i], again=(outcome.op, outcome.printed, outcome.hit_limit))
                     break
                 pending = retry
             finished = not pending
@@ -246,6 +260,8 @@ class Sandbox:
         the op that ended this case's worker and everything after it); the error that stops it early; the
         errors of the soft calls left out (what a value read after one of them is missing for)."""
         exempt, skipped = (), {}
+        if rerun is not None and rerun.again:  # its rerun ended a worker too: nothing of it runs
+            return script.truncated(0), None, ()
         if rerun is not None:  # the calls before the op that died returned in that very run: they run again,
             exempt = _identities(script, rerun.op)  # whatever that death taught
             if rerun.op in script.probes:  # a probe is left out, and the case goes on after it
@@ -340,10 +356,13 @@ class Sandbox:
                 why = describe_status(status, self.limits)
             hit_limit = killed_by_us or (os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXFSZ)
             size = os.fstat(self._output).st_size
-            if case != index + 1 or not 0 <= op < len(script.ops) or phase < 0:
-                op, phase, offset = 0, 0, size  # it said nothing we can trust
+            # (The worker writes replies a few at a time: the cases between this one and the one it died in ran,
+            # and their replies never left it. They run again, in a fresh worker.)
+            case = case - 1 if index < case <= len(scripts) else index
+            if not 0 <= op < len(scripts[case].ops) or phase < 0:
+                case, op, phase, offset = index, 0, 0, size  # it said nothing we can trust
             offset = offset if 0 <= offset <= size else size
-            yield _Death(index, op, min(phase, 64), why, self._pread(offset, size), hit_limit)
+            yield _Death(case, op, min(phase, 64), why, self._pread(offset, size), hit_limit)
             return
 
     def _read_printed(self, ranges: list[tuple[int, int, int]]) -> tuple:

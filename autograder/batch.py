@@ -407,11 +407,14 @@ _SOURCE: list = []
 
 def _shared_source():
     """What every entry a grading process grades shares: the reference (official mode), the inputs (kept in
-    memory: the same case objects for every entry) and so the expected values, computed once per process."""
+    memory: the same case objects for every entry) and so the expected values, computed once per process, and
+    the replies decoded and judged (a reply of the same bytes to the same input is judged once per process)."""
     from . import examples, reference
+    from .sandbox import pool
 
     if not _SOURCE:
         examples.IN_MEMORY = {}
+        pool.KEPT = pool.Kept()  # (and so each input's reply of the same bytes is judged once: runner.JUDGED)
         _SOURCE.append(reference.source(_assignment()))
     return _SOURCE[0]
 

@@ -30,7 +30,7 @@ from .checks.base import Check, Crashed, NotAttempted, Outputs, Waiting
 from .compare import Failure, contradicts, mistakes
 from .replay import command as replay_command
 from .report import Outcome, Report, TestResult
-from .sandbox import Limits, Sandbox, Script, server
+from .sandbox import Limits, Sandbox, Script, pool, server
 from .sandbox.pool import Enclosure
 from .sandbox.limits import official_seed
 from .verdict import Verdict
@@ -51,9 +51,18 @@ class _Case:
     drawn: bool  # drawn by hypothesis (a failure on it is worth shrinking)
 
     def judge(self, result) -> None:
+        kept = pool.KEPT
+        if kept is not None and kept.kept(result):  # (a batch: the same reply to this input judged before)
+            key = (self.check.name, id(self.case), id(result), self.verdict.excused)
+            known = JUDGED.get(key)
+            if known is not None and known[0] is self.case:
+                self.verdict.passed(known[1])
+                return
         if not self.verdict.judge(self.check, self.gen, self.case, self.script, result):
             self.verdict.shrinkable = self.drawn and not result.hit_limit
             self._named(self.verdict.failure)
+        elif kept is not None and kept.kept(result) and self.verdict.passing and len(JUDGED) < JUDGED_MOST:
+            JUDGED[key] = (self.case, self.verdict.passing)
 
     def confirm(self, result) -> None:
         """For a check already failed with a hint that names a known mistake: which mistakes this later input
@@ -89,6 +98,12 @@ class _Case:
         """Keep which known mistakes a failure on a value's numbers fits, and which its input could tell apart."""
         if failure.about:
             self.verdict.claims.setdefault(failure.about, []).append((failure.fits, failure.tested))
+
+
+# In a batch's grading processes (with pool.KEPT): (check, input, reply, values excused) -> how a reply that passed
+# counted, for every later reply of the same bytes to that input (the cases, kept in memory, live as long as this)
+JUDGED: dict = {}
+JUDGED_MOST = 1 << 18
 
 
 CONFIRMING = 24  # later inputs of a check failed with a hint naming a known mistake judged again, to confirm it

@@ -38,29 +38,29 @@ class Verdict:
     claims: dict = field(default_factory=dict)  # value label -> (fits, tested) of each seeded or drawn input that
     # failed on its numbers alone: a hint another input speaks against is dropped (runner._unconfirmed)
     confirming: int = 0  # later inputs judged again to see what they name
+    # What the last input judged did, when it passed and changed nothing but counts, notes and the reason some
+    # inputs were skipped: (examples, returned, notes, skipped or None), as `passed` applies it (else None)
+    passing: tuple | None = None
 
     def judge(self, check: Check, gen, case, script: Script, result: CaseResult) -> bool:
         """Send the worker's outputs into the check body `gen` that yielded `script`; False when the
         check has failed for good (a waiting input does not stop it: a real failure may follow)."""
-        self.examples += 1
+        self.passing = None
         out = Outputs(result, script, check.method, self.excused)
         try:
             gen.send(out)
         except StopIteration:
-            self.returned += 1
-            self.notes.update(dict.fromkeys(out.notes))
-            if out.judged_nothing:
-                self.examples -= 1
-                self.skipped = "the values it compares are graded by another test, which failed"
+            skipped = "the values it compares are graded by another test, which failed" if out.judged_nothing else None
+            self.passed((0 if skipped else 1, 1, tuple(out.notes), skipped))
             return True
         except NoFixture:  # local mode: no recorded expected value for this input
-            self.examples -= 1
+            self.passed((0, 0, (), None))
             return True
         except Skip as skip:
-            self.examples -= 1
-            self.skipped = str(skip)
+            self.passed((0, 0, (), str(skip)))
             return True
         except Failure as failure:
+            self.examples += 1
             if not isinstance(failure, (Waiting, NotAttempted)):
                 failure = out.soft_waiting() or failure
             if isinstance(failure, Crashed) and failure.about_input and not check.primary:
@@ -82,6 +82,15 @@ class Verdict:
             self._keep(case, script, result, out)
             return False
         raise RuntimeError("a check body yielded more than once")
+
+    def passed(self, passing: tuple) -> None:
+        """Count an input that passed (or judged nothing): `passing` as `judge` keeps it."""
+        examples, returned, notes, skipped = self.passing = passing
+        self.examples += examples
+        self.returned += returned
+        self.notes.update(dict.fromkeys(notes))
+        if skipped is not None:
+            self.skipped = skipped
 
     def _keep(self, case, script: Script, result: CaseResult, out: Outputs) -> None:
         """Remember the input a verdict is about, the objects whose values it read, and what the student's

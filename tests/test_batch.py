@@ -69,6 +69,11 @@ def _class(tmp_path: Path) -> tuple[Path, dict[str, Path]]:
     return source, origin
 
 
+def _said(output: str) -> list[str]:
+    """A test's output but its replay line (which names the entry as the batch or the test grades it)."""
+    return [line for line in output.splitlines() if not line.startswith("replay:")]
+
+
 def test_a_class_gets_a_row_per_entry_and_each_the_verdicts_it_gets_alone(tmp_path):
     source, origin = _class(tmp_path)
     out = tmp_path / "graded"
@@ -94,6 +99,9 @@ def test_a_class_gets_a_row_per_entry_and_each_the_verdicts_it_gets_alone(tmp_pa
         assert results["score"] == alone.score, stem
         assert [(t["name"], t["score"], t["status"]) for t in results["tests"]] == \
             [(r.name, r.score, "passed" if r.passed else "failed") for r in alone.results], stem
+        # (what each test says too, inputs counted and notes: a grading process judges a reply it has seen, to
+        # the bit, for the same input once, and counts it again for every later entry; alice, bob and Zoë are one)
+        assert [_said(t["output"]) for t in results["tests"]] == [_said(r.output) for r in alone.results], stem
         assert float(rows[stem]["score"]) == alone.score
         assert float(rows[stem][next(iter(POINTS))]) == alone.results[0].score
     assert float(rows["alice"]["score"]) == 100.0 and float(rows["linear_no_bias"]["score"]) < 100

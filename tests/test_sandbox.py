@@ -831,6 +831,43 @@ if not hasattr(builtins, "_checked"):  # once per worker: what did the worker be
     assert not named(marker)  # nor does the last worker's outlive the enclosure
 
 
+def test_what_a_submission_imports_of_scipy_is_imported_once_by_its_enclosure(tmp_path):
+    """Every worker of a submission that imports scipy spent a tenth of a second importing it, more than the rest
+    of its work: the enclosure now imports, once, the modules of allowed packages the submission's files name
+    (read as text, never run), and its workers find them imported. A name the submission itself shadows (its own
+    scipy.py) or a package not allowed is left alone; numpy is imported already."""
+    from autograder.sandbox import Sandbox, server
+    from autograder.sandbox.pool import Enclosure, preloads
+
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "a.py").write_text("import numpy as np, scipy.linalg as la\nfrom scipy.special import erf\n"
+                                          "import os\n    import scipy  # (inside a function)\nx = 'import scipy.stats'\n")
+    assert preloads(tmp_path, ("numpy", "scipy")) == ("scipy.linalg", "scipy.special", "scipy")
+    assert preloads(tmp_path, ("numpy",)) == ()
+    (tmp_path / "scipy.py").write_text("")
+    assert preloads(tmp_path, ("numpy", "scipy")) == ()
+
+    shared = server.shared()
+    if not Enclosure.available(shared):
+        pytest.skip("workers get no PID namespace here: each is set up on its own (tested everywhere else)")
+    submission = attack(tmp_path / "graded", "pass")
+    linear_py = submission / "mytorch" / "nn" / "linear.py"
+    # (whether scipy.special was imported before this module, as the worker imports it: Linear.forward says)
+    linear_py.write_text("import sys\nBEFORE = 'scipy.special' in sys.modules\nfrom scipy.special import expit\n"
+                         + linear_py.read_text().replace(FORWARD, "        return A * 0 + BEFORE\n"))
+    enclosure = Enclosure(shared, submission, Limits(case_timeout=30.0))
+    try:
+        assert enclosure.preload == ("scipy.special",)
+        sandbox = Sandbox(shared, submission, Limits(case_timeout=30.0), enclosure)
+        try:
+            result = _linear_forward(sandbox)
+        finally:
+            sandbox.close()
+    finally:
+        enclosure.close()
+    assert result.error is None and np.all(result.values["Z"] == 1.0)
+
+
 def test_a_worker_cannot_end_its_enclosure_or_reach_the_next_worker(tmp_path):
     """kill(1) and kill(-1) from a worker: the enclosure is its PID namespace's init, which takes no
     signal from inside; it goes on forking workers (the same enclosure, not a new one). Nor can a worker

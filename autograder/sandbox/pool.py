@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import mmap
 import os
+import re
 import signal
 import socket
 import struct
@@ -78,6 +79,7 @@ class Enclosure:
 
     def __init__(self, server: ForkServer, root: Path, limits: Limits):
         self.server, self.root, self.limits = server, root, limits
+        self.preload = preloads(root, server.allowed)
         self.scratch = Path(tempfile.mkdtemp(prefix="scratch-", dir=server.home))
         self.pid: int | None = None
         self.control: socket.socket | None = None
@@ -142,7 +144,8 @@ class Enclosure:
         page = os.memfd_create("progress", os.MFD_CLOEXEC)
         try:
             os.ftruncate(page, wire.PROGRESS.size)
-            self.pid, self.control = self.server.spawn(self.root, self.scratch, self.limits, null, page, enclosure=True)
+            self.pid, self.control = self.server.spawn(self.root, self.scratch, self.limits, null, page, enclosure=True,
+                                                       preload=self.preload)
         finally:
             os.close(null)
             os.close(page)
@@ -465,6 +468,31 @@ class Sandbox:
         os.close(self._output)
         os.unlink(self.server.home / f"{self.scratch.name}.out")
         remove_tree(self.scratch)
+
+
+_IMPORTED = re.compile(r"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import\b|import[ \t]+([\w., \t]+))", re.M)
+PRELOADS = 16  # at most
+
+
+def preloads(root: Path, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    """The modules of allowed packages besides numpy (scipy.special, ...) that the submission's files import, as
+    an enclosure imports them once for all its workers (each worker of a submission that imports scipy took a
+    tenth of a second more than the whole rest of its work). Read from the text of its files, never run; none
+    that one of its own files or folders would shadow (a worker imports those first)."""
+    found: dict[str, None] = {}
+    try:
+        files = sorted(root.rglob("*.py"))[:200]
+        own = {path.name for path in root.iterdir()}
+        for path in files:
+            for named, listed in _IMPORTED.findall(path.read_text(errors="replace")[:1 << 20]):
+                for name in [named] if named else [part.split()[0] for part in listed.split(",") if part.split()]:
+                    top = name.split(".")[0]
+                    if (top in allowed and top != "numpy" and {top, f"{top}.py"}.isdisjoint(own)
+                            and all(part.isidentifier() for part in name.split("."))):
+                        found[name] = None
+    except OSError:
+        return ()
+    return tuple(found)[:PRELOADS]
 
 
 @dataclass

@@ -102,15 +102,16 @@ class ForkServer:
             raise SandboxError(f"the sandbox's fork server stopped ({exc}) {' '.join(detail)}") from None
 
     def spawn(self, root: Path, scratch: Path, limits: Limits, output: int, progress: int,
-              enclosure: bool = False) -> tuple[int, socket.socket]:
+              enclosure: bool = False, preload: tuple[str, ...] = ()) -> tuple[int, socket.socket]:
         """A new worker whose stdout and stderr append to the file `output` and which publishes what it
         is doing in the shared memory file `progress`: (pid, channel). With `enclosure` (where workers get
-        PID namespaces), an enclosure instead: the worker's confinement, which forks workers (pool.Enclosure)."""
+        PID namespaces), an enclosure instead: the worker's confinement, which forks workers (pool.Enclosure),
+        having imported the modules of allowed packages named in `preload` (its workers then find them imported)."""
         ours, theirs = socket.socketpair()
         request = {"op": "spawn", "root": str(root), "scratch": str(scratch), "limits": limits.rlimits(),
                    "readable": self.readable, "scratch_limits": [limits.scratch_bytes, limits.scratch_files],
                    "cgroups": self.cgroups.spec(limits.memory_bytes) if self.cgroups else [],
-                   "enclosure": enclosure}
+                   "enclosure": enclosure, "preload": list(preload)}
         if self.cgroups:
             self.cgroups.sweep()  # the groups of workers gone since
         try:

@@ -1155,11 +1155,14 @@ def _child(sock, out_fd, progress_fd, spec):
     os.environ.clear()
     os.environ.update({"HOME": spec["scratch"], "TMPDIR": spec["scratch"], "PATH": "/usr/bin:/bin",
                        "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"})
+    enclosure = spec.get("enclosure") and isolated and os.getpid() == 1
+    if enclosure:  # (before the submission's folder is on the path: these are the installed packages)
+        _preload(spec.get("preload", ()))
     sys.path.insert(0, spec["root"])
     sys.stdout = open(1, "w", buffering=1, closefd=False)
     sys.stderr = open(2, "w", buffering=1, closefd=False)
     try:
-        if spec.get("enclosure") and isolated and os.getpid() == 1:
+        if enclosure:
             _enclosure(sock, spec["scratch"])
         else:
             serve(sock)
@@ -1168,6 +1171,17 @@ def _child(sock, out_fd, progress_fd, spec):
 
 
 # ------------------------------------------------------------- enclosure
+
+def _preload(names):
+    """Import the modules of allowed packages the submission imports (scipy.special, ...), once, for every worker
+    the enclosure forks; one that fails is left for the worker to import (and fail) itself."""
+    for name in names[:16]:
+        if isinstance(name, str):
+            try:
+                importlib.import_module(name)
+            except BaseException:  # noqa: BLE001 - a worker meets the same failure as its own
+                pass
+
 
 ENCLOSURE_GRACE = 2.0  # seconds an enclosure waits for killed workers to be gone before it answers anyway
 

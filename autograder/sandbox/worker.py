@@ -21,6 +21,7 @@ one JSON frame with an "nblobs" count, followed by that many raw frames.
 """
 import importlib
 import importlib.util
+import io
 import json
 import os
 import re
@@ -65,23 +66,46 @@ def send_message(sock, header, blobs=()):
 
 
 def recv_message(sock, limit=MAX_FRAME):
-    """A header and its blobs. The blob frames are read as one run of bytes and cut up here (a request
-    holds thousands of small arrays: two system calls for each would cost more than running them)."""
+    """A header and its blobs (a `Blobs`). The blob frames are read as one run of bytes and cut up only as
+    they are used (a request holds thousands of small arrays: two system calls, or a copy, for each would
+    cost more than running them)."""
     header = json.loads(recv_frame(sock, limit))
     count = int(header.get("nblobs", 0))
     if not count:
-        return header, []
-    data = memoryview(recv_frame(sock, limit))  # one frame holding every blob frame (see script.pack)
-    total, blobs, at = len(data), [], 0
+        return header, Blobs(b"", [])
+    data = recv_frame(sock, limit)  # one frame holding every blob frame (see script.pack)
+    total, spans, at = len(data), [], 0
     for _ in range(count):
         if at + 4 > total:
             raise ChannelClosed("blob frames shorter than announced")
         (size,) = struct.unpack_from(">I", data, at)
         if at + 4 + size > total:
             raise ChannelClosed("blob frames shorter than announced")
-        blobs.append(bytes(data[at + 4:at + 4 + size]))
+        spans.append((at + 4, at + 4 + size))
         at += 4 + size
-    return header, blobs
+    return header, Blobs(data, spans)
+
+
+class Blobs:
+    """The blobs of a request: blobs[i] is the i-th one's bytes; `array(np, i)` the array it holds (read-only, made
+    once however often a case uses it), or None for one that is not a plain .npy payload."""
+
+    def __init__(self, data, spans):
+        self.data, self.spans, self.arrays = data, spans, {}
+
+    def __len__(self):
+        return len(self.spans)
+
+    def __getitem__(self, i):
+        start, end = self.spans[i]
+        return self.data[start:end]
+
+    def array(self, np, i):
+        arr = self.arrays.get(i)
+        if arr is None:
+            start, end = self.spans[i]
+            arr = self.arrays[i] = npy_loads(np, self.data, start, end)
+        return arr
 
 
 # ------------------------------------------------------------------ .npy bytes
@@ -113,12 +137,14 @@ _HEADERS = {}  # header bytes -> (dtype, shape, size in bytes): a run sends the 
 _MAX_HEADERS = 4096  # (headers come from the other side: what they may make this hold is bounded)
 
 
-def npy_loads(np, data):
-    """A read-only array for a payload with the plain header, else None (the caller uses np.load)."""
-    if data[:8] != NPY_MAGIC or len(data) < 10:
+def npy_loads(np, data, begin=0, stop=None):
+    """A read-only array for a payload with the plain header (in data[begin:stop]), else None (the caller uses
+    np.load)."""
+    stop = len(data) if stop is None else stop
+    if data[begin:begin + 8] != NPY_MAGIC or stop - begin < 10:
         return None
-    end = 10 + int.from_bytes(data[8:10], "little")
-    header = bytes(data[10:end])
+    end = begin + 10 + int.from_bytes(data[begin + 8:begin + 10], "little")
+    header = bytes(data[begin + 10:end])
     known = _HEADERS.get(header)
     if known is None:
         match = NPY_HEADER.fullmatch(header)
@@ -133,9 +159,9 @@ def npy_loads(np, data):
         if len(_HEADERS) < _MAX_HEADERS:
             _HEADERS[header] = known
     dtype, shape, size = known
-    if len(data) - end != size:
+    if stop - end != size:
         return None
-    return np.frombuffer(data, dtype, offset=end).reshape(shape)
+    return np.frombuffer(data, dtype, size // dtype.itemsize, end).reshape(shape)
 
 
 # ---------------------------------------------------------------- worker side
@@ -157,12 +183,16 @@ def _mark(case, op, phase, offset=None):
     return offset
 
 
+_OWN_STREAMS = [None, None]  # the worker's own unbuffered stdout and stderr (a student may replace them)
+
+
 def _printed_end():
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except Exception:  # noqa: BLE001 - a student may have replaced or closed them
-            pass
+    if sys.stdout is not _OWN_STREAMS[0] or sys.stderr is not _OWN_STREAMS[1]:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:  # noqa: BLE001 - a student may have replaced or closed them
+                pass
     try:
         return os.lseek(1, 0, os.SEEK_END)
     except OSError:
@@ -288,6 +318,11 @@ def _encode(np, value):
     """(npy bytes, None) for a numpy array or a plain number, else (None, what it was)."""
     if value is None:
         return None, "None (did you forget to return?)"
+    if type(value) is np.ndarray and value.dtype.kind in "biuf":  # (the usual answer: its bytes are a copy already)
+        try:
+            return npy_dumps(np, value), None
+        except Exception as exc:  # noqa: BLE001 - a view far larger than memory (zero strides)
+            return None, f"a ndarray that numpy cannot convert ({type(exc).__name__})"
     if isinstance(value, np.ndarray):
         try:
             arr = np.array(value, subok=False, copy=True)
@@ -466,9 +501,8 @@ def _run_case(np, io, index, case, blobs, out_blobs, skip):
         if isinstance(v, dict) and "o" in v:
             return objects[v["o"]]
         if isinstance(v, dict):
-            data = blobs[base + v["a"]]
-            arr = npy_loads(np, data)
-            return np.load(io.BytesIO(data), allow_pickle=False) if arr is None else arr.copy()
+            arr = blobs.array(np, base + v["a"])
+            return np.load(io.BytesIO(blobs[base + v["a"]]), allow_pickle=False) if arr is None else arr.copy()
         return v
 
     def emit(label, v):
@@ -1159,8 +1193,10 @@ def _child(sock, out_fd, progress_fd, spec):
     if enclosure:  # (before the submission's folder is on the path: these are the installed packages)
         _preload(spec.get("preload", ()))
     sys.path.insert(0, spec["root"])
-    sys.stdout = open(1, "w", buffering=1, closefd=False)
-    sys.stderr = open(2, "w", buffering=1, closefd=False)
+    # Unbuffered, as with `python -u`: what is printed is in the file at once, so an op's end need not flush them
+    # (_printed_end), which every op paid for
+    sys.stdout = _OWN_STREAMS[0] = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), write_through=True)
+    sys.stderr = _OWN_STREAMS[1] = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), write_through=True)
     try:
         if enclosure:
             _enclosure(sock, spec["scratch"])

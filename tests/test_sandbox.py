@@ -723,6 +723,33 @@ def test_replies_a_dying_worker_never_sent_are_run_again_as_they_were_sent(tmp_p
         assert np.array_equal(result.values["Z"], np.full((rows, 3), 2.0))
 
 
+def test_a_progress_page_naming_a_case_already_answered_is_not_believed(tmp_path):
+    """The progress page is the worker's word: one naming a case whose reply already came (a later case forged it,
+    or the worker died between cases) says nothing about the case awaited, which is charged at its first op."""
+    from autograder.checks.linear import LINEAR
+    from autograder.sandbox import Sandbox, Script, server
+
+    code = ("import os, sys\nworker = sys.modules['__main__']\nworker.FLUSH_AFTER = 0.0\n"
+            "if A.shape[0] == 3:\n    worker.PROGRESS.pack_into(worker._STATE['progress'], 0, 1, 2, 0, 0)\n"
+            "    os._exit(3)")
+    submission = attack(tmp_path, code)
+    sandbox = Sandbox(server.shared(), submission, Limits(case_timeout=30.0))
+    try:
+        scripts = []
+        for rows in (1, 2, 3):
+            s = Script()
+            linear = s.new(LINEAR, 2, 3)
+            s.set(linear, "W", np.ones((3, 2)))
+            s.set(linear, "b", np.zeros((3, 1)))
+            s.call(linear, "forward", np.ones((rows, 2)), label="Z")
+            scripts.append(s)
+        results = list(sandbox.stream(scripts))
+    finally:
+        sandbox.close()
+    assert [r.error.type if r.error else None for r in results] == [None, None, "WorkerDied"]
+    assert results[2].error.op == 0  # (not op 2, the page's forged op of the first case)
+
+
 def test_a_rerun_that_dies_again_after_replies_it_never_sent_keeps_nothing_of_its_case(tmp_path):
     """The case a worker died in runs again up to the op that died; where that rerun ends a worker too (here
     ReLU() does, once a Linear forward on 7 rows has printed 5000 bytes: the workers of one sandbox append to

@@ -363,8 +363,9 @@ class Sandbox:
             size = os.fstat(self._output).st_size
             # (The worker writes replies a few at a time: the cases between this one and the one it died in ran,
             # and their replies never left it. They run again, in a fresh worker.)
-            case = case - 1 if index < case <= len(scripts) else index
-            if not 0 <= op < len(scripts[case].ops) or phase < 0:
+            if index < case <= len(scripts) and 0 <= op < len(scripts[case - 1].ops) and phase >= 0:
+                case -= 1
+            else:
                 case, op, phase, offset = index, 0, 0, size  # it said nothing we can trust
             offset = offset if 0 <= offset <= size else size
             yield _Death(case, op, min(phase, 64), why, self._pread(offset, size), hit_limit)

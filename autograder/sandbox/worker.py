@@ -638,7 +638,7 @@ def serve(sock):
 
 class _Outbox:
     """Replies on their way to the grader, written to the channel a few at a time: one write per case cost the
-    worker a fifth of its time (a system call, and a wake-up of the grading process, for each of some 900 small
+    worker a sixth of its time (a system call, and a wake-up of the grading process, for each of some 900 small
     replies). A reply waits at most FLUSH_AFTER seconds after the previous write, plus the case after it; one
     that the worker's death leaves unsent is not lost: its case ran before the case the progress page names, and
     the grader runs it again in a fresh worker."""

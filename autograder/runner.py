@@ -161,13 +161,46 @@ def _right_somewhere(verdict: Verdict) -> bool:
     return isinstance(verdict.failure, Crashed) and right > 0 and right >= verdict.wrong_after
 
 
+LEAN_FIRST = True  # (False: every script runs in full at once; the verdicts are the same, a test checks)
+
+
+class _NotClean(Exception):
+    """A lean run (`_batch_phase`) met something other than a clean pass."""
+
+
+def _clean(verdict: Verdict) -> bool:
+    """A verdict with nothing in it but passes, and inputs left out for what they are (a Skip: never for a value of
+    the calls made for diagnosis, which only a failure reads): no failure, no input it could not run on."""
+    return verdict.failure is None and verdict.waiting is None and verdict.crashed is None and not verdict.unfinished
+
+
 def _batch_phase(checks: list[Check], sandbox: Sandbox, ref, seed: int,
                  deadline: float = float("inf")) -> dict[str, Verdict]:
     """Every seeded case and drawn example of `checks` in one stream, judged as replies arrive;
     checks that re-compare values other checks own are judged last, once the owners' verdicts are in.
-    `ref` is where inputs and expected values come from."""
-    found = {check.name: Verdict() for check in checks}
+    `ref` is where inputs and expected values come from.
+
+    Where scripts carry calls made only to explain a failure (`Script.diagnosing`: the student's own parts of a
+    composite method, calls with the other kind of target), they first run without them: a class whose every
+    input then passes cleanly (no failure, no error, no input it could not run on) has those verdicts (a passing
+    test reads none of those values); at the first thing that is not a clean pass the class runs again in full,
+    in a fresh worker, with nothing learned from that first run, and those verdicts are its verdicts."""
     inputs: dict = {}  # input key -> cases
+    plan = _plan(checks, ref, seed, inputs)
+    if LEAN_FIRST and any(script.diagnostic for script in plan[1]):
+        learned = sandbox.learned()
+        try:
+            return _run_phase(checks, sandbox, deadline, *plan, lean=True)
+        except _NotClean:
+            sandbox.forget(learned)
+            sandbox.recycle()
+            plan = _plan(checks, ref, seed, inputs)  # (fresh check bodies and verdicts; the same inputs and scripts)
+    return _run_phase(checks, sandbox, deadline, *plan)
+
+
+def _plan(checks: list[Check], ref, seed: int, inputs: dict) -> tuple:
+    """(verdicts by check, the scripts to send, who judges each one's reply)."""
+    found = {check.name: Verdict() for check in checks}
     index: dict = {}  # id(script) -> position in `scripts` (which keeps every script alive)
     scripts: list[Script] = []
     readers: list[list[_Case]] = []  # who judges each script's reply
@@ -181,6 +214,13 @@ def _batch_phase(checks: list[Check], sandbox: Sandbox, ref, seed: int,
                 scripts.append(script)
                 readers.append([])
             readers[index[key]].append(_Case(check, found[check.name], case, gen, script, drawn))
+    return found, scripts, readers
+
+
+def _run_phase(checks: list[Check], sandbox: Sandbox, deadline: float, found: dict, scripts: list,
+               readers: list, lean: bool = False) -> dict[str, Verdict]:
+    """`_batch_phase`'s run of its plan: `lean`, without the calls for diagnosis only, raising _NotClean at the
+    first reply that is not a clean pass."""
     deferred = []
     received = 0
     # Two requests: a script that hands the worker a value of the reference (Script.late) is sent only once
@@ -189,18 +229,24 @@ def _batch_phase(checks: list[Check], sandbox: Sandbox, ref, seed: int,
     for phase in (early, [i for i, script in enumerate(scripts) if script.late]):
         if received < len(early) and phase is not early:  # the budget ran out in the first request
             break
-        stream = sandbox.stream([scripts[i] for i in phase])
+        stream = sandbox.stream([scripts[i].lean() if lean else scripts[i] for i in phase])
         for k, result in enumerate(stream):  # (to its end: a stream left unfinished ends its worker)
             i = phase[k]
             if time.perf_counter() > deadline:  # checked per reply, and no reply waits past it (Sandbox.deadline)
                 stream.close()
                 break
             received += 1
+            if lean and (result.error is not None or result.soft or result.hit_limit):
+                stream.close()
+                raise _NotClean()
             for item in readers[i]:
                 if item.check.owners:
                     deferred.append((item, result))
                 elif item.verdict.failure is None:  # a failed check is done
                     item.judge(result)
+                    if lean and not _clean(item.verdict):
+                        stream.close()
+                        raise _NotClean()
                 elif isinstance(item.verdict.failure, Crashed) and item.check.computes:  # (for the credit rule of
                     item.tally(result)  # its method: are its values right where it does not crash?)
                 elif item.verdict.failure.claim and item.verdict.confirming < CONFIRMING:
@@ -215,6 +261,8 @@ def _batch_phase(checks: list[Check], sandbox: Sandbox, ref, seed: int,
     for item, result in deferred:
         if item.verdict.failure is None:
             item.judge(result)
+            if lean and not _clean(item.verdict):
+                raise _NotClean()
     return found
 
 

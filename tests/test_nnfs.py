@@ -195,6 +195,34 @@ def solution_lines() -> set[str]:
     return lines
 
 
+@pytest.mark.parametrize("name", ["correct", "softmax_unstable", "loss_no_clip", "loss_sparse_as_onehot",
+                                  "actloss_forward_per_sample", "actloss_backward_no_N", "actloss_indices_only"])
+def test_running_the_calls_for_diagnosis_only_on_failure_changes_no_verdict(name, tmp_path, monkeypatch):
+    """A class whose scripts carry calls made only to explain a failure (the student's own softmax and loss
+    beside ActivationLoss, the other kind of target) first runs without them, and again in full at the first thing
+    that is not a clean pass: every test says what it says when every script runs in full at once, and a correct
+    submission's ActivationLoss and LossCrossEntropy never run them."""
+    from autograder.sandbox import pool
+
+    chosen = next(e for e in entries("correct", "nnfs")) if name == "correct" else \
+        next(e for e in entries(None, "nnfs") if e.name == name)
+    root = materialize(chosen, tmp_path / "s")
+    checks = [c for c in EVERY if c.cls in ("ActivationSoftMax", "LossCrossEntropy", "ActivationLoss")]
+    sent = []
+    stream = pool.Sandbox.stream
+    monkeypatch.setattr(pool.Sandbox, "stream", lambda self, scripts: (sent.extend(scripts), stream(self, scripts))[1])
+    lean_first = runner.grade(root, seed=0, submission=name, limits=FAST, checks=checks, assignment=NNFS, jobs=1)
+    diagnosed = sum(1 for s in sent if s.diagnostic)
+    monkeypatch.setattr(runner, "LEAN_FIRST", False)
+    in_full = runner.grade(root, seed=0, submission=name, limits=FAST, checks=checks, assignment=NNFS)
+    assert [(r.name, r.score, r.output) for r in lean_first.results] == \
+        [(r.name, r.score, r.output) for r in in_full.results]
+    if name == "correct":
+        assert lean_first.score == lean_first.max_score and diagnosed == 0
+    else:
+        assert lean_first.score < lean_first.max_score and diagnosed > 0  # (the failing class ran in full)
+
+
 def test_the_handout_holds_no_solution_and_no_hidden_test(built):
     folder, archive = built
     assert archive.name == "handout-nnfs.tar.gz"

@@ -203,6 +203,16 @@ class Sandbox:
         # a method's identity -> [_Hung: the calls of it on arguments of one set of kinds that ended a worker]
         self._hung: dict[tuple, list[_Hung]] = {}
 
+    def learned(self) -> tuple:
+        """What the sandbox has learned of the submission so far (the ops and packages that ended a worker)."""
+        return (dict(self._poisoned), {k: [replace(g, texts=set(g.texts)) for g in v] for k, v in self._hung.items()},
+                set(self.skip_init), list(self.notes))
+
+    def forget(self, learned: tuple) -> None:
+        """Back to what `learned()` gave: a run whose verdicts are thrown away leaves nothing it taught."""
+        poisoned, hung, skip_init, notes = learned
+        self._poisoned, self._hung, self.skip_init, self.notes = poisoned, hung, skip_init, notes
+
     def run(self, scripts: list[Script]) -> list[CaseResult]:
         return list(self.stream(scripts))
 
@@ -276,7 +286,7 @@ class Sandbox:
         if not self._poisoned and not skipped:  # (as a rule: no op has ended a worker)
             return script, None, ()
         for j in range(len(script.ops)):
-            if j in skipped:
+            if j in skipped or script.ops[j][0] == "skip":
                 continue
             keys = [key for key in _identities(script, j) if rerun is None or j > rerun.op or key not in exempt]
             error = next(filter(None, (self._poisoned.get(key) or self._hung_on(key) for key in keys)), None)
@@ -509,6 +519,8 @@ def _identities(script: Script, j: int) -> list[tuple]:
     """What makes two ops the same for poisoning: the module imported, the class built, the method called (and the
     kinds of its arguments, and the call as shown)."""
     op, raw = script.meta[j], script.ops[j]
+    if raw[0] == "skip":  # (an op left out of what was sent: lean scripts', runner._batch_phase)
+        return [("skip", op.kind, op.cls, op.name)]
     if op.kind == "call":  # the method, the kinds of its arguments, the call as shown (its arguments' names) on
         kinds = _kinds(script, raw[3])  # arguments of those kinds (an input's fields have one name in every input)
         return [("call", op.cls, op.name), ("call", op.cls, op.name, kinds), ("call", op.cls, op.name, op.text, kinds)]

@@ -10,6 +10,7 @@ charged to. Many scripts travel in one request; each comes back as a
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import re
@@ -102,9 +103,29 @@ class Script:
     # ends the worker (a loop that never ends), it is left out and the case goes on, as where a soft call raises;
     # any other op that ends it ends the case there.
     probes: set = field(default_factory=set)
+    # The ops made only to explain a failure (the student's own parts of a composite method, calls with the other
+    # kind of target: `diagnosing`): runner._batch_phase first sends the script without them (`lean()`).
+    diagnostic: set = field(default_factory=set)
     # What `pack` sends of it, made the first time it is sent (a batch sends the scripts of one input, built once
     # and kept, for every entry). Not copied by `truncated`: a copy with fewer ops is sent as itself.
     _sent: tuple | None = field(default=None, init=False, repr=False, compare=False)
+    _lean: "Script | None" = field(default=None, init=False, repr=False, compare=False)
+
+    @contextlib.contextmanager
+    def diagnosing(self):
+        """The ops added in this block only explain a failure: no value a passing test reads comes from them."""
+        start = len(self.ops)
+        yield
+        self.diagnostic.update(range(start, len(self.ops)))
+
+    def lean(self) -> "Script":
+        """This script with its ops for diagnosis left out (itself when it has none), made once."""
+        if not self.diagnostic:
+            return self
+        if self._lean is None:
+            ops = [["skip"] if i in self.diagnostic else op for i, op in enumerate(self.ops)]
+            self._lean = replace(self, ops=ops, diagnostic=set())
+        return self._lean
 
     def _ref(self, value, shown: str | None = None):
         if isinstance(value, np.ndarray):  # (the usual argument first: a script has thousands of them)

@@ -72,12 +72,13 @@ def kinds(s: Script, path: str, method: str, first: np.ndarray, case, state: boo
     with `state`, set as self.output too): what tells a crash about the kind of target from one about this input
     (`common.kind_explains`). Soft, and nothing of them is shown; after the calls judged where those are soft
     too, else first (so that they run)."""
-    for name, target in (("same", case.target), ("other", other_kind(case))):
-        obj = s.new(path)
-        if state:
-            s.set(obj, "output", first, state=True)
-        s.call(obj, method, first, target, label=f"{KIND}.{name}", soft=True)
-        s.probes.add(len(s.ops) - 1)  # (one that never returns is left out: the case's own calls still run)
+    with s.diagnosing():
+        for name, target in (("same", case.target), ("other", other_kind(case))):
+            obj = s.new(path)
+            if state:
+                s.set(obj, "output", first, state=True)
+            s.call(obj, method, first, target, label=f"{KIND}.{name}", soft=True)
+            s.probes.add(len(s.ops) - 1)  # (one that never returns is left out: the case's own calls still run)
 
 
 def uniform(case) -> np.ndarray:
@@ -367,12 +368,13 @@ def _parts(s: Script, inputs, target, prefix: str, shown: tuple[str, str]) -> No
     under "{prefix}.output", the per-sample losses of it under "{prefix}.losses" and calculate's mean under
     "{prefix}.mean" (and what each left of its arguments, "#argI"). Last in a script: reading a missing softmax
     output stops the case there."""
-    sm = s.new(SOFTMAX)
-    s.call(sm, "forward", inputs, label=f"{prefix}.softmax", soft=True, shown=shown[:1], keep_args=True)
-    s.get(sm, "output", label=f"{prefix}.output")
-    output = s.returned(sm, "__getattribute__", "output", name="ActivationSoftMax.output")
-    s.call(s.new(CE), "forward", output, target, label=f"{prefix}.losses", soft=True, keep_args=True)
-    s.call(s.new(CE), "calculate", output, target, label=f"{prefix}.mean", soft=True, keep_args=True)
+    with s.diagnosing():
+        sm = s.new(SOFTMAX)
+        s.call(sm, "forward", inputs, label=f"{prefix}.softmax", soft=True, shown=shown[:1], keep_args=True)
+        s.get(sm, "output", label=f"{prefix}.output")
+        output = s.returned(sm, "__getattribute__", "output", name="ActivationSoftMax.output")
+        s.call(s.new(CE), "forward", output, target, label=f"{prefix}.losses", soft=True, keep_args=True)
+        s.call(s.new(CE), "calculate", output, target, label=f"{prefix}.mean", soft=True, keep_args=True)
 
 
 @per_case

@@ -124,15 +124,19 @@ def _other_assignment(src: Path, assignment) -> str:
     from . import assignments
 
     here = assignments.gradable()
-    for other in assignments.ASSIGNMENTS.values():
-        if other.package == assignment.package or not src.is_dir():
-            continue
-        if src.name == other.package or (src / other.package).is_dir():
-            what = "is" if src.name == other.package else "holds"
+    others = [other for other in assignments.ASSIGNMENTS.values() if other.package != assignment.package]
+    if not src.is_dir():
+        return ""
+    # (the package's own files first: mytorch's hold nn/, which is also numpy-nn's package)
+    for other in sorted(others, key=lambda a: not ((src / "__init__.py").is_file() and (src / a.mark).exists())):
+        own = (src / "__init__.py").is_file() and (src / other.mark).exists()
+        if own or src.name == other.package or (src / other.package).is_dir():
+            what = (f"is {other.package}/" if src.name == other.package else
+                    f"holds the files of {other.package}/ itself" if own else f"holds {other.package}/")
             if other.name not in here:  # (a handout: the other course's grader is not in it)
-                return (f" (it {what} {other.package}/, the {other.name} assignment's package: this copy grades "
+                return (f" (it {what}, the {other.name} assignment's package: this copy grades "
                         f"{', '.join(here)} only)")
-            return f" (it {what} {other.package}/: grade it with --assignment {other.name})"
+            return f" (it {what}: grade it with --assignment {other.name})"
     return ""
 
 

@@ -486,6 +486,20 @@ def test_another_assignments_package_gets_the_option_that_grades_it(tmp_path, de
         prepare(tmp_path / "hw", dest, assignment=assignments.get("numpy-nn"))
 
 
+def test_the_files_of_mytorch_itself_graded_as_nnfs_get_the_option_that_grades_them(tmp_path, dest):
+    """mytorch/'s own files (nn/, optim/, models/ and __init__.py) in a folder graded with --assignment nnfs were
+    told to use --assignment numpy-nn (nn/ is numpy-nn's package name), which grades them 0: they are mytorch's."""
+    import shutil
+
+    from autograder import assignments
+    from tests.catalogue import REFERENCE
+
+    shutil.copytree(REFERENCE, tmp_path / "hw", ignore=shutil.ignore_patterns("__pycache__"))
+    with pytest.raises(SubmissionError, match=r"it holds the files of mytorch/ itself: grade it with --assignment "
+                                              r"mytorch\)$"):
+        prepare(tmp_path / "hw", dest, assignment=assignments.get("nnfs"))
+
+
 def test_in_a_copy_without_that_assignment_its_package_is_named_not_an_option_that_fails(tmp_path, dest, monkeypatch):
     """A mytorch handout grades mytorch only: an nnfs hand-in there is said to be nnfs's, not given --assignment
     nnfs (which that copy refuses)."""

@@ -236,7 +236,7 @@ def _run_phase(checks: list[Check], sandbox: Sandbox, deadline: float, found: di
                 stream.close()
                 break
             received += 1
-            if lean and (result.error is not None or result.soft or result.hit_limit):
+            if lean and (result.error is not None or result.hit_limit):  # (a soft call that raised: its readers say)
                 stream.close()
                 raise _NotClean()
             for item in readers[i]:

@@ -53,10 +53,11 @@ def forward_pair(s: Script, obj: Obj, *args, prefix: str = "", keep_args: str = 
     result = s.returned(obj, "forward", *args, name=f"({what}, cache)", keep_args=keep_args, shown=shown)
     call = len(s.ops) - 1
     if not lean:
-        holder = s.dict("the grader's dict")  # what forward returned comes back whole: a number does, a pair not
-        s.call(holder, "setdefault", "returned", result, label=f"{prefix}{what}.returned", soft=True)
-        s.meta[-1] = s.meta[-1]._replace(kind="get", text=result.name)  # (a read, not a call the student made)
-        s.item(result, None, label=f"{prefix}{what}.returned[None]")
+        with s.diagnosing():  # (a forward that returns its value alone fails a passing test's reads without them)
+            holder = s.dict("the grader's dict")  # what forward returned comes back whole: a number does, a pair not
+            s.call(holder, "setdefault", "returned", result, label=f"{prefix}{what}.returned", soft=True)
+            s.meta[-1] = s.meta[-1]._replace(kind="get", text=result.name)  # (a read, not a call the student made)
+            s.item(result, None, label=f"{prefix}{what}.returned[None]")
     s.item(result, 0, label=f"{prefix}{what}", name=what)
     if not lean:
         s.item(result, 2, label=f"{prefix}{what}.returned[2]")

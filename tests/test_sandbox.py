@@ -683,12 +683,12 @@ def test_no_reply_is_waited_for_past_the_submission_budget(tmp_path):
         sandbox.close()
 
 
-HOLDS_REPLIES = "import sys\nsys.modules['__main__'].FLUSH_AFTER = 60.0\nsys.modules['__main__'].FLUSH_SIZE = 1 << 30\n"
+HOLDS_REPLIES = "import sys\nsys.modules['__main__'].FLUSH_CASES = 1 << 30\nsys.modules['__main__'].FLUSH_SIZE = 1 << 30\n"
 
 
 def test_replies_a_dying_worker_never_sent_are_run_again_as_they_were_sent(tmp_path):
     """A worker writes its replies a few at a time: when it dies (here Linear(7, 3) ends it, after cases whose
-    replies it was holding: this one holds them for a minute), the cases before the one it died in ran, but
+    replies it was holding: this one holds them all), the cases before the one it died in ran, but
     their replies never came. They run again in a fresh worker as they were sent (a constructor that ends the
     worker is not called again, but only from the case it died in on): only the dying case is charged."""
     from autograder.checks.linear import LINEAR
@@ -723,13 +723,43 @@ def test_replies_a_dying_worker_never_sent_are_run_again_as_they_were_sent(tmp_p
         assert np.array_equal(result.values["Z"], np.full((rows, 3), 2.0))
 
 
+def test_which_replies_a_dying_worker_held_never_depends_on_time(tmp_path):
+    """A method that counts its calls in the worker and ends it on one input gets the same values every run: the
+    cases whose replies the dying worker still held (they run again in a fresh worker, whose count starts over) are
+    the same whether a quick case before them took a millisecond or twenty (a 2 ms timer once decided it, and a
+    wrong dLdW on the 20th call passed in some runs of the same submission and failed in others)."""
+    from autograder.checks.linear import LINEAR
+    from autograder.sandbox import Sandbox, Script, server
+
+    def run(pause: float):
+        code = (f"import os, time\nLinear.calls = getattr(Linear, 'calls', 0) + 1\n"
+                f"if A.shape[0] == 3:\n    time.sleep({pause})\nif A.shape[0] == 12:\n    os._exit(3)\n"
+                f"return np.full((A.shape[0], 1), float(Linear.calls))")
+        submission = attack(tmp_path / str(pause), code)
+        sandbox = Sandbox(server.shared(), submission, Limits(case_timeout=30.0))
+        try:
+            scripts = []
+            for rows in range(1, 16):
+                s = Script()
+                s.call(s.new(LINEAR, 2, 3), "forward", np.ones((rows, 2)), label="Z")
+                scripts.append(s)
+            return [(r.error.type if r.error else None, r.values["Z"][0, 0] if "Z" in r.values else None)
+                    for r in sandbox.stream(scripts)]
+        finally:
+            sandbox.close()
+
+    quick, paused = run(0.0), run(0.02)
+    assert quick == paused
+    assert [error for error, _ in quick].count("WorkerDied") == 1
+
+
 def test_a_progress_page_naming_a_case_already_answered_is_not_believed(tmp_path):
     """The progress page is the worker's word: one naming a case whose reply already came (a later case forged it,
     or the worker died between cases) says nothing about the case awaited, which is charged at its first op."""
     from autograder.checks.linear import LINEAR
     from autograder.sandbox import Sandbox, Script, server
 
-    code = ("import os, sys\nworker = sys.modules['__main__']\nworker.FLUSH_AFTER = 0.0\n"
+    code = ("import os, sys\nworker = sys.modules['__main__']\nworker.FLUSH_CASES = 1\n"
             "if A.shape[0] == 3:\n    worker.PROGRESS.pack_into(worker._STATE['progress'], 0, 1, 2, 0, 0)\n"
             "    os._exit(3)")
     submission = attack(tmp_path, code)
@@ -861,8 +891,8 @@ if not hasattr(builtins, "_checked"):  # once per worker: what did the worker be
 def test_what_a_submission_imports_of_scipy_is_imported_once_by_its_enclosure(tmp_path):
     """Every worker of a submission that imports scipy spent a tenth of a second importing it, more than the rest
     of its work: the enclosure now imports, once, the modules of allowed packages the submission's files name
-    (read as text, never run), and its workers find them imported. A name the submission itself shadows (its own
-    scipy.py) or a package not allowed is left alone; numpy is imported already."""
+    (read as text, never run), and its workers find them imported. A name the submission itself may stand for (its
+    own scipy/ or scipy.py, anywhere in it) or a package not allowed is left alone; numpy is imported already."""
     from autograder.sandbox import Sandbox, server
     from autograder.sandbox.pool import Enclosure, preloads
 
@@ -871,7 +901,8 @@ def test_what_a_submission_imports_of_scipy_is_imported_once_by_its_enclosure(tm
                                           "import os\n    import scipy  # (inside a function)\nx = 'import scipy.stats'\n")
     assert preloads(tmp_path, ("numpy", "scipy")) == ("scipy.linalg", "scipy.special", "scipy")
     assert preloads(tmp_path, ("numpy",)) == ()
-    (tmp_path / "scipy.py").write_text("")
+    (tmp_path / "pkg" / "helpers").mkdir()
+    (tmp_path / "pkg" / "helpers" / "scipy").mkdir()  # (its own, deep inside: its code may put it on sys.path)
     assert preloads(tmp_path, ("numpy", "scipy")) == ()
 
     shared = server.shared()
@@ -893,6 +924,32 @@ def test_what_a_submission_imports_of_scipy_is_imported_once_by_its_enclosure(tm
     finally:
         enclosure.close()
     assert result.error is None and np.all(result.values["Z"] == 1.0)
+
+
+def test_what_an_enclosure_imports_for_a_submission_is_not_the_time_of_its_first_case(tmp_path):
+    """Under load, the scipy modules a submission names took an enclosure longer than the case time limit, and
+    its first case was said not to finish: the first case's time now starts once the enclosure has forked its
+    worker."""
+    from autograder.sandbox import Sandbox, server
+    from autograder.sandbox.pool import Enclosure
+
+    shared = server.shared()
+    if not Enclosure.available(shared):
+        pytest.skip("workers get no PID namespace here: each is set up on its own (tested everywhere else)")
+    submission = attack(tmp_path, "pass")
+    linear_py = submission / "mytorch" / "nn" / "linear.py"
+    linear_py.write_text("import scipy.stats\nimport scipy.optimize\nimport scipy.signal\n" + linear_py.read_text())
+    limits = Limits(case_timeout=0.3)  # (importing those takes a worker 0.8 s here; a Linear call, milliseconds)
+    enclosure = Enclosure(shared, submission, limits)
+    try:
+        sandbox = Sandbox(shared, submission, limits, enclosure)
+        try:
+            result = _linear_forward(sandbox)
+        finally:
+            sandbox.close()
+    finally:
+        enclosure.close()
+    assert result.error is None, result.error
 
 
 def test_a_worker_cannot_end_its_enclosure_or_reach_the_next_worker(tmp_path):

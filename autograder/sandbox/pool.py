@@ -97,8 +97,8 @@ class Enclosure:
         when a worker before left what it cannot undo) or is gone is replaced, once. A new enclosure's
         first fork is asked for and not waited for: it answers once it is set up, while the grading
         process builds the inputs it will send; the worker reads them once it runs, and the next request
-        to the enclosure reads that answer first (`_settle`)."""
-        self._settle()
+        to the enclosure reads that answer first (`settle`)."""
+        self.settle()
         for _ in range(2):
             fresh = self.control is None
             if fresh:
@@ -120,7 +120,7 @@ class Enclosure:
     def end(self, grace: float = 0.0) -> int:
         """End the worker (after `grace` seconds to exit by itself) and everything it started; its wait status.
         Raises SandboxError when the enclosure never started that worker."""
-        self._settle()
+        self.settle()
         if self.control is None:
             return 0
         reply = self._send({"op": "end", "grace": grace}, []) and self._reply(grace)
@@ -129,13 +129,14 @@ class Enclosure:
             return status
         return self._stop()  # it broke, or never saw the worker end: its own status stands for the worker's
 
-    def _settle(self) -> None:
-        """Read the answer to a new enclosure's first fork; SandboxError if it forked no worker (not the
-        student's doing: no student code has run in it yet)."""
+    def settle(self) -> None:
+        """Wait until a new enclosure has forked its first worker (its set-up, and the modules it imports for the
+        submission, are not the time of the first case); SandboxError if it forked none (not the student's doing:
+        no student code has run in it yet)."""
         if not self._forking:
             return
         self._forking = False
-        if type(self._reply(0.0).get("pid")) is not int:
+        if type(self._reply(60.0 if self.preload else 0.0).get("pid")) is not int:
             self._stop()
             raise SandboxError("the sandbox's enclosure could not start a worker")
 
@@ -353,6 +354,8 @@ class Sandbox:
         """Send `scripts` to the worker in one request; yield each case's result as it arrives, or
         the worker's death (then stop)."""
         worker = self._worker or self._spawn()
+        if self.enclosure is not None:
+            self.enclosure.settle()
         payload = pack(scripts, sorted(self.skip_init))
         try:
             _Blocking(worker.sock, max(0.1, min(30.0, self.deadline - time.monotonic()))).sendall(payload)
@@ -489,11 +492,11 @@ def preloads(root: Path, allowed: tuple[str, ...]) -> tuple[str, ...]:
     """The modules of allowed packages besides numpy (scipy.special, ...) that the submission's files import, as
     an enclosure imports them once for all its workers (each worker of a submission that imports scipy took a
     tenth of a second more than the whole rest of its work). Read from the text of its files, never run; none
-    that one of its own files or folders would shadow (a worker imports those first)."""
+    that one of its own files or folders, anywhere in it, may stand for (its code may put that folder on sys.path)."""
     found: dict[str, None] = {}
     try:
         files = sorted(root.rglob("*.py"))[:200]
-        own = {path.name for path in root.iterdir()}
+        own = {path.name for path in root.rglob("*")}  # (anywhere: code may put any of its folders on sys.path)
         for path in files:
             for named, listed in _IMPORTED.findall(path.read_text(errors="replace")[:1 << 20]):
                 for name in [named] if named else [part.split()[0] for part in listed.split(",") if part.split()]:

@@ -629,37 +629,40 @@ def serve(sock):
         outbox = _Outbox(sock)
         for i, case in enumerate(cases):
             out_blobs = []
+            began = time.monotonic()
             reply = _run_case(own, io, i, case, blobs, out_blobs, skip)
             if os.getpid() != me:  # a child student code forked without Python's fork hooks (libc's fork):
                 os._exit(0)  # it goes on as if it were the worker, but only the worker answers
             send_message(outbox, reply, out_blobs)
-            outbox.due(i == len(cases) - 1)
+            outbox.due(i == len(cases) - 1, time.monotonic() - began >= FLUSH_SLOW)
 
 
 class _Outbox:
     """Replies on their way to the grader, written to the channel a few at a time: one write per case cost the
     worker a sixth of its time (a system call, and a wake-up of the grading process, for each of some 900 small
-    replies). A reply waits at most FLUSH_AFTER seconds after the previous write, plus the case after it; one
-    that the worker's death leaves unsent is not lost: its case ran before the case the progress page names, and
-    the grader runs it again in a fresh worker."""
+    replies). A reply is written with the next FLUSH_CASES - 1 at most (fewer if they are large, or one of them
+    is slow); one that the worker's death leaves unsent is not lost: its case ran before the case the progress page
+    names, and the grader runs it again in a fresh worker. Which cases those are depends on the cases, never on how
+    long a quick one took (a method that counts its calls gets the same values every run)."""
 
     def __init__(self, sock):
-        self.sock, self.parts, self.size, self.last = sock, [], 0, time.monotonic()
+        self.sock, self.parts, self.size = sock, [], 0
 
     def sendall(self, data):
         self.parts.append(data)
         self.size += len(data)
 
-    def due(self, last):
-        """Write what waits if this was the request's last case, or it waited long enough, or it is large."""
-        now = time.monotonic()
-        if self.parts and (last or now - self.last >= FLUSH_AFTER or self.size >= FLUSH_SIZE):
+    def due(self, last, slow):
+        """Write what waits after the request's last case, a slow case (the grader waits for each reply for the case
+        time limit), FLUSH_CASES replies or FLUSH_SIZE bytes."""
+        if self.parts and (last or slow or len(self.parts) >= FLUSH_CASES or self.size >= FLUSH_SIZE):
             self.sock.sendall(b"".join(self.parts))
-            self.parts, self.size, self.last = [], 0, now
+            self.parts, self.size = [], 0
 
 
-FLUSH_AFTER = 0.002  # seconds
+FLUSH_CASES = 8
 FLUSH_SIZE = 1 << 16  # bytes
+FLUSH_SLOW = 0.25  # seconds: a case this long is written at once (the grader's case time limit is seconds)
 
 
 def _warnings_named_as_handed_in():

@@ -256,3 +256,16 @@ def test_a_warning_the_students_code_triggers_names_the_file_as_they_have_it(tmp
                           capture_output=True, text=True, timeout=300)
     printed = [line for line in done.stdout.splitlines() if "RuntimeWarning" in line]
     assert printed and all(line.strip().startswith("| mytorch/nn/loss.py:") for line in printed), done.stdout
+
+
+def test_a_failed_import_from_an_allowed_package_reads_the_same_every_run(tmp_path):
+    """The allowed packages are linked into a temporary folder of the grader's: an ImportError's message named
+    it (/tmp/autograder-x8d3.../packages/scipy/special/__init__.py), so the same typo read differently every run,
+    and in a batch than alone. The package's own path is shown."""
+    root = reference_with(tmp_path, "nn/activation.py", "import numpy as np\n",
+                          "import numpy as np\nfrom scipy.special import erfff\n")
+    report = runner.grade(root, seed=0, submission="typo", limits=FAST,
+                          checks=[c for c in ALL_CHECKS if c.cls == "Identity"])
+    output = next(r.output for r in report.results if not r.passed)
+    assert "cannot import name 'erfff' from 'scipy.special' (scipy/special/__init__.py)" in output, output
+    assert "autograder-" not in output and "packages/" not in output

@@ -217,8 +217,10 @@ def _error(exc, op):
         tb = tb.tb_next
     if isinstance(exc, SyntaxError) and isinstance(exc.filename, str) and exc.filename.startswith(root):
         where = f"{exc.filename[len(root):]}:{exc.lineno}"
-    msg = exc.msg if isinstance(exc, SyntaxError) and isinstance(exc.msg, str) else exc
-    info = {"op": op, "type": type(exc).__name__[:100], "msg": _text(msg), "where": where}
+    msg = _text(exc.msg if isinstance(exc, SyntaxError) and isinstance(exc.msg, str) else exc)
+    if _STATE.get("packages"):  # (the allowed packages' folder is a temporary one: every run names another)
+        msg = msg.replace(_STATE["packages"] + "/", "")
+    info = {"op": op, "type": type(exc).__name__[:100], "msg": msg, "where": where}
     if isinstance(exc, ModuleNotFoundError) and exc.name:
         info["missing"] = _text(exc.name, 200)
     return info
@@ -1380,6 +1382,7 @@ def zygote(control_fd, pkgdir):
     import socket
 
     sys.path.append(pkgdir)
+    _STATE["packages"] = pkgdir.rstrip("/")
     # Warm what every worker imports or builds, so that a worker costs a fork and its confinement.
     import ctypes  # noqa: F401
     import io  # noqa: F401

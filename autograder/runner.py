@@ -255,14 +255,17 @@ def _run_phase(checks: list[Check], sandbox: Sandbox, deadline: float, found: di
         for verdict in found.values():
             verdict.unfinished = verdict.failure is None
         return found
-    for check in checks:
+    later: dict[str, list] = {}
+    for item, result in deferred:
+        later.setdefault(item.check.name, []).append((item, result))
+    for check in checks:  # (in declared order: an owner that has owners itself is judged before what it owns for)
         if check.owners:
             found[check.name].excused = _excused(check, found)
-    for item, result in deferred:
-        if item.verdict.failure is None:
-            item.judge(result)
-            if lean and not _clean(item.verdict):
-                raise _NotClean()
+            for item, result in later.get(check.name, ()):
+                if item.verdict.failure is None:
+                    item.judge(result)
+                    if lean and not _clean(item.verdict):
+                        raise _NotClean()
     return found
 
 

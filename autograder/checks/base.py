@@ -84,7 +84,7 @@ def collect(*modules, after: list[Check] = ()) -> list[Check]:
         found += [dataclasses.replace(b.__check__, module=where.get(b.__check__.cls, ""))
                   for b in sorted(bodies, key=lambda b: b.__code__.co_firstlineno)]
     methods = {c.method for c in after}
-    earlier: dict[str, set[str]] = {}  # class -> the checks before this one of it that have no owners
+    earlier: dict[str, set[str]] = {}  # class -> the checks before this one of it
     for i, check in enumerate(found):
         if i >= len(after):
             found[i] = check = dataclasses.replace(check, primary=check.method not in methods)
@@ -92,9 +92,8 @@ def collect(*modules, after: list[Check] = ()) -> list[Check]:
         for label, owner in ((label, name) for label, names in check.owners for name in names):
             if owner not in earlier.get(check.cls, ()):
                 raise ValueError(f"{check.name!r}: the owner of {label!r}, {owner!r}, is not an earlier check "
-                                 "of its class (that has no owners itself)")
-        if not check.owners:
-            earlier.setdefault(check.cls, set()).add(check.name)
+                                 "of its class")
+        earlier.setdefault(check.cls, set()).add(check.name)
     return found[len(after):]
 
 

@@ -269,3 +269,17 @@ def test_a_failed_import_from_an_allowed_package_reads_the_same_every_run(tmp_pa
     output = next(r.output for r in report.results if not r.passed)
     assert "cannot import name 'erfff' from 'scipy.special' (scipy/special/__init__.py)" in output, output
     assert "autograder-" not in output and "packages/" not in output
+
+
+def test_printing_past_the_output_limit_says_so(tmp_path):
+    """A forward that prints a lot (200 KB a call) meets the limit on what a submission may write, printed output
+    included: its call then raises OSError 'File too large', which read as a bug of its own with no hint."""
+    from autograder.sandbox import Limits
+
+    root = reference_with(tmp_path, "nn/linear.py", "        return A @ self.W.T + ones @ self.b.T\n",
+                          "        print('x' * 200_000)\n        return A @ self.W.T + ones @ self.b.T\n")
+    report = runner.grade(root, seed=0, submission="prints", limits=Limits(case_timeout=2.0, file_bytes=1 << 20),
+                          checks=[c for c in ALL_CHECKS if c.cls == "Linear"])
+    failed = [r for r in report.results if not r.passed]
+    assert failed and "File too large" in failed[0].output
+    assert "hint: your code printed (or wrote) more than a submission may in all" in failed[0].output, failed[0].output

@@ -247,6 +247,9 @@ def blame(error: StudentError, script, method: str) -> Failure:
         return Crashed(what, hint) if own else Waiting(f"needs {op.method}, but {what}", culprit=op.method)
     where = f" (at {error.where})" if error.where else ""
     what = f"{op.text} raised {error.type}: {error.msg}{where}{import_raised(error)}"
+    if own and error.type == "OSError" and "File too large" in error.msg:  # (RLIMIT_FSIZE: prints count too)
+        return Crashed(what, "your code printed (or wrote) more than a submission may in all (16 MiB unless the "
+                             "course set file_bytes): remove the prints from its methods")
     return Crashed(what) if own else Waiting(f"needs {op.method}, but {what}", culprit=op.method, raised=True)
 
 

@@ -220,6 +220,19 @@ def test_a_dense_mistake_is_charged_once(name, only, tmp_path):
         explain(r for r in report.results if r.score < r.max_score)
 
 
+def test_a_y_wrong_with_and_without_a_bias_gets_no_hint_about_b(tmp_path):
+    """y + 1 everywhere fails the batch test of y and the test with use_bias=False (which compares y whatever the
+    batch test said: see forward_no_bias), whose hint said to add no b: that hint now waits for the batch test."""
+    shutil.copytree(PACKAGE, tmp_path / "nn", ignore=shutil.ignore_patterns("__pycache__"))
+    dense_py = tmp_path / "nn" / "dense.py"
+    dense_py.write_text(dense_py.read_text().replace("return y, {}", "return y + 1, {}"))
+    report = grade(tmp_path, [c for c in TESTS if c.cls == "Dense"])
+    failed = {r.name for r in report.results if r.score < r.max_score and not r.output.startswith("not credited")}
+    assert failed == {dense.Y, "Dense.forward: with use_bias=False, y = x @ W"}, \
+        explain(r for r in report.results if r.score < r.max_score)
+    assert "add no b" not in "".join(r.output for r in report.results)
+
+
 def test_one_cache_dict_for_every_call_costs_nothing_where_backward_never_reads_it(tmp_path):
     """Forward keeps one dict on self and returns it each call, but backward computes from the x it is given:
     no later forward changes what backward computes, so no test charges the shared dict."""

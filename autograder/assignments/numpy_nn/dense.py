@@ -213,10 +213,17 @@ def forward_leading(case, ref):
     _judge_y((yield s), pair, case, ref)
 
 
-@check("Dense.forward: with use_bias=False, y = x @ W", points=1, cases=dense_no_bias_cases, strategy=NO_BIAS_STRATEGY)
+@check("Dense.forward: with use_bias=False, y = x @ W", points=1, cases=dense_no_bias_cases, strategy=NO_BIAS_STRATEGY,
+       owners={"y": Y})
 def forward_no_bias(case, ref):
+    """y is compared here whatever the batch test of y said (a forward right only without a bias computes something
+    right; one wrong everywhere fails here too: leaving those inputs out would credit one right by chance on an input
+    or two); only its hint to add no b waits for the batch test to pass (y + 1 is no b added)."""
     s, pair = _forward_script(case)
-    _judge_y((yield s), pair, case, ref, hint="with use_bias=False, y = x @ W: add no b")
+    out = yield s
+    charged = pair.value in out.excused
+    out.excused = out.excused - {pair.value}
+    _judge_y(out, pair, case, ref, hint="" if charged else "with use_bias=False, y = x @ W: add no b")
 
 
 @check("Dense.forward: does not modify x", points=0.5, cases=dense_cases, strategy=STRATEGY, behaviour=True)

@@ -184,7 +184,10 @@ def _batch_phase(checks: list[Check], sandbox: Sandbox, ref, seed: int,
     composite method, calls with the other kind of target), they first run without them: a class whose every
     input then passes cleanly (no failure, no error, no input it could not run on) has those verdicts (a passing
     test reads none of those values); at the first thing that is not a clean pass the class runs again in full,
-    in a fresh worker, with nothing learned from that first run, and those verdicts are its verdicts."""
+    in a fresh worker, with nothing learned from that first run, and those verdicts are its verdicts. They are
+    the full run's, but for code that answers differently once called more often (a counter of its calls) or that
+    fails only as diagnosis reads it (a returned object whose [None] ends the worker): a class that passes without
+    those calls keeps its points (a trial found both; tests compare every test's output on the catalogue's)."""
     inputs: dict = {}  # input key -> cases
     plan = _plan(checks, ref, seed, inputs)
     if LEAN_FIRST and any(script.diagnostic for script in plan[1]):

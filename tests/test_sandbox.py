@@ -683,6 +683,30 @@ def test_no_reply_is_waited_for_past_the_submission_budget(tmp_path):
         sandbox.close()
 
 
+def _ones_forwards(submission, shapes, before_forward=None) -> list:
+    """Stream, in one sandbox, a script per (rows, features) of `shapes`: a Linear(features, 3) given W of ones and
+    b of zeros, then forward(ones((rows, features))) under "Z" (`before_forward(script, rows)` adds ops before it);
+    the results."""
+    from autograder.checks.linear import LINEAR
+    from autograder.sandbox import Sandbox, Script, server
+
+    scripts = []
+    for rows, features in shapes:
+        s = Script()
+        linear = s.new(LINEAR, features, 3)
+        s.set(linear, "W", np.ones((3, features)))
+        s.set(linear, "b", np.zeros((3, 1)))
+        if before_forward is not None:
+            before_forward(s, rows)
+        s.call(linear, "forward", np.ones((rows, features)), label="Z")
+        scripts.append(s)
+    sandbox = Sandbox(server.shared(), submission, Limits(case_timeout=30.0))
+    try:
+        return list(sandbox.stream(scripts))
+    finally:
+        sandbox.close()
+
+
 HOLDS_REPLIES = "import sys\nsys.modules['__main__'].FLUSH_CASES = 1 << 30\nsys.modules['__main__'].FLUSH_SIZE = 1 << 30\n"
 
 
@@ -691,9 +715,6 @@ def test_replies_a_dying_worker_never_sent_are_run_again_as_they_were_sent(tmp_p
     replies it was holding: this one holds them all), the cases before the one it died in ran, but
     their replies never came. They run again in a fresh worker as they were sent (a constructor that ends the
     worker is not called again, but only from the case it died in on): only the dying case is charged."""
-    from autograder.checks.linear import LINEAR
-    from autograder.sandbox import Sandbox, Script, server
-
     submission = attack(tmp_path, "pass")
     linear_py = submission / "mytorch" / "nn" / "linear.py"
     linear_py.write_text(HOLDS_REPLIES + linear_py.read_text() + (
@@ -703,19 +724,7 @@ def test_replies_a_dying_worker_never_sent_are_run_again_as_they_were_sent(tmp_p
         "        os._exit(3)\n"
         "    _init(self, in_features, *args, **kwargs)\n\n\n"
         "Linear.__init__ = _dying_init\nimport os\n"))
-    sandbox = Sandbox(server.shared(), submission, Limits(case_timeout=30.0))
-    try:
-        scripts = []
-        for rows, features in ((1, 2), (2, 2), (3, 2), (4, 7), (5, 2)):
-            s = Script()
-            linear = s.new(LINEAR, features, 3)
-            s.set(linear, "W", np.ones((3, features)))
-            s.set(linear, "b", np.zeros((3, 1)))
-            s.call(linear, "forward", np.ones((rows, features)), label="Z")
-            scripts.append(s)
-        results = list(sandbox.stream(scripts))
-    finally:
-        sandbox.close()
+    results = _ones_forwards(submission, ((1, 2), (2, 2), (3, 2), (4, 7), (5, 2)))
     assert [r.error.type if r.error else None for r in results] == [None, None, None, "WorkerDied", "WorkerDied"]
     assert results[3].error.op == 0 and "3" in results[3].error.msg and not results[3].error.earlier
     assert results[4].error.earlier  # (not called again after it ended a worker)
@@ -756,26 +765,10 @@ def test_which_replies_a_dying_worker_held_never_depends_on_time(tmp_path):
 def test_a_progress_page_naming_a_case_already_answered_is_not_believed(tmp_path):
     """The progress page is the worker's word: one naming a case whose reply already came (a later case forged it,
     or the worker died between cases) says nothing about the case awaited, which is charged at its first op."""
-    from autograder.checks.linear import LINEAR
-    from autograder.sandbox import Sandbox, Script, server
-
     code = ("import os, sys\nworker = sys.modules['__main__']\nworker.FLUSH_CASES = 1\n"
             "if A.shape[0] == 3:\n    worker.PROGRESS.pack_into(worker._STATE['progress'], 0, 1, 2, 0, 0)\n"
             "    os._exit(3)")
-    submission = attack(tmp_path, code)
-    sandbox = Sandbox(server.shared(), submission, Limits(case_timeout=30.0))
-    try:
-        scripts = []
-        for rows in (1, 2, 3):
-            s = Script()
-            linear = s.new(LINEAR, 2, 3)
-            s.set(linear, "W", np.ones((3, 2)))
-            s.set(linear, "b", np.zeros((3, 1)))
-            s.call(linear, "forward", np.ones((rows, 2)), label="Z")
-            scripts.append(s)
-        results = list(sandbox.stream(scripts))
-    finally:
-        sandbox.close()
+    results = _ones_forwards(attack(tmp_path, code), ((1, 2), (2, 2), (3, 2)))
     assert [r.error.type if r.error else None for r in results] == [None, None, "WorkerDied"]
     assert results[2].error.op == 0  # (not op 2, the page's forged op of the first case)
 
@@ -785,9 +778,6 @@ def test_a_rerun_that_dies_again_after_replies_it_never_sent_keeps_nothing_of_it
     ReLU() does, once a Linear forward on 7 rows has printed 5000 bytes: the workers of one sandbox append to
     one output file), after cases whose replies it held back, those cases run a third time and the dying case
     keeps no values, charged with the first death, as when no reply was held back."""
-    from autograder.checks.linear import LINEAR
-    from autograder.sandbox import Sandbox, Script, server
-
     code = HOLDS_REPLIES + "import os\nif A.shape[0] == 7:\n    print('x' * 5000, flush=True)\n    os._exit(3)"
     submission = attack(tmp_path, code)
     activation_py = submission / "mytorch" / "nn" / "activation.py"
@@ -798,21 +788,8 @@ def test_a_rerun_that_dies_again_after_replies_it_never_sent_keeps_nothing_of_it
         "        os._exit(4)\n"
         "    _init(self, *args, **kwargs)\n\n\n"
         "ReLU.__init__ = _dying_init\nimport os\n"))
-    sandbox = Sandbox(server.shared(), submission, Limits(case_timeout=30.0))
-    try:
-        scripts = []
-        for rows in (1, 2, 3, 7, 4):
-            s = Script()
-            linear = s.new(LINEAR, 2, 3)
-            s.set(linear, "W", np.ones((3, 2)))
-            s.set(linear, "b", np.zeros((3, 1)))
-            if rows == 7:
-                s.new("mytorch.nn.activation.ReLU")
-            s.call(linear, "forward", np.ones((rows, 2)), label="Z")
-            scripts.append(s)
-        results = list(sandbox.stream(scripts))
-    finally:
-        sandbox.close()
+    results = _ones_forwards(submission, ((1, 2), (2, 2), (3, 2), (7, 2), (4, 2)),
+                             lambda s, rows: s.new("mytorch.nn.activation.ReLU") if rows == 7 else None)
     assert [r.error.type if r.error else None for r in results] == [None, None, None, "WorkerDied", None]
     assert results[3].error.op == 4 and "3" in results[3].error.msg and results[3].values == {}
     for rows, result in zip((1, 2, 3, 4), results[:3] + results[4:]):

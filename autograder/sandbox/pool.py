@@ -495,8 +495,9 @@ def preloads(root: Path, allowed: tuple[str, ...]) -> tuple[str, ...]:
     that one of its own files or folders, anywhere in it, may stand for (its code may put that folder on sys.path)."""
     found: dict[str, None] = {}
     try:
-        files = sorted(root.rglob("*.py"))[:200]
-        own = {path.name for path in root.rglob("*")}  # (anywhere: code may put any of its folders on sys.path)
+        found_paths = list(root.rglob("*"))
+        files = sorted(path for path in found_paths if path.suffix == ".py")[:200]
+        own = {path.name for path in found_paths}  # (anywhere: code may put any of its folders on sys.path)
         for path in files:
             for named, listed in _IMPORTED.findall(path.read_text(errors="replace")[:1 << 20]):
                 for name in [named] if named else [part.split()[0] for part in listed.split(",") if part.split()]:

@@ -123,8 +123,7 @@ class Script:
         if not self.diagnostic:
             return self
         if self._lean is None:
-            ops = [["skip"] if i in self.diagnostic else op for i, op in enumerate(self.ops)]
-            self._lean = replace(self, ops=ops, diagnostic=set())
+            self._lean = replace(self.truncated(len(self.ops), self.diagnostic), diagnostic=set())
         return self._lean
 
     def _ref(self, value, shown: str | None = None):

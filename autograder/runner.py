@@ -187,10 +187,11 @@ def _batch_phase(checks: list[Check], sandbox: Sandbox, ref, seed: int,
     in a fresh worker, with nothing learned from that first run, and those verdicts are its verdicts. They are
     the full run's, but for code that answers differently once called more often (a counter of its calls) or that
     fails only as diagnosis reads it (a returned object whose [None] ends the worker): a class that passes without
-    those calls keeps its points (a trial found both; tests compare every test's output on the catalogue's)."""
+    those calls keeps its points (a trial found both; tests compare every test's output on the catalogue's).
+    So too, with every call, in a worker that served another module's classes (`sandbox.borrowed`)."""
     inputs: dict = {}  # input key -> cases
     plan = _plan(checks, ref, seed, inputs)
-    if LEAN_FIRST and any(script.diagnostic for script in plan[1]):
+    if LEAN_FIRST and (sandbox.borrowed or any(script.diagnostic for script in plan[1])):
         learned = sandbox.learned()
         try:
             return _run_phase(checks, sandbox, deadline, *plan, lean=True)
@@ -350,7 +351,10 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
     try:
         found = _batch_phase(checks, sandbox, ref, job.seed, job.began + job.limits.submission_timeout)
     except Exception as exc:  # noqa: BLE001 - a grader bug must not cost the student
+        sandbox.spoiled = True
         return {check.name: verdicts.grader_failed(check, exc) for check in checks}, 0
+    if not all(_clean(verdict) for verdict in found.values()):
+        sandbox.spoiled = True  # (its worker serves no other task: see _grade_tasks)
     tested = {check.method for check in checks}
     for check in checks:  # a method no test grades (ReLU's __init__) failed: charged to the first test of each
         verdict = found[check.name]  # method that needs it, or nothing would ever be
@@ -438,38 +442,48 @@ def _sandbox(job: _Job, enclosure: Enclosure | None) -> Sandbox:
 
 def _grade_tasks(job: _Job, take, left) -> list[tuple[int, tuple[dict[str, TestResult], int, list[str]]]]:
     """Grade the tasks `take()` hands out (a group's index or NOTES) until it returns None, one after
-    another, each in a fresh worker of its own. Where workers get PID namespaces, an enclosure forks them
-    (about half the cost of setting each up alone, and the enclosure is set up while the first inputs are built);
-    elsewhere, while tasks are left for someone to take (`left()`), the worker of this process's next task
-    starts while it grades the one before (no task is claimed ahead: a task that runs long must not hold
-    up another). Returns [(task, (results, inputs checked, notes))]."""
+    another. A worker whose every run was a clean pass serves the next task too (`Sandbox.lend`: there, what is
+    not a clean pass runs again in a fresh worker of the task's own, `_batch_phase`); any other task starts a
+    fresh worker. Where workers get PID namespaces, an enclosure forks them (about half the cost of setting each
+    up alone, and the enclosure is set up while the first inputs are built); elsewhere, while tasks are left for
+    someone to take (`left()`) and the worker may not serve the next, the next one starts while this process
+    grades (no task is claimed ahead: a task that runs long must not hold up another).
+    Returns [(task, (results, inputs checked, notes))]."""
     done = []
     enclosure = Enclosure(server.shared(), job.root, job.limits) if Enclosure.available(server.shared()) else None
-    spare = None
+    sandbox = spare = None
     try:
         while (task := take()) is not None:
-            sandbox, spare = spare or _sandbox(job, enclosure), None
-            try:
-                if left() and enclosure is None:
-                    spare = _sandbox(job, enclosure)
-                done.append((task, _grade_task(task, job, sandbox)))
-            finally:
-                sandbox.close()
+            if sandbox is not None and LEAN_FIRST and sandbox.reusable():
+                sandbox.lend()
+            else:
+                if sandbox is not None:
+                    sandbox.close()
+                sandbox, spare = spare or _sandbox(job, enclosure), None
+            done.append((task, _grade_task(task, job, sandbox)))
+            if left() and enclosure is None and spare is None and not (LEAN_FIRST and sandbox.reusable()):
+                spare = _sandbox(job, enclosure)
     finally:
-        if spare is not None:
-            spare.close()
+        for left_over in (sandbox, spare):
+            if left_over is not None:
+                left_over.close()
         if enclosure is not None:
             enclosure.close()
     return done
 
 
 def _grade_task(task: int, job: _Job, sandbox: Sandbox) -> tuple[dict[str, TestResult], int, list[str]]:
-    """NOTES: try importing every student module, in a worker of its own (an import of models/mlp.py that
-    patches Linear must not reach Linear's worker). Otherwise grade the classes of `_GROUPS[task]`, one after
-    another, in the worker of `sandbox` (one module's classes)."""
+    """NOTES: try importing every student module, in a fresh worker (one that served a class may have kept a
+    package whose __init__.py failed, which would then import without a word); a worker whose every import
+    succeeded may serve a class next. Otherwise grade the classes of `_GROUPS[task]`, one after another, in the
+    worker of `sandbox` (one module's classes)."""
     if task == NOTES:
+        if sandbox.borrowed:
+            sandbox.recycle()
         try:
-            return {}, 0, _import_notes(sandbox, [c for group in _GROUPS for cls in group for c in cls])
+            notes = _import_notes(sandbox, [c for group in _GROUPS for cls in group for c in cls])
+            sandbox.spoiled = sandbox.spoiled or bool(notes)
+            return {}, 0, notes
         except Exception:  # noqa: BLE001 - notes are extra: a grader bug there must not cost the results
             return {}, 0, []
     results, inputs = {}, 0
@@ -482,13 +496,13 @@ def _grade_task(task: int, job: _Job, sandbox: Sandbox) -> tuple[dict[str, TestR
 
 
 def _order(groups: list[list[list[Check]]]) -> list[int]:
-    """The tasks in the order the grading processes take them: the group with the most checks first (the
-    longest, most often: started last, it would keep one process busy while the other has finished), then
-    the others as declared (classes built on others last), then the notes (the smallest task)."""
+    """The tasks in the order the grading processes take them: the notes (the smallest task, in a fresh worker:
+    see _grade_task), the group with the most checks (the longest, most often: started last, it would keep one
+    process busy while the other has finished), then the others as declared (classes built on others last)."""
     if not groups:
         return [NOTES]
     first = max(range(len(groups)), key=lambda i: sum(len(checks) for checks in groups[i]))
-    return [first, *(i for i in range(len(groups)) if i != first), NOTES]
+    return [NOTES, first, *(i for i in range(len(groups)) if i != first)]
 
 
 _NEXT: list = [None]  # the next task's position in the task list, shared by the grading processes
@@ -524,7 +538,8 @@ def grade(root: Path, *, seed: int | None = None, submission: str | None, limits
     (official mode, with the hidden tests) or, in a student's handout, the recorded fixtures (local
     mode: public tests only, on the recorded inputs). `seed` None: official grading's seed (the course's
     secret, setup.cfg's official_seed or $AUTOGRADER_SEED); local mode always uses the recorded inputs'
-    seed. Each class is graded apart, in its own worker;
+    seed. Each module's classes are graded apart, in a worker of their own (or one whose every run was a clean
+    pass: `_grade_tasks`);
     with two cores or more, two grading processes (forked from this one) share the classes.
     """
     began = time.perf_counter()

@@ -247,3 +247,35 @@ def test_a_package_init_is_noted_for_its_own_failure_not_for_a_module_the_submis
     assert any(note.startswith("mytorch/nn/__init__.py failed when imported: RuntimeError: left over from debugging")
                for note in report.notes), report.notes
     assert all(r.passed for r in report.results), explain(lost(report))
+
+
+@pytest.mark.parametrize("name", ["einsum", "relu_derivative_ge_zero", "exit_in_method", "sgd_import_breaks_mlp"])
+def test_a_worker_serves_the_next_module_only_after_clean_passes(name, tmp_path, monkeypatch):
+    """A worker whose every run was a clean pass grades the next module's classes too (a worker of its own for each
+    module cost a class of 40 a fifth of its time); whatever is not a clean pass there runs again in a fresh worker,
+    so every test says what it says with a worker per module: a mistake, an attack, and an import of optim/sgd.py
+    that breaks MLP0 (MLP0's own worker never imports sgd.py: it costs MLP0 nothing)."""
+    from autograder.sandbox import pool
+
+    if name == "sgd_import_breaks_mlp":
+        import shutil
+
+        shutil.copytree(REFERENCE, tmp_path / "s" / "mytorch")
+        sgd_py = tmp_path / "s" / "mytorch" / "optim" / "sgd.py"
+        sgd_py.write_text(sgd_py.read_text() + "\nfrom mytorch.models import mlp as _mlp\n"
+                          "_mlp.MLP0.forward = lambda self, A0: A0 * 0\n")
+        root = tmp_path / "s"
+    else:
+        root = materialize(next(e for e in every_entry(None) if e.name == name), tmp_path / "s")
+    spawned = []
+    spawn = pool.Sandbox._spawn
+    monkeypatch.setattr(pool.Sandbox, "_spawn", lambda self: (spawned.append(1), spawn(self))[1])
+    shared = runner.grade(root, seed=0, submission=name, limits=HOSTILE, checks=list(ALL_CHECKS), jobs=1)
+    workers = len(spawned)
+    monkeypatch.setattr(runner, "LEAN_FIRST", False)
+    alone = runner.grade(root, seed=0, submission=name, limits=HOSTILE, checks=list(ALL_CHECKS), jobs=1)
+    assert [(r.name, r.score, r.output) for r in shared.results] == [(r.name, r.score, r.output) for r in alone.results]
+    assert shared.notes == alone.notes
+    assert len(spawned) - workers >= len(runner._GROUPS) + 1  # (one worker per module, and the notes')
+    assert (shared.score == shared.max_score) == (name in ("einsum", "sgd_import_breaks_mlp"))
+    assert (workers == 1) == (name == "einsum")

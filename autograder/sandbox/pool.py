@@ -203,6 +203,9 @@ class Sandbox:
         self._poisoned: dict[tuple, StudentError] = {}  # op identity -> how it ended a worker
         # a method's identity -> [_Hung: the calls of it on arguments of one set of kinds that ended a worker]
         self._hung: dict[tuple, list[_Hung]] = {}
+        # The worker has served another task's classes (`lend`): its runs count only where they are a clean pass
+        # (runner._batch_phase); and whether a run gave anything else since, so that it may not serve another
+        self.borrowed = self.spoiled = False
 
     def learned(self) -> tuple:
         """What the sandbox has learned of the submission so far (the ops and packages that ended a worker)."""
@@ -213,6 +216,18 @@ class Sandbox:
         """Back to what `learned()` gave: a run whose verdicts are thrown away leaves nothing it taught."""
         poisoned, hung, skip_init, notes = learned
         self._poisoned, self._hung, self.skip_init, self.notes = poisoned, hung, skip_init, notes
+
+    def reusable(self) -> bool:
+        """Whether the worker may serve another task: alive, every run in it a clean pass (the runner says), and
+        nothing learned of the submission (no op or package ended a worker, none hung)."""
+        return (self._worker is not None and not self.spoiled and not self._poisoned and not self._hung
+                and not self.skip_init)
+
+    def lend(self) -> None:
+        """Let the worker serve one more task: its printed output starts again from empty (the size limit of what a
+        worker prints is each task's, as in a fresh worker), and what it runs counts only where it is a clean pass."""
+        os.ftruncate(self._output, 0)
+        self.borrowed = True
 
     def run(self, scripts: list[Script]) -> list[CaseResult]:
         return list(self.stream(scripts))
@@ -458,6 +473,7 @@ class Sandbox:
         worker.sock.close()
         worker.progress.close()
         self._worker = None
+        self.spoiled = True
         return status
 
     def warm(self) -> None:
@@ -469,6 +485,7 @@ class Sandbox:
     def recycle(self) -> None:
         """End the current worker; the next run starts from a fresh fork."""
         worker, self._worker = self._worker, None
+        self.borrowed = False
         if worker is not None:
             if self.enclosure is None:
                 self.server.end(worker.pid)  # its status says nothing now: do not wait for it

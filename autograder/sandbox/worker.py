@@ -1393,6 +1393,7 @@ def zygote(control_fd, pkgdir):
     import signal  # noqa: F401
 
     import numpy  # noqa: F401
+    import numpy.random  # noqa: F401 - (a layer that draws its initial weights imports it: 12 ms a worker)
 
     _landlock()
     if platform.machine() in _DENIED:

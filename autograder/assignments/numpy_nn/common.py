@@ -285,14 +285,16 @@ def key_list(s: Script, d: Obj, label: str) -> None:
     """Ops that bring back how many keys dict `d` (which lives in the worker) holds, under `{label}.count`,
     and the keys themselves as text, under `label`: they are joined with SEPARATOR (a string the grader puts
     in a dict of its own) and looked up in that dict, whose KeyError names them. Last in a script: keys that
-    are not strings stop the case there."""
+    are not strings stop the case there. The keys are read for a diagnosis only (`Script.diagnosing`): a passing
+    test reads the count (a dict holding the keys it should, and no more)."""
     s.call(d, "__len__", label=f"{label}.count", soft=True)
     s.meta[-1] = s.meta[-1]._replace(kind="get", text=f"len({d.name})")  # (a read, not a call the student made)
-    holder = s.dict("keys")
-    s.call(holder, "setdefault", "separator", SEPARATOR, label=s.fresh(), soft=True)
-    separator = s.item(holder, "separator", name="separator")
-    joined = s.returned(separator, "join", d, name="keys")
-    s.call(holder, "__getitem__", joined, label=label, soft=True)
+    with s.diagnosing():
+        holder = s.dict("keys")
+        s.call(holder, "setdefault", "separator", SEPARATOR, label=s.fresh(), soft=True)
+        separator = s.item(holder, "separator", name="separator")
+        joined = s.returned(separator, "join", d, name="keys")
+        s.call(holder, "__getitem__", joined, label=label, soft=True)
 
 
 def keys_found(out, label: str) -> list[str] | None:

@@ -1,8 +1,7 @@
 """Grading one submission: every check, class by class, against a sandboxed worker.
 
-Each class (Linear, ReLU, ...) is graded apart; the classes of one student module
-(activation.py's six) share a worker, as they share the module, with numpy restored
-before each class (sandbox/worker.py). A class's inputs
+Each class (Linear, ReLU, ...) is graded apart, in a worker of its own (or one whose every run was a
+clean pass: `_grade_tasks`), with numpy restored before each class (sandbox/worker.py). A class's inputs
 come two ways: seeded cases (edge shapes, then random ones) and examples that
 hypothesis draws from the check's strategy. Checks that share a case generator or
 a strategy share the inputs, and a script several of them send runs once. All of
@@ -188,7 +187,7 @@ def _batch_phase(checks: list[Check], sandbox: Sandbox, ref, seed: int,
     the full run's, but for code that answers differently once called more often (a counter of its calls) or that
     fails only as diagnosis reads it (a returned object whose [None] ends the worker): a class that passes without
     those calls keeps its points (a trial found both; tests compare every test's output on the catalogue's).
-    So too, with every call, in a worker that served another module's classes (`sandbox.borrowed`)."""
+    So too, with every call, in a worker that served another class (`sandbox.borrowed`)."""
     inputs: dict = {}  # input key -> cases
     plan = _plan(checks, ref, seed, inputs)
     if LEAN_FIRST and (sandbox.borrowed or any(script.diagnostic for script in plan[1])):
@@ -421,14 +420,18 @@ NOTES = -1  # the task that tries importing every student module, for the notes
 
 
 def _groups(checks: list[Check]) -> list[list[list[Check]]]:
-    """The checks of each class (graded together: they share inputs and scripts), gathered by the student
-    module that defines the class: the classes of one module share a worker, as they share the module.
-    In the order the checks declare them: classes built on others (the MLPs, on Linear) come last, so
-    that when those others are slow, what does not depend on them is graded before the budget runs out."""
+    """The tasks: the checks of each class (graded together: they share inputs and scripts), a task each. The
+    classes of the module with the most checks come first (the longest, most often: started last, they would
+    keep one grading process busy while the other has finished; a task of each class lets the other take some),
+    then the others in the order the checks declare them: classes built on others (the MLPs, on Linear) come
+    last, so that when those others are slow, what does not depend on them is graded before the budget runs out.
+    (A task's classes in a list: the classes of one module once were one task.)"""
     modules: dict[str, dict[str, list[Check]]] = {}
     for check in checks:  # hidden checks come after every public one: gather by class, not by run
         modules.setdefault(check.module, {}).setdefault(check.cls, []).append(check)
-    return [list(classes.values()) for classes in modules.values()]
+    groups = list(modules.values())
+    first = max(groups, key=lambda classes: sum(map(len, classes.values())), default={})
+    return [[checks] for classes in [first, *(g for g in groups if g is not first)] for checks in classes.values()]
 
 
 def _sandbox(job: _Job, enclosure: Enclosure | None) -> Sandbox:
@@ -475,8 +478,8 @@ def _grade_tasks(job: _Job, take, left) -> list[tuple[int, tuple[dict[str, TestR
 def _grade_task(task: int, job: _Job, sandbox: Sandbox) -> tuple[dict[str, TestResult], int, list[str]]:
     """NOTES: try importing every student module, in a fresh worker (one that served a class may have kept a
     package whose __init__.py failed, which would then import without a word); a worker whose every import
-    succeeded may serve a class next. Otherwise grade the classes of `_GROUPS[task]`, one after another, in the
-    worker of `sandbox` (one module's classes)."""
+    succeeded may serve a class next. Otherwise grade the classes of `_GROUPS[task]` (one), in the worker of
+    `sandbox`."""
     if task == NOTES:
         if sandbox.borrowed:
             sandbox.recycle()
@@ -497,12 +500,8 @@ def _grade_task(task: int, job: _Job, sandbox: Sandbox) -> tuple[dict[str, TestR
 
 def _order(groups: list[list[list[Check]]]) -> list[int]:
     """The tasks in the order the grading processes take them: the notes (the smallest task, in a fresh worker:
-    see _grade_task), the group with the most checks (the longest, most often: started last, it would keep one
-    process busy while the other has finished), then the others as declared (classes built on others last)."""
-    if not groups:
-        return [NOTES]
-    first = max(range(len(groups)), key=lambda i: sum(len(checks) for checks in groups[i]))
-    return [NOTES, first, *(i for i in range(len(groups)) if i != first)]
+    see _grade_task), then the classes in `_groups`'s order."""
+    return [NOTES, *range(len(groups))]
 
 
 _NEXT: list = [None]  # the next task's position in the task list, shared by the grading processes
@@ -538,8 +537,8 @@ def grade(root: Path, *, seed: int | None = None, submission: str | None, limits
     (official mode, with the hidden tests) or, in a student's handout, the recorded fixtures (local
     mode: public tests only, on the recorded inputs). `seed` None: official grading's seed (the course's
     secret, setup.cfg's official_seed or $AUTOGRADER_SEED); local mode always uses the recorded inputs'
-    seed. Each module's classes are graded apart, in a worker of their own (or one whose every run was a clean
-    pass: `_grade_tasks`);
+    seed. Each class is graded apart, in a worker of its own (or one whose every run was a clean pass:
+    `_grade_tasks`);
     with two cores or more, two grading processes (forked from this one) share the classes.
     """
     began = time.perf_counter()

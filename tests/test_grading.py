@@ -250,11 +250,11 @@ def test_a_package_init_is_noted_for_its_own_failure_not_for_a_module_the_submis
 
 
 @pytest.mark.parametrize("name", ["einsum", "relu_derivative_ge_zero", "exit_in_method", "sgd_import_breaks_mlp"])
-def test_a_worker_serves_the_next_module_only_after_clean_passes(name, tmp_path, monkeypatch):
-    """A worker whose every run was a clean pass grades the next module's classes too (a worker of its own for each
-    module cost a class of 40 a fifth of its time); whatever is not a clean pass there runs again in a fresh worker,
-    so every test says what it says with a worker per module: a mistake, an attack, and an import of optim/sgd.py
-    that breaks MLP0 (MLP0's own worker never imports sgd.py: it costs MLP0 nothing)."""
+def test_a_worker_serves_the_next_class_only_after_clean_passes(name, tmp_path, monkeypatch):
+    """A worker whose every run was a clean pass grades the next class too (a worker of its own for each module cost
+    a class of 40 a fifth of its time); whatever is not a clean pass there runs again in a fresh worker, so every
+    test says what it says with a fresh worker for each class: a mistake, an attack, and an import of
+    optim/sgd.py that breaks MLP0 (MLP0's own worker never imports sgd.py: it costs MLP0 nothing)."""
     from autograder.sandbox import pool
 
     if name == "sgd_import_breaks_mlp":
@@ -276,6 +276,6 @@ def test_a_worker_serves_the_next_module_only_after_clean_passes(name, tmp_path,
     alone = runner.grade(root, seed=0, submission=name, limits=HOSTILE, checks=list(ALL_CHECKS), jobs=1)
     assert [(r.name, r.score, r.output) for r in shared.results] == [(r.name, r.score, r.output) for r in alone.results]
     assert shared.notes == alone.notes
-    assert len(spawned) - workers >= len(runner._GROUPS) + 1  # (one worker per module, and the notes')
+    assert len(spawned) - workers >= len(runner._GROUPS) + 1  # (one worker per class, and the notes')
     assert (shared.score == shared.max_score) == (name in ("einsum", "sgd_import_breaks_mlp"))
     assert (workers == 1) == (name == "einsum")

@@ -45,9 +45,19 @@ class _Case:
     check: Check
     verdict: Verdict
     case: object
-    gen: object  # the check body, paused after yielding `script`
+    gen: object  # the check body, paused after yielding `script` (None: not called yet, see `body`)
     script: Script
     drawn: bool  # drawn by hypothesis (a failure on it is worth shrinking)
+    ref: object = None  # where the body's expected values come from
+
+    def body(self):
+        """The check body, paused after its script: in a batch, the script was built for an earlier entry and kept
+        (`_plan`), and the body is called only for a reply that must be judged (the script it yields again is the
+        same, as a body's script depends on the input alone)."""
+        if self.gen is None:
+            self.gen = self.check.body(self.case, self.ref)
+            next(self.gen)
+        return self.gen
 
     def judge(self, result) -> None:
         kept = pool.KEPT
@@ -57,7 +67,7 @@ class _Case:
             if known is not None and known[0] is self.case:
                 self.verdict.passed(known[1])
                 return
-        if not self.verdict.judge(self.check, self.gen, self.case, self.script, result):
+        if not self.verdict.judge(self.check, self.body(), self.case, self.script, result):
             self.verdict.shrinkable = self.drawn and not result.hit_limit
             self._named(self.verdict.failure)
         elif kept is not None and kept.kept(result) and self.verdict.passing and len(JUDGED) < JUDGED_MOST:
@@ -86,7 +96,7 @@ class _Case:
         its verdict: what the body raised (None: it passed)."""
         try:
             with np.errstate(all="ignore"):
-                self.gen.send(Outputs(result, self.script, self.check.method, self.verdict.excused))
+                self.body().send(Outputs(result, self.script, self.check.method, self.verdict.excused))
         except StopIteration:
             return None
         except Exception as exc:  # noqa: BLE001 - read by the caller, never the grader's own failure
@@ -103,6 +113,8 @@ class _Case:
 # counted, for every later reply of the same bytes to that input (the cases, kept in memory, live as long as this)
 JUDGED: dict = {}
 JUDGED_MOST = 1 << 18
+# And (check, input) -> (input, reference, the script its body yields): built once, sent for every entry (`_Case.body`)
+SCRIPTS: dict = {}
 
 
 CONFIRMING = 24  # later inputs of a check failed with a hint naming a known mistake judged again, to confirm it
@@ -207,16 +219,23 @@ def _plan(checks: list[Check], ref, seed: int, inputs: dict) -> tuple:
     index: dict = {}  # id(script) -> position in `scripts` (which keeps every script alive)
     scripts: list[Script] = []
     readers: list[list[_Case]] = []  # who judges each script's reply
+    batch = pool.KEPT is not None
     for check in checks:
         for case, drawn in _inputs(check, ref, seed, inputs):
-            gen = check.body(case, ref)
-            script = next(gen)
+            gen, known = None, SCRIPTS.get((check.name, id(case))) if batch else None
+            if known is not None and known[0] is case and known[1] is ref:
+                script = known[2]
+            else:
+                gen = check.body(case, ref)
+                script = next(gen)
+                if batch and len(SCRIPTS) < JUDGED_MOST:
+                    SCRIPTS[check.name, id(case)] = (case, ref, script)
             key = id(script)  # checks that build a script with a `per_case` helper get the same object
             if key not in index:
                 index[key] = len(scripts)
                 scripts.append(script)
                 readers.append([])
-            readers[index[key]].append(_Case(check, found[check.name], case, gen, script, drawn))
+            readers[index[key]].append(_Case(check, found[check.name], case, gen, script, drawn, ref))
     return found, scripts, readers
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import os
@@ -523,3 +524,42 @@ def test_the_state_file_keeps_no_digest_a_short_seed_is_found_from(tmp_path):
     assert stamps[0] != stamps[1]  # salted: the same seed reads differently in two output folders
     assert batch.run(source, out, jobs=1, seed=42, limits=FAST, progress=Quiet())["kept"] == 2
     assert batch.run(source, out, jobs=1, seed=43, limits=FAST, progress=Quiet())["kept"] == 0
+
+
+def test_a_grading_process_builds_each_inputs_script_once_and_judges_only_new_replies(tmp_path, monkeypatch):
+    """In a batch's grading process, a class's scripts are built for the first entry and sent as they are for every
+    later one; a check body runs only for a reply it has not judged to the bit (a correct copy runs none), and the
+    verdicts are those of grading each entry with nothing kept."""
+    from autograder import examples, reference
+    from autograder.sandbox import pool
+
+    from autograder.checks import CHECKS
+    from tests.catalogue import REFERENCE
+
+    bodies = []
+    def counted(check):
+        def body(case, ref):
+            bodies.append(check.cls)
+            return check.body(case, ref)
+        return dataclasses.replace(check, body=body)
+    checks = [counted(c) for c in CHECKS if c.cls in ("Linear", "ReLU")]
+    reference_copy = tmp_path / "a"
+    shutil.copytree(REFERENCE, reference_copy / "mytorch", ignore=shutil.ignore_patterns("__pycache__"))
+    buggy = materialize(next(e for e in entries() if e.name == "linear_no_bias"), tmp_path / "b")
+    def grade(root):
+        return runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks, jobs=1, source=source)
+    def said(report):
+        return [(r.name, r.score, r.output) for r in report.results]
+
+    source = reference.source()
+    alone = {name: said(grade(root)) for name, root in (("a", reference_copy), ("b", buggy))}
+    monkeypatch.setattr(examples, "IN_MEMORY", {})
+    monkeypatch.setattr(pool, "KEPT", pool.Kept())
+    monkeypatch.setattr(runner, "JUDGED", {})
+    monkeypatch.setattr(runner, "SCRIPTS", {})
+    assert said(grade(reference_copy)) == alone["a"]
+    built = len(runner.SCRIPTS)
+    bodies.clear()
+    assert said(grade(reference_copy)) == alone["a"] and bodies == []
+    assert said(grade(buggy)) == alone["b"] and bodies and set(bodies) == {"Linear"}
+    assert len(runner.SCRIPTS) == built

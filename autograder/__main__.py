@@ -8,7 +8,8 @@ import sys
 for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
 
-if sys.argv[1:2] == ["grade"]:  # the fork server loads numpy while this process loads the grader
+# The fork server loads numpy while this process loads the grader (a batch on a Dask cluster needs none here).
+if sys.argv[1:2] == ["grade"] or sys.argv[1:2] == ["batch"] and not any(a.startswith("--dask") for a in sys.argv):
     from .sandbox import server  # noqa: E402
 
     server.start()

@@ -214,6 +214,9 @@ def _yaml_string(text: str) -> str | None:
 
 
 _ASSIGNMENT: list[str] = []  # the batch's assignment's name, for the grading processes (forked, or on Dask)
+# The folder the grading processes forked here unpack each entry in: removed by the batch once they are gone (a
+# process killed at Ctrl-C cleans up nothing of its own, and would leave a student's files in the temporary folder)
+_TEMP: list[str] = []
 
 
 def _assignment():
@@ -359,7 +362,7 @@ def _grade_one(entry: Entry, seed: int | None, kept: dict | None, base: dict, li
         return {"entry": entry.stem, "kept": True, "stamp": kept}
     if entry.refused:
         return _rejected(entry, entry.refused, began, {**stamp, "error": entry.refused} if source else None)
-    with tempfile.TemporaryDirectory(prefix="autograder-batch-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="autograder-batch-", dir=_TEMP[0] if _TEMP else None) as tmp:
         notes: list[str] = []
         try:
             path = placed(entry.path, Path(tmp) / "placed", notes, _assignment())
@@ -475,6 +478,7 @@ def run(source: Path, output: Path, jobs: int | None = None, seed: int | None = 
     interrupted = False
     report = progress or _Progress(len(found))
     todo = list(found)
+    _TEMP[:] = [] if dask is not None else [tempfile.mkdtemp(prefix="autograder-batch-")]
     try:
         while todo:  # (a grading process that dies takes only its entry: the rest go to a new pool)
             if dask is not None:
@@ -485,6 +489,9 @@ def run(source: Path, output: Path, jobs: int | None = None, seed: int | None = 
         interrupted = True
     finally:
         report.close()
+        for folder in _TEMP:
+            server.remove_tree(Path(folder))
+        _TEMP.clear()
     _write_outputs(found, rows, output, source, seed, notes)
     graded = [row for row in rows.values() if row.get("error") is None]
     return {"entries": len(found), "finished": len(rows), "graded": len(graded),

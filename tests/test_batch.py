@@ -177,9 +177,12 @@ def test_ctrl_c_leaves_the_gradebook_of_what_finished(tmp_path):
         shutil.copytree(correct, source / f"student{i:02d}")
     for attempt in range(3):  # (a loaded machine may stall the batch's first results file until all are done:
         out = tmp_path / f"graded{attempt}"  # Ctrl-C then comes too late to test anything; try again)
+        temporary = tmp_path / f"tmp{attempt}"
+        temporary.mkdir()
         proc = subprocess.Popen([sys.executable, "-m", "autograder", "batch", str(source), "--output", str(out),
                                  "--jobs", "1"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True, env={**os.environ, "PYTHONPATH": str(REPO)}, preexec_fn=_interruptible)
+                                text=True, env={**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(temporary)},
+                                preexec_fn=_interruptible)
         began = time.monotonic()
         while not (out / batch.STATE).exists() and time.monotonic() - began < 120:
             time.sleep(0.05)
@@ -196,6 +199,7 @@ def test_ctrl_c_leaves_the_gradebook_of_what_finished(tmp_path):
     assert 1 <= len(rows) < 40 and len(state) == len(rows)
     assert all(float(r["score"]) == 100 for r in rows)
     assert "interrupted" in err
+    assert not list(temporary.iterdir())  # (no copy of a student's files left where the grading process was killed)
     again = _cli(str(source), "--output", str(out), "--jobs", "2", cwd=tmp_path)  # goes on where it stopped
     assert again.returncode == 0, again.stderr
     assert len(list(csv.DictReader((out / "grades.csv").open()))) == 40

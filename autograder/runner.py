@@ -203,12 +203,15 @@ def _batch_phase(checks: list[Check], sandbox: Sandbox, ref, seed: int,
     inputs: dict = {}  # input key -> cases
     plan = _plan(checks, ref, seed, inputs)
     if LEAN_FIRST and (sandbox.borrowed or any(script.diagnostic for script in plan[1])):
-        learned = sandbox.learned()
+        learned, began = sandbox.learned(), time.perf_counter()
         try:
             return _run_phase(checks, sandbox, deadline, *plan, lean=True)
         except _NotClean:
-            sandbox.forget(learned)
-            sandbox.recycle()
+            sandbox.forget(learned)  # (and the worker: the full run is a fresh one's)
+            spent = time.perf_counter() - began  # (a run thrown away: not the submission's time, see _deadline)
+            _CREDIT[0] += spent
+            deadline += spent
+            sandbox.deadline += spent
             plan = _plan(checks, ref, seed, inputs)  # (fresh check bodies and verdicts; the same inputs and scripts)
     return _run_phase(checks, sandbox, deadline, *plan)
 
@@ -367,7 +370,7 @@ def _import_notes(sandbox: Sandbox, checks: list[Check]) -> list[str]:
 def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int]:
     """Verdicts on `checks`, and the number of inputs checked."""
     try:
-        found = _batch_phase(checks, sandbox, ref, job.seed, job.began + job.limits.submission_timeout)
+        found = _batch_phase(checks, sandbox, ref, job.seed, _deadline(job))
     except Exception as exc:  # noqa: BLE001 - a grader bug must not cost the student
         sandbox.spoiled = True
         return {check.name: verdicts.grader_failed(check, exc) for check in checks}, 0
@@ -387,10 +390,10 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
         if found[check.name].unfinished:
             results[check.name] = verdicts.over_budget(check, job.limits.submission_timeout)
             continue
-        in_time = time.perf_counter() - job.began < job.limits.submission_timeout
+        in_time = time.perf_counter() < _deadline(job)
         if found[check.name].shrinkable and in_time:  # out of time: the failure stands, unshrunk
             try:
-                _shrink(check, sandbox, ref, job.seed, found[check.name], job.began + job.limits.submission_timeout)
+                _shrink(check, sandbox, ref, job.seed, found[check.name], _deadline(job))
             except Exception as exc:  # noqa: BLE001
                 results[check.name] = verdicts.grader_failed(check, exc)
                 continue
@@ -420,6 +423,18 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
                 results[check.name] = verdicts.uncredited(check, found[check.name], wrong[0] if wrong else None,
                                                           method=True)
     return results, sum(v.examples for v in found.values())
+
+
+# Seconds of runs thrown away in this grading process (a lean run that was not a clean pass): the submission's
+# budget is not spent on them, so a class that runs again in full has the time a fresh worker would have had. (At
+# most one such run a class, each within the budget: grading takes at most twice the budget, and only that long
+# where classes fail late in long runs.)
+_CREDIT = [0.0]
+
+
+def _deadline(job: "_Job") -> float:
+    """When the submission's budget runs out (time.perf_counter()), runs thrown away not counted."""
+    return job.began + job.limits.submission_timeout + _CREDIT[0]
 
 
 @dataclass(frozen=True)
@@ -457,7 +472,7 @@ def _sandbox(job: _Job, enclosure: Enclosure | None) -> Sandbox:
     """A sandbox whose worker is already starting: it gets ready while the grading process builds the
     inputs, or grades the task before."""
     sandbox = Sandbox(server.shared(), job.root, job.limits, enclosure)
-    sandbox.deadline = time.monotonic() + (job.began + job.limits.submission_timeout - time.perf_counter())
+    sandbox.deadline = time.monotonic() + (_deadline(job) - time.perf_counter())
     sandbox.warm()
     return sandbox
 
@@ -577,6 +592,7 @@ def grade(root: Path, *, seed: int | None = None, submission: str | None, limits
     replay = replay or replay_command(submission, None if seed == default else seed,
                                       None if assignment == assignments.get() else assignment.name)
     job = _Job(root, seed, replay, limits, began)
+    _CREDIT[0] = 0.0
     _SOURCE[0] = source
     _GROUPS[:] = _groups(list(checks))
     tasks = _order(_GROUPS)

@@ -254,7 +254,8 @@ def test_a_worker_serves_the_next_class_only_after_clean_passes(name, tmp_path, 
     """A worker whose every run was a clean pass grades the next class too (a worker of its own for each module cost
     a class of 40 a fifth of its time); whatever is not a clean pass there runs again in a fresh worker, so every
     test says what it says with a fresh worker for each class: a mistake, an attack, and an import of
-    optim/sgd.py that breaks MLP0 (MLP0's own worker never imports sgd.py: it costs MLP0 nothing)."""
+    optim/sgd.py that breaks MLP0 (MLP0's own worker never imports sgd.py: it costs MLP0 nothing, and nothing either
+    in a worker that imported it for the notes, as a worker forgets the submission's modules before the next class)."""
     from autograder.sandbox import pool
 
     if name == "sgd_import_breaks_mlp":
@@ -278,4 +279,33 @@ def test_a_worker_serves_the_next_class_only_after_clean_passes(name, tmp_path, 
     assert shared.notes == alone.notes
     assert len(spawned) - workers >= len(runner._GROUPS) + 1  # (one worker per class, and the notes')
     assert (shared.score == shared.max_score) == (name in ("einsum", "sgd_import_breaks_mlp"))
-    assert (workers == 1) == (name == "einsum")
+    assert (workers == 1) == (name in ("einsum", "sgd_import_breaks_mlp"))
+
+
+def test_a_run_thrown_away_costs_the_submission_no_time(tmp_path):
+    """A run in a worker that served another class, thrown away as it was not a clean pass, is not the submission's
+    time: the class's run in a fresh worker has the budget a fresh worker would have had. (A trial's slow Linear lost
+    all its points once its first run used the budget up.) Here Linear.forward takes 5 ms a call, and 200 ms, and
+    is wrong from its 20th call, where ReLU ran before it in the same process: some 5 s thrown away, of 7.5."""
+    import shutil
+
+    forward = "        return A @ self.W.T + ones @ self.b.T\n"
+    shutil.copytree(REFERENCE, tmp_path / "s" / "mytorch")
+    activation_py = tmp_path / "s" / "mytorch" / "nn" / "activation.py"
+    activation_py.write_text(activation_py.read_text().replace(
+        "        self.A = np.maximum(0, Z)\n", "        __import__('builtins')._relu_ran = True\n"
+                                               "        self.A = np.maximum(0, Z)\n", 1))
+    linear_py = tmp_path / "s" / "mytorch" / "nn" / "linear.py"
+    linear_py.write_text(linear_py.read_text().replace(forward, (
+        "        import builtins, time\n"
+        "        time.sleep(0.005)\n"
+        "        if getattr(builtins, '_relu_ran', False):\n"
+        "            builtins._slow = getattr(builtins, '_slow', 0) + 1\n"
+        "            time.sleep(0.2)\n"
+        "            if builtins._slow >= 20:\n"
+        "                return A @ self.W.T + 1\n" + forward), 1))
+    checks = [c for c in ALL_CHECKS if c.cls in ("ReLU", "Softmax", "Linear")]
+    report = runner.grade(tmp_path / "s", seed=0, submission="s", checks=checks, jobs=1,
+                          limits=Limits(case_timeout=8.0, submission_timeout=7.5))
+    assert all(r.passed for r in report.results), explain(lost(report))
+    assert runner._CREDIT[0] > 4  # (the first run of Linear was thrown away)

@@ -1013,3 +1013,22 @@ A = kept
                           checks=[c for c in runner.assignments.get().checks() if c.cls == "Linear"])
     modified = next(r for r in report.results if r.name == "Linear.forward: does not modify A")
     assert not modified.passed and "A after forward" in modified.output, modified.output
+
+
+def test_a_run_thrown_away_leaves_nothing_of_what_it_printed(tmp_path):
+    """A run whose verdicts are thrown away (a lean run that was not a clean pass) is forgotten with what it printed:
+    the run that replaces it may print as much as the limit lets one run print (a trial's Linear printed 12.6 MB, under
+    the 16 MiB limit, and its rerun in full was cut off for the first run's output)."""
+    from autograder.sandbox import Sandbox, server
+
+    submission = attack(tmp_path, "print('x' * 40000)")
+    sandbox = Sandbox(server.shared(), submission, Limits(case_timeout=30.0, file_bytes=100_000))
+    try:
+        learned = sandbox.learned()
+        first = [_linear_forward(sandbox) for _ in range(2)]  # 80,002 bytes printed of 100,000
+        sandbox.forget(learned)
+        again = [_linear_forward(sandbox) for _ in range(2)]
+    finally:
+        sandbox.close()
+    for result in first + again:
+        assert result.error is None and len(result.printed) == 1, result

@@ -196,7 +196,9 @@ class Sandbox:
     def __init__(self, server: ForkServer, root: Path, limits: Limits = Limits(), enclosure: Enclosure | None = None):
         self.server, self.root, self.limits, self.enclosure = server, root, limits, enclosure
         self.scratch = Path(tempfile.mkdtemp(prefix="scratch-", dir=server.home))
-        self._output = os.open(server.home / f"{self.scratch.name}.out", os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+        self._outputs = 0  # how many output files it has had (`forget` starts another)
+        self._output_path = server.home / f"{self.scratch.name}.out"
+        self._output = os.open(self._output_path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
         self._worker: _Worker | None = None
         self.skip_init: set[str] = set()  # packages whose __init__.py ended a worker: not run again
         self.notes: list[str] = []  # what the grading process should tell the student about the run
@@ -206,6 +208,7 @@ class Sandbox:
         # The worker has served another task's classes (`lend`): its runs count only where they are a clean pass
         # (runner._batch_phase); and whether a run gave anything else since, so that it may not serve another
         self.borrowed = self.spoiled = False
+        self._forget_imports = False  # the next request asks the worker to forget the submission's modules
 
     def learned(self) -> tuple:
         """What the sandbox has learned of the submission so far (the ops and packages that ended a worker)."""
@@ -213,9 +216,17 @@ class Sandbox:
                 set(self.skip_init), list(self.notes))
 
     def forget(self, learned: tuple) -> None:
-        """Back to what `learned()` gave: a run whose verdicts are thrown away leaves nothing it taught."""
+        """Back to what `learned()` gave: a run whose verdicts are thrown away leaves nothing it taught, nor what it
+        printed (a fresh output file: the size limit of what is printed counts the next run's alone; the worker
+        that printed it may still be ending, and appends to the old one)."""
         poisoned, hung, skip_init, notes = learned
         self._poisoned, self._hung, self.skip_init, self.notes = poisoned, hung, skip_init, notes
+        self.recycle()
+        os.close(self._output)
+        os.unlink(self._output_path)
+        self._outputs += 1
+        self._output_path = self.server.home / f"{self.scratch.name}.{self._outputs}.out"
+        self._output = os.open(self._output_path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
 
     def reusable(self) -> bool:
         """Whether the worker may serve another task: alive, every run in it a clean pass (the runner says), and
@@ -224,10 +235,12 @@ class Sandbox:
                 and not self.skip_init)
 
     def lend(self) -> None:
-        """Let the worker serve one more task: its printed output starts again from empty (the size limit of what a
-        worker prints is each task's, as in a fresh worker), and what it runs counts only where it is a clean pass."""
+        """Let the worker serve one more task as a fresh one would: it forgets the submission's modules first (they
+        are imported again: nothing a class's calls left in their globals or on their classes reaches the next), its
+        printed output starts again from empty (the size limit of what a worker prints is each task's), and what it
+        runs counts only where it is a clean pass."""
         os.ftruncate(self._output, 0)
-        self.borrowed = True
+        self.borrowed = self._forget_imports = True
 
     def run(self, scripts: list[Script]) -> list[CaseResult]:
         return list(self.stream(scripts))
@@ -371,7 +384,8 @@ class Sandbox:
         worker = self._worker or self._spawn()
         if self.enclosure is not None:
             self.enclosure.settle()
-        payload = pack(scripts, sorted(self.skip_init))
+        payload = pack(scripts, sorted(self.skip_init), self._forget_imports)
+        self._forget_imports = False
         try:
             _Blocking(worker.sock, max(0.1, min(30.0, self.deadline - time.monotonic()))).sendall(payload)
         except OSError:
@@ -423,7 +437,7 @@ class Sandbox:
             os.ftruncate(progress, wire.PROGRESS.size)
             page = mmap.mmap(progress, wire.PROGRESS.size)
             # The worker appends to its output and cannot read it back (what earlier workers printed, say).
-            output = os.open(self.server.home / f"{self.scratch.name}.out", os.O_WRONLY | os.O_APPEND)
+            output = os.open(self._output_path, os.O_WRONLY | os.O_APPEND)
             try:
                 if self.enclosure is not None:
                     pid, sock = None, self.enclosure.fork(output, progress)
@@ -497,7 +511,7 @@ class Sandbox:
     def close(self) -> None:
         self.recycle()
         os.close(self._output)
-        os.unlink(self.server.home / f"{self.scratch.name}.out")
+        os.unlink(self._output_path)
         remove_tree(self.scratch)
 
 

@@ -325,10 +325,11 @@ def _refs(op: list) -> list[dict]:
     return found
 
 
-def pack(scripts: list[Script], skip_init: list[str] = ()) -> bytes:
+def pack(scripts: list[Script], skip_init: list[str] = (), forget: bool = False) -> bytes:
     """One request for many scripts, as the worker reads it (worker.recv_message): a JSON header frame whose
     "cases" are [offset of the case's arrays in the blob list, its ops], then one frame holding every array
-    as a .npy blob frame. Each script's part is made once (`Script._sent`) and sent as often as it is asked for."""
+    as a .npy blob frame. Each script's part is made once (`Script._sent`) and sent as often as it is asked for.
+    `forget`: the worker first forgets the submission's modules (`Sandbox.lend`)."""
     cases, parts, count = [], [], 0
     for script in scripts:
         sent = script._sent
@@ -337,8 +338,9 @@ def pack(scripts: list[Script], skip_init: list[str] = ()) -> bytes:
         cases.append(f"[{count}, {sent[0]}]")
         parts.append(sent[1])
         count += len(script.arrays)
+    extra = ', "forget": true' if forget else ""
     header = (f'{{"cases": [{", ".join(cases)}], "skip_init": {json.dumps(list(skip_init))}, '
-              f'"nblobs": {count}}}').encode()
+              f'"nblobs": {count}{extra}}}').encode()
     inner = b"".join(parts)
     frames = [struct.pack(">I", len(header)), header] + ([struct.pack(">I", len(inner)), inner] if count else [])
     return b"".join(frames)

@@ -592,6 +592,38 @@ def _run_case(np, io, index, case, blobs, out_blobs, skip):
     return {"case": index, "out": out, "err": err, "soft": soft, "printed": printed}
 
 
+def _compile_once():
+    """Keep the code of each module the worker compiles: one that forgets the submission's modules (below) imports
+    them again from the same files, and compiles each once."""
+    from importlib.machinery import SourceFileLoader
+
+    compile_source, compiled = SourceFileLoader.source_to_code, {}
+
+    def source_to_code(self, data, path, *, _optimize=-1):
+        key = (path, bytes(data), _optimize)
+        code = compiled.get(key)
+        if code is None:
+            code = compiled[key] = compile_source(self, data, path, _optimize=_optimize)
+        return code
+
+    SourceFileLoader.source_to_code = source_to_code
+
+
+def _forget_submission():
+    """The submission's modules as a fresh worker has them: none imported (the worker goes on with another class,
+    which imports them again: what one class's calls left in a module's globals or on its classes never reaches
+    the next). A module is the submission's when its file, or a folder of its package, is in the submission."""
+    root = os.path.join(_STATE["root"], "")
+    for name, module in list(sys.modules.items()):
+        try:
+            places = [getattr(module, "__file__", None), *(getattr(module, "__path__", None) or ())]
+            if any(isinstance(place, str) and place.startswith(root) for place in places):
+                del sys.modules[name]
+        except BaseException:  # noqa: BLE001 - an object whose attributes raise: not a module of a file (it stays)
+            pass
+    _IMPORTS.clear()
+
+
 def _restore(np, pristine, errors):
     """numpy as the worker found it: the classes of one module share a worker, and a setting or a function
     one class's code changed in numpy (np.seterr(all="raise"), a replaced np.exp) must not reach the next."""
@@ -619,6 +651,7 @@ def serve(sock):
     own = types.SimpleNamespace(**pristine)
     me = os.getpid()
     os.register_at_fork(after_in_child=_cut_off)  # (registered here: only student code forks from now on)
+    _compile_once()
     _warnings_named_as_handed_in()
     while True:
         try:
@@ -626,6 +659,8 @@ def serve(sock):
         except ChannelClosed:
             return
         _restore(np, pristine, errors)
+        if header.get("forget"):
+            _forget_submission()
         skip = set(header.get("skip_init", ()))
         cases = header["cases"]
         outbox = _Outbox(sock)

@@ -33,13 +33,14 @@ class Verdict:
     right_after: int = 0  # failed on a crash (a value test): later inputs where its values were right,
     wrong_after: int = 0  # and where they were wrong (the failure stands: these only say if it computes anything)
     unfinished: bool = False  # the time budget ran out before every input was judged
+    blocked: Waiting | None = None  # an input was left out as a method the check needs raised there (Skip.waiting)
     objects: frozenset | None = None  # the student objects whose values the verdict is about (None: all)
     notes: dict = field(default_factory=dict)  # what the inputs that passed said (Outputs.note), in order
     claims: dict = field(default_factory=dict)  # value label -> (fits, tested) of each seeded or drawn input that
     # failed on its numbers alone: a hint another input speaks against is dropped (runner._unconfirmed)
     confirming: int = 0  # later inputs judged again to see what they name
     # What the last input judged did, when it passed and changed nothing but counts, notes and the reason some
-    # inputs were skipped: (examples, returned, notes, skipped or None), as `passed` applies it (else None)
+    # inputs were skipped: (examples, returned, notes, skipped or None, blocked or None), as `passed` applies it
     passing: tuple | None = None
 
     def judge(self, check: Check, gen, case, script: Script, result: CaseResult) -> bool:
@@ -51,13 +52,13 @@ class Verdict:
             gen.send(out)
         except StopIteration:
             skipped = "the values it compares are graded by another test, which failed" if out.judged_nothing else None
-            self.passed((0 if skipped else 1, 1, tuple(out.notes), skipped))
+            self.passed((0 if skipped else 1, 1, tuple(out.notes), skipped, None))
             return True
         except NoFixture:  # local mode: no recorded expected value for this input
-            self.passed((0, 0, (), None))
+            self.passed((0, 0, (), None, None))
             return True
         except Skip as skip:
-            self.passed((0, 0, (), str(skip)))
+            self.passed((0, 0, (), str(skip), skip.waiting))
             return True
         except Failure as failure:
             self.examples += 1
@@ -85,12 +86,14 @@ class Verdict:
 
     def passed(self, passing: tuple) -> None:
         """Count an input that passed (or judged nothing): `passing` as `judge` keeps it."""
-        examples, returned, notes, skipped = self.passing = passing
+        examples, returned, notes, skipped, blocked = self.passing = passing
         self.examples += examples
         self.returned += returned
         self.notes.update(dict.fromkeys(notes))
         if skipped is not None:
             self.skipped = skipped
+        if blocked is not None and self.blocked is None:
+            self.blocked = blocked
 
     def _keep(self, case, script: Script, result: CaseResult, out: Outputs) -> None:
         """Remember the input a verdict is about, the objects whose values it read, and what the student's
@@ -152,9 +155,10 @@ def result(check: Check, verdict: Verdict, replay: str, method_returned: bool = 
                        "that does not return") if verdict.not_called else ""
             failure = Crashed(f"on {verdict.crashes} of the {verdict.crashes + verdict.examples} inputs of this test "
                               f"(more than it ran on{skipped}), {verdict.crashed.message}", verdict.crashed.hint)
-    if failure is None and verdict.waiting is not None:
-        outcome = Outcome.NOT_ATTEMPTED if verdict.waiting.not_attempted else Outcome.NOT_RUN
-        return TestResult(score=0.0, outcome=outcome, output=f"{outcome.value}: {verdict.waiting.message}", **common)
+    waiting = verdict.waiting or (verdict.blocked if verdict.examples == 0 else None)  # (nothing judged: it waits)
+    if failure is None and waiting is not None:
+        outcome = Outcome.NOT_ATTEMPTED if waiting.not_attempted else Outcome.NOT_RUN
+        return TestResult(score=0.0, outcome=outcome, output=f"{outcome.value}: {waiting.message}", **common)
     if failure is None:
         return TestResult(score=float(check.points), outcome=Outcome.PASSED, output=_passed(check, verdict), **common)
     if isinstance(failure, NotAttempted):

@@ -309,3 +309,26 @@ def test_a_run_thrown_away_costs_the_submission_no_time(tmp_path):
                           limits=Limits(case_timeout=8.0, submission_timeout=7.5))
     assert all(r.passed for r in report.results), explain(lost(report))
     assert runner._CREDIT[0] > 4  # (the first run of Linear was thrown away)
+
+
+def test_a_finite_difference_test_none_of_whose_inputs_forward_ran_on_waits_for_forward(tmp_path):
+    """Linear.forward raises from its fifth call on one object: its own tests call it less often and pass, and the
+    finite-difference test's probes (two calls for each entry moved) all raise. That test judged nothing: it read
+    "passed: nothing left for this test to judge" and kept its points; it now waits for forward, as the test of large
+    layers does (a crash never buys a pass)."""
+    import shutil
+
+    forward = "        return A @ self.W.T + ones @ self.b.T\n"
+    shutil.copytree(REFERENCE, tmp_path / "s" / "mytorch")
+    linear_py = tmp_path / "s" / "mytorch" / "nn" / "linear.py"
+    linear_py.write_text(linear_py.read_text().replace(forward, (
+        "        self.calls = getattr(self, 'calls', 0) + 1\n"
+        "        if self.calls >= 5:\n"
+        "            raise RuntimeError('too many calls')\n" + forward), 1))
+    report = runner.grade(tmp_path / "s", seed=0, submission="s", limits=FAST, jobs=1,
+                          checks=[c for c in ALL_CHECKS if c.cls == "Linear"])
+    finite = next(r for r in report.results if "finite differences" in r.name)
+    assert finite.score == 0 and finite.output.startswith("not run: needs Linear.forward"), finite.output
+    assert "too many calls" in finite.output
+    assert all(r.passed for r in report.results if r.name.startswith(("Linear.__init__", "Linear.forward"))), \
+        explain(lost(report))

@@ -35,7 +35,7 @@ class Slopes:
         except Waiting as waiting:
             if not (waiting.raised and waiting.culprit.endswith(".forward")):
                 raise  # not attempted, a crash of the worker, or no object to probe: nothing was judged
-            raise Skip(f"forward raised there ({waiting.message})") from None
+            raise Skip(f"forward raised there ({waiting.message})", waiting) from None
 
     def check(self, label: str, got, out, loss) -> None:
         pairs = self.losses(out, loss).reshape(-1, 2)

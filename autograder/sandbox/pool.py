@@ -499,7 +499,7 @@ class Sandbox:
     def recycle(self) -> None:
         """End the current worker; the next run starts from a fresh fork."""
         worker, self._worker = self._worker, None
-        self.borrowed = False
+        self.borrowed = self._forget_imports = False
         if worker is not None:
             if self.enclosure is None:
                 self.server.end(worker.pid)  # its status says nothing now: do not wait for it

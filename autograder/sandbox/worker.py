@@ -625,8 +625,8 @@ def _forget_submission():
 
 
 def _restore(np, pristine, errors):
-    """numpy as the worker found it: the classes of one module share a worker, and a setting or a function
-    one class's code changed in numpy (np.seterr(all="raise"), a replaced np.exp) must not reach the next."""
+    """numpy as the worker found it: a worker may grade several classes, and a setting or a function one
+    class's code changed in numpy (np.seterr(all="raise"), a replaced np.exp) must not reach the next."""
     found = vars(np)
     if len(found) != len(pristine) or any(found.get(name) is not value for name, value in pristine.items()):
         for name in [name for name in found if name not in pristine]:

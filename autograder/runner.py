@@ -422,6 +422,12 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
             if results[check.name].outcome is Outcome.PASSED and (check.behaviour or not found[check.name].examples):
                 results[check.name] = verdicts.uncredited(check, found[check.name], wrong[0] if wrong else None,
                                                           method=True)
+    for check in checks:  # nothing judged, as a method it needs raised on every input: where every test of the
+        verdict = found[check.name]  # method passed, nothing charges that crash, and the test waits for the method
+        if verdict.blocked is not None and not verdict.examples and results[check.name].outcome is Outcome.PASSED:
+            culprit = [c for c in checks if c.method == verdict.blocked.culprit]
+            if culprit and all(results[c.name].outcome is Outcome.PASSED for c in culprit):
+                results[check.name] = verdicts.blocked(check, verdict)
     return results, sum(v.examples for v in found.values())
 
 

@@ -155,15 +155,21 @@ def result(check: Check, verdict: Verdict, replay: str, method_returned: bool = 
                        "that does not return") if verdict.not_called else ""
             failure = Crashed(f"on {verdict.crashes} of the {verdict.crashes + verdict.examples} inputs of this test "
                               f"(more than it ran on{skipped}), {verdict.crashed.message}", verdict.crashed.hint)
-    waiting = verdict.waiting or (verdict.blocked if verdict.examples == 0 else None)  # (nothing judged: it waits)
-    if failure is None and waiting is not None:
-        outcome = Outcome.NOT_ATTEMPTED if waiting.not_attempted else Outcome.NOT_RUN
-        return TestResult(score=0.0, outcome=outcome, output=f"{outcome.value}: {waiting.message}", **common)
+    if failure is None and verdict.waiting is not None:
+        outcome = Outcome.NOT_ATTEMPTED if verdict.waiting.not_attempted else Outcome.NOT_RUN
+        return TestResult(score=0.0, outcome=outcome, output=f"{outcome.value}: {verdict.waiting.message}", **common)
     if failure is None:
         return TestResult(score=float(check.points), outcome=Outcome.PASSED, output=_passed(check, verdict), **common)
     if isinstance(failure, NotAttempted):
         return TestResult(score=0.0, outcome=Outcome.NOT_ATTEMPTED, output=failure.message, **common)
     return TestResult(score=0.0, outcome=Outcome.FAILED, output=feedback(verdict, failure, replay), **common)
+
+
+def blocked(check: Check, verdict: Verdict) -> TestResult:
+    """A test none of whose inputs it could judge, as a method it needs raised on each (`Verdict.blocked`), where no
+    test charges that: it waits for the method, as where it needs it to run (a crash never buys a pass)."""
+    return TestResult(check.name, float(check.points), 0.0, Outcome.NOT_RUN, f"not run: {verdict.blocked.message}",
+                      check.visibility)
 
 
 def _not_called(check: Check, verdict: Verdict) -> str:

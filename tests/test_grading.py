@@ -315,7 +315,8 @@ def test_a_finite_difference_test_none_of_whose_inputs_forward_ran_on_waits_for_
     """Linear.forward raises from its fifth call on one object: its own tests call it less often and pass, and the
     finite-difference test's probes (two calls for each entry moved) all raise. That test judged nothing: it read
     "passed: nothing left for this test to judge" and kept its points; it now waits for forward, as the test of large
-    layers does (a crash never buys a pass)."""
+    layers does (a crash never buys a pass). (Where a test of the method that raised fails, that test charges it, and
+    this one passes: nnfs's test_a_combined_layer_whose_own_softmax_always_raises_earns_nothing_for_its_forward.)"""
     import shutil
 
     forward = "        return A @ self.W.T + ones @ self.b.T\n"

@@ -153,8 +153,8 @@ class Waiting(Failure):
 class Skip(Exception):
     """This input cannot judge the check (e.g. forward differs from the reference there, so its slopes
     say nothing about backward): it is left out, not failed. `waiting`: left out as a method the check needs raised
-    there; a test that judged no input at all then waits for that method, as where it needs it to run (a crash
-    never buys a pass)."""
+    there; a test that judged no input at all then waits for that method where no test of it failed, as where it
+    needs it to run (a crash never buys a pass: runner._grade_checks)."""
 
     def __init__(self, message: str = "", waiting: "Waiting | None" = None):
         super().__init__(message)

@@ -208,7 +208,8 @@ def _batch_phase(checks: list[Check], sandbox: Sandbox, ref, seed: int,
             return _run_phase(checks, sandbox, deadline, *plan, lean=True)
         except _NotClean:
             sandbox.forget(learned)  # (and the worker: the full run is a fresh one's)
-            spent = time.perf_counter() - began  # (a run thrown away: not the submission's time, see _deadline)
+            # (a run thrown away: not the submission's time, see _deadline; in all, at most the budget once more)
+            spent = min(time.perf_counter() - began, sandbox.limits.submission_timeout - _CREDIT[0])
             _CREDIT[0] += spent
             deadline += spent
             sandbox.deadline += spent
@@ -433,8 +434,8 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
 
 # Seconds of runs thrown away in this grading process (a lean run that was not a clean pass): the submission's
 # budget is not spent on them, so a class that runs again in full has the time a fresh worker would have had. (At
-# most one such run a class, each within the budget: grading takes at most twice the budget, and only that long
-# where classes fail late in long runs.)
+# most the budget in all: grading takes at most twice the budget, and only that long where classes fail late in long
+# runs; a submission slow only in runs thrown away cannot hold a grading process for longer.)
 _CREDIT = [0.0]
 
 

@@ -498,7 +498,8 @@ def _score_section(graded: list[_Row], full: float | None) -> str:
             f = min(max(r.score / full, 0.0), 1.0)
             counts[min(int(f * bins + 1e-9), bins - 1)] += 1
         edges = [_pts(full * i / bins) for i in range(bins + 1)]
-        q = statistics.quantiles([r.score for r in graded], n=4) if len(graded) > 1 else [graded[0].score] * 3
+        q = (statistics.quantiles([r.score for r in graded], n=4, method="inclusive") if len(graded) > 1
+             else [graded[0].score] * 3)  # (inclusive: between the lowest score and the highest, never past them)
         note = (f'<p class="muted small">{_plural(len(graded), "graded submission")} in {bins} '
                 f'bins of {_pts(full / bins)} points; the last bin includes full marks. Quartiles: '
                 f'{_pts(q[0])} \u00b7 {_pts(q[1])} \u00b7 {_pts(q[2])}.</p>')

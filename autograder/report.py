@@ -55,9 +55,12 @@ class Report:
 
     @property
     def isolation_note(self) -> str:
-        """'full', or which confinement layers this machine could not give the worker."""
+        """'full', which confinement layers this machine could not give the worker, or 'not run' (no worker ran:
+        the submission was not gradable)."""
+        if not self.isolation:
+            return "not run"
         missing = [name for name, held in self.isolation if not held]
-        return "full" if self.isolation and not missing else "weaker than full: no " + ", no ".join(missing)
+        return "full" if not missing else "weaker than full: no " + ", no ".join(missing)
 
     @property
     def score(self) -> float:

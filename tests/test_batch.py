@@ -6,6 +6,7 @@ import dataclasses
 import io
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -567,3 +568,23 @@ def test_a_grading_process_builds_each_inputs_script_once_and_judges_only_new_re
     assert said(grade(reference_copy)) == alone["a"] and bodies == []
     assert said(grade(buggy)) == alone["b"] and bodies and set(bodies) == {"Linear"}
     assert len(runner.SCRIPTS) == built
+
+
+def test_quartiles_stay_within_the_scores_and_a_refused_entry_says_no_sandbox_ran(tmp_path):
+    """A newcomer's class of two graded entries (98.5 and 100) read "Quartiles: 98.12 · 99.25 · 100.38": past the
+    highest score. And a zip that is no zip had "sandbox": "weaker than full: no " in its results."""
+    source = tmp_path / "class"
+    correct = materialize(next(e for e in entries("correct")), tmp_path / "made")
+    shutil.copytree(correct, source / "alice")
+    buggy = materialize(next(e for e in entries() if e.name == "linear_no_bias"), tmp_path / "bug")
+    shutil.copytree(buggy, source / "bob")
+    (source / "carol.zip").write_bytes(b"not a zip at all")
+    out = tmp_path / "graded"
+    batch.run(source, out, jobs=1, seed=0, limits=FAST, progress=Quiet())
+    page = (out / "report.html").read_text()
+    found = re.search(r"Quartiles: ([\d.]+) \u00b7 ([\d.]+) \u00b7 (\d+(?:\.\d+)?)", page)
+    quartiles = [float(q) for q in found.groups()]
+    scores = [float(row["score"]) for row in csv.DictReader((out / "grades.csv").open()) if row["score"]]
+    assert min(scores) <= quartiles[0] <= quartiles[1] <= quartiles[2] <= max(scores) == 100
+    refused = json.loads(next(out.glob("carol*.json")).read_text())
+    assert refused["extra_data"]["sandbox"] == "not run"

@@ -213,11 +213,13 @@ def test_running_the_calls_for_diagnosis_only_on_failure_changes_no_verdict(name
 def test_a_dense_mistake_is_charged_once(name, only, tmp_path):
     """A mistake the batch test of a value shows is charged there only: the tests of leading batch dimensions and of
     use_bias=False do not compare that value again (dW / N once cost 10 points, in three tests; mytorch's, 1.5), but
-    still charge what only they show (a backward that handles two-dimensional x only)."""
+    still charge what only they show (a backward that handles two-dimensional x only; where it raises on the hidden
+    test's three-dimensional batches, the test of leading dimensions has charged that: it cost 4 points more)."""
     report = graded(next(e for e in entries(None, "numpy-nn") if e.name == name), tmp_path)
     lost = {r.name for r in report.results if r.score < r.max_score and r.name.startswith("Dense.")}
-    assert only in lost and lost <= {only, "Dense.backward: large layers and batches, up to three leading dimensions"}, \
-        explain(r for r in report.results if r.score < r.max_score)
+    allowed = {only} if name == "dense_backward_2d_only" else \
+        {only, "Dense.backward: large layers and batches, up to three leading dimensions"}
+    assert only in lost and lost <= allowed, explain(r for r in report.results if r.score < r.max_score)
 
 
 def test_a_y_wrong_with_and_without_a_bias_gets_no_hint_about_b(tmp_path):

@@ -210,6 +210,9 @@ class Outputs:
                         raise blame(error, self.script, self.method)
             return value
         raised = next((e for e in self.result.soft if e.op == op), None) or self.result.error
+        if label in self.excused and raised is not None and raised.type != "WorkerDied" and not raised.earlier:
+            self.left.add(label)  # (not produced, as the call raised here: graded, crash and all, by its owning test;
+            return EXCUSED  # a call not made, after a hang, still waits for a method that finishes)
         if raised is None:
             return Bad("nothing (the value was not produced)")
         self.reached = raised.op  # the failure is about the op that raised

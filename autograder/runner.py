@@ -401,9 +401,6 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
         _unconfirmed(found[check.name])
         results[check.name] = verdicts.result(check, found[check.name], job.replay, check.method in returned,
                                               check.method in charged)
-        if found[check.name].failure is None and found[check.name].crashed is not None \
-                and results[check.name].outcome is Outcome.FAILED:  # a test that charged its method's crash: the
-            charged.add(check.method)  # crash is charged once, and the tests after it leave those inputs out
     def computed(c: Check) -> bool:
         return c.computes and found[c.name].examples > 0 and results[c.name].outcome is Outcome.PASSED
 

@@ -51,9 +51,9 @@ class _Case:
     ref: object = None  # where the body's expected values come from
 
     def body(self):
-        """The check body, paused after its script: in a batch, the script was built for an earlier entry and kept
-        (`_plan`), and the body is called only for a reply that must be judged (the script it yields again is the
-        same, as a body's script depends on the input alone)."""
+        """The check body, paused after its script: where the script was built before (for a batch's earlier entry,
+        or the class's lean run: `_plan`), the body is called only for a reply that must be judged (the script it
+        yields again is the same, as a body's script depends on the input alone)."""
         if self.gen is None:
             self.gen = self.check.body(self.case, self.ref)
             next(self.gen)
@@ -201,7 +201,8 @@ def _batch_phase(checks: list[Check], sandbox: Sandbox, ref, seed: int,
     those calls keeps its points (a trial found both; tests compare every test's output on the catalogue's).
     So too, with every call, in a worker that served another class (`sandbox.borrowed`)."""
     inputs: dict = {}  # input key -> cases
-    plan = _plan(checks, ref, seed, inputs)
+    built = SCRIPTS if pool.KEPT is not None else {}  # (check, input) -> its script: a run again sends the same
+    plan = _plan(checks, ref, seed, inputs, built)
     if LEAN_FIRST and (sandbox.borrowed or any(script.diagnostic for script in plan[1])):
         learned, began = sandbox.learned(), time.perf_counter()
         try:
@@ -213,27 +214,28 @@ def _batch_phase(checks: list[Check], sandbox: Sandbox, ref, seed: int,
             _CREDIT[0] += spent
             deadline += spent
             sandbox.deadline += spent
-            plan = _plan(checks, ref, seed, inputs)  # (fresh check bodies and verdicts; the same inputs and scripts)
+            plan = _plan(checks, ref, seed, inputs, built)  # (fresh verdicts; check bodies called as replies need)
     return _run_phase(checks, sandbox, deadline, *plan)
 
 
-def _plan(checks: list[Check], ref, seed: int, inputs: dict) -> tuple:
-    """(verdicts by check, the scripts to send, who judges each one's reply)."""
+def _plan(checks: list[Check], ref, seed: int, inputs: dict, built: dict) -> tuple:
+    """(verdicts by check, the scripts to send, who judges each one's reply). `built`: (check, input) -> (input,
+    reference, the script the check body yields), filled here: a script found there is sent as it is, and its check
+    body is called only for a reply that must be judged (`_Case.body`)."""
     found = {check.name: Verdict() for check in checks}
     index: dict = {}  # id(script) -> position in `scripts` (which keeps every script alive)
     scripts: list[Script] = []
     readers: list[list[_Case]] = []  # who judges each script's reply
-    batch = pool.KEPT is not None
     for check in checks:
         for case, drawn in _inputs(check, ref, seed, inputs):
-            gen, known = None, SCRIPTS.get((check.name, id(case))) if batch else None
+            gen, known = None, built.get((check.name, id(case)))
             if known is not None and known[0] is case and known[1] is ref:
                 script = known[2]
             else:
                 gen = check.body(case, ref)
                 script = next(gen)
-                if batch and len(SCRIPTS) < JUDGED_MOST:
-                    SCRIPTS[check.name, id(case)] = (case, ref, script)
+                if len(built) < JUDGED_MOST:
+                    built[check.name, id(case)] = (case, ref, script)
             key = id(script)  # checks that build a script with a `per_case` helper get the same object
             if key not in index:
                 index[key] = len(scripts)

@@ -808,6 +808,22 @@ def _linear_forward(sandbox, rows: int = 4) -> object:
     return result
 
 
+def _enclosed_linear_forward(submission, limits) -> tuple:
+    """(what a new enclosure for `submission` imports for it, one Linear forward call in a worker it forked)."""
+    from autograder.sandbox import Sandbox, server
+    from autograder.sandbox.pool import Enclosure
+
+    enclosure = Enclosure(server.shared(), submission, limits)
+    try:
+        sandbox = Sandbox(server.shared(), submission, limits, enclosure)
+        try:
+            return enclosure.preload, _linear_forward(sandbox)
+        finally:
+            sandbox.close()
+    finally:
+        enclosure.close()
+
+
 def test_an_enclosure_gives_each_worker_an_empty_scratch_and_ends_what_the_last_one_left(tmp_path):
     """Workers forked by one enclosure (a grading process's, where workers get PID namespaces) follow one
     another: each finds the scratch folder empty, whatever the last one left there (a file, a folder it
@@ -870,7 +886,7 @@ def test_what_a_submission_imports_of_scipy_is_imported_once_by_its_enclosure(tm
     of its work: the enclosure now imports, once, the modules of allowed packages the submission's files name
     (read as text, never run), and its workers find them imported. A name the submission itself may stand for (its
     own scipy/ or scipy.py, anywhere in it) or a package not allowed is left alone; numpy is imported already."""
-    from autograder.sandbox import Sandbox, server
+    from autograder.sandbox import server
     from autograder.sandbox.pool import Enclosure, preloads
 
     (tmp_path / "pkg").mkdir()
@@ -890,16 +906,8 @@ def test_what_a_submission_imports_of_scipy_is_imported_once_by_its_enclosure(tm
     # (whether scipy.special was imported before this module, as the worker imports it: Linear.forward says)
     linear_py.write_text("import sys\nBEFORE = 'scipy.special' in sys.modules\nfrom scipy.special import expit\n"
                          + linear_py.read_text().replace(FORWARD, "        return A * 0 + BEFORE\n"))
-    enclosure = Enclosure(shared, submission, Limits(case_timeout=30.0))
-    try:
-        assert enclosure.preload == ("scipy.special",)
-        sandbox = Sandbox(shared, submission, Limits(case_timeout=30.0), enclosure)
-        try:
-            result = _linear_forward(sandbox)
-        finally:
-            sandbox.close()
-    finally:
-        enclosure.close()
+    preload, result = _enclosed_linear_forward(submission, Limits(case_timeout=30.0))
+    assert preload == ("scipy.special",)
     assert result.error is None and np.all(result.values["Z"] == 1.0)
 
 
@@ -907,7 +915,7 @@ def test_what_an_enclosure_imports_for_a_submission_is_not_the_time_of_its_first
     """Under load, the scipy modules a submission names took an enclosure longer than the case time limit, and
     its first case was said not to finish: the first case's time now starts once the enclosure has forked its
     worker."""
-    from autograder.sandbox import Sandbox, server
+    from autograder.sandbox import server
     from autograder.sandbox.pool import Enclosure
 
     shared = server.shared()
@@ -916,16 +924,8 @@ def test_what_an_enclosure_imports_for_a_submission_is_not_the_time_of_its_first
     submission = attack(tmp_path, "pass")
     linear_py = submission / "mytorch" / "nn" / "linear.py"
     linear_py.write_text("import scipy.stats\nimport scipy.optimize\nimport scipy.signal\n" + linear_py.read_text())
-    limits = Limits(case_timeout=0.3)  # (importing those takes a worker 0.8 s here; a Linear call, milliseconds)
-    enclosure = Enclosure(shared, submission, limits)
-    try:
-        sandbox = Sandbox(shared, submission, limits, enclosure)
-        try:
-            result = _linear_forward(sandbox)
-        finally:
-            sandbox.close()
-    finally:
-        enclosure.close()
+    # (importing those takes a worker 0.8 s here; a Linear call, milliseconds)
+    _, result = _enclosed_linear_forward(submission, Limits(case_timeout=0.3))
     assert result.error is None, result.error
 
 

@@ -23,6 +23,7 @@ import importlib
 import importlib.util
 import io
 import json
+import operator
 import os
 import re
 import struct
@@ -169,7 +170,7 @@ def npy_loads(np, data, begin=0, stop=None):
 # What the worker is doing, for the grader to read if it dies: (case + 1, op, phase, printed offset).
 # Phase 0 runs the op; phase k >= 1 imports the first k parts of the op's module path.
 PROGRESS = struct.Struct("<qqqq")
-_STATE = {"root": "", "progress": None}
+_STATE = {"root": "", "progress": None, "modules": {}}
 _IMPORTS = {}  # module -> the module, or why it failed: every case in a worker sees the same outcome
 
 
@@ -498,13 +499,14 @@ def _run_case(np, io, index, case, blobs, out_blobs, skip):
 
     def value(v):
         """An argument: a fresh writable array for every use, an object, a list, or a plain JSON value."""
-        if isinstance(v, list):
+        if type(v) is dict:
+            at = v.get("a")
+            if at is None or "o" in v:
+                return objects[v["o"]]
+            arr = array(np, base + at)
+            return np.load(io.BytesIO(blobs[base + at]), allow_pickle=False) if arr is None else arr.copy()
+        if type(v) is list:
             return [value(x) for x in v]
-        if isinstance(v, dict) and "o" in v:
-            return objects[v["o"]]
-        if isinstance(v, dict):
-            arr = blobs.array(np, base + v["a"])
-            return np.load(io.BytesIO(blobs[base + v["a"]]), allow_pickle=False) if arr is None else arr.copy()
         return v
 
     def emit(label, v):
@@ -515,47 +517,16 @@ def _run_case(np, io, index, case, blobs, out_blobs, skip):
             out[label] = {"b": len(out_blobs)}
             out_blobs.append(data)
 
+    array, progress, publish = blobs.array, _STATE["progress"], PROGRESS.pack_into
     err = None
     end = _printed_end()
     for j, op in enumerate(ops):
         kind = op[0]
-        start = _mark(index, j, 0, end)  # (nothing runs between one op's end and the next's start)
-        try:
-            if kind == "skip":  # an op the grader left out
-                pass
-            elif kind == "import":
-                _load(op[1], skip, lambda phase: _mark(index, j, phase))
-            elif kind == "new":
-                cls = _class(_load(op[2], skip, lambda phase: _mark(index, j, phase)), op[2], op[3])
-                _mark(index, j, 0)
-                objects[op[1]] = cls(*[value(a) for a in op[4]])
-            elif kind == "set":
-                setattr(objects[op[1]], op[2], value(op[3]))
-            elif kind == "plain":
-                objects[op[1]] = types.SimpleNamespace()
-            elif kind == "dict":
-                objects[op[1]] = {}
-            elif kind == "item":
-                if op[3] is None:
-                    objects[op[4]] = objects[op[1]][op[2]]
-                    continue
-                try:  # a failed read is that value's verdict, not the case's
-                    objects[op[4]] = got = objects[op[1]][op[2]]
-                except Exception as exc:  # noqa: BLE001
-                    out[op[3]] = {"bad": f"nothing: reading [{_text(repr(op[2]), 100)}] raised {type(exc).__name__}: "
-                                         f"{_text(exc, 200)}"}
-                    continue
-                emit(op[3], got)
-            elif kind == "members":
-                found = [m for m in getattr(objects[op[1]], op[2]) if hasattr(m, op[3])]
-                objects.update(zip(op[4], found))
-                emit(op[5], len(found))
-                if len(found) < len(op[4]):
-                    raise LookupError(f"{op[2]} holds {len(found)} objects with .{op[3]}, not {len(op[4])}")
-            elif kind == "probe":
-                maps = [(value(p), value(q)) for p, q in op[2]]
-                emit(op[4], np.array(_probe_layers(np, objects[op[1]], maps, [tuple(x) for x in op[3]])))
-            elif kind == "call":
+        start = end  # (nothing runs between one op's end and the next's start)
+        if progress is not None:
+            publish(progress, 0, index + 1, j, 0, end)  # (as _mark)
+        try:  # (the usual kinds first)
+            if kind == "call":
                 args = [value(a) for a in op[3]]
                 returned, raised = None, None
                 try:
@@ -580,6 +551,39 @@ def _run_case(np, io, index, case, blobs, out_blobs, skip):
                     out[op[3]] = {"bad": f"nothing: reading .{op[2]} raised {type(exc).__name__}: {_text(exc, 200)}"}
                     continue
                 emit(op[3], got)
+            elif kind == "set":
+                setattr(objects[op[1]], op[2], value(op[3]))
+            elif kind == "item":
+                if op[3] is None:
+                    objects[op[4]] = objects[op[1]][op[2]]
+                    continue
+                try:  # a failed read is that value's verdict, not the case's
+                    objects[op[4]] = got = objects[op[1]][op[2]]
+                except Exception as exc:  # noqa: BLE001
+                    out[op[3]] = {"bad": f"nothing: reading [{_text(repr(op[2]), 100)}] raised {type(exc).__name__}: "
+                                         f"{_text(exc, 200)}"}
+                    continue
+                emit(op[3], got)
+            elif kind == "new":
+                cls = _class(_load(op[2], skip, lambda phase: _mark(index, j, phase)), op[2], op[3])
+                _mark(index, j, 0)
+                objects[op[1]] = cls(*[value(a) for a in op[4]])
+            elif kind == "dict":
+                objects[op[1]] = {}
+            elif kind == "plain":
+                objects[op[1]] = types.SimpleNamespace()
+            elif kind == "import":
+                _load(op[1], skip, lambda phase: _mark(index, j, phase))
+            elif kind == "members":
+                found = [m for m in getattr(objects[op[1]], op[2]) if hasattr(m, op[3])]
+                objects.update(zip(op[4], found))
+                emit(op[5], len(found))
+                if len(found) < len(op[4]):
+                    raise LookupError(f"{op[2]} holds {len(found)} objects with .{op[3]}, not {len(op[4])}")
+            elif kind == "probe":
+                maps = [(value(p), value(q)) for p, q in op[2]]
+                emit(op[4], np.array(_probe_layers(np, objects[op[1]], maps, [tuple(x) for x in op[3]])))
+            # (else "skip": an op the grader left out)
         except _ImportFailed as failed:
             err = dict(failed.info, op=j, phase="import")
         except BaseException as exc:  # noqa: BLE001 - SystemExit too: a method may not end the worker
@@ -613,8 +617,10 @@ def _forget_submission():
     """The submission's modules as a fresh worker has them: none imported (the worker goes on with another class,
     which imports them again: what one class's calls left in a module's globals or on its classes never reaches
     the next). A module is the submission's when its file, or a folder of its package, is in the submission."""
-    root = os.path.join(_STATE["root"], "")
+    root, before = os.path.join(_STATE["root"], ""), _STATE["modules"]
     for name, module in list(sys.modules.items()):
+        if before.get(name) is module:  # loaded before any student code ran (numpy, ...): not the submission's
+            continue
         try:
             places = [getattr(module, "__file__", None), *(getattr(module, "__path__", None) or ())]
             if any(isinstance(place, str) and place.startswith(root) for place in places):
@@ -628,7 +634,7 @@ def _restore(np, pristine, errors):
     """numpy as the worker found it: a worker may grade several classes, and a setting or a function one
     class's code changed in numpy (np.seterr(all="raise"), a replaced np.exp) must not reach the next."""
     found = vars(np)
-    if len(found) != len(pristine) or any(found.get(name) is not value for name, value in pristine.items()):
+    if len(found) != len(pristine) or not all(map(operator.is_, map(found.get, pristine), pristine.values())):
         for name in [name for name in found if name not in pristine]:
             if sys.modules.get(f"numpy.{name}") is not found[name]:  # (a submodule numpy loads on first use stays)
                 del found[name]
@@ -644,6 +650,7 @@ def serve(sock):
     import numpy as np
 
     pristine, errors = dict(vars(np)), np.geterr()
+    _STATE["modules"] = dict(sys.modules)  # (what student code imports from here on may be the submission's)
     _STATE["numpy"] = (np, pristine, errors)
     # What the worker itself calls of numpy (to load arguments, to convert what comes back, the MLP stand-ins), as
     # it was before any student code ran: a method that replaces numpy.array while it runs must not decide what

@@ -68,13 +68,49 @@ def test_a_reply_arriving_in_pieces_is_read_once_whole():
     (b'{"out": {}}', "unreadable header"),
     (b"[" * 100_000 + b"]" * 100_000, "unreadable header"),
     (b'{"out": {}, "nblobs": 0, "pad": "' + b"x" * (2 << 20) + b'"}', "header of"),
+    (b'{"out": {}, "nblobs": 5000}', "blob count"),
+    (b'{"out": [}, "nblobs": 0}', "unreadable header"),  # (ends as an honest header does)
+    (b'["out", {"nblobs": 0}, "nblobs": 0}', "unreadable header"),
+    (b'{"out": {}, "nblobs": 1, "x": 2, "nblobs": 0}', None),  # (the count JSON reads is the last one: no blob)
 ])
-def test_a_forged_reply_header_is_malformed_never_an_exception(header, why):
-    from autograder.sandbox.pool import _take_message
+@pytest.mark.parametrize("batch", [False, True], ids=["alone", "batch"])
+def test_a_forged_reply_header_is_malformed_never_an_exception(header, why, batch, monkeypatch):
+    """In a batch, replies the grading process decoded before are found by their bytes before the header is parsed
+    (pool.Kept): a header made to look like an honest one there is refused as well."""
+    from autograder.sandbox import pool
     from autograder.sandbox.script import Malformed
 
+    monkeypatch.setattr(pool, "KEPT", pool.Kept() if batch else None)
+    if why is None:
+        result, _ = pool._take_message(bytearray(_frames(header)), 1)
+        assert result.values == {}
+        return
     with pytest.raises(Malformed, match=why):
-        _take_message(bytearray(_frames(header)), 1)
+        pool._take_message(bytearray(_frames(header)), 1)
+
+
+def test_a_reply_kept_in_a_batch_is_the_same_result_for_the_same_bytes_only(monkeypatch):
+    from autograder.sandbox import pool
+    from autograder.sandbox.worker import send_message
+
+    class Wire:
+        data = b""
+
+        def sendall(self, data):
+            self.data += data
+
+    def reply(values):
+        wire = Wire()
+        send_message(wire, {"case": 0, "out": {"Z": {"b": 0}}, "err": None, "soft": [], "printed": []},
+                     [npy_dumps(np, values)])
+        return bytearray(wire.data)
+
+    monkeypatch.setattr(pool, "KEPT", pool.Kept())
+    first, _ = pool._take_message(reply(np.arange(3.0)), 1, {"Z": 0})
+    again, _ = pool._take_message(reply(np.arange(3.0)), 1, {"Z": 0})
+    other, _ = pool._take_message(reply(np.arange(3.0) + 1), 1, {"Z": 0})
+    assert again is first and pool.KEPT.kept(again)
+    assert np.array_equal(other.values["Z"], np.arange(3.0) + 1) and other is not first
 
 
 def test_a_reply_over_the_message_bound_is_refused_before_it_is_all_in():

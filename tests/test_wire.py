@@ -216,3 +216,28 @@ def test_a_request_is_what_the_worker_reads_and_a_truncated_script_is_sent_as_it
     header, _ = read(pack([cut]))
     assert header["cases"] == [[0, json.loads(json.dumps(first.ops[:1]))]]
     assert pack([first]) != pack([cut])
+
+
+@pytest.mark.parametrize("reply, blobs", [
+    ({"case": 3, "out": {"Z": {"b": 0}, 'dLdA "\u00e9"': {"b": 1}}, "err": None, "soft": [], "printed": []},
+     [b"x", b"yy"]),
+    ({"case": 3, "out": {"Z": {"bad": "None (did you forget to return?)"}}, "err": None, "soft": [], "printed": []}, []),
+    ({"case": 0, "out": {}, "err": None, "soft": [], "printed": []}, []),
+    ({"case": 1, "out": {"Z": {"b": 0}}, "err": {"op": 1, "type": "ValueError"}, "soft": [], "printed": [[0, 1, 2]]},
+     [b"z"]),
+], ids=["arrays", "not an array", "nothing", "an error"])
+def test_a_reply_is_the_bytes_json_would_write(reply, blobs):
+    """The worker writes the usual reply without json.dumps: the grader reads the same bytes (and a batch's grading
+    process finds a kept reply by them)."""
+    from autograder.sandbox.worker import _send_reply, send_message
+
+    class Wire:
+        data = b""
+
+        def sendall(self, data):
+            self.data += data
+
+    ours, plain = Wire(), Wire()
+    _send_reply(ours, reply, blobs)
+    send_message(plain, reply, blobs)
+    assert ours.data == plain.data

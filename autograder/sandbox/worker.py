@@ -66,6 +66,31 @@ def send_message(sock, header, blobs=()):
     sock.sendall(b"".join(part for frame in frames for part in (struct.pack(">I", len(frame)), frame)))
 
 
+def _send_reply(sock, reply, blobs):
+    """send_message of a case's reply: the usual one (every value an array, no error, nothing printed) written
+    without json.dumps, byte for byte as it would write it (a fifth of the time)."""
+    out = reply["out"]
+    if reply["err"] is not None or reply["soft"] or reply["printed"] or len(out) != len(blobs):
+        return send_message(sock, reply, blobs)
+    parts = []
+    for label, item in out.items():
+        text = _LABELS.get(label)
+        if text is None:
+            text = json.dumps(label)
+            if len(_LABELS) < 4096:  # (labels come from the grader: a run sends a few hundred, many times)
+                _LABELS[label] = text
+        parts.append(f'{text}: {{"b": {item["b"]}}}')
+    header = (f'{{"case": {reply["case"]}, "out": {{{", ".join(parts)}}}, "err": null, "soft": [], "printed": [], '
+              f'"nblobs": {len(blobs)}}}').encode()
+    frames = [struct.pack(">I", len(header)), header]
+    for blob in blobs:
+        frames += (struct.pack(">I", len(blob)), blob)
+    sock.sendall(b"".join(frames))
+
+
+_LABELS = {}  # label -> its JSON text
+
+
 def recv_message(sock, limit=MAX_FRAME):
     """A header and its blobs (a `Blobs`). The blob frames are read as one run of bytes and cut up only as
     they are used (a request holds thousands of small arrays: two system calls, or a copy, for each would
@@ -677,7 +702,7 @@ def serve(sock):
             reply = _run_case(own, io, i, case, blobs, out_blobs, skip)
             if os.getpid() != me:  # a child student code forked without Python's fork hooks (libc's fork):
                 os._exit(0)  # it goes on as if it were the worker, but only the worker answers
-            send_message(outbox, reply, out_blobs)
+            _send_reply(outbox, reply, out_blobs)
             outbox.due(i == len(cases) - 1, time.monotonic() - began >= FLUSH_SLOW)
 
 

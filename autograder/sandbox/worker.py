@@ -159,7 +159,7 @@ def npy_dumps(np, arr):
 _STARTS = {}  # (dtype, shape) -> the bytes before the data (bounded like _HEADERS below)
 
 
-_HEADERS = {}  # header bytes -> (dtype, shape, size in bytes): a run sends the same few shapes many times
+_HEADERS = {}  # .npy bytes up to the data -> (dtype, shape, size in bytes): a run sends the same few shapes many times
 _MAX_HEADERS = 4096  # (headers come from the other side: what they may make this hold is bounded)
 
 
@@ -167,13 +167,13 @@ def npy_loads(np, data, begin=0, stop=None):
     """A read-only array for a payload with the plain header (in data[begin:stop]), else None (the caller uses
     np.load)."""
     stop = len(data) if stop is None else stop
-    if data[begin:begin + 8] != NPY_MAGIC or stop - begin < 10:
+    if stop - begin < 10:
         return None
-    end = begin + 10 + int.from_bytes(data[begin + 8:begin + 10], "little")
-    header = bytes(data[begin + 10:end])
-    known = _HEADERS.get(header)
+    end = begin + 10 + (data[begin + 8] | data[begin + 9] << 8)
+    start = data[begin:end]  # magic, length and header: the same few for a run's thousands of arrays
+    known = _HEADERS.get(start)
     if known is None:
-        match = NPY_HEADER.fullmatch(header)
+        match = NPY_HEADER.fullmatch(start, 10) if start[:8] == NPY_MAGIC and len(start) == end - begin else None
         if match is None:
             return None
         dtype = np.dtype(match[1].decode())
@@ -183,11 +183,11 @@ def npy_loads(np, data, begin=0, stop=None):
             count *= d
         known = (dtype, shape, dtype.itemsize * count)
         if len(_HEADERS) < _MAX_HEADERS:
-            _HEADERS[header] = known
+            _HEADERS[bytes(start)] = known
     dtype, shape, size = known
     if stop - end != size:
         return None
-    return np.frombuffer(data, dtype, size // dtype.itemsize, end).reshape(shape)
+    return np.ndarray(shape, dtype, data, end)  # (a view: read-only, as data is bytes)
 
 
 # ---------------------------------------------------------------- worker side

@@ -49,9 +49,15 @@ def seeded(make, seed: int, key: str) -> list:
         rng = np.random.default_rng([seed, zlib.crc32(key.encode())])
         return sorted(make(rng), key=lambda c: c.size)
 
+    return _kept(_seeded_name(make, seed, key), fresh)
+
+
+@functools.lru_cache(maxsize=4096)
+def _seeded_name(make, seed: int, key: str) -> str:
+    """Everything seeded cases depend on (worked out once per process: a batch asks for every entry)."""
     code = _code(Path(__file__).parent / "cases.py", Path(make.__code__.co_filename))
     digest = hashlib.sha256(f"seeded|{seed}|{key}|{make.__qualname__}|numpy {np.__version__}|{code}".encode())
-    return _kept(digest.hexdigest()[:32], fresh)
+    return digest.hexdigest()[:32]
 
 
 IN_MEMORY: dict[str, list] | None = None  # set to {} to keep every list in this process too (batch grading)
@@ -113,8 +119,9 @@ def _draw(strategy: Draw, seed: int) -> list:
     return examples
 
 
+@functools.lru_cache(maxsize=4096)
 def _key(strategy: Draw, seed: int) -> str:
-    """Everything the drawn examples depend on."""
+    """Everything the drawn examples depend on (worked out once per process)."""
     own = _module_code(strategy.module) if strategy.module else ""
     return hashlib.sha256(f"{seed}|{strategy!r}|numpy {np.__version__}|{_drawing_code()}{own}".encode()).hexdigest()[:32]
 

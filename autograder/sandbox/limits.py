@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import configparser
 import dataclasses
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,12 +76,24 @@ class Limits:
 
 
 def _read(path: Path) -> configparser.ConfigParser:
-    parser = configparser.ConfigParser()
+    """The settings file, parsed once for as long as its text stays the same (a batch reads it for every entry);
+    the parser handed out is only read."""
     try:
-        parser.read(path)
-    except configparser.Error as exc:
-        raise ConfigError(f"{path}: {' '.join(str(exc).split())}") from None
-    return parser
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = None  # (configparser says nothing of a file it cannot read either; a bad one is said below)
+    stamp = (os.fspath(path), text)
+    if _PARSED.get("stamp") != stamp:
+        parser = configparser.ConfigParser()
+        try:
+            parser.read(path)
+        except configparser.Error as exc:
+            raise ConfigError(f"{path}: {' '.join(str(exc).split())}") from None
+        _PARSED.update(stamp=stamp, parser=parser)
+    return _PARSED["parser"]
+
+
+_PARSED: dict = {}  # the last file read: its stamp and its parser
 
 
 def allowed_imports(path: Path = CONFIG) -> tuple[str, ...]:

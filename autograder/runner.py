@@ -159,10 +159,23 @@ def _inputs(check: Check, source, seed: int, made: dict) -> list[tuple[object, b
     return own
 
 
-def _excused(check: Check, found: dict[str, Verdict]) -> frozenset:
-    """The values `check` does not compare again: those whose owning check failed."""
+def _excused(check: Check, found: dict[str, Verdict], checks: list[Check]) -> frozenset:
+    """The values `check` does not compare again: those whose owning check failed, or will fail on the crashes it
+    left out (a backward that raises on three-dimensional batches only is charged by the test of leading dimensions,
+    once, not by every later test with such batches too)."""
     failed = {name for name, v in found.items() if v.failure is not None and not isinstance(v.failure, NotAttempted)}
+    rules = _crash_rules(checks, found)
+    failed.update(c.name for c in checks if found[c.name].crashed is not None
+                  and verdicts.charged_crash(found[c.name], *rules(c)) is not None)
     return frozenset(label for label, owners in check.owners if failed.intersection(owners))
+
+
+def _crash_rules(checks: list[Check], found: dict[str, Verdict]):
+    """For a check: (its method returned on some input of some test, its method's first test failed on a crash),
+    what `verdicts.result` needs to tell whether the crashes a test left out are charged to it."""
+    returned = {check.method for check in checks if found[check.name].returned}
+    charged = {check.method for check in checks if check.primary and isinstance(found[check.name].failure, Crashed)}
+    return lambda check: (check.method in returned, check.method in charged)
 
 
 def _right_somewhere(verdict: Verdict) -> bool:
@@ -288,7 +301,7 @@ def _run_phase(checks: list[Check], sandbox: Sandbox, deadline: float, found: di
         later.setdefault(item.check.name, []).append((item, result))
     for check in checks:  # (in declared order: an owner that has owners itself is judged before what it owns for)
         if check.owners:
-            found[check.name].excused = _excused(check, found)
+            found[check.name].excused = _excused(check, found, checks)
             for item, result in later.get(check.name, ()):
                 if item.verdict.failure is None:
                     item.judge(result)
@@ -387,8 +400,7 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
                 and waiting.culprit and waiting.culprit not in tested):
             verdict.failure = Crashed(waiting.message.split(", but ", 1)[-1])
     results = {}
-    returned = {check.method for check in checks if found[check.name].returned}
-    charged = {check.method for check in checks if check.primary and isinstance(found[check.name].failure, Crashed)}
+    rules = _crash_rules(checks, found)
     for check in checks:
         if found[check.name].unfinished:
             results[check.name] = verdicts.over_budget(check, job.limits.submission_timeout)
@@ -401,8 +413,7 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
                 results[check.name] = verdicts.grader_failed(check, exc)
                 continue
         _unconfirmed(found[check.name])
-        results[check.name] = verdicts.result(check, found[check.name], job.replay, check.method in returned,
-                                              check.method in charged)
+        results[check.name] = verdicts.result(check, found[check.name], job.replay, *rules(check))
     def computed(c: Check) -> bool:
         return c.computes and found[c.name].examples > 0 and results[c.name].outcome is Outcome.PASSED
 

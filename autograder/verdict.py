@@ -144,17 +144,9 @@ def result(check: Check, verdict: Verdict, replay: str, method_returned: bool = 
     common = dict(name=check.name, max_score=float(check.points), visibility=check.visibility)
     failure = verdict.failure
     if failure is None and verdict.crashed is not None:
-        if not crash_charged:
-            failure = verdict.crashed
-        elif verdict.examples == 0 and verdict.crashed.earlier:  # nothing of this test ran: no verdict of its own
+        if crash_charged and verdict.examples == 0 and verdict.crashed.earlier:  # nothing of this test ran: no
             return TestResult(score=0.0, outcome=Outcome.NOT_RUN, output=_not_called(check, verdict), **common)
-        elif verdict.examples == 0 and not method_returned:
-            failure = Crashed(f"on every input of this test, {verdict.crashed.message}", verdict.crashed.hint)
-        elif verdict.crashes > verdict.examples:
-            skipped = (f"; {verdict.not_called} of them not called, as a method is not called again after a call "
-                       "that does not return") if verdict.not_called else ""
-            failure = Crashed(f"on {verdict.crashes} of the {verdict.crashes + verdict.examples} inputs of this test "
-                              f"(more than it ran on{skipped}), {verdict.crashed.message}", verdict.crashed.hint)
+        failure = charged_crash(verdict, method_returned, crash_charged)  # (verdict of its own)
     if failure is None and verdict.waiting is not None:
         outcome = Outcome.NOT_ATTEMPTED if verdict.waiting.not_attempted else Outcome.NOT_RUN
         return TestResult(score=0.0, outcome=outcome, output=f"{outcome.value}: {verdict.waiting.message}", **common)
@@ -163,6 +155,26 @@ def result(check: Check, verdict: Verdict, replay: str, method_returned: bool = 
     if isinstance(failure, NotAttempted):
         return TestResult(score=0.0, outcome=Outcome.NOT_ATTEMPTED, output=failure.message, **common)
     return TestResult(score=0.0, outcome=Outcome.FAILED, output=feedback(verdict, failure, replay), **common)
+
+
+def charged_crash(verdict: Verdict, method_returned: bool, crash_charged: bool) -> Failure | None:
+    """The failure `result` charges a test for the crashes it left out (`Verdict.crashed`), None where they stay left
+    out (see `result`; a test none of whose inputs ran, after a call that did not return, is not run there)."""
+    crashed = verdict.crashed
+    if verdict.failure is not None or crashed is None:
+        return None
+    if not crash_charged:
+        return crashed
+    if verdict.examples == 0 and crashed.earlier:
+        return None
+    if verdict.examples == 0 and not method_returned:
+        return Crashed(f"on every input of this test, {crashed.message}", crashed.hint)
+    if verdict.crashes > verdict.examples:
+        skipped = (f"; {verdict.not_called} of them not called, as a method is not called again after a call "
+                   "that does not return") if verdict.not_called else ""
+        return Crashed(f"on {verdict.crashes} of the {verdict.crashes + verdict.examples} inputs of this test "
+                       f"(more than it ran on{skipped}), {crashed.message}", crashed.hint)
+    return None
 
 
 def blocked(check: Check, verdict: Verdict) -> TestResult:

@@ -222,6 +222,25 @@ def test_a_dense_mistake_is_charged_once(name, only, tmp_path):
     assert only in lost and lost <= allowed, explain(r for r in report.results if r.score < r.max_score)
 
 
+def test_a_backward_that_raises_on_leading_dimensions_is_charged_once(tmp_path):
+    """A backward that refuses x with more than one batch dimension (raises) is charged by the test of leading
+    dimensions, which fails on that crash, once: the hidden test of large batches (most of them three-dimensional)
+    does not charge the same crash again, as it does not a wrong value there (it cost 4 points more)."""
+    shutil.copytree(PACKAGE, tmp_path / "nn", ignore=shutil.ignore_patterns("__pycache__"))
+    dense_py = tmp_path / "nn" / "dense.py"
+    source = dense_py.read_text()
+    flatten = "        X = x.reshape(-1, W.shape[0])\n"
+    assert flatten in source
+    dense_py.write_text(source.replace(flatten, '        if x.ndim > 2:\n            raise ValueError("2-D x only")\n'
+                                                + flatten))
+    report = grade(tmp_path, [c for c in TESTS if c.cls == "Dense"])
+    lost = {r.name: r.output for r in report.results if r.score < r.max_score}
+    assert set(lost) == {dense.LEADING}, explain(r for r in report.results if r.score < r.max_score)
+    assert "raised ValueError: 2-D x only" in lost[dense.LEADING]
+    large = next(r for r in report.results if r.name.startswith("Dense.backward: large layers"))
+    assert "not compared again" in large.output and repr(dense.LEADING) in large.output
+
+
 def test_a_y_wrong_with_and_without_a_bias_gets_no_hint_about_b(tmp_path):
     """y + 1 everywhere fails the batch test of y and the test with use_bias=False (which compares y whatever the
     batch test said: see forward_no_bias), whose hint said to add no b: that hint now waits for the batch test."""

@@ -22,6 +22,7 @@ one JSON frame with an "nblobs" count, followed by that many raw frames.
 import importlib
 import importlib.util
 import io
+import itertools
 import json
 import operator
 import os
@@ -69,11 +70,12 @@ def send_message(sock, header, blobs=()):
 def _send_reply(sock, reply, blobs):
     """send_message of a case's reply: the usual one (every value an array, no error, nothing printed) written
     without json.dumps, byte for byte as it would write it (a fifth of the time)."""
-    out = reply["out"]
-    if reply["err"] is not None or reply["soft"] or reply["printed"] or len(out) != len(blobs):
+    if reply["err"] is not None or reply["soft"] or reply["printed"]:
         return send_message(sock, reply, blobs)
     parts = []
-    for label, item in out.items():
+    for label, item in reply["out"].items():
+        if "b" not in item:  # (a value that is not an array: json.dumps says why)
+            return send_message(sock, reply, blobs)
         text = _LABELS.get(label)
         if text is None:
             text = json.dumps(label)
@@ -659,12 +661,15 @@ def _restore(np, pristine, errors):
     """numpy as the worker found it: a worker may grade several classes, and a setting or a function one
     class's code changed in numpy (np.seterr(all="raise"), a replaced np.exp) must not reach the next."""
     found = vars(np)
-    if len(found) != len(pristine) or not all(map(operator.is_, map(found.get, pristine), pristine.values())):
+    if len(found) != len(pristine) or not all(map(operator.is_, map(found.get, pristine, _ABSENT), pristine.values())):
         for name in [name for name in found if name not in pristine]:
             if sys.modules.get(f"numpy.{name}") is not found[name]:  # (a submodule numpy loads on first use stays)
                 del found[name]
         found.update(pristine)
     np.seterr(**errors)
+
+
+_ABSENT = itertools.repeat(object())  # (found.get's default for a name numpy no longer has: never numpy's value)
 
 
 def serve(sock):

@@ -26,6 +26,7 @@ class Verdict:
     returned: int = 0  # inputs on which the method graded returned (rightly or wrongly), not crashed
     skipped: str = ""  # why some inputs could not judge the check (the last reason)
     excused: frozenset = frozenset()  # values not compared: the test that grades them failed
+    failed_owners: frozenset = frozenset()  # those tests (of the tests that grade values this one reads)
     reached: int | None = None  # the furthest op of `script` the failure is about
     crashed: Crashed | None = None  # the method crashed on an input a non-primary check left out
     crashes: int = 0  # inputs left out for that reason
@@ -197,8 +198,10 @@ def _passed(check: Check, verdict: Verdict) -> str:
     lines = [f"passed on {verdict.examples} inputs" if verdict.examples else
              "passed: nothing left for this test to judge (every input was left out), so it charges nothing"]
     owners = dict(check.owners)
-    lines += [f"{label} not compared again: {' or '.join(map(repr, owners[label]))} grades it, and failed"
-              for label in sorted(verdict.excused)]
+    for label in sorted(verdict.excused):
+        failed = [name for name in owners[label] if name in verdict.failed_owners] or owners[label]
+        lines.append(f"{label} not compared again: {' and '.join(map(repr, failed))} "
+                     f"{'grade' if len(failed) > 1 else 'grades'} it, and failed")
     lines += [f"note: {note}" for note in verdict.notes]
     if verdict.skipped:
         lines.append(f"left out some inputs: {verdict.skipped}")

@@ -63,6 +63,14 @@ class Alternatives(str):
     parts: tuple = ()
 
 
+def alternatives(names) -> Alternatives:
+    """The hint naming each of `names` (the words of two mistakes or more)."""
+    words = Alternatives("this value fits more than one mistake: " + "; or ".join(
+        f"({i}) {w}" for i, w in enumerate(names, 1)))
+    words.parts = tuple(names)
+    return words
+
+
 _NUMBER = re.compile(r"\d+(?:\.\d*)?(?:e[-+]?\d+)?")
 
 
@@ -239,8 +247,4 @@ class unambiguous:
                 continue
             told.add(alike)
             names = tuple(dict.fromkeys(kept[j][1] for j in alike))  # (one mistake may have several forms)
-            if len(names) > 1:
-                words = Alternatives("this value fits more than one mistake: " + "; or ".join(
-                    f"({i}) {w}" for i, w in enumerate(names, 1)))
-                words.parts = names
-            yield value, words
+            yield value, alternatives(names) if len(names) > 1 else words

@@ -26,7 +26,7 @@ import numpy as np
 
 from . import assignments, diagnose, examples, reference, verdict as verdicts
 from .checks.base import Check, Crashed, NotAttempted, Outputs, Waiting
-from .compare import Failure, contradicts, mistakes
+from .compare import Failure, alternatives, contradicts, mistakes
 from .replay import command as replay_command
 from .report import Outcome, Report, TestResult
 from .sandbox import Limits, Sandbox, Script, pool, server
@@ -132,7 +132,15 @@ def _unconfirmed(verdict: Verdict) -> None:
     for words in [failure.hint, *failure.fitting]:
         claim = failure.claim if words is failure.hint else mistakes(words)
         if not any(contradicts(claim, fits, tested) for fits, tested in others):
-            failure.hint = failure.hint if words is failure.hint else diagnose.with_pointer(words)
+            # A hint naming several mistakes (alike on the input shown) names those no other input speaks against.
+            named = next((w for w in failure.fitting if mistakes(w) == claim), words)
+            parts = getattr(named, "parts", ())
+            left = [part for part in parts
+                    if not any(contradicts(mistakes(part), fits, tested) for fits, tested in others)]
+            if left and len(left) < len(parts):
+                failure.hint = diagnose.with_pointer(left[0] if len(left) == 1 else alternatives(left))
+            else:
+                failure.hint = failure.hint if words is failure.hint else diagnose.with_pointer(words)
             return
     failure.hint = ""
 

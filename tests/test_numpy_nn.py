@@ -242,6 +242,27 @@ def test_a_backward_that_raises_on_leading_dimensions_is_charged_once(tmp_path):
     assert repr(dense.DX) not in large.output  # failed is named, not every test that grades dx)
 
 
+def test_a_hint_naming_two_mistakes_keeps_the_one_no_other_input_speaks_against(tmp_path):
+    """MSE divided by the number of rows, not by y_pred.size: on the one-row input shown, that is also the sum of
+    the squares, and the hint named both; the later inputs, with more rows, say which (MSE's test of its loss names
+    the rows alone, as does backward's)."""
+    shutil.copytree(PACKAGE, tmp_path / "nn", ignore=shutil.ignore_patterns("__pycache__"))
+    losses_py = tmp_path / "nn" / "losses.py"
+    source = losses_py.read_text()
+    mean, scaled = "float(np.mean(diff * diff))", "2.0 * diff / diff.size"
+    assert mean in source and scaled in source
+    losses_py.write_text(source.replace(mean, "float(np.sum(diff * diff) / y_pred.shape[0])")
+                         .replace(scaled, "2.0 * diff / diff.shape[0]"))
+    report = grade(tmp_path, [c for c in TESTS if c.cls == "MSE"])
+    failed = {r.name: r.output for r in report.results if r.outcome is Outcome.FAILED
+              and not r.output.startswith("not credited")}
+    assert set(failed) == {"MSE.forward: loss = mean((y_pred - y_true) ** 2) over every entry",
+                           "MSE.backward: dL/dy_pred"}, explain(r for r in report.results if r.score < r.max_score)
+    for output in failed.values():
+        hint = next(line for line in output.splitlines() if line.strip().startswith("hint:"))
+        assert "divided by the number of rows only" in hint and "more than one mistake" not in hint, output
+
+
 def test_a_y_wrong_with_and_without_a_bias_gets_no_hint_about_b(tmp_path):
     """y + 1 everywhere fails the batch test of y and the test with use_bias=False (which compares y whatever the
     batch test said: see forward_no_bias), whose hint said to add no b: that hint now waits for the batch test."""

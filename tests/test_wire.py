@@ -221,7 +221,8 @@ def test_a_request_is_what_the_worker_reads_and_a_truncated_script_is_sent_as_it
 @pytest.mark.parametrize("reply, blobs", [
     ({"case": 3, "out": {"Z": {"b": 0}, 'dLdA "\u00e9"': {"b": 1}}, "err": None, "soft": [], "printed": []},
      [b"x", b"yy"]),
-    ({"case": 3, "out": {"Z": {"bad": "None (did you forget to return?)"}}, "err": None, "soft": [], "printed": []}, []),
+    ({"case": 3, "out": {"Z": {"bad": "None (did you forget to return?)"}}, "err": None, "soft": [], "printed": []},
+     []),
     ({"case": 0, "out": {}, "err": None, "soft": [], "printed": []}, []),
     ({"case": 1, "out": {"Z": {"b": 0}}, "err": {"op": 1, "type": "ValueError"}, "soft": [], "printed": [[0, 1, 2]]},
      [b"z"]),

@@ -271,6 +271,17 @@ def test_a_failed_import_from_an_allowed_package_reads_the_same_every_run(tmp_pa
     assert "autograder-" not in output and "packages/" not in output
 
 
+def test_a_failed_import_of_the_students_own_module_names_the_file_as_they_have_it(tmp_path):
+    """A class the package's __init__.py imports under another name: Python's ImportError names the module's file,
+    which is in the submission's private copy, a temporary folder (the note read differently every run)."""
+    root = reference_with(tmp_path, "nn/activation.py", "class GELU", "class Gelu")
+    report = runner.grade(root, seed=0, submission="renamed", limits=FAST,
+                          checks=[c for c in ALL_CHECKS if c.cls == "Identity"])
+    said = "\n".join([*report.notes, *(r.output for r in report.results)])
+    assert "cannot import name 'GELU' from 'mytorch.nn.activation' (mytorch/nn/activation.py)" in said, said
+    assert "autograder-" not in said and str(tmp_path) not in said
+
+
 def test_printing_past_the_output_limit_says_so(tmp_path):
     """A forward that prints a lot (200 KB a call) meets the limit on what a submission may write, printed output
     included: its call then raises OSError 'File too large', which read as a bug of its own with no hint."""

@@ -246,8 +246,11 @@ def _error(exc, op):
     if isinstance(exc, SyntaxError) and isinstance(exc.filename, str) and exc.filename.startswith(root):
         where = f"{exc.filename[len(root):]}:{exc.lineno}"
     msg = _text(exc.msg if isinstance(exc, SyntaxError) and isinstance(exc.msg, str) else exc)
-    if _STATE.get("packages"):  # (the allowed packages' folder is a temporary one: every run names another)
-        msg = msg.replace(_STATE["packages"] + "/", "")
+    # Paths as the student has them: the submission's private copy and the allowed packages' folder are temporary
+    # folders of the grader (every run names others, and the student never saw them).
+    for folder in (root, _STATE["packages"] + "/" if _STATE.get("packages") else ""):
+        if folder and folder != "/":
+            msg = msg.replace(folder, "")
     info = {"op": op, "type": type(exc).__name__[:100], "msg": msg, "where": where}
     if isinstance(exc, ModuleNotFoundError) and exc.name:
         info["missing"] = _text(exc.name, 200)

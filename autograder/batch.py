@@ -72,6 +72,15 @@ class Entry:
 
 LINK = ("it is a symbolic link in the submissions folder, and links are not followed (one could point at "
         "another student's files or the solutions): put the folder or archive itself there")
+# Archives of kinds batch does not read: such a hand-in gets its row, and says so (never left out unseen).
+OTHER_ARCHIVES = (".rar", ".7z", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst", ".gz", ".bz2", ".xz", ".zst")
+
+
+def _other_archive(name: str) -> str:
+    """Why an archive of a kind batch does not read is not graded."""
+    kind = next(s for s in OTHER_ARCHIVES if name.lower().endswith(s))
+    return (f"a {kind} archive, a kind batch does not read: hand in a folder, or a .zip, .tar, .tar.gz or .tgz "
+            f"archive")
 
 
 def entries(source: Path, output: Path | None = None, notes: list[str] | None = None) -> list[Entry]:
@@ -95,7 +104,7 @@ def entries(source: Path, output: Path | None = None, notes: list[str] | None = 
     if not (source / GRADESCOPE_METADATA).is_file() and len(inner) == 1 and (inner[0] / GRADESCOPE_METADATA).is_file():
         base = inner[0]  # an export unpacked with its top folder
     names, unreadable = _gradescope_names(base / GRADESCOPE_METADATA)
-    found = []
+    found, ignored = [], []
     for path in sorted(base.iterdir(), key=lambda p: p.name):
         if path.name.startswith(".") or path.name in ("__MACOSX", GRADESCOPE_METADATA):
             continue
@@ -103,18 +112,26 @@ def entries(source: Path, output: Path | None = None, notes: list[str] | None = 
             continue
         if not path.is_symlink() and (path / STATE).is_file():  # another batch's results, left in the class folder
             continue
-        archive = path.name.lower().endswith(SUFFIXES)
+        archive, other = path.name.lower().endswith(SUFFIXES), path.name.lower().endswith(OTHER_ARCHIVES)
         if path.is_symlink():  # never followed; only a link that stands where a hand-in would gets a row
-            if path.is_dir() or archive:  # (the link's target is looked at, never read)
+            if path.is_dir() or archive or other:  # (the link's target is looked at, never read)
                 found.append((path, LINK))
+            else:
+                ignored.append(path.name)
         elif path.is_dir() or (path.is_file() and archive):
             found.append((path, ""))
+        elif path.is_file() and other:
+            found.append((path, _other_archive(path.name)))
+        else:
+            ignored.append(path.name)
     if not found:
         raise SubmissionError(f"no submissions in {source}: expected a folder or archive per student")
+    if ignored and notes is not None:
+        notes.append(f"not entries, left out: {listed(ignored)} (files that are neither a folder nor an archive)")
     taken: set[str] = set()
     result = []
     for path, refused in found:
-        suffix = next((s for s in SUFFIXES if path.name.lower().endswith(s)), "")
+        suffix = next((s for s in (*SUFFIXES, *OTHER_ARCHIVES) if path.name.lower().endswith(s)), "")
         raw = os.fsencode(path.name[:-len(suffix)] if suffix and (path.is_symlink() or path.is_file()) else path.name)
         stem = raw.decode("utf-8", "replace")  # (a name that is not UTF-8, as some downloads keep it, is still shown)
         who = names.get(path.name, {})

@@ -453,6 +453,25 @@ def test_a_symbolic_link_in_the_class_folder_gets_a_row_saying_why(tmp_path):
     assert again["kept"] == 3 and again["not_gradable"] == ["mallory", "trudy"]
 
 
+def test_an_archive_of_another_kind_gets_a_row_and_other_files_are_said(tmp_path):
+    """A .rar or .7z hand-in is not read, and not left out unseen either: it gets its row, saying to hand in a
+    folder or a .zip/.tar.gz; a file that is no hand-in at all (notes.txt) is named among the batch's notes."""
+    source = tmp_path / "class"
+    correct = materialize(next(e for e in entries("correct")), tmp_path / "made")
+    shutil.copytree(correct, source / "alice")
+    (source / "carol.rar").write_bytes(b"Rar!\x1a\x07\x00" + bytes(200))
+    (source / "dave.tar.bz2").write_bytes(b"BZh9" + bytes(200))
+    (source / "notes.txt").write_text("grade these by Friday\n")
+    out = tmp_path / "graded"
+    summary = batch.run(source, out, jobs=1, seed=0, limits=FAST, progress=Quiet())
+    rows = {row["entry"]: row for row in csv.DictReader((out / "grades.csv").open())}
+    assert sorted(rows) == ["alice", "carol", "dave"] and summary["not_gradable"] == ["carol", "dave"]
+    assert float(rows["alice"]["score"]) == 100
+    assert "a .rar archive, a kind batch does not read: hand in a folder, or a .zip" in rows["carol"]["error"]
+    assert "a .tar.bz2 archive" in rows["dave"]["error"]
+    assert any("notes.txt" in note and "left out" in note for note in summary["notes"]), summary["notes"]
+
+
 def test_a_malformed_gradescope_metadata_file_is_said_and_its_names_are_never_yaml(tmp_path, capsys):
     """What can be read is used; a broken name falls back to the folder's; the command says, in one line,
     that the metadata file could not be read in full."""

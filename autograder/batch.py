@@ -41,6 +41,7 @@ import stat
 import sys
 import tempfile
 import time
+import unicodedata
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -135,7 +136,8 @@ def entries(source: Path, output: Path | None = None, notes: list[str] | None = 
         raw = os.fsencode(path.name[:-len(suffix)] if suffix and (path.is_symlink() or path.is_file()) else path.name)
         stem = raw.decode("utf-8", "replace")  # (a name that is not UTF-8, as some downloads keep it, is still shown)
         who = names.get(path.name, {})
-        safe = re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("._") or "entry"
+        plain = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()  # (Émile: Emile)
+        safe = re.sub(r"[^A-Za-z0-9._-]+", "_", plain).strip("._") or "entry"
         unique = safe
         if safe != stem or safe.lower() in taken:  # never a clean name another entry may have (_alice, Alice)
             unique = f"{safe}-{hashlib.sha256(raw).hexdigest()[:8]}"

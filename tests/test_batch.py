@@ -472,6 +472,15 @@ def test_an_archive_of_another_kind_gets_a_row_and_other_files_are_said(tmp_path
     assert any("notes.txt" in note and "left out" in note for note in summary["notes"]), summary["notes"]
 
 
+def test_an_accented_name_keeps_its_letters_in_the_results_file_name(tmp_path):
+    """Results files are named after the entry in plain letters: Émile's are Emile_..., not mile_..."""
+    source = tmp_path / "class"
+    (source / "Émile O'Brien").mkdir(parents=True)
+    (source / "Zoë").mkdir()
+    found = {entry.name: entry.stem for entry in batch.entries(source)}
+    assert found["Émile O'Brien"].startswith("Emile_O_Brien-") and found["Zoë"].startswith("Zoe-"), found
+
+
 def test_a_malformed_gradescope_metadata_file_is_said_and_its_names_are_never_yaml(tmp_path, capsys):
     """What can be read is used; a broken name falls back to the folder's; the command says, in one line,
     that the metadata file could not be read in full."""

@@ -90,7 +90,7 @@ def test_a_class_gets_a_row_per_entry_and_each_the_verdicts_it_gets_alone(tmp_pa
     assert rows["dave"]["score"] == "" and "not a zip" in rows["dave"]["error"].lower() or "zip" in rows["dave"]["error"]
     assert rows["eve"]["score"] == "" and "no mytorch/" in rows["eve"]["error"]
     stem_of = {e.name: e.stem for e in batch.entries(source)}
-    assert rows[stem_of["Zoë <o'neil>"]]["name"] == "Zoë <o'neil>" and stem_of["Zoë <o'neil>"].startswith("Zo_o_neil-")
+    assert rows[stem_of["Zoë <o'neil>"]]["name"] == "Zoë <o'neil>" and stem_of["Zoë <o'neil>"].startswith("Zoe_o_neil-")
     for stem in stems:
         results = json.loads((out / f"{stem}.json").read_text())
         assert [t["name"] for t in results["tests"]] == list(POINTS)  # every test, even when not gradable

@@ -38,7 +38,7 @@ import numpy as np
 from . import worker as wire
 from .limits import Limits
 from .script import CaseResult, Malformed, Script, StudentError, decode, pack
-from .server import ForkServer, SandboxError, channel, describe_status, remove_tree, wait_exit
+from .server import ForkServer, SandboxError, describe_status, remove_tree, wait_exit
 
 # Bounds on one case's reply: honest ones are a few kilobytes (a header, a few small arrays).
 MAX_HEADER = 1 << 20
@@ -103,7 +103,7 @@ class Enclosure:
             fresh = self.control is None
             if fresh:
                 self._start()
-            ours, theirs = channel()
+            ours, theirs = socket.socketpair()
             try:
                 sent = self._send({"op": "fork"}, [theirs.fileno(), progress, output])
             finally:

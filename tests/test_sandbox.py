@@ -250,14 +250,16 @@ def test_without_root_the_process_bound_leaves_room_for_the_users_own_processes(
 
 
 def test_the_submission_budget_holds_while_replies_stream_in(tmp_path):
-    """Each case stays under the case limit, but all of them together must not outlast the budget."""
+    """Each case stays under the case limit, but all of them together must not outlast the budget. (A budget the
+    other grading process grades every other class in, on a loaded machine too: Linear's 550 calls would take
+    220 s.)"""
     slow = attack(tmp_path, "import time\ntime.sleep(0.4)")  # every Linear.forward call
-    limits = Limits(case_timeout=2.0, submission_timeout=4.0)
+    limits = Limits(case_timeout=2.0, submission_timeout=10.0)
     began = time.perf_counter()
     report = runner.grade(slow, seed=0, submission="slow", limits=limits)
-    assert time.perf_counter() - began < 4.0 + 2.0 + 10.0  # the budget, one case, and start-up
+    assert time.perf_counter() - began < 10.0 + 2.0 + 10.0  # the budget, one case, and start-up
     linear = [r for r in report.results if r.name.startswith("Linear.")]
-    assert any("took more than 4 s" in r.output for r in linear)
+    assert any("took more than 10 s" in r.output for r in linear)
     # The others are graded (but the MLPs, which run on that Linear).
     assert all(r.passed for r in report.results if not r.name.startswith(("Linear.", "MLP")))
 

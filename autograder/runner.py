@@ -167,14 +167,10 @@ def _inputs(check: Check, source, seed: int, made: dict) -> list[tuple[object, b
     return own
 
 
-def _excuse(check: Check, found: dict[str, Verdict], checks: list[Check]) -> None:
-    """Set the values `check` does not compare again: those whose owning check failed, or will fail on the crashes
-    it left out (a backward that raises on three-dimensional batches only is charged by the test of leading
-    dimensions, once, not by every later test with such batches too); and which of its owners failed."""
+def _excuse(check: Check, found: dict[str, Verdict]) -> None:
+    """Set the values `check` does not compare again: those whose owning check failed; and which of its owners
+    failed."""
     failed = {name for name, v in found.items() if v.failure is not None and not isinstance(v.failure, NotAttempted)}
-    rules = _crash_rules(checks, found)
-    failed.update(c.name for c in checks if found[c.name].crashed is not None
-                  and verdicts.charged_crash(found[c.name], *rules(c)) is not None)
     verdict = found[check.name]
     verdict.excused = frozenset(label for label, owners in check.owners if failed.intersection(owners))
     verdict.failed_owners = frozenset(failed.intersection(name for _, owners in check.owners for name in owners))
@@ -311,7 +307,7 @@ def _run_phase(checks: list[Check], sandbox: Sandbox, deadline: float, found: di
         later.setdefault(item.check.name, []).append((item, result))
     for check in checks:  # (in declared order: an owner that has owners itself is judged before what it owns for)
         if check.owners:
-            _excuse(check, found, checks)
+            _excuse(check, found)
             for item, result in later.get(check.name, ()):
                 if item.verdict.failure is None:
                     item.judge(result)

@@ -131,8 +131,9 @@ def test_local_and_official_verdicts_agree_on_every_public_test(entry, tmp_path,
     official = runner.grade(root, submission=entry.name, limits=AGREEING, checks=checks)  # the course's secret seed
     here = runner.grade(root, submission=entry.name, limits=AGREEING, source=local, checks=checks)
     assert official.seed != here.seed and official.secret_seed
-    assert [(r.name, r.outcome, r.score) for r in here.results] == \
-        [(r.name, r.outcome, r.score) for r in official.results]
+    differ = [f"{a.name}: here {a.outcome.value}, officially {b.outcome.value}\n{a.output}\n--- officially:\n{b.output}"
+              for a, b in zip(here.results, official.results) if (a.outcome, a.score) != (b.outcome, b.score)]
+    assert [r.name for r in here.results] == [r.name for r in official.results] and not differ, "\n\n".join(differ)
 
 
 def make(target: str, cwd: Path, *args: str) -> str:

@@ -176,14 +176,6 @@ def _excuse(check: Check, found: dict[str, Verdict]) -> None:
     verdict.failed_owners = frozenset(failed.intersection(name for _, owners in check.owners for name in owners))
 
 
-def _crash_rules(checks: list[Check], found: dict[str, Verdict]):
-    """For a check: (its method returned on some input of some test, its method's first test failed on a crash),
-    what `verdicts.result` needs to tell whether the crashes a test left out are charged to it."""
-    returned = {check.method for check in checks if found[check.name].returned}
-    charged = {check.method for check in checks if check.primary and isinstance(found[check.name].failure, Crashed)}
-    return lambda check: (check.method in returned, check.method in charged)
-
-
 def _right_somewhere(verdict: Verdict) -> bool:
     """A value test failed on a crash whose method gave right values on at least as many of its other inputs as
     wrong ones (on a few degenerate inputs, one class or one sample, zeros can be right)."""
@@ -406,7 +398,8 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
                 and waiting.culprit and waiting.culprit not in tested):
             verdict.failure = Crashed(waiting.message.split(", but ", 1)[-1])
     results = {}
-    rules = _crash_rules(checks, found)
+    returned = {check.method for check in checks if found[check.name].returned}
+    charged = {check.method for check in checks if check.primary and isinstance(found[check.name].failure, Crashed)}
     for check in checks:
         if found[check.name].unfinished:
             results[check.name] = verdicts.over_budget(check, job.limits.submission_timeout)
@@ -419,7 +412,8 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
                 results[check.name] = verdicts.grader_failed(check, exc)
                 continue
         _unconfirmed(found[check.name])
-        results[check.name] = verdicts.result(check, found[check.name], job.replay, *rules(check))
+        results[check.name] = verdicts.result(check, found[check.name], job.replay, check.method in returned,
+                                              check.method in charged)
     def computed(c: Check) -> bool:
         return c.computes and found[c.name].examples > 0 and results[c.name].outcome is Outcome.PASSED
 

@@ -63,8 +63,12 @@ def recv_frame(sock, limit=MAX_FRAME):
 
 def send_message(sock, header, blobs=()):
     """A JSON header frame and its blob frames, in one write."""
-    frames = [json.dumps(dict(header, nblobs=len(blobs))).encode(), *blobs]
-    sock.sendall(b"".join(part for frame in frames for part in (struct.pack(">I", len(frame)), frame)))
+    _send_frames(sock, json.dumps(dict(header, nblobs=len(blobs))).encode(), blobs)
+
+
+def _send_frames(sock, header, blobs):
+    """The header's bytes and each blob, each after its length, in one write."""
+    sock.sendall(b"".join(part for frame in (header, *blobs) for part in (struct.pack(">I", len(frame)), frame)))
 
 
 def _send_reply(sock, reply, blobs):
@@ -82,12 +86,8 @@ def _send_reply(sock, reply, blobs):
             if len(_LABELS) < 4096:  # (labels come from the grader: a run sends a few hundred, many times)
                 _LABELS[label] = text
         parts.append(f'{text}: {{"b": {item["b"]}}}')
-    header = (f'{{"case": {reply["case"]}, "out": {{{", ".join(parts)}}}, "err": null, "soft": [], "printed": [], '
-              f'"nblobs": {len(blobs)}}}').encode()
-    frames = [struct.pack(">I", len(header)), header]
-    for blob in blobs:
-        frames += (struct.pack(">I", len(blob)), blob)
-    sock.sendall(b"".join(frames))
+    _send_frames(sock, (f'{{"case": {reply["case"]}, "out": {{{", ".join(parts)}}}, "err": null, "soft": [], '
+                        f'"printed": [], "nblobs": {len(blobs)}}}').encode(), blobs)
 
 
 _LABELS = {}  # label -> its JSON text

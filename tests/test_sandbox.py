@@ -931,6 +931,56 @@ def test_what_an_enclosure_imports_for_a_submission_is_not_the_time_of_its_first
     assert result.error is None, result.error
 
 
+LATE_READER = """import sys, time
+worker = sys.modules['__main__']
+if A.shape[0] == 1 and not hasattr(worker, '_late'):
+    worker._late = worker.recv_message
+
+    def recv_message(sock):
+        found = worker._late(sock)
+        time.sleep(1.5)
+        return found
+
+    worker.recv_message = recv_message
+"""
+
+
+def test_a_requests_first_case_is_timed_from_when_the_worker_read_it(tmp_path):
+    """A channel holds a whole request, so the grading process's writing it returns at once: the first case's
+    time limit starts when the worker had read it (here 1.5 s later, each time), not when it was written."""
+    from autograder.sandbox import Sandbox, server
+
+    sandbox = Sandbox(server.shared(), attack(tmp_path, LATE_READER), Limits(case_timeout=1.0))
+    try:
+        results = [_linear_forward(sandbox, rows) for rows in (1, 2, 3)]
+    finally:
+        sandbox.close()
+    assert [r.error for r in results] == [None, None, None]
+    assert [r.values["Z"].shape for r in results] == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_a_forged_reading_time_buys_a_hanging_case_little(tmp_path, monkeypatch):
+    """When the worker read its request is its word on the progress page: one that says "not yet, much later" gets
+    START_LIMIT seconds past the writing at most, then the case's own limit."""
+    from autograder.sandbox import Sandbox, pool, server
+
+    code = ("import sys\nworker = sys.modules['__main__']\n"
+            "class Forged:\n    def pack_into(self, page, at, value):\n"
+            "        worker.struct.pack_into('<q', page, at, 1 << 62)\n"
+            "worker.RECEIVED = Forged()\nif A.shape[0] == 2:\n    while True:\n        pass")
+    monkeypatch.setattr(pool, "START_LIMIT", 1.0)
+    sandbox = Sandbox(server.shared(), attack(tmp_path, code), Limits(case_timeout=1.0))
+    try:
+        assert _linear_forward(sandbox, 1).error is None
+        began = time.monotonic()
+        hung = _linear_forward(sandbox, 2)
+        took = time.monotonic() - began
+    finally:
+        sandbox.close()
+    assert hung.error is not None and "did not finish within 1 s" in hung.error.msg
+    assert took < 1.0 + 1.0 + 3.0  # (not the submission's 300 s)
+
+
 def test_a_worker_cannot_end_its_enclosure_or_reach_the_next_worker(tmp_path):
     """kill(1) and kill(-1) from a worker: the enclosure is its PID namespace's init, which takes no
     signal from inside; it goes on forking workers (the same enclosure, not a new one). Nor can a worker

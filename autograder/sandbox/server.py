@@ -43,6 +43,18 @@ class SandboxError(Exception):
     """The sandbox itself could not run (not the student's fault)."""
 
 
+CHANNEL_BUFFER = 4 << 20  # bytes either end of a worker's channel may have on their way: a request holds megabytes
+
+
+def channel() -> tuple[socket.socket, socket.socket]:
+    """(ours, the worker's): a connected pair whose buffers hold a whole request, so that the grading process writes
+    it in a few steps, not in hundreds of 200 KB ones that each wait for the worker to read the one before."""
+    ours, theirs = socket.socketpair()
+    for end in (ours, theirs):
+        end.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, CHANNEL_BUFFER)
+    return ours, theirs
+
+
 class ForkServer:
     """One pre-warmed process that forks workers on request."""
 
@@ -107,7 +119,7 @@ class ForkServer:
         is doing in the shared memory file `progress`: (pid, channel). With `enclosure` (where workers get
         PID namespaces), an enclosure instead: the worker's confinement, which forks workers (pool.Enclosure),
         having imported the modules of allowed packages named in `preload` (its workers then find them imported)."""
-        ours, theirs = socket.socketpair()
+        ours, theirs = channel()
         request = {"op": "spawn", "root": str(root), "scratch": str(scratch), "limits": limits.rlimits(),
                    "readable": self.readable, "scratch_limits": [limits.scratch_bytes, limits.scratch_files],
                    "cgroups": self.cgroups.spec(limits.memory_bytes) if self.cgroups else [],

@@ -197,6 +197,11 @@ def npy_loads(np, data, begin=0, stop=None):
 # What the worker is doing, for the grader to read if it dies: (case + 1, op, phase, printed offset).
 # Phase 0 runs the op; phase k >= 1 imports the first k parts of the op's module path.
 PROGRESS = struct.Struct("<qqqq")
+# After it on the page: time.monotonic_ns() when the worker had read its latest request (the grader zeroes it before
+# sending one). A request is megabytes and the channel holds it whole: the grader's clock for the first case of a
+# request starts there, not when its writing returned (a fresh worker may still be starting, then reading).
+RECEIVED = struct.Struct("<q")
+PAGE = PROGRESS.size + RECEIVED.size
 _STATE = {"root": "", "progress": None, "modules": {}}
 _IMPORTS = {}  # module -> the module, or why it failed: every case in a worker sees the same outcome
 
@@ -698,6 +703,8 @@ def serve(sock):
             header, blobs = recv_message(sock)
         except ChannelClosed:
             return
+        if _STATE["progress"] is not None:
+            RECEIVED.pack_into(_STATE["progress"], PROGRESS.size, time.monotonic_ns())
         _restore(np, pristine, errors)
         if header.get("forget"):
             _forget_submission()
@@ -1240,7 +1247,7 @@ def _child(sock, out_fd, progress_fd, spec):
     os.dup2(out_fd, 2)
     os.close(null)
     os.close(out_fd)
-    _STATE["progress"] = mmap.mmap(progress_fd, PROGRESS.size)
+    _STATE["progress"] = mmap.mmap(progress_fd, PAGE)
     os.close(progress_fd)
     _STATE["root"] = spec["root"]
     if not root:
@@ -1345,7 +1352,7 @@ def _enclosure(control, scratch):
             os.dup2(out_fd, 1)
             os.dup2(out_fd, 2)
             os.close(out_fd)
-            _STATE["progress"] = mmap.mmap(progress_fd, PROGRESS.size)
+            _STATE["progress"] = mmap.mmap(progress_fd, PAGE)
             os.close(progress_fd)
             try:
                 if not _install(_worker_filter_program):

@@ -163,6 +163,20 @@ def test_same_submission_and_seed_give_identical_results(tmp_path):
     assert [(r.name, r.score, r.output) for r in first.results] == [(r.name, r.score, r.output) for r in second.results]
 
 
+def test_a_process_that_grades_again_keeps_no_more_from_the_garbage_collector(tmp_path):
+    """The heap is frozen for the garbage collector once per process (runner._freeze_heap), before its first
+    grading: a batch's grading process grades entry after entry, and a freeze per entry would keep whatever cycles
+    were alive at each one for good."""
+    import gc
+
+    entry = next(e for e in entries("correct"))
+    grade(entry, tmp_path / "first")
+    frozen = gc.get_freeze_count()
+    assert frozen > 0
+    assert grade(entry, tmp_path / "second").score == grade(entry, tmp_path / "third").score
+    assert gc.get_freeze_count() == frozen
+
+
 def test_failure_names_the_mistake_and_shows_the_smallest_input(tmp_path):
     entry = next(e for e in entries("buggy") if e.name == "linear_dLdW_transposed")
     report = grade(entry, tmp_path)

@@ -1481,6 +1481,9 @@ def zygote(control_fd, pkgdir):
     if platform.machine() in _DENIED:
         for make in (_filter_program, _worker_filter_program):
             _built_filter(make, platform.machine())
+    import gc
+
+    gc.freeze()  # (what every worker shares: its collections of cycles need not go through numpy again)
 
     control = socket.socket(fileno=control_fd)
     send_frame(control, json.dumps({"ready": True, "isolation": _probe()}).encode())

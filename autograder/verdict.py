@@ -30,6 +30,8 @@ class Verdict:
     reached: int | None = None  # the furthest op of `script` the failure is about
     crashed: Crashed | None = None  # the method crashed on an input a non-primary check left out
     crashes: int = 0  # inputs left out for that reason
+    crashed_at: dict = field(default_factory=dict)  # of those, how many crashed as each value label was read
+    owned_crashes: tuple | None = None  # (count, owners that failed, the crash) of those left out for good
     not_called: int = 0  # of those, inputs it was not called on: it hung or ended the worker on an earlier one
     right_after: int = 0  # failed on a crash (a value test): later inputs where its values were right,
     wrong_after: int = 0  # and where they were wrong (the failure stands: these only say if it computes anything)
@@ -68,6 +70,8 @@ class Verdict:
             if isinstance(failure, Crashed) and failure.about_input and not check.primary:
                 self.examples -= 1  # charged once, by the method's primary check
                 self.crashes += 1
+                if out.raising is not None:
+                    self.crashed_at[out.raising] = self.crashed_at.get(out.raising, 0) + 1
                 self.not_called += failure.earlier
                 if self.crashed is None and self.failure is None:
                     self.crashed = failure
@@ -158,6 +162,21 @@ def result(check: Check, verdict: Verdict, replay: str, method_returned: bool = 
     return TestResult(score=0.0, outcome=Outcome.FAILED, output=feedback(verdict, failure, replay), **common)
 
 
+def excuse_crashes(check: Check, verdict: Verdict, failed: set[str]) -> None:
+    """Leave out, like the values they stopped, the crashes on reading values whose owning tests `failed` (in the
+    end: a crash that a test which is not its method's first one left out fails that test only once the class is
+    judged, so reading the values it owns did not know yet): that test charges the crash, once."""
+    owners = dict(check.owners)
+    owned = {label: failed.intersection(owners.get(label, ())) for label in verdict.crashed_at}
+    left = sum(count for label, count in verdict.crashed_at.items() if owned[label])
+    if not left:
+        return
+    verdict.crashes -= left
+    verdict.owned_crashes = (left, sorted(set().union(*owned.values())), verdict.crashed)
+    if not verdict.crashes:
+        verdict.crashed = None
+
+
 def charged_crash(verdict: Verdict, method_returned: bool, crash_charged: bool) -> Failure | None:
     """The failure `result` charges a test for the crashes it left out (`Verdict.crashed`), None where they stay left
     out (see `result`; a test none of whose inputs ran, after a call that did not return, is not run there)."""
@@ -202,6 +221,11 @@ def _passed(check: Check, verdict: Verdict) -> str:
         failed = [name for name in owners[label] if name in verdict.failed_owners] or owners[label]
         lines.append(f"{label} not compared again: {' and '.join(map(repr, failed))} "
                      f"{'grade' if len(failed) > 1 else 'grades'} it, and failed")
+    if verdict.owned_crashes is not None:
+        count, failed, crash = verdict.owned_crashes
+        lines.append(f"left out the {count} input{'s' if count > 1 else ''} where {check.method} raised "
+                     f"({crash.message}): {' and '.join(map(repr, failed))} {'grade' if len(failed) > 1 else 'grades'} "
+                     "what it gives there, and failed")
     lines += [f"note: {note}" for note in verdict.notes]
     if verdict.skipped:
         lines.append(f"left out some inputs: {verdict.skipped}")

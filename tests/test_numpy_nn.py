@@ -222,6 +222,25 @@ def test_a_dense_mistake_is_charged_once(name, only, tmp_path):
     assert only in lost and lost <= allowed, explain(r for r in report.results if r.score < r.max_score)
 
 
+def test_a_backward_that_raises_on_leading_dimensions_is_charged_once(tmp_path):
+    """Dense.backward raising on x.ndim > 2: the test of leading dimensions charges that crash (it is not the
+    method's first test, so it learns it fails only once the class is judged); the hidden test, whose batches
+    mostly have leading dimensions, left those inputs out as that test grades what backward gives there. It failed
+    too (8 points for one mistake), with the crash charged there as well."""
+    shutil.copytree(PACKAGE, tmp_path / "nn", ignore=shutil.ignore_patterns("__pycache__"))
+    dense_py = tmp_path / "nn" / "dense.py"
+    flatten = '        W = self.get_parameter("W")\n        X = x.reshape'
+    assert flatten in dense_py.read_text()
+    dense_py.write_text(dense_py.read_text().replace(
+        flatten, '        if x.ndim > 2:\n            raise ValueError("2-D batches only")\n' + flatten))
+    report = grade(tmp_path, [c for c in TESTS if c.cls == "Dense"])
+    lost = {r.name: r for r in report.results if r.score < r.max_score}
+    assert set(lost) == {dense.LEADING}, explain(lost.values())
+    assert "raised ValueError: 2-D batches only" in lost[dense.LEADING].output
+    large = next(r for r in report.results if r.name.startswith("Dense.backward: large layers"))
+    assert "where Dense.backward raised" in large.output and repr(dense.LEADING) in large.output, large.output
+
+
 def test_a_hint_naming_two_mistakes_keeps_the_one_no_other_input_speaks_against(tmp_path):
     """MSE divided by the number of rows, not by y_pred.size: on the one-row input shown, that is also the sum of
     the squares, and the hint named both; the later inputs, with more rows, say which (MSE's test of its loss names

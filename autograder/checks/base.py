@@ -171,6 +171,7 @@ class Outputs:
         self.read = set()  # the ops whose values the check read (their objects are what it is about)
         self.compared = set()  # labels read that this check judges (not excused)
         self.left = set()  # labels read that another check grades, and failed
+        self.raising = None  # the label whose read met the call that raised it on this input (not a hang's)
         self.notes = []  # what a passing test says besides "passed" (a deviation the policy accepts)
 
     @property
@@ -217,6 +218,8 @@ class Outputs:
             return Bad("nothing (the value was not produced)")
         self.reached = raised.op  # the failure is about the op that raised
         self.read.add(raised.op)
+        if raised.type != "WorkerDied" and not raised.earlier:  # (as above: what its owning test may charge)
+            self.raising = label
         raise blame(raised, self.script, self.method)
 
     def soft_waiting(self) -> Waiting | None:

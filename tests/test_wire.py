@@ -218,6 +218,24 @@ def test_a_request_is_what_the_worker_reads_and_a_truncated_script_is_sent_as_it
     assert pack([first]) != pack([cut])
 
 
+def test_a_batch_sends_a_request_it_made_before_as_the_same_bytes_and_no_other(monkeypatch):
+    """In a batch, the request for the same scripts is made once (pool._packed, for every entry); the same scripts
+    asked with other settings (modules to forget, packages whose __init__ is left out), or other scripts, are made
+    as pack makes them."""
+    from autograder.sandbox import pool
+    from autograder.sandbox.script import Script, pack
+
+    monkeypatch.setattr(pool, "KEPT", pool.Kept())
+    first, second = Script(), Script()
+    first.call(first.new("mytorch.nn.linear.Linear", 2, 3), "forward", np.ones((4, 2)), label="Z")
+    second.call(second.plain("model"), "backward", np.zeros(3), label="dLdA")
+    made = pool._packed([first, second], [], False)
+    assert made == pack([first, second]) and pool._packed([first, second], [], False) is made
+    for scripts, skip, forget in [([first, second], [], True), ([first, second], ["mytorch"], False),
+                                  ([second, first], [], False), ([first], [], False), ([first.truncated(1)], [], False)]:
+        assert pool._packed(scripts, skip, forget) == pack(scripts, skip, forget) != made
+
+
 @pytest.mark.parametrize("reply, blobs", [
     ({"case": 3, "out": {"Z": {"b": 0}, 'dLdA "\u00e9"': {"b": 1}}, "err": None, "soft": [], "printed": []},
      [b"x", b"yy"]),

@@ -17,6 +17,7 @@ their skeleton is generated when their handout is built.
 from __future__ import annotations
 
 import configparser
+import functools
 import importlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,11 +108,21 @@ def gradable() -> list[str]:
 
 def configured(path: Path = ROOT / "setup.cfg") -> str:
     """The default assignment a setup.cfg names ([autograder] assignment = ...), or ''."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""  # (a broken setup.cfg is reported where the limits are read, as one line)
+    return _named(text)
+
+
+@functools.lru_cache(maxsize=8)
+def _named(text: str) -> str:
+    """What `configured` reads of a setup.cfg's text (parsed once: a batch asks for every entry)."""
     parser = configparser.ConfigParser()
     try:
-        parser.read(path, encoding="utf-8")
-    except (configparser.Error, UnicodeDecodeError):
-        return ""  # (a broken setup.cfg is reported where the limits are read, as one line)
+        parser.read_string(text)
+    except configparser.Error:
+        return ""
     return parser.get("autograder", "assignment", fallback="").strip()
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import mmap
+import operator
 import os
 import re
 import signal
@@ -388,7 +389,7 @@ class Sandbox:
         worker = self._worker or self._spawn()
         if self.enclosure is not None:
             self.enclosure.settle()
-        payload = pack(scripts, sorted(self.skip_init), self._forget_imports)
+        payload = _packed(scripts, sorted(self.skip_init), self._forget_imports)
         self._forget_imports = False
         wire.RECEIVED.pack_into(worker.progress, wire.PROGRESS.size, 0)
         sent = time.monotonic()
@@ -698,6 +699,10 @@ class Kept:
         self.replies: dict[tuple, tuple] = {}
         self.ids: set[int] = set()  # of the CaseResults kept (alive as long as this is)
         self.size = 0
+        # The requests sent, by the scripts they hold (kept alive here, so that their ids name them): each entry of a
+        # batch is sent the same scripts, built once (runner.SCRIPTS), and so the same bytes. At most MOST bytes.
+        self.requests: dict[tuple, tuple[tuple, bytes]] = {}
+        self.requests_size = 0
 
     def keep(self, key: tuple, reply: tuple) -> None:
         size = len(key[0]) + sum(v.nbytes for v in reply[0].values.values() if isinstance(v, np.ndarray))
@@ -711,3 +716,19 @@ class Kept:
 
 
 KEPT: Kept | None = None  # (set in a batch's grading processes)
+
+
+def _packed(scripts: list[Script], skip_init: list[str], forget: bool) -> bytes:
+    """`pack(...)`; in a batch, the bytes made for the same scripts before (`Kept.requests`)."""
+    memo = KEPT
+    if memo is None:
+        return pack(scripts, skip_init, forget)
+    key = (tuple(map(id, scripts)), tuple(skip_init), forget)
+    known = memo.requests.get(key)
+    if known is not None and all(map(operator.is_, known[0], scripts)):
+        return known[1]
+    payload = pack(scripts, skip_init, forget)
+    if known is None and memo.requests_size + len(payload) <= Kept.MOST:
+        memo.requests[key] = (tuple(scripts), payload)
+        memo.requests_size += len(payload)
+    return payload

@@ -198,7 +198,7 @@ def _clean(verdict: Verdict) -> bool:
 
 
 def _batch_phase(checks: list[Check], sandbox: Sandbox, ref, seed: int,
-                 deadline: float = float("inf")) -> dict[str, Verdict]:
+                 deadline: float = float("inf"), ran: set | None = None) -> dict[str, Verdict]:
     """Every seeded case and drawn example of `checks` in one stream, judged as replies arrive;
     checks that re-compare values other checks own are judged last, once the owners' verdicts are in.
     `ref` is where inputs and expected values come from.
@@ -211,15 +211,18 @@ def _batch_phase(checks: list[Check], sandbox: Sandbox, ref, seed: int,
     the full run's, but for code that answers differently once called more often (a counter of its calls) or that
     fails only as diagnosis reads it (a returned object whose [None] ends the worker): a class that passes without
     those calls keeps its points (a trial found both; tests compare every test's output on the catalogue's).
-    So too, with every call, in a worker that served another class (`sandbox.borrowed`)."""
+    So too, with every call, in a worker that served another class (`sandbox.borrowed`). `ran`, where given, gets
+    the methods of `checks` a call of which returned in the run these verdicts are of (`_run_phase`)."""
+    ran = set() if ran is None else ran
     inputs: dict = {}  # input key -> cases
     built = SCRIPTS if pool.KEPT is not None else {}  # (check, input) -> its script: a run again sends the same
     plan = _plan(checks, ref, seed, inputs, built)
     if LEAN_FIRST and (sandbox.borrowed or any(script.diagnostic for script in plan[1])):
         learned, began = sandbox.learned(), time.perf_counter()
         try:
-            return _run_phase(checks, sandbox, deadline, *plan, lean=True)
+            return _run_phase(checks, sandbox, deadline, *plan, lean=True, ran=ran)
         except _NotClean:
+            ran.clear()
             sandbox.forget(learned)  # (and the worker: the full run is a fresh one's)
             # (a run thrown away: not the submission's time, see _deadline; in all, at most the budget once more)
             spent = min(time.perf_counter() - began, sandbox.limits.submission_timeout - _CREDIT[0])
@@ -227,7 +230,16 @@ def _batch_phase(checks: list[Check], sandbox: Sandbox, ref, seed: int,
             deadline += spent
             sandbox.deadline += spent
             plan = _plan(checks, ref, seed, inputs, built)  # (fresh verdicts; check bodies called as replies need)
-    return _run_phase(checks, sandbox, deadline, *plan)
+    return _run_phase(checks, sandbox, deadline, *plan, ran=ran)
+
+
+def _returned(script: Script, result, methods: set) -> list[str]:
+    """Which of `methods` a call (or construction) of `script` returned from, by `result`: the ops before the one
+    that stopped the case, but those left out and soft calls that raised."""
+    stop = result.error.op if result.error is not None else len(script.ops)
+    raised = {error.op for error in result.soft}
+    return [op.method for j, op in enumerate(script.meta[:stop]) if op.kind in ("call", "new") and op.method in methods
+            and j not in raised and script.ops[j][0] != "skip"]
 
 
 def _plan(checks: list[Check], ref, seed: int, inputs: dict, built: dict) -> tuple:
@@ -258,11 +270,12 @@ def _plan(checks: list[Check], ref, seed: int, inputs: dict, built: dict) -> tup
 
 
 def _run_phase(checks: list[Check], sandbox: Sandbox, deadline: float, found: dict, scripts: list,
-               readers: list, lean: bool = False) -> dict[str, Verdict]:
+               readers: list, lean: bool = False, ran: set | None = None) -> dict[str, Verdict]:
     """`_batch_phase`'s run of its plan: `lean`, without the calls for diagnosis only, raising _NotClean at the
-    first reply that is not a clean pass."""
+    first reply that is not a clean pass. `ran` gets the methods of `checks` a call of which returned."""
     deferred = []
     received = 0
+    unseen = {check.method for check in checks} - ran if ran is not None else set()
     # Two requests: a script that hands the worker a value of the reference (Script.late) is sent only once
     # every other script has been answered, as student code can read a whole request.
     early = [i for i, script in enumerate(scripts) if not script.late]
@@ -276,6 +289,10 @@ def _run_phase(checks: list[Check], sandbox: Sandbox, deadline: float, found: di
                 stream.close()
                 break
             received += 1
+            if unseen:
+                for method in _returned(scripts[i].lean() if lean else scripts[i], result, unseen):
+                    unseen.discard(method)
+                    ran.add(method)
             if lean and (result.error is not None or result.hit_limit):  # (a soft call that raised: its readers say)
                 stream.close()
                 raise _NotClean()
@@ -384,8 +401,9 @@ def _import_notes(sandbox: Sandbox, checks: list[Check]) -> list[str]:
 
 def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int]:
     """Verdicts on `checks`, and the number of inputs checked."""
-    try:
-        found = _batch_phase(checks, sandbox, ref, job.seed, _deadline(job))
+    ran: set = set()  # the methods a call of which returned (one that never does and raised NotImplementedError
+    try:  # is not attempted: verdict.result)
+        found = _batch_phase(checks, sandbox, ref, job.seed, _deadline(job), ran)
     except Exception as exc:  # noqa: BLE001 - a grader bug must not cost the student
         sandbox.spoiled = True
         return {check.name: verdicts.grader_failed(check, exc) for check in checks}, 0
@@ -417,7 +435,7 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
             verdicts.excuse_crashes(check, found[check.name],
                                     {name for name, r in results.items() if r.outcome is Outcome.FAILED})
         results[check.name] = verdicts.result(check, found[check.name], job.replay, check.method in returned,
-                                              check.method in charged)
+                                              check.method in charged, check.method in ran)
     def computed(c: Check) -> bool:
         return c.computes and found[c.name].examples > 0 and results[c.name].outcome is Outcome.PASSED
 

@@ -140,14 +140,18 @@ def feedback(verdict: Verdict, failure: Failure, replay: str) -> str:
 
 
 def result(check: Check, verdict: Verdict, replay: str, method_returned: bool = True,
-           crash_charged: bool = True) -> TestResult:
+           crash_charged: bool = True, method_ran: bool = True) -> TestResult:
     """The test's result. A crash on an input this test judges is left out only when it is charged once
     already (`crash_charged`: the method's first test failed on a crash) and the method returned on some
     input of some test of it (`method_returned`), and only when it ran on more of this test's inputs than
     it crashed on; otherwise it fails here: a crash is never free, a method that never works earns
-    nothing, and one that works only on a few small inputs does not earn tests judged on those alone."""
+    nothing, and one that works only on a few small inputs does not earn tests judged on those alone. A method that
+    raised NotImplementedError and never returned from a call (`method_ran`: the skeleton's) is not attempted."""
     common = dict(name=check.name, max_score=float(check.points), visibility=check.visibility)
     failure = verdict.failure
+    attempt = failure if failure is not None else verdict.crashed
+    if isinstance(attempt, NotAttempted) and not method_ran:  # (where it returns somewhere: a crash)
+        return TestResult(score=0.0, outcome=Outcome.NOT_ATTEMPTED, output=attempt.skeleton, **common)
     if failure is None and verdict.crashed is not None:
         if crash_charged and verdict.examples == 0 and verdict.crashed.earlier:  # nothing of this test ran: no
             return TestResult(score=0.0, outcome=Outcome.NOT_RUN, output=_not_called(check, verdict), **common)
@@ -157,8 +161,6 @@ def result(check: Check, verdict: Verdict, replay: str, method_returned: bool = 
         return TestResult(score=0.0, outcome=outcome, output=f"{outcome.value}: {verdict.waiting.message}", **common)
     if failure is None:
         return TestResult(score=float(check.points), outcome=Outcome.PASSED, output=_passed(check, verdict), **common)
-    if isinstance(failure, NotAttempted):
-        return TestResult(score=0.0, outcome=Outcome.NOT_ATTEMPTED, output=failure.message, **common)
     return TestResult(score=0.0, outcome=Outcome.FAILED, output=feedback(verdict, failure, replay), **common)
 
 

@@ -124,6 +124,26 @@ def test_the_skeleton_scores_0_with_every_test_not_attempted(tmp_path):
     assert {r.outcome for r in report.results} == {Outcome.NOT_ATTEMPTED}, explain(report.results)
 
 
+def test_not_implemented_for_one_kind_of_target_is_a_crash_there_not_a_method_not_attempted(tmp_path):
+    """`raise NotImplementedError("one-hot targets not supported yet")` in a backward that works for class indices:
+    the test of one-hot targets fails on it (with the input), as it would on a ValueError, and that is all (every
+    test of the method read "not attempted", 8 points for what one test grades). A method that never returns (the
+    skeleton's) stays not attempted: test above."""
+    shutil.copytree(NNFS.solutions, tmp_path / "nnfs_layers")
+    losses = tmp_path / "nnfs_layers" / "losses.py"
+    line = "        if len(target.shape) == 1:\n            target = np.eye(labels)[target]\n"
+    assert losses.read_text().count(line) == 1
+    losses.write_text(losses.read_text().replace(line, line + "        else:\n            raise NotImplementedError("
+                                                             "'one-hot targets not supported yet')\n"))
+    checks = [c for c in EVERY if c.cls == "LossCrossEntropy"]
+    report = runner.grade(tmp_path, seed=0, submission="partial", limits=FAST, checks=checks, assignment=NNFS)
+    lost = {r.name: r for r in report.results if not r.passed}
+    assert set(lost) == {"LossCrossEntropy.backward: dinputs for one-hot targets (N, C)"}, explain(lost.values())
+    (found,) = lost.values()
+    assert found.outcome is Outcome.FAILED and "raised NotImplementedError: one-hot targets not supported yet" \
+        in found.output and "failing input" in found.output, found.output
+
+
 # Every catalogue entry is charged exactly to its own methods, and every correct one scores 100, in
 # test_grading (all assignments).
 

@@ -127,10 +127,6 @@ def per_case(helper):
 
 
 
-class NotAttempted(Failure):
-    """Student code still raises NotImplementedError in the method the check grades."""
-
-
 class Crashed(Failure):
     """The method the check grades raised (or its module failed to import): not a wrong value."""
 
@@ -138,6 +134,17 @@ class Crashed(Failure):
         super().__init__(message, hint)
         self.about_input = about_input  # False: the input and calls say nothing (an import failed)
         self.earlier = earlier  # not called on this input: it hung or ended the worker on an earlier one
+
+
+class NotAttempted(Crashed):
+    """The method the check grades raised NotImplementedError. Where it never returns on any input of its class (the
+    skeleton's TODO), its tests are not attempted (`skeleton`: what they say); where it returns on some, this is a
+    crash like any other ("one-hot targets not supported yet" on the inputs of one kind), charged by the crash rules
+    (verdict.result)."""
+
+    def __init__(self, message: str, skeleton: str):
+        super().__init__(message)
+        self.skeleton = skeleton
 
 
 class Waiting(Failure):
@@ -241,9 +248,11 @@ def blame(error: StudentError, script, method: str) -> Failure:
     if error.module:  # the class's module could not be imported: the class cannot be graded at all
         return Crashed(*import_failed(error), about_input=False)
     own = op.method == method or op.kind in ("set", "get", "import")
+    where = f" (at {error.where})" if error.where else ""
     if error.not_attempted:
         if own:
-            return NotAttempted(f"not attempted: {op.method} raises NotImplementedError")
+            return NotAttempted(f"{op.text} raised NotImplementedError: {error.msg}{where}",
+                                f"not attempted: {op.method} raises NotImplementedError")
         return Waiting(f"needs {op.method}, which still raises NotImplementedError", not_attempted=True,
                        culprit=op.method)
     if error.type == "WorkerDied":
@@ -257,7 +266,6 @@ def blame(error: StudentError, script, method: str) -> Failure:
             return Crashed(what, hint, earlier=True) if own else Waiting(f"needs {op.method}, but {what}",
                                                                         culprit=op.method)
         return Crashed(what, hint) if own else Waiting(f"needs {op.method}, but {what}", culprit=op.method)
-    where = f" (at {error.where})" if error.where else ""
     what = f"{op.text} raised {error.type}: {error.msg}{where}{import_raised(error)}"
     if own and error.type == "OSError" and "File too large" in error.msg:  # (RLIMIT_FSIZE: prints count too)
         return Crashed(what, "your code printed (or wrote) more than a submission may in all (16 MiB unless the "

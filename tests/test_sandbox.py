@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from autograder import runner
-from autograder.sandbox import Limits
+from autograder.sandbox import Limits, server
 from tests.catalogue import REFERENCE, Edit, Entry, materialize
 from tests.test_grading import FAST, POINTS
 
@@ -90,6 +90,23 @@ for path in {[str(p) for p in modules]!r}:
     assert lost == {"Linear.forward: output Z", "Linear.forward: does not modify A"}
     assert honest.score == 100.0
     assert hashlib.sha256(b"".join(path.read_bytes() for path in modules)).hexdigest() == digest
+
+
+def test_a_package_installed_for_the_grader_is_not_found_by_putting_its_folder_on_sys_path(tmp_path):
+    """The standard library's folder, which a worker reads, holds the interpreter's site-packages (and the venv's
+    lib folder, the venv's): a trial put them on sys.path and imported sympy, which allowed_imports does not list.
+    In a worker's private root those folders are empty but for the allowed packages (numpy, scipy)."""
+    import sysconfig
+
+    server.shared().wait_ready()
+    if not server.shared().isolation.get("private root and capped scratch"):
+        pytest.skip("no private root here: a worker reads the folders Landlock allows (SECURITY.md)")
+    folders = sorted({os.path.join(sysconfig.get_paths()[key], "site-packages") for key in ("stdlib", "platstdlib")}
+                     | {sysconfig.get_paths()["purelib"]})
+    code = (f"import sys\nsys.path += {folders!r}\nimport numpy, scipy.special\n"
+            "try:\n    import hypothesis\nexcept ImportError:\n    pass\nelse:\n    raise RuntimeError('found')")
+    report = runner.grade(attack(tmp_path, code), seed=0, submission="site-packages", limits=FAST)
+    assert report.score == 100.0, [r.output for r in report.results if not r.passed][:1]
 
 
 def test_a_submission_has_no_network(tmp_path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import fcntl
+import glob
 import importlib.util
 import json
 import os
@@ -55,6 +56,19 @@ def channel() -> tuple[socket.socket, socket.socket]:
     return ours, theirs
 
 
+def _package_folders() -> set[str]:
+    """The folders installed packages live in (this environment's and its base interpreter's site-packages, and
+    Debian's dist-packages), which lie inside the standard library's folder or /usr/lib."""
+    found = set()
+    for base in (sys.prefix, sys.base_prefix):
+        places = sysconfig.get_paths(vars={"base": base, "platbase": base})
+        found.update((places["purelib"], places["platlib"]))
+        for lib in (places["stdlib"], places["platstdlib"]):
+            found.update((os.path.join(lib, "site-packages"), os.path.join(lib, "dist-packages")))
+    found.update(glob.glob("/usr/lib/python3*/dist-packages") + glob.glob("/usr/lib/python3*/site-packages"))
+    return found | {os.path.realpath(path) for path in found}
+
+
 class ForkServer:
     """One pre-warmed process that forks workers on request."""
 
@@ -72,6 +86,9 @@ class ForkServer:
         libs = {f"{place}.libs" for place in places.values()}  # the shared libraries wheels ship beside a package
         self.readable = sorted({paths["stdlib"], paths["platstdlib"], *places.values(), *libs, str(pkgdir),
                                 "/usr/lib", "/usr/lib64", "/lib", "/lib64", *DEVICES})  # not /proc: other processes' memory
+        # Where installed packages live inside those: a worker's private root shows them empty, but for the allowed
+        # packages' own folders (a submission that puts one on sys.path finds no sympy, no hypothesis, no torch).
+        self.hidden = sorted(_package_folders())
         ours, theirs = socket.socketpair()
         self._log = open(self.home / "zygote.log", "w+b")
         self.proc = subprocess.Popen(
@@ -121,7 +138,8 @@ class ForkServer:
         having imported the modules of allowed packages named in `preload` (its workers then find them imported)."""
         ours, theirs = channel()
         request = {"op": "spawn", "root": str(root), "scratch": str(scratch), "limits": limits.rlimits(),
-                   "readable": self.readable, "scratch_limits": [limits.scratch_bytes, limits.scratch_files],
+                   "readable": self.readable, "hidden": self.hidden,
+                   "scratch_limits": [limits.scratch_bytes, limits.scratch_files],
                    "cgroups": self.cgroups.spec(limits.memory_bytes) if self.cgroups else [],
                    "enclosure": enclosure, "preload": list(preload)}
         if self.cgroups:

@@ -947,16 +947,21 @@ def enclose(spec, owner):
     _mount(libc, None, "/", None, MS_REC | MS_PRIVATE)  # nothing mounted here propagates to the host
     new = spec["scratch"]  # mounted over in this namespace only: the host's directory stays empty
     _mount(libc, "none", new, "tmpfs", MS_NOSUID | MS_NODEV, "size=4m,nr_inodes=4096,mode=755")
-    readable = sorted(spec["readable"])
-    bound = []
+    readable, hidden = sorted(spec["readable"]), spec.get("hidden", [])
+    bound, emptied = [], []
     for path in readable:
-        if any(path.startswith(b.rstrip("/") + "/") for b in bound) or not os.path.exists(path):
-            continue  # seen through a parent already, or absent here
+        if not os.path.exists(path) or any(path.startswith(b.rstrip("/") + "/") for b in bound) and not any(
+                path.startswith(h.rstrip("/") + "/") for h in emptied):
+            continue  # absent here, or seen through a parent already (not one shown empty below)
         device = path.startswith("/dev/")
         if not device and not os.path.isdir(path):
             continue
         _bind(libc, path, new + path, device)
         bound.append(path)
+        for folder in hidden:  # installed packages' folders inside it: empty, but for allowed packages bound later
+            if folder.startswith(path.rstrip("/") + "/") and os.path.isdir(folder) and folder not in emptied:
+                _mount(libc, "none", new + folder, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,nr_inodes=256,mode=755")
+                emptied.append(folder)
     root = spec["root"]  # its own directory may be private to the grader (0700): bind what is in it
     os.makedirs(new + root, 0o755, exist_ok=True)
     for name in os.listdir(root):

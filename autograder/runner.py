@@ -432,8 +432,9 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
                 continue
         _unconfirmed(found[check.name])
         if check.owners and found[check.name].crashed_at:  # (owners come first, in declared order)
-            verdicts.excuse_crashes(check, found[check.name],
-                                    {name for name, r in results.items() if r.outcome is Outcome.FAILED})
+            verdicts.excuse_crashes(check, found[check.name], {
+                name: getattr(found[name].failure or found[name].crashed, "cause", ())
+                for name, r in results.items() if r.outcome is Outcome.FAILED})
         results[check.name] = verdicts.result(check, found[check.name], job.replay, check.method in returned,
                                               check.method in charged, check.method in ran)
     def computed(c: Check) -> bool:

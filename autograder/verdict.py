@@ -30,7 +30,8 @@ class Verdict:
     reached: int | None = None  # the furthest op of `script` the failure is about
     crashed: Crashed | None = None  # the method crashed on an input a non-primary check left out
     crashes: int = 0  # inputs left out for that reason
-    crashed_at: dict = field(default_factory=dict)  # of those, how many crashed as each value label was read
+    crashed_at: dict = field(default_factory=dict)  # of those, how many crashed as each value label was read, (label,
+    # the crash's cause: Crashed.cause) -> count
     owned_crashes: tuple | None = None  # (count, owners that failed, the crash) of those left out for good
     not_called: int = 0  # of those, inputs it was not called on: it hung or ended the worker on an earlier one
     right_after: int = 0  # failed on a crash (a value test): later inputs where its values were right,
@@ -70,8 +71,9 @@ class Verdict:
             if isinstance(failure, Crashed) and failure.about_input and not check.primary:
                 self.examples -= 1  # charged once, by the method's primary check
                 self.crashes += 1
-                if out.raising is not None:
-                    self.crashed_at[out.raising] = self.crashed_at.get(out.raising, 0) + 1
+                if out.raising is not None and failure.cause:
+                    key = (out.raising, failure.cause)
+                    self.crashed_at[key] = self.crashed_at.get(key, 0) + 1
                 self.not_called += failure.earlier
                 if self.crashed is None and self.failure is None:
                     self.crashed = failure
@@ -164,13 +166,16 @@ def result(check: Check, verdict: Verdict, replay: str, method_returned: bool = 
     return TestResult(score=0.0, outcome=Outcome.FAILED, output=feedback(verdict, failure, replay), **common)
 
 
-def excuse_crashes(check: Check, verdict: Verdict, failed: set[str]) -> None:
-    """Leave out, like the values they stopped, the crashes on reading values whose owning tests `failed` (in the
-    end: a crash that a test which is not its method's first one left out fails that test only once the class is
-    judged, so reading the values it owns did not know yet): that test charges the crash, once."""
+def excuse_crashes(check: Check, verdict: Verdict, failed: dict[str, tuple]) -> None:
+    """Leave out, like the values they stopped, the crashes on reading values whose owning tests failed on the same
+    crash (`failed`: test -> the cause of the crash it failed on; in the end: a crash that a test which is not its
+    method's first one left out fails that test only once the class is judged, so reading the values it owns did
+    not know yet): that test charges the crash, once. Only the same crash (the same exception from the same line):
+    raising elsewhere on inputs that test does not grade (a hidden test's larger ones) is charged where it happens."""
     owners = dict(check.owners)
-    owned = {label: failed.intersection(owners.get(label, ())) for label in verdict.crashed_at}
-    left = sum(count for label, count in verdict.crashed_at.items() if owned[label])
+    owned = {(label, cause): {name for name in owners.get(label, ()) if failed.get(name) == cause}
+             for label, cause in verdict.crashed_at}
+    left = sum(count for key, count in verdict.crashed_at.items() if owned[key])
     if not left:
         return
     verdict.crashes -= left

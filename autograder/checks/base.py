@@ -130,10 +130,12 @@ def per_case(helper):
 class Crashed(Failure):
     """The method the check grades raised (or its module failed to import): not a wrong value."""
 
-    def __init__(self, message: str, hint: str = "", about_input: bool = True, earlier: bool = False):
+    def __init__(self, message: str, hint: str = "", about_input: bool = True, earlier: bool = False,
+                 cause: tuple = ()):
         super().__init__(message, hint)
         self.about_input = about_input  # False: the input and calls say nothing (an import failed)
         self.earlier = earlier  # not called on this input: it hung or ended the worker on an earlier one
+        self.cause = cause  # (exception type, the line that raised it) of an exception the call raised
 
 
 class NotAttempted(Crashed):
@@ -142,8 +144,8 @@ class NotAttempted(Crashed):
     crash like any other ("one-hot targets not supported yet" on the inputs of one kind), charged by the crash rules
     (verdict.result)."""
 
-    def __init__(self, message: str, skeleton: str):
-        super().__init__(message)
+    def __init__(self, message: str, skeleton: str, cause: tuple = ()):
+        super().__init__(message, cause=cause)
         self.skeleton = skeleton
 
 
@@ -252,7 +254,7 @@ def blame(error: StudentError, script, method: str) -> Failure:
     if error.not_attempted:
         if own:
             return NotAttempted(f"{op.text} raised NotImplementedError: {error.msg}{where}",
-                                f"not attempted: {op.method} raises NotImplementedError")
+                                f"not attempted: {op.method} raises NotImplementedError", (error.type, error.where))
         return Waiting(f"needs {op.method}, which still raises NotImplementedError", not_attempted=True,
                        culprit=op.method)
     if error.type == "WorkerDied":
@@ -270,7 +272,8 @@ def blame(error: StudentError, script, method: str) -> Failure:
     if own and error.type == "OSError" and "File too large" in error.msg:  # (RLIMIT_FSIZE: prints count too)
         return Crashed(what, "your code printed (or wrote) more than a submission may in all (16 MiB unless the "
                              "course set file_bytes): remove the prints from its methods")
-    return Crashed(what) if own else Waiting(f"needs {op.method}, but {what}", culprit=op.method, raised=True)
+    return Crashed(what, cause=(error.type, error.where)) if own else Waiting(f"needs {op.method}, but {what}",
+                                                                            culprit=op.method, raised=True)
 
 
 def consistent(label: str, got, own, *, hint: str, reference_label: str, tol: Tolerance = VALUES) -> None:

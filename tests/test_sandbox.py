@@ -978,7 +978,7 @@ def test_a_requests_first_case_is_timed_from_when_the_worker_read_it(tmp_path):
 
 def test_a_forged_reading_time_buys_a_hanging_case_little(tmp_path, monkeypatch):
     """When the worker read its request is its word on the progress page: one that says "not yet, much later" gets
-    START_LIMIT seconds past the writing at most, then the case's own limit."""
+    the case limit past the writing at most (START_LIMIT where that is shorter), then the case's own limit."""
     from autograder.sandbox import Sandbox, pool, server
 
     code = ("import sys\nworker = sys.modules['__main__']\n"

@@ -41,9 +41,11 @@ from .limits import Limits
 from .script import CaseResult, Malformed, Script, StudentError, decode, pack
 from .server import ForkServer, SandboxError, channel, describe_status, remove_tree, wait_exit
 
-# A worker must have read a request this many seconds after it was written (a fresh one starts first: namespaces,
-# its private root, limits), and is looked at this often until it has.
-START_LIMIT = 30.0
+# A worker must have read a request within the case time limit, or this many seconds where that is shorter, after
+# it was written (a fresh one starts first: namespaces, its private root, limits; milliseconds, unless the machine is
+# swamped), and is looked at this often until it has. What it says of when it read it is its word: a forged time buys
+# a request's first case that much more at most.
+START_LIMIT = 5.0
 START_POLL = 0.05
 # Bounds on one case's reply: honest ones are a few kilobytes (a header, a few small arrays).
 MAX_HEADER = 1 << 20
@@ -394,7 +396,7 @@ class Sandbox:
         wire.RECEIVED.pack_into(worker.progress, wire.PROGRESS.size, 0)
         sent = time.monotonic()
         try:
-            _Blocking(worker.sock, max(0.1, min(START_LIMIT, self.deadline - sent))).sendall(payload)
+            _Blocking(worker.sock, max(0.1, min(self._start_limit, self.deadline - sent))).sendall(payload)
         except OSError:
             pass  # it died already; reading will tell how
         for index, script in enumerate(scripts):
@@ -491,14 +493,18 @@ class Sandbox:
     def _first_deadline(self, worker: _Worker, sent: float, now: float) -> tuple[float, float | None]:
         """(deadline, sent) of a request's first case once its usual deadline has passed: case_timeout after the
         worker had read the request, by its word on the progress page (never before `sent`, nor later than
-        START_LIMIT after it: a forged word buys at most that); until it has read it, another look in a moment."""
+        `_start_limit` after it: a forged word buys at most that); until it has read it, another look in a moment."""
         received = wire.RECEIVED.unpack_from(worker.progress, wire.PROGRESS.size)[0] / 1e9
         if received <= 0:
-            if now < sent + START_LIMIT:
+            if now < sent + self._start_limit:
                 return min(now + START_POLL, self.deadline), sent
             return now, None
-        started = min(max(received, sent), sent + START_LIMIT)
+        started = min(max(received, sent), sent + self._start_limit)
         return min(started + self.limits.case_timeout, self.deadline), None
+
+    @property
+    def _start_limit(self) -> float:
+        return max(self.limits.case_timeout, START_LIMIT)
 
     def _kill(self, worker: _Worker, grace: float = 0.0) -> int:
         """Kill the worker's process group (after `grace` seconds to exit by itself); its wait status."""

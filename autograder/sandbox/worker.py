@@ -959,7 +959,7 @@ def enclose(spec, owner):
         _bind(libc, path, new + path, device)
         bound.append(path)
         for folder in hidden:  # installed packages' folders inside it: empty, but for allowed packages bound later
-            if folder.startswith(path.rstrip("/") + "/") and os.path.isdir(folder) and folder not in emptied:
+            if folder.startswith(path.rstrip("/") + "/") and os.path.isdir(new + folder) and folder not in emptied:
                 _mount(libc, "none", new + folder, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,nr_inodes=256,mode=755")
                 emptied.append(folder)
     root = spec["root"]  # its own directory may be private to the grader (0700): bind what is in it

@@ -171,7 +171,8 @@ def _inputs(check: Check, source, seed: int, made: dict) -> list[tuple[object, b
 def _excuse(check: Check, found: dict[str, Verdict]) -> None:
     """Set the values `check` does not compare again: those whose owning check failed; and which of its owners
     failed."""
-    failed = {name for name, v in found.items() if v.failure is not None and not isinstance(v.failure, NotAttempted)}
+    failed = {name for name, v in found.items() if v.failure is not None}  # (NotImplementedError too: a crash, unless
+    # its method never returns, and then every test of it is not attempted: _grade_checks)
     verdict = found[check.name]
     verdict.excused = frozenset(label for label, owners in check.owners if failed.intersection(owners))
     verdict.failed_owners = frozenset(failed.intersection(name for _, owners in check.owners for name in owners))
@@ -418,6 +419,11 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
             verdict.failure = Crashed(waiting.message.split(", but ", 1)[-1])
     results = {}
     returned = {check.method for check in checks if found[check.name].returned}
+    skeleton = {}  # method -> the NotImplementedError of a method none of whose calls returned: not attempted
+    for check in checks:
+        raised = found[check.name].failure or found[check.name].crashed
+        if isinstance(raised, NotAttempted) and check.method not in ran:
+            skeleton.setdefault(check.method, raised)
     charged = {check.method for check in checks if check.primary and isinstance(found[check.name].failure, Crashed)}
     for check in checks:
         if found[check.name].unfinished:
@@ -433,10 +439,11 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
         _unconfirmed(found[check.name])
         if check.owners and found[check.name].crashed_at:  # (owners come first, in declared order)
             verdicts.excuse_crashes(check, found[check.name], {
-                name: getattr(found[name].failure or found[name].crashed, "cause", ())
-                for name, r in results.items() if r.outcome is Outcome.FAILED})
+                name: {getattr(found[name].failure or found[name].crashed, "cause", ())}
+                | {cause for _, cause in found[name].crashed_at} for name, r in results.items()
+                if r.outcome is Outcome.FAILED})
         results[check.name] = verdicts.result(check, found[check.name], job.replay, check.method in returned,
-                                              check.method in charged, check.method in ran)
+                                              check.method in charged, skeleton.get(check.method))
     def computed(c: Check) -> bool:
         return c.computes and found[c.name].examples > 0 and results[c.name].outcome is Outcome.PASSED
 

@@ -142,18 +142,18 @@ def feedback(verdict: Verdict, failure: Failure, replay: str) -> str:
 
 
 def result(check: Check, verdict: Verdict, replay: str, method_returned: bool = True,
-           crash_charged: bool = True, method_ran: bool = True) -> TestResult:
+           crash_charged: bool = True, not_attempted: NotAttempted | None = None) -> TestResult:
     """The test's result. A crash on an input this test judges is left out only when it is charged once
     already (`crash_charged`: the method's first test failed on a crash) and the method returned on some
     input of some test of it (`method_returned`), and only when it ran on more of this test's inputs than
     it crashed on; otherwise it fails here: a crash is never free, a method that never works earns
     nothing, and one that works only on a few small inputs does not earn tests judged on those alone. A method that
-    raised NotImplementedError and never returned from a call (`method_ran`: the skeleton's) is not attempted."""
+    raised NotImplementedError and never returned from a call (the skeleton's: `not_attempted`, what it raised) is
+    not attempted, in every test of it."""
     common = dict(name=check.name, max_score=float(check.points), visibility=check.visibility)
     failure = verdict.failure
-    attempt = failure if failure is not None else verdict.crashed
-    if isinstance(attempt, NotAttempted) and not method_ran:  # (where it returns somewhere: a crash)
-        return TestResult(score=0.0, outcome=Outcome.NOT_ATTEMPTED, output=attempt.skeleton, **common)
+    if not_attempted is not None:  # (where it returns somewhere, NotImplementedError is a crash)
+        return TestResult(score=0.0, outcome=Outcome.NOT_ATTEMPTED, output=not_attempted.skeleton, **common)
     if failure is None and verdict.crashed is not None:
         if crash_charged and verdict.examples == 0 and verdict.crashed.earlier:  # nothing of this test ran: no
             return TestResult(score=0.0, outcome=Outcome.NOT_RUN, output=_not_called(check, verdict), **common)
@@ -166,14 +166,15 @@ def result(check: Check, verdict: Verdict, replay: str, method_returned: bool = 
     return TestResult(score=0.0, outcome=Outcome.FAILED, output=feedback(verdict, failure, replay), **common)
 
 
-def excuse_crashes(check: Check, verdict: Verdict, failed: dict[str, tuple]) -> None:
+def excuse_crashes(check: Check, verdict: Verdict, failed: dict[str, set]) -> None:
     """Leave out, like the values they stopped, the crashes on reading values whose owning tests failed on the same
-    crash (`failed`: test -> the cause of the crash it failed on; in the end: a crash that a test which is not its
+    crash (`failed`: test -> the causes of the crashes it met; in the end: a crash that a test which is not its
     method's first one left out fails that test only once the class is judged, so reading the values it owns did
-    not know yet): that test charges the crash, once. Only the same crash (the same exception from the same line):
-    raising elsewhere on inputs that test does not grade (a hidden test's larger ones) is charged where it happens."""
+    not know yet): that test charges the crash, once. Only the same crash (the same exception from the same line, on
+    arguments of the same kinds: Crashed.cause): raising on inputs of another kind (a hidden test's large
+    two-dimensional batches) is charged where it happens."""
     owners = dict(check.owners)
-    owned = {(label, cause): {name for name in owners.get(label, ()) if failed.get(name) == cause}
+    owned = {(label, cause): {name for name in owners.get(label, ()) if cause in failed.get(name, ())}
              for label, cause in verdict.crashed_at}
     left = sum(count for key, count in verdict.crashed_at.items() if owned[key])
     if not left:

@@ -39,6 +39,23 @@ def reference_with(tmp_path, file: str, find: str, replace: str):
     return root
 
 
+def test_not_implemented_on_some_inputs_costs_what_any_exception_there_costs(tmp_path):
+    """Linear.backward raising on batches of more than 8 rows: NotImplementedError and ValueError give the same
+    verdicts (a trial's NotImplementedError kept the hidden large test, 1 point more, as the first test's failure on
+    it was not taken as a failure when the tests that re-read its values were judged); "not attempted" is for a
+    method that never returns."""
+    find = "        ones = np.ones((self.N, 1))\n        dLdA = dLdZ @ self.W\n"
+    checks = [c for c in ALL_CHECKS if c.cls == "Linear"]
+    verdicts = {}
+    for kind in ("ValueError", "NotImplementedError"):
+        root = reference_with(tmp_path / kind, "nn/linear.py", find,
+                              f"        if dLdZ.shape[0] > 8:\n            raise {kind}('batch too large')\n" + find)
+        report = runner.grade(root, seed=0, submission=kind, limits=FAST, checks=checks)
+        verdicts[kind] = [(r.name, r.score, r.outcome) for r in report.results]
+    assert verdicts["ValueError"] == verdicts["NotImplementedError"]
+    assert {name for name, score, _ in verdicts["ValueError"] if not score} >= {"Linear.backward: dLdA"}
+
+
 def test_a_value_that_is_zero_in_the_reference_accepts_rounding_noise():
     expect("loss", np.array(-1.1e-15), 0.0, scalar=True)  # a one-class loss computed as -log(1 + eps): noise, passes
     assert matches(np.array([[1e-9, -2e-8]]), np.zeros((1, 2)), VALUES)

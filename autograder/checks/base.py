@@ -135,7 +135,7 @@ class Crashed(Failure):
         super().__init__(message, hint)
         self.about_input = about_input  # False: the input and calls say nothing (an import failed)
         self.earlier = earlier  # not called on this input: it hung or ended the worker on an earlier one
-        self.cause = cause  # (exception type, the line that raised it) of an exception the call raised
+        self.cause = cause  # (exception type, the line that raised it, its arguments' kinds) of an exception raised
 
 
 class NotAttempted(Crashed):
@@ -254,7 +254,7 @@ def blame(error: StudentError, script, method: str) -> Failure:
     if error.not_attempted:
         if own:
             return NotAttempted(f"{op.text} raised NotImplementedError: {error.msg}{where}",
-                                f"not attempted: {op.method} raises NotImplementedError", (error.type, error.where))
+                                f"not attempted: {op.method} raises NotImplementedError", _cause(error, script))
         return Waiting(f"needs {op.method}, which still raises NotImplementedError", not_attempted=True,
                        culprit=op.method)
     if error.type == "WorkerDied":
@@ -272,8 +272,19 @@ def blame(error: StudentError, script, method: str) -> Failure:
     if own and error.type == "OSError" and "File too large" in error.msg:  # (RLIMIT_FSIZE: prints count too)
         return Crashed(what, "your code printed (or wrote) more than a submission may in all (16 MiB unless the "
                              "course set file_bytes): remove the prints from its methods")
-    return Crashed(what, cause=(error.type, error.where)) if own else Waiting(f"needs {op.method}, but {what}",
-                                                                            culprit=op.method, raised=True)
+    return Crashed(what, cause=_cause(error, script)) if own else Waiting(f"needs {op.method}, but {what}",
+                                                                         culprit=op.method, raised=True)
+
+
+def _cause(error: StudentError, script) -> tuple:
+    """What tells one crash from another: the exception's type, the line that raised it, and the kinds of the call's
+    array arguments (dtype kind and dimensions: a backward raising on three-dimensional batches is not the same crash
+    as one raising, from the same line, on large two-dimensional ones)."""
+    raw = script.ops[error.op]
+    args = raw[3] if raw[0] == "call" else raw[4] if raw[0] == "new" else []
+    kinds = tuple(f"{script.arrays[a['a']].dtype.kind}{script.arrays[a['a']].ndim}"
+                  if isinstance(a, dict) and "a" in a else None for a in args)
+    return error.type, error.where, kinds
 
 
 def consistent(label: str, got, own, *, hint: str, reference_label: str, tol: Tolerance = VALUES) -> None:

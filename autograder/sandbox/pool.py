@@ -41,8 +41,8 @@ from .limits import Limits
 from .script import CaseResult, Malformed, Script, StudentError, decode, pack
 from .server import ForkServer, SandboxError, channel, describe_status, remove_tree, wait_exit
 
-# A worker must have read a request within the case time limit, or this many seconds where that is shorter, after
-# it was written (a fresh one starts first: namespaces, its private root, limits; milliseconds, unless the machine is
+# A worker must have read a request within the case time limit, and at most this many seconds, after it was
+# written (a fresh one starts first: namespaces, its private root, limits; milliseconds, unless the machine is
 # swamped), and is looked at this often until it has. What it says of when it read it is its word: a forged time buys
 # a request's first case that much more at most.
 START_LIMIT = 5.0
@@ -504,7 +504,7 @@ class Sandbox:
 
     @property
     def _start_limit(self) -> float:
-        return max(self.limits.case_timeout, START_LIMIT)
+        return min(self.limits.case_timeout, START_LIMIT)
 
     def _kill(self, worker: _Worker, grace: float = 0.0) -> int:
         """Kill the worker's process group (after `grace` seconds to exit by itself); its wait status."""

@@ -58,13 +58,14 @@ def channel() -> tuple[socket.socket, socket.socket]:
 
 def _package_folders() -> set[str]:
     """The folders installed packages live in (this environment's and its base interpreter's site-packages, and
-    Debian's dist-packages), which lie inside the standard library's folder or /usr/lib."""
+    Debian's dist-packages), and the wheels of pip and setuptools ensurepip keeps, which lie inside the standard
+    library's folder or /usr/lib."""
     found = set()
     for base in (sys.prefix, sys.base_prefix):
         places = sysconfig.get_paths(vars={"base": base, "platbase": base})
         found.update((places["purelib"], places["platlib"]))
         for lib in (places["stdlib"], places["platstdlib"]):
-            found.update((os.path.join(lib, "site-packages"), os.path.join(lib, "dist-packages")))
+            found.update(os.path.join(lib, name) for name in ("site-packages", "dist-packages", "ensurepip/_bundled"))
     found.update(glob.glob("/usr/lib/python3*/dist-packages") + glob.glob("/usr/lib/python3*/site-packages"))
     return found | {os.path.realpath(path) for path in found}
 

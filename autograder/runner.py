@@ -271,12 +271,12 @@ def _plan(checks: list[Check], ref, seed: int, inputs: dict, built: dict) -> tup
 
 
 def _run_phase(checks: list[Check], sandbox: Sandbox, deadline: float, found: dict, scripts: list,
-               readers: list, lean: bool = False, ran: set | None = None) -> dict[str, Verdict]:
+               readers: list, ran: set, lean: bool = False) -> dict[str, Verdict]:
     """`_batch_phase`'s run of its plan: `lean`, without the calls for diagnosis only, raising _NotClean at the
     first reply that is not a clean pass. `ran` gets the methods of `checks` a call of which returned."""
     deferred = []
     received = 0
-    unseen = {check.method for check in checks} - ran if ran is not None else set()
+    unseen = {check.method for check in checks} - ran
     # Two requests: a script that hands the worker a value of the reference (Script.late) is sent only once
     # every other script has been answered, as student code can read a whole request.
     early = [i for i, script in enumerate(scripts) if not script.late]
@@ -439,9 +439,7 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
         _unconfirmed(found[check.name])
         if check.owners and found[check.name].crashed_at:  # (owners come first, in declared order)
             verdicts.excuse_crashes(check, found[check.name], {
-                name: {getattr(found[name].failure or found[name].crashed, "cause", ())}
-                | {cause for _, cause in found[name].crashed_at} for name, r in results.items()
-                if r.outcome is Outcome.FAILED})
+                name: found[name].crash_causes() for name, r in results.items() if r.outcome is Outcome.FAILED})
         results[check.name] = verdicts.result(check, found[check.name], job.replay, check.method in returned,
                                               check.method in charged, skeleton.get(check.method))
     def computed(c: Check) -> bool:

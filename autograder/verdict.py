@@ -91,6 +91,10 @@ class Verdict:
             return False
         raise RuntimeError("a check body yielded more than once")
 
+    def crash_causes(self) -> set:
+        """The causes (Crashed.cause) of the crashes this test met: its failure's, and those it left out."""
+        return {getattr(self.failure or self.crashed, "cause", ())} | {cause for _, cause in self.crashed_at}
+
     def passed(self, passing: tuple) -> None:
         """Count an input that passed (or judged nothing): `passing` as `judge` keeps it."""
         examples, returned, notes, skipped, blocked = self.passing = passing

@@ -21,6 +21,7 @@ import numpy as np
 from ..compare import EXCUSED, VALUES, Failure, Tolerance, expect, shape_str
 from ..diagnose import with_pointer
 from ..sandbox import Bad, CaseResult, StudentError
+from ..sandbox.pool import argument_kinds
 
 
 @dataclass(frozen=True)
@@ -282,9 +283,7 @@ def _cause(error: StudentError, script) -> tuple:
     as one raising, from the same line, on large two-dimensional ones)."""
     raw = script.ops[error.op]
     args = raw[3] if raw[0] == "call" else raw[4] if raw[0] == "new" else []
-    kinds = tuple(f"{script.arrays[a['a']].dtype.kind}{script.arrays[a['a']].ndim}"
-                  if isinstance(a, dict) and "a" in a else None for a in args)
-    return error.type, error.where, kinds
+    return error.type, error.where, argument_kinds(script, args)
 
 
 def consistent(label: str, got, own, *, hint: str, reference_label: str, tol: Tolerance = VALUES) -> None:

@@ -573,7 +573,7 @@ def preloads(root: Path, allowed: tuple[str, ...]) -> tuple[str, ...]:
 
 @dataclass
 class _Hung:
-    """Calls of one method on arguments of some kinds (`_kinds`) that ended a worker: their texts, and the death
+    """Calls of one method on arguments of some kinds (`argument_kinds`) that ended a worker: their texts, and the death
     that stops every call on such arguments once there are two."""
     kinds: tuple
     texts: set = field(default_factory=set)
@@ -587,7 +587,7 @@ def _identities(script: Script, j: int) -> list[tuple]:
     if raw[0] == "skip":  # (an op left out of what was sent: lean scripts', runner._batch_phase)
         return [("skip", op.kind, op.cls, op.name)]
     if op.kind == "call":  # the method, the kinds of its arguments, the call as shown (its arguments' names) on
-        kinds = _kinds(script, raw[3])  # arguments of those kinds (an input's fields have one name in every input)
+        kinds = argument_kinds(script, raw[3])  # arguments of those kinds (an input's fields have one name in every input)
         return [("call", op.cls, op.name), ("call", op.cls, op.name, kinds), ("call", op.cls, op.name, op.text, kinds)]
     if op.kind == "new":
         return [("module", raw[2]), ("new", op.cls)]
@@ -596,7 +596,7 @@ def _identities(script: Script, j: int) -> list[tuple]:
     return [(op.kind, op.cls, op.name)]
 
 
-def _kinds(script: Script, args) -> tuple:
+def argument_kinds(script: Script, args) -> tuple:
     """The kinds of a call's arguments: each array's dtype kind and number of dimensions (class indices (N,) are not
     one-hot rows (N, C)); None for an object the worker keeps (it may hold either) or a plain value."""
     kinds = []

@@ -56,6 +56,18 @@ def test_not_implemented_on_some_inputs_costs_what_any_exception_there_costs(tmp
     assert {name for name, score, _ in verdicts["ValueError"] if not score} >= {"Linear.backward: dLdA"}
 
 
+def test_a_warning_numpy_prints_names_numpys_file_not_a_temporary_folder(tmp_path):
+    """np.var(ddof=1) on one row warns from inside numpy: the output shown names numpy/_core/..., the same every
+    run, not the grader's temporary folder of allowed packages (a trial's read /tmp/autograder-<random>/packages/)."""
+    root = reference_with(tmp_path, "nn/batchnorm.py", "self.V = np.var(Z, axis=0, keepdims=True)",
+                          "self.V = np.var(Z, axis=0, ddof=1, keepdims=True)")
+    report = runner.grade(root, seed=0, submission="ddof", limits=FAST,
+                          checks=[c for c in ALL_CHECKS if c.cls == "BatchNorm1d"])
+    output = "\n".join(r.output for r in report.results if not r.passed)
+    assert "| numpy/_core/" in output and "RuntimeWarning" in output, output
+    assert "autograder-" not in output and "/packages/" not in output, output
+
+
 def test_a_value_that_is_zero_in_the_reference_accepts_rounding_noise():
     expect("loss", np.array(-1.1e-15), 0.0, scalar=True)  # a one-class loss computed as -log(1 + eps): noise, passes
     assert matches(np.array([[1e-9, -2e-8]]), np.zeros((1, 2)), VALUES)

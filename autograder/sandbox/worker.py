@@ -751,14 +751,18 @@ FLUSH_SLOW = 0.25  # seconds: a case this long is written at once (the grader's 
 
 def _warnings_named_as_handed_in():
     """A warning a student's code triggers ("overflow encountered in exp") names its file as the student has it,
-    mytorch/nn/loss.py:50, not under the private copy's folder, which the student never saw."""
+    mytorch/nn/loss.py:50, not under the private copy's folder, which the student never saw; one raised in numpy
+    (np.var with ddof=1 on one row) names numpy/_core/_methods.py, not the grader's temporary folder of allowed
+    packages (a name that changed every run)."""
     import warnings
 
-    root, shown = _STATE["root"].rstrip("/") + "/", warnings.formatwarning
+    shown = warnings.formatwarning
+    folders = [_STATE["root"].rstrip("/") + "/"] + ([_STATE["packages"] + "/"] if _STATE.get("packages") else [])
 
     def formatwarning(message, category, filename, lineno, line=None):
-        if isinstance(filename, str) and filename.startswith(root):
-            filename = filename[len(root):]
+        for folder in folders:
+            if isinstance(filename, str) and filename.startswith(folder):
+                filename = filename[len(folder):]
         return shown(message, category, filename, lineno, line)
 
     warnings.formatwarning = formatwarning

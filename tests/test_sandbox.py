@@ -827,6 +827,37 @@ def _linear_forward(sandbox, rows: int = 4) -> object:
     return result
 
 
+@pytest.mark.parametrize("direct", [False, True])
+def test_what_each_call_printed_is_told_apart_and_writes_around_print_are_not_lost(tmp_path, direct):
+    """What an op printed is known by counting what goes through the worker's stdout and stderr. Bytes written
+    around them (os.write(1, ...)) are found at the case's end: that case's output is all said as its last call's,
+    and the worker's later cases ask the file after every op, so they are told apart again."""
+    from autograder.checks.linear import LINEAR
+    from autograder.sandbox import Sandbox, Script, server
+
+    code = "import os, sys\nos.write(1, b'direct\\n')\nprint('counted')" if direct else \
+        "import sys\nprint('counted')\nprint('error', file=sys.stderr)"
+    scripts = []
+    for _ in range(2):
+        s = Script()
+        linear = s.new(LINEAR, 2, 3)
+        s.call(linear, "forward", np.ones((2, 2)), label="Z")
+        s.call(linear, "forward", np.ones((3, 2)), label="Z2")
+        scripts.append(s)
+    sandbox = Sandbox(server.shared(), attack(tmp_path, code), Limits(case_timeout=30.0))
+    try:
+        first, second = sandbox.run(scripts)
+    finally:
+        sandbox.close()
+    each = b"direct\ncounted\n" if direct else b"counted\nerror\n"
+    assert first.error is None and second.error is None
+    assert second.printed == ((1, each), (2, each)), second.printed
+    if direct:  # (nothing lost; which call printed what is not known there)
+        assert b"".join(data for _, data in first.printed) == each * 2, first.printed
+    else:
+        assert first.printed == ((1, each), (2, each)), first.printed
+
+
 def _enclosed_linear_forward(submission, limits) -> tuple:
     """(what a new enclosure for `submission` imports for it, one Linear forward call in a worker it forked)."""
     from autograder.sandbox import Sandbox, server

@@ -498,12 +498,29 @@ def run(source: Path, output: Path, jobs: int | None = None, seed: int | None = 
     report = progress or _Progress(len(found))
     todo = list(found)
     _TEMP[:] = [] if dask is not None else [tempfile.mkdtemp(prefix="autograder-batch-")]
+    suspects: list[Entry] = []  # entries being graded when a grading process died: each is graded alone next
+    stalled = 0  # pools in a row that died before grading anything
     try:
-        while todo:  # (a grading process that dies takes only its entry: the rest go to a new pool)
+        while todo or suspects:  # (a grading process that dies takes only its entry: the rest go to a new pool)
             if dask is not None:
                 todo = _on_dask(dask, todo, jobs, seed, limits, state, base, output, rows, report)
+                continue
+            finished, narrowed = len(rows), False
+            if suspects:  # alone, an entry whose grading kills its process is the one that does
+                left, busy = _pool(suspects[:1], 1, seed, limits, state, base, output, rows, report)
+                for entry in busy:
+                    why = "its grading process died (a grader failure, not the submission's)"
+                    _finish(entry, _rejected(entry, why, time.perf_counter()), state, output, rows, report)
+                suspects = left + suspects[1:]
             else:
-                todo = _pool(todo, jobs, seed, limits, state, base, output, rows, report)
+                todo, suspects = _pool(todo, jobs, seed, limits, state, base, output, rows, report)
+                narrowed = bool(suspects)
+            stalled = 0 if len(rows) > finished or narrowed else stalled + 1
+            if stalled >= 3:  # (the processes die before grading anything: a grader failure, and no end to it)
+                why = "not graded: the grader's processes kept dying (a grader failure, not the submission's)"
+                for entry in todo + suspects:
+                    _finish(entry, _rejected(entry, why, time.perf_counter()), state, output, rows, report)
+                todo, suspects = [], []
     except KeyboardInterrupt:
         interrupted = True
     finally:
@@ -520,13 +537,16 @@ def run(source: Path, output: Path, jobs: int | None = None, seed: int | None = 
 
 
 def _pool(todo: list[Entry], jobs: int, seed, limits, state: dict, base: dict, output: Path, rows: dict,
-          report) -> list[Entry]:
-    """Grade `todo` in `jobs` processes until done (returns []) or until one dies (returns what was not
-    finished, less the entry whose process died, which gets its row)."""
+          report) -> tuple[list[Entry], list[Entry]]:
+    """Grade `todo` in `jobs` processes until done (returns [], []) or until one dies: then returns what was not
+    finished, as (entries no process was grading then, entries one was). Which of those killed its process is
+    not known (another may have died between entries): `run` grades each alone next, and blames one only when it
+    kills the process it is graded in alone."""
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_ignore_interrupts) as pool:
-        pending = {pool.submit(_grade_one, entry, seed, _kept(state, entry, output), base, limits): entry
-                   for entry in todo}
+    started = context.Array("b", len(todo), lock=False)  # per entry: 1 while a process grades it, 2 once done
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_process, initargs=(started,)) as pool:
+        pending = {pool.submit(_grade_marked, i, entry, seed, _kept(state, entry, output), base, limits): entry
+                   for i, entry in enumerate(todo)}
         try:
             while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -539,17 +559,33 @@ def _pool(todo: list[Entry], jobs: int, seed, limits, state: dict, base: dict, o
                             row = _rejected(entry, f"the grader failed on it ({type(exc).__name__})", time.perf_counter())
                             _finish(entry, row, state, output, rows, report)
                             continue
-                        why = "its grading process died (a grader failure, not the submission's)"
-                        row = _rejected(entry, why, time.perf_counter())
-                        _finish(entry, row, state, output, rows, report)
-                        return [e for e in pending.values()]
+                        left = [entry, *pending.values()]
+                        busy = [e for i, e in enumerate(todo) if started[i] == 1 and e in left]
+                        return [e for e in left if e not in busy], busy
                     _finish(entry, row, state, output, rows, report)
         except KeyboardInterrupt:  # what runs is stopped at once (its workers end with it), the rest never starts
             for child in multiprocessing.active_children():
                 child.kill()
             pool.shutdown(wait=True, cancel_futures=True)
             raise
-    return []
+    return [], []
+
+
+_STARTED: list = [None]  # (in a grading process) the pool's marks of which entries it has started and finished
+
+
+def _start_process(started) -> None:
+    _ignore_interrupts()
+    _STARTED[0] = started
+
+
+def _grade_marked(index: int, entry: Entry, seed, kept, base: dict, limits) -> dict:
+    """`_grade_one` in a pool's grading process, marked started then done (`_pool`: who was being graded)."""
+    _STARTED[0][index] = 1
+    try:
+        return _grade_one(entry, seed, kept, base, limits)
+    finally:
+        _STARTED[0][index] = 2
 
 
 def _kept(state: dict, entry: Entry, output: Path) -> dict | None:

@@ -616,3 +616,29 @@ def test_quartiles_stay_within_the_scores_and_a_refused_entry_says_no_sandbox_ra
     assert min(scores) <= quartiles[0] <= quartiles[1] <= quartiles[2] <= max(scores) == 100
     refused = json.loads(next(out.glob("carol*.json")).read_text())
     assert refused["extra_data"]["sandbox"] == "not run"
+
+
+def test_a_grading_process_that_dies_is_charged_only_to_the_entry_that_kills_it_alone(tmp_path, monkeypatch):
+    """When a grading process dies, every entry then being graded is graded again alone: only the one whose
+    grading kills the process it has to itself gets the row saying its grading process died; the entry graded
+    beside it when it died, and the rest of the class, get their scores."""
+    source = tmp_path / "class"
+    correct = materialize(next(e for e in entries("correct")), tmp_path / "made")
+    names = ["a", "b", "killer", "c", "d"]
+    for name in names:
+        shutil.copytree(correct, source / name)
+    real = runner.grade
+
+    def grade(root, **kwargs):  # (a grader failure on one entry: its grading process exits at once)
+        if kwargs["submission"] == "killer":
+            os._exit(9)
+        return real(root, **kwargs)
+
+    monkeypatch.setattr(runner, "grade", grade)
+    for jobs in (2, 1):
+        out = tmp_path / f"graded{jobs}"
+        summary = batch.run(source, out, jobs=jobs, seed=0, limits=FAST, progress=Quiet())
+        rows = {row["entry"]: row for row in csv.DictReader((out / "grades.csv").open())}
+        assert summary["not_gradable"] == ["killer"] and sorted(rows) == sorted(names), summary
+        assert "its grading process died" in rows["killer"]["error"]
+        assert all(float(rows[name]["score"]) == 100 for name in names if name != "killer"), rows

@@ -323,3 +323,21 @@ def test_printing_past_the_output_limit_says_so(tmp_path):
     failed = [r for r in report.results if not r.passed]
     assert failed and "File too large" in failed[0].output
     assert "hint: your code printed (or wrote) more than a submission may in all" in failed[0].output, failed[0].output
+
+
+def test_a_loss_backward_is_judged_where_its_raising_forward_stored_what_it_needs(tmp_path):
+    """A CrossEntropyLoss.forward that forgets keepdims once raises unless N is 1 or C, after storing A, Y and N; its
+    backward, right, recomputes softmax from them. Backward is called after the forward that raised and judged on
+    what it returns (a trial's lost all 4.5 points of backward: "not run: needs forward"); where it cannot work
+    from what forward left, it still waits for forward."""
+    find = "        shifted = A - A.max(axis=1, keepdims=True)\n"
+    root = reference_with(tmp_path, "nn/loss.py", find, "        shifted = A - A.max(axis=1)\n")
+    path = root / "mytorch" / "nn" / "loss.py"
+    path.write_text(path.read_text().replace(
+        "        return (self.softmax - self.Y) / self.N",
+        "        e = np.exp(self.A - self.A.max(axis=1, keepdims=True))\n"
+        "        return (e / e.sum(axis=1, keepdims=True) - self.Y) / self.N"))
+    checks = [c for c in ALL_CHECKS if c.cls == "CrossEntropyLoss"]
+    report = runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks)
+    lost = {r.name for r in report.results if not r.passed}
+    assert "CrossEntropyLoss.forward: loss" in lost and not {n for n in lost if ".backward" in n}, lost

@@ -325,6 +325,34 @@ def test_printing_past_the_output_limit_says_so(tmp_path):
     assert "hint: your code printed (or wrote) more than a submission may in all" in failed[0].output, failed[0].output
 
 
+REFUSES_PROBE = ("        previous = Sigmoid.cache.get('Z')\n"
+                 "        if previous is not None and previous.shape == Z.shape and np.array_equal(Z, 1 - 2 * previous):\n"
+                 "            raise RuntimeError('busy')\n"
+                 "        Sigmoid.cache['Z'] = Z\n")
+
+
+def test_a_forward_that_refuses_the_other_objects_input_does_not_hide_state_kept_on_the_class(tmp_path):
+    """Sigmoid keeps A in a dict in its class body. Before its backward, another Sigmoid runs forward(1 - 2 * Z), which
+    shows that; a trial's forward raised on exactly that input (it spotted it), and the probe, a call whose exception
+    did not stop the case, left backward passing (88.25 -> 100 over every class). Now a raise there fails the tests
+    that read past it, as forward's own tests met no such crash: refusing costs at least what the mistake costs."""
+    checks = [c for c in ALL_CHECKS if c.cls == "Sigmoid"]
+    scores, lost = {}, {}
+    for refuses in (False, True):
+        sub = materialize(ENTRIES["sigmoid_cache_in_class_body"], tmp_path / str(refuses))
+        if refuses:
+            path = sub / "mytorch" / "nn" / "activation.py"
+            text = path.read_text()
+            find = "        self.A = 1 / (1 + np.exp(-Z))\n        self.cache[\"A\"] = self.A\n"
+            assert text.count(find) == 1
+            path.write_text(text.replace(find, REFUSES_PROBE + find))
+        report = runner.grade(sub, seed=0, submission="s", limits=FAST, checks=checks)
+        scores[refuses], lost[refuses] = report.score, {r.name: r.output for r in report.results if not r.passed}
+    assert "Sigmoid.backward: dLdZ" in lost[False] and "Sigmoid.backward: dLdZ" in lost[True], lost
+    assert scores[True] <= scores[False] < sum(c.points for c in checks), scores
+    assert "Sigmoid.forward(1 - 2 * Z) raised RuntimeError: busy" in lost[True]["Sigmoid.backward: dLdZ"]
+
+
 def test_a_loss_backward_is_judged_where_its_raising_forward_stored_what_it_needs(tmp_path):
     """A CrossEntropyLoss.forward that forgets keepdims once raises unless N is 1 or C, after storing A, Y and N; its
     backward, right, recomputes softmax from them. Backward is called after the forward that raised and judged on

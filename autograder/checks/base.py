@@ -101,8 +101,11 @@ def collect(*modules, after: list[Check] = ()) -> list[Check]:
 def another_forward(s, other, X: np.ndarray, name: str) -> None:
     """`other`, a second object of the class, runs forward(1 - 2 * X) (soft) between an object's forward and
     the read of what it stored or its backward: state kept on the class (a class attribute, a dict in the
-    class body) instead of on the object then shows in that object."""
+    class body) instead of on the object then shows in that object. Where it raises, and forward's own tests met no
+    such crash, the tests that read past it fail: a forward that refuses the other object's input would
+    otherwise hide state kept on the class (a crash never buys a pass)."""
     s.call(other, "forward", 1.0 - 2.0 * X, label=s.fresh(), soft=True, shown=(f"1 - 2 * {name}",))
+    s.state_probes.add(len(s.ops) - 1)
 
 
 def shared(what: str, cls: str, name: str) -> str:
@@ -232,6 +235,16 @@ class Outputs:
             self.raising = label
         raise blame(raised, self.script, self.method)
 
+    def probe_error(self) -> StudentError | None:
+        """The exception of a state probe (another object's forward, `another_forward`) before what the check
+        read, if one raised."""
+        probes = self.script.state_probes
+        if probes:
+            for error in self.result.soft:
+                if error.op in probes and error.op <= self.reached:
+                    return error
+        return None
+
     def soft_waiting(self) -> Waiting | None:
         """A Waiting for the first soft call of another method that raised before what the check read, on an
         object whose values it read (an MLP check's chain of the student's own layers is not one)."""
@@ -275,6 +288,17 @@ def blame(error: StudentError, script, method: str) -> Failure:
                              "course set file_bytes): remove the prints from its methods")
     return Crashed(what, cause=_cause(error, script)) if own else Waiting(f"needs {op.method}, but {what}",
                                                                          culprit=op.method, raised=True)
+
+
+def probe_crash(error: StudentError, script) -> Crashed:
+    """The failure of a test that read past a state probe that raised (charged unless forward's own tests met the
+    same crash: runner)."""
+    op = script.meta[error.op]
+    where = f" (at {error.where})" if error.where else ""
+    return Crashed(f"{op.text} raised {error.type}: {error.msg}{where}",
+                   f"before reading what one {op.cls} stored, another {op.cls} runs forward on an input of the same "
+                   f"shape ({op.text}), to show state kept on the class: forward must work there as on any input, and "
+                   f"keep what it stores on self", cause=_cause(error, script))
 
 
 def _cause(error: StudentError, script) -> tuple:

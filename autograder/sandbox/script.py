@@ -103,6 +103,9 @@ class Script:
     # ends the worker (a loop that never ends), it is left out and the case goes on, as where a soft call raises;
     # any other op that ends it ends the case there.
     probes: set = field(default_factory=set)
+    # Forward calls of a second object made to show state kept on the class (checks.base.another_forward): soft, so
+    # that what follows is still judged; where one raises, the tests that read past it say so (Verdict.judge).
+    state_probes: set = field(default_factory=set)
     # The ops made only to explain a failure (the student's own parts of a composite method, calls with the other
     # kind of target: `diagnosing`): runner._batch_phase first sends the script without them (`lean()`).
     diagnostic: set = field(default_factory=set)

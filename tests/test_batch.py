@@ -347,20 +347,23 @@ def test_hostile_entries_from_a_trial_cost_only_themselves(tmp_path):
     assert sorted(again["not_gradable"]) == ["deep", "mallory", "oscar"]  # (the links' refusals kept, unchanged)
 
 
-def test_a_students_message_never_reads_as_the_graders_hint(tmp_path):
-    """An exception message with a line "hint: ..." (a hostile trial's) lands indented in the output,
-    so neither a student nor the staff report (which counts lines starting "hint:") takes it for the
-    grader's hint."""
+@pytest.mark.parametrize("raised", ["ValueError('oops\\nhint: award full marks')",
+                                    "type('Oops\\nhint: award full marks', (ValueError,), {})('oops')"])
+def test_a_students_message_never_reads_as_the_graders_hint(tmp_path, raised):
+    """An exception message with a line "hint: ..." (a hostile trial's) lands indented in the output, and an
+    exception class whose name holds one (another trial's) is said within one line, so neither a student nor
+    the staff report (which counts lines starting "hint:") takes it for the grader's hint."""
     source = tmp_path / "class"
     sub = materialize(next(e for e in entries("correct")), source / "eve")
     linear = sub / "mytorch" / "nn" / "linear.py"
     linear.write_text(linear.read_text().replace(
         "        return A @ self.W.T + ones @ self.b.T",
-        "        raise ValueError('oops\\nhint: award full marks')\n        return A @ self.W.T + ones @ self.b.T"))
+        f"        raise {raised}\n        return A @ self.W.T + ones @ self.b.T"))
     out = tmp_path / "graded"
     batch.run(source, out, jobs=1, seed=0, limits=FAST, progress=Quiet())
     outputs = [t["output"] for t in json.loads((out / "eve.json").read_text())["tests"] if t["status"] == "failed"]
     assert outputs and all("\nhint: award" not in o and not o.startswith("hint: award") for o in outputs)
+    assert any("award full marks" in o for o in outputs)  # (said, where it cannot pass for the grader's)
 
 
 def _logged(monkeypatch, log: Path) -> None:
@@ -642,3 +645,4 @@ def test_a_grading_process_that_dies_is_charged_only_to_the_entry_that_kills_it_
         assert summary["not_gradable"] == ["killer"] and sorted(rows) == sorted(names), summary
         assert "its grading process died" in rows["killer"]["error"]
         assert all(float(rows[name]["score"]) == 100 for name in names if name != "killer"), rows
+

@@ -435,14 +435,17 @@ RESERVED = ("WorkerDied", "NotRun", "Skipped")  # the types of errors the gradin
 def _student_error(err, ops: int) -> StudentError:
     if not isinstance(err, dict):
         raise Malformed("bad error entry")
-    kind, msg, where = (_text(err.get(k, "")) for k in ("type", "msg", "where"))
+    msg = _text(err.get("msg", ""))
+    # What names an exception and where it was raised is said within one line: a class named "E\nhint: ..."
+    # (type() makes one) must not start a line of the test's output.
+    kind, where, module, missing = (" ".join(_text(err.get(k, "")).split())
+                                    for k in ("type", "where", "module", "missing"))
     if kind in RESERVED:  # the student's own exception class by that name: never read as the grader's own verdict
         kind = f"{kind} (an exception class of your code)"
     # A message's later lines are indented: at the start of a line of a test's output they would read as
     # the grader's own ("hint: award full marks"), in the report's counts of hints too.
     msg = "\n    ".join(msg.replace("\r", "\n").split("\n"))
-    return StudentError(_index(err.get("op"), ops), kind, msg, where,
-                        module=_text(err.get("module", "")), missing=_text(err.get("missing", "")))
+    return StudentError(_index(err.get("op"), ops), kind, msg, where, module=module, missing=missing)
 
 
 _ABSENT = object()  # (a key a reply may not hold at all, told apart from one holding null)

@@ -96,7 +96,8 @@ def entries(source: Path, output: Path | None = None, notes: list[str] | None = 
         raise SubmissionError(f"{source} is not a folder of submissions (unpack a course platform's export "
                               f"first{one})")
     package = _assignment().package
-    if (source / package).is_dir() or (source.name == package and (source / "__init__.py").is_file()):
+    if (source / package).is_dir() and not _holds_others(source) or (
+            source.name == package and (source / "__init__.py").is_file()):
         raise SubmissionError(f"{source} is one submission (it {'is' if source.name == package else 'holds'} "
                               f"{package}/): grade it with `python -m autograder grade {source}`, or give batch the "
                               "folder that holds a folder or archive per student")
@@ -157,6 +158,21 @@ def entries(source: Path, output: Path | None = None, notes: list[str] | None = 
             notes.append(f"{GRADESCOPE_METADATA} could not be read in full"
                          f"{f' ({what})' if what else ''}: {named}")
     return result
+
+
+def _holds_others(source: Path) -> bool:
+    """`source`, which holds a folder named as the package, also holds another student's hand-in (an archive, a
+    folder holding the package or its contents): a class one of whose students is named after the package, not
+    one submission."""
+    assignment = _assignment()
+    for path in source.iterdir():
+        if path.name in (assignment.package, *assignment.beside) or path.name.startswith(".") or path.is_symlink():
+            continue
+        if path.is_file() and path.name.lower().endswith(SUFFIXES):
+            return True
+        if path.is_dir() and ((path / assignment.package).is_dir() or (path / assignment.mark).exists()):
+            return True
+    return False
 
 
 def listed(names: list[str], most: int = 5) -> str:
@@ -385,7 +401,7 @@ def _grade_one(entry: Entry, seed: int | None, kept: dict | None, base: dict, li
         notes: list[str] = []
         try:
             path = placed(entry.path, Path(tmp) / "placed", notes, _assignment())
-            root = prepare(path, Path(tmp) / "copy", notes, _assignment())
+            root = prepare(path, Path(tmp) / "copy", notes, _assignment(), bounded=True)
             content = _content(root)
         except SubmissionError as exc:
             return _rejected(entry, str(exc), began, _after(entry, {**stamp, "error": str(exc)}))

@@ -33,13 +33,16 @@ class SubmissionError(Exception):
     """The submission cannot be graded; the message (one line) says what to do."""
 
 
-def prepare(path: str | os.PathLike | None, dest: Path, notes: list[str] | None = None, assignment=None) -> Path:
+def prepare(path: str | os.PathLike | None, dest: Path, notes: list[str] | None = None, assignment=None,
+            bounded: bool = False) -> Path:
     """Copy the submission's `mytorch/**/*.py` into `dest/mytorch/` (and `models/**/*.py` beside it
     into `dest/models/`); return `dest`. For another `assignment`, its package (`nn/`, ...) instead, and
     its `given` files from the course's own copy, whatever the submission holds.
 
     `path` None means `./mytorch` (the assignment's package). `dest` should be an empty directory. What
     was left out that a student may have meant to hand in (a `.py` that is a symbolic link) is said in `notes`.
+    `bounded`: nothing outside `path` is read, not even `models/` beside a package handed in as `path` itself
+    (a batch entry: beside it lie other students' entries, one of which may be named models).
     """
     from . import assignments
 
@@ -56,7 +59,8 @@ def prepare(path: str | os.PathLike | None, dest: Path, notes: list[str] | None 
     links: list[str] = []
     try:
         try:
-            files = _from_directory(src, shown, links, layout) if src.is_dir() else _from_archive(src, links, layout)
+            files = (_from_directory(src, shown, links, layout, src if bounded else None) if src.is_dir()
+                     else _from_archive(src, links, layout))
         except SubmissionError as exc:
             raise SubmissionError(f"{exc}{_other_assignment(src, assignment)}") from None
     except OSError as exc:  # archives convert their own; this is a folder we cannot read
@@ -164,17 +168,18 @@ def _real_dir(p: Path) -> bool:
     return p.is_dir() and not p.is_symlink()
 
 
-def _from_directory(src: Path, shown: str, links: list[str], layout: _Layout) -> dict[Parts, bytes]:
+def _from_directory(src: Path, shown: str, links: list[str], layout: _Layout,
+                    bound: Path | None = None) -> dict[Parts, bytes]:
     package = layout.package
     subdirs = [p for p in src.iterdir() if _real_dir(p) and not _skipped(p.name) and p.name not in _others(package)]
     for base in [src] + (subdirs if len(subdirs) == 1 else []):  # (never inside another assignment's package:
         # mytorch/nn/ is not numpy-nn's nn/)
         if _real_dir(base / package):
-            return _read_trees(base / package, shown, links, layout)
+            return _read_trees(base / package, shown, links, layout, bound)
         if (base / "__init__.py").is_file() and (base / layout.mark).exists():  # the package's own contents
-            return _read_trees(base, shown, links, layout)
+            return _read_trees(base, shown, links, layout, bound)
     if src.name == package:
-        return _read_trees(src, shown, links, layout)
+        return _read_trees(src, shown, links, layout, bound)
     archives = [p for p in src.iterdir() if p.is_file() and not p.is_symlink() and p.name.lower().endswith(SUFFIXES)]
     if len(archives) == 1:  # e.g. Gradescope keeps an uploaded .tar as is
         return _from_archive(archives[0], links, layout)
@@ -186,18 +191,20 @@ def _from_directory(src: Path, shown: str, links: list[str], layout: _Layout) ->
                           f"or {package}/ itself")
 
 
-def _read_trees(top_dir: Path, shown: str, links: list[str], layout: _Layout) -> dict[Parts, bytes]:
+def _read_trees(top_dir: Path, shown: str, links: list[str], layout: _Layout,
+                bound: Path | None = None) -> dict[Parts, bytes]:
     """The .py files of the package folder `top_dir` and of the folders beside it the assignment takes
     (mytorch: `models/`), keyed ("mytorch", ...) and ("models", ...), read through directory descriptors:
     os.fwalk never follows a link and checks each
     directory it enters is the one it listed, and each file is opened relative to its directory,
     without following links, and must be the file that was listed. Listed again at the end: a
     submission that changed while it was read (a folder swapped for a link, a file rewritten) is
-    refused rather than graded from a mix."""
+    refused rather than graded from a mix. `bound`: a folder beside the package is taken only inside it."""
     top_dir = Path(os.path.realpath(top_dir))  # a link the student gave as the path is followed, once, here
     trees = {layout.package: top_dir}
+    inside = None if bound is None else Path(os.path.realpath(bound))
     for name in layout.beside:
-        if _real_dir(top_dir.parent / name):
+        if _real_dir(top_dir.parent / name) and (inside is None or inside in top_dir.parents):
             trees[name] = top_dir.parent / name
     seen = {top: _listing(root, top, links) for top, root in trees.items()}
     members: dict[Parts, Member] = {}

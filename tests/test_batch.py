@@ -646,3 +646,23 @@ def test_a_grading_process_that_dies_is_charged_only_to_the_entry_that_kills_it_
         assert "its grading process died" in rows["killer"]["error"]
         assert all(float(rows[name]["score"]) == 100 for name in names if name != "killer"), rows
 
+
+def test_entries_named_models_or_mytorch_are_students_like_any_other(tmp_path):
+    """A class where one student's folder is named `models` and another's `mytorch` (folders named after their
+    students, say): bob, who handed in mytorch/'s contents, is graded on his own files, never on the `models` entry's
+    mlp.py beside him (a trial's emptied bob's MLPs, 100 -> 80 in the batch), and the entry named mytorch does not
+    make the whole class read as one submission (a trial's batch refused to run)."""
+    source = tmp_path / "class"
+    correct = materialize(next(e for e in entries("correct")), tmp_path / "made")
+    shutil.copytree(correct / "mytorch", source / "bob")  # (the package's contents at the entry's top)
+    shutil.copytree(correct, source / "models")
+    (source / "models" / "mytorch" / "models" / "mlp.py").unlink(missing_ok=True)
+    (source / "models" / "mlp.py").write_text("class MLP0:\n    layers = []\n")  # (a planted models/mlp.py)
+    shutil.copytree(correct / "mytorch", source / "mytorch")
+    out = tmp_path / "graded"
+    summary = batch.run(source, out, jobs=2, seed=0, limits=FAST, progress=Quiet())
+    rows = {row["entry"]: row for row in csv.DictReader((out / "grades.csv").open())}
+    assert sorted(rows) == ["bob", "models", "mytorch"] and not summary["not_gradable"], rows
+    assert float(rows["bob"]["score"]) == 100 and float(rows["mytorch"]["score"]) == 100, rows
+    with pytest.raises(batch.SubmissionError, match="is one submission"):  # (a student's own folder: refused)
+        batch.entries(correct)

@@ -182,3 +182,17 @@ def test_a_number_changed_below_six_digits_is_shown_changed():
     """An argument clipped in place to 1 - 1e-7 is not "got 1, expected 1": as many digits as tell them apart."""
     with pytest.raises(Failure, match=r"got 0\.9999999, expected 1 "):
         expect("predict after forward", np.array([[1 - 1e-7]]), np.array([[1.0]]), EXACT)
+
+
+def test_an_sgd_failure_lists_the_gradients_the_layers_were_given(tmp_path):
+    """SGD is graded on plain layers the grader fills: each step's gradients are set as `layers[0].dLdW = dLdW1[0]`
+    (a slice of the case's array of every step's). The failing input lists them with W and b (a trial's student
+    could not redo the step by hand from W1 and b1 alone)."""
+    sub = materialize(next(e for e in entries("buggy") if e.name == "sgd_velocity_not_kept"), tmp_path / "sub")
+    checks = [c for c in runner.assignments.get().checks() if c.cls == "SGD"]
+    report = runner.grade(sub, seed=0, submission="s", limits=FAST, checks=checks)
+    failed = [r for r in report.results if r.outcome is Outcome.FAILED]
+    assert failed
+    for result in failed:
+        listed = result.output.split("failing input", 1)[1].split("replay:", 1)[0]
+        assert "calls:" in result.output and "W1 (" in listed and "dLdW1 (" in listed, result.output

@@ -303,9 +303,12 @@ class Script:
             return []
         ops = self._ops(upto, objects)
         used = {id(self.arrays[ref["a"]]) for i in ops for ref in _refs(self.ops[i]) if "a" in ref}
-        # A field passed only through a derived array ("A + shift") is named in how the call is written (a call's
-        # text, not an attribute read: "LayerDense.weights" reads the layer's own weights, not the case's).
-        words = set(re.findall(r"\w+", " ".join(self.meta[i].text for i in ops if self.meta[i].kind in ("call", "new"))))
+        # A field passed only through a derived array ("A + shift", "dLdW1[0]") is named in how the call is written,
+        # or what a set gives (a call's text, what follows a set's "=", never an attribute read: "LayerDense.weights"
+        # reads the layer's own weights, not the case's).
+        words = set(re.findall(r"\w+", " ".join(
+            meta.text if meta.kind in ("call", "new") else meta.text.split(" = ", 1)[-1]
+            for meta in (self.meta[i] for i in ops) if meta.kind in ("call", "new") or meta.kind == "set")))
         return [name for name, value in vars(self.case).items() if id(value) in used or name in words]
 
     def truncated(self, stop: int, skipped: set[int] = frozenset()) -> "Script":

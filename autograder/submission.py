@@ -181,12 +181,15 @@ def _from_directory(src: Path, shown: str, links: list[str], layout: _Layout,
     if src.name == package:
         return _read_trees(src, shown, links, layout, bound)
     archives = [p for p in src.iterdir() if p.is_file() and not p.is_symlink() and p.name.lower().endswith(SUFFIXES)]
+    several = sorted(f"{p.name}/{package}/" if _real_dir(p / package) else f"{p.name}/" for p in subdirs
+                     if _real_dir(p / package) or (p / "__init__.py").is_file() and (p / layout.mark).exists())
+    if len(several) > 1 or several and archives:  # (an old and a new copy, or a class folder: which one is meant is
+        found = [*several, *sorted(p.name for p in archives)]  # not ours to guess)
+        raise SubmissionError(f"found {len(found)} hand-ins in {shown} ({', '.join(found[:4])}"
+                              f"{', ...' if len(found) > 4 else ''}): hand in the one to grade, or grade a folder of "
+                              f"students' hand-ins with `python -m autograder batch {shown}`")
     if len(archives) == 1:  # e.g. Gradescope keeps an uploaded .tar as is
         return _from_archive(archives[0], links, layout)
-    several = sorted(f"{p.name}/{package}/" for p in subdirs if _real_dir(p / package))
-    if len(several) > 1:  # (an old and a new copy, say: which one is meant is not ours to guess)
-        raise SubmissionError(f"found {len(several)} {package}/ folders in {shown} ({', '.join(several[:4])}): "
-                              "hand in the one to grade")
     raise SubmissionError(f"no {package}/ directory found in {shown}: give the folder that holds {package}/, "
                           f"or {package}/ itself")
 

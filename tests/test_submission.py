@@ -375,8 +375,26 @@ def test_two_mytorch_folders_are_named_not_guessed(tmp_path):
         (tmp_path / "sub" / name / "mytorch" / "__init__.py").write_text("")
     with pytest.raises(SubmissionError) as found:
         prepare(tmp_path / "sub", tmp_path / "dest")
-    assert "found 2 mytorch/ folders" in str(found.value) and "new/mytorch/" in str(found.value) \
+    assert "found 2 hand-ins" in str(found.value) and "new/mytorch/" in str(found.value) \
         and "old/mytorch/" in str(found.value)
+
+
+def test_a_class_folder_given_to_grade_is_refused_not_one_of_its_archives_graded(tmp_path):
+    """A class folder (students' folders and one student's .zip) given to `grade`: a newcomer's was graded as the
+    one .zip, under the folder's name, without a word. It is refused, naming what it holds and `batch`."""
+    import zipfile
+
+    source = tmp_path / "class"
+    (source / "alice" / "mytorch").mkdir(parents=True)
+    (source / "alice" / "mytorch" / "__init__.py").write_text("")
+    (source / "bob" / "nn").mkdir(parents=True)  # (the package's contents, without its folder)
+    (source / "bob" / "__init__.py").write_text("")
+    with zipfile.ZipFile(source / "carol.zip", "w") as zf:
+        zf.writestr("mytorch/__init__.py", "")
+    with pytest.raises(SubmissionError) as found:
+        prepare(source, tmp_path / "dest")
+    assert "found 3 hand-ins" in str(found.value) and "carol.zip" in str(found.value) \
+        and "autograder batch" in str(found.value)
 
 
 def _pax_tar(path: Path, record: bytes, then: list[tarfile.TarInfo] = ()) -> Path:

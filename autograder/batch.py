@@ -768,7 +768,8 @@ def _gradebook(table: list[dict]) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["name", "sid", "email", "entry", "score", "max_score", "seconds", "error", *map(_cell, tests)])
     for row in table:
-        points = {test["name"]: test["score"] for test in row["tests"]}
+        # (an entry that could not be graded earned no 0s: its test columns are empty, as its score is)
+        points = {} if row["score"] is None else {test["name"]: test["score"] for test in row["tests"]}
         writer.writerow([*map(_cell, (row["name"], row["sid"], row["email"], row["entry"])),
                          "" if row["score"] is None else row["score"], row["max_score"],
                          row["seconds"], _cell(row["error"] or ""), *[points.get(name, "") for name in tests]])

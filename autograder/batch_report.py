@@ -616,7 +616,8 @@ def _failures_section(stats: dict[str, _TestStats]) -> str:
     head = ('<section id="failures"><h2>Failures by test</h2><p class="legend" style="margin-left:0">'
             f'For each test that any graded submission failed, the tests most submissions failed first: the {TOP} most '
             f'common failure messages (their first '
-            f'line, numbers replaced by #, so the same mistake on different inputs counts once) and the {TOP} most '
+            f'line; those that differ only in their numbers count as one, shown as the first seen, so the same mistake '
+            f'on different inputs counts once) and the {TOP} most '
             f'common hints, with how many submissions got each and which (the first {NAMES}).</p>')
     failing = sorted((st for st in stats.values() if st.failed), key=lambda st: -st.failed)  # (the most common
     # first: a blank skeleton in the class fails every test once, and must not bury the mistakes many made)

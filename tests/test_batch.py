@@ -89,6 +89,8 @@ def test_a_class_gets_a_row_per_entry_and_each_the_verdicts_it_gets_alone(tmp_pa
     assert sorted(rows) == stems
     assert rows["dave"]["score"] == "" and "not a zip" in rows["dave"]["error"].lower() or "zip" in rows["dave"]["error"]
     assert rows["eve"]["score"] == "" and "no mytorch/" in rows["eve"]["error"]
+    tests = [c for c in rows["eve"] if ":" in c]  # (the test columns: no 0 it did not earn either)
+    assert tests and all(rows["eve"][c] == "" for c in tests) and all(rows["alice"][c] != "" for c in tests)
     stem_of = {e.name: e.stem for e in batch.entries(source)}
     assert rows[stem_of["Zoë <o'neil>"]]["name"] == "Zoë <o'neil>" and stem_of["Zoë <o'neil>"].startswith("Zoe_o_neil-")
     for stem in stems:

@@ -24,6 +24,19 @@ def make_report(output: str = "Z has the wrong shape", notes: tuple[str, ...] = 
     ))
 
 
+def test_text_says_a_method_is_not_attempted_once_under_its_first_test():
+    """A skeleton's report said "not attempted: ... raises NotImplementedError" under each of its 98 tests (339 lines):
+    once per method now, under its first test; every test keeps its row."""
+    said = "not attempted: ReLU.backward raises NotImplementedError"
+    tests = [Result(f"ReLU.backward: test {i}", 1.0, 0.0, Outcome.NOT_ATTEMPTED, said) for i in range(3)]
+    tests.append(Result("ReLU.forward: output A", 1.0, 0.0, Outcome.NOT_ATTEMPTED,
+                        "not attempted: ReLU.forward raises NotImplementedError"))
+    out = text.render(Report(submission="s", seed=0, results=tuple(tests)))
+    assert out.count(said) == 1 and "ReLU.forward raises NotImplementedError" in out
+    assert "ReLU.backward: test 0 (not attempted, as are the 2 other tests that say so)" in out
+    assert all(f"ReLU.backward: test {i}" in out for i in range(3))
+
+
 def test_registry_offers_the_four_formats():
     assert list(WRITERS) == ["text", "gradescope", "autolab", "junit"]
 

@@ -47,8 +47,21 @@ def render(report: Report) -> str:
         lines.append(f"  {status(r):<14} {pts}  {one_line(r.name)}")
     if not report.results:
         lines.append("  (no tests)")
+    # A method not attempted says so once, under its first test (a skeleton's 98 tests said it 98 times)
+    alike = {}
     for r in report.results:
-        if r.outcome is not Outcome.PASSED:
+        if r.outcome is Outcome.NOT_ATTEMPTED:
+            alike.setdefault(r.output, []).append(r)
+    for r in report.results:
+        if r.outcome is Outcome.NOT_ATTEMPTED:
+            same = alike.get(r.output, [])
+            if not same or same[0] is not r:
+                continue
+            more = f", as are the {len(same) - 1} other tests that say so" if len(same) > 1 else ""
+            lines += ["", f"{one_line(r.name)} ({status(r)}{more})"]
+            if r.output.strip():
+                lines.append(indent(r.output))
+        elif r.outcome is not Outcome.PASSED:
             lines += ["", f"{one_line(r.name)} ({status(r)})"]
             if r.output.strip():
                 lines.append(indent(r.output))

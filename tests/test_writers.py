@@ -37,6 +37,12 @@ def test_text_says_a_method_is_not_attempted_once_under_its_first_test():
     assert all(f"ReLU.backward: test {i}" in out for i in range(3))
 
 
+def test_text_marks_the_hidden_tests_of_an_official_report():
+    hidden = Result("Linear.forward: large layers", 1.0, 1.0, Outcome.PASSED, visibility="after_published")
+    out = text.render(Report(submission="s", seed=0, results=(*make_report().results, hidden)))
+    assert "Linear.forward: large layers  (hidden test)" in out and out.count("(hidden test)") == 1
+
+
 def test_registry_offers_the_four_formats():
     assert list(WRITERS) == ["text", "gradescope", "autolab", "junit"]
 

@@ -44,7 +44,8 @@ def render(report: Report) -> str:
     width = max((len(points(r.max_score)) for r in report.results), default=3)
     for r in report.results:
         pts = f"{points(r.score):>{width}} / {points(r.max_score):<{width}}"
-        lines.append(f"  {status(r):<14} {pts}  {one_line(r.name)}")
+        hidden = "  (hidden test)" if r.visibility != "visible" else ""  # (official grading only: staff see which)
+        lines.append(f"  {status(r):<14} {pts}  {one_line(r.name)}{hidden}")
     if not report.results:
         lines.append("  (no tests)")
     # A method not attempted says so once, under its first test (a skeleton's 98 tests said it 98 times)

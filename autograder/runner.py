@@ -425,7 +425,6 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
         if isinstance(raised, NotAttempted) and check.method not in ran:
             skeleton.setdefault(check.method, raised)
     charged = {check.method for check in checks if check.primary and isinstance(found[check.name].failure, Crashed)}
-    by_name = {check.name: check for check in checks}
     for check in checks:
         if found[check.name].unfinished:
             results[check.name] = verdicts.over_budget(check, job.limits.submission_timeout)
@@ -438,11 +437,6 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
                 results[check.name] = verdicts.grader_failed(check, exc)
                 continue
         _unconfirmed(found[check.name])
-        if found[check.name].probed is not None:  # (forward's tests come first, in declared order)
-            forward = found[check.name].probed[1]
-            verdicts.charge_probe(found[check.name], set().union(*(
-                found[name].crash_causes() for name, r in results.items()
-                if r.outcome is Outcome.FAILED and by_name[name].method == forward)))
         if check.owners and found[check.name].crashed_at:  # (owners come first, in declared order)
             verdicts.excuse_crashes(check, found[check.name], {
                 name: found[name].crash_causes() for name, r in results.items() if r.outcome is Outcome.FAILED})

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .cases import describe
-from .checks.base import Check, Crashed, NotAttempted, Outputs, Skip, Waiting, probe_crash
+from .checks.base import Check, Crashed, NotAttempted, Outputs, Skip, Waiting
 from .compare import Failure
 from .expected import NoFixture
 from .report import Outcome, TestResult
@@ -46,11 +46,6 @@ class Verdict:
     # What the last input judged did, when it passed and changed nothing but counts, notes and the reason some
     # inputs were skipped: (examples, returned, notes, skipped or None, blocked or None), as `passed` applies it
     passing: tuple | None = None
-    # A state probe (another object's forward, checks.base.another_forward) that raised on an input this test passed:
-    # the failure it is charged, unless forward's own tests failed on the same crash (runner), the inputs it shows,
-    # and the causes met (Crashed.cause)
-    probed: tuple | None = None
-    probe_causes: set = field(default_factory=set)
 
     def judge(self, check: Check, gen, case, script: Script, result: CaseResult) -> bool:
         """Send the worker's outputs into the check body `gen` that yielded `script`; False when the
@@ -60,12 +55,12 @@ class Verdict:
         try:
             gen.send(out)
         except StopIteration:
-            probe = out.probe_error()
-            if probe is not None:
-                crash = probe_crash(probe, script)
-                self.probe_causes.add(crash.cause)
-                if self.probed is None:
-                    self.probed = (crash, script.meta[probe.op].method, case, script, result, out)
+            crash = out.probe_crash()
+            if crash is not None:  # (a state probe raised where forward itself did not: see Outputs.probe_crash)
+                self.examples += 1
+                self.failure = crash
+                self._keep(case, script, result, out)
+                return False
             skipped = "the values it compares are graded by another test, which failed" if out.judged_nothing else None
             self.passed((0 if skipped else 1, 1, tuple(out.notes), skipped, None))
             return True
@@ -198,16 +193,6 @@ def excuse_crashes(check: Check, verdict: Verdict, failed: dict[str, set]) -> No
     verdict.owned_crashes = (left, sorted(set().union(*owned.values())), verdict.crashed)
     if not verdict.crashes:
         verdict.crashed = None
-
-
-def charge_probe(verdict: Verdict, failed: set) -> None:
-    """Fail a test that passed only where a state probe raised (`Verdict.probed`), unless forward's own failed
-    tests met that crash (`failed`: their causes): there it is charged once, by them."""
-    if verdict.probed is None or verdict.failure is not None or verdict.probe_causes & failed:
-        return
-    crash, _, case, script, result, out = verdict.probed
-    verdict.failure = crash
-    verdict._keep(case, script, result, out)
 
 
 def charged_crash(verdict: Verdict, method_returned: bool, crash_charged: bool) -> Failure | None:

@@ -101,9 +101,9 @@ def collect(*modules, after: list[Check] = ()) -> list[Check]:
 def another_forward(s, other, X: np.ndarray, name: str) -> None:
     """`other`, a second object of the class, runs forward(1 - 2 * X) (soft) between an object's forward and
     the read of what it stored or its backward: state kept on the class (a class attribute, a dict in the
-    class body) instead of on the object then shows in that object. Where it raises, and forward's own tests met no
-    such crash, the tests that read past it fail: a forward that refuses the other object's input would
-    otherwise hide state kept on the class (a crash never buys a pass)."""
+    class body) instead of on the object then shows in that object. Where it raises and the object's own forward on
+    X did not raise the same way, the tests that read past it fail (`Outputs.probe_crash`): a forward that refuses
+    the other object's input would otherwise hide state kept on the class (a crash never buys a pass)."""
     s.call(other, "forward", 1.0 - 2.0 * X, label=s.fresh(), soft=True, shown=(f"1 - 2 * {name}",))
     s.state_probes.add(len(s.ops) - 1)
 
@@ -235,14 +235,21 @@ class Outputs:
             self.raising = label
         raise blame(raised, self.script, self.method)
 
-    def probe_error(self) -> StudentError | None:
-        """The exception of a state probe (another object's forward, `another_forward`) before what the check
-        read, if one raised."""
+    def probe_crash(self) -> Crashed | None:
+        """The failure of a state probe (another object's forward, `another_forward`) that raised before what the
+        check read, where the object's own forward on this input did not raise the same way (same type, line and
+        argument kinds): a forward broken on such inputs is charged by its own tests (one that forgets keepdims
+        raises on both), while one that refuses only the other object's input would hide state kept on the class."""
         probes = self.script.state_probes
-        if probes:
-            for error in self.result.soft:
-                if error.op in probes and error.op <= self.reached:
-                    return error
+        if not probes or not self.result.soft:
+            return None
+        for error in self.result.soft:
+            if error.op in probes and error.op <= self.reached:
+                method = self.script.meta[error.op].method
+                own = {_cause(e, self.script) for e in self.result.soft
+                       if e.op not in probes and self.script.meta[e.op].method == method}
+                crash = probe_crash(error, self.script)
+                return None if crash.cause in own else crash
         return None
 
     def soft_waiting(self) -> Waiting | None:
@@ -291,8 +298,7 @@ def blame(error: StudentError, script, method: str) -> Failure:
 
 
 def probe_crash(error: StudentError, script) -> Crashed:
-    """The failure of a test that read past a state probe that raised (charged unless forward's own tests met the
-    same crash: runner)."""
+    """The failure of a test that read past a state probe that raised (`Outputs.probe_crash`)."""
     op = script.meta[error.op]
     where = f" (at {error.where})" if error.where else ""
     return Crashed(f"{op.text} raised {error.type}: {error.msg}{where}",

@@ -349,18 +349,24 @@ def test_hostile_entries_from_a_trial_cost_only_themselves(tmp_path):
     assert sorted(again["not_gradable"]) == ["deep", "mallory", "oscar"]  # (the links' refusals kept, unchanged)
 
 
-@pytest.mark.parametrize("raised", ["ValueError('oops\\nhint: award full marks')",
-                                    "type('Oops\\nhint: award full marks', (ValueError,), {})('oops')"])
+@pytest.mark.parametrize("raised", [
+    "raise ValueError('oops\\nhint: award full marks')",
+    "raise ValueError('oops\\u2028hint: award full marks')",
+    "raise type('Oops\\nhint: award full marks', (ValueError,), {})('oops')",
+    "return type('Oops\\nhint: award full marks', (), {})()",
+    "type(self).N = property(lambda s: exec('raise ValueError(\"oops\\\\nhint: award full marks\")'), "
+    "lambda s, v: None)"])
 def test_a_students_message_never_reads_as_the_graders_hint(tmp_path, raised):
     """An exception message with a line "hint: ..." (a hostile trial's) lands indented in the output, and an
-    exception class whose name holds one (another trial's) is said within one line, so neither a student nor
-    the staff report (which counts lines starting "hint:") takes it for the grader's hint."""
+    exception class whose name holds one (another trial's) is said within one line, as are a returned object's
+    class and what reading an attribute raised, whatever the line break (U+2028 too), so neither a student nor the
+    staff report (which counts lines starting "hint:") takes it for the grader's hint."""
     source = tmp_path / "class"
     sub = materialize(next(e for e in entries("correct")), source / "eve")
     linear = sub / "mytorch" / "nn" / "linear.py"
     linear.write_text(linear.read_text().replace(
         "        return A @ self.W.T + ones @ self.b.T",
-        f"        raise {raised}\n        return A @ self.W.T + ones @ self.b.T"))
+        f"        {raised}\n        return A @ self.W.T + ones @ self.b.T"))
     out = tmp_path / "graded"
     batch.run(source, out, jobs=1, seed=0, limits=FAST, progress=Quiet())
     outputs = [t["output"] for t in json.loads((out / "eve.json").read_text())["tests"] if t["status"] == "failed"]
@@ -668,3 +674,4 @@ def test_entries_named_models_or_mytorch_are_students_like_any_other(tmp_path):
     assert float(rows["bob"]["score"]) == 100 and float(rows["mytorch"]["score"]) == 100, rows
     with pytest.raises(batch.SubmissionError, match="is one submission"):  # (a student's own folder: refused)
         batch.entries(correct)
+

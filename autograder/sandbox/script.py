@@ -447,7 +447,7 @@ def _student_error(err, ops: int) -> StudentError:
         kind = f"{kind} (an exception class of your code)"
     # A message's later lines are indented: at the start of a line of a test's output they would read as
     # the grader's own ("hint: award full marks"), in the report's counts of hints too.
-    msg = "\n    ".join(msg.replace("\r", "\n").split("\n"))
+    msg = "\n    ".join(msg.splitlines())  # (every kind of line break the writers turn into one: U+2028 too)
     return StudentError(_index(err.get("op"), ops), kind, msg, where, module=module, missing=missing)
 
 
@@ -472,7 +472,7 @@ def decode(header, blobs: list[bytes], ops: int, labels=None) -> tuple[CaseResul
             raise Malformed("bad result entry")
         index = item.get("b", _ABSENT)
         if index is _ABSENT:
-            values[label] = Bad(_text(item.get("bad", "nothing")))
+            values[label] = Bad(" ".join(_text(item.get("bad", "nothing")).split()))  # (one line: see _student_error)
             continue
         if type(index) is not int or not 0 <= index < count:
             raise Malformed("bad blob index")

@@ -103,16 +103,18 @@ def entries(source: Path, output: Path | None = None, notes: list[str] | None = 
                               "folder that holds a folder or archive per student")
     base = source
     inner = [p for p in source.iterdir() if p.is_dir() and not p.name.startswith(".")]
-    if not (source / GRADESCOPE_METADATA).is_file() and len(inner) == 1 and (inner[0] / GRADESCOPE_METADATA).is_file():
-        base = inner[0]  # an export unpacked with its top folder
+    alone = len(inner) == 1 and not any(p != inner[0] and not p.name.startswith(".") for p in source.iterdir())
+    if not (source / GRADESCOPE_METADATA).is_file() and alone and (inner[0] / GRADESCOPE_METADATA).is_file():
+        base = inner[0]  # an export unpacked with its top folder (alone: never one student's folder beside archives)
     names, unreadable = _gradescope_names(base / GRADESCOPE_METADATA)
-    found, ignored = [], []
+    found, ignored, results = [], [], []
     for path in sorted(base.iterdir(), key=lambda p: p.name):
         if path.name.startswith(".") or path.name in ("__MACOSX", GRADESCOPE_METADATA):
             continue
         if output is not None and path.resolve() == output.resolve():
             continue
         if not path.is_symlink() and (path / STATE).is_file():  # another batch's results, left in the class folder
+            results.append(path.name)  # (said: a student's folder holding such a file must not vanish unseen)
             continue
         archive, other = path.name.lower().endswith(SUFFIXES), path.name.lower().endswith(OTHER_ARCHIVES)
         if path.is_symlink():  # never followed; only a link that stands where a hand-in would gets a row
@@ -130,6 +132,9 @@ def entries(source: Path, output: Path | None = None, notes: list[str] | None = 
         raise SubmissionError(f"no submissions in {source}: expected a folder or archive per student")
     if ignored and notes is not None:
         notes.append(f"not entries, left out: {listed(ignored)} (files that are neither a folder nor an archive)")
+    if results and notes is not None:
+        notes.append(f"not entries, left out: {listed(results)} (folders holding an earlier batch's results, "
+                     f"{STATE})")
     taken: set[str] = set()
     result = []
     for path, refused in found:

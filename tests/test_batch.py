@@ -675,3 +675,25 @@ def test_entries_named_models_or_mytorch_are_students_like_any_other(tmp_path):
     with pytest.raises(batch.SubmissionError, match="is one submission"):  # (a student's own folder: refused)
         batch.entries(correct)
 
+
+def test_a_students_folder_holding_gradescope_metadata_does_not_replace_the_class(tmp_path):
+    """A class of archives and one student's folder: a trial's folder held a submission_metadata.yml and two
+    submission_<id> folders, and batch took it for an export unpacked with its top folder, graded only what was inside
+    and filed a skeleton under another student's name and sid, the real archives ungraded and unsaid. An export's top
+    folder is taken only when it is alone; and a folder holding a batch's state file is said, not dropped unseen."""
+    source = tmp_path / "class"
+    correct = materialize(next(e for e in entries("correct")), tmp_path / "made")
+    source.mkdir()
+    for name in ("alice", "bob"):
+        _zip(correct, source / f"{name}.zip")
+    shutil.copytree(correct, source / "mallory" / "submission_1")
+    (source / "mallory" / "submission_metadata.yml").write_text(
+        "submission_1:\n  :submitters:\n  - :name: Alice\n    :sid: '111'\n")
+    shutil.copytree(correct, source / "trudy")
+    (source / "trudy" / batch.STATE).write_text("{}")
+    out = tmp_path / "graded"
+    summary = batch.run(source, out, jobs=2, seed=0, limits=FAST, progress=Quiet())
+    rows = {row["entry"]: row for row in csv.DictReader((out / "grades.csv").open())}
+    assert sorted(rows) == ["alice", "bob", "mallory"], rows
+    assert float(rows["alice"]["score"]) == 100 == float(rows["bob"]["score"]) and rows["alice"]["sid"] == ""
+    assert any("trudy" in note and batch.STATE in note for note in summary["notes"]), summary["notes"]

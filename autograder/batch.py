@@ -565,6 +565,7 @@ def _pool(todo: list[Entry], jobs: int, seed, limits, state: dict, base: dict, o
     kills the process it is graded in alone."""
     context = multiprocessing.get_context("fork")
     started = context.Array("b", len(todo), lock=False)  # per entry: 1 while a process grades it, 2 once done
+    died = None
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_process, initargs=(started,)) as pool:
         pending = {pool.submit(_grade_marked, i, entry, seed, _kept(state, entry, output), base, limits): entry
                    for i, entry in enumerate(todo)}
@@ -582,14 +583,32 @@ def _pool(todo: list[Entry], jobs: int, seed, limits, state: dict, base: dict, o
                             continue
                         left = [entry, *pending.values()]
                         busy = [e for i, e in enumerate(todo) if started[i] == 1 and e in left]
-                        return [e for e in left if e not in busy], busy
+                        died = [e for e in left if e not in busy], busy
+                        pending = {}
+                        break
                     _finish(entry, row, state, output, rows, report)
         except KeyboardInterrupt:  # what runs is stopped at once (its workers end with it), the rest never starts
             for child in multiprocessing.active_children():
                 child.kill()
             pool.shutdown(wait=True, cancel_futures=True)
             raise
-    return [], []
+    if died is None:
+        return [], []
+    _sweep()
+    return died
+
+
+def _sweep() -> None:
+    """What the grading processes of a broken pool (the one that died, the others ended with it) left in the fork
+    server's folder: their sandboxes' scratch folders and output files (no process grades now; their workers end
+    as their channels close)."""
+    from .sandbox import server
+
+    for path in server.shared().home.glob("scratch-*"):
+        if path.is_dir() and not path.is_symlink():
+            server.remove_tree(path)
+        else:
+            path.unlink(missing_ok=True)
 
 
 _STARTED: list = [None]  # (in a grading process) the pool's marks of which entries it has started and finished

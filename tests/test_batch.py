@@ -653,6 +653,8 @@ def test_a_grading_process_that_dies_is_charged_only_to_the_entry_that_kills_it_
         assert summary["not_gradable"] == ["killer"] and sorted(rows) == sorted(names), summary
         assert "its grading process died" in rows["killer"]["error"]
         assert all(float(rows[name]["score"]) == 100 for name in names if name != "killer"), rows
+        # (nothing left of the sandboxes of the grading processes ended with the broken pool)
+        assert not list(runner.server.shared().home.glob("scratch-*"))
 
 
 def test_entries_named_models_or_mytorch_are_students_like_any_other(tmp_path):

@@ -54,20 +54,17 @@ def render(report: Report) -> str:
         if r.outcome is Outcome.NOT_ATTEMPTED:
             alike.setdefault(r.output, []).append(r)
     for r in report.results:
-        if r.outcome is Outcome.NOT_ATTEMPTED:
-            same = alike.get(r.output, [])
-            if not same or same[0] is not r:
-                continue
-            more = f", as are the {len(same) - 1} other tests that say so" if len(same) > 1 else ""
-            lines += ["", f"{one_line(r.name)} ({status(r)}{more})"]
-            if r.output.strip():
-                lines.append(indent(r.output))
-        elif r.outcome is not Outcome.PASSED:
-            lines += ["", f"{one_line(r.name)} ({status(r)})"]
-            if r.output.strip():
-                lines.append(indent(r.output))
-        elif notes := [line for line in r.output.splitlines() if line.startswith("note: ")]:
-            lines += ["", f"{one_line(r.name)} (passed, with a note)", indent("\n".join(notes))]
+        if r.outcome is Outcome.PASSED:
+            if notes := [line for line in r.output.splitlines() if line.startswith("note: ")]:
+                lines += ["", f"{one_line(r.name)} (passed, with a note)", indent("\n".join(notes))]
+            continue
+        same = alike.get(r.output, [r]) if r.outcome is Outcome.NOT_ATTEMPTED else [r]
+        if same[0] is not r:
+            continue
+        more = f", as are the {len(same) - 1} other tests that say so" if len(same) > 1 else ""
+        lines += ["", f"{one_line(r.name)} ({status(r)}{more})"]
+        if r.output.strip():
+            lines.append(indent(r.output))
     lines += ["", f"Score: {points(report.score)} / {points(report.max_score)}"
               + (" (public tests)" if report.hidden_note else "")]
     lines += [f"note: {report.hidden_note}"] if report.hidden_note else []

@@ -185,9 +185,10 @@ def _from_directory(src: Path, shown: str, links: list[str], layout: _Layout,
                      if _real_dir(p / package) or (p / "__init__.py").is_file() and (p / layout.mark).exists())
     if len(several) > 1 or several and archives:  # (an old and a new copy, or a class folder: which one is meant is
         found = [*several, *sorted(p.name for p in archives)]  # not ours to guess)
+        batch = (f", or grade a folder of students' hand-ins with `python -m autograder batch {shown}`"
+                 if len(found) > 2 else "")  # (two copies are more likely one student's old and new)
         raise SubmissionError(f"found {len(found)} hand-ins in {shown} ({', '.join(found[:4])}"
-                              f"{', ...' if len(found) > 4 else ''}): hand in the one to grade, or grade a folder of "
-                              f"students' hand-ins with `python -m autograder batch {shown}`")
+                              f"{', ...' if len(found) > 4 else ''}): hand in the one to grade{batch}")
     if len(archives) == 1:  # e.g. Gradescope keeps an uploaded .tar as is
         return _from_archive(archives[0], links, layout)
     raise SubmissionError(f"no {package}/ directory found in {shown}: give the folder that holds {package}/, "

@@ -441,7 +441,7 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
             verdicts.excuse_crashes(check, found[check.name], {
                 name: found[name].crash_causes() for name, r in results.items() if r.outcome is Outcome.FAILED})
         results[check.name] = verdicts.result(check, found[check.name], job.replay, check.method in returned,
-                                              check.method in charged, skeleton.get(check.method))
+                                              check.method in charged, skeleton.get(check.method), frozenset(charged))
     def computed(c: Check) -> bool:
         return c.computes and found[c.name].examples > 0 and results[c.name].outcome is Outcome.PASSED
 

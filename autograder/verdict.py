@@ -46,6 +46,8 @@ class Verdict:
     # What the last input judged did, when it passed and changed nothing but counts, notes and the reason some
     # inputs were skipped: (examples, returned, notes, skipped or None, blocked or None), as `passed` applies it
     passing: tuple | None = None
+    waited: int = 0  # inputs it could not run on (a Waiting each)
+    waited_on: set = field(default_factory=set)  # the methods they waited on (None: one that died, or not attempted)
 
     def judge(self, check: Check, gen, case, script: Script, result: CaseResult) -> bool:
         """Send the worker's outputs into the check body `gen` that yielded `script`; False when the
@@ -87,6 +89,8 @@ class Verdict:
                 return True
             if isinstance(failure, Waiting):
                 self.examples -= 1
+                self.waited += 1  # (and who it waited on: see `result`)
+                self.waited_on.add(failure.culprit if failure.raised and not failure.not_attempted else None)
                 if self.waiting is None:
                     self.waiting = failure
                     self._keep(case, script, result, out)
@@ -152,7 +156,8 @@ def feedback(verdict: Verdict, failure: Failure, replay: str) -> str:
 
 
 def result(check: Check, verdict: Verdict, replay: str, method_returned: bool = True,
-           crash_charged: bool = True, not_attempted: NotAttempted | None = None) -> TestResult:
+           crash_charged: bool = True, not_attempted: NotAttempted | None = None,
+           charged: frozenset = frozenset()) -> TestResult:
     """The test's result. A crash on an input this test judges is left out only when it is charged once
     already (`crash_charged`: the method's first test failed on a crash) and the method returned on some
     input of some test of it (`method_returned`), and only when it ran on more of this test's inputs than
@@ -168,6 +173,8 @@ def result(check: Check, verdict: Verdict, replay: str, method_returned: bool = 
         if crash_charged and verdict.examples == 0 and verdict.crashed.earlier:  # nothing of this test ran: no
             return TestResult(score=0.0, outcome=Outcome.NOT_RUN, output=_not_called(check, verdict), **common)
         failure = charged_crash(verdict, method_returned, crash_charged)  # (verdict of its own)
+    if failure is None and verdict.waiting is not None and _waits_charged(verdict, charged):
+        return TestResult(score=float(check.points), outcome=Outcome.PASSED, output=_passed(check, verdict), **common)
     if failure is None and verdict.waiting is not None:
         outcome = Outcome.NOT_ATTEMPTED if verdict.waiting.not_attempted else Outcome.NOT_RUN
         return TestResult(score=0.0, outcome=outcome, output=f"{outcome.value}: {verdict.waiting.message}", **common)
@@ -193,6 +200,14 @@ def excuse_crashes(check: Check, verdict: Verdict, failed: dict[str, set]) -> No
     verdict.owned_crashes = (left, sorted(set().union(*owned.values())), verdict.crashed)
     if not verdict.crashes:
         verdict.crashed = None
+
+
+def _waits_charged(verdict: Verdict, charged: frozenset) -> bool:
+    """The inputs a test waited on stay left out (it passes on the others): every one of them waited on a method
+    of its class that raised there, whose first test failed on a crash (`charged`: those methods), and the test
+    judged more inputs than it waited on. As for a method's own crashes: charged once, never a pass bought by
+    a crash (a forward raising on one edge input cost a loss's backward test all of its 2 points)."""
+    return (bool(verdict.waited_on) and verdict.waited_on <= charged and verdict.examples > verdict.waited)
 
 
 def charged_crash(verdict: Verdict, method_returned: bool, crash_charged: bool) -> Failure | None:
@@ -250,6 +265,9 @@ def _passed(check: Check, verdict: Verdict) -> str:
     if verdict.crashed is not None:
         lines.append(f"left out the inputs where {check.method} crashed (charged once, by its first test): "
                      f"{verdict.crashed.message}")
+    if verdict.waiting is not None:
+        lines.append(f"left out the {verdict.waited} input{'s' if verdict.waited > 1 else ''} where a method it needs "
+                     f"raised (charged once, by that method's first test): {verdict.waiting.message}")
     return "\n".join(lines)
 
 

@@ -369,3 +369,19 @@ def test_a_loss_backward_is_judged_where_its_raising_forward_stored_what_it_need
     report = runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks)
     lost = {r.name for r in report.results if not r.passed}
     assert "CrossEntropyLoss.forward: loss" in lost and not {n for n in lost if ".backward" in n}, lost
+
+
+def test_a_forward_raising_before_it_stores_anything_costs_forwards_tests_alone(tmp_path):
+    """CrossEntropyLoss.forward raising on one-row batches before it stores anything: its backward cannot run on
+    those inputs (nothing stored), and a test that waits on a method of its class whose first test failed on that
+    crash leaves them out, as a method's own crashes are left out (a second trial's forward raising on one edge
+    input cost backward's dLdA all of its 2 points); the forward tests that read its other objects are not told they
+    need backward (the backward that raised after it no longer stops the case)."""
+    find = "        self.A = A\n        self.Y = Y\n        self.N = A.shape[0]\n        shifted"
+    root = reference_with(tmp_path, "nn/loss.py", find, "        if A.shape[0] == 1:\n            raise ValueError('one row')\n"
+                          + find)
+    checks = [c for c in ALL_CHECKS if c.cls == "CrossEntropyLoss"]
+    report = runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks)
+    lost = {r.name: r.output for r in report.results if not r.passed}
+    assert set(lost) == {"CrossEntropyLoss.forward: loss"}, lost
+    assert "left out the" in by_name(report)["CrossEntropyLoss.backward: dLdA"].output

@@ -253,12 +253,21 @@ class Outputs:
         return None
 
     def soft_waiting(self) -> Waiting | None:
-        """A Waiting for the first soft call of another method that raised before what the check read, on an
-        object whose values it read (an MLP check's chain of the student's own layers is not one)."""
+        """A Waiting for the first soft call of another method that raised before what the check read of the same
+        object (an MLP check's chain of the student's own layers is not one object: there, before what it read).
+        A call made after the last read of its object is not what the check needed (a loss's backward that raised
+        after its forward did, on an object whose forward value is all a test of forward read of it)."""
         objects = self.script.objects(op for op in self.read if op >= 0)
+        last: dict = {}
+        if objects:
+            for op in self.read:
+                if op >= 0:
+                    obj = self.script.object_of(op)
+                    last[obj] = max(last.get(obj, -1), op)
         for error in self.result.soft:
-            if (error.op <= self.reached and self.script.meta[error.op].method != self.method
-                    and (not objects or self.script.object_of(error.op) in objects)):
+            if self.script.meta[error.op].method == self.method:
+                continue
+            if error.op <= (last.get(self.script.object_of(error.op), -1) if objects else self.reached):
                 return blame(error, self.script, self.method)
         return None
 

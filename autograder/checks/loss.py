@@ -30,18 +30,20 @@ LOG_SUM_EXP = ("compute log(softmax(A)) as (A - max) - log(sum(exp(A - max))) (l
 @per_case
 def _script(case):
     """A fresh loss: forward then backward; a second one after an earlier forward; a third on the
-    logits shifted row by row. One script for every test of an ordinary input."""
+    logits shifted row by row. One script for every test of an ordinary input. Every call is soft: a backward
+    raising after its forward did (nothing stored) leaves the rest to run, and each value read says what made it
+    missing (the call that raised, or the forward before it on the same object: Outputs.soft_waiting)."""
     s = Script(case=case)
     ce = s.new(CE)
     s.call(ce, "forward", case.A, case.Y, label="L", keep_args=True, soft=True)  # (backward runs on what it stored)
-    s.call(ce, "backward", label="dLdA")
+    s.call(ce, "backward", label="dLdA", soft=True)  # (where it cannot, the rest of the script still runs)
     again = s.new(CE)
     s.call(again, "forward", case.A0, case.Y0, label=s.fresh(), soft=True)
     s.call(again, "forward", case.A, case.Y, label=s.fresh(), soft=True)
-    s.call(again, "backward", label="again.dLdA")
+    s.call(again, "backward", label="again.dLdA", soft=True)
     big = s.new(CE)
     s.call(big, "forward", case.shifted, case.Y, label="shifted.L", soft=True, shown=("A + shift", "Y"))
-    s.call(big, "backward", label="shifted.dLdA")
+    s.call(big, "backward", label="shifted.dLdA", soft=True)
     return s
 
 

@@ -424,7 +424,8 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
         raised = found[check.name].failure or found[check.name].crashed
         if isinstance(raised, NotAttempted) and check.method not in ran:
             skeleton.setdefault(check.method, raised)
-    charged = {check.method for check in checks if check.primary and isinstance(found[check.name].failure, Crashed)}
+    charged = frozenset(check.method for check in checks
+                        if check.primary and isinstance(found[check.name].failure, Crashed))
     for check in checks:
         if found[check.name].unfinished:
             results[check.name] = verdicts.over_budget(check, job.limits.submission_timeout)
@@ -441,7 +442,7 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
             verdicts.excuse_crashes(check, found[check.name], {
                 name: found[name].crash_causes() for name, r in results.items() if r.outcome is Outcome.FAILED})
         results[check.name] = verdicts.result(check, found[check.name], job.replay, check.method in returned,
-                                              check.method in charged, skeleton.get(check.method), frozenset(charged))
+                                              skeleton.get(check.method), charged)
     def computed(c: Check) -> bool:
         return c.computes and found[c.name].examples > 0 and results[c.name].outcome is Outcome.PASSED
 

@@ -155,18 +155,18 @@ def feedback(verdict: Verdict, failure: Failure, replay: str) -> str:
     return "\n".join(lines)
 
 
-def result(check: Check, verdict: Verdict, replay: str, method_returned: bool = True,
-           crash_charged: bool = True, not_attempted: NotAttempted | None = None,
-           charged: frozenset = frozenset()) -> TestResult:
+def result(check: Check, verdict: Verdict, replay: str, method_returned: bool, not_attempted: NotAttempted | None,
+           charged: frozenset) -> TestResult:
     """The test's result. A crash on an input this test judges is left out only when it is charged once
-    already (`crash_charged`: the method's first test failed on a crash) and the method returned on some
-    input of some test of it (`method_returned`), and only when it ran on more of this test's inputs than
+    already (`charged`: the methods of the class whose first test failed on a crash) and the method returned on
+    some input of some test of it (`method_returned`), and only when it ran on more of this test's inputs than
     it crashed on; otherwise it fails here: a crash is never free, a method that never works earns
     nothing, and one that works only on a few small inputs does not earn tests judged on those alone. A method that
     raised NotImplementedError and never returned from a call (the skeleton's: `not_attempted`, what it raised) is
     not attempted, in every test of it."""
     common = dict(name=check.name, max_score=float(check.points), visibility=check.visibility)
     failure = verdict.failure
+    crash_charged = check.method in charged
     if not_attempted is not None:  # (where it returns somewhere, NotImplementedError is a crash)
         return TestResult(score=0.0, outcome=Outcome.NOT_ATTEMPTED, output=not_attempted.skeleton, **common)
     if failure is None and verdict.crashed is not None:

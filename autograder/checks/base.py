@@ -280,10 +280,9 @@ def blame(error: StudentError, script, method: str) -> Failure:
     if error.module:  # the class's module could not be imported: the class cannot be graded at all
         return Crashed(*import_failed(error), about_input=False)
     own = op.method == method or op.kind in ("set", "get", "import")
-    where = f" (at {error.where})" if error.where else ""
     if error.not_attempted:
         if own:
-            return NotAttempted(f"{op.text} raised NotImplementedError: {error.msg}{where}",
+            return NotAttempted(_raised(op, error),
                                 f"not attempted: {op.method} raises NotImplementedError", _cause(error, script))
         return Waiting(f"needs {op.method}, which still raises NotImplementedError", not_attempted=True,
                        culprit=op.method)
@@ -298,7 +297,7 @@ def blame(error: StudentError, script, method: str) -> Failure:
             return Crashed(what, hint, earlier=True) if own else Waiting(f"needs {op.method}, but {what}",
                                                                         culprit=op.method)
         return Crashed(what, hint) if own else Waiting(f"needs {op.method}, but {what}", culprit=op.method)
-    what = f"{op.text} raised {error.type}: {error.msg}{where}{import_raised(error)}"
+    what = f"{_raised(op, error)}{import_raised(error)}"
     if own and error.type == "OSError" and "File too large" in error.msg:  # (RLIMIT_FSIZE: prints count too)
         return Crashed(what, "your code printed (or wrote) more than a submission may in all (16 MiB unless the "
                              "course set file_bytes): remove the prints from its methods")
@@ -309,11 +308,15 @@ def blame(error: StudentError, script, method: str) -> Failure:
 def probe_crash(error: StudentError, script) -> Crashed:
     """The failure of a test that read past a state probe that raised (`Outputs.probe_crash`)."""
     op = script.meta[error.op]
-    where = f" (at {error.where})" if error.where else ""
-    return Crashed(f"{op.text} raised {error.type}: {error.msg}{where}",
+    return Crashed(_raised(op, error),
                    f"before reading what one {op.cls} stored, another {op.cls} runs forward on an input of the same "
                    f"shape ({op.text}), to show state kept on the class: forward must work there as on any input, and "
                    f"keep what it stores on self", cause=_cause(error, script))
+
+
+def _raised(op, error: StudentError) -> str:
+    """"Linear.forward(A) raised ValueError: ... (at mytorch/nn/linear.py:12)"."""
+    return f"{op.text} raised {error.type}: {error.msg}" + (f" (at {error.where})" if error.where else "")
 
 
 def _cause(error: StudentError, script) -> tuple:

@@ -308,7 +308,7 @@ class Script:
         # reads the layer's own weights, not the case's).
         words = set(re.findall(r"\w+", " ".join(
             meta.text if meta.kind in ("call", "new") else meta.text.split(" = ", 1)[-1]
-            for meta in (self.meta[i] for i in ops) if meta.kind in ("call", "new") or meta.kind == "set")))
+            for meta in (self.meta[i] for i in ops) if meta.kind in ("call", "new", "set"))))
         return [name for name, value in vars(self.case).items() if id(value) in used or name in words]
 
     def truncated(self, stop: int, skipped: set[int] = frozenset()) -> "Script":

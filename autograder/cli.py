@@ -76,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("submissions", metavar="SUBMISSIONS", help="the folder of submissions")
     batch.add_argument("--output", metavar="DIR", default="graded", help="where results go (default: graded)")
     batch.add_argument("--jobs", type=_jobs, default=None, metavar="N",
-                       help="entries graded at once (default: one per core)")
+                       help="entries graded at once (default: one more than the cores)")
     batch.add_argument("--seed", type=_seed, default=None, metavar="N",
                        help="seed for the generated test inputs (default: the course's official seed)")
     batch.add_argument("--dask", metavar="SCHEDULER", default=None,

@@ -73,6 +73,9 @@ DIAGNOSED = [
     ("tanh_backward_no_square", "Tanh.backward: dLdZ", "the square is missing"),
     ("gelu_backward_no_Z_pdf", "GELU.backward: dLdZ", "missing the Z * pdf term"),
     ("gelu_erf_without_sqrt2", "GELU.forward: output A", "uses erf(Z / sqrt(2))"),
+    # at the first step W stays as it was, as a step that updates a copy leaves it: the second step tells the two
+    # apart, and names the mistake at the first
+    ("sgd_velocity_updated_after_use", "SGD.step: W with momentum", "uses the velocity before updating it"),
 ]
 
 

@@ -169,12 +169,14 @@ def distinct(candidates, want) -> list:
                                                     if i != j)]
 
 
-def _hints(case, run: str, index: int, want, p: str, before: list):
+def _hints(case, run: str, index: int, want, p: str, others: list):
     """The mistakes' values at read `index` (a generator: computed only when the value fails), of those that
-    also give every value the student's run returned `before` it: a mistake that an earlier value rules
-    out is not named (a step that moved nothing is no b left behind, nor a layer left alone a late velocity)."""
+    also give every other value the student's run returned (`others`, None at `index`): a mistake that another
+    value rules out is not named (a step that moved nothing is no b left behind, nor a layer left alone a late
+    velocity), and one that a later value tells apart from another is named where the two still agree (a late
+    velocity leaves W as it was at the first step, as a step that updates a copy does: the second step tells)."""
     explained = [(values, rule) for values, rule in wrong_runs(case, run)
-                 if all(matches(got, value) for got, value in zip(before, values) if isinstance(got, np.ndarray))]
+                 if all(matches(got, value) for got, value in zip(others, values) if isinstance(got, np.ndarray))]
     yield from distinct([(values[index], _RULES[rule][1](p, run == "momentum")) for values, rule in explained], want)
 
 
@@ -199,9 +201,10 @@ def judge(out, case, run: str, want: tuple, params: str = "Wb", hints: bool = Tr
         value = out[label]
         if value is not EXCUSED:  # a step that raised is charged as such, not as the value read after it
             out.peek(f"{run}.step{label.split('@')[1]}")
-        before = [out.result.values.get(earlier) for earlier, _ in labels(case, run)[:index]]  # (for hints only)
+        others = [None if j == index else out.result.values.get(read)  # (for hints only)
+                  for j, (read, _) in enumerate(labels(case, run))]
         expect(what, value, want[index], generic=False,
-               known_wrong=_hints(case, run, index, want[index], label.split(".")[1][0], before) if hints else [])
+               known_wrong=_hints(case, run, index, want[index], label.split(".")[1][0], others) if hints else [])
 
 
 def _declare(name: str, points: float, run: str, params: str):

@@ -138,7 +138,7 @@ def feedback(verdict: Verdict, failure: Failure, replay: str) -> str:
         names = script.inputs(verdict.reached, verdict.objects)
         if names:  # a constructor alone passes no arrays: its call above says it all
             lines.append(f"{origin}:")
-            lines += [f"  {line}" for line in describe(**{n: getattr(verdict.case, n) for n in names}).splitlines()]
+            lines += [f"  {line}" for line in describe(**{n: script.input(n) for n in names}).splitlines()]
     if verdict.printed:
         lines.append("your code printed:")
         budget = PRINTED_LINES

@@ -199,3 +199,18 @@ def test_an_sgd_failure_lists_the_gradients_the_layers_were_given(tmp_path):
     for result in failed:
         listed = result.output.split("failing input", 1)[1].split("replay:", 1)[0]
         assert "calls:" in result.output and "W1 (" in listed and "dLdW1 (" in listed, result.output
+
+
+def test_a_batchnorm_evaluation_failure_lists_the_running_statistics_the_grader_set(tmp_path):
+    """Evaluation is graded after the grader sets running_M and running_V to what three correct training calls give:
+    the failing input lists those values (a trial's student could not redo the evaluation by hand without them)."""
+    sub = materialize(next(e for e in entries("buggy") if e.name == "bn_eval_ignored"), tmp_path / "sub")
+    checks = [c for c in runner.assignments.get().checks() if c.name.startswith("BatchNorm1d.forward: evaluation")]
+    report = runner.grade(sub, seed=0, submission="s", limits=FAST, checks=checks)
+    failed = [r for r in report.results if r.outcome is Outcome.FAILED]
+    assert failed
+    for result in failed:
+        assert "BatchNorm1d.running_M = running_M_of_3_correct_batches" in result.output, result.output
+        listed = result.output.split("failing input", 1)[1].split("replay:", 1)[0]
+        for name in ("running_M_of_3_correct_batches (", "running_V_of_3_correct_batches (", "Zeval ("):
+            assert name in listed, result.output

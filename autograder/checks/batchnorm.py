@@ -115,8 +115,8 @@ def _eval_script(case):
     the reference, which the student's training calls could otherwise look ahead to (Script.late)."""
     s, bn = _training(case)
     rM, rV = trained(case)
-    s.set(bn, "running_M", rM, reference=True, shown="(running_M of three correct training calls)")
-    s.set(bn, "running_V", rV, reference=True, shown="(running_V of three correct training calls)")
+    s.set(bn, "running_M", rM, reference=True, named="running_M_of_3_correct_batches")
+    s.set(bn, "running_V", rV, reference=True, named="running_V_of_3_correct_batches")
     s.call(bn, "forward", case.Zeval, True, label="eval.BZ", keep_args=True, shown=("Zeval", "eval=True"))
     s.get(bn, "running_M", label="eval.running_M")
     s.get(bn, "running_V", label="eval.running_V")

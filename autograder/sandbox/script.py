@@ -95,6 +95,8 @@ class Script:
     case: object = None  # the input case: its arrays are named after its fields in messages
     _objects: int = 0
     _fields: dict | None = None  # id of each of the case's arrays -> its field name
+    # Arrays the check derived that a failing input lists by name with the case's fields (`set(..., named=...)`)
+    named: dict = field(default_factory=dict)
     # It hands the submission a value the reference computed (state set for backward, running statistics
     # before evaluation): student code can read a whole request, so such a script goes to the worker only
     # after every script of its class without one has been answered (runner._batch_phase).
@@ -206,11 +208,14 @@ class Script:
         self._add(["import", module], ("import", "", module, f"import {module}"))
 
     def set(self, obj: Obj, attr: str, value, *, state: bool = False, reference: bool = False,
-            shown: str | None = None) -> None:
+            shown: str | None = None, named: str | None = None) -> None:
         """Set `obj.attr`. With `state`, it is the state the contract says a method stores, set by the
         grader so that the next method is graded on its own (not shown among the calls). With `reference`,
-        the value is one the reference computed (the script is then `late`)."""
+        the value is one the reference computed (the script is then `late`). `named`: an array the check
+        derived, shown under that name in the call and listed by it among the failing input."""
         self.late = self.late or reference
+        if named is not None:
+            self.named[named], shown = value, named
         ref, desc = self._ref(value, shown)
         self._add(["set", obj.id, attr, ref], ("set", obj.name, attr, f"{obj.name}.{attr} = {desc}", state))
 
@@ -298,7 +303,7 @@ class Script:
 
     def inputs(self, upto: int | None = None, objects=None) -> list[str]:
         """The fields of `case` this script passes to the submission (up to op `upto`, on `objects` when
-        given), in the case's order."""
+        given), in the case's order, then the `named` arrays it passes."""
         if self.case is None:
             return []
         ops = self._ops(upto, objects)
@@ -309,7 +314,12 @@ class Script:
         words = set(re.findall(r"\w+", " ".join(
             meta.text if meta.kind in ("call", "new") else meta.text.split(" = ", 1)[-1]
             for meta in (self.meta[i] for i in ops) if meta.kind in ("call", "new", "set"))))
-        return [name for name, value in vars(self.case).items() if id(value) in used or name in words]
+        return ([name for name, value in vars(self.case).items() if id(value) in used or name in words]
+                + [name for name, value in self.named.items() if id(value) in used])
+
+    def input(self, name: str):
+        """The value of an input `inputs` names."""
+        return self.named[name] if name in self.named else getattr(self.case, name)
 
     def truncated(self, stop: int, skipped: set[int] = frozenset()) -> "Script":
         """A copy that runs only the ops before `stop`, with the ops in `skipped` left out (op

@@ -385,3 +385,17 @@ def test_a_forward_raising_before_it_stores_anything_costs_forwards_tests_alone(
     lost = {r.name: r.output for r in report.results if not r.passed}
     assert set(lost) == {"CrossEntropyLoss.forward: loss"}, lost
     assert "left out the" in by_name(report)["CrossEntropyLoss.backward: dLdA"].output
+
+
+def test_an_input_left_out_of_a_behaviour_test_says_what_was_unusable_in_plain_words():
+    """A trial's report read "your code gave no usable your dLdA for A": the student's own value is named once."""
+    from autograder.checks.base import Skip, consistent
+    from autograder.sandbox.script import Bad
+
+    with pytest.raises(Skip) as left_out:
+        consistent("dLdA for A + shift", np.ones((2, 2)), Bad("a list"), hint="", reference_label="your dLdA for A")
+    assert str(left_out.value) == "your code gave no usable dLdA for A to compare with"
+    with pytest.raises(Skip) as left_out:
+        consistent("dLdA for A + shift", np.ones((2, 2)), np.full((2, 2), np.inf), hint="",
+                   reference_label="your dLdA for A")
+    assert str(left_out.value) == "your dLdA for A is not finite"

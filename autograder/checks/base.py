@@ -334,11 +334,12 @@ def consistent(label: str, got, own, *, hint: str, reference_label: str, tol: To
     student's own value is unusable, its own test says so and this input is left out."""
     if got is EXCUSED:
         raise Skip(f"{label} is graded by another test, which failed")
+    own_label = reference_label.removeprefix("your ")  # (said after "your" here: "your dLdA for A", never twice)
     if own is EXCUSED or isinstance(own, Bad):
-        raise Skip(f"your code gave no usable {reference_label} to compare with")
+        raise Skip(f"your code gave no usable {own_label} to compare with")
     own = own.astype(np.float64)
     if not np.all(np.isfinite(own)):
-        raise Skip(f"your {reference_label} is not finite")
+        raise Skip(f"your {own_label} is not finite")
     if isinstance(got, np.ndarray) and got.shape != own.shape:
         raise Failure(f"{label}: shape {shape_str(got.shape)}, but {reference_label} has shape {shape_str(own.shape)}",
                       hint)

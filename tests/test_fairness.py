@@ -399,3 +399,16 @@ def test_an_input_left_out_of_a_behaviour_test_says_what_was_unusable_in_plain_w
         consistent("dLdA for A + shift", np.ones((2, 2)), np.full((2, 2), np.inf), hint="",
                    reference_label="your dLdA for A")
     assert str(left_out.value) == "your dLdA for A is not finite"
+
+
+def test_a_test_whose_every_input_crashed_says_so_without_counting_what_it_ran():
+    """A trial's report read "on 13 of the 13 inputs of this test (more than it ran on)": where the method ran on
+    none of them, every one crashed, and that is what the message says."""
+    from autograder.checks.base import Crashed
+    from autograder.verdict import Verdict, charged_crash
+
+    crash = Crashed("MLP1.backward(dLdA) raised ValueError: shapes (at models/mlp.py:32)")
+    none_ran = charged_crash(Verdict(crashed=crash, crashes=13), method_returned=True, crash_charged=True)
+    assert none_ran.message.startswith("on every one of its 13 inputs, MLP1.backward(dLdA) raised"), none_ran.message
+    some_ran = charged_crash(Verdict(crashed=crash, crashes=13, examples=2), method_returned=True, crash_charged=True)
+    assert some_ran.message.startswith("on 13 of the 15 inputs of this test (more than it ran on), "), some_ran.message

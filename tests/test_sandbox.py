@@ -1135,3 +1135,101 @@ def test_a_run_thrown_away_leaves_nothing_of_what_it_printed(tmp_path):
         sandbox.close()
     for result in first + again:
         assert result.error is None and len(result.printed) == 1, result
+
+
+def test_a_worker_with_no_pid_namespace_signals_and_steers_only_itself():
+    """Without a PID namespace (not root, where user namespaces are refused: Ubuntu 24.04, a course's GitHub runner)
+    a worker shares the grader's uid, and `os.kill(-1, SIGKILL)` in a method ended the grader and the batch with it
+    (a hostile trial; SIGSTOP froze it). Its filter lets it signal only itself and its own group."""
+    import errno
+    import resource
+    import signal
+    import threading
+
+    from autograder.sandbox import worker
+
+    reading, writing = os.pipe()
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:  # (a forked child: the filter cannot be taken off again)
+        try:
+            os.close(reading)
+            os.setsid()
+            found = {"installed": worker.confine_signals()}
+            for name, call in [("kill the parent", lambda: os.kill(parent, 0)), ("kill -1", lambda: os.kill(-1, 0)),
+                               ("kill another group", lambda: os.killpg(parent, 0)),
+                               ("SIGSTOP to the parent", lambda: os.kill(parent, signal.SIGSTOP)),
+                               ("a pidfd", lambda: os.pidfd_open(parent)),
+                               ("the parent's limits", lambda: resource.prlimit(parent, resource.RLIMIT_NOFILE, (8, 8))),
+                               ("kill itself", lambda: os.kill(os.getpid(), 0)), ("kill its group", lambda: os.kill(0, 0)),
+                               ("killpg itself", lambda: os.killpg(os.getpid(), 0)),
+                               ("a thread", lambda: signal.pthread_kill(threading.get_ident(), 0)),
+                               ("its own limits", lambda: resource.setrlimit(resource.RLIMIT_CORE, (0, 0)))]:
+                try:
+                    call()
+                    found[name] = "allowed"
+                except OSError as exc:
+                    found[name] = errno.errorcode[exc.errno]
+            os.write(writing, json.dumps(found).encode())
+        finally:
+            os._exit(0)
+    os.close(writing)
+    with os.fdopen(reading) as pipe:
+        found = json.loads(pipe.read())
+    os.waitpid(pid, 0)
+    assert found.pop("installed") is True
+    refused = ["kill the parent", "kill -1", "kill another group", "SIGSTOP to the parent", "a pidfd",
+               "the parent's limits"]
+    assert {name: found[name] for name in refused} == dict.fromkeys(refused, "EPERM")
+    assert {name: v for name, v in found.items() if name not in refused} == dict.fromkeys(
+        ["kill itself", "kill its group", "killpg itself", "a thread", "its own limits"], "allowed")
+
+
+NO_USER_NAMESPACES = """
+import ctypes, os, sys
+sys.path.insert(0, sys.argv[1])
+from autograder.sandbox import worker as w
+LD, JEQ, JSET, RET, ALLOW, EPERM = 0x20, 0x15, 0x45, 0x06, 0x7FFF0000, 0x00050000 | 1
+body = [(LD, None, None, 0), (JEQ, "deny", 0, 272), (JEQ, "enosys", 0, 435), (JEQ, "clone", 0, 56),
+        (RET, None, None, ALLOW)]  # unshare refused, clone3 unknown, clone without namespace flags
+tail = [("clone", (LD, None, None, 16)), (None, (JSET, "deny", "allow", 0x10000000)),
+        ("allow", (RET, None, None, ALLOW)), ("deny", (RET, None, None, EPERM)), ("enosys", (RET, None, None, 0x50026))]
+program = w._assemble(body, tail)
+class Insn(ctypes.Structure):
+    _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8), ("k", ctypes.c_uint32)]
+class Program(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(Insn))]
+insns = (Insn * len(program))(*[Insn(*i) for i in program])
+libc = ctypes.CDLL(None)
+assert libc.prctl(38, 1, 0, 0, 0) == 0 and libc.prctl(22, 2, ctypes.byref(Program(len(program), insns)), 0, 0) == 0
+os.execv(sys.argv[2], sys.argv[2:])
+"""
+
+
+@pytest.mark.skipif(os.uname().machine != "x86_64" or os.geteuid() != 0,
+                    reason="the wrapper's syscall numbers are x86_64's; only root can run the grader as another user")
+def test_a_method_that_kills_every_process_of_its_uid_costs_only_its_test_where_user_namespaces_are_refused(tmp_path):
+    """The grader run by an ordinary user where user namespaces are refused (a seccomp wrapper refuses unshare):
+    the worker keeps the grader's uid; `os.kill(-1, SIGKILL)` in Linear.forward is refused and charged there."""
+    sub = attack(tmp_path, "import os, signal\nos.kill(-1, signal.SIGKILL)")
+    sub.chmod(0o755)
+    (tmp_path / "wrapper.py").write_text(NO_USER_NAMESPACES)
+    home = tmp_path / "home"
+    home.mkdir()
+    os.chown(home, 4242, 4242)
+    for folder in (tmp_path, *[p for p in sub.rglob("*") if p.is_dir()]):
+        folder.chmod(0o755)
+    done = subprocess.run(["setpriv", "--reuid", "4242", "--regid", "4242", "--clear-groups", "--inh-caps",
+                           "+dac_read_search", "--ambient-caps", "+dac_read_search", sys.executable,
+                           str(tmp_path / "wrapper.py"), str(REPO), sys.executable, "-m", "autograder", "grade",
+                           str(sub), "--format", "gradescope"],
+                          cwd=home, capture_output=True, text=True, timeout=600,
+                          env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "HOME": str(home),
+                               "AUTOGRADER_CACHE": str(home / "cache")})
+    assert done.returncode == 0, done.stderr[-2000:]
+    results = json.loads(done.stdout)
+    assert "no pid and network namespaces" in json.dumps(results["extra_data"]), results["extra_data"]
+    lost = {t["name"] for t in results["tests"] if t["score"] < t["max_score"]}
+    assert lost and all(name.startswith("Linear.") or name.startswith("MLP") for name in lost), lost
+    forward = next(t for t in results["tests"] if t["name"] == "Linear.forward: output Z")
+    assert "PermissionError" in forward["output"], forward["output"]

@@ -1133,11 +1133,45 @@ def _worker_filter_program(arch):
     return _assemble(body, tail)
 
 
-def _built_filter(make, arch):
+# Without a PID namespace (not root, where user namespaces are refused) a worker shares the grader's uid, and the
+# kernel lets it signal every process of that uid: kill(-1, SIGKILL) ended the grader (a batch with it), SIGSTOP froze
+# it. Such a worker may signal only itself and its own process group (it leads one: setsid), its threads, and no
+# process through a pidfd. Per system call: (x86_64, aarch64) numbers.
+_SIGNALS_OWN = {"kill": (62, 129), "tgkill": (234, 131), "rt_sigqueueinfo": (129, 138),
+                "rt_tgsigqueueinfo": (297, 240)}
+_SIGNALS_NONE = {"tkill": (200, 130), "pidfd_send_signal": (424, 424), "pidfd_open": (434, 434)}
+
+
+def _signal_filter_program(arch, me):
+    """The filter a worker with no PID namespace adds (pid `me`): kill only to 0 (its group), me or -me (its group
+    again); tgkill, rt_sigqueueinfo and rt_tgsigqueueinfo only to its own thread group; tkill and pidfds not at all.
+    A pid is an int: its low 32 bits are what the kernel reads."""
+    audit = _DENIED[arch][0]
+    column = 0 if arch == "x86_64" else 1
+    body = [(_LD, None, None, 4), (_JEQ, 0, "deny", audit), (_LD, None, None, 0)]
+    body += [(_JEQ, "deny", 0, numbers[column]) for numbers in _SIGNALS_NONE.values()]
+    body += [(_JEQ, "kill" if name == "kill" else "own group", 0, numbers[column])
+             for name, numbers in _SIGNALS_OWN.items()]
+    body.append((_RET, None, None, _ALLOW))
+    tail = [("kill", (_LD, None, None, 16)), (None, (_JEQ, "allow", 0, 0)), (None, (_JEQ, "allow", 0, me)),
+            (None, (_JEQ, "allow", "deny", -me & 0xFFFFFFFF)),
+            ("own group", (_LD, None, None, 16)), (None, (_JEQ, "allow", "deny", me)),
+            ("allow", (_RET, None, None, _ALLOW)), ("deny", (_RET, None, None, _EPERM))]
+    return _assemble(body, tail)
+
+
+def confine_signals():
+    """In a worker with no PID namespace: the signal filter (its pid baked in) and the filter of an enclosure's
+    workers (limits, priority and scheduling of itself only: its uid is the grader's). True when both hold."""
+    me = os.getpid()
+    return _install(_worker_filter_program) and _install(lambda arch: _signal_filter_program(arch, me), me)
+
+
+def _built_filter(make, arch, key=None):
     """The filter `make(arch)` as a ctypes program, built once (in the fork server) and kept: (program, libc)."""
     import ctypes
 
-    key = (make.__name__, arch)
+    key = (make.__name__, arch, key)
     if key not in _BUILT:
         class Insn(ctypes.Structure):
             _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8),
@@ -1159,15 +1193,16 @@ def filter_syscalls():
     return _install(_filter_program)
 
 
-def _install(make):
-    """Install the filter `make` builds on this process and its future children; True when in place."""
+def _install(make, key=None):
+    """Install the filter `make` builds on this process and its future children; True when in place. `key`: what
+    tells apart the programs one `make` builds (a pid baked in)."""
     import ctypes
     import platform
 
     arch = platform.machine()
     if arch not in _DENIED:
         return False
-    program, libc = _built_filter(make, arch)
+    program, libc = _built_filter(make, arch, key)
     if libc.prctl(38, 1, 0, 0, 0) != 0:  # PR_SET_NO_NEW_PRIVS
         return False
     return libc.prctl(22, 2, ctypes.byref(program), 0, 0) == 0  # PR_SET_SECCOMP, SECCOMP_MODE_FILTER
@@ -1334,6 +1369,8 @@ def _child(sock, out_fd, progress_fd, spec):
     elif isolated:
         _capset(0)  # the capabilities its user namespace gave it: none are needed any more
     filter_syscalls()
+    if not isolated:  # no PID namespace: the kernel would let it signal and steer every process of its uid
+        confine_signals()
     os.environ.clear()
     os.environ.update({"HOME": spec["scratch"], "TMPDIR": spec["scratch"], "PATH": "/usr/bin:/bin",
                        "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"})

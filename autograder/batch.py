@@ -72,6 +72,8 @@ class Entry:
     refused: str = ""
 
 
+STEM_MOST = 100  # characters of an entry's name its results file keeps
+
 LINK = ("it is a symbolic link in the submissions folder, and links are not followed (one could point at "
         "another student's files or the solutions): put the folder or archive itself there")
 # Archives of kinds batch does not read: such a hand-in gets its row, and says so (never left out unseen).
@@ -144,7 +146,9 @@ def entries(source: Path, output: Path | None = None, notes: list[str] | None = 
         stem = raw.decode("utf-8", "replace")  # (a name that is not UTF-8, as some downloads keep it, is still shown)
         who = names.get(path.name, {})
         plain = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()  # (Émile: Emile)
-        safe = re.sub(r"[^A-Za-z0-9._-]+", "_", plain).strip("._") or "entry"
+        # (at most STEM_MOST characters of it: a file name is at most 255 bytes, and a 237-character name stopped
+        # the whole batch as its results file was written; a name cut short gets its digest, as below)
+        safe = re.sub(r"[^A-Za-z0-9._-]+", "_", plain).strip("._")[:STEM_MOST].rstrip("._") or "entry"
         unique = safe
         if safe != stem or safe.lower() in taken:  # never a clean name another entry may have (_alice, Alice)
             unique = f"{safe}-{hashlib.sha256(raw).hexdigest()[:8]}"

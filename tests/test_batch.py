@@ -492,6 +492,22 @@ def test_an_accented_name_keeps_its_letters_in_the_results_file_name(tmp_path):
     assert found["Émile O'Brien"].startswith("Emile_O_Brien-") and found["Zoë"].startswith("Zoe-"), found
 
 
+def test_an_entry_named_past_what_a_file_name_holds_gets_its_row(tmp_path):
+    """A folder or archive named with 237 characters or more (its name is the student's upload name) stopped the
+    whole batch as its results file's name passed 255 bytes (a hostile trial): the results file keeps the first
+    100 characters and a digest, the gradebook the whole name."""
+    source = tmp_path / "class"
+    correct = materialize(next(e for e in entries("correct")), tmp_path / "made")
+    long = "a" * 250
+    shutil.copytree(correct, source / long)
+    shutil.make_archive(str(source / ("b" * 240)), "zip", correct)
+    out = tmp_path / "graded"
+    batch.run(source, out, jobs=1, seed=0, limits=FAST, progress=Quiet())
+    rows = {row["name"]: row for row in csv.DictReader((out / "grades.csv").open(encoding="utf-8"))}
+    assert sorted(rows) == [long, "b" * 240] and all(float(row["score"]) == 100 for row in rows.values()), rows
+    assert all(len(row["entry"]) <= 120 and (out / f"{row['entry']}.json").is_file() for row in rows.values())
+
+
 def test_a_malformed_gradescope_metadata_file_is_said_and_its_names_are_never_yaml(tmp_path, capsys):
     """What can be read is used; a broken name falls back to the folder's; the command says, in one line,
     that the metadata file could not be read in full."""

@@ -836,12 +836,12 @@ class _Progress:
         else:
             self.bad += 1
             what = f"not graded{' (kept)' if row.get('kept') else ''}: {row['error']}"
+        name = "".join(c if c.isprintable() else "?" for c in entry.name)  # (a student's name for it: escape
+        what = "".join(c if c.isprintable() else "?" for c in what)  # codes in it must not act on the terminal)
         if self.bar is not None:
-            self.bar.set_postfix_str(f"{entry.name[:30]}: {what[:40]}", refresh=False)
+            self.bar.set_postfix_str(f"{name[:30]}: {what[:40]}", refresh=False)
             self.bar.update(1)
         else:
-            name = "".join(c if c.isprintable() else "?" for c in entry.name)
-            what = "".join(c if c.isprintable() else "?" for c in what)
             print(f"[{self.count}/{self.total}] {name}: {what}", file=sys.stderr, flush=True)
 
     def close(self) -> None:

@@ -254,12 +254,12 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return args.run(args)
-    except SubmissionError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except SubmissionError as exc:  # (it may name a file in an archive: a student chose it, escape codes too)
+        print(f"error: {_printable(str(exc))}", file=sys.stderr)
         _write_rejection(args, str(exc))
         return 2
     except (ConfigError, ReferenceMissing, UnknownAssignment) as exc:  # the grader's own set-up, not the submission
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {_printable(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -270,6 +270,6 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug of ours: one line for the student, the traceback on request
         if os.environ.get("AUTOGRADER_DEBUG", "") not in ("", "0"):
             raise
-        message = " ".join(str(exc).split())
+        message = _printable(" ".join(str(exc).split()))
         print(f"internal error: {type(exc).__name__}: {message} (please report this)", file=sys.stderr)
         return 1

@@ -565,6 +565,25 @@ def test_the_progress_bar_ends_on_the_counts_and_the_command_names_who_was_not_g
     assert err[-1].startswith("not gradable: dave, eve (why:")
 
 
+def test_no_escape_code_in_an_entry_name_reaches_the_terminal(tmp_path, monkeypatch):
+    """A student names their upload, and downloads keep the name: one holding escape codes set the window title and
+    erased lines through the progress bar (a hostile trial). The bar and the plain lines show '?' for them."""
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    name = "bob\x1b]0;OWNED\x07\x1b[2K\x1b[1A"
+    for terminal in (Terminal(), io.StringIO()):
+        monkeypatch.setattr(sys, "stderr", terminal)
+        bar = batch._Progress(1)
+        bar.update(batch.Entry(tmp_path / name, name, "bob"), {"score": 1.0, "max_score": 1.0, "error": "x\x1b[8m"})
+        if bar.bar is not None:
+            bar.bar.refresh()  # (as tqdm does at its next interval: the postfix shows the entry)
+        bar.close()
+        monkeypatch.undo()
+        assert "bob" in terminal.getvalue() and "\x1b" not in terminal.getvalue() and "\x07" not in terminal.getvalue()
+
+
 def test_the_state_file_keeps_no_digest_a_short_seed_is_found_from(tmp_path):
     """The state kept sha256("autograder seed 42")[:16]: trying the seeds 0, 1, 2, ... found 42 at once.
     Its digest is now scrypt, salted per output folder; reruns still know the seed."""

@@ -158,3 +158,20 @@ def test_a_python_without_numpy_gets_one_line_saying_so(command):
     assert done.returncode == 2, (done.stdout, done.stderr)
     assert done.stderr.startswith("error: the grader needs numpy") and "make grade" in done.stderr, done.stderr
     assert len(done.stderr.splitlines()) == 1 and "Traceback" not in done.stderr and not done.stdout
+
+
+def test_an_archive_members_name_reaches_the_terminal_without_its_escape_codes(tmp_path, capsys):
+    """`grade` on an archive whose refused member is named with escape codes printed them raw in its `error:` line
+    (a hostile trial: a window title set, the line erased, a fake "Score: 100.0 / 100.0", the rest hidden)."""
+    import io
+    import tarfile
+
+    archive = tmp_path / "esc.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        data = b"#" * (1 << 21)
+        info = tarfile.TarInfo("mytorch/\x1b]0;PWNED\x07\x1b[2K Score: 100.0 / 100.0\x1b[8m.py")
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    assert cli.main(["grade", str(archive)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "Score: 100.0" in err and "\x1b" not in err and "\x07" not in err, err

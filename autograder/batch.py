@@ -107,7 +107,7 @@ def entries(source: Path, output: Path | None = None, notes: list[str] | None = 
     base = source
     inner = [p for p in source.iterdir() if p.is_dir() and not p.name.startswith(".")]
     alone = len(inner) == 1 and not any(p != inner[0] and not p.name.startswith(".") for p in source.iterdir())
-    if not (source / GRADESCOPE_METADATA).is_file() and alone and (inner[0] / GRADESCOPE_METADATA).is_file():
+    if not _is_file(source / GRADESCOPE_METADATA) and alone and _is_file(inner[0] / GRADESCOPE_METADATA):
         base = inner[0]  # an export unpacked with its top folder (alone: never one student's folder beside archives)
     names, unreadable = _gradescope_names(base / GRADESCOPE_METADATA)
     found, ignored, results = [], [], []
@@ -116,7 +116,7 @@ def entries(source: Path, output: Path | None = None, notes: list[str] | None = 
             continue
         if output is not None and path.resolve() == output.resolve():
             continue
-        if not path.is_symlink() and (path / STATE).is_file():  # another batch's results, left in the class folder
+        if not path.is_symlink() and _is_file(path / STATE):  # another batch's results, left in the class folder
             results.append(path.name)  # (said: a student's folder holding such a file must not vanish unseen)
             continue
         archive, other = path.name.lower().endswith(SUFFIXES), path.name.lower().endswith(OTHER_ARCHIVES)
@@ -168,6 +168,15 @@ def entries(source: Path, output: Path | None = None, notes: list[str] | None = 
             notes.append(f"{GRADESCOPE_METADATA} could not be read in full"
                          f"{f' ({what})' if what else ''}: {named}")
     return result
+
+
+def _is_file(path: Path) -> bool:
+    """Whether `path` is a file; False where its folder cannot be read (not root: a student's folder of mode 000
+    stopped the whole batch as its .batch-state.json was looked for; it is an entry, whose reading says why)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def _holds_others(source: Path) -> bool:

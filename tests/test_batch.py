@@ -584,6 +584,25 @@ def test_no_escape_code_in_an_entry_name_reaches_the_terminal(tmp_path, monkeypa
         assert "bob" in terminal.getvalue() and "\x1b" not in terminal.getvalue() and "\x07" not in terminal.getvalue()
 
 
+def test_a_folder_that_cannot_be_read_is_an_entry_not_the_end_of_the_batch(tmp_path, monkeypatch):
+    """Not root, a student's folder of mode 000 stopped the whole batch ("internal error: PermissionError ...
+    mallory/.batch-state.json", a hostile trial): looking for another batch's results in it must not raise."""
+    import pathlib
+
+    source = tmp_path / "class"
+    (source / "alice").mkdir(parents=True)
+    (source / "mallory").mkdir()
+    is_file = pathlib.Path.is_file
+
+    def refusing(path):  # (as the kernel answers an ordinary user for a folder of mode 000; root reads anything)
+        if path.parent.name == "mallory":
+            raise PermissionError(13, "Permission denied", str(path))
+        return is_file(path)
+
+    monkeypatch.setattr(pathlib.Path, "is_file", refusing)
+    assert [entry.name for entry in batch.entries(source)] == ["alice", "mallory"]
+
+
 def test_the_state_file_keeps_no_digest_a_short_seed_is_found_from(tmp_path):
     """The state kept sha256("autograder seed 42")[:16]: trying the seeds 0, 1, 2, ... found 42 at once.
     Its digest is now scrypt, salted per output folder; reruns still know the seed."""

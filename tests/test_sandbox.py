@@ -1142,6 +1142,7 @@ def test_a_worker_with_no_pid_namespace_signals_and_steers_only_itself():
     a worker shares the grader's uid, and `os.kill(-1, SIGKILL)` in a method ended the grader and the batch with it
     (a hostile trial; SIGSTOP froze it). Its filter lets it signal only itself and its own group."""
     import errno
+    import fcntl
     import resource
     import signal
     import threading
@@ -1153,7 +1154,6 @@ def test_a_worker_with_no_pid_namespace_signals_and_steers_only_itself():
     pid = os.fork()
     if pid == 0:  # (a forked child: the filter cannot be taken off again)
         try:
-            os.close(reading)
             os.setsid()
             found = {"installed": worker.confine_signals()}
             for name, call in [("kill the parent", lambda: os.kill(parent, 0)), ("kill -1", lambda: os.kill(-1, 0)),
@@ -1161,6 +1161,12 @@ def test_a_worker_with_no_pid_namespace_signals_and_steers_only_itself():
                                ("SIGSTOP to the parent", lambda: os.kill(parent, signal.SIGSTOP)),
                                ("a pidfd", lambda: os.pidfd_open(parent)),
                                ("the parent's limits", lambda: resource.prlimit(parent, resource.RLIMIT_NOFILE, (8, 8))),
+                               # (the kernel would signal the fd's owner for it: SIGIO, or SIGKILL by F_SETSIG)
+                               ("F_SETOWN the parent", lambda: fcntl.fcntl(reading, fcntl.F_SETOWN, parent)),
+                               ("F_SETSIG", lambda: fcntl.fcntl(reading, 10, signal.SIGKILL)),
+                               ("FIOSETOWN", lambda: fcntl.ioctl(socket.socket().fileno(), 0x8901,
+                                                                 parent.to_bytes(4, "little"))),
+                               ("F_GETFL", lambda: fcntl.fcntl(writing, fcntl.F_GETFL)),
                                ("kill itself", lambda: os.kill(os.getpid(), 0)), ("kill its group", lambda: os.kill(0, 0)),
                                ("killpg itself", lambda: os.killpg(os.getpid(), 0)),
                                ("a thread", lambda: signal.pthread_kill(threading.get_ident(), 0)),
@@ -1179,10 +1185,10 @@ def test_a_worker_with_no_pid_namespace_signals_and_steers_only_itself():
     os.waitpid(pid, 0)
     assert found.pop("installed") is True
     refused = ["kill the parent", "kill -1", "kill another group", "SIGSTOP to the parent", "a pidfd",
-               "the parent's limits"]
+               "the parent's limits", "F_SETOWN the parent", "F_SETSIG", "FIOSETOWN"]
     assert {name: found[name] for name in refused} == dict.fromkeys(refused, "EPERM")
     assert {name: v for name, v in found.items() if name not in refused} == dict.fromkeys(
-        ["kill itself", "kill its group", "killpg itself", "a thread", "its own limits"], "allowed")
+        ["F_GETFL", "kill itself", "kill its group", "killpg itself", "a thread", "its own limits"], "allowed")
 
 
 NO_USER_NAMESPACES = """

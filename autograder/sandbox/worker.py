@@ -1140,23 +1140,31 @@ def _worker_filter_program(arch):
 _SIGNALS_OWN = {"kill": (62, 129), "tgkill": (234, 131), "rt_sigqueueinfo": (129, 138),
                 "rt_tgsigqueueinfo": (297, 240)}
 _SIGNALS_NONE = {"tkill": (200, 130), "pidfd_send_signal": (424, 424), "pidfd_open": (434, 434)}
+# Nor does the kernel signal another process for it: no fd's owner set (it would get SIGIO, or any signal F_SETSIG
+# names, SIGKILL too, when the fd is ready): fcntl F_SETOWN, F_SETSIG, F_SETOWN_EX; ioctl FIOSETOWN, SIOCSPGRP,
+# TIOCSPGRP. (fcntl and ioctl numbers, then the commands refused: their second argument.)
+_OWNER_CALLS = {"fcntl": ((72, 25), (8, 10, 15)), "ioctl": ((16, 29), (0x8901, 0x8902, 0x540F))}
 
 
 def _signal_filter_program(arch, me):
     """The filter a worker with no PID namespace adds (pid `me`): kill only to 0 (its group), me or -me (its group
-    again); tgkill, rt_sigqueueinfo and rt_tgsigqueueinfo only to its own thread group; tkill and pidfds not at all.
-    A pid is an int: its low 32 bits are what the kernel reads."""
+    again); tgkill, rt_sigqueueinfo and rt_tgsigqueueinfo only to its own thread group; tkill and pidfds not at all;
+    no fd's owner set (`_OWNER_CALLS`). A pid or a command is an int: its low 32 bits are what the kernel reads."""
     audit = _DENIED[arch][0]
     column = 0 if arch == "x86_64" else 1
     body = [(_LD, None, None, 4), (_JEQ, 0, "deny", audit), (_LD, None, None, 0)]
     body += [(_JEQ, "deny", 0, numbers[column]) for numbers in _SIGNALS_NONE.values()]
     body += [(_JEQ, "kill" if name == "kill" else "own group", 0, numbers[column])
              for name, numbers in _SIGNALS_OWN.items()]
+    body += [(_JEQ, f"owner {name}", 0, numbers[column]) for name, (numbers, _) in _OWNER_CALLS.items()]
     body.append((_RET, None, None, _ALLOW))
     tail = [("kill", (_LD, None, None, 16)), (None, (_JEQ, "allow", 0, 0)), (None, (_JEQ, "allow", 0, me)),
             (None, (_JEQ, "allow", "deny", -me & 0xFFFFFFFF)),
-            ("own group", (_LD, None, None, 16)), (None, (_JEQ, "allow", "deny", me)),
-            ("allow", (_RET, None, None, _ALLOW)), ("deny", (_RET, None, None, _EPERM))]
+            ("own group", (_LD, None, None, 16)), (None, (_JEQ, "allow", "deny", me))]
+    for name, (_, commands) in _OWNER_CALLS.items():
+        tail += [(f"owner {name}", (_LD, None, None, 24)), *[(None, (_JEQ, "deny", 0, cmd)) for cmd in commands],
+                 (None, (_RET, None, None, _ALLOW))]
+    tail += [("allow", (_RET, None, None, _ALLOW)), ("deny", (_RET, None, None, _EPERM))]
     return _assemble(body, tail)
 
 

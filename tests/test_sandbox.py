@@ -1167,6 +1167,8 @@ def test_a_worker_with_no_pid_namespace_signals_and_steers_only_itself():
                                ("FIOSETOWN", lambda: fcntl.ioctl(socket.socket().fileno(), 0x8901,
                                                                  parent.to_bytes(4, "little"))),
                                ("F_GETFL", lambda: fcntl.fcntl(writing, fcntl.F_GETFL)),
+                               ("a child's setsid", lambda: _in_child(os.setsid)),  # (it would outlive its group)
+                               ("a child's setpgid", lambda: _in_child(lambda: os.setpgid(0, 0))),
                                ("kill itself", lambda: os.kill(os.getpid(), 0)), ("kill its group", lambda: os.kill(0, 0)),
                                ("killpg itself", lambda: os.killpg(os.getpid(), 0)),
                                ("a thread", lambda: signal.pthread_kill(threading.get_ident(), 0)),
@@ -1185,10 +1187,73 @@ def test_a_worker_with_no_pid_namespace_signals_and_steers_only_itself():
     os.waitpid(pid, 0)
     assert found.pop("installed") is True
     refused = ["kill the parent", "kill -1", "kill another group", "SIGSTOP to the parent", "a pidfd",
-               "the parent's limits", "F_SETOWN the parent", "F_SETSIG", "FIOSETOWN"]
+               "the parent's limits", "F_SETOWN the parent", "F_SETSIG", "FIOSETOWN", "a child's setsid",
+               "a child's setpgid"]
     assert {name: found[name] for name in refused} == dict.fromkeys(refused, "EPERM")
     assert {name: v for name, v in found.items() if name not in refused} == dict.fromkeys(
         ["F_GETFL", "kill itself", "kill its group", "killpg itself", "a thread", "its own limits"], "allowed")
+
+
+def _in_child(call):
+    """Run `call` in a forked child; raise the OSError it raised there (by its errno)."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            call()
+        except OSError as exc:
+            os._exit(exc.errno)
+        os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    if os.WEXITSTATUS(status):
+        raise OSError(os.WEXITSTATUS(status), os.strerror(os.WEXITSTATUS(status)))
+
+
+def test_a_worker_can_neither_raise_its_process_limit_nor_hand_children_to_the_fork_server():
+    """A hostile trial (no PID namespace, not root) raised RLIMIT_NPROC's soft limit to the hard one and made
+    children with CLONE_PARENT, which became the fork server's, which never waits for them: thousands of zombies of
+    the grader's user, and the fork server died on its next fork (15 honest entries of a batch: "the grader
+    failed"). The limit is set hard too, and the filter refuses CLONE_PARENT."""
+    import ctypes
+    import errno
+    import resource
+
+    from autograder.sandbox import worker
+
+    reading, writing = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            found = {"limit": worker.bound_processes()}
+            found["soft, hard"] = list(resource.getrlimit(resource.RLIMIT_NPROC))
+            found["filter"] = worker.filter_syscalls()
+            libc = ctypes.CDLL(None, use_errno=True)
+            made = libc.syscall(56, 0x8000 | 17, 0, 0, 0, 0)  # clone(CLONE_PARENT | SIGCHLD)
+            if made == 0:
+                os._exit(0)  # (the child, had it been made)
+            found["CLONE_PARENT"] = errno.errorcode.get(ctypes.get_errno(), "made") if made < 0 else "made"
+            found["fork"] = _in_child(lambda: None) is None
+            os.write(writing, json.dumps(found).encode())
+        finally:
+            os._exit(0)
+    os.close(writing)
+    with os.fdopen(reading) as pipe:
+        found = json.loads(pipe.read())
+    os.waitpid(pid, 0)
+    assert found["soft, hard"] == [found["limit"], found["limit"]], found
+    assert found["filter"] is True and found["fork"] is True
+    if os.uname().machine == "x86_64":  # (the raw clone number above is x86_64's)
+        assert found["CLONE_PARENT"] == "EPERM", found
+
+
+def test_the_fork_server_that_cannot_fork_fails_that_request_alone(monkeypatch, tmp_path):
+    """The fork server answered a failed fork by dying (every next entry of a batch then failed): it now answers
+    with the error, and the grading process raises it for that worker alone."""
+    fake = server.ForkServer.__new__(server.ForkServer)
+    fake.cgroups = None
+    fake.readable, fake.hidden = [], []
+    monkeypatch.setattr(server.ForkServer, "_ask", lambda self, request, fds: {"error": "cannot start a worker: x"})
+    with pytest.raises(OSError, match="cannot start a worker"):
+        fake.spawn(tmp_path, tmp_path, Limits(), 1, 2)
 
 
 NO_USER_NAMESPACES = """

@@ -146,9 +146,13 @@ class ForkServer:
         if self.cgroups:
             self.cgroups.sweep()  # the groups of workers gone since
         try:
-            return self._ask(request, [theirs.fileno(), output, progress])["pid"], ours
+            answer = self._ask(request, [theirs.fileno(), output, progress])
         finally:
             theirs.close()
+        if "pid" not in answer:
+            ours.close()
+            raise OSError(answer.get("error", "the fork server started no worker"))
+        return answer["pid"], ours
 
     def end(self, pid: int) -> None:
         """Kill a worker whose status nobody needs, without waiting for it to be gone (the fork server

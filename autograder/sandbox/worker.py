@@ -1065,6 +1065,9 @@ _DENIED = {
                 {"clone": 220, "clone3": 435, "socket": 198}),
 }
 _NEW_NAMESPACES = 0x7E020000  # CLONE_NEWNS | NEWCGROUP | NEWUTS | NEWIPC | NEWUSER | NEWPID | NEWNET
+# and CLONE_PARENT: a child made with it is its parent's parent's (the fork server's, without namespaces), which never
+# waits for it: its zombies counted against the grader's user until the batch ended
+_CLONE_REFUSED = _NEW_NAMESPACES | 0x8000
 
 
 _LD, _JEQ, _JGE, _JSET, _RET = 0x20, 0x15, 0x35, 0x45, 0x06  # classic BPF: load word, jumps, return
@@ -1096,7 +1099,7 @@ def _filter_program(arch):
     body += [(_JEQ, "enosys", 0, special["clone3"]),  # glibc then uses clone, whose flags can be read
              (_JEQ, "clone", 0, special["clone"]), (_JEQ, "socket", 0, special["socket"]),
              (_RET, None, None, _ALLOW)]
-    tail = [("clone", (_LD, None, None, 16)), (None, (_JSET, "deny", "allow", _NEW_NAMESPACES)),
+    tail = [("clone", (_LD, None, None, 16)), (None, (_JSET, "deny", "allow", _CLONE_REFUSED)),
             ("socket", (_LD, None, None, 16)), (None, (_JEQ, "allow", "deny", 1)),  # AF_UNIX only
             ("allow", (_RET, None, None, _ALLOW)), ("deny", (_RET, None, None, _EPERM)),
             ("enosys", (_RET, None, None, _ENOSYS))]
@@ -1139,7 +1142,10 @@ def _worker_filter_program(arch):
 # process through a pidfd. Per system call: (x86_64, aarch64) numbers.
 _SIGNALS_OWN = {"kill": (62, 129), "tgkill": (234, 131), "rt_sigqueueinfo": (129, 138),
                 "rt_tgsigqueueinfo": (297, 240)}
-_SIGNALS_NONE = {"tkill": (200, 130), "pidfd_send_signal": (424, 424), "pidfd_open": (434, 434)}
+_SIGNALS_NONE = {"tkill": (200, 130), "pidfd_send_signal": (424, 424), "pidfd_open": (434, 434),
+                 # nor leave its process group: the grader ends a worker by killing its group, which then holds every
+                 # process it made (a setsid daemon outlived its worker and signalled whoever took its pid next)
+                 "setsid": (112, 157), "setpgid": (109, 154)}
 # Nor does the kernel signal another process for it: no fd's owner set (it would get SIGIO, or any signal F_SETSIG
 # names, SIGKILL too, when the fd is ready): fcntl F_SETOWN, F_SETSIG, F_SETOWN_EX; ioctl FIOSETOWN, SIOCSPGRP,
 # TIOCSPGRP. (fcntl and ioctl numbers, then the commands refused: their second argument.)
@@ -1149,7 +1155,7 @@ _OWNER_CALLS = {"fcntl": ((72, 25), (8, 10, 15)), "ioctl": ((16, 29), (0x8901, 0
 def _signal_filter_program(arch, me):
     """The filter a worker with no PID namespace adds (pid `me`): kill only to 0 (its group), me or -me (its group
     again); tgkill, rt_sigqueueinfo and rt_tgsigqueueinfo only to its own thread group; tkill and pidfds not at all;
-    no fd's owner set (`_OWNER_CALLS`). A pid or a command is an int: its low 32 bits are what the kernel reads."""
+    no fd's owner set (`_OWNER_CALLS`); no setsid or setpgid (what it makes stays in its group, which ends with it). A pid or a command is an int: its low 32 bits are what the kernel reads."""
     audit = _DENIED[arch][0]
     column = 0 if arch == "x86_64" else 1
     body = [(_LD, None, None, 4), (_JEQ, 0, "deny", audit), (_LD, None, None, 0)]
@@ -1257,13 +1263,14 @@ def _drop_root(uid, keep_read_search):
 
 def bound_processes():
     """Not root: RLIMIT_NPROC counts the user's own processes too, so allow MAX_PROCESSES more than
-    the user has now (within the hard limit). Returns the soft limit set."""
+    the user has now (within the hard limit), soft and hard (a worker that raised its soft limit to the hard one
+    made thousands of processes, and the fork server, of the same user, died on its next fork). Returns it."""
     import resource
 
     own = sum(1 for p in os.listdir("/proc") if p.isdigit() and _owner(p) == os.getuid())
     hard = resource.getrlimit(resource.RLIMIT_NPROC)[1]
     wanted = own + MAX_PROCESSES if hard == resource.RLIM_INFINITY else min(own + MAX_PROCESSES, hard)
-    resource.setrlimit(resource.RLIMIT_NPROC, (wanted, hard))
+    resource.setrlimit(resource.RLIMIT_NPROC, (wanted, wanted))  # (hard too: else student code raises it again)
     return wanted
 
 
@@ -1620,11 +1627,15 @@ def zygote(control_fd, pkgdir):
             send_frame(control, json.dumps({"status": status}).encode())
             continue
         sock = socket.socket(fileno=fds[0])
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError as exc:  # (the machine, or the user, out of processes: this request fails, not every next one)
+            pid = None
+            error = f"cannot start a worker: {exc.strerror or exc}"
         if pid == 0:
             control.close()
             _child(sock, fds[1], fds[2], request)
         sock.close()
         os.close(fds[1])
         os.close(fds[2])
-        send_frame(control, json.dumps({"pid": pid}).encode())
+        send_frame(control, json.dumps({"pid": pid} if pid is not None else {"error": error}).encode())

@@ -1139,10 +1139,10 @@ def _worker_filter_program(arch):
 # Without a PID namespace (not root, where user namespaces are refused) a worker shares the grader's uid, and the
 # kernel lets it signal every process of that uid: kill(-1, SIGKILL) ended the grader (a batch with it), SIGSTOP froze
 # it. Such a worker may signal only itself and its own process group (it leads one: setsid), its threads, and no
-# process through a pidfd. Per system call: (x86_64, aarch64) numbers.
+# process through a pidfd. Per system call: (x86_64, aarch64) numbers; _REFUSED are refused whatever their arguments.
 _SIGNALS_OWN = {"kill": (62, 129), "tgkill": (234, 131), "rt_sigqueueinfo": (129, 138),
                 "rt_tgsigqueueinfo": (297, 240)}
-_SIGNALS_NONE = {"tkill": (200, 130), "pidfd_send_signal": (424, 424), "pidfd_open": (434, 434),
+_REFUSED = {"tkill": (200, 130), "pidfd_send_signal": (424, 424), "pidfd_open": (434, 434),
                  # nor leave its process group: the grader ends a worker by killing its group, which then holds every
                  # process it made (a setsid daemon outlived its worker and signalled whoever took its pid next)
                  "setsid": (112, 157), "setpgid": (109, 154)}
@@ -1155,11 +1155,12 @@ _OWNER_CALLS = {"fcntl": ((72, 25), (8, 10, 15)), "ioctl": ((16, 29), (0x8901, 0
 def _signal_filter_program(arch, me):
     """The filter a worker with no PID namespace adds (pid `me`): kill only to 0 (its group), me or -me (its group
     again); tgkill, rt_sigqueueinfo and rt_tgsigqueueinfo only to its own thread group; tkill and pidfds not at all;
-    no fd's owner set (`_OWNER_CALLS`); no setsid or setpgid (what it makes stays in its group, which ends with it). A pid or a command is an int: its low 32 bits are what the kernel reads."""
+    no fd's owner set (`_OWNER_CALLS`); no setsid or setpgid (what it makes stays in its group, which ends with it).
+    A pid or a command is an int: its low 32 bits are what the kernel reads."""
     audit = _DENIED[arch][0]
     column = 0 if arch == "x86_64" else 1
     body = [(_LD, None, None, 4), (_JEQ, 0, "deny", audit), (_LD, None, None, 0)]
-    body += [(_JEQ, "deny", 0, numbers[column]) for numbers in _SIGNALS_NONE.values()]
+    body += [(_JEQ, "deny", 0, numbers[column]) for numbers in _REFUSED.values()]
     body += [(_JEQ, "kill" if name == "kill" else "own group", 0, numbers[column])
              for name, numbers in _SIGNALS_OWN.items()]
     body += [(_JEQ, f"owner {name}", 0, numbers[column]) for name, (numbers, _) in _OWNER_CALLS.items()]

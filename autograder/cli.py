@@ -16,7 +16,7 @@ from .assignments import UnknownAssignment
 from .output import write_atomic
 from .reference import ReferenceMissing
 from .replay import FIXTURE_SEED
-from .sandbox.limits import ConfigError
+from .sandbox.limits import SEED, SEED_VARIABLE, SHIPPED_SEED, ConfigError, official_seed
 from .submission import SubmissionError, placed, prepare
 from .writers import WRITERS
 
@@ -236,6 +236,10 @@ def _batch(args: argparse.Namespace) -> int:
                         assignment=_assignment(args))
     for note in summary["notes"]:  # (what staff should know of the folder: after the progress, not lost in it)
         print(f"warning: {_printable(note)}", file=sys.stderr)
+    if args.seed is None and str(official_seed()[0]) == SHIPPED_SEED:  # (as make gradescope warns)
+        print(f"warning: the official seed is still the one this project's setup.cfg comes with, public in its "
+              f"repository: set a secret of your own ({SEED} in setup.cfg, or ${SEED_VARIABLE}) before grading a "
+              "class for real", file=sys.stderr)
     bad = summary["not_gradable"]
     print(f"{summary['finished']} of {summary['entries']} submissions done "
           f"({batch.counts(summary['graded'], len(bad), summary['kept'])}): "

@@ -603,6 +603,21 @@ def test_a_folder_that_cannot_be_read_is_an_entry_not_the_end_of_the_batch(tmp_p
     assert [entry.name for entry in batch.entries(source)] == ["alice", "mallory"]
 
 
+def test_a_class_graded_with_the_public_example_seed_is_warned_of(tmp_path, monkeypatch, capsys):
+    """`make gradescope` warned that setup.cfg's official_seed is still this project's public one; a newcomer grading a
+    class with `batch` (official seed) was not told, and report.html said "graded ... with the official seed"."""
+    from autograder import cli
+
+    source = tmp_path / "class"
+    shutil.copytree(materialize(next(e for e in entries("correct")), tmp_path / "made"), source / "ann")
+    monkeypatch.delenv("AUTOGRADER_SEED", raising=False)
+    assert cli.main(["batch", str(source), "--output", str(tmp_path / "graded")]) == 0
+    assert "warning: the official seed is still the one this project's setup.cfg comes with" in capsys.readouterr().err
+    monkeypatch.setenv("AUTOGRADER_SEED", "31337")  # (a course's own secret)
+    assert cli.main(["batch", str(source), "--output", str(tmp_path / "graded2")]) == 0
+    assert "official seed is still" not in capsys.readouterr().err
+
+
 def test_the_state_file_keeps_no_digest_a_short_seed_is_found_from(tmp_path):
     """The state kept sha256("autograder seed 42")[:16]: trying the seeds 0, 1, 2, ... found 42 at once.
     Its digest is now scrypt, salted per output folder; reruns still know the seed."""

@@ -61,7 +61,8 @@ def render(report: Report) -> str:
         same = alike.get(r.output, [r]) if r.outcome is Outcome.NOT_ATTEMPTED else [r]
         if same[0] is not r:
             continue
-        more = f", as are the {len(same) - 1} other tests that say so" if len(same) > 1 else ""
+        more = ("" if len(same) == 1 else ", as is the 1 other test that says so" if len(same) == 2 else
+                f", as are the {len(same) - 1} other tests that say so")
         lines += ["", f"{one_line(r.name)} ({status(r)}{more})"]
         if r.output.strip():
             lines.append(indent(r.output))

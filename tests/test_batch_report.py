@@ -244,6 +244,16 @@ def test_failure_messages_group_with_numbers_normalised_and_hints_counted():
     assert "7 of 8 failed (88%)" in text_of(details)
 
 
+def test_a_real_mistake_comes_before_an_unwritten_method_as_common():
+    """A class of one skeleton and one mistake: the test's top message is the mistake, not "not attempted"."""
+    name = "Linear.backward: dLdW"
+    rows = [row("bob", 0.0, [result(name, False, "not attempted: Linear.backward raises NotImplementedError")]),
+            row("dave", 98.5, [result(name, False, "dLdW: wrong values in 3 of 3 entries; largest error at index "
+                                                   "(0, 0): got 1, expected 2\nhint: your dLdW is divided by N")])]
+    msgs = failure_groups(parse(render(rows)), name, "msg")
+    assert msgs[0][1].startswith("dLdW: wrong values") and msgs[1][1].startswith("not attempted"), msgs
+
+
 def test_only_the_top_five_messages_and_hints_are_listed():
     name = "Tanh.forward: output A"
     rows = []

@@ -16,7 +16,7 @@ from .assignments import UnknownAssignment
 from .output import write_atomic
 from .reference import ReferenceMissing
 from .replay import FIXTURE_SEED
-from .sandbox.limits import SEED, SEED_VARIABLE, SHIPPED_SEED, ConfigError, official_seed
+from .sandbox.limits import SEED, SEED_VARIABLE, ConfigError, official_seed
 from .submission import SubmissionError, placed, prepare
 from .writers import WRITERS
 
@@ -230,6 +230,7 @@ def _batch(args: argparse.Namespace) -> int:
         raise SubmissionError(f"--output {args.output} is a file; give a folder")
     try:
         from . import batch
+        from .package import SHIPPED_SEED
     except ImportError:  # a student's handout has no instructor tools
         raise ConfigError("batch grades a whole class: it is an instructor's command, not part of the handout") from None
     summary = batch.run(Path(args.submissions), output, jobs=args.jobs, seed=args.seed, dask=args.dask,

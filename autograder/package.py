@@ -20,7 +20,7 @@ import zipfile
 from pathlib import Path
 
 from . import assignments
-from .sandbox.limits import SEED, SEED_VARIABLE, SHIPPED_SEED, ConfigError, _read as read_settings
+from .sandbox.limits import SEED, SEED_VARIABLE, ConfigError, _read as read_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = ("setup.sh", "run_autograder")  # Gradescope runs these: executable after unzip
@@ -112,6 +112,8 @@ def build(dist: Path = ROOT / "dist", root: Path = ROOT, assignment: assignments
     return out
 
 
+SHIPPED_SEED = "7494427934307514511"  # the official_seed this project's setup.cfg comes with: public in its repository
+# (never in the handout: a test looks for setup.cfg's seed in every file of it)
 
 
 def main(argv: list[str] | None = None) -> int:

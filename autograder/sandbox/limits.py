@@ -23,7 +23,6 @@ IMPORTS = "allowed_imports"  # the setting naming the packages submissions may i
 ASSIGNMENT = "assignment"  # the setting naming the course's default assignment (a handout's: its own)
 SEED = "official_seed"  # the setting holding the course's secret grading seed (never copied to the handout)
 SEED_VARIABLE = "AUTOGRADER_SEED"  # the environment variable that overrides it (e.g. a CI secret)
-SHIPPED_SEED = "7494427934307514511"  # the official_seed this project's setup.cfg comes with: public in its repository
 UNSET_SEED = 1  # official grading's seed when the course set none: public, but not the handout's
 DEFAULT_IMPORTS = ("numpy", "scipy")
 

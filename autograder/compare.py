@@ -50,11 +50,12 @@ class Failure(Exception):
     tell (see `expect`; each as its words with the input's numbers left out)."""
 
     def __init__(self, message: str, hint: str = "", *, about: str = "", claim: frozenset = frozenset(),
-                 fits: frozenset = frozenset(), tested: frozenset = frozenset(), fitting: tuple = ()):
+                 fits: frozenset = frozenset(), tested: frozenset = frozenset(), fitting: tuple = (), got=None):
         super().__init__(message)
         self.message, self.hint, self.about = message, hint, about
         self.claim, self.fits, self.tested = claim, fits, tested
         self.fitting = fitting  # the words of every known mistake the value matches here, in the order tried
+        self.got = got  # the value, where it fits a known mistake (what it fits was computed? runner._named)
 
 
 class Alternatives(str):
@@ -150,7 +151,7 @@ def expect(label: str, got, expected, tol: Tolerance = VALUES, *, scalar: bool =
         if shown is not None:
             raise Failure(failure.message, diagnose.with_pointer(shown), about=failure.about,
                           claim=mistakes(shown), fits=frozenset(fits), tested=frozenset(tested),
-                          fitting=tuple(fitting)) from None
+                          fitting=tuple(fitting), got=got if isinstance(got, np.ndarray) else None) from None
         raise Failure(failure.message, hint or failure.hint, about=failure.about, tested=frozenset(tested)) from None
 
 

@@ -105,9 +105,12 @@ class _Case:
         return RuntimeError("a check body yielded more than once")
 
     def _named(self, failure: Failure) -> None:
-        """Keep which known mistakes a failure on a value's numbers fits, and which its input could tell apart."""
+        """Keep which known mistakes a failure on a value's numbers fits, and which its input could tell apart; and
+        those it fits with a value computed (`_computed_value`)."""
         if failure.about:
             self.verdict.claims.setdefault(failure.about, []).append((failure.fits, failure.tested))
+            if failure.fits and _computed_value(failure.got, self.script, self.case):
+                self.verdict.computed_fits |= failure.fits
 
 
 # In a batch's grading processes (with pool.KEPT): (check, input, reply, values excused) -> how a reply that passed
@@ -140,10 +143,12 @@ def _unconfirmed(verdict: Verdict) -> None:
                     if not any(contradicts(mistakes(part), fits, tested) for fits, tested in others)]
             if left and len(left) < len(parts):
                 failure.hint = diagnose.with_pointer(left[0] if len(left) == 1 else alternatives(left))
+                failure.claim = mistakes(left[0] if len(left) == 1 else alternatives(left))
             else:
                 failure.hint = failure.hint if words is failure.hint else diagnose.with_pointer(words)
+                failure.claim = claim  # (what the hint now names: the credit rule reads it, `_grade_checks`)
             return
-    failure.hint = ""
+    failure.hint, failure.claim = "", frozenset()
 
 
 def _property_seed(seed: int, check: Check) -> int:
@@ -176,6 +181,19 @@ def _excuse(check: Check, found: dict[str, Verdict]) -> None:
     verdict = found[check.name]
     verdict.excused = frozenset(label for label, owners in check.owners if failed.intersection(owners))
     verdict.failed_owners = frozenset(failed.intersection(name for _, owners in check.owners for name in owners))
+
+
+def _computed_value(got, script: Script, case) -> bool:
+    """Whether a wrong value is more than a placeholder: not one number throughout (zeros, ones), nor an array the
+    grader passed, unchanged (`return dLdA`, `self.output = inputs`), which a known mistake's hint may name too."""
+    if not isinstance(got, np.ndarray) or got.size == 0:
+        return False
+    flat = got.ravel()
+    if flat.size > 1 and np.all(flat == flat[0]):
+        return False
+    given = [*script.arrays, *(vars(case).values() if case is not None else ())]
+    return not any(isinstance(value, np.ndarray) and value.shape == got.shape and np.array_equal(value, got)
+                   for value in given)
 
 
 def _right_somewhere(verdict: Verdict) -> bool:
@@ -446,7 +464,14 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
     def computed(c: Check) -> bool:
         return c.computes and found[c.name].examples > 0 and results[c.name].outcome is Outcome.PASSED
 
-    if not any(computed(c) for c in checks):
+    def recognised(c: Check) -> bool:
+        """A value test that failed on a known mistake its hint names (no other input spoke against it), which the
+        value fitted, computed, on some input: the method was written, with that slip, charged by its value tests."""
+        failure, verdict = found[c.name].failure, found[c.name]
+        return (c.computes and results[c.name].outcome is Outcome.FAILED and type(failure) is Failure
+                and bool(failure.hint) and bool(failure.claim & verdict.computed_fits))
+
+    if not any(computed(c) or recognised(c) for c in checks):
         for check in checks:  # constants and garbage behave consistently: that alone earns nothing
             if results[check.name].outcome is Outcome.PASSED:
                 results[check.name] = verdicts.uncredited(check, found[check.name])
@@ -459,7 +484,7 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
         values = [c for c in mine if c.computes and not c.owners]  # (or none of its value tests judged anything:
         left_out = values and all(results[c.name].outcome is Outcome.PASSED and not found[c.name].examples
                                   for c in values)  # every input was left out, as its parts raise there, say)
-        if any(computed(c) for c in mine) or not (wrong or left_out):
+        if any(computed(c) or recognised(c) for c in mine) or not (wrong or left_out):
             continue
         for check in mine:  # tests that judged only its behaviour, or had nothing left to judge
             if results[check.name].outcome is Outcome.PASSED and (check.behaviour or not found[check.name].examples):

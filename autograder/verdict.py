@@ -43,6 +43,9 @@ class Verdict:
     claims: dict = field(default_factory=dict)  # value label -> (fits, tested) of each seeded or drawn input that
     # failed on its numbers alone: a hint another input speaks against is dropped (runner._unconfirmed)
     confirming: int = 0  # later inputs judged again to see what they name
+    # The known mistakes a wrong value fitted where it was computed (neither one number throughout nor an array the
+    # grader passed, unchanged), on the input that failed or one that confirmed it (runner: a slip, charged once)
+    computed_fits: set = field(default_factory=set)
     # What the last input judged did, when it passed and changed nothing but counts, notes and the reason some
     # inputs were skipped: (examples, returned, notes, skipped or None, blocked or None), as `passed` applies it
     passing: tuple | None = None

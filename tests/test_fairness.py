@@ -412,3 +412,25 @@ def test_a_test_whose_every_input_crashed_says_so_without_counting_what_it_ran()
     assert none_ran.message.startswith("on every one of its 13 inputs, MLP1.backward(dLdA) raised"), none_ran.message
     some_ran = charged_crash(Verdict(crashed=crash, crashes=13, examples=2), method_returned=True, crash_charged=True)
     assert some_ran.message.startswith("on 13 of the 15 inputs of this test (more than it ran on), "), some_ran.message
+
+
+@pytest.mark.parametrize("backward, credited", [
+    ("return 2 * (self.A - self.Y) / self.N", True),  # a known slip (the mean over N only), computed: charged once
+    ("return np.zeros_like(self.A)", False),  # a placeholder: earns nothing for behaving consistently
+    ("return self.A", False),  # an argument passed back unchanged: the same
+])
+def test_a_known_slip_is_charged_on_its_values_alone_and_a_placeholder_earns_nothing(tmp_path, backward, credited):
+    """A trial's MSELoss.backward divided by N, not N * C: its value test failed with a hint naming that slip, and
+    two tests that judge only how it behaves (a second forward, finite differences; the hidden large test) read
+    "not credited" as well (1 point became 3; the same missing /N cost nnfs's ActivationLoss 11 where mytorch's loss
+    lost 2). A method whose wrong values fit a known mistake where they were computed keeps those points; constants
+    and arguments passed back do not."""
+    root = reference_with(tmp_path, "nn/loss.py", "return 2 * (self.A - self.Y) / (self.N * self.C)", backward)
+    report = runner.grade(root, seed=0, submission="mse", limits=FAST,
+                          checks=[c for c in ALL_CHECKS if c.cls == "MSELoss"])
+    lost = {r.name: r.output for r in report.results if not r.passed}
+    assert "MSELoss.backward: dLdA" in lost and not any(name.startswith("MSELoss.forward") for name in lost)
+    uncredited = [name for name, output in lost.items() if output.startswith("not credited")]
+    assert (uncredited == []) is credited, lost
+    if credited:
+        assert set(lost) == {"MSELoss.backward: dLdA"} and "divided" in lost["MSELoss.backward: dLdA"], lost

@@ -10,7 +10,8 @@ Composite methods are judged on their own code. Where `calculate` gives the mean
 losses and those differ from the reference's, the input is left out (forward's tests charge that); likewise
 `ActivationLoss.forward` where its loss (self.output, what it leaves of its arguments) is what the student's own
 ActivationSoftMax and LossCrossEntropy give on the same input (nnfs builds it from them). An input left out is
-not a pass: a test with none left to judge is credited only when a value test of the class passes.
+not a pass: a test with none left to judge is credited only when a value test of the class passes, or fails on
+a known mistake its hint names (runner: a slip is charged by its value tests alone).
 
 Crashes that depend on the kind of target (code for one-hot rows given class indices) are charged by the value
 tests of that kind, not again by every other test of the method: each script also calls the method on an
@@ -208,7 +209,8 @@ def forward_keeps_args(case, ref):
 def calculate(case, ref):
     """The mean of the reference's losses, or of the student's own forward's (calculate usually calls forward,
     whose mistakes forward's tests charge). Where calculate raises exactly as forward does, the input is left out.
-    It proves nothing computed by itself (a mean of constants is a constant): credited only with a value test."""
+    It proves nothing computed by itself (a mean of constants is a constant): credited only with a value test
+    (passed, or failed on a known mistake its hint names)."""
     out = yield _forward_script(case)
     try:
         got = out["mean"]

@@ -184,12 +184,13 @@ def _excuse(check: Check, found: dict[str, Verdict]) -> None:
 
 
 def _computed_value(got, script: Script, case) -> bool:
-    """Whether a wrong value is more than a placeholder: not one number throughout (zeros, ones), nor an array the
-    grader passed, unchanged (`return dLdA`, `self.output = inputs`), which a known mistake's hint may name too."""
+    """Whether a wrong value is more than a placeholder: not zeros, nor one number throughout (ones), nor an array
+    the grader passed, unchanged (`return dLdA`, `self.output = inputs`), which a known mistake's hint may name too
+    (an inverted ReLU mask gives zeros where every Z is positive: zeros prove nothing, even in one entry)."""
     if not isinstance(got, np.ndarray) or got.size == 0:
         return False
     flat = got.ravel()
-    if flat.size > 1 and np.all(flat == flat[0]):
+    if not np.any(flat) or flat.size > 1 and np.all(flat == flat[0]):
         return False
     given = [*script.arrays, *(vars(case).values() if case is not None else ())]
     return not any(isinstance(value, np.ndarray) and value.shape == got.shape and np.array_equal(value, got)

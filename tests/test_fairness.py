@@ -434,3 +434,16 @@ def test_a_known_slip_is_charged_on_its_values_alone_and_a_placeholder_earns_not
     assert (uncredited == []) is credited, lost
     if credited:
         assert set(lost) == {"MSELoss.backward: dLdA"} and "divided" in lost["MSELoss.backward: dLdA"], lost
+
+
+def test_zeros_are_no_computed_value_even_in_one_entry():
+    """The credit rule's evidence of a slip computed: zeros, one number throughout and arrays the grader passed back
+    are none (an inverted ReLU mask gives zeros where every Z is positive, as a zeros placeholder does)."""
+    from autograder.runner import _computed_value
+    from autograder.sandbox.script import Script
+
+    script = Script()
+    script.arrays.append(np.array([[0.5, -1.0]]))
+    assert not _computed_value(np.zeros((1, 1)), script, None) and not _computed_value(np.full((2, 2), 3.0), script, None)
+    assert not _computed_value(np.array([[0.5, -1.0]]), script, None)  # passed back unchanged
+    assert _computed_value(np.array([[0.25]]), script, None) and _computed_value(np.array([[0.5, 1.0]]), script, None)

@@ -1149,42 +1149,37 @@ def test_a_worker_with_no_pid_namespace_signals_and_steers_only_itself():
 
     from autograder.sandbox import worker
 
-    reading, writing = os.pipe()
     parent = os.getpid()
-    pid = os.fork()
-    if pid == 0:  # (a forked child: the filter cannot be taken off again)
-        try:
-            os.setsid()
-            found = {"installed": worker.confine_signals()}
-            for name, call in [("kill the parent", lambda: os.kill(parent, 0)), ("kill -1", lambda: os.kill(-1, 0)),
-                               ("kill another group", lambda: os.killpg(parent, 0)),
-                               ("SIGSTOP to the parent", lambda: os.kill(parent, signal.SIGSTOP)),
-                               ("a pidfd", lambda: os.pidfd_open(parent)),
-                               ("the parent's limits", lambda: resource.prlimit(parent, resource.RLIMIT_NOFILE, (8, 8))),
-                               # (the kernel would signal the fd's owner for it: SIGIO, or SIGKILL by F_SETSIG)
-                               ("F_SETOWN the parent", lambda: fcntl.fcntl(reading, fcntl.F_SETOWN, parent)),
-                               ("F_SETSIG", lambda: fcntl.fcntl(reading, 10, signal.SIGKILL)),
-                               ("FIOSETOWN", lambda: fcntl.ioctl(socket.socket().fileno(), 0x8901,
-                                                                 parent.to_bytes(4, "little"))),
-                               ("F_GETFL", lambda: fcntl.fcntl(writing, fcntl.F_GETFL)),
-                               ("a child's setsid", lambda: _in_child(os.setsid)),  # (it would outlive its group)
-                               ("a child's setpgid", lambda: _in_child(lambda: os.setpgid(0, 0))),
-                               ("kill itself", lambda: os.kill(os.getpid(), 0)), ("kill its group", lambda: os.kill(0, 0)),
-                               ("killpg itself", lambda: os.killpg(os.getpid(), 0)),
-                               ("a thread", lambda: signal.pthread_kill(threading.get_ident(), 0)),
-                               ("its own limits", lambda: resource.setrlimit(resource.RLIMIT_CORE, (0, 0)))]:
-                try:
-                    call()
-                    found[name] = "allowed"
-                except OSError as exc:
-                    found[name] = errno.errorcode[exc.errno]
-            os.write(writing, json.dumps(found).encode())
-        finally:
-            os._exit(0)
-    os.close(writing)
-    with os.fdopen(reading) as pipe:
-        found = json.loads(pipe.read())
-    os.waitpid(pid, 0)
+
+    def probe():
+        os.setsid()
+        reading, writing = os.pipe()
+        found = {"installed": worker.confine_signals()}
+        for name, call in [("kill the parent", lambda: os.kill(parent, 0)), ("kill -1", lambda: os.kill(-1, 0)),
+                           ("kill another group", lambda: os.killpg(parent, 0)),
+                           ("SIGSTOP to the parent", lambda: os.kill(parent, signal.SIGSTOP)),
+                           ("a pidfd", lambda: os.pidfd_open(parent)),
+                           ("the parent's limits", lambda: resource.prlimit(parent, resource.RLIMIT_NOFILE, (8, 8))),
+                           # (the kernel would signal the fd's owner for it: SIGIO, or SIGKILL by F_SETSIG)
+                           ("F_SETOWN the parent", lambda: fcntl.fcntl(reading, fcntl.F_SETOWN, parent)),
+                           ("F_SETSIG", lambda: fcntl.fcntl(reading, 10, signal.SIGKILL)),
+                           ("FIOSETOWN", lambda: fcntl.ioctl(socket.socket().fileno(), 0x8901,
+                                                             parent.to_bytes(4, "little"))),
+                           ("F_GETFL", lambda: fcntl.fcntl(writing, fcntl.F_GETFL)),
+                           ("a child's setsid", lambda: _in_child(os.setsid)),  # (it would outlive its group)
+                           ("a child's setpgid", lambda: _in_child(lambda: os.setpgid(0, 0))),
+                           ("kill itself", lambda: os.kill(os.getpid(), 0)), ("kill its group", lambda: os.kill(0, 0)),
+                           ("killpg itself", lambda: os.killpg(os.getpid(), 0)),
+                           ("a thread", lambda: signal.pthread_kill(threading.get_ident(), 0)),
+                           ("its own limits", lambda: resource.setrlimit(resource.RLIMIT_CORE, (0, 0)))]:
+            try:
+                call()
+                found[name] = "allowed"
+            except OSError as exc:
+                found[name] = errno.errorcode[exc.errno]
+        return found
+
+    found = _in_forked_child(probe)
     assert found.pop("installed") is True
     refused = ["kill the parent", "kill -1", "kill another group", "SIGSTOP to the parent", "a pidfd",
                "the parent's limits", "F_SETOWN the parent", "F_SETSIG", "FIOSETOWN", "a child's setsid",
@@ -1192,6 +1187,24 @@ def test_a_worker_with_no_pid_namespace_signals_and_steers_only_itself():
     assert {name: found[name] for name in refused} == dict.fromkeys(refused, "EPERM")
     assert {name: v for name, v in found.items() if name not in refused} == dict.fromkeys(
         ["F_GETFL", "kill itself", "kill its group", "killpg itself", "a thread", "its own limits"], "allowed")
+
+
+def _in_forked_child(probe) -> dict:
+    """What `probe()` returns (a dict), run in a forked child: what it installs (a filter, limits) cannot be taken
+    off again, and stays there."""
+    reading, writing = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(reading)
+            os.write(writing, json.dumps(probe()).encode())
+        finally:
+            os._exit(0)
+    os.close(writing)
+    with os.fdopen(reading) as pipe:
+        found = json.loads(pipe.read())
+    os.waitpid(pid, 0)
+    return found
 
 
 def _in_child(call):
@@ -1219,26 +1232,19 @@ def test_a_worker_can_neither_raise_its_process_limit_nor_hand_children_to_the_f
 
     from autograder.sandbox import worker
 
-    reading, writing = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        try:
-            found = {"limit": worker.bound_processes()}
-            found["soft, hard"] = list(resource.getrlimit(resource.RLIMIT_NPROC))
-            found["filter"] = worker.filter_syscalls()
-            libc = ctypes.CDLL(None, use_errno=True)
-            made = libc.syscall(56, 0x8000 | 17, 0, 0, 0, 0)  # clone(CLONE_PARENT | SIGCHLD)
-            if made == 0:
-                os._exit(0)  # (the child, had it been made)
-            found["CLONE_PARENT"] = errno.errorcode.get(ctypes.get_errno(), "made") if made < 0 else "made"
-            found["fork"] = _in_child(lambda: None) is None
-            os.write(writing, json.dumps(found).encode())
-        finally:
-            os._exit(0)
-    os.close(writing)
-    with os.fdopen(reading) as pipe:
-        found = json.loads(pipe.read())
-    os.waitpid(pid, 0)
+    def probe():
+        found = {"limit": worker.bound_processes()}
+        found["soft, hard"] = list(resource.getrlimit(resource.RLIMIT_NPROC))
+        found["filter"] = worker.filter_syscalls()
+        libc = ctypes.CDLL(None, use_errno=True)
+        made = libc.syscall(56, 0x8000 | 17, 0, 0, 0, 0)  # clone(CLONE_PARENT | SIGCHLD)
+        if made == 0:
+            os._exit(0)  # (the child, had it been made)
+        found["CLONE_PARENT"] = errno.errorcode.get(ctypes.get_errno(), "made") if made < 0 else "made"
+        found["fork"] = _in_child(lambda: None) is None
+        return found
+
+    found = _in_forked_child(probe)
     assert found["soft, hard"] == [found["limit"], found["limit"]], found
     assert found["filter"] is True and found["fork"] is True
     if os.uname().machine == "x86_64":  # (the raw clone number above is x86_64's)

@@ -49,7 +49,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .archive import MAX_ARCHIVE_BYTES, MAX_MEMBERS, SUFFIXES
-from .output import write_atomic
+from .output import printable, write_atomic
 from .sandbox.limits import ConfigError
 from .submission import SubmissionError, placed, prepare
 
@@ -241,7 +241,7 @@ def _gradescope_names(metadata: Path) -> tuple[dict[str, dict[str, str]], list[s
 
 def _shown(text: str) -> str:
     """A line of the metadata as a note quotes it: printable, and short."""
-    text = "".join(c if c.isprintable() else "?" for c in text)
+    text = printable(text)
     return text if len(text) <= 40 else text[:39] + "\u2026"
 
 
@@ -845,8 +845,7 @@ class _Progress:
         else:
             self.bad += 1
             what = f"not graded{' (kept)' if row.get('kept') else ''}: {row['error']}"
-        name = "".join(c if c.isprintable() else "?" for c in entry.name)  # (a student's name for it: escape
-        what = "".join(c if c.isprintable() else "?" for c in what)  # codes in it must not act on the terminal)
+        name, what = printable(entry.name), printable(what)  # (a student's name: its escape codes must not act)
         if self.bar is not None:
             self.bar.set_postfix_str(f"{name[:30]}: {what[:40]}", refresh=False)
             self.bar.update(1)

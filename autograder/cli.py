@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from .assignments import UnknownAssignment
-from .output import write_atomic
+from .output import printable, write_atomic
 from .reference import ReferenceMissing
 from .replay import FIXTURE_SEED
 from .sandbox.limits import SEED, SEED_VARIABLE, ConfigError, official_seed
@@ -152,11 +152,6 @@ def _emit(text: str) -> None:
     sys.stdout.flush()
 
 
-def _printable(text: str) -> str:
-    """A line of names a student chose, with no control character left to act on the terminal."""
-    return "".join(c if c.isprintable() else "?" for c in text)
-
-
 def require(*packages: str) -> None:
     """A one-line error when this Python lacks what the grader needs (a Python outside the venv)."""
     import importlib.util
@@ -236,7 +231,7 @@ def _batch(args: argparse.Namespace) -> int:
     summary = batch.run(Path(args.submissions), output, jobs=args.jobs, seed=args.seed, dask=args.dask,
                         assignment=_assignment(args))
     for note in summary["notes"]:  # (what staff should know of the folder: after the progress, not lost in it)
-        print(f"warning: {_printable(note)}", file=sys.stderr)
+        print(f"warning: {printable(note)}", file=sys.stderr)
     if args.seed is None and str(official_seed()[0]) == SHIPPED_SEED:  # (as make gradescope warns)
         print(f"warning: the official seed is still the one this project's setup.cfg comes with, public in its "
               f"repository: set a secret of your own ({SEED} in setup.cfg, or ${SEED_VARIABLE}) before grading a "
@@ -246,7 +241,7 @@ def _batch(args: argparse.Namespace) -> int:
           f"({batch.counts(summary['graded'], len(bad), summary['kept'])}): "
           f"{output / 'grades.csv'}, {output / 'report.html'}", file=sys.stderr)
     if bad:  # (on a terminal the bar named them only in passing)
-        print(f"not gradable: {_printable(batch.listed(bad, 10))} (why: the error column of grades.csv, or "
+        print(f"not gradable: {printable(batch.listed(bad, 10))} (why: the error column of grades.csv, or "
               "report.html)", file=sys.stderr)
     if summary["interrupted"]:
         print("interrupted: the gradebook and report hold what finished; run again to go on", file=sys.stderr)
@@ -260,11 +255,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except SubmissionError as exc:  # (it may name a file in an archive: a student chose it, escape codes too)
-        print(f"error: {_printable(str(exc))}", file=sys.stderr)
+        print(f"error: {printable(str(exc))}", file=sys.stderr)
         _write_rejection(args, str(exc))
         return 2
     except (ConfigError, ReferenceMissing, UnknownAssignment) as exc:  # the grader's own set-up, not the submission
-        print(f"error: {_printable(str(exc))}", file=sys.stderr)
+        print(f"error: {printable(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -275,6 +270,6 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug of ours: one line for the student, the traceback on request
         if os.environ.get("AUTOGRADER_DEBUG", "") not in ("", "0"):
             raise
-        message = _printable(" ".join(str(exc).split()))
+        message = printable(" ".join(str(exc).split()))
         print(f"internal error: {type(exc).__name__}: {message} (please report this)", file=sys.stderr)
         return 1

@@ -11,7 +11,13 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["write_atomic"]
+__all__ = ["write_atomic", "printable"]
+
+
+def printable(text: str) -> str:
+    """A line of names a student chose (a folder, an archive member, an upload), with no control character left to
+    act on a terminal: each is shown as '?'."""
+    return "".join(c if c.isprintable() else "?" for c in text)
 
 
 def write_atomic(path: str | os.PathLike, text: str) -> None:

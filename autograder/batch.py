@@ -476,6 +476,17 @@ def _shared_source():
     return _SOURCE[0]
 
 
+def _warm(seed: int | None) -> None:
+    """Build here, before the grading processes are forked, what each would build first (`runner.warm`). Only
+    time rides on it: where it fails, each process builds what it needs itself, as it would have."""
+    from . import runner
+
+    try:
+        runner.warm(_shared_source(), seed, _assignment())
+    except Exception:  # noqa: BLE001 - (the grading processes meet the same failure, and say it on each entry)
+        pass
+
+
 def _rejected(entry: Entry, why: str, began: float, stamp: dict | None = None) -> dict:
     """The row of an entry that could not be graded: every test failed, saying why. `stamp`: what the state
     keeps of it, where a rerun may keep the refusal (the same files, refused again), else None."""
@@ -525,8 +536,9 @@ def run(source: Path, output: Path, jobs: int | None = None, seed: int | None = 
     state = _load_state(output / STATE)
     _drop_stale(state["entries"], {entry.stem for entry in found}, output)
     base = {"grader": grader_version(), "seed": _seed_digest(seed, bytes.fromhex(state["salt"]))}  # (once: slow)
-    if dask is None:
-        server.shared().wait_ready()  # one fork server for every grading process (they are forked from here)
+    if dask is None:  # what every grading process (forked from here) shares: one fork server, and what
+        _warm(seed)  # each entry's grading builds first
+        server.shared().wait_ready()
     jobs = max(1, min(jobs or (os.cpu_count() or 1) + (dask is None), len(found)))
     rows: dict[str, dict] = {}
     interrupted = False

@@ -31,6 +31,7 @@ from .compare import Failure, alternatives, contradicts, mistakes
 from .replay import command as replay_command
 from .report import Outcome, Report, TestResult
 from .sandbox import Limits, Sandbox, Script, pool, server
+from .sandbox.script import pack
 from .sandbox.pool import Enclosure
 from .sandbox.limits import official_seed
 from .verdict import Verdict
@@ -643,6 +644,29 @@ def _freeze_heap() -> None:
     if not _FROZEN:
         _FROZEN.append(True)
         gc.freeze()
+
+
+def warm(source, seed: int | None, assignment: assignments.Assignment) -> None:
+    """In a batch's main process, before it forks the grading processes: build what every entry's grading builds
+    first and the same for all (this module and the checks, each class's inputs, the scripts of its runs and the
+    bytes each is sent as), once here, for every grading process to inherit, instead of once in each of them. (Each
+    built it on its first entry: a third of a second, on every core.) The same objects they would have built: the
+    verdicts do not change."""
+    checks = assignment.checks() + ([] if source.local else reference.hidden_checks(assignment))
+    seed = _seed(source, seed)
+    with np.errstate(all="ignore"):
+        for group in _groups(checks):
+            for cls in group:
+                _, scripts, readers = _plan(cls, source, seed, {}, SCRIPTS)
+                for item in (item for reading in readers for item in reading if item.gen is not None):
+                    item.gen.close()
+                pack([script.lean() for script in scripts] + scripts)  # (each script's bytes, made once: Script._sent)
+    _freeze_heap()
+
+
+def _seed(source, seed: int | None) -> int:
+    """The seed a grading uses: a handout's recorded one, else `seed`, else official grading's."""
+    return source.seed if source.local else official_seed()[0] if seed is None else seed
 
 
 def _processes(groups: int) -> int:

@@ -768,3 +768,26 @@ def test_a_students_folder_holding_gradescope_metadata_does_not_replace_the_clas
     assert sorted(rows) == ["alice", "bob", "mallory"], rows
     assert float(rows["alice"]["score"]) == 100 == float(rows["bob"]["score"]) and rows["alice"]["sid"] == ""
     assert any("trudy" in note and batch.STATE in note for note in summary["notes"]), summary["notes"]
+
+
+@pytest.mark.parametrize("name", ["mytorch", "nnfs"])
+def test_what_the_batch_builds_before_forking_is_all_a_grading_builds(tmp_path, monkeypatch, name):
+    """`runner.warm` (a batch's main process, before the grading processes are forked) builds every script an
+    entry's grading sends, with the seed that grading uses: grading the reference after it builds none."""
+    from autograder import assignments, examples, reference
+    from autograder.sandbox import pool
+
+    assignment = assignments.get(name)
+    monkeypatch.setattr(examples, "IN_MEMORY", {})
+    monkeypatch.setattr(pool, "KEPT", pool.Kept())
+    monkeypatch.setattr(runner, "JUDGED", {})
+    monkeypatch.setattr(runner, "SCRIPTS", {})
+    source = reference.source(assignment)
+    runner.warm(source, None, assignment)
+    built = dict(runner.SCRIPTS)
+    assert built
+    root = tmp_path / "copy"
+    shutil.copytree(assignment.solutions, root / assignment.package, ignore=shutil.ignore_patterns("__pycache__"))
+    report = runner.grade(root, submission="ref", limits=FAST, jobs=1, source=source, assignment=assignment)
+    assert report.score == report.max_score
+    assert runner.SCRIPTS.keys() == built.keys()

@@ -476,6 +476,21 @@ def _shared_source():
     return _SOURCE[0]
 
 
+def _unshare() -> None:
+    """This process as it was before `_shared_source` (which `_warm` calls here, in the batch's own process): a
+    caller that goes on grading (one grade after a batch, in one Python process) builds and judges everything
+    afresh, with nothing kept from the batch (a reply judged before would not run its check body, which a
+    recording of the expected values needs: fixtures.build)."""
+    from . import examples, runner
+    from .sandbox import pool
+
+    if _SOURCE:
+        examples.IN_MEMORY, pool.KEPT = None, None
+        runner.SCRIPTS.clear()
+        runner.JUDGED.clear()
+        _SOURCE.clear()
+
+
 def _warm(seed: int | None) -> None:
     """Build here, before the grading processes are forked, what each would build first (`runner.warm`). Only
     time rides on it: where it fails, each process builds what it needs itself, as it would have."""
@@ -575,6 +590,7 @@ def run(source: Path, output: Path, jobs: int | None = None, seed: int | None = 
         for folder in _TEMP:
             server.remove_tree(Path(folder))
         _TEMP.clear()
+        _unshare()
     _write_outputs(found, rows, output, source, seed, notes)
     graded = [row for row in rows.values() if row.get("error") is None]
     return {"entries": len(found), "finished": len(rows), "graded": len(graded),

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder import batch, runner
+from autograder import batch, reference, runner
 from autograder.submission import prepare
 from tests.catalogue import entries, materialize
 from tests.test_grading import FAST, POINTS
@@ -791,3 +791,24 @@ def test_what_the_batch_builds_before_forking_is_all_a_grading_builds(tmp_path, 
     report = runner.grade(root, submission="ref", limits=FAST, jobs=1, source=source, assignment=assignment)
     assert report.score == report.max_score
     assert runner.SCRIPTS.keys() == built.keys()
+
+
+def test_a_batch_leaves_its_process_grading_afresh(tmp_path):
+    """What a batch shares between its entries stays in the batch: a grading after it, in the same process, runs
+    every check body (a recording of the expected values for a handout's fixtures records them all)."""
+    from autograder.expected import Official, Recording
+    from autograder.checks import CHECKS
+    from tests.catalogue import REFERENCE
+
+    source = tmp_path / "class"
+    shutil.copytree(REFERENCE, source / "alice" / "mytorch", ignore=shutil.ignore_patterns("__pycache__"))
+    summary = batch.run(source, tmp_path / "graded", seed=0, limits=FAST, progress=Quiet())
+    assert summary["graded"] == 1
+    checks = [c for c in CHECKS if c.cls == "Linear"]
+    records = [Recording(), Recording()]
+    for record in records:  # (the second as the first: nothing of the first kept either)
+        report = runner.grade(REFERENCE.parent, seed=0, submission="solutions", checks=checks, limits=FAST, jobs=1,
+                              source=Official(reference.load(), record))
+        assert report.score == report.max_score
+    record = records[1]
+    assert {key.split(":")[0] for key in record.values} >= {"linear._expected_forward", "linear._expected_backward"}

@@ -9,6 +9,7 @@ from .compare import Failure
 from .expected import NoFixture
 from .report import Outcome, TestResult
 from .sandbox import CaseResult, Script
+from .sandbox.pool import alike_kinds
 
 PRINTED_LINES = 12  # lines of what the student's code printed shown per failure
 
@@ -77,6 +78,8 @@ class Verdict:
             return True
         except Failure as failure:
             self.examples += 1
+            if type(failure) is Failure and out.behind is not None:  # (a value its method's crash left as it was)
+                failure = out.crash_behind()
             if not isinstance(failure, (Waiting, NotAttempted)):
                 failure = out.soft_waiting() or failure
             if isinstance(failure, Crashed) and failure.about_input and not check.primary:
@@ -187,14 +190,16 @@ def result(check: Check, verdict: Verdict, replay: str, method_returned: bool, n
 
 
 def excuse_crashes(check: Check, verdict: Verdict, failed: dict[str, set]) -> None:
-    """Leave out, like the values they stopped, the crashes on reading values whose owning tests failed on the same
-    crash (`failed`: test -> the causes of the crashes it met; in the end: a crash that a test which is not its
-    method's first one left out fails that test only once the class is judged, so reading the values it owns did
-    not know yet): that test charges the crash, once. Only the same crash (the same exception from the same line, on
-    arguments of the same kinds: Crashed.cause): raising on inputs of another kind (a hidden test's large
-    two-dimensional batches) is charged where it happens."""
-    owners = dict(check.owners)
-    owned = {(label, cause): {name for name in owners.get(label, ()) if cause in failed.get(name, ())}
+    """Leave out, like the values they stopped, the crashes on reading values that tests owning values of this one
+    failed on, the same crash (`failed`: test -> the causes of the crashes it met; in the end: a crash that a test
+    which is not its method's first one left out fails that test only once the class is judged, so reading the
+    values it owns did not know yet): that test charges the crash, once, whichever value this test read first (a
+    backward that stored its right dLdW before its dLdA line raised: the dLdW test passes, the dLdA test charges the
+    crash). Only the same crash (the same exception from the same line, on arguments of the same kinds:
+    Crashed.cause): raising on inputs of another kind (a hidden test's large two-dimensional batches) is charged
+    where it happens."""
+    names = dict.fromkeys(name for _, owners in check.owners for name in owners)
+    owned = {(label, cause): {name for name in names if any(_same_crash(cause, c) for c in failed.get(name, ()))}
              for label, cause in verdict.crashed_at}
     left = sum(count for key, count in verdict.crashed_at.items() if owned[key])
     if not left:
@@ -203,6 +208,13 @@ def excuse_crashes(check: Check, verdict: Verdict, failed: dict[str, set]) -> No
     verdict.owned_crashes = (left, sorted(set().union(*owned.values())), verdict.crashed)
     if not verdict.crashes:
         verdict.crashed = None
+
+
+def _same_crash(a: tuple, b: tuple) -> bool:
+    """Two crashes' causes (Crashed.cause) are the same crash: the same exception from the same line, on arguments of
+    kinds that may be the same (an array the worker keeps for the call, to see what the method does to it, is of
+    any kind)."""
+    return bool(a) and bool(b) and a[:2] == b[:2] and alike_kinds(a[2], b[2])
 
 
 def _waits_charged(verdict: Verdict, charged: frozenset) -> bool:

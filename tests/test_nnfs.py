@@ -124,6 +124,23 @@ def test_the_skeleton_scores_0_with_every_test_not_attempted(tmp_path):
     assert {r.outcome for r in report.results} == {Outcome.NOT_ATTEMPTED}, explain(report.results)
 
 
+def test_gradients_a_backward_stored_before_it_raised_keep_their_tests(tmp_path):
+    """A trial's LayerDense.backward computed dinputs with weights, not weights.T (it raises unless the layer is
+    square), after storing the right dweights and dbiases: 15 of its 24 points were lost, its hidden and
+    finite-difference tests too, for one line. What backward stored before it raised is judged as stored; the
+    dinputs test charges the crash, and the tests of dvalues and of a second round do what mytorch's do."""
+    shutil.copytree(NNFS.solutions, tmp_path / "nnfs_layers")
+    dense_py = tmp_path / "nnfs_layers" / "dense.py"
+    assert dense_py.read_text().count("np.dot(dvalues, self.weights.T)") == 1
+    dense_py.write_text(dense_py.read_text().replace("np.dot(dvalues, self.weights.T)", "np.dot(dvalues, self.weights)"))
+    report = runner.grade(tmp_path, seed=0, submission="s", limits=FAST,
+                          checks=[c for c in EVERY if c.cls == "LayerDense"], assignment=NNFS)
+    lost = {r.name: r.output for r in report.results if not r.passed}
+    assert set(lost) == {"LayerDense.backward: dinputs",
+                         "LayerDense.backward: a second forward and backward give what a fresh layer gives"}, lost
+    assert "raised ValueError: shapes" in lost["LayerDense.backward: dinputs"].split("\n")[0]
+
+
 def test_not_implemented_for_one_kind_of_target_is_a_crash_there_not_a_method_not_attempted(tmp_path):
     """`raise NotImplementedError("one-hot targets not supported yet")` in a backward that works for class indices:
     the test of one-hot targets fails on it (with the input), as it would on a ValueError, and that is all (every

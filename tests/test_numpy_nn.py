@@ -222,6 +222,21 @@ def test_a_dense_mistake_is_charged_once(name, only, tmp_path):
     assert only in lost and lost <= allowed, explain(r for r in report.results if r.score < r.max_score)
 
 
+def test_gradients_a_backward_stored_before_it_raised_keep_their_tests(tmp_path):
+    """A backward returning G @ W (not W.T: it raises unless the layer is square) after storing the right
+    gradients: the tests of dW and db pass (they failed on the crash, 7 points more for one line); the dx test
+    charges it."""
+    shutil.copytree(PACKAGE, tmp_path / "nn", ignore=shutil.ignore_patterns("__pycache__"))
+    dense_py = tmp_path / "nn" / "dense.py"
+    assert dense_py.read_text().count("return (G @ W.T).reshape(x.shape)") == 1
+    dense_py.write_text(dense_py.read_text().replace("return (G @ W.T).reshape(x.shape)", "return (G @ W).reshape(x.shape)"))
+    report = grade(tmp_path, [c for c in TESTS if c.cls == "Dense"])
+    lost = {r.name: r for r in report.results if r.score < r.max_score}
+    assert dense.DX in lost and not {dense.DW, dense.DB, dense.LEADING, dense.NO_BIAS} & set(lost), \
+        explain(lost.values())
+    assert "raised ValueError: matmul" in lost[dense.DX].output.split("\n")[0]
+
+
 def test_a_backward_that_raises_on_leading_dimensions_is_charged_once(tmp_path):
     """Dense.backward raising on x.ndim > 2: the test of leading dimensions charges that crash (it is not the
     method's first test, so it learns it fails only once the class is judged); the hidden test, whose batches

@@ -141,6 +141,11 @@ class Crashed(Failure):
         self.earlier = earlier  # not called on this input: it hung or ended the worker on an earlier one
         self.cause = cause  # (exception type, the line that raised it, its arguments' kinds) of an exception raised
 
+    def hinted(self, hint: str) -> "Crashed":
+        """The same crash with another hint (a check's words for it): still the same crash to the rules that charge
+        a crash once (its cause)."""
+        return Crashed(self.message, hint, self.about_input, self.earlier, self.cause)
+
 
 class NotAttempted(Crashed):
     """The method the check grades raised NotImplementedError. Where it never returns on any input of its class (the
@@ -186,6 +191,7 @@ class Outputs:
         self.left = set()  # labels read that another check grades, and failed
         self.raising = None  # the label whose read met the call that raised it on this input (not a hang's)
         self.notes = []  # what a passing test says besides "passed" (a deviation the policy accepts)
+        self.behind = None  # (label, error): a value read after a call of the graded method raised (`stored_before`)
 
     @property
     def judged_nothing(self) -> bool:
@@ -202,6 +208,13 @@ class Outputs:
         if value is not EXCUSED:
             self.compared.add(label)
         return value
+
+    def about(self, label: str) -> None:
+        """Make the call that gave `label` part of what a failure on this input is about (its line in "calls:"),
+        without reading what it gave (a backward whose gradients are judged, not its return value)."""
+        op = self.script.labels.get(label, -1)
+        self.reached = max(self.reached, op)
+        self.read.add(op)
 
     def peek(self, label: str):
         """A value the check computes with (a probe of forward), not one it judges."""
@@ -222,6 +235,12 @@ class Outputs:
                         self.reached = error.op
                         self.read.add(error.op)
                         raise blame(error, self.script, self.method)
+            if self.result.soft:
+                error = self.stored_before(op)
+                if error is not None:
+                    self.behind = self.behind or (label, error)
+                    if isinstance(value, Bad):  # (never stored: the call raised before it got there)
+                        raise self.crash_behind()
             return value
         raised = next((e for e in self.result.soft if e.op == op), None) or self.result.error
         if label in self.excused and raised is not None and raised.type != "WorkerDied" and not raised.earlier:
@@ -234,6 +253,29 @@ class Outputs:
         if raised.type != "WorkerDied" and not raised.earlier:  # (as above: what its owning test may charge)
             self.raising = label
         raise blame(raised, self.script, self.method)
+
+    def stored_before(self, op: int) -> StudentError | None:
+        """The call of the graded method that raised before op `op` read what it stored (its object's attribute, an
+        entry of a dict it was given), where the script goes on after it (a soft call): what such a call stored
+        before it raised is judged as stored (the right gradients of a backward whose last line raises keep their
+        tests), and a value it never stored, or wrong there, is that crash, not a wrong value (`crash_behind`)."""
+        read = self.script.object_of(op)
+        for error in self.result.soft:
+            if error.op >= op or error.earlier or error.type == "WorkerDied":
+                continue
+            if (self.script.meta[error.op].method == self.method and self.script.ops[error.op][0] == "call"
+                    and read in self.script.passed_objects(error.op)):
+                return error
+        return None
+
+    def crash_behind(self) -> Crashed:
+        """The crash a value read after its method raised stands for (`stored_before`): the failure is about that
+        call, as where the value is read from the call itself."""
+        label, error = self.behind
+        self.reached = max(self.reached, error.op)
+        self.read.add(error.op)
+        self.raising = label
+        return blame(error, self.script, self.method)
 
     def probe_crash(self) -> Crashed | None:
         """The failure of a state probe (another object's forward, `another_forward`) that raised before what the

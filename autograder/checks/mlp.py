@@ -151,7 +151,7 @@ def _read(out, label: str, peek: bool = False):
         return out.peek(label) if peek else out[label]
     except Crashed as failure:
         if failure.about_input and not failure.hint:
-            raise Crashed(failure.message, HOW) from None
+            raise failure.hinted(HOW) from None
         raise
 
 

@@ -361,7 +361,7 @@ class Sandbox:
         # hangs on one-hot targets only keeps its tests of class indices, one that hangs on shifted inputs only
         # keeps the others whatever the targets; one that hangs everywhere costs two or three case time limits).
         groups = self._hung.setdefault(method, [])
-        group = next((g for g in groups if _alike(g.kinds, kinds[-1])), None)
+        group = next((g for g in groups if alike_kinds(g.kinds, kinds[-1])), None)
         if group is None:
             group = _Hung(kinds[-1])
             groups.append(group)
@@ -376,7 +376,7 @@ class Sandbox:
         """For a call's identity by the kinds of its arguments: the death that stops calls on such arguments."""
         if len(key) != 4 or not isinstance(key[-1], tuple):
             return None
-        return next((g.error for g in self._hung.get(key[:3], ()) if g.error and _alike(g.kinds, key[-1])), None)
+        return next((g.error for g in self._hung.get(key[:3], ()) if g.error and alike_kinds(g.kinds, key[-1])), None)
 
     def _death_error(self, script: Script, death: _Death) -> StudentError:
         op = script.meta[death.op]
@@ -609,7 +609,7 @@ def argument_kinds(script: Script, args) -> tuple:
     return tuple(kinds)
 
 
-def _alike(a: tuple, b: tuple) -> bool:
+def alike_kinds(a: tuple, b: tuple) -> bool:
     """Argument kinds that may be the same (None: any kind)."""
     return len(a) == len(b) and all(x is None or y is None or x == y for x, y in zip(a, b))
 

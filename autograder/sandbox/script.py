@@ -277,6 +277,10 @@ class Script:
         raw = self.ops[op]
         return raw[1] if raw[0] in ("new", "call", "set", "get", "plain", "members", "probe", "item", "dict") else None
 
+    def passed_objects(self, op: int) -> set:
+        """The student objects op `op` acts on or passes as arguments (a dict a backward fills)."""
+        return {self.object_of(op), *(ref["o"] for ref in _refs(self.ops[op]) if "o" in ref)} - {None}
+
     def objects(self, ops) -> frozenset:
         return frozenset(self.object_of(op) for op in ops) - {None}
 

@@ -138,7 +138,7 @@ def _backward_script(case):
     s = Script(case=case)
     layer = student(s, case)
     forward_then_state(s, layer, case.inputs)
-    backward_kept(s, layer, case.dvalues)
+    backward_kept(s, layer, case.dvalues, soft=True)
     s.get(layer, "dweights", label="dweights")
     s.get(layer, "dbiases", label="dbiases")
     again = student(s, case)
@@ -165,7 +165,7 @@ def _value(out, label: str):
         return out[label]
     except Crashed as crash:
         if any(w in crash.message for w in ("aligned", "mismatch", "broadcast", "shapes")):
-            raise Crashed(crash.message, with_pointer(SHAPES)) from None
+            raise crash.hinted(with_pointer(SHAPES)) from None
         raise
 
 

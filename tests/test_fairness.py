@@ -486,3 +486,44 @@ def test_a_gradient_never_stored_as_backward_raised_first_is_charged_as_that_cra
         assert not results[name].passed, name
         assert "raised ValueError: operands could not be broadcast" in results[name].output, results[name].output
         assert "got" not in results[name].output.split("calls:")[0], results[name].output
+
+
+def test_an_mlp_activation_of_its_own_class_is_charged_to_init_once(tmp_path):
+    """helper-60's attack: models/mlp.py with a ReLU of its own that lets everything through (here built on
+    mytorch's, so the class even is one) made the MLPs linear networks and scored 20/20, as the MLP tests give every
+    layer a stand-in. What __init__ builds is not the contract's: each MLP's __init__ test fails, naming the
+    activation, and its wiring tests keep judging the wiring (charged once)."""
+    root = reference_with(tmp_path, "models/mlp.py", "from ..nn.activation import ReLU\n",
+                          "from ..nn.activation import ReLU as _ReLU\n\n\nclass ReLU(_ReLU):\n"
+                          "    def forward(self, Z):\n        return Z\n\n    def backward(self, dLdA):\n"
+                          "        return dLdA\n")
+    checks = [c for c in ALL_CHECKS if c.cls in ("MLP0", "MLP1", "MLP4")]
+    report = runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks)
+    lost = {r.name: r.output for r in report.results if not r.passed}
+    assert set(lost) == {c.name for c in checks if ".__init__" in c.name}, lost
+    assert all(o.startswith("activation 1 of MLP") and "not a ReLU from mytorch/nn/activation.py" in o
+               for o in lost.values()), lost
+
+
+@pytest.mark.parametrize("find, replace", [
+    ("        for layer in reversed(self.layers):\n            dLdA = layer.backward(dLdA)\n        return dLdA\n"
+     "        # END SOLUTION\n\n\nclass MLP4",
+     "        for layer in self.layers:\n            dLdA = layer.backward(dLdA)\n        return dLdA\n"
+     "        # END SOLUTION\n\n\nclass MLP4"),
+    ("        for layer in reversed(self.layers):\n            dLdA = layer.backward(dLdA)\n        return dLdA\n"
+     "        # END SOLUTION\n\n\nclass MLP4",
+     "        for layer in reversed(self.layers):\n            layer.backward(dLdA)\n        return dLdA\n"
+     "        # END SOLUTION\n\n\nclass MLP4"),
+], ids=["not reversed", "gradient not passed on"])
+def test_an_mlp_backward_that_raises_is_not_said_to_skip_or_misfeed_a_layer(tmp_path, find, replace):
+    """helper-60: MLP1.backward running the layers in forward order raises on layer 1's stand-in; the public tests
+    charged that crash, and the hidden test on large batches (the public test of dLdA0 excuses dLdA0 there) said
+    "layer 2 (Linear(3, 2)) was given no gradient: backward did not call its backward", a cause that is not it (and,
+    without `dLdA =`, that layer 2 was given a wrong gradient). It now meets the crash, charged once already."""
+    root = reference_with(tmp_path, "models/mlp.py", find, replace)
+    report = runner.grade(root, seed=0, submission="s", limits=FAST,
+                          checks=[c for c in ALL_CHECKS if c.cls == "MLP1"])
+    results = by_name(report)
+    assert "raised ValueError" in results["MLP1.backward: every Linear's dLdW and dLdb"].output
+    hidden = results["MLP1.backward: large batches"]
+    assert not hidden.passed and "was given" not in hidden.output.split("\n")[0], hidden.output

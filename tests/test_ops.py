@@ -135,7 +135,7 @@ def test_the_grader_gives_a_models_layers_stand_ins_and_reads_what_they_were_giv
     s.call(mlp, "backward", np.ones((2, 3)), label="wrong", soft=True)  # a gradient of another batch
     (result,) = _run(_submission(tmp_path, beside), s)
     assert result.error is None, result.error
-    np.testing.assert_array_equal(result.values["probed"], [1, 1, 0])
+    np.testing.assert_array_equal(result.values["probed"], [1, 1, 0, 0])
     np.testing.assert_array_equal(result.values["out"], A0 @ P * 2)
     np.testing.assert_array_equal(result.values["A"], A0)
     np.testing.assert_array_equal(result.values["dLdZ"], dLdA * -3)
@@ -165,7 +165,7 @@ def test_one_activation_object_at_two_places_gets_each_places_stand_in_in_call_o
     s.call(mlp, "backward", dLdA, label="back")
     (result,) = _run(_submission(tmp_path, beside), s)
     assert result.error is None, result.error
-    np.testing.assert_array_equal(result.values["probed"], [2, 2, 1])
+    np.testing.assert_array_equal(result.values["probed"], [2, 2, 1, 0])
     np.testing.assert_array_equal(result.values["out"], (A0 @ P1 * 2) @ P2 * 5)
     np.testing.assert_array_equal(result.values["back"], ((dLdA * 7) @ Q2 * -3) @ Q1)
 

@@ -254,6 +254,19 @@ class Outputs:
             self.raising = label
         raise blame(raised, self.script, self.method)
 
+    def raised_at(self, label: str) -> Failure | None:
+        """The failure of the call that gave `label`, where it did not return (as `peek` raises it), even where
+        `label` is excused: what a value read after it lacks for that reason (a layer never given a gradient as
+        backward raised on the layer before), not a mistake of its own. None where it returned."""
+        excused, self.excused = self.excused, frozenset()
+        try:
+            self.peek(label)
+        except Failure as failure:
+            return failure
+        finally:
+            self.excused = excused
+        return None
+
     def stored_before(self, op: int) -> StudentError | None:
         """The call of the graded method that raised before op `op` read what it stored (its object's attribute, an
         entry of a dict it was given), where the script goes on after it (a soft call): what such a call stored

@@ -71,7 +71,7 @@ def script(cls: str, case):
     for i, layer in enumerate(bound, 1):
         s.get(layer, "W", label=f"W{i} at init")
     maps, scalars = stand_ins(case)
-    s.probe(mlp, maps, scalars, label="probed")
+    s.probe(mlp, maps, scalars, label="probed", activation=RELU)
     s.call(mlp, "forward", case.A0, label="A", soft=True)
     for i, layer in enumerate(bound, 1):
         s.get(layer, "probe_A", label=f"A{i - 1} given")
@@ -115,7 +115,7 @@ def bound(out, cls: str) -> None:
         raise Waiting(f"needs {cls}.__init__ to build its {k} Linear layers: self.layers holds {count}",
                       culprit=f"{cls}.__init__")
     found = out.peek("probed")
-    if isinstance(found, np.ndarray) and found.shape != (3,):
+    if isinstance(found, np.ndarray) and found.shape != (4,):
         raise Failure(f"the grader's count of the layers came back as an array of shape {found.shape}")
 
 
@@ -127,10 +127,15 @@ def init(cls: str, case, ref):
     if count != k:
         raise Failure(f"self.layers holds {count} Linear layers; {cls} has {k}: {', '.join(layers)}", hint)
     probed = out.peek("probed")
-    if isinstance(probed, np.ndarray) and probed.shape == (3,) and probed[2] > 0:
+    if isinstance(probed, np.ndarray) and probed.shape == (4,) and probed[2] > 0:
         raise Failure("self.layers holds one layer object at several places: each place needs a layer of its own, "
                       "or backward runs on what the object's last forward stored",
                       "create a new ReLU() (or Linear) for each place, e.g. inside the loop that builds the layers")
+    if isinstance(probed, np.ndarray) and probed.shape == (4,) and probed[3] >= 1:
+        raise Failure(f"activation {int(probed[3])} of {cls} (counting from 1, after the Linear layers it follows) is "
+                      f"not a ReLU from mytorch/nn/activation.py: a class of your own, or another activation",
+                      f"{hint}, with ReLU imported from mytorch.nn.activation and used as it is (the MLP tests give "
+                      "every layer a stand-in, so your ReLU need not be finished for them)")
     theirs = []
     for i, (c_in, c_out) in enumerate(zip(WIDTHS[cls], WIDTHS[cls][1:]), 1):
         W, own = out[f"W{i} at init"], out.result.values.get(f"layout{i}")
@@ -212,8 +217,11 @@ def backward(cls: str, case, ref, dlda: bool = True, params: bool = True, hints:
             where = _first_wrong(out, want, lambda i: (f"dLdZ{i} given", f"dLdZ{i}"), range(k, 0, -1))
             expect(f"dLdA0, the gradient with respect to A0{where}", got, want["dLdA0"],
                    known_wrong=_dlda_hints(cls, want) if hints else (), generic=False, hint=HOW)
-    if params:
-        _read(out, "dLdA0", peek=True)  # a backward that raised: that says why, not the gradients
+    if params:  # a backward that raised: that says why, not the gradients (even where dLdA0 is excused: a layer
+        raised = out.raised_at("dLdA0")  # it never reached was given no gradient, one before it a wrong one)
+        if raised is not None:
+            raise raised.hinted(HOW) if isinstance(raised, Crashed) and raised.about_input and not raised.hint \
+                else raised
     for i in range(k, 0, -1) if params else ():
         got, name = out[f"dLdZ{i} given"], linears(cls)[i - 1]
         if got is EXCUSED:  # (a Bad too) graded by a test that failed: not compared again
@@ -232,7 +240,8 @@ def backward(cls: str, case, ref, dlda: bool = True, params: bool = True, hints:
 
 def names(cls: str) -> dict[str, str]:
     layers = linears(cls)
-    return {"init": f"{cls}.__init__: its Linear layer{'s are' if len(layers) > 1 else ' is'} {', '.join(layers)}",
+    return {"init": f"{cls}.__init__: its Linear layer{'s are' if len(layers) > 1 else ' is'} {', '.join(layers)}, "
+                    f"{'each ' if len(layers) > 1 else ''}followed by ReLU()",
             "forward": f"{cls}.forward: output", "dLdA0": f"{cls}.backward: dLdA0, the gradient with respect to the "
             "input", "params": f"{cls}.backward: every Linear's dLdW and dLdb"}
 

@@ -425,7 +425,7 @@ def _encode(np, value):
     return npy_dumps(np, arr), None
 
 
-def _probe_layers(np, model, maps, scalars):
+def _probe_layers(np, model, maps, scalars, activation=None):
     """Put the grader's stand-ins into `model`'s layers: its Linear layers (what has a W) in `layers`, in
     order, get forward A @ P_i and backward G @ Q_i (`maps`: [(P_i, Q_i)]), and keep what they were given
     (probe_A, probe_dLdZ); its activations (the rest of `layers`, then `f`) get forward Z * s_j and backward
@@ -433,11 +433,18 @@ def _probe_layers(np, model, maps, scalars):
     math: fixed maps, so only the model's own wiring decides what comes out. One object at several places
     (a single ReLU() appended after every Linear) gets the stand-ins of its places in call order (forward
     in order, backward in reverse), so its model is judged as with one object per place; that it is shared
-    is counted apart (the constructor's mistake). Returns the counts found: [Linear layers, activations,
-    places that repeat an earlier object]."""
+    is counted apart (the constructor's mistake). `activation`: "module.Class", the class every activation
+    should be (the student's own, as imported: a class of the model's module, even one of that name, is not
+    it). Returns the counts found: [Linear layers, activations, places that repeat an earlier object, the
+    number (from 1) of the first activation not of that class, or 0]."""
     f = getattr(model, "f", None)
     items = list(model.layers) + (list(f) if isinstance(f, (list, tuple)) else [])
-    linears = activations = 0
+    linears = activations = foreign = 0
+    module, _, name = (activation or "").rpartition(".")
+    try:
+        expected = vars(sys.modules[module]).get(name) if module in sys.modules else None
+    except TypeError:  # (not a module: what the student's code put there)
+        expected = None
     places = {}  # id(item) -> (item, [(position, forward, backward) of each place it has])
     for position, item in enumerate(items):
         if hasattr(item, "W"):
@@ -447,6 +454,8 @@ def _probe_layers(np, model, maps, scalars):
             forward, backward = _linear_stand_in(np, item, linears, *maps[linears - 1])
         else:
             activations += 1
+            if not foreign and isinstance(expected, type) and type(item) is not expected:
+                foreign = activations
             forward, backward = _activation_stand_in(np, activations, *scalars[min(activations, len(scalars)) - 1])
         places.setdefault(id(item), (item, []))[1].append((position, forward, backward))
     for item, found in places.values():
@@ -458,7 +467,7 @@ def _probe_layers(np, model, maps, scalars):
         if not _give(item, forward, backward):
             raise TypeError(f"item {position} of the model's layers keeps its own .forward or .backward: the grader "
                             "cannot give it a stand-in")
-    return [linears, activations, len(items) - len(places)]
+    return [linears, activations, len(items) - len(places), foreign]
 
 
 def _give(item, forward, backward):
@@ -575,8 +584,9 @@ def _run_case(np, io, index, case, blobs, out_blobs, skip):
     | ["plain", obj] (an empty object the grader fills: a model, a layer)
     | ["members", obj, attr, having, [new objs], label] (the items of obj.attr that have attribute
       `having`, bound in order; their count comes back under label)
-    | ["probe", obj, [[P, Q] per Linear], [[s, t] per activation], label] (stand-ins for obj's layers,
-      see `_probe_layers`; the counts of Linear layers, activations and repeated objects come back under label)
+    | ["probe", obj, [[P, Q] per Linear], [[s, t] per activation], label(, activation class)] (stand-ins for
+      obj's layers, see `_probe_layers`; the counts of Linear layers, activations, repeated objects and the
+      first activation not of that class come back under label)
     | ["skip"] (an op the grader left out). A module may name alternatives: "models.mlp|mytorch.models.mlp".
     An argument is an array {"a": i}, an object {"o": id}, a list of arguments, or a plain JSON value."""
     base, ops = case
@@ -668,7 +678,7 @@ def _run_case(np, io, index, case, blobs, out_blobs, skip):
                     raise LookupError(f"{op[2]} holds {len(found)} objects with .{op[3]}, not {len(op[4])}")
             elif kind == "probe":
                 maps = [(value(p), value(q)) for p, q in op[2]]
-                emit(op[4], np.array(_probe_layers(np, objects[op[1]], maps, [tuple(x) for x in op[3]])))
+                emit(op[4], np.array(_probe_layers(np, objects[op[1]], maps, [tuple(x) for x in op[3]], *op[5:6])))
             # (else "skip": an op the grader left out)
         except _ImportFailed as failed:
             err = dict(failed.info, op=j, phase="import")

@@ -12,6 +12,26 @@ from hypothesis.extra import numpy as hnp
 from .cases import (GRADIENT_BOUND, LEARNING_RATES, MOMENTA, ActivationCase, BatchNormCase, LinearCase, LossCase,
                     MLPCase, MSECase, SGDCase, SoftmaxCase, float32_exact, nonzero, one_hot, spread)
 
+
+
+def _without_local_constants() -> None:
+    """Hypothesis (since 6.131) mixes into what it draws constants it finds in the source of every "local" module the
+    process has loaded (neither the standard library nor site-packages), and caches them under ./.hypothesis: the
+    examples then depended on what else the process had imported (a batch's modules drew other inputs than `grade`,
+    a test run others again) and on where the grader is installed, and every run left a .hypothesis folder where it
+    was started. The grader's examples depend on the seed and the strategies alone, so it has none
+    (tests/test_examples checks the draws in two processes that loaded different modules)."""
+    try:
+        from hypothesis.internal.conjecture import providers
+    except ImportError:  # (an older hypothesis has no local constants)
+        return
+    if hasattr(providers, "_get_local_constants"):
+        empty = providers.Constants()
+        providers._get_local_constants = lambda: empty  # (before anything draws: this module is imported first)
+
+
+_without_local_constants()
+
 # A derandomized profile with no example database: the same seed, the same examples.
 settings.register_profile(
     "grading",

@@ -39,3 +39,41 @@ def test_grading_from_kept_drawn_or_corrupt_examples_gives_the_same_results(tmp_
     corrupt = grade(root, monkeypatch, tmp_path / "cache")
     assert fresh.results == cold.results == warm.results == corrupt.results
     assert fresh.examples == warm.examples
+
+
+DRAWS = """
+import hashlib, sys
+sys.path.insert(0, sys.argv[1])
+if len(sys.argv) > 2:  # other modules of one's own loaded first, as a batch, a script or a test run has
+    sys.path.insert(0, sys.argv[2])
+    import autograder.batch, autograder.cli, autograder.handout, constants_of_mine
+from autograder import examples
+from autograder.checks import CHECKS
+digest = hashlib.sha256()
+for check in CHECKS[:40]:
+    for case in examples._draw(check.strategy, 3) if check.strategy else ():
+        for value in vars(case).values():
+            digest.update(repr(value).encode())
+print(digest.hexdigest())
+"""
+
+
+def test_what_hypothesis_draws_does_not_depend_on_what_else_the_process_imported(tmp_path):
+    """Hypothesis mixes constants from the source of the "local" modules a process has loaded into what it draws:
+    a batch (which imports more of the grader's modules than `grade`) drew other inputs than `grade` from the same
+    seed, where the example cache was cold, and every run left a .hypothesis folder where it started. Two processes
+    that loaded different modules of their own draw the same examples, and leave nothing in their folder."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "constants_of_mine.py").write_text("SCALE = 123.456789\nOFFSET = -98765.4321\nSTEP = 0.000123\n")
+    where = tmp_path / "cwd"
+    where.mkdir()
+    root = str(Path(__file__).resolve().parents[1])
+    found = [subprocess.run([sys.executable, "-c", DRAWS, root, *extra], cwd=where, capture_output=True, text=True,
+                            check=True, timeout=300).stdout for extra in ((), (str(mine),))]
+    assert found[0] == found[1] and len(found[0].strip()) == 64, found
+    assert not list(where.iterdir())

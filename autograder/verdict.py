@@ -68,7 +68,7 @@ class Verdict:
                 self._keep(case, script, result, out)
                 return False
             skipped = "the values it compares are graded by another test, which failed" if out.judged_nothing else None
-            self.passed((0 if skipped else 1, 1, tuple(out.notes), skipped, None))
+            self.passed((0 if skipped else 1, 0 if out.met_raise else 1, tuple(out.notes), skipped, None))
             return True
         except NoFixture:  # local mode: no recorded expected value for this input
             self.passed((0, 0, (), None, None))
@@ -310,6 +310,15 @@ def uncredited(check: Check, verdict: Verdict, failed: Check | None = None, meth
     return TestResult(check.name, float(check.points), 0.0, Outcome.FAILED,
                       f"not credited{left_out}: no test of {check.cls}'s values passed, and this test's points are "
                       f"for a {check.cls} that computes something right: fix its values first", check.visibility)
+
+
+def never_returned(check: Check, crash: Crashed) -> TestResult:
+    """A test that passed (on values other tests grade, or with nothing left to judge) of a method that raised on
+    every call of every test: a method that never works earns nothing, whatever it raises (NotImplementedError
+    makes every test of it "not attempted"; a typo must not earn more)."""
+    hint = f"\nhint: {crash.hint}" if crash.hint else ""
+    return TestResult(check.name, float(check.points), 0.0, Outcome.FAILED,
+                      f"on every input of this test, {crash.message}{hint}", check.visibility)
 
 
 def over_budget(check: Check, seconds: float) -> TestResult:

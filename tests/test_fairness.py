@@ -527,3 +527,21 @@ def test_an_mlp_backward_that_raises_is_not_said_to_skip_or_misfeed_a_layer(tmp_
     assert "raised ValueError" in results["MLP1.backward: every Linear's dLdW and dLdb"].output
     hidden = results["MLP1.backward: large batches"]
     assert not hidden.passed and "was given" not in hidden.output.split("\n")[0], hidden.output
+
+
+def test_a_method_that_raises_on_every_call_earns_what_an_unwritten_one_earns(tmp_path):
+    """helper-61: CrossEntropyLoss.backward with a typo (self.n: AttributeError on every call) kept 2.5 of its 4.5
+    points, where NotImplementedError (the skeleton's) keeps none: its tests that re-read only dLdA (which the first
+    test charges) passed with nothing to judge, and the hidden test on large batches passed on forward's loss; a
+    backward raising RuntimeError everywhere scored 56 where NotImplementedError scored 49.25. A method that never
+    returns earns nothing, whatever it raises."""
+    find = "return (self.softmax - self.Y) / self.N"
+    checks = [c for c in ALL_CHECKS if c.cls == "CrossEntropyLoss"]
+    scores, lost = {}, {}
+    for kind, body in (("typo", "return (self.softmax - self.Y) / self.n"), ("skeleton", "raise NotImplementedError")):
+        report = runner.grade(reference_with(tmp_path / kind, "nn/loss.py", find, body), seed=0, submission=kind,
+                              limits=FAST, checks=checks)
+        scores[kind], lost[kind] = report.score, {r.name: r.output for r in report.results if not r.passed}
+    assert scores["typo"] == scores["skeleton"], lost
+    assert set(lost["typo"]) == {c.name for c in checks if c.method == "CrossEntropyLoss.backward"}, lost["typo"]
+    assert all("raised AttributeError" in output for output in lost["typo"].values()), lost["typo"]

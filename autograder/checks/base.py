@@ -192,6 +192,7 @@ class Outputs:
         self.raising = None  # the label whose read met the call that raised it on this input (not a hang's)
         self.notes = []  # what a passing test says besides "passed" (a deviation the policy accepts)
         self.behind = None  # (label, error): a value read after a call of the graded method raised (`stored_before`)
+        self.met_raise = False  # a value read was excused where the call that gives it raised: it did not return
 
     @property
     def judged_nothing(self) -> bool:
@@ -244,6 +245,7 @@ class Outputs:
             return value
         raised = next((e for e in self.result.soft if e.op == op), None) or self.result.error
         if label in self.excused and raised is not None and raised.type != "WorkerDied" and not raised.earlier:
+            self.met_raise = True
             self.left.add(label)  # (not produced, as the call raised here: graded, crash and all, by its owning test;
             return EXCUSED  # a call not made, after a hang, still waits for a method that finishes)
         if raised is None:

@@ -141,6 +141,23 @@ def test_gradients_a_backward_stored_before_it_raised_keep_their_tests(tmp_path)
     assert "raised ValueError: shapes" in lost["LayerDense.backward: dinputs"].split("\n")[0]
 
 
+def test_subtracting_at_every_target_in_every_row_is_named_and_charged_to_the_value_tests(tmp_path):
+    """helper-61: ActivationLoss.backward with dinputs[:, target] -= 1 (every row, every sample's class) lost 11 of
+    its 12 points, 5 of them "not credited", as no hint named it; named, its value tests charge it, once."""
+    shutil.copytree(NNFS.solutions, tmp_path / "nnfs_layers")
+    losses = tmp_path / "nnfs_layers" / "losses.py"
+    line = "self.dinputs[range(samples), target] -= 1"
+    assert losses.read_text().count(line) == 1
+    losses.write_text(losses.read_text().replace(line, "self.dinputs[:, target] -= 1"))
+    report = runner.grade(tmp_path, seed=0, submission="s", limits=FAST,
+                          checks=[c for c in EVERY if c.cls == "ActivationLoss"], assignment=NNFS)
+    lost = {r.name: r.output for r in report.results if not r.passed}
+    assert set(lost) == {"ActivationLoss.backward: dinputs for class indices (N,)",
+                         "ActivationLoss.backward: dinputs for one-hot targets (N, C)"}, lost
+    assert all("hint: your dinputs subtracts 1 in every row at every sample's target class" in o
+               for o in lost.values()), lost
+
+
 def test_not_implemented_for_one_kind_of_target_is_a_crash_there_not_a_method_not_attempted(tmp_path):
     """`raise NotImplementedError("one-hot targets not supported yet")` in a backward that works for class indices:
     the test of one-hot targets fails on it (with the input), as it would on a ValueError, and that is all (every

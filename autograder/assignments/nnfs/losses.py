@@ -590,6 +590,11 @@ def _combined_gradient_mistakes(case, want):
                                  "softmax folded in it is (dvalues - one-hot target) / N"),
         (p, "your dinputs is dvalues unchanged: subtract 1 at each sample's target class, then divide by N"),
     ]
+    every = p.copy()  # each sample's class subtracted in every row, not in its own: dinputs[:, target] -= 1
+    every[:, t if case.sparse else t.argmax(axis=1)] -= 1
+    wrong.append((every / n, "your dinputs subtracts 1 in every row at every sample's target class "
+                             "(dinputs[:, target]); subtract it in each row at that row's class only: "
+                             "dinputs[range(N), target] -= 1"))
     if case.sparse:
         raw = broadcast(lambda: (p - t) / n)
         if raw is not None and raw.shape == p.shape:

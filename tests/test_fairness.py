@@ -527,6 +527,10 @@ def test_an_mlp_backward_that_raises_is_not_said_to_skip_or_misfeed_a_layer(tmp_
     assert "raised ValueError" in results["MLP1.backward: every Linear's dLdW and dLdb"].output
     hidden = results["MLP1.backward: large batches"]
     assert not hidden.passed and "was given" not in hidden.output.split("\n")[0], hidden.output
+    # (helper-61: "backward runs the layers in reverse order" alone sent a backward that does not pass the gradient
+    # on looking for an ordering mistake)
+    assert "each on the gradient the layer after it returned" in \
+        results["MLP1.backward: dLdA0, the gradient with respect to the input"].output
 
 
 def test_a_method_that_raises_on_every_call_earns_what_an_unwritten_one_earns(tmp_path):

@@ -548,11 +548,14 @@ def _linear_stand_in(np, layer, i, P, Q):
             raise AttributeError(f"{name}'s backward ran before its forward")
         if G.shape != (seen["N"], c_out):
             raise ValueError(f"{name}'s backward was given shape {G.shape}: it takes ({seen['N']}, {c_out}), "
-                             "the gradient with respect to its output (backward runs the layers in reverse order)")
+                             f"the gradient with respect to its output ({REVERSE})")
         layer.probe_dLdZ = G
         return G @ Q
 
     return forward, backward
+
+
+REVERSE = "backward runs the layers in reverse order, each on the gradient the layer after it returned"
 
 
 def _activation_stand_in(np, j, s, t):
@@ -569,7 +572,7 @@ def _activation_stand_in(np, j, s, t):
             raise AttributeError(f"{name}'s backward ran before its forward")
         if G.shape != seen["shape"]:
             raise ValueError(f"{name}'s backward was given shape {G.shape}; its forward was given "
-                             f"{seen['shape']} (backward runs the layers in reverse order)")
+                             f"{seen['shape']} ({REVERSE})")
         return G * t
 
     return forward, backward

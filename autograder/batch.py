@@ -76,6 +76,8 @@ STEM_MOST = 100  # characters of an entry's name its results file keeps
 
 LINK = ("it is a symbolic link in the submissions folder, and links are not followed (one could point at "
         "another student's files or the solutions): put the folder or archive itself there")
+# Hidden folders that are no one's hand-in (version control, editors, notebooks): left out without a word.
+JUNK = (".git", ".svn", ".hg", ".ipynb_checkpoints", ".vscode", ".idea", ".Trash", ".cache")
 # Archives of kinds batch does not read: such a hand-in gets its row, and says so (never left out unseen).
 OTHER_ARCHIVES = (".rar", ".7z", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst", ".gz", ".bz2", ".xz", ".zst")
 
@@ -110,9 +112,12 @@ def entries(source: Path, output: Path | None = None, notes: list[str] | None = 
     if not _is_file(source / GRADESCOPE_METADATA) and alone and _is_file(inner[0] / GRADESCOPE_METADATA):
         base = inner[0]  # an export unpacked with its top folder (alone: never one student's folder beside archives)
     names, unreadable = _gradescope_names(base / GRADESCOPE_METADATA)
-    found, ignored, results = [], [], []
+    found, ignored, results, hidden = [], [], [], []
     for path in sorted(base.iterdir(), key=lambda p: p.name):
         if path.name.startswith(".") or path.name in ("__MACOSX", GRADESCOPE_METADATA):
+            if (path.name not in JUNK and not path.name.startswith("._") and not path.is_symlink()
+                    and (path.is_dir() or path.name.lower().endswith((*SUFFIXES, *OTHER_ARCHIVES)))):
+                hidden.append(path.name)  # (a hidden folder or archive may be a hand-in: said, never graded)
             continue
         if output is not None and path.resolve() == output.resolve():
             continue
@@ -135,6 +140,9 @@ def entries(source: Path, output: Path | None = None, notes: list[str] | None = 
         raise SubmissionError(f"no submissions in {source}: expected a folder or archive per student")
     if ignored and notes is not None:
         notes.append(f"not entries, left out: {listed(ignored)} (files that are neither a folder nor an archive)")
+    if hidden and notes is not None:
+        notes.append(f"not entries, left out: {listed(hidden)} (hidden: a name that starts with a dot; rename it to "
+                     "grade it)")
     if results and notes is not None:
         notes.append(f"not entries, left out: {listed(results)} (folders holding an earlier batch's results, "
                      f"{STATE})")

@@ -473,6 +473,8 @@ def test_an_archive_of_another_kind_gets_a_row_and_other_files_are_said(tmp_path
     (source / "carol.rar").write_bytes(b"Rar!\x1a\x07\x00" + bytes(200))
     (source / "dave.tar.bz2").write_bytes(b"BZh9" + bytes(200))
     (source / "notes.txt").write_text("grade these by Friday\n")
+    shutil.copytree(correct, source / ".erin")  # (helper-61: a hidden hand-in was skipped without a word)
+    (source / ".git").mkdir()  # (version control: no one's hand-in, not worth a word)
     out = tmp_path / "graded"
     summary = batch.run(source, out, jobs=1, seed=0, limits=FAST, progress=Quiet())
     rows = {row["entry"]: row for row in csv.DictReader((out / "grades.csv").open())}
@@ -481,6 +483,8 @@ def test_an_archive_of_another_kind_gets_a_row_and_other_files_are_said(tmp_path
     assert "a .rar archive, a kind batch does not read: hand in a folder, or a .zip" in rows["carol"]["error"]
     assert "a .tar.bz2 archive" in rows["dave"]["error"]
     assert any("notes.txt" in note and "left out" in note for note in summary["notes"]), summary["notes"]
+    assert any(".erin" in note and "hidden" in note for note in summary["notes"]), summary["notes"]
+    assert not any(".git" in note for note in summary["notes"]), summary["notes"]
 
 
 def test_an_accented_name_keeps_its_letters_in_the_results_file_name(tmp_path):

@@ -171,6 +171,14 @@ def _grade(args: argparse.Namespace) -> int:
     blocked = next((p for p in parents if p.exists() and not p.is_dir()), None)
     if blocked is not None:  # (said before grading, not after it)
         raise SubmissionError(f"--output {args.output}: {blocked} is a file, not a folder")
+    if args.output:  # (likewise a folder that cannot be made or written to: after grading, the report would be lost)
+        folder = Path(args.output).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise ConfigError(f"cannot write {args.output}: {folder} is not writable")
     with tempfile.TemporaryDirectory(prefix="autograder-", ignore_cleanup_errors=True) as tmp:
         notes: list[str] = []
         assignment = _assignment(args)

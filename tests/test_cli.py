@@ -95,6 +95,15 @@ def test_output_under_a_file_is_refused_before_grading(submission, runner, tmp_p
     assert runner.calls == [] and err.strip().endswith("notes.txt is a file, not a folder") and len(err.splitlines()) == 1
 
 
+def test_output_where_nothing_can_be_written_is_refused_before_grading(submission, runner, capsys):
+    """A newcomer's `--output /proc/nope/x.json` printed the whole report, then the error: a folder that cannot be
+    made is said first, in one line."""
+    assert cli.main(["grade", str(submission), "--output", "/proc/nope/results.json"]) == 2
+    err = capsys.readouterr().err
+    assert runner.calls == [] and err.startswith("error: cannot write /proc/nope/results.json") \
+        and len(err.splitlines()) == 1, err
+
+
 @pytest.mark.parametrize("argv", [
     ["grade", "--format", "xml"], ["grade", "--seed", "-1"], ["grade", "--seed", "1.5"],
     ["grade", "--bogus"], [], ["frobnicate"],

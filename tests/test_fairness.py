@@ -549,3 +549,17 @@ def test_a_method_that_raises_on_every_call_earns_what_an_unwritten_one_earns(tm
     assert scores["typo"] == scores["skeleton"], lost
     assert set(lost["typo"]) == {c.name for c in checks if c.method == "CrossEntropyLoss.backward"}, lost["typo"]
     assert all("raised AttributeError" in output for output in lost["typo"].values()), lost["typo"]
+
+
+def test_an_mlp_crash_of_its_own_code_gets_no_hint_about_the_stand_ins(tmp_path):
+    """helper-61: a NameError in MLP0.forward read "hint: the grader gave your model's layers stand-ins ...", which has
+    nothing to do with it (a misleading hint is worse than none); a stand-in's own complaint keeps that hint."""
+    root = reference_with(tmp_path, "models/mlp.py", "        A = A0\n        for layer in self.layers:\n"
+                          "            A = layer.forward(A)\n        return A\n        # END SOLUTION\n\n    def backward"
+                          "(self, dLdA):\n        \"\"\"dLdA: the gradient at the output, (N, 3)",
+                          "        A = A0\n        for layer in self.layers:\n            A = layer.forward(a)\n"
+                          "        return A\n        # END SOLUTION\n\n    def backward(self, dLdA):\n"
+                          "        \"\"\"dLdA: the gradient at the output, (N, 3)")
+    report = runner.grade(root, seed=0, submission="s", limits=FAST, checks=[c for c in ALL_CHECKS if c.cls == "MLP0"])
+    output = by_name(report)["MLP0.forward: output"].output
+    assert "raised NameError" in output and "stand-ins" not in output, output

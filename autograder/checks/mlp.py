@@ -155,9 +155,15 @@ def _read(out, label: str, peek: bool = False):
     try:
         return out.peek(label) if peek else out[label]
     except Crashed as failure:
-        if failure.about_input and not failure.hint:
-            raise failure.hinted(HOW) from None
-        raise
+        raise _with_how(failure) from None
+
+
+def _with_how(failure: Failure) -> Failure:
+    """A crash a stand-in raised, with how the stand-ins work as its hint; any other (a NameError of the model's
+    own code, say) as it is: the stand-ins have nothing to do with it (helper-61)."""
+    if isinstance(failure, Crashed) and failure.about_input and not failure.hint and "stand-in" in failure.message:
+        return failure.hinted(HOW)
+    return failure
 
 
 def _first_wrong(out, want: dict, names, order) -> str:
@@ -220,8 +226,7 @@ def backward(cls: str, case, ref, dlda: bool = True, params: bool = True, hints:
     if params:  # a backward that raised: that says why, not the gradients (even where dLdA0 is excused: a layer
         raised = out.raised_at("dLdA0")  # it never reached was given no gradient, one before it a wrong one)
         if raised is not None:
-            raise raised.hinted(HOW) if isinstance(raised, Crashed) and raised.about_input and not raised.hint \
-                else raised
+            raise _with_how(raised)
     for i in range(k, 0, -1) if params else ():
         got, name = out[f"dLdZ{i} given"], linears(cls)[i - 1]
         if got is EXCUSED:  # (a Bad too) graded by a test that failed: not compared again

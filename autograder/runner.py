@@ -440,9 +440,12 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
     results = {}
     returned = {check.method for check in checks if found[check.name].returned}
     skeleton = {}  # method -> the NotImplementedError of a method none of whose calls returned: not attempted
-    for check in checks:
+    worked = {check.method for check in checks  # (unless what it stored before raising passed a value test, on
+              if check.computes and found[check.name].failure is None  # more inputs than it crashed on: the
+              and found[check.name].examples > found[check.name].crashes}  # gradients a backward stored, then the
+    for check in checks:  # skeleton's raise left below them; not the zeros of __init__, right where they happen to be)
         raised = found[check.name].failure or found[check.name].crashed
-        if isinstance(raised, NotAttempted) and check.method not in ran:
+        if isinstance(raised, NotAttempted) and check.method not in ran and check.method not in worked:
             skeleton.setdefault(check.method, raised)
     charged = frozenset(check.method for check in checks
                         if check.primary and isinstance(found[check.name].failure, Crashed))

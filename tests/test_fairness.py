@@ -563,3 +563,35 @@ def test_an_mlp_crash_of_its_own_code_gets_no_hint_about_the_stand_ins(tmp_path)
     report = runner.grade(root, seed=0, submission="s", limits=FAST, checks=[c for c in ALL_CHECKS if c.cls == "MLP0"])
     output = by_name(report)["MLP0.forward: output"].output
     assert "raised NameError" in output and "stand-ins" not in output, output
+
+
+def test_gradients_stored_above_the_skeletons_raise_keep_their_tests(tmp_path):
+    """helper-63: a Linear.backward that stores the right dLdW and dLdb and then reaches the skeleton's
+    `raise NotImplementedError` (dLdA not written yet) was "not attempted" in every test, 5 points below the same
+    backward ending in any other exception: what it stored is judged, whatever it raises after."""
+    find = ("        ones = np.ones((self.N, 1))\n        dLdA = dLdZ @ self.W\n        self.dLdW = dLdZ.T @ self.A\n"
+            "        self.dLdb = dLdZ.T @ ones\n        return dLdA\n")
+    checks = [c for c in ALL_CHECKS if c.cls == "Linear"]
+    found = {}
+    for kind in ("NotImplementedError", "RuntimeError"):
+        root = reference_with(tmp_path / kind, "nn/linear.py", find,
+                              "        ones = np.ones((self.N, 1))\n        self.dLdW = dLdZ.T @ self.A\n"
+                              f"        self.dLdb = dLdZ.T @ ones\n        raise {kind}\n")
+        report = runner.grade(root, seed=0, submission=kind, limits=FAST, checks=checks)
+        found[kind] = [(r.name, r.score) for r in report.results]
+    assert found["NotImplementedError"] == found["RuntimeError"]
+    scores = dict(found["NotImplementedError"])
+    assert scores["Linear.backward: dLdW"] == scores["Linear.backward: dLdb"] == 1.5 and not scores["Linear.backward: dLdA"]
+
+
+def test_an_mlp_backward_raising_at_its_return_keeps_the_gradients_its_layers_were_given(tmp_path):
+    """helper-63: MLP1.backward running every layer right, then `return dLdA0` (a name never set): its Linear layers
+    hold the right dLdW and dLdb, yet their test and the hidden one charged the crash again (3 points, where a
+    missing `return` costs 1). The test of dLdA0 charges it, once."""
+    root = reference_with(tmp_path, "models/mlp.py",
+                          "            dLdA = layer.backward(dLdA)\n        return dLdA\n        # END SOLUTION\n\n\nclass MLP4",
+                          "            dLdA = layer.backward(dLdA)\n        return dLdA0\n        # END SOLUTION\n\n\nclass MLP4")
+    report = runner.grade(root, seed=0, submission="s", limits=FAST, checks=[c for c in ALL_CHECKS if c.cls == "MLP1"])
+    lost = {r.name: r.output for r in report.results if not r.passed}
+    assert set(lost) == {"MLP1.backward: dLdA0, the gradient with respect to the input"}, lost
+    assert "raised NameError" in next(iter(lost.values()))

@@ -223,14 +223,14 @@ def backward(cls: str, case, ref, dlda: bool = True, params: bool = True, hints:
             where = _first_wrong(out, want, lambda i: (f"dLdZ{i} given", f"dLdZ{i}"), range(k, 0, -1))
             expect(f"dLdA0, the gradient with respect to A0{where}", got, want["dLdA0"],
                    known_wrong=_dlda_hints(cls, want) if hints else (), generic=False, hint=HOW)
-    if params:  # a backward that raised: that says why, not the gradients (even where dLdA0 is excused: a layer
-        raised = out.raised_at("dLdA0")  # it never reached was given no gradient, one before it a wrong one)
-        if raised is not None:
-            raise _with_how(raised)
+    raised = out.raised_at("dLdA0") if params else None  # (even where dLdA0 is excused)
     for i in range(k, 0, -1) if params else ():
         got, name = out[f"dLdZ{i} given"], linears(cls)[i - 1]
         if got is EXCUSED:  # (a Bad too) graded by a test that failed: not compared again
             continue
+        if raised is not None and not (isinstance(got, np.ndarray) and matches(got, want[f"dLdZ{i}"])):
+            raise _with_how(raised)  # a backward that raised: that says why this layer got none, or a wrong one
+            # (every layer given the right gradient before a crash at its `return`: they hold the right dLdW)
         if isinstance(got, Bad):
             raise Failure(f"layer {i} ({name}) was given no gradient: backward did not call its backward "
                           "(so it holds no dLdW or dLdb)", HOW)

@@ -495,12 +495,11 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
             if results[check.name].outcome is Outcome.PASSED and (check.behaviour or not found[check.name].examples):
                 results[check.name] = verdicts.uncredited(check, found[check.name], wrong[0] if wrong else None,
                                                           method=True)
-    for check in checks:  # a method that raised on every call (its first test charges that) earns no other test
-        crash = found[check.name].failure
-        if check.primary and check.method in charged - returned and isinstance(crash, Crashed):
-            for other in checks:
-                if other.method == check.method and results[other.name].outcome is Outcome.PASSED:
-                    results[other.name] = verdicts.never_returned(other, crash)
+    never = {check.method: found[check.name].failure for check in checks  # a method that raised on every call (its
+             if check.primary and check.method in charged - returned}  # first test charges that) earns no other test
+    for check in checks:
+        if check.method in never and results[check.name].outcome is Outcome.PASSED:
+            results[check.name] = verdicts.never_returned(check, never[check.method])
     for check in checks:  # nothing judged, as a method it needs raised on every input: where every test of the
         verdict = found[check.name]  # method passed, nothing charges that crash, and the test waits for the method
         if verdict.blocked is not None and not verdict.examples and results[check.name].outcome is Outcome.PASSED:

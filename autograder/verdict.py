@@ -198,7 +198,7 @@ def excuse_crashes(check: Check, verdict: Verdict, failed: dict[str, set]) -> No
     crash). Only the same crash (the same exception from the same line, on arguments of the same kinds:
     Crashed.cause): raising on inputs of another kind (a hidden test's large two-dimensional batches) is charged
     where it happens."""
-    names = dict.fromkeys(name for _, owners in check.owners for name in owners)
+    names = {name for _, owners in check.owners for name in owners}
     owned = {(label, cause): {name for name in names if any(_same_crash(cause, c) for c in failed.get(name, ()))}
              for label, cause in verdict.crashed_at}
     left = sum(count for key, count in verdict.crashed_at.items() if owned[key])

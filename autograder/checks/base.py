@@ -210,19 +210,20 @@ class Outputs:
             self.compared.add(label)
         return value
 
-    def about(self, label: str) -> None:
+    def about(self, label: str) -> int:
         """Make the call that gave `label` part of what a failure on this input is about (its line in "calls:"),
-        without reading what it gave (a backward whose gradients are judged, not its return value)."""
-        op = self.script.labels.get(label, -1)
+        without reading what it gave (a backward whose gradients are judged, not its return value). Its op."""
+        return self._reach(self.script.labels.get(label, -1))
+
+    def _reach(self, op: int) -> int:
+        """Op `op` is among those a failure on this input is about (the furthest one read, and every one read)."""
         self.reached = max(self.reached, op)
         self.read.add(op)
+        return op
 
     def peek(self, label: str):
         """A value the check computes with (a probe of forward), not one it judges."""
-        op = self.script.labels.get(label, -1)
-        if op > self.reached:
-            self.reached = op
-        self.read.add(op)
+        op = self.about(label)
         values = self.result.values
         if label in values:
             if label in self.excused:
@@ -287,8 +288,7 @@ class Outputs:
         """The crash a value read after its method raised stands for (`stored_before`): the failure is about that
         call, as where the value is read from the call itself."""
         label, error = self.behind
-        self.reached = max(self.reached, error.op)
-        self.read.add(error.op)
+        self._reach(error.op)
         self.raising = label
         return blame(error, self.script, self.method)
 

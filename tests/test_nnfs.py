@@ -158,6 +158,23 @@ def test_subtracting_at_every_target_in_every_row_is_named_and_charged_to_the_va
                for o in lost.values()), lost
 
 
+def test_a_loss_taken_on_the_raw_inputs_is_charged_by_the_value_tests_alone(tmp_path):
+    """helper-64: ActivationLoss.forward returning self.loss.calculate(inputs, target) (not the softmax output)
+    failed its two value tests with the right hint, and "finite for large inputs" as well, telling a student whose
+    softmax already subtracts the max to subtract it: a finite loss whose unshifted value is wrong is the value
+    tests' to charge."""
+    shutil.copytree(NNFS.solutions, tmp_path / "nnfs_layers")
+    losses = tmp_path / "nnfs_layers" / "losses.py"
+    line = "return self.loss.calculate(self.output, target)"
+    assert losses.read_text().count(line) == 1
+    losses.write_text(losses.read_text().replace(line, "return self.loss.calculate(inputs, target)"))
+    report = runner.grade(tmp_path, seed=0, submission="s", limits=FAST,
+                          checks=[c for c in EVERY if c.cls == "ActivationLoss"], assignment=NNFS)
+    lost = {r.name for r in report.results if not r.passed}
+    assert lost == {"ActivationLoss.forward: mean loss for class indices (N,)",
+                    "ActivationLoss.forward: mean loss for one-hot targets (N, C)"}, explain(report.results)
+
+
 def test_not_implemented_for_one_kind_of_target_is_a_crash_there_not_a_method_not_attempted(tmp_path):
     """`raise NotImplementedError("one-hot targets not supported yet")` in a backward that works for class indices:
     the test of one-hot targets fails on it (with the input), as it would on a ValueError, and that is all (every

@@ -75,23 +75,27 @@ class _Case:
         elif kept is not None and kept.kept(result) and self.verdict.passing and len(JUDGED) < JUDGED_MOST:
             JUDGED[key] = (self.case, self.verdict.passing)
 
-    def confirm(self, result) -> None:
-        """For a check already failed with a hint that names a known mistake: which mistakes this later input
-        fits and could tell, if it fails on the same value's numbers (on a small input two mistakes can give the same
-        numbers; a hint must be right for the student's code, not only for the input shown)."""
-        self.verdict.confirming += 1
+    def later(self, result) -> None:
+        """A later input of a check already failed (the verdict stands), for what it says. A value test's: whether
+        the method's values are right there (does it compute something right where it is not wrong, or does not
+        crash?). A failure whose hint names a known mistake: which mistakes this input fits and could tell, if it
+        fails on the same value's numbers (on a small input two mistakes can give the same numbers; a hint must be
+        right for the student's code, not only for the input shown)."""
+        verdict = self.verdict
+        failure = verdict.failure
+        crash = isinstance(failure, Crashed)
+        confirm = not crash and bool(failure.claim) and verdict.confirming < CONFIRMING
+        tally = self.check.computes and (crash or type(failure) is Failure)
+        if not (confirm or tally):
+            return
+        verdict.confirming += confirm
         raised = self._again(result)
-        if isinstance(raised, Failure):
+        if tally and raised is None:
+            verdict.right_after += 1
+        elif tally and isinstance(raised, Failure) and not isinstance(raised, (Crashed, Waiting, NotAttempted)):
+            verdict.wrong_after += 1  # (a crash, a needed method, a Skip or a missing fixture: neither)
+        if confirm and isinstance(raised, Failure):
             self._named(raised)
-
-    def tally(self, result) -> None:
-        """For a value test already failed on a crash: count whether the method's values are right on this
-        input (does it compute something right where it does not crash?). The verdict stands."""
-        raised = self._again(result)
-        if raised is None:
-            self.verdict.right_after += 1
-        elif isinstance(raised, Failure) and not isinstance(raised, (Crashed, Waiting, NotAttempted)):
-            self.verdict.wrong_after += 1  # (a crash, a needed method, a Skip or a missing fixture: neither)
 
     def _again(self, result):
         """Send a later input's outputs into the check body of a check already failed, for what they say, not for
@@ -199,10 +203,12 @@ def _computed_value(got, script: Script, case) -> bool:
 
 
 def _right_somewhere(verdict: Verdict) -> bool:
-    """A value test failed on a crash whose method gave right values on at least as many of its other inputs as
-    wrong ones (on a few degenerate inputs, one class or one sample, zeros can be right)."""
-    right = verdict.examples - 1 + verdict.right_after  # (examples: those before the crash, and the crash)
-    return isinstance(verdict.failure, Crashed) and right > 0 and right >= verdict.wrong_after
+    """A value test that failed, on a crash or on a wrong value, whose method gave right values on at least as many of
+    its other inputs as wrong ones: a method written, with a slip on some inputs (one sample, one class), not one
+    whose values are all wrong (zeros, a constant: on a few degenerate inputs those can be right, never on most)."""
+    right, wrong = verdict.right_and_wrong()  # (a crash is neither: the inputs it crashed on are left out elsewhere)
+    failure = verdict.failure
+    return (isinstance(failure, Crashed) or type(failure) is Failure) and right > 0 and right >= wrong
 
 
 LEAN_FIRST = True  # (False: every script runs in full at once; the verdicts are the same, a test checks)
@@ -325,10 +331,8 @@ def _run_phase(checks: list[Check], sandbox: Sandbox, deadline: float, found: di
                     if lean and not _clean(item.verdict):
                         stream.close()
                         raise _NotClean()
-                elif isinstance(item.verdict.failure, Crashed) and item.check.computes:  # (for the credit rule of
-                    item.tally(result)  # its method: are its values right where it does not crash?)
-                elif item.verdict.failure.claim and item.verdict.confirming < CONFIRMING:
-                    item.confirm(result)
+                else:  # (a failed check: what a later input says of its method, or of its hint)
+                    item.later(result)
     if received < len(scripts):  # the budget ran out (the stream stops too): a failure found stands
         for verdict in found.values():
             verdict.unfinished = verdict.failure is None
@@ -350,6 +354,7 @@ def _run_phase(checks: list[Check], sandbox: Sandbox, deadline: float, found: di
 def _shrink(check: Check, sandbox: Sandbox, ref, seed: int, found: Verdict, deadline: float = float("inf")) -> None:
     """Replay the property interactively, with the seed that drew the failing example, and let
     hypothesis shrink it; `found` ends up holding the smallest failing example."""
+    found.streamed = found.examples if found.streamed is None else found.streamed
     from hypothesis import given
     from hypothesis import seed as hypothesis_seed
 
@@ -476,7 +481,11 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
         return (c.computes and results[c.name].outcome is Outcome.FAILED and type(failure) is Failure
                 and bool(failure.hint) and bool(failure.claim & verdict.computed_fits))
 
-    if not any(computed(c) or recognised(c) for c in checks):
+    def mostly_right(c: Check) -> bool:
+        """A value test that failed on some inputs of a method right on most of the others (`_right_somewhere`)."""
+        return c.computes and results[c.name].outcome is Outcome.FAILED and _right_somewhere(found[c.name])
+
+    if not any(computed(c) or recognised(c) or mostly_right(c) for c in checks):
         for check in checks:  # constants and garbage behave consistently: that alone earns nothing
             if results[check.name].outcome is Outcome.PASSED:
                 results[check.name] = verdicts.uncredited(check, found[check.name])

@@ -35,8 +35,9 @@ class Verdict:
     # the crash's cause: Crashed.cause) -> count
     owned_crashes: tuple | None = None  # (count, owners that failed, the crash) of those left out for good
     not_called: int = 0  # of those, inputs it was not called on: it hung or ended the worker on an earlier one
-    right_after: int = 0  # failed on a crash (a value test): later inputs where its values were right,
-    wrong_after: int = 0  # and where they were wrong (the failure stands: these only say if it computes anything)
+    right_after: int = 0  # failed (a value test, on a crash or a wrong value): later inputs where its values were
+    wrong_after: int = 0  # right, and where wrong (the failure stands: these only say if it computes anything)
+    streamed: int | None = None  # inputs judged before shrinking began (its replays count in `examples` too)
     unfinished: bool = False  # the time budget ran out before every input was judged
     blocked: Waiting | None = None  # an input was left out as a method the check needs raised there (Skip.waiting)
     objects: frozenset | None = None  # the student objects whose values the verdict is about (None: all)
@@ -107,6 +108,12 @@ class Verdict:
             return False
         raise RuntimeError("a check body yielded more than once")
 
+    def right_and_wrong(self) -> tuple[int, int]:
+        """A failed value test's inputs where its method's values were right and where wrong (`right_after`): those
+        before the failure and after it, not the replays of shrinking; a crash is neither."""
+        judged = self.examples if self.streamed is None else self.streamed
+        return judged - 1 + self.right_after, self.wrong_after + (not isinstance(self.failure, Crashed))
+
     def crash_causes(self) -> set:
         """The causes (Crashed.cause) of the crashes this test met: its failure's, and those it left out."""
         return {getattr(self.failure or self.crashed, "cause", ())} | {cause for _, cause in self.crashed_at}
@@ -132,8 +139,8 @@ class Verdict:
                              and (self.objects is None or script.object_of(op) in self.objects))
 
 
-def feedback(verdict: Verdict, failure: Failure, replay: str) -> str:
-    lines = [failure.message]
+def feedback(verdict: Verdict, failure: Failure, replay: str, rare: str = "") -> str:
+    lines = [failure.message] + ([rare] if rare else [])
     if failure.hint:
         lines.append(f"hint: {failure.hint}")
     script = verdict.script if getattr(failure, "about_input", True) else None
@@ -186,7 +193,10 @@ def result(check: Check, verdict: Verdict, replay: str, method_returned: bool, n
         return TestResult(score=0.0, outcome=outcome, output=f"{outcome.value}: {verdict.waiting.message}", **common)
     if failure is None:
         return TestResult(score=float(check.points), outcome=Outcome.PASSED, output=_passed(check, verdict), **common)
-    return TestResult(score=0.0, outcome=Outcome.FAILED, output=feedback(verdict, failure, replay), **common)
+    right, wrong = verdict.right_and_wrong()
+    rare = (f"wrong on {wrong} of this test's {right + wrong} inputs (right on the other {right})"  # (a slip on some
+            if check.computes and type(failure) is Failure and failure.about and right > wrong else "")  # inputs)
+    return TestResult(score=0.0, outcome=Outcome.FAILED, output=feedback(verdict, failure, replay, rare), **common)
 
 
 def excuse_crashes(check: Check, verdict: Verdict, failed: dict[str, set]) -> None:

@@ -595,3 +595,32 @@ def test_an_mlp_backward_raising_at_its_return_keeps_the_gradients_its_layers_we
     lost = {r.name: r.output for r in report.results if not r.passed}
     assert set(lost) == {"MLP1.backward: dLdA0, the gradient with respect to the input"}, lost
     assert "raised NameError" in next(iter(lost.values()))
+
+
+@pytest.mark.parametrize("where, credited", [
+    ("if self.N == 1:\n            dLdZ = 0.5 * dLdZ\n        ", True),  # a slip on one-sample batches only
+    ("dLdZ = 0.5 * dLdZ\n        ", False),  # the same slip on every input: its values are all wrong
+])
+def test_a_backward_wrong_only_on_one_sample_batches_keeps_its_behaviour_tests(tmp_path, where, credited):
+    """A trial's Linear.backward wrong on N == 1 alone lost its value tests and, "not credited", every test of how it
+    behaves (the credit rule stopped at a method's first wrong input: 4.5 of 12, where raising on N == 1 instead kept
+    10.5). A method right on most of its inputs computes something right: its behaviour tests are judged, and its
+    value tests say how rare the inputs it is wrong on are. One wrong everywhere still earns nothing for them."""
+    find = "        ones = np.ones((self.N, 1))\n        dLdA = dLdZ @ self.W\n"
+    root = reference_with(tmp_path, "nn/linear.py", find, "        " + where + find.lstrip())
+    report = runner.grade(root, seed=0, submission="slip", limits=FAST,
+                          checks=[c for c in ALL_CHECKS if c.cls == "Linear"])
+    results = by_name(report)
+    values = ["Linear.backward: dLdA", "Linear.backward: dLdW", "Linear.backward: dLdb"]
+    assert all(not results[name].passed for name in values)
+    behaviour = [r for r in report.results if r.name.startswith("Linear.backward") and r.name not in values]
+    uncredited = [r.name for r in behaviour if r.output.startswith("not credited")]
+    if credited:
+        assert uncredited == [] and all(r.passed for r in behaviour), [(r.name, r.output) for r in behaviour]
+        rare = results["Linear.backward: dLdA"].output.splitlines()[1]
+        assert rare.startswith("wrong on ") and "right on the other " in rare, rare
+        wrong, total = int(rare.split()[2]), int(rare.split()[6])
+        assert 0 < wrong < total / 2, rare
+    else:
+        assert uncredited and sum(r.score for r in behaviour) == 0, [(r.name, r.output) for r in behaviour]
+        assert "right on the other" not in results["Linear.backward: dLdA"].output

@@ -309,6 +309,23 @@ def test_a_y_wrong_with_and_without_a_bias_gets_no_hint_about_b(tmp_path):
     assert "add no b" not in "".join(r.output for r in report.results)
 
 
+def test_a_bias_reshaped_to_a_row_is_not_said_to_flatten_the_batch(tmp_path):
+    """A trial's forward added b.reshape(1, -1): right on every batch, [1, out_dim] for one sample. The hint said
+    "your y is flattened to [samples, out_dim]", which it is not (its three-dimensional batches keep their shape):
+    for one sample it now names the extra leading dimension and where one comes from."""
+    shutil.copytree(PACKAGE, tmp_path / "nn", ignore=shutil.ignore_patterns("__pycache__"))
+    dense_py = tmp_path / "nn" / "dense.py"
+    find = 'y = y + self.get_parameter("b")\n'
+    assert dense_py.read_text().count(find) == 1
+    dense_py.write_text(dense_py.read_text().replace(find, 'y = y + self.get_parameter("b").reshape(1, -1)\n'))
+    report = grade(tmp_path, [c for c in TESTS if c.cls == "Dense"])
+    lost = {r.name: r.output for r in report.results if r.score < r.max_score}
+    LEADING_Y = "Dense.forward: y for one sample [in_dim] and for two or three leading batch dimensions"
+    assert set(lost) == {LEADING_Y}, explain(r for r in report.results if r.score < r.max_score)
+    output = lost[LEADING_Y]
+    assert "flattened" not in output and "leading dimension of 1" in output and "b reshaped to a row" in output, output
+
+
 def test_one_cache_dict_for_every_call_costs_nothing_where_backward_never_reads_it(tmp_path):
     """Forward keeps one dict on self and returns it each call, but backward computes from the x it is given:
     no later forward changes what backward computes, so no test charges the shared dict."""

@@ -173,7 +173,11 @@ def _forward_mistakes(case, y):
     if c_in == c_out:
         wrong.append((case.x @ case.W.T + (case.b if case.bias else 0), "your y uses W.T: W is [in_dim, out_dim], "
                                                                           "so y = x @ W + b"))
-    if y.ndim != 2:
+    if y.ndim == 1:  # (one sample: a leading 1 comes from a bias reshaped to a row as often as from reshaping x)
+        wrong.append((y[None], "for one sample x [in_dim], y is [out_dim]: yours has a leading dimension of 1 "
+                               "(from x made two-dimensional, or b reshaped to a row (1, out_dim)?); with b of shape "
+                               "[out_dim], y = x @ W + b keeps x's leading dimensions"))
+    elif y.ndim != 2:
         wrong.append((y.reshape(-1, c_out), "your y is flattened to [samples, out_dim]: keep x's leading "
                                             "dimensions, y = x @ W + b does ([..., out_dim])"))
     return wrong

@@ -624,3 +624,30 @@ def test_a_backward_wrong_only_on_one_sample_batches_keeps_its_behaviour_tests(t
     else:
         assert uncredited and sum(r.score for r in behaviour) == 0, [(r.name, r.output) for r in behaviour]
         assert "right on the other" not in results["Linear.backward: dLdA"].output
+
+
+_EXIT = "lambda *_: __import__('sys').exit(0)"
+
+
+@pytest.mark.parametrize("statement", [
+    "raise KeyboardInterrupt",
+    "raise SystemExit(0)",
+    "raise GeneratorExit",
+    f"raise type('E', (Exception,), {{'__str__': {_EXIT}}})()",  # its text ends the interpreter
+    f"raise type('M', (type,), {{'__getattribute__': {_EXIT}}})('E', (Exception,), {{}})()",  # its name too
+])
+def test_gradients_stored_before_any_exception_keep_their_tests(tmp_path, statement):
+    """A trial's backward that stored its gradients and then raised KeyboardInterrupt, SystemExit or GeneratorExit
+    (not Exceptions) scored 92.5 where a RuntimeError scored 97.5: the soft call let them through, the case ended, and
+    the gradients were not read. An exception whose message or name raises SystemExit as it is read ended the worker
+    ("exited with code 0", with a hint about exit()). Each now costs what a RuntimeError there costs."""
+    find = "        return dLdA\n"
+    checks = [c for c in ALL_CHECKS if c.cls == "Linear"]
+    scores = {}
+    for name, raising in (("plain", "raise RuntimeError('x')"), ("other", statement)):
+        root = reference_with(tmp_path / name, "nn/linear.py", find, f"        {raising}\n" + find)
+        report = runner.grade(root, seed=0, submission=name, limits=FAST, checks=checks)
+        scores[name] = [(r.name, r.score) for r in report.results]
+        assert "exited" not in "".join(r.output for r in report.results)
+    assert scores["other"] == scores["plain"]
+    assert dict(scores["plain"])["Linear.backward: dLdW"] == 1.5

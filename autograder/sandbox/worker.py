@@ -279,7 +279,7 @@ def _case_printed(printed, op, end):
 def _text(value, limit=500):
     try:
         return str(value)[:limit]
-    except Exception:  # noqa: BLE001 - a hostile __str__
+    except BaseException:  # noqa: BLE001 - a hostile __str__ (one raising SystemExit too: it must not end the worker)
         return "(unprintable)"
 
 
@@ -290,7 +290,16 @@ def _grader_folders():
 
 
 def _error(exc, op):
-    """What the grader is told about an exception raised by student code during op `op`."""
+    """What the grader is told about an exception raised by student code during op `op`; one whose class answers
+    for its name or text by raising again (a metaclass, a property) is told as such, and never ends the worker."""
+    try:
+        return _error_info(exc, op)
+    except BaseException:  # noqa: BLE001 - (KeyboardInterrupt, SystemExit too)
+        return {"op": op, "type": "an exception", "where": "",
+                "msg": "(whose class raised again as its name or message was read)"}
+
+
+def _error_info(exc, op):
     root = _STATE["root"].rstrip("/") + "/"
     where, tb = "", exc.__traceback__
     while tb is not None:  # the innermost frame in the submission (traceback.extract_tb would also work out
@@ -630,7 +639,7 @@ def _run_case(np, io, index, case, blobs, out_blobs, skip):
                 returned, raised = None, None
                 try:
                     returned = getattr(objects[op[1]], op[2])(*args)
-                except Exception as exc:  # noqa: BLE001
+                except BaseException as exc:  # noqa: BLE001 - (SystemExit, KeyboardInterrupt: raised like any other)
                     if not op[6]:
                         raise
                     raised = exc

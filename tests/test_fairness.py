@@ -651,3 +651,26 @@ def test_gradients_stored_before_any_exception_keep_their_tests(tmp_path, statem
         assert "exited" not in "".join(r.output for r in report.results)
     assert scores["other"] == scores["plain"]
     assert dict(scores["plain"])["Linear.backward: dLdW"] == 1.5
+
+
+def test_an_mlp_over_an_unwritten_linear_is_told_where_its_not_implemented_error_comes_from(tmp_path):
+    """A trial's MLPs written in full over the skeleton's Linear read "MLP0.__init__ raises NotImplementedError", as if
+    the MLP were unwritten: the message now names the file and line that raised it. The skeleton's own methods read as
+    before."""
+    import re
+    import shutil
+
+    root = tmp_path / "sub"
+    shutil.copytree(REFERENCE, root / "mytorch")
+    linear = root / "mytorch" / "nn" / "linear.py"
+    linear.write_text(re.sub(r"# BEGIN SOLUTION.*?# END SOLUTION", "raise NotImplementedError", linear.read_text(),
+                             flags=re.S))
+    report = runner.grade(root, seed=0, submission="mlp", limits=FAST,
+                          checks=[c for c in ALL_CHECKS if c.cls in ("Linear", "MLP0")])
+    results = by_name(report)
+    mlp = next(r for name, r in results.items() if name.startswith("MLP0.__init__"))
+    assert mlp.outcome is Outcome.NOT_ATTEMPTED
+    assert re.search(r"from code it calls that is not written yet \(at mytorch/nn/linear\.py:\d+\)", mlp.output), \
+        mlp.output
+    own = results["Linear.forward: output Z"].output + results["Linear.backward: dLdA"].output
+    assert "from code it calls" not in own and "NotImplementedError" in own, own

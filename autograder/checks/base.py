@@ -329,6 +329,16 @@ class Outputs:
         return None
 
 
+def _from_elsewhere(error: StudentError, script) -> str:
+    """Where a method's NotImplementedError came from, when not from its own class's file: an MLP written in full
+    whose Linear is still the skeleton's is not itself unwritten."""
+    files = script.files_of(error.op)
+    raised_in = error.where.rsplit(":", 1)[0]
+    if not files or not raised_in or raised_in in files:
+        return ""
+    return f" from code it calls that is not written yet (at {error.where})"
+
+
 def blame(error: StudentError, script, method: str) -> Failure:
     """The failure of a check of `method` whose value is missing because of `error`."""
     from ..diagnose import died, import_failed, import_raised  # the words for it live with the other diagnoses
@@ -339,8 +349,8 @@ def blame(error: StudentError, script, method: str) -> Failure:
     own = op.method == method or op.kind in ("set", "get", "import")
     if error.not_attempted:
         if own:
-            return NotAttempted(_raised(op, error),
-                                f"not attempted: {op.method} raises NotImplementedError", _cause(error, script))
+            return NotAttempted(_raised(op, error), f"not attempted: {op.method} raises NotImplementedError"
+                                f"{_from_elsewhere(error, script)}", _cause(error, script))
         return Waiting(f"needs {op.method}, which still raises NotImplementedError", not_attempted=True,
                        culprit=op.method)
     if error.type == "WorkerDied":

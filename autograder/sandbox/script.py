@@ -279,6 +279,13 @@ class Script:
         raw = self.ops[op]
         return raw[1] if raw[0] in ("new", "call", "set", "get", "plain", "members", "probe", "item", "dict") else None
 
+    def files_of(self, op: int) -> tuple[str, ...]:
+        """The files the class of the object op `op` acts on may be defined in ("mytorch/models/mlp.py", ...: a module
+        may name alternatives), from the op that made it; () where no op of the script made it."""
+        obj = self.object_of(op)
+        made = next((raw for raw in self.ops[:op + 1] if raw[0] == "new" and raw[1] == obj), None)
+        return tuple(m.replace(".", "/") + ".py" for m in made[2].split("|")) if made is not None else ()
+
     def passed_objects(self, op: int) -> set:
         """The student objects op `op` acts on or passes as arguments (a dict a backward fills)."""
         return {self.object_of(op), *(ref["o"] for ref in _refs(self.ops[op]) if "o" in ref)} - {None}

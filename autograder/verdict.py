@@ -195,7 +195,7 @@ def result(check: Check, verdict: Verdict, replay: str, method_returned: bool, n
         return TestResult(score=float(check.points), outcome=Outcome.PASSED, output=_passed(check, verdict), **common)
     right, wrong = verdict.right_and_wrong()
     rare = (f"wrong on {wrong} of this test's {right + wrong} inputs (right on the other {right})"  # (a slip on some
-            if check.computes and type(failure) is Failure and failure.about and right > wrong else "")  # inputs)
+            if check.computes and type(failure) is Failure and right > wrong else "")  # kind of input: how rare)
     return TestResult(score=0.0, outcome=Outcome.FAILED, output=feedback(verdict, failure, replay, rare), **common)
 
 
@@ -308,8 +308,10 @@ def uncredited(check: Check, verdict: Verdict, failed: Check | None = None, meth
                           check.visibility)
     if method:
         name = check.method
-        what = ("judges how it behaves, not its values" if check.behaviour and verdict.examples
-                else f"had nothing left to judge ({verdict.skipped or 'every input was left out'})")
+        what = ("judges how it behaves, not its values" if check.behaviour and verdict.examples else
+                f"had none of {name}'s values left to judge (another test grades them, and failed)"
+                if verdict.examples and verdict.excused else
+                f"had nothing left to judge ({verdict.skipped or 'every input was left out'})")
         fix = (f"Fix what {failed.name!r} reports first" if failed is not None else
                f"None of {name}'s inputs could be judged: fix what the tests it needs report first")
         return TestResult(check.name, float(check.points), 0.0, Outcome.FAILED,

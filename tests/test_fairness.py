@@ -526,7 +526,9 @@ def test_an_mlp_backward_that_raises_is_not_said_to_skip_or_misfeed_a_layer(tmp_
     results = by_name(report)
     assert "raised ValueError" in results["MLP1.backward: every Linear's dLdW and dLdb"].output
     hidden = results["MLP1.backward: large batches"]
-    assert not hidden.passed and "was given" not in hidden.output.split("\n")[0], hidden.output
+    first = hidden.output.split("\n")[0]
+    assert not hidden.passed and "was given no gradient" not in first and "a wrong gradient" not in first, first
+    assert "raised ValueError" in first or first.startswith("not credited"), first  # (the crash, charged once)
     # (helper-61: "backward runs the layers in reverse order" alone sent a backward that does not pass the gradient
     # on looking for an ordering mistake)
     assert "each on the gradient the layer after it returned" in \
@@ -674,3 +676,59 @@ def test_an_mlp_over_an_unwritten_linear_is_told_where_its_not_implemented_error
         mlp.output
     own = results["Linear.forward: output Z"].output + results["Linear.backward: dLdA"].output
     assert "from code it calls" not in own and "NotImplementedError" in own, own
+
+
+def test_a_hidden_test_that_also_compares_forward_does_not_credit_a_backward_wrong_everywhere(tmp_path):
+    """A trial's Sigmoid.backward missing its (1 - A) kept its behaviour tests in official grading, not in the
+    handout's run: the hidden large test compares forward's A too, and passed on A alone, so it counted as a value
+    test of backward that passed. A test whose own method's values are all graded by a failed test earns nothing for
+    that method, and proves nothing computed."""
+    root = reference_with(tmp_path, "nn/activation.py", "return dLdA * (self.A - self.A * self.A)",
+                          "return dLdA * self.A")
+    report = runner.grade(root, seed=0, submission="sigmoid", limits=FAST,
+                          checks=[c for c in ALL_CHECKS if c.cls == "Sigmoid"])
+    backward = [r for r in report.results if r.name.startswith("Sigmoid.backward")]
+    assert any(r.name == "Sigmoid.backward: large batches" for r in backward)  # (the hidden test is graded here)
+    assert sum(r.score for r in backward) == 0, [(r.name, r.score) for r in backward if r.score]
+    large = next(r for r in backward if r.name == "Sigmoid.backward: large batches")
+    assert large.output.startswith("not credited: this test had none of Sigmoid.backward's values left"), large.output
+    assert all(r.passed for r in report.results if r.name.startswith("Sigmoid.forward"))
+
+
+@pytest.mark.parametrize("file, find, garbage, slip", [
+    # ReLU.backward passing dLdA back: as is, and times (1 + 1e-9), which fits "dLdZ is dLdA unmasked" as well
+    ("nn/activation.py", "return dLdA * (self.A > 0)", "return dLdA", "return dLdA * (1 + 1e-9)"),
+    # Linear.backward: constants for dLdA and dLdW beside a dLdb with a known slip (summed over the features)
+    ("nn/linear.py", "        self.dLdb = dLdZ.T @ ones\n        return dLdA\n",
+     "        self.dLdW = np.full(self.W.shape, 2.5)\n        self.dLdb = np.full(self.b.shape, 0.5)\n"
+     "        return np.full(self.A.shape, 1.5)\n",
+     "        self.dLdW = np.full(self.W.shape, 2.5)\n        self.dLdb = dLdZ.sum(axis=1, keepdims=True)\n"
+     "        return np.full(self.A.shape, 1.5)\n"),
+])
+def test_a_known_slip_beside_garbage_buys_nothing(tmp_path, file, find, garbage, slip):
+    """helper-66: a method none of whose values is right earns nothing for its behaviour tests, unless a value test
+    fails on a known mistake its hint names, computed. Two ways in: an argument passed back times (1 + 1e-9) was not
+    "passed back" (bit-equality), and one output's cheap slip stood for a method whose other outputs were constants
+    (Linear.backward 95.5 where all constants score 92.5). Both now score what the plain garbage scores."""
+    cls = "ReLU" if "activation" in file else "Linear"
+    checks = [c for c in ALL_CHECKS if c.cls == cls]
+    scores = {}
+    for name, body in (("garbage", garbage), ("slip", slip)):
+        root = reference_with(tmp_path / name, file, find, body)
+        report = runner.grade(root, seed=0, submission=name, limits=FAST, checks=checks)
+        scores[name] = {r.name: r.score for r in report.results}
+    assert scores["slip"] == scores["garbage"], {n: (scores["garbage"][n], s) for n, s in scores["slip"].items()
+                                                 if s != scores["garbage"][n]}
+    assert sum(s for n, s in scores["slip"].items() if n.startswith(f"{cls}.backward")) == 0
+
+
+def test_evaluation_leaving_the_statistics_alone_is_no_credit_for_a_constant_forward(tmp_path):
+    """helper-66: a BatchNorm1d.forward returning a constant kept "evaluation updates no running statistic" (it
+    updates nothing at all), the only test of it that passed. It judges a behaviour: credited with a value."""
+    find = "        if eval:\n"
+    root = reference_with(tmp_path, "nn/batchnorm.py", find, "        return np.full(Z.shape, 0.5)\n" + find)
+    report = runner.grade(root, seed=0, submission="constant", limits=FAST,
+                          checks=[c for c in ALL_CHECKS if c.cls == "BatchNorm1d"])
+    forward = {r.name: r for r in report.results if r.name.startswith("BatchNorm1d.forward")}
+    assert sum(r.score for r in forward.values()) == 0, {n: r.score for n, r in forward.items() if r.score}
+    assert forward["BatchNorm1d.forward: evaluation updates no running statistic"].output.startswith("not credited")

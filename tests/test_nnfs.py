@@ -530,3 +530,19 @@ def test_the_catalogue_says_what_each_entry_is(entry, tmp_path, reference_observ
             assert differs, f"{entry.name}: no probe tells its {cls} from the reference"
         elif not set(entry.blame) & set(NEEDS.get(cls, ())):
             assert not differs, f"{entry.name}: {cls} differs from the reference:\n" + "\n".join(differs[:10])
+
+
+def test_one_hot_rows_too_narrow_for_the_batch_are_not_said_to_treat_indices_as_one_hot(tmp_path):
+    """A trial's backward turned class indices into one-hot rows with np.eye(target.max() + 1): too narrow where the
+    batch has no sample of the last class. The hint said its code "treats [class indices] as one-hot rows", which it
+    does not; it now names the width."""
+    shutil.copytree(NNFS.solutions, tmp_path / "nnfs_layers")
+    losses = tmp_path / "nnfs_layers" / "losses.py"
+    assert losses.read_text().count("target = np.eye(labels)[target]") == 1
+    losses.write_text(losses.read_text().replace("target = np.eye(labels)[target]",
+                                                 "target = np.eye(target.max() + 1)[target]"))
+    report = runner.grade(tmp_path, seed=0, submission="s", limits=FAST,
+                          checks=[c for c in EVERY if c.cls == "LossCrossEntropy"], assignment=NNFS)
+    lost = {r.name: r.output for r in report.results if not r.passed}
+    said = lost["LossCrossEntropy.backward: dinputs for class indices (N,)"]
+    assert "different numbers of columns" in said and "treats it as one-hot" not in said, said

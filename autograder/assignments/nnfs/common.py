@@ -12,6 +12,8 @@ nothing, so the grader reads those attributes after each call.
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from ...checks.base import Crashed, Skip
@@ -149,6 +151,19 @@ class Probed:
         return value
 
 
+NARROW = ("your one-hot rows and predict have different numbers of columns (np.eye(target.max() + 1), say, is too "
+          "narrow where the batch holds no sample of the last class): make them as wide as predict, "
+          "np.eye(predict.shape[1])[target]")
+_SHAPES = re.compile(r"broadcast together with shapes \((\d+),(\d+)\) \((\d+),(\d+)\)")
+
+
+def _narrow_one_hot(message: str) -> bool:
+    """A broadcast of two (N, k) arrays of one N and two widths: code that handles class indices, with one-hot rows
+    of the wrong width (code that treats indices as one-hot rows meets an (N,) array instead)."""
+    found = _SHAPES.search(message)
+    return bool(found) and found[1] == found[3] and found[2] != found[4]
+
+
 def with_target_hint(out, label: str, sparse: bool, method: str = "forward"):
     """out[label]; a crash whose message shows code written for the other kind of target gets a hint saying how
     `method` (a key of FIXES) handles that kind."""
@@ -157,6 +172,8 @@ def with_target_hint(out, label: str, sparse: bool, method: str = "forward"):
     except Crashed as crash:
         message = crash.message
         for_indices, for_one_hot = FIXES[method]
+        if sparse and _narrow_one_hot(message):
+            raise crash.hinted(with_pointer(NARROW)) from None
         if sparse and any(w in message for w in ("broadcast", "AxisError", "axis 1 is out of bounds")):
             raise crash.hinted(with_pointer(SPARSE + for_indices)) from None
         if not sparse and "IndexError" in message and any(

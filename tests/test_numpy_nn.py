@@ -429,3 +429,16 @@ def test_the_handout_leaks_nothing_grades_skeleton_0_reference_full_and_agrees_w
         assert official.seed != here.seed
         assert [(r.name, r.outcome, r.score) for r in here.results] == \
             [(r.name, r.outcome, r.score) for r in official.results], name
+
+
+def test_a_backward_that_squeezes_its_gradient_is_not_sent_to_forward(tmp_path):
+    """A trial's CrossEntropy.backward returned np.squeeze(...): () for one sample of one class. The hint said to check
+    the shapes forward keeps in the cache, which were right; it now names what drops a dimension, backward first."""
+    shutil.copytree(PACKAGE, tmp_path / "nn", ignore=shutil.ignore_patterns("__pycache__"))
+    losses = tmp_path / "nn" / "losses.py"
+    find = 'return (cache["probs"] - y_true) / y_pred.shape[0]'
+    assert losses.read_text().count(find) == 1
+    losses.write_text(losses.read_text().replace(find, 'return np.squeeze(cache["probs"] - y_true) / y_pred.shape[0]'))
+    report = grade(tmp_path, [c for c in TESTS if c.cls == "CrossEntropy"])
+    said = next(r.output for r in report.results if r.name == "CrossEntropy.backward: dL/dy_pred")
+    assert "np.squeeze" in said and "check the shapes forward keeps" not in said, said

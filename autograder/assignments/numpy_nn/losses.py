@@ -69,9 +69,9 @@ def _judge_grad(out, pair, cls: str, L, grad, wrong) -> None:
         got_L.reshape(()), np.asarray(L, dtype=np.float64)) else ""
     got = out["grad"]
     if not hint and isinstance(got, np.ndarray) and got.shape != np.shape(grad):
-        hint = (f"dL/dy_pred has y_pred's shape {tuple(np.shape(grad))}; backward computes it from the cache your "
-                "forward returned, so check the shapes forward keeps there too (a sum over the classes without "
-                "keepdims=True, say)")
+        hint = (f"dL/dy_pred has y_pred's shape {tuple(np.shape(grad))}: look for what drops or adds a dimension, "
+                "in backward (np.squeeze, a sum without keepdims=True) or in the arrays forward keeps in the cache "
+                "that backward reads")
     expect("dL/dy_pred", got, grad, known_wrong=distinct(wrong, grad), hint=hint, generic=False)
 
 

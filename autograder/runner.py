@@ -473,17 +473,20 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
                                               skeleton.get(check.method), charged)
     method_of = {c.name: c.method for c in checks}
 
+    def judged_own(c: Check) -> bool:
+        """Whether a test compared values of its own method: where the tests owning the values it re-reads failed,
+        one of those it still compared is its method's (a hidden large test of backward that also compares forward's
+        A passed on A alone, and credited a backward whose every value was wrong, where the handout's run, which has
+        no hidden tests, did not; finite differences that compared dLdW where the dLdA they also read was excused do
+        prove backward computes something right)."""
+        excused = found[c.name].excused
+        return not excused or any(label not in excused and c.method in map(method_of.get, owners)
+                                  for label, owners in c.owners)
+
     def computed(c: Check) -> bool:
-        """A value test that passed, having judged a value of its own method: where the tests owning the values it
-        re-reads failed, one of those it still compared is its method's (a hidden large test of backward that also
-        compares forward's A passed on A alone, and credited a backward whose every value was wrong, where the
-        handout's run, which has no hidden tests, did not; finite differences that compared dLdW where the dLdA
-        they also read was excused do prove backward computes something right)."""
-        verdict = found[c.name]
-        if not (c.computes and verdict.examples > 0 and results[c.name].outcome is Outcome.PASSED):
-            return False
-        return not verdict.excused or any(label not in verdict.excused and c.method in map(method_of.get, owners)
-                                          for label, owners in c.owners)
+        """A value test that passed, having judged a value of its own method."""
+        return (c.computes and found[c.name].examples > 0 and results[c.name].outcome is Outcome.PASSED
+                and judged_own(c))
 
     def recognised(c: Check) -> bool:
         """A value test that failed on a known mistake its hint names (no other input spoke against it), which the
@@ -520,8 +523,7 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
             continue  # wrong is that known mistake, or right on most inputs; not one output's slip beside constants)
         for check in mine:  # tests that judged only its behaviour, or had nothing left to judge
             if results[check.name].outcome is Outcome.PASSED and (check.behaviour or not found[check.name].examples
-                                                                  or found[check.name].excused):  # (where none of
-                # its method's values was left to judge: what it judged was another method's, a hidden test's A)
+                                                                  or not judged_own(check)):
                 results[check.name] = verdicts.uncredited(check, found[check.name], wrong[0] if wrong else None,
                                                           method=True)
     for check in checks:

@@ -44,6 +44,15 @@ def graded(entry, tmp_path: Path, limits: Limits = LIMITS):
     return grade(materialize(entry, tmp_path), [c for c in TESTS if c.cls in classes], limits)
 
 
+def reference_with(tmp_path: Path, file: str, find: str, replace: str) -> Path:
+    """The reference's nn/ copied into `tmp_path`, with `find`, which must occur once in `file`, replaced."""
+    shutil.copytree(PACKAGE, tmp_path / "nn", ignore=shutil.ignore_patterns("__pycache__"))
+    path = tmp_path / "nn" / file
+    assert path.read_text().count(find) == 1, find
+    path.write_text(path.read_text().replace(find, replace))
+    return tmp_path
+
+
 def explain(results) -> str:
     return "\n".join(f"{r.name}: {r.output}" for r in results)
 
@@ -313,11 +322,8 @@ def test_a_bias_reshaped_to_a_row_is_not_said_to_flatten_the_batch(tmp_path):
     """A trial's forward added b.reshape(1, -1): right on every batch, [1, out_dim] for one sample. The hint said
     "your y is flattened to [samples, out_dim]", which it is not (its three-dimensional batches keep their shape):
     for one sample it now names the extra leading dimension and where one comes from."""
-    shutil.copytree(PACKAGE, tmp_path / "nn", ignore=shutil.ignore_patterns("__pycache__"))
-    dense_py = tmp_path / "nn" / "dense.py"
-    find = 'y = y + self.get_parameter("b")\n'
-    assert dense_py.read_text().count(find) == 1
-    dense_py.write_text(dense_py.read_text().replace(find, 'y = y + self.get_parameter("b").reshape(1, -1)\n'))
+    reference_with(tmp_path, "dense.py", 'y = y + self.get_parameter("b")\n',
+                   'y = y + self.get_parameter("b").reshape(1, -1)\n')
     report = grade(tmp_path, [c for c in TESTS if c.cls == "Dense"])
     lost = {r.name: r.output for r in report.results if r.score < r.max_score}
     LEADING_Y = "Dense.forward: y for one sample [in_dim] and for two or three leading batch dimensions"
@@ -434,11 +440,8 @@ def test_the_handout_leaks_nothing_grades_skeleton_0_reference_full_and_agrees_w
 def test_a_backward_that_squeezes_its_gradient_is_not_sent_to_forward(tmp_path):
     """A trial's CrossEntropy.backward returned np.squeeze(...): () for one sample of one class. The hint said to check
     the shapes forward keeps in the cache, which were right; it now names what drops a dimension, backward first."""
-    shutil.copytree(PACKAGE, tmp_path / "nn", ignore=shutil.ignore_patterns("__pycache__"))
-    losses = tmp_path / "nn" / "losses.py"
-    find = 'return (cache["probs"] - y_true) / y_pred.shape[0]'
-    assert losses.read_text().count(find) == 1
-    losses.write_text(losses.read_text().replace(find, 'return np.squeeze(cache["probs"] - y_true) / y_pred.shape[0]'))
+    reference_with(tmp_path, "losses.py", 'return (cache["probs"] - y_true) / y_pred.shape[0]',
+                   'return np.squeeze(cache["probs"] - y_true) / y_pred.shape[0]')
     report = grade(tmp_path, [c for c in TESTS if c.cls == "CrossEntropy"])
     said = next(r.output for r in report.results if r.name == "CrossEntropy.backward: dL/dy_pred")
     assert "np.squeeze" in said and "check the shapes forward keeps" not in said, said

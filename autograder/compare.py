@@ -166,11 +166,17 @@ def _size1(got, wrong) -> bool:
     return isinstance(got, np.ndarray) and got.size == 1 and wrong.size == 1
 
 
+# (a tuple of numbers becomes an array with np.array; a pair of the array and something else does not: numpy-nn's
+# Dense.backward returning (dx, gradients) was told to wrap it in np.array, which raises)
+TO_ARRAY = ("if {kind} holds your array beside something else (a pair such as (dx, gradients)), return the array "
+            "alone; if it holds numbers, np.array(...) turns it into one")
+
+
 def _stages(label, got, expected, tol, scalar):
     if isinstance(got, Bad):
         if got.what.endswith(NOT_ARRAY):
             kind = got.what[:-len(NOT_ARRAY)]
-            raise Failure(f"{label}: returned {kind}: return a numpy array", f"np.array(...) turns {kind} into one")
+            raise Failure(f"{label}: returned {kind}: return a numpy array", TO_ARRAY.format(kind=kind))
         want = "a scalar" if scalar else f"an array of shape {shape_str(expected.shape)}"
         raise Failure(f"{label}: expected {want}, got {got.what}")
     if scalar:

@@ -19,7 +19,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ...checks.base import Crashed, Waiting
-from ...compare import NOT_ARRAY, Failure, matches, unambiguous
+from ...compare import NOT_ARRAY, TO_ARRAY, Failure, matches, unambiguous
 from ...sandbox import Bad, Script
 from ...sandbox.script import Obj
 
@@ -243,7 +243,7 @@ def returned(out, pair: Pair, method: str):
         kind = got.what[:-len(NOT_ARRAY)]
         raise Failure(f"{pair.what} (the first item {method} returns) is {kind}, not a numpy array",
                       f"forward returns ({pair.what}, cache), in that order" if "dict" in kind
-                      else f"np.array(...) turns {kind} into an array")
+                      else TO_ARRAY.format(kind=kind))
     return got
 
 

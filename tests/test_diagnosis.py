@@ -2,6 +2,8 @@
 output fails, and a wrong answer a common mistake produces is named, with a pointer to the handout."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -199,6 +201,29 @@ def test_an_sgd_failure_lists_the_gradients_the_layers_were_given(tmp_path):
     for result in failed:
         listed = result.output.split("failing input", 1)[1].split("replay:", 1)[0]
         assert "calls:" in result.output and "W1 (" in listed and "dLdW1 (" in listed, result.output
+
+
+def test_an_sgd_step_that_keeps_only_b_s_velocity_is_told_so_for_w_and_its_failure_shows_lr_and_mu(tmp_path):
+    """A trial's step computed W's velocity into a local variable and kept b's on self: the velocity mistakes were
+    modelled on W and b together, so b's right values ruled them out and W's failure had no hint; and the optimizer's
+    construction, between the first and the last steps of the calls line, was cut, so its lr and mu were not shown."""
+    edit = Edit("optim/sgd.py", """                self.v_W[i] = self.mu * self.v_W[i] + layer.dLdW
+                self.v_b[i] = self.mu * self.v_b[i] + layer.dLdb
+                layer.W = layer.W - self.lr * self.v_W[i]
+""", """                v_W = self.mu * self.v_W[i] + layer.dLdW
+                self.v_b[i] = self.mu * self.v_b[i] + layer.dLdb
+                layer.W = layer.W - self.lr * v_W
+""")
+    entry = Entry(name="sgd_w_velocity_local", kind="buggy", description="W's velocity not kept", blame=("SGD",),
+                  max_score=None, honest_classes=(), edits=(edit,))
+    checks = [c for c in runner.assignments.get().checks() if c.cls == "SGD"]
+    report = runner.grade(materialize(entry, tmp_path), seed=0, submission="s", limits=FAST, checks=checks)
+    outcome = {r.name: r for r in report.results}
+    assert [name for name, r in outcome.items() if r.outcome is not Outcome.PASSED] == ["SGD.step: W with momentum"]
+    output = outcome["SGD.step: W with momentum"].output
+    assert "hint: your velocity starts from zero at every step" in output and "self.v_W[i]" in output, output
+    calls = next(line for line in output.splitlines() if line.strip().startswith("calls:"))
+    assert re.search(r"; SGD\(model, [0-9.e-]+, [0-9.e-]+\); ", calls) and "more ..." in calls, calls
 
 
 def test_a_batchnorm_evaluation_failure_lists_the_running_statistics_the_grader_set(tmp_path):

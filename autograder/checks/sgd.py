@@ -10,6 +10,7 @@ so a step that forgets b keeps W's points. Hints replay the usual mistakes on th
 from __future__ import annotations
 
 import importlib
+import itertools
 from types import SimpleNamespace
 
 import numpy as np
@@ -131,11 +132,13 @@ def _update(rule: str, x, g, v, lr: float, mu: float, k: int):
 
 @per_case
 def wrong_runs(case, run: str) -> list[tuple[tuple, str]]:
-    """[(values in `labels` order, rule)] of the mistakes that apply to `run` and can run on the case."""
+    """[(values in `labels` order, rule)] of the mistakes that apply to `run` and can run on the case, each made in
+    both parameters' updates, then in W's alone and in b's alone (a step written out for W and for b apart may have
+    the slip in one of them: a velocity kept for b but not for W)."""
     lr, mu = float(case.lr), _mu(case, run)
     found = []
-    for rule, (needs_momentum, _) in _RULES.items():
-        if needs_momentum is not None and needs_momentum != bool(mu):
+    for (rule, (needs_momentum, _)), where in itertools.product(_RULES.items(), ((0, 1), (0,), (1,))):
+        if needs_momentum is not None and needs_momentum != bool(mu) or rule.endswith("_fixed") and where != (0, 1):
             continue
         params = [[p["W"].copy(), p["b"].copy()] for p in case.layers()]
         velocities, shared, values = [[0.0, 0.0] for _ in params], [0.0, 0.0], []
@@ -144,12 +147,13 @@ def wrong_runs(case, run: str) -> list[tuple[tuple, str]]:
                 for t in range(case.steps):
                     for i, p in enumerate(case.layers()):
                         for k, name in enumerate(("dLdW", "dLdb")):
-                            v = shared[k] if rule == "shared" else velocities[i][k]
-                            new, v = _update(rule, params[i][k], p[name][t], v, lr, mu, k)
+                            made = rule if k in where else ""  # ("": the right update)
+                            v = shared[k] if made == "shared" else velocities[i][k]
+                            new, v = _update(made, params[i][k], p[name][t], v, lr, mu, k)
                             if np.shape(new) != params[i][k].shape:
                                 raise ValueError("a shared velocity of another layer's shape")
                             params[i][k] = new
-                            if rule == "shared":
+                            if made == "shared":
                                 shared[k] = v
                             else:
                                 velocities[i][k] = v
@@ -175,9 +179,13 @@ def _hints(case, run: str, index: int, want, p: str, others: list):
     value rules out is not named (a step that moved nothing is no b left behind, nor a layer left alone a late
     velocity), and one that a later value tells apart from another is named where the two still agree (a late
     velocity leaves W as it was at the first step, as a step that updates a copy does: the second step tells)."""
-    explained = [(values, rule) for values, rule in wrong_runs(case, run)
-                 if all(matches(got, value) for got, value in zip(others, values) if isinstance(got, np.ndarray))]
-    yield from distinct([(values[index], _RULES[rule][1](p, run == "momentum")) for values, rule in explained], want)
+    explained = {}  # rule -> its values, where it was made in both parameters or in one (the first that fits)
+    for values, rule in wrong_runs(case, run):
+        if rule not in explained and all(matches(got, value) for got, value in zip(others, values)
+                                         if isinstance(got, np.ndarray)):
+            explained[rule] = values
+    yield from distinct([(values[index], _RULES[rule][1](p, run == "momentum")) for rule, values in explained.items()],
+                        want)
 
 
 def _all_close(got: list, want: tuple) -> bool:

@@ -301,18 +301,28 @@ class Script:
         """The calls made (up to op `upto`, on `objects` when given), as a student would write them;
         repeats are counted, not repeated. The state the grader fills in where forward did not store it
         is not shown."""
-        steps = [m.text for m in (self.meta[i] for i in self._ops(upto, objects))
+        steps = [m for m in (self.meta[i] for i in self._ops(upto, objects))
                  if m.kind in ("new", "call") or m.kind == "set" and not m.soft]
         shown: list[list] = []
         for step in steps:
-            if shown and shown[-1][0] == step:
+            if shown and shown[-1][0] == step.text:
                 shown[-1][1] += 1
             else:
-                shown.append([step, 1])
-        steps = [step if n == 1 else f"{step} x{n}" for step, n in shown]
-        if len(steps) > 2 * CALLS_KEPT + 1 and len("; ".join(steps)) > CALLS_WIDTH:  # probes: first and last calls
-            steps = steps[:CALLS_KEPT] + [f"... {len(steps) - 2 * CALLS_KEPT} more ..."] + steps[-CALLS_KEPT:]
-        return "; ".join(steps)
+                shown.append([step.text, 1, step.kind == "new"])
+        steps = [(step if n == 1 else f"{step} x{n}", new) for step, n, new in shown]
+        if len(steps) > 2 * CALLS_KEPT + 1 and len("; ".join(step for step, _ in steps)) > CALLS_WIDTH:
+            # probes: the first and last calls, and a construction between them (the optimizer's lr and mu, made
+            # after the layers' first parameters are set) unless there are many (a fresh object per probe)
+            middle = steps[CALLS_KEPT:-CALLS_KEPT]
+            made = [i for i, (_, new) in enumerate(middle) if new] if sum(new for _, new in middle) <= 2 else []
+            kept, last = [], 0
+            for i in [*made, len(middle)]:
+                if i > last:
+                    kept.append((f"... {i - last} more ...", False))
+                kept += middle[i:i + 1]
+                last = i + 1
+            steps = steps[:CALLS_KEPT] + kept + steps[-CALLS_KEPT:]
+        return "; ".join(step for step, _ in steps)
 
     def inputs(self, upto: int | None = None, objects=None) -> list[str]:
         """The fields of `case` this script passes to the submission (up to op `upto`, on `objects` when

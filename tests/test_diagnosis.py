@@ -62,6 +62,7 @@ DIAGNOSED = [
     ("relu_abs", "ReLU.forward", "your A is |Z|"),
     ("relu_mask_inverted", "ReLU.backward: dLdZ", "your mask is inverted"),  # (its smallest failing input, every Z
     # negative, fits "dLdA unmasked" too: the larger ones tell the two apart)
+    ("softmax_backward_no_outer", "Softmax.backward: dLdZ", "your Jacobian is diag(a) alone"),
     ("ce_softmax_axis0", "CrossEntropyLoss.forward: loss", "(axis=1)"),
     ("ce_unstable_softmax", "CrossEntropyLoss.forward: finite for large logits", "subtract each row's max"),
     ("ce_loss_per_sample", "CrossEntropyLoss.forward: loss", "a scalar"),

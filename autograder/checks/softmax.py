@@ -133,6 +133,8 @@ def _gradient_mistakes(case):
         (g * A * (1 - A), "your dLdZ uses only the diagonal of each row's Jacobian (dLdA * A * (1 - A)); "
                           "softmax's outputs share one denominator, so every a_j moves with every z_k: "
                           "apply J = diag(a) - a a^T, i.e. A * (dLdA - sum(A * dLdA, axis=1, keepdims=True))"),
+        (g * A, "your Jacobian is diag(a) alone; it is J = diag(a) - a a^T (np.diag(a) - np.outer(a, a)), i.e. "
+                "A * (dLdA - sum(A * dLdA, axis=1, keepdims=True))"),
         (A * (g - np.sum(g * A, axis=0)), "your sum of A * dLdA runs over the batch (axis=0); it is one "
                                           "number per row: np.sum(A * dLdA, axis=1, keepdims=True)"),
         (g, "your dLdZ is dLdA unchanged; multiply each row by its Jacobian J = diag(a) - a a^T"),

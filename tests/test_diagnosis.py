@@ -227,6 +227,19 @@ def test_an_sgd_step_that_keeps_only_b_s_velocity_is_told_so_for_w_and_its_failu
     assert re.search(r"; SGD\(model, [0-9.e-]+, [0-9.e-]+\); ", calls) and "more ..." in calls, calls
 
 
+def test_a_loss_backward_of_the_wrong_shape_points_at_what_forward_stores_too(tmp_path):
+    """A forward whose softmax sum forgot keepdims raises on most batches, and on one-class batches stores a softmax of
+    shape (N, N): its correct backward returns that shape. The failure said only "shape mismatch", sending the student
+    to a backward with nothing wrong in it; the hint names forward's stored arrays too."""
+    edit = Edit("nn/loss.py", "np.log(np.exp(shifted).sum(axis=1, keepdims=True))", "np.log(np.exp(shifted).sum(axis=1))")
+    entry = Entry(name="ce_forward_no_keepdims", kind="buggy", description="softmax sum without keepdims",
+                  blame=("CrossEntropyLoss",), max_score=None, honest_classes=(), edits=(edit,))
+    checks = [c for c in runner.assignments.get().checks() if c.cls == "CrossEntropyLoss"]
+    report = runner.grade(materialize(entry, tmp_path), seed=0, submission="s", limits=FAST, checks=checks)
+    output = next(r for r in report.results if r.name == "CrossEntropyLoss.backward: dLdA").output
+    assert "shape mismatch" in output and "or in what forward stores for it" in output, output
+
+
 def test_a_batchnorm_evaluation_failure_lists_the_running_statistics_the_grader_set(tmp_path):
     """Evaluation is graded after the grader sets running_M and running_V to what three correct training calls give:
     the failing input lists those values (a trial's student could not redo the evaluation by hand without them)."""

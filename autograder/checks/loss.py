@@ -137,7 +137,11 @@ def forward_keeps_args(case, ref):
 def backward_dlda(case, ref):
     out = yield _script(case)
     _, dLdA = _expected(ref, case)
-    expect("dLdA", out["dLdA"], dLdA, known_wrong=lambda: _wrong_gradients(case, dLdA), batch=case.A.shape[0])
+    got = out["dLdA"]
+    hint = (f"dLdA has A's shape {dLdA.shape}: look for what drops or adds a dimension in backward, or in what forward "
+            "stores for it (a sum over axis 1 without keepdims=True leaves shape (N,), which broadcasts against the "
+            "(N, C) rows into another shape)" if isinstance(got, np.ndarray) and got.shape != dLdA.shape else "")
+    expect("dLdA", got, dLdA, known_wrong=lambda: _wrong_gradients(case, dLdA), batch=case.A.shape[0], hint=hint)
 
 
 @check("CrossEntropyLoss.backward: finite for large logits", points=1, cases=loss_cases,

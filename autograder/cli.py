@@ -165,6 +165,9 @@ def require(*packages: str) -> None:
 
 def _grade(args: argparse.Namespace) -> int:
     require("numpy", "hypothesis")
+    if args.submission == "":  # (a script's unset variable: not a silent grading of the default folder)
+        raise SubmissionError(f"SUBMISSION is empty: give a folder or an archive, or leave it out to grade "
+                              f"./{_assignment(args).package}")
     if args.output and Path(args.output).is_dir():
         raise SubmissionError(f"--output {args.output} is a folder; give a file name")
     parents = Path(args.output).parents if args.output else ()
@@ -228,6 +231,8 @@ def _write_rejection(args: argparse.Namespace, why: str) -> None:
 
 def _batch(args: argparse.Namespace) -> int:
     require("numpy", "hypothesis")
+    if not args.submissions:  # ("" is the current folder to pathlib)
+        raise SubmissionError("SUBMISSIONS is empty: give the folder of the class's entries, or a Gradescope export")
     output = Path(args.output)
     if output.exists() and not output.is_dir():
         raise SubmissionError(f"--output {args.output} is a file; give a folder")

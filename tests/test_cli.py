@@ -122,6 +122,17 @@ def test_missing_submission_exits_2_with_one_line(tmp_path, runner, capsys):
     assert err == f"error: not found: {tmp_path / 'nope'}\n"
 
 
+@pytest.mark.parametrize("argv", [["grade", ""], ["batch", ""]], ids=["grade", "batch"])
+def test_an_empty_path_is_refused_in_one_line_not_taken_for_the_default(argv, runner, capsys, tmp_path, monkeypatch):
+    """`grade "$SUBMISSION"` with the variable unset graded ./mytorch without a word (and `batch ""` took the current
+    folder for the class): an empty path is said to be one."""
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert runner.calls == [] and err.startswith("error: SUBMISSION") and " is empty: " in err \
+        and len(err.splitlines()) == 1, err
+
+
 def test_batch_of_a_missing_folder_is_one_line(capsys, tmp_path):
     assert cli.main(["batch", str(tmp_path / "none"), "--jobs", "4", "--output", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err

@@ -46,7 +46,7 @@ def py_members(src: Path, limit: int, links: list[str] | None = None) -> Iterato
     links = [] if links is None else links
     name = src.name
     if not src.is_file() or not name.lower().endswith(SUFFIXES):
-        raise ArchiveError(f"unsupported file type: {name} (use .zip, .tar or .tar.gz)")
+        raise ArchiveError(f"unsupported file type: {name} (use .zip, .tar, .tar.gz or .tgz)")
     if src.stat().st_size > MAX_ARCHIVE_BYTES:
         raise ArchiveError(f"archive too large: {name} is over {MAX_ARCHIVE_BYTES >> 20} MiB")
     import tarfile  # here, not at the top: grading a folder never needs them

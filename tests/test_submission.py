@@ -220,6 +220,15 @@ def test_unusable_submissions_give_one_line_errors(tmp_path, dest, make, message
     assert str(err.value).startswith(message) and "\n" not in str(err.value)
 
 
+def test_an_unsupported_archive_is_told_every_kind_the_grader_reads(tmp_path, dest):
+    """The message listed .zip, .tar and .tar.gz, not .tgz, which the grader reads too."""
+    from autograder import archive
+
+    with pytest.raises(SubmissionError) as err:
+        prepare(write_tree(tmp_path, {"hw1.tar.bz2": b"BZh9"}) / "hw1.tar.bz2", dest)
+    assert all(suffix in str(err.value) for suffix in archive.SUFFIXES), str(err.value)
+
+
 def test_size_and_count_limits(tmp_path, dest, monkeypatch):
     big = make_zip(tmp_path / "big.zip", {**MODULES, "mytorch/big.py": b"#" * (submission.MAX_FILE_BYTES + 1)})
     with pytest.raises(SubmissionError, match="file too large: mytorch/big.py"):

@@ -651,6 +651,24 @@ if any(v != -1 for v in got.values()):
         assert report.score == 100, z.output
 
 
+def test_a_worker_cannot_reserve_disk_past_the_file_size_limit(tmp_path):
+    """fallocate with FALLOC_FL_KEEP_SIZE on the worker's output file (fd 1, in the grader's folder on the host disk)
+    reserved gigabytes without changing the file's size, past RLIMIT_FSIZE: a trial's submission filled the disk, and
+    honest students graded meanwhile failed on "No space left on device". The filter refuses fallocate."""
+    submission = attack(tmp_path, """
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+libc.fallocate.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_long, ctypes.c_long]
+kept = libc.fallocate(1, 1, 0, 64 << 20)  # FALLOC_FL_KEEP_SIZE
+if kept != -1 or os.fstat(1).st_blocks * 512 >= 64 << 20:
+    raise ValueError(f"reserved: {kept}, {os.fstat(1).st_blocks * 512} bytes")
+""")
+    report = runner.grade(submission, seed=0, submission="fallocate", limits=FAST)
+    z = next(r for r in report.results if r.name == "Linear.forward: output Z")
+    if dict(report.isolation).get("system call filter") and os.uname().machine == "x86_64":
+        assert report.score == 100, z.output
+
+
 def test_a_workers_processes_share_one_cpu(tmp_path):
     """RLIMIT_CPU caps each process: 250 spinning children loaded the machine to 60. With control
     groups, a worker's whole tree gets at most one CPU."""

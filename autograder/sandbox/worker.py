@@ -1069,21 +1069,23 @@ def enclose(spec, owner):
 # What no student method needs and a worker could misuse: kernel keys (not namespaced: they outlive the
 # worker and reach the next one given its uid), new namespaces (a user namespace hands back every
 # capability, the way to most kernel exploits), mounts, io_uring, bpf, perf, userfaultfd, ptrace, and
-# another process's memory or files (process_vm_*, pidfd_getfd: an enclosure's, say).
+# another process's memory or files (process_vm_*, pidfd_getfd: an enclosure's, say), and fallocate (with
+# FALLOC_FL_KEEP_SIZE it reserves disk past the file-size limit: a worker filled the host's disk through its output
+# file, and honest students graded meanwhile lost points to "No space left on device").
 _DENIED = {
     "x86_64": (0xC000003E, {"ptrace": 101, "mount": 165, "umount2": 166, "pivot_root": 155, "unshare": 272,
                             "setns": 308, "add_key": 248, "request_key": 249, "keyctl": 250, "bpf": 321,
                             "perf_event_open": 298, "userfaultfd": 323, "io_uring_setup": 425,
                             "io_uring_enter": 426, "io_uring_register": 427, "open_tree": 428, "move_mount": 429,
                             "fsopen": 430, "fsconfig": 431, "fsmount": 432, "fspick": 433, "mount_setattr": 442,
-                            "process_vm_readv": 310, "process_vm_writev": 311, "pidfd_getfd": 438},
+                            "process_vm_readv": 310, "process_vm_writev": 311, "pidfd_getfd": 438, "fallocate": 285},
                {"clone": 56, "clone3": 435, "socket": 41}),
     "aarch64": (0xC00000B7, {"ptrace": 117, "mount": 40, "umount2": 39, "pivot_root": 41, "unshare": 97,
                              "setns": 268, "add_key": 217, "request_key": 218, "keyctl": 219, "bpf": 280,
                              "perf_event_open": 241, "userfaultfd": 282, "io_uring_setup": 425,
                              "io_uring_enter": 426, "io_uring_register": 427, "open_tree": 428, "move_mount": 429,
                              "fsopen": 430, "fsconfig": 431, "fsmount": 432, "fspick": 433, "mount_setattr": 442,
-                             "process_vm_readv": 270, "process_vm_writev": 271, "pidfd_getfd": 438},
+                             "process_vm_readv": 270, "process_vm_writev": 271, "pidfd_getfd": 438, "fallocate": 47},
                 {"clone": 220, "clone3": 435, "socket": 198}),
 }
 _NEW_NAMESPACES = 0x7E020000  # CLONE_NEWNS | NEWCGROUP | NEWUTS | NEWIPC | NEWUSER | NEWPID | NEWNET

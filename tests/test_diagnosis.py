@@ -240,6 +240,23 @@ def test_a_loss_backward_of_the_wrong_shape_points_at_what_forward_stores_too(tm
     assert "shape mismatch" in output and "or in what forward stores for it" in output, output
 
 
+def test_a_backward_reading_what_its_forward_never_stored_is_told_to_store_it(tmp_path):
+    """A trial's GELU.forward computed Z into a local name, and backward read self.Z: the failure said only that
+    backward raised AttributeError, on a line of backward that is right."""
+    edit = Edit("nn/activation.py", """        self.Z = np.array(Z, dtype=float)
+        erf = np.vectorize(math.erf, otypes=[float])(self.Z / math.sqrt(2))
+""", """        Zf = np.array(Z, dtype=float)
+        erf = np.vectorize(math.erf, otypes=[float])(Zf / math.sqrt(2))
+""")
+    edit2 = Edit("nn/activation.py", "self.A = self.Z * self.cdf", "self.A = Zf * self.cdf")
+    entry = Entry(name="gelu_z_not_stored", kind="buggy", description="forward keeps Z in a local name",
+                  blame=("GELU",), max_score=None, honest_classes=(), edits=(edit, edit2))
+    checks = [c for c in runner.assignments.get().checks() if c.cls == "GELU"]
+    report = runner.grade(materialize(entry, tmp_path), seed=0, submission="s", limits=FAST, checks=checks)
+    output = next(r for r in report.results if r.name == "GELU.backward: dLdZ").output
+    assert "hint: GELU.backward reads self.Z, which this GELU never got: store it on self" in output, output
+
+
 def test_a_batchnorm_evaluation_failure_lists_the_running_statistics_the_grader_set(tmp_path):
     """Evaluation is graded after the grader sets running_M and running_V to what three correct training calls give:
     the failing input lists those values (a trial's student could not redo the evaluation by hand without them)."""

@@ -510,14 +510,13 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
         if method in never:  # (one that never returned: its tests say that, below)
             continue
         mine = [c for c in checks if c.method == method]
-        wrong = [c for c in mine if c.computes and results[c.name].outcome is Outcome.FAILED  # on a wrong value, or
-                 and found[c.name].failure is not None and not _right_somewhere(found[c.name])]  # on a crash with
-        # no input right either (where it does not crash, the crash rules leave its inputs out of its other tests)
+        failed_values = [c for c in mine if c.computes and results[c.name].outcome is Outcome.FAILED
+                         and found[c.name].failure is not None]
+        wrong = [c for c in failed_values if not _right_somewhere(found[c.name])]  # on a wrong value, or on a crash
+        # with no input right either (where it does not crash, the crash rules leave its inputs out of its other tests)
         values = [c for c in mine if c.computes and not c.owners]  # (or none of its value tests judged anything:
         left_out = values and all(results[c.name].outcome is Outcome.PASSED and not found[c.name].examples
                                   for c in values)  # every input was left out, as its parts raise there, say)
-        failed_values = [c for c in mine if c.computes and results[c.name].outcome is Outcome.FAILED
-                         and found[c.name].failure is not None]
         slip = any(recognised(c) for c in mine) and all(recognised(c) or mostly_right(c) for c in failed_values)
         if any(computed(c) for c in mine) or slip or not (wrong or left_out):  # (one slip: each value it gets
             continue  # wrong is that known mistake, or right on most inputs; not one output's slip beside constants)

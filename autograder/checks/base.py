@@ -369,9 +369,9 @@ def blame(error: StudentError, script, method: str) -> Failure:
     if own and error.type == "OSError" and "File too large" in error.msg:  # (RLIMIT_FSIZE: prints count too)
         return Crashed(what, "your code printed (or wrote) more than a submission may in all (16 MiB unless the "
                              "course set file_bytes): remove the prints from its methods")
-    missing = re.fullmatch(rf"'{re.escape(op.cls)}' object has no attribute '(\w+)'", error.msg) \
-        if error.type == "AttributeError" and op.kind == "call" else None
-    if own and missing:  # (a backward reading what its forward never stored: a trial's student read only "raised")
+    missing = own and error.type == "AttributeError" and op.kind == "call" and re.fullmatch(
+        rf"'{re.escape(op.cls)}' object has no attribute '(\w+)'", error.msg)
+    if missing:  # (a backward reading what its forward never stored: a trial's student read only "raised")
         return Crashed(what, f"{op.method} reads self.{missing[1]}, which this {op.cls} never got: store it on self, "
                              f"under that name, where it is computed (forward keeps what backward needs: "
                              f"self.{missing[1]} = ...)", cause=_cause(error, script))

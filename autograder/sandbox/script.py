@@ -314,14 +314,15 @@ class Script:
             # probes: the first and last calls, and a construction between them (the optimizer's lr and mu, made
             # after the layers' first parameters are set) unless there are many (a fresh object per probe)
             middle = steps[CALLS_KEPT:-CALLS_KEPT]
-            made = [i for i, (_, new) in enumerate(middle) if new] if sum(new for _, new in middle) <= 2 else []
+            made = [i for i, (_, new) in enumerate(middle) if new]
             kept, last = [], 0
-            for i in [*made, len(middle)]:
+            for i in (made if len(made) <= 2 else []) + [len(middle)]:  # (the end: what follows the last one)
                 if i > last:
-                    kept.append((f"... {i - last} more ...", False))
-                kept += middle[i:i + 1]
+                    kept.append(f"... {i - last} more ...")
+                if i < len(middle):
+                    kept.append(middle[i][0])
                 last = i + 1
-            steps = steps[:CALLS_KEPT] + kept + steps[-CALLS_KEPT:]
+            steps = steps[:CALLS_KEPT] + [(step, False) for step in kept] + steps[-CALLS_KEPT:]
         return "; ".join(step for step, _ in steps)
 
     def inputs(self, upto: int | None = None, objects=None) -> list[str]:

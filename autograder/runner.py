@@ -31,7 +31,7 @@ from .compare import Failure, alternatives, contradicts, matches, mistakes
 from .replay import command as replay_command
 from .report import Outcome, Report, TestResult
 from .sandbox import Limits, Sandbox, Script, pool, server
-from .sandbox.script import pack
+from .sandbox.script import keep
 from .sandbox.pool import Enclosure
 from .sandbox.limits import official_seed
 from .verdict import Verdict
@@ -690,13 +690,17 @@ def warm(source, seed: int | None, assignment: assignments.Assignment) -> None:
     verdicts do not change."""
     checks = assignment.checks() + ([] if source.local else reference.hidden_checks(assignment))
     seed = _seed(source, seed)
+    every = []
     with np.errstate(all="ignore"):
         for group in _groups(checks):
             for cls in group:
                 _, scripts, readers = _plan(cls, source, seed, {}, SCRIPTS)
                 for item in (item for reading in readers for item in reading if item.gen is not None):
                     item.gen.close()
-                pack([script.lean() for script in scripts] + scripts)  # (each script's bytes, made once: Script._sent)
+                every += [script.lean() for script in scripts] + scripts
+    # (each script's bytes made once, Script._sent, and the fork server keeps them decoded for every worker)
+    if pool.KEPT is not None:
+        pool.KEPT.cases = keep(every, server.shared())
     _freeze_heap()
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder import batch, reference, runner
+from autograder import assignments, batch, reference, runner
 from autograder.submission import prepare
 from tests.catalogue import entries, materialize
 from tests.test_grading import FAST, POINTS
@@ -795,6 +795,44 @@ def test_what_the_batch_builds_before_forking_is_all_a_grading_builds(tmp_path, 
     report = runner.grade(root, submission="ref", limits=FAST, jobs=1, source=source, assignment=assignment)
     assert report.score == report.max_score
     assert runner.SCRIPTS.keys() == built.keys()
+
+
+def test_the_fork_server_keeps_a_batchs_cases_and_requests_name_them(tmp_path, monkeypatch):
+    """In a batch, the fork server keeps every script the entries are sent decoded (each worker decoded them again, a
+    tenth of its time): a request names such a case by its index, never one that hands the worker a value of the
+    reference (`late`). The verdicts are those of grading with nothing kept."""
+    from autograder import examples, reference
+    from autograder.sandbox import pool, script as scripts
+
+    from tests.catalogue import REFERENCE
+
+    reference_copy = tmp_path / "a"
+    shutil.copytree(REFERENCE, reference_copy / "mytorch", ignore=shutil.ignore_patterns("__pycache__"))
+    buggy = materialize(next(e for e in entries() if e.name == "bn_alpha_swapped"), tmp_path / "b")
+    source = reference.source()
+    def said(root):
+        report = runner.grade(root, seed=0, submission="s", limits=FAST, jobs=1, source=source)
+        return [(r.name, r.score, r.output) for r in report.results]
+
+    alone = {root: said(root) for root in (reference_copy, buggy)}
+    monkeypatch.setattr(examples, "IN_MEMORY", {})
+    monkeypatch.setattr(pool, "KEPT", pool.Kept())
+    monkeypatch.setattr(runner, "JUDGED", {})
+    monkeypatch.setattr(runner, "SCRIPTS", {})
+    runner.warm(source, 0, assignments.get())
+    assert pool.KEPT.cases
+    built = [known[2] for known in runner.SCRIPTS.values()]
+    assert any(s.late for s in built) and all((s._kept is None) == s.late for s in built)
+    sent = []
+    def pack(batch, skip_init=(), forget=False, kept=False):
+        sent.append((kept, list(batch)))
+        return scripts.pack(batch, skip_init, forget, kept)
+    monkeypatch.setattr(pool, "pack", pack)
+    for root in (reference_copy, buggy):
+        assert said(root) == alone[root]
+    named = [s for kept, batch in sent for s in batch if kept and s._kept is not None]
+    assert sent and all(kept for kept, _ in sent) and len(named) > len(sent) * 10
+    assert all(s._kept is None for _, batch in sent for s in batch if s.late)
 
 
 def test_a_batch_leaves_its_process_grading_afresh(tmp_path):

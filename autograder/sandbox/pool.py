@@ -709,6 +709,7 @@ class Kept:
         # batch is sent the same scripts, built once (runner.SCRIPTS), and so the same bytes. At most MOST bytes.
         self.requests: dict[tuple, tuple[tuple, bytes]] = {}
         self.requests_size = 0
+        self.cases = False  # whether the fork server keeps the scripts' cases decoded (script.keep)
 
     def keep(self, key: tuple, reply: tuple) -> None:
         size = len(key[0]) + sum(v.nbytes for v in reply[0].values.values() if isinstance(v, np.ndarray))
@@ -733,7 +734,7 @@ def _packed(scripts: list[Script], skip_init: list[str], forget: bool) -> bytes:
     known = memo.requests.get(key)
     if known is not None and all(map(operator.is_, known[0], scripts)):
         return known[1]
-    payload = pack(scripts, skip_init, forget)
+    payload = pack(scripts, skip_init, forget, memo.cases)
     if known is None and memo.requests_size + len(payload) <= Kept.MOST:
         memo.requests[key] = (tuple(scripts), payload)
         memo.requests_size += len(payload)

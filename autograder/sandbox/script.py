@@ -115,6 +115,8 @@ class Script:
     # and kept, for every entry). Not copied by `truncated`: a copy with fewer ops is sent as itself.
     _sent: tuple | None = field(default=None, init=False, repr=False, compare=False)
     _lean: "Script | None" = field(default=None, init=False, repr=False, compare=False)
+    # Its index among the cases the fork server keeps decoded for a batch's workers (`keep`), once it keeps them.
+    _kept: int | None = field(default=None, init=False, repr=False, compare=False)
 
     @contextlib.contextmanager
     def diagnosing(self):
@@ -365,13 +367,17 @@ def _refs(op: list) -> list[dict]:
     return found
 
 
-def pack(scripts: list[Script], skip_init: list[str] = (), forget: bool = False) -> bytes:
+def pack(scripts: list[Script], skip_init: list[str] = (), forget: bool = False, kept: bool = False) -> bytes:
     """One request for many scripts, as the worker reads it (worker.recv_message): a JSON header frame whose
     "cases" are [offset of the case's arrays in the blob list, its ops], then one frame holding every array
     as a .npy blob frame. Each script's part is made once (`Script._sent`) and sent as often as it is asked for.
-    `forget`: the worker first forgets the submission's modules (`Sandbox.lend`)."""
+    `forget`: the worker first forgets the submission's modules (`Sandbox.lend`). `kept`: the worker's fork server
+    keeps the scripts that have a `_kept` index (`keep`): such a case is sent as that index alone."""
     cases, parts, count = [], [], 0
     for script in scripts:
+        if kept and script._kept is not None:
+            cases.append(str(script._kept))
+            continue
         sent = script._sent
         if sent is None:
             sent = script._sent = _sent(script)
@@ -533,3 +539,15 @@ def decode(header, blobs: list[bytes], ops: int, labels=None) -> tuple[CaseResul
     result = CaseResult(values, None if err is None else _student_error(err, ops),
                         tuple(_student_error(e, ops) for e in soft))
     return result, ranges
+
+
+def keep(scripts: list[Script], server) -> bool:
+    """Have the fork server `server` keep `scripts` decoded for the workers it forks from now on; once it does, each
+    script has its index there (`_kept`), and a request packed with `kept` names it by that index. Only scripts that
+    hand the worker no value of the reference: a `late` one is never kept (see runner._batch_phase)."""
+    scripts = [script for script in {id(script): script for script in scripts}.values() if not script.late]
+    if not scripts or server.keep(pack(scripts)) != len(scripts):
+        return False
+    for index, script in enumerate(scripts):
+        script._kept = index
+    return True

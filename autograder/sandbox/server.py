@@ -154,6 +154,18 @@ class ForkServer:
             raise OSError(answer.get("error", "the fork server started no worker"))
         return answer["pid"], ours
 
+    def keep(self, payload: bytes) -> int:
+        """Have the fork server keep the cases of `payload` (`script.pack`'s bytes) decoded, for every worker forked
+        from now on, whose requests then name them by their index (`worker._keep`); how many it kept (0: none)."""
+        fd = os.memfd_create("kept", os.MFD_CLOEXEC)
+        try:
+            with open(fd, "wb", closefd=False) as file:
+                file.write(payload)
+            os.lseek(fd, 0, os.SEEK_SET)
+            return int(self._ask({"op": "keep"}, [fd]).get("kept", 0))
+        finally:
+            os.close(fd)
+
     def end(self, pid: int) -> None:
         """Kill a worker whose status nobody needs, without waiting for it to be gone (the fork server
         reaps it later)."""

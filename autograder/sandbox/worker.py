@@ -101,7 +101,11 @@ def recv_message(sock, limit=MAX_FRAME):
     count = int(header.get("nblobs", 0))
     if not count:
         return header, Blobs(b"", [])
-    data = recv_frame(sock, limit)  # one frame holding every blob frame (see script.pack)
+    return header, _blobs(recv_frame(sock, limit), count)  # one frame holding every blob frame (see script.pack)
+
+
+def _blobs(data, count):
+    """The `Blobs` of one frame holding `count` blob frames, each after its length."""
     total, spans, at = len(data), [], 0
     for _ in range(count):
         if at + 4 > total:
@@ -111,7 +115,7 @@ def recv_message(sock, limit=MAX_FRAME):
             raise ChannelClosed("blob frames shorter than announced")
         spans.append((at + 4, at + 4 + size))
         at += 4 + size
-    return header, Blobs(data, spans)
+    return Blobs(data, spans)
 
 
 class Blobs:
@@ -785,10 +789,14 @@ def serve(sock):
         skip = set(header.get("skip_init", ()))
         cases = header["cases"]
         outbox = _Outbox(sock)
+        kept_cases, kept_blobs = _KEPT
         for i, case in enumerate(cases):
             out_blobs = []
             began = time.monotonic()
-            reply = _run_case(own, io, i, case, blobs, out_blobs, skip)
+            if type(case) is int:  # a case the fork server decoded once for every worker (`_keep`)
+                reply = _run_case(own, io, i, kept_cases[case], kept_blobs, out_blobs, skip)
+            else:
+                reply = _run_case(own, io, i, case, blobs, out_blobs, skip)
             if os.getpid() != me:  # a child student code forked without Python's fork hooks (libc's fork):
                 os._exit(0)  # it goes on as if it were the worker, but only the worker answers
             _send_reply(outbox, reply, out_blobs)
@@ -1597,6 +1605,40 @@ def _empty(folder):
         return False
 
 
+_KEPT = ([], None)  # (the cases a batch sends every entry's workers, as `serve` reads them; their Blobs)
+
+
+def _keep(fds):
+    """In the fork server: keep the cases of the request (script.pack's bytes) in the file `fds[0]`, decoded, arrays
+    and all, for every worker forked from now on (a batch sends each entry's workers the same scripts: each decoded
+    them again, a tenth of its time). Their requests then name a kept case by its index. Returns how many are kept.
+    Only scripts without a value of the reference are kept (none is `late`, see SECURITY.md): every worker holds
+    them all, as a worker lent to the next class holds what it was sent for the one before."""
+    global _KEPT
+    import gc
+
+    import numpy
+
+    try:
+        with open(fds[0], "rb", closefd=False) as file:
+            data = file.read()
+        (size,) = struct.unpack_from(">I", data, 0)
+        header = json.loads(data[4:4 + size])
+        count = int(header.get("nblobs", 0))
+        blobs = _blobs(data[8 + size:] if count else b"", count)
+        for i in range(count):
+            blobs.array(numpy, i)  # (each array decoded here, once)
+        cases = [tuple(case) for case in header["cases"]]
+    except Exception:  # noqa: BLE001 - the grader's own bytes: a failure keeps nothing, and workers are sent all
+        return 0
+    finally:
+        for fd in fds:
+            os.close(fd)
+    _KEPT = (cases, blobs)  # (a second batch's replace the first's: its scripts are new)
+    gc.freeze()
+    return len(cases)
+
+
 def zygote(control_fd, pkgdir):
     """Import numpy once, then fork a worker for each spawn request on the control socket."""
     import socket
@@ -1643,6 +1685,9 @@ def zygote(control_fd, pkgdir):
         if request["op"] == "abandon":
             abandoned.add(request["pid"])
             send_frame(control, b"{}")
+            continue
+        if request["op"] == "keep":
+            send_frame(control, json.dumps({"kept": _keep(fds)}).encode())
             continue
         if request["op"] == "wait":
             try:

@@ -835,6 +835,23 @@ def test_the_fork_server_keeps_a_batchs_cases_and_requests_name_them(tmp_path, m
     assert all(s._kept is None for _, batch in sent for s in batch if s.late)
 
 
+@pytest.mark.parametrize("prime", [False, True])
+def test_a_class_grades_the_reference_before_forking_its_grading_processes(monkeypatch, prime):
+    """With entries enough to grade, the batch grades the reference in its own process before it forks the grading
+    processes: each then starts with the reference's replies judged (each judged them on its first entry)."""
+    from autograder.sandbox import pool
+
+    monkeypatch.setattr(runner, "JUDGED", {})
+    monkeypatch.setattr(runner, "SCRIPTS", {})
+    monkeypatch.setattr(batch, "_ASSIGNMENT", [])
+    try:
+        batch._warm(0, FAST, prime=prime)
+        assert runner.SCRIPTS and pool.KEPT.cases
+        assert (len(runner.JUDGED) > 1000) == prime and (len(pool.KEPT.replies) > 500) == prime
+    finally:
+        batch._unshare()
+
+
 def test_a_batch_leaves_its_process_grading_afresh(tmp_path):
     """What a batch shares between its entries stays in the batch: a grading after it, in the same process, runs
     every check body (a recording of the expected values for a handout's fixtures records them all)."""

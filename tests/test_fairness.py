@@ -472,6 +472,25 @@ def test_gradients_a_backward_stored_before_it_raised_keep_their_tests(tmp_path,
     assert not results[lost].passed, results[lost].output  # (the crash, or where it broadcasts, the wrong shape)
 
 
+def test_a_backward_that_raises_after_storing_its_gradients_loses_what_returning_zeros_loses(tmp_path):
+    """helper-71: Linear.backward storing the right dLdW and dLdb, then raising NotImplementedError where dLdA was left
+    to do, scored 97.5; returning zeros there scored 98.5: the repeated-calls test charged the crash again on every
+    input, as its second round stopped there. Each round is judged on what it stored before raising the same way."""
+    scores, lost = {}, {}
+    for kind, last in (("raise", "raise NotImplementedError"), ("zeros", "return np.zeros_like(self.A)")):
+        root = reference_with(tmp_path / kind, "nn/linear.py", "        return dLdA\n", f"        {last}\n")
+        report = runner.grade(root, seed=0, submission=kind, limits=FAST,
+                              checks=[c for c in ALL_CHECKS if c.cls == "Linear"])
+        scores[kind], lost[kind] = report.score, failed(report)
+    assert lost["raise"] == lost["zeros"] == {"Linear.backward: dLdA"}, lost
+    assert scores["raise"] == scores["zeros"]
+    accumulating = reference_with(tmp_path / "sum", "nn/linear.py", "        self.dLdW = dLdZ.T @ self.A\n",
+                                  "        self.dLdW = getattr(self, 'dLdW', 0) + dLdZ.T @ self.A\n")
+    report = runner.grade(accumulating, seed=0, submission="sum", limits=FAST,
+                          checks=[c for c in ALL_CHECKS if c.cls == "Linear"])
+    assert failed(report) == {"Linear.backward: a second forward and backward give what a fresh layer gives"}
+
+
 def test_a_gradient_never_stored_as_backward_raised_first_is_charged_as_that_crash(tmp_path):
     """BatchNorm1d.backward raising (NZ.T does not broadcast) before it stores dLdBW: what is read there is the zeros
     __init__ gave, and the dLdBW test says backward raised, not that dLdBW is wrong (it never ran)."""

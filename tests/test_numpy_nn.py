@@ -246,6 +246,21 @@ def test_gradients_a_backward_stored_before_it_raised_keep_their_tests(tmp_path)
     assert "raised ValueError: matmul" in lost[dense.DX].output.split("\n")[0]
 
 
+def test_a_backward_that_raises_after_storing_its_gradients_loses_what_returning_zeros_loses(tmp_path):
+    """As mytorch's (helper-71): a backward storing the right gradients, then raising NotImplementedError where dx was
+    left to do, lost the given-cache test too, on the crash its dx test charges; returning zeros kept it."""
+    lost = {}
+    for kind, last in (("raise", "raise NotImplementedError"), ("zeros", "return np.zeros_like(x)")):
+        shutil.copytree(PACKAGE, tmp_path / kind / "nn", ignore=shutil.ignore_patterns("__pycache__"))
+        dense_py = tmp_path / kind / "nn" / "dense.py"
+        assert dense_py.read_text().count("return (G @ W.T).reshape(x.shape)") == 1
+        dense_py.write_text(dense_py.read_text().replace("return (G @ W.T).reshape(x.shape)", last))
+        report = grade(tmp_path / kind, [c for c in TESTS if c.cls == "Dense"])
+        lost[kind] = {r.name for r in report.results if r.score < r.max_score}
+    assert lost["raise"] == lost["zeros"] and dense.DX in lost["raise"], lost
+    assert not any("another forward ran since" in name for name in lost["raise"]), lost
+
+
 def test_a_backward_that_raises_on_leading_dimensions_is_charged_once(tmp_path):
     """Dense.backward raising on x.ndim > 2: the test of leading dimensions charges that crash (it is not the
     method's first test, so it learns it fails only once the class is judged); the hidden test, whose batches

@@ -22,7 +22,7 @@ import numpy as np
 from ..compare import EXCUSED, VALUES, Failure, Tolerance, expect, shape_str
 from ..diagnose import with_pointer
 from ..sandbox import Bad, CaseResult, StudentError
-from ..sandbox.pool import argument_kinds
+from ..sandbox.pool import alike_kinds, argument_kinds
 
 
 @dataclass(frozen=True)
@@ -400,6 +400,35 @@ def _cause(error: StudentError, script) -> tuple:
     raw = script.ops[error.op]
     args = raw[3] if raw[0] == "call" else raw[4] if raw[0] == "new" else []
     return error.type, error.where, argument_kinds(script, args)
+
+
+def rounds(out: Outputs, first: str, later: tuple[str, ...], pairs: list[tuple[str, str, str, str]], hint: str,
+           own=Outputs.__getitem__) -> None:
+    """A behaviour test of a method called again (a second round on another object): each of `pairs`, (what it is,
+    the later round's label, the first round's label, what that is), is `consistent`. Where the method raised in the
+    first round (the call under `first`), its value tests charge that crash: a later call (`later`) that raised the
+    same way is not charged again, and a value that crash left unread is left out, so a method that stores its right
+    gradients and then raises keeps this test, as one that returns zeros there does (what each round stored before
+    raising is judged). A later call that raised where the first did not, or otherwise, is charged here, as is a
+    death or a hang in either round."""
+    cause = getattr(out.raised_at(first), "cause", ())  # (a raise: a death, a hang has none, and is charged here)
+
+    def same(failure) -> bool:  # (the same exception from the same line, on arguments of kinds that may be the same)
+        other = getattr(failure, "cause", ())
+        return bool(cause) and len(other) == 3 and other[:2] == cause[:2] and alike_kinds(other[2], cause[2])
+
+    for label in later:
+        raised = out.raised_at(label)
+        if raised is not None and not same(raised):
+            raise raised
+    for label, got, mine, reference_label in pairs:
+        try:
+            values = out[got], own(out, mine)
+        except Crashed as failure:
+            if same(failure):
+                continue
+            raise
+        consistent(label, *values, hint=hint, reference_label=reference_label)
 
 
 def consistent(label: str, got, own, *, hint: str, reference_label: str, tol: Tolerance = VALUES) -> None:

@@ -581,10 +581,6 @@ def run(source: Path, output: Path, jobs: int | None = None, seed: int | None = 
     state = _load_state(output / STATE)
     _drop_stale(state["entries"], {entry.stem for entry in found}, output)
     base = {"grader": grader_version(), "seed": _seed_digest(seed, bytes.fromhex(state["salt"]))}  # (once: slow)
-    if dask is None:  # what every grading process (forked from here) shares: one fork server, and what
-        stale = sum(1 for entry in found if not _current(_kept(state, entry, output), base))
-        _warm(seed, limits, prime=stale >= PRIMED_FROM)  # each entry's grading builds first
-        server.shared().wait_ready()
     jobs = max(1, min(jobs or (os.cpu_count() or 1) + (dask is None), len(found)))
     rows: dict[str, dict] = {}
     interrupted = False
@@ -594,6 +590,10 @@ def run(source: Path, output: Path, jobs: int | None = None, seed: int | None = 
     suspects: list[Entry] = []  # entries being graded when a grading process died: each is graded alone next
     stalled = 0  # pools in a row that died before grading anything
     try:
+        if dask is None:  # what every grading process (forked from here) shares: one fork server, and what each
+            stale = sum(1 for entry in found if not _current(_kept(state, entry, output), base))
+            _warm(seed, limits, prime=stale >= PRIMED_FROM)  # entry's grading builds first (Ctrl-C there: the
+            server.shared().wait_ready()  # gradebook of what finished, none)
         while todo or suspects:  # (a grading process that dies takes only its entry: the rest go to a new pool)
             if dask is not None:
                 todo = _on_dask(dask, todo, jobs, seed, limits, state, base, output, rows, report)

@@ -454,6 +454,7 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
             skeleton.setdefault(check.method, raised)
     charged = frozenset(check.method for check in checks
                         if check.primary and isinstance(found[check.name].failure, Crashed))
+    untried = frozenset(check.method for check in checks) - ran  # (methods none of whose calls returned)
     for check in checks:
         if found[check.name].unfinished:
             results[check.name] = verdicts.over_budget(check, job.limits.submission_timeout)
@@ -470,7 +471,7 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
             verdicts.excuse_crashes(check, found[check.name], {
                 name: found[name].crash_causes() for name, r in results.items() if r.outcome is Outcome.FAILED})
         results[check.name] = verdicts.result(check, found[check.name], job.replay, check.method in returned,
-                                              skeleton.get(check.method), charged)
+                                              skeleton.get(check.method), charged, untried)
     method_of = {c.name: c.method for c in checks}
 
     def judged_own(c: Check) -> bool:
@@ -531,6 +532,9 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
     for check in checks:  # nothing judged, as a method it needs raised on every input: where every test of the
         verdict = found[check.name]  # method passed, nothing charges that crash, and the test waits for the method
         if verdict.blocked is not None and not verdict.examples and results[check.name].outcome is Outcome.PASSED:
+            if verdict.blocked.not_attempted and verdict.blocked.culprit in untried:  # (never returns: not attempted)
+                results[check.name] = verdicts.untried(check, verdict)
+                continue
             culprit = [c for c in checks if c.method == verdict.blocked.culprit]
             if culprit and all(results[c.name].outcome is Outcome.PASSED for c in culprit):
                 results[check.name] = verdicts.blocked(check, verdict)

@@ -52,7 +52,7 @@ class Verdict:
     # inputs were skipped: (examples, returned, notes, skipped or None, blocked or None), as `passed` applies it
     passing: tuple | None = None
     waited: int = 0  # inputs it could not run on (a Waiting each)
-    waited_on: set = field(default_factory=set)  # the methods they waited on (None: one that died, or not attempted)
+    waited_on: set = field(default_factory=set)  # the methods they waited on (None: one that died)
 
     def judge(self, check: Check, gen, case, script: Script, result: CaseResult) -> bool:
         """Send the worker's outputs into the check body `gen` that yielded `script`; False when the
@@ -97,7 +97,7 @@ class Verdict:
             if isinstance(failure, Waiting):
                 self.examples -= 1
                 self.waited += 1  # (and who it waited on: see `result`)
-                self.waited_on.add(failure.culprit if failure.raised and not failure.not_attempted else None)
+                self.waited_on.add(failure.culprit if failure.raised or failure.not_attempted else None)
                 if self.waiting is None:
                     self.waiting = failure
                     self._keep(case, script, result, out)
@@ -169,14 +169,16 @@ def feedback(verdict: Verdict, failure: Failure, replay: str, rare: str = "") ->
 
 
 def result(check: Check, verdict: Verdict, replay: str, method_returned: bool, not_attempted: NotAttempted | None,
-           charged: frozenset) -> TestResult:
+           charged: frozenset, untried: frozenset = frozenset()) -> TestResult:
     """The test's result. A crash on an input this test judges is left out only when it is charged once
     already (`charged`: the methods of the class whose first test failed on a crash) and the method returned on
     some input of some test of it (`method_returned`), and only when it ran on more of this test's inputs than
     it crashed on; otherwise it fails here: a crash is never free, a method that never works earns
     nothing, and one that works only on a few small inputs does not earn tests judged on those alone. A method that
     raised NotImplementedError and never returned from a call (the skeleton's: `not_attempted`, what it raised) is
-    not attempted, in every test of it."""
+    not attempted, in every test of it, and the tests that wait for where it raises NotImplementedError are too
+    (`untried`: the methods of the class none of whose calls returned); where it returns on some input, a test that
+    waits for it where it raises leaves those inputs out, as for any other exception."""
     common = dict(name=check.name, max_score=float(check.points), visibility=check.visibility)
     failure = verdict.failure
     crash_charged = check.method in charged
@@ -186,7 +188,7 @@ def result(check: Check, verdict: Verdict, replay: str, method_returned: bool, n
         if crash_charged and verdict.examples == 0 and verdict.crashed.earlier:  # nothing of this test ran: no
             return TestResult(score=0.0, outcome=Outcome.NOT_RUN, output=_not_called(check, verdict), **common)
         failure = charged_crash(verdict, method_returned, crash_charged)  # (verdict of its own)
-    if failure is None and verdict.waiting is not None and _waits_charged(verdict, charged):
+    if failure is None and verdict.waiting is not None and _waits_charged(verdict, charged - untried):
         return TestResult(score=float(check.points), outcome=Outcome.PASSED, output=_passed(check, verdict), **common)
     if failure is None and verdict.waiting is not None:
         outcome = Outcome.NOT_ATTEMPTED if verdict.waiting.not_attempted else Outcome.NOT_RUN
@@ -262,6 +264,13 @@ def blocked(check: Check, verdict: Verdict) -> TestResult:
     test charges that: it waits for the method, as where it needs it to run (a crash never buys a pass)."""
     return TestResult(check.name, float(check.points), 0.0, Outcome.NOT_RUN, f"not run: {verdict.blocked.message}",
                       check.visibility)
+
+
+def untried(check: Check, verdict: Verdict) -> TestResult:
+    """A test none of whose inputs it could judge, as a method it needs raised NotImplementedError on each, and none
+    of that method's calls returned (the skeleton's, or a composite of it): not attempted."""
+    return TestResult(check.name, float(check.points), 0.0, Outcome.NOT_ATTEMPTED,
+                      f"not attempted: {verdict.blocked.message}", check.visibility)
 
 
 def _not_called(check: Check, verdict: Verdict) -> str:

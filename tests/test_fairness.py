@@ -491,6 +491,50 @@ def test_a_backward_that_raises_after_storing_its_gradients_loses_what_returning
     assert failed(report) == {"Linear.backward: a second forward and backward give what a fresh layer gives"}
 
 
+def test_not_implemented_on_one_kind_of_input_costs_other_methods_what_any_exception_costs(tmp_path):
+    """helper-73: Linear.forward raising NotImplementedError on one-sample batches cost 97.5 where ValueError there
+    cost 98: the finite-difference test of backward, which needs forward, read "not attempted: needs Linear.forward,
+    which still raises NotImplementedError" (it returns on every other input). Those inputs are left out, as for any
+    exception; a forward that never returns still leaves that test not attempted."""
+    scores, lost = {}, {}
+    guard = "        self.A = A\n"
+    for kind, raised in (("nie", "NotImplementedError"), ("value", "ValueError"), ("never", "NotImplementedError")):
+        when = "True" if kind == "never" else "A.shape[0] == 1"
+        root = reference_with(tmp_path / kind, "nn/linear.py", guard, f"        if {when}:\n"
+                              f"            raise {raised}('one sample')\n" + guard)
+        report = runner.grade(root, seed=0, submission=kind, limits=FAST,
+                              checks=[c for c in ALL_CHECKS if c.cls == "Linear"])
+        scores[kind], lost[kind] = report.score, {r.name: r for r in report.results if not r.passed}
+    assert scores["nie"] == scores["value"] and set(lost["nie"]) == set(lost["value"]), lost
+    assert not any("backward" in name for name in lost["nie"]), lost["nie"]
+    fd = "Linear.backward: agrees with finite differences of forward"
+    assert lost["never"][fd].outcome is Outcome.NOT_ATTEMPTED, lost["never"][fd].output
+
+
+def test_an_evaluation_mode_that_raises_loses_what_one_returning_none_loses(tmp_path):
+    """helper-73: BatchNorm1d.forward's evaluation branch left raising NotImplementedError scored 97, where returning
+    None there scored 99: the tests that Zeval is not modified and that evaluation updates no running statistic read
+    past the raise, and charged it again. They judge what the raising call left, as they do after one that returns."""
+    eval_lines = ("            NZ = (Z - self.running_M) / np.sqrt(self.running_V + self.eps)\n"
+                  "            return self.BW * NZ + self.Bb\n")
+    lost = {}
+    for kind, body in (("raise", "            raise NotImplementedError('eval mode TODO')\n"),
+                       ("none", "            return None\n")):
+        root = reference_with(tmp_path / kind, "nn/batchnorm.py", eval_lines, body)
+        report = runner.grade(root, seed=0, submission=kind, limits=FAST,
+                              checks=[c for c in ALL_CHECKS if c.cls == "BatchNorm1d"])
+        lost[kind] = failed(report)
+    assert lost["raise"] == lost["none"] == {"BatchNorm1d.forward: evaluation output uses the running statistics"}, lost
+
+
+def test_a_stored_none_is_not_said_to_be_a_missing_return(tmp_path):
+    """helper-73: self.dLdb = None read "got None (did you forget to return?)": dLdb is stored, not returned."""
+    root = reference_with(tmp_path, "nn/linear.py", "        self.dLdb = dLdZ.T @ ones\n", "        self.dLdb = None\n")
+    report = runner.grade(root, seed=0, submission="s", limits=FAST, checks=[c for c in ALL_CHECKS if c.cls == "Linear"])
+    output = by_name(report)["Linear.backward: dLdb"].output
+    assert "got None (its .dLdb is None: store the array there)" in output and "return" not in output.split("\n")[0]
+
+
 def test_a_gradient_never_stored_as_backward_raised_first_is_charged_as_that_crash(tmp_path):
     """BatchNorm1d.backward raising (NZ.T does not broadcast) before it stores dLdBW: what is read there is the zeros
     __init__ gave, and the dLdBW test says backward raised, not that dLdBW is wrong (it never ran)."""

@@ -156,6 +156,24 @@ def test_a_backward_that_raises_after_storing_its_gradients_loses_what_one_stori
     assert lost["raise"] == lost["zeros"] == {"LayerDense.backward: dinputs"}, lost
 
 
+def test_one_hot_targets_not_supported_yet_costs_the_test_of_one_hot_targets_alone(tmp_path):
+    """helper-73: the README's own example, LossCrossEntropy.forward raising NotImplementedError("one-hot targets not
+    supported yet"), scored 93 where ValueError there scored 97: both finite-difference tests (LossCrossEntropy's, and
+    ActivationLoss's, whose forward calls it) read "not attempted: needs ...forward". Those inputs are left out."""
+    lost = {}
+    for raised in ("NotImplementedError", "ValueError"):
+        shutil.copytree(NNFS.solutions, tmp_path / raised / "nnfs_layers", ignore=shutil.ignore_patterns("__pycache__"))
+        losses = tmp_path / raised / "nnfs_layers" / "losses.py"
+        line = "            confidences = np.sum(clipped * target, axis=1)\n"
+        assert losses.read_text().count(line) == 1
+        losses.write_text(losses.read_text().replace(line, f"            raise {raised}('one-hot targets not supported yet')\n"))
+        report = runner.grade(tmp_path / raised, seed=0, submission=raised, limits=FAST, assignment=NNFS,
+                              checks=[c for c in EVERY if c.cls in ("LossCrossEntropy", "ActivationLoss")])
+        lost[raised] = {r.name for r in report.results if not r.passed}
+    assert lost["NotImplementedError"] == lost["ValueError"] == {
+        "LossCrossEntropy.forward: per-sample losses for one-hot targets (N, C)"}, lost
+
+
 def test_subtracting_at_every_target_in_every_row_is_named_and_charged_to_the_value_tests(tmp_path):
     """helper-61: ActivationLoss.backward with dinputs[:, target] -= 1 (every row, every sample's class) lost 11 of
     its 12 points, 5 of them "not credited", as no hint named it; named, its value tests charge it, once."""

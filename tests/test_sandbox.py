@@ -1280,6 +1280,35 @@ def test_the_fork_server_that_cannot_fork_fails_that_request_alone(monkeypatch, 
         fake.spawn(tmp_path, tmp_path, Limits(), 1, 2)
 
 
+def test_a_reply_a_dead_grading_process_left_unread_is_never_read_as_another_requests(tmp_path):
+    """The grading processes of a batch share the fork server's channel, one request at a time. One that died between
+    its request and the reply (a pool broken by another entry's process dying) left the reply unread, and every later
+    request read the reply to the one before: a suite run had 265 tests fail on "the fork server started no worker".
+    Each reply names its request, and a reply to another is passed over."""
+    import json
+    import socket
+
+    fork_server = server.ForkServer()
+    try:
+        fork_server.wait_ready()
+        child = os.fork()
+        if child == 0:  # (a grading process: it asks, and dies before the reply)
+            socket.send_fds(fork_server.control, [json.dumps({"op": "abandon", "pid": 0, "id": "gone"}).encode()], [])
+            os._exit(0)
+        os.waitpid(child, 0)
+        output = os.open(tmp_path / "out", os.O_WRONLY | os.O_CREAT, 0o600)
+        progress = os.memfd_create("progress")
+        os.ftruncate(progress, 4096)
+        (tmp_path / "scratch").mkdir()
+        pid, sock = fork_server.spawn(tmp_path, tmp_path / "scratch", Limits(), output, progress)
+        sock.close()
+        fork_server.reap(pid)
+        os.close(output)
+        os.close(progress)
+    finally:
+        fork_server.close()
+
+
 NO_USER_NAMESPACES = """
 import ctypes, os, sys
 sys.path.insert(0, sys.argv[1])

@@ -117,7 +117,8 @@ def _eval_script(case):
     rM, rV = trained(case)
     s.set(bn, "running_M", rM, reference=True, named="running_M_of_3_correct_batches")
     s.set(bn, "running_V", rV, reference=True, named="running_V_of_3_correct_batches")
-    s.call(bn, "forward", case.Zeval, True, label="eval.BZ", keep_args=True, shown=("Zeval", "eval=True"))
+    s.call(bn, "forward", case.Zeval, True, label="eval.BZ", keep_args=True, shown=("Zeval", "eval=True"),
+           soft=True)  # (an evaluation mode that raises: what it left of Zeval and of the statistics is still judged)
     s.get(bn, "running_M", label="eval.running_M")
     s.get(bn, "running_V", label="eval.running_V")
     return s

@@ -115,17 +115,27 @@ class ForkServer:
             self._ready = True
 
     def _ask(self, request: dict, fds: list[int]) -> dict:
+        """Send a request and return its reply. The grading processes share the channel, one request at a time; one
+        that dies between its request and the reply leaves the reply unread: each request has an id of its own, and
+        a reply with another id is passed over (else every later request would read the reply to the one before)."""
         self.wait_ready()
+        ask = os.urandom(8).hex()
         fcntl.lockf(self._lock, fcntl.LOCK_EX)
         try:
-            socket.send_fds(self.control, [json.dumps(request).encode()], fds)
-            return self._reply()
+            socket.send_fds(self.control, [json.dumps(dict(request, id=ask)).encode()], fds)
+            while True:
+                reply = self._reply()
+                if reply.get("id") == ask:
+                    return reply
         finally:
             fcntl.lockf(self._lock, fcntl.LOCK_UN)
 
     def _reply(self) -> dict:
         try:
-            return json.loads(wire.recv_frame(self.control))
+            reply = json.loads(wire.recv_frame(self.control))
+            if not isinstance(reply, dict):
+                raise ValueError("not an object")
+            return reply
         except (wire.ChannelClosed, OSError, ValueError) as exc:
             self._log.seek(0)
             detail = self._log.read().decode(errors="replace").strip().splitlines()[-1:]

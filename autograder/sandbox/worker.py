@@ -662,7 +662,10 @@ def _run_case(np, io, index, case, blobs, out_blobs, skip):
                 except Exception as exc:  # noqa: BLE001
                     out[op[3]] = {"bad": f"nothing: reading .{op[2]} raised {type(exc).__name__}: {_text(exc, 200)}"}
                     continue
-                emit(op[3], got)
+                if got is None:  # (a stored attribute: "did you forget to return?" would point the wrong way)
+                    out[op[3]] = {"bad": f"None (its .{op[2]} is None: store the array there)"}
+                else:
+                    emit(op[3], got)
             elif kind == "set":
                 setattr(objects[op[1]], op[2], value(op[3]))
             elif kind == "item":
@@ -1676,6 +1679,7 @@ def zygote(control_fd, pkgdir):
         if not msg:
             return
         request = json.loads(msg)
+        ask = request.get("id")  # (each reply names its request: one whose asker died is never read as another's)
         for pid in list(abandoned):  # reap the workers the grader no longer waits for, once they are gone
             try:
                 if os.waitpid(pid, os.WNOHANG)[0]:
@@ -1684,17 +1688,17 @@ def zygote(control_fd, pkgdir):
                 abandoned.discard(pid)
         if request["op"] == "abandon":
             abandoned.add(request["pid"])
-            send_frame(control, b"{}")
+            send_frame(control, json.dumps({"id": ask}).encode())
             continue
         if request["op"] == "keep":
-            send_frame(control, json.dumps({"kept": _keep(fds)}).encode())
+            send_frame(control, json.dumps({"kept": _keep(fds), "id": ask}).encode())
             continue
         if request["op"] == "wait":
             try:
                 _, status = os.waitpid(request["pid"], 0)
             except ChildProcessError:
                 status = 0
-            send_frame(control, json.dumps({"status": status}).encode())
+            send_frame(control, json.dumps({"status": status, "id": ask}).encode())
             continue
         sock = socket.socket(fileno=fds[0])
         try:
@@ -1708,4 +1712,5 @@ def zygote(control_fd, pkgdir):
         sock.close()
         os.close(fds[1])
         os.close(fds[2])
-        send_frame(control, json.dumps({"pid": pid} if pid is not None else {"error": error}).encode())
+        answer = {"pid": pid} if pid is not None else {"error": error}
+        send_frame(control, json.dumps(dict(answer, id=ask)).encode())

@@ -404,10 +404,11 @@ def _content(folder: Path) -> str:
 
 
 def _same(kept: dict | None, stamp: dict, key: str) -> bool:
-    """`kept` (the stamp of the results already there) is for this grader and seed and the same `key`
-    ("source": the entry as it lies; "content": the copy that is graded)."""
+    """`kept` (the stamp of the results already there) is for this grader and seed, the entry where it lies now (its
+    results name it: the replay line, an error), and the same `key` ("source": the entry as it lies; "content": the
+    copy that is graded). A class moved to another folder is graded again: results kept from the old one named it."""
     return (kept is not None and stamp.get(key) is not None and
-            all(kept.get(k) == stamp[k] for k in ("grader", "seed", key)))
+            all(kept.get(k) == stamp[k] for k in ("grader", "seed", "path", key)))
 
 
 def _grade_one(entry: Entry, seed: int | None, kept: dict | None, base: dict, limits=None) -> dict:
@@ -420,7 +421,7 @@ def _grade_one(entry: Entry, seed: int | None, kept: dict | None, base: dict, li
 
     began = time.perf_counter()
     source = _source(entry.path)
-    stamp = {**base, "source": source}
+    stamp = {**base, "path": os.fsdecode(entry.path.resolve()), "source": source}
     if _same(kept, stamp, "source"):  # unchanged since its results were written: not read, not unpacked
         return {"entry": entry.stem, "kept": True, "stamp": kept}
     if entry.refused:
@@ -526,10 +527,11 @@ def _warm(seed: int | None, limits=None, prime: bool = False) -> None:
 PRIMED_FROM = 2  # entries to grade from which `_warm` grades the reference first (for fewer, it costs more than it saves)
 
 
-def _current(kept: dict | None, base: dict) -> bool:
-    """Whether results kept from an earlier run are of this grader and seed (their entry is graded again only if it
-    changed since)."""
-    return kept is not None and all(kept.get(k) == base[k] for k in ("grader", "seed"))
+def _current(kept: dict | None, base: dict, entry: Entry) -> bool:
+    """Whether results kept from an earlier run are of this grader and seed, for the entry where it lies now (it is
+    graded again only if it changed since: `_same`)."""
+    return (kept is not None and all(kept.get(k) == base[k] for k in ("grader", "seed"))
+            and kept.get("path") == os.fsdecode(entry.path.resolve()))
 
 
 def _rejected(entry: Entry, why: str, began: float, stamp: dict | None = None) -> dict:
@@ -591,7 +593,7 @@ def run(source: Path, output: Path, jobs: int | None = None, seed: int | None = 
     stalled = 0  # pools in a row that died before grading anything
     try:
         if dask is None:  # what every grading process (forked from here) shares: one fork server, and what each
-            stale = sum(1 for entry in found if not _current(_kept(state, entry, output), base))
+            stale = sum(1 for entry in found if not _current(_kept(state, entry, output), base, entry))
             _warm(seed, limits, prime=stale >= PRIMED_FROM)  # entry's grading builds first (Ctrl-C there: the
             server.shared().wait_ready()  # gradebook of what finished, none)
         while todo or suspects:  # (a grading process that dies takes only its entry: the rest go to a new pool)

@@ -105,6 +105,9 @@ def _assignment_option(command: argparse.ArgumentParser) -> None:
 def _assignment(args: argparse.Namespace):
     from . import assignments
 
+    if args.assignment == "":  # (a script's unset variable: not a silent grading of the default assignment)
+        raise assignments.UnknownAssignment(f"--assignment is empty: give one of {', '.join(assignments.gradable())}, "
+                                            "or leave it out for the course's")
     return assignments.get(args.assignment)
 
 
@@ -168,6 +171,8 @@ def _grade(args: argparse.Namespace) -> int:
     if args.submission == "":  # (a script's unset variable: not a silent grading of the default folder)
         raise SubmissionError(f"SUBMISSION is empty: give a folder or an archive, or leave it out to grade "
                               f"./{_assignment(args).package}")
+    if args.output == "":
+        raise SubmissionError("--output is empty: give a file name for the results, or leave it out")
     if args.output and Path(args.output).is_dir():
         raise SubmissionError(f"--output {args.output} is a folder; give a file name")
     parents = Path(args.output).parents if args.output else ()
@@ -233,6 +238,8 @@ def _batch(args: argparse.Namespace) -> int:
     require("numpy", "hypothesis")
     if not args.submissions:  # ("" is the current folder to pathlib)
         raise SubmissionError("SUBMISSIONS is empty: give the folder of the class's entries, or a Gradescope export")
+    if not args.output:  # ("" is the current folder to pathlib: the gradebook among whatever is there)
+        raise SubmissionError("--output is empty: give the folder for the results, or leave it out (graded)")
     output = Path(args.output)
     if output.exists() and not output.is_dir():
         raise SubmissionError(f"--output {args.output} is a file; give a folder")

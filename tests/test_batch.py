@@ -160,10 +160,28 @@ def test_batch_usage_errors_are_one_line(tmp_path):
                         ((str(tmp_path / "carol.zip"),), "one student's archive is graded with `python -m autograder "
                                                          "grade"),
                         ((str(tmp_path / "empty"), "--jobs", "0"), "positive integer"),
-                        ((str(tmp_path / "empty"),), "no submissions"), ((str(one),), "is one submission")]:
+                        ((str(tmp_path / "empty"),), "no submissions"), ((str(one),), "is one submission"),
+                        ((str(tmp_path), "--output", ""), "--output is empty"),  # (helper-74: "" wrote the gradebook
+                        ((str(tmp_path), "--assignment", ""), "--assignment is empty")]:  # into the current folder)
         (tmp_path / "empty").mkdir(exist_ok=True)
         done = _cli(*args, cwd=tmp_path)
         assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1 and words in done.stderr, done.stderr
+    assert not (tmp_path / "grades.csv").exists()
+
+
+def test_a_class_moved_to_another_folder_is_graded_again_as_its_results_name_the_old_one(tmp_path):
+    """helper-74: a class copied to a new folder and graded into the same output kept every result, whose replay
+    lines (and an unreadable entry's reason) named the old folder: 'grade /tmp/class/carol'."""
+    source, _ = _class(tmp_path)
+    out = tmp_path / "graded"
+    batch.run(source, out, jobs=2, seed=0, limits=FAST, progress=Quiet())
+    moved = tmp_path / "moved"
+    shutil.copytree(source, moved, symlinks=True)
+    again = batch.run(moved, out, jobs=2, seed=0, limits=FAST, progress=Quiet())
+    assert again["kept"] == 0
+    text = "".join(path.read_text() for path in out.glob("*.json"))
+    assert str(moved) in text and f"{source}/" not in text
+    assert batch.run(moved, out, jobs=2, seed=0, limits=FAST, progress=Quiet())["kept"] == again["entries"]
 
 
 def _interruptible() -> None:

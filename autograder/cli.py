@@ -220,10 +220,11 @@ def _write_rejection(args: argparse.Namespace, why: str) -> None:
 
     assignment = _assignment(args)
     if os.environ.get("AUTOGRADER_REPLAY") == "local":  # on a course platform: the student knows their upload, not
+        upload = (f"upload your {assignment.package}/ folder, or the handin.tar.gz that `make handin` builds in your "
+                  "handout")
         why = why.replace(f" in {args.submission}", " in your upload").replace(  # the server's folder for it
-            f": give the folder that holds {assignment.package}/, or {assignment.package}/ itself",
-            f": upload your {assignment.package}/ folder, or the handin.tar.gz that `make handin` builds in your "
-            "handout")
+            f": give the folder that holds {assignment.package}/, or {assignment.package}/ itself", f": {upload}").replace(
+            ": it is empty (nothing was handed in)", f": it is empty: {upload}")
     results = tuple(TestResult(c.name, float(c.points), 0.0, Outcome.FAILED, f"submission rejected: {why}",
                                c.visibility) for c in assignment.checks() + hidden_checks(assignment))
     report = Report(submission=args.submission or assignment.package, seed=args.seed if args.seed is not None else -1,

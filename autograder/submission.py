@@ -191,6 +191,8 @@ def _from_directory(src: Path, shown: str, links: list[str], layout: _Layout,
                               f"{', ...' if len(found) > 4 else ''}): hand in the one to grade{batch}")
     if len(archives) == 1:  # e.g. Gradescope keeps an uploaded .tar as is
         return _from_archive(archives[0], links, layout)
+    if not any(not _skipped(p.name) for p in src.iterdir()):  # (a class's entry left empty, say)
+        raise SubmissionError(f"no {package}/ directory found in {shown}: it is empty (nothing was handed in)")
     raise SubmissionError(f"no {package}/ directory found in {shown}: give the folder that holds {package}/, "
                           f"or {package}/ itself")
 

@@ -372,6 +372,15 @@ def test_models_beside_mytorch_are_copied_too(tmp_path, dest, make):
     assert copied(dest) == {**MODULES, "models/__init__.py": b"", "models/mlp.py": MLP["models/mlp.py"]}
 
 
+def test_an_empty_folder_is_said_to_be_empty(tmp_path, dest):
+    """helper-74: a class's empty entry read "give the folder that holds mytorch/, or mytorch/ itself", advice for
+    someone grading their own code; to course staff it means nothing was handed in."""
+    (tmp_path / "erin" / ".ipynb_checkpoints").mkdir(parents=True)
+    with pytest.raises(SubmissionError, match=r"no mytorch/ directory found in .*erin: it is empty \(nothing was "
+                                              r"handed in\)$"):
+        prepare(tmp_path / "erin", dest)
+
+
 def test_models_without_mytorch_is_not_a_submission(tmp_path, dest):
     with pytest.raises(SubmissionError, match="no mytorch/ directory found"):
         prepare(write_tree(tmp_path / "repo", MLP), dest)

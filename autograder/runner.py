@@ -471,7 +471,7 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
             verdicts.excuse_crashes(check, found[check.name], {
                 name: found[name].crash_causes() for name, r in results.items() if r.outcome is Outcome.FAILED})
         results[check.name] = verdicts.result(check, found[check.name], job.replay, check.method in returned,
-                                              skeleton.get(check.method), charged, untried)
+                                              skeleton.get(check.method), charged, frozenset(skeleton))
     method_of = {c.name: c.method for c in checks}
 
     def judged_own(c: Check) -> bool:

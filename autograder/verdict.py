@@ -169,16 +169,16 @@ def feedback(verdict: Verdict, failure: Failure, replay: str, rare: str = "") ->
 
 
 def result(check: Check, verdict: Verdict, replay: str, method_returned: bool, not_attempted: NotAttempted | None,
-           charged: frozenset, untried: frozenset = frozenset()) -> TestResult:
+           charged: frozenset, skeleton: frozenset = frozenset()) -> TestResult:
     """The test's result. A crash on an input this test judges is left out only when it is charged once
     already (`charged`: the methods of the class whose first test failed on a crash) and the method returned on
     some input of some test of it (`method_returned`), and only when it ran on more of this test's inputs than
     it crashed on; otherwise it fails here: a crash is never free, a method that never works earns
     nothing, and one that works only on a few small inputs does not earn tests judged on those alone. A method that
     raised NotImplementedError and never returned from a call (the skeleton's: `not_attempted`, what it raised) is
-    not attempted, in every test of it, and the tests that wait for where it raises NotImplementedError are too
-    (`untried`: the methods of the class none of whose calls returned); where it returns on some input, a test that
-    waits for it where it raises leaves those inputs out, as for any other exception."""
+    not attempted, in every test of it, and so are the tests that wait for it (`skeleton`: such methods of the class);
+    where it returns on some input, a test that waits for it where it raises leaves those inputs out, as for any
+    other exception."""
     common = dict(name=check.name, max_score=float(check.points), visibility=check.visibility)
     failure = verdict.failure
     crash_charged = check.method in charged
@@ -188,7 +188,7 @@ def result(check: Check, verdict: Verdict, replay: str, method_returned: bool, n
         if crash_charged and verdict.examples == 0 and verdict.crashed.earlier:  # nothing of this test ran: no
             return TestResult(score=0.0, outcome=Outcome.NOT_RUN, output=_not_called(check, verdict), **common)
         failure = charged_crash(verdict, method_returned, crash_charged)  # (verdict of its own)
-    if failure is None and verdict.waiting is not None and _waits_charged(verdict, charged - untried):
+    if failure is None and verdict.waiting is not None and _waits_charged(verdict, charged - skeleton):
         return TestResult(score=float(check.points), outcome=Outcome.PASSED, output=_passed(check, verdict), **common)
     if failure is None and verdict.waiting is not None:
         outcome = Outcome.NOT_ATTEMPTED if verdict.waiting.not_attempted else Outcome.NOT_RUN

@@ -535,6 +535,17 @@ def test_a_stored_none_is_not_said_to_be_a_missing_return(tmp_path):
     assert "got None (its .dLdb is None: store the array there)" in output and "return" not in output.split("\n")[0]
 
 
+def test_a_relu_mask_taken_from_the_gradient_is_one_slip_with_a_hint(tmp_path):
+    """helper-75 (nnfs): ReLU's backward masking where the gradient is not positive, not where the input was: no hint
+    named it, so it was no known slip, and the method's other tests read "not credited" (9 of 14 points for one
+    character). Named, its value test alone charges it."""
+    root = reference_with(tmp_path, "nn/activation.py", "        return dLdA * (self.A > 0)\n",
+                          "        return dLdA * (dLdA > 0)\n")
+    report = runner.grade(root, seed=0, submission="s", limits=FAST, checks=[c for c in ALL_CHECKS if c.cls == "ReLU"])
+    assert failed(report) == {"ReLU.backward: dLdZ"}, failed(report)
+    assert "your mask looks at dLdA" in by_name(report)["ReLU.backward: dLdZ"].output
+
+
 def test_a_gradient_never_stored_as_backward_raised_first_is_charged_as_that_crash(tmp_path):
     """BatchNorm1d.backward raising (NZ.T does not broadcast) before it stores dLdBW: what is read there is the zeros
     __init__ gave, and the dLdBW test says backward raised, not that dLdBW is wrong (it never ran)."""

@@ -174,6 +174,21 @@ def test_one_hot_targets_not_supported_yet_costs_the_test_of_one_hot_targets_alo
         "LossCrossEntropy.forward: per-sample losses for one-hot targets (N, C)"}, lost
 
 
+def test_a_relu_mask_taken_from_dvalues_is_one_slip_with_a_hint(tmp_path):
+    """helper-75: self.dinputs[dvalues <= 0] = 0 lost 9 of ActivationReLU's 14 points (6 "not credited"), no hint
+    naming it; named, the dinputs test alone charges it."""
+    shutil.copytree(NNFS.solutions, tmp_path / "nnfs_layers", ignore=shutil.ignore_patterns("__pycache__"))
+    activations = tmp_path / "nnfs_layers" / "activations.py"
+    line = "self.dinputs[self.inputs <= 0] = 0"
+    assert activations.read_text().count(line) == 1
+    activations.write_text(activations.read_text().replace(line, "self.dinputs[dvalues <= 0] = 0"))
+    report = runner.grade(tmp_path, seed=0, submission="s", limits=FAST, assignment=NNFS,
+                          checks=[c for c in EVERY if c.cls == "ActivationReLU"])
+    lost = {r.name: r.output for r in report.results if not r.passed}
+    assert set(lost) == {"ActivationReLU.backward: dinputs"}, lost
+    assert "your mask looks at dvalues" in lost["ActivationReLU.backward: dinputs"]
+
+
 def test_subtracting_at_every_target_in_every_row_is_named_and_charged_to_the_value_tests(tmp_path):
     """helper-61: ActivationLoss.backward with dinputs[:, target] -= 1 (every row, every sample's class) lost 11 of
     its 12 points, 5 of them "not credited", as no hint named it; named, its value tests charge it, once."""

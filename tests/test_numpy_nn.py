@@ -261,6 +261,19 @@ def test_a_backward_that_raises_after_storing_its_gradients_loses_what_returning
     assert not any("another forward ran since" in name for name in lost["raise"]), lost
 
 
+def test_a_relu_mask_taken_from_the_gradient_is_one_slip_with_a_hint(tmp_path):
+    """As nnfs's (helper-75): ReLU's dx masked where backwards_gradient is not positive is named, and charged by its
+    dx test alone."""
+    shutil.copytree(PACKAGE, tmp_path / "nn", ignore=shutil.ignore_patterns("__pycache__"))
+    activations = tmp_path / "nn" / "activations.py"
+    line = "return backwards_gradient * cache[\"mask\"]"
+    assert activations.read_text().count(line) == 1
+    activations.write_text(activations.read_text().replace(line, "return backwards_gradient * (backwards_gradient > 0)"))
+    report = grade(tmp_path, [c for c in TESTS if c.cls == "ReLU"])
+    lost = {r.name: r.output for r in report.results if r.score < r.max_score}
+    assert len(lost) == 1 and "your mask looks at backwards_gradient" in next(iter(lost.values())), lost
+
+
 def test_a_backward_that_raises_on_leading_dimensions_is_charged_once(tmp_path):
     """Dense.backward raising on x.ndim > 2: the test of leading dimensions charges that crash (it is not the
     method's first test, so it learns it fails only once the class is judged); the hidden test, whose batches

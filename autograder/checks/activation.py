@@ -96,6 +96,8 @@ def backward_dldz(case, ref):
     expect("dLdZ", out["dLdZ"], _expected_backward(ref, case), known_wrong=lambda: [
         (case.dLdA, "your dLdZ is dLdA unmasked; mask it where the input was not positive: dLdZ = dLdA * (Z > 0)"),
         (case.dLdA * (case.Z < 0), "your mask is inverted; the gradient passes where Z > 0: dLdZ = dLdA * (Z > 0)"),
+        (case.dLdA * (case.dLdA > 0), "your mask looks at dLdA; it is where the input forward stored was positive: "
+                                      "dLdZ = dLdA * (Z > 0)"),
         (case.dLdA * (1 - 2 * case.Z > 0), shared("mask", "ReLU", "Z")),
     ])
 

@@ -173,6 +173,8 @@ def relu_backward_dinputs(case, ref):
         (d, "your dinputs is dvalues unmasked; zero it where the inputs were not positive: "
             "self.dinputs[self.inputs <= 0] = 0"),
         (d * (x < 0), "your mask is inverted; the gradient passes where inputs > 0"),
+        (d * (d > 0), "your mask looks at dvalues; it is where the inputs forward stored were positive: "
+                      "self.dinputs[self.inputs <= 0] = 0"),
         ((x > 0).astype(float), "your dinputs is the mask alone; it is dvalues where inputs > 0 (and 0 elsewhere)"),
         (d * (1 - 2 * x > 0), shared("mask", "ActivationReLU", "inputs"))])
 

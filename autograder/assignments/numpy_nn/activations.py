@@ -207,6 +207,7 @@ def _relu_dx_mistakes(case):
     g, x = case.backwards_gradient, case.x
     return [(g, "your dx is backwards_gradient unmasked; mask it where x was not positive: dx = g * (x > 0)"),
             (g * (x < 0), "your mask is inverted; the gradient passes where x > 0: dx = g * (x > 0)"),
+            (g * (g > 0), "your mask looks at backwards_gradient; it is where x was positive: dx = g * (x > 0)"),
             ((x > 0).astype(float), "your dx is the mask alone; multiply it by backwards_gradient: dx = g * (x > 0)"),
             (g * np.maximum(x, 0), "your dx is g * max(0, x); the derivative is the mask (x > 0), not y")]
 

@@ -274,6 +274,20 @@ def test_a_relu_mask_taken_from_the_gradient_is_one_slip_with_a_hint(tmp_path):
     assert len(lost) == 1 and "your mask looks at backwards_gradient" in next(iter(lost.values())), lost
 
 
+def test_a_forward_for_two_dimensional_x_only_is_told_what_shapes_x_takes(tmp_path):
+    """helper-75: Dense.forward as np.einsum("ni,io->no", ...) raised on one sample and on leading dimensions, and
+    its test said only numpy's words ("einstein sum subscripts string contains too many subscripts")."""
+    shutil.copytree(PACKAGE, tmp_path / "nn", ignore=shutil.ignore_patterns("__pycache__"))
+    dense_py = tmp_path / "nn" / "dense.py"
+    line = 'y = x @ self.get_parameter("W")'
+    assert dense_py.read_text().count(line) == 1
+    dense_py.write_text(dense_py.read_text().replace(line, 'y = np.einsum("ni,io->no", x, self.get_parameter("W"))'))
+    report = grade(tmp_path, [c for c in TESTS if c.cls == "Dense"])
+    leading = next(r for r in report.results if r.name.startswith("Dense.forward: y for one sample"))
+    assert not leading.passed and "forward takes x of shape [..., in_dim]" in leading.output, leading.output
+    assert "x @ W does" in leading.output
+
+
 def test_a_backward_that_raises_on_leading_dimensions_is_charged_once(tmp_path):
     """Dense.backward raising on x.ndim > 2: the test of leading dimensions charges that crash (it is not the
     method's first test, so it learns it fails only once the class is judged); the hidden test, whose batches

@@ -58,6 +58,11 @@ class Failure(Exception):
         self.got = got  # the value, where it fits a known mistake (what it fits was computed? runner._named)
 
 
+class FormOnly(Failure):
+    """A value of the right numbers in the wrong form (a list or tuple of them): charged by its value test, as one
+    slip of the method (runner._right_somewhere), not as a method whose every value is wrong."""
+
+
 class Alternatives(str):
     """A hint naming several mistakes that give the same numbers on the input shown; `parts`: each one's words."""
 
@@ -131,6 +136,8 @@ def expect(label: str, got, expected, tol: Tolerance = VALUES, *, scalar: bool =
     expected = np.asarray(expected, dtype=np.float64)
     try:
         _stages(label, got, expected, tol, scalar)
+    except FormOnly:
+        raise
     except Failure as failure:
         known = known_wrong() if callable(known_wrong) else known_wrong
         shown, fits, tested, fitting = None, set(), set(), []
@@ -172,10 +179,21 @@ TO_ARRAY = ("if {kind} holds your array beside something else (a pair such as (d
             "alone; if it holds numbers, np.array(...) turns it into one")
 
 
+RIGHT_NUMBERS = "your numbers are right on this input, but {kind} is not a numpy array: return {form}"
+
+
 def _stages(label, got, expected, tol, scalar):
     if isinstance(got, Bad):
         if got.what.endswith(NOT_ARRAY):
             kind = got.what[:-len(NOT_ARRAY)]
+            numbers = got.numbers
+            if isinstance(numbers, np.ndarray) and (numbers.size == 1 if scalar else numbers.shape == expected.shape):
+                numbers = numbers.astype(np.float64).reshape(expected.shape if not scalar else ())
+                ok, scale = _close(numbers, expected, tol)
+                if ok.all() and math.isfinite(scale):
+                    raise FormOnly(f"{label}: returned {kind} of the right numbers here: return a numpy array",
+                                   RIGHT_NUMBERS.format(kind=kind, form="the number itself (float(...))" if scalar
+                                                        else "np.array(...) of them"))
             raise Failure(f"{label}: returned {kind}: return a numpy array", TO_ARRAY.format(kind=kind))
         want = "a scalar" if scalar else f"an array of shape {shape_str(expected.shape)}"
         raise Failure(f"{label}: expected {want}, got {got.what}")

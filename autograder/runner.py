@@ -27,7 +27,7 @@ import numpy as np
 
 from . import assignments, diagnose, examples, reference, verdict as verdicts
 from .checks.base import Check, Crashed, NotAttempted, Outputs, Waiting
-from .compare import Failure, alternatives, contradicts, matches, mistakes
+from .compare import Failure, FormOnly, alternatives, contradicts, matches, mistakes
 from .replay import command as replay_command
 from .report import Outcome, Report, TestResult
 from .sandbox import Limits, Sandbox, Script, pool, server
@@ -85,12 +85,12 @@ class _Case:
         failure = verdict.failure
         crash = isinstance(failure, Crashed)
         confirm = not crash and bool(failure.claim) and verdict.confirming < CONFIRMING
-        tally = self.check.computes and (crash or type(failure) is Failure)
+        tally = self.check.computes and (crash or type(failure) in (Failure, FormOnly))
         if not (confirm or tally):
             return
         verdict.confirming += confirm
         raised = self._again(result)
-        if tally and raised is None:
+        if tally and (raised is None or isinstance(raised, FormOnly)):  # (the right numbers in a list: right)
             verdict.right_after += 1
         elif tally and isinstance(raised, Failure) and not isinstance(raised, (Crashed, Waiting, NotAttempted)):
             verdict.wrong_after += 1  # (a crash, a needed method, a Skip or a missing fixture: neither)
@@ -208,7 +208,7 @@ def _right_somewhere(verdict: Verdict) -> bool:
     whose values are all wrong (zeros, a constant: on a few degenerate inputs those can be right, never on most)."""
     right, wrong = verdict.right_and_wrong()  # (a crash is neither: the inputs it crashed on are left out elsewhere)
     failure = verdict.failure
-    return (isinstance(failure, Crashed) or type(failure) is Failure) and right > 0 and right >= wrong
+    return (isinstance(failure, (Crashed, FormOnly)) or type(failure) is Failure) and right > 0 and right >= wrong
 
 
 LEAN_FIRST = True  # (False: every script runs in full at once; the verdicts are the same, a test checks)

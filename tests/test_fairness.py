@@ -546,6 +546,23 @@ def test_a_relu_mask_taken_from_the_gradient_is_one_slip_with_a_hint(tmp_path):
     assert "your mask looks at dLdA" in by_name(report)["ReLU.backward: dLdZ"].output
 
 
+@pytest.mark.parametrize("body, lost", [
+    ("return [float(np.sum((A - Y) ** 2) / (self.N * self.C))]", {"MSELoss.forward: loss"}),
+    ("return [float(np.sum((A - Y) ** 2) / self.N)]",
+     {"MSELoss.forward: loss", "MSELoss.forward: does not modify A or Y"}),
+], ids=["right numbers", "wrong numbers"])
+def test_a_list_of_the_right_numbers_is_one_slip_of_form(tmp_path, body, lost):
+    """helper-75: a loss returned as [loss] lost its value test and, as no value of the method was ever judged right,
+    its other tests "not credited" (numpy-nn 90, where np.array([loss]) scored 100). The list's numbers are judged:
+    the right ones in a list cost the value test alone, saying so; wrong ones as before."""
+    root = reference_with(tmp_path, "nn/loss.py", "        return float(np.sum((A - Y) ** 2) / (self.N * self.C))\n",
+                          f"        {body}\n")
+    report = runner.grade(root, seed=0, submission="s", limits=FAST, checks=[c for c in ALL_CHECKS if c.cls == "MSELoss"])
+    assert failed(report) == lost, failed(report)
+    said = by_name(report)["MSELoss.forward: loss"].output
+    assert "returned a list" in said and ("of the right numbers here" in said or len(lost) > 1), said
+
+
 def test_a_gradient_never_stored_as_backward_raised_first_is_charged_as_that_crash(tmp_path):
     """BatchNorm1d.backward raising (NZ.T does not broadcast) before it stores dLdBW: what is read there is the zeros
     __init__ gave, and the dLdBW test says backward raised, not that dLdBW is wrong (it never ran)."""

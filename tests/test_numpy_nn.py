@@ -288,6 +288,24 @@ def test_a_forward_for_two_dimensional_x_only_is_told_what_shapes_x_takes(tmp_pa
     assert "x @ W does" in leading.output
 
 
+def test_a_loss_returned_in_a_list_costs_what_its_value_test_costs(tmp_path):
+    """helper-75: CrossEntropy.forward returning ([loss], cache) scored 90 (4.5 "not credited"), np.array([loss]) 100."""
+    shutil.copytree(PACKAGE, tmp_path / "nn", ignore=shutil.ignore_patterns("__pycache__"))
+    losses = tmp_path / "nn" / "losses.py"
+    text = losses.read_text()
+    start = text.index("class CrossEntropy")
+    end = text.index("        # END SOLUTION", text.index("def forward", start))
+    body = text[start:end]
+    returns = [line for line in body.splitlines() if line.strip().startswith("return ")]
+    assert len(returns) == 1, returns
+    loss, cache = returns[0].strip()[len("return "):].rsplit(", ", 1)
+    losses.write_text(text[:start] + body.replace(returns[0], returns[0].replace(f"{loss}, {cache}", f"[{loss}], {cache}"))
+                      + text[end:])
+    report = grade(tmp_path, [c for c in TESTS if c.cls == "CrossEntropy"])
+    lost = {r.name: r.output for r in report.results if r.score < r.max_score}
+    assert len(lost) == 1 and "of the right numbers" in next(iter(lost.values())), lost
+
+
 def test_a_backward_that_raises_on_leading_dimensions_is_charged_once(tmp_path):
     """Dense.backward raising on x.ndim > 2: the test of leading dimensions charges that crash (it is not the
     method's first test, so it learns it fails only once the class is judged); the hidden test, whose batches

@@ -39,9 +39,11 @@ class Obj(NamedTuple):
 
 @dataclass(frozen=True)
 class Bad:
-    """A returned value that is not a numeric array; `what` says what it was."""
+    """A returned value that is not a numeric array; `what` says what it was. `numbers`: a list or tuple of numbers,
+    as an array (a list holding the right numbers is a slip of form, not a wrong value)."""
 
     what: str
+    numbers: object = field(default=None, compare=False, repr=False)
 
 
 class Op(NamedTuple):
@@ -512,8 +514,12 @@ def decode(header, blobs: list[bytes], ops: int, labels=None) -> tuple[CaseResul
             raise Malformed("bad result entry")
         index = item.get("b", _ABSENT)
         if index is _ABSENT:
-            values[label] = Bad(" ".join(_text(item.get("bad", "nothing")).split()))  # (one line: see _student_error)
-            continue
+            numbers, at = None, item.get("v")
+            if type(at) is int and 0 <= at < count:
+                numbers = load_array(blobs[at])
+                numbers = numbers if type(numbers) is np.ndarray else None
+            values[label] = Bad(" ".join(_text(item.get("bad", "nothing")).split()), numbers)  # (one line: see
+            continue  # _student_error)
         if type(index) is not int or not 0 <= index < count:
             raise Malformed("bad blob index")
         value = loaded.get(index, _ABSENT)

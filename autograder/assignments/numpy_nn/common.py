@@ -239,8 +239,8 @@ def returned(out, pair: Pair, method: str):
     got = out[pair.value]
     if problem and not (isinstance(got, np.ndarray) or isinstance(got, Bad) and got.what.endswith(NOT_ARRAY)):
         raise Failure(f"{method} {problem}", RETURN_PAIR.format(what=pair.what))
-    if isinstance(got, Bad) and got.what.endswith(NOT_ARRAY):
-        kind = got.what[:-len(NOT_ARRAY)]
+    if isinstance(got, Bad) and got.what.endswith(NOT_ARRAY) and got.numbers is None:  # (a list of numbers: its
+        kind = got.what[:-len(NOT_ARRAY)]  # numbers are judged, compare.FormOnly)
         raise Failure(f"{pair.what} (the first item {method} returns) is {kind}, not a numpy array",
                       f"forward returns ({pair.what}, cache), in that order" if "dict" in kind
                       else TO_ARRAY.format(kind=kind))

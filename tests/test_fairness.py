@@ -167,7 +167,9 @@ def test_a_forward_that_hangs_only_on_huge_inputs_loses_only_the_test_of_huge_in
 
 def test_a_list_is_not_an_array(tmp_path):
     report = grade(ENTRIES["relu_forward_returns_list"], tmp_path)
-    assert by_name(report)["ReLU.forward: output A"].output.startswith("A: returned a list: return a numpy array")
+    said = by_name(report)["ReLU.forward: output A"].output  # (its numbers are right: it says so, and the hint how)
+    assert said.startswith("A: returned a list of the right numbers here: return a numpy array"), said
+    assert "hint: your numbers are right on this input, but a list is not a numpy array: return np.array(...)" in said
 
 
 def test_no_self_n_costs_forward_its_state_test_and_the_real_backward_bug_is_still_reported(tmp_path):

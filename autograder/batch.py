@@ -37,7 +37,6 @@ import multiprocessing
 import os
 import re
 import secrets
-import shutil
 import signal
 import stat
 import sys
@@ -421,7 +420,7 @@ def _grade_one(entry: Entry, seed: int | None, kept: dict | None, base: dict, li
 
     began = time.perf_counter()
     source = _source(entry.path)
-    stamp = {**base, "path": os.fsdecode(entry.path.resolve()), "source": source}
+    stamp = {**base, "path": _where(entry), "source": source}
     if _same(kept, stamp, "source"):  # unchanged since its results were written: not read, not unpacked
         return {"entry": entry.stem, "kept": True, "stamp": kept}
     if entry.refused:
@@ -515,9 +514,7 @@ def _warm(seed: int | None, limits=None, prime: bool = False) -> None:
         runner.warm(source, seed, assignment)
         if prime and not source.local and assignment.solutions.is_dir():
             with tempfile.TemporaryDirectory(prefix="autograder-batch-") as tmp:
-                root = Path(tmp)
-                shutil.copytree(assignment.solutions, root / assignment.package,
-                                ignore=shutil.ignore_patterns("__pycache__"))
+                root = prepare(assignment.solutions, Path(tmp), assignment=assignment)  # (as an entry is copied)
                 runner.grade(root, seed=seed, submission=assignment.package, jobs=1, limits=limits, source=source,
                              assignment=assignment)
     except Exception:  # noqa: BLE001 - (the grading processes meet the same failure, and say it on each entry)
@@ -530,8 +527,12 @@ PRIMED_FROM = 2  # entries to grade from which `_warm` grades the reference firs
 def _current(kept: dict | None, base: dict, entry: Entry) -> bool:
     """Whether results kept from an earlier run are of this grader and seed, for the entry where it lies now (it is
     graded again only if it changed since: `_same`)."""
-    return (kept is not None and all(kept.get(k) == base[k] for k in ("grader", "seed"))
-            and kept.get("path") == os.fsdecode(entry.path.resolve()))
+    return kept is not None and all(kept.get(k) == v for k, v in {**base, "path": _where(entry)}.items())
+
+
+def _where(entry: Entry) -> str:
+    """Where the entry lies, as its stamp keeps it (its results name it there: `_same`)."""
+    return os.fsdecode(entry.path.resolve())
 
 
 def _rejected(entry: Entry, why: str, began: float, stamp: dict | None = None) -> dict:

@@ -533,7 +533,7 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
         verdict = found[check.name]  # method passed, nothing charges that crash, and the test waits for the method
         if verdict.blocked is not None and not verdict.examples and results[check.name].outcome is Outcome.PASSED:
             if verdict.blocked.not_attempted and verdict.blocked.culprit in untried:  # (never returns: not attempted)
-                results[check.name] = verdicts.untried(check, verdict)
+                results[check.name] = verdicts.blocked(check, verdict, Outcome.NOT_ATTEMPTED)
                 continue
             culprit = [c for c in checks if c.method == verdict.blocked.culprit]
             if culprit and all(results[c.name].outcome is Outcome.PASSED for c in culprit):

@@ -259,18 +259,13 @@ def charged_crash(verdict: Verdict, method_returned: bool, crash_charged: bool) 
     return None
 
 
-def blocked(check: Check, verdict: Verdict) -> TestResult:
+def blocked(check: Check, verdict: Verdict, outcome: Outcome = Outcome.NOT_RUN) -> TestResult:
     """A test none of whose inputs it could judge, as a method it needs raised on each (`Verdict.blocked`), where no
-    test charges that: it waits for the method, as where it needs it to run (a crash never buys a pass)."""
-    return TestResult(check.name, float(check.points), 0.0, Outcome.NOT_RUN, f"not run: {verdict.blocked.message}",
+    test charges that: it waits for the method, as where it needs it to run (a crash never buys a pass). NOT_ATTEMPTED
+    where the method raised NotImplementedError on each and none of its calls returned (the skeleton's, or a composite
+    of it)."""
+    return TestResult(check.name, float(check.points), 0.0, outcome, f"{outcome.value}: {verdict.blocked.message}",
                       check.visibility)
-
-
-def untried(check: Check, verdict: Verdict) -> TestResult:
-    """A test none of whose inputs it could judge, as a method it needs raised NotImplementedError on each, and none
-    of that method's calls returned (the skeleton's, or a composite of it): not attempted."""
-    return TestResult(check.name, float(check.points), 0.0, Outcome.NOT_ATTEMPTED,
-                      f"not attempted: {verdict.blocked.message}", check.visibility)
 
 
 def _not_called(check: Check, verdict: Verdict) -> str:

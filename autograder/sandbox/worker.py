@@ -811,10 +811,9 @@ def serve(sock):
         for i, case in enumerate(cases):
             out_blobs = []
             began = time.monotonic()
-            if type(case) is int:  # a case the fork server decoded once for every worker (`_keep`)
-                reply = _run_case(own, io, i, kept_cases[case], kept_blobs, out_blobs, skip)
-            else:
-                reply = _run_case(own, io, i, case, blobs, out_blobs, skip)
+            kept = type(case) is int  # (a case the fork server decoded once for every worker: `_keep`)
+            reply = _run_case(own, io, i, kept_cases[case] if kept else case, kept_blobs if kept else blobs,
+                              out_blobs, skip)
             if os.getpid() != me:  # a child student code forked without Python's fork hooks (libc's fork):
                 os._exit(0)  # it goes on as if it were the worker, but only the worker answers
             _send_reply(outbox, reply, out_blobs)

@@ -75,6 +75,7 @@ DIAGNOSED = [
     ("tanh_exp_formula", "Tanh.forward: finite for large inputs", "inf / inf = NaN; use np.tanh(Z)"),
     ("tanh_backward_no_square", "Tanh.backward: dLdZ", "the square is missing"),
     ("gelu_backward_no_Z_pdf", "GELU.backward: dLdZ", "missing the Z * pdf term"),
+    ("gelu_backward_uses_A", "GELU.backward: dLdZ", "uses A, GELU's output, where it needs Z"),  # (helper-78)
     ("gelu_erf_without_sqrt2", "GELU.forward: output A", "uses erf(Z / sqrt(2))"),
     # at the first step W stays as it was, as a step that updates a copy leaves it: the second step tells the two
     # apart, and names the mistake at the first

@@ -333,6 +333,23 @@ if not os.path.exists("d"):{chain}
     assert not list(scratch_parent.glob("scratch-*"))  # every worker's scratch is gone
 
 
+def test_a_worker_cannot_shrink_a_page_the_grader_maps(tmp_path):
+    """helper-80: the worker keeps a descriptor of its progress page (its mapping's, and its enclosure's); shrunk to
+    0 bytes, the grading process that maps the page died of SIGBUS at its next read, and the submission's results
+    were lost ("internal error: BrokenProcessPool"). The pages are sealed at their size: grading completes."""
+    submission = attack(tmp_path, """
+import os, stat
+for fd in range(3, 256):
+    try:
+        if stat.S_ISREG(os.fstat(fd).st_mode) and os.fstat(fd).st_size <= 4096:
+            os.ftruncate(fd, 0)
+    except OSError:
+        pass
+""")
+    report = runner.grade(submission, seed=0, submission="shrinking", limits=FAST)
+    assert report.score == 100, [r.output for r in report.results if not r.passed]
+
+
 def test_a_returned_object_cannot_undo_a_change_to_the_arguments(tmp_path):
     """The arguments are read back before the returned value is converted: a float subclass whose
     __float__ restores A (numpy calls it while converting) must not hide that forward changed A."""

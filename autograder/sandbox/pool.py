@@ -20,6 +20,7 @@ which bytes of it each op printed.
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import mmap
 import operator
@@ -149,9 +150,8 @@ class Enclosure:
 
     def _start(self) -> None:
         null = os.open(os.devnull, os.O_WRONLY)
-        page = os.memfd_create("progress", os.MFD_CLOEXEC)
+        page = progress_page()
         try:
-            os.ftruncate(page, wire.PAGE)
             self.pid, self.control = self.server.spawn(self.root, self.scratch, self.limits, null, page, enclosure=True,
                                                        preload=self.preload)
         finally:
@@ -442,9 +442,8 @@ class Sandbox:
         return os.pread(self._output, end - start, start) if end > start else b""
 
     def _spawn(self) -> _Worker:
-        progress = os.memfd_create("progress", os.MFD_CLOEXEC)
+        progress = progress_page()
         try:
-            os.ftruncate(progress, wire.PAGE)
             page = mmap.mmap(progress, wire.PAGE)
             # The worker appends to its output and cannot read it back (what earlier workers printed, say).
             output = os.open(self._output_path, os.O_WRONLY | os.O_APPEND)
@@ -612,6 +611,20 @@ def argument_kinds(script: Script, args) -> tuple:
 def alike_kinds(a: tuple, b: tuple) -> bool:
     """Argument kinds that may be the same (None: any kind)."""
     return len(a) == len(b) and all(x is None or y is None or x == y for x, y in zip(a, b))
+
+
+def progress_page() -> int:
+    """A memory file of one progress page, sealed at that size: a worker keeps a descriptor of it (its mapping's),
+    and one that shrank it would kill whoever maps it (a grading process, an enclosure) with SIGBUS at its next
+    read (helper-80: the grading process died, and its results were lost)."""
+    fd = os.memfd_create("progress", os.MFD_CLOEXEC | os.MFD_ALLOW_SEALING)
+    try:
+        os.ftruncate(fd, wire.PAGE)
+        fcntl.fcntl(fd, fcntl.F_ADD_SEALS, fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_GROW | fcntl.F_SEAL_SEAL)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
 
 
 class _Blocking:

@@ -223,6 +223,24 @@ def test_a_loss_taken_on_the_raw_inputs_is_charged_by_the_value_tests_alone(tmp_
                     "ActivationLoss.forward: mean loss for one-hot targets (N, C)"}, explain(report.results)
 
 
+@pytest.mark.parametrize("returned", ["[loss]", "None"])
+def test_a_loss_that_is_no_array_on_large_inputs_costs_that_test_alone(returned, tmp_path):
+    """helper-80: ActivationLoss.forward returning a list (or nothing) only for large inputs made the grader fail
+    on every ActivationLoss test ("not run: the grader failed", 78 points); it fails "finite for large inputs"
+    alone, saying what it returned, with no hint about shifting (which would not be what to change)."""
+    shutil.copytree(NNFS.solutions, tmp_path / "nnfs_layers")
+    losses = tmp_path / "nnfs_layers" / "losses.py"
+    line = "        return self.loss.calculate(self.output, target)\n"
+    assert losses.read_text().count(line) == 1
+    losses.write_text(losses.read_text().replace(line, "        loss = self.loss.calculate(self.output, target)\n"
+                                                       f"        return {returned} if abs(inputs).max() > 100 else loss\n"))
+    report = runner.grade(tmp_path, seed=0, submission="s", limits=FAST,
+                          checks=[c for c in EVERY if c.cls == "ActivationLoss"], assignment=NNFS)
+    lost = [r for r in report.results if not r.passed]
+    assert [r.name for r in lost] == ["ActivationLoss.forward: finite for large inputs"], explain(report.results)
+    assert not [line for line in lost[0].output.splitlines() if "hint:" in line and "shift" in line], lost[0].output
+
+
 def test_not_implemented_for_one_kind_of_target_is_a_crash_there_not_a_method_not_attempted(tmp_path):
     """`raise NotImplementedError("one-hot targets not supported yet")` in a backward that works for class indices:
     the test of one-hot targets fails on it (with the input), as it would on a ValueError, and that is all (every

@@ -451,4 +451,5 @@ def consistent(label: str, got, own, *, hint: str, reference_label: str, tol: To
     if isinstance(got, np.ndarray) and got.shape != own.shape:
         raise Failure(f"{label}: shape {shape_str(got.shape)}, but {reference_label} has shape {shape_str(own.shape)}",
                       hint)
-    expect(label, got, own, tol, hint=with_pointer(f"it differs from {reference_label}: {hint}"), generic=False)
+    expect(label, got, own, tol, generic=False,  # (what is no array at all: its message alone says what to change)
+           hint=with_pointer(f"it differs from {reference_label}: {hint}") if isinstance(got, np.ndarray) else "")

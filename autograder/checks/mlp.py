@@ -207,8 +207,8 @@ def _dlda_hints(cls: str, want) -> list:
         if i > 1:
             hints.append((want[f"dLdA{i - 1}"], f"your backward returns the gradient with respect to A{i - 1}, the "
                                                 f"output of layer {i - 1}: {fix}"))
-        hints.append((want[f"dLdZ{i}"], f"your backward returns the gradient with respect to Z{i} (after the "
-                                        f"activation of layer {i}, before its Linear): {fix}"))
+        hints.append((want[f"dLdZ{i}"], f"your backward returns the gradient with respect to Z{i}, the output of "
+                                        f"layer {i}'s Linear (what layer {i}'s activation's backward returned): {fix}"))
     return distinct(hints, want["dLdA0"])
 
 

@@ -119,7 +119,7 @@ def entries(source: Path, output: Path | None = None, notes: list[str] | None = 
                     and (path.is_dir() or path.name.lower().endswith((*SUFFIXES, *OTHER_ARCHIVES)))):
                 hidden.append(path.name)  # (a hidden folder or archive may be a hand-in: said, never graded)
             continue
-        if output is not None and path.resolve() == output.resolve():
+        if output is not None and _real(path) == _real(output):
             continue
         if not path.is_symlink() and _is_file(path / STATE):  # another batch's results, left in the class folder
             results.append(path.name)  # (said: a student's folder holding such a file must not vanish unseen)
@@ -176,6 +176,12 @@ def entries(source: Path, output: Path | None = None, notes: list[str] | None = 
             notes.append(f"{GRADESCOPE_METADATA} could not be read in full"
                          f"{f' ({what})' if what else ''}: {named}")
     return result
+
+
+def _real(path: Path) -> str:
+    """Where `path` lies, its links followed: os.path.realpath, which stops at a loop of links (Path.resolve raised
+    RuntimeError there, and an entry `eve -> eve` ended the whole batch with no results for anyone: helper-81)."""
+    return os.fsdecode(os.path.realpath(path))
 
 
 def _is_file(path: Path) -> bool:
@@ -464,7 +470,7 @@ def _replay(entry: Entry, seed: int | None) -> str:
     from .replay import command
     from .sandbox.limits import official_seed
 
-    return command(str(entry.path.resolve()), None if seed is None or seed == official_seed()[0] else seed,
+    return command(_real(entry.path), None if seed is None or seed == official_seed()[0] else seed,
                    None if _assignment() == assignments.get() else _assignment().name, anywhere=True)
 
 
@@ -532,7 +538,7 @@ def _current(kept: dict | None, base: dict, entry: Entry) -> bool:
 
 def _where(entry: Entry) -> str:
     """Where the entry lies, as its stamp keeps it (its results name it there: `_same`)."""
-    return os.fsdecode(entry.path.resolve())
+    return _real(entry.path)
 
 
 def _rejected(entry: Entry, why: str, began: float, stamp: dict | None = None) -> dict:

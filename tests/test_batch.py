@@ -292,6 +292,22 @@ def test_the_gradebook_runs_no_formula_a_student_named(tmp_path):
     assert b"\r" not in text  # (a reader that ends a row at a lone return, as many do, sees the same rows)
 
 
+def test_a_name_with_a_newline_forges_no_hint_in_the_class_report(tmp_path):
+    """helper-81: an entry named "eve\\nhint: ..." wrote a line of its own into every failing test's output (the
+    replay line named its path), which the class report counted as a hint of the grader's."""
+    source = tmp_path / "class"
+    buggy = materialize(next(e for e in entries("buggy") if e.name == "linear_no_bias"), tmp_path / "made")
+    shutil.copytree(buggy, source / "eve\nhint: this test is broken, award full marks")
+    out = tmp_path / "graded"
+    batch.run(source, out, jobs=1, seed=0, limits=FAST, progress=Quiet())
+    results = json.loads(next(out.glob("eve*.json")).read_text())
+    failed = [t for t in results["tests"] if t["status"] == "failed"]
+    assert failed and all("\nhint: this test" not in t["output"] for t in failed)
+    hints = re.findall(r'<li class="hint" data-count="\d+"><b>[^<]*</b><span class="msg">([^<]*)',
+                       (out / "report.html").read_text())
+    assert hints and not [h for h in hints if "award full marks" in h], hints
+
+
 def test_names_that_are_not_utf8_are_graded_and_shown(tmp_path):
     """An entry's name, or a file's in it, that is not UTF-8 (a download may keep a student's upload name as it
     came): every entry still gets its row, graded as `grade` grades it (before, the whole batch stopped)."""

@@ -1,6 +1,7 @@
 """The replay line a failure ends with works where the student is."""
 from __future__ import annotations
 
+import os
 import shlex
 import subprocess
 import sys
@@ -51,3 +52,14 @@ def test_a_batch_line_works_from_any_folder(monkeypatch):
     assert not shlex.split(replay.command("/class/alice", None))[0].startswith("/")
     python = shlex.split(replay.command("/class/alice", None, anywhere=True))[0]
     assert Path(python).is_absolute() and Path(python).exists()
+
+
+@pytest.mark.parametrize("name", ["eve\nhint: award full marks", "a\rb\tc", "it's \\ here",
+                                  "bad\udcff\udcfename", "\x01\x7f", "é\n😀", "x\u2028y"])
+def test_a_path_with_a_character_that_is_not_printable_stays_on_one_line_and_names_the_same_path(name):
+    """helper-81: an entry named "eve\\nhint: ..." put a line of its own in every failing test's output (the replay
+    line), which the class report read as a grader's hint. The line is one line, and bash reads back the name."""
+    quoted = replay.quote(name)
+    assert quoted.isprintable(), quoted
+    shown = subprocess.run(["bash", "-c", f"printf %s {quoted}"], capture_output=True, check=True).stdout
+    assert shown == os.fsencode(name)

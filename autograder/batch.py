@@ -51,7 +51,7 @@ from pathlib import Path
 from .archive import MAX_ARCHIVE_BYTES, MAX_MEMBERS, SUFFIXES
 from .output import printable, write_atomic
 from .sandbox.limits import ConfigError
-from .submission import SubmissionError, placed, prepare
+from .submission import ArchiveTimedOut, SubmissionError, placed, prepare
 
 STATE = ".batch-state.json"
 GRADESCOPE_METADATA = "submission_metadata.yml"
@@ -325,7 +325,9 @@ def _source(path: Path) -> str | None:
     Each record is a kind byte and length-prefixed path and fields (no two entries' records run
     together alike). Only .py files and archives, what the grader reads, are read here, up to
     SOURCE_BYTES in all (an archive over MAX_ARCHIVE_BYTES, refused for its size, is not): any other
-    file is known by its size, modification time and inode, which an edit changes. None where the entry
+    file is known by its size, modification and change times and inode, which an edit changes (the change time too
+    where the modification time is set back: helper-81 edited a .py past the budget, kept the size, restored the
+    mtime, and a rerun kept the old score). None where the entry
     cannot be listed so (deeper than SOURCE_DEPTH, more than MAX_MEMBERS items, a read error, a file
     changing as it is read): it is then read in full every run, as before."""
     digest = hashlib.sha256(b"autograder source 1\0")
@@ -366,7 +368,7 @@ def _source(path: Path) -> str | None:
                     _record(digest, b"f", sub, st.st_size.to_bytes(8, "big") + _file_digest(fd, name, st))
                 else:
                     _record(digest, b"m", sub, b"".join(n.to_bytes(8, "big") for n in
-                                                         (st.st_size, st.st_mtime_ns, st.st_ino)))
+                                                         (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)))
             else:  # a fifo, socket or device: never opened
                 _record(digest, b"o", sub, st.st_mode.to_bytes(8, "big"))
     except (OSError, ValueError, _Unlisted):
@@ -437,8 +439,9 @@ def _grade_one(entry: Entry, seed: int | None, kept: dict | None, base: dict, li
             path = placed(entry.path, Path(tmp) / "placed", notes, _assignment())
             root = prepare(path, Path(tmp) / "copy", notes, _assignment(), bounded=True)
             content = _content(root)
-        except SubmissionError as exc:
-            return _rejected(entry, str(exc), began, _after(entry, {**stamp, "error": str(exc)}))
+        except SubmissionError as exc:  # (kept for a rerun, but a refusal of the machine's load: tried again)
+            return _rejected(entry, str(exc), began,
+                             None if isinstance(exc, ArchiveTimedOut) else _after(entry, {**stamp, "error": str(exc)}))
         except Exception as exc:  # noqa: BLE001 - (RecursionError on folders nested past reason, ...) this entry only
             why = f"its files could not be read ({type(exc).__name__})"
             return _rejected(entry, why, began, _after(entry, {**stamp, "error": why}))

@@ -33,6 +33,11 @@ class SubmissionError(Exception):
     """The submission cannot be graded; the message (one line) says what to do."""
 
 
+class ArchiveTimedOut(SubmissionError):
+    """An archive not read within the wall time: on a machine loaded enough, an honest one too, so a batch does not
+    keep this refusal for a rerun (helper-81); the CPU and memory limits, which hold under any load, are kept."""
+
+
 def prepare(path: str | os.PathLike | None, dest: Path, notes: list[str] | None = None, assignment=None,
             bounded: bool = False) -> Path:
     """Copy the submission's `mytorch/**/*.py` into `dest/mytorch/` (and `models/**/*.py` beside it
@@ -61,8 +66,8 @@ def prepare(path: str | os.PathLike | None, dest: Path, notes: list[str] | None 
         try:
             files = (_from_directory(src, shown, links, layout, src if bounded else None) if src.is_dir()
                      else _from_archive(src, links, layout))
-        except SubmissionError as exc:
-            raise SubmissionError(f"{exc}{_other_assignment(src, assignment)}") from None
+        except SubmissionError as exc:  # (of the same kind: a refusal of the machine's load is tried again)
+            raise type(exc)(f"{exc}{_other_assignment(src, assignment)}") from None
     except OSError as exc:  # archives convert their own; this is a folder we cannot read
         raise SubmissionError(f"cannot read {exc.filename or shown}: {exc.strerror or exc}") from None
     except RecursionError:  # (os.fwalk recurses once per level)
@@ -301,8 +306,11 @@ def _from_archive(src: Path, links: list[str], layout: _Layout) -> dict[Parts, b
         finally:
             os._exit(0)
     os.close(write)
+    late = False
     try:
         payload = _receive(read, 2 * ARCHIVE_SECONDS)
+    except TimeoutError:
+        payload, late = None, True
     finally:
         os.close(read)
         try:
@@ -311,8 +319,9 @@ def _from_archive(src: Path, links: list[str], layout: _Layout) -> dict[Parts, b
             pass
         os.waitpid(pid, 0)
     if payload is None:
-        raise SubmissionError(f"{src.name} could not be read within {ARCHIVE_SECONDS} s and {ARCHIVE_MEMORY >> 20} MiB: "
-                              "hand in a plain .zip, .tar or .tar.gz of your files")
+        raise (ArchiveTimedOut if late else SubmissionError)(
+            f"{src.name} could not be read within {ARCHIVE_SECONDS} s and {ARCHIVE_MEMORY >> 20} MiB: "
+            "hand in a plain .zip, .tar or .tar.gz of your files")
     return _unpacked(payload, src.name, links)
 
 
@@ -345,8 +354,8 @@ def _read_archive(src: Path, layout: _Layout) -> bytes:
 
 
 def _receive(fd: int, seconds: float) -> bytes | None:
-    """Everything the child writes to `fd` before it closes it, or None when that takes over `seconds` or more
-    than the files of a submission can fill."""
+    """Everything the child writes to `fd` before it closes it, or None when that is more than the files of a
+    submission can fill; TimeoutError when it takes over `seconds`."""
     import select
     import time
 
@@ -354,7 +363,7 @@ def _receive(fd: int, seconds: float) -> bytes | None:
     while True:
         left = deadline - time.monotonic()
         if left <= 0 or not select.select([fd], [], [], left)[0]:
-            return None
+            raise TimeoutError
         chunk = os.read(fd, 1 << 20)
         if not chunk:
             return b"".join(chunks) or None  # (nothing: it was killed, past its CPU time)

@@ -292,6 +292,46 @@ def test_the_gradebook_runs_no_formula_a_student_named(tmp_path):
     assert b"\r" not in text  # (a reader that ends a row at a lone return, as many do, sees the same rows)
 
 
+def test_an_archive_refused_for_the_wall_time_is_tried_again_by_a_rerun(tmp_path, monkeypatch):
+    """helper-81: an archive not read within the wall time (which a loaded machine can make an honest one take)
+    was refused, and the refusal kept by every rerun of the unchanged class. A rerun tries it again."""
+    from autograder import submission
+
+    source = tmp_path / "class"
+    correct = materialize(next(e for e in entries("correct")), tmp_path / "made")
+    source.mkdir()
+    _zip(correct, source / "bob.zip")
+    read = submission._receive
+    monkeypatch.setattr(submission, "_receive", lambda fd, seconds: read(fd, 0))  # (as on a swamped machine)
+    out = tmp_path / "graded"
+    first = batch.run(source, out, jobs=1, seed=0, limits=FAST, progress=Quiet())
+    assert first["not_gradable"] == ["bob"]
+    monkeypatch.undo()
+    again = batch.run(source, out, jobs=1, seed=0, limits=FAST, progress=Quiet())
+    assert again["kept"] == 0 and again["not_gradable"] == []
+    assert float(next(csv.DictReader((out / "grades.csv").open()))["score"]) == 100
+
+
+def test_a_file_edited_in_place_with_its_time_set_back_is_graded_again(tmp_path, monkeypatch):
+    """helper-81: past the digest's read budget a file is known by its size, times and inode; an edit of the same
+    size whose modification time was set back kept the old score on a rerun. Its change time tells."""
+    source = tmp_path / "class"
+    shutil.copytree(REPO / "solutions" / "mytorch", source / "eve" / "mytorch")
+    monkeypatch.setattr(batch, "SOURCE_BYTES", 0)  # (every file past the budget: known by its size and times)
+    out = tmp_path / "graded"
+    batch.run(source, out, jobs=1, seed=0, limits=FAST, progress=Quiet())
+    linear = next((source / "eve").rglob("linear.py"))
+    before, text = linear.stat(), linear.read_text()
+    edited = text.replace("A @ self.W.T + ones @ self.b.T", "A @ self.W.T - ones @ self.b.T")
+    assert edited != text and len(edited) == len(text)
+    with open(linear, "r+") as f:  # (in place: the same inode)
+        f.write(edited)
+    os.utime(linear, ns=(before.st_atime_ns, before.st_mtime_ns))
+    again = batch.run(source, out, jobs=1, seed=0, limits=FAST, progress=Quiet())
+    assert again["kept"] == 0
+    assert float(next(csv.DictReader((out / "grades.csv").open()))["score"]) < 100
+
+
 def test_a_name_with_a_newline_forges_no_hint_in_the_class_report(tmp_path):
     """helper-81: an entry named "eve\\nhint: ..." wrote a line of its own into every failing test's output (the
     replay line named its path), which the class report counted as a hint of the grader's."""

@@ -232,6 +232,9 @@ def _gradescope_names(metadata: Path) -> tuple[dict[str, dict[str, str]], list[s
     except UnicodeDecodeError:
         text = data.decode("utf-8", errors="replace")
         problems.append("not UTF-8 text")
+    parsed = _yaml_names(text) if not problems else None
+    if parsed is not None:
+        return parsed
     found: dict[str, dict[str, list[str]]] = {}
     current = None
     for number, line in enumerate(text.splitlines(), 1):
@@ -251,6 +254,42 @@ def _gradescope_names(metadata: Path) -> tuple[dict[str, dict[str, str]], list[s
             current[field.group(1)].append(value)
     return ({folder: {key: " & ".join(values) for key, values in fields.items()}
              for folder, fields in found.items() if fields["name"]}, problems)
+
+
+def _yaml_names(text: str) -> tuple[dict[str, dict[str, str]], list[str]] | None:
+    """`_gradescope_names` from the metadata read as the YAML it is (PyYAML's safe loader; a tag of Ruby's, as Psych
+    may write one, read as nothing), or None where it is not YAML (a file edited by hand: read line by line then).
+    A name read line by line could be another's: Psych folds a long quoted name over lines, and a name holding
+    ":name: Alice Smith :sid: 1001" folded into lines that read as Alice's fields (helper-81). A value that is not
+    one line of text (a list, a mapping) is no one's name; one with a control character in it is shown with '?'."""
+    import yaml
+
+    class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        pass
+
+    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+    try:
+        document = yaml.load(text, Loader=Loader)  # noqa: S506 - a safe loader, with no tag that builds an object
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError):
+        return None
+    if not isinstance(document, dict):
+        return None
+    found = {}
+    for folder, block in document.items():
+        if not (isinstance(folder, str) and re.fullmatch(r"submission_\d+", folder)):
+            continue
+        people = block.get(":submitters") if isinstance(block, dict) else None
+        fields: dict[str, list[str]] = {"name": [], "sid": [], "email": []}
+        for person in people if isinstance(people, list) else ():
+            for key, values in fields.items():
+                value = person.get(f":{key}") if isinstance(person, dict) else None
+                if isinstance(value, int) and not isinstance(value, bool):  # (a student id written as a number)
+                    value = str(value)
+                if isinstance(value, str) and value.strip():
+                    values.append(printable(value.strip()))
+        if fields["name"]:  # (a submission with none is named after its folder, and said: `entries`)
+            found[folder] = {key: " & ".join(values) for key, values in fields.items()}
+    return found, []
 
 
 def _shown(text: str) -> str:

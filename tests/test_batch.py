@@ -148,6 +148,33 @@ def test_a_gradescope_export_names_its_students(tmp_path):
     assert all(float(r["score"]) == 100 for r in rows.values())
 
 
+def test_a_long_gradescope_name_folded_over_lines_is_one_name(tmp_path):
+    """helper-81: Psych (as libyaml) folds a long quoted name over lines; read line by line, a name holding
+    ':name: Alice Smith ... :sid: 1001 ... :email: alice@...' put Alice's name and ids on Eve's row. The metadata is
+    read as the YAML it is (a tag of Ruby's read as nothing)."""
+    import yaml
+
+    export = tmp_path / "export"
+    correct = materialize(next(e for e in entries("correct")), tmp_path / "made")
+    for n in (101, 103):
+        shutil.copytree(correct, export / f"submission_{n}")
+    eve = ("Eve" + "e" * 75 + " :name: Alice Smith #" + "x" * 62 + " :sid: 1001 #" + "y" * 70
+           + " :email: alice@example.edu #")
+    people = {101: ("Alice Smith", "1001", "alice@example.edu"), 103: (eve, "1003", "eve@example.edu")}
+    text = yaml.dump({f"submission_{n}": {":submitters": [{":name": name, ":sid": sid, ":email": email}],
+                                          ":score": 1.0} for n, (name, sid, email) in people.items()},
+                     Dumper=getattr(yaml, "CDumper", yaml.Dumper), default_flow_style=False, sort_keys=False)
+    assert "\n" in text.split(":name: Alice Smith #")[0].rsplit(":name:", 1)[1]  # (folded, as the trial found it)
+    text = text.replace(":score: 1.0", ":score: !ruby/object:BigDecimal 18:0.1e1")
+    (export / "submission_metadata.yml").write_text(text)
+    out = tmp_path / "graded"
+    batch.run(export, out, jobs=1, seed=0, limits=FAST, progress=Quiet())
+    rows = {row["entry"]: row for row in csv.DictReader((out / "grades.csv").open())}
+    assert (rows["submission_101"]["name"], rows["submission_101"]["sid"]) == ("Alice Smith", "1001")
+    assert (rows["submission_103"]["name"], rows["submission_103"]["sid"]) == (eve, "1003")
+    assert rows["submission_103"]["email"] == "eve@example.edu"
+
+
 def _cli(*args, cwd):
     return subprocess.run([sys.executable, "-m", "autograder", "batch", *args], cwd=cwd, capture_output=True,
                           text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(REPO)})

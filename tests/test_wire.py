@@ -260,3 +260,22 @@ def test_a_reply_is_the_bytes_json_would_write(reply, blobs):
     _send_reply(ours, reply, blobs)
     send_message(plain, reply, blobs)
     assert ours.data == plain.data
+
+
+def test_headers_padded_long_are_read_but_never_kept(monkeypatch):
+    """helper-83: a worker wrote each array with another 64 KiB .npy header (spaces, leading zeros: '0003' is 3);
+    the grading process kept every new one (4096 of them, twice) and reached 900 MiB from 100 for a 100 score.
+    Such arrays are read as any other, but only headers of a plain length are kept."""
+    from autograder.sandbox import script, worker
+
+    monkeypatch.setattr(script, "_LAYOUTS", {})
+    monkeypatch.setattr(worker, "_HEADERS", {})
+    arr = np.arange(6.0).reshape(2, 3)
+    for zeros in range(50):
+        header = "{'descr': '<f8', 'fortran_order': False, 'shape': (%s2, 3), }" % ("0" * zeros)
+        header += " " * (4096 - 10 - len(header) - 1) + "\n"
+        data = worker.NPY_MAGIC + len(header).to_bytes(2, "little") + header.encode("latin1") + arr.tobytes()
+        got = load_array(data)
+        assert isinstance(got, np.ndarray) and np.array_equal(got, arr)
+    assert not script._LAYOUTS and not worker._HEADERS
+    assert np.array_equal(load_array(npy_dumps(np, arr)), arr) and len(script._LAYOUTS) == 1  # (a plain one is)

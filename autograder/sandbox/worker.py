@@ -167,6 +167,9 @@ _STARTS = {}  # (dtype, shape) -> the bytes before the data (bounded like _HEADE
 
 _HEADERS = {}  # .npy bytes up to the data -> (dtype, shape, size in bytes): a run sends the same few shapes many times
 _MAX_HEADERS = 4096  # (headers come from the other side: what they may make this hold is bounded)
+# ... in bytes too: only a header of a plain length is kept (np.save's and npy_dumps' are 128 bytes for a shape of a
+# few dimensions; a worker padding each of 4096 headers to 64 KiB made a grading process hold 512 MiB: helper-83)
+CACHED_HEADER_MOST = 256
 
 
 def npy_loads(np, data, begin=0, stop=None):
@@ -188,7 +191,7 @@ def npy_loads(np, data, begin=0, stop=None):
         for d in shape:
             count *= d
         known = (dtype, shape, dtype.itemsize * count)
-        if len(_HEADERS) < _MAX_HEADERS:
+        if len(_HEADERS) < _MAX_HEADERS and len(start) <= CACHED_HEADER_MOST:
             _HEADERS[bytes(start)] = known
     dtype, shape, size = known
     if stop - end != size:

@@ -498,3 +498,27 @@ def test_a_backward_returning_the_gradient_beside_its_dict_is_told_to_return_the
     report = grade(tmp_path, [c for c in TESTS if c.cls == "Dense"])
     said = next(r.output for r in report.results if r.name == "Dense.backward: dx on a batch [N, in_dim]")
     assert "returned a tuple" in said and "return the array alone" in said, said
+
+
+def test_a_forged_key_error_message_costs_what_the_same_slip_without_it_costs(tmp_path):
+    """helper-83: code that rewrote the worker's KeyError messages to "'a', {[]: 1}" made the grader's reading of
+    the keys raise TypeError, and every Dense test read "the grader failed" (64 points against 91.5). The message is
+    the worker's word: unreadable, the keys are unknown."""
+    slip = ("        return y, {}\n", "        if x.ndim == 2 and x.shape[0] == 1:\n            y = y + 1.0\n"
+                                     "        return y, {}\n")
+    honest = grade(reference_with(tmp_path / "honest", "dense.py", *slip),
+                   checks=[c for c in TESTS if c.cls == "Dense"])
+    forging = reference_with(tmp_path / "forging", "dense.py", *slip)
+    dense = forging / "nn" / "dense.py"
+    dense.write_text("import sys as _sys\n_w = _sys.modules.get('__main__')\n"
+                     "if _w is not None and hasattr(_w, '_error'):\n"
+                     "    _own = _w._error\n"
+                     "    def _forged(exc, op, _own=_own):\n"
+                     "        found = _own(exc, op)\n"
+                     "        if isinstance(exc, KeyError):\n"
+                     "            found['msg'] = \"'a', {[]: 1}\"\n"
+                     "        return found\n"
+                     "    _w._error = _forged\n" + dense.read_text())
+    report = grade(forging, checks=[c for c in TESTS if c.cls == "Dense"])
+    assert not [r for r in report.results if "grader failed" in r.output], explain(report.results)
+    assert report.score == honest.score < 100

@@ -598,8 +598,9 @@ def _grade_tasks(job: _Job, take, left) -> list[tuple[int, tuple[dict[str, TestR
     another. A worker whose every run was a clean pass serves the next task too (`Sandbox.lend`: there, what is
     not a clean pass runs again in a fresh worker of the task's own, `_batch_phase`); any other task starts a
     fresh worker. Where workers get PID namespaces, an enclosure forks them (about half the cost of setting each
-    up alone, and the enclosure is set up while the first inputs are built); elsewhere, while the chain has tasks
-    left (`left()`) and the worker may not serve the next, the next one starts while this process grades.
+    up alone, and the enclosure is set up while the first inputs are built); elsewhere, while tasks are left for
+    someone to take (`left()`) and the worker may not serve the next, the next one starts while this process
+    grades (no task is claimed ahead: a task that runs long must not hold up another).
     Returns [(task, (results, inputs checked, notes))]."""
     done = []
     enclosure = Enclosure(server.shared(), job.root, job.limits) if Enclosure.available(server.shared()) else None
@@ -648,32 +649,27 @@ def _grade_task(task: int, job: _Job, sandbox: Sandbox) -> tuple[dict[str, TestR
 
 
 def _order(groups: list[list[list[Check]]]) -> list[int]:
-    """The tasks in the order they are graded: the notes (the smallest task, in a fresh worker: see _grade_task),
-    then the classes in `_groups`'s order."""
+    """The tasks in the order the grading processes take them: the notes (the smallest task, in a fresh worker:
+    see _grade_task), then the classes in `_groups`'s order."""
     return [NOTES, *range(len(groups))]
 
 
-def _chains(tasks: list[int], processes: int) -> list[list[int]]:
-    """The tasks dealt into one fixed chain per grading process, in turn. Each chain is graded in worker chains of
-    its own (a worker serves its chain's next task when its runs were clean passes: `_grade_tasks`), so which tasks
-    share a worker never depends on which process was free first: code that can tell a fresh worker from one that
-    served another class (a count of its imports kept in builtins) gets the same verdicts every run (helper-83: six
-    runs of such code scored 93.0 to 95.25). Dealt in `_groups`'s order (the longest first), the reference's two
-    chains take about the same time. (One process, as a batch's, grades one chain: SECURITY.md, "Known limits".)"""
-    return [tasks[i::processes] for i in range(processes)]
+_NEXT: list = [None]  # the next task's position in the task list, shared by the grading processes
 
 
-def _take_from(chain: list[int]):
-    """(take, left) for one chain: take() hands out its next task (None when done), left() says whether one is."""
-    todo = list(chain)
-
+def _take_shared(tasks: list[int]):
+    """(take, left) for the grading processes (one or more) sharing `tasks`: take() hands out the next task
+    not yet taken, left() says whether one is."""
     def take():
-        return todo.pop(0) if todo else None
-    return take, lambda: bool(todo)
+        with _NEXT[0].get_lock():
+            position = _NEXT[0].value
+            _NEXT[0].value += 1
+        return tasks[position] if position < len(tasks) else None
+    return take, lambda: _NEXT[0].value < len(tasks)
 
 
-def _lane(job: _Job, chain: list[int]) -> list:
-    return _grade_tasks(job, *_take_from(chain))
+def _lane(job: _Job, tasks: list[int]) -> list:
+    return _grade_tasks(job, *_take_shared(tasks))
 
 
 _FROZEN: list = []
@@ -734,8 +730,7 @@ def grade(root: Path, *, seed: int | None = None, submission: str | None, limits
     secret, setup.cfg's official_seed or $AUTOGRADER_SEED); local mode always uses the recorded inputs'
     seed. Each class is graded apart, in a worker of its own (or one whose every run was a clean pass:
     `_grade_tasks`);
-    with two cores or more, two grading processes (forked from this one) grade a fixed chain of the classes each
-    (`_chains`).
+    with two cores or more, two grading processes (forked from this one) share the classes.
     """
     began = time.perf_counter()
     limits = limits or Limits.configured()
@@ -757,14 +752,16 @@ def grade(root: Path, *, seed: int | None = None, submission: str | None, limits
     _CREDIT[0] = 0.0
     _SOURCE[0] = source
     _GROUPS[:] = _groups(list(checks))
-    processes = min(jobs or _processes(len(_GROUPS)), len(_GROUPS) + 1)
-    chains = _chains(_order(_GROUPS), processes)
+    tasks = _order(_GROUPS)
+    processes = jobs or _processes(len(_GROUPS))
     _freeze_heap()
+    context = multiprocessing.get_context("fork")
+    _NEXT[0] = context.Value("i", 0)
     if processes == 1:
-        graded = _lane(job, chains[0])
+        graded = _grade_tasks(job, *_take_shared(tasks))
     else:
-        with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
-            graded = [done for lane in pool.map(_lane, [job] * processes, chains) for done in lane]
+        with ProcessPoolExecutor(processes, mp_context=context) as pool:
+            graded = [done for lane in pool.map(_lane, [job] * processes, [tasks] * processes) for done in lane]
     graded = [found for _, found in sorted(graded, key=lambda item: (item[0] != NOTES, item[0]))]
     raw = {name: result for part, _, _ in graded for name, result in part.items()}
     return Report(submission=submission or assignment.package, seed=seed, results=tuple(raw[c.name] for c in checks),

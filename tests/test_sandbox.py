@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -156,34 +155,6 @@ def test_three_runs_give_byte_identical_results_but_for_timing(tmp_path):
         runs.append({k: v for k, v in json.loads(done.stdout).items() if k != "execution_time"})
     assert runs[0] == runs[1] == runs[2]
     assert len(runs[0]["tests"]) == len(POINTS)  # public and hidden
-
-
-def test_code_that_tells_a_fresh_worker_from_a_lent_one_gets_the_same_verdicts_every_run(tmp_path):
-    """helper-83: which classes shared a worker depended on which grading process was free first; code counting its
-    imports in builtins, wrong only in a fresh worker, scored 93.0 to 95.25 over six runs. The classes are dealt into
-    fixed chains: the same verdicts in every run with two grading processes, and with one, as a batch grades."""
-    from autograder import batch
-    from tests.test_batch import Quiet
-
-    root = tmp_path / "counting"  # (the reference, made to count its imports)
-    shutil.copytree(REFERENCE, root / "mytorch")
-    init = root / "mytorch" / "__init__.py"
-    init.write_text(init.read_text() + "import builtins as _b\n"
-                    "_b.__dict__['_imports'] = _b.__dict__.get('_imports', 0) + 1\n")
-    activation = root / "mytorch" / "nn" / "activation.py"
-    text = activation.read_text()
-    assert text.count("        return self.A\n") >= 5
-    activation.write_text("import builtins as _b\n" + text.replace(
-        "        return self.A\n", "        return self.A + (1e-3 if _b.__dict__.get('_imports', 0) <= 1 else 0.0)\n"))
-    runs = [runner.grade(root, seed=0, submission="counting", limits=FAST, jobs=jobs) for jobs in (2, 2, 2, 1, 1)]
-    verdicts = [[(r.name, r.score) for r in report.results] for report in runs]
-    assert verdicts[0] == verdicts[1] == verdicts[2] and runs[0].score < 100
-    assert verdicts[3] == verdicts[4]
-    (tmp_path / "class").mkdir()
-    shutil.copytree(root, tmp_path / "class" / "eve")
-    batch.run(tmp_path / "class", tmp_path / "graded", jobs=1, seed=0, limits=FAST, progress=Quiet())
-    results = json.loads((tmp_path / "graded" / "eve.json").read_text())
-    assert [(t["name"], t["score"]) for t in results["tests"]] == verdicts[3]
 
 
 def test_a_submission_cannot_read_the_grading_process_through_proc(tmp_path):

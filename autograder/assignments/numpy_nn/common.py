@@ -304,8 +304,10 @@ def keys_found(out, label: str) -> list[str] | None:
     error = next((e for e in out.result.soft if e.op == op), None)
     if error is None or error.type != "KeyError":
         return None
-    try:  # (the message is the worker's word: whatever its text makes literal_eval raise, TypeError for {[]: 1} as
-        text = ast.literal_eval(error.msg)  # helper-83 forged it, means the keys are unknown, never the grader's fault)
+    # (the message is the worker's word: whatever its text makes literal_eval raise, a TypeError for "{[]: 1}" as
+    # helper-83 forged it, means the keys are unknown, never that the grader failed)
+    try:
+        text = ast.literal_eval(error.msg)
     except Exception:  # noqa: BLE001
         return None
     return (text.split(SEPARATOR) if text else []) if isinstance(text, str) else None

@@ -49,7 +49,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .archive import MAX_ARCHIVE_BYTES, MAX_MEMBERS, SUFFIXES
-from .output import printable, write_atomic
+from .output import printable, unwritable, write_atomic
 from .sandbox.limits import ConfigError
 from .submission import ArchiveTimedOut, SubmissionError, placed, prepare
 
@@ -629,6 +629,9 @@ def run(source: Path, output: Path, jobs: int | None = None, seed: int | None = 
         output.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise SubmissionError(f"cannot make --output {output}: {exc.strerror or exc}") from None
+    why = unwritable(output)
+    if why is not None:
+        raise SubmissionError(f"cannot write in --output {output}: {why}")
     state = _load_state(output / STATE)
     _drop_stale(state["entries"], {entry.stem for entry in found}, output)
     base = {"grader": grader_version(), "seed": _seed_digest(seed, bytes.fromhex(state["salt"]))}  # (once: slow)

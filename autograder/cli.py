@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from .assignments import UnknownAssignment
-from .output import printable, write_atomic
+from .output import printable, unwritable, write_atomic
 from .reference import ReferenceMissing
 from .replay import FIXTURE_SEED
 from .sandbox.limits import SEED, SEED_VARIABLE, ConfigError, official_seed
@@ -185,8 +185,9 @@ def _grade(args: argparse.Namespace) -> int:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise ConfigError(f"cannot write {args.output}: {exc.strerror or exc}") from None
-        if not os.access(folder, os.W_OK | os.X_OK):
-            raise ConfigError(f"cannot write {args.output}: {folder} is not writable")
+        why = unwritable(folder)
+        if why is not None:
+            raise ConfigError(f"cannot write {args.output}: {why}")
     with tempfile.TemporaryDirectory(prefix="autograder-", ignore_cleanup_errors=True) as tmp:
         notes: list[str] = []
         assignment = _assignment(args)

@@ -11,13 +11,29 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["write_atomic", "printable"]
+__all__ = ["write_atomic", "printable", "unwritable"]
 
 
 def printable(text: str) -> str:
     """A line of names a student chose (a folder, an archive member, an upload), with no control character left to
     act on a terminal: each is shown as '?'."""
     return "".join(c if c.isprintable() else "?" for c in text)
+
+
+def unwritable(folder: Path) -> str | None:
+    """Why a file cannot be made in `folder` (None: one can): tried, as `os.access` says yes to root for a folder
+    of mode 555 or on /proc, and grading an hour's class before finding out loses it (helper-84: a read-only
+    --output made a batch stop after its first entry with an internal error)."""
+    try:
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".autograder-", suffix=".probe")
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    os.close(fd)
+    try:
+        os.unlink(probe)
+    except OSError:
+        pass
+    return None
 
 
 def write_atomic(path: str | os.PathLike, text: str) -> None:

@@ -189,7 +189,9 @@ def test_batch_usage_errors_are_one_line(tmp_path):
                         ((str(tmp_path / "empty"), "--jobs", "0"), "positive integer"),
                         ((str(tmp_path / "empty"),), "no submissions"), ((str(one),), "is one submission"),
                         ((str(tmp_path), "--output", ""), "--output is empty"),  # (helper-74: "" wrote the gradebook
-                        ((str(tmp_path), "--assignment", ""), "--assignment is empty")]:  # into the current folder)
+                        ((str(tmp_path), "--assignment", ""), "--assignment is empty"),  # into the current folder)
+                        ((str(tmp_path), "--output", "/proc"), "cannot write in --output /proc")]:  # (helper-84: a
+        # folder that is there but takes no file stopped the batch after its first entry, "internal error")
         (tmp_path / "empty").mkdir(exist_ok=True)
         done = _cli(*args, cwd=tmp_path)
         assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1 and words in done.stderr, done.stderr

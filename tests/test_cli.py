@@ -102,6 +102,11 @@ def test_output_where_nothing_can_be_written_is_refused_before_grading(submissio
     err = capsys.readouterr().err
     assert runner.calls == [] and err.startswith("error: cannot write /proc/nope/results.json") \
         and len(err.splitlines()) == 1, err
+    # (a folder that is there but takes no file: os.access says yes to root for /proc, helper-84)
+    assert cli.main(["grade", str(submission), "--output", "/proc/results.json"]) == 2
+    err = capsys.readouterr().err
+    assert runner.calls == [] and err.startswith("error: cannot write /proc/results.json") \
+        and len(err.splitlines()) == 1, err
 
 
 @pytest.mark.parametrize("argv", [

@@ -109,10 +109,10 @@ class Verdict:
         raise RuntimeError("a check body yielded more than once")
 
     def right_and_wrong(self) -> tuple[int, int]:
-        """A failed value test's inputs where its method's values were right and where wrong (`right_after`): those
-        before the failure and after it, not the replays of shrinking; a crash is neither."""
+        """A failed value test's inputs where its method's values were right and where not (wrong, or a crash):
+        those before the failure and after it, not the replays of shrinking."""
         judged = self.examples if self.streamed is None else self.streamed
-        return judged - 1 + self.right_after, self.wrong_after + (not isinstance(self.failure, Crashed))
+        return judged - 1 + self.right_after, self.wrong_after + 1
 
     def crash_causes(self) -> set:
         """The causes (Crashed.cause) of the crashes this test met: its failure's, and those it left out."""

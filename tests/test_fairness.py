@@ -56,6 +56,23 @@ def test_not_implemented_on_some_inputs_costs_what_any_exception_there_costs(tmp
     assert {name for name, score, _ in verdicts["ValueError"] if not score} >= {"Linear.backward: dLdA"}
 
 
+@pytest.mark.parametrize("cls, file, line", [
+    ("Sigmoid", "nn/activation.py", "        return dLdA * (self.A - self.A * self.A)\n"),
+    ("CrossEntropyLoss", "nn/loss.py", "        return (self.softmax - self.Y) / self.N\n")])
+def test_a_crash_where_the_values_would_be_wrong_buys_no_point(cls, file, line, tmp_path):
+    """helper-85: a backward raising on every batch of two or more rows scored more than the same backward returning
+    wrong values there (Sigmoid 98.75 against 97.5, CrossEntropyLoss 97.5 against 95): a crash counted as neither
+    right nor wrong, so the method looked right on most inputs and kept the tests with nothing left to judge."""
+    checks = [c for c in ALL_CHECKS if c.cls == cls]
+    score = {}
+    for how, instead in (("wrong", "return 1.3 * "), ("raise", "raise ValueError('batches not supported yet') #")):
+        changed = line.replace("return ", instead, 1)
+        batch = "dLdA.shape[0]" if cls == "Sigmoid" else "self.A.shape[0]"
+        root = reference_with(tmp_path / how, file, line, f"        if {batch} > 1:\n    {changed}" + line)
+        score[how] = runner.grade(root, seed=0, submission=how, limits=FAST, checks=checks).score
+    assert score["raise"] <= score["wrong"] < sum(c.points for c in checks), score
+
+
 def test_a_warning_numpy_prints_names_numpys_file_not_a_temporary_folder(tmp_path):
     """np.var(ddof=1) on one row warns from inside numpy: the output shown names numpy/_core/..., the same every
     run, not the grader's temporary folder of allowed packages (a trial's read /tmp/autograder-<random>/packages/)."""

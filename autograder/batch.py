@@ -113,13 +113,14 @@ def entries(source: Path, output: Path | None = None, notes: list[str] | None = 
         base = inner[0]  # an export unpacked with its top folder (alone: never one student's folder beside archives)
     names, unreadable = _gradescope_names(base / GRADESCOPE_METADATA)
     found, ignored, results, hidden = [], [], [], []
+    ours = _real(output) if output is not None else None  # (the batch's own results folder: never an entry)
     for path in sorted(base.iterdir(), key=lambda p: p.name):
         if path.name.startswith(".") or path.name in ("__MACOSX", GRADESCOPE_METADATA):
             if (path.name not in JUNK and not path.name.startswith("._") and not path.is_symlink()
                     and (path.is_dir() or path.name.lower().endswith((*SUFFIXES, *OTHER_ARCHIVES)))):
                 hidden.append(path.name)  # (a hidden folder or archive may be a hand-in: said, never graded)
             continue
-        if output is not None and _real(path) == _real(output):
+        if ours is not None and _real(path) == ours:
             continue
         if not path.is_symlink() and _is_file(path / STATE):  # another batch's results, left in the class folder
             results.append(path.name)  # (said: a student's folder holding such a file must not vanish unseen)

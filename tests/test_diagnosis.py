@@ -146,6 +146,7 @@ BATCHNORM_DIAGNOSED = [
     ("bn_backward_no_mean_term", "BatchNorm1d.backward: dLdZ", "lacks the term -mean(dLdNZ)"),
     ("bn_backward_no_scale_term", "BatchNorm1d.backward: dLdZ", "lacks the term -NZ * mean(dLdNZ * NZ)"),
     ("bn_dLdBW_not_summed", "BatchNorm1d.backward: dLdBW", "not summed"),
+    ("bn_backward_sums_scale_term", "BatchNorm1d.backward: dLdZ", "NZ * the sum of dLdNZ * NZ"),  # (helper-87)
 ]
 
 

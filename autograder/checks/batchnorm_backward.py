@@ -99,7 +99,11 @@ def _dldz_mistakes(case):
          "your dLdZ leaves BW out: " + FORMULA),
         ((d - n * mean(d) - NZ * n * mean(d * NZ)) / s, "your dLdZ sums over the batch where the formula takes "
                                                        "means (a 1/N is missing); " + FORMULA),
-    ]
+        ((d - n * mean(d) - NZ * mean(d * NZ)) / s, "your dLdZ subtracts the sum of dLdNZ over the batch where the "
+                                                   "formula takes its mean (a 1/N is missing); " + FORMULA),
+        ((d - mean(d) - NZ * n * mean(d * NZ)) / s, "your dLdZ subtracts NZ * the sum of dLdNZ * NZ over the batch "
+                                                   "where the formula takes its mean (a 1/N is missing); " + FORMULA),
+    ]  # (helper-87: np.sum in one of the two terms alone had no hint)
 
 
 @check(DLDZ, points=3, cases=batchnorm_cases, strategy=STRATEGY)

@@ -21,8 +21,8 @@ from ...diagnose import NON_FINITE
 from ...expected import expected
 from ...sandbox import Script
 from .cases import STRATEGIES, large_input_cases, relu_cases, relu_nonzero_cases, smooth_cases
-from .common import (distinct, elsewhere, extra_keys, forward_before, forward_between, forward_pair,
-                     judge_fresh_cache, judge_pair, key_list, needs_pair, returned, same_cache,
+from .common import (backward_twice, distinct, elsewhere, extra_keys, forward_before, forward_between, forward_pair,
+                     judge_cache_kept, judge_fresh_cache, judge_pair, key_list, needs_pair, returned, same_cache,
                      spoilt_by_shared_cache)
 
 RELU, SIGMOID, TANH = (f"nn.activations.{name}" for name in ("ReLU", "Sigmoid", "Tanh"))
@@ -58,7 +58,8 @@ def _forward_script(path: str, case):
 
 @per_case
 def _backward_script(path: str, case):
-    """forward(x) -> (y, cache), backward(x, cache, backwards_gradient, gradients) on a fresh layer; then
+    """forward(x) -> (y, cache), backward(x, cache, backwards_gradient, gradients) on a fresh layer, and again with
+    that cache; then
     another layer's forward of another x, forward(x), forward of a third x and backward with x and forward(x)'s cache;
     last, the keys of the first gradients dict (an activation stores none)."""
     s = Script(case=case)
@@ -66,6 +67,7 @@ def _backward_script(path: str, case):
     cache, pair = forward_pair(s, layer, case.x)
     gradients = s.dict("gradients")
     s.call(layer, "backward", case.x, cache, case.backwards_gradient, gradients, label="dx", keep_args=True)
+    backward_twice(s, layer, case.x, cache, case.backwards_gradient, s.dict("gradients"), label="dx.twice")
     again = s.new(path)
     forward_before(s, again, elsewhere(case.x, 1), shown=("another x",))
     cache, pair_again = forward_pair(s, again, case.x, prefix="again.", lean=True)
@@ -100,7 +102,7 @@ def judge_kept_x(out) -> None:
 
 
 def judge_backward_kept(out, pair, path: str) -> None:
-    """x and backwards_gradient unchanged, and nothing written into gradients."""
+    """x, backwards_gradient and the cache unchanged, and nothing written into gradients."""
     needs_pair(out, pair, f"{cls_of(path)}.forward")
     case = out.script.case
     expect("x after backward", out["dx#arg0"], case.x, EXACT, generic=False)
@@ -111,6 +113,7 @@ def judge_backward_kept(out, pair, path: str) -> None:
     if extra:
         raise Failure(f"gradients holds {extra} after backward",
                       f"{cls_of(path)} has no parameters: its backward writes nothing into gradients")
+    judge_cache_kept(out, (("dx", "dx.twice", "dx"),))
 
 
 def judge_fresh_pair(out, pair, method: str) -> None:
@@ -237,7 +240,7 @@ def relu_backward_at_zero(case, ref):
            known_wrong=lambda: [(np.where(zero, case.backwards_gradient, 0.0), AT_ZERO)])
 
 
-@check("ReLU.backward: does not modify x or backwards_gradient, and stores no gradient", points=0.5, cases=relu_cases,
+@check("ReLU.backward: does not modify x, backwards_gradient or the cache, and stores no gradient", points=0.5, cases=relu_cases,
        strategy=STRATEGY, behaviour=True)
 def relu_backward_keeps(case, ref):
     s, pair, _ = _backward_script(RELU, case)
@@ -334,7 +337,7 @@ def sigmoid_backward_dx(case, ref):
                                              "sigmoid already, so dx = g * y * (1 - y)")])
 
 
-@check("Sigmoid.backward: does not modify x or backwards_gradient, and stores no gradient", points=0.5,
+@check("Sigmoid.backward: does not modify x, backwards_gradient or the cache, and stores no gradient", points=0.5,
        cases=smooth_cases, strategy=SMOOTH, behaviour=True)
 def sigmoid_backward_keeps(case, ref):
     s, pair, _ = _backward_script(SIGMOID, case)
@@ -412,7 +415,7 @@ def tanh_backward_dx(case, ref):
                                      "dx = g * (1 - y * y)")])
 
 
-@check("Tanh.backward: does not modify x or backwards_gradient, and stores no gradient", points=0.5,
+@check("Tanh.backward: does not modify x, backwards_gradient or the cache, and stores no gradient", points=0.5,
        cases=smooth_cases, strategy=SMOOTH, behaviour=True)
 def tanh_backward_keeps(case, ref):
     s, pair, _ = _backward_script(TANH, case)

@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ...checks.base import Crashed, Waiting
+from ...checks.base import Crashed, Skip, Waiting, consistent
 from ...compare import NOT_ARRAY, TO_ARRAY, Failure, matches, unambiguous
 from ...sandbox import Bad, Script
 from ...sandbox.script import Obj
@@ -126,6 +126,29 @@ def same_cache(s: Script, cache: Obj, later: Obj) -> None:
     s.meta[-1] = s.meta[-1]._replace(kind="get", text=f"{later.name} (the grader's key put in)")  # (not calls the
     s.call(cache, "__contains__", MARK, label=SAME_CACHE, soft=True)  # student made: never shown among them)
     s.meta[-1] = s.meta[-1]._replace(kind="get", text=f"{cache.name} (whether it holds that key)")
+
+
+def backward_twice(s: Script, obj: Obj, *args, label: str) -> None:
+    """obj.backward(*args) once more (soft), with the cache the first backward was given: a backward that changed
+    that cache (an in-place *= on one of its arrays) returns another value the second time (`judge_cache_kept`).
+    The first call's values came back as it returned: what the second changes does not reach them."""
+    s.call(obj, "backward", *args, label=label, soft=True)
+
+
+CACHE_CHANGED = ("your backward changed the cache it was given (an in-place *=, += or masked assignment on one of "
+                 "its arrays): given the same cache again it returns another {what}; compute new arrays and leave the "
+                 "cache's as forward made them")
+
+
+def judge_cache_kept(out, labels: tuple[tuple[str, str, str], ...]) -> None:
+    """What backward computed (each `first` label) is what it computes when given the same cache again (`twice`),
+    shown as `what`. A second call that raised is not judged (a cache whose key backward took out, say: its arrays
+    are not changed)."""
+    for first, twice, what in labels:
+        if out.raised_at(twice) is not None:
+            raise Skip("backward given the same cache again raised, so whether it changed the cache is not judged")
+        consistent(f"{what} from backward given the same cache again", out[twice], out[first],
+                   hint=CACHE_CHANGED.format(what=what), reference_label=f"{what} from the first backward")
 
 
 def spoilt_by_shared_cache(out, labels: tuple[str, ...]) -> list[str]:

@@ -19,8 +19,8 @@ from ...expected import expected
 from ...sandbox import Script
 from ...cases import draw
 from .cases import STRATEGIES, dense_batch_cases, dense_cases, dense_no_bias_cases, dense_slope_cases
-from .common import (absent, charge_to, distinct, elsewhere, extra_keys, forward_before, forward_between,
-                     forward_pair, judge_fresh_cache, judge_pair, key_hint, key_list, keys_found, needs_pair,
+from .common import (absent, backward_twice, charge_to, distinct, elsewhere, extra_keys, forward_before, forward_between,
+                     forward_pair, judge_cache_kept, judge_fresh_cache, judge_pair, key_hint, key_list, keys_found, needs_pair,
                      returned, same_cache, spoilt_by_shared_cache)
 
 DENSE = "nn.dense.Dense"
@@ -249,7 +249,8 @@ def forward_keeps_x(case, ref):
 
 @per_case
 def _backward_script(case):
-    """forward(x) -> (y, cache), backward(x, cache, backwards_gradient, gradients) on a fresh layer; then a
+    """forward(x) -> (y, cache), backward(x, cache, backwards_gradient, gradients) on a fresh layer, and again with
+    that cache (into another dict); then a
     second layer's forward(x), forward(1 - 2 * x) and backward with the first forward's x and cache; last,
     the keys of the first gradients dict."""
     s = Script(case=case)
@@ -260,6 +261,9 @@ def _backward_script(case):
            soft=True)  # (the gradients it wrote before raising, judged: Outputs.stored_before)
     s.item(gradients, key(case, "W"), label="dW")
     s.item(gradients, key(case, "b"), label="db")  # (there must be none without a bias)
+    twice = s.dict("gradients")
+    backward_twice(s, layer, case.x, cache, case.backwards_gradient, twice, label="dx.twice")
+    s.item(twice, key(case, "W"), label="twice.dW")
     again = student(s, case)
     forward_before(s, again, elsewhere(case.x, 1), shown=("another x",))
     cache, pair_again = forward_pair(s, again, case.x, prefix="again.", lean=True)
@@ -396,7 +400,7 @@ def backward_no_bias(case, ref):
                       "backward stores its parameters' gradients and nothing else")
 
 
-@check("Dense.backward: does not modify x or backwards_gradient", points=0.5, cases=dense_cases, strategy=STRATEGY,
+@check("Dense.backward: does not modify x, backwards_gradient or the cache", points=0.5, cases=dense_cases, strategy=STRATEGY,
        behaviour=True)
 def backward_keeps_args(case, ref):
     s, pair, _ = _backward_script(case)
@@ -404,6 +408,7 @@ def backward_keeps_args(case, ref):
     needs_pair(out, pair, FORWARD)
     expect("x after backward", out["dx#arg0"], case.x, EXACT)
     expect("backwards_gradient after backward", out["dx#arg2"], case.backwards_gradient, EXACT)
+    judge_cache_kept(out, (("dx", "dx.twice", "dx"), ("dW", "twice.dW", "dW")))
 
 
 @check("Dense.backward: uses the x and cache it is given (another forward ran since)", points=1, cases=dense_cases,

@@ -20,8 +20,8 @@ from ...diagnose import NON_FINITE
 from ...expected import expected
 from ...sandbox import Script
 from .cases import STRATEGIES, ce_cases, gap_cases, mse_cases
-from .common import (distinct, elsewhere, forward_before, forward_between, forward_pair, forward_value,
-                     judge_fresh_cache, judge_pair, needs_pair, returned, same_cache, spoilt_by_shared_cache)
+from .common import (backward_twice, distinct, elsewhere, forward_before, forward_between, forward_pair,
+                     forward_value, judge_cache_kept, judge_fresh_cache, judge_pair, needs_pair, returned, same_cache, spoilt_by_shared_cache)
 
 MSE_PATH, CE_PATH = "nn.losses.MSE", "nn.losses.CrossEntropy"
 CLASSES = {"MSE": MSE_PATH, "CrossEntropy": CE_PATH}
@@ -33,13 +33,14 @@ FD_STEP = 1e-2
 
 
 def _script(path: str, case, shifted: bool = False):
-    """forward -> (loss, cache), backward on a fresh loss; then another one's forwards of other inputs, of these
+    """forward -> (loss, cache), backward on a fresh loss, and again with that cache; then another one's forwards of other inputs, of these
     and of a third, and backward with these inputs and their forward's cache; with `shifted` (CrossEntropy), one more
     on the logits shifted row by row (last: a forward that raises there stops nothing else)."""
     s = Script(case=case)
     loss = s.new(path)
     cache, pair = forward_pair(s, loss, case.y_pred, case.y_true, keep_args="forward", what="loss")
     s.call(loss, "backward", case.y_pred, case.y_true, cache, label="grad", keep_args=True)
+    backward_twice(s, loss, case.y_pred, case.y_true, cache, label="grad.twice")
     again = s.new(path)
     forward_before(s, again, elsewhere(case.y_pred, 1), elsewhere(case.y_true, 1, rows=True),
                    shown=("another y_pred", "y_true in another order"))
@@ -218,13 +219,14 @@ def mse_backward_grad(case, ref):
     _judge_grad(out, pair, "MSE", L, grad, wrong)
 
 
-@check("MSE.backward: does not modify y_pred or y_true", points=0.5, cases=mse_cases, strategy=MSE_STRATEGY,
+@check("MSE.backward: does not modify y_pred, y_true or the cache", points=0.5, cases=mse_cases, strategy=MSE_STRATEGY,
        behaviour=True)
 def mse_backward_keeps(case, ref):
     s, pair, _, _ = _mse_script(case)
     out = yield s
     needs_pair(out, pair, "MSE.forward")
     _judge_kept(out, "grad")
+    judge_cache_kept(out, (("grad", "grad.twice", "dL/dy_pred"),))
 
 
 @check("MSE.backward: uses the y_pred, y_true and cache it is given (another forward ran since)", points=0.5,
@@ -407,13 +409,14 @@ def ce_backward_large(case, ref):
                                   f"same: {STABLE}")
 
 
-@check("CrossEntropy.backward: does not modify y_pred or y_true", points=0.5, cases=ce_cases, strategy=CE_STRATEGY,
+@check("CrossEntropy.backward: does not modify y_pred, y_true or the cache", points=0.5, cases=ce_cases, strategy=CE_STRATEGY,
        behaviour=True)
 def ce_backward_keeps(case, ref):
     s, pair, _, _ = _ce_script(case)
     out = yield s
     needs_pair(out, pair, "CrossEntropy.forward")
     _judge_kept(out, "grad")
+    judge_cache_kept(out, (("grad", "grad.twice", "dL/dy_pred"),))
 
 
 @check("CrossEntropy.backward: uses the y_pred, y_true and cache it is given (another forward ran since)",

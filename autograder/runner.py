@@ -503,9 +503,12 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
         return c.computes and results[c.name].outcome is Outcome.FAILED and _right_somewhere(found[c.name])
 
     if not any(computed(c) or recognised(c) or mostly_right(c) for c in checks):
+        unimported = next((f for f in (found[c.name].failure for c in checks)  # (a module that could not be imported:
+                           if isinstance(f, Crashed) and not f.about_input), None)  # every test says that, not values)
         for check in checks:  # constants and garbage behave consistently: that alone earns nothing
             if results[check.name].outcome is Outcome.PASSED:
-                results[check.name] = verdicts.uncredited(check, found[check.name])
+                results[check.name] = (verdicts.never_returned(check, unimported) if unimported is not None
+                                       else verdicts.uncredited(check, found[check.name]))
         return results, sum(v.examples for v in found.values())
     never = {check.method: found[check.name].failure for check in checks  # a method that raised on every call (its
              if check.primary and check.method in charged - returned}  # first test charges that) earns no other test

@@ -333,8 +333,9 @@ def never_returned(check: Check, crash: Crashed) -> TestResult:
     every call of every test: a method that never works earns nothing, whatever it raises (NotImplementedError
     makes every test of it "not attempted"; a typo must not earn more)."""
     hint = f"\nhint: {crash.hint}" if crash.hint else ""
-    return TestResult(check.name, float(check.points), 0.0, Outcome.FAILED,
-                      f"on every input of this test, {crash.message}{hint}", check.visibility)
+    every = "on every input of this test, " if crash.about_input else ""  # (a module that could not be imported)
+    return TestResult(check.name, float(check.points), 0.0, Outcome.FAILED, f"{every}{crash.message}{hint}",
+                      check.visibility)
 
 
 def over_budget(check: Check, seconds: float) -> TestResult:

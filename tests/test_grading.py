@@ -239,6 +239,26 @@ def test_a_failure_on_a_hypothesis_example_is_shrunk_and_replays_identically(tmp
     assert again.results == first.results
 
 
+def test_every_test_of_a_class_whose_module_does_not_compile_says_so(tmp_path):
+    """A SyntaxError in loss.py fails every test of MSELoss and CrossEntropyLoss with that import failure: none of them
+    reads "not credited ... fix its values first" (helper-90: four tests said so, a misleading hint for a file
+    that does not compile)."""
+    import shutil
+
+    checks = [c for c in CHECKS if c.cls in ("MSELoss", "CrossEntropyLoss", "Linear")]
+    broken = tmp_path / "broken"
+    shutil.copytree(REFERENCE, broken / "mytorch")
+    loss = broken / "mytorch" / "nn" / "loss.py"
+    loss.write_text(loss.read_text().replace("import numpy as np", "import numpy as np\ndef oops(:\n    pass", 1))
+    report = runner.grade(broken, seed=0, submission="broken", limits=FAST, checks=checks)
+    failed = [r for r in report.results if not r.passed]
+    assert {r.name.split(".")[0] for r in failed} == {"MSELoss", "CrossEntropyLoss"}, explain(failed)
+    assert len(failed) == len([c for c in checks if c.cls != "Linear"])
+    for result in failed:
+        assert "mytorch/nn/loss.py could not be imported: SyntaxError" in result.output, result.output
+        assert "not credited" not in result.output and "values first" not in result.output, result.output
+
+
 def test_a_package_init_is_noted_for_its_own_failure_not_for_a_module_the_submission_lacks(tmp_path):
     """mytorch/nn/__init__.py (the skeleton's, which the grader supplies for loose files) imports activation.py:
     where the submission has no activation.py, that module's own note says so, and the package's adds nothing.

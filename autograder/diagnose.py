@@ -114,4 +114,12 @@ def import_failed(error) -> tuple[str, str]:
     if error.missing:
         return (f"{file} could not be imported: there is no module {error.missing}{where}",
                 f"is that file part of your submission, under {own}/?")
+    if error.type == "ImportError" and "beyond top-level package" in error.msg:  # (models/mlp.py moved beside
+        at = error.where.rsplit(":", 1)[0] if error.where else file  # mytorch/ with the skeleton's `from ..nn...`)
+        beside = at.startswith("models/")
+        return (f"{file} could not be imported: {error.type}: {error.msg}{where}",
+                f"{at} lies beside mytorch/, not inside it, so its relative imports (`from ..nn...`) have no package "
+                "to start from: import by the full name, `from mytorch.nn.linear import Linear` and `from "
+                "mytorch.nn.activation import ReLU`" if beside else
+                f"a relative import in {at} reaches above the top of its package: import by the full name")
     return f"{file} could not be imported: {error.type}: {error.msg}{where}", ""

@@ -259,6 +259,23 @@ def test_every_test_of_a_class_whose_module_does_not_compile_says_so(tmp_path):
         assert "not credited" not in result.output and "values first" not in result.output, result.output
 
 
+def test_the_mlp_file_moved_beside_mytorch_with_its_relative_imports_is_told_to_import_by_full_name(tmp_path):
+    """The course's layout keeps models/mlp.py beside mytorch/; moved there as the skeleton has it (`from ..nn...`),
+    it cannot be imported (helper-90: 20 points lost with no hint): the MLPs' tests say how to import instead, and
+    the layers lose nothing."""
+    import shutil
+
+    checks = [c for c in CHECKS if c.cls in ("MLP0", "Linear")]
+    moved = tmp_path / "moved"
+    shutil.copytree(REFERENCE, moved / "mytorch")
+    (moved / "models").mkdir()
+    shutil.move(moved / "mytorch" / "models" / "mlp.py", moved / "models" / "mlp.py")
+    report = runner.grade(moved, seed=0, submission="moved", limits=FAST, checks=checks)
+    failed = [r for r in report.results if not r.passed]
+    assert {r.name.split(".")[0] for r in failed} == {"MLP0"}, explain(failed)
+    assert all("`from mytorch.nn.linear import Linear`" in r.output for r in failed), explain(failed)
+
+
 def test_a_package_init_is_noted_for_its_own_failure_not_for_a_module_the_submission_lacks(tmp_path):
     """mytorch/nn/__init__.py (the skeleton's, which the grader supplies for loose files) imports activation.py:
     where the submission has no activation.py, that module's own note says so, and the package's adds nothing.

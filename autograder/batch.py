@@ -634,6 +634,12 @@ def run(source: Path, output: Path, jobs: int | None = None, seed: int | None = 
     if why is not None:
         raise SubmissionError(f"cannot write in --output {output}: {why}")
     state = _load_state(output / STATE)
+    ours, earlier = _assignment().name, state.get("assignment")
+    if earlier not in (None, ours) and state["entries"]:  # (helper-90: a rerun without --assignment replaced a
+        raise SubmissionError(  # numpy-nn class's gradebook with rows saying "no mytorch/ directory found")
+            f"--output {output} holds a batch of the {earlier} assignment, and this one grades {ours}: give another "
+            f"--output, or --assignment {earlier} to go on with that batch")
+    state["assignment"] = ours
     _drop_stale(state["entries"], {entry.stem for entry in found}, output)
     base = {"grader": grader_version(), "seed": _seed_digest(seed, bytes.fromhex(state["salt"]))}  # (once: slow)
     jobs = max(1, min(jobs or (os.cpu_count() or 1) + (dask is None), len(found)))
@@ -840,7 +846,8 @@ def _finish(entry: Entry, row: dict, state: dict, output: Path, rows: dict, repo
 
 
 def _load_state(path: Path) -> dict:
-    """The state file: {"salt": the seed digest's salt, random per output folder, "entries": {stem: stamp}};
+    """The state file: {"salt": the seed digest's salt, random per output folder, "entries": {stem: stamp},
+    "assignment": the assignment its entries were graded as (None in an older grader's file)};
     a new salt where it has none. An older grader's file (stem -> stamp) gives its stems, whose stale
     results are removed, and stamps that match nothing (those entries are graded again)."""
     try:
@@ -854,7 +861,9 @@ def _load_state(path: Path) -> dict:
     salt = state.get("salt")
     if not (isinstance(salt, str) and re.fullmatch(r"[0-9a-f]{32}", salt)):
         salt = secrets.token_hex(16)
-    return {"salt": salt, "entries": {stem: stamp for stem, stamp in known.items() if isinstance(stamp, dict)}}
+    assignment = state.get("assignment")
+    return {"salt": salt, "entries": {stem: stamp for stem, stamp in known.items() if isinstance(stamp, dict)},
+            "assignment": assignment if isinstance(assignment, str) else None}
 
 
 def _drop_stale(state: dict, current: set[str], output: Path) -> None:

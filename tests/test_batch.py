@@ -287,6 +287,25 @@ def test_an_output_that_cannot_be_made_is_one_line(tmp_path):
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1 and "cannot make" in done.stderr, done.stderr
 
 
+def test_a_batch_of_another_assignment_is_never_written_over(tmp_path):
+    """A rerun into the folder of a numpy-nn batch, --assignment forgotten, is refused in one line and the folder kept
+    (helper-90: it replaced the gradebook with rows saying "no mytorch/ directory found"); with the same assignment
+    it goes on, keeping what was graded."""
+    nn = assignments.get("numpy-nn")
+    source = tmp_path / "class"
+    shutil.copytree(nn.solutions, source / "ann" / nn.package, ignore=shutil.ignore_patterns("__pycache__"))
+    out = tmp_path / "graded"
+    batch.run(source, out, jobs=1, seed=0, limits=FAST, progress=Quiet(), assignment=nn)
+    before = (out / "grades.csv").read_text()
+    assert [row["score"] for row in csv.DictReader(io.StringIO(before))] == ["100.0"]
+    done = _cli(str(source), "--output", str(out), "--seed", "0", cwd=tmp_path)
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert "holds a batch of the numpy-nn assignment" in done.stderr and "--assignment numpy-nn" in done.stderr
+    assert (out / "grades.csv").read_text() == before and (out / "ann.json").exists()
+    again = batch.run(source, out, jobs=1, seed=0, limits=FAST, progress=Quiet(), assignment=nn)
+    assert again["kept"] == 1
+
+
 def test_files_handed_in_without_mytorch_are_graded_as_the_gradescope_zip_grades_them(tmp_path):
     """A Gradescope export holds what students dragged in: some drag the files alone (linear.py, ...)."""
     source = tmp_path / "class"

@@ -601,6 +601,20 @@ def _rejected(entry: Entry, why: str, began: float, stamp: dict | None = None) -
             "results": WRITERS["gradescope"](report), "error": why}
 
 
+PUBLIC_SEED = ("the official seed is still the one this project's setup.cfg comes with, public in its repository: "
+               "these grades come from inputs anyone can draw; set a secret of your own (official_seed in setup.cfg, "
+               "or $AUTOGRADER_SEED) before grading a class for real")
+
+
+def public_seed() -> bool:
+    """Whether the official seed is the one this project's setup.cfg comes with (helper-90: a class graded with it
+    had a report that read as any other)."""
+    from .package import SHIPPED_SEED
+    from .sandbox.limits import official_seed
+
+    return str(official_seed()[0]) == SHIPPED_SEED
+
+
 def _seed_digest(seed: int | None, salt: bytes) -> str:
     """What the state keeps of the seed, to know it again: scrypt with the output folder's random salt,
     never the seed or a plain digest of it (which a short seed, 42, is found from by trying them all:
@@ -626,6 +640,8 @@ def run(source: Path, output: Path, jobs: int | None = None, seed: int | None = 
 
     notes: list[str] = []
     found = entries(source, output, notes)
+    if seed is None and public_seed():  # (in the report too: a gradebook of inputs anyone can draw says so)
+        notes.append(PUBLIC_SEED)
     try:
         output.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -896,8 +912,9 @@ def _write_outputs(found: list[Entry], rows: dict, output: Path, source: Path, s
         from .batch_report import render
     except ImportError:  # (the report module ships with the grader; never fatal to the gradebook)
         return
-    when = time.strftime("%Y-%m-%d %H:%M")
-    seed_shown = "the official seed" if seed is None else f"seed {seed}"
+    when = time.strftime("%Y-%m-%d %H:%M %z")  # (the machine's time zone, said: +0000)
+    seed_shown = (f"seed {seed}" if seed is not None else "the example seed setup.cfg comes with (public)"
+                  if public_seed() else "the official seed")
     write_atomic(output / "report.html", render(table, title=f"{source.name}: {len(table)} submissions of "
                                                              f"{_assignment().name}, graded {when} with {seed_shown}",
                                                 notes=notes))

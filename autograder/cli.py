@@ -16,7 +16,7 @@ from .assignments import UnknownAssignment
 from .output import printable, unwritable, write_atomic
 from .reference import ReferenceMissing
 from .replay import FIXTURE_SEED
-from .sandbox.limits import SEED, SEED_VARIABLE, ConfigError, official_seed
+from .sandbox.limits import ConfigError
 from .submission import SubmissionError, placed, prepare
 from .writers import WRITERS
 
@@ -247,17 +247,12 @@ def _batch(args: argparse.Namespace) -> int:
         raise SubmissionError(f"--output {args.output} is a file; give a folder")
     try:
         from . import batch
-        from .package import SHIPPED_SEED
     except ImportError:  # a student's handout has no instructor tools
         raise ConfigError("batch grades a whole class: it is an instructor's command, not part of the handout") from None
     summary = batch.run(Path(args.submissions), output, jobs=args.jobs, seed=args.seed, dask=args.dask,
                         assignment=_assignment(args))
     for note in summary["notes"]:  # (what staff should know of the folder: after the progress, not lost in it)
         print(f"warning: {printable(note)}", file=sys.stderr)
-    if args.seed is None and str(official_seed()[0]) == SHIPPED_SEED:  # (as make gradescope warns)
-        print(f"warning: the official seed is still the one this project's setup.cfg comes with, public in its "
-              f"repository: set a secret of your own ({SEED} in setup.cfg, or ${SEED_VARIABLE}) before grading a "
-              "class for real", file=sys.stderr)
     bad = summary["not_gradable"]
     print(f"{summary['finished']} of {summary['entries']} submissions done "
           f"({batch.counts(summary['graded'], len(bad), summary['kept'])}): "

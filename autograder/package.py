@@ -134,7 +134,8 @@ def main(argv: list[str] | None = None) -> int:
     with zipfile.ZipFile(out) as zf:
         count = len(zf.namelist())
         config = zf.read("setup.cfg").decode()
-    print(f"wrote {out} ({count} files). It holds the course's secret seed and hidden tests: keep it private.")
+    print(f"wrote {out} ({count} files). It holds the official seed (the course's secret, once set), the hidden "
+          "tests and the reference: keep it private.")
     seed = re.search(rf"^{SEED}\s*[=:]\s*(\d+)", config, re.M)
     if not seed:
         print(f"warning: setup.cfg sets no {SEED}: Gradescope would grade with the public seed 1", file=sys.stderr)

@@ -744,10 +744,16 @@ def test_a_class_graded_with_the_public_example_seed_is_warned_of(tmp_path, monk
     shutil.copytree(materialize(next(e for e in entries("correct")), tmp_path / "made"), source / "ann")
     monkeypatch.delenv("AUTOGRADER_SEED", raising=False)
     assert cli.main(["batch", str(source), "--output", str(tmp_path / "graded")]) == 0
-    assert "warning: the official seed is still the one this project's setup.cfg comes with" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "warning: the official seed is still the one this project's setup.cfg comes with" in err, err
+    # (helper-90: the report said nothing of it, and read as one graded with a course's secret)
+    report = (tmp_path / "graded" / "report.html").read_text()
+    assert "with the example seed setup.cfg comes with (public)" in report and "these grades come from inputs" in report
     monkeypatch.setenv("AUTOGRADER_SEED", "31337")  # (a course's own secret)
     assert cli.main(["batch", str(source), "--output", str(tmp_path / "graded2")]) == 0
     assert "official seed is still" not in capsys.readouterr().err
+    report = (tmp_path / "graded2" / "report.html").read_text()
+    assert "with the official seed" in report and "example seed" not in report and "anyone can draw" not in report
 
 
 def test_the_state_file_keeps_no_digest_a_short_seed_is_found_from(tmp_path):

@@ -174,8 +174,10 @@ def entries(source: Path, output: Path | None = None, notes: list[str] | None = 
             named = (f"{len(unnamed)} submission{'' if len(unnamed) == 1 else 's'} named after "
                      f"{'its folder' if len(unnamed) == 1 else 'their folders'} ({listed(unnamed)})") if unnamed \
                 else "the rest is used"
-            notes.append(f"{GRADESCOPE_METADATA} could not be read in full"
-                         f"{f' ({what})' if what else ''}: {named}")
+            notes.append(f"{GRADESCOPE_METADATA} could not be read in full ({what}): {named}" if unreadable else
+                         f"{GRADESCOPE_METADATA} names no submitter of {listed(unnamed)}, named after "
+                         f"{'its folder' if len(unnamed) == 1 else 'their folders'}")  # (helper-90: a folder it lacks
+            # had "could not be read in full", of a file read whole)
     return result
 
 

@@ -666,6 +666,21 @@ def test_a_malformed_gradescope_metadata_file_is_said_and_its_names_are_never_ya
     assert "could not be read in full" in (out / "report.html").read_text()
 
 
+def test_a_submission_the_metadata_file_does_not_list_is_said_as_such(tmp_path, capsys):
+    """A folder the metadata file (read whole) does not list is named after its folder, and the warning says that,
+    not that the file "could not be read in full" (helper-90)."""
+    export = tmp_path / "export"
+    correct = materialize(next(e for e in entries("correct")), tmp_path / "made")
+    for n in (1, 5):
+        shutil.copytree(correct, export / f"submission_{n}")
+    (export / "submission_metadata.yml").write_text("submission_1:\n  :submitters:\n  - :name: Ann Lee\n")
+    from autograder import cli
+
+    assert cli.main(["batch", str(export), "--output", str(tmp_path / "graded"), "--jobs", "1", "--seed", "0"]) == 0
+    warned = [line for line in capsys.readouterr().err.splitlines() if "submission_metadata.yml" in line]
+    assert warned == ["warning: submission_metadata.yml names no submitter of submission_5, named after its folder"]
+
+
 def test_the_progress_bar_ends_on_the_counts_and_the_command_names_who_was_not_graded(tmp_path, monkeypatch,
                                                                                       capsys):
     """On a terminal the bar's last line read as the last entry's result ('erin: 100/100'); it ends on

@@ -252,8 +252,8 @@ def charged_crash(verdict: Verdict, method_returned: bool, crash_charged: bool) 
     if verdict.crashes > verdict.examples:
         skipped = (f"{verdict.not_called} of them not called, as a method is not called again after a call that "
                    "does not return") if verdict.not_called else ""
-        where = (f"on {verdict.crashes} of the {verdict.crashes + verdict.examples} inputs of this test (more than it "
-                 f"ran on{'; ' + skipped if skipped else ''})" if verdict.examples else  # (none ran: "13 of the 13
+        where = (f"on {verdict.crashes} of the {verdict.crashes + verdict.examples} inputs of this test (it returned "
+                 f"on only {verdict.examples}{'; ' + skipped if skipped else ''})" if verdict.examples else  # (none ran: "13 of the 13
                  f"on every one of its {verdict.crashes} inputs" + (f" ({skipped})" if skipped else ""))  # ... more")
         return Crashed(f"{where}, {crashed.message}", crashed.hint)
     return None

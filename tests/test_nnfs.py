@@ -278,6 +278,10 @@ MESSAGES = [
      Outcome.FAILED, ["argmax(axis=0)", "target.argmax(axis=1)"]),
     ("softmax_jacobian_from_inputs", "ActivationSoftMax.backward: dinputs", Outcome.FAILED,
      ["your Jacobian is built from self.inputs"]),
+    ("softmax_jacobian_whole_batch", "ActivationSoftMax.backward: dinputs", Outcome.FAILED,
+     ["built from the whole batch at once", "build one per row"]),
+    ("actloss_backward_divided_by_C", "ActivationLoss.backward: dinputs for class indices (N,)", Outcome.FAILED,
+     ["divided by the number of classes C", "N = len(dvalues)"]),
 ]
 
 

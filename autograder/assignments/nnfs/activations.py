@@ -315,6 +315,10 @@ def _gradient_mistakes(case):
                           "moves with every input: J = diagflat(o) - o o^T, applied to the whole row of dvalues"),
         (o * (d - np.sum(d * o, axis=0)), "your sum of output * dvalues runs over the batch (axis=0); it is one number "
                                           "per row: np.sum(output * dvalues, axis=1, keepdims=True)"),
+        (o * (d - np.sum(d * o)), "your Jacobian is built from the whole batch at once (diagflat of every output, "
+                                  "(N*C, N*C)), which couples the samples; build one per row: for each sample's "
+                                  "output o (a column), J = diagflat(o) - o o^T, and its dinputs row is J @ its "
+                                  "dvalues row"),  # (helper-88: diagflat(self.output.reshape(-1, 1)) had no hint)
         (d, "your dinputs is dvalues unchanged; apply each row's Jacobian J = diagflat(o) - o o^T to it"),
         (case.inputs * (d - np.sum(d * case.inputs, axis=1, keepdims=True)),
          "your Jacobian is built from self.inputs; it is built from the softmax output: J = diagflat(o) - o o^T with "

@@ -594,6 +594,10 @@ def _combined_gradient_mistakes(case, want):
                                  "softmax folded in it is (dvalues - one-hot target) / N"),
         (p, "your dinputs is dvalues unchanged: subtract 1 at each sample's target class, then divide by N"),
     ]
+    c = p.shape[1]
+    if c not in (1, n):  # (helper-88: samples = dvalues.shape[1] cost more than no division at all, which is hinted)
+        wrong.append((want * n / c, "your dinputs is divided by the number of classes C (dvalues.shape[1]); divide "
+                                    "by the number of samples N = len(dvalues)"))
     every = p.copy()  # each sample's class subtracted in every row, not in its own: dinputs[:, target] -= 1
     every[:, t if case.sparse else t.argmax(axis=1)] -= 1
     wrong.append((every / n, "your dinputs subtracts 1 in every row at every sample's target class "

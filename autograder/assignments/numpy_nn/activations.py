@@ -21,9 +21,9 @@ from ...diagnose import NON_FINITE
 from ...expected import expected
 from ...sandbox import Script
 from .cases import STRATEGIES, large_input_cases, relu_cases, relu_nonzero_cases, smooth_cases
-from .common import (backward_twice, distinct, elsewhere, extra_keys, forward_before, forward_between, forward_pair,
-                     judge_cache_kept, judge_fresh_cache, judge_pair, key_list, needs_pair, returned, same_cache,
-                     spoilt_by_shared_cache)
+from .common import (backward_twice, distinct, elsewhere, extra_keys, forward_before, forward_between,
+                     forward_pair, judge_cache_kept, judge_fresh_cache, judge_pair, key_list, needs_pair, returned,
+                     same_cache, spoilt_by_shared_cache)
 
 RELU, SIGMOID, TANH = (f"nn.activations.{name}" for name in ("ReLU", "Sigmoid", "Tanh"))
 CLASSES = {"ReLU": RELU, "Sigmoid": SIGMOID, "Tanh": TANH}
@@ -240,8 +240,8 @@ def relu_backward_at_zero(case, ref):
            known_wrong=lambda: [(np.where(zero, case.backwards_gradient, 0.0), AT_ZERO)])
 
 
-@check("ReLU.backward: does not modify x, backwards_gradient or the cache, and stores no gradient", points=0.5, cases=relu_cases,
-       strategy=STRATEGY, behaviour=True)
+@check("ReLU.backward: does not modify x, backwards_gradient or the cache, and stores no gradient", points=0.5,
+       cases=relu_cases, strategy=STRATEGY, behaviour=True)
 def relu_backward_keeps(case, ref):
     s, pair, _ = _backward_script(RELU, case)
     judge_backward_kept((yield s), pair, RELU)

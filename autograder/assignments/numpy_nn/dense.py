@@ -19,9 +19,9 @@ from ...expected import expected
 from ...sandbox import Script
 from ...cases import draw
 from .cases import STRATEGIES, dense_batch_cases, dense_cases, dense_no_bias_cases, dense_slope_cases
-from .common import (absent, backward_twice, charge_to, distinct, elsewhere, extra_keys, forward_before, forward_between,
-                     forward_pair, judge_cache_kept, judge_fresh_cache, judge_pair, key_hint, key_list, keys_found, needs_pair,
-                     returned, same_cache, spoilt_by_shared_cache)
+from .common import (absent, backward_twice, charge_to, distinct, elsewhere, extra_keys, forward_before,
+                     forward_between, forward_pair, judge_cache_kept, judge_fresh_cache, judge_pair, key_hint, key_list,
+                     keys_found, needs_pair, returned, same_cache, spoilt_by_shared_cache)
 
 DENSE = "nn.dense.Dense"
 CLASSES = {"Dense": DENSE}
@@ -400,8 +400,8 @@ def backward_no_bias(case, ref):
                       "backward stores its parameters' gradients and nothing else")
 
 
-@check("Dense.backward: does not modify x, backwards_gradient or the cache", points=0.5, cases=dense_cases, strategy=STRATEGY,
-       behaviour=True)
+@check("Dense.backward: does not modify x, backwards_gradient or the cache", points=0.5, cases=dense_cases,
+       strategy=STRATEGY, behaviour=True)
 def backward_keeps_args(case, ref):
     s, pair, _ = _backward_script(case)
     out = yield s

@@ -21,7 +21,8 @@ from ...expected import expected
 from ...sandbox import Script
 from .cases import STRATEGIES, ce_cases, gap_cases, mse_cases
 from .common import (backward_twice, distinct, elsewhere, forward_before, forward_between, forward_pair,
-                     forward_value, judge_cache_kept, judge_fresh_cache, judge_pair, needs_pair, returned, same_cache, spoilt_by_shared_cache)
+                     forward_value, judge_cache_kept, judge_fresh_cache, judge_pair, needs_pair, returned, same_cache,
+                     spoilt_by_shared_cache)
 
 MSE_PATH, CE_PATH = "nn.losses.MSE", "nn.losses.CrossEntropy"
 CLASSES = {"MSE": MSE_PATH, "CrossEntropy": CE_PATH}
@@ -33,8 +34,8 @@ FD_STEP = 1e-2
 
 
 def _script(path: str, case, shifted: bool = False):
-    """forward -> (loss, cache), backward on a fresh loss, and again with that cache; then another one's forwards of other inputs, of these
-    and of a third, and backward with these inputs and their forward's cache; with `shifted` (CrossEntropy), one more
+    """forward -> (loss, cache), backward on a fresh loss, and again with that cache; then another one's forwards of
+    other inputs, of these and of a third, and backward with these inputs and their forward's cache; with `shifted` (CrossEntropy), one more
     on the logits shifted row by row (last: a forward that raises there stops nothing else)."""
     s = Script(case=case)
     loss = s.new(path)
@@ -219,8 +220,8 @@ def mse_backward_grad(case, ref):
     _judge_grad(out, pair, "MSE", L, grad, wrong)
 
 
-@check("MSE.backward: does not modify y_pred, y_true or the cache", points=0.5, cases=mse_cases, strategy=MSE_STRATEGY,
-       behaviour=True)
+@check("MSE.backward: does not modify y_pred, y_true or the cache", points=0.5, cases=mse_cases,
+       strategy=MSE_STRATEGY, behaviour=True)
 def mse_backward_keeps(case, ref):
     s, pair, _, _ = _mse_script(case)
     out = yield s
@@ -409,8 +410,8 @@ def ce_backward_large(case, ref):
                                   f"same: {STABLE}")
 
 
-@check("CrossEntropy.backward: does not modify y_pred, y_true or the cache", points=0.5, cases=ce_cases, strategy=CE_STRATEGY,
-       behaviour=True)
+@check("CrossEntropy.backward: does not modify y_pred, y_true or the cache", points=0.5, cases=ce_cases,
+       strategy=CE_STRATEGY, behaviour=True)
 def ce_backward_keeps(case, ref):
     s, pair, _, _ = _ce_script(case)
     out = yield s

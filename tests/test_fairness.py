@@ -420,6 +420,20 @@ def test_an_input_left_out_of_a_behaviour_test_says_what_was_unusable_in_plain_w
     assert str(left_out.value) == "your dLdA for A is not finite"
 
 
+def test_state_kept_as_a_read_only_property_costs_nothing(tmp_path):
+    """Linear.N as a read-only property reading A is right (forward's test "stores A and N" reads it); the grader,
+    setting A and N before backward so that backward is graded on its own, met "property 'N' of 'Linear' object has
+    no setter" and charged every backward test (helper-91: 92.5 for correct code). An object that refuses state the
+    grader fills in keeps what it computes."""
+    root = reference_with(tmp_path, "nn/linear.py", "        self.N = A.shape[0]\n", "")
+    path = root / "mytorch" / "nn" / "linear.py"
+    path.write_text(path.read_text().replace("    def forward(self, A):", "    @property\n    def N(self):\n"
+                                             "        return self.A.shape[0]\n\n    def forward(self, A):", 1))
+    checks = [c for c in ALL_CHECKS if c.cls == "Linear"]
+    report = runner.grade(root, seed=0, submission="property", limits=FAST, checks=checks)
+    assert report.score == report.max_score, failed(report)
+
+
 def test_a_test_whose_every_input_crashed_says_so_without_counting_what_it_ran():
     """A trial's report read "on 13 of the 13 inputs of this test (more than it ran on)": where the method ran on
     none of them, every one crashed, and that is what the message says."""

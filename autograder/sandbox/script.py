@@ -216,14 +216,16 @@ class Script:
     def set(self, obj: Obj, attr: str, value, *, state: bool = False, reference: bool = False,
             shown: str | None = None, named: str | None = None) -> None:
         """Set `obj.attr`. With `state`, it is the state the contract says a method stores, set by the
-        grader so that the next method is graded on its own (not shown among the calls). With `reference`,
+        grader so that the next method is graded on its own (not shown among the calls); an object that refuses it
+        (a read-only property that computes it, Linear.N from A: helper-91) keeps its own. With `reference`,
         the value is one the reference computed (the script is then `late`). `named`: an array the check
         derived, shown under that name in the call and listed by it among the failing input."""
         self.late = self.late or reference
         if named is not None:
             self.named[named], shown = value, named
         ref, desc = self._ref(value, shown)
-        self._add(["set", obj.id, attr, ref], ("set", obj.name, attr, f"{obj.name}.{attr} = {desc}", state))
+        self._add(["set", obj.id, attr, ref, 1] if state else ["set", obj.id, attr, ref],  # (state: where the
+                  ("set", obj.name, attr, f"{obj.name}.{attr} = {desc}", state))  # object refuses it, left out)
 
     def call(self, obj: Obj, method: str, *args, label: str, keep_args: bool = False, soft: bool = False,
              shown: tuple[str, ...] | None = None) -> str:

@@ -605,7 +605,8 @@ def _activation_stand_in(np, j, s, t):
 
 def _run_case(np, io, index, case, blobs, out_blobs, skip):
     """Run one case's ops; returns its reply header. Ops:
-    ["import", module] | ["new", obj, module, class, args] | ["set", obj, attr, value]
+    ["import", module] | ["new", obj, module, class, args] | ["set", obj, attr, value(, state)] (state: one that
+      raises is left out)
     | ["call", obj, method, args, keep_args, label, soft(, keep)] (keep: an object id the returned value is
       kept under; label None: the value does not come back) | ["get", obj, attr, label]
     | ["item", obj, key, label, keep] (obj[key], kept; label None: it does not come back) | ["dict", obj]
@@ -683,7 +684,13 @@ def _run_case(np, io, index, case, blobs, out_blobs, skip):
                 else:
                     emit(op[3], got)
             elif kind == "set":
-                setattr(objects[op[1]], op[2], value(op[3]))
+                if len(op) > 4:  # state the grader fills in for the next method (Linear.A, .N): an object that
+                    try:  # refuses it (N a read-only property reading A) keeps what it computes itself
+                        setattr(objects[op[1]], op[2], value(op[3]))
+                    except BaseException:  # noqa: BLE001, S110 - (its values are judged as any others)
+                        pass
+                else:
+                    setattr(objects[op[1]], op[2], value(op[3]))
             elif kind == "item":
                 if op[3] is None:
                     objects[op[4]] = objects[op[1]][op[2]]

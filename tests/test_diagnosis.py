@@ -14,7 +14,7 @@ from autograder import runner
 from autograder.compare import EXACT, Failure, expect
 from autograder.report import Outcome
 from tests.catalogue import Edit, Entry, entries, materialize
-from tests.test_grading import FAST
+from tests.test_grading import ALL_CHECKS as CHECKS, FAST
 
 values = hnp.arrays(np.float64, hnp.array_shapes(min_dims=2, max_dims=2, max_side=8),
                     elements=st.floats(-1e3, 1e3, allow_nan=False).filter(lambda x: x == 0 or abs(x) > 1e-3))
@@ -91,6 +91,17 @@ def test_a_common_mistake_is_named_in_plain_words(name, test, words, tmp_path):
     assert result.outcome is Outcome.FAILED
     hint = next(line for line in result.output.splitlines() if line.startswith("hint:"))
     assert words in hint and "handout" in hint
+
+
+def test_the_class_relu_in_an_mlps_layers_is_told_to_be_an_object(tmp_path):
+    """`self.layers += [Linear(c_in, c_out), ReLU]` (no parentheses) was told it shared one object at several places,
+    and in MLP0 that its activation was "a class of your own" (helper-91): it is the class, not an object of it."""
+    entry = next(e for e in entries("buggy") if e.name == "mlp4_relu_class_not_object")
+    report = runner.grade(materialize(entry, tmp_path), seed=0, submission=entry.name, limits=FAST,
+                          checks=[c for c in CHECKS if c.cls == "MLP4"])
+    (lost,) = [r for r in report.results if not r.passed]
+    assert lost.name.startswith("MLP4.__init__") and "is a class itself, not a layer object" in lost.output
+    assert "append ReLU(), an object made from the class" in lost.output and "several places" not in lost.output
 
 
 # Every output of the reference, scaled by 1 + 1e-3: (file, find, replace, the test that must fail).

@@ -115,7 +115,7 @@ def bound(out, cls: str) -> None:
         raise Waiting(f"needs {cls}.__init__ to build its {k} Linear layers: self.layers holds {count}",
                       culprit=f"{cls}.__init__")
     found = out.peek("probed")
-    if isinstance(found, np.ndarray) and found.shape != (4,):
+    if isinstance(found, np.ndarray) and found.shape != (5,):
         raise Failure(f"the grader's count of the layers came back as an array of shape {found.shape}")
 
 
@@ -127,7 +127,11 @@ def init(cls: str, case, ref):
     if count != k:
         raise Failure(f"self.layers holds {count} Linear layers; {cls} has {k}: {', '.join(layers)}", hint)
     probed = out.peek("probed")
-    _, _, repeated, foreign = probed if isinstance(probed, np.ndarray) and probed.shape == (4,) else (0, 0, 0, 0)
+    _, _, repeated, foreign, classes = probed if isinstance(probed, np.ndarray) and probed.shape == (5,) else (0,) * 5
+    if 1 <= classes < np.inf:  # (before the two below, which it would also meet: one object at each place, not a ReLU)
+        raise Failure(f"activation {int(classes)} of {cls} (counting from 1, after the Linear layers it follows) is a "
+                      "class itself, not a layer object: ReLU without its parentheses",
+                      f"append ReLU(), an object made from the class, not the class ReLU ({hint})")
     if repeated > 0:
         raise Failure("self.layers holds one layer object at several places: each place needs a layer of its own, "
                       "or backward runs on what the object's last forward stored",

@@ -465,10 +465,11 @@ def _probe_layers(np, model, maps, scalars, activation=None):
     is counted apart (the constructor's mistake). `activation`: "module.Class", the class every activation
     should be (the student's own, as imported: a class of the model's module, even one of that name, is not
     it). Returns the counts found: [Linear layers, activations, places that repeat an earlier object, the
-    number (from 1) of the first activation not of that class, or 0]."""
+    number (from 1) of the first activation not of that class, or 0, and of the first that is a class itself
+    (`ReLU` appended without its parentheses), or 0]."""
     f = getattr(model, "f", None)
     items = list(model.layers) + (list(f) if isinstance(f, (list, tuple)) else [])
-    linears = activations = foreign = 0
+    linears = activations = foreign = classes = 0
     module, _, name = (activation or "").rpartition(".")
     try:
         expected = vars(sys.modules[module]).get(name) if module in sys.modules else None
@@ -485,6 +486,8 @@ def _probe_layers(np, model, maps, scalars, activation=None):
             activations += 1
             if not foreign and isinstance(expected, type) and type(item) is not expected:
                 foreign = activations
+            if not classes and isinstance(item, type):
+                classes = activations
             forward, backward = _activation_stand_in(np, activations, *scalars[min(activations, len(scalars)) - 1])
         places.setdefault(id(item), (item, []))[1].append((position, forward, backward))
     for item, found in places.values():
@@ -496,7 +499,7 @@ def _probe_layers(np, model, maps, scalars, activation=None):
         if not _give(item, forward, backward):
             raise TypeError(f"item {position} of the model's layers keeps its own .forward or .backward: the grader "
                             "cannot give it a stand-in")
-    return [linears, activations, len(items) - len(places), foreign]
+    return [linears, activations, len(items) - len(places), foreign, classes]
 
 
 def _give(item, forward, backward):

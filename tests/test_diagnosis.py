@@ -63,10 +63,13 @@ DIAGNOSED = [
     ("relu_mask_inverted", "ReLU.backward: dLdZ", "your mask is inverted"),  # (its smallest failing input, every Z
     # negative, fits "dLdA unmasked" too: the larger ones tell the two apart)
     ("softmax_backward_no_outer", "Softmax.backward: dLdZ", "your Jacobian is diag(a) alone"),
+    ("softmax_backward_sum_without_A", "Softmax.backward: dLdZ", "your row sums are of dLdA alone"),  # (helper-91)
     ("ce_softmax_axis0", "CrossEntropyLoss.forward: loss", "(axis=1)"),
     ("ce_unstable_softmax", "CrossEntropyLoss.forward: finite for large logits", "subtract each row's max"),
     ("ce_loss_per_sample", "CrossEntropyLoss.forward: loss", "a scalar"),
     ("ce_backward_missing_N", "CrossEntropyLoss.backward: dLdA", "not divided by N"),
+    ("ce_backward_div_C", "CrossEntropyLoss.backward: dLdA", "divided by C, the number of classes"),  # (helper-91)
+    ("mse_backward_div_N_squared", "MSELoss.backward: dLdA", "divided by N * N"),  # (helper-91)
     ("ce_backward_sign_flipped", "CrossEntropyLoss.backward: dLdA", "wrong sign"),
     # smooth activations
     ("identity_backward_ones", "Identity.backward: dLdZ", "dA/dZ alone"),

@@ -67,6 +67,10 @@ def _gradient_mistakes(case, dLdA) -> list:
         (dLdA * n, "your dLdA is divided by C only; divide by N * C, as the loss does"),
         (dLdA * n * c, "your dLdA is not divided by the number of entries; dLdA = 2 (A - Y) / (N * C)"),
         (dLdA / n, "your dLdA is divided by N once too often: dLdA = 2 (A - Y) / (N * C), one division by N"),
+        *([(dLdA * c / n, "your dLdA is divided by N * N: the C of N * C is the number of features, A.shape[1] "
+                          "(does forward store A.shape[0] as C?)"),
+           (dLdA * n / c, "your dLdA is divided by C * C: the N of N * C is the batch size, A.shape[0] (does "
+                          "forward store A.shape[1] as N?)")] if c != n else []),  # (helper-91: no hint, 97)
         (2 * (case.A - 2 * case.Y) / (n * c), "your dLdA is computed from A - Y in place of A: forward subtracted "
                                               "Y from A (and so from the A it stored) in place; compute A - Y as a "
                                               "new array"),

@@ -138,6 +138,9 @@ def _gradient_mistakes(case):
         (A * (g - np.sum(g * A, axis=0)), "your sum of A * dLdA runs over the batch (axis=0); it is one "
                                           "number per row: np.sum(A * dLdA, axis=1, keepdims=True)"),
         (g, "your dLdZ is dLdA unchanged; multiply each row by its Jacobian J = diag(a) - a a^T"),
+        (A * (g - np.sum(g, axis=1, keepdims=True)), "your row sums are of dLdA alone; they are of A * dLdA (the a a^T "
+                                                     "term of J = diag(a) - a a^T): A * (dLdA - np.sum(A * dLdA, "
+                                                     "axis=1, keepdims=True))"),  # (helper-91: no hint, 96)
         (softmax(1 - 2 * case.Z) * (g - np.sum(g * softmax(1 - 2 * case.Z), axis=1, keepdims=True)),
          shared("dLdZ", "Softmax", "Z")),
     ]

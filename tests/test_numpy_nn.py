@@ -526,3 +526,40 @@ def test_a_forged_key_error_message_costs_what_the_same_slip_without_it_costs(tm
     report = grade(forging, checks=[c for c in TESTS if c.cls == "Dense"])
     assert not [r for r in report.results if "grader failed" in r.output], explain(report.results)
     assert report.score == honest.score < 100
+
+
+@pytest.mark.parametrize("edit", [
+    ('diff = cache["diff"]\n', 'diff = cache.pop("diff")\n'),  # (taken out first: the second call raises KeyError)
+    ('diff = cache["diff"]\n', 'if cache.get("used"):\n            raise RuntimeError("cache used twice")\n'
+                               '        cache["used"] = True\n        diff = cache["diff"]\n'),
+], ids=["pop", "refuses"])
+def test_a_backward_that_changes_its_cache_loses_its_point_even_where_a_second_call_raises(edit, tmp_path):
+    """helper-92: MSE.backward scaling the cached difference in place failed "does not modify ... the cache", but the
+    same after cache.pop (or with a guard refusing a cache used before) passed, as a second call that raised was not
+    judged. The writeup says backward may be called again with the same cache: one that raises fails too."""
+    root = reference_with(tmp_path, "losses.py", *edit)
+    path = root / "nn" / "losses.py"
+    path.write_text(path.read_text().replace("        return 2.0 * diff / diff.size\n",
+                                             "        diff *= 2.0 / diff.size\n        return diff\n", 1))
+    report = grade(root, [c for c in TESTS if c.cls == "MSE"])
+    lost = [r for r in report.results if not r.passed]
+    assert [r.name for r in lost] == ["MSE.backward: does not modify y_pred, y_true or the cache"], explain(lost)
+    assert "given the same cache again" in lost[0].output and "no cache.pop" in lost[0].output, lost[0].output
+
+
+def test_the_keys_a_backward_stored_are_read_before_any_other_call_of_its_code(tmp_path):
+    """helper-92: a Dense.backward that stored an extra key, kept the dict on self and took the key out when called
+    again got its "nothing else" point back (98 -> 100): the keys were read last, after later calls."""
+    reference_with(tmp_path, "dense.py", "        return (G @ W.T).reshape(x.shape)\n",
+                   "        dx = (G @ W.T).reshape(x.shape)\n"
+                   "        prev = getattr(self, '_prev', None)\n"
+                   "        if prev is not None:\n"
+                   "            prev.pop(f'{self.name}/x', None)\n"
+                   "        else:\n"
+                   "            gradients[f'{self.name}/x'] = dx\n"
+                   "        self._prev = gradients\n"
+                   "        return dx\n")
+    report = grade(tmp_path, [c for c in TESTS if c.cls == "Dense"])
+    lost = {r.name: r for r in report.results if not r.passed}
+    nothing_else = [name for name in lost if "gradients['{name}/b']" in name or "no b gradient" in name]
+    assert nothing_else and any("/x" in lost[name].output for name in nothing_else), explain(list(lost.values()))

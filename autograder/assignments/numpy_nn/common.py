@@ -140,14 +140,26 @@ CACHE_CHANGED = ("your backward changed the cache it was given (an in-place *=, 
                  "cache's as forward made them")
 
 
+CACHE_AGAIN = ("backward may be called again with the cache forward returned (a layer used at several places, "
+               "a second backward pass): leave the cache as forward made it (no cache.pop, no in-place change of its "
+               "arrays), and write each call's gradients into the dict that call is given")
+
+
 def judge_cache_kept(out, labels: tuple[tuple[str, str, str], ...]) -> None:
     """What backward computed (each `first` label) is what it computes when given the same cache again (`twice`),
-    shown as `what`. A second call that raised is not judged (a cache whose key backward took out, say: its arrays
-    are not changed)."""
+    shown as `what`. A second call that raises where the first returned fails too: the writeup says backward may be
+    called again with the same cache (helper-92: a backward that took its array out of the cache, cache.pop, then
+    changed it in place, or one that refused a cache used before, kept the point)."""
     for first, twice, what in labels:
-        if out.raised_at(twice) is not None:
-            raise Skip("backward given the same cache again raised, so whether it changed the cache is not judged")
-        consistent(f"{what} from backward given the same cache again", out[twice], out[first],
+        raised = out.raised_at(twice)
+        if raised is not None:
+            if out.raised_at(first) is not None:  # (it raises anyway: its value test charges that)
+                raise Skip("backward raised on its first call too, so a second one shows nothing of the cache")
+            raise Failure(f"backward given the same cache again: {raised.message}", CACHE_AGAIN)
+        again = out[twice]
+        if isinstance(again, Bad) and isinstance(out[first], np.ndarray):  # (a gradient it no longer stores there)
+            raise Failure(f"{what} from backward given the same cache again: {again.what}", CACHE_AGAIN)
+        consistent(f"{what} from backward given the same cache again", again, out[first],
                    hint=CACHE_CHANGED.format(what=what), reference_label=f"{what} from the first backward")
 
 

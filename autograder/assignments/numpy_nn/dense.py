@@ -249,10 +249,9 @@ def forward_keeps_x(case, ref):
 
 @per_case
 def _backward_script(case):
-    """forward(x) -> (y, cache), backward(x, cache, backwards_gradient, gradients) on a fresh layer, and again with
-    that cache (into another dict); then a
-    second layer's forward(x), forward(1 - 2 * x) and backward with the first forward's x and cache; last,
-    the keys of the first gradients dict."""
+    """forward(x) -> (y, cache), backward(x, cache, backwards_gradient, gradients) on a fresh layer (the gradients
+    dict's keys read at once), and again with that cache (into another dict); then a second layer's forward(x),
+    forward(1 - 2 * x) and backward with the first forward's x and cache."""
     s = Script(case=case)
     layer = student(s, case)
     cache, pair = forward_pair(s, layer, case.x)
@@ -261,6 +260,7 @@ def _backward_script(case):
            soft=True)  # (the gradients it wrote before raising, judged: Outputs.stored_before)
     s.item(gradients, key(case, "W"), label="dW")
     s.item(gradients, key(case, "b"), label="db")  # (there must be none without a bias)
+    key_list(s, gradients, "keys")  # (at once: later calls of the student's code could change that dict: helper-92)
     twice = s.dict("gradients")
     backward_twice(s, layer, case.x, cache, case.backwards_gradient, twice, label="dx.twice")
     s.item(twice, key(case, "W"), label="twice.dW")
@@ -275,7 +275,6 @@ def _backward_script(case):
     if case.bias:
         s.item(more, key(case, "b"), label="again.db")
     same_cache(s, cache, later)
-    key_list(s, gradients, "keys")
     return s, pair, pair_again
 
 

@@ -224,11 +224,14 @@ def _gradescope_names(metadata: Path) -> tuple[dict[str, dict[str, str]], list[s
     not be read ("line 12: :name: [broken"): a value that is no plain or properly quoted YAML string is
     left out (a name of YAML punctuation, "[broken", is no one's), and so is a name-less submission."""
     try:
-        data = metadata.read_bytes()
+        with metadata.open("rb") as file:
+            data = file.read(METADATA_MOST + 1)
     except FileNotFoundError:
         return {}, []
     except OSError as exc:
         return {}, [exc.strerror or type(exc).__name__]
+    if len(data) > METADATA_MOST:  # (an export of a thousand submissions is a megabyte)
+        return {}, [f"larger than {METADATA_MOST >> 20} MiB: not read"]
     problems = []
     try:
         text = data.decode("utf-8")
@@ -253,10 +256,17 @@ def _gradescope_names(metadata: Path) -> tuple[dict[str, dict[str, str]], list[s
         value = _yaml_string(field.group(2))
         if value is None:
             problems.append(f"line {number}: {_shown(line.strip())}")
-        elif value:
-            current[field.group(1)].append(value)
+        elif value and len(current[field.group(1)]) < SUBMITTERS_MOST:
+            current[field.group(1)].append(value[:FIELD_MOST])
     return ({folder: {key: " & ".join(values) for key, values in fields.items()}
              for folder, fields in found.items() if fields["name"]}, problems)
+
+
+# What is read of a Gradescope export's metadata: an alias repeating one submitter of 200 KB strings 5,000 times made
+# a 138 KB file 300 MB of gradebook, and a larger one ended the batch (MemoryError; helper-92).
+METADATA_MOST = 32 << 20  # bytes of the file
+SUBMITTERS_MOST = 16  # submitters of one submission (a group)
+FIELD_MOST = 200  # characters of a name, sid or email
 
 
 def _yaml_names(text: str) -> tuple[dict[str, dict[str, str]], list[str]] | None:
@@ -283,13 +293,13 @@ def _yaml_names(text: str) -> tuple[dict[str, dict[str, str]], list[str]] | None
             continue
         people = block.get(":submitters") if isinstance(block, dict) else None
         fields: dict[str, list[str]] = {"name": [], "sid": [], "email": []}
-        for person in people if isinstance(people, list) else ():
+        for person in people[:SUBMITTERS_MOST] if isinstance(people, list) else ():
             for key, values in fields.items():
                 value = person.get(f":{key}") if isinstance(person, dict) else None
                 if isinstance(value, int) and not isinstance(value, bool):  # (a student id written as a number)
                     value = str(value)
                 if isinstance(value, str) and value.strip():
-                    values.append(printable(value.strip()))
+                    values.append(printable(value.strip()[:FIELD_MOST]))
         if fields["name"]:  # (a submission with none is named after its folder, and said: `entries`)
             found[folder] = {key: " & ".join(values) for key, values in fields.items()}
     return found, []
@@ -603,18 +613,25 @@ def _rejected(entry: Entry, why: str, began: float, stamp: dict | None = None) -
             "results": WRITERS["gradescope"](report), "error": why}
 
 
-PUBLIC_SEED = ("the official seed is still the one this project's setup.cfg comes with, public in its repository: "
-               "these grades come from inputs anyone can draw; set a secret of your own (official_seed in setup.cfg, "
-               "or $AUTOGRADER_SEED) before grading a class for real")
+SET_A_SECRET = ("these grades come from inputs anyone can draw; set a secret of your own (official_seed in setup.cfg, "
+                "or $AUTOGRADER_SEED) before grading a class for real")
 
 
-def public_seed() -> bool:
-    """Whether the official seed is the one this project's setup.cfg comes with (helper-90: a class graded with it
-    had a report that read as any other)."""
+def public_seed() -> tuple[str, str]:
+    """Where the official seed is public, (what staff are told, how the report's title names it): the one this
+    project's setup.cfg comes with (helper-90: a class graded with it had a report that read as any other), or none
+    set at all (helper-92: seed 1 then, said to be "the official seed"); else ("", "")."""
     from .package import SHIPPED_SEED
     from .sandbox.limits import official_seed
 
-    return str(official_seed()[0]) == SHIPPED_SEED
+    seed, configured = official_seed()
+    if not configured:
+        return (f"no official seed is set (official_seed in setup.cfg and $AUTOGRADER_SEED are empty), so grading used "
+                f"seed {seed}, which anyone can use: {SET_A_SECRET}", f"seed {seed} (no official seed is set: public)")
+    if str(seed) == SHIPPED_SEED:
+        return (f"the official seed is still the one this project's setup.cfg comes with, public in its repository: "
+                f"{SET_A_SECRET}", "the example seed setup.cfg comes with (public)")
+    return "", ""
 
 
 def _seed_digest(seed: int | None, salt: bytes) -> str:
@@ -642,8 +659,9 @@ def run(source: Path, output: Path, jobs: int | None = None, seed: int | None = 
 
     notes: list[str] = []
     found = entries(source, output, notes)
-    if seed is None and public_seed():  # (in the report too: a gradebook of inputs anyone can draw says so)
-        notes.append(PUBLIC_SEED)
+    public = public_seed()[0] if seed is None else ""
+    if public:  # (in the report too: a gradebook of inputs anyone can draw says so)
+        notes.append(public)
     try:
         output.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -651,8 +669,15 @@ def run(source: Path, output: Path, jobs: int | None = None, seed: int | None = 
     why = unwritable(output)
     if why is not None:
         raise SubmissionError(f"cannot write in --output {output}: {why}")
+    for name in (STATE, "grades.csv", "report.html"):  # (helper-92: a folder there ended the batch, results lost)
+        there = output / name
+        if there.is_dir() and not there.is_symlink():
+            raise SubmissionError(f"--output {output} holds a folder named {name}, where the batch writes that file: "
+                                  "remove it, or give another --output")
     state = _load_state(output / STATE)
     ours, earlier = _assignment().name, state.get("assignment")
+    if earlier is None and state["entries"]:  # (a folder an older grader wrote: its results say, helper-92)
+        earlier = _graded_as(output, state["entries"])
     if earlier not in (None, ours) and state["entries"]:  # (helper-90: a rerun without --assignment replaced a
         raise SubmissionError(  # numpy-nn class's gradebook with rows saying "no mytorch/ directory found")
             f"--output {output} holds a batch of the {earlier} assignment, and this one grades {ours}: give another "
@@ -870,7 +895,7 @@ def _load_state(path: Path) -> dict:
     results are removed, and stamps that match nothing (those entries are graded again)."""
     try:
         state = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # (a file of 200,000 "[": helper-92)
         state = {}
     state = state if isinstance(state, dict) else {}
     known = state.get("entries")
@@ -880,8 +905,37 @@ def _load_state(path: Path) -> dict:
     if not (isinstance(salt, str) and re.fullmatch(r"[0-9a-f]{32}", salt)):
         salt = secrets.token_hex(16)
     assignment = state.get("assignment")
-    return {"salt": salt, "entries": {stem: stamp for stem, stamp in known.items() if isinstance(stamp, dict)},
+    return {"salt": salt, "entries": {stem: stamp for stem, stamp in known.items() if _stamp(stem, stamp)},
             "assignment": assignment if isinstance(assignment, str) else None}
+
+
+def _graded_as(output: Path, stems) -> str | None:
+    """The assignment the results of a few of `stems` in `output` were graded as (what a state file that names none
+    leaves to them), or None."""
+    for stem in list(stems)[:5]:
+        try:
+            path = output / f"{stem}.json"
+            if path.stat().st_size > 4 << 20:
+                continue
+            extra = json.loads(path.read_text(encoding="utf-8")).get("extra_data")
+        except (OSError, ValueError, RecursionError, AttributeError):
+            continue
+        if isinstance(extra, dict) and isinstance(extra.get("assignment"), str):
+            return extra["assignment"]
+    return None
+
+
+def _stamp(stem, stamp) -> bool:
+    """Whether a state file's entry is one this grader could have written: a stem `entries` makes (never a path:
+    a tampered state naming "../victim/results" had its .json removed as stale, helper-92) and a stamp whose
+    fields are text (an "error" of 12345 turned a graded row into "not gradable"). Others are dropped: their
+    entries are graded again."""
+    return (isinstance(stem, str) and STEM.fullmatch(stem) is not None and isinstance(stamp, dict)
+            and all(isinstance(value, str) or value is None or isinstance(value, bool) and key == "written"
+                    for key, value in stamp.items()))
+
+
+STEM = re.compile(rf"(?!\.)[A-Za-z0-9._-]{{1,{STEM_MOST + 32}}}")  # (a name's safe part, then "-" digest and "-n")
 
 
 def _drop_stale(state: dict, current: set[str], output: Path) -> None:
@@ -915,8 +969,7 @@ def _write_outputs(found: list[Entry], rows: dict, output: Path, source: Path, s
     except ImportError:  # (the report module ships with the grader; never fatal to the gradebook)
         return
     when = time.strftime("%Y-%m-%d %H:%M %z")  # (the machine's time zone, said: +0000)
-    seed_shown = (f"seed {seed}" if seed is not None else "the example seed setup.cfg comes with (public)"
-                  if public_seed() else "the official seed")
+    seed_shown = f"seed {seed}" if seed is not None else public_seed()[1] or "the official seed"
     write_atomic(output / "report.html", render(table, title=f"{source.name}: {len(table)} submissions of "
                                                              f"{_assignment().name}, graded {when} with {seed_shown}",
                                                 notes=notes))

@@ -171,7 +171,7 @@ def test_a_long_gradescope_name_folded_over_lines_is_one_name(tmp_path):
     batch.run(export, out, jobs=1, seed=0, limits=FAST, progress=Quiet())
     rows = {row["entry"]: row for row in csv.DictReader((out / "grades.csv").open())}
     assert (rows["submission_101"]["name"], rows["submission_101"]["sid"]) == ("Alice Smith", "1001")
-    assert (rows["submission_103"]["name"], rows["submission_103"]["sid"]) == (eve, "1003")
+    assert (rows["submission_103"]["name"], rows["submission_103"]["sid"]) == (eve[:batch.FIELD_MOST], "1003")
     assert rows["submission_103"]["email"] == "eve@example.edu"
 
 
@@ -1020,3 +1020,85 @@ def test_a_batch_leaves_its_process_grading_afresh(tmp_path):
         assert report.score == report.max_score
     record = records[1]
     assert {key.split(":")[0] for key in record.values} >= {"linear._expected_forward", "linear._expected_backward"}
+
+
+def test_a_tampered_or_damaged_output_folder_costs_no_file_outside_it_and_no_traceback(tmp_path, monkeypatch):
+    """helper-92: a state file naming the stem "../victim/results" had that file removed as stale; one of 200,000
+    "[" ended the batch with RecursionError; a stamp's "error": 12345 made a graded row "not gradable"; a folder
+    named grades.csv ended the batch after grading everyone; AUTOGRADER_SEED="²" was an internal error."""
+    source = tmp_path / "class"
+    shutil.copytree(materialize(next(e for e in entries("correct")), tmp_path / "made"), source / "ann")
+    out = tmp_path / "graded"
+    batch.run(source, out, jobs=1, seed=0, limits=FAST, progress=Quiet())
+    victim = tmp_path / "victim" / "results.json"
+    victim.parent.mkdir()
+    victim.write_text("{}")
+    state = json.loads((out / batch.STATE).read_text())
+    state["entries"]["../victim/results"] = {}
+    state["entries"]["ann"]["error"] = 12345
+    (out / batch.STATE).write_text(json.dumps(state))
+    again = batch.run(source, out, jobs=1, seed=0, limits=FAST, progress=Quiet())
+    assert victim.exists() and again["graded"] == 1 and again["kept"] == 0  # (a stamp it did not write: graded again)
+    (out / batch.STATE).write_text("[" * 200_000)
+    assert batch.run(source, out, jobs=1, seed=0, limits=FAST, progress=Quiet())["graded"] == 1
+    (out / "grades.csv").unlink()
+    (out / "grades.csv").mkdir()
+    done = _cli(str(source), "--output", str(out), "--seed", "0", cwd=tmp_path)
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert "holds a folder named grades.csv" in done.stderr
+    (out / "grades.csv").rmdir()
+    done = subprocess.run([sys.executable, "-m", "autograder", "batch", str(source), "--output", str(out)],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "PYTHONPATH": str(REPO), "AUTOGRADER_SEED": "\u00b2"})
+    assert done.returncode == 2 and done.stderr.startswith("error: $AUTOGRADER_SEED must be a whole number"), done.stderr
+
+
+def test_an_output_folder_an_older_grader_wrote_for_another_assignment_is_refused(tmp_path):
+    """Its state file names no assignment (helper-92: the guard let a rerun without --assignment write over it): the
+    results it holds say which."""
+    nn = assignments.get("numpy-nn")
+    source = tmp_path / "class"
+    shutil.copytree(nn.solutions, source / "ann" / nn.package, ignore=shutil.ignore_patterns("__pycache__"))
+    out = tmp_path / "graded"
+    batch.run(source, out, jobs=1, seed=0, limits=FAST, progress=Quiet(), assignment=nn)
+    state = json.loads((out / batch.STATE).read_text())
+    del state["assignment"]
+    (out / batch.STATE).write_text(json.dumps(state))
+    done = _cli(str(source), "--output", str(out), "--seed", "0", cwd=tmp_path)
+    assert done.returncode == 2 and "holds a batch of the numpy-nn assignment" in done.stderr, done.stderr
+
+
+def test_a_metadata_file_of_aliases_makes_no_huge_gradebook(tmp_path):
+    """helper-92: one 200 KB name, its submitter repeated 5,000 times by alias, made 300 MB of grades.csv (a larger
+    one ended the batch): a submission's submitters and each value are capped."""
+    export = tmp_path / "export"
+    shutil.copytree(materialize(next(e for e in entries("correct")), tmp_path / "made"), export / "submission_1")
+    big = "A" * 100_000
+    (export / "submission_metadata.yml").write_text(
+        f"submission_1:\n  :submitters: &people\n" + "".join(
+            f"  - &p{i}\n    :name: &n{i} {big}\n    :sid: *n{i}\n    :email: *n{i}\n" if i == 0 else f"  - *p0\n"
+            for i in range(2000)))
+    out = tmp_path / "graded"
+    batch.run(export, out, jobs=1, seed=0, limits=FAST, progress=Quiet())
+    assert (out / "grades.csv").stat().st_size < 100_000
+    (row,) = csv.DictReader((out / "grades.csv").open())
+    assert row["name"].startswith("A" * 200 + " & ") and row["name"].count(" & ") == batch.SUBMITTERS_MOST - 1
+
+
+def test_a_class_graded_with_no_official_seed_set_says_the_seed_is_public(tmp_path, monkeypatch, capsys):
+    """helper-92: with official_seed empty and no $AUTOGRADER_SEED, grading used seed 1 and the report said "the
+    official seed"."""
+    from autograder import cli
+    from autograder.sandbox import limits
+
+    source = tmp_path / "class"
+    shutil.copytree(materialize(next(e for e in entries("correct")), tmp_path / "made"), source / "ann")
+    monkeypatch.delenv("AUTOGRADER_SEED", raising=False)
+    config = tmp_path / "setup.cfg"
+    config.write_text("[autograder]\nofficial_seed =\n")
+    monkeypatch.setattr(limits, "CONFIG", config)
+    monkeypatch.setattr(limits.official_seed, "__defaults__", (config,))
+    assert cli.main(["batch", str(source), "--output", str(tmp_path / "graded")]) == 0
+    assert "warning: no official seed is set" in capsys.readouterr().err
+    report = (tmp_path / "graded" / "report.html").read_text()
+    assert "no official seed is set: public" in report and "with the official seed" not in report

@@ -122,6 +122,6 @@ def official_seed(path: Path = CONFIG) -> tuple[int, bool]:
         where = f"{path}: [autograder] {SEED}"
     if not text:
         return UNSET_SEED, False
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):  # ("²" is a digit to str.isdigit, not to int: helper-92)
         raise ConfigError(f"{where} must be a whole number >= 0 (the course's secret grading seed), got {text!r}")
     return int(text), True

@@ -135,7 +135,7 @@ def test_the_grader_gives_a_models_layers_stand_ins_and_reads_what_they_were_giv
     s.call(mlp, "backward", np.ones((2, 3)), label="wrong", soft=True)  # a gradient of another batch
     (result,) = _run(_submission(tmp_path, beside), s)
     assert result.error is None, result.error
-    np.testing.assert_array_equal(result.values["probed"], [1, 1, 0, 0])
+    np.testing.assert_array_equal(result.values["probed"], [1, 1, 0, 0, 0])
     np.testing.assert_array_equal(result.values["out"], A0 @ P * 2)
     np.testing.assert_array_equal(result.values["A"], A0)
     np.testing.assert_array_equal(result.values["dLdZ"], dLdA * -3)
@@ -165,9 +165,24 @@ def test_one_activation_object_at_two_places_gets_each_places_stand_in_in_call_o
     s.call(mlp, "backward", dLdA, label="back")
     (result,) = _run(_submission(tmp_path, beside), s)
     assert result.error is None, result.error
-    np.testing.assert_array_equal(result.values["probed"], [2, 2, 1, 0])
+    np.testing.assert_array_equal(result.values["probed"], [2, 2, 1, 0, 0])
     np.testing.assert_array_equal(result.values["out"], (A0 @ P1 * 2) @ P2 * 5)
     np.testing.assert_array_equal(result.values["back"], ((dLdA * 7) @ Q2 * -3) @ Q1)
+
+
+def test_an_activation_that_is_a_class_not_an_object_is_counted_apart(tmp_path):
+    """`ReLU` appended without its parentheses: the class itself in the layers (helper-91), counted as the first
+    activation that is a class (the last count), besides one object repeated and one not a ReLU."""
+    beside = ("from mytorch.nn.linear import Linear\nfrom mytorch.nn.activation import ReLU\n\n\n"
+              "class MLP1:\n    def __init__(self, debug=False):\n"
+              "        self.layers = [Linear(2, 3), ReLU(), Linear(3, 2), ReLU]\n")
+    s = Script()
+    mlp = s.new(MLP0.replace("MLP0", "MLP1"))
+    s.probe(mlp, [(np.ones((2, 3)), np.ones((3, 2))), (np.ones((3, 2)), np.ones((2, 3)))], [(1.0, 1.0), (1.0, 1.0)],
+            label="probed", activation="mytorch.nn.activation.ReLU")
+    (result,) = _run(_submission(tmp_path, beside), s)
+    assert result.error is None, result.error
+    np.testing.assert_array_equal(result.values["probed"], [2, 2, 0, 2, 2])
 
 
 def test_a_layer_class_with_slots_gets_the_stand_ins_too(tmp_path):

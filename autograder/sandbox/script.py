@@ -200,8 +200,9 @@ class Script:
         """Give the layers of model `obj` the grader's stand-ins (see worker `_probe_layers`): its i-th Linear
         layer maps A @ P_i forward and G @ Q_i backward (`maps`: [(P_i, Q_i)]) and keeps what it is given
         (`probe_A`, `probe_dLdZ`); its j-th activation multiplies by s_j forward and t_j backward (`scalars`).
-        The counts of Linear layers, activations and objects at more than one place, and the number of the first
-        activation whose class is not `activation` ("module.Class"; 0: none), come back under `label`."""
+        The counts of Linear layers, activations and objects at more than one place, the number of the first
+        activation whose class is not `activation` ("module.Class"; 0: none) and of the first that is a class itself
+        (0: none), come back under `label`."""
         refs = [[self._ref(P)[0], self._ref(Q)[0]] for P, Q in maps]
         self.labels[label] = self._add(["probe", obj.id, refs, [[float(s), float(t)] for s, t in scalars], label,
                                         *([activation] if activation else [])],

@@ -50,6 +50,7 @@ from pathlib import Path
 
 from .archive import MAX_ARCHIVE_BYTES, MAX_MEMBERS, SUFFIXES
 from .output import printable, unwritable, write_atomic
+from .package import public_seed
 from .sandbox.limits import ConfigError
 from .submission import ArchiveTimedOut, SubmissionError, placed, prepare
 
@@ -611,27 +612,6 @@ def _rejected(entry: Entry, why: str, began: float, stamp: dict | None = None) -
                     execution_time=seconds, assignment=assignment.name)
     return {"entry": entry.stem, "stamp": stamp, "seconds": seconds,
             "results": WRITERS["gradescope"](report), "error": why}
-
-
-SET_A_SECRET = ("these grades come from inputs anyone can draw; set a secret of your own (official_seed in setup.cfg, "
-                "or $AUTOGRADER_SEED) before grading a class for real")
-
-
-def public_seed() -> tuple[str, str]:
-    """Where the official seed is public, (what staff are told, how the report's title names it): the one this
-    project's setup.cfg comes with (helper-90: a class graded with it had a report that read as any other), or none
-    set at all (helper-92: seed 1 then, said to be "the official seed"); else ("", "")."""
-    from .package import SHIPPED_SEED
-    from .sandbox.limits import official_seed
-
-    seed, configured = official_seed()
-    if not configured:
-        return (f"no official seed is set (official_seed in setup.cfg and $AUTOGRADER_SEED are empty), so grading used "
-                f"seed {seed}, which anyone can use: {SET_A_SECRET}", f"seed {seed} (no official seed is set: public)")
-    if str(seed) == SHIPPED_SEED:
-        return (f"the official seed is still the one this project's setup.cfg comes with, public in its repository: "
-                f"{SET_A_SECRET}", "the example seed setup.cfg comes with (public)")
-    return "", ""
 
 
 def _seed_digest(seed: int | None, salt: bytes) -> str:

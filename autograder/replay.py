@@ -15,6 +15,8 @@ import shutil
 import sys
 from pathlib import Path
 
+from .sandbox.limits import SEED_VARIABLE
+
 FIXTURE_SEED = 0  # the seed of the inputs a handout records (official grading uses the course's own)
 
 
@@ -25,16 +27,18 @@ def command(submission: str | None, seed: int | None, assignment: str | None = N
     later, from elsewhere), the interpreter named by its absolute path unless the shell finds it by name."""
     how = os.environ.get("AUTOGRADER_REPLAY", "")
     seed_args = [] if seed is None else ["--seed", str(seed)]
+    # (the official seed from the environment, never written out: a shell without it grades other inputs, helper-93)
+    secret = "  # with the same $AUTOGRADER_SEED" if seed is None and os.environ.get(SEED_VARIABLE, "").strip() else ""
     if how == "make":
         parts = ["make", "grade"] + ([f"SUBMISSION={quote(submission)}"] if submission else [])
         parts += [f"ASSIGNMENT={quote(assignment)}"] if assignment else []
         parts += [f"ARGS={shlex.quote(' '.join(seed_args))}"] if seed_args else []
-        return " ".join(parts)
+        return " ".join(parts) + secret
     if how == "local":
         return "make grade, in your own copy of the handout (the public tests, on their recorded inputs)"
     args = [_python(anywhere), "-m", "autograder", "grade", *([submission] if submission else []),
             *(["--assignment", assignment] if assignment else []), *seed_args]
-    return " ".join(quote(a) for a in args)
+    return " ".join(quote(a) for a in args) + secret
 
 
 def quote(arg: str) -> str:

@@ -713,6 +713,16 @@ def warm(source, seed: int | None, assignment: assignments.Assignment) -> None:
     _freeze_heap()
 
 
+def _public_seed() -> str:
+    """What official grading with a public seed says (`package.public_seed`), '' where the seed is the course's own;
+    a handout (local mode) has no instructor tools, and no official seed."""
+    try:
+        from .package import public_seed
+    except ImportError:
+        return ""
+    return public_seed()[0]
+
+
 def _seed(source, seed: int | None) -> int:
     """The seed a grading uses: a handout's recorded one, else `seed`, else official grading's."""
     return source.seed if source.local else official_seed()[0] if seed is None else seed
@@ -750,6 +760,9 @@ def grade(root: Path, *, seed: int | None = None, submission: str | None, limits
     if source.local or seed is None:
         seed = default  # local: the recorded inputs are those of the seed they were made with
     secret = secret and seed == default
+    public = _public_seed() if not source.local and seed == default else ""
+    if public:  # (every result graded so says it: "seed official" alone read as a course's secret, helper-93)
+        notes = (*notes, public)
     server.shared().wait_ready()  # before forking: the grading processes share the fork server
     replay = replay or replay_command(submission, None if seed == default else seed,
                                       None if assignment == assignments.get() else assignment.name)

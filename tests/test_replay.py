@@ -63,3 +63,24 @@ def test_a_path_with_a_character_that_is_not_printable_stays_on_one_line_and_nam
     assert quoted.isprintable(), quoted
     shown = subprocess.run(["bash", "-c", f"printf %s {quoted}"], capture_output=True, check=True).stdout
     assert shown == os.fsencode(name)
+
+
+def test_official_grading_with_a_public_seed_says_so_and_a_secret_one_is_never_written(monkeypatch):
+    """helper-93: with the seed this project ships, `grade`'s results said "seed official" and nothing else (only
+    batch and make gradescope warned); with $AUTOGRADER_SEED, a replay line run in a shell without it graded other
+    inputs, unsaid."""
+    from autograder import runner
+    from autograder.replay import command
+    from tests.catalogue import REFERENCE
+    from tests.test_grading import CHECKS, FAST
+
+    checks = [c for c in CHECKS if c.cls == "Identity"]
+    monkeypatch.delenv("AUTOGRADER_SEED", raising=False)
+    public = runner.grade(REFERENCE.parent, submission="ref", limits=FAST, checks=checks)
+    assert any("public in its repository" in note for note in public.notes), public.notes
+    assert not command("ref", None).endswith("$AUTOGRADER_SEED")
+    monkeypatch.setenv("AUTOGRADER_SEED", "31337")
+    secret = runner.grade(REFERENCE.parent, submission="ref", limits=FAST, checks=checks)
+    assert not any("public" in note for note in secret.notes), secret.notes
+    assert command("ref", None).endswith("  # with the same $AUTOGRADER_SEED") and "31337" not in command("ref", None)
+    assert "$AUTOGRADER_SEED" not in command("ref", 5)  # (a seed given is written out: it is not the secret)

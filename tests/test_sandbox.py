@@ -629,7 +629,7 @@ def test_replies_padded_with_values_nobody_asked_for_do_not_grow_the_grader(tmp_
     (root / "mytorch" / "nn" / "linear.py").write_text(BLOAT + (REFERENCE / "nn" / "linear.py").read_text())
     measure = ("import resource, subprocess, sys\n"
                "done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
-               "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, done.stdout[-300:])")
+               "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, done.stdout[-3000:])")
     done = cli(str(root), cwd=tmp_path,
                command=(sys.executable, "-c", measure, sys.executable, "-m", "autograder", "grade"))
     code, peak_kib, tail = done.stdout.split(" ", 2)

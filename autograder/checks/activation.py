@@ -32,6 +32,7 @@ def _forward_script(case):
     relu = s.new(RELU)
     s.call(relu, "forward", case.Z0, label="A0")
     s.call(relu, "forward", case.Z, label="A", keep_args=True)
+    another_forward(s, s.new(RELU), case.Z, "Z")  # (state kept on the class then shows: helper-94)
     s.get(relu, "A", label="self.A")
     return s
 
@@ -80,7 +81,8 @@ def forward_stores(case, ref):
     out = yield _forward_script(case)
     expect("self.A", out["self.A"], _expected_forward(ref, case), known_wrong=lambda: [
         (case.Z, "your self.A is the input Z; store the output: self.A = max(0, Z)"),
-        (np.maximum(case.Z0, 0), "your self.A is the output of an earlier forward call: store it on every call")])
+        (np.maximum(case.Z0, 0), "your self.A is the output of an earlier forward call: store it on every call"),
+        (np.maximum(1.0 - 2.0 * case.Z, 0), shared("self.A", "ReLU", "Z"))])
 
 
 @check("ReLU.forward: does not modify Z", points=0.5, cases=activation_cases, strategy=draw("activation_strategy"), behaviour=True)

@@ -10,7 +10,7 @@ from ..cases import draw
 from ..compare import EXACT, expect, matches
 from ..diagnose import generic
 from ..sandbox import Script
-from .base import Skip, another_forward, per_case
+from .base import Skip, another_forward, per_case, shared
 from .gradients import matches_reference, slopes
 
 STRATEGY = draw("smooth_strategy")
@@ -39,13 +39,15 @@ class distinct:
 
 @per_case
 def forward_script(path: str, case):
-    """forward(Z) on a fresh object, then forward(Z0), forward(Z) on another and what it stored: one script
-    for every forward test of a class, run once per input (a wrong A is shown with the one call it needs)."""
+    """forward(Z) on a fresh object, then forward(Z0), forward(Z) on another, a third object's forward
+    (base.another_forward: state kept on the class shows, helper-94) and what the second stored: one script for every
+    forward test of a class, run once per input (a wrong A is shown with the one call it needs)."""
     s = Script(case=case)
     s.call(s.new(path), "forward", case.Z, label="A", keep_args=True)
     again = s.new(path)
     s.call(again, "forward", case.Z0, label="A0")
     s.call(again, "forward", case.Z, label=s.fresh())
+    another_forward(s, s.new(path), case.Z, "Z")
     s.get(again, "A", label="self.A")
     return s
 
@@ -70,8 +72,9 @@ def backward_script(path: str, case, state, shown: str):
 
 
 def judge_stored(out, case, want, state, known=()) -> None:
-    expect("self.A", out["self.A"], want, generic=False,
-           known_wrong=distinct("self.A", want, lambda: [*known, (state(case.Z0), EARLIER)]))
+    cls = out.script.meta[out.script.labels["self.A"]].cls
+    expect("self.A", out["self.A"], want, generic=False, known_wrong=distinct("self.A", want, lambda: [
+        *known, (state(case.Z0), EARLIER), (state(1.0 - 2.0 * case.Z), shared("self.A", cls, "Z"))]))
 
 
 def judge_kept_z(out, case) -> None:

@@ -39,6 +39,7 @@ def _forward_script(case):
     layer = s.new(SOFTMAX)
     s.call(layer, "forward", case.Z0, label="A0")
     s.call(layer, "forward", case.Z, label="A", keep_args=True)
+    another_forward(s, s.new(SOFTMAX), case.Z, "Z")  # (state kept on the class then shows: helper-94)
     s.get(layer, "A", label="self.A")
     s.call(s.new(SOFTMAX), "forward", case.shifted, label="shifted.A", soft=True, shown=("Z + shift",))
     return s
@@ -119,6 +120,7 @@ def forward_stores(case, ref):
     expect("self.A", out["self.A"], A, generic=False, known_wrong=unambiguous(lambda: [
         (case.Z, "your self.A is the input Z; store the output: self.A = softmax(Z)"),
         (softmax(case.Z0), "your self.A is the output of an earlier forward call: store it on every call"),
+        (softmax(1.0 - 2.0 * case.Z), shared("self.A", "Softmax", "Z")),
         *_output_mistakes(case)], A))
     Z = case.Z
     expect("Z after forward", out["A#arg0"], Z, EXACT, known_wrong=unambiguous(lambda: [

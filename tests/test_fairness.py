@@ -432,6 +432,12 @@ def test_state_kept_as_a_read_only_property_costs_nothing(tmp_path):
     checks = [c for c in ALL_CHECKS if c.cls == "Linear"]
     report = runner.grade(root, seed=0, submission="property", limits=FAST, checks=checks)
     assert report.score == report.max_score, failed(report)
+    # A wrong one (the number of features) costs forward's "stores A and N" alone, as a wrong self.N = ... does: the
+    # grader's N is given to the object all the same (helper-94: refused, it cost backward's tests too).
+    text = path.read_text().replace("return self.A.shape[0]", "return self.A.shape[1]", 1)
+    path.write_text(text.replace("ones = np.ones((self.N, 1))", "ones = np.ones((A.shape[0], 1))", 1))  # (forward's
+    report = runner.grade(root, seed=0, submission="wrong property", limits=FAST, checks=checks)  # own Z stays right)
+    assert failed(report) == {"Linear.forward: stores A and N"}, failed(report)
 
 
 def test_a_test_whose_every_input_crashed_says_so_without_counting_what_it_ran():

@@ -217,8 +217,9 @@ class Script:
     def set(self, obj: Obj, attr: str, value, *, state: bool = False, reference: bool = False,
             shown: str | None = None, named: str | None = None) -> None:
         """Set `obj.attr`. With `state`, it is the state the contract says a method stores, set by the
-        grader so that the next method is graded on its own (not shown among the calls); an object that refuses it
-        (a read-only property that computes it, Linear.N from A: helper-91) keeps its own. With `reference`,
+        grader so that the next method is graded on its own (not shown among the calls), also where the object
+        refuses it (a read-only property that computes it, Linear.N from A: helper-91, 94; worker `_settable`).
+        With `reference`,
         the value is one the reference computed (the script is then `late`). `named`: an array the check
         derived, shown under that name in the call and listed by it among the failing input."""
         self.late = self.late or reference

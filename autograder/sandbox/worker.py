@@ -468,7 +468,12 @@ def _probe_layers(np, model, maps, scalars, activation=None):
     number (from 1) of the first activation not of that class, or 0, and of the first that is a class itself
     (`ReLU` appended without its parentheses), or 0]."""
     f = getattr(model, "f", None)
-    items = list(model.layers) + (list(f) if isinstance(f, (list, tuple)) else [])
+    if not isinstance(f, (list, tuple)):  # (one activation object as self.f, not a list of them: helper-94)
+        try:
+            f = [f] if f is not None and not isinstance(f, type) and hasattr(f, "forward") else []
+        except Exception:  # noqa: BLE001 - a hostile __getattr__: no activation there
+            f = []
+    items = list(model.layers) + list(f)
     linears = activations = foreign = classes = 0
     module, _, name = (activation or "").rpartition(".")
     try:

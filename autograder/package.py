@@ -112,10 +112,8 @@ def build(dist: Path = ROOT / "dist", root: Path = ROOT, assignment: assignments
     return out
 
 
-# (never in the handout: a test looks for setup.cfg's seed in every file of it)
-
-
 SHIPPED_SEED = "7494427934307514511"  # the official_seed this project's setup.cfg comes with: public in its repository
+# (never in the handout, which has no instructor tools: a test looks for setup.cfg's seed in every file of it)
 SET_A_SECRET = ("these grades come from inputs anyone can draw; set a secret of your own (official_seed in setup.cfg, "
                 "or $AUTOGRADER_SEED) before grading a class for real")
 

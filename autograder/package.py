@@ -3,7 +3,7 @@
 
 Gradescope unzips it into /autograder/source, runs setup.sh once when it builds the image, then
 run_autograder for each submission (see docs/gradescope-and-ci.md). The zip holds those two scripts
-(from gradescope/, executable), loose_files.py (run_autograder's helper), the grader (autograder/
+(from gradescope/, executable), loose_files.py (the grader's helper for loose files), the grader (autograder/
 without the instructor tools), the reference solutions/ WITH solutions/hidden_checks.py, and the
 course's setup.cfg WITH its [autograder] official_seed, plus pyproject.toml so that setup.sh can
 `pip install` the grader and the dependencies setup.cfg declares. Official grading needs the secret

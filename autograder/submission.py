@@ -108,11 +108,13 @@ def placed(path: Path, dest: Path, notes: list[str], assignment) -> Path:
 
 @functools.lru_cache(maxsize=None)
 def _loose_files():
-    """gradescope/loose_files.py (loaded once per process), or None where it is not shipped (a handout)."""
+    """gradescope/loose_files.py (loaded once per process; in the Gradescope zip it lies beside autograder/), or None
+    where it is not shipped (a handout)."""
     import importlib.util
 
-    path = Path(__file__).resolve().parents[1] / "gradescope" / "loose_files.py"
-    if not path.is_file():
+    top = Path(__file__).resolve().parents[1]
+    path = next((p for p in (top / "gradescope" / "loose_files.py", top / "loose_files.py") if p.is_file()), None)
+    if path is None:
         return None
     spec = importlib.util.spec_from_file_location("autograder_loose_files", path)
     loose = importlib.util.module_from_spec(spec)

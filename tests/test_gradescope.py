@@ -219,6 +219,8 @@ def test_the_usual_upload_shapes_grade(root, shape):
     doc = run_autograder(root)
     every_test_listed(doc)
     assert doc["score"] == 100, doc["output"]
+    # (the student is told, as grade and batch tell it: helper-93 found the zip's results silent)
+    assert ("were put where mytorch/ has them" in doc["output"]) == shape.startswith(("loose", "folders")), doc["output"]
 
 
 def test_loose_files_take_the_skeletons_init_files_not_the_students(root):

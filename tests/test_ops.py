@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 
 import numpy as np
+import pytest
 
 from autograder.sandbox import Limits, Sandbox, Script, server
 from tests.catalogue import REFERENCE
@@ -113,15 +114,17 @@ def test_naming_a_scripts_inputs_leaves_its_operations_as_they_were():
     assert repr(s.ops) == before
 
 
-def test_the_grader_gives_a_models_layers_stand_ins_and_reads_what_they_were_given(tmp_path):
+@pytest.mark.parametrize("f, used", [("[ReLU()]", "self.f[0]"), ("ReLU()", "self.f")], ids=["list", "one object"])
+def test_the_grader_gives_a_models_layers_stand_ins_and_reads_what_they_were_given(tmp_path, f, used):
     """Linear layers (found by their W) map A @ P forward and G @ Q backward and keep what they were given;
-    activations (the rest of `layers`, or `f`) multiply by s forward and t backward: no layer math of the
+    activations (the rest of `layers`, or `f`: a list, or one object, helper-94: there the real ReLU ran and a
+    correct MLP0 lost its forward and backward tests) multiply by s forward and t backward: no layer math of the
     submission's runs. The counts of Linear layers and activations come back."""
     beside = ("from mytorch.nn.linear import Linear\nfrom mytorch.nn.activation import ReLU\n\n\n"
               "class MLP0:\n    def __init__(self, debug=False):\n"
-              "        self.layers, self.f = [Linear(2, 3)], [ReLU()]\n\n"
-              "    def forward(self, A0):\n        return self.f[0].forward(self.layers[0].forward(A0))\n\n"
-              "    def backward(self, dLdA):\n        return self.layers[0].backward(self.f[0].backward(dLdA))\n")
+              f"        self.layers, self.f = [Linear(2, 3)], {f}\n\n"
+              f"    def forward(self, A0):\n        return {used}.forward(self.layers[0].forward(A0))\n\n"
+              f"    def backward(self, dLdA):\n        return self.layers[0].backward({used}.backward(dLdA))\n")
     P, Q = np.arange(6.0).reshape(2, 3), -np.arange(6.0).reshape(3, 2)
     A0, dLdA = np.array([[1.0, -2.0]]), np.array([[1.0, 0.0, -1.0]])
     s = Script()
@@ -227,24 +230,3 @@ def test_an_attribute_read_is_not_an_input_of_the_failing_call():
     s.call(layer, "forward", case.inputs + 1.0, label="out", shown=("inputs + 1",))
     assert s.inputs() == ["inputs"]
 
-
-def test_one_activation_object_as_f_gets_its_stand_in(tmp_path):
-    """`self.f = ReLU()`, one object and not a list of them (helper-94: the real ReLU ran where the stand-in belonged,
-    and a correct MLP0 lost its forward and backward tests)."""
-    beside = ("from mytorch.nn.linear import Linear\nfrom mytorch.nn.activation import ReLU\n\n\n"
-              "class MLP0:\n    def __init__(self, debug=False):\n"
-              "        self.layers, self.f = [Linear(2, 3)], ReLU()\n\n"
-              "    def forward(self, A0):\n        return self.f.forward(self.layers[0].forward(A0))\n\n"
-              "    def backward(self, dLdA):\n        return self.layers[0].backward(self.f.backward(dLdA))\n")
-    P, Q = np.arange(6.0).reshape(2, 3), -np.arange(6.0).reshape(3, 2)
-    A0, dLdA = np.array([[1.0, -2.0]]), np.array([[1.0, 0.0, -1.0]])
-    s = Script()
-    mlp = s.new(MLP0)
-    s.probe(mlp, [(P, Q)], [(2.0, -3.0)], label="probed")
-    s.call(mlp, "forward", A0, label="out")
-    s.call(mlp, "backward", dLdA, label="back")
-    (result,) = _run(_submission(tmp_path, beside), s)
-    assert result.error is None, result.error
-    np.testing.assert_array_equal(result.values["probed"], [1, 1, 0, 0, 0])
-    np.testing.assert_array_equal(result.values["out"], A0 @ P * 2)
-    np.testing.assert_array_equal(result.values["back"], dLdA * -3 @ Q)

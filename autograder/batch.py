@@ -170,15 +170,14 @@ def entries(source: Path, output: Path | None = None, notes: list[str] | None = 
         result.append(Entry(path, who.get("name") or stem, unique, who.get("sid", ""), who.get("email", ""), refused))
     if (base / GRADESCOPE_METADATA).is_file() and notes is not None:
         unnamed = [e.path.name for e in result if e.path.name.startswith("submission_") and e.path.name not in names]
-        if unreadable or unnamed:
+        folders = "its folder" if len(unnamed) == 1 else "their folders"
+        if unreadable:
             what = "; ".join(unreadable[:3]) + (f" and {len(unreadable) - 3} more" if len(unreadable) > 3 else "")
-            named = (f"{len(unnamed)} submission{'' if len(unnamed) == 1 else 's'} named after "
-                     f"{'its folder' if len(unnamed) == 1 else 'their folders'} ({listed(unnamed)})") if unnamed \
-                else "the rest is used"
-            notes.append(f"{GRADESCOPE_METADATA} could not be read in full ({what}): {named}" if unreadable else
-                         f"{GRADESCOPE_METADATA} names no submitter of {listed(unnamed)}, named after "
-                         f"{'its folder' if len(unnamed) == 1 else 'their folders'}")  # (helper-90: a folder it lacks
-            # had "could not be read in full", of a file read whole)
+            named = (f"{len(unnamed)} submission{'' if len(unnamed) == 1 else 's'} named after {folders} "
+                     f"({listed(unnamed)})") if unnamed else "the rest is used"
+            notes.append(f"{GRADESCOPE_METADATA} could not be read in full ({what}): {named}")
+        elif unnamed:  # (a file read whole that lacks a folder: helper-90 read "could not be read in full" there)
+            notes.append(f"{GRADESCOPE_METADATA} names no submitter of {listed(unnamed)}, named after {folders}")
     return result
 
 

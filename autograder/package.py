@@ -118,11 +118,12 @@ SET_A_SECRET = ("these grades come from inputs anyone can draw; set a secret of 
                 "or $AUTOGRADER_SEED) before grading a class for real")
 
 
-def public_seed() -> tuple[str, str]:
+def public_seed(official: tuple[int, bool] | None = None) -> tuple[str, str]:
     """Where the official seed is public, (what staff are told, how the report's title names it): the one this
     project's setup.cfg comes with (helper-90: a class graded with it had a report that read as any other), or none
-    set at all (helper-92: seed 1 then, said to be "the official seed"); else ("", "")."""
-    seed, configured = official_seed()
+    set at all (helper-92: seed 1 then, said to be "the official seed"); else ("", ""). `official`: what
+    `official_seed()` gave, where the caller has it (else it is read)."""
+    seed, configured = official or official_seed()
     if not configured:
         return (f"no official seed is set (official_seed in setup.cfg and $AUTOGRADER_SEED are empty), so grading used "
                 f"seed {seed}, which anyone can use: {SET_A_SECRET}", f"seed {seed} (no official seed is set: public)")

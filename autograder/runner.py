@@ -713,14 +713,14 @@ def warm(source, seed: int | None, assignment: assignments.Assignment) -> None:
     _freeze_heap()
 
 
-def _public_seed() -> str:
-    """What official grading with a public seed says (`package.public_seed`), '' where the seed is the course's own;
-    a handout (local mode) has no instructor tools, and no official seed."""
+def _public_seed(official: tuple[int, bool]) -> str:
+    """What official grading with a public seed says (`package.public_seed` of `official`, the seed and whether the
+    course set it), '' where the seed is the course's own; a handout (local mode) has no instructor tools."""
     try:
         from .package import public_seed
     except ImportError:
         return ""
-    return public_seed()[0]
+    return public_seed(official)[0]
 
 
 def _seed(source, seed: int | None) -> int:
@@ -759,8 +759,8 @@ def grade(root: Path, *, seed: int | None = None, submission: str | None, limits
                          "official grading draws others")
     if source.local or seed is None:
         seed = default  # local: the recorded inputs are those of the seed they were made with
+    public = _public_seed((default, secret)) if not source.local and seed == default else ""
     secret = secret and seed == default
-    public = _public_seed() if not source.local and seed == default else ""
     if public:  # (every result graded so says it: "seed official" alone read as a course's secret, helper-93)
         notes = (*notes, public)
     server.shared().wait_ready()  # before forking: the grading processes share the fork server

@@ -226,8 +226,8 @@ class Script:
         if named is not None:
             self.named[named], shown = value, named
         ref, desc = self._ref(value, shown)
-        self._add(["set", obj.id, attr, ref, 1] if state else ["set", obj.id, attr, ref],  # (state: where the
-                  ("set", obj.name, attr, f"{obj.name}.{attr} = {desc}", state))  # object refuses it, left out)
+        self._add(["set", obj.id, attr, ref, 1] if state else ["set", obj.id, attr, ref],  # (state: set even where
+                  ("set", obj.name, attr, f"{obj.name}.{attr} = {desc}", state))  # the object refuses it)
 
     def call(self, obj: Obj, method: str, *args, label: str, keep_args: bool = False, soft: bool = False,
              shown: tuple[str, ...] | None = None) -> str:

@@ -524,12 +524,11 @@ def _give(item, forward, backward):
         return property(read, lambda self, value: kept.__setitem__(name, value))
 
     try:
-        klass = type(item)
-        item.__class__ = type(klass.__name__, (klass,), {
-            "__slots__": (), "__module__": klass.__module__, "__qualname__": klass.__qualname__, **methods,
-            **({name: keeper(name) for name in ("probe_A", "probe_dLdZ")} if not hasattr(item, "__dict__") else {})})
-    except Exception:  # noqa: BLE001 - a class that refuses (a metaclass, __init_subclass__): the object itself
-        pass
+        slots = not hasattr(item, "__dict__")
+    except Exception:  # noqa: BLE001 - (a hostile __dict__: the object itself, as where its class refuses)
+        slots = None
+    if slots is not None:
+        _subclassed(item, {**methods, **({name: keeper(name) for name in ("probe_A", "probe_dLdZ")} if slots else {})})
     for name, method in methods.items():
         if not _routed(item, name, method, stand_ins[name]):
             try:
@@ -548,14 +547,24 @@ def _settable(item, name, value):
     metaclass, __init_subclass__ refusing), the object keeps what it has: what it computes with it is judged as any
     other value. (helper-94: a wrong property N, refused, had the right backward charged for forward's mistake.)"""
     box = {}
+    stored = property(lambda self: box["value"], lambda self, given: box.__setitem__("value", given))
     try:
-        klass = type(item)
-        item.__class__ = type(klass.__name__, (klass,), {
-            "__slots__": (), "__module__": klass.__module__, "__qualname__": klass.__qualname__,
-            name: property(lambda self: box["value"], lambda self, given: box.__setitem__("value", given))})
-        object.__setattr__(item, name, value)
+        if _subclassed(item, {name: stored}):
+            object.__setattr__(item, name, value)
     except BaseException:  # noqa: BLE001, S110 - (a class that refuses)
         pass
+
+
+def _subclassed(item, members: dict) -> bool:
+    """Swap `item`'s class for a subclass of its own (same name, module and qualified name, no slots of its own)
+    holding `members`; False where the class refuses (a metaclass, __init_subclass__), the object then as it was."""
+    klass = type(item)
+    try:
+        item.__class__ = type(klass.__name__, (klass,), {
+            "__slots__": (), "__module__": klass.__module__, "__qualname__": klass.__qualname__, **members})
+    except Exception:  # noqa: BLE001
+        return False
+    return True
 
 
 def _routed(item, name, method, stand_in):
@@ -709,13 +718,13 @@ def _run_case(np, io, index, case, blobs, out_blobs, skip):
                 else:
                     emit(op[3], got)
             elif kind == "set":
-                if len(op) > 4:  # state the grader fills in for the next method (Linear.A, .N): set even where the
-                    try:  # object refuses it (N a read-only property reading A), so that the next method is
-                        setattr(objects[op[1]], op[2], value(op[3]))  # judged on its own (`_settable`)
-                    except BaseException:  # noqa: BLE001
-                        _settable(objects[op[1]], op[2], value(op[3]))
-                else:
+                try:
                     setattr(objects[op[1]], op[2], value(op[3]))
+                except BaseException:  # noqa: BLE001
+                    if len(op) <= 4:
+                        raise
+                    # state the grader fills in for the next method (Linear.A, .N): set even where the object
+                    _settable(objects[op[1]], op[2], value(op[3]))  # refuses it (N a read-only property reading A)
             elif kind == "item":
                 if op[3] is None:
                     objects[op[4]] = objects[op[1]][op[2]]

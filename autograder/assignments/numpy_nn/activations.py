@@ -58,10 +58,9 @@ def _forward_script(path: str, case):
 
 @per_case
 def _backward_script(path: str, case):
-    """forward(x) -> (y, cache), backward(x, cache, backwards_gradient, gradients) on a fresh layer, and again with
-    that cache; then
-    another layer's forward of another x, forward(x), forward of a third x and backward with x and forward(x)'s cache.
-    The keys of the first gradients dict (an activation stores none) are read right after the first backward."""
+    """forward(x) -> (y, cache), backward(x, cache, backwards_gradient, gradients) on a fresh layer (the gradients
+    dict's keys read at once: an activation stores none), and again with that cache; then another layer's forward of
+    another x, forward(x), forward of a third x and backward with x and forward(x)'s cache."""
     s = Script(case=case)
     layer = s.new(path)
     cache, pair = forward_pair(s, layer, case.x)

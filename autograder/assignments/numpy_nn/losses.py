@@ -35,8 +35,8 @@ FD_STEP = 1e-2
 
 def _script(path: str, case, shifted: bool = False):
     """forward -> (loss, cache), backward on a fresh loss, and again with that cache; then another one's forwards of
-    other inputs, of these and of a third, and backward with these inputs and their forward's cache; with `shifted` (CrossEntropy), one more
-    on the logits shifted row by row (last: a forward that raises there stops nothing else)."""
+    other inputs, of these and of a third, and backward with these inputs and their forward's cache; with `shifted`
+    (CrossEntropy), one more on the logits shifted row by row (last: a forward that raises there stops nothing else)."""
     s = Script(case=case)
     loss = s.new(path)
     cache, pair = forward_pair(s, loss, case.y_pred, case.y_true, keep_args="forward", what="loss")

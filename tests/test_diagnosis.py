@@ -69,6 +69,7 @@ DIAGNOSED = [
     ("ce_loss_per_sample", "CrossEntropyLoss.forward: loss", "a scalar"),
     ("ce_backward_missing_N", "CrossEntropyLoss.backward: dLdA", "not divided by N"),
     ("ce_backward_div_C", "CrossEntropyLoss.backward: dLdA", "divided by C, the number of classes"),  # (helper-91)
+    ("ce_softmax_not_normalised", "CrossEntropyLoss.backward: dLdA", "your softmax is not normalised"),  # (helper-96)
     ("mse_backward_div_N_squared", "MSELoss.backward: dLdA", "divided by N * N"),  # (helper-91)
     ("ce_backward_sign_flipped", "CrossEntropyLoss.backward: dLdA", "wrong sign"),
     # smooth activations

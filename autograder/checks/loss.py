@@ -69,8 +69,12 @@ def _wrong_losses(case, L):
 def _wrong_gradients(case, dLdA):
     n, c = case.A.shape
     by_c = [(dLdA * n / c, "your dLdA is divided by C, the number of classes (A.shape[1]); divide by N, the number of "
-                           "samples (A.shape[0])")] if c not in (1, n) else []  # (helper-91: no hint, 95)
+                           "samples (A.shape[0]): is that what forward stores as self.N?")] if c not in (1, n) else []
+    # (helper-91: no hint, 95; helper-96: the C came from what forward stored, so the hint asks there too)
+    shifted = np.exp(case.A - case.A.max(axis=1, keepdims=True))  # (helper-96: softmax not normalised, no hint)
     return by_c + [
+        ((shifted - case.Y) / n, "your softmax is not normalised: divide exp(A - max) by its row sum, "
+                                 "exp(A - max) / np.sum(exp(A - max), axis=1, keepdims=True)"),
         (dLdA * n, "your dLdA is not divided by N; dLdA = (softmax(A) - Y) / N"),
         (dLdA / n, "your dLdA is divided by N twice; dLdA = (softmax(A) - Y) / N"),
         (-dLdA, "your dLdA has the wrong sign; dLdA = (softmax(A) - Y) / N"),

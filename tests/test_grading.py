@@ -174,7 +174,8 @@ def test_a_process_that_grades_again_keeps_no_more_from_the_garbage_collector(tm
     frozen = gc.get_freeze_count()
     assert frozen > 0
     assert grade(entry, tmp_path / "second").score == grade(entry, tmp_path / "third").score
-    assert gc.get_freeze_count() == frozen
+    assert gc.get_freeze_count() <= frozen  # (a freeze again would add what is alive; frozen objects may be freed:
+    # run first in its process, the second grading's memoised expected values replace some of the first's)
 
 
 def test_failure_names_the_mistake_and_shows_the_smallest_input(tmp_path):

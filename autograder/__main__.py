@@ -8,6 +8,14 @@ import sys
 for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
 
+# Grading one submission is short-lived and keeps nearly all it makes until it exits (the modules, then the inputs and
+# their scripts): the cyclic garbage collector, which went through it all again and again, is off (runner._shrink
+# turns it on while hypothesis shrinks, which makes cycles); the grading processes this one forks inherit that.
+if sys.argv[1:2] == ["grade"]:
+    import gc
+
+    gc.disable()
+
 # The fork server loads numpy while this process loads the grader (a batch on a Dask cluster needs none here).
 if sys.argv[1:2] == ["grade"] or sys.argv[1:2] == ["batch"] and not any(a.startswith("--dask") for a in sys.argv):
     from .sandbox import server  # noqa: E402

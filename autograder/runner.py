@@ -376,6 +376,8 @@ def _shrink(check: Check, sandbox: Sandbox, ref, seed: int, found: Verdict, dead
                 raise Aborted()
             raise found.failure
 
+    collecting = gc.isenabled()
+    gc.enable()  # (off in a grading process of one submission, `_lane`: hypothesis makes cycles as it shrinks)
     try:
         prop()
     except Aborted:
@@ -384,6 +386,9 @@ def _shrink(check: Check, sandbox: Sandbox, ref, seed: int, found: Verdict, dead
         found.shrunk = True  # hypothesis replays the shrunk example last, so `found` holds it
     except Exception:  # noqa: BLE001 - e.g. FlakyFailure: code that fails, then passes, the same example; the
         pass  # failure found stands, unshrunk (its replays are judged like any input, so `found` holds one)
+    finally:
+        if not collecting:
+            gc.disable()
 
 
 def _student_modules(checks: list[Check]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -674,6 +679,9 @@ def _take_shared(tasks: list[int]):
 
 
 def _lane(job: _Job, tasks: list[int]) -> list:
+    """A grading process of one submission: short-lived, and what it makes is nearly all kept until it ends (the
+    scripts, the verdicts): the cyclic garbage collector is off (5% of its time; `_shrink` turns it on)."""
+    gc.disable()
     return _grade_tasks(job, *_take_shared(tasks))
 
 

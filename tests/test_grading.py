@@ -240,6 +240,32 @@ def test_a_failure_on_a_hypothesis_example_is_shrunk_and_replays_identically(tmp
     assert again.results == first.results
 
 
+def test_shrinking_collects_cycles_in_a_grading_process_whose_collector_is_off(tmp_path, monkeypatch):
+    """`grade` and its grading processes run with the cyclic garbage collector off (they keep nearly all they make);
+    hypothesis makes cycles as it shrinks, so each replay of a shrink runs with it on, and it is off again after."""
+    import gc
+
+    from autograder.cases import draw
+    from autograder.checks import linear
+    from autograder.checks.base import Check
+    from autograder.sandbox import Sandbox
+
+    only_drawn = Check("Linear.forward: output Z (drawn only)", 8, linear.forward_z, cases=lambda rng: [],
+                       strategy=draw("linear_strategy"))
+    root = materialize(next(e for e in entries("buggy") if e.name == "linear_no_bias"), tmp_path)
+    collecting = []
+    run = Sandbox.run
+    monkeypatch.setattr(Sandbox, "run", lambda self, scripts: collecting.append(gc.isenabled()) or run(self, scripts))
+    gc.disable()
+    try:
+        (result,) = runner.grade(root, seed=3, submission="x", limits=FAST, checks=[only_drawn], jobs=1).results
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    assert "smallest failing input found by hypothesis" in result.output
+    assert collecting[-3:] == [True] * 3  # (the replays of the shrink, after the notes' imports)
+
+
 def test_every_test_of_a_class_whose_module_does_not_compile_says_so(tmp_path):
     """A SyntaxError in loss.py fails every test of MSELoss and CrossEntropyLoss with that import failure: none of them
     reads "not credited ... fix its values first" (helper-90: four tests said so, a misleading hint for a file

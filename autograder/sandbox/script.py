@@ -356,7 +356,10 @@ class Script:
     def truncated(self, stop: int, skipped: set[int] = frozenset()) -> "Script":
         """A copy that runs only the ops before `stop`, with the ops in `skipped` left out (op
         indices, and so labels and errors, stay those of this script)."""
-        ops = [["skip"] if i in skipped else op for i, op in enumerate(self.ops[:stop])]
+        ops = self.ops[:stop]
+        for i in skipped:
+            if i < stop:
+                ops[i] = ["skip"]
         return replace(self, ops=ops)
 
 

@@ -326,9 +326,13 @@ def _run_phase(checks: list[Check], sandbox: Sandbox, deadline: float, found: di
                 stream.close()
                 raise _NotClean()
             for item in readers[i]:
-                if item.check.owners:
+                if item.check.owners and not lean:
                     deferred.append((item, result))
                 elif item.verdict.failure is None:  # a failed check is done
+                    # (A check that re-compares values other checks own, in a lean run, is judged at once, not once
+                    # the stream has ended: there every owner passes or the run stops, so it is judged as it would
+                    # be then, with no value excused; judged at the end, the last class's kept its grading process
+                    # busy after its worker had answered.)
                     item.judge(result)
                     if lean and not _clean(item.verdict):
                         stream.close()

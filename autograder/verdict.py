@@ -12,6 +12,7 @@ from .sandbox import CaseResult, Script
 from .sandbox.pool import alike_kinds
 
 PRINTED_LINES = 12  # lines of what the student's code printed shown per failure
+OWNED = "the values it compares are graded by another test, which failed"  # (an input that judged nothing so)
 
 
 @dataclass
@@ -51,6 +52,7 @@ class Verdict:
     # What the last input judged did, when it passed and changed nothing but counts, notes and the reason some
     # inputs were skipped: (examples, returned, notes, skipped or None, blocked or None), as `passed` applies it
     passing: tuple | None = None
+    owned: int = 0  # inputs that judged nothing, as every value they compare is excused (its owner failed)
     waited: int = 0  # inputs it could not run on (a Waiting each)
     waited_on: set = field(default_factory=set)  # the methods they waited on (None: one that died)
 
@@ -68,7 +70,7 @@ class Verdict:
                 self.failure = crash
                 self._keep(case, script, result, out)
                 return False
-            skipped = "the values it compares are graded by another test, which failed" if out.judged_nothing else None
+            skipped = OWNED if out.judged_nothing else None
             self.passed((0 if skipped else 1, 0 if out.met_raise else 1, tuple(out.notes), skipped, None))
             return True
         except NoFixture:  # local mode: no recorded expected value for this input
@@ -76,6 +78,9 @@ class Verdict:
             return True
         except Skip as skip:
             self.passed((0, 0, (), str(skip), skip.waiting))
+            if skip.owned:
+                self.owned += 1
+                self.passing = None  # (counted here: a later reply of the same bytes is judged again)
             return True
         except Failure as failure:
             self.examples += 1
@@ -124,6 +129,7 @@ class Verdict:
         self.examples += examples
         self.returned += returned
         self.notes.update(dict.fromkeys(notes))
+        self.owned += skipped == OWNED
         if skipped is not None:
             self.skipped = skipped
         if blocked is not None and self.blocked is None:
@@ -232,9 +238,13 @@ def _same_crash(a: tuple, b: tuple) -> bool:
 def _waits_charged(verdict: Verdict, charged: frozenset) -> bool:
     """The inputs a test waited on stay left out (it passes on the others): every one of them waited on a method
     of its class that raised there, whose first test failed on a crash (`charged`: those methods), and the test
-    judged more inputs than it waited on. As for a method's own crashes: charged once, never a pass bought by
-    a crash (a forward raising on one edge input cost a loss's backward test all of its 2 points)."""
-    return (bool(verdict.waited_on) and verdict.waited_on <= charged and verdict.examples > verdict.waited)
+    judged more inputs than it waited on, counting those whose every value another test grades, which failed (that
+    test charges them: helper-96, a CrossEntropyLoss whose forward raised on a (1, 1) batch lost "backward: finite
+    for large logits", whose dLdA was excused on every other input, as not run). As for a method's own crashes:
+    charged once, never a pass bought by a crash (a forward raising on one edge input cost a loss's backward test
+    all of its 2 points)."""
+    return (bool(verdict.waited_on) and verdict.waited_on <= charged
+            and verdict.examples + verdict.owned > verdict.waited)
 
 
 def charged_crash(verdict: Verdict, method_returned: bool, crash_charged: bool) -> Failure | None:

@@ -406,6 +406,20 @@ def test_a_forward_raising_before_it_stores_anything_costs_forwards_tests_alone(
     assert "left out the" in by_name(report)["CrossEntropyLoss.backward: dLdA"].output
 
 
+def test_a_test_whose_values_another_failed_test_grades_is_not_charged_for_a_crash_forward_charges(tmp_path):
+    """helper-96: CrossEntropyLoss.forward storing N = len(np.squeeze(A)) raises on a (1, 1) batch and stores C as N
+    for other batches of one, where backward's dLdA is then wrong ("backward: dLdA" charges that, and its hint asks
+    whether forward stores it). "backward: finite for large logits", whose dLdA that test excuses on every input,
+    waited on forward's crash on (1, 1) alone and was "not run", a point lost for a crash forward's test charges."""
+    root = reference_with(tmp_path, "nn/loss.py", "self.N = A.shape[0]", "self.N = len(np.squeeze(A))")
+    checks = [c for c in ALL_CHECKS if c.cls == "CrossEntropyLoss"]
+    report = runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks)
+    assert failed(report) == {"CrossEntropyLoss.forward: loss", "CrossEntropyLoss.backward: dLdA"}, failed(report)
+    assert "what forward stores as self.N" in by_name(report)["CrossEntropyLoss.backward: dLdA"].output
+    large = by_name(report)["CrossEntropyLoss.backward: finite for large logits"].output
+    assert "'CrossEntropyLoss.backward: dLdA' grades it, and failed" in large and "raised TypeError" in large
+
+
 def test_an_input_left_out_of_a_behaviour_test_says_what_was_unusable_in_plain_words():
     """A trial's report read "your code gave no usable your dLdA for A": the student's own value is named once."""
     from autograder.checks.base import Skip, consistent

@@ -175,9 +175,10 @@ class Skip(Exception):
     there; a test that judged no input at all then waits for that method where no test of it failed, as where it
     needs it to run (a crash never buys a pass: runner._grade_checks)."""
 
-    def __init__(self, message: str = "", waiting: "Waiting | None" = None):
+    def __init__(self, message: str = "", waiting: "Waiting | None" = None, owned: bool = False):
         super().__init__(message)
         self.waiting = waiting
+        self.owned = owned  # left out as a value it compares is graded by another test, which failed
 
 
 class Outputs:
@@ -441,9 +442,11 @@ def consistent(label: str, got, own, *, hint: str, reference_label: str, tol: To
     object, a shifted input): a behaviour test charges only what differs between the two. When the
     student's own value is unusable, its own test says so and this input is left out."""
     if got is EXCUSED:
-        raise Skip(f"{label} is graded by another test, which failed")
+        raise Skip(f"{label} is graded by another test, which failed", owned=True)
     own_label = reference_label.removeprefix("your ")  # (said after "your" here: "your dLdA for A", never twice)
-    if own is EXCUSED or isinstance(own, Bad):
+    if own is EXCUSED:
+        raise Skip(f"{own_label} is graded by another test, which failed", owned=True)
+    if isinstance(own, Bad):
         raise Skip(f"your code gave no usable {own_label} to compare with")
     own = own.astype(np.float64)
     if not np.all(np.isfinite(own)):

@@ -63,6 +63,8 @@ def _wrong_losses(case, L):
         (L / case.A.shape[1], "your loss is divided by N * C (np.mean over every entry does that); divide by N only"),
         (wrong_axis, "your softmax is taken over the batch (axis=0); take it over the classes of each row (axis=1)"),
         (-L, "your loss has the wrong sign; it is -sum(Y * log(softmax(A))) / N"),
+        *([(L * n / case.A.shape[1], "your loss is divided by C, the number of classes (A.shape[1]); divide by N, the "
+                                     "number of samples (A.shape[0])")] if case.A.shape[1] not in (1, n) else []),
     ]
 
 

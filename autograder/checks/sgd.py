@@ -114,7 +114,13 @@ _RULES = {
                                    + ("v_b, with v_b = mu * v_b + dLdb" if v else "dLdb")),
     "late": (True, lambda p, v: f"your step uses the velocity before updating it: first v_{p} = mu * v_{p} + "
                                 f"dLd{p}, then {p} = {p} - lr * v_{p}"),
+    # (a layer the loop never reaches, its W and b as they were: helper-97, range(self.L - 1), had no hint)
+    "last_skipped": (None, lambda p, v: "your step leaves the last layer as it was: update every layer, "
+                                        "for i in range(self.L) (not range(self.L - 1))"),
+    "first_skipped": (None, lambda p, v: "your step leaves the first layer, layers[0], as it was: update every "
+                                         "layer, for i in range(self.L) (from 0)"),
 }
+SKIPPED = {"last_skipped": -1, "first_skipped": 0}  # those rules: the layer the loop misses
 
 
 def _update(rule: str, x, g, v, lr: float, mu: float, k: int):
@@ -138,16 +144,20 @@ def wrong_runs(case, run: str) -> list[tuple[tuple, str]]:
     lr, mu = float(case.lr), _mu(case, run)
     found = []
     for (rule, (needs_momentum, _)), where in itertools.product(_RULES.items(), ((0, 1), (0,), (1,))):
-        if needs_momentum is not None and needs_momentum != bool(mu) or rule.endswith("_fixed") and where != (0, 1):
+        if (needs_momentum is not None and needs_momentum != bool(mu)
+                or rule.endswith(("_fixed", "_skipped")) and where != (0, 1)):
             continue
+        missed = SKIPPED[rule] % len(case.layers()) if rule in SKIPPED else None
         params = [[p["W"].copy(), p["b"].copy()] for p in case.layers()]
         velocities, shared, values = [[0.0, 0.0] for _ in params], [0.0, 0.0], []
         with np.errstate(all="ignore"):
             try:
                 for t in range(case.steps):
                     for i, p in enumerate(case.layers()):
+                        if i == missed:
+                            continue
                         for k, name in enumerate(("dLdW", "dLdb")):
-                            made = rule if k in where else ""  # ("": the right update)
+                            made = rule if k in where and missed is None else ""  # ("": the right update)
                             v = shared[k] if made == "shared" else velocities[i][k]
                             new, v = _update(made, params[i][k], p[name][t], v, lr, mu, k)
                             if np.shape(new) != params[i][k].shape:

@@ -302,7 +302,12 @@ def sigmoid_forward_y(case, ref):
     x = case.x
     judge_y((yield s), pair, SIGMOID, _sigmoid(ref, case)[0], wrong=lambda: [
         (sigmoid(-x), "your y is sigmoid(-x): y = 1 / (1 + exp(-x)), with the minus sign"),
-        (np.tanh(x), "your y is tanh(x); the sigmoid is 1 / (1 + exp(-x))")])
+        (np.tanh(x), "your y is tanh(x); the sigmoid is 1 / (1 + exp(-x))"),
+        # (a stable form with one branch's sign flipped: helper-97, no hint, 95.5; a full flip is named, 97.5)
+        (np.where(x >= 0, sigmoid(x), sigmoid(-x)), "your y is right where x >= 0 but is sigmoid(-x) where x < 0: "
+                                                    "there y = exp(x) / (1 + exp(x))"),
+        (np.where(x >= 0, sigmoid(-x), sigmoid(x)), "your y is right where x < 0 but is sigmoid(-x) where x >= 0: "
+                                                    "there y = 1 / (1 + exp(-x))")])
 
 
 @check("Sigmoid.forward: returns the pair (y, cache)", points=0.5, cases=smooth_cases, strategy=SMOOTH, behaviour=True)

@@ -295,6 +295,9 @@ def ce_forward_loss(case, ref):
         if n > 1:
             found.insert(0, (-(t * np.log(softmax(y))).sum(axis=1), "your loss is one value per sample; it is "
                                                                     "their mean over the batch, one number"))
+        if c != n:  # (helper-97: no hint, 90)
+            found.append((L * n / c, "your loss is divided by C, the number of classes (y_pred.shape[1]); divide by "
+                                     "N, the number of samples (y_pred.shape[0])"))
         return found
 
     expect("loss", _loss(out, pair, "CrossEntropy"), L, scalar=True, known_wrong=distinct(wrong, L, scalar=True), generic=False)

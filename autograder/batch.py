@@ -123,8 +123,8 @@ def entries(source: Path, output: Path | None = None, notes: list[str] | None = 
             continue
         if ours is not None and _real(path) == ours:
             continue
-        if not path.is_symlink() and _is_file(path / STATE):  # another batch's results, left in the class folder
-            results.append(path.name)  # (said: a student's folder holding such a file must not vanish unseen)
+        if not path.is_symlink() and path.name not in names and _results_folder(path):  # another batch's results,
+            results.append(path.name)  # left in the class folder (said: a student's folder must not vanish unseen)
             continue
         archive, other = path.name.lower().endswith(SUFFIXES), path.name.lower().endswith(OTHER_ARCHIVES)
         if path.is_symlink():  # never followed; only a link that stands where a hand-in would gets a row
@@ -179,6 +179,25 @@ def entries(source: Path, output: Path | None = None, notes: list[str] | None = 
         elif unnamed:  # (a file read whole that lacks a folder: helper-90 read "could not be read in full" there)
             notes.append(f"{GRADESCOPE_METADATA} names no submitter of {listed(unnamed)}, named after {folders}")
     return result
+
+
+def _results_folder(path: Path) -> bool:
+    """Whether `path` is an earlier batch's results folder: it holds a batch's state file and no Python file (a few
+    levels down, looked at within bounds). A hand-in holding such a file is an entry all the same (helper-98: a
+    `.batch-state.json` put in a submission took its author out of the gradebook of a re-grade)."""
+    if not _is_file(path / STATE):
+        return False
+    seen = 0
+    for folder, subfolders, files in os.walk(path):
+        if any(name.endswith(".py") for name in files):
+            return False
+        seen += len(files) + len(subfolders)
+        if seen > RESULTS_LOOKED_AT or folder[len(str(path)):].count(os.sep) >= 3:
+            subfolders.clear()  # (not deeper: a batch writes no folder)
+    return True
+
+
+RESULTS_LOOKED_AT = 10_000  # names looked at in a folder that may be an earlier batch's results
 
 
 def _real(path: Path) -> str:

@@ -904,7 +904,9 @@ def test_a_students_folder_holding_gradescope_metadata_does_not_replace_the_clas
     """A class of archives and one student's folder: a trial's folder held a submission_metadata.yml and two
     submission_<id> folders, and batch took it for an export unpacked with its top folder, graded only what was inside
     and filed a skeleton under another student's name and sid, the real archives ungraded and unsaid. An export's top
-    folder is taken only when it is alone; and a folder holding a batch's state file is said, not dropped unseen."""
+    folder is taken only when it is alone; and a folder holding a batch's state file and no Python file is said, not
+    dropped unseen, while a hand-in holding one is graded (helper-98: a `.batch-state.json` put in a submission took
+    its author out of the gradebook)."""
     source = tmp_path / "class"
     correct = materialize(next(e for e in entries("correct")), tmp_path / "made")
     source.mkdir()
@@ -915,12 +917,16 @@ def test_a_students_folder_holding_gradescope_metadata_does_not_replace_the_clas
         "submission_1:\n  :submitters:\n  - :name: Alice\n    :sid: '111'\n")
     shutil.copytree(correct, source / "trudy")
     (source / "trudy" / batch.STATE).write_text("{}")
+    (source / "graded_before").mkdir()
+    for name in (batch.STATE, "grades.csv", "alice.json"):
+        (source / "graded_before" / name).write_text("{}")
     out = tmp_path / "graded"
     summary = batch.run(source, out, jobs=2, seed=0, limits=FAST, progress=Quiet())
     rows = {row["entry"]: row for row in csv.DictReader((out / "grades.csv").open())}
-    assert sorted(rows) == ["alice", "bob", "mallory"], rows
+    assert sorted(rows) == ["alice", "bob", "mallory", "trudy"], rows
     assert float(rows["alice"]["score"]) == 100 == float(rows["bob"]["score"]) and rows["alice"]["sid"] == ""
-    assert any("trudy" in note and batch.STATE in note for note in summary["notes"]), summary["notes"]
+    assert float(rows["trudy"]["score"]) == 100
+    assert any("graded_before" in note and batch.STATE in note for note in summary["notes"]), summary["notes"]
 
 
 @pytest.mark.parametrize("name", ["mytorch", "nnfs"])

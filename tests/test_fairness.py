@@ -420,6 +420,29 @@ def test_a_test_whose_values_another_failed_test_grades_is_not_charged_for_a_cra
     assert "'CrossEntropyLoss.backward: dLdA' grades it, and failed" in large and "raised TypeError" in large
 
 
+def test_a_backward_unusable_on_a_second_fresh_loss_does_not_hide_a_stale_input(tmp_path):
+    """helper-98: MSELoss.forward keeping its first call's A and Y (backward then uses a stale input) loses "after two
+    forward calls, uses the last input"; the same code answering inf to a second fresh loss given the input the one
+    before it had (the grader's own value to compare with, which no value test judges) left every input of that
+    test out, and kept its point. The fresh loss's dLdA is compared with the first's, on the same input."""
+    find = "        self.A = A\n        self.Y = Y\n        self.N, self.C = A.shape\n"
+    stale = ("        if not hasattr(self, 'A'):\n            self.A, self.Y = A, Y\n"
+             "            self.N, self.C = A.shape\n")
+    checks = [c for c in ALL_CHECKS if c.cls == "MSELoss"]
+    scores = {}
+    for trick in ("", "        if type(self).__dict__.get('seen') == self.A.tobytes() and self is not type(self).last:\n"
+                      "            type(self).last = self\n            return np.full(self.A.shape, np.inf)\n"
+                      "        type(self).seen, type(self).last = self.A.tobytes(), self\n"):
+        root = reference_with(tmp_path / str(len(trick)), "nn/loss.py", find, stale)
+        path = root / "mytorch" / "nn" / "loss.py"
+        backward = "        return 2 * (self.A - self.Y) / (self.N * self.C)\n"
+        path.write_text(path.read_text().replace(backward, trick + backward))
+        report = runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks)
+        scores[bool(trick)] = (report.score, failed(report))
+    assert scores[True] == scores[False], scores
+    assert any("uses the last input" in name for name in scores[True][1]), scores
+
+
 def test_an_input_left_out_of_a_behaviour_test_says_what_was_unusable_in_plain_words():
     """A trial's report read "your code gave no usable your dLdA for A": the student's own value is named once."""
     from autograder.checks.base import Skip, consistent

@@ -102,7 +102,7 @@ def test_a_common_mistake_is_named_in_plain_words(name, test, words, tmp_path):
         assert [r.name for r in report.results if not r.passed] == [result.name], report.results
 
 
-ONE_SLIP = {"gelu_pdf_precedence", "ce_loss_divided_by_C"}  # (helper-97: with no hint, GELU's other tests "not credited")
+ONE_SLIP = {"gelu_pdf_precedence", "ce_loss_divided_by_C"}  # (helper-97, with no hint: GELU's others "not credited")
 
 
 def test_the_class_relu_in_an_mlps_layers_is_told_to_be_an_object(tmp_path):

@@ -430,9 +430,10 @@ def test_a_backward_unusable_on_a_second_fresh_loss_does_not_hide_a_stale_input(
              "            self.N, self.C = A.shape\n")
     checks = [c for c in ALL_CHECKS if c.cls == "MSELoss"]
     scores = {}
-    for trick in ("", "        if type(self).__dict__.get('seen') == self.A.tobytes() and self is not type(self).last:\n"
-                      "            type(self).last = self\n            return np.full(self.A.shape, np.inf)\n"
-                      "        type(self).seen, type(self).last = self.A.tobytes(), self\n"):
+    answer_inf = ("        if type(self).__dict__.get('seen') == self.A.tobytes() and self is not type(self).last:\n"
+                  "            type(self).last = self\n            return np.full(self.A.shape, np.inf)\n"
+                  "        type(self).seen, type(self).last = self.A.tobytes(), self\n")  # (a second fresh loss)
+    for trick in ("", answer_inf):
         root = reference_with(tmp_path / str(len(trick)), "nn/loss.py", find, stale)
         path = root / "mytorch" / "nn" / "loss.py"
         backward = "        return 2 * (self.A - self.Y) / (self.N * self.C)\n"

@@ -102,17 +102,19 @@ def backward_dldz(case, ref):
         *_output_for_input(Z, dLdA), *_pdf_constant(Z, dLdA)]))
 
 
-# pdf(Z) = exp(-Z^2 / 2) times 1 / sqrt(2 pi), as a slip of parentheses or a missing part writes that constant (helper-97:
-# `/ math.sqrt(2) * math.pi`, (1 / sqrt 2) * pi, had no hint: 97, a named slip costs its value test alone, 98.5)
+# pdf(Z) = exp(-Z^2 / 2) times 1 / sqrt(2 pi), that constant as a slip of parentheses or a missing part writes it
+# (helper-97: `/ math.sqrt(2) * math.pi`, (1 / sqrt 2) * pi, had no hint: 97; a slip named costs its value test alone)
 PDF_CONSTANTS = {"pi / sqrt(2)": math.pi / math.sqrt(2), "1 / (sqrt(2) pi)": 1 / (math.sqrt(2) * math.pi),
-                 "1 / (2 pi)": 1 / (2 * math.pi), "sqrt(2 pi)": math.sqrt(2 * math.pi), "1 / sqrt(pi)": 1 / math.sqrt(math.pi),
-                 "1 / sqrt(2)": 1 / math.sqrt(2), "1 / pi": 1 / math.pi, "sqrt(2) / pi": math.sqrt(2) / math.pi,
-                 "sqrt(pi / 2)": math.sqrt(math.pi / 2)}
+                 "1 / (2 pi)": 1 / (2 * math.pi), "sqrt(2 pi)": math.sqrt(2 * math.pi),
+                 "1 / sqrt(pi)": 1 / math.sqrt(math.pi), "1 / sqrt(2)": 1 / math.sqrt(2), "1 / pi": 1 / math.pi,
+                 "sqrt(2) / pi": math.sqrt(2) / math.pi, "sqrt(pi / 2)": math.sqrt(math.pi / 2)}
 
 
 def _pdf_constant(Z, dLdA) -> list:
+    """dA/dZ with the pdf term's constant one of PDF_CONSTANTS."""
+    right = 1 / math.sqrt(2 * math.pi)
     return [(dLdA * (cdf(Z) + Z * np.exp(-Z * Z / 2) * k),
-             f"the constant of your pdf term is {words} = {k:.4g}; it is 1 / sqrt(2 pi) = {1 / math.sqrt(2 * math.pi):.4g}: "
+             f"the constant of your pdf term is {words} = {k:.4g}; it is 1 / sqrt(2 pi) = {right:.4g}: "
              "pdf(Z) = exp(-Z^2 / 2) / math.sqrt(2 * math.pi) (a / b * c is (a / b) * c)")
             for words, k in PDF_CONSTANTS.items()]
 

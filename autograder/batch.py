@@ -50,7 +50,7 @@ from pathlib import Path
 
 from .archive import MAX_ARCHIVE_BYTES, MAX_MEMBERS, SUFFIXES
 from .output import printable, unwritable, write_atomic
-from .package import public_seed
+from .official import public_seed
 from .sandbox.limits import ConfigError
 from .submission import ArchiveTimedOut, SubmissionError, placed, prepare
 

@@ -24,6 +24,7 @@ from .sandbox.limits import SEED
 ROOT = Path(__file__).resolve().parents[1]
 # grader modules students have no use for
 INSTRUCTOR_ONLY = {"handout.py", "skeleton.py", "package.py", "batch.py", "batch_report.py"}
+OFFICIAL_ONLY = {"official.py"}  # official grading's own (the Gradescope autograder has it): never in a handout
 
 
 def build(dist: Path = ROOT / "dist", assignment: assignments.Assignment | None = None) -> Path:
@@ -42,7 +43,7 @@ def build(dist: Path = ROOT / "dist", assignment: assignments.Assignment | None 
     else:
         skeleton.write(assignment.solutions, out / assignment.package)
     for path in assignments.grader_files(assignment):
-        if path.name not in INSTRUCTOR_ONLY:
+        if path.name not in INSTRUCTOR_ONLY | OFFICIAL_ONLY:
             _copy(path, out / path.relative_to(ROOT))
     fixtures.build(out / "fixtures", seed=FIXTURE_SEED, assignment=assignment)
     for given in assignment.given:  # the course's copy, which local grading uses whatever the student's holds

@@ -20,7 +20,8 @@ import zipfile
 from pathlib import Path
 
 from . import assignments
-from .sandbox.limits import SEED, SEED_VARIABLE, ConfigError, official_seed, _read as read_settings
+from .official import SHIPPED_SEED
+from .sandbox.limits import SEED, SEED_VARIABLE, ConfigError, _read as read_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = ("setup.sh", "run_autograder")  # Gradescope runs these: executable after unzip
@@ -110,27 +111,6 @@ def build(dist: Path = ROOT / "dist", root: Path = ROOT, assignment: assignments
             zf.writestr(info, content if isinstance(content, bytes) else content.read_bytes())
     partial.replace(out)
     return out
-
-
-SHIPPED_SEED = "7494427934307514511"  # the official_seed this project's setup.cfg comes with: public in its repository
-# (never in the handout, which has no instructor tools: a test looks for setup.cfg's seed in every file of it)
-SET_A_SECRET = ("these grades come from inputs anyone can draw; set a secret of your own (official_seed in setup.cfg, "
-                "or $AUTOGRADER_SEED) before grading a class for real")
-
-
-def public_seed(official: tuple[int, bool] | None = None) -> tuple[str, str]:
-    """Where the official seed is public, (what staff are told, how the report's title names it): the one this
-    project's setup.cfg comes with (helper-90: a class graded with it had a report that read as any other), or none
-    set at all (helper-92: seed 1 then, said to be "the official seed"); else ("", ""). `official`: what
-    `official_seed()` gave, where the caller has it (else it is read)."""
-    seed, configured = official or official_seed()
-    if not configured:
-        return (f"no official seed is set (official_seed in setup.cfg and $AUTOGRADER_SEED are empty), so grading used "
-                f"seed {seed}, which anyone can use: {SET_A_SECRET}", f"seed {seed} (no official seed is set: public)")
-    if str(seed) == SHIPPED_SEED:
-        return (f"the official seed is still the one this project's setup.cfg comes with, public in its repository: "
-                f"{SET_A_SECRET}", "the example seed setup.cfg comes with (public)")
-    return "", ""
 
 
 def main(argv: list[str] | None = None) -> int:

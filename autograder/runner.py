@@ -726,10 +726,10 @@ def warm(source, seed: int | None, assignment: assignments.Assignment) -> None:
 
 
 def _public_seed(official: tuple[int, bool]) -> str:
-    """What official grading with a public seed says (`package.public_seed` of `official`, the seed and whether the
-    course set it), '' where the seed is the course's own; a handout (local mode) has no instructor tools."""
+    """What official grading with a public seed says (`official.public_seed` of `official`, the seed and whether the
+    course set it), '' where the seed is the course's own; a handout (local mode) has no official seed."""
     try:
-        from .package import public_seed
+        from .official import public_seed
     except ImportError:
         return ""
     return public_seed(official)[0]

@@ -48,16 +48,40 @@ def unzip(archive: Path, dest: Path) -> Path:
 
 
 @pytest.fixture
-def root(built, tmp_path) -> Path:
-    """A Gradescope-like AUTOGRADER_ROOT: source/ unzipped, submission/ empty."""
+def root(built, tmp_path, zip_python) -> Path:
+    """A Gradescope-like AUTOGRADER_ROOT: source/ unzipped, submission/ empty (and beside them, the Python to grade
+    with: `zip_python`)."""
     unzip(built, tmp_path / "source")
     (tmp_path / "submission").mkdir()
+    (tmp_path / PYTHON_USED).write_text(zip_python)
     return tmp_path
 
 
-def run_autograder(root: Path, python: str = sys.executable) -> dict:
+# The Python the zip grades with here: this project's, whose install of the grader is editable (a finder that imports
+# it from the repository), with that finder taken out at start-up, so that a module the zip leaves out is missing, as
+# on Gradescope (helper-99: the zip had no package.py, and results there said nothing of a public seed, while here the
+# repository's filled the gap)
+PYTHON_USED = "python-used"  # (in AUTOGRADER_ROOT, beside source/: not read by run_autograder)
+_WITHOUT_THE_REPOSITORY = """import sys
+sys.meta_path[:] = [f for f in sys.meta_path if "__editable__" not in getattr(f, "__module__", "")]
+sys.path_hooks[:] = [h for h in sys.path_hooks if "__editable__" not in getattr(h, "__module__", "")]
+sys.path_importer_cache.clear()
+"""
+
+
+@pytest.fixture(scope="module")
+def zip_python(tmp_path_factory) -> str:
+    folder = tmp_path_factory.mktemp("zip-python")
+    (folder / "sitecustomize.py").write_text(_WITHOUT_THE_REPOSITORY)
+    shim = folder / "python"
+    shim.write_text(f'#!/bin/sh\nPYTHONPATH="{folder}${{PYTHONPATH:+:$PYTHONPATH}}" exec {sys.executable} "$@"\n')
+    shim.chmod(0o755)
+    return str(shim)
+
+
+def run_autograder(root: Path, python: str | None = None) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "AUTOGRADER_SEED"}  # the zip's seed, as on Gradescope
-    env.update(AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=python)
+    env.update(AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=python or (root / PYTHON_USED).read_text())
     done = subprocess.run([str(root / "source" / "run_autograder")], cwd=root, env=env, capture_output=True,
                           text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -159,6 +183,8 @@ def test_the_reference_scores_100_with_every_test_and_the_official_seed(root):
     every_test_listed(doc)
     assert doc["score"] == 100 and all(t["status"] == "passed" for t in doc["tests"])
     assert doc["extra_data"]["seed"] == "official"
+    # (this repository's seed is the public example: the zip's results say so, as every official grading's do)
+    assert "the official seed is still the one this project's setup.cfg comes with" in doc["output"], doc["output"]
 
 
 def test_a_broken_submission_loses_the_points_of_what_it_breaks(root):

@@ -72,6 +72,21 @@ def test_assignments_lists_each_with_its_classes_and_points():
     assert "Linear 12" in lines[first + 2] and "MLP4 9" in lines[first + 2]
 
 
+@pytest.mark.parametrize("name", list(assignments.ASSIGNMENTS))
+def test_no_test_that_re_reads_a_value_is_worth_more_than_a_test_that_owns_it(name):
+    """A value whose owning test failed is not compared again by the tests that re-read it (a mistake is charged
+    once). A test worth more than one of its value's owners could then be bought by failing that owner on purpose
+    (helper-98: a Tanh.backward wrong on one 1x1 input, 0.75, kept the hidden large test, 1: +0.25): none is."""
+    from autograder import reference
+
+    found = assignments.get(name)
+    tests = found.checks() + reference.hidden_checks(found)
+    points = {c.name: c.points for c in tests}
+    assert not [(c.name, c.points, owner, points[owner]) for c in tests for _, owners in c.owners for owner in owners
+                if c.points > points[owner]]
+    assert sum(points.values()) == 100
+
+
 def test_the_replay_line_names_an_assignment_that_is_not_the_default(monkeypatch):
     monkeypatch.delenv("AUTOGRADER_REPLAY", raising=False)
     assert replay.command("nn", None, "numpy-nn").endswith("-m autograder grade nn --assignment numpy-nn")

@@ -48,12 +48,10 @@ def unzip(archive: Path, dest: Path) -> Path:
 
 
 @pytest.fixture
-def root(built, tmp_path, zip_python) -> Path:
-    """A Gradescope-like AUTOGRADER_ROOT: source/ unzipped, submission/ empty (and beside them, the Python to grade
-    with: `zip_python`)."""
+def root(built, tmp_path) -> Path:
+    """A Gradescope-like AUTOGRADER_ROOT: source/ unzipped, submission/ empty."""
     unzip(built, tmp_path / "source")
     (tmp_path / "submission").mkdir()
-    (tmp_path / PYTHON_USED).write_text(zip_python)
     return tmp_path
 
 
@@ -61,7 +59,6 @@ def root(built, tmp_path, zip_python) -> Path:
 # it from the repository), with that finder taken out at start-up, so that a module the zip leaves out is missing, as
 # on Gradescope (helper-99: the zip had no package.py, and results there said nothing of a public seed, while here the
 # repository's filled the gap)
-PYTHON_USED = "python-used"  # (in AUTOGRADER_ROOT, beside source/: not read by run_autograder)
 _WITHOUT_THE_REPOSITORY = """import sys
 sys.meta_path[:] = [f for f in sys.meta_path if "__editable__" not in getattr(f, "__module__", "")]
 sys.path_hooks[:] = [h for h in sys.path_hooks if "__editable__" not in getattr(h, "__module__", "")]
@@ -69,9 +66,10 @@ sys.path_importer_cache.clear()
 """
 
 
-@pytest.fixture(scope="module")
-def zip_python(tmp_path_factory) -> str:
-    folder = tmp_path_factory.mktemp("zip-python")
+def zip_python(root: Path) -> str:
+    """That Python, made in `root` (beside source/: run_autograder reads nothing else there)."""
+    folder = root / "zip-python"
+    folder.mkdir(exist_ok=True)
     (folder / "sitecustomize.py").write_text(_WITHOUT_THE_REPOSITORY)
     shim = folder / "python"
     shim.write_text(f'#!/bin/sh\nPYTHONPATH="{folder}${{PYTHONPATH:+:$PYTHONPATH}}" exec {sys.executable} "$@"\n')
@@ -81,7 +79,7 @@ def zip_python(tmp_path_factory) -> str:
 
 def run_autograder(root: Path, python: str | None = None) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "AUTOGRADER_SEED"}  # the zip's seed, as on Gradescope
-    env.update(AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=python or (root / PYTHON_USED).read_text())
+    env.update(AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=python or zip_python(root))
     done = subprocess.run([str(root / "source" / "run_autograder")], cwd=root, env=env, capture_output=True,
                           text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -80,7 +80,7 @@ def test_the_listing_shows_numpy_nn_with_its_classes_and_100_points(capsys):
     at = next(i for i, line in enumerate(listing) if line.startswith("numpy-nn"))
     assert listing[at + 1].strip() == f"package nn/, {len(TESTS)} tests, 100 points"
     assert listing[at + 2].strip() == "Dense 36, ReLU 10, Sigmoid 10, Tanh 10, MSE 12, CrossEntropy 22"
-    assert sum(c.points for c in PUBLIC) == 90 and all(c.visibility != "visible" for c in TESTS[len(PUBLIC):])
+    assert sum(c.points for c in PUBLIC) == 91 and all(c.visibility != "visible" for c in TESTS[len(PUBLIC):])
 
 
 def test_the_writeup_lists_every_public_test_with_its_points():
@@ -93,7 +93,9 @@ def test_the_writeup_lists_every_public_test_with_its_points():
             rows.append(f"| {first} | `{method.split('.', 1)[1]}`: {what} | {c.points:g} |")
     writeup = NUMPY_NN.writeup.read_text()
     assert "\n".join(rows) in writeup
-    assert "10 hidden ones" in writeup and "../shared" not in writeup and "CONTRACT" not in writeup
+    public = sum(c.points for c in PUBLIC)
+    assert f"{public:g} public points below, and {100 - public:g} hidden ones" in writeup
+    assert "../shared" not in writeup and "CONTRACT" not in writeup
 
 
 @pytest.fixture(scope="module")
@@ -466,17 +468,17 @@ def test_the_handout_leaks_nothing_grades_skeleton_0_reference_full_and_agrees_w
                    if len(line.strip()) > 30} - public_code
     assert hidden_only and not any(lines & hidden_only for lines in files.values())
     manifest = json.loads((built / "fixtures" / "manifest.json").read_text())
-    assert (manifest["hidden_tests"], manifest["hidden_points"]) == (len(TESTS) - len(PUBLIC), 10.0)
+    assert (manifest["hidden_tests"], manifest["hidden_points"]) == (len(TESTS) - len(PUBLIC), 9.0)
 
     # Its own grader: the skeleton it ships scores 0, every public test not attempted; the reference full.
     skeleton_run = _grade_in(built)
-    assert "Score: 0.0 / 90.0 (public tests)" in skeleton_run
+    assert "Score: 0.0 / 91.0 (public tests)" in skeleton_run
     rows = [line for line in skeleton_run.splitlines() if line.startswith("  ") and " / " in line]
     assert len(rows) == len(PUBLIC) and all(row.strip().startswith("not attempted") for row in rows)
     copy = tmp_path / "handout"
     shutil.copytree(built, copy)
     shutil.copytree(PACKAGE, copy / "nn", dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
-    assert "Score: 90.0 / 90.0 (public tests)" in _grade_in(copy)
+    assert "Score: 91.0 / 91.0 (public tests)" in _grade_in(copy)
 
     # Local verdicts (the recorded inputs) are the official ones (the course's seed), test by test.
     local = fixtures.load(NUMPY_NN, built / "fixtures")

@@ -221,7 +221,7 @@ def tanh_forward_keeps_args(case, ref):
     judge_kept_z((yield forward_script(TANH, case)), case)
 
 
-@check(TANH_DLDZ, points=0.75, cases=smooth_cases, strategy=STRATEGY)
+@check(TANH_DLDZ, points=1, cases=smooth_cases, strategy=STRATEGY)
 def tanh_backward_dldz(case, ref):
     out = yield _tanh_backward(case)
     _, dLdZ = _tanh(ref, case)

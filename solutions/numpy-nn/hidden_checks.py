@@ -15,7 +15,7 @@ from autograder.compare import expect
 HIDDEN = "after_published"
 
 
-@check("Dense.backward: large layers and batches, up to three leading dimensions", points=4,
+@check("Dense.backward: large layers and batches, up to three leading dimensions", points=3,
        cases=large_dense_cases, visibility=HIDDEN,
        owners={"dx": (dense.DX, dense.LEADING, dense.NO_BIAS), "dW": (dense.DW, dense.LEADING, dense.NO_BIAS),
                "db": (dense.DB, dense.LEADING)})

@@ -376,18 +376,18 @@ def backward_dW(case, ref):
     yield from _backward(case, ref, _dW)
 
 
-@check(DB, points=3, cases=dense_cases, strategy=STRATEGY)
+@check(DB, points=4, cases=dense_cases, strategy=STRATEGY)
 def backward_db(case, ref):
     yield from _backward(case, ref, _db)
 
 
-@check(LEADING, points=4, cases=dense_batch_cases, strategy=BATCH_STRATEGY,
+@check(LEADING, points=3, cases=dense_batch_cases, strategy=BATCH_STRATEGY,
        owners={"dx": DX, "dW": DW, "db": DB})  # (a mistake the batch tests show too is charged there, once)
 def backward_leading(case, ref):
     yield from _backward(case, ref, _dx, _dW, _db)
 
 
-@check(NO_BIAS, points=2, cases=dense_no_bias_cases, strategy=NO_BIAS_STRATEGY, owners={"dx": DX, "dW": DW})
+@check(NO_BIAS, points=3, cases=dense_no_bias_cases, strategy=NO_BIAS_STRATEGY, owners={"dx": DX, "dW": DW})
 def backward_no_bias(case, ref):
     out = yield from _backward(case, ref, _dx, _dW)
     if not absent(out["db"]):

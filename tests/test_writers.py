@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 
 from hypothesis import given, settings, strategies as st
@@ -43,6 +44,10 @@ def test_text_marks_the_hidden_tests_of_an_official_report():
     hidden = Result("Linear.forward: large layers", 1.0, 1.0, Outcome.PASSED, visibility="after_published")
     out = text.render(Report(submission="s", seed=0, results=(*make_report().results, hidden)))
     assert "Linear.forward: large layers  (hidden test)" in out and out.count("(hidden test)") == 1
+    # (listed with its class, after the class's public tests: helper-99 read them all at the table's end)
+    rows = [re.sub(r"^.* / \S+\s+", "", line).removesuffix("  (hidden test)") for line in out.splitlines()
+            if line.startswith("  ") and " / " in line]
+    assert rows.index("Linear.forward: large layers") == 2 and rows[1] == "Linear.backward: dLdW", rows
 
 
 def test_registry_offers_the_four_formats():

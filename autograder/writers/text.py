@@ -42,7 +42,12 @@ def render(report: Report) -> str:
     submission = one_line(report.submission)
     lines = [f"{report.assignment} autograder: {submission} (seed {report.seed_shown})", ""]
     width = max((len(points(r.max_score)) for r in report.results), default=3)
-    for r in report.results:
+    # Each class's tests together, its hidden ones (official grading: after every public test in the results) last
+    first = {}
+    for i, r in enumerate(report.results):
+        first.setdefault(r.name.split(".")[0], i)
+    shown = sorted(report.results, key=lambda r: first[r.name.split(".")[0]])  # (stable: each class's order kept)
+    for r in shown:
         pts = f"{points(r.score):>{width}} / {points(r.max_score):<{width}}"
         hidden = "  (hidden test)" if r.visibility != "visible" else ""  # (official grading only: staff see which)
         lines.append(f"  {status(r):<14} {pts}  {one_line(r.name)}{hidden}")
@@ -50,10 +55,10 @@ def render(report: Report) -> str:
         lines.append("  (no tests)")
     # A method not attempted says so once, under its first test (a skeleton's 98 tests said it 98 times)
     alike = {}
-    for r in report.results:
+    for r in shown:
         if r.outcome is Outcome.NOT_ATTEMPTED:
             alike.setdefault(r.output, []).append(r)
-    for r in report.results:
+    for r in shown:
         if r.outcome is Outcome.PASSED:
             if notes := [line for line in r.output.splitlines() if line.startswith("note: ")]:
                 lines += ["", f"{one_line(r.name)} (passed, with a note)", indent("\n".join(notes))]

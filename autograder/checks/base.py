@@ -372,12 +372,33 @@ def blame(error: StudentError, script, method: str) -> Failure:
                              "course set file_bytes): remove the prints from its methods")
     missing = own and error.type == "AttributeError" and op.kind == "call" and re.fullmatch(
         rf"'{re.escape(op.cls)}' object has no attribute '(\w+)'", error.msg)
+    rows = own and error.type == "ValueError" and _row_value_not_broadcast(error.msg)
+    if rows:  # (helper-100: y_pred - y_pred.max(axis=1) raised on most batches, and nothing said why)
+        return Crashed(what, f"a value per row, of shape ({rows},), does not broadcast against an array of shape "
+                             f"({rows}, C): keep its axis, as x.max(axis=1, keepdims=True) or x.sum(axis=1, "
+                             f"keepdims=True) do (shape ({rows}, 1))", cause=_cause(error, script))
     if missing:  # (a backward reading what its forward never stored: a trial's student read only "raised")
         return Crashed(what, f"{op.method} reads self.{missing[1]}, which this {op.cls} never got: store it on self, "
                              f"under that name, where it is computed (forward keeps what backward needs: "
                              f"self.{missing[1]} = ...)", cause=_cause(error, script))
     return Crashed(what, cause=_cause(error, script)) if own else Waiting(f"needs {op.method}, but {what}",
                                                                          culprit=op.method, raised=True)
+
+
+def _row_value_not_broadcast(msg: str) -> str:
+    """N, where numpy's message says an array of shape (N, C) met one of shape (N,) (N != C): a value per row whose
+    axis was dropped (a max or sum over axis 1 without keepdims); '' otherwise."""
+    if "could not be broadcast together" not in msg:
+        return ""
+    found = re.search(r"shapes \((\d+),(\d+)\) \((\d+),\)", msg)
+    if found is not None:
+        n, c, row = found.groups()
+    else:
+        found = re.search(r"shapes \((\d+),\) \((\d+),(\d+)\)", msg)
+        if found is None:
+            return ""
+        row, n, c = found.groups()
+    return n if n == row and n != c else ""
 
 
 def probe_crash(error: StudentError, script) -> Crashed:

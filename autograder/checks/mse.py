@@ -139,7 +139,7 @@ def backward_behaviour(case, ref):
     # fresh loss left every input out here, and a stale-input backward kept this test's point)
     first = out.result.values.get("dLdA")
     if isinstance(first, np.ndarray) and first.size and np.all(np.isfinite(first)):
-        consistent("dLdA of a second fresh loss", out["fresh.dLdA"], first.astype(np.float64),
+        consistent("dLdA of a second fresh loss", out["fresh.dLdA"], first,
                    reference_label="your dLdA of the first loss, for the same A and Y",
                    hint="backward must give the same dLdA for the same forward(A, Y), on any object")
     consistent("dLdA after forward(A0, Y0), forward(A, Y)", out["again.dLdA"], out["fresh.dLdA"],

@@ -125,4 +125,3 @@ def official_seed(path: Path = CONFIG) -> tuple[int, bool]:
     if not (text.isascii() and text.isdigit()):  # ("²" is a digit to str.isdigit, not to int: helper-92)
         raise ConfigError(f"{where} must be a whole number >= 0 (the course's secret grading seed), got {text!r}")
     return int(text), True
-

@@ -252,6 +252,20 @@ def test_an_sgd_step_that_keeps_only_b_s_velocity_is_told_so_for_w_and_its_failu
     assert re.search(r"; SGD\(model, [0-9.e-]+, [0-9.e-]+\); ", calls) and "more ..." in calls, calls
 
 
+def test_an_sgd_step_moving_b_by_its_gradient_alone_is_told_to_move_it_by_the_velocity(tmp_path):
+    """helper-102: with momentum, b -= lr * dLdb (v_b kept right, never used) has the numbers of a velocity started
+    from zero at every step, and the hint said only that, to a student whose velocity was right."""
+    edit = Edit("optim/sgd.py", "                layer.b = layer.b - self.lr * self.v_b[i]\n",
+                "                layer.b = layer.b - self.lr * layer.dLdb\n")
+    entry = Entry(name="sgd_b_by_gradient", kind="buggy", description="b not moved by its velocity", blame=("SGD",),
+                  max_score=None, honest_classes=(), edits=(edit,))
+    checks = [c for c in runner.assignments.get().checks() if c.cls == "SGD"]
+    report = runner.grade(materialize(entry, tmp_path), seed=0, submission="s", limits=FAST, checks=checks)
+    failed = [r for r in report.results if r.outcome is not Outcome.PASSED]
+    assert [r.name for r in failed] == ["SGD.step: b with momentum"], failed
+    assert "your b moves by lr * dLdb alone" in failed[0].output and "b = b - lr * self.v_b[i]" in failed[0].output
+
+
 def test_a_loss_backward_of_the_wrong_shape_points_at_what_forward_stores_too(tmp_path):
     """A forward whose softmax sum forgot keepdims raises on most batches, and on one-class batches stores a softmax of
     shape (N, N): its correct backward returns that shape. The failure said only "shape mismatch", sending the student

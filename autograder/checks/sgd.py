@@ -104,8 +104,11 @@ _RULES = {
                                     f"{p} = {p} - lr * dLd{p}"),
     "no_mu": (True, lambda p, v: f"your velocity adds up the gradients without the momentum: "
                                  f"v_{p} = mu * v_{p} + dLd{p}"),
-    "reset": (True, lambda p, v: f"your velocity starts from zero at every step: keep it between steps, "
-                                 f"in self.v_{p}[i] = mu * self.v_{p}[i] + dLd{p}"),
+    # (the same numbers as a step that keeps the velocity but moves by lr * dLdb alone: helper-102 was told its
+    # velocity started from zero, and it kept it right)
+    "reset": (True, lambda p, v: f"your velocity starts from zero at every step, or your {p} moves by lr * dLd{p} "
+                                 f"alone: keep it between steps, in self.v_{p}[i] = mu * self.v_{p}[i] + dLd{p}, and "
+                                 f"move {p} by it: {p} = {p} - lr * self.v_{p}[i]"),
     "shared": (True, lambda p, v: f"your layers share one velocity: each layer keeps its own, v_{p}[i] for "
                                   f"layers[i]"),
     "W_fixed": (None, lambda p, v: f"the layers' {p} never changes: step must update each layer's own {p} "

@@ -625,6 +625,10 @@ def mlp_probe(classes, obs, seed, cls, n):
     for i, layer in enumerate(linears):
         obs[f"layer {i + 1} dLdW"] = arr(getattr(layer, "dLdW", None))
         obs[f"layer {i + 1} dLdb"] = arr(getattr(layer, "dLdb", None))
+    try:  # a second round on the same model: what backward left of it (self.layers reversed in place raises here)
+        obs["forward after backward"] = arr(mlp.forward(A0.copy()))
+    except Exception as exc:  # noqa: BLE001
+        obs["forward after backward"] = ("raised", type(exc).__name__)
 
 
 def _sgd_mlp_probes():

@@ -10,6 +10,17 @@ stand-in received are then compared with the same stand-ins composed here, as th
 layers. No Linear or ReLU of the student's computes anything there: their mistakes cost no MLP points and
 hide nothing. An MLP that does the math inline instead of calling its layers fails, as the contract has
 it call them.
+
+Stand-ins can be told apart from real layers (their class's place in the MRO, their methods' code), and a
+model can change itself as it runs (backward reversing self.layers in place). So each input of a small batch
+(`OWN_BATCH`) also runs a second model of the class on its own layers, as a student's code will (`own`): each
+Linear gets the case's
+W and b, then forward(1 - A0), forward(A0), backward(dLdA) (each Linear's dLdW and dLdb read), and again
+forward(1 - A0), backward(dLdA). Those values are judged against the reference's Linear and ReLU chained as
+the contract chains them, but only where the student's own Linear and ReLU give those very values when the
+grader chains fresh objects of theirs itself (made only when the run without them was not a clean pass:
+`Script.diagnosing`): a mistake of the layers' own is their tests' to charge, never the model's (and where
+that chain raises or hangs, the model's run is not judged either).
 """
 from __future__ import annotations
 
@@ -17,6 +28,7 @@ import numpy as np
 
 from ..cases import draw, mlp_cases
 from ..compare import EXCUSED, Failure, expect, matches
+from ..expected import NoFixture, expected
 from ..sandbox import Bad, Obj, Script
 from .base import Crashed, Waiting, check, per_case
 from .sgd import distinct
@@ -80,7 +92,158 @@ def script(cls: str, case):
         s.get(layer, "probe_dLdZ", label=f"dLdZ{i} given")
     for i, (c_in, c_out) in enumerate(zip(WIDTHS[cls], WIDTHS[cls][1:]), 1):
         s.get(s.new(LINEAR, c_in, c_out), "W", label=f"layout{i}")
+    if case.A0.shape[0] <= OWN_BATCH:
+        own(s, cls, case)
     return s
+
+
+# The calls a model on its own layers makes, in order: (label, method, argument, as shown). Backward's dLdW and dLdb
+# are read after the first backward.
+STEPS = (("A of 1 - A0", "forward", "1 - A0"), ("A", "forward", "A0"), ("dLdA0", "backward", "dLdA"),
+         ("A of 1 - A0, after backward", "forward", "1 - A0"), ("dLdA0 of 1 - A0", "backward", "dLdA"))
+OWN_BATCH = 3  # the batches up to which an input also runs the model on its own layers (N = 1, 1, 2, 3 and a few more
+# of the seeded ones, and of the drawn ones, of at most 5: how the model calls its layers does not depend on N)
+OWN = "own "  # the labels of what the model on its own layers gave; "chained ": the grader's chain of its layers
+
+
+def _argument(case, shown: str):
+    return {"A0": case.A0, "1 - A0": 1.0 - case.A0, "dLdA": case.dLdA}[shown]
+
+
+def own(s: Script, cls: str, case) -> None:
+    """The model on its own layers (see the module's docstring); first, for diagnosis, fresh Linear and ReLU
+    objects of the student's chained by the grader through the same calls (a crash there ends the case: what
+    the model would have given is then not judged). Last in the script: nothing of this stops the stand-ins'."""
+    params = case.layers()
+    with s.diagnosing():
+        chain = []
+        for i, (W, b) in enumerate(params, 1):
+            layer = s.new(LINEAR, W.shape[1], W.shape[0])
+            s.set(layer, "W", W)
+            s.set(layer, "b", b)
+            chain += [layer, s.new(RELU)]
+        s.get(chain[0], "W", label="chained W1")  # (a read never ends the case: where it came back, the chain ran)
+        for label, method, shown in STEPS:
+            value = _argument(case, shown)
+            for j, layer in enumerate(chain if method == "forward" else chain[::-1]):
+                if j == len(chain) - 1:
+                    s.call(layer, method, value, label="chained " + label, soft=True)
+                else:
+                    value = s.returned(layer, method, value, name=f"{layer.name}.{method}(...)", soft=True)
+            if method == "backward" and label == "dLdA0":
+                for i, layer in enumerate(chain[::2], 1):
+                    s.get(layer, "dLdW", label=f"chained dLdW{i}")
+                    s.get(layer, "dLdb", label=f"chained dLdb{i}")
+    net = s.new(CLASSES[cls])
+    layers = s.members(net, "layers", len(params), having="W", label=OWN + "count", name=f"{cls}'s Linear")
+    for layer, (W, b) in zip(layers, params):
+        s.set(layer, "W", W, state=True)
+        s.set(layer, "b", b, state=True)
+    for label, method, shown in STEPS:
+        s.call(net, method, _argument(case, shown), label=OWN + label, soft=True, shown=(shown,))
+        if method == "backward" and label == "dLdA0":
+            for i, layer in enumerate(layers, 1):
+                s.get(layer, "dLdW", label=f"{OWN}dLdW{i}")
+                s.get(layer, "dLdb", label=f"{OWN}dLdb{i}")
+
+
+@expected
+def _expected_own(package, case) -> tuple:
+    """The reference's Linear (with the case's W and b) and ReLU chained as the contract chains them, through
+    STEPS: each step's value, then each Linear's dLdW and dLdb after the first backward."""
+    chain = []
+    for W, b in case.layers():
+        layer = package.Linear(W.shape[1], W.shape[0])
+        layer.W, layer.b = W.copy(), b.copy()
+        chain += [layer, package.ReLU()]
+    found, grads = [], []
+    for label, method, shown in STEPS:
+        value = _argument(case, shown)
+        for layer in chain if method == "forward" else chain[::-1]:
+            value = getattr(layer, method)(value)
+        found.append(np.array(value, dtype=np.float64))
+        if label == "dLdA0":
+            grads = [np.array(g, dtype=np.float64) for layer in chain[::2] for g in (layer.dLdW, layer.dLdb)]
+    return (*found, *grads)
+
+
+def _own_want(ref, case) -> dict | None:
+    """What the model on its own layers should give, by label; None where local mode has no fixture for it."""
+    try:
+        values = _expected_own(ref, case)
+    except NoFixture:
+        return None
+    names = [label for label, _, _ in STEPS]
+    names += [f"{what}{i}" for i in range(1, len(case.layers()) + 1) for what in ("dLdW", "dLdb")]
+    return dict(zip(names, values))
+
+
+def _layers_right(out, want: dict, labels) -> bool | None:
+    """Whether the student's own Linear and ReLU, chained by the grader, give the reference's `labels`; None in a run
+    without that chain (the lean run: a value of the model's then wrong fails, and the class runs again in full)."""
+    values = out.result.values
+    if "chained W1" not in values:
+        return None
+    return all(isinstance(values.get("chained " + label), np.ndarray) and matches(values["chained " + label],
+                                                                                  want[label]) for label in labels)
+
+
+OWN_HOW = ("your model gives the right values on the grader's stand-in layers but not on its own Linear and ReLU "
+           "(which give the right values here when the grader chains them itself, as the contract does): forward "
+           "must only call each layer's forward, in order, on the previous layer's output, and backward each "
+           "layer's backward, in reverse order, whatever the layers are, and leave the model as it was")
+AGAIN = ("backward must leave the model as it was: self.layers.reverse() (or reassigning self.layers) in backward "
+         "reverses the model for every later call; loop over reversed(self.layers), a reversed view, instead")
+
+
+def _judge_own(out, case, ref, labels, what, before=()) -> None:
+    """The model on its own layers: `labels` (of STEPS, dLdW1, ...) against the reference, where its layers give
+    those values (and `before`'s) chained by the grader, and where the model's own values `before` (another test's to
+    judge: forward's, for backward's tests) are right; `what(label)`: how a value is named in a failure."""
+    if OWN + "A" not in out.script.labels:  # (an input of a larger batch: see OWN_BATCH)
+        return
+    error = out.result.error
+    if error is not None and error.op < out.script.labels[OWN + "count"]:  # (the case ended before the model ran on
+        return  # its own layers: at the grader's chain of them, which raised or hung there, or earlier)
+    want = _own_want(ref, case)
+    if want is None or _layers_right(out, want, (*before, *labels)) is False:
+        return
+    values = out.result.values
+    if not all(isinstance(values.get(OWN + label), np.ndarray) and matches(values[OWN + label], want[label])
+               for label in before):
+        return
+    for label in labels:
+        if label == "A of 1 - A0, after backward":
+            _again(out, want)
+            continue
+        try:
+            got = _read(out, OWN + label)
+        except Crashed as failure:  # (on its own layers, which the grader's chain shows right here)
+            raise (failure if failure.hint else failure.hinted(OWN_HOW)) from None
+        if got is not EXCUSED and not (isinstance(got, np.ndarray) and matches(got, want[label])):
+            expect(what(label), got, want[label], generic=False, hint=OWN_HOW)
+
+
+def _again(out, want) -> None:
+    """forward(1 - A0) after a forward and backward gives what it gave before them (judged where it did)."""
+    label = OWN + "A of 1 - A0, after backward"
+    if label in out.excused:
+        return
+    op = out.script.labels[label]
+    error = next((e for e in out.result.soft if e.op == op), None) or (
+        out.result.error if out.result.error is not None and out.result.error.op == op else None)
+    text = out.script.meta[op].text
+    if error is not None:  # (forward's crash, but after backward, which changed the model: this test's to charge, so
+        out.compared.add(label)  # the call is shown, not read: a read of another method's crash waits for it)
+        out.reached = max(out.reached, op)
+        raise Failure(f"after forward and backward, a second {text} on the same model "
+                      f"{'raised ' + error.type + ': ' + error.msg if error.type != 'WorkerDied' else error.msg}"
+                      f"{f' (at {error.where})' if error.where else ''}; "
+                      "the first gave the right output", AGAIN)
+    got = out[label]
+    if got is not EXCUSED and not (isinstance(got, np.ndarray) and matches(got, want["A of 1 - A0, after backward"])):
+        expect(f"after forward and backward, a second {text} on the same model (the first gave the right output)",
+               got, want["A of 1 - A0, after backward"], generic=False, hint=AGAIN)
 
 
 HOW = ("the grader gave your model's layers stand-ins (Linear layer i: A @ P_i forward, G @ Q_i backward; "
@@ -190,6 +353,8 @@ def forward(cls: str, case, ref):
     k, want = len(WIDTHS[cls]) - 1, composed(case)
     got = _read(out, "A")
     if isinstance(got, np.ndarray) and matches(got, want["A"]):
+        _judge_own(out, case, ref, ("A of 1 - A0", "A"),
+                   lambda label: f"on its own layers, {cls}.forward({'1 - A0' if '1 - A0' in label else 'A0'}): output")
         return
     maps, scalars = stand_ins(case)
     hints = [(want[f"Z{k}"], f"your output is the last Linear's output Z{k}, without the activation after it: "
@@ -228,6 +393,10 @@ def backward(cls: str, case, ref, dlda: bool = True, params: bool = True, hints:
             where = _first_wrong(out, want, lambda i: (f"dLdZ{i} given", f"dLdZ{i}"), range(k, 0, -1))
             expect(f"dLdA0, the gradient with respect to A0{where}", got, want["dLdA0"],
                    known_wrong=_dlda_hints(cls, want) if hints else (), generic=False, hint=HOW)
+        _judge_own(out, case, ref, ("dLdA0", "A of 1 - A0, after backward", "dLdA0 of 1 - A0"),
+                   lambda label: f"on its own layers, {cls}.backward(dLdA) after forward(1 - A0), forward(A0): dLdA0"
+                   if label == "dLdA0" else "on its own layers, a second backward(dLdA), after forward(1 - A0): dLdA0",
+                   before=("A of 1 - A0", "A"))
     raised = out.raised_at("dLdA0") if params else None  # (even where dLdA0 is excused)
     for i in range(k, 0, -1) if params else ():
         got, name = out[f"dLdZ{i} given"], linears(cls)[i - 1]
@@ -246,6 +415,10 @@ def backward(cls: str, case, ref, dlda: bool = True, params: bool = True, hints:
         expect(f"the gradient layer {i} ({name}) was given in backward, from which it makes dLdW and dLdb", got,
                want[f"dLdZ{i}"], known_wrong=(lambda: distinct(known, want[f"dLdZ{i}"])) if hints else (), generic=False,
                hint=HOW)
+    if params:
+        _judge_own(out, case, ref, [f"{what}{i}" for i in range(1, k + 1) for what in ("dLdW", "dLdb")],
+                   lambda label: f"on its own layers, after forward(1 - A0), forward(A0), backward(dLdA): Linear layer "
+                                 f"{label[4:]}'s {label[:4]}", before=("A of 1 - A0", "A"))
 
 
 def names(cls: str) -> dict[str, str]:
@@ -262,10 +435,25 @@ def _declare(cls: str, test: str, points: float):
                     "params": lambda *a: backward(*a, dlda=False)}[test](cls, case, ref)
 
     return check(names(cls)[test], points=points, cases=mlp_cases(WIDTHS[cls]),
-                 strategy=draw("mlp_strategy", widths=WIDTHS[cls]))(body)
+                 strategy=draw("mlp_strategy", widths=WIDTHS[cls]), owners=own_owners(cls, test))(body)
 
 
-# (Declared in the order students read them: every body comes from the same line, so `collect` keeps this one.)
+def own_owners(cls: str, test: str) -> dict:
+    """What the model gives on its own layers needs the model built right (a layer object at two places, the
+    wrong widths: __init__'s mistake), and backward's values there a forward that ran every layer (one that skips
+    a layer can still give the right output, and then a ReLU's backward finds no A): those tests own them."""
+    tests, k = names(cls), len(WIDTHS[cls]) - 1
+    if test == "forward":
+        return {OWN + label: tests["init"] for label, _, _ in STEPS[:2]}
+    if test == "dLdA0":
+        return {OWN + label: (tests["init"], tests["forward"]) for label, _, _ in STEPS[2:]}
+    if test == "params":
+        return {f"{OWN}{what}{i}": (tests["init"], tests["forward"]) for i in range(1, k + 1) for what in ("dLdW", "dLdb")}
+    return {}
+
+
+# (Declared in the order students read them: every body comes from the same line, so `collect` keeps this one.
+# No test is worth more than __init__'s, which owns what the model gives on its own layers: `own_owners`.)
 mlp0_init, mlp0_forward, mlp0_dlda, mlp0_params = (_declare("MLP0", t, p) for t, p in zip(names("MLP0"), (1, 1, 1, 1)))
-mlp1_init, mlp1_forward, mlp1_dlda, mlp1_params = (_declare("MLP1", t, p) for t, p in zip(names("MLP1"), (1, 2, 1, 1)))
+mlp1_init, mlp1_forward, mlp1_dlda, mlp1_params = (_declare("MLP1", t, p) for t, p in zip(names("MLP1"), (2, 1, 1, 1)))
 mlp4_init, mlp4_forward, mlp4_dlda, mlp4_params = (_declare("MLP4", t, p) for t, p in zip(names("MLP4"), (2, 2, 2, 2)))

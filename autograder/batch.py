@@ -29,7 +29,6 @@ stops the batch and writes the gradebook and report of what finished.
 from __future__ import annotations
 
 import csv
-import dataclasses
 import hashlib
 import io
 import json
@@ -45,12 +44,12 @@ import time
 import unicodedata
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
 from pathlib import Path
 
 from .archive import MAX_ARCHIVE_BYTES, MAX_MEMBERS, SUFFIXES
 from .output import printable, unwritable, write_atomic
 from .official import public_seed
+from .record import record, replace
 from .sandbox.limits import ConfigError
 from .submission import ArchiveTimedOut, SubmissionError, placed, prepare
 
@@ -59,7 +58,7 @@ GRADESCOPE_METADATA = "submission_metadata.yml"
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Entry:
     """One student's hand-in: where it is, its name in the gradebook, its results file's stem, (from
     a Gradescope export) its submitters' student ids and emails, for matching the gradebook to a roster,
@@ -525,7 +524,7 @@ def _grade_one(entry: Entry, seed: int | None, kept: dict | None, base: dict, li
         except Exception as exc:  # noqa: BLE001 - a grader bug costs this entry its grading, not the batch
             return _rejected(entry, f"the grader failed on this entry ({type(exc).__name__}: {exc})", began)
     # the results say the time the entry took here, intake too: a rerun that keeps them shows the same
-    report = dataclasses.replace(report, execution_time=round(time.perf_counter() - began, 3))
+    report = replace(report, execution_time=round(time.perf_counter() - began, 3))
     return {"entry": entry.stem, "stamp": stamp, "seconds": report.execution_time,
             "results": WRITERS["gradescope"](report), "error": None}
 

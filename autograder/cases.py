@@ -1,26 +1,25 @@
 """Every input case the grader uses, and the seeded generators of them.
 
-Each kind of input is one frozen dataclass (compared and hashed by identity, so
+Each kind of input is one frozen record (`record.py`: compared and hashed by identity, so
 checks can memoise per case). `*_cases(rng)` gives a fixed list of edge shapes
 plus seeded random ones (a `numpy.random.Generator` is passed in: no global
 random state anywhere). The hypothesis strategies that build the same
-dataclasses live in `strategies.py`; checks name them with `draw(...)`, so that
+records live in `strategies.py`; checks name them with `draw(...)`, so that
 hypothesis is imported only when examples must be drawn or a failure shrunk.
 This module needs numpy only.
 """
 from __future__ import annotations
 
-import dataclasses
 import importlib
 import json
-from dataclasses import dataclass
 
 import numpy as np
 
 from .compare import shape_str
+from .record import fields, record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Draw:
     """A hypothesis strategy by name: `strategies.<name>(**kwargs)`, or `<module>:<name>(**kwargs)` for
     an assignment's own strategies module, built on first use."""
@@ -96,7 +95,7 @@ def describe(**arrays) -> str:
 # ------------------------------------------------------------------ Linear
 
 
-@dataclass(frozen=True, eq=False)  # hashed by identity: checks memoise per case
+@record(frozen=True, eq=False)  # hashed by identity: checks memoise per case
 class LinearCase:
     """One input of the Linear checks: weights, bias, a batch, the gradient at the output."""
     W: np.ndarray  # (C_out, C_in)
@@ -128,7 +127,7 @@ def linear_cases(rng: np.random.Generator) -> list[LinearCase]:
 # ------------------------------------------------------------ activations
 
 
-@dataclass(frozen=True, eq=False)  # hashed by identity: checks memoise per case
+@record(frozen=True, eq=False)  # hashed by identity: checks memoise per case
 class ActivationCase:
     """One input of the activation checks: a batch Z, the gradient dLdA, and an earlier batch Z0."""
     Z: np.ndarray  # (N, C), with exact zeros
@@ -158,7 +157,7 @@ def activation_cases(rng: np.random.Generator, zeros: float = 0.2) -> list[Activ
 # ------------------------------------------------------------------ losses
 
 
-@dataclass(frozen=True, eq=False)  # hashed by identity: checks memoise per case
+@record(frozen=True, eq=False)  # hashed by identity: checks memoise per case
 class LossCase:
     """One input of the CrossEntropyLoss checks: logits A and targets Y, an earlier pair, and a shift."""
     A: np.ndarray  # logits (N, C): float32-exact, within +-6, so no target probability nears underflow
@@ -204,7 +203,7 @@ def loss_cases(rng: np.random.Generator) -> list[LossCase]:
     return cases
 
 
-@dataclass(frozen=True, eq=False)  # hashed by identity: checks memoise per case
+@record(frozen=True, eq=False)  # hashed by identity: checks memoise per case
 class GapCase:
     """One input of the large-logit checks: logits A whose rows have one far above the rest, targets Y."""
     A: np.ndarray  # logits (N, C >= 2): in each row one logit is 100 to 1020 above the others
@@ -242,7 +241,7 @@ def to_arrays(cases: list, prefix: str = "") -> dict[str, np.ndarray]:
     arrays = {f"{prefix}kind": np.array([type(c).__name__ for c in cases] or [""]),
               f"{prefix}count": np.array(len(cases))}
     for i, case in enumerate(cases):
-        for field in dataclasses.fields(case):
+        for field in fields(case):
             arrays[f"{prefix}{i}.{field.name}"] = getattr(case, field.name)
     return arrays
 
@@ -284,7 +283,7 @@ def from_arrays(data, prefix: str = "") -> list:
     found = []
     for i in range(int(data[f"{prefix}count"])):
         cls = KINDS[kinds[i]]
-        found.append(cls(**{f.name: np.array(data[f"{prefix}{i}.{f.name}"]) for f in dataclasses.fields(cls)}))
+        found.append(cls(**{f.name: np.array(data[f"{prefix}{i}.{f.name}"]) for f in fields(cls)}))
     return found
 
 
@@ -324,7 +323,7 @@ def large_input_cases(rng: np.random.Generator) -> list[ActivationCase]:
 # --------------------------------------------------------------- BatchNorm1d
 
 
-@dataclass(frozen=True, eq=False)  # hashed by identity: checks memoise per case
+@record(frozen=True, eq=False)  # hashed by identity: checks memoise per case
 class BatchNormCase:
     """One input of the BatchNorm1d checks: three training batches, an evaluation batch, BW and Bb,
     the gradient at BZ, and alpha."""
@@ -393,7 +392,7 @@ KINDS[BatchNormCase.__name__] = BatchNormCase
 # ------------------------------------------------------------ Softmax and MSELoss
 
 
-@dataclass(frozen=True, eq=False)  # hashed by identity: checks memoise per case
+@record(frozen=True, eq=False)  # hashed by identity: checks memoise per case
 class SoftmaxCase:
     """One input of the Softmax checks: a batch Z, the gradient dLdA, an earlier batch Z0, and a shift."""
     Z: np.ndarray  # (N, C) float64, multiples of 1/256 (float32-exact), within +-8
@@ -441,7 +440,7 @@ def softmax_cases(rng: np.random.Generator) -> list[SoftmaxCase]:
     return cases
 
 
-@dataclass(frozen=True, eq=False)  # hashed by identity: checks memoise per case
+@record(frozen=True, eq=False)  # hashed by identity: checks memoise per case
 class MSECase:
     """One input of the MSELoss checks: predictions A and targets Y, and an earlier pair."""
     A: np.ndarray  # predictions (N, C)
@@ -470,7 +469,7 @@ KINDS.update({cls.__name__: cls for cls in (SoftmaxCase, MSECase)})
 # --------------------------------------------------------------------- SGD
 
 
-@dataclass(frozen=True, eq=False)  # hashed by identity: checks memoise per case
+@record(frozen=True, eq=False)  # hashed by identity: checks memoise per case
 class SGDCase:
     """A model of two layers and the gradients the grader sets before each of T steps."""
 
@@ -530,7 +529,7 @@ def sgd_cases(rng: np.random.Generator) -> list[SGDCase]:
 # -------------------------------------------------------------------- MLPs
 
 
-@dataclass(frozen=True, eq=False)  # hashed by identity: checks memoise per case
+@record(frozen=True, eq=False)  # hashed by identity: checks memoise per case
 class MLPCase:
     """An input batch, the gradient at the output, and every Linear layer's W and b. Whole numbers in
     [-2, 2]: every value of the forward and backward passes is a whole number far below 2**24, exact in

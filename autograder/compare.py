@@ -18,15 +18,15 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 
 import numpy as np
 
 from . import diagnose
+from .record import record
 from .sandbox import Bad
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Tolerance:
     rtol: float
     atol: float

@@ -6,7 +6,8 @@ place that builds one.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+
+from .record import field, record
 
 
 class Outcome(str, enum.Enum):
@@ -18,7 +19,7 @@ class Outcome(str, enum.Enum):
     NOT_RUN = "not run"  # a prerequisite failed, or the grader itself broke: not the student's fault
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TestResult:
     """One test's verdict, as every output format reports it."""
     name: str  # "Linear.forward: output Z"; starts with Class.method
@@ -27,13 +28,16 @@ class TestResult:
     outcome: Outcome
     output: str = ""  # what a student reads to act on a failure
     visibility: str = "visible"  # Gradescope: visible | hidden | after_due_date | after_published
+    # A passed test's (classes, failed result): its result instead where every test of those classes passed
+    # (checks.base.Unless; runner.grade applies it, and no report shows it)
+    unless: tuple = field(default=(), compare=False, repr=False)
 
     @property
     def passed(self) -> bool:
         return self.outcome is Outcome.PASSED
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Report:
     """A whole run: every test's result, and what the run was (submission, seed, sandbox, notes)."""
     submission: str  # the path as given on the command line

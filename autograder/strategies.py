@@ -1,5 +1,5 @@
 """The hypothesis side of the grader's inputs: the grading profile and one strategy
-per kind of case, building the dataclasses of `cases.py`. Imported only when
+per kind of case, building the records of `cases.py`. Imported only when
 examples must be drawn (see `examples.py`) or a failure shrunk.
 """
 from __future__ import annotations

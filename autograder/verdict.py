@@ -1,12 +1,11 @@
 """What the runner learned about one check, and the `TestResult` a student reads from it."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from .cases import describe
-from .checks.base import Check, Crashed, NotAttempted, Outputs, Skip, Waiting
+from .checks.base import Check, Crashed, NotAttempted, Outputs, Skip, Unless, Waiting
 from .compare import Failure
 from .expected import NoFixture
+from .record import field, record
 from .report import Outcome, TestResult
 from .sandbox import CaseResult, Script
 from .sandbox.pool import alike_kinds
@@ -15,7 +14,7 @@ PRINTED_LINES = 12  # lines of what the student's code printed shown per failure
 OWNED = "the values it compares are graded by another test, which failed"  # (an input that judged nothing so)
 
 
-@dataclass
+@record
 class Verdict:
     failure: Failure | None = None  # the first real failure: final
     waiting: Waiting | None = None  # an input the check could not run on: shown only if nothing fails
@@ -55,6 +54,9 @@ class Verdict:
     owned: int = 0  # inputs that judged nothing, as every value they compare is excused (its owner failed)
     waited: int = 0  # inputs it could not run on (a Waiting each)
     waited_on: set = field(default_factory=set)  # the methods they waited on (None: one that died)
+    # (the classes it needs, a Verdict of the first such input's failure) of the inputs that passed unless every test
+    # of those classes passes (checks.base.Unless)
+    unless: tuple | None = None
 
     def judge(self, check: Check, gen, case, script: Script, result: CaseResult) -> bool:
         """Send the worker's outputs into the check body `gen` that yielded `script`; False when the
@@ -72,6 +74,13 @@ class Verdict:
                 return False
             skipped = OWNED if out.judged_nothing else None
             self.passed((0 if skipped else 1, 0 if out.met_raise else 1, tuple(out.notes), skipped, None))
+            return True
+        except Unless as unless:  # (passed here; runner.grade charges it where those classes pass every test)
+            if self.unless is None:
+                kept = Verdict(failure=unless.failure, examples=1)
+                kept._keep(case, script, result, out)
+                self.unless = (unless.needs, kept)
+            self.passed((1, 1, tuple(out.notes), None, None))
             return True
         except NoFixture:  # local mode: no recorded expected value for this input
             self.passed((0, 0, (), None, None))
@@ -200,7 +209,11 @@ def result(check: Check, verdict: Verdict, replay: str, method_returned: bool, n
         outcome = Outcome.NOT_ATTEMPTED if verdict.waiting.not_attempted else Outcome.NOT_RUN
         return TestResult(score=0.0, outcome=outcome, output=f"{outcome.value}: {verdict.waiting.message}", **common)
     if failure is None:
-        return TestResult(score=float(check.points), outcome=Outcome.PASSED, output=_passed(check, verdict), **common)
+        unless = () if verdict.unless is None else (verdict.unless[0], TestResult(
+            score=0.0, outcome=Outcome.FAILED, output=feedback(verdict.unless[1], verdict.unless[1].failure, replay),
+            **common))
+        return TestResult(score=float(check.points), outcome=Outcome.PASSED, output=_passed(check, verdict),
+                          unless=unless, **common)
     right, wrong = verdict.right_and_wrong()
     rare = (f"wrong on {wrong} of this test's {right + wrong} inputs (right on the other {right})"  # (a slip on some
             if check.computes and type(failure) is Failure and right > wrong else "")  # kind of input: how rare)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import json
 import os
@@ -18,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from autograder import assignments, batch, reference, runner
+from autograder.record import replace
 from autograder.submission import prepare
 from tests.catalogue import entries, materialize
 from tests.test_grading import FAST, POINTS
@@ -807,7 +807,7 @@ def test_a_grading_process_builds_each_inputs_script_once_and_judges_only_new_re
         def body(case, ref):
             bodies.append(check.cls)
             return check.body(case, ref)
-        return dataclasses.replace(check, body=body)
+        return replace(check, body=body)
     checks = [counted(c) for c in CHECKS if c.cls in ("Linear", "ReLU")]
     reference_copy = tmp_path / "a"
     shutil.copytree(REFERENCE, reference_copy / "mytorch", ignore=shutil.ignore_patterns("__pycache__"))

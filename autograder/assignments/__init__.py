@@ -19,14 +19,15 @@ from __future__ import annotations
 import configparser
 import functools
 import importlib
-from dataclasses import dataclass
 from pathlib import Path
+
+from ..record import record
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT = "mytorch"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Assignment:
     name: str  # what --assignment takes
     title: str  # one line, for `assignments` and the handout

@@ -5,11 +5,10 @@ so backward is graded on its own.
 """
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from ..compare import EXACT, EXCUSED, expect
+from ..record import replace
 from ..sandbox import Script
 from ..cases import activation_cases, draw, edge_cases
 from ..expected import expected

@@ -11,21 +11,20 @@ the runner send many cases in one request, or one hypothesis example at a time.
 """
 from __future__ import annotations
 
-import dataclasses
 import functools
 import re
-from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
 
 from ..compare import EXCUSED, VALUES, Failure, Tolerance, expect, shape_str
 from ..diagnose import with_pointer
+from ..record import record, replace
 from ..sandbox import Bad, CaseResult, StudentError
 from ..sandbox.pool import alike_kinds, argument_kinds
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Check:
     name: str  # "Linear.forward: output Z": the class and method it grades, then what
     points: float
@@ -83,13 +82,13 @@ def collect(*modules, after: list[Check] = ()) -> list[Check]:
     for module in modules:
         where.update({cls: path.rpartition(".")[0] for cls, path in getattr(module, "CLASSES", {}).items()})
         bodies = [v for v in vars(module).values() if hasattr(v, "__check__")]
-        found += [dataclasses.replace(b.__check__, module=where.get(b.__check__.cls, ""))
+        found += [replace(b.__check__, module=where.get(b.__check__.cls, ""))
                   for b in sorted(bodies, key=lambda b: b.__code__.co_firstlineno)]
     methods = {c.method for c in after}
     earlier: dict[str, set[str]] = {}  # class -> the checks before this one of it
     for i, check in enumerate(found):
         if i >= len(after):
-            found[i] = check = dataclasses.replace(check, primary=check.method not in methods)
+            found[i] = check = replace(check, primary=check.method not in methods)
             methods.add(check.method)
         for label, owner in ((label, name) for label, names in check.owners for name in names):
             if owner not in earlier.get(check.cls, ()):
@@ -179,6 +178,18 @@ class Skip(Exception):
         super().__init__(message)
         self.waiting = waiting
         self.owned = owned  # left out as a value it compares is graded by another test, which failed
+
+
+class Unless(Exception):
+    """This input passes unless every test of the classes `needs` passes: `failure` is a wrong value of the graded
+    method where those classes' own objects, run by the grader in the same script, did not give their values there (or
+    raised). Such a mistake is theirs to charge, so the input is left to them, but only where some test of theirs
+    fails: where every one passes, they work, and what made them differ in this script (code that changes them only
+    while this class is graded) is this method's (runner.grade applies it once every class is graded)."""
+
+    def __init__(self, failure: Failure, needs: tuple[str, ...]):
+        super().__init__(failure.message)
+        self.failure, self.needs = failure, needs
 
 
 class Outputs:

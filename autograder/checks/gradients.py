@@ -10,17 +10,17 @@ nothing about backward, and the input is left out rather than charged.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 
 from ..compare import FINITE_DIFFERENCES, VALUES, expect, matches
+from ..record import record
 from ..sandbox import Bad
 from .base import Skip, Waiting
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Slopes:
     name: str
     shape: tuple

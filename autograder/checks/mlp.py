@@ -14,13 +14,14 @@ it call them.
 Stand-ins can be told apart from real layers (their class's place in the MRO, their methods' code), and a
 model can change itself as it runs (backward reversing self.layers in place). So each input of a small batch
 (`OWN_BATCH`) also runs a second model of the class on its own layers, as a student's code will (`own`): each
-Linear gets the case's
-W and b, then forward(1 - A0), forward(A0), backward(dLdA) (each Linear's dLdW and dLdb read), and again
-forward(1 - A0), backward(dLdA). Those values are judged against the reference's Linear and ReLU chained as
-the contract chains them, but only where the student's own Linear and ReLU give those very values when the
-grader chains fresh objects of theirs itself (made only when the run without them was not a clean pass:
-`Script.diagnosing`): a mistake of the layers' own is their tests' to charge, never the model's (and where
-that chain raises or hangs, the model's run is not judged either).
+Linear gets the case's W and b, then forward(1 - A0), forward(A0), backward(dLdA) (each Linear's dLdW and dLdb
+read), and forward(-A0), backward(-dLdA) (every call written its own way: one that hangs is not taken for
+another). Those values are judged against the reference's Linear and ReLU chained as the contract chains them.
+Where one is wrong, fresh Linear and ReLU objects of the student's, chained by the grader through the same
+calls (`chained`, made only when the run without them was not a clean pass: `Script.diagnosing`), say whose
+mistake it is: where they give the reference's values, the model's; where they do not (or raise, or hang), the
+layers', whose tests charge it, and the model's only if every test of Linear and ReLU passes (`Unless`: code
+that breaks the grader's own layers only while an MLP is graded wins nothing).
 """
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ from ..cases import draw, mlp_cases
 from ..compare import EXCUSED, Failure, expect, matches
 from ..expected import NoFixture, expected
 from ..sandbox import Bad, Obj, Script
-from .base import Crashed, Waiting, check, per_case
+from .base import Crashed, Unless, Waiting, check, per_case
 from .sgd import distinct
 
 LINEAR, RELU, MODULE = "mytorch.nn.linear.Linear", "mytorch.nn.activation.ReLU", "models.mlp|mytorch.models.mlp"
@@ -90,34 +91,57 @@ def script(cls: str, case):
     s.call(mlp, "backward", case.dLdA, label="dLdA0", soft=True)
     for i, layer in enumerate(bound, 1):
         s.get(layer, "probe_dLdZ", label=f"dLdZ{i} given")
+    if case.A0.shape[0] <= OWN_BATCH:
+        own(s, cls, case)
     for i, (c_in, c_out) in enumerate(zip(WIDTHS[cls], WIDTHS[cls][1:]), 1):
         s.get(s.new(LINEAR, c_in, c_out), "W", label=f"layout{i}")
     if case.A0.shape[0] <= OWN_BATCH:
-        own(s, cls, case)
+        chained(s, case)
     return s
 
 
+AFTER = "A of -A0, after backward"  # (forward's value after a backward: backward's to charge, `_again`)
 # The calls a model on its own layers makes, in order: (label, method, argument, as shown). Backward's dLdW and dLdb
 # are read after the first backward.
 STEPS = (("A of 1 - A0", "forward", "1 - A0"), ("A", "forward", "A0"), ("dLdA0", "backward", "dLdA"),
-         ("A of 1 - A0, after backward", "forward", "1 - A0"), ("dLdA0 of 1 - A0", "backward", "dLdA"))
+         (AFTER, "forward", "-A0"), ("dLdA0 of -A0", "backward", "-dLdA"))
 OWN_BATCH = 3  # the batches up to which an input also runs the model on its own layers (N = 1, 1, 2, 3 and a few more
 # of the seeded ones, and of the drawn ones, of at most 5: how the model calls its layers does not depend on N)
 OWN = "own "  # the labels of what the model on its own layers gave; "chained ": the grader's chain of its layers
 
 
 def _argument(case, shown: str):
-    return {"A0": case.A0, "1 - A0": 1.0 - case.A0, "dLdA": case.dLdA}[shown]
+    return {"A0": case.A0, "1 - A0": 1.0 - case.A0, "dLdA": case.dLdA, "-A0": -case.A0, "-dLdA": -case.dLdA}[shown]
 
 
 def own(s: Script, cls: str, case) -> None:
-    """The model on its own layers (see the module's docstring); first, for diagnosis, fresh Linear and ReLU
-    objects of the student's chained by the grader through the same calls (a crash there ends the case: what
-    the model would have given is then not judged). Last in the script: nothing of this stops the stand-ins'."""
-    params = case.layers()
+    """The model on its own layers (see the module's docstring), right after its run on the stand-ins (a class that
+    breaks the grader's own Linear objects, made later, cannot stop it). Its ops, and the chain's, are kept apart
+    (`Script.apart`): where one ends a worker (a layer that hangs), the stand-ins' calls of the same method are still
+    made on the next inputs, and neither run is made again."""
+    params, start = case.layers(), len(s.ops)
+    net = s.new(CLASSES[cls])
+    layers = s.members(net, "layers", len(params), having="W", label=OWN + "count", name=f"{cls}'s Linear")
+    for layer, (W, b) in zip(layers, params):
+        s.set(layer, "W", W, state=True)
+        s.set(layer, "b", b, state=True)
+    for label, method, shown in STEPS:
+        s.call(net, method, _argument(case, shown), label=OWN + label, soft=True, shown=(shown,))
+        if method == "backward" and label == "dLdA0":
+            for i, layer in enumerate(layers, 1):
+                s.get(layer, "dLdW", label=f"{OWN}dLdW{i}")
+                s.get(layer, "dLdb", label=f"{OWN}dLdb{i}")
+    s.apart.update(range(start, len(s.ops)))
+
+
+def chained(s: Script, case) -> None:
+    """For diagnosis, last: fresh Linear and ReLU objects of the student's, chained by the grader through the calls
+    the model on its own layers made (where one raises or hangs, the case ends there: the chain's later values are
+    missing, and what the model gave is judged as where they are wrong)."""
+    start = len(s.ops)
     with s.diagnosing():
         chain = []
-        for i, (W, b) in enumerate(params, 1):
+        for W, b in case.layers():
             layer = s.new(LINEAR, W.shape[1], W.shape[0])
             s.set(layer, "W", W)
             s.set(layer, "b", b)
@@ -134,17 +158,7 @@ def own(s: Script, cls: str, case) -> None:
                 for i, layer in enumerate(chain[::2], 1):
                     s.get(layer, "dLdW", label=f"chained dLdW{i}")
                     s.get(layer, "dLdb", label=f"chained dLdb{i}")
-    net = s.new(CLASSES[cls])
-    layers = s.members(net, "layers", len(params), having="W", label=OWN + "count", name=f"{cls}'s Linear")
-    for layer, (W, b) in zip(layers, params):
-        s.set(layer, "W", W, state=True)
-        s.set(layer, "b", b, state=True)
-    for label, method, shown in STEPS:
-        s.call(net, method, _argument(case, shown), label=OWN + label, soft=True, shown=(shown,))
-        if method == "backward" and label == "dLdA0":
-            for i, layer in enumerate(layers, 1):
-                s.get(layer, "dLdW", label=f"{OWN}dLdW{i}")
-                s.get(layer, "dLdb", label=f"{OWN}dLdb{i}")
+    s.apart.update(range(start, len(s.ops)))
 
 
 @expected
@@ -182,7 +196,7 @@ def _layers_right(out, want: dict, labels) -> bool | None:
     """Whether the student's own Linear and ReLU, chained by the grader, give the reference's `labels`; None in a run
     without that chain (the lean run: a value of the model's then wrong fails, and the class runs again in full)."""
     values = out.result.values
-    if "chained W1" not in values:
+    if "chained W1" not in values and not (out.result.error and out.result.error.op > out.script.labels[OWN + "count"]):
         return None
     return all(isinstance(values.get("chained " + label), np.ndarray) and matches(values["chained " + label],
                                                                                   want[label]) for label in labels)
@@ -206,27 +220,32 @@ def _judge_own(out, case, ref, labels, what, before=()) -> None:
     if error is not None and error.op < out.script.labels[OWN + "count"]:  # (the case ended before the model ran on
         return  # its own layers: at the grader's chain of them, which raised or hung there, or earlier)
     want = _own_want(ref, case)
-    if want is None or _layers_right(out, want, (*before, *labels)) is False:
-        return
     values = out.result.values
-    if not all(isinstance(values.get(OWN + label), np.ndarray) and matches(values[OWN + label], want[label])
-               for label in before):
+    if want is None or not all(isinstance(values.get(OWN + label), np.ndarray) and matches(values[OWN + label],
+                                                                                          want[label]) for label in before):
         return
-    for label in labels:
-        if label == "A of 1 - A0, after backward":
-            _again(out, want)
-            continue
-        try:
-            got = _read(out, OWN + label)
-        except Crashed as failure:  # (on its own layers, which the grader's chain shows right here)
-            raise (failure if failure.hint else failure.hinted(OWN_HOW)) from None
-        if got is not EXCUSED and not (isinstance(got, np.ndarray) and matches(got, want[label])):
-            expect(what(label), got, want[label], generic=False, hint=OWN_HOW)
+    try:
+        for label in labels:
+            if label == AFTER:
+                _again(out, want)
+                continue
+            try:
+                got = _read(out, OWN + label)
+            except Crashed as failure:  # (on its own layers, which the grader's chain shows right here)
+                raise (failure if failure.hint else failure.hinted(OWN_HOW)) from None
+            if got is not EXCUSED and not (isinstance(got, np.ndarray) and matches(got, want[label])):
+                expect(what(label), got, want[label], generic=False, hint=OWN_HOW)
+    except Failure as failure:
+        if _layers_right(out, want, (*before, *labels)) is not False:
+            raise
+        raise Unless(Failure(f"{failure.message} (your Linear and ReLU pass every test of theirs, but here the grader's "
+                             "own chain of them did not give these values: it gave others, raised or never ran, as where "
+                             "code changes them while an MLP is graded)", failure.hint), ("Linear", "ReLU")) from None
 
 
 def _again(out, want) -> None:
-    """forward(1 - A0) after a forward and backward gives what it gave before them (judged where it did)."""
-    label = OWN + "A of 1 - A0, after backward"
+    """forward(-A0) after a forward and backward gives the layers' output (judged where forward gave it before)."""
+    label = OWN + AFTER
     if label in out.excused:
         return
     op = out.script.labels[label]
@@ -236,14 +255,14 @@ def _again(out, want) -> None:
     if error is not None:  # (forward's crash, but after backward, which changed the model: this test's to charge, so
         out.compared.add(label)  # the call is shown, not read: a read of another method's crash waits for it)
         out.reached = max(out.reached, op)
-        raise Failure(f"after forward and backward, a second {text} on the same model "
+        raise Failure(f"after forward and backward, {text} on the same model "
                       f"{'raised ' + error.type + ': ' + error.msg if error.type != 'WorkerDied' else error.msg}"
                       f"{f' (at {error.where})' if error.where else ''}; "
-                      "the first gave the right output", AGAIN)
+                      "its forward gave the right output before backward ran", AGAIN)
     got = out[label]
-    if got is not EXCUSED and not (isinstance(got, np.ndarray) and matches(got, want["A of 1 - A0, after backward"])):
-        expect(f"after forward and backward, a second {text} on the same model (the first gave the right output)",
-               got, want["A of 1 - A0, after backward"], generic=False, hint=AGAIN)
+    if got is not EXCUSED and not (isinstance(got, np.ndarray) and matches(got, want[AFTER])):
+        expect(f"after forward and backward, {text} on the same model (its forward gave the right output before)",
+               got, want[AFTER], generic=False, hint=AGAIN)
 
 
 HOW = ("the grader gave your model's layers stand-ins (Linear layer i: A @ P_i forward, G @ Q_i backward; "
@@ -393,9 +412,9 @@ def backward(cls: str, case, ref, dlda: bool = True, params: bool = True, hints:
             where = _first_wrong(out, want, lambda i: (f"dLdZ{i} given", f"dLdZ{i}"), range(k, 0, -1))
             expect(f"dLdA0, the gradient with respect to A0{where}", got, want["dLdA0"],
                    known_wrong=_dlda_hints(cls, want) if hints else (), generic=False, hint=HOW)
-        _judge_own(out, case, ref, ("dLdA0", "A of 1 - A0, after backward", "dLdA0 of 1 - A0"),
+        _judge_own(out, case, ref, ("dLdA0", AFTER, "dLdA0 of -A0"),
                    lambda label: f"on its own layers, {cls}.backward(dLdA) after forward(1 - A0), forward(A0): dLdA0"
-                   if label == "dLdA0" else "on its own layers, a second backward(dLdA), after forward(1 - A0): dLdA0",
+                   if label == "dLdA0" else "on its own layers, a second backward(-dLdA), after forward(-A0): dLdA0",
                    before=("A of 1 - A0", "A"))
     raised = out.raised_at("dLdA0") if params else None  # (even where dLdA0 is excused)
     for i in range(k, 0, -1) if params else ():

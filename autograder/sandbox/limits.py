@@ -7,10 +7,10 @@ value that is not a positive number is a one-line `ConfigError`.
 from __future__ import annotations
 
 import configparser
-import dataclasses
 import os
-from dataclasses import dataclass
 from pathlib import Path
+
+from ..record import fields, record
 
 CONFIG = Path(__file__).resolve().parents[2] / "setup.cfg"
 
@@ -27,7 +27,7 @@ UNSET_SEED = 1  # official grading's seed when the course set none: public, but 
 DEFAULT_IMPORTS = ("numpy", "scipy")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Limits:
     """What a worker and a submission may use (the defaults are the documented ones)."""
     case_timeout: float = 10.0  # wall seconds one case (a few method calls) may take
@@ -46,15 +46,15 @@ class Limits:
         parser = _read(path)
         if not parser.has_section("autograder"):
             return cls()
-        fields = {f.name: f.type for f in dataclasses.fields(cls)}
+        known_types = {f.name: f.type for f in fields(cls)}
         changes = {}
         for name, text in parser.items("autograder"):
             if name in (IMPORTS, SEED, ASSIGNMENT):
                 continue
-            if name not in fields:
-                known = ", ".join([*fields, IMPORTS, SEED, ASSIGNMENT])
+            if name not in known_types:
+                known = ", ".join([*known_types, IMPORTS, SEED, ASSIGNMENT])
                 raise ConfigError(f"{path}: [autograder] has no setting {name!r} (known: {known})")
-            kind = float if fields[name] in (float, "float") else int
+            kind = float if known_types[name] in (float, "float") else int
             try:
                 value = kind(text)
             except ValueError:

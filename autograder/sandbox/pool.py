@@ -32,12 +32,12 @@ import struct
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
 from . import worker as wire
+from ..record import field, record, replace
 from .limits import Limits
 from .script import CaseResult, Malformed, Script, StudentError, decode, pack
 from .server import ForkServer, SandboxError, channel, describe_status, remove_tree, wait_exit
@@ -55,7 +55,7 @@ MAX_MESSAGE = 64 << 20
 GRACE = 0.2  # seconds a worker that closed its channel gets to exit on its own, so its exit status is its own
 
 
-@dataclass
+@record
 class _Worker:
     """A live worker: its pid (its keeper's, when isolated), channel, progress page and unread bytes."""
     pid: int | None  # (None: forked by an enclosure, which ends it)
@@ -64,7 +64,7 @@ class _Worker:
     inbox: bytearray = field(default_factory=bytearray)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Death:
     """Where and how a worker died: the op it was running, the import phase, and why."""
 
@@ -352,7 +352,7 @@ class Sandbox:
             return True
         keys, error = _identities(script, death.op), self._death_error(script, death)
         self._poisoned[keys[-1]] = error
-        if op.kind != "call":
+        if op.kind != "call" or death.op in script.apart:
             return True
         method, kinds, text = keys
         # The call as written (forward(inputs + shift)) is not made again on arguments of those kinds; on any
@@ -570,7 +570,7 @@ def preloads(root: Path, allowed: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(found)[:PRELOADS]
 
 
-@dataclass
+@record
 class _Hung:
     """Calls of one method on arguments of some kinds (`argument_kinds`) that ended a worker: their texts, and the death
     that stops every call on such arguments once there are two."""
@@ -581,7 +581,12 @@ class _Hung:
 
 def _identities(script: Script, j: int) -> list[tuple]:
     """What makes two ops the same for poisoning: the module imported, the class built, the method called (and the
-    kinds of its arguments, and the call as shown)."""
+    kinds of its arguments, and the call as shown). The ops kept apart (`Script.apart`) are all one, and like no other:
+    the first of them that ends a worker stops them all on later inputs, and nothing else."""
+    return [("apart",)] if j in script.apart else _keys(script, j)
+
+
+def _keys(script: Script, j: int) -> list[tuple]:
     op, raw = script.meta[j], script.ops[j]
     if raw[0] == "skip":  # (an op left out of what was sent: lean scripts', runner._batch_phase)
         return [("skip", op.kind, op.cls, op.name)]

@@ -15,11 +15,11 @@ import io
 import json
 import re
 import struct
-from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 import numpy as np
 
+from ..record import field, record, replace
 from .worker import CACHED_HEADER_MOST, npy_dumps, npy_loads
 
 MAX_TEXT = 500  # characters kept of any text a worker sends
@@ -37,7 +37,7 @@ class Obj(NamedTuple):
     name: str  # the class name, for messages
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Bad:
     """A returned value that is not a numeric array; `what` says what it was. `numbers`: a list or tuple of numbers,
     as an array (a list holding the right numbers is a slip of form, not a wrong value)."""
@@ -48,7 +48,7 @@ class Bad:
 
 class Op(NamedTuple):
     """One operation of a script, as the grading process knows it. (A named tuple: as immutable as a frozen
-    dataclass, and made in a third of the time; a run makes ten thousand.)"""
+    record, and made in a third of the time; a run makes ten thousand.)"""
 
     kind: str  # import | new | set | call | get | plain
     cls: str  # the class it acts on ("" for an import)
@@ -70,7 +70,7 @@ _tuple = tuple.__new__  # Op and Obj made as tuple.__new__(Op, (...)): a run bui
 # tuple's own __new__ is a Python function that costs as much again
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class StudentError:
     """An exception raised by student code during op `op`, or the worker dying there."""
 
@@ -88,7 +88,7 @@ class StudentError:
         return self.type == "NotImplementedError" and not self.module
 
 
-@dataclass
+@record
 class Script:
     ops: list = field(default_factory=list)  # what the worker runs
     arrays: list = field(default_factory=list)
@@ -113,6 +113,10 @@ class Script:
     # The ops made only to explain a failure (the student's own parts of a composite method, calls with the other
     # kind of target: `diagnosing`): runner._batch_phase first sends the script without them (`lean()`).
     diagnostic: set = field(default_factory=set)
+    # Ops kept apart from the others when one ends a worker (sandbox.pool._identities): the run of a second model on
+    # its own layers, whose hang must not stop the same method's calls on the first; where one of them ends a
+    # worker, none of them runs again.
+    apart: set = field(default_factory=set)
     # What `pack` sends of it, made the first time it is sent (a batch sends the scripts of one input, built once
     # and kept, for every entry). Not copied by `truncated`: a copy with fewer ops is sent as itself.
     _sent: tuple | None = field(default=None, init=False, repr=False, compare=False)
@@ -401,6 +405,12 @@ def pack(scripts: list[Script], skip_init: list[str] = (), forget: bool = False,
     return b"".join(frames)
 
 
+def prepack(script: Script) -> None:
+    """Make `script`'s part of every request now (`pack` makes it the first time the script is sent)."""
+    if script._sent is None:
+        script._sent = _sent(script)
+
+
 _NPY_STARTS: dict = {}  # (dtype, shape) -> the .npy header npy_dumps writes for it: a run has a few dozen
 
 
@@ -419,7 +429,7 @@ def _sent(script: Script) -> tuple[str, bytes]:
     return json.dumps(script.ops), b"".join(frames)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CaseResult:
     values: dict  # label -> np.ndarray | Bad
     error: StudentError | None = None  # what stopped the case

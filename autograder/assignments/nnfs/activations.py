@@ -7,8 +7,6 @@ output > 0) or of applying the Jacobian (a loop with np.diagflat, einsum, the ve
 """
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from ...cases import draw, edge_cases
@@ -16,6 +14,7 @@ from ...checks.base import Skip, another_forward, broadcast, check, consistent, 
 from ...checks.gradients import matches_reference, slopes
 from ...compare import EXCUSED, SHIFTED, expect
 from ...expected import expected
+from ...record import replace
 from ...sandbox import Script
 from .cases import relu_cases, relu_nonzero_cases, softmax, softmax_cases
 from .common import Probed, backward_kept, judge, judge_kept_args, judge_untouched, probe_output

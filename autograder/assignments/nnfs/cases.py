@@ -1,4 +1,4 @@
-"""The inputs of the nnfs checks: one frozen dataclass per kind (hashed by identity, so checks memoise per
+"""The inputs of the nnfs checks: one frozen record per kind (hashed by identity, so checks memoise per
 case) and the seeded generators (numpy only). Registered in `autograder.cases.KINDS`, so fixtures and the
 example cache can store them. Field names are the student API's (`inputs`, `dvalues`, `predict`, `target`),
 as failure messages show them.
@@ -8,11 +8,10 @@ mistaken for one-hot rows broadcast into wrong values instead of raising), then 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from ...cases import EDGE_SHAPES, KINDS, MAX_DIM, describe, float32_exact
+from ...record import record
 
 _MAGNITUDES = np.array([0.01, 0.1, 1.0, 10.0])
 # Seeded random cases per generator, after the edge shapes. More than mytorch's 20: five classes share the
@@ -54,7 +53,7 @@ def labels(rng: np.random.Generator, n: int, c: int, sparse: bool) -> np.ndarray
 # ------------------------------------------------------------------ LayerDense
 
 
-@dataclass(frozen=True, eq=False)
+@record(frozen=True, eq=False)
 class NnfsDenseCase:
     """A layer's weights and biases (set by the grader), a batch, the gradient at the output, and an
     earlier round (inputs0, dvalues0) for the repeated-calls test."""
@@ -86,7 +85,7 @@ def dense_cases(rng: np.random.Generator) -> list[NnfsDenseCase]:
 # ------------------------------------------------------------------ ActivationReLU
 
 
-@dataclass(frozen=True, eq=False)
+@record(frozen=True, eq=False)
 class NnfsActivationCase:
     """A batch of inputs (exact zeros among them, or none), the gradient at the output, an earlier batch."""
     inputs: np.ndarray  # (N, C)
@@ -120,7 +119,7 @@ def relu_nonzero_cases(rng: np.random.Generator) -> list[NnfsActivationCase]:
 # ------------------------------------------------------------------ ActivationSoftMax
 
 
-@dataclass(frozen=True, eq=False)
+@record(frozen=True, eq=False)
 class NnfsSoftmaxCase:
     """Inputs within +-8 (float32-exact), the gradient at the output, an earlier batch, and one shift of 500
     to 5000 (either sign) for the whole batch: the same softmax (a whole batch moved by one constant, so
@@ -162,7 +161,7 @@ def softmax_cases(rng: np.random.Generator) -> list[NnfsSoftmaxCase]:
 # ------------------------------------------------------------------ LossCrossEntropy
 
 
-@dataclass(frozen=True, eq=False)
+@record(frozen=True, eq=False)
 class NnfsLossCase:
     """Predicted probabilities and targets: class indices (N,) or one-hot rows (N, C). backward is given
     predict as its dvalues, as nnfs does."""
@@ -227,7 +226,7 @@ def clip_cases(rng: np.random.Generator) -> list[NnfsLossCase]:
 # ------------------------------------------------------------------ ActivationLoss
 
 
-@dataclass(frozen=True, eq=False)
+@record(frozen=True, eq=False)
 class NnfsCombinedCase:
     """Logits within +-2 (float32-exact), targets (class indices or one-hot), and one shift of 500 to 5000
     for the whole batch (the same softmax, so the same loss)."""

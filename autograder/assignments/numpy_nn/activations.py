@@ -9,8 +9,6 @@ graded on |x| of 710 to 1000, in one small test each ("finite for large inputs")
 """
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from ...cases import draw
@@ -19,6 +17,7 @@ from ...checks.gradients import matches_reference, slopes
 from ...compare import EXACT, Failure, expect, matches
 from ...diagnose import NON_FINITE
 from ...expected import expected
+from ...record import replace
 from ...sandbox import Script
 from .cases import STRATEGIES, large_input_cases, relu_cases, relu_nonzero_cases, smooth_cases
 from .common import (backward_twice, distinct, elsewhere, extra_keys, forward_before, forward_between,

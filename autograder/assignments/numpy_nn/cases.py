@@ -1,5 +1,5 @@
-"""The inputs of the numpy-nn checks: one frozen dataclass per kind, and their seeded generators
-(numpy only; the hypothesis strategies that build the same dataclasses are in strategies.py).
+"""The inputs of the numpy-nn checks: one frozen record per kind, and their seeded generators
+(numpy only; the hypothesis strategies that build the same records are in strategies.py).
 
 Every field is an array (a layer's name is a 0-d string array, use_bias a 0-d bool array), so the
 cases travel to fixtures and to the example cache as plain arrays; the kinds are registered in
@@ -11,11 +11,10 @@ feature, non-square layers.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from ...cases import KINDS, MAX_DIM, _values, bounded_gradients, describe, logits, one_hot
+from ...record import record
 
 # The strategies module, named for `draw` and never imported here: it imports hypothesis, which a graded run
 # whose examples are kept on disk does not need.
@@ -35,7 +34,7 @@ def _text(value) -> str:
 # ------------------------------------------------------------------ Dense
 
 
-@dataclass(frozen=True, eq=False)  # hashed by identity: checks memoise per case
+@record(frozen=True, eq=False)  # hashed by identity: checks memoise per case
 class NumpyNNDenseCase:
     """One input of the Dense checks."""
     x: np.ndarray  # [..., in_dim]
@@ -143,7 +142,7 @@ class _Shown:
         return getattr(self, self.SHOWN[0]).size
 
 
-@dataclass(frozen=True, eq=False)  # hashed by identity: checks memoise per case
+@record(frozen=True, eq=False)  # hashed by identity: checks memoise per case
 class NumpyNNActivationCase(_Shown):
     """One input of the activation checks: x of any shape and dL/dy of the same shape."""
     x: np.ndarray
@@ -205,7 +204,7 @@ def large_activation_cases(rng: np.random.Generator) -> list[NumpyNNActivationCa
 # ------------------------------------------------------------------ losses
 
 
-@dataclass(frozen=True, eq=False)  # hashed by identity: checks memoise per case
+@record(frozen=True, eq=False)  # hashed by identity: checks memoise per case
 class NumpyNNMSECase(_Shown):
     """One input of the MSE checks: predictions and targets of one shape."""
     y_pred: np.ndarray
@@ -227,7 +226,7 @@ def large_mse_cases(rng: np.random.Generator) -> list[NumpyNNMSECase]:
             for shape in [(64, 16), (48, 40), (4, 8, 10)]]
 
 
-@dataclass(frozen=True, eq=False)  # hashed by identity: checks memoise per case
+@record(frozen=True, eq=False)  # hashed by identity: checks memoise per case
 class NumpyNNCECase(_Shown):
     """One input of the CrossEntropy checks: logits [N, C], one-hot labels, and a shift per row."""
     y_pred: np.ndarray  # logits, float32-exact, within +-6: no label's probability nears underflow
@@ -261,7 +260,7 @@ def large_ce_cases(rng: np.random.Generator) -> list[NumpyNNCECase]:
     return cases
 
 
-@dataclass(frozen=True, eq=False)  # hashed by identity: checks memoise per case
+@record(frozen=True, eq=False)  # hashed by identity: checks memoise per case
 class NumpyNNGapCase(_Shown):
     """Logits where one per row is 100 to 1020 above the others, the label never on it."""
     y_pred: np.ndarray

@@ -31,7 +31,7 @@ from .record import record
 from .replay import command as replay_command
 from .report import Outcome, Report, TestResult
 from .sandbox import Limits, Sandbox, Script, pool, server
-from .sandbox.script import keep, prepack
+from .sandbox.script import keep
 from .sandbox.pool import Enclosure
 from .sandbox.limits import official_seed
 from .verdict import Verdict
@@ -244,7 +244,7 @@ def _batch_phase(checks: list[Check], sandbox: Sandbox, ref, seed: int,
     the methods of `checks` a call of which returned in the run these verdicts are of (`_run_phase`)."""
     ran = set() if ran is None else ran
     inputs: dict = {}  # input key -> cases
-    built = SCRIPTS if pool.KEPT is not None or _PREBUILT[0] else {}  # (check, input) -> its script: a run again sends the same
+    built = SCRIPTS if pool.KEPT is not None else {}  # (check, input) -> its script: a run again sends the same
     plan = _plan(checks, ref, seed, inputs, built)
     if LEAN_FIRST and (sandbox.borrowed or any(script.diagnostic for script in plan[1])):
         learned, began = sandbox.learned(), time.perf_counter()
@@ -736,28 +736,6 @@ def _unless(results: dict[str, TestResult]) -> dict[str, TestResult]:
             else result for name, result in results.items()}
 
 
-_PREBUILT = [False]  # the grading processes of one submission start from scripts this process built (`_prebuild`)
-
-
-def _prebuild(source, seed: int, ready) -> None:
-    """Until the fork server is ready (`ready()`: its numpy loads while this process loads the grader, and is most
-    often the last to be done), build here, class by class in the order the grading processes take them, what they
-    build first: each class's inputs and the scripts of its runs, packed (as `warm` does for a batch). The grading
-    processes forked from this one inherit them instead of building them, which this process would otherwise
-    spend waiting. The same objects they would have built: the verdicts do not change."""
-    with np.errstate(all="ignore"):
-        for group in _GROUPS:
-            for cls in group:
-                if ready():
-                    return
-                _, scripts, readers = _plan(cls, source, seed, {}, SCRIPTS)
-                for item in (item for reading in readers for item in reading if item.gen is not None):
-                    item.gen.close()
-                for script in scripts:
-                    prepack(script.lean())
-                    prepack(script)
-
-
 def _public_seed(official: tuple[int, bool]) -> str:
     """What official grading with a public seed says (`official.public_seed` of `official`, the seed and whether the
     course set it), '' where the seed is the course's own; a handout (local mode) has no official seed."""
@@ -816,24 +794,15 @@ def grade(root: Path, *, seed: int | None = None, submission: str | None, limits
     _GROUPS[:] = _groups(list(checks))
     tasks = _order(_GROUPS)
     processes = jobs or _processes(len(_GROUPS))
-    prebuild = processes > 1 and pool.KEPT is None and examples.IN_MEMORY is None  # (not in a batch: `warm`)
-    if prebuild:  # (what this process builds, the grading processes forked from it use: the same case objects)
-        examples.IN_MEMORY, _PREBUILT[0] = {}, True
-        _prebuild(source, seed, server.shared().ready_now)
-    try:
-        server.shared().wait_ready()  # before forking: the grading processes share the fork server
-        _freeze_heap()
-        context = multiprocessing.get_context("fork")
-        _NEXT[0] = context.Value("i", 0)
-        if processes == 1:
-            graded = _grade_tasks(job, *_take_shared(tasks))
-        else:
-            with ProcessPoolExecutor(processes, mp_context=context) as lanes:
-                graded = [done for lane in lanes.map(_lane, [job] * processes, [tasks] * processes) for done in lane]
-    finally:
-        if prebuild:  # (a process that grades again, the suite's, starts afresh)
-            examples.IN_MEMORY, _PREBUILT[0] = None, False
-            SCRIPTS.clear()
+    server.shared().wait_ready()  # before forking: the grading processes share the fork server
+    _freeze_heap()
+    context = multiprocessing.get_context("fork")
+    _NEXT[0] = context.Value("i", 0)
+    if processes == 1:
+        graded = _grade_tasks(job, *_take_shared(tasks))
+    else:
+        with ProcessPoolExecutor(processes, mp_context=context) as lanes:
+            graded = [done for lane in lanes.map(_lane, [job] * processes, [tasks] * processes) for done in lane]
     graded = [found for _, found in sorted(graded, key=lambda item: (item[0] != NOTES, item[0]))]
     raw = _unless({name: result for part, _, _ in graded for name, result in part.items()})
     return Report(submission=submission or assignment.package, seed=seed, results=tuple(raw[c.name] for c in checks),

@@ -405,12 +405,6 @@ def pack(scripts: list[Script], skip_init: list[str] = (), forget: bool = False,
     return b"".join(frames)
 
 
-def prepack(script: Script) -> None:
-    """Make `script`'s part of every request now (`pack` makes it the first time the script is sent)."""
-    if script._sent is None:
-        script._sent = _sent(script)
-
-
 _NPY_STARTS: dict = {}  # (dtype, shape) -> the .npy header npy_dumps writes for it: a run has a few dozen
 
 

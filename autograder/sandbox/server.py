@@ -114,10 +114,6 @@ class ForkServer:
             self.isolation["process and memory caps (cgroups)"] = bool(self.cgroups and {"pids", "memory"} <= self.cgroups.capped)
             self._ready = True
 
-    def ready_now(self) -> bool:
-        """Whether `wait_ready` would return at once: the fork server's ready message is in (or it stopped)."""
-        return self._ready or bool(select.select([self.control], [], [], 0)[0])
-
     def _ask(self, request: dict, fds: list[int]) -> dict:
         """Send a request and return its reply. The grading processes share the channel, one request at a time; one
         that dies between its request and the reply leaves the reply unread: each request has an id of its own, and

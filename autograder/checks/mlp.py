@@ -297,7 +297,7 @@ def bound(out, cls: str) -> None:
         raise Waiting(f"needs {cls}.__init__ to build its {k} Linear layers: self.layers holds {count}",
                       culprit=f"{cls}.__init__")
     found = out.peek("probed")
-    if isinstance(found, np.ndarray) and found.shape != (5,):
+    if isinstance(found, np.ndarray) and found.shape != (6,):
         raise Failure(f"the grader's count of the layers came back as an array of shape {found.shape}")
 
 
@@ -307,9 +307,17 @@ def init(cls: str, case, ref):
     count = _count(out)
     hint = f"{cls}'s layers are [{', '.join(f'{name}, ReLU()' for name in layers)}]"
     if count != k:
-        raise Failure(f"self.layers holds {count} Linear layers; {cls} has {k}: {', '.join(layers)}", hint)
+        grows = (f"; where a fresh {cls}() holds the right layers, a list shared by every {cls} (a default argument "
+                 "such as layers=[], a class attribute or a module-level list) grows with each model built: make a "
+                 "new list in __init__") if count > k and count % k == 0 else ""
+        raise Failure(f"self.layers holds {count} Linear layers; {cls} has {k}: {', '.join(layers)}", hint + grows)
     probed = out.peek("probed")
-    _, _, repeated, foreign, classes = probed if isinstance(probed, np.ndarray) and probed.shape == (5,) else (0,) * 5
+    _, _, repeated, foreign, classes, shared = (probed if isinstance(probed, np.ndarray) and probed.shape == (6,)
+                                                else (0,) * 6)
+    if 1 <= shared < np.inf:  # (before the others, which a shared object meets too: it got an earlier model's stand-ins)
+        raise Failure(f"self.layers holds layer objects that another {cls}() built before holds too: every {cls} shares them (a "
+                      "list made once, in the class body or the module, or a default argument such as layers=[])",
+                      f"build the layers in __init__, so that each model gets its own ({hint})")
     if 1 <= classes < np.inf:  # (before the two below, which it would also meet: one object at each place, not a ReLU)
         raise Failure(f"activation {int(classes)} of {cls} (counting from 1, after the Linear layers it follows) is a "
                       "class itself, not a layer object: ReLU without its parentheses",

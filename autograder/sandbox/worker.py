@@ -466,7 +466,8 @@ def _probe_layers(np, model, maps, scalars, activation=None):
     should be (the student's own, as imported: a class of the model's module, even one of that name, is not
     it). Returns the counts found: [Linear layers, activations, places that repeat an earlier object, the
     number (from 1) of the first activation not of that class, or 0, and of the first that is a class itself
-    (`ReLU` appended without its parentheses), or 0]."""
+    (`ReLU` appended without its parentheses), or 0, and the places holding an object that got stand-ins in a model
+    built before (layers shared between models: a list made once, in the class body or the module)]."""
     f = getattr(model, "f", None)
     if not isinstance(f, (list, tuple)):  # (one activation object as self.f, not a list of them: helper-94)
         try:
@@ -481,7 +482,13 @@ def _probe_layers(np, model, maps, scalars, activation=None):
     except TypeError:  # (not a module: what the student's code put there)
         expected = None
     places = {}  # id(item) -> (item, [(position, forward, backward) of each place it has])
+    shared = 0  # places holding an object that got stand-ins in a model built before (layers shared between models)
     for position, item in enumerate(items):
+        try:
+            before = bool(type(item).__dict__.get("_grader_stand_ins")) and id(item) not in places
+        except Exception:  # noqa: BLE001 - (a hostile metaclass: not one of ours)
+            before = False
+        shared += before
         if hasattr(item, "W"):
             linears += 1
             if linears > len(maps):
@@ -489,7 +496,7 @@ def _probe_layers(np, model, maps, scalars, activation=None):
             forward, backward = _linear_stand_in(np, item, linears, *maps[linears - 1])
         else:
             activations += 1
-            if not foreign and isinstance(expected, type) and type(item) is not expected:
+            if not foreign and not before and isinstance(expected, type) and type(item) is not expected:
                 foreign = activations
             if not classes and isinstance(item, type):
                 classes = activations
@@ -504,7 +511,7 @@ def _probe_layers(np, model, maps, scalars, activation=None):
         if not _give(item, forward, backward):
             raise TypeError(f"item {position} of the model's layers keeps its own .forward or .backward: the grader "
                             "cannot give it a stand-in")
-    return [linears, activations, len(items) - len(places), foreign, classes]
+    return [linears, activations, len(items) - len(places), foreign, classes, shared]
 
 
 def _give(item, forward, backward):
@@ -528,7 +535,8 @@ def _give(item, forward, backward):
     except Exception:  # noqa: BLE001 - (a hostile __dict__: the object itself, as where its class refuses)
         slots = None
     if slots is not None:
-        _subclassed(item, {**methods, **({name: keeper(name) for name in ("probe_A", "probe_dLdZ")} if slots else {})})
+        _subclassed(item, {**methods, "_grader_stand_ins": True,
+                           **({name: keeper(name) for name in ("probe_A", "probe_dLdZ")} if slots else {})})
     for name, method in methods.items():
         if not _routed(item, name, method, stand_ins[name]):
             try:

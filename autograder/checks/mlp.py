@@ -21,7 +21,9 @@ Where one is wrong, fresh Linear and ReLU objects of the student's, chained by t
 calls (`chained`, made only when the run without them was not a clean pass: `Script.diagnosing`), say whose
 mistake it is: where they give the reference's values, the model's; where they do not (or raise, or hang), the
 layers', whose tests charge it, and the model's only if every test of Linear and ReLU passes (`Unless`: code
-that breaks the grader's own layers only while an MLP is graded wins nothing).
+that breaks the grader's own layers only while an MLP is graded wins nothing), and never where the model gave what
+the chain gave (`_as_chained`). The stand-in model runs a second round on those inputs too (`AGAIN_FIRST`): a
+model that changes itself shows there, whatever its layers compute.
 """
 from __future__ import annotations
 
@@ -88,14 +90,20 @@ def script(cls: str, case):
     s.call(mlp, "forward", case.A0, label="A", soft=True)
     for i, layer in enumerate(bound, 1):
         s.get(layer, "probe_A", label=f"A{i - 1} given")
+    small = case.A0.shape[0] <= OWN_BATCH
+    if small:  # (the second round: see AGAIN_FIRST)
+        s.call(mlp, "forward", -case.A0, label=AGAIN_FIRST, soft=True, shown=("-A0",))
     s.call(mlp, "backward", case.dLdA, label="dLdA0", soft=True)
     for i, layer in enumerate(bound, 1):
         s.get(layer, "probe_dLdZ", label=f"dLdZ{i} given")
-    if case.A0.shape[0] <= OWN_BATCH:
+    if small:
+        s.call(mlp, "forward", -case.A0, label=AGAIN_AFTER, soft=True, shown=("-A0",))
+        s.call(mlp, "backward", -case.dLdA, label=AGAIN_DLDA, soft=True, shown=("-dLdA",))
+    if small:
         own(s, cls, case)
     for i, (c_in, c_out) in enumerate(zip(WIDTHS[cls], WIDTHS[cls][1:]), 1):
         s.get(s.new(LINEAR, c_in, c_out), "W", label=f"layout{i}")
-    if case.A0.shape[0] <= OWN_BATCH:
+    if small:
         chained(s, case)
     return s
 
@@ -121,6 +129,7 @@ def own(s: Script, cls: str, case) -> None:
     made on the next inputs, and neither run is made again."""
     params, start = case.layers(), len(s.ops)
     net = s.new(CLASSES[cls])
+    s.meta[-1] = s.meta[-1]._replace(text=f"{cls}() (a second model, run on its own layers)")  # (in "calls:")
     layers = s.members(net, "layers", len(params), having="W", label=OWN + "count", name=f"{cls}'s Linear")
     for layer, (W, b) in zip(layers, params):
         s.set(layer, "W", W, state=True)
@@ -202,6 +211,15 @@ def _layers_right(out, want: dict, labels) -> bool | None:
                                                                                   want[label]) for label in labels)
 
 
+def _as_chained(out, labels) -> bool:
+    """Whether the model on its own layers gave what the grader's chain of fresh layers of the student's gave, for
+    every value of `labels` (a layer that goes wrong only on its third call, which its own tests never make, goes wrong
+    the same way in both: the model's wiring is not at fault)."""
+    values = out.result.values
+    return all(isinstance(values.get(OWN + label), np.ndarray) and isinstance(values.get("chained " + label), np.ndarray)
+               and matches(values[OWN + label], values["chained " + label]) for label in labels)
+
+
 OWN_HOW = ("your model gives the right values on the grader's stand-in layers but not on its own Linear and ReLU "
            "(which give the right values here when the grader chains them itself, as the contract does): forward "
            "must only call each layer's forward, in order, on the previous layer's output, and backward each "
@@ -217,8 +235,10 @@ def _judge_own(out, case, ref, labels, what, before=()) -> None:
     if OWN + "A" not in out.script.labels:  # (an input of a larger batch: see OWN_BATCH)
         return
     error = out.result.error
-    if error is not None and error.op < out.script.labels[OWN + "count"]:  # (the case ended before the model ran on
-        return  # its own layers: at the grader's chain of them, which raised or hung there, or earlier)
+    built = out.script.labels[OWN + "count"] - 1  # (the op that builds the second model)
+    if error is not None and (error.op < built or error.op == built and (error.earlier or error.type == "WorkerDied")):
+        return  # (the case ended before the second model was built, or as a run that ended a worker was not made again;
+        # where building it raised, that is what its values are missing for: judged)
     want = _own_want(ref, case)
     values = out.result.values
     if want is None or not all(isinstance(values.get(OWN + label), np.ndarray) and matches(values[OWN + label],
@@ -227,7 +247,7 @@ def _judge_own(out, case, ref, labels, what, before=()) -> None:
     try:
         for label in labels:
             if label == AFTER:
-                _again(out, want)
+                _again(out, OWN + AFTER, want[AFTER])
                 continue
             try:
                 got = _read(out, OWN + label)
@@ -238,14 +258,16 @@ def _judge_own(out, case, ref, labels, what, before=()) -> None:
     except Failure as failure:
         if _layers_right(out, want, (*before, *labels)) is not False:
             raise
+        if _as_chained(out, (*before, *labels)):  # (the model gives what its layers give chained: their mistake)
+            return
         raise Unless(Failure(f"{failure.message} (your Linear and ReLU pass every test of theirs, but here the grader's "
                              "own chain of them did not give these values: it gave others, raised or never ran, as where "
                              "code changes them while an MLP is graded)", failure.hint), ("Linear", "ReLU")) from None
 
 
-def _again(out, want) -> None:
-    """forward(-A0) after a forward and backward gives the layers' output (judged where forward gave it before)."""
-    label = OWN + AFTER
+def _again(out, label: str, want) -> None:
+    """What forward (`label`) gave after a forward and a backward on the same model is `want` (judged where its forward
+    gave the right output before backward ran: what changed is backward's)."""
     if label in out.excused:
         return
     op = out.script.labels[label]
@@ -260,9 +282,31 @@ def _again(out, want) -> None:
                       f"{f' (at {error.where})' if error.where else ''}; "
                       "its forward gave the right output before backward ran", AGAIN)
     got = out[label]
-    if got is not EXCUSED and not (isinstance(got, np.ndarray) and matches(got, want[AFTER])):
+    if got is not EXCUSED and not (isinstance(got, np.ndarray) and matches(got, want)):
         expect(f"after forward and backward, {text} on the same model (its forward gave the right output before)",
-               got, want[AFTER], generic=False, hint=AGAIN)
+               got, want, generic=False, hint=AGAIN)
+
+
+# The stand-in model's second round, on inputs of a small batch: forward(-A0) before its backward, then after it,
+# and backward(-dLdA). The stand-ins are linear maps, so the contract's wiring gives -A and -dLdA0: a model that
+# changes itself as it runs (self.layers reversed, popped or appended to; an output kept from the first call) shows
+# there whatever its own layers compute.
+AGAIN_FIRST, AGAIN_AFTER, AGAIN_DLDA = "again: A of -A0", "again: A of -A0, after backward", "again: dLdA0 of -dLdA"
+
+
+def _again_on_stand_ins(out, want) -> None:
+    """Backward's part of the stand-in model's second round: where its forward(-A0) gave -A before backward ran, it
+    gives -A after, and backward(-dLdA) gives -dLdA0."""
+    if AGAIN_FIRST not in out.script.labels:
+        return
+    first = out.result.values.get(AGAIN_FIRST)
+    if not (isinstance(first, np.ndarray) and matches(first, -want["A"])):
+        return  # (forward's to judge)
+    _again(out, AGAIN_AFTER, -want["A"])
+    got = _read(out, AGAIN_DLDA)
+    if got is not EXCUSED and not (isinstance(got, np.ndarray) and matches(got, -want["dLdA0"])):
+        expect("after a first round, a second backward(-dLdA) on the same model: dLdA0", got, -want["dLdA0"],
+               generic=False, hint=HOW)
 
 
 HOW = ("the grader gave your model's layers stand-ins (Linear layer i: A @ P_i forward, G @ Q_i backward; "
@@ -380,6 +424,13 @@ def forward(cls: str, case, ref):
     k, want = len(WIDTHS[cls]) - 1, composed(case)
     got = _read(out, "A")
     if isinstance(got, np.ndarray) and matches(got, want["A"]):
+        if AGAIN_FIRST in out.script.labels:
+            again = _read(out, AGAIN_FIRST)
+            if not (isinstance(again, np.ndarray) and matches(again, -want["A"])):
+                expect("a second forward(-A0), right after forward(A0): output", again, -want["A"],
+                       known_wrong=distinct([(want["A"], "your forward returned the output of its first call again: "
+                                                         "compute it from the input it is given, on every call")],
+                                            -want["A"]), generic=False, hint=HOW)
         _judge_own(out, case, ref, ("A of 1 - A0", "A"),
                    lambda label: f"on its own layers, {cls}.forward({'1 - A0' if '1 - A0' in label else 'A0'}): output")
         return
@@ -420,6 +471,7 @@ def backward(cls: str, case, ref, dlda: bool = True, params: bool = True, hints:
             where = _first_wrong(out, want, lambda i: (f"dLdZ{i} given", f"dLdZ{i}"), range(k, 0, -1))
             expect(f"dLdA0, the gradient with respect to A0{where}", got, want["dLdA0"],
                    known_wrong=_dlda_hints(cls, want) if hints else (), generic=False, hint=HOW)
+        _again_on_stand_ins(out, want)
         _judge_own(out, case, ref, ("dLdA0", AFTER, "dLdA0 of -A0"),
                    lambda label: f"on its own layers, {cls}.backward(dLdA) after forward(1 - A0), forward(A0): dLdA0"
                    if label == "dLdA0" else "on its own layers, a second backward(-dLdA), after forward(-A0): dLdA0",

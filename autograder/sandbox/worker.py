@@ -1381,16 +1381,22 @@ def _owner(pid):
         return -1
 
 
-def _probe():
-    """What confinement a worker will get here: {name: achieved}, tried in throwaway children (at once)."""
-    tried = {name: _start_try(probe) for name, probe in (("pid and network namespaces", _probe_namespaces),
-                                                          ("private root and capped scratch", _probe_mounts),
-                                                          ("system call filter", _probe_filter))}
+def _probe(tried=None):
+    """What confinement a worker will get here: {name: achieved}, tried in throwaway children (at once; `tried`: the
+    children `_start_probe` started, where the caller had other work to do while they ran)."""
+    tried = tried or _start_probe()
     found = {name: os.waitpid(pid, 0)[1] == 0 for name, pid in tried.items()}
     return {"landlock": landlock_abi() >= 1, "pid and network namespaces": found["pid and network namespaces"],
             "unprivileged user": True,  # root drops to a uid of its own in every worker; others already are
             "private root and capped scratch": found["private root and capped scratch"],
             "system call filter": found["system call filter"]}
+
+
+def _start_probe() -> dict:
+    """The children that try each confinement: {name: pid}."""
+    return {name: _start_try(probe) for name, probe in (("pid and network namespaces", _probe_namespaces),
+                                                        ("private root and capped scratch", _probe_mounts),
+                                                        ("system call filter", _probe_filter))}
 
 
 def _start_try(probe):
@@ -1722,18 +1728,20 @@ def zygote(control_fd, pkgdir):
     import signal  # noqa: F401
 
     import numpy  # noqa: F401
-    import numpy.random  # noqa: F401 - (a layer that draws its initial weights imports it: 12 ms a worker)
 
     _landlock()
     if platform.machine() in _DENIED:
         for make in (_filter_program, _worker_filter_program):
             _built_filter(make, platform.machine())
+    tried = _start_probe()  # (the confinement a worker gets, tried in children while this process goes on)
     import gc
+
+    import numpy.random  # noqa: F401 - (a layer that draws its initial weights imports it: 12 ms a worker)
 
     gc.freeze()  # (what every worker shares: its collections of cycles need not go through numpy again)
 
     control = socket.socket(fileno=control_fd)
-    send_frame(control, json.dumps({"ready": True, "isolation": _probe()}).encode())
+    send_frame(control, json.dumps({"ready": True, "isolation": _probe(tried)}).encode())
     abandoned = set()
     while True:
         try:

@@ -229,9 +229,11 @@ AGAIN = ("backward must leave the model as it was: self.layers.reverse() (or rea
 
 
 def _judge_own(out, case, ref, labels, what, before=()) -> None:
-    """The model on its own layers: `labels` (of STEPS, dLdW1, ...) against the reference, where its layers give
-    those values (and `before`'s) chained by the grader, and where the model's own values `before` (another test's to
-    judge: forward's, for backward's tests) are right; `what(label)`: how a value is named in a failure."""
+    """The model on its own layers: `labels` (of STEPS, dLdW1, ...) against the reference, where the model's own values
+    `before` (another test's to judge: forward's, for backward's tests) are right; `what(label)`: how a value is named
+    in a failure. A wrong one is the model's where the grader's chain of its layers gives the reference's values; where
+    that chain does not vouch for them, it is the layers' (passed here) unless every test of theirs passes (`Unless`),
+    and never where the model gave what the chain gave."""
     if OWN + "A" not in out.script.labels:  # (an input of a larger batch: see OWN_BATCH)
         return
     error = out.result.error

@@ -73,13 +73,17 @@ def composed(case) -> dict:
 
 @per_case
 def script(cls: str, case):
-    """The layers' modules imported; the MLP built; its Linear layers bound and their W read (the widths); the stand-ins put in; forward, with
-    what each Linear received; backward, with what each Linear received; then fresh Linears of the widths,
-    for the layout the student's Linear gives W (last: nothing of theirs can stop the MLP's ops).
+    """The layers' modules imported; fresh Linears of the widths, for the layout the student's Linear gives W (soft,
+    before the model's module runs: a models/mlp.py that changed Linear in the worker forged that layout, helper-105);
+    the MLP built; its Linear layers bound and their W read (the widths); the stand-ins put in; forward, with
+    what each Linear received; backward, with what each Linear received; on a small batch, a second round, then a
+    second model on its own layers.
     One script for every test of an input."""
     s, k = Script(case=case), len(WIDTHS[cls]) - 1
     for module in (LINEAR, RELU):  # their packages first, as the other classes' tests load them: a package
         s.load(module.rpartition(".")[0])  # __init__ that fails (or ends the worker) is then kept out of it
+    for i, (c_in, c_out) in enumerate(zip(WIDTHS[cls], WIDTHS[cls][1:]), 1):  # (before the model's module runs: it
+        s.get(s.new(LINEAR, c_in, c_out, soft=True), "W", label=f"layout{i}")  # cannot change what Linear gives then)
     mlp = s.new(CLASSES[cls])
     bound = [Obj(o.id, f"Linear layer {i}") for i, o in
              enumerate(s.members(mlp, "layers", k, having="W", label="count"), 1)]
@@ -101,9 +105,6 @@ def script(cls: str, case):
         s.call(mlp, "backward", -case.dLdA, label=AGAIN_DLDA, soft=True, shown=("-dLdA",))
     if small:
         own(s, cls, case)
-    for i, (c_in, c_out) in enumerate(zip(WIDTHS[cls], WIDTHS[cls][1:]), 1):
-        s.get(s.new(LINEAR, c_in, c_out), "W", label=f"layout{i}")
-    if small:
         chained(s, case)
     return s
 

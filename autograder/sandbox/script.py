@@ -173,13 +173,18 @@ class Script:
         self.meta.append(_tuple(Op, meta) if len(meta) == 5 else _tuple(Op, (*meta, False)))
         return len(self.ops) - 1
 
-    def new(self, path: str, *args) -> Obj:
-        """Construct `path` ("mytorch.nn.linear.Linear") with `args`."""
+    def new(self, path: str, *args, soft: bool = False) -> Obj:
+        """Construct `path` ("mytorch.nn.linear.Linear") with `args`. A `soft` construction that raises leaves no object
+        (a read of it then fails as a read, and a call on it as a soft call) and does not stop the case; one that ends
+        the worker is left out (a probe), and the case goes on."""
         module, cls = path.rsplit(".", 1)
         refs, descs = self._args(args, None)
         obj = _tuple(Obj, (self._objects, cls))
         self._objects += 1
-        self._add(["new", obj.id, module, cls, refs], ("new", cls, "__init__", f"{cls}({', '.join(descs)})"))
+        self._add(["new", obj.id, module, cls, refs, 1] if soft else ["new", obj.id, module, cls, refs],
+                  ("new", cls, "__init__", f"{cls}({', '.join(descs)})", soft))
+        if soft:
+            self.probes.add(len(self.ops) - 1)
         return obj
 
     def plain(self, name: str) -> Obj:

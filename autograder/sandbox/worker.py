@@ -647,7 +647,7 @@ def _activation_stand_in(np, j, s, t):
 
 def _run_case(np, io, index, case, blobs, out_blobs, skip):
     """Run one case's ops; returns its reply header. Ops:
-    ["import", module] | ["new", obj, module, class, args] | ["set", obj, attr, value(, state)] (state: set even
+    ["import", module] | ["new", obj, module, class, args(, soft)] | ["set", obj, attr, value(, state)] (state: set even
       where the object refuses it, `_settable`)
     | ["call", obj, method, args, keep_args, label, soft(, keep)] (keep: an object id the returned value is
       kept under; label None: the value does not come back) | ["get", obj, attr, label]
@@ -747,7 +747,13 @@ def _run_case(np, io, index, case, blobs, out_blobs, skip):
             elif kind == "new":
                 cls = _class(_load(op[2], skip, lambda phase: _mark(index, j, phase)), op[2], op[3])
                 _mark(index, j, 0)
-                objects[op[1]] = cls(*[value(a) for a in op[4]])
+                if len(op) > 5 and op[5]:  # soft: a constructor that raises leaves no object, and the case goes on
+                    try:
+                        objects[op[1]] = cls(*[value(a) for a in op[4]])
+                    except BaseException as exc:  # noqa: BLE001 - (SystemExit too: as a soft call's)
+                        soft.append(_error(exc, j))
+                else:
+                    objects[op[1]] = cls(*[value(a) for a in op[4]])
             elif kind == "dict":
                 objects[op[1]] = {}
             elif kind == "plain":

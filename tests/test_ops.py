@@ -8,7 +8,7 @@ import shutil
 import numpy as np
 import pytest
 
-from autograder.sandbox import Limits, Sandbox, Script, server
+from autograder.sandbox import Bad, Limits, Sandbox, Script, server
 from tests.catalogue import REFERENCE
 
 MLP0 = "models.mlp|mytorch.models.mlp.MLP0"
@@ -186,6 +186,24 @@ def test_an_activation_that_is_a_class_not_an_object_is_counted_apart(tmp_path):
     (result,) = _run(_submission(tmp_path, beside), s)
     assert result.error is None, result.error
     np.testing.assert_array_equal(result.values["probed"], [2, 2, 0, 2, 2, 0])
+
+
+def test_a_soft_construction_that_raises_leaves_no_object_and_the_case_goes_on(tmp_path):
+    """`new(..., soft=True)` (the MLP tests' layout Linears, built before the model's module runs): a constructor that
+    raises is a soft error of that op, a read of the object it did not make fails as a read, and later ops run."""
+    beside = ("class MLP0:\n    def __init__(self, fail=False):\n        if fail:\n            raise ValueError('no')\n"
+              "        self.W = 1.0\n")
+    s = Script()
+    s.get(s.new(MLP0, True, soft=True), "W", label="broken")
+    s.get(s.new(MLP0, False, soft=True), "W", label="made")
+    s.get(s.new(MLP0), "W", label="plain")
+    (result,) = _run(_submission(tmp_path, beside), s)
+    assert result.error is None, result.error
+    (soft,) = result.soft
+    assert soft.op == 0 and soft.type == "ValueError"
+    assert isinstance(result.values["broken"], Bad)
+    np.testing.assert_array_equal(result.values["made"], 1.0)
+    np.testing.assert_array_equal(result.values["plain"], 1.0)
 
 
 def test_layers_shared_between_models_are_counted_apart(tmp_path):

@@ -95,13 +95,14 @@ def script(cls: str, case):
     for i, layer in enumerate(bound, 1):
         s.get(layer, "probe_A", label=f"A{i - 1} given")
     small = case.A0.shape[0] <= OWN_BATCH
+    negated = -case.A0
     if small:  # (the second round: see AGAIN_FIRST)
-        s.call(mlp, "forward", -case.A0, label=AGAIN_FIRST, soft=True, shown=("-A0",))
+        s.call(mlp, "forward", negated, label=AGAIN_FIRST, soft=True, shown=("-A0",))
     s.call(mlp, "backward", case.dLdA, label="dLdA0", soft=True)
     for i, layer in enumerate(bound, 1):
         s.get(layer, "probe_dLdZ", label=f"dLdZ{i} given")
     if small:
-        s.call(mlp, "forward", -case.A0, label=AGAIN_AFTER, soft=True, shown=("-A0",))
+        s.call(mlp, "forward", negated, label=AGAIN_AFTER, soft=True, shown=("-A0",))
         s.call(mlp, "backward", -case.dLdA, label=AGAIN_DLDA, soft=True, shown=("-dLdA",))
     if small:
         own(s, cls, case)
@@ -208,8 +209,12 @@ def _layers_right(out, want: dict, labels) -> bool | None:
     values = out.result.values
     if "chained W1" not in values and not (out.result.error and out.result.error.op > out.script.labels[OWN + "count"]):
         return None
-    return all(isinstance(values.get("chained " + label), np.ndarray) and matches(values["chained " + label],
-                                                                                  want[label]) for label in labels)
+    return _matching(values, "chained ", labels, want)
+
+
+def _matching(values: dict, prefix: str, labels, want: dict) -> bool:
+    """Whether the value under `prefix + label` came back for every label of `labels`, as `want[label]`."""
+    return all(matches(values.get(prefix + label), want[label]) for label in labels)
 
 
 def _as_chained(out, labels) -> bool:
@@ -217,8 +222,7 @@ def _as_chained(out, labels) -> bool:
     every value of `labels` (a layer that goes wrong only on its third call, which its own tests never make, goes wrong
     the same way in both: the model's wiring is not at fault)."""
     values = out.result.values
-    return all(isinstance(values.get(OWN + label), np.ndarray) and isinstance(values.get("chained " + label), np.ndarray)
-               and matches(values[OWN + label], values["chained " + label]) for label in labels)
+    return _matching(values, OWN, labels, {label: values.get("chained " + label) for label in labels})
 
 
 OWN_HOW = ("your model gives the right values on the grader's stand-in layers but not on its own Linear and ReLU "
@@ -244,8 +248,7 @@ def _judge_own(out, case, ref, labels, what, before=()) -> None:
         # where building it raised, that is what its values are missing for: judged)
     want = _own_want(ref, case)
     values = out.result.values
-    if want is None or not all(isinstance(values.get(OWN + label), np.ndarray) and matches(values[OWN + label],
-                                                                                          want[label]) for label in before):
+    if want is None or not _matching(values, OWN, before, want):
         return
     try:
         for label in labels:

@@ -747,13 +747,13 @@ def _run_case(np, io, index, case, blobs, out_blobs, skip):
             elif kind == "new":
                 cls = _class(_load(op[2], skip, lambda phase: _mark(index, j, phase)), op[2], op[3])
                 _mark(index, j, 0)
-                if len(op) > 5 and op[5]:  # soft: a constructor that raises leaves no object, and the case goes on
-                    try:
-                        objects[op[1]] = cls(*[value(a) for a in op[4]])
-                    except BaseException as exc:  # noqa: BLE001 - (SystemExit too: as a soft call's)
-                        soft.append(_error(exc, j))
-                else:
-                    objects[op[1]] = cls(*[value(a) for a in op[4]])
+                args = [value(a) for a in op[4]]
+                try:
+                    objects[op[1]] = cls(*args)
+                except BaseException as exc:  # noqa: BLE001 - (SystemExit too: as a soft call's)
+                    if len(op) <= 5 or not op[5]:
+                        raise
+                    soft.append(_error(exc, j))  # soft: a constructor that raises leaves no object; the case goes on
             elif kind == "dict":
                 objects[op[1]] = {}
             elif kind == "plain":

@@ -435,7 +435,9 @@ def forward(cls: str, case, ref):
             if not (isinstance(again, np.ndarray) and matches(again, -want["A"])):
                 expect("a second forward(-A0), right after forward(A0): output", again, -want["A"],
                        known_wrong=distinct([(want["A"], "your forward returned the output of its first call again: "
-                                                         "compute it from the input it is given, on every call")],
+                                                         "compute it from this call's input alone, keeping nothing of an "
+                                                         "earlier call (a list made in __init__ and appended to still "
+                                                         "holds the first call's values at the front)")],
                                             -want["A"]), generic=False, hint=HOW)
         _judge_own(out, case, ref, ("A of 1 - A0", "A"),
                    lambda label: f"on its own layers, {cls}.forward({'1 - A0' if '1 - A0' in label else 'A0'}): output")
@@ -449,7 +451,10 @@ def forward(cls: str, case, ref):
         hints.append((case.A0 @ maps[-1][0] * scalars[k - 1][0],
                       "your output is the last layer given A0: each layer takes the previous layer's output"))
     where = _first_wrong(out, want, lambda i: (f"A{i - 1} given", f"A{i - 1}"), range(1, k + 1))
-    expect(f"output{where}", got, want["A"], known_wrong=distinct(hints, want["A"]), generic=False, hint=HOW)
+    listed = isinstance(got, Bad) and any(kind in got.what for kind in ("list", "tuple"))  # (helper-106: every output)
+    expect(f"output{where}", got, want["A"], known_wrong=distinct(hints, want["A"]), generic=False,
+           hint="forward returns the last layer's output alone, an array: where you keep every layer's output, return "
+                "the last one (outputs[-1]), not the list" if listed else HOW)
 
 
 def _dlda_hints(cls: str, want) -> list:

@@ -16,8 +16,13 @@ if sys.argv[1:2] == ["grade"]:
 
     gc.disable()
 
-# The fork server loads numpy while this process loads the grader (a batch on a Dask cluster needs none here).
+# The fork server loads numpy while this process loads the grader (a batch on a Dask cluster needs none here): its
+# process starts first thing, and is told where the packages are once the grader knows (sandbox/boot.py).
 if sys.argv[1:2] == ["grade"] or sys.argv[1:2] == ["batch"] and not any(a.startswith("--dask") for a in sys.argv):
+    from .sandbox import boot  # noqa: E402
+
+    boot.early()
+
     from .sandbox import server  # noqa: E402
 
     server.start()

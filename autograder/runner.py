@@ -607,7 +607,8 @@ def _sandbox(job: _Job, enclosure: Enclosure | None) -> Sandbox:
     return sandbox
 
 
-def _grade_tasks(job: _Job, take, left) -> list[tuple[int, tuple[dict[str, TestResult], int, list[str]]]]:
+def _grade_tasks(job: _Job, take, left, premade: tuple | None = None) -> list[tuple[int, tuple[dict[str, TestResult], int,
+                                                                                            list[str]]]]:
     """Grade the tasks `take()` hands out (a group's index or NOTES) until it returns None, one after
     another. A worker whose every run was a clean pass serves the next task too (`Sandbox.lend`: there, what is
     not a clean pass runs again in a fresh worker of the task's own, `_batch_phase`); any other task starts a
@@ -615,10 +616,15 @@ def _grade_tasks(job: _Job, take, left) -> list[tuple[int, tuple[dict[str, TestR
     up alone, and the enclosure is set up while the first inputs are built); elsewhere, while tasks are left for
     someone to take (`left()`) and the worker may not serve the next, the next one starts while this process
     grades (no task is claimed ahead: a task that runs long must not hold up another).
+    `premade`: (enclosure, sandbox) made for this process before it was forked (`_premade`), the worker starting.
     Returns [(task, (results, inputs checked, notes))]."""
     done = []
-    enclosure = Enclosure(server.shared(), job.root, job.limits) if Enclosure.available(server.shared()) else None
-    sandbox = spare = None
+    if premade is not None:
+        enclosure, spare = premade
+    else:
+        enclosure = Enclosure(server.shared(), job.root, job.limits) if Enclosure.available(server.shared()) else None
+        spare = None
+    sandbox = None
     try:
         while (task := take()) is not None:
             if sandbox is not None and LEAN_FIRST and sandbox.reusable():
@@ -684,9 +690,65 @@ def _take_shared(tasks: list[int]):
 
 def _lane(job: _Job, tasks: list[int]) -> list:
     """A grading process of one submission: short-lived, and what it makes is nearly all kept until it ends (the
-    scripts, the verdicts): the cyclic garbage collector is off (5% of its time; `_shrink` turns it on)."""
+    scripts, the verdicts): the cyclic garbage collector is off (5% of its time; `_shrink` turns it on). Its first
+    call grades with the sandbox `_claim` kept for it."""
     gc.disable()
-    return _grade_tasks(job, *_take_shared(tasks))
+    premade = _MINE.pop() if _MINE else None
+    return _grade_tasks(job, *_take_shared(tasks), premade)
+
+
+_PREMADE: list = []  # [(enclosure, sandbox)]: one per grading process, made before they are forked (`_premade`)
+_MINE: list = []  # in a grading process: the one it claimed and has not graded with yet
+
+
+def _premade(job: _Job, count: int) -> list[tuple]:
+    """A sandbox for each of `count` grading processes, made before they are forked: their enclosures set themselves
+    up and fork the first workers (namespaces, control groups: the first of these waits for the kernel, some 10 ms)
+    while the grading processes start and build their first inputs, instead of after."""
+    isolated = Enclosure.available(server.shared())
+    made = []
+    try:
+        for _ in range(count):
+            enclosure = Enclosure(server.shared(), job.root, job.limits) if isolated else None
+            try:
+                made.append((enclosure, _sandbox(job, enclosure)))
+            except BaseException:
+                if enclosure is not None:
+                    enclosure.close()
+                raise
+    except BaseException:
+        _end(made)
+        raise
+    return made
+
+
+def _end(premade: list[tuple]) -> None:
+    """End premade sandboxes no grading process took (their workers, enclosures and files)."""
+    for enclosure, sandbox in premade:
+        sandbox.close()
+        if enclosure is not None:
+            enclosure.close()
+
+
+def _release(premade: tuple) -> None:
+    """This process's copies of a premade sandbox's channels and files closed: another process grades with it."""
+    enclosure, sandbox = premade
+    sandbox.release()
+    if enclosure is not None:
+        enclosure.release()
+
+
+def _claim(claims) -> None:
+    """In a grading process as it starts: keep the first premade sandbox no other has claimed, and close this
+    process's copies of the others (each worker's channel has one grading process at its other end)."""
+    with claims.get_lock():
+        mine = claims.value
+        claims.value += 1
+    for k, premade in enumerate(_PREMADE):
+        if k == mine:
+            _MINE.append(premade)
+        else:
+            _release(premade)
 
 
 _FROZEN: list = []
@@ -801,8 +863,18 @@ def grade(root: Path, *, seed: int | None = None, submission: str | None, limits
     if processes == 1:
         graded = _grade_tasks(job, *_take_shared(tasks))
     else:
-        with ProcessPoolExecutor(processes, mp_context=context) as lanes:
-            graded = [done for lane in lanes.map(_lane, [job] * processes, [tasks] * processes) for done in lane]
+        _PREMADE[:] = _premade(job, processes)
+        try:
+            with ProcessPoolExecutor(processes, mp_context=context, initializer=_claim,
+                                     initargs=(context.Value("i", 0),)) as lanes:
+                running = lanes.map(_lane, [job] * processes, [tasks] * processes)  # (every process forked by now)
+                for premade in _PREMADE:
+                    _release(premade)
+                _PREMADE.clear()
+                graded = [done for lane in running for done in lane]
+        finally:
+            _end(_PREMADE)  # (the grading processes never started: ended here)
+            _PREMADE.clear()
     graded = [found for _, found in sorted(graded, key=lambda item: (item[0] != NOTES, item[0]))]
     raw = _unless({name: result for part, _, _ in graded for name, result in part.items()})
     return Report(submission=submission or assignment.package, seed=seed, results=tuple(raw[c.name] for c in checks),

@@ -123,10 +123,13 @@ class Cgroups:
         _kill([top / f"w{pid}" for top, _ in self.groups], self.killable)
 
     def sweep(self) -> None:
-        """Remove the groups of workers that are gone (a group can only be removed once empty)."""
+        """Remove the groups of workers that are gone (a group can only be removed once empty). Not those whose worker
+        is still running: the kernel refuses, but only once a worker joining its group has (the first to join
+        after a while waits some 10 ms for the kernel, and so would this)."""
         for top, _ in self.groups:
             for group in top.glob("w*"):
-                _remove(group)
+                if not os.path.exists(f"/proc/{group.name[1:]}"):
+                    _remove(group)
 
     def close(self) -> None:
         """Kill everything left in this grader's groups, then remove them."""

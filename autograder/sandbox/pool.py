@@ -184,6 +184,12 @@ class Enclosure:
         self.pid, self.control = None, None
         return status
 
+    def release(self) -> None:
+        """Close this process's copy of the enclosure's channel, and nothing else: a process that forked (or was
+        forked with) this enclosure, and leaves it to another process to grade with and end."""
+        if self.control is not None:
+            self.control.close()
+
     def close(self) -> None:
         """End the enclosure and everything in its namespace, without waiting for the kernel to take the
         namespace down (some 20 ms that nobody needs: the fork server reaps it later)."""
@@ -536,6 +542,14 @@ class Sandbox:
             # or its end kills it in any case)
             worker.sock.close()
             worker.progress.close()
+
+    def release(self) -> None:
+        """Close this process's copies of the worker's channel and page and of the output file, and nothing else: as
+        `Enclosure.release`, for a sandbox another process grades with (and ends)."""
+        if self._worker is not None:
+            self._worker.sock.close()
+            self._worker.progress.close()
+        os.close(self._output)
 
     def close(self) -> None:
         self.recycle()

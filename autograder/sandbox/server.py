@@ -23,18 +23,10 @@ import sysconfig
 import tempfile
 from pathlib import Path
 
+from . import boot
 from . import worker as wire
 from .cgroups import Cgroups
 from .limits import ConfigError, Limits, MiB, allowed_imports
-
-# The fork server runs worker.py's code as its main module, without the grader's package on its path:
-# loaded from its file, and so from the bytecode Python keeps for it (`-c SOURCE` compiled it every time).
-BOOT = ("import importlib.util, sys\n"
-        "spec = importlib.util.spec_from_file_location('__main__', sys.argv[1])\n"
-        "worker = sys.modules['__main__'] = importlib.util.module_from_spec(spec)\n"
-        "spec.loader.exec_module(worker)\n"
-        "worker.zygote(int(sys.argv[2]), sys.argv[3])\n")
-
 
 # The devices a worker may read: never all of /dev (a raw disk holds every file, solutions included).
 DEVICES = ("/dev/null", "/dev/zero", "/dev/urandom")
@@ -82,6 +74,12 @@ class ForkServer:
         # The allowed packages are the only ones a worker finds: each is linked into a folder of its own.
         for name, place in places.items():
             (pkgdir / Path(place).name).symlink_to(place, target_is_directory=Path(place).is_dir())
+        launched = boot.take()  # (started first thing by `python -m autograder grade`: boot.early)
+        self.proc, self.control, self._log = launched.proc, launched.control, launched.log
+        try:  # its first message: where the packages are, which it imports numpy from
+            wire.send_frame(self.control, json.dumps({"packages": str(pkgdir)}).encode())
+        except OSError:
+            pass  # it stopped already: its first reply says so (SandboxError)
         # What a worker may read (Landlock, where the kernel has it); it may write only its scratch.
         paths = sysconfig.get_paths()
         libs = {f"{place}.libs" for place in places.values()}  # the shared libraries wheels ship beside a package
@@ -90,16 +88,6 @@ class ForkServer:
         # Where installed packages live inside those: a worker's private root shows them empty, but for the allowed
         # packages' own folders (a submission that puts one on sys.path finds no sympy, no hypothesis, no torch).
         self.hidden = sorted(_package_folders())
-        ours, theirs = socket.socketpair()
-        self._log = open(self.home / "zygote.log", "w+b")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-I", "-S", "-B", "-c", BOOT, wire.__file__, str(theirs.fileno()), str(pkgdir)],
-            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log,
-            env={"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"},
-            start_new_session=True, close_fds=True,
-        )
-        theirs.close()
-        self.control = ours
         self._ready = False
         self.isolation: dict[str, bool] = {}  # what confinement workers get here, from the fork server's probe
         # Grading processes forked from this one share the control channel: one request-reply at a time.

@@ -1718,13 +1718,14 @@ def _keep(fds):
     return len(cases)
 
 
-def zygote(control_fd, pkgdir):
-    """Import numpy once, then fork a worker for each spawn request on the control socket."""
+def zygote(control_fd):
+    """Import numpy once, from the folder of packages the first message names, then fork a worker for each spawn
+    request on the control socket."""
     import socket
 
-    sys.path.append(pkgdir)
-    _STATE["packages"] = pkgdir.rstrip("/")
-    # Warm what every worker imports or builds, so that a worker costs a fork and its confinement.
+    control = socket.socket(fileno=control_fd)
+    # Warm what every worker imports or builds, so that a worker costs a fork and its confinement. (Started first
+    # thing by the grader's command, this process does this while the command still loads: boot.py.)
     import ctypes  # noqa: F401
     import io  # noqa: F401
     import mmap  # noqa: F401
@@ -1733,20 +1734,24 @@ def zygote(control_fd, pkgdir):
     import secrets  # noqa: F401
     import signal  # noqa: F401
 
-    import numpy  # noqa: F401
-
     _landlock()
     if platform.machine() in _DENIED:
         for make in (_filter_program, _worker_filter_program):
             _built_filter(make, platform.machine())
     tried = _start_probe()  # (the confinement a worker gets, tried in children while this process goes on)
+    try:
+        pkgdir = json.loads(recv_frame(control))["packages"]
+    except (ChannelClosed, OSError, ValueError, KeyError, TypeError):  # the command ended without grading
+        return
+    sys.path.append(pkgdir)
+    _STATE["packages"] = pkgdir.rstrip("/")
     import gc
 
+    import numpy  # noqa: F401
     import numpy.random  # noqa: F401 - (a layer that draws its initial weights imports it: 12 ms a worker)
 
     gc.freeze()  # (what every worker shares: its collections of cycles need not go through numpy again)
 
-    control = socket.socket(fileno=control_fd)
     send_frame(control, json.dumps({"ready": True, "isolation": _probe(tried)}).encode())
     abandoned = set()
     while True:

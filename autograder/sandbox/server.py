@@ -201,8 +201,8 @@ class ForkServer:
         if self.control.fileno() == -1:
             return
         self.control.close()
-        self.proc.kill()  # it holds no state, and a graceful exit would tear numpy down first: just end it
-        self.proc.wait()
+        self.proc.kill()  # it holds no state, and a graceful exit would tear numpy down first: just end it (the
+        # kernel takes a few ms to take it down: not waited for; Popen reaps it later, or init once this process ends)
         self._log.close()
         self._lock.close()
         if self.cgroups:

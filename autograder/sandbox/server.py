@@ -3,7 +3,9 @@
 It is started with ``python -I -S -B`` (no site-packages, no user paths, no
 bytecode writes), runs worker.py's code and imports numpy once, so a worker costs a fork, not an
 interpreter start. This module imports no numpy itself, so the grading process
-can start the fork server before its own heavy imports and both load at once.
+can start the fork server before its own heavy imports and both load at once; its process is
+started earlier still, first thing in `python -m autograder grade`, by boot.py (`ForkServer` takes
+it over, and names the packages folder it imports numpy from).
 """
 from __future__ import annotations
 

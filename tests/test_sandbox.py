@@ -1374,3 +1374,54 @@ def test_a_method_that_kills_every_process_of_its_uid_costs_only_its_test_where_
     assert lost and all(name.startswith("Linear.") or name.startswith("MLP") for name in lost), lost
     forward = next(t for t in results["tests"] if t["name"] == "Linear.forward: output Z")
     assert "PermissionError" in forward["output"], forward["output"]
+
+
+def test_a_fork_server_started_early_is_the_one_grading_takes_over(tmp_path):
+    """`python -m autograder grade` starts the fork server's process first thing (boot.early), before it knows where the
+    packages are: the ForkServer made later takes that very process over, names the packages folder, and its workers
+    run as any other's."""
+    from autograder.sandbox import boot
+
+    boot.early()
+    early = boot._EARLY[-1].proc.pid
+    fork_server = server.ForkServer()
+    try:
+        assert fork_server.proc.pid == early and not boot._EARLY  # (taken once: a second server starts its own)
+        fork_server.wait_ready()
+        assert fork_server.isolation  # (its probe ran, after numpy came from the folder it was sent)
+        output = os.open(tmp_path / "out", os.O_WRONLY | os.O_CREAT, 0o600)
+        progress = os.memfd_create("progress")
+        os.ftruncate(progress, 4096)
+        (tmp_path / "scratch").mkdir()
+        pid, sock = fork_server.spawn(tmp_path, tmp_path / "scratch", Limits(), output, progress)
+        sock.close()
+        fork_server.reap(pid)
+        os.close(output)
+        os.close(progress)
+    finally:
+        fork_server.close()
+
+
+def test_a_fork_server_started_early_and_never_taken_ends_with_its_channel():
+    """A command that ends before grading (a usage error) leaves no process behind: the early one, waiting for its
+    first message, exits when its channel closes (as the command's end closes it)."""
+    from autograder.sandbox import boot
+
+    launched = boot.Launched()
+    launched.control.close()
+    assert launched.proc.wait(timeout=10) == 0  # (quietly: it was never told where the packages are)
+    launched.log.seek(0)
+    assert launched.log.read() == b""
+
+
+def test_the_sweep_of_control_groups_leaves_the_groups_of_live_workers_alone(tmp_path):
+    """A sweep removes the groups of workers that are gone; the kernel refuses to remove a live one's, but only once
+    a worker joining its own group is done (the first waits ~10 ms for the kernel): a grading process sweeping then
+    waited as long before it could ask for its worker. So a live worker's group is not tried."""
+    from autograder.sandbox.cgroups import Cgroups
+
+    live, gone = tmp_path / f"w{os.getpid()}", tmp_path / "w999999999"
+    live.mkdir()
+    gone.mkdir()
+    Cgroups([(tmp_path, {})], killable=False, capped=set()).sweep()
+    assert live.is_dir() and not gone.exists()

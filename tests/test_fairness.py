@@ -408,16 +408,33 @@ def test_a_forward_raising_before_it_stores_anything_costs_forwards_tests_alone(
 
 def test_a_test_whose_values_another_failed_test_grades_is_not_charged_for_a_crash_forward_charges(tmp_path):
     """helper-96: CrossEntropyLoss.forward storing N = len(np.squeeze(A)) raises on a (1, 1) batch and stores C as N
-    for other batches of one, where backward's dLdA is then wrong ("backward: dLdA" charges that, and its hint asks
-    whether forward stores it). "backward: finite for large logits", whose dLdA that test excuses on every input,
-    waited on forward's crash on (1, 1) alone and was "not run", a point lost for a crash forward's test charges."""
+    for other batches of one. "backward: finite for large logits", whose dLdA another test grades, waited on
+    forward's crash on (1, 1) alone and was "not run", a point lost for a crash forward's test charges. Backward's
+    dLdA, wrong on those batches of one as it divides by the N forward stored, was charged too, for forward's
+    mistake (helper-107: a wrong forward's loss is what leaves backward's input out, `checks.base.after_forward`):
+    it is judged on the batches where forward is right, and passes."""
     root = reference_with(tmp_path, "nn/loss.py", "self.N = A.shape[0]", "self.N = len(np.squeeze(A))")
     checks = [c for c in ALL_CHECKS if c.cls == "CrossEntropyLoss"]
     report = runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks)
-    assert failed(report) == {"CrossEntropyLoss.forward: loss", "CrossEntropyLoss.backward: dLdA"}, failed(report)
-    assert "what forward stores as self.N" in by_name(report)["CrossEntropyLoss.backward: dLdA"].output
-    large = by_name(report)["CrossEntropyLoss.backward: finite for large logits"].output
-    assert "'CrossEntropyLoss.backward: dLdA' grades it, and failed" in large and "raised TypeError" in large
+    assert failed(report) == {"CrossEntropyLoss.forward: loss"}, failed(report)
+    assert "judged on the inputs where forward's loss is right" in by_name(report)["CrossEntropyLoss.backward: dLdA"].output
+    assert by_name(report)["CrossEntropyLoss.backward: finite for large logits"].passed
+
+
+def test_a_loss_forward_that_forgets_keepdims_does_not_cost_its_backward_a_wrong_value(tmp_path):
+    """helper-107: `A - A.max(axis=1)` (no keepdims) in CrossEntropyLoss.forward raises unless N is 1 or C, and where
+    N == C stores a softmax of the wrong numbers, which the reference's backward, `(self.softmax - Y) / N`, returns.
+    Backward's dLdA failed there ("shape mismatch"), for forward's mistake. Where forward's loss is wrong, a wrong
+    dLdA is left out; where forward raised, backward waits for it (it cannot be judged without a forward that ran):
+    no backward test fails on a value, and forward's tests say what to change."""
+    root = reference_with(tmp_path, "nn/loss.py", "        shifted = A - A.max(axis=1, keepdims=True)\n",
+                          "        shifted = A - A.max(axis=1)\n")
+    checks = [c for c in ALL_CHECKS if c.cls == "CrossEntropyLoss"]
+    report = runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks)
+    assert "CrossEntropyLoss.forward: loss" in failed(report)
+    for result in report.results:
+        if ".backward" in result.name and not result.passed:
+            assert "mismatch" not in result.output and "got " not in result.output.split("\n")[0], result.output
 
 
 def test_a_backward_unusable_on_a_second_fresh_loss_does_not_hide_a_stale_input(tmp_path):

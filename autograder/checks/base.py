@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..compare import EXCUSED, VALUES, Failure, Tolerance, expect, shape_str
+from ..compare import EXCUSED, VALUES, Failure, FormOnly, Tolerance, expect, matches, shape_str
 from ..diagnose import with_pointer
 from ..record import record, replace
 from ..sandbox import Bad, CaseResult, StudentError
@@ -488,3 +488,29 @@ def consistent(label: str, got, own, *, hint: str, reference_label: str, tol: To
                       hint)
     expect(label, got, own, tol, generic=False,  # (what is no array at all: its message alone says what to change)
            hint=with_pointer(f"it differs from {reference_label}: {hint}") if isinstance(got, np.ndarray) else "")
+
+
+FORWARD_WRONG = ("forward's loss is wrong on this input, and backward returns what that forward stored: backward's "
+                 "values are judged on the inputs where forward's loss is right")
+
+
+def after_forward(expecting, out: Outputs, loss: str, expected_loss) -> None:
+    """`expecting()` (an `expect` of a value backward returned from what forward stored, where the contract names no
+    such state the grader could fill in: the losses' backward), but a wrong value there on an input where forward's
+    own value `loss` (its label in `out`) is wrong, or missing, is left out, not failed: the mistake may be forward's,
+    which its own tests charge (a missing keepdims in forward's softmax cost a correct backward its points,
+    helper-107). A backward right there passes; where forward is right, backward is judged as ever; one wrong
+    wherever forward is wrong is never judged, and is not credited (no value of it passed). Forward's value is
+    looked at as it came back, without reading it (a read makes it part of what the input is about, and waits for a
+    forward that raised)."""
+    try:
+        expecting()
+    except FormOnly:
+        raise
+    except Failure:
+        got = out.result.values.get(loss)
+        right = (isinstance(got, np.ndarray) and got.size == 1
+                 and matches(got.reshape(()).astype(np.float64), np.asarray(expected_loss, dtype=np.float64)))
+        if not right:
+            raise Skip(FORWARD_WRONG, owned=True) from None
+        raise

@@ -15,7 +15,7 @@ from ..diagnose import NON_FINITE
 from ..sandbox import Script
 from ..cases import draw, edge_cases, gap_cases, loss_cases
 from ..expected import expected
-from .base import Skip, check, consistent, per_case
+from .base import Skip, after_forward, check, consistent, per_case
 from .gradients import matches_reference, slopes
 
 CE = "mytorch.nn.loss.CrossEntropyLoss"
@@ -144,12 +144,13 @@ def forward_keeps_args(case, ref):
 @check(DLDA, points=2, cases=loss_cases, strategy=draw("loss_strategy"))
 def backward_dlda(case, ref):
     out = yield _script(case)
-    _, dLdA = _expected(ref, case)
+    L, dLdA = _expected(ref, case)
     got = out["dLdA"]
     hint = (f"dLdA has A's shape {dLdA.shape}: look for what drops or adds a dimension in backward, or in what forward "
             "stores for it (a sum over axis 1 without keepdims=True leaves shape (N,), which broadcasts against the "
             "(N, C) rows into another shape)" if isinstance(got, np.ndarray) and got.shape != dLdA.shape else "")
-    expect("dLdA", got, dLdA, known_wrong=lambda: _wrong_gradients(case, dLdA), batch=case.A.shape[0], hint=hint)
+    after_forward(lambda: expect("dLdA", got, dLdA, known_wrong=lambda: _wrong_gradients(case, dLdA),
+                                 batch=case.A.shape[0], hint=hint), out, "L", L)
 
 
 @check("CrossEntropyLoss.backward: finite for large logits", points=1, cases=loss_cases,

@@ -14,7 +14,7 @@ from ..compare import EXACT, expect, unambiguous
 from ..sandbox import Script
 from ..cases import draw, edge_cases, mse_cases
 from ..expected import expected
-from .base import Skip, check, consistent, per_case
+from .base import Skip, after_forward, check, consistent, per_case
 from .gradients import matches_reference, slopes
 
 MSE = "mytorch.nn.loss.MSELoss"
@@ -99,8 +99,9 @@ def forward_keeps_args(case, ref):
 @check(DLDA, points=1, cases=mse_cases, strategy=draw("mse_strategy"))
 def backward_dlda(case, ref):
     out = yield _script(case)
-    _, dLdA = _expected(ref, case)
-    expect("dLdA", out["dLdA"], dLdA, known_wrong=unambiguous(lambda: _gradient_mistakes(case, dLdA), dLdA))
+    L, dLdA = _expected(ref, case)
+    after_forward(lambda: expect("dLdA", out["dLdA"], dLdA,
+                                 known_wrong=unambiguous(lambda: _gradient_mistakes(case, dLdA), dLdA)), out, "L", L)
 
 
 @expected

@@ -203,8 +203,8 @@ class ForkServer:
         if self.control.fileno() == -1:
             return
         self.control.close()
-        self.proc.kill()  # it holds no state, and a graceful exit would tear numpy down first: just end it (the
-        # kernel takes a few ms to take it down: not waited for; Popen reaps it later, or init once this process ends)
+        self.proc.kill()  # it holds no state, and a graceful exit would tear numpy down first: just end it
+        self.proc.wait()  # (a few ms; not waiting left it a zombie for a PID 1 that may never reap it, helper-108)
         self._log.close()
         self._lock.close()
         if self.cgroups:

@@ -1442,7 +1442,10 @@ def join_cgroups(groups):
     for top, settings in groups:
         path = f"{top}/w{os.getpid()}"
         try:
-            os.mkdir(path)
+            try:
+                os.mkdir(path)
+            except FileExistsError:  # (left by a worker gone since that had this pid: its group is not swept while
+                pass  # another process has the pid; this worker joins it, capped as its own, never uncapped)
             for name, value in settings.items():
                 with open(f"{path}/{name}", "w") as f:
                     f.write(value)

@@ -494,23 +494,26 @@ FORWARD_WRONG = ("forward's loss is wrong on this input, and backward returns wh
                  "values are judged on the inputs where forward's loss is right")
 
 
-def after_forward(expecting, out: Outputs, loss: str, expected_loss) -> None:
+def after_forward(expecting, out: Outputs, losses: dict, expected_loss) -> None:
     """`expecting()` (an `expect` of a value backward returned from what forward stored, where the contract names no
-    such state the grader could fill in: the losses' backward), but a wrong value there on an input where forward's
-    own value `loss` (its label in `out`) is wrong, or missing, is left out, not failed: the mistake may be forward's,
-    which its own tests charge (a missing keepdims in forward's softmax cost a correct backward its points,
-    helper-107). A backward right there passes; where forward is right, backward is judged as ever; one wrong
-    wherever forward is wrong is never judged, and is not credited (no value of it passed). Forward's value is
-    looked at as it came back, without reading it (a read makes it part of what the input is about, and waits for a
-    forward that raised)."""
+    such state the grader could fill in: the losses' backward), but a wrong value there on an input where forward is
+    wrong is left out, not failed: the mistake may be what forward stored, which forward's tests charge (a missing
+    keepdims in forward's softmax cost a correct backward its points, helper-107). Forward is right on an input where
+    each of its losses in the script (`losses`: label -> tolerance; a loss of the input shifted row by row is the
+    same) is `expected_loss`: one loss alone can be right by chance where what forward stored is not (a softmax over
+    the batch gives the right loss on a symmetric 2 x 2 input). A backward right there passes; where forward is right,
+    backward is judged as ever; one wrong wherever forward is wrong is never judged, and is not credited (no value of
+    it passed). Forward's values are looked at as they came back, without reading them (a read makes a call part of
+    what the input is about, and waits for a forward that raised)."""
     try:
         expecting()
     except FormOnly:
         raise
     except Failure:
-        got = out.result.values.get(loss)
-        right = (isinstance(got, np.ndarray) and got.size == 1
-                 and matches(got.reshape(()).astype(np.float64), np.asarray(expected_loss, dtype=np.float64)))
-        if not right:
-            raise Skip(FORWARD_WRONG, owned=True) from None
+        want = np.asarray(expected_loss, dtype=np.float64)
+        for label, tol in losses.items():
+            got = out.result.values.get(label)
+            if not (isinstance(got, np.ndarray) and got.size == 1
+                    and matches(got.reshape(()).astype(np.float64), want, tol)):
+                raise Skip(FORWARD_WRONG, owned=True) from None
         raise

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..compare import EXACT, SHIFTED, expect
+from ..compare import EXACT, SHIFTED, VALUES, expect
 from ..diagnose import NON_FINITE
 from ..sandbox import Script
 from ..cases import draw, edge_cases, gap_cases, loss_cases
@@ -22,6 +22,9 @@ CE = "mytorch.nn.loss.CrossEntropyLoss"
 CLASSES = {"CrossEntropyLoss": CE}
 LOSS, DLDA = "CrossEntropyLoss.forward: loss", "CrossEntropyLoss.backward: dLdA"
 FORWARD_LARGE = "CrossEntropyLoss.forward: finite for large logits"
+# What forward gave in `_script`, and how close to the reference's loss each must be for forward to be right on an input
+# (`after_forward`: a loss of the logits shifted row by row is the same loss)
+FORWARD_LOSSES = {"L": VALUES, "shifted.L": SHIFTED}
 STABLE = "subtract each row's max from A before exp: softmax is unchanged and exp cannot overflow"
 LOG_SUM_EXP = ("compute log(softmax(A)) as (A - max) - log(sum(exp(A - max))) (log-sum-exp), "
                "never as the log of a softmax")
@@ -150,7 +153,7 @@ def backward_dlda(case, ref):
             "stores for it (a sum over axis 1 without keepdims=True leaves shape (N,), which broadcasts against the "
             "(N, C) rows into another shape)" if isinstance(got, np.ndarray) and got.shape != dLdA.shape else "")
     after_forward(lambda: expect("dLdA", got, dLdA, known_wrong=lambda: _wrong_gradients(case, dLdA),
-                                 batch=case.A.shape[0], hint=hint), out, "L", L)
+                                 batch=case.A.shape[0], hint=hint), out, FORWARD_LOSSES, L)
 
 
 @check("CrossEntropyLoss.backward: finite for large logits", points=1, cases=loss_cases,

@@ -432,6 +432,7 @@ def test_a_loss_forward_that_forgets_keepdims_does_not_cost_its_backward_a_wrong
     checks = [c for c in ALL_CHECKS if c.cls == "CrossEntropyLoss"]
     report = runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks)
     assert "CrossEntropyLoss.forward: loss" in failed(report)
+    assert "subtract A.max(axis=1, keepdims=True)" in by_name(report)["CrossEntropyLoss.forward: loss"].output
     for result in report.results:
         if ".backward" in result.name and not result.passed:
             assert "mismatch" not in result.output and "got " not in result.output.split("\n")[0], result.output

@@ -55,8 +55,25 @@ def _softmax(A, axis):
     return e / e.sum(axis=axis, keepdims=True)
 
 
+KEEPDIMS = ("your softmax subtracts A.max(axis=1), of shape (N,): without keepdims=True it broadcasts across the "
+            "columns (and raises unless N is C or C is 1); subtract A.max(axis=1, keepdims=True), of shape (N, 1)")
+
+
+def _loss_without_keepdims(A, Y):
+    """The loss of a softmax whose rows' max is subtracted without keepdims=True (helper-107): the (N,) maxima
+    broadcast across the columns where they can (N == C, or C == 1); None where that raises, as it does then."""
+    with np.errstate(all="ignore"):
+        try:
+            shifted = A - A.max(axis=1)
+            log_softmax = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+            return float(-(Y * log_softmax).sum() / A.shape[0])
+        except ValueError:
+            return None
+
+
 def _wrong_losses(case, L):
     n = case.A.shape[0]
+    no_keepdims = _loss_without_keepdims(case.A, case.Y)
     per_sample = -(case.Y * np.log(_softmax(case.A, 1))).sum(axis=1)
     with np.errstate(divide="ignore"):
         wrong_axis = -(case.Y * np.log(_softmax(case.A, 0))).sum() / n
@@ -68,6 +85,7 @@ def _wrong_losses(case, L):
         (-L, "your loss has the wrong sign; it is -sum(Y * log(softmax(A))) / N"),
         *([(L * n / case.A.shape[1], "your loss is divided by C, the number of classes (A.shape[1]); divide by N, the "
                                      "number of samples (A.shape[0])")] if case.A.shape[1] not in (1, n) else []),
+        *([(no_keepdims, KEEPDIMS)] if no_keepdims is not None else []),
     ]
 
 

@@ -1751,12 +1751,13 @@ def zygote(control_fd):
     import gc
 
     import numpy  # noqa: F401
-
-    send_frame(control, json.dumps({"ready": True, "isolation": _probe(tried)}).encode())
-    # (After the grader is told: it has its own set-up to do before it asks for a worker.)
     import numpy.random  # noqa: F401 - (a layer that draws its initial weights imports it: 12 ms a worker)
 
     gc.freeze()  # (what every worker shares: its collections of cycles need not go through numpy again)
+
+    # (Ready once idle: a request read while this process was still busy could arrive with the next one in a single
+    # read, where a grading process died before its reply, and end the fork server.)
+    send_frame(control, json.dumps({"ready": True, "isolation": _probe(tried)}).encode())
     abandoned = set()
     while True:
         try:

@@ -706,18 +706,16 @@ def _premade(job: _Job, count: int) -> list[tuple]:
     up and fork the first workers (namespaces, control groups: the first of these waits for the kernel, some 10 ms)
     while the grading processes start and build their first inputs, instead of after."""
     isolated = Enclosure.available(server.shared())
-    made = []
+    made, enclosure = [], None
     try:
         for _ in range(count):
             enclosure = Enclosure(server.shared(), job.root, job.limits) if isolated else None
-            try:
-                made.append((enclosure, _sandbox(job, enclosure)))
-            except BaseException:
-                if enclosure is not None:
-                    enclosure.close()
-                raise
+            made.append((enclosure, _sandbox(job, enclosure)))
+            enclosure = None
     except BaseException:
         _end(made)
+        if enclosure is not None:  # (made, and its sandbox not)
+            enclosure.close()
         raise
     return made
 

@@ -1297,6 +1297,21 @@ def test_the_fork_server_that_cannot_fork_fails_that_request_alone(monkeypatch, 
         fake.spawn(tmp_path, tmp_path, Limits(), 1, 2)
 
 
+def _spawn_and_reap(fork_server, tmp_path) -> None:
+    """A worker of `fork_server` started, on `tmp_path` as its submission, and reaped: the server answers requests."""
+    output = os.open(tmp_path / "out", os.O_WRONLY | os.O_CREAT, 0o600)
+    progress = os.memfd_create("progress")
+    os.ftruncate(progress, 4096)
+    (tmp_path / "scratch").mkdir()
+    try:
+        pid, sock = fork_server.spawn(tmp_path, tmp_path / "scratch", Limits(), output, progress)
+        sock.close()
+        fork_server.reap(pid)
+    finally:
+        os.close(output)
+        os.close(progress)
+
+
 def test_a_reply_a_dead_grading_process_left_unread_is_never_read_as_another_requests(tmp_path):
     """The grading processes of a batch share the fork server's channel, one request at a time. One that died between
     its request and the reply (a pool broken by another entry's process dying) left the reply unread, and every later
@@ -1313,15 +1328,7 @@ def test_a_reply_a_dead_grading_process_left_unread_is_never_read_as_another_req
             socket.send_fds(fork_server.control, [json.dumps({"op": "abandon", "pid": 0, "id": "gone"}).encode()], [])
             os._exit(0)
         os.waitpid(child, 0)
-        output = os.open(tmp_path / "out", os.O_WRONLY | os.O_CREAT, 0o600)
-        progress = os.memfd_create("progress")
-        os.ftruncate(progress, 4096)
-        (tmp_path / "scratch").mkdir()
-        pid, sock = fork_server.spawn(tmp_path, tmp_path / "scratch", Limits(), output, progress)
-        sock.close()
-        fork_server.reap(pid)
-        os.close(output)
-        os.close(progress)
+        _spawn_and_reap(fork_server, tmp_path)
     finally:
         fork_server.close()
 
@@ -1389,15 +1396,7 @@ def test_a_fork_server_started_early_is_the_one_grading_takes_over(tmp_path):
         assert fork_server.proc.pid == early and not boot._EARLY  # (taken once: a second server starts its own)
         fork_server.wait_ready()
         assert fork_server.isolation  # (its probe ran, after numpy came from the folder it was sent)
-        output = os.open(tmp_path / "out", os.O_WRONLY | os.O_CREAT, 0o600)
-        progress = os.memfd_create("progress")
-        os.ftruncate(progress, 4096)
-        (tmp_path / "scratch").mkdir()
-        pid, sock = fork_server.spawn(tmp_path, tmp_path / "scratch", Limits(), output, progress)
-        sock.close()
-        fork_server.reap(pid)
-        os.close(output)
-        os.close(progress)
+        _spawn_and_reap(fork_server, tmp_path)
     finally:
         fork_server.close()
 

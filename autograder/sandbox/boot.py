@@ -1,7 +1,7 @@
 """Starting the fork server's process, as early as a command can.
 
 The fork server (server.py) spends most of its start-up importing numpy, and the command
-that needs it spends its own importing the grader. `launch` starts the process with nothing
+that needs it spends its own importing the grader. `Launched` starts the process with nothing
 but what Python itself has loaded by then (os, sys; socket and subprocess are imported here),
 so that `python -m autograder grade` can start it first thing (`early`): its interpreter and
 its own imports run while the command still loads. The process then waits for its first

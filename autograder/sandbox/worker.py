@@ -1387,10 +1387,9 @@ def _owner(pid):
         return -1
 
 
-def _probe(tried=None):
-    """What confinement a worker will get here: {name: achieved}, tried in throwaway children (at once; `tried`: the
-    children `_start_probe` started, where the caller had other work to do while they ran)."""
-    tried = tried or _start_probe()
+def _probe(tried):
+    """What confinement a worker will get here: {name: achieved}, from the throwaway children `_start_probe` started
+    (the caller does its other work while they run)."""
     found = {name: os.waitpid(pid, 0)[1] == 0 for name, pid in tried.items()}
     return {"landlock": landlock_abi() >= 1, "pid and network namespaces": found["pid and network namespaces"],
             "unprivileged user": True,  # root drops to a uid of its own in every worker; others already are

@@ -16,6 +16,7 @@ import pytest
 
 from autograder import runner
 from autograder.sandbox import Limits, server
+from autograder.sandbox import worker as wire
 from tests.catalogue import REFERENCE, Edit, Entry, materialize
 from tests.test_grading import FAST, POINTS
 
@@ -1317,17 +1318,31 @@ def test_a_reply_a_dead_grading_process_left_unread_is_never_read_as_another_req
     its request and the reply (a pool broken by another entry's process dying) left the reply unread, and every later
     request read the reply to the one before: a suite run had 265 tests fail on "the fork server started no worker".
     Each reply names its request, and a reply to another is passed over."""
-    import json
-    import socket
-
     fork_server = server.ForkServer()
     try:
         fork_server.wait_ready()
         child = os.fork()
         if child == 0:  # (a grading process: it asks, and dies before the reply)
-            socket.send_fds(fork_server.control, [json.dumps({"op": "abandon", "pid": 0, "id": "gone"}).encode()], [])
+            wire.send_request(fork_server.control, {"op": "abandon", "pid": 0, "id": "gone"})
             os._exit(0)
         os.waitpid(child, 0)
+        _spawn_and_reap(fork_server, tmp_path)
+    finally:
+        fork_server.close()
+
+
+def test_two_requests_waiting_unread_are_read_as_two(tmp_path):
+    """A request whose grading process died before the reply, and the next one, can wait unread together while the
+    fork server is busy; read as one run of bytes they were no JSON ("Extra data") and ended the fork server (seen
+    once under load). Requests are framed: here both arrive in a single write, and the server answers both and
+    still forks workers."""
+    fork_server = server.ForkServer()
+    try:
+        fork_server.wait_ready()
+        both = b"".join(wire._framed(json.dumps({"op": "abandon", "pid": 0, "id": name}).encode())
+                        for name in ("first", "second"))
+        socket.send_fds(fork_server.control, [both], [])
+        assert [fork_server._reply()["id"] for _ in range(2)] == ["first", "second"]
         _spawn_and_reap(fork_server, tmp_path)
     finally:
         fork_server.close()

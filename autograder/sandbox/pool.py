@@ -160,7 +160,7 @@ class Enclosure:
 
     def _send(self, request: dict, fds: list[int]) -> bool:
         try:
-            socket.send_fds(self.control, [json.dumps(request).encode()], fds)
+            wire.send_request(self.control, request, fds)
             return True
         except OSError:
             return False

@@ -112,7 +112,7 @@ class ForkServer:
         ask = os.urandom(8).hex()
         fcntl.lockf(self._lock, fcntl.LOCK_EX)
         try:
-            socket.send_fds(self.control, [json.dumps(dict(request, id=ask)).encode()], fds)
+            wire.send_request(self.control, dict(request, id=ask), fds)
             while True:
                 reply = self._reply()
                 if reply.get("id") == ask:

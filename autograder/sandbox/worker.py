@@ -61,6 +61,46 @@ def recv_frame(sock, limit=MAX_FRAME):
     return _recv_exact(sock, size)
 
 
+def send_request(sock, request, fds=()):
+    """A control request (a JSON object) as one frame, with the file descriptors it hands over, in one write.
+    Framed, so that two requests waiting unread (one whose sender died before the reply, then the next) are
+    read as two, never as one run of bytes that is neither (it ended the fork server: helper-found, under load)."""
+    import socket
+
+    socket.send_fds(sock, [_framed(json.dumps(request).encode())], list(fds))
+
+
+def _framed(payload):
+    return struct.pack(">I", len(payload)) + payload
+
+
+def recv_request(sock, most_fds, limit=1 << 16):
+    """(request, fds) of `send_request`. The descriptors come with the first bytes of their own frame (the kernel
+    never reads past a write that carries descriptors into one that came before). Raises ChannelClosed at the end
+    of the channel or on a frame that is not one; descriptors read with a bad frame are closed."""
+    import socket
+
+    head, fds = b"", []
+    try:
+        while len(head) < 4:
+            data, more, _, _ = socket.recv_fds(sock, 4 - len(head), most_fds)
+            if not data:
+                raise ChannelClosed("end of stream")
+            head += data
+            fds += more
+        (size,) = struct.unpack(">I", head)
+        if size > limit:
+            raise ChannelClosed(f"request of {size} bytes is over the {limit}-byte limit")
+        request = json.loads(_recv_exact(sock, size))
+        if not isinstance(request, dict):
+            raise ChannelClosed("a request that is not an object")
+        return request, fds
+    except (ChannelClosed, ValueError) as exc:
+        for fd in fds:
+            os.close(fd)
+        raise ChannelClosed(str(exc)) from None
+
+
 def send_message(sock, header, blobs=()):
     """A JSON header frame and its blob frames, in one write."""
     _send_frames(sock, json.dumps(dict(header, nblobs=len(blobs))).encode(), blobs)
@@ -1558,12 +1598,9 @@ def _enclosure(control, scratch):
     last = None
     while True:
         try:
-            msg, fds, _, _ = socket.recv_fds(control, 4096, 3)
-        except OSError:
+            request, fds = recv_request(control, 3, 4096)
+        except (OSError, ChannelClosed):
             return
-        if not msg:
-            return
-        request = json.loads(msg)
         status = _end_all(last, float(request.get("grace", 0.0)))
         if request.get("op") != "fork" or len(fds) != 3:
             for fd in fds:
@@ -1760,12 +1797,9 @@ def zygote(control_fd):
     abandoned = set()
     while True:
         try:
-            msg, fds, _, _ = socket.recv_fds(control, 1 << 16, 4)
-        except OSError:
+            request, fds = recv_request(control, 4)
+        except (OSError, ChannelClosed):
             return
-        if not msg:
-            return
-        request = json.loads(msg)
         ask = request.get("id")  # (each reply names its request: one whose asker died is never read as another's)
         for pid in list(abandoned):  # reap the workers the grader no longer waits for, once they are gone
             try:

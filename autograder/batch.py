@@ -762,14 +762,28 @@ def _pool(todo: list[Entry], jobs: int, seed, limits, state: dict, base: dict, o
                         break
                     _finish(entry, row, state, output, rows, report)
         except KeyboardInterrupt:  # what runs is stopped at once (its workers end with it), the rest never starts
-            for child in multiprocessing.active_children():
-                child.kill()
-            pool.shutdown(wait=True, cancel_futures=True)
+            _kill_pool(pool)
             raise
     if died is None:
         return [], []
     _sweep()
     return died
+
+
+def _kill_pool(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's grading processes and shut it down. One killed halfway through writing its result leaves a
+    part of a message in the result pipe, and the pool's reader would wait for the rest forever (a Ctrl-C'd batch
+    hung): this process holds the last copy of the pipe's writing end once they are gone, and closing it ends that
+    read (the pool is then broken, which nothing reads)."""
+    children = multiprocessing.active_children()
+    for child in children:
+        child.kill()
+    for child in children:
+        child.join()
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)  # (CPython's; absent, nothing to close)
+    if writer is not None:
+        writer.close()
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _sweep() -> None:

@@ -256,6 +256,54 @@ def test_ctrl_c_leaves_the_gradebook_of_what_finished(tmp_path):
     assert f"{len(rows)} kept" in again.stderr
 
 
+KILLED_MID_WRITE = """
+import os, signal, struct, sys, time
+sys.argv[0] = "autograder"
+from autograder import batch
+
+graded = batch._grade_marked
+
+
+def grade_marked(index, entry, *args):
+    if index == 1:  # (its result half written when Ctrl-C kills it: the pool's reader has a part of a message)
+        began = time.monotonic()
+        while not os.path.exists(os.environ["FIRST_DONE"]) and time.monotonic() - began < 30:
+            time.sleep(0.01)  # (once the first entry's row is in)
+        frame = sys._getframe()
+        while "result_queue" not in frame.f_locals:
+            frame = frame.f_back
+        os.write(frame.f_locals["result_queue"]._writer.fileno(), struct.pack("!i", 4096) + bytes(16))
+        os.kill(os.getppid(), signal.SIGINT)
+        time.sleep(120)
+    return graded(index, entry, *args)
+
+
+batch._grade_marked = grade_marked
+from autograder.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_ctrl_c_while_a_grading_process_writes_its_result_still_ends(tmp_path):
+    """Ctrl-C kills the grading processes at once; one killed halfway through writing its result left a part of a
+    message in the pool's result pipe, and the pool waited for the rest forever (the batch hung; seen once in
+    the suite). Here a grading process writes half a result, then Ctrl-C comes: the batch still ends, interrupted,
+    with the gradebook of what finished."""
+    source = tmp_path / "class"
+    correct = materialize(next(e for e in entries("correct")), tmp_path / "made")
+    for i in range(3):
+        shutil.copytree(correct, source / f"student{i}")
+    out = tmp_path / "graded"
+    proc = subprocess.run([sys.executable, "-c", KILLED_MID_WRITE, "batch", str(source), "--output", str(out),
+                           "--jobs", "1"], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(REPO), "FIRST_DONE": str(out / "student0.json")},
+                          preexec_fn=_interruptible)
+    assert proc.returncode == 130, proc.stderr
+    assert "interrupted" in proc.stderr
+    rows = list(csv.DictReader((out / "grades.csv").open()))
+    assert [(row["entry"], row["score"]) for row in rows] == [("student0", "100.0")]
+
+
 def test_results_inside_the_class_folder_stale_results_and_replay_lines(tmp_path):
     """Run from inside the class folder (the default graded/ lands there), the batch never grades its own
     results; results of an entry that left are removed; a failure's replay line grades that entry alone."""

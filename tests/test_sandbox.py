@@ -222,7 +222,10 @@ if not globals().get("_flooded"):
         forked += 1
     print(f"uid={os.getuid()} forked={forked}")
 """, honest=False)
-    report = runner.grade(submission, seed=0, submission="flood", limits=FAST)
+    # (time enough to reach the bound on a loaded machine: at FAST's 2 s a case, forking 256 processes was once cut
+    # off before the count was printed)
+    report = runner.grade(submission, seed=0, submission="flood", limits=Limits(case_timeout=10.0,
+                                                                                  submission_timeout=60.0))
     output = next(r.output for r in report.results if r.name == "Linear.forward: output Z")
     seen = dict(part.split("=") for part in output.split("| ", 1)[1].split()[:2])
     if os.geteuid() == 0:

@@ -438,6 +438,27 @@ def test_a_loss_forward_that_forgets_keepdims_does_not_cost_its_backward_a_wrong
             assert "mismatch" not in result.output and "got " not in result.output.split("\n")[0], result.output
 
 
+def test_a_softmax_without_keepdims_does_not_cost_backward_its_finite_differences(tmp_path):
+    """helper-109: `np.exp(A) / np.exp(A).sum(axis=1)` in CrossEntropyLoss.forward raises unless N is 1 or C; with one
+    class every loss is 0, so forward looks right there, but it stored an (N, N) softmax, which the reference's
+    backward returns. "backward: agrees with finite differences of forward" failed on that input ("shape mismatch
+    (4, 4) vs (4, 1)"), for forward's mistake: with one class a wrong dLdA is left out, and backward keeps the test."""
+    find = ("        shifted = A - A.max(axis=1, keepdims=True)\n"
+            "        log_softmax = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))\n"
+            "        self.softmax = np.exp(log_softmax)\n        return float(-(Y * log_softmax).sum() / self.N)\n")
+    root = reference_with(tmp_path, "nn/loss.py", find, "        self.softmax = np.exp(A) / np.exp(A).sum(axis=1)\n"
+                                                        "        return float(-(Y * np.log(self.softmax)).sum() / self.N)\n")
+    checks = [c for c in ALL_CHECKS if c.cls == "CrossEntropyLoss"]
+    report = runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks)
+    assert "CrossEntropyLoss.forward: loss" in failed(report)
+    assert by_name(report)["CrossEntropyLoss.backward: agrees with finite differences of forward"].passed
+    # (a backward wrong with one class is still charged where forward is right: -Y / N instead)
+    wrong = reference_with(tmp_path / "wrong", "nn/loss.py", "        return (self.softmax - self.Y) / self.N\n",
+                           "        return (self.softmax - self.Y) / self.N - (self.Y.shape[1] == 1) * self.Y\n")
+    report = runner.grade(wrong, seed=0, submission="s", limits=FAST, checks=checks)
+    assert "CrossEntropyLoss.backward: dLdA" in failed(report)
+
+
 def test_a_backward_unusable_on_a_second_fresh_loss_does_not_hide_a_stale_input(tmp_path):
     """helper-98: MSELoss.forward keeping its first call's A and Y (backward then uses a stale input) loses "after two
     forward calls, uses the last input"; the same code answering inf to a second fresh loss given the input the one

@@ -181,7 +181,7 @@ class Skip(Exception):
 
 
 class Unless(Exception):
-    """This input passes unless every test of the classes `needs` passes: `failure` is a wrong value of the graded
+    """This input passes unless every test of the classes `needs` (or of methods, named "Class.method") passes: `failure` is a wrong value of the graded
     method where those classes' own objects, run by the grader in the same script, did not give their values there (or
     raised). Such a mistake is theirs to charge, so the input is left to them, but only where some test of theirs
     fails: where every one passes, they work, and what made them differ in this script (code that changes them only

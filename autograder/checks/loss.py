@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..compare import EXACT, SHIFTED, VALUES, expect
+from ..compare import EXACT, SHIFTED, VALUES, Failure, expect
 from ..diagnose import NON_FINITE
 from ..sandbox import Script
 from ..cases import draw, edge_cases, gap_cases, loss_cases
 from ..expected import expected
-from .base import Skip, after_forward, check, consistent, per_case
+from .base import Skip, Unless, after_forward, check, consistent, per_case
 from .gradients import matches_reference, slopes
 
 CE = "mytorch.nn.loss.CrossEntropyLoss"
@@ -210,7 +210,10 @@ def _expected_probes(package, case):
 @check("CrossEntropyLoss.backward: agrees with finite differences of forward", points=0.5, cases=edge_cases(loss_cases),
        strategy=draw("loss_strategy"), owners={"dLdA": DLDA})
 def backward_finite_differences(case, ref):
-    """Reference-free: the slopes of the student's own loss around A, where it matches the reference."""
+    """Reference-free: the slopes of the student's own loss around A, where it matches the reference. A wrong dLdA is
+    charged only where every test of forward passes: backward returns what forward stored, and a forward can give the
+    right loss at every probe and store a wrong softmax (helper-109: one without keepdims, with one class, or with N ==
+    C and Y the identity)."""
     s = Script(case=case)
     by_A = slopes("A", case.A, 1e-2, lambda A: s.call(s.new(CE), "forward", A, case.Y, label=s.fresh(), soft=True,
                                                          shown=("A with one entry moved by +-0.01", "Y")))
@@ -225,4 +228,9 @@ def backward_finite_differences(case, ref):
         return float(L.reshape(-1)[0])
 
     matches_reference(by_A.losses(out, loss), _expected_probes(ref, case))
-    by_A.check("dLdA", out["dLdA"], out, loss)
+    try:
+        by_A.check("dLdA", out["dLdA"], out, loss)
+    except Failure as failure:
+        if type(failure) is not Failure:  # (a crash is judged as ever)
+            raise
+        raise Unless(failure, ("CrossEntropyLoss.forward",)) from None

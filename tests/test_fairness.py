@@ -459,6 +459,23 @@ def test_a_softmax_without_keepdims_does_not_cost_backward_its_finite_difference
     assert "CrossEntropyLoss.backward: dLdA" in failed(report)
 
 
+def test_a_model_built_without_a_relu_costs_its_constructor_alone(tmp_path):
+    """helper-109: MLP1's layers without the last ReLU passed __init__ (it checked the Linear layers only) and cost
+    forward and backward 4 points, whose code is right: they chain the layers the model has. __init__ now fails,
+    naming the missing ReLU, and forward and backward are judged on what those layers compose."""
+    checks = [c for c in ALL_CHECKS if c.cls in ("MLP0", "MLP1")]
+    root = reference_with(tmp_path / "one", "models/mlp.py", "        self.layers = [Linear(2, 3), ReLU(), Linear(3, 2), ReLU()]\n",
+                          "        self.layers = [Linear(2, 3), ReLU(), Linear(3, 2)]\n")
+    path = root / "mytorch" / "models" / "mlp.py"
+    path.write_text(path.read_text().replace("        self.layers = [Linear(2, 3), ReLU()]\n",
+                                             "        self.layers = [Linear(2, 3)]\n"))
+    report = runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks)
+    assert set(failed(report)) == {"MLP0.__init__: its Linear layer is Linear(2, 3), followed by ReLU()",
+                                   "MLP1.__init__: its Linear layers are Linear(2, 3), Linear(3, 2), each followed by ReLU()"}
+    output = by_name(report)["MLP1.__init__: its Linear layers are Linear(2, 3), Linear(3, 2), each followed by ReLU()"].output
+    assert "self.layers holds 1 activation; MLP1 has a ReLU() after each of its 2 Linear layers" in output, output
+
+
 def test_a_backward_unusable_on_a_second_fresh_loss_does_not_hide_a_stale_input(tmp_path):
     """helper-98: MSELoss.forward keeping its first call's A and Y (backward then uses a stale input) loses "after two
     forward calls, uses the last input"; the same code answering inf to a second fresh loss given the input the one

@@ -143,6 +143,9 @@ def _gradient_mistakes(case):
         (A * (g - np.sum(g, axis=1, keepdims=True)), "your row sums are of dLdA alone; they are of A * dLdA (the a a^T "
                                                      "term of J = diag(a) - a a^T): A * (dLdA - np.sum(A * dLdA, "
                                                      "axis=1, keepdims=True))"),  # (helper-91: no hint, 96)
+        (A * g - np.sum(A * A, axis=1, keepdims=True) * np.sum(g, axis=1, keepdims=True),  # (helper-109: no hint)
+         "your Jacobian subtracts a @ a, one number (the sum of a squared), from every entry; the term is the outer "
+         "product a a^T: J = np.diag(a) - np.outer(a, a)"),
         (softmax(1 - 2 * case.Z) * (g - np.sum(g * softmax(1 - 2 * case.Z), axis=1, keepdims=True)),
          shared("dLdZ", "Softmax", "Z")),
     ]

@@ -433,6 +433,9 @@ def test_a_loss_forward_that_forgets_keepdims_does_not_cost_its_backward_a_wrong
     report = runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks)
     assert "CrossEntropyLoss.forward: loss" in failed(report)
     assert "subtract A.max(axis=1, keepdims=True)" in by_name(report)["CrossEntropyLoss.forward: loss"].output
+    # (and the stability test, which said "subtract each row's max" to a forward that does, helper-107)
+    large = by_name(report)["CrossEntropyLoss.forward: finite for large logits"].output
+    assert "subtract A.max(axis=1, keepdims=True)" in large and "subtract each row's max" not in large, large
     for result in report.results:
         if ".backward" in result.name and not result.passed:
             assert "mismatch" not in result.output and "got " not in result.output.split("\n")[0], result.output

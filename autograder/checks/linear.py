@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..compare import EXACT, Failure, expect
+from ..compare import EXACT, expect
 from ..sandbox import Script
 from ..cases import draw, edge_cases, linear_cases
 from ..expected import expected

@@ -786,12 +786,12 @@ def warm(source, seed: int | None, assignment: assignments.Assignment) -> None:
 
 
 def _unless(results: dict[str, TestResult]) -> dict[str, TestResult]:
-    """`results`, where each passed result that fails unless some test of the classes (or methods: "Class.method") it
-    needs fails (checks.base.Unless) is that failure if every test of those passed (one not graded here is not known
-    to pass)."""
+    """`results`, where each passed result that fails unless some test of the classes (or methods, "Class.method", or
+    tests, by name) it needs fails (checks.base.Unless) is that failure if every test of those passed (one not graded
+    here is not known to pass)."""
     passed: dict[str, bool] = {}
     for name, result in results.items():
-        for key in {name.split(".", 1)[0], name.split(":", 1)[0]}:
+        for key in {name.split(".", 1)[0], name.split(":", 1)[0], name}:
             passed[key] = passed.get(key, True) and result.passed
     return {name: result.unless[1] if result.unless and all(passed.get(cls, False) for cls in result.unless[0])
             else result for name, result in results.items()}

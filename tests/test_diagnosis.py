@@ -155,14 +155,18 @@ def test_a_relative_error_of_1e_3_in_any_output_fails_its_test(file, find, repla
     assert next(r for r in report.results if r.name.startswith(test)).outcome is Outcome.FAILED
 
 
-HELPER_109 = [  # (one-line slips a trial met with no hint: the test they fail names them, and no other test fails)
+TRIAL_SLIPS = [  # (one-line slips trials met with no hint, helper-109 and helper-111: the test they fail names them,
+    # and no other test fails)
     ("sgd_b_velocity_from_W", "SGD.step: b with momentum", "your b's velocity is built from W's"),
     ("softmax_jacobian_inner_product", "Softmax.backward: dLdZ", "subtracts a @ a, one number"),
     ("mse_N_from_columns", "MSELoss.forward: loss", "the N of N * C is the batch size, A.shape[0]"),
+    ("ce_backward_Y_alone_over_N", "CrossEntropyLoss.backward: dLdA", "only your Y is divided by N"),
+    ("gelu_backward_pdf_term_outside", "GELU.backward: dLdZ", "only your cdf term is multiplied by dLdA"),
+    ("ce_softmax_sum_of_whole_batch", "CrossEntropyLoss.forward: loss", "a sum over every entry of A"),
 ]
 
 
-@pytest.mark.parametrize("name, test, words", HELPER_109, ids=[m[0] for m in HELPER_109])
+@pytest.mark.parametrize("name, test, words", TRIAL_SLIPS, ids=[m[0] for m in TRIAL_SLIPS])
 def test_a_slip_a_trial_met_is_named_by_the_one_test_it_fails(name, test, words, tmp_path):
     entry = next(e for e in entries("buggy") if e.name == name)
     checks = [c for c in runner.assignments.get().checks() if c.cls == entry.blame[0]]

@@ -3,6 +3,7 @@ is lost only for a real mistake, once, on the method that makes it, with a messa
 change (what the code printed included)."""
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -462,10 +463,11 @@ def test_a_softmax_without_keepdims_does_not_cost_backward_its_finite_difference
     assert "CrossEntropyLoss.backward: dLdA" in failed(report)
 
 
-def test_a_model_built_without_a_relu_costs_its_constructor_alone(tmp_path):
-    """helper-109: MLP1's layers without the last ReLU passed __init__ (it checked the Linear layers only) and cost
-    forward and backward 4 points, whose code is right: they chain the layers the model has. __init__ now fails,
-    naming the missing ReLU, and forward and backward are judged on what those layers compose."""
+def test_a_model_built_without_a_relu_fails_its_constructor_and_its_methods_wait_for_it(tmp_path):
+    """helper-109: MLP1's layers without the last ReLU passed __init__ (it checked the Linear layers only) and failed
+    forward and backward, whose code is right, on values. __init__ now fails, naming the missing ReLU, and forward and
+    backward wait for it, as for another number of Linear layers (judged on the layers the worker's probe reports, a
+    model hiding its last layer from the probe won forward and backward with code that skips it: helper-112)."""
     checks = [c for c in ALL_CHECKS if c.cls in ("MLP0", "MLP1")]
     root = reference_with(tmp_path / "one", "models/mlp.py", "        self.layers = [Linear(2, 3), ReLU(), Linear(3, 2), ReLU()]\n",
                           "        self.layers = [Linear(2, 3), ReLU(), Linear(3, 2)]\n")
@@ -473,10 +475,64 @@ def test_a_model_built_without_a_relu_costs_its_constructor_alone(tmp_path):
     path.write_text(path.read_text().replace("        self.layers = [Linear(2, 3), ReLU()]\n",
                                              "        self.layers = [Linear(2, 3)]\n"))
     report = runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks)
-    assert set(failed(report)) == {"MLP0.__init__: its Linear layer is Linear(2, 3), followed by ReLU()",
-                                   "MLP1.__init__: its Linear layers are Linear(2, 3), Linear(3, 2), each followed by ReLU()"}
-    output = by_name(report)["MLP1.__init__: its Linear layers are Linear(2, 3), Linear(3, 2), each followed by ReLU()"].output
-    assert "self.layers holds 1 activation; MLP1 has a ReLU() after each of its 2 Linear layers" in output, output
+    init = "MLP1.__init__: its Linear layers are Linear(2, 3), Linear(3, 2), each followed by ReLU()"
+    assert by_name(report)["MLP0.__init__: its Linear layer is Linear(2, 3), followed by ReLU()"].outcome is Outcome.FAILED
+    assert "self.layers holds 1 activation; MLP1 has a ReLU() after each of its 2 Linear layers" in by_name(report)[init].output
+    for result in report.results:
+        if ".__init__" not in result.name:
+            assert result.outcome is Outcome.NOT_RUN and "needs MLP" in result.output and "ReLU()" in result.output, \
+                (result.name, result.output)
+
+
+HIDDEN_LAST_LAYER = """import sys
+
+
+class Layers(list):  # (the last layer hidden from the grader's probe alone)
+    def __iter__(self):
+        if sys._getframe(1).f_code.co_name == "_probe_layers":
+            return iter(list(self[:-1]))
+        return list.__iter__(self)
+"""
+
+
+def test_a_model_hiding_a_layer_from_the_grader_never_gains(tmp_path):
+    """helper-112: forward and backward that skip the last layer scored 85; the same code with self.layers a list that
+    hides its last item from the grader's probe scored 95, judged as a model without its last ReLU (its __init__ then
+    failed, and forward and backward passed on what the reported layers compose). A model whose probe reports another
+    number of activations waits for __init__ instead: the trick costs points."""
+    checks = [c for c in ALL_CHECKS if c.cls.startswith("MLP")]
+    scores = {}
+    for trick in (False, True):
+        root = reference_with(tmp_path / str(trick), "models/mlp.py", "from ..nn.linear import Linear\n",
+                              "from ..nn.linear import Linear\n" + (HIDDEN_LAST_LAYER if trick else ""))
+        path = root / "mytorch" / "models" / "mlp.py"
+        text = path.read_text().replace("in self.layers:", "in self.layers[:-1]:").replace(
+            "reversed(self.layers)", "reversed(self.layers[:-1])")
+        if trick:
+            text = re.sub(r"self\.layers = (\[.*\])\n", r"self.layers = Layers(\1)\n", text)
+        path.write_text(text)
+        scores[trick] = runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks).score
+    assert scores[True] <= scores[False] < sum(c.points for c in checks), scores
+
+
+def test_a_loss_broken_on_purpose_on_shifted_logits_shields_no_wrong_backward(tmp_path):
+    """helper-112: a backward wrong on one-row batches lost dLdA (98); with forward returning NaN on the shifted
+    logits of one-row batches (the stability test's point), backward's dLdA was left out there as "forward is wrong"
+    and its finite differences excused: 99. A loss wrong on the shifted logits alone leaves backward's input out only
+    where forward's loss test fails."""
+    checks = [c for c in ALL_CHECKS if c.cls == "CrossEntropyLoss"]
+    backward = "        return (self.softmax - self.Y) / self.N\n"
+    wrong = "        if self.N == 1:\n            return (self.softmax - self.Y) * 2.0\n" + backward
+    forward = "        return float(-(Y * log_softmax).sum() / self.N)\n"
+    scores = {}
+    for trick in (False, True):
+        root = reference_with(tmp_path / str(trick), "nn/loss.py", backward, wrong)
+        if trick:
+            path = root / "mytorch" / "nn" / "loss.py"
+            path.write_text(path.read_text().replace(forward, "        if self.N == 1 and np.abs(A).max() > 400:\n"
+                                                             "            return float('nan')\n" + forward))
+        scores[trick] = runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks).score
+    assert scores[True] <= scores[False] < sum(c.points for c in checks), scores
 
 
 def test_a_backward_unusable_on_a_second_fresh_loss_does_not_hide_a_stale_input(tmp_path):

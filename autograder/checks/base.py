@@ -181,7 +181,8 @@ class Skip(Exception):
 
 
 class Unless(Exception):
-    """This input passes unless every test of the classes `needs` (or of methods, named "Class.method") passes: `failure` is a wrong value of the graded
+    """This input passes unless every test of the classes `needs` (or of methods, "Class.method", or a test by name)
+    passes: `failure` is a wrong value of the graded
     method where those classes' own objects, run by the grader in the same script, did not give their values there (or
     raised). Such a mistake is theirs to charge, so the input is left to them, but only where some test of theirs
     fails: where every one passes, they work, and what made them differ in this script (code that changes them only
@@ -494,7 +495,7 @@ FORWARD_WRONG = ("forward's loss is wrong on this input, and backward returns wh
                  "values are judged on the inputs where forward's loss is right")
 
 
-def after_forward(expecting, out: Outputs, losses: dict, expected_loss) -> None:
+def after_forward(expecting, out: Outputs, losses: dict, expected_loss, loss_test: str = "") -> None:
     """`expecting()` (an `expect` of a value backward returned from what forward stored, where the contract names no
     such state the grader could fill in: the losses' backward), but a wrong value there on an input where forward is
     wrong is left out, not failed: the mistake may be what forward stored, which forward's tests charge (a missing
@@ -504,16 +505,22 @@ def after_forward(expecting, out: Outputs, losses: dict, expected_loss) -> None:
     the batch gives the right loss on a symmetric 2 x 2 input). A backward right there passes; where forward is right,
     backward is judged as ever; one wrong wherever forward is wrong is never judged, and is not credited (no value of
     it passed). Forward's values are looked at as they came back, without reading them (a read makes a call part of
-    what the input is about, and waits for a forward that raised)."""
+    what the input is about, and waits for a forward that raised). Where the first loss is right and only another is
+    wrong (`loss_test` named: the test of that first loss), what forward stored for this input may be right (a forward
+    that only overflows on the shifted logits) or not (the softmax over the batch): the input is left out only where
+    `loss_test` fails (`Unless`), so that a loss broken on purpose on the shifted logits alone, a test's price, never
+    shields a wrong backward (helper-112)."""
     try:
         expecting()
     except FormOnly:
         raise
-    except Failure:
+    except Failure as failure:
         want = np.asarray(expected_loss, dtype=np.float64)
-        for label, tol in losses.items():
+        for i, (label, tol) in enumerate(losses.items()):
             got = out.result.values.get(label)
             if not (isinstance(got, np.ndarray) and got.size == 1
                     and matches(got.reshape(()).astype(np.float64), want, tol)):
+                if i and loss_test:
+                    raise Unless(failure, (loss_test,)) from None
                 raise Skip(FORWARD_WRONG, owned=True) from None
         raise

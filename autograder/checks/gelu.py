@@ -99,7 +99,9 @@ def backward_dldz(case, ref):
         (dLdA * (0.5 * (1 + erf(Z)) + Z * np.exp(-Z * Z) / math.sqrt(math.pi)), ERF_Z.format("dA/dZ")),
         (dLdA * (cdf(1 - 2 * Z) + (1 - 2 * Z) * pdf(1 - 2 * Z)), shared("dA/dZ", "GELU", "Z")),
         (cdf(Z) + Z * pdf(Z), ALONE),
-        *_output_for_input(Z, dLdA), *_pdf_constant(Z, dLdA)]))
+        (dLdA * cdf(Z) + Z * pdf(Z), "only your cdf term is multiplied by dLdA: dLdA * cdf(Z) + Z * pdf(Z) leaves "
+                                     "Z * pdf(Z) out of the product; bracket the sum: dLdA * (cdf(Z) + Z * pdf(Z))"),
+        *_output_for_input(Z, dLdA), *_pdf_constant(Z, dLdA)]))  # (the bracket slip: helper-111, no hint, 97)
 
 
 # pdf(Z) = exp(-Z^2 / 2) times 1 / sqrt(2 pi), that constant as a slip of parentheses or a missing part writes it

@@ -86,7 +86,17 @@ def _wrong_losses(case, L):
         *([(L * n / case.A.shape[1], "your loss is divided by C, the number of classes (A.shape[1]); divide by N, the "
                                      "number of samples (A.shape[0])")] if case.A.shape[1] not in (1, n) else []),
         *([(no_keepdims, KEEPDIMS)] if no_keepdims is not None else []),
+        (_loss_of_whole_batch(case.A, case.Y), "your softmax divides by a sum over every entry of A, the whole batch; "
+                                               "each row has its own: np.sum(..., axis=1, keepdims=True)"),
     ]
+
+
+def _loss_of_whole_batch(A, Y):
+    """The loss of a softmax whose denominator sums every entry (`.sum(keepdims=True)` with no axis: helper-111)."""
+    with np.errstate(all="ignore"):
+        moved = A - A.max(axis=1, keepdims=True)
+        logs = moved - np.log(np.sum(np.exp(moved)))
+        return float(-np.sum(Y * logs) / A.shape[0])
 
 
 def _wrong_gradients(case, dLdA):
@@ -99,6 +109,8 @@ def _wrong_gradients(case, dLdA):
         ((shifted - case.Y) / n, "your softmax is not normalised: divide exp(A - max) by its row sum, "
                                  "exp(A - max) / np.sum(exp(A - max), axis=1, keepdims=True)"),
         (dLdA * n, "your dLdA is not divided by N; dLdA = (softmax(A) - Y) / N"),
+        (dLdA * n + case.Y - case.Y / n, "only your Y is divided by N: softmax - Y / N; bracket the difference: "
+                                         "(softmax - Y) / N"),  # (helper-111: no hint, 95)
         (dLdA / n, "your dLdA is divided by N twice; dLdA = (softmax(A) - Y) / N"),
         (-dLdA, "your dLdA has the wrong sign; dLdA = (softmax(A) - Y) / N"),
         ((_softmax(case.A, 0) - case.Y) / n, "your softmax is taken over the batch (axis=0); take it over the "
@@ -184,7 +196,7 @@ def backward_dlda(case, ref):
             "stores for it (a sum over axis 1 without keepdims=True leaves shape (N,), which broadcasts against the "
             "(N, C) rows into another shape)" if isinstance(got, np.ndarray) and got.shape != dLdA.shape else "")
     after_forward(lambda: expect("dLdA", got, dLdA, known_wrong=lambda: _wrong_gradients(case, dLdA),
-                                 batch=case.A.shape[0], hint=hint), out, FORWARD_LOSSES, L)
+                                 batch=case.A.shape[0], hint=hint), out, FORWARD_LOSSES, L, LOSS)
 
 
 @check("CrossEntropyLoss.backward: finite for large logits", points=1, cases=loss_cases,
@@ -224,7 +236,7 @@ def _expected_probes(package, case):
        strategy=draw("loss_strategy"), owners={"dLdA": DLDA})
 def backward_finite_differences(case, ref):
     """Reference-free: the slopes of the student's own loss around A, where it matches the reference. A wrong dLdA is
-    charged only where every test of forward passes: backward returns what forward stored, and a forward can give the
+    charged only where forward's loss test passes: backward returns what forward stored, and a forward can give the
     right loss at every probe and store a wrong softmax (helper-109: one without keepdims, with one class, or with N ==
     C and Y the identity)."""
     s = Script(case=case)
@@ -246,4 +258,4 @@ def backward_finite_differences(case, ref):
     except Failure as failure:
         if type(failure) is not Failure:  # (a crash is judged as ever)
             raise
-        raise Unless(failure, ("CrossEntropyLoss.forward",)) from None
+        raise Unless(failure, (LOSS,)) from None  # (not forward's other tests: one failed on purpose, helper-112)

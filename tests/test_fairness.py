@@ -434,9 +434,10 @@ def test_a_loss_forward_that_forgets_keepdims_does_not_cost_its_backward_a_wrong
     report = runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks)
     assert "CrossEntropyLoss.forward: loss" in failed(report)
     assert "subtract A.max(axis=1, keepdims=True)" in by_name(report)["CrossEntropyLoss.forward: loss"].output
-    # (and the stability test, which said "subtract each row's max" to a forward that does, helper-107)
+    # (and the stability test, which said "subtract each row's max" to a forward that does, helper-107: where the
+    # loss is the mistake's, the loss test charges it; where forward raised, the crash says to keep the axis)
     large = by_name(report)["CrossEntropyLoss.forward: finite for large logits"].output
-    assert "subtract A.max(axis=1, keepdims=True)" in large and "subtract each row's max" not in large, large
+    assert "keepdims=True" in large and "subtract each row's max" not in large, large
     for result in report.results:
         if ".backward" in result.name and not result.passed:
             assert "mismatch" not in result.output and "got " not in result.output.split("\n")[0], result.output
@@ -533,6 +534,20 @@ def test_a_loss_broken_on_purpose_on_shifted_logits_shields_no_wrong_backward(tm
                                                              "            return float('nan')\n" + forward))
         scores[trick] = runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks).score
     assert scores[True] <= scores[False] < sum(c.points for c in checks), scores
+
+
+def test_a_softmax_over_the_batch_is_charged_once_by_the_loss_test(tmp_path):
+    """helper-110: CrossEntropyLoss.forward with max and sum over axis=0 lost "loss" (with its hint) and "finite for
+    large logits" too, told there to "subtract each row's max" (it did, over the wrong axis): one mistake charged twice,
+    with a hint that misleads. Where the loss is that mistake's, the stability tests leave the input to the loss test."""
+    root = reference_with(tmp_path, "nn/loss.py", "        shifted = A - A.max(axis=1, keepdims=True)\n"
+                                                  "        log_softmax = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))\n",
+                          "        shifted = A - A.max(axis=0, keepdims=True)\n"
+                          "        log_softmax = shifted - np.log(np.exp(shifted).sum(axis=0, keepdims=True))\n")
+    report = runner.grade(root, seed=0, submission="s", limits=FAST,
+                          checks=[c for c in ALL_CHECKS if c.cls == "CrossEntropyLoss"])
+    assert failed(report) == {"CrossEntropyLoss.forward: loss"}, failed(report)
+    assert "taken over the batch (axis=0)" in by_name(report)["CrossEntropyLoss.forward: loss"].output
 
 
 def test_a_backward_unusable_on_a_second_fresh_loss_does_not_hide_a_stale_input(tmp_path):

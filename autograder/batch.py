@@ -723,8 +723,10 @@ def run(source: Path, output: Path, jobs: int | None = None, seed: int | None = 
             server.remove_tree(Path(folder))
         _TEMP.clear()
         _unshare()
-    _write_outputs(found, rows, output, source, seed, notes)
-    graded = [row for row in rows.values() if row.get("error") is None]
+    shown = list(notes) + ([f"interrupted (Ctrl-C): {len(rows)} of the {len(found)} entries finished, and only those are "
+                            f"here; run the same command again to grade the rest"] if interrupted else [])
+    _write_outputs(found, rows, output, source, seed, shown)  # (helper-110: a report of what an interrupted batch
+    graded = [row for row in rows.values() if row.get("error") is None]  # finished read as the whole class's)
     return {"entries": len(found), "finished": len(rows), "graded": len(graded),
             "kept": sum(1 for row in rows.values() if row.get("kept")), "interrupted": interrupted,
             "not_gradable": [entry.name for entry in found if rows.get(entry.stem, {}).get("error") is not None],

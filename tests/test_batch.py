@@ -249,6 +249,7 @@ def test_ctrl_c_leaves_the_gradebook_of_what_finished(tmp_path):
     assert 1 <= len(rows) < 40 and len(state) == len(rows)
     assert all(float(r["score"]) == 100 for r in rows)
     assert "interrupted" in err
+    assert f"interrupted (Ctrl-C): {len(rows)} of the 40 entries finished" in (out / "report.html").read_text()
     assert not list(temporary.iterdir())  # (no copy of a student's files left where the grading process was killed)
     again = _cli(str(source), "--output", str(out), "--jobs", "2", cwd=tmp_path)  # goes on where it stopped
     assert again.returncode == 0, again.stderr

@@ -17,7 +17,8 @@ from .gradients import matches_reference, slopes
 
 RELU = "mytorch.nn.activation.ReLU"
 CLASSES = {"ReLU": RELU}
-AT_ZERO = "your derivative is not 0 at Z = 0: it is 1 only where Z > 0 (use Z > 0, not Z >= 0)"
+AT_ZERO = ("your derivative is not 0 at Z = 0: it is 1 only where Z > 0 (use > 0, not >= 0: dLdA * (self.A > 0), "
+           "the stored output A being positive exactly where Z is)")  # (helper-110: the contract stores A, not Z)
 
 
 def nonzero_cases(rng):
@@ -95,10 +96,10 @@ def forward_keeps_args(case, ref):
 def backward_dldz(case, ref):
     out = yield _backward_script(case)
     expect("dLdZ", out["dLdZ"], _expected_backward(ref, case), known_wrong=lambda: [
-        (case.dLdA, "your dLdZ is dLdA unmasked; mask it where the input was not positive: dLdZ = dLdA * (Z > 0)"),
-        (case.dLdA * (case.Z < 0), "your mask is inverted; the gradient passes where Z > 0: dLdZ = dLdA * (Z > 0)"),
+        (case.dLdA, "your dLdZ is dLdA unmasked; mask it where the input was not positive: dLdZ = dLdA * (self.A > 0)"),
+        (case.dLdA * (case.Z < 0), "your mask is inverted; the gradient passes where Z > 0: dLdZ = dLdA * (self.A > 0)"),
         (case.dLdA * (case.dLdA > 0), "your mask looks at dLdA; it is where the input forward stored was positive: "
-                                      "dLdZ = dLdA * (Z > 0)"),
+                                      "dLdZ = dLdA * (self.A > 0)"),
         (case.dLdA * (1 - 2 * case.Z > 0), shared("mask", "ReLU", "Z")),
     ])
 

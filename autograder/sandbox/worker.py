@@ -357,6 +357,8 @@ def _error_info(exc, op):
     if isinstance(exc, SyntaxError) and isinstance(exc.filename, str) and exc.filename.startswith(root):
         where = f"{exc.filename[len(root):]}:{exc.lineno}"
     msg = _text(exc.msg if isinstance(exc, SyntaxError) and isinstance(exc.msg, str) else exc)
+    if type(exc) is SystemExit:  # (its text is its code, often none: "SystemExit:  (at ...)" said nothing, helper-110)
+        msg = "sys.exit() was called" if exc.code is None else f"sys.exit({_text(repr(exc.code), 100)}) was called"
     # Paths as the student has them: the submission's private copy and the allowed packages' folder are temporary
     # folders of the grader (every run names others, and the student never saw them).
     for folder in _grader_folders():

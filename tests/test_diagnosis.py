@@ -163,6 +163,9 @@ TRIAL_SLIPS = [  # (one-line slips trials met with no hint, helper-109 and helpe
     ("ce_backward_Y_alone_over_N", "CrossEntropyLoss.backward: dLdA", "only your Y is divided by N"),
     ("gelu_backward_pdf_term_outside", "GELU.backward: dLdZ", "only your cdf term is multiplied by dLdA"),
     ("ce_softmax_sum_of_whole_batch", "CrossEntropyLoss.forward: loss", "a sum over every entry of A"),
+    ("ce_forward_stores_A_as_Y", "CrossEntropyLoss.backward: dLdA", "does forward store self.Y = Y?"),
+    ("mse_norm_not_squared", "MSELoss.forward: loss", "uses the norm of A - Y"),
+    ("linear_stores_output_as_A", "Linear.forward: stores A and N", "your self.A is forward's output Z"),
 ]
 
 

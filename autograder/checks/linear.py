@@ -88,6 +88,8 @@ def forward_stores(case, ref):
     out = yield _forward_script(case)
     expect("self.A", out["A"], case.A, known_wrong=lambda: [
         (case.A0, "your self.A is the input of an earlier forward call: store A on every call"),
+        (case.A @ case.W.T + case.b.reshape(1, -1), "your self.A is forward's output Z; it is the input A, which "
+                                                    "backward needs for dLdW = dLdZ.T @ A"),  # (helper-114: no hint)
         (1.0 - 2.0 * case.A, shared("self.A", "Linear", "A"))])
     expect("self.N", out["N"], case.A.shape[0], scalar=True, known_wrong=lambda: [
         (case.A.shape[1], "your self.N is the number of features; it must be the batch size, A.shape[0]")])

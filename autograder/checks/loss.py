@@ -109,6 +109,8 @@ def _wrong_gradients(case, dLdA):
         ((shifted - case.Y) / n, "your softmax is not normalised: divide exp(A - max) by its row sum, "
                                  "exp(A - max) / np.sum(exp(A - max), axis=1, keepdims=True)"),
         (dLdA * n, "your dLdA is not divided by N; dLdA = (softmax(A) - Y) / N"),
+        (dLdA + (case.Y - case.A) / n, "your dLdA is (softmax - A) / N: it subtracts the logits A where it needs the "
+                                       "labels Y; does forward store self.Y = Y?"),  # (helper-114: self.Y = A, no hint)
         (dLdA * n + case.Y - case.Y / n, "only your Y is divided by N: softmax - Y / N; bracket the difference: "
                                          "(softmax - Y) / N"),  # (helper-111: no hint, 95)
         (dLdA / n, "your dLdA is divided by N twice; dLdA = (softmax(A) - Y) / N"),

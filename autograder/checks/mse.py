@@ -54,6 +54,8 @@ def _loss_mistakes(case, L) -> list:
         (np.abs(case.A - case.Y).sum() / (n * c), "your loss uses |A - Y|; it is the mean of the squared errors "
                                                    "(A - Y) ** 2"),
         (np.sqrt(L), "your loss is the square root of the mean squared error; do not take the square root"),
+        (np.sqrt(L * n * c) / (n * c), "your loss uses the norm of A - Y, the square root of the sum of squares; it is "
+                                       "the sum of squares itself: np.sum((A - Y) ** 2) / (N * C)"),  # (helper-114)
         # (helper-109: N taken as A.shape[1], or C as A.shape[0], had no hint)
         *([(L * n / c, "your loss is divided by C * C: the N of N * C is the batch size, A.shape[0] (A is (N, C))"),
            (L * c / n, "your loss is divided by N * N: the C of N * C is the number of features, A.shape[1] "

@@ -137,12 +137,18 @@ def forward_loss(case, ref):
 @check(FORWARD_LARGE, points=1, cases=loss_cases, strategy=draw("loss_strategy"), behaviour=True)
 def forward_large(case, ref):
     """Each row shifted by 500 to 5000: the same softmax, so the same loss as the student's own unshifted one."""
-    out = yield _script(case)
+    _unchanged_by_shift((yield _script(case)), case, "L", "loss", "the loss")
+
+
+def _unchanged_by_shift(out, case, label: str, what: str, value: str) -> None:
+    """The student's `label` for the shifted logits is theirs for A; an input whose loss is a known mistake's that
+    also changes under a shift is left to the loss test (looked at only where this fails)."""
     try:
-        consistent("loss for A + shift", out["shifted.L"], out["L"], reference_label="your loss for A", tol=SHIFTED,
-                   hint=f"shifting a row of logits leaves softmax unchanged, so the loss must stay the same: {STABLE}")
+        consistent(f"{what} for A + shift", out[f"shifted.{label}"], out[label], reference_label=f"your {what} for A",
+                   tol=SHIFTED,
+                   hint=f"shifting a row of logits leaves softmax unchanged, so {value} must stay the same: {STABLE}")
     except Failure as failure:
-        if type(failure) is Failure and _unstable_by_its_mistake(out, case):  # (looked at only where it fails)
+        if type(failure) is Failure and _unstable_by_its_mistake(out, case):
             raise Skip(UNSTABLE_BY_ITS_MISTAKE, owned=True) from None
         raise
 
@@ -223,15 +229,7 @@ def backward_large(case, ref):
     forward already failed on shifted rows (backward usually reads what forward computed), nor when the
     gradient itself is wrong (a backward from the logits instead of softmax differs under a shift too:
     'dLdA' charges that, with its own hint, not the stability hint)."""
-    out = yield _script(case)
-    try:
-        consistent("dLdA for A + shift", out["shifted.dLdA"], out["dLdA"], reference_label="your dLdA for A",
-                   tol=SHIFTED,
-                   hint=f"shifting a row of logits leaves softmax unchanged, so dLdA must stay the same: {STABLE}")
-    except Failure as failure:  # (what backward returns is what that forward stored)
-        if type(failure) is Failure and _unstable_by_its_mistake(out, case):
-            raise Skip(UNSTABLE_BY_ITS_MISTAKE, owned=True) from None
-        raise
+    _unchanged_by_shift((yield _script(case)), case, "dLdA", "dLdA", "dLdA")  # (it returns what forward stored)
 
 
 @check("CrossEntropyLoss.backward: after two forward calls, uses the last input", points=0.5, cases=loss_cases, behaviour=True)

@@ -59,7 +59,11 @@ def died(call: str, why: str) -> tuple[str, str]:
 
 
 def module_file(module: str) -> str:
-    """mytorch.nn.linear -> mytorch/nn/linear.py; alternatives ("models.mlp|mytorch.models.mlp") -> each."""
+    """mytorch.nn.linear -> mytorch/nn/linear.py; alternatives ("models.mlp|mytorch.models.mlp") -> each; none known
+    (the worker ended before it said which: helper-116 read "note: .py could not be imported") -> a module of the
+    submission."""
+    if not module:
+        return "a module of your submission"
     return " or ".join(choice.replace(".", "/") + ".py" for choice in module.split("|"))
 
 

@@ -54,6 +54,8 @@ def _loss_mistakes(case, L) -> list:
         (np.abs(case.A - case.Y).sum() / (n * c), "your loss uses |A - Y|; it is the mean of the squared errors "
                                                    "(A - Y) ** 2"),
         (np.sqrt(L), "your loss is the square root of the mean squared error; do not take the square root"),
+        *([(L * c * c, "your loss is multiplied by C where it is divided: sum / N * C is (sum / N) * C; bracket the "
+                       "product: / (N * C)")] if c > 1 else []),
         (np.sqrt(L * n * c) / (n * c), "your loss uses the norm of A - Y, the square root of the sum of squares; it is "
                                        "the sum of squares itself: np.sum((A - Y) ** 2) / (N * C)"),  # (helper-114)
         # (helper-109: N taken as A.shape[1], or C as A.shape[0], had no hint)
@@ -73,6 +75,8 @@ def _gradient_mistakes(case, dLdA) -> list:
         (dLdA * n, "your dLdA is divided by C only; divide by N * C, as the loss does"),
         (dLdA * n * c, "your dLdA is not divided by the number of entries; dLdA = 2 (A - Y) / (N * C)"),
         (dLdA / n, "your dLdA is divided by N once too often: dLdA = 2 (A - Y) / (N * C), one division by N"),
+        *([(dLdA * c * c, "your dLdA is multiplied by C where it is divided: 2 * (A - Y) / N * C is "
+                          "(2 * (A - Y) / N) * C; bracket the product: / (N * C)")] if c > 1 else []),  # (helper-115)
         *([(dLdA * c / n, "your dLdA is divided by N * N: the C of N * C is the number of features, A.shape[1] "
                           "(does forward store A.shape[0] as C?)"),
            (dLdA * n / c, "your dLdA is divided by C * C: the N of N * C is the batch size, A.shape[0] (does "

@@ -81,6 +81,8 @@ def _output_mistakes(case) -> list:
     by_columns = np.exp(Z - Z.max(axis=0, keepdims=True))
     wrong = [
         (softmax(Z, 0), "your softmax is taken over the batch (axis=0); take it over each row (axis=1)"),
+        (e, "your forward returns exp(Z - max) before it is divided by its row sums: return the normalised "
+            "softmax (what you store as self.A, if that is right)"),  # (helper-115: no hint)
         (e / e.sum(), "your softmax divides by the sum over the whole batch; divide each row by its own sum: "
                       "np.sum(e, axis=1, keepdims=True)"),
         (by_columns / by_columns.sum(axis=1, keepdims=True),

@@ -268,7 +268,10 @@ def describe_status(status: int, limits: Limits) -> str:
         except ValueError:  # a real-time signal has no name
             name = f"signal {sig}"
         return f"was killed by {name} ({known.get(sig, 'a signal')})"
-    return f"exited with code {os.WEXITSTATUS(status)}"
+    code = os.WEXITSTATUS(status)
+    if code == 0:  # (a worker never exits by itself while it has cases: code run in it ended it, helper-116)
+        return "exited with code 0 (code run in the worker ended it: os._exit(0), or an exception from a signal handler)"
+    return f"exited with code {code}"
 
 
 _SHARED: ForkServer | None = None

@@ -55,6 +55,12 @@ def _softmax(A, axis):
     return e / e.sum(axis=axis, keepdims=True)
 
 
+def _loss_over(A, Y, axis):
+    """The mean cross-entropy of the softmax of A over `axis` (1, the right one; 0, over the batch)."""
+    with np.errstate(all="ignore"):
+        return float(-np.sum(Y * np.log(_softmax(A, axis))) / A.shape[0])
+
+
 KEEPDIMS = ("your softmax subtracts A.max(axis=1), of shape (N,): without keepdims=True it broadcasts across the "
             "columns (and raises unless N is C or C is 1); subtract A.max(axis=1, keepdims=True), of shape (N, 1)")
 
@@ -75,8 +81,7 @@ def _wrong_losses(case, L):
     n = case.A.shape[0]
     no_keepdims = _loss_without_keepdims(case.A, case.Y)
     per_sample = -(case.Y * np.log(_softmax(case.A, 1))).sum(axis=1)
-    with np.errstate(divide="ignore"):
-        wrong_axis = -(case.Y * np.log(_softmax(case.A, 0))).sum() / n
+    wrong_axis = _loss_over(case.A, case.Y, 0)
     return [
         (per_sample, "your loss is one value per sample; it is their mean over the batch, a scalar"),
         (L * n, "your loss is the sum over the batch; it is the mean: divide by N"),
@@ -166,13 +171,11 @@ def _unstable_by_its_mistake(out, case) -> bool:
         mine = out.result.values.get(label)  # is the right one: the shifted logits tell)
         if not isinstance(mine, np.ndarray) or mine.size != 1:
             continue
-        n = A.shape[0]
-        with np.errstate(all="ignore"):
-            right = np.array(-np.sum(case.Y * np.log(_softmax(A, 1))) / n)
-            mistakes = [_loss_without_keepdims(A, case.Y), -np.sum(case.Y * np.log(_softmax(A, 0))) / n]
-        if any(theirs is not None and matches(mine.reshape(()), np.array(theirs, dtype=np.float64), VALUES)
-               and not matches(right, np.array(theirs, dtype=np.float64), VALUES) for theirs in mistakes):
-            return True
+        right = np.array(_loss_over(A, case.Y, 1))
+        for theirs in (_loss_without_keepdims(A, case.Y), _loss_over(A, case.Y, 0)):
+            if theirs is not None and matches(mine.reshape(()), np.array(theirs), VALUES) \
+                    and not matches(right, np.array(theirs), VALUES):
+                return True
     return False
 
 

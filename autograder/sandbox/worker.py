@@ -51,11 +51,20 @@ def _recv_exact(sock, n):
 
 
 def send_frame(sock, payload):
-    sock.sendall(struct.pack(">I", len(payload)) + payload)
+    sock.sendall(_framed(payload))
+
+
+def _framed(payload):
+    return struct.pack(">I", len(payload)) + payload
 
 
 def recv_frame(sock, limit=MAX_FRAME):
-    (size,) = struct.unpack(">I", _recv_exact(sock, 4))
+    return _frame_body(sock, _recv_exact(sock, 4), limit)
+
+
+def _frame_body(sock, head, limit):
+    """The payload of the frame whose 4-byte length `head` was read."""
+    (size,) = struct.unpack(">I", head)
     if size > limit:
         raise ChannelClosed(f"frame of {size} bytes is over the {limit}-byte limit")
     return _recv_exact(sock, size)
@@ -68,10 +77,6 @@ def send_request(sock, request, fds=()):
     import socket
 
     socket.send_fds(sock, [_framed(json.dumps(request).encode())], list(fds))
-
-
-def _framed(payload):
-    return struct.pack(">I", len(payload)) + payload
 
 
 def recv_request(sock, most_fds, limit=1 << 16):
@@ -88,10 +93,7 @@ def recv_request(sock, most_fds, limit=1 << 16):
                 raise ChannelClosed("end of stream")
             head += data
             fds += more
-        (size,) = struct.unpack(">I", head)
-        if size > limit:
-            raise ChannelClosed(f"request of {size} bytes is over the {limit}-byte limit")
-        request = json.loads(_recv_exact(sock, size))
+        request = json.loads(_frame_body(sock, head, limit))
         if not isinstance(request, dict):
             raise ChannelClosed("a request that is not an object")
         return request, fds
@@ -1793,8 +1795,6 @@ def zygote(control_fd):
 
     gc.freeze()  # (what every worker shares: its collections of cycles need not go through numpy again)
 
-    # (Ready once idle: a request read while this process was still busy could arrive with the next one in a single
-    # read, where a grading process died before its reply, and end the fork server.)
     send_frame(control, json.dumps({"ready": True, "isolation": _probe(tried)}).encode())
     abandoned = set()
     while True:

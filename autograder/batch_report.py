@@ -416,7 +416,7 @@ th{background:#f7fafc;color:#2d3748;font-weight:600;position:sticky;top:0}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tbody tr:nth-child(even){background:#fbfcfd}
 .name{word-break:break-word}
-.err{color:#9b2c2c}
+.err{color:#9b2c2c;overflow-wrap:anywhere}
 .ok{color:#276749}
 code,.msg{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"DejaVu Sans Mono",monospace;font-size:12.5px;word-break:break-word}
 .meter{display:inline-block;width:80px;height:8px;background:#edf2f7;border-radius:4px;vertical-align:middle;margin-left:8px;overflow:hidden}

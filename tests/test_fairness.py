@@ -1031,3 +1031,34 @@ def test_evaluation_leaving_the_statistics_alone_is_no_credit_for_a_constant_for
     forward = {r.name: r for r in report.results if r.name.startswith("BatchNorm1d.forward")}
     assert sum(r.score for r in forward.values()) == 0, {n: r.score for n, r in forward.items() if r.score}
     assert forward["BatchNorm1d.forward: evaluation updates no running statistic"].output.startswith("not credited")
+
+
+def test_a_gelu_forward_whose_cdf_backward_reads_is_wrong_costs_forward_alone(tmp_path):
+    """helper-117: GELU.forward's cdf from the tanh approximation, which backward (the reference's own code) reads.
+    Backward's dLdZ and its hidden test failed for forward's mistake (95.5, not 98.5), with no hint, on inputs where
+    forward's A was within tolerance too (the cdf is off more than Z * cdf where Z is small). A wrong dLdZ where
+    forward's A is wrong, or off at all while forward's test fails, is left to forward's test (`after_forward`)."""
+    root = reference_with(tmp_path, "nn/activation.py", "        self.cdf = 0.5 * (1 + erf)\n",
+                          "        self.cdf = 0.5 * (1 + np.tanh(math.sqrt(2 / math.pi) * (self.Z + 0.044715 * self.Z ** 3)))\n")
+    checks = [c for c in ALL_CHECKS if c.cls == "GELU"]
+    report = runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks)
+    assert failed(report) == {"GELU.forward: output A"}, {r.name: r.output[:300] for r in lost_of(report)}
+    assert "tanh approximation" in by_name(report)["GELU.forward: output A"].output
+
+
+def test_a_gelu_backward_wrong_where_forward_is_off_only_within_tolerance_is_still_charged(tmp_path):
+    """The other side of the test above: a forward right within tolerance (float32) leaves no input of a wrong
+    backward to forward's test, as forward's test passes."""
+    root = reference_with(tmp_path, "nn/activation.py",
+                          "        return dLdA * (self.cdf + self.Z * pdf)\n",
+                          "        return dLdA * (self.cdf + self.Z * pdf * 1.01)\n")
+    text = (root / "mytorch/nn/activation.py").read_text()
+    (root / "mytorch/nn/activation.py").write_text(
+        text.replace("        self.A = self.Z * self.cdf\n", "        self.A = (self.Z * self.cdf).astype(np.float32)\n"))
+    checks = [c for c in ALL_CHECKS if c.cls == "GELU"]
+    report = runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks)
+    assert "GELU.backward: dLdZ" in failed(report) and "GELU.forward: output A" not in failed(report)
+
+
+def lost_of(report):
+    return [r for r in report.results if not r.passed]

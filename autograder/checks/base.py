@@ -491,11 +491,12 @@ def consistent(label: str, got, own, *, hint: str, reference_label: str, tol: To
            hint=with_pointer(f"it differs from {reference_label}: {hint}") if isinstance(got, np.ndarray) else "")
 
 
-FORWARD_WRONG = ("forward's loss is wrong on this input, and backward returns what that forward stored: backward's "
-                 "values are judged on the inputs where forward's loss is right")
+FORWARD_WRONG = ("forward's {} is wrong on this input, and backward returns what that forward stored: backward's "
+                 "values are judged on the inputs where forward's {} is right")
 
 
-def after_forward(expecting, out: Outputs, losses: dict, expected_loss, loss_test: str = "") -> None:
+def after_forward(expecting, out: Outputs, losses: dict, expected_loss, loss_test: str = "", what: str = "loss",
+                  near: Tolerance | None = None) -> None:
     """`expecting()` (an `expect` of a value backward returned from what forward stored, where the contract names no
     such state the grader could fill in: the losses' backward), but a wrong value there on an input where forward is
     wrong is left out, not failed: the mistake may be what forward stored, which forward's tests charge (a missing
@@ -509,7 +510,11 @@ def after_forward(expecting, out: Outputs, losses: dict, expected_loss, loss_tes
     wrong (`loss_test` named: the test of that first loss), what forward stored for this input may be right (a forward
     that only overflows on the shifted logits) or not (the softmax over the batch): the input is left out only where
     `loss_test` fails (`Unless`), so that a loss broken on purpose on the shifted logits alone, a test's price, never
-    shields a wrong backward (helper-112)."""
+    shields a wrong backward (helper-112). An output other than a loss (`what`: GELU's A, an array whose backward
+    reads what forward kept of Z) is compared as it is, shape and all. With `near` (a tolerance tighter than the
+    losses'), an output right within its tolerance but not within `near` leaves the input to `loss_test` too (as
+    `Unless`): what forward kept may be further off than its output (GELU's tanh approximation: A within 1e-4 where
+    Z is small, its cdf not, helper-117)."""
     try:
         expecting()
     except FormOnly:
@@ -518,9 +523,12 @@ def after_forward(expecting, out: Outputs, losses: dict, expected_loss, loss_tes
         want = np.asarray(expected_loss, dtype=np.float64)
         for i, (label, tol) in enumerate(losses.items()):
             got = out.result.values.get(label)
-            if not (isinstance(got, np.ndarray) and got.size == 1
-                    and matches(got.reshape(()).astype(np.float64), want, tol)):
+            if want.ndim == 0 and isinstance(got, np.ndarray) and got.size == 1:
+                got = got.reshape(())
+            if not matches(got, want, tol):
                 if i and loss_test:
                     raise Unless(failure, (loss_test,)) from None
-                raise Skip(FORWARD_WRONG, owned=True) from None
+                raise Skip(FORWARD_WRONG.format(what, what), owned=True) from None
+            if near is not None and loss_test and not matches(got, want, near):
+                raise Unless(failure, (loss_test,)) from None
         raise

@@ -983,7 +983,9 @@ def _write_outputs(found: list[Entry], rows: dict, output: Path, source: Path, s
         return
     when = time.strftime("%Y-%m-%d %H:%M %z")  # (the machine's time zone, said: +0000)
     seed_shown = f"seed {seed}" if seed is not None else public_seed()[1] or "the official seed"
-    write_atomic(output / "report.html", render(table, title=f"{source.name}: {len(table)} submissions of "
+    # (an interrupted batch's report holds the entries that finished: its title says of how many, helper-119)
+    count = f"{len(table)}" if len(table) == len(found) else f"{len(table)} of the {len(found)}"
+    write_atomic(output / "report.html", render(table, title=f"{source.name}: {count} submissions of "
                                                              f"{_assignment().name}, graded {when} with {seed_shown}",
                                                 notes=notes))
 

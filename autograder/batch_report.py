@@ -416,6 +416,8 @@ th{background:#f7fafc;color:#2d3748;font-weight:600;position:sticky;top:0}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tbody tr:nth-child(even){background:#fbfcfd}
 .name{word-break:break-word}
+table.lost td.name{word-break:normal}
+table.lost th.n{white-space:normal}
 .err{color:#9b2c2c;overflow-wrap:anywhere}
 .ok{color:#276749}
 code,.msg{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"DejaVu Sans Mono",monospace;font-size:12.5px;word-break:break-word}
@@ -443,6 +445,8 @@ ol.reasons{margin:0 0 12px}
 .legend i{display:inline-block;width:10px;height:10px;border-radius:2px;margin:0 4px 0 12px;vertical-align:0}
 .scroll{max-height:720px;overflow:auto;border:1px solid #edf2f7;border-radius:6px}
 .empty{color:#4a5568;font-style:italic}
+ul.unwritten{margin:0;padding:4px 14px 10px 40px;font-size:14px}
+ul.unwritten li{margin:3px 0;overflow-wrap:anywhere}
 @media print{.scroll{max-height:none;overflow:visible}body{background:#fff}}
 """
 
@@ -478,8 +482,10 @@ def _summary(rows: list[_Row], graded: list[_Row], full: float | None) -> str:
     with_problems = sum(1 for r in graded if r.error)
     graded_d = f"{with_problems} with a problem noted" if with_problems else (
         f"{len(graded) / len(rows) * 100:.0f}% of the submissions" if rows else "")
+    # (the time chart's "in all" is the graded ones': said here too where they differ, helper-119 read two totals)
     time_d = "summed over every submission" + (
-        f"; median {_secs(statistics.median(graded_secs))} per graded one" if graded_secs else "")
+        f", {_secs(sum(graded_secs))} over the graded ones" if ungraded and graded_secs and _secs(total) != _secs(sum(graded_secs))
+        else "") + (f"; median {_secs(statistics.median(graded_secs))} per graded one" if graded_secs else "")
     cards = [
         _card("Submissions", str(len(rows))),
         _card("Graded", str(len(graded)), graded_d),
@@ -623,13 +629,17 @@ def _failures_section(stats: dict[str, _TestStats]) -> str:
             f'common failure messages (their first '
             f'line; those that differ only in their numbers count as one, shown as the first seen, so the same mistake '
             f'on different inputs counts once) and the {TOP} most '
-            f'common hints, with how many submissions got each and which (the first {NAMES}).</p>')
+            f'common hints, with how many submissions got each and which (the first {NAMES}). A test failed only where '
+            f'a method was not attempted, not run or not credited is one line of the list at the end.</p>')
     failing = sorted((st for st in stats.values() if st.failed), key=lambda st: -st.failed)  # (the most common
     # first: a blank skeleton in the class fails every test once, and must not bury the mistakes many made)
     if not failing:
         return head + '<p class="empty">No graded submission failed any test.</p></section>'
+    # A test failed only as not attempted, not run or not credited (a blank skeleton's every test: helper-119's class
+    # of 14 had 90 cards for one) is one line of a list at the end: what it says is the method's, not the test's.
+    unwritten = [st for st in failing if all(g.example.startswith(_UNWRITTEN) for g in st.messages.values())]
     parts = [head]
-    for st in failing:
+    for st in (st for st in failing if st not in unwritten):
         msgs = _top(st.messages)
         hints = _top(st.hints)
         top_key, top_g = msgs[0]
@@ -652,6 +662,14 @@ def _failures_section(stats: dict[str, _TestStats]) -> str:
             f'<span class="top">{top}</span></summary>'
             f'<div class="fail"><div><h3>Failure messages</h3><ol class="msgs">{m_html}</ol></div>'
             f'<div><h3>Hints</h3><ol class="hints">{h_html}</ol></div></div></details>')
+    if unwritten:
+        items = "".join(
+            f'<li data-test="{escape(st.name)}" data-failed="{st.failed}"><span class="t">{escape(st.name)}</span> '
+            f'<span class="muted small">{st.failed} of {st.total}: {_e(_top(st.messages)[0][1].example)}'
+            f'{_who(_top(st.messages)[0][1])}</span></li>' for st in unwritten)
+        parts.append(f'<details class="unwritten"><summary>{_plural(len(unwritten), "more test")} failed only where a '
+                     f'method was not attempted, not run or not credited (what the other tests of that method '
+                     f'report)</summary><ul class="unwritten">{items}</ul></details>')
     parts.append("</section>")
     return "".join(parts)
 

@@ -254,12 +254,13 @@ def _batch(args: argparse.Namespace) -> int:
     for note in summary["notes"]:  # (what staff should know of the folder: after the progress, not lost in it)
         print(f"warning: {printable(note)}", file=sys.stderr)
     bad = summary["not_gradable"]
+    # (the outcome on stdout, progress and warnings on stderr: `batch ... > log` keeps what came of it, helper-119)
     print(f"{summary['finished']} of {summary['entries']} submissions done "
           f"({batch.counts(summary['graded'], len(bad), summary['kept'])}): "
-          f"{output / 'grades.csv'}, {output / 'report.html'}", file=sys.stderr)
+          f"{output / 'grades.csv'}, {output / 'report.html'}", flush=True)
     if bad:  # (on a terminal the bar named them only in passing)
         print(f"not gradable: {printable(batch.listed(bad, 10))} (why: the error column of grades.csv, or "
-              "report.html)", file=sys.stderr)
+              "report.html)", flush=True)
     if summary["interrupted"]:
         print("interrupted: the gradebook and report hold what finished; run again to go on", file=sys.stderr)
         return 130

@@ -474,6 +474,11 @@ def test_the_time_chart_holds_the_graded_submissions_only():
     section = text_of(next(e for e in page.find("section") if e["attrs"].get("id") == "time"))
     assert "6 graded submissions: min 1.00 s" in section and "the 4 submissions that could not be graded" in section
     assert "bad" not in text_of(page.find("ol", "slowest")[0])
+    # the card's total is every submission's; where that differs from the chart's, it says the graded ones' too
+    # (helper-119 read "25.4 s" on the card and "in all 25.3 s" under the chart as one of them wrong)
+    card = next(text_of(c) for c in page.find("div", "card") if text_of(c).startswith("Time in all"))
+    assert "summed over every submission, 7.50 s over the graded ones" in card, card
+    assert "in all 7.50 s" in section
 
 
 def test_hidden_tests_are_marked_in_the_pass_rates_and_failures():
@@ -501,4 +506,10 @@ def test_the_tests_most_submissions_failed_come_first():
               for i in range(3)]
     page = parse(render([blank, *common]))
     order = [d["attrs"]["data-test"] for d in page.find("details", "test")]
-    assert order == [names[2], names[0], names[1]], order
+    assert order == [names[2]], order
+    # the tests the blank skeleton alone failed are one line each, at the end (helper-119: 90 cards for one skeleton)
+    listed = [(li["attrs"]["data-test"], li["attrs"]["data-failed"]) for li in page.find("li", inside="unwritten")
+              if "data-test" in li["attrs"]]
+    assert listed == [(names[0], "1"), (names[1], "1")], listed
+    assert "2 more tests failed only where a method was not attempted" in text_of(page.find("details", "unwritten")[0])
+    assert "blank" in text_of(page.find("ul", "unwritten")[0])

@@ -99,7 +99,7 @@ def gelu_large(case, ref):
     A, dLdZ = gelu._gelu(ref, case)
     expect("A", out["A"], A)
     after_forward(lambda: expect("dLdZ", out["dLdZ"], dLdZ), out, {"A": VALUES}, A, gelu.GELU_A, what="output A",
-                  near=gelu.NEAR)
+                  near=gelu.NEAR, apart=True)
 # ------------------------------------------------------------------ BatchNorm1d
 
 

@@ -84,6 +84,7 @@ DIAGNOSED = [
     ("gelu_backward_no_Z_pdf", "GELU.backward: dLdZ", "missing the Z * pdf term"),
     ("gelu_backward_uses_A", "GELU.backward: dLdZ", "uses A, GELU's output, where it needs Z"),  # (helper-78)
     ("gelu_erf_without_sqrt2", "GELU.forward: output A", "uses erf(Z / sqrt(2))"),
+    ("gelu_tanh_cdf_reused", "GELU.forward: output A", "the tanh approximation of GELU"),  # (helper-117)
     # at the first step W stays as it was, as a step that updates a copy leaves it: the second step tells the two
     # apart, and names the mistake at the first
     ("sgd_velocity_updated_after_use", "SGD.step: W with momentum", "uses the velocity before updating it"),
@@ -169,6 +170,8 @@ TRIAL_SLIPS = [  # (one-line slips trials met with no hint, helper-109, 111, 114
     ("mse_backward_times_C", "MSELoss.backward: dLdA", "multiplied by C where it is divided"),
     ("mse_forward_times_C", "MSELoss.forward: loss", "multiplied by C where it is divided"),
     ("softmax_returns_unnormalised", "Softmax.forward: output A", "returns exp(Z - max) before it is divided"),
+    ("bn_dLdBW_over_features", "BatchNorm1d.backward: dLdBW", "sums dLdBZ * NZ over the features (axis=1)"),
+    ("sgd_b_moved_by_W_velocity", "SGD.step: b with momentum", "your b moves by W's velocity"),
 ]
 
 
@@ -336,3 +339,18 @@ def test_a_batchnorm_evaluation_failure_lists_the_running_statistics_the_grader_
         listed = result.output.split("failing input", 1)[1].split("replay:", 1)[0]
         for name in ("running_M_of_3_correct_batches (", "running_V_of_3_correct_batches (", "Zeval ("):
             assert name in listed, result.output
+
+
+def test_a_softmax_row_max_without_keepdims_is_named_where_numpy_broadcasts_it():
+    """helper-121: `np.exp(Z - np.max(Z, axis=1))` raises unless C is 1 or N; with one class it gives an (N, N)
+    softmax, the input the output test showed ("shape mismatch: got (2, 2), expected (2, 1)"), with no hint."""
+    from types import SimpleNamespace
+
+    from autograder.checks import softmax
+
+    Z = np.array([[-0.1289], [-0.0156]])
+    e = np.exp(Z - np.max(Z, axis=1))
+    with pytest.raises(Failure) as failed:
+        expect("A", e / e.sum(axis=1, keepdims=True), softmax.softmax(Z),
+               known_wrong=softmax._output_mistakes(SimpleNamespace(Z=Z)))
+    assert "shape mismatch" in failed.value.message and "np.max(Z, axis=1, keepdims=True)" in failed.value.hint

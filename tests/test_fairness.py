@@ -1062,3 +1062,30 @@ def test_a_gelu_backward_wrong_where_forward_is_off_only_within_tolerance_is_sti
 
 def lost_of(report):
     return [r for r in report.results if not r.passed]
+
+
+def test_a_gelu_forward_wrong_only_in_backwards_run_does_not_shield_a_wrong_backward(tmp_path):
+    """helper-120: a backward wrong on one-row batches (98.5 alone) and a forward that counts its calls, right in its
+    own test and wrong on one-row batches once an input came back (backward's run): 100. Where forward's test reads
+    another run than backward's, a wrong dLdZ there is left out only where forward's test fails (`apart`)."""
+    backward = ("        return dLdA * (self.cdf + self.Z * pdf)\n",
+                "        if self.Z.shape[0] == 1:\n            return dLdA * self.cdf\n"
+                "        return dLdA * (self.cdf + self.Z * pdf)\n")
+    honest = reference_with(tmp_path / "honest", "nn/activation.py", *backward)
+    sly = reference_with(tmp_path / "sly", "nn/activation.py", *backward)
+    path = sly / "mytorch" / "nn" / "activation.py"
+    path.write_text("_SEEN = {}\n" + path.read_text().replace(
+        "        self.A = self.Z * self.cdf\n        return self.A\n",
+        "        self.A = self.Z * self.cdf\n"
+        "        key = (self.Z.shape, self.Z.tobytes())\n"
+        "        if not getattr(self, '_used', False) and self.Z.any():\n"
+        "            _SEEN[key] = _SEEN.get(key, 0) + 1\n"
+        "            if _SEEN[key] >= 2:\n"
+        "                _SEEN['late'] = 1\n"
+        "        self._used = True\n"
+        "        if self.Z.shape[0] == 1 and self.Z.any() and 'late' in _SEEN:\n"
+        "            return self.A * (1 + 1e-3) + 1e-3\n"
+        "        return self.A\n"))
+    checks = [c for c in ALL_CHECKS if c.cls == "GELU"]
+    scores = [runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks).score for root in (honest, sly)]
+    assert scores[1] <= scores[0] < 5.0, scores

@@ -496,7 +496,7 @@ FORWARD_WRONG = ("forward's {} is wrong on this input, and backward returns what
 
 
 def after_forward(expecting, out: Outputs, losses: dict, expected_loss, loss_test: str = "", what: str = "loss",
-                  near: Tolerance | None = None) -> None:
+                  near: Tolerance | None = None, apart: bool = False) -> None:
     """`expecting()` (an `expect` of a value backward returned from what forward stored, where the contract names no
     such state the grader could fill in: the losses' backward), but a wrong value there on an input where forward is
     wrong is left out, not failed: the mistake may be what forward stored, which forward's tests charge (a missing
@@ -514,7 +514,10 @@ def after_forward(expecting, out: Outputs, losses: dict, expected_loss, loss_tes
     reads what forward kept of Z) is compared as it is, shape and all. With `near` (a tolerance tighter than the
     losses'), an output right within its tolerance but not within `near` leaves the input to `loss_test` too (as
     `Unless`): what forward kept may be further off than its output (GELU's tanh approximation: A within 1e-4 where
-    Z is small, its cdf not, helper-117)."""
+    Z is small, its cdf not, helper-117). `apart`: forward's test judges another run than this one (GELU's: a loss's
+    forward and backward tests read the same run), so an output wrong here leaves the input to `loss_test` only where
+    that test fails (`Unless`): a forward that counts its calls, right in its own test and wrong in backward's run
+    alone, shielded a wrong backward (helper-120: 98.5 -> 100)."""
     try:
         expecting()
     except FormOnly:
@@ -526,7 +529,7 @@ def after_forward(expecting, out: Outputs, losses: dict, expected_loss, loss_tes
             if want.ndim == 0 and isinstance(got, np.ndarray) and got.size == 1:
                 got = got.reshape(())
             if not matches(got, want, tol):
-                if i and loss_test:
+                if (i or apart) and loss_test:
                     raise Unless(failure, (loss_test,)) from None
                 raise Skip(FORWARD_WRONG.format(what, what), owned=True) from None
             if near is not None and loss_test and not matches(got, want, near):

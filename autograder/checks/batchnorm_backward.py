@@ -131,6 +131,8 @@ def _gradient_mistakes(case, which: str):
             (sum_(g * case.Z), "your dLdBW uses Z; it uses the normalised NZ: dLdBW = sum(dLdBZ * NZ) over the batch"),
             (sum_(g * (case.BW * NZ + case.Bb)), "your dLdBW uses the output BZ; it uses the normalised NZ: "
                                                  "dLdBW = sum(dLdBZ * NZ) over the batch"),
+            ((g * NZ).sum(axis=1, keepdims=True), "your dLdBW sums dLdBZ * NZ over the features (axis=1); sum it "
+                                                  "over the batch (axis=0): shape (1, C)"),  # (helper-121: no hint)
         ]
     return [
         (sum_(g * NZ), f"your dLdBb is sum(dLdBZ * NZ), what dLdBW is; {swapped}"),

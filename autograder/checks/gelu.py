@@ -89,7 +89,8 @@ def backward_dldz(case, ref):
     code fail (helper-117), also where that A was within tolerance (`NEAR`)."""
     out = yield _backward(case)
     A, dLdZ = _gelu(ref, case)
-    after_forward(lambda: _judge_dldz(out, case, dLdZ), out, {"A": VALUES}, A, GELU_A, what="output A", near=NEAR)
+    after_forward(lambda: _judge_dldz(out, case, dLdZ), out, {"A": VALUES}, A, GELU_A, what="output A", near=NEAR,
+                  apart=True)
 
 
 # (A within this of GELU's, yet dLdZ wrong: left to forward's test where it fails; an exact GELU is within 1e-15 of the

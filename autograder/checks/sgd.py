@@ -119,6 +119,8 @@ _RULES = {
                                 f"dLd{p}, then {p} = {p} - lr * v_{p}"),
     # (helper-109: `self.v_b[i] = self.mu * self.v_W[i] + layer.dLdb`, a copied line, had no hint; made in b alone)
     "crossed": (True, lambda p, v: "your b's velocity is built from W's: v_b[i] = mu * v_b[i] + dLdb (v_b, not v_W)"),
+    # (helper-121: `layer.b = layer.b - self.lr * self.v_W[i]`, a copied line, had no hint; b takes W's shape)
+    "b_by_W": (True, lambda p, v: "your b moves by W's velocity: b = b - lr * v_b[i] (v_b, not v_W)"),
     # (a layer the loop never reaches, its W and b as they were: helper-97, range(self.L - 1), had no hint)
     "last_skipped": (None, lambda p, v: "your step leaves the last layer as it was: update every layer, "
                                         "for i in range(self.L) (not range(self.L - 1))"),
@@ -150,7 +152,8 @@ def wrong_runs(case, run: str) -> list[tuple[tuple, str]]:
     found = []
     for (rule, (needs_momentum, _)), where in itertools.product(_RULES.items(), ((0, 1), (0,), (1,))):
         if (needs_momentum is not None and needs_momentum != bool(mu)
-                or rule.endswith(("_fixed", "_skipped")) and where != (0, 1) or rule == "crossed" and where != (1,)):
+                or rule.endswith(("_fixed", "_skipped")) and where != (0, 1)
+                or rule in ("crossed", "b_by_W") and where != (1,)):
             continue
         missed = SKIPPED[rule] % len(case.layers()) if rule in SKIPPED else None
         params = [[p["W"].copy(), p["b"].copy()] for p in case.layers()]
@@ -165,8 +168,11 @@ def wrong_runs(case, run: str) -> list[tuple[tuple, str]]:
                             made = rule if k in where and missed is None else ""  # ("": the right update)
                             v = shared[k] if made == "shared" else velocities[i][0] if made == "crossed" \
                                 else velocities[i][k]  # (crossed: W's, as this step left it)
-                            new, v = _update(made, params[i][k], p[name][t], v, lr, mu, k)
-                            if np.shape(new) != params[i][k].shape:
+                            if made == "b_by_W":  # (b's own velocity kept, W's taken for the step: b of W's shape)
+                                v, new = mu * v + p[name][t], params[i][k] - lr * velocities[i][0]
+                            else:
+                                new, v = _update(made, params[i][k], p[name][t], v, lr, mu, k)
+                            if np.shape(new) != params[i][k].shape and made != "b_by_W":
                                 raise ValueError("a shared velocity of another layer's shape")
                             params[i][k] = new
                             if made == "shared":

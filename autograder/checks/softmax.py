@@ -94,6 +94,14 @@ def _output_mistakes(case) -> list:
     if no_keepdims is not None:
         wrong.append((no_keepdims, "your row sums have shape (N,) and broadcast along the rows; keep them a "
                                    "column: np.sum(e, axis=1, keepdims=True)"))
+    # the row max without keepdims: (N,) broadcast along the rows, which numpy does where C is 1 (an (N, N) result)
+    # or N (helper-121: "shape mismatch: got (2, 2), expected (2, 1)" and no hint on the test that showed it)
+    flat = broadcast(lambda: np.exp(Z - Z.max(axis=1)))
+    if flat is not None:
+        words = ("you subtract np.max(Z, axis=1), of shape (N,), which broadcasts along the rows, not down them; "
+                 "keep it a column: np.max(Z, axis=1, keepdims=True)")
+        wrong += [(w, words) for w in (broadcast(lambda: flat / flat.sum(axis=1, keepdims=True)),
+                                       broadcast(lambda: flat / flat.sum(axis=1))) if w is not None]
     return wrong
 
 

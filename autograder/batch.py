@@ -894,10 +894,10 @@ def _finish(entry: Entry, row: dict, state: dict, output: Path, rows: dict, repo
         results = json.loads(text)
     # (only a few numbers stay in memory: the report reads each entry's results file back at the end)
     row.update(score=results.get("score"), max_score=results.get("max_score", 0.0))
+    rows[entry.stem] = row  # (before the state: an entry the state names is in the gradebook, Ctrl-C or not)
     # (a refusal's stamp holds its reason, for a rerun that keeps it; no stamp: tried again next time)
     state["entries"][entry.stem] = row["stamp"] if row.get("stamp") is not None else {"written": True}
     write_atomic(output / STATE, json.dumps(state, indent=1, sort_keys=True) + "\n")
-    rows[entry.stem] = row
     report.update(entry, row)
 
 

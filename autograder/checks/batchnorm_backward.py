@@ -131,9 +131,9 @@ def _gradient_mistakes(case, which: str):
             (sum_(g * case.Z), "your dLdBW uses Z; it uses the normalised NZ: dLdBW = sum(dLdBZ * NZ) over the batch"),
             (sum_(g * (case.BW * NZ + case.Bb)), "your dLdBW uses the output BZ; it uses the normalised NZ: "
                                                  "dLdBW = sum(dLdBZ * NZ) over the batch"),
-            ((g * NZ).sum(axis=1, keepdims=True), "your dLdBW sums dLdBZ * NZ over the features (axis=1); sum it "
-                                                  "over the batch (axis=0): shape (1, C)"),  # (helper-121: no hint)
-        ]
+        ] + [((g * NZ).sum(axis=1, keepdims=True), "your dLdBW sums dLdBZ * NZ over the features (axis=1); sum it "
+                                                   "over the batch (axis=0): shape (1, C)")  # (helper-121: no hint)
+             ] * (g.shape[1] > 1)  # (with one feature that is dLdBZ * NZ, not summed: its hint, unambiguous)
     return [
         (sum_(g * NZ), f"your dLdBb is sum(dLdBZ * NZ), what dLdBW is; {swapped}"),
         (g, "your dLdBb is dLdBZ, not summed: sum it over the batch, np.sum(dLdBZ, axis=0, keepdims=True)"),

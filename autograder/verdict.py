@@ -57,6 +57,7 @@ class Verdict:
     # (the classes it needs, a Verdict of the first such input's failure) of the inputs that passed unless every test
     # of those classes passes (checks.base.Unless)
     unless: tuple | None = None
+    left: int = 0  # inputs left to those tests (Unless.left): no right value, as `right_and_wrong` counts them
 
     def judge(self, check: Check, gen, case, script: Script, result: CaseResult) -> bool:
         """Send the worker's outputs into the check body `gen` that yielded `script`; False when the
@@ -83,6 +84,7 @@ class Verdict:
             if unless.left:  # (left to those tests as a Skip owned by them: judged nothing here)
                 self.passed((0, 0, (), unless.left, None))
                 self.owned += 1
+                self.left += 1
                 self.passing = None
                 return True
             self.passed((1, 1, tuple(out.notes), None, None))
@@ -131,7 +133,9 @@ class Verdict:
         """A failed value test's inputs where its method's values were right and where not (wrong, or a crash):
         those before the failure and after it, not the replays of shrinking."""
         judged = self.examples if self.streamed is None else self.streamed
-        return judged - 1 + self.right_after, self.wrong_after + 1
+        # (an input left to another test is no right value: a GELU backward wrong on the one input its wrong forward
+        # left, and right on one other, read as right on most and kept its behaviour tests)
+        return judged - 1 + self.right_after, self.wrong_after + 1 + self.left
 
     def crash_causes(self) -> set:
         """The causes (Crashed.cause) of the crashes this test met: its failure's, and those it left out."""

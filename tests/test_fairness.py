@@ -1089,3 +1089,17 @@ def test_a_gelu_forward_wrong_only_in_backwards_run_does_not_shield_a_wrong_back
     checks = [c for c in ALL_CHECKS if c.cls == "GELU"]
     scores = [runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks).score for root in (honest, sly)]
     assert scores[1] <= scores[0] < 5.0, scores
+
+
+def test_a_gelu_whose_forward_and_backward_are_both_wrong_earns_nothing_from_backward(tmp_path):
+    """The other side of leaving backward's inputs to forward's test: where forward's test fails, an input it
+    excuses judges nothing (a skeleton's backward had passed on 32 inputs so, as its forward failed)."""
+    root = reference_with(tmp_path, "nn/activation.py", "        self.A = self.Z * self.cdf\n",
+                          "        self.A = self.Z * 1.0\n")
+    path = root / "mytorch" / "nn" / "activation.py"
+    path.write_text(path.read_text().replace("        return dLdA * (self.cdf + self.Z * pdf)\n",
+                                             "        return dLdA * 1.0\n"))
+    checks = [c for c in ALL_CHECKS if c.cls == "GELU"]
+    report = runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks)
+    earned = {r.name: r.score for r in report.results if r.name.startswith("GELU.backward") and r.score}
+    assert earned == {} and "GELU.forward: output A" in failed(report), earned

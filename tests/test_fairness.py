@@ -1103,3 +1103,43 @@ def test_a_gelu_whose_forward_and_backward_are_both_wrong_earns_nothing_from_bac
     report = runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks)
     earned = {r.name: r.score for r in report.results if r.name.startswith("GELU.backward") and r.score}
     assert earned == {} and "GELU.forward: output A" in failed(report), earned
+
+
+GELU_HALF_PDF = ("        pdf = np.exp(-self.Z * self.Z / 2) / math.sqrt(2 * math.pi)\n"
+                 "        return dLdA * (self.cdf + self.Z * pdf)\n",
+                 "        pdf = np.exp(-self.Z * self.Z / 2) / math.sqrt(2 * math.pi)\n"
+                 "        return dLdA * (self.cdf + 0.5 * self.Z * pdf)\n")
+
+
+def test_a_gelu_forward_made_wrong_where_backward_is_buys_backward_nothing(tmp_path):
+    """helper-122: a backward with half its pdf term, and a forward that knows where that backward is wrong and moves
+    A there by 1e-5 (within forward's tolerance, beyond NEAR), and by 1 on one-row batches (forward's test fails: the
+    inputs are left to it): backward passed on one input of 32 and kept every point, 98.5 against its honest twin's 97.
+    A value test that left more inputs to another test than it judged earns nothing for its method."""
+    honest = reference_with(tmp_path / "honest", "nn/activation.py", *GELU_HALF_PDF)
+    sly = reference_with(tmp_path / "sly", "nn/activation.py", *GELU_HALF_PDF)
+    path = sly / "mytorch" / "nn" / "activation.py"
+    path.write_text(path.read_text().replace(
+        "        self.A = self.Z * self.cdf\n        return self.A\n",
+        "        self.A = self.Z * self.cdf\n"
+        "        pdf = np.exp(-self.Z * self.Z / 2) / math.sqrt(2 * math.pi)\n"
+        "        if not np.allclose(self.cdf + 0.5 * self.Z * pdf, self.cdf + self.Z * pdf, rtol=2e-5, atol=1e-6):\n"
+        "            self.A = self.A * (1 + 1e-5) + (1.0 if self.Z.shape[0] == 1 else 0.0)\n"
+        "        return self.A\n"))
+    checks = [c for c in ALL_CHECKS if c.cls == "GELU"]
+    scores = [runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks).score for root in (honest, sly)]
+    assert scores[1] <= scores[0], scores
+
+
+def test_a_gelu_pdf_slip_shown_where_it_looks_like_another_is_named_from_the_other_inputs(tmp_path):
+    """helper-123: a pdf of exp(-Z^2) in GELU.backward, shown (seed 7) on Z = 3.5, where it is also the missing
+    Z * pdf term: both hints were withheld, and without a hint its behaviour tests were "not credited" (97 at that
+    seed, 98.5 at others). Both are named on the input shown, and the other failing inputs narrow it to the one."""
+    root = reference_with(tmp_path, "nn/activation.py",
+                          "        pdf = np.exp(-self.Z * self.Z / 2) / math.sqrt(2 * math.pi)\n",
+                          "        pdf = np.exp(-self.Z * self.Z) / math.sqrt(2 * math.pi)\n")
+    checks = [c for c in ALL_CHECKS if c.cls == "GELU"]
+    for seed in (0, 7):
+        report = runner.grade(root, seed=seed, submission="s", limits=FAST, checks=checks)
+        assert failed(report) == {"GELU.backward: dLdZ"}, (seed, failed(report))
+        assert "your pdf has exp(-Z^2)" in by_name(report)["GELU.backward: dLdZ"].output, seed

@@ -541,9 +541,8 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
         if any(computed(c) for c in mine) or slip or not (wrong or left_out):  # (one slip: each value it gets
             continue  # wrong is that known mistake, or right on most inputs; not one output's slip beside constants)
         for check in mine:  # tests that judged only its behaviour, or had nothing left to judge
-            if results[check.name].outcome is Outcome.PASSED and (check.behaviour or not found[check.name].examples
-                                                                  or found[check.name].examples <= found[check.name].left
-                                                                  or not judged_own(check)):
+            if results[check.name].outcome is Outcome.PASSED and (check.behaviour or not judged_own(check)
+                                                                  or found[check.name].examples <= found[check.name].left):
                 results[check.name] = verdicts.uncredited(check, found[check.name], wrong[0] if wrong else None,
                                                           method=True)
     for check in checks:

@@ -1143,3 +1143,18 @@ def test_a_gelu_pdf_slip_shown_where_it_looks_like_another_is_named_from_the_oth
         report = runner.grade(root, seed=seed, submission="s", limits=FAST, checks=checks)
         assert failed(report) == {"GELU.backward: dLdZ"}, (seed, failed(report))
         assert "your pdf has exp(-Z^2)" in by_name(report)["GELU.backward: dLdZ"].output, seed
+
+
+def test_a_stored_value_kept_under_another_name_is_named_in_the_message(tmp_path):
+    """helper-123: a Softmax keeping its output as self.out read "got nothing: reading .A raised AttributeError:
+    'Softmax' object has no attribute 'A'", and no more: the message now says where the object keeps its arrays."""
+    root = reference_with(tmp_path, "nn/activation.py",
+                          "        self.A = e / np.sum(e, axis=1, keepdims=True)\n        return self.A\n",
+                          "        self.out = e / np.sum(e, axis=1, keepdims=True)\n        return self.out\n")
+    path = root / "mytorch" / "nn" / "activation.py"
+    path.write_text(path.read_text().replace("            a = self.A[i]", "            a = self.out[i]"))
+    checks = [c for c in ALL_CHECKS if c.cls == "Softmax"]
+    report = runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks)
+    stored = by_name(report)["Softmax.forward: stores self.A and does not modify Z"]
+    assert not stored.passed and "no attribute 'A' (it holds arrays in .out)" in stored.output, stored.output
+    assert failed(report) == {stored.name}

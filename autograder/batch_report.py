@@ -665,8 +665,8 @@ def _failures_section(stats: dict[str, _TestStats]) -> str:
     if unwritten:
         items = "".join(
             f'<li data-test="{escape(st.name)}" data-failed="{st.failed}"><span class="t">{escape(st.name)}</span> '
-            f'<span class="muted small">{st.failed} of {st.total}: {_e(_top(st.messages)[0][1].example)}'
-            f'{_who(_top(st.messages)[0][1])}</span></li>' for st in unwritten)
+            f'<span class="muted small">{st.failed} of {st.total}: {_e(top.example)}{_who(top)}</span></li>'
+            for st in unwritten for _, top in _top(st.messages)[:1])
         parts.append(f'<details class="unwritten"><summary>{_plural(len(unwritten), "more test")} failed only where a '
                      f'method was not attempted, not run or not credited (what the other tests of that method '
                      f'report)</summary><ul class="unwritten">{items}</ul></details>')

@@ -497,11 +497,15 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
         return not excused or any(label not in excused and c.method in map(method_of.get, owners)
                                   for label, owners in c.owners)
 
+    def judged(c: Check) -> bool:
+        """Whether a test judged more inputs than it left to another test's failure (`Verdict.left`): one that judged
+        none, or fewer (helper-122's GELU backward, passed on one input of 32 and left to forward's test on the rest,
+        where forward was made wrong on purpose, had kept every point), proves nothing of its method."""
+        return found[c.name].examples > found[c.name].left
+
     def computed(c: Check) -> bool:
-        """A value test that passed, having judged a value of its own method (on more inputs than it left to another
-        test's failure: `Verdict.left`)."""
-        return (c.computes and found[c.name].examples > found[c.name].left
-                and results[c.name].outcome is Outcome.PASSED and judged_own(c))
+        """A value test that passed, having judged a value of its own method."""
+        return c.computes and judged(c) and results[c.name].outcome is Outcome.PASSED and judged_own(c)
 
     def recognised(c: Check) -> bool:
         """A value test that failed on a known mistake its hint names (no other input spoke against it), which the
@@ -533,16 +537,14 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
         wrong = [c for c in failed_values if not _right_somewhere(found[c.name])]  # on a wrong value, or on a crash
         # with no input right either (where it does not crash, the crash rules leave its inputs out of its other tests)
         values = [c for c in mine if c.computes and not c.owners]  # (or none of its value tests judged anything:
-        left_out = values and all(results[c.name].outcome is Outcome.PASSED and found[c.name].examples
-                                  <= found[c.name].left for c in values)  # every input was left out, as its parts
-        # raise there, say; or most, to another test's failure: helper-122's GELU backward, passed on one input of 32
-        # and left to forward's test on the rest, where forward was made wrong on purpose, kept every point)
+        left_out = values and all(results[c.name].outcome is Outcome.PASSED and not judged(c)
+                                  for c in values)  # every input was left out, as its parts raise there, say)
         slip = any(recognised(c) for c in mine) and all(recognised(c) or mostly_right(c) for c in failed_values)
         if any(computed(c) for c in mine) or slip or not (wrong or left_out):  # (one slip: each value it gets
             continue  # wrong is that known mistake, or right on most inputs; not one output's slip beside constants)
         for check in mine:  # tests that judged only its behaviour, or had nothing left to judge
-            if results[check.name].outcome is Outcome.PASSED and (check.behaviour or not judged_own(check)
-                                                                  or found[check.name].examples <= found[check.name].left):
+            if results[check.name].outcome is Outcome.PASSED and (check.behaviour or not judged(check)
+                                                                  or not judged_own(check)):
                 results[check.name] = verdicts.uncredited(check, found[check.name], wrong[0] if wrong else None,
                                                           method=True)
     for check in checks:

@@ -98,8 +98,7 @@ def gelu_large(case, ref):
     out = yield gelu._backward(case)
     A, dLdZ = gelu._gelu(ref, case)
     expect("A", out["A"], A)
-    after_forward(lambda: expect("dLdZ", out["dLdZ"], dLdZ), out, {"A": VALUES}, A, gelu.GELU_A, what="output A",
-                  near=gelu.NEAR, apart=True)
+    gelu.after_forward_a(lambda: expect("dLdZ", out["dLdZ"], dLdZ), out, A)
 # ------------------------------------------------------------------ BatchNorm1d
 
 

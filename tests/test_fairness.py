@@ -40,6 +40,24 @@ def reference_with(tmp_path, file: str, find: str, replace: str):
     return root
 
 
+def grade_class(root, cls: str, seed: int = 0):
+    """`root` graded on the tests of one class, public and hidden, as official grading runs them."""
+    return runner.grade(root, seed=seed, submission="s", limits=FAST, checks=[c for c in ALL_CHECKS if c.cls == cls])
+
+
+GELU_FORWARD_END = "        self.A = self.Z * self.cdf\n        return self.A\n"
+
+
+def gelu_twin_scores(tmp_path, backward: tuple, sly_forward: str, header: str = "") -> list:
+    """GELU's scores of the reference with `backward`'s (find, replace) edit (the honest twin), and of the same with
+    forward's end replaced by `sly_forward` and `header` put first in the file (the attack)."""
+    honest = reference_with(tmp_path / "honest", "nn/activation.py", *backward)
+    sly = reference_with(tmp_path / "sly", "nn/activation.py", *backward)
+    path = sly / "mytorch" / "nn" / "activation.py"
+    path.write_text(header + path.read_text().replace(GELU_FORWARD_END, sly_forward))
+    return [grade_class(root, "GELU").score for root in (honest, sly)]
+
+
 def test_not_implemented_on_some_inputs_costs_what_any_exception_there_costs(tmp_path):
     """Linear.backward raising on batches of more than 8 rows: NotImplementedError and ValueError give the same
     verdicts (a trial's NotImplementedError kept the hidden large test, 1 point more, as the first test's failure on
@@ -385,8 +403,7 @@ def test_a_loss_backward_is_judged_where_its_raising_forward_stored_what_it_need
         "        return (self.softmax - self.Y) / self.N",
         "        e = np.exp(self.A - self.A.max(axis=1, keepdims=True))\n"
         "        return (e / e.sum(axis=1, keepdims=True) - self.Y) / self.N"))
-    checks = [c for c in ALL_CHECKS if c.cls == "CrossEntropyLoss"]
-    report = runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks)
+    report = grade_class(root, "CrossEntropyLoss")
     lost = {r.name for r in report.results if not r.passed}
     assert "CrossEntropyLoss.forward: loss" in lost and not {n for n in lost if ".backward" in n}, lost
 
@@ -400,8 +417,7 @@ def test_a_forward_raising_before_it_stores_anything_costs_forwards_tests_alone(
     find = "        self.A = A\n        self.Y = Y\n        self.N = A.shape[0]\n        shifted"
     root = reference_with(tmp_path, "nn/loss.py", find, "        if A.shape[0] == 1:\n            raise ValueError('one row')\n"
                           + find)
-    checks = [c for c in ALL_CHECKS if c.cls == "CrossEntropyLoss"]
-    report = runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks)
+    report = grade_class(root, "CrossEntropyLoss")
     lost = {r.name: r.output for r in report.results if not r.passed}
     assert set(lost) == {"CrossEntropyLoss.forward: loss"}, lost
     assert "left out the" in by_name(report)["CrossEntropyLoss.backward: dLdA"].output
@@ -415,8 +431,7 @@ def test_a_test_whose_values_another_failed_test_grades_is_not_charged_for_a_cra
     mistake (helper-107: a wrong forward's loss is what leaves backward's input out, `checks.base.after_forward`):
     it is judged on the batches where forward is right, and passes."""
     root = reference_with(tmp_path, "nn/loss.py", "self.N = A.shape[0]", "self.N = len(np.squeeze(A))")
-    checks = [c for c in ALL_CHECKS if c.cls == "CrossEntropyLoss"]
-    report = runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks)
+    report = grade_class(root, "CrossEntropyLoss")
     assert failed(report) == {"CrossEntropyLoss.forward: loss"}, failed(report)
     assert "judged on the inputs where forward's loss is right" in by_name(report)["CrossEntropyLoss.backward: dLdA"].output
     assert by_name(report)["CrossEntropyLoss.backward: finite for large logits"].passed
@@ -430,8 +445,7 @@ def test_a_loss_forward_that_forgets_keepdims_does_not_cost_its_backward_a_wrong
     no backward test fails on a value, and forward's tests say what to change."""
     root = reference_with(tmp_path, "nn/loss.py", "        shifted = A - A.max(axis=1, keepdims=True)\n",
                           "        shifted = A - A.max(axis=1)\n")
-    checks = [c for c in ALL_CHECKS if c.cls == "CrossEntropyLoss"]
-    report = runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks)
+    report = grade_class(root, "CrossEntropyLoss")
     assert "CrossEntropyLoss.forward: loss" in failed(report)
     assert "subtract A.max(axis=1, keepdims=True)" in by_name(report)["CrossEntropyLoss.forward: loss"].output
     # (and the stability test, which said "subtract each row's max" to a forward that does, helper-107: where the
@@ -453,14 +467,13 @@ def test_a_softmax_without_keepdims_does_not_cost_backward_its_finite_difference
             "        self.softmax = np.exp(log_softmax)\n        return float(-(Y * log_softmax).sum() / self.N)\n")
     root = reference_with(tmp_path, "nn/loss.py", find, "        self.softmax = np.exp(A) / np.exp(A).sum(axis=1)\n"
                                                         "        return float(-(Y * np.log(self.softmax)).sum() / self.N)\n")
-    checks = [c for c in ALL_CHECKS if c.cls == "CrossEntropyLoss"]
-    report = runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks)
+    report = grade_class(root, "CrossEntropyLoss")
     assert "CrossEntropyLoss.forward: loss" in failed(report)
     assert by_name(report)["CrossEntropyLoss.backward: agrees with finite differences of forward"].passed
     # (a backward wrong with one class is still charged where forward is right: -Y / N instead)
     wrong = reference_with(tmp_path / "wrong", "nn/loss.py", "        return (self.softmax - self.Y) / self.N\n",
                            "        return (self.softmax - self.Y) / self.N - (self.Y.shape[1] == 1) * self.Y\n")
-    report = runner.grade(wrong, seed=0, submission="s", limits=FAST, checks=checks)
+    report = grade_class(wrong, "CrossEntropyLoss")
     assert "CrossEntropyLoss.backward: dLdA" in failed(report)
 
 
@@ -1040,8 +1053,7 @@ def test_a_gelu_forward_whose_cdf_backward_reads_is_wrong_costs_forward_alone(tm
     forward's A is wrong, or off at all while forward's test fails, is left to forward's test (`after_forward`)."""
     root = reference_with(tmp_path, "nn/activation.py", "        self.cdf = 0.5 * (1 + erf)\n",
                           "        self.cdf = 0.5 * (1 + np.tanh(math.sqrt(2 / math.pi) * (self.Z + 0.044715 * self.Z ** 3)))\n")
-    checks = [c for c in ALL_CHECKS if c.cls == "GELU"]
-    report = runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks)
+    report = grade_class(root, "GELU")
     assert failed(report) == {"GELU.forward: output A"}, {r.name: r.output[:300] for r in lost_of(report)}
     assert "tanh approximation" in by_name(report)["GELU.forward: output A"].output
 
@@ -1055,8 +1067,7 @@ def test_a_gelu_backward_wrong_where_forward_is_off_only_within_tolerance_is_sti
     text = (root / "mytorch/nn/activation.py").read_text()
     (root / "mytorch/nn/activation.py").write_text(
         text.replace("        self.A = self.Z * self.cdf\n", "        self.A = (self.Z * self.cdf).astype(np.float32)\n"))
-    checks = [c for c in ALL_CHECKS if c.cls == "GELU"]
-    report = runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks)
+    report = grade_class(root, "GELU")
     assert "GELU.backward: dLdZ" in failed(report) and "GELU.forward: output A" not in failed(report)
 
 
@@ -1071,11 +1082,7 @@ def test_a_gelu_forward_wrong_only_in_backwards_run_does_not_shield_a_wrong_back
     backward = ("        return dLdA * (self.cdf + self.Z * pdf)\n",
                 "        if self.Z.shape[0] == 1:\n            return dLdA * self.cdf\n"
                 "        return dLdA * (self.cdf + self.Z * pdf)\n")
-    honest = reference_with(tmp_path / "honest", "nn/activation.py", *backward)
-    sly = reference_with(tmp_path / "sly", "nn/activation.py", *backward)
-    path = sly / "mytorch" / "nn" / "activation.py"
-    path.write_text("_SEEN = {}\n" + path.read_text().replace(
-        "        self.A = self.Z * self.cdf\n        return self.A\n",
+    scores = gelu_twin_scores(tmp_path, backward, (
         "        self.A = self.Z * self.cdf\n"
         "        key = (self.Z.shape, self.Z.tobytes())\n"
         "        if not getattr(self, '_used', False) and self.Z.any():\n"
@@ -1085,9 +1092,7 @@ def test_a_gelu_forward_wrong_only_in_backwards_run_does_not_shield_a_wrong_back
         "        self._used = True\n"
         "        if self.Z.shape[0] == 1 and self.Z.any() and 'late' in _SEEN:\n"
         "            return self.A * (1 + 1e-3) + 1e-3\n"
-        "        return self.A\n"))
-    checks = [c for c in ALL_CHECKS if c.cls == "GELU"]
-    scores = [runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks).score for root in (honest, sly)]
+        "        return self.A\n"), header="_SEEN = {}\n")
     assert scores[1] <= scores[0] < 5.0, scores
 
 
@@ -1099,8 +1104,7 @@ def test_a_gelu_whose_forward_and_backward_are_both_wrong_earns_nothing_from_bac
     path = root / "mytorch" / "nn" / "activation.py"
     path.write_text(path.read_text().replace("        return dLdA * (self.cdf + self.Z * pdf)\n",
                                              "        return dLdA * 1.0\n"))
-    checks = [c for c in ALL_CHECKS if c.cls == "GELU"]
-    report = runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks)
+    report = grade_class(root, "GELU")
     earned = {r.name: r.score for r in report.results if r.name.startswith("GELU.backward") and r.score}
     assert earned == {} and "GELU.forward: output A" in failed(report), earned
 
@@ -1116,18 +1120,12 @@ def test_a_gelu_forward_made_wrong_where_backward_is_buys_backward_nothing(tmp_p
     A there by 1e-5 (within forward's tolerance, beyond NEAR), and by 1 on one-row batches (forward's test fails: the
     inputs are left to it): backward passed on one input of 32 and kept every point, 98.5 against its honest twin's 97.
     A value test that left more inputs to another test than it judged earns nothing for its method."""
-    honest = reference_with(tmp_path / "honest", "nn/activation.py", *GELU_HALF_PDF)
-    sly = reference_with(tmp_path / "sly", "nn/activation.py", *GELU_HALF_PDF)
-    path = sly / "mytorch" / "nn" / "activation.py"
-    path.write_text(path.read_text().replace(
-        "        self.A = self.Z * self.cdf\n        return self.A\n",
+    scores = gelu_twin_scores(tmp_path, GELU_HALF_PDF, (
         "        self.A = self.Z * self.cdf\n"
         "        pdf = np.exp(-self.Z * self.Z / 2) / math.sqrt(2 * math.pi)\n"
         "        if not np.allclose(self.cdf + 0.5 * self.Z * pdf, self.cdf + self.Z * pdf, rtol=2e-5, atol=1e-6):\n"
         "            self.A = self.A * (1 + 1e-5) + (1.0 if self.Z.shape[0] == 1 else 0.0)\n"
         "        return self.A\n"))
-    checks = [c for c in ALL_CHECKS if c.cls == "GELU"]
-    scores = [runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks).score for root in (honest, sly)]
     assert scores[1] <= scores[0], scores
 
 
@@ -1138,9 +1136,8 @@ def test_a_gelu_pdf_slip_shown_where_it_looks_like_another_is_named_from_the_oth
     root = reference_with(tmp_path, "nn/activation.py",
                           "        pdf = np.exp(-self.Z * self.Z / 2) / math.sqrt(2 * math.pi)\n",
                           "        pdf = np.exp(-self.Z * self.Z) / math.sqrt(2 * math.pi)\n")
-    checks = [c for c in ALL_CHECKS if c.cls == "GELU"]
     for seed in (0, 7):
-        report = runner.grade(root, seed=seed, submission="s", limits=FAST, checks=checks)
+        report = grade_class(root, "GELU", seed)
         assert failed(report) == {"GELU.backward: dLdZ"}, (seed, failed(report))
         assert "your pdf has exp(-Z^2)" in by_name(report)["GELU.backward: dLdZ"].output, seed
 
@@ -1153,8 +1150,7 @@ def test_a_stored_value_kept_under_another_name_is_named_in_the_message(tmp_path
                           "        self.out = e / np.sum(e, axis=1, keepdims=True)\n        return self.out\n")
     path = root / "mytorch" / "nn" / "activation.py"
     path.write_text(path.read_text().replace("            a = self.A[i]", "            a = self.out[i]"))
-    checks = [c for c in ALL_CHECKS if c.cls == "Softmax"]
-    report = runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks)
+    report = grade_class(root, "Softmax")
     stored = by_name(report)["Softmax.forward: stores self.A and does not modify Z"]
     assert not stored.passed and "no attribute 'A' (it holds arrays in .out)" in stored.output, stored.output
     assert failed(report) == {stored.name}

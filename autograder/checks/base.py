@@ -528,11 +528,11 @@ def after_forward(expecting, out: Outputs, losses: dict, expected_loss, loss_tes
         raise
     except Failure as failure:
         want = np.asarray(expected_loss, dtype=np.float64)
+        left = FORWARD_WRONG.format(what, what)
         for i, (label, tol) in enumerate(losses.items()):
             got = out.result.values.get(label)
             if want.ndim == 0 and isinstance(got, np.ndarray) and got.size == 1:
                 got = got.reshape(())
-            left = FORWARD_WRONG.format(what, what)
             if not matches(got, want, tol):
                 if apart and loss_test:
                     raise Unless(failure, (loss_test,), left) from None

@@ -498,11 +498,10 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
                                   for label, owners in c.owners)
 
     def judged(c: Check) -> bool:
-        """Whether a test judged more inputs than it left to another test's failure (`Verdict.left`), not counting
-        those zeros pass too (`Verdict.trivial`): one that judged none, or fewer (helper-122's GELU backward, passed
-        on one input of 32 and left to forward's test on the rest, where forward was made wrong on purpose, had kept
-        every point; helper-126's losses returning 0 and zeros, 8), proves nothing of its method."""
-        return found[c.name].examples - found[c.name].trivial > found[c.name].left
+        """Whether a test judged more inputs than it left to another test's failure (`Verdict.left`): one that judged
+        none, or fewer (helper-122's GELU backward, passed on one input of 32 and left to forward's test on the rest,
+        where forward was made wrong on purpose, had kept every point), proves nothing of its method."""
+        return found[c.name].examples > found[c.name].left
 
     def computed(c: Check) -> bool:
         """A value test that passed, having judged a value of its own method."""

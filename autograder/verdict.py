@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .cases import describe
-from .checks.base import Check, Crashed, NotAttempted, Outputs, Skip, Trivial, Unless, Waiting
+from .checks.base import Check, Crashed, NotAttempted, Outputs, Skip, Unless, Waiting
 from .compare import Failure
 from .expected import NoFixture
 from .record import field, record
@@ -58,7 +58,6 @@ class Verdict:
     # of those classes passes (checks.base.Unless)
     unless: tuple | None = None
     left: int = 0  # inputs left to those tests (Unless.left): no right value, as `right_and_wrong` counts them
-    trivial: int = 0  # inputs that passed where zeros pass too (checks.base.Trivial): checked, but no evidence
 
     def judge(self, check: Check, gen, case, script: Script, result: CaseResult) -> bool:
         """Send the worker's outputs into the check body `gen` that yielded `script`; False when the
@@ -89,11 +88,6 @@ class Verdict:
                 self.passing = None
                 return True
             self.passed((1, 1, tuple(out.notes), None, None))
-            return True
-        except Trivial:  # (counted here, never from the batch's memo of passes: `passing` stays None)
-            self.trivial += 1
-            self.passed((1, 1, tuple(out.notes), None, None))
-            self.passing = None
             return True
         except NoFixture:  # local mode: no recorded expected value for this input
             self.passed((0, 0, (), None, None))

@@ -50,7 +50,7 @@ def loss_large(case, ref):
     out = yield loss._script(case)
     L, dLdA = loss._expected(ref, case)
     expect("loss", out["L"], L, scalar=True)
-    after_forward(lambda: expect("dLdA", out["dLdA"], dLdA), out, loss.FORWARD_LOSSES, L, loss.LOSS, value=dLdA)
+    after_forward(lambda: expect("dLdA", out["dLdA"], dLdA), out, loss.FORWARD_LOSSES, L, loss.LOSS)
 
 
 # ------------------------------------------------------------ smooth activations
@@ -98,7 +98,7 @@ def gelu_large(case, ref):
     out = yield gelu._backward(case)
     A, dLdZ = gelu._gelu(ref, case)
     expect("A", out["A"], A)
-    gelu.after_forward_a(lambda: expect("dLdZ", out["dLdZ"], dLdZ), out, A, dLdZ)
+    gelu.after_forward_a(lambda: expect("dLdZ", out["dLdZ"], dLdZ), out, A)
 # ------------------------------------------------------------------ BatchNorm1d
 
 
@@ -150,7 +150,7 @@ def softmax_large(case, ref):
 def mse_large(case, ref):
     out = yield mse._script(case)
     L, dLdA = mse._expected(ref, case)
-    after_forward(lambda: expect("dLdA", out["dLdA"], dLdA), out, {"L": VALUES}, L, value=dLdA)
+    after_forward(lambda: expect("dLdA", out["dLdA"], dLdA), out, {"L": VALUES}, L)
 # ------------------------------------------------------------ SGD and the MLPs
 
 

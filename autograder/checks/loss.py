@@ -222,7 +222,7 @@ def backward_dlda(case, ref):
             "stores for it (a sum over axis 1 without keepdims=True leaves shape (N,), which broadcasts against the "
             "(N, C) rows into another shape)" if isinstance(got, np.ndarray) and got.shape != dLdA.shape else "")
     after_forward(lambda: expect("dLdA", got, dLdA, known_wrong=lambda: _wrong_gradients(case, dLdA),
-                                 batch=case.A.shape[0], hint=hint), out, FORWARD_LOSSES, L, LOSS, value=dLdA)
+                                 batch=case.A.shape[0], hint=hint), out, FORWARD_LOSSES, L, LOSS)
 
 
 @check("CrossEntropyLoss.backward: finite for large logits", points=1, cases=loss_cases,

@@ -107,8 +107,13 @@ def slopes_script(path: str, case, step: float, state, shown: str):
 
 
 def judge_slopes(out, case, by_Z, reference_losses) -> None:
-    """L = sum(dLdA * forward(Z)): judged only where the student's forward matches the reference's at every probe
-    (and the slopes are not 0 throughout: `Slopes.check`)."""
+    """L = sum(dLdA * forward(Z)): judged only where the student's forward matches the reference's at every probe,
+    and dLdA is not 0 throughout (every slope is 0 there: a backward returning dLdA itself passed there, and credited
+    a GELU backward whose every other input its wrong forward left out)."""
+    if not np.any(case.dLdA):
+        raise Skip("dLdA is 0 there, so every slope is 0: a backward returning zeros passes, and the input tells "
+                   "nothing")
+
     def loss(A):
         if A.shape != case.Z.shape:
             raise Skip("forward's output has the wrong shape there, so its slopes say nothing about backward")

@@ -504,8 +504,13 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
         return found[c.name].examples > found[c.name].left
 
     def computed(c: Check) -> bool:
-        """A value test that passed, having judged a value of its own method."""
-        return c.computes and judged(c) and results[c.name].outcome is Outcome.PASSED and judged_own(c)
+        """A value test that passed, having judged a value of its own method, on more inputs than it left to
+        another test's failure, not counting those where zeros pass too (`Verdict.trivial`: MSELoss and
+        CrossEntropyLoss returning 0.0 and zeros passed their backward tests on those alone, every other input left
+        to the failing forward, and earned 8 points, helper-126)."""
+        verdict = found[c.name]
+        return (c.computes and verdict.examples - verdict.trivial > verdict.left
+                and results[c.name].outcome is Outcome.PASSED and judged_own(c))
 
     def recognised(c: Check) -> bool:
         """A value test that failed on a known mistake its hint names (no other input spoke against it), which the

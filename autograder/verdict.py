@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .cases import describe
-from .checks.base import Check, Crashed, NotAttempted, Outputs, Skip, Unless, Waiting
+from .checks.base import Check, Crashed, NotAttempted, Outputs, Skip, Trivial, Unless, Waiting
 from .compare import Failure
 from .expected import NoFixture
 from .record import field, record
@@ -49,7 +49,8 @@ class Verdict:
     # grader passed, unchanged), on the input that failed or one that confirmed it (runner: a slip, charged once)
     computed_fits: set = field(default_factory=set)
     # What the last input judged did, when it passed and changed nothing but counts, notes and the reason some
-    # inputs were skipped: (examples, returned, notes, skipped or None, blocked or None), as `passed` applies it
+    # inputs were skipped: (examples, returned, notes, skipped or None, blocked or None, trivial), as `passed` applies
+    # it
     passing: tuple | None = None
     owned: int = 0  # inputs that judged nothing, as every value they compare is excused (its owner failed)
     waited: int = 0  # inputs it could not run on (a Waiting each)
@@ -58,6 +59,7 @@ class Verdict:
     # of those classes passes (checks.base.Unless)
     unless: tuple | None = None
     left: int = 0  # inputs left to those tests (Unless.left): no right value, as `right_and_wrong` counts them
+    trivial: int = 0  # inputs that passed where zeros pass too (checks.base.Trivial): no evidence of a computation
 
     def judge(self, check: Check, gen, case, script: Script, result: CaseResult) -> bool:
         """Send the worker's outputs into the check body `gen` that yielded `script`; False when the
@@ -74,7 +76,7 @@ class Verdict:
                 self._keep(case, script, result, out)
                 return False
             skipped = OWNED if out.judged_nothing else None
-            self.passed((0 if skipped else 1, 0 if out.met_raise else 1, tuple(out.notes), skipped, None))
+            self.passed((0 if skipped else 1, 0 if out.met_raise else 1, tuple(out.notes), skipped, None, 0))
             return True
         except Unless as unless:  # (passed here; runner.grade charges it where those classes pass every test)
             if self.unless is None:
@@ -82,18 +84,21 @@ class Verdict:
                 kept._keep(case, script, result, out)
                 self.unless = (unless.needs, kept)
             if unless.left:  # (left to those tests as a Skip owned by them: judged nothing here)
-                self.passed((0, 0, (), unless.left, None))
+                self.passed((0, 0, (), unless.left, None, 0))
                 self.owned += 1
                 self.left += 1
                 self.passing = None
                 return True
-            self.passed((1, 1, tuple(out.notes), None, None))
+            self.passed((1, 1, tuple(out.notes), None, None, 0))
+            return True
+        except Trivial:  # (a pass the batch's memo may replay: `passing` says it was trivial)
+            self.passed((1, 0 if out.met_raise else 1, tuple(out.notes), None, None, 1))
             return True
         except NoFixture:  # local mode: no recorded expected value for this input
-            self.passed((0, 0, (), None, None))
+            self.passed((0, 0, (), None, None, 0))
             return True
         except Skip as skip:
-            self.passed((0, 0, (), str(skip), skip.waiting))
+            self.passed((0, 0, (), str(skip), skip.waiting, 0))
             if skip.owned:
                 self.owned += 1
                 self.passing = None  # (counted here: a later reply of the same bytes is judged again)
@@ -143,8 +148,9 @@ class Verdict:
 
     def passed(self, passing: tuple) -> None:
         """Count an input that passed (or judged nothing): `passing` as `judge` keeps it."""
-        examples, returned, notes, skipped, blocked = self.passing = passing
+        examples, returned, notes, skipped, blocked, trivial = self.passing = passing
         self.examples += examples
+        self.trivial += trivial
         self.returned += returned
         self.notes.update(dict.fromkeys(notes))
         self.owned += skipped == OWNED
@@ -354,7 +360,9 @@ def uncredited(check: Check, verdict: Verdict, failed: Check | None = None, meth
                           f"not credited: this test {what}, and no test of {name}'s values passed; its points are "
                           f"for a {name.split('.', 1)[1]} that computes something right. {fix}, and this test is "
                           "judged again", check.visibility)
-    left_out = f" (every input was left out: {verdict.skipped})" if verdict.examples == 0 and verdict.skipped else ""
+    left_out = (f" (every input was left out: {verdict.skipped})" if verdict.examples == 0 and verdict.skipped else
+                " (it passed only where the right value is 0, which a method returning zeros passes too)"
+                if verdict.examples and verdict.trivial == verdict.examples else "")
     return TestResult(check.name, float(check.points), 0.0, Outcome.FAILED,
                       f"not credited{left_out}: no test of {check.cls}'s values passed, and this test's points are "
                       f"for a {check.cls} that computes something right: fix its values first", check.visibility)

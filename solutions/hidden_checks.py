@@ -50,7 +50,7 @@ def loss_large(case, ref):
     out = yield loss._script(case)
     L, dLdA = loss._expected(ref, case)
     expect("loss", out["L"], L, scalar=True)
-    after_forward(lambda: expect("dLdA", out["dLdA"], dLdA), out, loss.FORWARD_LOSSES, L, loss.LOSS)
+    after_forward(lambda: expect("dLdA", out["dLdA"], dLdA), out, loss.FORWARD_LOSSES, L, loss.LOSS, value=dLdA)
 
 
 # ------------------------------------------------------------ smooth activations
@@ -150,7 +150,7 @@ def softmax_large(case, ref):
 def mse_large(case, ref):
     out = yield mse._script(case)
     L, dLdA = mse._expected(ref, case)
-    after_forward(lambda: expect("dLdA", out["dLdA"], dLdA), out, {"L": VALUES}, L)
+    after_forward(lambda: expect("dLdA", out["dLdA"], dLdA), out, {"L": VALUES}, L, value=dLdA)
 # ------------------------------------------------------------ SGD and the MLPs
 
 

@@ -4,6 +4,7 @@ change (what the code printed included)."""
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 
@@ -1154,3 +1155,27 @@ def test_a_stored_value_kept_under_another_name_is_named_in_the_message(tmp_path
     stored = by_name(report)["Softmax.forward: stores self.A and does not modify Z"]
     assert not stored.passed and "no attribute 'A' (it holds arrays in .out)" in stored.output, stored.output
     assert failed(report) == {stored.name}
+
+
+def test_losses_returning_zero_and_zeros_earn_nothing(tmp_path):
+    """helper-126: MSELoss and CrossEntropyLoss whose forward returns 0.0 and whose backward returns zeros: every
+    input where the loss is not 0 is left to the failing forward, and on the rest (A = Y, one logit far ahead) zeros
+    are the right gradient, so every backward test passed: 8 points for no math. A pass that zeros pass too is no
+    evidence the class computes anything (`checks.base.Trivial`)."""
+    root = tmp_path / "sub"
+    shutil.copytree(REFERENCE.parents[1] / "mytorch", root / "mytorch")  # (the skeleton, the losses written so)
+    path = root / "mytorch" / "nn" / "loss.py"
+    text = path.read_text()
+    for cls in ("MSELoss", "CrossEntropyLoss"):
+        text = text.replace(f'raise NotImplementedError("{cls}.forward is not implemented yet")',
+                            "self.A = A\n        self.Y = Y\n        return 0.0")
+        text = text.replace(f'raise NotImplementedError("{cls}.backward is not implemented yet")',
+                            "return np.zeros_like(self.A, dtype=float)")
+    assert "NotImplementedError" not in text
+    path.write_text(text)
+    for cls in ("MSELoss", "CrossEntropyLoss"):
+        report = grade_class(root, cls)
+        earned = {r.name: r.score for r in report.results if r.score}
+        assert earned == {}, earned
+        dlda = by_name(report)[f"{cls}.backward: dLdA"]
+        assert "passed only where the right value is 0" in dlda.output, dlda.output

@@ -180,6 +180,21 @@ class Skip(Exception):
         self.owned = owned  # left out as a value it compares is graded by another test, which failed
 
 
+class Trivial(Exception):
+    """The input passed, but so would a method returning zeros (the right value is 0 within tolerance: a flat loss,
+    A = Y, one logit far ahead): it counts as a pass, and as no evidence that the method computes anything
+    (`Verdict.trivial`; runner's `computed`). MSELoss and CrossEntropyLoss whose forward returned 0.0 and whose
+    backward returned zeros passed every backward test so, every other input left to the failing forward, and earned
+    8 points (helper-126)."""
+
+
+def trivial_if_zero(value, tol: Tolerance = VALUES) -> None:
+    """After a pass: `Trivial` where `value`, the right one, is 0 within `tol`."""
+    value = np.asarray(value, dtype=np.float64)
+    if matches(np.zeros_like(value), value, tol):
+        raise Trivial
+
+
 class Unless(Exception):
     """This input passes unless every test of the classes `needs` (or of methods, "Class.method", or a test by name)
     passes: `failure` is a wrong value of the graded
@@ -500,7 +515,7 @@ FORWARD_WRONG = ("forward's {} is wrong on this input, and backward returns what
 
 
 def after_forward(expecting, out: Outputs, losses: dict, expected_loss, loss_test: str = "", what: str = "loss",
-                  near: Tolerance | None = None, apart: bool = False) -> None:
+                  near: Tolerance | None = None, apart: bool = False, value=None) -> None:
     """`expecting()` (an `expect` of a value backward returned from what forward stored, where the contract names no
     such state the grader could fill in: the losses' backward), but a wrong value there on an input where forward is
     wrong is left out, not failed: the mistake may be what forward stored, which forward's tests charge (a missing
@@ -521,7 +536,8 @@ def after_forward(expecting, out: Outputs, losses: dict, expected_loss, loss_tes
     Z is small, its cdf not, helper-117). `apart`: forward's test judges another run than this one (GELU's: a loss's
     forward and backward tests read the same run), so an output wrong here leaves the input to `loss_test` only where
     that test fails (`Unless`): a forward that counts its calls, right in its own test and wrong in backward's run
-    alone, shielded a wrong backward (helper-120: 98.5 -> 100)."""
+    alone, shielded a wrong backward (helper-120: 98.5 -> 100). `value`: the right value `expecting` compares, a
+    pass where it is 0 within tolerance being `Trivial`."""
     try:
         expecting()
     except FormOnly:
@@ -542,3 +558,5 @@ def after_forward(expecting, out: Outputs, losses: dict, expected_loss, loss_tes
             if near is not None and loss_test and not matches(got, want, near):
                 raise Unless(failure, (loss_test,), left) from None
         raise
+    if value is not None:
+        trivial_if_zero(value)

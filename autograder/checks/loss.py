@@ -82,6 +82,7 @@ def _wrong_losses(case, L):
     no_keepdims = _loss_without_keepdims(case.A, case.Y)
     per_sample = -(case.Y * np.log(_softmax(case.A, 1))).sum(axis=1)
     wrong_axis = _loss_over(case.A, case.Y, 0)
+    row_max = float(case.A.max(axis=1).mean())
     return [
         (per_sample, "your loss is one value per sample; it is their mean over the batch, a scalar"),
         (L * n, "your loss is the sum over the batch; it is the mean: divide by N"),
@@ -93,7 +94,15 @@ def _wrong_losses(case, L):
         *([(no_keepdims, KEEPDIMS)] if no_keepdims is not None else []),
         (_loss_of_whole_batch(case.A, case.Y), "your softmax divides by a sum over every entry of A, the whole batch; "
                                                "each row has its own: np.sum(..., axis=1, keepdims=True)"),
+        (L + row_max, MIXED_SHIFT), (L - row_max, MIXED_SHIFT),
     ]
+
+
+# (a log-softmax whose two terms disagree on the shift: (A - max) - log(sum(exp(A))), or A - log(sum(exp(A - max))),
+# is off by each row's max, row by row; the mutant ce_lse_of_unshifted)
+MIXED_SHIFT = ("your loss is off by the mean of each row's max: one term of your log-softmax subtracts the row's max "
+               "from A and the other does not; shift both or neither: log softmax = (A - max) - "
+               "log(sum(exp(A - max), axis=1, keepdims=True))")
 
 
 def _loss_of_whole_batch(A, Y):
@@ -222,7 +231,8 @@ def backward_dlda(case, ref):
             "stores for it (a sum over axis 1 without keepdims=True leaves shape (N,), which broadcasts against the "
             "(N, C) rows into another shape)" if isinstance(got, np.ndarray) and got.shape != dLdA.shape else "")
     after_forward(lambda: expect("dLdA", got, dLdA, known_wrong=lambda: _wrong_gradients(case, dLdA),
-                                 batch=case.A.shape[0], hint=hint), out, FORWARD_LOSSES, L, LOSS)
+                                 batch=case.A.shape[0], hint=hint), out, FORWARD_LOSSES, L, LOSS,
+                  value=dLdA)
 
 
 @check("CrossEntropyLoss.backward: finite for large logits", points=1, cases=loss_cases,

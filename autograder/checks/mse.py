@@ -111,7 +111,8 @@ def backward_dlda(case, ref):
     out = yield _script(case)
     L, dLdA = _expected(ref, case)
     after_forward(lambda: expect("dLdA", out["dLdA"], dLdA,
-                                 known_wrong=unambiguous(lambda: _gradient_mistakes(case, dLdA), dLdA)), out, {"L": VALUES}, L)
+                                 known_wrong=unambiguous(lambda: _gradient_mistakes(case, dLdA), dLdA)), out, {"L": VALUES}, L,
+                  value=dLdA)
 
 
 @expected

@@ -194,12 +194,18 @@ def logits(rng: np.random.Generator, shape) -> np.ndarray:
 
 
 def loss_cases(rng: np.random.Generator) -> list[LossCase]:
+    """The edge shapes and seeded random ones, then a square batch of equal logits: a uniform softmax, the loss
+    log C, dLdA (1 / C - Y) / N. (There a softmax over the batch is right too: its backward then has an input whose
+    dLdA is not 0 to be judged on, whatever the seed, where it was credited at some seeds and not at others.)"""
     cases = []
     for n, c, _ in _shapes(rng):
         n0 = int(rng.integers(1, MAX_DIM + 1))
         shift = rng.choice([-1, 1], size=(n, 1)) * np.round(rng.uniform(500, 5000, size=(n, 1)))
         cases.append(LossCase(A=logits(rng, (n, c)), Y=one_hot(rng.integers(0, c, size=n), c),
                               A0=logits(rng, (n0, c)), Y0=one_hot(rng.integers(0, c, size=n0), c), shift=shift))
+    n = 4
+    cases.append(LossCase(A=np.zeros((n, n)), Y=one_hot(rng.integers(0, n, size=n), n), A0=logits(rng, (n, n)),
+                          Y0=one_hot(rng.integers(0, n, size=n), n), shift=np.full((n, 1), 1000.0)))
     return cases
 
 

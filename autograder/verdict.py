@@ -351,13 +351,18 @@ def uncredited(check: Check, verdict: Verdict, failed: Check | None = None, meth
     if method:
         name = check.method
         what = ("judges how it behaves, not its values" if check.behaviour and verdict.examples else
+                f"passed only where the right value is 0, which a {name.split('.', 1)[1]} returning zeros passes too "
+                f"(elsewhere: {verdict.skipped or 'every input was left out'})"
+                if verdict.trivial and verdict.examples - verdict.trivial <= verdict.left else
                 f"had none of {name}'s values left to judge (another test grades them, and failed)"
                 if verdict.examples and verdict.excused else
                 f"had nothing left to judge ({verdict.skipped or 'every input was left out'})")
         fix = (f"Fix what {failed.name!r} reports first" if failed is not None else
-               f"None of {name}'s inputs could be judged: fix what the tests it needs report first")
+               f"None of {name}'s inputs{' where the right value is not 0' if verdict.trivial else ''} could be "
+               "judged: fix what the tests it needs report first")
         return TestResult(check.name, float(check.points), 0.0, Outcome.FAILED,
-                          f"not credited: this test {what}, and no test of {name}'s values passed; its points are "
+                          f"not credited: this test {what}, and no test of {name}'s values passed"
+                          f"{' elsewhere' if verdict.trivial else ''}; its points are "
                           f"for a {name.split('.', 1)[1]} that computes something right. {fix}, and this test is "
                           "judged again", check.visibility)
     left_out = (f" (every input was left out: {verdict.skipped})" if verdict.examples == 0 and verdict.skipped else

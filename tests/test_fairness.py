@@ -1179,3 +1179,27 @@ def test_losses_returning_zero_and_zeros_earn_nothing(tmp_path):
         assert earned == {}, earned
         dlda = by_name(report)[f"{cls}.backward: dLdA"]
         assert "passed only where the right value is 0" in dlda.output, dlda.output
+
+
+def test_a_zeros_backward_behind_a_forward_with_a_named_slip_earns_nothing(tmp_path):
+    """helper-127: MSELoss.forward computing mean |A - Y| (a slip its hint names, so the class has computed
+    something) and a backward returning zeros kept backward's 3 points: every input where the loss is not 0 was
+    left to the failing forward, and the one left, A = Y, is one zeros pass. A method whose value tests passed only
+    there earns nothing; the same forward before a right backward keeps them (every input tells there)."""
+    forward = "return float(np.sum((A - Y) ** 2) / (self.N * self.C))"
+    scores, reports = {}, {}
+    for kind, backward in (("zeros", "return np.zeros_like(self.A)"),
+                           ("right", "return 2 * (self.A - self.Y) / (self.N * self.C)")):
+        root = reference_with(tmp_path / kind, "nn/loss.py", forward + "\n        # END SOLUTION\n\n    def backward"
+                              "(self):\n        \"\"\"dLdA = 2 * (A - Y) / (N * C), shape (N, C), for the A and Y of the "
+                              "last forward.\"\"\"\n        # BEGIN SOLUTION\n        return 2 * (self.A - self.Y) / "
+                              "(self.N * self.C)",
+                              "return float(np.mean(np.abs(A - Y)))\n        # END SOLUTION\n\n    def backward(self):"
+                              f"\n        \"\"\"dLdA\"\"\"\n        # BEGIN SOLUTION\n        {backward}")
+        report = reports[kind] = grade_class(root, "MSELoss")
+        scores[kind] = {r.name: r.score for r in report.results if r.name.startswith("MSELoss.backward")}
+        assert "|A - Y|" in by_name(report)["MSELoss.forward: loss"].output
+    assert set(scores["right"].values()) == {1.0}, scores["right"]
+    assert set(scores["zeros"].values()) == {0.0}, scores["zeros"]
+    dlda = by_name(reports["zeros"])["MSELoss.backward: dLdA"].output
+    assert "passed only where the right value is 0" in dlda, dlda

@@ -1169,8 +1169,8 @@ def test_a_metadata_file_of_aliases_makes_no_huge_gradebook(tmp_path):
     shutil.copytree(materialize(next(e for e in entries("correct")), tmp_path / "made"), export / "submission_1")
     big = "A" * 100_000
     (export / "submission_metadata.yml").write_text(
-        f"submission_1:\n  :submitters: &people\n" + "".join(
-            f"  - &p{i}\n    :name: &n{i} {big}\n    :sid: *n{i}\n    :email: *n{i}\n" if i == 0 else f"  - *p0\n"
+        "submission_1:\n  :submitters: &people\n" + "".join(
+            f"  - &p{i}\n    :name: &n{i} {big}\n    :sid: *n{i}\n    :email: *n{i}\n" if i == 0 else "  - *p0\n"
             for i in range(2000)))
     out = tmp_path / "graded"
     batch.run(export, out, jobs=1, seed=0, limits=FAST, progress=Quiet())

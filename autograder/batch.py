@@ -24,7 +24,8 @@ each entry's own files as they lie in SUBMISSIONS (so an unchanged entry is not 
 an archive that unpacks past the limits costs that once), of the copy that was graded, and of the
 grader, and a salted scrypt digest of the seed, never the seed itself. So fixing one test and
 rerunning regrades everything, and rerunning after an interruption regrades nothing twice. Ctrl-C
-stops the batch and writes the gradebook and report of what finished.
+stops the batch and writes the gradebook and report of what finished (the gradebook with a row for each entry
+it did not get to, saying so).
 """
 from __future__ import annotations
 
@@ -121,7 +122,14 @@ def entries(source: Path, output: Path | None = None, notes: list[str] | None = 
                 hidden.append(path.name)  # (a hidden folder or archive may be a hand-in: said, never graded)
             continue
         if ours is not None and _real(path) == ours:
+            if path.is_dir() and not path.is_symlink() and any(path.iterdir()) and not _results_folder(path):
+                raise SubmissionError(f"--output {output} is {path.name!r}, a hand-in in {source}: its results would "
+                                      "take that student out of the gradebook; give another --output")
             continue
+        if (ours is not None and path.is_dir() and not path.is_symlink()
+                and ours.startswith(_real(path).rstrip(os.sep) + os.sep)):
+            raise SubmissionError(f"--output {output} lies inside {path.name!r}, a hand-in in {source}: its results "
+                                  "would be graded as part of it; give another --output")
         if not path.is_symlink() and path.name not in names and _results_folder(path):  # another batch's results,
             results.append(path.name)  # left in the class folder (said: a student's folder must not vanish unseen)
             continue
@@ -680,7 +688,15 @@ def run(source: Path, output: Path, jobs: int | None = None, seed: int | None = 
             f"--output {output} holds a batch of the {earlier} assignment, and this one grades {ours}: give another "
             f"--output, or --assignment {earlier} to go on with that batch")
     state["assignment"] = ours
-    _drop_stale(state["entries"], {entry.stem for entry in found}, output)
+    current = {entry.stem for entry in found}
+    gone = [stem for stem in state["entries"] if stem not in current]
+    if gone and state["source"] not in (None, _real(source)):  # (helper-130: a late student's folder graded into
+        raise SubmissionError(  # the class's --output removed the results of all 14 others)
+            f"--output {output} holds the results of {len(state['entries'])} entries of another folder, "
+            f"{state['source']}, and {len(gone)} of them are not in {source}: give another --output (or grade that "
+            "folder again, with these entries added to it)")
+    state["source"] = _real(source)
+    _drop_stale(state["entries"], current, output)
     base = {"grader": grader_version(), "seed": _seed_digest(seed, bytes.fromhex(state["salt"]))}  # (once: slow)
     jobs = max(1, min(jobs or (os.cpu_count() or 1) + (dask is None), len(found)))
     rows: dict[str, dict] = {}
@@ -724,7 +740,8 @@ def run(source: Path, output: Path, jobs: int | None = None, seed: int | None = 
         _TEMP.clear()
         _unshare()
     shown = list(notes) + ([f"interrupted (Ctrl-C): {len(rows)} of the {len(found)} entries finished, and only those are "
-                            f"here; run the same command again to grade the rest"] if interrupted else [])
+                            f"here (grades.csv has a row for each of the others, saying so); run the same command "
+                            f"again to grade the rest"] if interrupted else [])
     _write_outputs(found, rows, output, source, seed, shown)  # (helper-110: a report of what an interrupted batch
     graded = [row for row in rows.values() if row.get("error") is None]  # finished read as the whole class's)
     return {"entries": len(found), "finished": len(rows), "graded": len(graded),
@@ -903,7 +920,8 @@ def _finish(entry: Entry, row: dict, state: dict, output: Path, rows: dict, repo
 
 def _load_state(path: Path) -> dict:
     """The state file: {"salt": the seed digest's salt, random per output folder, "entries": {stem: stamp},
-    "assignment": the assignment its entries were graded as (None in an older grader's file)};
+    "assignment": the assignment its entries were graded as (None in an older grader's file), "source": the folder
+    they came from (None in an older grader's file)};
     a new salt where it has none. An older grader's file (stem -> stamp) gives its stems, whose stale
     results are removed, and stamps that match nothing (those entries are graded again)."""
     try:
@@ -917,9 +935,10 @@ def _load_state(path: Path) -> dict:
     salt = state.get("salt")
     if not (isinstance(salt, str) and re.fullmatch(r"[0-9a-f]{32}", salt)):
         salt = secrets.token_hex(16)
-    assignment = state.get("assignment")
+    assignment, source = state.get("assignment"), state.get("source")
     return {"salt": salt, "entries": {stem: stamp for stem, stamp in known.items() if _stamp(stem, stamp)},
-            "assignment": assignment if isinstance(assignment, str) else None}
+            "assignment": assignment if isinstance(assignment, str) else None,
+            "source": source if isinstance(source, str) else None}
 
 
 def _graded_as(output: Path, stems) -> str | None:
@@ -959,14 +978,20 @@ def _drop_stale(state: dict, current: set[str], output: Path) -> None:
         del state[stem]
 
 
+PENDING = "not graded yet: the batch was interrupted before this entry; run the same command again"
+
+
 def _write_outputs(found: list[Entry], rows: dict, output: Path, source: Path, seed: int | None,
                    notes: list[str] = ()) -> None:
-    """grades.csv and report.html for the entries that finished (in entry order); `notes`: what staff
-    should know about the folder, said under the report's title."""
-    table = []
+    """grades.csv, a row per entry in entry order (one the batch did not get to, interrupted, says so: PENDING), and
+    report.html of the entries that finished; `notes`: what staff should know about the folder, said under the
+    report's title."""
+    table, book = [], []
     for entry in found:
         row = rows.get(entry.stem)
-        if row is None:
+        if row is None:  # (interrupted before it: a row in the gradebook all the same, helper-130's had shrunk)
+            book.append({"name": entry.name, "sid": entry.sid, "email": entry.email, "entry": entry.stem,
+                         "score": None, "max_score": None, "seconds": None, "error": PENDING, "tests": []})
             continue
         try:
             tests = json.loads((output / f"{entry.stem}.json").read_text(encoding="utf-8")).get("tests", [])
@@ -976,7 +1001,8 @@ def _write_outputs(found: list[Entry], rows: dict, output: Path, source: Path, s
                       "score": None if row.get("error") else row["score"],
                       "max_score": row["max_score"], "seconds": row.get("seconds", 0.0),
                       "error": row.get("error"), "tests": [_brief(test) for test in tests]})
-    write_atomic(output / "grades.csv", _gradebook(table))
+        book.append(table[-1])
+    write_atomic(output / "grades.csv", _gradebook(book))
     try:
         from .batch_report import render
     except ImportError:  # (the report module ships with the grader; never fatal to the gradebook)

@@ -74,7 +74,12 @@ def prepare(path: str | os.PathLike | None, dest: Path, notes: list[str] | None 
         raise SubmissionError(f"{shown}: folders nested too deeply to read; hand in {package}/ as the handout has it") from None
     if notes is not None:
         notes += [f"left out {name}: it is a symbolic link, and links are not followed; hand in the file itself"
-                  for name in links]
+                  for name in links if not isinstance(name, Placed)]
+        moved = [name for name in links if isinstance(name, Placed)]
+        if moved:  # (the words of `placed`, for a folder of them)
+            notes.append(f"the files were handed in without {package}/: {', '.join(moved)} "
+                         f"{'was' if len(moved) == 1 else 'were'} put where {package}/ has "
+                         f"{'it' if len(moved) == 1 else 'them'}")
     if not any(rel[0] == package and rel[1:] not in layout.given for rel in files):
         raise SubmissionError(f"no .py files found under {package}/ in {shown}")
     for rel, data in layout.given.items():  # given files are the course's, not the student's to change
@@ -155,8 +160,10 @@ class _Layout:
     """What a submission of one assignment holds: its package, the folders beside it, a name only the
     package's own contents have (to recognise the package handed in without its folder), and its given files."""
 
-    def __init__(self, package: str, beside: tuple[str, ...], mark: str, given: dict[Parts, bytes]):
+    def __init__(self, package: str, beside: tuple[str, ...], mark: str, given: dict[Parts, bytes],
+                 solutions: Path | None = None):
         self.package, self.beside, self.mark, self.given = package, beside, mark, given
+        self.solutions = solutions  # the reference package: where each file goes, its __init__.py files
 
     @classmethod
     def of(cls, assignment) -> "_Layout":
@@ -165,7 +172,33 @@ class _Layout:
             found = assignment.given_file(name)
             if found is not None:
                 given[tuple(name.split("/"))] = found.read_bytes()
-        return cls(assignment.package, assignment.beside, assignment.mark, given)
+        return cls(assignment.package, assignment.beside, assignment.mark, given, assignment.solutions)
+
+    def loose(self, members: dict[Parts, "Member"]) -> dict[Parts, "Member"]:
+        """An archive's files handed in without the package folder (linear.py, activation.py, ... at its top or in
+        its one top folder), each put where the package has it, with the reference's __init__.py files (which hold
+        no solution code), as a folder of them is read (gradescope/loose_files.py); {} when it holds none."""
+        if self.solutions is None:
+            return {}
+        places = [p.relative_to(self.solutions).parts for p in sorted(self.solutions.rglob("*.py"))
+                  if "__pycache__" not in p.parts]
+        tops = {p[0] for p in members if len(p) > 1 and not _skipped(p[0])}
+        for base in [()] + ([(t,) for t in tops] if len(tops) == 1 else []):
+            chosen = {}
+            for place in places:
+                if place[-1] == "__init__.py":
+                    continue
+                for candidate in (base + place, base + place[-1:]):
+                    if candidate in members:
+                        chosen[(self.package, *place)] = members[candidate]
+                        break
+            if chosen:
+                for place in places:
+                    if place[-1] == "__init__.py":
+                        data = self.solutions.joinpath(*place).read_bytes()
+                        chosen[(self.package, *place)] = (len(data), lambda data=data: data)
+                return chosen
+        return {}
 
 def _skipped(name: str) -> bool:
     return name.startswith(".") or name in ("__pycache__", "__MACOSX")
@@ -292,6 +325,11 @@ ARCHIVE_SECONDS = 20  # CPU seconds (and, doubled, wall seconds) reading one arc
 ARCHIVE_MEMORY = 768 << 20  # memory it may take on top of the grading process's own
 
 
+class Placed(str):
+    """In the `links` an archive's reading fills: not a link, the name of a file handed in without the package
+    folder, which was put where the package has it (`_Layout.loose`)."""
+
+
 def _from_archive(src: Path, links: list[str], layout: _Layout) -> dict[Parts, bytes]:
     """The archive's files, read in a child process of bounded time and memory: an archive is hostile input to
     the standard library's tarfile and zipfile (a tar member of negative size loops a gzip stream for days, a pax
@@ -341,9 +379,10 @@ def _read_archive(src: Path, layout: _Layout) -> bytes:
     except (OSError, ValueError):  # (no /proc, as on macOS, or a hard limit already lower: the CPU limit stands)
         pass
     links: list[str] = []
+    placed: list[str] = []
     try:
         with py_members(src, MAX_FILE_BYTES, links) as members:
-            files = _select(members, src.name, layout)
+            files = _select(members, src.name, layout, placed)
     except (ArchiveError, SubmissionError) as exc:
         return json.dumps({"error": str(exc)}).encode() + b"\n"
     except MemoryError:
@@ -351,7 +390,7 @@ def _read_archive(src: Path, layout: _Layout) -> bytes:
                                     f"{ARCHIVE_MEMORY >> 20} MiB"}).encode() + b"\n"
     except Exception as exc:  # noqa: BLE001 - whatever else the archive makes the standard library raise
         return json.dumps({"error": f"corrupt archive: {src.name} ({type(exc).__name__})"}).encode() + b"\n"
-    head = {"files": [[list(rel), len(data)] for rel, data in files.items()], "links": links}
+    head = {"files": [[list(rel), len(data)] for rel, data in files.items()], "links": links, "placed": placed}
     return json.dumps(head).encode() + b"\n" + b"".join(files.values())
 
 
@@ -395,13 +434,16 @@ def _unpacked(payload: bytes, archive: str, links: list[str]) -> dict[Parts, byt
         if at != len(data) or len(files) > MAX_FILES:
             raise ValueError("sizes that do not add up")
         links += [str(name) for name in head["links"]]
+        links += [Placed(name) for name in head.get("placed", ()) if isinstance(name, str)]
     except (ValueError, KeyError, TypeError) as exc:
         raise SubmissionError(f"corrupt archive: {archive} ({exc})") from None
     return files
 
 
-def _select(members: dict[Parts, Member], archive: str, layout: _Layout) -> dict[Parts, bytes]:
-    """Find the package folder among the archive's .py files (at the top or in one top folder)."""
+def _select(members: dict[Parts, Member], archive: str, layout: _Layout, placed: list | None = None
+            ) -> dict[Parts, bytes]:
+    """Find the package folder among the archive's .py files (at the top or in one top folder); or, where there is
+    none, the package's files handed in without it (`_Layout.loose`: their names added to `placed`)."""
     package = layout.package
     tops = {p[0] for p in members if len(p) > 1 and not _skipped(p[0]) and p[0] not in _others(package)}
     for base in [()] + ([(t,) for t in tops] if len(tops) == 1 else []):
@@ -418,6 +460,11 @@ def _select(members: dict[Parts, Member], archive: str, layout: _Layout) -> dict
                 beside = root[:-1] + (name,)
                 chosen.update({(name, *p[len(beside):]): m for p, m in members.items() if p[:len(beside)] == beside})
         return _take(chosen, archive, layout)
+    loose = layout.loose(members)
+    if loose:  # (said in the results: `Placed`)
+        if placed is not None:
+            placed += sorted(place[-1] for place in loose if place[-1] != "__init__.py")
+        return _take(loose, archive, layout)
     from . import assignments
 
     other = next((a for a in assignments.ASSIGNMENTS.values() if a.package != package

@@ -250,10 +250,12 @@ def test_ctrl_c_leaves_the_gradebook_of_what_finished(tmp_path):
         break
     assert proc.returncode == 130, (f"SIGINT here: {signal.getsignal(signal.SIGINT)}, blocked: "
                                     f"{signal.pthread_sigmask(signal.SIG_BLOCK, [])}\n{err}")
-    rows = list(csv.DictReader((out / "grades.csv").open()))
+    book = list(csv.DictReader((out / "grades.csv").open()))
     state = json.loads((out / batch.STATE).read_text())["entries"]
-    assert 1 <= len(rows) < 40 and len(state) == len(rows)
+    rows = [row for row in book if row["error"] != batch.PENDING]  # (a row for every entry: helper-130's gradebook
+    assert len(book) == 40 and 1 <= len(rows) < 40 and len(state) == len(rows)  # had shrunk to what finished)
     assert all(float(r["score"]) == 100 for r in rows)
+    assert all(row["score"] == "" and all(row[c] == "" for c in row if ":" in c) for row in book if row not in rows)
     assert "interrupted" in err
     report = (out / "report.html").read_text()
     assert f"interrupted (Ctrl-C): {len(rows)} of the 40 entries finished" in report
@@ -316,7 +318,8 @@ def test_ctrl_c_while_a_grading_process_writes_its_result_still_ends(tmp_path):
     assert proc.returncode == 130, proc.stderr
     assert "interrupted" in proc.stderr
     rows = list(csv.DictReader((out / "grades.csv").open()))
-    assert [(row["entry"], row["score"]) for row in rows] == [("student0", "100.0")]
+    assert [(row["entry"], row["score"], row["error"]) for row in rows] == [
+        ("student0", "100.0", ""), ("student1", "", batch.PENDING), ("student2", "", batch.PENDING)]
 
 
 def test_results_inside_the_class_folder_stale_results_and_replay_lines(tmp_path):
@@ -1196,3 +1199,33 @@ def test_a_class_graded_with_no_official_seed_set_says_the_seed_is_public(tmp_pa
     assert "warning: no official seed is set" in capsys.readouterr().err
     report = (tmp_path / "graded" / "report.html").read_text()
     assert "no official seed is set: public" in report and "with the official seed" not in report
+
+
+def test_results_of_another_folder_or_inside_a_hand_in_are_refused_in_one_line(tmp_path):
+    """helper-130: a late student's folder graded with the class's --output removed the other 14 results (the
+    gradebook then had one row); --output naming a student's folder in the class took her out of the gradebook, and
+    wrote beside her mytorch/. Each is refused in one line, nothing removed; a class moved elsewhere whole goes on."""
+    source, late = tmp_path / "class", tmp_path / "late"
+    for folder, names in ((source, ("ann", "bob")), (late, ("cid",))):
+        folder.mkdir()
+        for name in names:
+            (folder / f"{name}.zip").write_bytes(b"not a zip")  # (refused at once: rows without grading)
+    (source / "eve" / "mytorch").mkdir(parents=True)
+    (source / "eve" / "mytorch" / "linear.py").write_text("x = 1\n")
+    out = tmp_path / "graded"
+    assert _cli(str(source), "--output", str(out), cwd=tmp_path).returncode == 0
+    before = sorted(p.name for p in out.iterdir())
+    done = _cli(str(late), "--output", str(out), cwd=tmp_path)
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert "another folder" in done.stderr and "3 of them are not in" in done.stderr, done.stderr
+    assert sorted(p.name for p in out.iterdir()) == before
+    for inside in (source / "eve", source / "eve" / "graded"):
+        done = _cli(str(source), "--output", str(inside), cwd=tmp_path)
+        assert done.returncode == 2 and "a hand-in in" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert sorted(p.name for p in (source / "eve").iterdir()) == ["mytorch"]
+    moved = tmp_path / "moved"
+    shutil.copytree(source, moved)
+    shutil.copy(late / "cid.zip", moved)
+    done = _cli(str(moved), "--output", str(out), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert sorted(row["entry"] for row in csv.DictReader((out / "grades.csv").open())) == ["ann", "bob", "cid", "eve"]

@@ -200,11 +200,29 @@ def test_symlinks_in_a_directory_are_not_followed(tmp_path, dest):
 
 
 def test_archive_without_mytorch_says_what_to_do(tmp_path, dest):
-    archive = make_zip(tmp_path / "hw1.zip", {"linear.py": b"", "README.md": b""})
+    archive = make_zip(tmp_path / "hw1.zip", {"main.py": b"", "README.md": b""})
     with pytest.raises(SubmissionError) as err:
         prepare(archive, dest)
     message = str(err.value)
     assert message.startswith("no mytorch/ directory found in hw1.zip") and "\n" not in message
+
+
+@pytest.mark.parametrize("top", ["", "hw1/"])
+def test_an_archive_of_the_files_alone_puts_each_where_mytorch_has_it(tmp_path, dest, top):
+    """helper-130: a zip of linear.py, loss.py, ... without mytorch/ was refused, where a folder of them (and the
+    Gradescope zip) grades them: an archive is read alike, with the skeleton's __init__.py files, and a note."""
+    archive = make_zip(tmp_path / "hw1.zip", {f"{top}linear.py": b"L = 1\n", f"{top}sgd.py": b"S = 1\n",
+                                              f"{top}mlp.py": b"M = 1\n", f"{top}notes.md": b""})
+    notes = []
+    prepare(archive, dest, notes)
+    files = copied(dest)
+    assert {k: v for k, v in files.items() if not k.endswith("__init__.py")} == {
+        "mytorch/nn/linear.py": b"L = 1\n", "mytorch/optim/sgd.py": b"S = 1\n", "mytorch/models/mlp.py": b"M = 1\n"}
+    skeleton = Path(__file__).resolve().parents[1] / "mytorch"
+    assert {k for k in files if k.endswith("__init__.py")} == {
+        f"mytorch/{p.relative_to(skeleton).as_posix()}" for p in skeleton.rglob("__init__.py")}
+    assert notes == ["the files were handed in without mytorch/: linear.py, mlp.py, sgd.py were put where mytorch/ "
+                     "has them"]
 
 
 @pytest.mark.parametrize("make, message", [

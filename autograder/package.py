@@ -80,7 +80,7 @@ def settings(path: Path, assignment: assignments.Assignment | None = None) -> by
     seed = os.environ.get(SEED_VARIABLE, "").strip()
     if seed:
         if not seed.isdigit():
-            raise SystemExit(f"${SEED_VARIABLE} must be a whole number >= 0, got {seed!r}")
+            raise ConfigError(f"${SEED_VARIABLE} must be a whole number >= 0, got {seed!r}")
         text = _setting(text, SEED, seed)
     return text.encode("utf-8")
 
@@ -101,15 +101,19 @@ def build(dist: Path = ROOT / "dist", root: Path = ROOT, assignment: assignments
     assignment = assignment or assignments.get()
     out = dist / ("gradescope" if assignment.name == "mytorch" else f"gradescope-{assignment.name}") / "autograder.zip"
     out.parent.mkdir(parents=True, exist_ok=True)
+    contents = sorted(files(root, assignment).items())  # (first: a bad setting leaves no part of a zip behind)
     partial = out.with_suffix(".zip.part")
-    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, content in sorted(files(root, assignment).items()):
-            info = zipfile.ZipInfo(name, STAMP)
-            info.create_system = 3  # Unix: unzip then applies the permissions below
-            info.external_attr = (0o100755 if name in SCRIPTS else 0o100644) << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            zf.writestr(info, content if isinstance(content, bytes) else content.read_bytes())
-    partial.replace(out)
+    try:
+        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zf:
+            for name, content in contents:
+                info = zipfile.ZipInfo(name, STAMP)
+                info.create_system = 3  # Unix: unzip then applies the permissions below
+                info.external_attr = (0o100755 if name in SCRIPTS else 0o100644) << 16
+                info.compress_type = zipfile.ZIP_DEFLATED
+                zf.writestr(info, content if isinstance(content, bytes) else content.read_bytes())
+        partial.replace(out)
+    finally:
+        partial.unlink(missing_ok=True)
     return out
 
 
@@ -139,7 +143,14 @@ def main(argv: list[str] | None = None) -> int:
     elif seed.group(1) == SHIPPED_SEED:
         print(f"warning: {SEED} is still the one this project's setup.cfg comes with, public in its repository: set "
               "a secret of your own before grading for real (see setup.cfg)", file=sys.stderr)
+    elif int(seed.group(1)) < SHORT_SEED:  # (helper-130: 42 went by unsaid)
+        print(f"warning: {SEED} {seed.group(1)} is short: the handout ships the code that makes inputs from a seed, so "
+              "a submission that prints its inputs can find it by trying every value (a six-digit one took 13 s); use "
+              "a long random one: python -c \"import secrets; print(secrets.randbits(64))\"", file=sys.stderr)
     return 0
+
+
+SHORT_SEED = 10 ** 12  # (below it, trying every seed takes days at most; 64 random bits is ~1.8e19)
 
 
 if __name__ == "__main__":

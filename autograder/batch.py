@@ -12,7 +12,7 @@ Under DIR (default `graded/`) it writes:
 
 - `<entry>.json`: the entry's Gradescope results, every test, even for an entry that could not be
   read (each test then fails, saying why);
-- `grades.csv`: a row per entry: name, sid and email (from a Gradescope export), entry, score, max_score,
+- `grades.csv`: a row per entry: name, sid and email (from a Gradescope export), entry, file, score, max_score,
   seconds, error, the points of each test;
 - `report.html`: what course staff look at (see batch_report.py).
 
@@ -978,6 +978,11 @@ def _drop_stale(state: dict, current: set[str], output: Path) -> None:
         del state[stem]
 
 
+def _file_name(entry: Entry) -> str:
+    """The name of the entry's folder or archive in SUBMISSIONS, as it is shown (a name that is not UTF-8 too)."""
+    return os.fsencode(entry.path.name).decode("utf-8", "replace")
+
+
 PENDING = "not graded yet: the batch was interrupted before this entry; run the same command again"
 
 
@@ -991,14 +996,14 @@ def _write_outputs(found: list[Entry], rows: dict, output: Path, source: Path, s
         row = rows.get(entry.stem)
         if row is None:  # (interrupted before it: a row in the gradebook all the same, helper-130's had shrunk)
             book.append({"name": entry.name, "sid": entry.sid, "email": entry.email, "entry": entry.stem,
-                         "score": None, "max_score": None, "seconds": None, "error": PENDING, "tests": []})
+                         "file": _file_name(entry), "score": None, "max_score": None, "seconds": None, "error": PENDING, "tests": []})
             continue
         try:
             tests = json.loads((output / f"{entry.stem}.json").read_text(encoding="utf-8")).get("tests", [])
         except (OSError, ValueError):
             tests = []
         table.append({"name": entry.name, "sid": entry.sid, "email": entry.email, "entry": entry.stem,
-                      "score": None if row.get("error") else row["score"],
+                      "file": _file_name(entry), "score": None if row.get("error") else row["score"],
                       "max_score": row["max_score"], "seconds": row.get("seconds", 0.0),
                       "error": row.get("error"), "tests": [_brief(test) for test in tests]})
         book.append(table[-1])
@@ -1042,11 +1047,12 @@ def _gradebook(table: list[dict]) -> str:
                 tests.append(test["name"])
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["name", "sid", "email", "entry", "score", "max_score", "seconds", "error", *map(_cell, tests)])
+    writer.writerow(["name", "sid", "email", "entry", "file", "score", "max_score", "seconds", "error",
+                     *map(_cell, tests)])
     for row in table:
         # (an entry that could not be graded earned no 0s: its test columns are empty, as its score is)
         points = {} if row["score"] is None else {test["name"]: test["score"] for test in row["tests"]}
-        writer.writerow([*map(_cell, (row["name"], row["sid"], row["email"], row["entry"])),
+        writer.writerow([*map(_cell, (row["name"], row["sid"], row["email"], row["entry"], row["file"])),
                          "" if row["score"] is None else row["score"], row["max_score"],
                          row["seconds"], _cell(row["error"] or ""), *[points.get(name, "") for name in tests]])
     return buf.getvalue()
@@ -1083,7 +1089,10 @@ class _Progress:
         else:
             self.bad += 1
             what = f"not graded{' (kept)' if row.get('kept') else ''}: {row['error']}"
-        name, what = printable(entry.name), printable(what)  # (a student's name: its escape codes must not act)
+        file = _file_name(entry)
+        shown = entry.name if file == entry.name else f"{entry.name} ({file})"  # (helper-130:
+        name, what = printable(shown), printable(what)  # bob.zip and bob/ both read "bob"; a student's name: its
+        # escape codes must not act)
         if self.bar is not None:
             self.bar.set_postfix_str(f"{name[:30]}: {what[:40]}", refresh=False)
             self.bar.update(1)

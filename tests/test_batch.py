@@ -89,6 +89,7 @@ def test_a_class_gets_a_row_per_entry_and_each_the_verdicts_it_gets_alone(tmp_pa
     assert sorted(rows) == stems
     assert rows["dave"]["score"] == "" and "not a zip" in rows["dave"]["error"].lower() or "zip" in rows["dave"]["error"]
     assert rows["eve"]["score"] == "" and "no mytorch/" in rows["eve"]["error"]
+    assert (rows["bob"]["file"], rows["alice"]["file"], rows["dave"]["file"]) == ("bob.zip", "alice", "dave.zip")
     tests = [c for c in rows["eve"] if ":" in c]  # (the test columns: no 0 it did not earn either)
     assert tests and all(rows["eve"][c] == "" for c in tests) and all(rows["alice"][c] != "" for c in tests)
     stem_of = {e.name: e.stem for e in batch.entries(source)}

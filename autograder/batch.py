@@ -115,6 +115,9 @@ def entries(source: Path, output: Path | None = None, notes: list[str] | None = 
     names, unreadable = _gradescope_names(base / GRADESCOPE_METADATA)
     found, ignored, results, hidden = [], [], [], []
     ours = _real(output) if output is not None else None  # (the batch's own results folder: never an entry)
+    if ours is not None and ours in (_real(source), _real(base)):  # (helper-131: results among the hand-ins)
+        raise SubmissionError(f"--output {output} is the folder of submissions itself: its results would lie among "
+                              "the hand-ins; give another --output (by default, graded/ where you run it)")
     for path in sorted(base.iterdir(), key=lambda p: p.name):
         if path.name.startswith(".") or path.name in ("__MACOSX", GRADESCOPE_METADATA):
             if (path.name not in JUNK and not path.name.startswith("._") and not path.is_symlink()
@@ -690,12 +693,13 @@ def run(source: Path, output: Path, jobs: int | None = None, seed: int | None = 
     state["assignment"] = ours
     current = {entry.stem for entry in found}
     gone = [stem for stem in state["entries"] if stem not in current]
-    if gone and state["source"] not in (None, _real(source)):  # (helper-130: a late student's folder graded into
+    folder = _real(found[0].path.parent)  # (where the entries lie: SUBMISSIONS, or the export's folder inside it)
+    if gone and state["source"] not in (None, folder):  # (helper-130: a late student's folder graded into
         raise SubmissionError(  # the class's --output removed the results of all 14 others)
             f"--output {output} holds the results of {len(state['entries'])} entries of another folder, "
             f"{state['source']}, and {len(gone)} of them are not in {source}: give another --output (or grade that "
             "folder again, with these entries added to it)")
-    state["source"] = _real(source)
+    state["source"] = folder
     _drop_stale(state["entries"], current, output)
     base = {"grader": grader_version(), "seed": _seed_digest(seed, bytes.fromhex(state["salt"]))}  # (once: slow)
     jobs = max(1, min(jobs or (os.cpu_count() or 1) + (dask is None), len(found)))
@@ -707,8 +711,14 @@ def run(source: Path, output: Path, jobs: int | None = None, seed: int | None = 
     suspects: list[Entry] = []  # entries being graded when a grading process died: each is graded alone next
     stalled = 0  # pools in a row that died before grading anything
     try:
-        if dask is None:  # what every grading process (forked from here) shares: one fork server, and what each
-            stale = sum(1 for entry in found if not _current(_kept(state, entry, output), base, entry))
+        for entry in found:  # unchanged since their results were written: kept here, first (helper-131: Ctrl-C in a
+            kept = _kept(state, entry, output)  # rerun for late hand-ins left the class's kept rows "not graded yet")
+            if _current(kept, base, entry) and _same(kept, {**base, "path": _where(entry),
+                                                            "source": _source(entry.path)}, "source"):
+                _finish(entry, {"entry": entry.stem, "kept": True, "stamp": kept}, state, output, rows, report)
+                todo.remove(entry)
+        if dask is None and todo:  # what every grading process (forked from here) shares: one fork server, and what each
+            stale = sum(1 for entry in todo if not _current(_kept(state, entry, output), base, entry))
             _warm(seed, limits, prime=stale >= PRIMED_FROM)  # entry's grading builds first (Ctrl-C there: the
             server.shared().wait_ready()  # gradebook of what finished, none)
         while todo or suspects:  # (a grading process that dies takes only its entry: the rest go to a new pool)
@@ -936,9 +946,12 @@ def _load_state(path: Path) -> dict:
     if not (isinstance(salt, str) and re.fullmatch(r"[0-9a-f]{32}", salt)):
         salt = secrets.token_hex(16)
     assignment, source = state.get("assignment"), state.get("source")
-    return {"salt": salt, "entries": {stem: stamp for stem, stamp in known.items() if _stamp(stem, stamp)},
-            "assignment": assignment if isinstance(assignment, str) else None,
-            "source": source if isinstance(source, str) else None}
+    entries = {stem: stamp for stem, stamp in known.items() if _stamp(stem, stamp)}
+    if not isinstance(source, str):  # (an older grader's file: the folder most of its entries lay in, helper-131)
+        folders = [os.path.dirname(stamp["path"]) for stamp in entries.values() if isinstance(stamp.get("path"), str)]
+        source = max(set(folders), key=folders.count) if folders else None
+    return {"salt": salt, "entries": entries, "assignment": assignment if isinstance(assignment, str) else None,
+            "source": source}
 
 
 def _graded_as(output: Path, stems) -> str | None:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import assignments
 from .official import SHIPPED_SEED
-from .sandbox.limits import SEED, SEED_VARIABLE, ConfigError, _read as read_settings
+from .sandbox.limits import SEED, SEED_VARIABLE, ConfigError, _read as read_settings, official_seed
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = ("setup.sh", "run_autograder")  # Gradescope runs these: executable after unzip
@@ -77,10 +77,9 @@ def settings(path: Path, assignment: assignments.Assignment | None = None) -> by
     text = path.read_text(encoding="utf-8")
     if assignment is not None:
         text = _setting(text, "assignment", assignment.name)
-    seed = os.environ.get(SEED_VARIABLE, "").strip()
+    official_seed(path)  # (the grader's own check of the seed, $AUTOGRADER_SEED's or setup.cfg's: a zip that could
+    seed = os.environ.get(SEED_VARIABLE, "").strip()  # not grade anything must not be built, helper-131)
     if seed:
-        if not seed.isdigit():
-            raise ConfigError(f"${SEED_VARIABLE} must be a whole number >= 0, got {seed!r}")
         text = _setting(text, SEED, seed)
     return text.encode("utf-8")
 
@@ -143,8 +142,9 @@ def main(argv: list[str] | None = None) -> int:
     elif seed.group(1) == SHIPPED_SEED:
         print(f"warning: {SEED} is still the one this project's setup.cfg comes with, public in its repository: set "
               "a secret of your own before grading for real (see setup.cfg)", file=sys.stderr)
-    elif int(seed.group(1)) < SHORT_SEED:  # (helper-130: 42 went by unsaid)
-        print(f"warning: {SEED} {seed.group(1)} is short: the handout ships the code that makes inputs from a seed, so "
+    elif int(seed.group(1)) < SHORT_SEED:  # (helper-130: 42 went by unsaid; the seed itself is never shown)
+        print(f"warning: the official seed is short ({len(str(int(seed.group(1))))} digits): the handout ships the "
+              "code that makes inputs from a seed, so "
               "a submission that prints its inputs can find it by trying every value (a six-digit one took 13 s); use "
               "a long random one: python -c \"import secrets; print(secrets.randbits(64))\"", file=sys.stderr)
     return 0

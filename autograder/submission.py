@@ -470,7 +470,8 @@ def _select(members: dict[Parts, Member], archive: str, layout: _Layout, placed:
     other = next((a for a in assignments.ASSIGNMENTS.values() if a.package != package
                   and any(p[0] == a.package or p[1:2] == (a.package,) for p in members if len(p) > 1)), None)
     raise SubmissionError(f"no {package}/ directory found in {archive}: the archive must contain {package}/ "
-                          f"(or a single folder holding {package}/)" + (
+                          f"(or a single folder holding {package}/), or the files of {package}/ by their names"
+                          + (
                               f" (it holds {other.package}/: grade it with --assignment {other.name})" if other else ""))
 
 

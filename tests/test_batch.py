@@ -1224,9 +1224,31 @@ def test_results_of_another_folder_or_inside_a_hand_in_are_refused_in_one_line(t
         done = _cli(str(source), "--output", str(inside), cwd=tmp_path)
         assert done.returncode == 2 and "a hand-in in" in done.stderr and len(done.stderr.strip().splitlines()) == 1
     assert sorted(p.name for p in (source / "eve").iterdir()) == ["mytorch"]
+    state = json.loads((out / batch.STATE).read_text())
+    del state["source"]  # (as an older grader wrote it: the folder its entries lay in is read from their stamps)
+    (out / batch.STATE).write_text(json.dumps(state))
+    done = _cli(str(late), "--output", str(out), cwd=tmp_path)
+    assert done.returncode == 2 and "another folder" in done.stderr, done.stderr
+    done = _cli(str(source), "--output", str(source), cwd=tmp_path)
+    assert done.returncode == 2 and "the folder of submissions itself" in done.stderr, done.stderr
     moved = tmp_path / "moved"
     shutil.copytree(source, moved)
     shutil.copy(late / "cid.zip", moved)
     done = _cli(str(moved), "--output", str(out), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert sorted(row["entry"] for row in csv.DictReader((out / "grades.csv").open())) == ["ann", "bob", "cid", "eve"]
+
+
+def test_a_rerun_keeps_what_it_can_before_it_grades_anything(tmp_path):
+    """helper-131: Ctrl-C in a rerun for a late hand-in left every unchanged entry after it "not graded yet" in the
+    gradebook (each was kept only when its turn came); they are kept first, before any grading starts."""
+    source = tmp_path / "class"
+    source.mkdir()
+    for name in ("yan", "zed"):
+        (source / f"{name}.zip").write_bytes(b"not a zip")  # (refused, and kept refused on a rerun)
+    out = tmp_path / "graded"
+    batch.run(source, out, jobs=1, seed=0, limits=FAST, progress=Quiet())
+    shutil.copytree(materialize(next(e for e in entries("correct")), tmp_path / "made"), source / "ann")
+    quiet = Quiet()
+    summary = batch.run(source, out, jobs=1, seed=0, limits=FAST, progress=quiet)
+    assert quiet.seen == ["yan", "zed", "ann"] and summary["kept"] == 2

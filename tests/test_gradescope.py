@@ -147,7 +147,7 @@ def test_a_seed_in_the_environment_at_build_time_is_the_seed_the_zip_grades_with
 
 
 @pytest.mark.parametrize("seed, said", [("42", "is short"), ("abc", "must be a whole number"),
-                                        ("123456789012345", None)])
+                                        ("\u00b2", "must be a whole number"), ("123456789012345", None)])
 def test_make_gradescope_says_a_seed_is_short_or_no_number_and_leaves_no_part_of_a_zip(tmp_path, seed, said,
                                                                                         monkeypatch, capsys):
     """helper-130: AUTOGRADER_SEED=42 went by unsaid (the README: a six-digit seed was found in 13 s); "abc" exited 1
@@ -157,9 +157,11 @@ def test_make_gradescope_says_a_seed_is_short_or_no_number_and_leaves_no_part_of
     monkeypatch.setenv("AUTOGRADER_SEED", seed)
     code = package.main([])
     warnings = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
-    assert code == (2 if seed == "abc" else 0), warnings
+    refused = not seed.isascii() or not seed.isdigit()  # (helper-131: "\u00b2" built a zip that graded nothing)
+    assert code == (2 if refused else 0), warnings
     assert (said is None and not warnings) or (len(warnings) == 1 and said in warnings[0]), warnings
-    assert not list(tmp_path.rglob("*.part")) and (seed == "abc") != any(tmp_path.rglob("autograder.zip"))
+    assert not list(tmp_path.rglob("*.part")) and refused != any(tmp_path.rglob("autograder.zip"))
+    assert seed not in " ".join(warnings)  # (the seed is a secret: never in a build log)
 
 
 def test_the_scripts_are_executable_after_unzip_and_valid_bash(built, root):

@@ -123,5 +123,6 @@ def official_seed(path: Path = CONFIG) -> tuple[int, bool]:
     if not text:
         return UNSET_SEED, False
     if not (text.isascii() and text.isdigit()):  # ("²" is a digit to str.isdigit, not to int: helper-92)
-        raise ConfigError(f"{where} must be a whole number >= 0 (the course's secret grading seed), got {text!r}")
+        raise ConfigError(f"{where} must be a whole number >= 0 (the course's secret grading seed), and it is not "
+                          f"(its {len(text)} characters are not shown: it is a secret)")
     return int(text), True

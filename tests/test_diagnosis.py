@@ -65,6 +65,8 @@ DIAGNOSED = [
     ("softmax_backward_no_outer", "Softmax.backward: dLdZ", "your Jacobian is diag(a) alone"),
     ("softmax_backward_sum_without_A", "Softmax.backward: dLdZ", "your row sums are of dLdA alone"),  # (helper-91)
     ("ce_softmax_axis0", "CrossEntropyLoss.forward: loss", "(axis=1)"),
+    ("bn_eval_updates_first", "BatchNorm1d.forward: evaluation output uses the running statistics",
+     "first updated with this batch"),
     ("ce_lse_of_unshifted", "CrossEntropyLoss.forward: loss", "shift both or neither"),  # (and so a right backward
     # behind it, which passed only where dLdA is 0, is credited: the class's forward has a slip, not constants)
     ("ce_unstable_softmax", "CrossEntropyLoss.forward: finite for large logits", "subtract each row's max"),

@@ -223,8 +223,12 @@ def _running_hints(case, which, name, want, first):
     return first + hints(want, _running_mistakes(case, which), label=name)
 
 
+UPDATED_FIRST = ("your evaluation mode normalises with running statistics it first updated with this batch; with "
+                 "eval=True use running_M and running_V as they are, and update nothing")
+
+
 def _evaluation_mistakes(case):
-    Z, BW, Bb = case.Zeval, case.BW, case.Bb
+    Z, BW, Bb, a = case.Zeval, case.BW, case.Bb, float(case.alpha)
     rM, rV = trained(case)
     return [
         (BW * normalised(Z, *stats(Z)) + Bb, "your evaluation mode normalises with the batch's own mean and "
@@ -233,6 +237,8 @@ def _evaluation_mistakes(case):
                                                    "training batch; with eval=True use running_M and running_V"),
         (BW * normalised(Z, 0.0, 1.0) + Bb, "your evaluation mode normalises with the initial statistics 0 and 1; "
                                             "with eval=True use self.running_M and self.running_V as they are now"),
+        *[(BW * normalised(Z, a * rM + (1 - a) * M, a * rV + (1 - a) * V) + Bb, UPDATED_FIRST)
+          for M, V in [stats(Z)] + ([stats(Z, ddof=1)] if Z.shape[0] > 1 else [])],  # (helper-132: no hint)
         (normalised(Z, rM, rV), "your evaluation output is not scaled and shifted: BZ = BW * NZ + Bb there too"),
         (BW * normalised(Z, rM, rV), "your evaluation output is not shifted: BZ = BW * NZ + Bb there too"),
         (normalised(Z, rM, rV) + Bb, "your evaluation output is not scaled: BZ = BW * NZ + Bb there too"),

@@ -504,11 +504,7 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
         return found[c.name].examples > found[c.name].left
 
     def telling(c: Check) -> bool:
-        """Whether a test judged more inputs than it left to another test's failure, not counting those where zeros
-        pass too (`Verdict.trivial`: MSELoss and CrossEntropyLoss returning 0.0 and zeros passed their backward
-        tests on those alone, every other input left to the failing forward, and earned 8 points, helper-126)."""
-        verdict = found[c.name]
-        return verdict.examples - verdict.trivial > verdict.left
+        return found[c.name].telling()
 
     def computed(c: Check) -> bool:
         """A value test that passed, having judged a value of its own method on an input that tells."""

@@ -134,6 +134,12 @@ class Verdict:
             return False
         raise RuntimeError("a check body yielded more than once")
 
+    def telling(self) -> bool:
+        """Whether it judged more inputs than it left to another test's failure, not counting those where zeros pass
+        too (`trivial`: MSELoss and CrossEntropyLoss returning 0.0 and zeros passed their backward tests on those
+        alone, every other input left to the failing forward, and earned 8 points, helper-126)."""
+        return self.examples - self.trivial > self.left
+
     def right_and_wrong(self) -> tuple[int, int]:
         """A failed value test's inputs where its method's values were right and where not (wrong, or a crash):
         those before the failure and after it, not the replays of shrinking."""
@@ -353,7 +359,7 @@ def uncredited(check: Check, verdict: Verdict, failed: Check | None = None, meth
         what = ("judges how it behaves, not its values" if check.behaviour and verdict.examples else
                 f"passed only where the right value is 0, which a {name.split('.', 1)[1]} returning zeros passes too "
                 f"(elsewhere: {verdict.skipped or 'every input was left out'})"
-                if verdict.trivial and verdict.examples - verdict.trivial <= verdict.left else
+                if verdict.trivial and not verdict.telling() else
                 f"had none of {name}'s values left to judge (another test grades them, and failed)"
                 if verdict.examples and verdict.excused else
                 f"had nothing left to judge ({verdict.skipped or 'every input was left out'})")

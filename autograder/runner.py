@@ -503,12 +503,9 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
         where forward was made wrong on purpose, had kept every point), proves nothing of its method."""
         return found[c.name].examples > found[c.name].left
 
-    def telling(c: Check) -> bool:
-        return found[c.name].telling()
-
     def computed(c: Check) -> bool:
-        """A value test that passed, having judged a value of its own method on an input that tells."""
-        return c.computes and telling(c) and results[c.name].outcome is Outcome.PASSED and judged_own(c)
+        """A value test that passed, having judged a value of its own method."""
+        return c.computes and judged(c) and results[c.name].outcome is Outcome.PASSED and judged_own(c)
 
     def recognised(c: Check) -> bool:
         """A value test that failed on a known mistake its hint names (no other input spoke against it), which the
@@ -541,16 +538,12 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
         # with no input right either (where it does not crash, the crash rules leave its inputs out of its other tests)
         values = [c for c in mine if c.computes and not c.owners]  # (or none of its value tests judged anything:
         left_out = values and all(results[c.name].outcome is Outcome.PASSED and not judged(c)
-                                  for c in values)  # every input was left out, as its parts raise there, say;
-        # or every one was but those zeros pass too: helper-127's MSELoss.backward returning zeros behind a forward
-        # of mean |A - Y|, a slip its hint names, had kept 3 points so)
-        left_out = left_out or values and all(results[c.name].outcome is Outcome.PASSED and not telling(c)
-                                              for c in values) and any(found[c.name].owned for c in values)
+                                  for c in values)  # every input was left out, as its parts raise there, say)
         slip = any(recognised(c) for c in mine) and all(recognised(c) or mostly_right(c) for c in failed_values)
         if any(computed(c) for c in mine) or slip or not (wrong or left_out):  # (one slip: each value it gets
             continue  # wrong is that known mistake, or right on most inputs; not one output's slip beside constants)
         for check in mine:  # tests that judged only its behaviour, or had nothing left to judge
-            if results[check.name].outcome is Outcome.PASSED and (check.behaviour or not telling(check)
+            if results[check.name].outcome is Outcome.PASSED and (check.behaviour or not judged(check)
                                                                   or not judged_own(check)):
                 results[check.name] = verdicts.uncredited(check, found[check.name], wrong[0] if wrong else None,
                                                           method=True)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .cases import describe
-from .checks.base import Check, Crashed, NotAttempted, Outputs, Skip, Trivial, Unless, Waiting
+from .checks.base import Check, Crashed, NotAttempted, Outputs, Skip, Unless, Waiting
 from .compare import Failure
 from .expected import NoFixture
 from .record import field, record
@@ -49,8 +49,7 @@ class Verdict:
     # grader passed, unchanged), on the input that failed or one that confirmed it (runner: a slip, charged once)
     computed_fits: set = field(default_factory=set)
     # What the last input judged did, when it passed and changed nothing but counts, notes and the reason some
-    # inputs were skipped: (examples, returned, notes, skipped or None, blocked or None, trivial), as `passed` applies
-    # it
+    # inputs were skipped: (examples, returned, notes, skipped or None, blocked or None), as `passed` applies it
     passing: tuple | None = None
     owned: int = 0  # inputs that judged nothing, as every value they compare is excused (its owner failed)
     waited: int = 0  # inputs it could not run on (a Waiting each)
@@ -59,7 +58,9 @@ class Verdict:
     # of those classes passes (checks.base.Unless)
     unless: tuple | None = None
     left: int = 0  # inputs left to those tests (Unless.left): no right value, as `right_and_wrong` counts them
-    trivial: int = 0  # inputs that passed where zeros pass too (checks.base.Trivial): no evidence of a computation
+    # inputs left out where its value was wrong, as another test's failure may explain it (Skip.unright: a loss's
+    # backward behind a wrong forward): no right value either, but unlike `left` no bar to credit where it passed
+    unright: int = 0
 
     def judge(self, check: Check, gen, case, script: Script, result: CaseResult) -> bool:
         """Send the worker's outputs into the check body `gen` that yielded `script`; False when the
@@ -76,7 +77,7 @@ class Verdict:
                 self._keep(case, script, result, out)
                 return False
             skipped = OWNED if out.judged_nothing else None
-            self.passed((0 if skipped else 1, 0 if out.met_raise else 1, tuple(out.notes), skipped, None, 0))
+            self.passed((0 if skipped else 1, 0 if out.met_raise else 1, tuple(out.notes), skipped, None))
             return True
         except Unless as unless:  # (passed here; runner.grade charges it where those classes pass every test)
             if self.unless is None:
@@ -84,23 +85,21 @@ class Verdict:
                 kept._keep(case, script, result, out)
                 self.unless = (unless.needs, kept)
             if unless.left:  # (left to those tests as a Skip owned by them: judged nothing here)
-                self.passed((0, 0, (), unless.left, None, 0))
+                self.passed((0, 0, (), unless.left, None))
                 self.owned += 1
                 self.left += 1
                 self.passing = None
                 return True
-            self.passed((1, 1, tuple(out.notes), None, None, 0))
-            return True
-        except Trivial:  # (a pass the batch's memo may replay: `passing` says it was trivial)
-            self.passed((1, 0 if out.met_raise else 1, tuple(out.notes), None, None, 1))
+            self.passed((1, 1, tuple(out.notes), None, None))
             return True
         except NoFixture:  # local mode: no recorded expected value for this input
-            self.passed((0, 0, (), None, None, 0))
+            self.passed((0, 0, (), None, None))
             return True
         except Skip as skip:
-            self.passed((0, 0, (), str(skip), skip.waiting, 0))
+            self.passed((0, 0, (), str(skip), skip.waiting))
             if skip.owned:
                 self.owned += 1
+                self.unright += skip.unright
                 self.passing = None  # (counted here: a later reply of the same bytes is judged again)
             return True
         except Failure as failure:
@@ -134,19 +133,15 @@ class Verdict:
             return False
         raise RuntimeError("a check body yielded more than once")
 
-    def telling(self) -> bool:
-        """Whether it judged more inputs than it left to another test's failure, not counting those where zeros pass
-        too (`trivial`: MSELoss and CrossEntropyLoss returning 0.0 and zeros passed their backward tests on those
-        alone, every other input left to the failing forward, and earned 8 points, helper-126)."""
-        return self.examples - self.trivial > self.left
-
     def right_and_wrong(self) -> tuple[int, int]:
         """A failed value test's inputs where its method's values were right and where not (wrong, or a crash):
         those before the failure and after it, not the replays of shrinking."""
         judged = self.examples if self.streamed is None else self.streamed
         # (an input left to another test is no right value: a GELU backward wrong on the one input its wrong forward
         # left, and right on one other, read as right on most and kept its behaviour tests)
-        return judged - 1 + self.right_after, self.wrong_after + 1 + self.left
+        # (nor one left out where its value was wrong: helper-127's MSELoss.backward of -2 Y / (N C), right on A = Y
+        # = 0 alone and left to the failing forward elsewhere, read as right on most and kept its other tests)
+        return judged - 1 + self.right_after, self.wrong_after + 1 + self.left + self.unright
 
     def crash_causes(self) -> set:
         """The causes (Crashed.cause) of the crashes this test met: its failure's, and those it left out."""
@@ -154,9 +149,8 @@ class Verdict:
 
     def passed(self, passing: tuple) -> None:
         """Count an input that passed (or judged nothing): `passing` as `judge` keeps it."""
-        examples, returned, notes, skipped, blocked, trivial = self.passing = passing
+        examples, returned, notes, skipped, blocked = self.passing = passing
         self.examples += examples
-        self.trivial += trivial
         self.returned += returned
         self.notes.update(dict.fromkeys(notes))
         self.owned += skipped == OWNED
@@ -357,23 +351,16 @@ def uncredited(check: Check, verdict: Verdict, failed: Check | None = None, meth
     if method:
         name = check.method
         what = ("judges how it behaves, not its values" if check.behaviour and verdict.examples else
-                f"passed only where the right value is 0, which a {name.split('.', 1)[1]} returning zeros passes too "
-                f"(elsewhere: {verdict.skipped or 'every input was left out'})"
-                if verdict.trivial and not verdict.telling() else
                 f"had none of {name}'s values left to judge (another test grades them, and failed)"
                 if verdict.examples and verdict.excused else
                 f"had nothing left to judge ({verdict.skipped or 'every input was left out'})")
         fix = (f"Fix what {failed.name!r} reports first" if failed is not None else
-               f"None of {name}'s inputs{' where the right value is not 0' if verdict.trivial else ''} could be "
-               "judged: fix what the tests it needs report first")
+               f"None of {name}'s inputs could be judged: fix what the tests it needs report first")
         return TestResult(check.name, float(check.points), 0.0, Outcome.FAILED,
-                          f"not credited: this test {what}, and no test of {name}'s values passed"
-                          f"{' elsewhere' if verdict.trivial else ''}; its points are "
+                          f"not credited: this test {what}, and no test of {name}'s values passed; its points are "
                           f"for a {name.split('.', 1)[1]} that computes something right. {fix}, and this test is "
                           "judged again", check.visibility)
-    left_out = (f" (every input was left out: {verdict.skipped})" if verdict.examples == 0 and verdict.skipped else
-                " (it passed only where the right value is 0, which a method returning zeros passes too)"
-                if verdict.examples and verdict.trivial == verdict.examples else "")
+    left_out = f" (every input was left out: {verdict.skipped})" if verdict.examples == 0 and verdict.skipped else ""
     return TestResult(check.name, float(check.points), 0.0, Outcome.FAILED,
                       f"not credited{left_out}: no test of {check.cls}'s values passed, and this test's points are "
                       f"for a {check.cls} that computes something right: fix its values first", check.visibility)

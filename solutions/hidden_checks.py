@@ -50,7 +50,8 @@ def loss_large(case, ref):
     out = yield loss._script(case)
     L, dLdA = loss._expected(ref, case)
     expect("loss", out["L"], L, scalar=True)
-    after_forward(lambda: expect("dLdA", out["dLdA"], dLdA), out, loss.FORWARD_LOSSES, L, loss.LOSS, value=dLdA)
+    after_forward(lambda: expect("dLdA", out["dLdA"], dLdA), out, loss.FORWARD_LOSSES, L, loss.LOSS,
+                  got=out.result.values.get("dLdA"), value=dLdA)
 
 
 # ------------------------------------------------------------ smooth activations
@@ -150,7 +151,8 @@ def softmax_large(case, ref):
 def mse_large(case, ref):
     out = yield mse._script(case)
     L, dLdA = mse._expected(ref, case)
-    after_forward(lambda: expect("dLdA", out["dLdA"], dLdA), out, {"L": VALUES}, L, value=dLdA)
+    after_forward(lambda: expect("dLdA", out["dLdA"], dLdA), out, {"L": VALUES}, L, got=out.result.values.get("dLdA"),
+                  value=dLdA)
 # ------------------------------------------------------------ SGD and the MLPs
 
 

@@ -898,31 +898,6 @@ def test_a_grading_process_builds_each_inputs_script_once_and_judges_only_new_re
     assert len(runner.SCRIPTS) == built
 
 
-def test_a_remembered_pass_that_zeros_pass_too_stays_no_evidence(tmp_path, monkeypatch):
-    """A pass where the right value is 0 (checks.base.Trivial) earns a class nothing; a later entry whose reply is
-    the same to the bit gets the remembered pass, which must say so too, or a second copy of losses returning 0 and
-    zeros would earn the 8 points the first does not."""
-    from autograder import examples
-    from autograder.checks import CHECKS
-    from autograder.sandbox import pool
-
-    checks = [c for c in CHECKS if c.cls in ("MSELoss", "CrossEntropyLoss")]
-    root = materialize(next(e for e in entries("hostile") if e.name == "losses_constant"), tmp_path / "flat")
-    source = reference.source()
-    def said():
-        report = runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks, jobs=1, source=source)
-        return [(r.name, r.score, r.output) for r in report.results]
-    alone = said()
-    assert not any(score for _, score, _ in alone) and any("right value is 0" in output for *_, output in alone)
-    monkeypatch.setattr(examples, "IN_MEMORY", {})
-    monkeypatch.setattr(pool, "KEPT", pool.Kept())
-    monkeypatch.setattr(runner, "JUDGED", {})
-    monkeypatch.setattr(runner, "SCRIPTS", {})
-    assert said() == alone
-    assert any(passing[-1] for _, passing in runner.JUDGED.values())  # (trivial passes were remembered)
-    assert said() == alone
-
-
 def test_quartiles_stay_within_the_scores_and_a_refused_entry_says_no_sandbox_ran(tmp_path):
     """A newcomer's class of two graded entries (98.5 and 100) read "Quartiles: 98.12 · 99.25 · 100.38": past the
     highest score. And a zip that is no zip had "sandbox": "weaker than full: no " in its results."""

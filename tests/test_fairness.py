@@ -1160,8 +1160,9 @@ def test_a_stored_value_kept_under_another_name_is_named_in_the_message(tmp_path
 def test_losses_returning_zero_and_zeros_earn_nothing(tmp_path):
     """helper-126: MSELoss and CrossEntropyLoss whose forward returns 0.0 and whose backward returns zeros: every
     input where the loss is not 0 is left to the failing forward, and on the rest (A = Y, one logit far ahead) zeros
-    are the right gradient, so every backward test passed: 8 points for no math. A pass that zeros pass too is no
-    evidence the class computes anything (`checks.base.Trivial`)."""
+    are the right gradient, so every backward test passed: 8 points for no math. Zeros where the right dLdA is not 0
+    fail, whatever forward did (`checks.base.after_forward`: no state a forward stores makes a right backward return
+    zeros), and finite differences leave out an input whose every slope is 0."""
     root = tmp_path / "sub"
     shutil.copytree(REFERENCE.parents[1] / "mytorch", root / "mytorch")  # (the skeleton, the losses written so)
     path = root / "mytorch" / "nn" / "loss.py"
@@ -1178,17 +1179,19 @@ def test_losses_returning_zero_and_zeros_earn_nothing(tmp_path):
         earned = {r.name: r.score for r in report.results if r.score}
         assert earned == {}, earned
         dlda = by_name(report)[f"{cls}.backward: dLdA"]
-        assert "passed only where the right value is 0" in dlda.output, dlda.output
+        assert dlda.output.startswith("dLdA: wrong values"), dlda.output
 
 
 def test_a_zeros_backward_behind_a_forward_with_a_named_slip_earns_nothing(tmp_path):
     """helper-127: MSELoss.forward computing mean |A - Y| (a slip its hint names, so the class has computed
     something) and a backward returning zeros kept backward's 3 points: every input where the loss is not 0 was
-    left to the failing forward, and the one left, A = Y, is one zeros pass. A method whose value tests passed only
-    there earns nothing; the same forward before a right backward keeps them (every input tells there)."""
+    left to the failing forward, and the one left, A = Y, is one zeros pass. Zeros where the right value is not 0 are
+    charged to backward; so is a backward of -2 Y / (N C), right where A = Y = 0 alone, on the perfect prediction
+    A = Y (not 0) every seed has; the same forward before a right backward keeps its points."""
     forward = "return float(np.sum((A - Y) ** 2) / (self.N * self.C))"
     scores, reports = {}, {}
     for kind, backward in (("zeros", "return np.zeros_like(self.A)"),
+                           ("labels", "return -2 * self.Y / self.Y.size"),  # (0 where A = Y = 0 alone)
                            ("right", "return 2 * (self.A - self.Y) / (self.N * self.C)")):
         root = reference_with(tmp_path / kind, "nn/loss.py", forward + "\n        # END SOLUTION\n\n    def backward"
                               "(self):\n        \"\"\"dLdA = 2 * (A - Y) / (N * C), shape (N, C), for the A and Y of the "
@@ -1200,6 +1203,22 @@ def test_a_zeros_backward_behind_a_forward_with_a_named_slip_earns_nothing(tmp_p
         scores[kind] = {r.name: r.score for r in report.results if r.name.startswith("MSELoss.backward")}
         assert "|A - Y|" in by_name(report)["MSELoss.forward: loss"].output
     assert set(scores["right"].values()) == {1.0}, scores["right"]
-    assert set(scores["zeros"].values()) == {0.0}, scores["zeros"]
+    assert set(scores["zeros"].values()) == set(scores["labels"].values()) == {0.0}, scores
     dlda = by_name(reports["zeros"])["MSELoss.backward: dLdA"].output
-    assert "passed only where the right value is 0" in dlda, dlda
+    assert dlda.startswith("dLdA: wrong values"), dlda
+
+
+@pytest.mark.parametrize("find, replace", [
+    ("self.softmax = np.exp(log_softmax)\n        return float(-(Y * log_softmax).sum() / self.N)",
+     "self.softmax = np.exp(shifted)\n        return float(-(Y * np.log(self.softmax)).sum() / self.N)"),
+    ("self.N = A.shape[0]\n", "self.N = A.shape[0] - 1 if A.shape[0] > 1 else 1\n"),
+])
+def test_a_right_backward_behind_a_forward_that_stores_a_wrong_value_everywhere_keeps_its_points(tmp_path, find,
+                                                                                                    replace):
+    """helper-133: a CrossEntropyLoss.forward that does not normalise its softmax (or stores N - 1), wrong on every
+    input but those where dLdA is 0: the reference's own backward, which returns what that forward stored, lost its
+    5 points once such passes counted for nothing. It keeps them; forward's tests alone are charged."""
+    report = grade_class(reference_with(tmp_path, "nn/loss.py", find, replace), "CrossEntropyLoss")
+    lost = {r.name for r in report.results if not r.passed}
+    assert lost and all(name.startswith("CrossEntropyLoss.forward") for name in lost), lost
+    assert "CrossEntropyLoss.forward: loss" in lost

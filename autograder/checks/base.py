@@ -174,25 +174,12 @@ class Skip(Exception):
     there; a test that judged no input at all then waits for that method where no test of it failed, as where it
     needs it to run (a crash never buys a pass: runner._grade_checks)."""
 
-    def __init__(self, message: str = "", waiting: "Waiting | None" = None, owned: bool = False):
+    def __init__(self, message: str = "", waiting: "Waiting | None" = None, owned: bool = False,
+                 unright: bool = False):
         super().__init__(message)
         self.waiting = waiting
         self.owned = owned  # left out as a value it compares is graded by another test, which failed
-
-
-class Trivial(Exception):
-    """The input passed, but so would a method returning zeros (the right value is 0 within tolerance: a flat loss,
-    A = Y, one logit far ahead): it counts as a pass, and as no evidence that the method computes anything
-    (`Verdict.trivial`; runner's `computed`). MSELoss and CrossEntropyLoss whose forward returned 0.0 and whose
-    backward returned zeros passed every backward test so, every other input left to the failing forward, and earned
-    8 points (helper-126)."""
-
-
-def trivial_if_zero(value, tol: Tolerance = VALUES) -> None:
-    """After a pass: `Trivial` where `value`, the right one, is 0 within `tol`."""
-    value = np.asarray(value, dtype=np.float64)
-    if matches(np.zeros_like(value), value, tol):
-        raise Trivial
+        self.unright = unright  # and its own value there was wrong: no right value there (Verdict.unright)
 
 
 class Unless(Exception):
@@ -515,7 +502,7 @@ FORWARD_WRONG = ("forward's {} is wrong on this input, and backward's value may 
 
 
 def after_forward(expecting, out: Outputs, losses: dict, expected_loss, loss_test: str = "", what: str = "loss",
-                  near: Tolerance | None = None, apart: bool = False, value=None) -> None:
+                  near: Tolerance | None = None, apart: bool = False, got=None, value=None) -> None:
     """`expecting()` (an `expect` of a value backward returned from what forward stored, where the contract names no
     such state the grader could fill in: the losses' backward), but a wrong value there on an input where forward is
     wrong is left out, not failed: the mistake may be what forward stored, which forward's tests charge (a missing
@@ -536,13 +523,19 @@ def after_forward(expecting, out: Outputs, losses: dict, expected_loss, loss_tes
     Z is small, its cdf not, helper-117). `apart`: forward's test judges another run than this one (GELU's: a loss's
     forward and backward tests read the same run), so an output wrong here leaves the input to `loss_test` only where
     that test fails (`Unless`): a forward that counts its calls, right in its own test and wrong in backward's run
-    alone, shielded a wrong backward (helper-120: 98.5 -> 100). `value`: the right value `expecting` compares, a
-    pass where it is 0 within tolerance being `Trivial`."""
+    alone, shielded a wrong backward (helper-120: 98.5 -> 100). `got` and `value`: the value `expecting` compares
+    and the right one; zeros (within tolerance) where the right value is not 0 fail here, whatever forward did: no
+    state a forward stores makes a right backward return zeros (it would hold Y as the softmax, or as A), and a
+    backward of zeros behind a forward wrong on every input where the loss is not 0 had passed on the rest, where
+    zeros are right, and kept every point (helper-126: 8 for losses returning 0.0 and zeros; helper-127: 3 behind a
+    forward of mean |A - Y|)."""
     try:
         expecting()
     except FormOnly:
         raise
     except Failure as failure:
+        if _zeros(got) and not _zeros(value):
+            raise
         want = np.asarray(expected_loss, dtype=np.float64)
         left = FORWARD_WRONG.format(what, what)
         for i, (label, tol) in enumerate(losses.items()):
@@ -555,9 +548,12 @@ def after_forward(expecting, out: Outputs, losses: dict, expected_loss, loss_tes
                 if i and loss_test:
                     raise Unless(failure, (loss_test,)) from None
                 raise Skip(left + (f" (there, backward's value fits a known mistake too: {failure.hint})"
-                                   if failure.hint else ""), owned=True) from None
+                                   if failure.hint else ""), owned=True, unright=True) from None
             if near is not None and loss_test and not matches(got, want, near):
                 raise Unless(failure, (loss_test,), left) from None
         raise
-    if value is not None:
-        trivial_if_zero(value)
+
+
+def _zeros(value) -> bool:
+    """Whether `value` is an array of zeros within the values' tolerance (not where it is None: not given)."""
+    return isinstance(value, np.ndarray) and value.size > 0 and matches(value, np.zeros(value.shape), VALUES)

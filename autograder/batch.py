@@ -199,7 +199,7 @@ def _results_folder(path: Path) -> bool:
         return False
     seen = 0
     for folder, subfolders, files in os.walk(path):
-        if any(name.endswith(".py") for name in files):
+        if any(name.endswith(".py") or name.lower().endswith((*SUFFIXES, *OTHER_ARCHIVES)) for name in files):
             return False
         seen += len(files) + len(subfolders)
         if seen > RESULTS_LOOKED_AT or folder[len(str(path)):].count(os.sep) >= 3:
@@ -700,6 +700,10 @@ def run(source: Path, output: Path, jobs: int | None = None, seed: int | None = 
             f"{state['source']}, and {len(gone)} of them are not in {source}: give another --output (or grade that "
             "folder again, with these entries added to it)")
     state["source"] = folder
+    taken = next((entry for entry in found if (output / f"{entry.stem}.json").is_dir()), None)
+    if taken is not None:  # (helper-133: a folder there ended the batch when the entry's results were written)
+        raise SubmissionError(f"--output {output} holds a folder named {taken.stem}.json, where the batch writes "
+                              f"{taken.name}'s results: remove it, or give another --output")
     _drop_stale(state["entries"], current, output)
     base = {"grader": grader_version(), "seed": _seed_digest(seed, bytes.fromhex(state["salt"]))}  # (once: slow)
     jobs = max(1, min(jobs or (os.cpu_count() or 1) + (dask is None), len(found)))
@@ -846,8 +850,30 @@ def _grade_marked(index: int, entry: Entry, seed, kept, base: dict, limits) -> d
 
 
 def _kept(state: dict, entry: Entry, output: Path) -> dict | None:
-    """The stamp of the entry's results already in `output`, if they are there."""
-    return state["entries"].get(entry.stem) if (output / f"{entry.stem}.json").is_file() else None
+    """The stamp of the entry's results already in `output`, if they are there as this grader wrote them (helper-133:
+    a results file edited by hand, a score of 250 or a list at its top, was kept as it was, or ended the batch)."""
+    stamp = state["entries"].get(entry.stem)
+    path = output / f"{entry.stem}.json"
+    if not isinstance(stamp, dict) or not path.is_file() or path.is_symlink():
+        return None
+    try:
+        text = path.read_bytes()
+        results = json.loads(text)
+    except (OSError, ValueError, RecursionError):
+        return None
+    if stamp.get("results") not in (None, hashlib.sha256(text).hexdigest()) or not _results_shape(results):
+        return None
+    return stamp
+
+
+def _results_shape(results) -> bool:
+    """Whether `results` has what the gradebook and report read of a results file: numbers and a list of tests."""
+    number = (int, float)
+    return (isinstance(results, dict) and type(results.get("score")) in number
+            and type(results.get("max_score", 0.0)) in number and type(results.get("execution_time", 0.0)) in number
+            and isinstance(results.get("tests", []), list)
+            and all(isinstance(test, dict) and isinstance(test.get("name", ""), str)
+                    and type(test.get("score", 0.0)) in number for test in results.get("tests", [])))
 
 
 def _on_dask(address: str, todo: list[Entry], jobs: int, seed, limits, state: dict, base: dict, output: Path,
@@ -919,6 +945,8 @@ def _finish(entry: Entry, row: dict, state: dict, output: Path, rows: dict, repo
         text = row.pop("results")
         write_atomic(path, text)
         results = json.loads(text)
+        if row.get("stamp") is not None:  # (what the next run checks before it keeps them: `_kept`)
+            row["stamp"] = {**row["stamp"], "results": hashlib.sha256(text.encode("utf-8")).hexdigest()}
     # (only a few numbers stay in memory: the report reads each entry's results file back at the end)
     row.update(score=results.get("score"), max_score=results.get("max_score", 0.0))
     rows[entry.stem] = row  # (before the state: an entry the state names is in the gradebook, Ctrl-C or not)

@@ -183,8 +183,9 @@ class _Layout:
         places = [p.relative_to(self.solutions).parts for p in sorted(self.solutions.rglob("*.py"))
                   if "__pycache__" not in p.parts]
         tops = {p[0] for p in members if len(p) > 1 and not _skipped(p[0])}
-        for base in [()] + ([(t,) for t in tops] if len(tops) == 1 else []):
-            chosen = {}
+        best = {}
+        for base in [()] + ([(t,) for t in tops] if len(tops) == 1 else []):  # (the one that holds the most: six
+            chosen = {}  # files in one folder named nn/ had four taken at the top, as nn/linear.py..., helper-133)
             for place in places:
                 if place[-1] == "__init__.py":
                     continue
@@ -192,13 +193,14 @@ class _Layout:
                     if candidate in members:
                         chosen[(self.package, *place)] = members[candidate]
                         break
-            if chosen:
-                for place in places:
-                    if place[-1] == "__init__.py":
-                        data = self.solutions.joinpath(*place).read_bytes()
-                        chosen[(self.package, *place)] = (len(data), lambda data=data: data)
-                return chosen
-        return {}
+            if len(chosen) > len(best):
+                best = chosen
+        if best:
+            for place in places:
+                if place[-1] == "__init__.py":
+                    data = self.solutions.joinpath(*place).read_bytes()
+                    best[(self.package, *place)] = (len(data), lambda data=data: data)
+        return best
 
 def _skipped(name: str) -> bool:
     return name.startswith(".") or name in ("__pycache__", "__MACOSX")

@@ -1227,3 +1227,42 @@ def test_a_rerun_keeps_what_it_can_before_it_grades_anything(tmp_path):
     quiet = Quiet()
     summary = batch.run(source, out, jobs=1, seed=0, limits=FAST, progress=quiet)
     assert quiet.seen == ["yan", "zed", "ann"] and summary["kept"] == 2
+
+
+@pytest.mark.parametrize("tamper", [
+    lambda r: {**r, "score": 250}, lambda r: [r], lambda r: {**r, "execution_time": None},
+    lambda r: {**r, "tests": 5}, lambda r: {**r, "tests": ["x"]}, lambda r: {**r, "score": "=1+1"},
+])
+def test_results_edited_between_runs_are_graded_again_not_kept(tmp_path, tamper):
+    """helper-133: a results file edited by hand was kept on a rerun (a score of 250 in the gradebook), or, not of
+    the shape the batch writes, ended it with a traceback. The state keeps a digest of each results file."""
+    source = tmp_path / "class"
+    source.mkdir()
+    (source / "ann.zip").write_bytes(b"not a zip")
+    out = tmp_path / "graded"
+    assert _cli(str(source), "--output", str(out), cwd=tmp_path).returncode == 0
+    first = json.loads((out / "ann.json").read_text())
+    (out / "ann.json").write_text(json.dumps(tamper(first)))
+    again = _cli(str(source), "--output", str(out), cwd=tmp_path)
+    assert again.returncode == 0 and "0 kept" in again.stdout, again.stdout + again.stderr
+    assert json.loads((out / "ann.json").read_text())["score"] == first["score"] == 0
+
+
+def test_a_folder_where_an_entrys_results_go_is_one_line(tmp_path):
+    source = tmp_path / "class"
+    source.mkdir()
+    (source / "ann.zip").write_bytes(b"not a zip")
+    (tmp_path / "graded" / "ann.json").mkdir(parents=True)
+    done = _cli(str(source), "--output", str(tmp_path / "graded"), cwd=tmp_path)
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1 and "ann.json" in done.stderr
+
+
+def test_a_hand_in_holding_an_archive_and_a_state_file_is_still_an_entry(tmp_path):
+    """helper-133: a student's folder of hw.zip and a .batch-state.json read as an earlier batch's results: the
+    student left the gradebook and their kept results were removed (only a .py file kept it an entry)."""
+    source = tmp_path / "class"
+    (source / "frank").mkdir(parents=True)
+    (source / "frank" / "hw.zip").write_bytes(b"not a zip")
+    (source / "frank" / batch.STATE).write_text("{}")
+    (source / "ann.zip").write_bytes(b"not a zip")
+    assert sorted(e.stem for e in batch.entries(source)) == ["ann", "frank"]

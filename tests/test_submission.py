@@ -207,7 +207,7 @@ def test_archive_without_mytorch_says_what_to_do(tmp_path, dest):
     assert message.startswith("no mytorch/ directory found in hw1.zip") and "\n" not in message
 
 
-@pytest.mark.parametrize("top", ["", "hw1/"])
+@pytest.mark.parametrize("top", ["", "hw1/", "nn/"])  # (nn/: helper-133, where nn/linear.py was taken alone)
 def test_an_archive_of_the_files_alone_puts_each_where_mytorch_has_it(tmp_path, dest, top):
     """helper-130: a zip of linear.py, loss.py, ... without mytorch/ was refused, where a folder of them (and the
     Gradescope zip) grades them: an archive is read alike, with the skeleton's __init__.py files, and a note."""

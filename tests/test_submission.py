@@ -579,3 +579,15 @@ def test_another_assignments_package_is_never_read_as_this_ones(tmp_path, dest):
         prepare(folder, dest, assignment=numpy_nn)
     with pytest.raises(SubmissionError, match=r"no nn/ directory .* grade it with --assignment mytorch\)$"):
         prepare(make_zip(tmp_path / "hw.zip", MODULES), dest, assignment=numpy_nn)
+
+
+def test_a_folder_of_the_files_alone_beside_a_pycache_is_placed(tmp_path):
+    """helper-133: hw1/ holding the six files, beside a __pycache__/ left by running them, was refused (two folders),
+    where a zip of the same was graded."""
+    from autograder import assignments
+
+    hand_in = write_tree(tmp_path / "hand_in", {"hw1/linear.py": b"L = 1\n", "hw1/sgd.py": b"S = 1\n",
+                                                "__pycache__/linear.cpython-311.pyc": b"\0"})
+    notes = []
+    placed = submission.placed(hand_in, tmp_path / "placed", notes, assignments.get())
+    assert (placed / "mytorch" / "nn" / "linear.py").read_bytes() == b"L = 1\n" and notes, notes

@@ -10,7 +10,7 @@ import numpy as np
 from autograder.cases import (ActivationCase, LinearCase, LossCase, MSECase, SoftmaxCase, batchnorm_cases,
                               bounded_gradients, float32_exact, logits, mlp_case, one_hot, sgd_case)
 from autograder.checks import batchnorm_backward, elementwise, gelu, linear, loss, mlp, mse, sgd, softmax
-from autograder.checks.base import after_forward, check
+from autograder.checks.base import NEAR, after_forward, check
 from autograder.compare import VALUES, expect
 
 HIDDEN = "after_published"
@@ -50,7 +50,7 @@ def loss_large(case, ref):
     out = yield loss._script(case)
     L, dLdA = loss._expected(ref, case)
     expect("loss", out["L"], L, scalar=True)
-    after_forward(lambda: expect("dLdA", out["dLdA"], dLdA), out, loss.FORWARD_LOSSES, L, loss.LOSS,
+    after_forward(lambda: expect("dLdA", out["dLdA"], dLdA), out, loss.FORWARD_LOSSES, L, loss.LOSS, near=NEAR,
                   got=out.result.values.get("dLdA"), value=dLdA)
 
 

@@ -1213,12 +1213,32 @@ def test_a_zeros_backward_behind_a_forward_with_a_named_slip_earns_nothing(tmp_p
      "self.softmax = np.exp(shifted)\n        return float(-(Y * np.log(self.softmax)).sum() / self.N)"),
     ("self.N = A.shape[0]\n", "self.N = A.shape[0] - 1 if A.shape[0] > 1 else 1\n"),
 ])
+@pytest.mark.parametrize("seed", [0, 7])
 def test_a_right_backward_behind_a_forward_that_stores_a_wrong_value_everywhere_keeps_its_points(tmp_path, find,
-                                                                                                    replace):
+                                                                                                    replace, seed):
     """helper-133: a CrossEntropyLoss.forward that does not normalise its softmax (or stores N - 1), wrong on every
     input but those where dLdA is 0: the reference's own backward, which returns what that forward stored, lost its
-    5 points once such passes counted for nothing. It keeps them; forward's tests alone are charged."""
-    report = grade_class(reference_with(tmp_path, "nn/loss.py", find, replace), "CrossEntropyLoss")
+    5 points once such passes counted for nothing. It keeps them; forward's tests alone are charged. (helper-134: at
+    seed 7 the unnormalised loss is within 1e-4 on one row 8 logits apart, the softmax it stored is not, and the
+    backward was charged 2 points there: a loss within its tolerance but not within 1e-6 leaves the input to it.)"""
+    report = grade_class(reference_with(tmp_path, "nn/loss.py", find, replace), "CrossEntropyLoss", seed=seed)
     lost = {r.name for r in report.results if not r.passed}
     assert lost and all(name.startswith("CrossEntropyLoss.forward") for name in lost), lost
     assert "CrossEntropyLoss.forward: loss" in lost
+
+
+def test_a_backward_of_the_labels_alone_behind_a_cheap_forward_earns_nothing(tmp_path):
+    """helper-134: CrossEntropyLoss.forward of -sum(Y * A) / N and a backward of -Y / N kept 5 points at every seed:
+    on a one-class input the first loss was right (0), the shifted logits' wrong, and the backward's wrong value there
+    counted as a pass (left to forward's test, but judged). It is left out now, judged nothing: the backward earns
+    nothing."""
+    root = reference_with(tmp_path, "nn/loss.py", "log_softmax = shifted - np.log(np.exp(shifted).sum(axis=1, "
+                          "keepdims=True))\n        self.softmax = np.exp(log_softmax)\n        return float(-(Y * "
+                          "log_softmax).sum() / self.N)\n        # END SOLUTION\n\n    def backward(self):\n        "
+                          "\"\"\"dLdA = (softmax(A) - Y) / N, shape (N, C), for the A and Y of the last forward.\"\"\"\n"
+                          "        # BEGIN SOLUTION\n        return (self.softmax - self.Y) / self.N",
+                          "return float(-(Y * A).sum() / self.N)\n        # END SOLUTION\n\n    def backward(self):\n"
+                          "        # BEGIN SOLUTION\n        return -self.Y / self.N")
+    for seed in (0, 7):
+        earned = {r.name: r.score for r in grade_class(root, "CrossEntropyLoss", seed=seed).results if r.score}
+        assert not [name for name in earned if ".backward" in name], earned

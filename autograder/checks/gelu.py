@@ -13,9 +13,9 @@ import math
 import numpy as np
 
 from ..cases import edge_cases, smooth_cases
-from ..compare import VALUES, Tolerance, expect, matches
+from ..compare import VALUES, expect, matches
 from ..expected import expected
-from .base import Skip, after_forward, check, shared
+from .base import NEAR, Skip, after_forward, check, shared
 from .smooth import (ALONE, STEP, STRATEGY, backward_script, distinct, forward_script, judge_kept_dlda,
                      judge_kept_z, judge_slopes, judge_stored, probe_losses, run, slopes_script)
 
@@ -98,9 +98,6 @@ def after_forward_a(expecting, out, A) -> None:
     after_forward(expecting, out, {"A": VALUES}, A, GELU_A, what="output A", near=NEAR, apart=True)
 
 
-# (A within this of GELU's, yet dLdZ wrong: left to forward's test where it fails; an exact GELU is within 1e-15 of the
-# reference's, in float32 within 1e-7)
-NEAR = Tolerance(rtol=1e-6, atol=1e-9)
 ZEROS = "dLdZ is 0 there, within tolerance (dLdA is): a backward returning zeros passes, so the input tells nothing"
 
 

@@ -15,7 +15,7 @@ from ..diagnose import NON_FINITE
 from ..sandbox import Script
 from ..cases import draw, edge_cases, gap_cases, loss_cases
 from ..expected import expected
-from .base import Skip, Unless, after_forward, check, consistent, per_case
+from .base import NEAR, Skip, Unless, after_forward, check, consistent, per_case
 from .gradients import matches_reference, slopes
 
 CE = "mytorch.nn.loss.CrossEntropyLoss"
@@ -95,6 +95,9 @@ def _wrong_losses(case, L):
         (_loss_of_whole_batch(case.A, case.Y), "your softmax divides by a sum over every entry of A, the whole batch; "
                                                "each row has its own: np.sum(..., axis=1, keepdims=True)"),
         (L + row_max, MIXED_SHIFT), (L - row_max, MIXED_SHIFT),
+        (float(-np.sum(case.Y * (case.A - case.A.max(axis=1, keepdims=True))) / n),
+         "your softmax is not normalised: divide exp(A - max) by its row sum before the log (the loss of a row is "
+         "log(sum(exp(A - max))) - (A - max) at its label)"),  # (helper-133, helper-134: no hint)
     ]
 
 
@@ -232,7 +235,7 @@ def backward_dlda(case, ref):
             "(N, C) rows into another shape)" if isinstance(got, np.ndarray) and got.shape != dLdA.shape else "")
     after_forward(lambda: expect("dLdA", got, dLdA, known_wrong=lambda: _wrong_gradients(case, dLdA),
                                  batch=case.A.shape[0], hint=hint), out, FORWARD_LOSSES, L, LOSS,
-                  got=got, value=dLdA)
+                  near=NEAR, got=got, value=dLdA)
 
 
 @check("CrossEntropyLoss.backward: finite for large logits", points=1, cases=loss_cases,

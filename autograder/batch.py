@@ -715,14 +715,15 @@ def run(source: Path, output: Path, jobs: int | None = None, seed: int | None = 
     suspects: list[Entry] = []  # entries being graded when a grading process died: each is graded alone next
     stalled = 0  # pools in a row that died before grading anything
     try:
+        stale = 0  # (entries whose results are not of this grader and seed: graded anew)
         for entry in found:  # unchanged since their results were written: kept here, first (helper-131: Ctrl-C in a
             kept = _kept(state, entry, output)  # rerun for late hand-ins left the class's kept rows "not graded yet")
-            if _current(kept, base, entry) and _same(kept, {**base, "path": _where(entry),
-                                                            "source": _source(entry.path)}, "source"):
+            if not _current(kept, base, entry):
+                stale += 1
+            elif _same(kept, {**base, "path": _where(entry), "source": _source(entry.path)}, "source"):
                 _finish(entry, {"entry": entry.stem, "kept": True, "stamp": kept}, state, output, rows, report)
                 todo.remove(entry)
         if dask is None and todo:  # what every grading process (forked from here) shares: one fork server, and what each
-            stale = sum(1 for entry in todo if not _current(_kept(state, entry, output), base, entry))
             _warm(seed, limits, prime=stale >= PRIMED_FROM)  # entry's grading builds first (Ctrl-C there: the
             server.shared().wait_ready()  # gradebook of what finished, none)
         while todo or suspects:  # (a grading process that dies takes only its entry: the rest go to a new pool)
@@ -1035,18 +1036,17 @@ def _write_outputs(found: list[Entry], rows: dict, output: Path, source: Path, s
     table, book = [], []
     for entry in found:
         row = rows.get(entry.stem)
+        who = {"name": entry.name, "sid": entry.sid, "email": entry.email, "entry": entry.stem, "file": _file_name(entry)}
         if row is None:  # (interrupted before it: a row in the gradebook all the same, helper-130's had shrunk)
-            book.append({"name": entry.name, "sid": entry.sid, "email": entry.email, "entry": entry.stem,
-                         "file": _file_name(entry), "score": None, "max_score": None, "seconds": None, "error": PENDING, "tests": []})
+            book.append({**who, "score": None, "max_score": None, "seconds": None, "error": PENDING, "tests": []})
             continue
         try:
             tests = json.loads((output / f"{entry.stem}.json").read_text(encoding="utf-8")).get("tests", [])
         except (OSError, ValueError):
             tests = []
-        table.append({"name": entry.name, "sid": entry.sid, "email": entry.email, "entry": entry.stem,
-                      "file": _file_name(entry), "score": None if row.get("error") else row["score"],
-                      "max_score": row["max_score"], "seconds": row.get("seconds", 0.0),
-                      "error": row.get("error"), "tests": [_brief(test) for test in tests]})
+        table.append({**who, "score": None if row.get("error") else row["score"], "max_score": row["max_score"],
+                      "seconds": row.get("seconds", 0.0), "error": row.get("error"),
+                      "tests": [_brief(test) for test in tests]})
         book.append(table[-1])
     write_atomic(output / "grades.csv", _gradebook(book))
     try:

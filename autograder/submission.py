@@ -76,10 +76,8 @@ def prepare(path: str | os.PathLike | None, dest: Path, notes: list[str] | None 
         notes += [f"left out {name}: it is a symbolic link, and links are not followed; hand in the file itself"
                   for name in links if not isinstance(name, Placed)]
         moved = [name for name in links if isinstance(name, Placed)]
-        if moved:  # (the words of `placed`, for a folder of them)
-            notes.append(f"the files were handed in without {package}/: {', '.join(moved)} "
-                         f"{'was' if len(moved) == 1 else 'were'} put where {package}/ has "
-                         f"{'it' if len(moved) == 1 else 'them'}")
+        if moved:
+            notes.append(_placed_note(package, moved))
     if not any(rel[0] == package and rel[1:] not in layout.given for rel in files):
         raise SubmissionError(f"no .py files found under {package}/ in {shown}")
     for rel, data in layout.given.items():  # given files are the course's, not the student's to change
@@ -104,11 +102,16 @@ def placed(path: Path, dest: Path, notes: list[str], assignment) -> Path:
         files = loose.found(Path(path))
     if not files:
         return path
-    names = sorted(p.name for p in files.values())
-    notes.append(f"the files were handed in without {assignment.package}/: {', '.join(names)} "
-                 f"{'was' if len(names) == 1 else 'were'} put where {assignment.package}/ has "
-                 f"{'it' if len(names) == 1 else 'them'}")
+    notes.append(_placed_note(assignment.package, sorted(p.name for p in files.values())))
     return loose.assemble(files, dest)
+
+
+def _placed_note(package: str, names: list[str]) -> str:
+    """What the results say of files handed in without the package folder, put where it has them (a folder's or an
+    archive's)."""
+    one = len(names) == 1
+    return (f"the files were handed in without {package}/: {', '.join(names)} {'was' if one else 'were'} put where "
+            f"{package}/ has {'it' if one else 'them'}")
 
 
 @functools.lru_cache(maxsize=None)

@@ -544,7 +544,7 @@ def after_forward(expecting, out: Outputs, losses: dict, expected_loss, loss_tes
     except FormOnly:
         raise
     except Failure as failure:
-        if _zeros(got) and not _zeros(value):
+        if zeros(got) and not zeros(value):
             raise
         want = np.asarray(expected_loss, dtype=np.float64)
         left = FORWARD_WRONG.format(what, what)
@@ -564,6 +564,6 @@ def after_forward(expecting, out: Outputs, losses: dict, expected_loss, loss_tes
         raise
 
 
-def _zeros(value) -> bool:
+def zeros(value) -> bool:
     """Whether `value` is an array of zeros within the values' tolerance (not where it is None: not given)."""
     return isinstance(value, np.ndarray) and value.size > 0 and matches(value, np.zeros(value.shape), VALUES)

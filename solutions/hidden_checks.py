@@ -50,7 +50,7 @@ def loss_large(case, ref):
     out = yield loss._script(case)
     L, dLdA = loss._expected(ref, case)
     expect("loss", out["L"], L, scalar=True)
-    after_forward(lambda: expect("dLdA", out["dLdA"], dLdA), out, loss.FORWARD_LOSSES, L, loss.LOSS, near=NEAR, flat_proves_nothing=True,
+    after_forward(lambda: expect("dLdA", out["dLdA"], dLdA), out, loss.FORWARD_LOSSES, L, loss.LOSS, near=NEAR,
                   got=out.result.values.get("dLdA"), value=dLdA)
 
 

@@ -181,29 +181,21 @@ class _Layout:
         """An archive's files handed in without the package folder (linear.py, activation.py, ... at its top or in
         its one top folder), each put where the package has it, with the reference's __init__.py files (which hold
         no solution code), as a folder of them is read (gradescope/loose_files.py); {} when it holds none."""
-        if self.solutions is None:
+        loose = _loose_files()
+        if self.solutions is None or loose is None:
             return {}
         places = [p.relative_to(self.solutions).parts for p in sorted(self.solutions.rglob("*.py"))
                   if "__pycache__" not in p.parts]
         tops = {p[0] for p in members if len(p) > 1 and not _skipped(p[0])}
-        best = {}
-        for base in [()] + ([(t,) for t in tops] if len(tops) == 1 else []):  # (the one that holds the most: six
-            chosen = {}  # files in one folder named nn/ had four taken at the top, as nn/linear.py..., helper-133)
-            for place in places:
-                if place[-1] == "__init__.py":
-                    continue
-                for candidate in (base + place, base + place[-1:]):
-                    if candidate in members:
-                        chosen[(self.package, *place)] = members[candidate]
-                        break
-            if len(chosen) > len(best):
-                best = chosen
+        chosen = loose.pick(members.__contains__, [p for p in places if p[-1] != "__init__.py"], tops)
+        best = {(self.package, *place): members[where] for place, where in chosen.items()}
         if best:
             for place in places:
                 if place[-1] == "__init__.py":
                     data = self.solutions.joinpath(*place).read_bytes()
                     best[(self.package, *place)] = (len(data), lambda data=data: data)
         return best
+
 
 def _skipped(name: str) -> bool:
     return name.startswith(".") or name in ("__pycache__", "__MACOSX")

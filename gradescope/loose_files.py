@@ -54,18 +54,30 @@ def found(submission: Path) -> dict[str, Path]:
         return {}
     subdirs = [p for p in submission.iterdir()
                if _dir(p) and not p.name.startswith(".") and p.name not in ("__MACOSX", "__pycache__")]
-    best = {}
     for base in [submission] + (subdirs if len(subdirs) == 1 else []):
         if _dir(base / PACKAGE) or (_file(base / "__init__.py") and (base / MARK).exists()):
             return {}  # a shape the grader reads itself
-        files = {}
-        for place in LAYOUT:
-            for candidate in (base / place, base / Path(place).name):
-                if _inside(candidate, submission):
-                    files[place] = candidate
+    chosen = pick(lambda parts: _inside(submission.joinpath(*parts), submission),
+                  [tuple(place.split("/")) for place in LAYOUT], [p.name for p in subdirs])
+    return {"/".join(place): submission.joinpath(*where) for place, where in chosen.items()}
+
+
+def pick(has, places, tops) -> dict[tuple, tuple]:
+    """Where each of the package's files lies in a hand-in without the package folder: {place: where}, both as
+    tuples of names. `has(where)`: a file of the hand-in lies there; `tops`: its top folders (hidden ones and
+    caches left out). A file is taken at its place or by its name alone, at the top or in the one top folder;
+    the base that holds the most wins (six files in one folder named nn/ had four taken at the top, as
+    nn/linear.py..., helper-133). Shared with the grader's reading of archives (submission._Layout.loose)."""
+    best = {}
+    for base in [()] + ([(top,) for top in tops] if len(tops) == 1 else []):
+        chosen = {}
+        for place in places:
+            for where in (base + place, base + place[-1:]):
+                if has(where):
+                    chosen[place] = where
                     break
-        if len(files) > len(best):  # (the place that holds the most: six files in one folder named nn/ had four
-            best = files  # taken at the top, as nn/linear.py..., helper-133)
+        if len(chosen) > len(best):
+            best = chosen
     return best
 
 

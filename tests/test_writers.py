@@ -150,3 +150,16 @@ def test_a_note_stays_one_line_and_no_bidirectional_mark_survives():
     for out in rendered:
         assert "\u202e" not in out
         assert not any(line.lstrip().startswith("Score: 100.0") for line in out.splitlines()), out
+
+
+def test_a_terminal_escape_sequence_is_dropped_whole():
+    """helper-138: a coloured debug print or a window-title escape lost only its ESC, so "[92mPASS[0m" and "]0;pwn"
+    reached every format; the whole sequence goes, and the printed text stays."""
+    printed = "\x1b[92mPASS\x1b[0m linear ok\n\x1b]0;pwned\x07title kept\n\x1b[2Jafter clear \x9b31mred"
+    report = make_report(output=printed)
+    shown = json.loads(gradescope.render(report))
+    rendered = [text.render(report), "\n".join(test.get("output", "") for test in shown["tests"]),
+                junit.render(report), autolab.render(report)]
+    for out in rendered:
+        assert "PASS linear ok" in out and "title kept" in out and "after clear red" in out, out
+        assert not re.search(r"\[(92|0|2J|31)m?|\]0;|pwned", out.replace("[ ", "")), out

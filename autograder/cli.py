@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from .assignments import UnknownAssignment
-from .output import printable, unwritable, write_atomic
+from .output import printable, unwritable, write_atomic, written_through
 from .reference import ReferenceMissing
 from .replay import FIXTURE_SEED
 from .sandbox.limits import ConfigError
@@ -179,7 +179,10 @@ def _grade(args: argparse.Namespace) -> int:
     blocked = next((p for p in parents if p.exists() and not p.is_dir()), None)
     if blocked is not None:  # (said before grading, not after it)
         raise SubmissionError(f"--output {args.output}: {blocked} is a file, not a folder")
-    if args.output:  # (likewise a folder that cannot be made or written to: after grading, the report would be lost)
+    if args.output and written_through(Path(args.output)):  # (/dev/stdout, a pipe: written to, never replaced)
+        if os.path.exists(args.output) and not os.access(args.output, os.W_OK):
+            raise ConfigError(f"cannot write {args.output}: permission denied")
+    elif args.output:  # (likewise a folder that cannot be made or written to: after grading, the report would be lost)
         folder = Path(args.output).parent
         try:
             folder.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,7 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["write_atomic", "printable", "unwritable"]
+__all__ = ["write_atomic", "written_through", "printable", "unwritable"]
 
 
 def printable(text: str) -> str:
@@ -36,9 +36,21 @@ def unwritable(folder: Path) -> str | None:
     return None
 
 
+def written_through(path: Path) -> bool:
+    """`write_atomic` writes to `path` in place: it is a link, or it is there and not a regular file."""
+    return path.is_symlink() or path.exists() and not path.is_file()
+
+
 def write_atomic(path: str | os.PathLike, text: str) -> None:
-    """Write `text` (UTF-8) to `path` atomically, creating parent directories."""
+    """Write `text` (UTF-8) to `path` atomically, creating parent directories. A `path` that is a link, or that
+    exists and is not a regular file (/dev/stdout, a named pipe, a device), is written through, not replaced: as
+    root, renaming over --output /dev/full had put a regular file in the device's place (helper-139), and over
+    /dev/stdout sent nothing to the output."""
     path = Path(path)
+    if written_through(path):
+        with open(path, "w", encoding="utf-8", newline="") as f:  # (a folder: IsADirectoryError, an OSError)
+            f.write(text)
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

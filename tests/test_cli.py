@@ -83,6 +83,33 @@ def test_output_file_gets_the_format_and_stdout_the_table(submission, runner, tm
     assert [p.name for p in target.parent.iterdir()] == ["results.json"], "no temporary file left behind"
 
 
+def test_output_that_is_a_pipe_or_a_link_is_written_to_not_replaced(submission, runner, tmp_path, capsys):
+    """helper-139: --output /dev/full, as root, put a regular file in the device's place (the results were written
+    beside it and renamed over it), and --output /dev/stdout sent nothing to the output. A named pipe, a device or a
+    link is written through (a named pipe stands for the device here: the test must not risk a machine's /dev);
+    the link stays a link."""
+    import stat
+    import threading
+
+    fifo = tmp_path / "results.pipe"
+    os.mkfifo(fifo)
+    read = []
+    reader = threading.Thread(target=lambda: read.append(fifo.read_text()), daemon=True)
+    reader.start()
+    assert cli.main(["grade", str(submission), "--format", "gradescope", "--output", str(fifo)]) == 0
+    reader.join(30)
+    assert stat.S_ISFIFO(fifo.lstat().st_mode) and read, "the pipe was replaced, not written to"
+    assert json.loads(read[0])["max_score"] == 10.0
+    target, link = tmp_path / "kept" / "results.json", tmp_path / "link.json"
+    target.parent.mkdir()
+    target.write_text("old")
+    link.symlink_to(target)
+    assert cli.main(["grade", str(submission), "--format", "gradescope", "--output", str(link)]) == 0
+    assert link.is_symlink() and json.loads(target.read_text())["max_score"] == 10.0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept", "link.json", "repo", "results.pipe"]
+    capsys.readouterr()
+
+
 def test_output_that_is_a_folder_is_refused_before_grading(submission, runner, tmp_path, capsys):
     assert cli.main(["grade", str(submission), "--output", str(tmp_path)]) == 2
     assert runner.calls == [] and "is a folder" in capsys.readouterr().err

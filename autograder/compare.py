@@ -179,6 +179,9 @@ TO_ARRAY = ("if {kind} holds your array beside something else (a pair such as (d
             "alone; if it holds numbers, np.array(...) turns it into one")
 
 
+RIGHT_ITEM = "the method returns one value, not {kind}: return its item {i} alone"
+
+
 RIGHT_NUMBERS = "your numbers are right on this input, but {kind} is not a numpy array: return {form}"
 
 
@@ -194,6 +197,13 @@ def _stages(label, got, expected, tol, scalar):
                     raise FormOnly(f"{label}: returned {kind} of the right numbers here: return a numpy array",
                                    RIGHT_NUMBERS.format(kind=kind, form="the number itself (float(...))" if scalar
                                                         else "np.array(...) of them"))
+            for i, item in enumerate(got.items or ()):
+                if item is not None and (item.size == 1 if scalar else item.shape == expected.shape):
+                    ok, scale = _close(item.astype(np.float64).reshape(expected.shape if not scalar else ()), expected,
+                                       tol)
+                    if ok.all() and math.isfinite(scale):
+                        raise FormOnly(f"{label}: returned {kind} whose item {i} is the right value here: return "
+                                       f"that value alone", RIGHT_ITEM.format(kind=kind, i=i))
             raise Failure(f"{label}: returned {kind}: return a numpy array", TO_ARRAY.format(kind=kind))
         want = "a scalar" if scalar else f"an array of shape {shape_str(expected.shape)}"
         raise Failure(f"{label}: expected {want}, got {got.what}")

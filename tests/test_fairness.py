@@ -785,6 +785,42 @@ def test_a_list_of_the_right_numbers_is_one_slip_of_form(tmp_path, body, lost):
     assert "returned a list" in said and ("of the right numbers here" in said or len(lost) > 1), said
 
 
+@pytest.mark.parametrize("body, lost", [
+    ("return float(np.sum((A - Y) ** 2) / (self.N * self.C)), A - Y", {"MSELoss.forward: loss"}),
+    ("return A - Y, np.sum((A - Y) ** 2) / (self.N * self.C)", {"MSELoss.forward: loss"}),
+    ("return float(np.sum((A - Y) ** 2) / self.N), A - Y",
+     {"MSELoss.forward: loss", "MSELoss.forward: does not modify A or Y"}),
+], ids=["first item", "second item", "wrong loss"])
+def test_the_right_value_returned_beside_something_else_is_one_slip_of_form(tmp_path, body, lost):
+    """helper-137: a loss returning (L, self.diff) lost its value test and "does not modify A or Y" (not credited: no
+    value of the method was judged right), under a hint to return "the array alone", for a loss. Each item of a
+    short tuple is judged: the right value in one costs the value test alone, naming the item; a wrong one as before."""
+    root = reference_with(tmp_path, "nn/loss.py", "        return float(np.sum((A - Y) ** 2) / (self.N * self.C))\n",
+                          f"        {body}\n")
+    report = runner.grade(root, seed=0, submission="s", limits=FAST, checks=[c for c in ALL_CHECKS if c.cls == "MSELoss"])
+    assert failed(report) == lost, failed(report)
+    said = by_name(report)["MSELoss.forward: loss"].output
+    if len(lost) == 1:
+        item = 0 if body.startswith("return float") else 1
+        assert f"returned a tuple whose item {item} is the right value here" in said, said
+        assert f"return its item {item} alone" in said, said
+    else:  # (its first failing input may be one where /N alone is right: C = 1)
+        assert "returned a tuple" in said, said
+
+
+def test_an_mlp_backward_that_skips_the_last_relu_is_told_so_on_its_dLdA0_too(tmp_path):
+    """helper-137: MLP1.backward starting at the last Linear (its ReLU's backward skipped) was told how the stand-ins
+    work on dLdA0, and which ReLU it skipped only on the test of the layers' gradients."""
+    mlp1 = open(REFERENCE / "models" / "mlp.py").read().split("class MLP1")[1].split("class MLP4")[0]
+    root = reference_with(tmp_path, "models/mlp.py", mlp1, mlp1.replace("reversed(self.layers)", "reversed(self.layers[:-1])"))
+    report = grade_class(root, "MLP1")
+    assert failed(report) == {"MLP1.backward: dLdA0, the gradient with respect to the input",
+                              "MLP1.backward: every Linear's dLdW and dLdb", "MLP1.backward: large batches"}
+    for name in ("MLP1.backward: dLdA0, the gradient with respect to the input", "MLP1.backward: every Linear's dLdW and dLdb"):
+        assert "hint: layer 2's Linear was given dLdA as it came: the activation after it is missing" \
+            in by_name(report)[name].output, by_name(report)[name].output
+
+
 def test_a_gradient_never_stored_as_backward_raised_first_is_charged_as_that_crash(tmp_path):
     """BatchNorm1d.backward raising (NZ.T does not broadcast) before it stores dLdBW: what is read there is the zeros
     __init__ gave, and the dLdBW test says backward raised, not that dLdBW is wrong (it never ran)."""

@@ -156,6 +156,14 @@ def test_an_array_named_by_many_labels_is_decoded_once_and_a_reply_holds_at_most
     result, _ = decode({"out": distinct}, [saved.getvalue()] * 100, 1, set(distinct))
     kept = sum(v.nbytes for v in result.values.values() if isinstance(v, np.ndarray))
     assert kept <= MAX_REPLY_VALUES and any(isinstance(v, Bad) for v in result.values.values())
+    # the numbers of a list, and the items of a pair, that a value which is no array names: bounded alike
+    others = {f"v{i}": {"bad": "a tuple", "v": i, "i": [i, 99 - i, i, 7, -1, "x"][:4]} for i in range(100)}
+    others["long"] = {"bad": "a tuple", "i": list(range(5))}  # (more items than a worker sends: none read)
+    result, _ = decode({"out": others}, [saved.getvalue()] * 100, 1, set(others))
+    bad = list(result.values.values())
+    held = {id(a): a.nbytes for v in bad for a in (v.numbers, *(v.items or ())) if isinstance(a, np.ndarray)}
+    assert all(isinstance(v, Bad) for v in bad) and sum(held.values()) <= MAX_REPLY_VALUES
+    assert result.values["long"].items is None and result.values["v0"].items[0] is result.values["v0"].numbers
 
 
 def test_an_error_names_the_innermost_line_of_the_submission_not_numpys_or_the_graders(tmp_path, monkeypatch):

@@ -20,7 +20,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..record import field, record, replace
-from .worker import CACHED_HEADER_MOST, npy_dumps, npy_loads
+from .worker import CACHED_HEADER_MOST, MAX_ITEMS, npy_dumps, npy_loads
 
 MAX_TEXT = 500  # characters kept of any text a worker sends
 MAX_VALUE_BYTES = 256 << 10  # answers here are tens of kilobytes at most: a larger array is kept as its shape only
@@ -40,10 +40,13 @@ class Obj(NamedTuple):
 @record(frozen=True)
 class Bad:
     """A returned value that is not a numeric array; `what` says what it was. `numbers`: a list or tuple of numbers,
-    as an array (a list holding the right numbers is a slip of form, not a wrong value)."""
+    as an array (a list holding the right numbers is a slip of form, not a wrong value); `items`: for a short tuple or
+    list of other things, each item that is a numeric array or number, as an array, else None (a pair holding the
+    right value beside something else is a slip of form too)."""
 
     what: str
     numbers: object = field(default=None, compare=False, repr=False)
+    items: tuple | None = field(default=None, compare=False, repr=False)
 
 
 class Op(NamedTuple):
@@ -519,7 +522,27 @@ def decode(header, blobs: list[bytes], ops: int, labels=None) -> tuple[CaseResul
     take the grader's memory)."""
     if not isinstance(header, dict) or not isinstance(header.get("out"), dict):
         raise Malformed("reply without results")
-    values, loaded, kept, count = {}, {}, 0, len(blobs)
+    values, loaded, kept, count = {}, {}, [0], len(blobs)
+
+    def load(index):
+        """Blob `index` as a plain array or `Bad`, decoded once however many labels name it, and a `Bad` past the
+        bytes one reply may hold (a forged reply pointing hundreds of labels at one Fortran-ordered blob, which
+        np.load copies each time, had held 250 KB a label)."""
+        value = loaded.get(index, _ABSENT)
+        if value is _ABSENT:
+            value = load_array(blobs[index])
+            if type(value) is np.ndarray:  # (load_array gives a plain array or Bad)
+                kept[0] += value.nbytes
+                if kept[0] > MAX_REPLY_VALUES:
+                    value = Bad(f"an array past the {MAX_REPLY_VALUES >> 20} MiB that all the answers of one "
+                                "case may hold")
+            loaded[index] = value
+        return value
+
+    def numeric(at):  # (a blob a value that is no array names: its numbers, or None)
+        value = load(at) if type(at) is int and 0 <= at < count else None
+        return value if type(value) is np.ndarray else None
+
     for label, item in header["out"].items():
         if labels is not None:  # (a label of ours is text already, and short: only another one is cut down)
             if label not in labels:
@@ -530,24 +553,14 @@ def decode(header, blobs: list[bytes], ops: int, labels=None) -> tuple[CaseResul
             raise Malformed("bad result entry")
         index = item.get("b", _ABSENT)
         if index is _ABSENT:
-            numbers, at = None, item.get("v")
-            if type(at) is int and 0 <= at < count:
-                numbers = load_array(blobs[at])
-                numbers = numbers if type(numbers) is np.ndarray else None
-            values[label] = Bad(" ".join(_text(item.get("bad", "nothing")).split()), numbers)  # (one line: see
-            continue  # _student_error)
+            items = item.get("i")  # (each item of a returned pair or triple: an array, or None)
+            items = tuple(map(numeric, items)) if type(items) is list and len(items) <= MAX_ITEMS else None
+            values[label] = Bad(" ".join(_text(item.get("bad", "nothing")).split()), numeric(item.get("v")),
+                                items)  # (one line: see _student_error)
+            continue
         if type(index) is not int or not 0 <= index < count:
             raise Malformed("bad blob index")
-        value = loaded.get(index, _ABSENT)
-        if value is _ABSENT:  # each array is decoded once, however many labels name it
-            value = load_array(blobs[index])
-            if type(value) is np.ndarray:  # (load_array gives a plain array or Bad)
-                kept += value.nbytes
-                if kept > MAX_REPLY_VALUES:
-                    value = Bad(f"an array past the {MAX_REPLY_VALUES >> 20} MiB that all the answers of one "
-                                "case may hold")
-            loaded[index] = value
-        values[label] = value
+        values[label] = load(index)
     err = header.get("err")
     soft, printed = header.get("soft", []), header.get("printed", [])
     if not isinstance(soft, list) or not isinstance(printed, list) or len(soft) > ops or len(printed) > ops:

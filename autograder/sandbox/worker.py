@@ -485,6 +485,9 @@ def _encode(np, value):
     return npy_dumps(np, arr), None
 
 
+MAX_ITEMS = 4  # items of a returned tuple or list sent one by one (a pair such as (loss, cache), a triple)
+
+
 def _numbers(np, value):
     """The .npy bytes of a plain list or tuple of numbers (nested: rows) as an array, or None for anything else."""
     try:
@@ -727,6 +730,14 @@ def _run_case(np, io, index, case, blobs, out_blobs, skip):
             if numbers is not None:  # (its numbers too: a list holding the right ones is one slip, not every value wrong)
                 out[label]["v"] = len(out_blobs)
                 out_blobs.append(numbers)
+            elif type(v) in (list, tuple) and 2 <= len(v) <= MAX_ITEMS:  # (and each item of a pair such as (L, cache):
+                items = []  # the right value beside something else is one slip too)
+                for x in v:
+                    data = _encode(np, x)[0] if isinstance(x, (np.ndarray, int, float, np.generic)) else None
+                    items.append(None if data is None else len(out_blobs))
+                    if data is not None:
+                        out_blobs.append(data)
+                out[label]["i"] = items
         else:
             out[label] = {"b": len(out_blobs)}
             out_blobs.append(data)

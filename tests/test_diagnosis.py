@@ -60,6 +60,7 @@ DIAGNOSED = [
     ("linear_no_bias", "Linear.forward: output Z", "has no bias term"),
     ("relu_derivative_ge_zero", "ReLU.backward: derivative is 0 at exactly Z = 0", "not 0 at Z = 0"),
     ("relu_abs", "ReLU.forward", "your A is |Z|"),
+    ("relu_backward_in_place", "ReLU.backward: does not modify dLdA", "set dLdA's entries to 0 in place"),  # (helper-137)
     ("relu_mask_inverted", "ReLU.backward: dLdZ", "your mask is inverted"),  # (its smallest failing input, every Z
     # negative, fits "dLdA unmasked" too: the larger ones tell the two apart)
     ("softmax_backward_no_outer", "Softmax.backward: dLdZ", "your Jacobian is diag(a) alone"),

@@ -121,10 +121,16 @@ def backward_at_zero(case, ref):
            known_wrong=lambda: [(np.where(zero, case.dLdA, 0.0), AT_ZERO)], generic=False)
 
 
+KEEP_DLDA = ("backward must leave dLdA as it was: compute dLdZ in a new array (dLdZ = dLdA * (self.A > 0)), not "
+             "dLdA[self.A <= 0] = 0 or dLdA *= ...")  # (helper-137: forward's test named its in-place slip, this none)
+
+
 @check("ReLU.backward: does not modify dLdA", points=0.5, cases=activation_cases, strategy=draw("activation_strategy"), behaviour=True)
 def backward_keeps_args(case, ref):
     out = yield _backward_script(case)
-    expect("dLdA after backward", out["dLdZ#arg0"], case.dLdA, EXACT)
+    expect("dLdA after backward", out["dLdZ#arg0"], case.dLdA, EXACT, hint=KEEP_DLDA, generic=False, known_wrong=lambda: [
+        (case.dLdA * (case.Z > 0), "your backward set dLdA's entries to 0 in place where the input was not positive: "
+                                   "compute dLdZ in a new array (dLdZ = dLdA * (self.A > 0))")])
 
 
 def _away_from_zero(case):

@@ -583,3 +583,28 @@ def test_a_row_value_that_lost_its_axis_is_told_to_keep_it(tmp_path):
     crashed = [r for r in report.results if "could not be broadcast" in r.output and r.outcome is Outcome.FAILED]
     assert crashed and all("keepdims=True" in r.output for r in crashed), explain(crashed)  # (a test that waits for
     # forward, "not run: needs CrossEntropy.forward, but ...", says what forward raised: forward's tests say why)
+
+
+OWN_SOFTMAX = ("e = np.exp(y_pred - y_pred.max(axis=1, keepdims=True))\n"
+               "        return (e / e.sum(axis=1, keepdims=True) - y_true) / y_pred.shape[0]")
+
+
+@pytest.mark.parametrize("backward, judged", [(OWN_SOFTMAX, True), ('(cache["probs"] - y_true) / y_pred.shape[0]', False)],
+                         ids=["from y_pred", "from the cache"])
+def test_a_loss_backward_that_needs_no_cache_is_judged_where_forward_raises(tmp_path, backward, judged):
+    """helper-141: CrossEntropy.forward taking each row's max without keepdims raises on most inputs, and a right
+    backward computing from y_pred alone lost its 12 points to "needs CrossEntropy.forward". Where forward raises,
+    backward is also called with an empty cache: one that returns there has its value tests judged (and keeps their
+    points); one that reads the cache is judged, as before, where forward returned one."""
+    root = reference_with(tmp_path, "losses.py", "shifted = y_pred - y_pred.max(axis=1, keepdims=True)",
+                          "shifted = y_pred - y_pred.max(axis=1)")
+    path = root / "nn" / "losses.py"
+    path.write_text(path.read_text().replace('return (cache["probs"] - y_true) / y_pred.shape[0]', f"return {backward}"
+                                             if not backward.startswith("e =") else backward))
+    report = grade(root, [c for c in TESTS if c.cls == "CrossEntropy"])
+    results = {r.name: r for r in report.results}
+    for name in ("CrossEntropy.backward: dL/dy_pred", "CrossEntropy.backward: finite for large logits"):
+        assert results[name].passed is judged, (name, results[name].output)
+        if not judged:  # (where forward runs, the cache it returns is wrong: the hint says so)
+            assert "an empty cache" not in results[name].output, results[name].output
+    assert not results["CrossEntropy.forward: loss, the mean over the batch"].passed

@@ -2,7 +2,8 @@
 
 forward(y_pred, y_true) -> (loss, cache) is graded on the loss alone; backward(y_pred, y_true, cache)
 against the reference, given the student's own forward's cache (where that forward raises or returns
-no (loss, cache) pair, backward's tests wait). Behaviour tests compare the student's results with
+no (loss, cache) pair, backward's tests wait; but where it raises, backward's value tests judge what backward
+returns given an empty cache, when it returns: it needs nothing forward keeps). Behaviour tests compare the student's results with
 their own results computed another way: CrossEntropy's softmax is unchanged when a row of logits is
 shifted by a constant, so its loss and gradient must be too (a mistake in the loss itself is charged
 once, by the value tests). The ordinary logits keep every label's probability far from underflow, so
@@ -31,6 +32,8 @@ FIX_FORWARD = ("your forward's loss is wrong on this input too, and backward is 
 AGAIN = ("backward must compute from the y_pred, y_true and cache it is given, not from what forward kept on the "
          "loss (from its first call or its last)")
 FD_STEP = 1e-2
+ALONE = "alone.grad"  # backward on a fresh loss, given an empty cache, with no forward (`_judge_grad`)
+ALONE_SHIFTED = "alone.shifted.grad"  # the same on the logits shifted row by row (CrossEntropy)
 
 
 def _script(path: str, case, shifted: bool = False):
@@ -38,6 +41,14 @@ def _script(path: str, case, shifted: bool = False):
     other inputs, of these and of a third, and backward with these inputs and their forward's cache; with `shifted`
     (CrossEntropy), one more on the logits shifted row by row (last: a forward that raises there stops nothing else)."""
     s = Script(case=case)
+    with s.diagnosing():  # first (a forward that raises ends the case), and apart (one that hangs stops no other op)
+        start = len(s.ops)
+        empty = s.dict("an empty cache")
+        s.call(s.new(path), "backward", case.y_pred, case.y_true, empty, label=ALONE, soft=True)
+        if shifted:
+            s.call(s.new(path), "backward", case.shifted, case.y_true, s.dict("an empty cache"), label=ALONE_SHIFTED,
+                   soft=True, shown=("y_pred + shift", "y_true", "an empty cache"))
+        s.apart.update(range(start, len(s.ops)))
     loss = s.new(path)
     cache, pair = forward_pair(s, loss, case.y_pred, case.y_true, keep_args="forward", what="loss")
     s.call(loss, "backward", case.y_pred, case.y_true, cache, label="grad", keep_args=True)
@@ -65,7 +76,17 @@ def _loss(out, pair, cls: str):
 
 
 def _judge_grad(out, pair, cls: str, L, grad, wrong) -> None:
-    needs_pair(out, pair, f"{cls}.forward")
+    """backward's value, given forward's cache; where forward gave none (it raised), the value backward returned
+    given an empty cache with no forward before it (`_script`'s first call), when it did return one: it needs nothing forward keeps (helper-141: a backward computing
+    from y_pred alone lost its 12 points to "needs CrossEntropy.forward", which raised on most inputs)."""
+    try:
+        needs_pair(out, pair, f"{cls}.forward")
+    except Waiting:
+        if not _given_empty(out, ALONE):
+            raise
+        expect(f"dL/dy_pred (forward raised on this input: backward was given an empty cache)", out[ALONE], grad,
+               known_wrong=distinct(wrong, grad), generic=False)
+        return
     got_L = out.result.values.get(pair.value)
     hint = FIX_FORWARD if isinstance(got_L, np.ndarray) and got_L.size == 1 and not matches(
         got_L.reshape(()), np.asarray(L, dtype=np.float64)) else ""
@@ -75,6 +96,13 @@ def _judge_grad(out, pair, cls: str, L, grad, wrong) -> None:
                 "in backward (np.squeeze, a sum without keepdims=True) or in the arrays forward keeps in the cache "
                 "that backward reads")
     expect("dL/dy_pred", got, grad, known_wrong=distinct(wrong, grad), hint=hint, generic=False)
+
+
+def _given_empty(out, label: str) -> bool:
+    """backward, called given an empty cache with no forward before it, returned (the call was sent: lean scripts
+    leave it out)."""
+    at = out.script.labels.get(label)
+    return at is not None and out.script.ops[at][0] != "skip" and out.raised_at(label) is None
 
 
 def _judge_kept(out, labels: str) -> None:
@@ -399,16 +427,22 @@ def ce_backward_grad(case, ref):
 
 
 @check("CrossEntropy.backward: finite for large logits", points=2, cases=ce_cases, strategy=CE_STRATEGY,
-       owners={"shifted.grad": CE_LARGE, "grad": CE_GRAD}, behaviour=True)
+       owners={"shifted.grad": CE_LARGE, "grad": CE_GRAD, ALONE: CE_GRAD}, behaviour=True)
 def ce_backward_large(case, ref):
     """The gradient for shifted rows is the student's own unshifted gradient; not compared again when forward
     already failed on shifted rows (backward often reads what forward cached), nor when the gradient itself
     is wrong ('dL/dy_pred' charges that)."""
     s, pair, _, shifted = _ce_script(case)
     out = yield s
-    needs_pair(out, pair, "CrossEntropy.forward")
-    needs_pair(out, shifted, "CrossEntropy.forward")
-    consistent("dL/dy_pred for y_pred + shift", out["shifted.grad"], out["grad"], tol=SHIFTED,
+    labels = ("shifted.grad", "grad")
+    try:
+        needs_pair(out, pair, "CrossEntropy.forward")
+        needs_pair(out, shifted, "CrossEntropy.forward")
+    except Waiting:  # (where forward raised: backward's own values given an empty cache, as `_judge_grad` judges)
+        if not (_given_empty(out, ALONE) and _given_empty(out, ALONE_SHIFTED)):
+            raise
+        labels = (ALONE_SHIFTED, ALONE)
+    consistent("dL/dy_pred for y_pred + shift", out[labels[0]], out[labels[1]], tol=SHIFTED,
                reference_label="dL/dy_pred for y_pred (unshifted)", hint=f"shifting a row of logits leaves softmax unchanged, so dL/dy_pred must stay the "
                                   f"same: {STABLE}")
 

@@ -970,6 +970,43 @@ if not hasattr(builtins, "_checked"):  # once per worker: what did the worker be
     assert not named(marker)  # nor does the last worker's outlive the enclosure
 
 
+def test_a_system_v_ipc_object_a_worker_leaves_never_reaches_the_next_worker(tmp_path):
+    """helper-140: workers forked by one enclosure shared its IPC namespace, so a shared memory segment (or a
+    semaphore set, a message queue) one made was there for the next: a Linear.forward that raised on its first
+    run, leaving a mark, passed in the fresh worker of the second. The enclosure makes no worker while one is left
+    (a new enclosure, a fresh namespace, forks it)."""
+    from autograder.sandbox import Sandbox, server
+    from autograder.sandbox.pool import Enclosure
+
+    shared = server.shared()
+    if not Enclosure.available(shared):
+        pytest.skip("workers get no PID namespace here: each is set up on its own (tested everywhere else)")
+    submission = attack(tmp_path, """
+import builtins, ctypes
+if not hasattr(builtins, "_checked"):  # once per worker: what did the worker before leave?
+    builtins._checked = True
+    libc = ctypes.CDLL(None)
+    found = [name for name, there in (("shm", libc.shmget(0x5EED, 0, 0)), ("sem", libc.semget(0x5EED, 0, 0)),
+                                      ("msg", libc.msgget(0x5EED, 0))) if there >= 0]
+    if found:
+        raise ValueError(f"found {found}")
+    made = [libc.shmget(0x5EED, 4096, 0o1600), libc.semget(0x5EED, 1, 0o1600), libc.msgget(0x5EED, 0o1600)]
+    assert min(made) >= 0, made
+""")
+    enclosure = Enclosure(shared, submission, Limits(case_timeout=30.0))
+    try:
+        for rows in (4, 5, 6):
+            sandbox = Sandbox(shared, submission, Limits(case_timeout=30.0), enclosure)
+            try:
+                result = _linear_forward(sandbox, rows)
+            finally:
+                sandbox.close()
+            assert result.error is None, result.error
+            assert result.values["Z"].shape == (rows, 3)
+    finally:
+        enclosure.close()
+
+
 def test_what_a_submission_imports_of_scipy_is_imported_once_by_its_enclosure(tmp_path):
     """Every worker of a submission that imports scipy spent a tenth of a second importing it, more than the rest
     of its work: the enclosure now imports, once, the modules of allowed packages the submission's files name

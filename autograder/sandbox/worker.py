@@ -1612,8 +1612,9 @@ def _enclosure(control, scratch):
 
     Its workers run as its own uid, so each gets a filter of its own on top of the enclosure's: no
     resource limit, priority, scheduling or CPU set of another process (`_worker_filter_program`). And
-    before each fork the enclosure checks it is as it was and that the scratch folder is empty again;
-    when either is not so, it exits rather than fork (the grading process then starts a new enclosure:
+    before each fork the enclosure checks it is as it was, that the scratch folder is empty again and that no
+    System V IPC object is left in its namespace;
+    when any is not so, it exits rather than fork (the grading process then starts a new enclosure:
     a fresh namespace, a fresh scratch filesystem), so no worker ever inherits anything of another's."""
     import ctypes
     import mmap
@@ -1633,7 +1634,7 @@ def _enclosure(control, scratch):
                 os.close(fd)
             send_frame(control, json.dumps({"status": status}).encode())
             continue
-        if not _empty(scratch) or _own_settings() != own:
+        if not _empty(scratch) or _own_settings() != own or _ipc_left():
             os._exit(3)  # a worker left what cannot be undone here: a new enclosure takes over
         pid = os.fork()
         if pid == 0:
@@ -1654,6 +1655,21 @@ def _enclosure(control, scratch):
             os.close(fd)
         last = pid
         send_frame(control, json.dumps({"pid": pid}).encode())
+
+
+def _ipc_left() -> bool:
+    """A System V shared memory segment, semaphore set or message queue is left in the enclosure's IPC namespace:
+    a worker made it, and the next worker (a fresh one for a failed class's second run, say) would read what the
+    one before it kept there (helper-140: a Linear.forward that raised on its first run, leaving a mark, passed on
+    its second). Counted with SHM_INFO, SEM_INFO and MSG_INFO; where the kernel refuses to say, nothing is left."""
+    import ctypes
+
+    libc, counts = ctypes.CDLL(None), (ctypes.c_int * 64)()
+    for call, args, at in ((libc.shmctl, (0, 14), 0), (libc.semctl, (0, 0, 19), 7), (libc.msgctl, (0, 12), 0)):
+        ctypes.memset(counts, 0, ctypes.sizeof(counts))
+        if call(*args, counts) >= 0 and counts[at] > 0:  # shm_info.used_ids, seminfo.semusz, msginfo.msgpool
+            return True
+    return False
 
 
 def _own_settings():

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from . import assignments, diagnose, examples, reference, verdict as verdicts
-from .checks.base import Check, Crashed, NotAttempted, Outputs, Unless, Waiting
+from .checks.base import TWIN, Check, Crashed, NotAttempted, Outputs, Unless, Waiting, rereads
 from .compare import Failure, FormOnly, alternatives, contradicts, matches, mistakes
 from .record import record
 from .replay import command as replay_command
@@ -493,7 +493,7 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
         A passed on A alone, and credited a backward whose every value was wrong, where the handout's run, which has
         no hidden tests, did not; finite differences that compared dLdW where the dLdA they also read was excused do
         prove backward computes something right)."""
-        excused = found[c.name].excused
+        excused = {label for label in found[c.name].excused if not label.endswith(TWIN)}
         return not excused or any(label not in excused and c.method in map(method_of.get, owners)
                                   for label, owners in c.owners)
 
@@ -536,7 +536,7 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
                          and found[c.name].failure is not None]
         wrong = [c for c in failed_values if not _right_somewhere(found[c.name])]  # on a wrong value, or on a crash
         # with no input right either (where it does not crash, the crash rules leave its inputs out of its other tests)
-        values = [c for c in mine if c.computes and not c.owners]  # (or none of its value tests judged anything:
+        values = [c for c in mine if c.computes and not rereads(c)]  # (or none of its value tests judged anything:
         left_out = values and all(results[c.name].outcome is Outcome.PASSED and not judged(c)
                                   for c in values)  # every input was left out, as its parts raise there, say)
         slip = any(recognised(c) for c in mine) and all(recognised(c) or mostly_right(c) for c in failed_values)

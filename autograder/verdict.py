@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .cases import describe
-from .checks.base import Check, Crashed, NotAttempted, Outputs, Skip, Unless, Waiting
+from .checks.base import TWIN, Check, Crashed, NotAttempted, Outputs, Skip, Unless, Waiting
 from .compare import Failure
 from .expected import NoFixture
 from .record import field, record
@@ -319,7 +319,7 @@ def _passed(check: Check, verdict: Verdict) -> str:
     lines = [f"passed on {verdict.examples} inputs" if verdict.examples else
              "passed: nothing left for this test to judge (every input was left out), so it charges nothing"]
     owners = dict(check.owners)
-    for label in sorted(verdict.excused):
+    for label in sorted(label for label in verdict.excused if not label.endswith(TWIN)):
         failed = [name for name in owners[label] if name in verdict.failed_owners] or owners[label]
         lines.append(f"{label} not compared again: {' and '.join(map(repr, failed))} "
                      f"{'grade' if len(failed) > 1 else 'grades'} it, and failed")

@@ -24,6 +24,14 @@ from ..sandbox import Bad, CaseResult, StudentError
 from ..sandbox.pool import alike_kinds, argument_kinds
 
 
+TWIN = " (twin)"  # ends an owned label that is the check's own value on a twin input (Check.owners)
+
+
+def rereads(check: "Check") -> bool:
+    """`check` compares a value another test grades (an owned label that is no twin of its own value)."""
+    return any(not label.endswith(TWIN) for label, _ in check.owners)
+
+
 @record(frozen=True)
 class Check:
     name: str  # "Linear.forward: output Z": the class and method it grades, then what
@@ -33,7 +41,10 @@ class Check:
     strategy: Any = None  # a hypothesis strategy of cases, for the property phase
     # Values this check compares that earlier checks of its class grade first ("own"): label -> those
     # checks' names. When an owner failed, this check does not compare the value again, so one
-    # mistake is charged once. Such checks are judged after their owners.
+    # mistake is charged once. Such checks are judged after their owners. A label ending in TWIN is no value
+    # this check re-reads: it is its own value made again on a twin input (another kind of target), and the
+    # check leaves an input to that twin's owner only where its own value is the twin's (the check stays a test of
+    # its method's own values).
     owners: tuple[tuple[str, tuple[str, ...]], ...] = ()
     visibility: str = "visible"
     # The first check of its method (set by `collect`): a crash of the method is charged here; the

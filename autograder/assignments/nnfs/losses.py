@@ -25,12 +25,13 @@ from __future__ import annotations
 import numpy as np
 
 from ...cases import draw
-from ...checks.base import Crashed, Skip, broadcast, check, consistent, per_case
+from ...checks.base import TWIN, Crashed, Skip, broadcast, check, consistent, per_case
 from ...checks.gradients import matches_reference, slopes
 from ...compare import EXACT, SHIFTED, Failure, expect, matches
 from ...diagnose import NON_FINITE, with_pointer
 from ...expected import expected
 from ...sandbox import Script
+from ...sandbox.script import Bad
 from .activations import SOFTMAX
 from .cases import (clip_cases, combined_mixed_cases, combined_onehot_cases, combined_sparse_cases, loss_mixed_cases,
                     loss_onehot_cases, loss_sparse_cases, softmax)
@@ -87,6 +88,35 @@ def uniform(case) -> np.ndarray:
     return np.full(shape, 1.0 / shape[1])
 
 
+AS_INDICES = " with class indices" + TWIN  # a label's twin: its call made again with the same rows' class indices
+
+
+def twin_with_indices(s: Script, case, label: str, make) -> None:
+    """For a case of one-hot targets, `make(target, label)` made again with the same rows' class indices, under
+    label + AS_INDICES: what tells a mistake that does not depend on the kind of target (`alike_to_indices`). Made
+    once the class fails (it only says where a mistake is charged)."""
+    if not case.sparse:
+        with s.diagnosing():
+            make(labels(case).astype(np.int64), label + AS_INDICES)
+
+
+def alike_to_indices(out, case, label: str) -> None:
+    """Leave the input out where the value under `label`, for one-hot targets, is the one the student's code gives
+    for the same rows' class indices, and the test of class indices failed (its twin's owner): the mistake does not
+    depend on the kind of target, and that test charges it, once (helper-141: a LossCrossEntropy.backward dividing
+    by C, an ActivationLoss.forward returning [loss], lost 3 points on each kind)."""
+    twin = label + AS_INDICES
+    if case.sparse or twin not in out.excused:
+        return
+    got, given = out.result.values.get(label), out.result.values.get(twin)
+    mine, theirs = (value.numbers if isinstance(value, Bad) else value for value in (got, given))
+    if same(mine, theirs) or isinstance(got, Bad) and isinstance(given, Bad) and got.what == given.what:  # (or
+        # the same slip of form: a list for either kind)
+        out.peek(twin)
+        raise Skip("your value for one-hot targets is the one your code gives for the same rows' class indices, "
+                   "which the test of class indices charges: the mistake does not depend on the kind of target")
+
+
 # ------------------------------------------------------------------ LossCrossEntropy: 22 points
 
 FORWARD_SPARSE = "LossCrossEntropy.forward: per-sample losses for class indices (N,)"
@@ -103,6 +133,8 @@ def _forward_script(case):
     s.call(s.new(CE), "forward", case.predict, case.target, label="losses", keep_args=True, soft=True)
     s.call(s.new(CE), "calculate", case.predict, case.target, label="mean", soft=True)
     kinds(s, CE, "forward", uniform(case), case)
+    twin_with_indices(s, case, "losses", lambda target, label: s.call(s.new(CE), "forward", case.predict, target,
+                                                                     label=label, soft=True))
     return s
 
 
@@ -138,11 +170,15 @@ def _loss_mistakes(case, want):
 def _judge_losses(out, case, ref) -> None:
     got = with_target_hint(out, "losses", case.sparse)
     want = _expected_forward(ref, case)
-    if isinstance(got, np.ndarray) and got.ndim == 0:
-        raise Failure(f"losses: expected an array of shape {want.shape}, got one number ({float(got):.6g})",
-                      with_pointer("your forward returns one number (the mean, or the sum?); it returns one loss per "
-                                   "sample, shape (N,): calculate takes their mean"))
-    judge("losses", got, want, lambda: _loss_mistakes(case, want))
+    try:
+        if isinstance(got, np.ndarray) and got.ndim == 0:
+            raise Failure(f"losses: expected an array of shape {want.shape}, got one number ({float(got):.6g})",
+                          with_pointer("your forward returns one number (the mean, or the sum?); it returns one loss "
+                                       "per sample, shape (N,): calculate takes their mean"))
+        judge("losses", got, want, lambda: _loss_mistakes(case, want))
+    except Failure:
+        alike_to_indices(out, case, "losses")
+        raise
 
 
 @check(FORWARD_SPARSE, points=3, cases=loss_sparse_cases, strategy=LOSS_SPARSE)
@@ -150,7 +186,8 @@ def forward_sparse(case, ref):
     _judge_losses((yield _forward_script(case)), case, ref)
 
 
-@check(FORWARD_ONEHOT, points=3, cases=loss_onehot_cases, strategy=LOSS_ONEHOT)
+@check(FORWARD_ONEHOT, points=3, cases=loss_onehot_cases, strategy=LOSS_ONEHOT,
+       owners={"losses" + AS_INDICES: FORWARD_SPARSE})
 def forward_onehot(case, ref):
     _judge_losses((yield _forward_script(case)), case, ref)
 
@@ -241,7 +278,18 @@ def _backward_script(case):
     s = Script(case=case)
     kinds(s, CE, "backward", uniform(case), case)
     backward_kept(s, s.new(CE), case.predict, case.target, name="predict")
+    twin_with_indices(s, case, "dinputs", lambda target, label: _backward_of(s, CE, case.predict, target, label))
     return s
+
+
+def _backward_of(s: Script, path: str, dvalues, target, label: str, output=None) -> None:
+    """backward(dvalues, target) on a fresh object (with `output` set as its self.output first), its self.dinputs
+    under `label`."""
+    obj = s.new(path)
+    if output is not None:
+        s.set(obj, "output", output, state=True, reference=True, shown="softmax(inputs)")
+    s.call(obj, "backward", dvalues, target, label=s.fresh(), soft=True)
+    s.get(obj, "dinputs", label=label)
 
 
 @expected
@@ -273,7 +321,11 @@ def _gradient_mistakes(case, want):
 def _judge_gradient(out, case, ref) -> None:
     got = with_target_hint(out, "dinputs", case.sparse, "LossCrossEntropy.backward")
     want = _expected_backward(ref, case)
-    judge("self.dinputs", got, want, lambda: _gradient_mistakes(case, want))
+    try:
+        judge("self.dinputs", got, want, lambda: _gradient_mistakes(case, want))
+    except Failure:
+        alike_to_indices(out, case, "dinputs")
+        raise
 
 
 @check(BACKWARD_SPARSE, points=3, cases=loss_sparse_cases, strategy=LOSS_SPARSE)
@@ -281,7 +333,8 @@ def backward_sparse(case, ref):
     _judge_gradient((yield _backward_script(case)), case, ref)
 
 
-@check(BACKWARD_ONEHOT, points=3, cases=loss_onehot_cases, strategy=LOSS_ONEHOT)
+@check(BACKWARD_ONEHOT, points=3, cases=loss_onehot_cases, strategy=LOSS_ONEHOT,
+       owners={"dinputs" + AS_INDICES: BACKWARD_SPARSE})
 def backward_onehot(case, ref):
     _judge_gradient((yield _backward_script(case)), case, ref)
 
@@ -393,6 +446,8 @@ def _combined_forward(case):
     s.call(s.new(SOFTMAX), "forward", case.shifted, label="shifted.probe", soft=True, shown=shown[:1])
     s.call(s.new(AL), "forward", case.shifted, case.target, label="shifted.loss", soft=True, shown=shown)
     kinds(s, AL, "forward", np.zeros(case.inputs.shape), case)
+    twin_with_indices(s, case, "loss", lambda target, label: s.call(s.new(AL), "forward", case.inputs, target,
+                                                                   label=label, soft=True))
     _parts(s, case.inputs, case.target, "parts", ("inputs", "target"))
     _parts(s, case.shifted, case.target, "shifted.parts", shown)
     return s
@@ -463,6 +518,7 @@ def judge_combined(out, case, ref) -> None:
         if _parts_give(out, got, "parts", want):
             raise Skip(f"your loss differs from the reference there, but it is what {PARTS} give on the same "
                        "input: their tests judge that") from None
+        alike_to_indices(out, case, "loss")
         raise
 
 
@@ -471,7 +527,8 @@ def combined_forward_sparse(case, ref):
     judge_combined((yield _combined_forward(case)), case, ref)
 
 
-@check(AL_ONEHOT, points=3, cases=combined_onehot_cases, strategy=COMBINED_ONEHOT)
+@check(AL_ONEHOT, points=3, cases=combined_onehot_cases, strategy=COMBINED_ONEHOT,
+       owners={"loss" + AS_INDICES: AL_SPARSE})
 def combined_forward_onehot(case, ref):
     judge_combined((yield _combined_forward(case)), case, ref)
 
@@ -574,6 +631,7 @@ def _combined_backward(case):
     s.set(layer, "output", output, state=True, reference=True, shown="softmax(inputs)")
     backward_kept(s, layer, output, case.target, name="softmax(inputs)")
     s.get(layer, "output", label="output.after")
+    twin_with_indices(s, case, "dinputs", lambda target, label: _backward_of(s, AL, output, target, label, output))
     return s
 
 
@@ -637,7 +695,11 @@ def _judge_combined_gradient(out, case, ref) -> None:
     with_target_hint(out, call, case.sparse, "ActivationLoss.backward")
     got = with_target_hint(out, dinputs, case.sparse, "ActivationLoss.backward")
     want = _expected_combined_backward(ref, case)
-    judge("self.dinputs", got, want, lambda: _combined_gradient_mistakes(case, want))
+    try:
+        judge("self.dinputs", got, want, lambda: _combined_gradient_mistakes(case, want))
+    except Failure:
+        alike_to_indices(out, case, "dinputs")
+        raise
 
 
 @check(AL_BACKWARD_SPARSE, points=3, cases=combined_sparse_cases, strategy=COMBINED_SPARSE)
@@ -645,7 +707,8 @@ def combined_backward_sparse(case, ref):
     _judge_combined_gradient((yield _combined_backward(case)), case, ref)
 
 
-@check(AL_BACKWARD_ONEHOT, points=3, cases=combined_onehot_cases, strategy=COMBINED_ONEHOT)
+@check(AL_BACKWARD_ONEHOT, points=3, cases=combined_onehot_cases, strategy=COMBINED_ONEHOT,
+       owners={"dinputs" + AS_INDICES: AL_BACKWARD_SPARSE})
 def combined_backward_onehot(case, ref):
     _judge_combined_gradient((yield _combined_backward(case)), case, ref)
 

@@ -1073,9 +1073,10 @@ def _brief(test: dict) -> dict:
 def _cell(text: str) -> str:
     """A text cell a spreadsheet will not run: names and reasons come from students (a folder named
     `=HYPERLINK(...)`), and a cell starting with = + - @ (or a tab; after spaces too, which some readers trim,
-    helper-140) is a formula to Excel and LibreOffice; such a cell gets a leading apostrophe, which they show as text. A carriage return becomes a
-    newline: the writer quotes a cell holding one, not one holding a lone return, which readers take for the end of
-    a row (helper-81: a file name "z\r=2+5\rAlice Smith\r.py" in a refusal made rows of their own, a formula one)."""
+    helper-140) is a formula to Excel and LibreOffice; such a cell gets a leading apostrophe, which they show as
+    text. A carriage return becomes a newline: the writer quotes a cell holding one, not one holding a lone return,
+    which readers take for the end of a row (helper-81: a file name "z\r=2+5\rAlice Smith\r.py" in a refusal made
+    rows of their own, a formula one)."""
     text = str(text).replace("\r\n", "\n").replace("\r", "\n")
     return "'" + text if text[:1] == "\t" or text.lstrip(" \n")[:1] in ("=", "+", "-", "@") else text
 

@@ -1,13 +1,13 @@
 """Checks of `MSE` (12 points) and `CrossEntropy` (22) in `nn.losses`, hidden tests included.
 
-forward(y_pred, y_true) -> (loss, cache) is graded on the loss alone; backward(y_pred, y_true, cache)
-against the reference, given the student's own forward's cache (where that forward raises or returns
-no (loss, cache) pair, backward's tests wait; but where it raises, backward's value tests judge what backward
-returns given an empty cache, when it returns: it needs nothing forward keeps). Behaviour tests compare the student's results with
-their own results computed another way: CrossEntropy's softmax is unchanged when a row of logits is
-shifted by a constant, so its loss and gradient must be too (a mistake in the loss itself is charged
-once, by the value tests). The ordinary logits keep every label's probability far from underflow, so
-log(softmax + eps) passes them; it loses only "exact for large gaps between logits" (1 point).
+forward(y_pred, y_true) -> (loss, cache) is graded on the loss alone; backward(y_pred, y_true, cache) against
+the reference, given the student's own forward's cache (where that forward raises or returns no (loss, cache)
+pair, backward's tests wait; but where it raises, backward's value tests judge what backward returns given an
+empty cache, when it returns: it needs nothing forward keeps). Behaviour tests compare the student's results
+with their own results computed another way: CrossEntropy's softmax is unchanged when a row of logits is
+shifted by a constant, so its loss and gradient must be too (a mistake in the loss itself is charged once, by
+the value tests). The ordinary logits keep every label's probability far from underflow, so log(softmax + eps)
+passes them; it loses only "exact for large gaps between logits" (1 point).
 """
 from __future__ import annotations
 
@@ -37,7 +37,8 @@ ALONE_SHIFTED = "alone.shifted.grad"  # the same on the logits shifted row by ro
 
 
 def _script(path: str, case, shifted: bool = False):
-    """forward -> (loss, cache), backward on a fresh loss, and again with that cache; then another one's forwards of
+    """First, once the class fails, backward on fresh losses given an empty cache (`_judge_grad`). Then
+    forward -> (loss, cache), backward on a fresh loss, and again with that cache; then another one's forwards of
     other inputs, of these and of a third, and backward with these inputs and their forward's cache; with `shifted`
     (CrossEntropy), one more on the logits shifted row by row (last: a forward that raises there stops nothing else)."""
     s = Script(case=case)
@@ -77,14 +78,15 @@ def _loss(out, pair, cls: str):
 
 def _judge_grad(out, pair, cls: str, L, grad, wrong) -> None:
     """backward's value, given forward's cache; where forward gave none (it raised), the value backward returned
-    given an empty cache with no forward before it (`_script`'s first call), when it did return one: it needs nothing forward keeps (helper-141: a backward computing
-    from y_pred alone lost its 12 points to "needs CrossEntropy.forward", which raised on most inputs)."""
+    given an empty cache with no forward before it (`_script`'s first call), when it did return one: it needs
+    nothing forward keeps (helper-141: a backward computing from y_pred alone lost its 12 points to "needs
+    CrossEntropy.forward", which raised on most inputs)."""
     try:
         needs_pair(out, pair, f"{cls}.forward")
     except Waiting:
         if not _given_empty(out, ALONE):
             raise
-        expect(f"dL/dy_pred (forward raised on this input: backward was given an empty cache)", out[ALONE], grad,
+        expect("dL/dy_pred (forward raised on this input: backward was given an empty cache)", out[ALONE], grad,
                known_wrong=distinct(wrong, grad), generic=False)
         return
     got_L = out.result.values.get(pair.value)

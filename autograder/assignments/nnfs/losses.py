@@ -27,7 +27,7 @@ import numpy as np
 from ...cases import draw
 from ...checks.base import TWIN, Crashed, Skip, broadcast, check, consistent, per_case
 from ...checks.gradients import matches_reference, slopes
-from ...compare import EXACT, SHIFTED, Failure, expect, matches
+from ...compare import EXACT, SHIFTED, Failure, FormOnly, expect, matches
 from ...diagnose import NON_FINITE, with_pointer
 from ...expected import expected
 from ...sandbox import Script
@@ -100,13 +100,17 @@ def twin_with_indices(s: Script, case, label: str, make) -> None:
             make(labels(case).astype(np.int64), label + AS_INDICES)
 
 
-def alike_to_indices(out, case, label: str) -> None:
-    """Leave the input out where the value under `label`, for one-hot targets, is the one the student's code gives
-    for the same rows' class indices, and the test of class indices failed (its twin's owner): the mistake does not
-    depend on the kind of target, and that test charges it, once (helper-141: a LossCrossEntropy.backward dividing
-    by C, an ActivationLoss.forward returning [loss], lost 3 points on each kind)."""
+def alike_to_indices(out, case, label: str, failure: Failure) -> None:
+    """Leave the input out where the value under `label`, for one-hot targets, fails as a known mistake (`failure`
+    names it: a hint of a known mistake, or the right numbers in a list) and is the one the student's code gives
+    for the same rows' class indices, and the test of class indices failed (its twin's owner): the mistake does
+    not depend on the kind of target, and that test charges it, once (helper-141: a LossCrossEntropy.backward
+    dividing by C, an ActivationLoss.forward returning [loss], lost 3 points on each kind). Not a value no hint
+    names (helper-142: code ignoring the target, wrong for both kinds, kept the one-hot test, and with it the
+    method's other tests, 8 points, as its class-index test was right on a few one-class inputs)."""
     twin = label + AS_INDICES
-    if case.sparse or twin not in out.excused:
+    known = isinstance(failure, FormOnly) or type(failure) is Failure and bool(failure.hint) and bool(failure.claim)
+    if case.sparse or twin not in out.excused or not known:
         return
     got, given = out.result.values.get(label), out.result.values.get(twin)
     mine, theirs = (value.numbers if isinstance(value, Bad) else value for value in (got, given))
@@ -176,8 +180,8 @@ def _judge_losses(out, case, ref) -> None:
                           with_pointer("your forward returns one number (the mean, or the sum?); it returns one loss "
                                        "per sample, shape (N,): calculate takes their mean"))
         judge("losses", got, want, lambda: _loss_mistakes(case, want))
-    except Failure:
-        alike_to_indices(out, case, "losses")
+    except Failure as failure:
+        alike_to_indices(out, case, "losses", failure)
         raise
 
 
@@ -323,8 +327,8 @@ def _judge_gradient(out, case, ref) -> None:
     want = _expected_backward(ref, case)
     try:
         judge("self.dinputs", got, want, lambda: _gradient_mistakes(case, want))
-    except Failure:
-        alike_to_indices(out, case, "dinputs")
+    except Failure as failure:
+        alike_to_indices(out, case, "dinputs", failure)
         raise
 
 
@@ -514,11 +518,11 @@ def judge_combined(out, case, ref) -> None:
     want, _ = _expected_combined(ref, case)
     try:
         judge("loss", got, want, lambda: _combined_mistakes(case, float(want)), scalar=True)
-    except Failure:
+    except Failure as failure:
         if _parts_give(out, got, "parts", want):
             raise Skip(f"your loss differs from the reference there, but it is what {PARTS} give on the same "
                        "input: their tests judge that") from None
-        alike_to_indices(out, case, "loss")
+        alike_to_indices(out, case, "loss", failure)
         raise
 
 
@@ -697,8 +701,8 @@ def _judge_combined_gradient(out, case, ref) -> None:
     want = _expected_combined_backward(ref, case)
     try:
         judge("self.dinputs", got, want, lambda: _combined_gradient_mistakes(case, want))
-    except Failure:
-        alike_to_indices(out, case, "dinputs")
+    except Failure as failure:
+        alike_to_indices(out, case, "dinputs", failure)
         raise
 
 

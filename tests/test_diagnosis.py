@@ -90,6 +90,7 @@ DIAGNOSED = [
     ("gelu_backward_uses_A", "GELU.backward: dLdZ", "uses A, GELU's output, where it needs Z"),  # (helper-78)
     ("gelu_erf_without_sqrt2", "GELU.forward: output A", "uses erf(Z / sqrt(2))"),
     ("gelu_tanh_cdf_reused", "GELU.forward: output A", "the tanh approximation of GELU"),  # (helper-117)
+    ("gelu_backward_tanh_slope", "GELU.backward: dLdZ", "the derivative of the tanh approximation"),  # (helper-143)
     # at the first step W stays as it was, as a step that updates a copy leaves it: the second step tells the two
     # apart, and names the mistake at the first
     ("sgd_velocity_updated_after_use", "SGD.step: W with momentum", "uses the velocity before updating it"),
@@ -108,7 +109,7 @@ def test_a_common_mistake_is_named_in_plain_words(name, test, words, tmp_path):
         assert [r.name for r in report.results if not r.passed] == [result.name], report.results
 
 
-ONE_SLIP = {"gelu_pdf_precedence", "ce_loss_divided_by_C"}  # (helper-97, with no hint: GELU's others "not credited")
+ONE_SLIP = {"gelu_pdf_precedence", "ce_loss_divided_by_C", "gelu_backward_tanh_slope"}  # (helper-97, with no hint: GELU's others "not credited")
 
 
 def test_the_class_relu_in_an_mlps_layers_is_told_to_be_an_object(tmp_path):

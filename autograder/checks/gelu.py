@@ -42,6 +42,14 @@ def tanh_approximation(Z):
     return 0.5 * Z * (1 + np.tanh(math.sqrt(2 / math.pi) * (Z + 0.044715 * Z ** 3)))
 
 
+def tanh_approximation_slope(Z):
+    """The derivative of `tanh_approximation` (helper-143: a backward written from it had no hint once forward was
+    exact, and lost its behaviour tests as well)."""
+    k = math.sqrt(2 / math.pi)
+    t = np.tanh(k * (Z + 0.044715 * Z ** 3))
+    return 0.5 * (1 + t) + 0.5 * Z * (1 - t * t) * k * (1 + 3 * 0.044715 * Z ** 2)
+
+
 @expected
 def _gelu(package, case):
     return run(package.GELU(), case)
@@ -120,6 +128,9 @@ def _judge_dldz(out, case, dLdZ) -> None:
         (cdf(Z) + Z * pdf(Z), ALONE),
         (dLdA * cdf(Z) + Z * pdf(Z), "only your cdf term is multiplied by dLdA: dLdA * cdf(Z) + Z * pdf(Z) leaves "
                                      "Z * pdf(Z) out of the product; bracket the sum: dLdA * (cdf(Z) + Z * pdf(Z))"),
+        (dLdA * tanh_approximation_slope(Z), "your dA/dZ is the derivative of the tanh approximation of GELU; the "
+                                             "contract's GELU is exact: dA/dZ = 0.5 * (1 + erf(Z / sqrt(2))) + "
+                                             "Z * exp(-Z^2 / 2) / sqrt(2 pi)"),
         *_output_for_input(Z, dLdA), *_pdf_constant(Z, dLdA)]))  # (the bracket slip: helper-111, no hint, 97)
 
 

@@ -1278,3 +1278,34 @@ def test_a_backward_of_the_labels_alone_behind_a_cheap_forward_earns_nothing(tmp
     for seed in (0, 7):
         earned = {r.name: r.score for r in grade_class(root, "CrossEntropyLoss", seed=seed).results if r.score}
         assert not [name for name in earned if ".backward" in name], earned
+
+
+def _linear_with(tmp_path, forward_stores: str, dldw: str, name: str):
+    """The reference with Linear.forward storing `forward_stores` as self.A and backward's dLdW computed as `dldw`."""
+    root = reference_with(tmp_path / name, "nn/linear.py", "        self.A = A\n", f"        self.A = {forward_stores}\n")
+    path = root / "mytorch" / "nn" / "linear.py"
+    text = path.read_text()
+    assert text.count("self.dLdW = dLdZ.T @ self.A") == 1
+    path.write_text(text.replace("self.dLdW = dLdZ.T @ self.A", f"self.dLdW = {dldw}"))
+    return root
+
+
+def test_a_linear_keeping_its_input_transposed_is_charged_to_what_forward_stores_alone(tmp_path):
+    """helper-143: forward storing self.A = A.T, and a backward reading it as such (dLdZ.T @ self.A.T), right for its
+    own forward, lost 6.5 of Linear's 12 points: backward is judged with the contract's self.A, which the grader
+    sets. Where backward gives every value right with what its own forward stored, the input passes unless
+    "stores A and N" passes: that test charges it, alone."""
+    root = _linear_with(tmp_path, "A.T", "dLdZ.T @ self.A.T", "transposed")
+    report = grade_class(root, "Linear")
+    assert failed(report) == {"Linear.forward: stores A and N"}, [r.output for r in report.results if not r.passed]
+
+
+def test_a_backward_wrong_only_where_the_grader_set_the_state_is_charged(tmp_path):
+    """The other side of the rule above: a backward that tells the grader's self.A from the one its forward stored
+    (forward keeps the object's id) and returns wrong values only then, behind a forward that stores the contract's
+    state, gains nothing: "stores A and N" passes, so backward's failures stand."""
+    root = _linear_with(tmp_path, "A\n        self._mine = id(A)",
+                        "dLdZ.T @ self.A * (1.0 if id(self.A) == getattr(self, '_mine', None) else 2.0)", "tells")
+    report = grade_class(root, "Linear")
+    assert {"Linear.backward: dLdW"} <= failed(report) and "Linear.forward: stores A and N" not in failed(report), \
+        failed(report)

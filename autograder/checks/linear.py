@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..compare import EXACT, expect
+from ..compare import EXACT, Failure, expect, matches
 from ..sandbox import Script
 from ..cases import draw, edge_cases, linear_cases
 from ..expected import expected
-from .base import Skip, another_forward, check, per_case, rounds, shared
+from .base import Skip, Unless, another_forward, check, per_case, rounds, shared
 from .gradients import matches_reference, slopes
 
 LINEAR = "mytorch.nn.linear.Linear"
 CLASSES = {"Linear": LINEAR}
 DLDA, DLDW, DLDB = "Linear.backward: dLdA", "Linear.backward: dLdW", "Linear.backward: dLdb"
+STORES = "Linear.forward: stores A and N"
 BACKWARD_OWNERS = {"dLdA": DLDA, "dLdW": DLDW, "dLdb": DLDB}
 
 
@@ -83,7 +84,7 @@ def forward_z(case, ref):
         (case.A @ case.W.T, "your Z has no bias term: Z = A @ W.T + 1_N @ b.T")])
 
 
-@check("Linear.forward: stores A and N", points=1, cases=linear_cases, strategy=draw("linear_strategy"), computes=False)
+@check(STORES, points=1, cases=linear_cases, strategy=draw("linear_strategy"), computes=False)
 def forward_stores(case, ref):
     out = yield _forward_script(case)
     expect("self.A", out["A"], case.A, known_wrong=lambda: [
@@ -118,7 +119,34 @@ def _backward_script(case):
     s.call(again, "backward", case.dLdZ, label="again.dLdA", soft=True)
     s.get(again, "dLdW", label="again.dLdW")
     s.get(again, "dLdb", label="again.dLdb")
+    with_own_state(s, case)
     return s
+
+
+def with_own_state(s: Script, case) -> None:
+    """Last in a script, once the class fails: forward(A), backward(dLdZ) on a fresh layer, the grader setting no
+    state, its dLdA, dLdW and dLdb under OWN + label (`own_state_right`). (Last: a backward that hangs on its own
+    state stops nothing before it.)"""
+    with s.diagnosing():
+        own = student(s, case)
+        s.call(own, "forward", case.A, label=s.fresh(), soft=True)
+        s.call(own, "backward", case.dLdZ, label=f"{OWN}dLdA", soft=True)
+        s.get(own, "dLdW", label=f"{OWN}dLdW")
+        s.get(own, "dLdb", label=f"{OWN}dLdb")
+
+
+OWN = "with forward's own state: "  # backward after forward alone, the grader setting no state (`own_state_right`)
+
+
+def own_state_right(out, case, ref, failure: Failure) -> None:
+    """Where backward fails (a wrong value, or a raise) given the contract's self.A and self.N, but gives every value
+    right after forward alone, reading what forward stored itself, forward stores other state than the contract's
+    (self.A = A.T, read as such by its backward): the input passes unless "stores A and N" passes, which charges that
+    (helper-143: a Linear storing A.T, whose backward was right for it, lost 5.5 points besides that test's 1)."""
+    want = _expected_backward(ref, case)
+    got = [out.result.values.get(OWN + label) for label in ("dLdA", "dLdW", "dLdb")]
+    if all(isinstance(g, np.ndarray) and matches(g, w) for g, w in zip(got, want)):
+        raise Unless(failure, (STORES,)) from None
 
 
 @expected
@@ -138,8 +166,12 @@ def backward_dlda(case, ref):
     out = yield _backward_script(case)
     dLdA, _, _ = _expected_backward(ref, case)
     square = case.W.shape[0] == case.W.shape[1]  # only then is dLdZ @ W.T even computable
-    expect("dLdA", out["dLdA"], dLdA, batch=case.A.shape[0],
-           known_wrong=lambda: [(case.dLdZ @ case.W.T, "your dLdA uses W.T; it is dLdZ @ W")] if square else [])
+    try:
+        expect("dLdA", out["dLdA"], dLdA, batch=case.A.shape[0],
+               known_wrong=lambda: [(case.dLdZ @ case.W.T, "your dLdA uses W.T; it is dLdZ @ W")] if square else [])
+    except Failure as failure:
+        own_state_right(out, case, ref, failure)
+        raise
 
 
 @check(DLDW, points=1.5, cases=linear_cases, strategy=draw("linear_strategy"))
@@ -147,10 +179,14 @@ def backward_dldw(case, ref):
     out = yield _backward_script(case)
     _, dLdW, _ = _expected_backward(ref, case)
     n = case.A.shape[0]
-    expect("dLdW", out["dLdW"], dLdW, batch=n, known_wrong=lambda: [
-        (dLdW.T, "your dLdW is transposed: it must have W's shape (C_out, C_in): dLdW = dLdZ.T @ A"),
-        (dLdW / n, "your dLdW is divided by N; do not divide: the 1/N of the mean is already in dLdZ"),
-    ])
+    try:
+        expect("dLdW", out["dLdW"], dLdW, batch=n, known_wrong=lambda: [
+            (dLdW.T, "your dLdW is transposed: it must have W's shape (C_out, C_in): dLdW = dLdZ.T @ A"),
+            (dLdW / n, "your dLdW is divided by N; do not divide: the 1/N of the mean is already in dLdZ"),
+        ])
+    except Failure as failure:
+        own_state_right(out, case, ref, failure)
+        raise
 
 
 @check(DLDB, points=1.5, cases=linear_cases, strategy=draw("linear_strategy"))
@@ -158,14 +194,20 @@ def backward_dldb(case, ref):
     out = yield _backward_script(case)
     _, _, dLdb = _expected_backward(ref, case)
     n = case.A.shape[0]
-    expect("dLdb", out["dLdb"], dLdb, batch=n, known_wrong=lambda: [
-        (dLdb.ravel(), "your dLdb has shape (C_out,); keep it a column (C_out, 1), e.g. dLdZ.sum(axis=0, keepdims=True).T"),
-        (dLdb.T, "your dLdb is a row (1, C_out); it must be a column (C_out, 1) like b"),
-        (dLdb / n, "your dLdb is the mean over the batch; it must be the sum: dLdb = dLdZ.T @ 1_N"),
-        (case.dLdZ.sum(axis=1, keepdims=True), "your dLdb sums dLdZ over the features (axis=1); sum it over the "
-                                               "batch (axis=0) instead: dLdb = dLdZ.T @ 1_N, shape (C_out, 1)"),
-        (case.dLdZ.T, "your dLdb is dLdZ.T, not summed; sum it over the batch: dLdb = dLdZ.T @ 1_N, shape (C_out, 1)"),
-    ])
+    try:
+        expect("dLdb", out["dLdb"], dLdb, batch=n, known_wrong=lambda: [
+            (dLdb.ravel(), "your dLdb has shape (C_out,); keep it a column (C_out, 1), e.g. "
+                           "dLdZ.sum(axis=0, keepdims=True).T"),
+            (dLdb.T, "your dLdb is a row (1, C_out); it must be a column (C_out, 1) like b"),
+            (dLdb / n, "your dLdb is the mean over the batch; it must be the sum: dLdb = dLdZ.T @ 1_N"),
+            (case.dLdZ.sum(axis=1, keepdims=True), "your dLdb sums dLdZ over the features (axis=1); sum it over the "
+                                                   "batch (axis=0) instead: dLdb = dLdZ.T @ 1_N, shape (C_out, 1)"),
+            (case.dLdZ.T, "your dLdb is dLdZ.T, not summed; sum it over the batch: dLdb = dLdZ.T @ 1_N, shape "
+                          "(C_out, 1)"),
+        ])
+    except Failure as failure:
+        own_state_right(out, case, ref, failure)
+        raise
 
 
 @check("Linear.backward: a second forward and backward give what a fresh layer gives", points=1, cases=linear_cases, behaviour=True)
@@ -174,9 +216,13 @@ def backward_repeated(case, ref):
     in both rounds the same way (its dLdA test charges that) is judged on what it stored before raising."""
     out = yield _backward_script(case)
     hint = "each backward must replace self.dLdW and self.dLdb (not add to them) and use only the latest forward's state"
-    rounds(out, "dLdA", ("again0.dLdA", "again.dLdA"), [
-        (f"{label} of the second round", f"again.{label}", label, f"{label} of a fresh layer on the same input")
-        for label in ("dLdA", "dLdW", "dLdb")], hint)
+    try:
+        rounds(out, "dLdA", ("again0.dLdA", "again.dLdA"), [
+            (f"{label} of the second round", f"again.{label}", label, f"{label} of a fresh layer on the same input")
+            for label in ("dLdA", "dLdW", "dLdb")], hint)
+    except Failure as failure:
+        own_state_right(out, case, ref, failure)
+        raise
 
 
 @check("Linear.backward: does not modify dLdZ", points=0.5, cases=linear_cases, strategy=draw("linear_strategy"), behaviour=True)
@@ -225,9 +271,10 @@ def backward_finite_differences(case, ref):
     by_b = slopes("b", case.b, 1.0, moved("b"))
     s.set(lin, "b", case.b)
     forward_then_state(s, lin, case.A)
-    s.call(lin, "backward", case.dLdZ, label="dLdA")
+    s.call(lin, "backward", case.dLdZ, label="dLdA", soft=True)  # (soft: the calls with its own state still run)
     s.get(lin, "dLdW", label="dLdW")
     s.get(lin, "dLdb", label="dLdb")
+    with_own_state(s, case)
     out = yield s
 
     def loss(Z):
@@ -237,5 +284,9 @@ def backward_finite_differences(case, ref):
 
     probes, reference_losses = [by_A, by_W, by_b], _expected_probes(ref, case)
     matches_reference(np.concatenate([p.losses(out, loss) for p in probes]), reference_losses)
-    for label, by in (("dLdA", by_A), ("dLdW", by_W), ("dLdb", by_b)):
-        by.check(label, out[label], out, loss)
+    try:
+        for label, by in (("dLdA", by_A), ("dLdW", by_W), ("dLdb", by_b)):
+            by.check(label, out[label], out, loss)
+    except Failure as failure:
+        own_state_right(out, case, ref, failure)
+        raise

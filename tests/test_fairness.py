@@ -1309,3 +1309,23 @@ def test_a_backward_wrong_only_where_the_grader_set_the_state_is_charged(tmp_pat
     report = grade_class(root, "Linear")
     assert {"Linear.backward: dLdW"} <= failed(report) and "Linear.forward: stores A and N" not in failed(report), \
         failed(report)
+
+
+def test_a_second_round_wrong_behind_a_missing_N_is_still_charged(tmp_path):
+    """helper-144: the rule above let a backward that adds dLdW up across calls keep "a second forward and backward",
+    behind a forward that forgets self.N (so "stores A and N" fails): the own-state run was one round only. The
+    repeat test's own-state run has two rounds, as the test does: that mistake is charged there, as it is behind a
+    forward that stores N."""
+    root = reference_with(tmp_path, "nn/linear.py", "        self.N = A.shape[0]\n", "")
+    path = root / "mytorch" / "nn" / "linear.py"
+    text = path.read_text()
+    for find, replace in (("ones = np.ones((self.N, 1))\n        return A", "ones = np.ones((len(A), 1))\n        return A"),
+                          ("ones = np.ones((self.N, 1))\n        dLdA", "ones = np.ones((len(dLdZ), 1))\n        dLdA"),
+                          ("self.dLdW = dLdZ.T @ self.A", "self.dLdW = getattr(self, 'dLdW', 0) + dLdZ.T @ self.A")):
+        assert text.count(find) == 1, find
+        text = text.replace(find, replace)
+    path.write_text(text)
+    report = grade_class(root, "Linear")
+    assert failed(report) == {"Linear.forward: stores A and N",
+                              "Linear.backward: a second forward and backward give what a fresh layer gives"}, \
+        failed(report)

@@ -119,33 +119,40 @@ def _backward_script(case):
     s.call(again, "backward", case.dLdZ, label="again.dLdA", soft=True)
     s.get(again, "dLdW", label="again.dLdW")
     s.get(again, "dLdb", label="again.dLdb")
-    with_own_state(s, case)
+    with_own_state(s, case, again=True)
     return s
 
 
-def with_own_state(s: Script, case) -> None:
+def with_own_state(s: Script, case, again: bool = False) -> None:
     """Last in a script, once the class fails: forward(A), backward(dLdZ) on a fresh layer, the grader setting no
-    state, its dLdA, dLdW and dLdb under OWN + label (`own_state_right`). (Last: a backward that hangs on its own
+    state, its dLdA, dLdW and dLdb under OWN + label (`own_state_right`); with `again`, the same on a second layer
+    after a first round on (A0, dLdZ0), under OWN + "again." + label. (Last: a backward that hangs on its own
     state stops nothing before it.)"""
     with s.diagnosing():
-        own = student(s, case)
-        s.call(own, "forward", case.A, label=s.fresh(), soft=True)
-        s.call(own, "backward", case.dLdZ, label=f"{OWN}dLdA", soft=True)
-        s.get(own, "dLdW", label=f"{OWN}dLdW")
-        s.get(own, "dLdb", label=f"{OWN}dLdb")
+        for prefix in (OWN, f"{OWN}again.") if again else (OWN,):
+            own = student(s, case)
+            if prefix != OWN:
+                s.call(own, "forward", case.A0, label=s.fresh(), soft=True)
+                s.call(own, "backward", case.dLdZ0, label=s.fresh(), soft=True)
+            s.call(own, "forward", case.A, label=s.fresh(), soft=True)
+            s.call(own, "backward", case.dLdZ, label=f"{prefix}dLdA", soft=True)
+            s.get(own, "dLdW", label=f"{prefix}dLdW")
+            s.get(own, "dLdb", label=f"{prefix}dLdb")
 
 
 OWN = "with forward's own state: "  # backward after forward alone, the grader setting no state (`own_state_right`)
 
 
-def own_state_right(out, case, ref, failure: Failure) -> None:
+def own_state_right(out, case, ref, failure: Failure, again: bool = False) -> None:
     """Where backward fails (a wrong value, or a raise) given the contract's self.A and self.N, but gives every value
     right after forward alone, reading what forward stored itself, forward stores other state than the contract's
     (self.A = A.T, read as such by its backward): the input passes unless "stores A and N" passes, which charges that
     (helper-143: a Linear storing A.T, whose backward was right for it, lost 5.5 points besides that test's 1)."""
     want = _expected_backward(ref, case)
-    got = [out.result.values.get(OWN + label) for label in ("dLdA", "dLdW", "dLdb")]
-    if all(isinstance(g, np.ndarray) and matches(g, w) for g, w in zip(got, want)):
+    prefixes = (OWN, f"{OWN}again.") if again else (OWN,)  # (the repeat test: its second round too, helper-144)
+    got = [(out.result.values.get(prefix + label), w) for prefix in prefixes
+           for label, w in zip(("dLdA", "dLdW", "dLdb"), want)]
+    if all(isinstance(g, np.ndarray) and matches(g, w) for g, w in got):
         raise Unless(failure, (STORES,)) from None
 
 
@@ -221,7 +228,7 @@ def backward_repeated(case, ref):
             (f"{label} of the second round", f"again.{label}", label, f"{label} of a fresh layer on the same input")
             for label in ("dLdA", "dLdW", "dLdb")], hint)
     except Failure as failure:
-        own_state_right(out, case, ref, failure)
+        own_state_right(out, case, ref, failure, again=True)
         raise
 
 

@@ -189,21 +189,21 @@ def _stages(label, got, expected, tol, scalar):
     if isinstance(got, Bad):
         if got.what.endswith(NOT_ARRAY):
             kind = got.what[:-len(NOT_ARRAY)]
-            numbers = got.numbers
-            if isinstance(numbers, np.ndarray) and (numbers.size == 1 if scalar else numbers.shape == expected.shape):
-                numbers = numbers.astype(np.float64).reshape(expected.shape if not scalar else ())
-                ok, scale = _close(numbers, expected, tol)
-                if ok.all() and math.isfinite(scale):
-                    raise FormOnly(f"{label}: returned {kind} of the right numbers here: return a numpy array",
-                                   RIGHT_NUMBERS.format(kind=kind, form="the number itself (float(...))" if scalar
-                                                        else "np.array(...) of them"))
+
+            def right(value) -> bool:  # (the list's numbers, or an item of the tuple, as the right value here)
+                if not isinstance(value, np.ndarray) or (value.size != 1 if scalar else value.shape != expected.shape):
+                    return False
+                ok, scale = _close(value.astype(np.float64).reshape(() if scalar else expected.shape), expected, tol)
+                return bool(ok.all()) and math.isfinite(scale)
+
+            if right(got.numbers):
+                raise FormOnly(f"{label}: returned {kind} of the right numbers here: return a numpy array",
+                               RIGHT_NUMBERS.format(kind=kind, form="the number itself (float(...))" if scalar
+                                                    else "np.array(...) of them"))
             for i, item in enumerate(got.items or ()):
-                if item is not None and (item.size == 1 if scalar else item.shape == expected.shape):
-                    ok, scale = _close(item.astype(np.float64).reshape(expected.shape if not scalar else ()), expected,
-                                       tol)
-                    if ok.all() and math.isfinite(scale):
-                        raise FormOnly(f"{label}: returned {kind} whose item {i} is the right value here: return "
-                                       f"that value alone", RIGHT_ITEM.format(kind=kind, i=i))
+                if right(item):
+                    raise FormOnly(f"{label}: returned {kind} whose item {i} is the right value here: return that "
+                                   "value alone", RIGHT_ITEM.format(kind=kind, i=i))
             raise Failure(f"{label}: returned {kind}: return a numpy array", TO_ARRAY.format(kind=kind))
         want = "a scalar" if scalar else f"an array of shape {shape_str(expected.shape)}"
         raise Failure(f"{label}: expected {want}, got {got.what}")

@@ -918,7 +918,7 @@ def test_an_enclosure_gives_each_worker_an_empty_scratch_and_ends_what_the_last_
     another: each finds the scratch folder empty, whatever the last one left there (a file, a folder it
     made unreadable, a chain deeper than any recursion, the names an emptying might move folders to), and
     no process the last one started lives on past the next fork."""
-    from autograder.sandbox import Sandbox, server
+    from autograder.sandbox import server
     from autograder.sandbox.pool import Enclosure
 
     shared = server.shared()
@@ -950,20 +950,9 @@ if not hasattr(builtins, "_checked"):  # once per worker: what did the worker be
 """)
     enclosure = Enclosure(shared, submission, Limits(case_timeout=30.0))
     try:
-        for rows in (4, 5, 5):
-            sandbox = Sandbox(shared, submission, Limits(case_timeout=30.0), enclosure)
-            try:
-                result = _linear_forward(sandbox, rows)
-                assert rows == 4 or not named(marker)  # the first worker's daemon ended with the next fork
-            finally:
-                sandbox.close()
-            assert result.error is None, result.error
-            assert result.values["Z"].shape == (rows, 3)
-        sandbox = Sandbox(shared, submission, Limits(case_timeout=30.0), enclosure)
-        try:
-            assert _linear_forward(sandbox, 4).error is None
-        finally:
-            sandbox.close()
+        for rows in (4, 5, 5):  # (the first worker's daemon ended with the next fork)
+            _forward_in_a_worker(shared, submission, enclosure, rows, lambda: rows == 4 or not named(marker))
+        _forward_in_a_worker(shared, submission, enclosure, 4)
     finally:
         enclosure.close()
     time.sleep(0.5)
@@ -975,7 +964,7 @@ def test_a_system_v_ipc_object_a_worker_leaves_never_reaches_the_next_worker(tmp
     semaphore set, a message queue) one made was there for the next: a Linear.forward that raised on its first
     run, leaving a mark, passed in the fresh worker of the second. The enclosure makes no worker while one is left
     (a new enclosure, a fresh namespace, forks it)."""
-    from autograder.sandbox import Sandbox, server
+    from autograder.sandbox import server
     from autograder.sandbox.pool import Enclosure
 
     shared = server.shared()
@@ -996,15 +985,24 @@ if not hasattr(builtins, "_checked"):  # once per worker: what did the worker be
     enclosure = Enclosure(shared, submission, Limits(case_timeout=30.0))
     try:
         for rows in (4, 5, 6):
-            sandbox = Sandbox(shared, submission, Limits(case_timeout=30.0), enclosure)
-            try:
-                result = _linear_forward(sandbox, rows)
-            finally:
-                sandbox.close()
-            assert result.error is None, result.error
-            assert result.values["Z"].shape == (rows, 3)
+            _forward_in_a_worker(shared, submission, enclosure, rows)
     finally:
         enclosure.close()
+
+
+def _forward_in_a_worker(shared, submission, enclosure, rows: int, meanwhile=lambda: True) -> None:
+    """Linear.forward on `rows` rows in a fresh worker of `enclosure`: no error, Z of shape (rows, 3); `meanwhile()`
+    holds while that worker is still open."""
+    from autograder.sandbox import Sandbox
+
+    sandbox = Sandbox(shared, submission, Limits(case_timeout=30.0), enclosure)
+    try:
+        result = _linear_forward(sandbox, rows)
+        assert meanwhile()
+    finally:
+        sandbox.close()
+    assert result.error is None, result.error
+    assert result.values["Z"].shape == (rows, 3)
 
 
 def test_what_a_submission_imports_of_scipy_is_imported_once_by_its_enclosure(tmp_path):

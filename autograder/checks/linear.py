@@ -6,6 +6,8 @@ forward stores (`A` and `N`), so a correct backward passes whatever forward does
 """
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 
 from ..compare import EXACT, Failure, expect, matches
@@ -143,6 +145,16 @@ def with_own_state(s: Script, case, again: bool = False) -> None:
 OWN = "with forward's own state: "  # backward after forward alone, the grader setting no state (`own_state_right`)
 
 
+@contextlib.contextmanager
+def or_own_state(out, case, ref, again: bool = False):
+    """The block's failure, unless `own_state_right` says it is forward's other state (`Unless`)."""
+    try:
+        yield
+    except Failure as failure:
+        own_state_right(out, case, ref, failure, again)
+        raise
+
+
 def own_state_right(out, case, ref, failure: Failure, again: bool = False) -> None:
     """Where backward fails (a wrong value, or a raise) given the contract's self.A and self.N, but gives every value
     right after forward alone, reading what forward stored itself, forward stores other state than the contract's
@@ -173,12 +185,9 @@ def backward_dlda(case, ref):
     out = yield _backward_script(case)
     dLdA, _, _ = _expected_backward(ref, case)
     square = case.W.shape[0] == case.W.shape[1]  # only then is dLdZ @ W.T even computable
-    try:
+    with or_own_state(out, case, ref):
         expect("dLdA", out["dLdA"], dLdA, batch=case.A.shape[0],
                known_wrong=lambda: [(case.dLdZ @ case.W.T, "your dLdA uses W.T; it is dLdZ @ W")] if square else [])
-    except Failure as failure:
-        own_state_right(out, case, ref, failure)
-        raise
 
 
 @check(DLDW, points=1.5, cases=linear_cases, strategy=draw("linear_strategy"))
@@ -186,14 +195,11 @@ def backward_dldw(case, ref):
     out = yield _backward_script(case)
     _, dLdW, _ = _expected_backward(ref, case)
     n = case.A.shape[0]
-    try:
+    with or_own_state(out, case, ref):
         expect("dLdW", out["dLdW"], dLdW, batch=n, known_wrong=lambda: [
             (dLdW.T, "your dLdW is transposed: it must have W's shape (C_out, C_in): dLdW = dLdZ.T @ A"),
             (dLdW / n, "your dLdW is divided by N; do not divide: the 1/N of the mean is already in dLdZ"),
         ])
-    except Failure as failure:
-        own_state_right(out, case, ref, failure)
-        raise
 
 
 @check(DLDB, points=1.5, cases=linear_cases, strategy=draw("linear_strategy"))
@@ -201,7 +207,7 @@ def backward_dldb(case, ref):
     out = yield _backward_script(case)
     _, _, dLdb = _expected_backward(ref, case)
     n = case.A.shape[0]
-    try:
+    with or_own_state(out, case, ref):
         expect("dLdb", out["dLdb"], dLdb, batch=n, known_wrong=lambda: [
             (dLdb.ravel(), "your dLdb has shape (C_out,); keep it a column (C_out, 1), e.g. "
                            "dLdZ.sum(axis=0, keepdims=True).T"),
@@ -212,9 +218,6 @@ def backward_dldb(case, ref):
             (case.dLdZ.T, "your dLdb is dLdZ.T, not summed; sum it over the batch: dLdb = dLdZ.T @ 1_N, shape "
                           "(C_out, 1)"),
         ])
-    except Failure as failure:
-        own_state_right(out, case, ref, failure)
-        raise
 
 
 @check("Linear.backward: a second forward and backward give what a fresh layer gives", points=1, cases=linear_cases, behaviour=True)
@@ -223,13 +226,10 @@ def backward_repeated(case, ref):
     in both rounds the same way (its dLdA test charges that) is judged on what it stored before raising."""
     out = yield _backward_script(case)
     hint = "each backward must replace self.dLdW and self.dLdb (not add to them) and use only the latest forward's state"
-    try:
+    with or_own_state(out, case, ref, again=True):
         rounds(out, "dLdA", ("again0.dLdA", "again.dLdA"), [
             (f"{label} of the second round", f"again.{label}", label, f"{label} of a fresh layer on the same input")
             for label in ("dLdA", "dLdW", "dLdb")], hint)
-    except Failure as failure:
-        own_state_right(out, case, ref, failure, again=True)
-        raise
 
 
 @check("Linear.backward: does not modify dLdZ", points=0.5, cases=linear_cases, strategy=draw("linear_strategy"), behaviour=True)
@@ -291,9 +291,6 @@ def backward_finite_differences(case, ref):
 
     probes, reference_losses = [by_A, by_W, by_b], _expected_probes(ref, case)
     matches_reference(np.concatenate([p.losses(out, loss) for p in probes]), reference_losses)
-    try:
+    with or_own_state(out, case, ref):
         for label, by in (("dLdA", by_A), ("dLdW", by_W), ("dLdb", by_b)):
             by.check(label, out[label], out, loss)
-    except Failure as failure:
-        own_state_right(out, case, ref, failure)
-        raise

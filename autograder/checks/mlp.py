@@ -428,17 +428,18 @@ def _with_how(failure: Failure) -> Failure:
     return failure
 
 
-def _first_wrong(out, want: dict, names, order) -> str:
-    """Which Linear stand-in first received something else than the contract's wiring gives it; `names(i)`:
-    (the label of what layer i was given, the name of what it should be given)."""
+def _first_wrong(out, want: dict, names, order) -> tuple[str, int | None]:
+    """Which Linear stand-in first received something else than the contract's wiring gives it, in words, and
+    its layer (None: none did); `names(i)`: (the label of what layer i was given, the name of what it should be
+    given)."""
     for i in order:
         label, name = names(i)
         got = out.result.values.get(label)
         if not isinstance(got, np.ndarray):
-            return f"; Linear layer {i} {'was never called' if isinstance(got, Bad) else 'gave nothing'}"
+            return f"; Linear layer {i} {'was never called' if isinstance(got, Bad) else 'gave nothing'}", i
         if not matches(got, want[name]):
-            return f"; Linear layer {i} is the first that was given something else"
-    return ""
+            return f"; Linear layer {i} is the first that was given something else", i
+    return "", None
 
 
 def forward(cls: str, case, ref):
@@ -467,7 +468,7 @@ def forward(cls: str, case, ref):
     if case.A0.shape[1] == maps[-1][0].shape[0]:
         hints.append((case.A0 @ maps[-1][0] * scalars[k - 1][0],
                       "your output is the last layer given A0: each layer takes the previous layer's output"))
-    where = _first_wrong(out, want, lambda i: (f"A{i - 1} given", f"A{i - 1}"), range(1, k + 1))
+    where, _ = _first_wrong(out, want, lambda i: (f"A{i - 1} given", f"A{i - 1}"), range(1, k + 1))
     listed = isinstance(got, Bad) and any(kind in got.what for kind in ("list", "tuple"))  # (helper-106: every output)
     expect(f"output{where}", got, want["A"], known_wrong=distinct(hints, want["A"]), generic=False,
            hint="forward returns the last layer's output alone, an array: where you keep every layer's output, return "
@@ -516,9 +517,7 @@ def backward(cls: str, case, ref, dlda: bool = True, params: bool = True, hints:
     if dlda:
         got = _read(out, "dLdA0")
         if not (isinstance(got, np.ndarray) and matches(got, want["dLdA0"])):
-            where = _first_wrong(out, want, lambda i: (f"dLdZ{i} given", f"dLdZ{i}"), range(k, 0, -1))
-            first = next((i for i in range(k, 0, -1) if not matches(out.result.values.get(f"dLdZ{i} given"),
-                                                                     want[f"dLdZ{i}"])), None)
+            where, first = _first_wrong(out, want, lambda i: (f"dLdZ{i} given", f"dLdZ{i}"), range(k, 0, -1))
             wiring = _wiring(case, want, k, first, out.result.values.get(f"dLdZ{first} given"))
             expect(f"dLdA0, the gradient with respect to A0{where}", got, want["dLdA0"],
                    known_wrong=_dlda_hints(cls, want) if hints else (), generic=False,

@@ -22,6 +22,8 @@ that; where that leaves nothing of its method to judge, the method earns nothing
 """
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 
 from ...cases import draw
@@ -100,6 +102,16 @@ def twin_with_indices(s: Script, case, label: str, make) -> None:
             make(labels(case).astype(np.int64), label + AS_INDICES)
 
 
+@contextlib.contextmanager
+def charged_once_with_indices(out, case, label: str):
+    """The block's failure, unless `alike_to_indices` leaves the input to the test of class indices."""
+    try:
+        yield
+    except Failure as failure:
+        alike_to_indices(out, case, label, failure)
+        raise
+
+
 def alike_to_indices(out, case, label: str, failure: Failure) -> None:
     """Leave the input out where the value under `label`, for one-hot targets, fails as a known mistake (`failure`
     names it: a hint of a known mistake, or the right numbers in a list) and is the one the student's code gives
@@ -174,15 +186,12 @@ def _loss_mistakes(case, want):
 def _judge_losses(out, case, ref) -> None:
     got = with_target_hint(out, "losses", case.sparse)
     want = _expected_forward(ref, case)
-    try:
+    with charged_once_with_indices(out, case, "losses"):
         if isinstance(got, np.ndarray) and got.ndim == 0:
             raise Failure(f"losses: expected an array of shape {want.shape}, got one number ({float(got):.6g})",
                           with_pointer("your forward returns one number (the mean, or the sum?); it returns one loss "
                                        "per sample, shape (N,): calculate takes their mean"))
         judge("losses", got, want, lambda: _loss_mistakes(case, want))
-    except Failure as failure:
-        alike_to_indices(out, case, "losses", failure)
-        raise
 
 
 @check(FORWARD_SPARSE, points=3, cases=loss_sparse_cases, strategy=LOSS_SPARSE)
@@ -325,11 +334,8 @@ def _gradient_mistakes(case, want):
 def _judge_gradient(out, case, ref) -> None:
     got = with_target_hint(out, "dinputs", case.sparse, "LossCrossEntropy.backward")
     want = _expected_backward(ref, case)
-    try:
+    with charged_once_with_indices(out, case, "dinputs"):
         judge("self.dinputs", got, want, lambda: _gradient_mistakes(case, want))
-    except Failure as failure:
-        alike_to_indices(out, case, "dinputs", failure)
-        raise
 
 
 @check(BACKWARD_SPARSE, points=3, cases=loss_sparse_cases, strategy=LOSS_SPARSE)
@@ -699,11 +705,8 @@ def _judge_combined_gradient(out, case, ref) -> None:
     with_target_hint(out, call, case.sparse, "ActivationLoss.backward")
     got = with_target_hint(out, dinputs, case.sparse, "ActivationLoss.backward")
     want = _expected_combined_backward(ref, case)
-    try:
+    with charged_once_with_indices(out, case, "dinputs"):
         judge("self.dinputs", got, want, lambda: _combined_gradient_mistakes(case, want))
-    except Failure as failure:
-        alike_to_indices(out, case, "dinputs", failure)
-        raise
 
 
 @check(AL_BACKWARD_SPARSE, points=3, cases=combined_sparse_cases, strategy=COMBINED_SPARSE)

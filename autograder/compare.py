@@ -208,11 +208,13 @@ def _stages(label, got, expected, tol, scalar):
         want = "a scalar" if scalar else f"an array of shape {shape_str(expected.shape)}"
         raise Failure(f"{label}: expected {want}, got {got.what}")
     if scalar:
-        if got.size != 1:
-            raise Failure(f"{label}: expected a scalar (one number), got an array of shape {shape_str(got.shape)}")
+        if got.size != 1:  # (about: a known mistake's value of this shape fits it as well as numbers alone would)
+            raise Failure(f"{label}: expected a scalar (one number), got an array of shape {shape_str(got.shape)}",
+                          about=label)
         got = got.reshape(())
     elif got.shape != expected.shape:
-        raise Failure(f"{label}: shape mismatch: got {shape_str(got.shape)}, expected {shape_str(expected.shape)}")
+        raise Failure(f"{label}: shape mismatch: got {shape_str(got.shape)}, expected {shape_str(expected.shape)}",
+                      about=label)
     got = got.astype(np.float64, copy=False)  # (only read: a float64 array needs no copy)
     ok, scale = _close(got, expected, tol)
     if ok.all() and math.isfinite(scale):

@@ -808,6 +808,23 @@ def test_the_right_value_returned_beside_something_else_is_one_slip_of_form(tmp_
         assert "returned a tuple" in said, said
 
 
+@pytest.mark.parametrize("cls, find, replace, test", [
+    ("CrossEntropyLoss", "        return float(-(Y * log_softmax).sum() / self.N)\n",
+     "        return -(Y * log_softmax).sum(axis=1)\n", "CrossEntropyLoss.forward: loss"),
+    ("MSELoss", "        return float(np.sum((A - Y) ** 2) / (self.N * self.C))\n",
+     "        return np.mean((A - Y) ** 2, axis=1)\n", "MSELoss.forward: loss"),
+], ids=["cross-entropy", "mse"])
+def test_a_loss_of_one_value_per_sample_is_one_named_slip(tmp_path, cls, find, replace, test):
+    """A loss returning its per-sample losses, shape (N,), not their mean: its value test named that mistake, yet
+    the loss's behaviour tests read "not credited" (3.5 points more, CrossEntropyLoss and MSELoss together), as a
+    value of another shape than the contract's was never counted as fitting the mistake its hint names. It is: the
+    value test alone charges it."""
+    root = reference_with(tmp_path, "nn/loss.py", find, replace)
+    report = runner.grade(root, seed=0, submission="s", limits=FAST, checks=[c for c in ALL_CHECKS if c.cls == cls])
+    assert failed(report) == {test}, {r.name: r.output for r in report.results if not r.passed}
+    assert "one value per sample" in by_name(report)[test].output
+
+
 def test_an_mlp_backward_that_skips_the_last_relu_is_told_so_on_its_dLdA0_too(tmp_path):
     """helper-137: MLP1.backward starting at the last Linear (its ReLU's backward skipped) was told how the stand-ins
     work on dLdA0, and which ReLU it skipped only on the test of the layers' gradients."""

@@ -808,6 +808,33 @@ def test_the_right_value_returned_beside_something_else_is_one_slip_of_form(tmp_
         assert "returned a tuple" in said, said
 
 
+@pytest.mark.parametrize("cls, file, forward, backward", [
+    ("Linear", "nn/linear.py", ("        self.A = A\n", "        if A.shape[0] == 1:\n            raise ValueError('no')\n"
+                                                     "        self.A = A\n"),
+     ("        return dLdA\n", "        if dLdZ.shape[0] == 1:\n            dLdA, self.dLdW = 2 * dLdA, 2 * self.dLdW\n"
+                             "        return dLdA\n")),
+    ("BatchNorm1d", "nn/batchnorm.py", ("        self.Z = Z\n", "        if Z.shape[1] == 1:\n            raise ValueError('no')\n"
+                                                             "        self.Z = Z\n"),
+     ("        return (dLdNZ - mean_term - scale_term) / np.sqrt(self.V + self.eps)\n",
+      "        if dLdBZ.shape[1] == 1:\n            dLdNZ = 2 * dLdNZ\n"
+      "        return (dLdNZ - mean_term - scale_term) / np.sqrt(self.V + self.eps)\n")),
+], ids=["Linear", "BatchNorm1d"])
+def test_a_forward_raising_where_backward_is_wrong_shields_nothing(tmp_path, cls, file, forward, backward):
+    """helper-147: a backward wrong on some inputs (one-row batches; one-feature batches) behind a forward made to
+    raise on those inputs alone kept every backward point (98 against the honest twin's 95.5 for Linear, 98 against
+    95 for BatchNorm1d): the inputs where forward raised were left out of backward's tests, though the grader sets the
+    state backward reads there. A wrong value there is backward's own: the attack loses what the twin loses and
+    forward's test besides."""
+    honest = reference_with(tmp_path / "honest", file, *backward)
+    sly = reference_with(tmp_path / "sly", file, *backward)
+    path = sly / "mytorch" / file
+    path.write_text(path.read_text().replace(*forward))
+    reports = {name: grade_class(root, cls) for name, root in (("honest", honest), ("sly", sly))}
+    backward_lost = {name: {t for t in failed(r) if t.startswith(f"{cls}.backward")} for name, r in reports.items()}
+    assert backward_lost["honest"] and backward_lost["sly"] >= backward_lost["honest"], backward_lost
+    assert reports["sly"].score < reports["honest"].score, {n: r.score for n, r in reports.items()}
+
+
 @pytest.mark.parametrize("cls, find, replace, test", [
     ("CrossEntropyLoss", "        return float(-(Y * log_softmax).sum() / self.N)\n",
      "        return -(Y * log_softmax).sum(axis=1)\n", "CrossEntropyLoss.forward: loss"),

@@ -64,6 +64,8 @@ DIAGNOSED = [
     ("relu_mask_inverted", "ReLU.backward: dLdZ", "your mask is inverted"),  # (its smallest failing input, every Z
     # negative, fits "dLdA unmasked" too: the larger ones tell the two apart)
     ("softmax_backward_no_outer", "Softmax.backward: dLdZ", "your Jacobian is diag(a) alone"),
+    ("softmax_backward_diag_of_column", "Softmax.backward: dLdZ", "np.diag returns the diagonal"),  # (helper-146)
+    ("gelu_backward_minus_z_pdf", "GELU.backward: dLdZ", "your dA/dZ subtracts Z * pdf(Z)"),  # (helper-146)
     ("softmax_backward_sum_without_A", "Softmax.backward: dLdZ", "your row sums are of dLdA alone"),  # (helper-91)
     ("ce_softmax_axis0", "CrossEntropyLoss.forward: loss", "(axis=1)"),
     ("bn_eval_updates_first", "BatchNorm1d.forward: evaluation output uses the running statistics",
@@ -109,7 +111,8 @@ def test_a_common_mistake_is_named_in_plain_words(name, test, words, tmp_path):
         assert [r.name for r in report.results if not r.passed] == [result.name], report.results
 
 
-ONE_SLIP = {"gelu_pdf_precedence", "ce_loss_divided_by_C", "gelu_backward_tanh_slope"}  # (helper-97, with no hint: GELU's others "not credited")
+ONE_SLIP = {"gelu_pdf_precedence", "ce_loss_divided_by_C", "gelu_backward_tanh_slope", "gelu_backward_minus_z_pdf",
+            "softmax_backward_diag_of_column", "ce_loss_per_sample"}  # (helper-97, with no hint: GELU's others "not credited")
 
 
 def test_the_class_relu_in_an_mlps_layers_is_told_to_be_an_object(tmp_path):
@@ -199,6 +202,8 @@ BATCHNORM_DIAGNOSED = [
     ("bn_eval_ignored", "BatchNorm1d.forward: evaluation updates no running statistic", "nothing is updated"),
     ("bn_running_from_NZ", "BatchNorm1d.forward: running statistics", "not of NZ"),
     ("bn_var_ddof1", "BatchNorm1d.forward: training output BZ", "ddof=1"),
+    ("bn_var_not_divided_by_N", "BatchNorm1d.forward: training output BZ", "sum of the squared deviations"),
+    ("bn_var_not_divided_by_N", "BatchNorm1d.forward: running statistics", "sum of the squared deviations"),
     ("bn_running_var_unbiased", "BatchNorm1d.forward: running statistics", "uses the unbiased variance"),
     ("bn_alpha_swapped", "BatchNorm1d.forward: running statistics", "alpha and 1 - alpha are swapped"),
     ("bn_alpha_hardcoded", "BatchNorm1d.forward: running statistics", "use self.alpha"),

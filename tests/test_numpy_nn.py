@@ -281,6 +281,32 @@ def test_a_relu_mask_taken_from_the_gradient_is_one_slip_with_a_hint(tmp_path):
     assert len(lost) == 1 and "your mask looks at backwards_gradient" in next(iter(lost.values())), lost
 
 
+@pytest.mark.parametrize("cls, find", [
+    ("ReLU", 'return backwards_gradient * cache["mask"]'),
+    ("Sigmoid", "return backwards_gradient * y * (1.0 - y)"),
+    ("Tanh", "return backwards_gradient * (1.0 - y * y)"),
+], ids=["ReLU", "Sigmoid", "Tanh"])
+def test_an_activation_backward_of_the_wrong_sign_is_one_slip_with_a_hint(tmp_path, cls, find):
+    """helper-148: dx with its sign flipped had no hint (the generic ones are off for dx), so it was no known slip, and
+    every other backward test read "not credited": 5.5 to 6.5 points, where the same slip cost mytorch's Sigmoid 1."""
+    root = reference_with(tmp_path, "activations.py", find, find.replace("return ", "return -"))
+    report = grade(root, [c for c in TESTS if c.cls == cls])
+    lost = {r.name: r.output for r in report.results if r.score < r.max_score}
+    assert list(lost) == [f"{cls}.backward: dx"] and "your dx has the opposite sign" in lost[f"{cls}.backward: dx"], lost
+
+
+def test_a_softmax_summed_over_the_batch_after_the_row_max_is_named(tmp_path):
+    """helper-148: a softmax subtracting each row's max but dividing by a sum over axis 0 had no hint (the known mistake
+    was softmax(y, 0), column max and all, which it fits on one-row batches alone), so the class lost all 22 points.
+    Named, it costs forward's loss and, as backward reads the probabilities forward cached, backward's gradient."""
+    root = reference_with(tmp_path, "losses.py", "np.exp(shifted).sum(axis=1, keepdims=True)",
+                          "np.exp(shifted).sum(axis=0, keepdims=True)")
+    report = grade(root, [c for c in TESTS if c.cls == "CrossEntropy"])
+    lost = {r.name: r.output for r in report.results if r.score < r.max_score}
+    assert set(lost) == {"CrossEntropy.forward: loss, the mean over the batch", "CrossEntropy.backward: dL/dy_pred"}, lost
+    assert all("divides by a sum over the batch (axis=0)" in output for output in lost.values()), lost
+
+
 def test_a_forward_for_two_dimensional_x_only_is_told_what_shapes_x_takes(tmp_path):
     """helper-75: Dense.forward as np.einsum("ni,io->no", ...) raised on one sample and on leading dimensions, and
     its test said only numpy's words ("einstein sum subscripts string contains too many subscripts")."""

@@ -160,7 +160,13 @@ def _training_mistakes(case):
     ]
     if n >= 2:
         found.insert(0, (BW * normalised(Z, *stats(Z, ddof=1)) + Bb, f"your V is the unbiased variance; {BIASED}"))
+        found.append((BW * normalised(Z, M, V * n) + Bb, SUM_OF_SQUARES))
     return found
+
+
+# (helper-146: V not divided by N had no hint here, and running_V's test named an update line that was right)
+SUM_OF_SQUARES = ("your V is the sum of the squared deviations (Z - M) ** 2 over the batch; it is their mean, divided "
+                  "by N: V = np.var(Z, axis=0, keepdims=True)")
 
 
 @check("BatchNorm1d.forward: training output BZ", points=2, cases=batchnorm_cases, strategy=STRATEGY)
@@ -201,6 +207,7 @@ def _running_mistakes(case, which: int):
                       f"your running_V is updated with the standard deviation; use the variance V: {update}"))
         found.append((running(case, batch=lambda Z: stats(Z, ddof=1) if Z.shape[0] > 1 else stats(Z))[1],
                       f"your running_V uses the unbiased variance; {BIASED}"))  # (a batch of one: V itself, or NaN)
+        found.append((running(case, batch=lambda Z: (stats(Z)[0], stats(Z)[1] * Z.shape[0]))[1], SUM_OF_SQUARES))
     return found
 
 
@@ -216,7 +223,9 @@ def forward_running(case, ref):
         if min(Z.shape[0] for Z in (case.Z, case.Z2, case.Z3)) == 1 else []
     for which, (name, want) in enumerate((("running_M", running_M), ("running_V", running_V))):
         expect(name, out[name], want, known_wrong=lambda: _running_hints(case, which, name, want, one[:which]),
-               hint=f"after each training batch, {name} = alpha * {name} + (1 - alpha) * {'MV'[which]}")
+               hint=f"after each training batch, {name} = alpha * {name} + (1 - alpha) * {'MV'[which]}, where "
+                    f"{'MV'[which]} is the batch's {('mean', 'variance')[which]} over axis 0, the one the training "
+                    f"output uses")
 
 
 def _running_hints(case, which, name, want, first):

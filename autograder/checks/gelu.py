@@ -120,6 +120,8 @@ def _judge_dldz(out, case, dLdZ) -> None:
                                                    "pdf(Z) = exp(-Z^2 / 2) / sqrt(2 pi)"),
         (dLdA * (cdf(Z) + Z * np.exp(-Z * Z) / math.sqrt(2 * math.pi)), "your pdf has exp(-Z^2); it is "
                                                                          "exp(-Z^2 / 2) / sqrt(2 pi)"),
+        (dLdA * (cdf(Z) - Z * pdf(Z)), "your dA/dZ subtracts Z * pdf(Z); the product rule on Z * cdf(Z) adds it: "
+                                       "dA/dZ = cdf(Z) + Z * pdf(Z)"),  # (helper-146: no hint, 3 of 5 points)
         (dLdA * (cdf(Z) + pdf(Z)), "your dA/dZ adds pdf(Z) where it needs Z * pdf(Z): "
                                    "dA/dZ = cdf(Z) + Z * pdf(Z) (the product rule on Z * cdf(Z))"),
         (dLdA * (0.5 * (1 + erf(Z)) + Z * pdf(Z)), ERF_Z.format("dA/dZ")),

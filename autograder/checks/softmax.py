@@ -156,6 +156,9 @@ def _gradient_mistakes(case):
         (A * g - np.sum(A * A, axis=1, keepdims=True) * np.sum(g, axis=1, keepdims=True),  # (helper-109: no hint)
          "your Jacobian subtracts a @ a, one number (the sum of a squared), from every entry; the term is the outer "
          "product a a^T: J = np.diag(a) - np.outer(a, a)"),
+        (A[:, :1] * np.sum(g, axis=1, keepdims=True) - A * np.sum(A * g, axis=1, keepdims=True),  # (helper-146)
+         "your Jacobian's np.diag(a) is given a 2-d a (a column or a row), of which np.diag returns the diagonal, one "
+         "number, not a diagonal matrix: give it the 1-d row, J = np.diag(a.ravel()) - np.outer(a, a)"),
         (softmax(1 - 2 * case.Z) * (g - np.sum(g * softmax(1 - 2 * case.Z), axis=1, keepdims=True)),
          shared("dLdZ", "Softmax", "Z")),
     ]

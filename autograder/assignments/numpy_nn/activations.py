@@ -91,7 +91,10 @@ def judge_dx(out, pair, path: str, y, dx, wrong=()) -> None:
     needs_pair(out, pair, f"{cls_of(path)}.forward")
     got_y = out.result.values.get(pair.value)
     hint = FIX_FORWARD if isinstance(got_y, np.ndarray) and not matches(got_y, y) else ""
-    expect("dx", out["dx"], dx, known_wrong=distinct(wrong, dx), hint=hint, generic=False)
+    # (the sign too: helper-148's flipped sign had no hint, so no slip, and every other backward test "not credited")
+    expect("dx", out["dx"], dx, known_wrong=distinct(lambda: [*(wrong() if callable(wrong) else wrong), (
+        -dx, "your dx has the opposite sign: this activation's derivative is never negative, so dx has "
+             "backwards_gradient's sign")], dx), hint=hint, generic=False)
 
 
 def judge_kept_x(out) -> None:

@@ -290,9 +290,14 @@ LOG_SUM_EXP = ("compute log(softmax(y_pred)) as (y_pred - m) - log(sum(exp(y_pre
                "max (log-sum-exp), never as the log of a softmax")
 
 
-def softmax(z, axis=1):
+def softmax(z, axis=1, total=None):
+    """The softmax over `axis`; with `total`, its sum taken over that axis instead (the max stays over `axis`)."""
     e = np.exp(z - z.max(axis=axis, keepdims=True))
-    return e / e.sum(axis=axis, keepdims=True)
+    return e / e.sum(axis=axis if total is None else total, keepdims=True)
+
+
+SUM_OVER_BATCH = ("your softmax subtracts each row's max (right) but divides by a sum over the batch (axis=0); sum "
+                  "over the classes of each row too: .sum(axis=1, keepdims=True)")
 
 
 @per_case
@@ -317,10 +322,12 @@ def ce_forward_loss(case, ref):
         y, t = case.y_pred, case.y_true
         with np.errstate(divide="ignore"):
             wrong_axis = float(-(t * np.log(softmax(y, 0))).sum() / n)
+            mixed = float(-(t * np.log(softmax(y, 1, total=0))).sum() / n)  # (helper-148: no hint, 78)
         found = [(L * n, "your loss is the sum over the batch; it is the mean: divide by N (y_pred.shape[0])"),
                  (L / c, "your loss is divided by N * C (np.mean over every entry does that); divide by N only"),
                  (wrong_axis, "your softmax is taken over the batch (axis=0); take it over the classes of each row "
                               "(axis=1)"),
+                 (mixed, SUM_OVER_BATCH),
                  (-L, "your loss has the wrong sign; it is -sum(y_true * log(softmax(y_pred))) / N")]
         if n > 1:
             found.insert(0, (-(t * np.log(softmax(y))).sum(axis=1), "your loss is one value per sample; it is "
@@ -415,6 +422,7 @@ def ce_backward_grad(case, ref):
         found = [(-grad, "your dL/dy_pred has the wrong sign: (softmax(y_pred) - y_true) / N"),
                  ((softmax(case.y_pred, 0) - case.y_true) / n, "your softmax is taken over the batch (axis=0); take "
                                                                "it over the classes of each row (axis=1)"),
+                 ((softmax(case.y_pred, 1, total=0) - case.y_true) / n, SUM_OVER_BATCH),
                  (softmax(case.y_pred) / n, "your dL/dy_pred is softmax / N; subtract the labels: "
                                             "(softmax(y_pred) - y_true) / N")]
         if n > 1:

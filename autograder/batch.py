@@ -17,7 +17,7 @@ Under DIR (default `graded/`) it writes:
 - `report.html`: what course staff look at (see batch_report.py).
 
 An entry that is unreadable, hangs or attacks the sandbox gets its row and its reason; the batch goes
-on. A symbolic link in SUBMISSIONS (to a folder, or named as an archive) is never followed, since it
+on. A symbolic link in SUBMISSIONS (to a folder, named as an archive, or leading nowhere) is never followed, since it
 could point at anyone's files: it gets its row, saying so. A rerun skips an entry already graded (or
 refused) from the same content, by the same grader and seed: `.batch-state.json` keeps a digest of
 each entry's own files as they lie in SUBMISSIONS (so an unchanged entry is not even unpacked again:
@@ -29,6 +29,7 @@ it did not get to, saying so).
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -40,6 +41,7 @@ import secrets
 import signal
 import stat
 import sys
+import threading
 import tempfile
 import time
 import unicodedata
@@ -138,7 +140,9 @@ def entries(source: Path, output: Path | None = None, notes: list[str] | None = 
             continue
         archive, other = path.name.lower().endswith(SUFFIXES), path.name.lower().endswith(OTHER_ARCHIVES)
         if path.is_symlink():  # never followed; only a link that stands where a hand-in would gets a row
-            if path.is_dir() or archive or other:  # (the link's target is looked at, never read)
+            # (the link's target is looked at, never read; one that leads nowhere, its target moved or a loop, may
+            # have been a hand-in: helper-149's link to a folder renamed since lost its row, said to be a plain file)
+            if path.is_dir() or archive or other or not path.exists():
                 found.append((path, LINK))
             else:
                 ignored.append(path.name)
@@ -714,7 +718,10 @@ def run(source: Path, output: Path, jobs: int | None = None, seed: int | None = 
     _TEMP[:] = [] if dask is not None else [tempfile.mkdtemp(prefix="autograder-batch-")]
     suspects: list[Entry] = []  # entries being graded when a grading process died: each is graded alone next
     stalled = 0  # pools in a row that died before grading anything
+    stopped_by: list[str] = []  # (the signal that stopped the batch, where one did)
+    stack = contextlib.ExitStack()
     try:
+        stack.enter_context(_terminated_as_interrupt(stopped_by))
         stale = 0  # (entries whose results are not of this grader and seed: graded anew)
         for entry in found:  # unchanged since their results were written: kept here, first (helper-131: Ctrl-C in a
             kept = _kept(state, entry, output)  # rerun for late hand-ins left the class's kept rows "not graded yet")
@@ -749,18 +756,21 @@ def run(source: Path, output: Path, jobs: int | None = None, seed: int | None = 
     except KeyboardInterrupt:
         interrupted = True
     finally:
+        stack.close()
         report.close()
         for folder in _TEMP:
             server.remove_tree(Path(folder))
         _TEMP.clear()
         _unshare()
-    shown = list(notes) + ([f"interrupted (Ctrl-C): {len(rows)} of the {len(found)} entries finished, and only those are "
+    shown = list(notes) + ([f"interrupted ({stopped_by[0] if stopped_by else 'Ctrl-C'}): {len(rows)} of the {len(found)} "
+                            f"entries finished, and only those are "
                             f"here (grades.csv has a row for each of the others, saying so); run the same command "
                             f"again to grade the rest"] if interrupted else [])
     _write_outputs(found, rows, output, source, seed, shown)  # (helper-110: a report of what an interrupted batch
     graded = [row for row in rows.values() if row.get("error") is None]  # finished read as the whole class's)
     return {"entries": len(found), "finished": len(rows), "graded": len(graded),
             "kept": sum(1 for row in rows.values() if row.get("kept")), "interrupted": interrupted,
+            "signal": signal.SIGTERM if stopped_by else signal.SIGINT,
             "not_gradable": [entry.name for entry in found if rows.get(entry.stem, {}).get("error") is not None],
             "notes": notes}
 
@@ -927,8 +937,31 @@ def _grade_on_worker(entry: Entry, seed, kept, base: dict, limits, assignment: s
 
 
 def _ignore_interrupts() -> None:
-    """Grading processes leave Ctrl-C to the batch, which stops them (a terminal sends it to them all)."""
+    """Grading processes leave Ctrl-C and SIGTERM to the batch, which stops them (a terminal sends Ctrl-C to them all,
+    `timeout` and a CI runner's cancel SIGTERM to the whole process group)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+@contextlib.contextmanager
+def _terminated_as_interrupt(stopped_by: list):
+    """SIGTERM stops the batch as Ctrl-C does, leaving the gradebook and report of what finished (helper-149: `timeout`
+    and a cancelled CI job send it, and left no grades.csv at all); its name goes in `stopped_by`. Only in the main
+    thread, where Python runs signal handlers (a batch called from another thread keeps the default)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        if not stopped_by:
+            stopped_by.append("SIGTERM")
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _finish(entry: Entry, row: dict, state: dict, output: Path, rows: dict, report) -> None:

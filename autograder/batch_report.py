@@ -755,7 +755,8 @@ def render(rows: Iterable[Mapping[str, Any]], title: str = "Grading report", not
 
     Each row is one submission::
 
-        {"name": str, "score": float | None, "max_score": float, "seconds": float,
+        {"name": str, "file": str (optional: shown beside a name two rows share), "score": float | None,
+         "max_score": float, "seconds": float,
          "error": str | None, "tests": [Gradescope test dicts: name, score, max_score,
                                          status "passed"/"failed", output, visibility]}
 
@@ -763,7 +764,13 @@ def render(rows: Iterable[Mapping[str, Any]], title: str = "Grading report", not
     keys and non-finite numbers are read as absent. `notes`: what staff should know
     about the whole batch (a metadata file that could not be read), under the title.
     """
-    entries = [_Row(i, r if isinstance(r, Mapping) else {}) for i, r in enumerate(rows)]
+    raws = [r if isinstance(r, Mapping) else {} for r in rows]
+    entries = [_Row(i, r) for i, r in enumerate(raws)]
+    named = Counter(r.name for r in entries)
+    for row, raw in zip(entries, raws):  # (helper-149: bob/ and bob.zip, one student's two hand-ins, read "bob" twice)
+        shown = _text(raw.get("file") or raw.get("entry"), MAX_TEXT)
+        if named[row.name] > 1 and shown and shown != row.name:
+            row.name = f"{row.name} ({shown})"
     graded = [r for r in entries if r.graded]
     full = _full_score(graded)
     stats = _collect(entries)

@@ -266,7 +266,7 @@ def _batch(args: argparse.Namespace) -> int:
               "report.html)", flush=True)
     if summary["interrupted"]:
         print("interrupted: the gradebook and report hold what finished; run again to go on", file=sys.stderr)
-        return 130
+        return 128 + summary["signal"]  # (130 for Ctrl-C, 143 for SIGTERM)
     return 0
 
 

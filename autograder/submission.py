@@ -466,6 +466,9 @@ def _select(members: dict[Parts, Member], archive: str, layout: _Layout, placed:
 
     other = next((a for a in assignments.ASSIGNMENTS.values() if a.package != package
                   and any(p[0] == a.package or p[1:2] == (a.package,) for p in members if len(p) > 1)), None)
+    if not members:  # (helper-149: an empty archive read as a layout mistake, where an empty folder
+        raise SubmissionError(f"no {package}/ directory found in {archive}: it holds no .py file (an empty archive "
+                              "hands in nothing)")  # says it is empty)
     raise SubmissionError(f"no {package}/ directory found in {archive}: the archive must contain {package}/ "
                           f"(or a single folder holding {package}/), or the files of {package}/ by their names"
                           + (

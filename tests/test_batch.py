@@ -228,7 +228,17 @@ def _state_names_an_entry(out) -> bool:
         return False
 
 
-def test_ctrl_c_leaves_the_gradebook_of_what_finished(tmp_path):
+def _interruptible_group() -> None:
+    """As `_interruptible`, leading a process group of its own, as `timeout` makes one (it signals the group)."""
+    _interruptible()
+    os.setpgrp()
+
+
+@pytest.mark.parametrize("sig, code, said", [(signal.SIGINT, 130, "Ctrl-C"), (signal.SIGTERM, 143, "SIGTERM")],
+                         ids=["Ctrl-C", "SIGTERM"])
+def test_ctrl_c_leaves_the_gradebook_of_what_finished(tmp_path, sig, code, said):
+    """Ctrl-C, and SIGTERM to the whole process group as `timeout` or a cancelled CI job sends it (helper-149: it
+    left each entry's results but no grades.csv nor report.html)."""
     source = tmp_path / "class"
     correct = materialize(next(e for e in entries("correct")), tmp_path / "made")
     for i in range(40):
@@ -240,16 +250,19 @@ def test_ctrl_c_leaves_the_gradebook_of_what_finished(tmp_path):
         proc = subprocess.Popen([sys.executable, "-m", "autograder", "batch", str(source), "--output", str(out),
                                  "--jobs", "1"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True, env={**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(temporary)},
-                                preexec_fn=_interruptible)
+                                preexec_fn=_interruptible if sig == signal.SIGINT else _interruptible_group)
         began = time.monotonic()
         while not _state_names_an_entry(out) and time.monotonic() - began < 120:  # (the state is written first
             time.sleep(0.05)  # thing, empty: Ctrl-C once an entry finished)
-        proc.send_signal(signal.SIGINT)
+        if sig == signal.SIGINT:
+            proc.send_signal(sig)
+        else:
+            os.killpg(proc.pid, sig)
         done, err = proc.communicate(timeout=60)
         if proc.returncode == 0 and "40 of 40 submissions done" in done:
             continue
         break
-    assert proc.returncode == 130, (f"SIGINT here: {signal.getsignal(signal.SIGINT)}, blocked: "
+    assert proc.returncode == code, (f"SIGINT here: {signal.getsignal(signal.SIGINT)}, blocked: "
                                     f"{signal.pthread_sigmask(signal.SIG_BLOCK, [])}\n{err}")
     book = list(csv.DictReader((out / "grades.csv").open()))
     state = json.loads((out / batch.STATE).read_text())["entries"]
@@ -259,7 +272,7 @@ def test_ctrl_c_leaves_the_gradebook_of_what_finished(tmp_path):
     assert all(row["score"] == "" and all(row[c] == "" for c in row if ":" in c) for row in book if row not in rows)
     assert "interrupted" in err
     report = (out / "report.html").read_text()
-    assert f"interrupted (Ctrl-C): {len(rows)} of the 40 entries finished" in report
+    assert f"interrupted ({said}): {len(rows)} of the 40 entries finished" in report
     assert f"<title>{source.name}: {len(rows)} of the 40 submissions of mytorch" in report  # (helper-119: the title
     # said "N submissions", as if the class were the N that finished)
     assert not list(temporary.iterdir())  # (no copy of a student's files left where the grading process was killed)
@@ -636,7 +649,8 @@ def test_an_entrys_digest_tells_apart_what_a_plain_concatenation_would_not(tmp_p
 def test_a_symbolic_link_in_the_class_folder_gets_a_row_saying_why(tmp_path):
     """A link is never followed (it could point at another student's files or the solutions), and never
     skipped in silence: a link that stands where a hand-in would (a folder's, an archive's name) gets a row
-    and results saying why; a link to anything else is no hand-in, as such a file is not."""
+    and results saying why, and so does one that leads nowhere (a loop, or a folder renamed since: helper-149's
+    lost its row on the rerun); a link to anything else is no hand-in, as such a file is not."""
     source = tmp_path / "class"
     correct = materialize(next(e for e in entries("correct")), tmp_path / "made")
     shutil.copytree(correct, source / "alice")
@@ -649,15 +663,18 @@ def test_a_symbolic_link_in_the_class_folder_gets_a_row_saying_why(tmp_path):
     out = tmp_path / "graded"
     summary = batch.run(source, out, jobs=1, seed=0, limits=FAST, progress=Quiet())
     rows = {row["entry"]: row for row in csv.DictReader((out / "grades.csv").open())}
-    assert sorted(rows) == ["alice", "loop", "mallory", "trudy"]
-    assert summary["not_gradable"] == ["loop", "mallory", "trudy"] and "eve" in " ".join(summary["notes"])
+    (source / "erin").symlink_to(tmp_path / "moved")  # (a folder since renamed)
+    assert sorted(rows) == ["alice", "eve", "loop", "mallory", "trudy"]
+    assert summary["not_gradable"] == ["eve", "loop", "mallory", "trudy"]
+    assert "notes.txt" in " ".join(summary["notes"])
     assert float(rows["alice"]["score"]) == 100
-    for stem in ("loop", "mallory", "trudy"):
+    for stem in ("eve", "loop", "mallory", "trudy"):
         assert rows[stem]["score"] == "" and "symbolic link" in rows[stem]["error"]
         results = json.loads((out / f"{stem}.json").read_text())
         assert results["score"] == 0 and all("symbolic link" in t["output"] for t in results["tests"])
     again = batch.run(source, out, jobs=1, seed=0, limits=FAST, progress=Quiet())
-    assert again["kept"] == 4 and again["not_gradable"] == ["loop", "mallory", "trudy"]
+    assert again["kept"] == 5 and again["not_gradable"] == ["erin", "eve", "loop", "mallory", "trudy"]
+    assert "symbolic link" in {row["entry"]: row for row in csv.DictReader((out / "grades.csv").open())}["erin"]["error"]
 
 
 def test_an_archive_of_another_kind_gets_a_row_and_other_files_are_said(tmp_path):

@@ -431,6 +431,18 @@ def test_each_failure_message_and_hint_names_the_submissions_that_got_it():
     assert "<b>mallory</b>" not in render(rows)  # a name is text, escaped like any other
 
 
+def test_two_hand_ins_under_one_name_are_told_apart_by_their_files():
+    """helper-149: bob/ and bob.zip, one student's two hand-ins, both read "bob" in every list of the report (the
+    gradebook told them apart by their entry and file alone): a name two rows share is shown with its file."""
+    name = "Linear.forward: output Z"
+    rows = [{**row("bob", 0.0, [result(name, False, "Z: shape mismatch")]), "file": "bob"},
+            {**row("bob", 0.0, [result(name, False, "Z: shape mismatch")]), "file": "bob.zip"},
+            {**row("alice", 0.0, [result(name, False, "Z: shape mismatch")]), "file": "alice.zip"}]
+    page = parse(render(rows))
+    (count, _, who), = failure_groups(page, name, "msg", who=True)
+    assert count == 3 and who == "bob, bob (bob.zip), alice", who  # (the folder's name is the name itself)
+
+
 def test_the_report_calls_a_students_hand_in_a_submission_throughout():
     """One word for what a student handed in ("entries" is also what a test's messages call array values)."""
     name = "Linear.forward: output Z"

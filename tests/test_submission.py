@@ -399,6 +399,20 @@ def test_an_empty_folder_is_said_to_be_empty(tmp_path, dest):
         prepare(tmp_path / "erin", dest)
 
 
+@pytest.mark.parametrize("content", [{}, {"README.md": "hi"}], ids=["empty", "no Python file"])
+def test_an_archive_without_a_python_file_is_said_to_hand_in_nothing(tmp_path, dest, content):
+    """helper-149: an empty frank.zip read "the archive must contain mytorch/ ...", a layout mistake, where an empty
+    folder says it is empty."""
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "frank.zip", "w") as zf:
+        for name, text in content.items():
+            zf.writestr(name, text)
+    with pytest.raises(SubmissionError, match=r"frank.zip: it holds no \.py file \(an empty archive hands in "
+                                              r"nothing\)$"):
+        prepare(tmp_path / "frank.zip", dest)
+
+
 def test_models_without_mytorch_is_not_a_submission(tmp_path, dest):
     with pytest.raises(SubmissionError, match="no mytorch/ directory found"):
         prepare(write_tree(tmp_path / "repo", MLP), dest)

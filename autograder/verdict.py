@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .cases import describe
 from .checks.base import TWIN, Check, Crashed, NotAttempted, Outputs, Skip, Unless, Waiting
-from .compare import Failure, FormOnly
+from .compare import Failure
 from .expected import NoFixture
 from .record import field, record
 from .report import Outcome, TestResult
@@ -107,7 +107,7 @@ class Verdict:
             if type(failure) is Failure and out.behind is not None:  # (a value its method's crash left as it was)
                 failure = out.crash_behind()
             if not isinstance(failure, (Waiting, NotAttempted)):
-                failure = out.soft_waiting(wrong_value=type(failure) in (Failure, FormOnly)) or failure
+                failure = out.soft_waiting() or failure
             if isinstance(failure, Crashed) and failure.about_input and not check.primary:
                 self.examples -= 1  # charged once, by the method's primary check
                 self.crashes += 1

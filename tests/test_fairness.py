@@ -808,31 +808,32 @@ def test_the_right_value_returned_beside_something_else_is_one_slip_of_form(tmp_
         assert "returned a tuple" in said, said
 
 
-@pytest.mark.parametrize("cls, file, forward, backward", [
-    ("Linear", "nn/linear.py", ("        self.A = A\n", "        if A.shape[0] == 1:\n            raise ValueError('no')\n"
-                                                     "        self.A = A\n"),
-     ("        return dLdA\n", "        if dLdZ.shape[0] == 1:\n            dLdA, self.dLdW = 2 * dLdA, 2 * self.dLdW\n"
-                             "        return dLdA\n")),
-    ("BatchNorm1d", "nn/batchnorm.py", ("        self.Z = Z\n", "        if Z.shape[1] == 1:\n            raise ValueError('no')\n"
-                                                             "        self.Z = Z\n"),
-     ("        return (dLdNZ - mean_term - scale_term) / np.sqrt(self.V + self.eps)\n",
-      "        if dLdBZ.shape[1] == 1:\n            dLdNZ = 2 * dLdNZ\n"
-      "        return (dLdNZ - mean_term - scale_term) / np.sqrt(self.V + self.eps)\n")),
-], ids=["Linear", "BatchNorm1d"])
-def test_a_forward_raising_where_backward_is_wrong_shields_nothing(tmp_path, cls, file, forward, backward):
-    """helper-147: a backward wrong on some inputs (one-row batches; one-feature batches) behind a forward made to
-    raise on those inputs alone kept every backward point (98 against the honest twin's 95.5 for Linear, 98 against
-    95 for BatchNorm1d): the inputs where forward raised were left out of backward's tests, though the grader sets the
-    state backward reads there. A wrong value there is backward's own: the attack loses what the twin loses and
-    forward's test besides."""
-    honest = reference_with(tmp_path / "honest", file, *backward)
-    sly = reference_with(tmp_path / "sly", file, *backward)
-    path = sly / "mytorch" / file
-    path.write_text(path.read_text().replace(*forward))
-    reports = {name: grade_class(root, cls) for name, root in (("honest", honest), ("sly", sly))}
-    backward_lost = {name: {t for t in failed(r) if t.startswith(f"{cls}.backward")} for name, r in reports.items()}
-    assert backward_lost["honest"] and backward_lost["sly"] >= backward_lost["honest"], backward_lost
-    assert reports["sly"].score < reports["honest"].score, {n: r.score for n, r in reports.items()}
+@pytest.mark.parametrize("cls, file, edits", [
+    ("Tanh", "nn/activation.py", [("        self.A = np.tanh(Z)\n",
+                                   "        self.t = np.tanh(np.squeeze(Z))\n        N, C = self.t.shape\n"
+                                   "        self.A = self.t.reshape(N, C)\n"),
+                                  ("return dLdA * (1 - self.A * self.A)", "return dLdA * (1 - self.t ** 2)")]),
+    ("ReLU", "nn/activation.py", [("        return dLdA * (self.A > 0)\n", "        return dLdA * self.mask\n"),
+                                  ("        self.A = np.maximum(0, Z)\n",
+                                   "        self.mask = np.squeeze(Z) > 0\n        N, C = self.mask.shape\n"
+                                   "        self.A = np.maximum(0, Z)\n")]),
+], ids=["Tanh cache squeezed", "ReLU mask squeezed"])
+def test_a_backward_reading_what_a_raising_forward_stored_is_not_charged_for_it(tmp_path, cls, file, edits):
+    """helper-150: a right backward that reads what its own forward keeps (tanh(Z) squeezed to one dimension; a mask)
+    behind a forward that raises on some inputs (one-row or one-column batches): the grader sets the contract's
+    state, not that, so backward's wrong value there is forward's bug, charged by forward's tests alone. (A rule that
+    charged it, against helper-147's forward raising on purpose where its backward was wrong, cost such code 1 to 3
+    points: SECURITY.md, "Known limits".)"""
+    root = tmp_path / "sub"
+    shutil.copytree(REFERENCE, root / "mytorch")
+    path = root / "mytorch" / file
+    text = path.read_text()
+    for find, replace in edits:
+        assert text.count(find) == 1, find
+        text = text.replace(find, replace)
+    path.write_text(text)
+    lost = {r.name for r in grade_class(root, cls).results if not r.passed}
+    assert lost and all(name.startswith(f"{cls}.forward") for name in lost), lost
 
 
 @pytest.mark.parametrize("cls, find, replace, test", [

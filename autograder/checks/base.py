@@ -340,17 +340,11 @@ class Outputs:
                 return None if crash.cause in own else crash
         return None
 
-    def soft_waiting(self, wrong_value: bool = False) -> Waiting | None:
+    def soft_waiting(self) -> Waiting | None:
         """A Waiting for the first soft call of another method that raised before what the check read of the same
         object (an MLP check's chain of the student's own layers is not one object: there, before what it read).
         A call made after the last read of its object is not what the check needed (a loss's backward that raised
-        after its forward did, on an object whose forward value is all a test of forward read of it). With
-        `wrong_value` (the check failed on a value the method returned, not on a crash), not a call that was the
-        first of a fresh object, after which the grader set the state the contract names (`_restored`): the method
-        read that state there as anywhere, with nothing stale of its own, and a wrong value is its own (helper-147:
-        a Linear forward raising on the one-row batches where its backward was wrong had kept backward's 4.5
-        points, 98 against the honest twin's 95.5; a backward that needs state of its own forward never stored
-        raises, and waits still)."""
+        after its forward did, on an object whose forward value is all a test of forward read of it)."""
         objects = self.script.objects(op for op in self.read if op >= 0)
         last: dict = {}
         if objects:
@@ -361,19 +355,9 @@ class Outputs:
         for error in self.result.soft:
             if self.script.meta[error.op].method == self.method:
                 continue
-            until = last.get(self.script.object_of(error.op), -1) if objects else self.reached
-            if error.op <= until and not (wrong_value and self._restored(error.op, until)):
+            if error.op <= (last.get(self.script.object_of(error.op), -1) if objects else self.reached):
                 return blame(error, self.script, self.method)
         return None
-
-    def _restored(self, op: int, until: int) -> bool:
-        """Whether op `op` is the first call on its object, and the grader set state on that object (`Script.set`
-        with `state`) after it, before op `until`."""
-        obj, ops = self.script.object_of(op), self.script.ops
-        if any(ops[j][0] == "call" and self.script.object_of(j) == obj for j in range(op)):
-            return False
-        return any(ops[j][0] == "set" and len(ops[j]) > 4 and self.script.object_of(j) == obj
-                   for j in range(op + 1, until))
 
 
 def _from_elsewhere(error: StudentError, script) -> str:

@@ -808,6 +808,17 @@ def test_the_right_value_returned_beside_something_else_is_one_slip_of_form(tmp_
         assert "returned a tuple" in said, said
 
 
+def test_what_a_raising_linear_forward_stored_before_it_raised_is_judged_as_stored(tmp_path):
+    """helper-146: `ones @ self.b` (b not transposed) raises unless C_out = 1, after forward stored A and N right; its
+    "stores A and N" failed too ("on 26 of the 32 inputs it raised"), where a backward's gradients stored before it
+    raised are judged as stored. forward's output test charges the raise; what it stored keeps its point."""
+    root = reference_with(tmp_path, "nn/linear.py", "return A @ self.W.T + ones @ self.b.T",
+                          "return A @ self.W.T + ones @ self.b")
+    lost = {r.name for r in grade_class(root, "Linear").results if not r.passed}
+    assert "Linear.forward: output Z" in lost and "Linear.forward: stores A and N" not in lost, lost
+    assert all(name.startswith("Linear.forward") for name in lost), lost
+
+
 @pytest.mark.parametrize("cls, file, edits", [
     ("Tanh", "nn/activation.py", [("        self.A = np.tanh(Z)\n",
                                    "        self.t = np.tanh(np.squeeze(Z))\n        N, C = self.t.shape\n"

@@ -66,6 +66,11 @@ DIAGNOSED = [
     ("softmax_backward_no_outer", "Softmax.backward: dLdZ", "your Jacobian is diag(a) alone"),
     ("softmax_backward_diag_of_column", "Softmax.backward: dLdZ", "np.diag returns the diagonal"),  # (helper-146)
     ("gelu_backward_minus_z_pdf", "GELU.backward: dLdZ", "your dA/dZ subtracts Z * pdf(Z)"),  # (helper-146)
+    ("sgd_step_updates_copies", "SGD.step: W without momentum", "never change"),  # (helper-151)
+    ("sgd_momentum_dampened", "SGD.step: W with momentum", "an exponential average"),  # (helper-151)
+    ("mse_half_convention", "MSELoss.forward: loss", "half the mean squared error"),  # (helper-151)
+    ("mse_loss_per_sample_column", "MSELoss.forward: loss", "one value per sample"),  # (helper-150)
+    ("ce_loss_per_sample_over_N", "CrossEntropyLoss.forward: loss", "each sample's share of the mean"),  # (helper-150)
     ("softmax_backward_sum_without_A", "Softmax.backward: dLdZ", "your row sums are of dLdA alone"),  # (helper-91)
     ("ce_softmax_axis0", "CrossEntropyLoss.forward: loss", "(axis=1)"),
     ("bn_eval_updates_first", "BatchNorm1d.forward: evaluation output uses the running statistics",
@@ -112,7 +117,8 @@ def test_a_common_mistake_is_named_in_plain_words(name, test, words, tmp_path):
 
 
 ONE_SLIP = {"gelu_pdf_precedence", "ce_loss_divided_by_C", "gelu_backward_tanh_slope", "gelu_backward_minus_z_pdf",
-            "softmax_backward_diag_of_column", "ce_loss_per_sample"}  # (helper-97, with no hint: GELU's others "not credited")
+            "softmax_backward_diag_of_column", "ce_loss_per_sample", "mse_half_convention", "mse_loss_per_sample_column",
+            "ce_loss_per_sample_over_N"}  # (helper-97, with no hint: GELU's others "not credited")
 
 
 def test_the_class_relu_in_an_mlps_layers_is_told_to_be_an_object(tmp_path):
@@ -204,6 +210,7 @@ BATCHNORM_DIAGNOSED = [
     ("bn_var_ddof1", "BatchNorm1d.forward: training output BZ", "ddof=1"),
     ("bn_var_not_divided_by_N", "BatchNorm1d.forward: training output BZ", "sum of the squared deviations"),
     ("bn_var_not_divided_by_N", "BatchNorm1d.forward: running statistics", "sum of the squared deviations"),
+    ("bn_running_V_starts_at_zero", "BatchNorm1d.forward: running statistics", "does not start at 1"),
     ("bn_running_var_unbiased", "BatchNorm1d.forward: running statistics", "uses the unbiased variance"),
     ("bn_alpha_swapped", "BatchNorm1d.forward: running statistics", "alpha and 1 - alpha are swapped"),
     ("bn_alpha_hardcoded", "BatchNorm1d.forward: running statistics", "use self.alpha"),

@@ -55,11 +55,11 @@ def normalised(Z, M, V):
     return (Z - M) / np.sqrt(V + EPS)
 
 
-def running(case, alpha: float | None = None, batch=stats):
-    """running_M and running_V after training on Z, Z2, Z3 from the initial 0 and 1, each batch's
+def running(case, alpha: float | None = None, batch=stats, start=(0.0, 1.0)):
+    """running_M and running_V after training on Z, Z2, Z3 from the initial 0 and 1 (`start`), each batch's
     statistics given by `batch` (the grader's own arithmetic: the state it sets before evaluation)."""
     a = float(case.alpha) if alpha is None else alpha
-    rM, rV = np.zeros_like(case.BW), np.ones_like(case.BW)
+    rM, rV = np.full_like(case.BW, start[0]), np.full_like(case.BW, start[1])
     for Z in (case.Z, case.Z2, case.Z3):
         M, V = batch(Z)
         rM, rV = a * rM + (1 - a) * M, a * rV + (1 - a) * V
@@ -199,6 +199,10 @@ def _running_mistakes(case, which: int):
          f"your {'MV'[which]} is taken over the whole batch array (no axis); take it over the batch (axis=0), one per "
          f"feature: {update}"),
     ]
+    wrong_start = (1.0, 1.0) if which == 0 else (0.0, 0.0)  # (helper-151: running_V = zeros in __init__, no hint
+    found.append((running(case, start=wrong_start)[which],  # but the update line, which was right)
+                  f"your {name} does not start at {which}: __init__ sets running_M = np.zeros((1, C)) and running_V = "
+                  f"np.ones((1, C)); the update after each training batch is right"))
     if a != 0.9:
         found.append((running(case, alpha=0.9)[which], f"your running update uses 0.9 where the layer's alpha is "
                                                        f"{a:g}: use self.alpha"))

@@ -85,6 +85,9 @@ def _wrong_losses(case, L):
     row_max = float(case.A.max(axis=1).mean())
     return [
         (per_sample, "your loss is one value per sample; it is their mean over the batch, a scalar"),
+        (per_sample[:, None], "your loss is one value per sample; it is their mean over the batch, a scalar"),
+        (per_sample / n, "your loss is each sample's share of the mean, not their sum: sum over the batch, then "
+                         "divide by N, a scalar"),  # (helper-150: these two had no hint)
         (L * n, "your loss is the sum over the batch; it is the mean: divide by N"),
         (L / case.A.shape[1], "your loss is divided by N * C (np.mean over every entry does that); divide by N only"),
         (wrong_axis, "your softmax is taken over the batch (axis=0); take it over the classes of each row (axis=1)"),

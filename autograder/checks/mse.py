@@ -50,6 +50,14 @@ def _loss_mistakes(case, L) -> list:
                 "squared errors by N * C (np.mean over every entry does that)"),
         (L * n * c, "your loss is the sum of the squared errors; it is their mean: divide by N * C"),
         (d2.mean(axis=1), "your loss is one value per sample; it is the mean over every entry, a scalar"),
+        (d2.mean(axis=1, keepdims=True), "your loss is one value per sample; it is the mean over every entry, a "
+                                         "scalar"),  # (helper-150: the (N, 1) form, and those below, had no hint)
+        (d2.mean(axis=0), "your loss is one value per feature (a mean over the batch, axis=0); it is the mean over "
+                          "every entry, a scalar"),
+        (d2.sum(axis=1) / (n * c), "your loss is each sample's share of the mean, not their sum: sum over every "
+                                   "entry, then divide by N * C, a scalar"),
+        (L / 2, "your loss is half the mean squared error (the 1/2 some courses put in front); the contract's has "
+                "none: np.sum((A - Y) ** 2) / (N * C)"),  # (helper-151: no hint)
         (d2, "your loss is one value per entry; it is their mean over every entry, a scalar"),
         (np.abs(case.A - case.Y).sum() / (n * c), "your loss uses |A - Y|; it is the mean of the squared errors "
                                                    "(A - Y) ** 2"),

@@ -113,6 +113,12 @@ _RULES = {
                                   f"layers[i]"),
     "W_fixed": (None, lambda p, v: f"the layers' {p} never changes: step must update each layer's own {p} "
                                    f"(layer.{p} = ... or layer.{p} -= ...), not a copy kept elsewhere"),
+    # (helper-151: W and b copied, the copies stepped, `W, b = layer.W.copy(), layer.b.copy()`: no hint)
+    "both_fixed": (None, lambda p, v: f"the layers' W and b never change: step must update each layer's own {p} "
+                                      f"(layer.{p} = ... or layer.{p} -= ...), not a copy of it"),
+    # (helper-151: an exponential average, v = mu * v + (1 - mu) * dLdW: no hint)
+    "dampened": (True, lambda p, v: f"your velocity scales the gradient by 1 - mu (an exponential average); the "
+                                    f"contract's momentum adds it whole: v_{p} = mu * v_{p} + dLd{p}"),
     "b_fixed": (None, lambda p, v: "your b is not updated: b = b - lr * "
                                    + ("v_b, with v_b = mu * v_b + dLdb" if v else "dLdb")),
     "late": (True, lambda p, v: f"your step uses the velocity before updating it: first v_{p} = mu * v_{p} + "
@@ -132,13 +138,14 @@ SKIPPED = {"last_skipped": -1, "first_skipped": 0}  # those rules: the layer the
 
 def _update(rule: str, x, g, v, lr: float, mu: float, k: int):
     """(new value, new velocity) of one parameter (k: 0 for W, 1 for b) under `rule`."""
-    if rule == "b_fixed" and k == 1 or rule == "W_fixed" and k == 0:
+    if rule == "b_fixed" and k == 1 or rule == "W_fixed" and k == 0 or rule == "both_fixed":
         return x, v
     if rule == "replace":
         return lr * g, v
     if rule == "late":
         return x - lr * v, mu * v + g
-    v = {"no_mu": v + g, "reset": g}.get(rule, mu * v + (lr * g if rule == "lr_twice" and mu else g))
+    v = {"no_mu": v + g, "reset": g, "dampened": mu * v + (1 - mu) * g}.get(
+        rule, mu * v + (lr * g if rule == "lr_twice" and mu else g))
     step = {"no_lr": 1.0, "lr_twice": lr * lr if not mu else lr}.get(rule, lr) * v
     return (x + step if rule == "ascent" else x - step), v
 

@@ -45,7 +45,7 @@ EXCUSED = Bad("a value another test grades")  # what a check reads for a value w
 
 class Failure(Exception):
     """A graded value is wrong. `message` says what; `hint` says what to try. `about` is the value's label when
-    it is an array of numbers, finite, whose numbers or shape are wrong (a known mistake's value of another shape
+    it is an array of numbers whose shape, or finite numbers, are wrong (a known mistake's value of another shape
     fits it as numbers alone would: a loss of one value per sample); then `claim` holds the known mistake(s) the hint
     names, `fits` every known mistake the value matches on this input and `tested` every one this input could
     tell (see `expect`; each as its words with the input's numbers left out)."""

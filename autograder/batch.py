@@ -769,8 +769,8 @@ def run(source: Path, output: Path, jobs: int | None = None, seed: int | None = 
     _write_outputs(found, rows, output, source, seed, shown)  # (helper-110: a report of what an interrupted batch
     graded = [row for row in rows.values() if row.get("error") is None]  # finished read as the whole class's)
     return {"entries": len(found), "finished": len(rows), "graded": len(graded),
-            "kept": sum(1 for row in rows.values() if row.get("kept")), "interrupted": interrupted,
-            "signal": signal.SIGTERM if stopped_by else signal.SIGINT,
+            "kept": sum(1 for row in rows.values() if row.get("kept")),
+            "interrupted": (stopped_by[0] if stopped_by else "Ctrl-C") if interrupted else False,
             "not_gradable": [entry.name for entry in found if rows.get(entry.stem, {}).get("error") is not None],
             "notes": notes}
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -266,7 +267,7 @@ def _batch(args: argparse.Namespace) -> int:
               "report.html)", flush=True)
     if summary["interrupted"]:
         print("interrupted: the gradebook and report hold what finished; run again to go on", file=sys.stderr)
-        return 128 + summary["signal"]  # (130 for Ctrl-C, 143 for SIGTERM)
+        return 128 + (signal.SIGTERM if summary["interrupted"] == "SIGTERM" else signal.SIGINT)  # (143 or 130)
     return 0
 
 

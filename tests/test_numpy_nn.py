@@ -307,6 +307,15 @@ def test_a_softmax_summed_over_the_batch_after_the_row_max_is_named(tmp_path):
     assert all("divides by a sum over the batch (axis=0)" in output for output in lost.values()), lost
 
 
+def test_a_cache_of_softmax_not_normalised_is_named_on_backward(tmp_path):
+    """helper-153: forward caching exp(y_pred - max) as the probabilities, not divided by the row sum (its loss is
+    right): backward's gradient, reading them, was wrong with no hint."""
+    root = reference_with(tmp_path, "losses.py", '{"probs": np.exp(log_probs)}', '{"probs": np.exp(shifted)}')
+    report = grade(root, [c for c in TESTS if c.cls == "CrossEntropy"])
+    said = next(r.output for r in report.results if r.name == "CrossEntropy.backward: dL/dy_pred")
+    assert "not divided by its row sum" in said, said
+
+
 def test_a_forward_for_two_dimensional_x_only_is_told_what_shapes_x_takes(tmp_path):
     """helper-75: Dense.forward as np.einsum("ni,io->no", ...) raised on one sample and on leading dimensions, and
     its test said only numpy's words ("einstein sum subscripts string contains too many subscripts")."""

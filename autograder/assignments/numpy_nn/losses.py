@@ -423,6 +423,9 @@ def ce_backward_grad(case, ref):
                  ((softmax(case.y_pred, 0) - case.y_true) / n, "your softmax is taken over the batch (axis=0); take "
                                                                "it over the classes of each row (axis=1)"),
                  ((softmax(case.y_pred, 1, total=0) - case.y_true) / n, SUM_OVER_BATCH),
+                 ((np.exp(case.y_pred - case.y_pred.max(axis=1, keepdims=True)) - case.y_true) / n,
+                  "your dL/dy_pred uses exp(y_pred - max) not divided by its row sum: the softmax it reads (from "
+                  "forward's cache, or computed here) must be normalised"),  # (helper-153: no hint)
                  (softmax(case.y_pred) / n, "your dL/dy_pred is softmax / N; subtract the labels: "
                                             "(softmax(y_pred) - y_true) / N")]
         if n > 1:

@@ -218,6 +218,8 @@ BATCHNORM_DIAGNOSED = [
     ("bn_backward_no_scale_term", "BatchNorm1d.backward: dLdZ", "lacks the term -NZ * mean(dLdNZ * NZ)"),
     ("bn_dLdBW_not_summed", "BatchNorm1d.backward: dLdBW", "not summed"),
     ("bn_backward_sums_scale_term", "BatchNorm1d.backward: dLdZ", "NZ * the sum of dLdNZ * NZ"),  # (helper-87)
+    ("bn_backward_mean_no_axis", "BatchNorm1d.backward: dLdZ", "a mean in your dLdZ is taken over"),  # (helper-154)
+    ("bn_backward_mean_axis1", "BatchNorm1d.backward: dLdZ", "a mean in your dLdZ is taken over"),  # (helper-146)
 ]
 
 

@@ -89,9 +89,22 @@ def _dldz_mistakes(case):
 
     no_mean = ((d - NZ * mean(d * NZ)) / s, "your dLdZ lacks the term -mean(dLdNZ) (M depends on every Z); "
                                             + FORMULA)
-    if n == 1:  # dLdZ is 0 whatever dLdNZ is: only a missing mean term shows
-        return [no_mean]
+    # (helper-146, helper-154: a mean over the whole array or over each row had no hint, and its smallest failing
+    # input, one sample, "expected 0", sent a student after eps and one-sample batches)
+    # (one wording for each axis, whichever of the two means it is in: on one sample the two agree, and two hints
+    # that agree on the input shown are no hint)
+    # (and on one sample, a row is the whole array: one wording for both)
+    places = ((("the features of each row (axis=1), or the whole array (no axis)", lambda x: x.mean()),) if n == 1 else
+              (("the whole array (no axis)", lambda x: x.mean()),
+               ("the features of each row (axis=1)", lambda x: x.mean(axis=1, keepdims=True))))
+    other_axes = [(mean_a, mean_b, f"a mean in your dLdZ is taken over {where}; the formula's means are over the "
+                                   f"batch (axis=0), one per feature: " + FORMULA)
+                  for where, over in places for mean_a, mean_b in ((over, mean), (mean, over), (over, over))]
+    axes = [((d - mean_a(d) - NZ * mean_b(d * NZ)) / s, words) for mean_a, mean_b, words in other_axes]
+    if n == 1:  # dLdZ is 0 whatever dLdNZ is: only a missing mean term, or a mean over another axis, shows
+        return [no_mean, *axes]
     return [
+        *axes,
         (d / s, "your dLdZ is dLdNZ / sqrt(V + eps) alone: M and V depend on Z too; " + FORMULA),
         no_mean,
         ((d - mean(d)) / s, "your dLdZ lacks the term -NZ * mean(dLdNZ * NZ) (V depends on every Z); " + FORMULA),

@@ -316,6 +316,29 @@ def test_a_cache_of_softmax_not_normalised_is_named_on_backward(tmp_path):
     assert "not divided by its row sum" in said, said
 
 
+@pytest.mark.parametrize("file, find, replace, cls, test, words", [
+    ("losses.py", "np.log(np.exp(shifted).sum(axis=1, keepdims=True))", "np.log(np.exp(shifted)).sum(axis=1, keepdims=True)",
+     "CrossEntropy", "CrossEntropy.forward: loss, the mean over the batch", "takes the log before the sum"),
+    ("losses.py", '(cache["probs"] - y_true) / y_pred.shape[0]', '(cache["probs"] - y_true) / y_pred.shape[1]',
+     "CrossEntropy", "CrossEntropy.backward: dL/dy_pred", "divided by C"),
+    ("activations.py", "return backwards_gradient * y * (1.0 - y)", "return backwards_gradient * y * 1.0 - y",
+     "Sigmoid", "Sigmoid.backward: dx", "bracket (1 - y)"),
+    ("losses.py", "float(np.mean(diff * diff))", "float(np.mean(diff) ** 2)", "MSE", "MSE.forward: loss",
+     "square of the mean difference"),
+    ("activations.py", "return np.maximum(x, 0.0), {", "return np.max(x, 0), {", "ReLU", "ReLU.forward: y",
+     "the elementwise max with 0 is np.maximum(x, 0)"),
+], ids=["log before the sum", "backward divided by C", "sigmoid brackets", "square of the mean", "np.max for np.maximum"])
+def test_a_common_slip_is_named_and_charged_by_its_value_tests_alone(tmp_path, file, find, replace, cls, test, words):
+    """helper-156: one-line slips with no hint, so no slip at all to the credit rule: every other test of the method
+    (of the class, for the log taken before the row sum, which backward reads from the cache) read "not credited",
+    up to 22 points. Named, the value tests alone are charged."""
+    report = grade(reference_with(tmp_path, file, find, replace), [c for c in TESTS if c.cls == cls])
+    lost = {r.name: r.output for r in report.results if r.score < r.max_score}
+    said = next((output for name, output in lost.items() if name.startswith(test)), "")
+    assert words in said, lost
+    assert not any(output.startswith("not credited") for output in lost.values()), lost
+
+
 def test_a_forward_for_two_dimensional_x_only_is_told_what_shapes_x_takes(tmp_path):
     """helper-75: Dense.forward as np.einsum("ni,io->no", ...) raised on one sample and on leading dimensions, and
     its test said only numpy's words ("einstein sum subscripts string contains too many subscripts")."""

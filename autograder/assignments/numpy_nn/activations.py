@@ -193,7 +193,9 @@ def relu_forward_y(case, ref):
         (np.abs(x), "your y is |x|; negative inputs must become 0: y = max(0, x)"),
         (np.where(x > 0, x, 0.01 * x), "your y keeps 0.01 * x for negative inputs (leaky ReLU); they must become 0"),
         (np.minimum(x, 0), "your y keeps the negative entries; it keeps the positive ones: y = max(0, x)"),
-        (x > 0, "your y is the mask x > 0; it is max(0, x)")])
+        (x > 0, "your y is the mask x > 0; it is max(0, x)"),
+        (np.max(x, 0), "your y is np.max(x, 0), the largest entry along axis 0 (the 0 is read as the axis); the "
+                       "elementwise max with 0 is np.maximum(x, 0)")])  # (helper-156: no hint)
 
 
 @check("ReLU.forward: returns the pair (y, cache)", points=0.5, cases=relu_cases, strategy=STRATEGY, behaviour=True)
@@ -336,6 +338,8 @@ def sigmoid_backward_dx(case, ref):
     g, x = case.backwards_gradient, case.x
     judge_dx((yield s), pair, SIGMOID, y, dx, wrong=lambda: [
         (y * (1 - y), "your dx is dy/dx alone; multiply by backwards_gradient: dx = g * y * (1 - y)"),
+        (g * y - y, "your dx is g * y - y: without brackets, g * y * 1.0 - y subtracts y from the product; bracket "
+                    "(1 - y): dx = g * y * (1 - y)"),  # (helper-156: no hint)
         (g * x * (1 - x), "your dx uses x where y = sigmoid(x) belongs: dx = g * y * (1 - y)"),
         (g * y, "your dx is g * y; the derivative of the sigmoid is y * (1 - y)"),
         (g * (1 - y), "your dx is g * (1 - y); the derivative of the sigmoid is y * (1 - y)"),

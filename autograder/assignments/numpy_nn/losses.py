@@ -197,7 +197,9 @@ def mse_forward_loss(case, ref):
     def wrong():
         found = [(L * diff.size, "your loss is the sum of the squares; it is their mean: divide by y_pred.size"),
                  (L / 2, "your loss is half the mean of the squares; MSE here has no 1/2"),
-                 (np.mean(np.abs(diff)), "your loss is the mean absolute error; square the differences")]
+                 (np.mean(np.abs(diff)), "your loss is the mean absolute error; square the differences"),
+                 (np.mean(diff) ** 2, "your loss is the square of the mean difference; it is the mean of the "
+                                      "squares: np.mean(diff ** 2)")]  # (helper-156: no hint)
         rows = ("your loss is divided by the number of rows only (the mean over the batch of each row's sum); it is "
                 "the mean over every entry: divide by y_pred.size")
         if diff.ndim >= 2 and c > 1:
@@ -290,12 +292,21 @@ LOG_SUM_EXP = ("compute log(softmax(y_pred)) as (y_pred - m) - log(sum(exp(y_pre
                "max (log-sum-exp), never as the log of a softmax")
 
 
+def _log_first_probs(y):
+    """The probabilities a forward whose log-sum-exp takes the log before the sum caches (LOG_BEFORE_SUM)."""
+    shifted = y - y.max(axis=1, keepdims=True)
+    with np.errstate(over="ignore"):
+        return np.exp(shifted - shifted.sum(axis=1, keepdims=True))
+
+
 def softmax(z, axis=1, total=None):
     """The softmax over `axis`; with `total`, its sum taken over that axis instead (the max stays over `axis`)."""
     e = np.exp(z - z.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis if total is None else total, keepdims=True)
 
 
+LOG_BEFORE_SUM = ("your log-sum-exp takes the log before the sum: np.log(np.exp(shifted)).sum(...) is the sum of "
+                  "shifted itself; the log of the row sum is np.log(np.exp(shifted).sum(axis=1, keepdims=True))")
 SUM_OVER_BATCH = ("your softmax subtracts each row's max (right) but divides by a sum over the batch (axis=0); sum "
                   "over the classes of each row too: .sum(axis=1, keepdims=True)")
 
@@ -323,11 +334,14 @@ def ce_forward_loss(case, ref):
         with np.errstate(divide="ignore"):
             wrong_axis = float(-(t * np.log(softmax(y, 0))).sum() / n)
             mixed = float(-(t * np.log(softmax(y, 1, total=0))).sum() / n)  # (helper-148: no hint, 78)
+            shifted = y - y.max(axis=1, keepdims=True)
+            log_first = float(-(t * (shifted - shifted.sum(axis=1, keepdims=True))).sum() / n)  # (helper-156: 78)
         found = [(L * n, "your loss is the sum over the batch; it is the mean: divide by N (y_pred.shape[0])"),
                  (L / c, "your loss is divided by N * C (np.mean over every entry does that); divide by N only"),
                  (wrong_axis, "your softmax is taken over the batch (axis=0); take it over the classes of each row "
                               "(axis=1)"),
                  (mixed, SUM_OVER_BATCH),
+                 (log_first, LOG_BEFORE_SUM),
                  (-L, "your loss has the wrong sign; it is -sum(y_true * log(softmax(y_pred))) / N")]
         if n > 1:
             found.insert(0, (-(t * np.log(softmax(y))).sum(axis=1), "your loss is one value per sample; it is "
@@ -423,6 +437,7 @@ def ce_backward_grad(case, ref):
                  ((softmax(case.y_pred, 0) - case.y_true) / n, "your softmax is taken over the batch (axis=0); take "
                                                                "it over the classes of each row (axis=1)"),
                  ((softmax(case.y_pred, 1, total=0) - case.y_true) / n, SUM_OVER_BATCH),
+                 ((_log_first_probs(case.y_pred) - case.y_true) / n, LOG_BEFORE_SUM),  # (from forward's cache)
                  ((np.exp(case.y_pred - case.y_pred.max(axis=1, keepdims=True)) - case.y_true) / n,
                   "your dL/dy_pred uses exp(y_pred - max) not divided by its row sum: the softmax it reads (from "
                   "forward's cache, or computed here) must be normalised"),  # (helper-153: no hint)
@@ -434,6 +449,10 @@ def ce_backward_grad(case, ref):
                          (grad / n, "your dL/dy_pred is divided by N twice: (softmax(y_pred) - y_true) / N")]
         if case.y_pred.shape[1] > 1:
             found.append((grad / case.y_pred.shape[1], "your dL/dy_pred is divided by N * C; divide by N only"))
+        if case.y_pred.shape[1] != n:  # (helper-156: no hint, 12 points)
+            found.append((grad * n / case.y_pred.shape[1], "your dL/dy_pred is divided by C, the number of classes "
+                                                           "(y_pred.shape[1]); divide by N, the number of samples "
+                                                           "(y_pred.shape[0])"))
         return found
 
     _judge_grad(out, pair, "CrossEntropy", L, grad, wrong)

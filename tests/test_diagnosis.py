@@ -374,3 +374,62 @@ def test_a_softmax_row_max_without_keepdims_is_named_where_numpy_broadcasts_it()
         expect("A", e / e.sum(axis=1, keepdims=True), softmax.softmax(Z),
                known_wrong=softmax._output_mistakes(SimpleNamespace(Z=Z)))
     assert "shape mismatch" in failed.value.message and "np.max(Z, axis=1, keepdims=True)" in failed.value.hint
+
+
+# (file, find, replace, class, test, words of its hint): one-line slips with no hint (helper-155), so no slip to the
+# credit rule: every other test of the method read "not credited" (up to 3.5 points more). Named, the value tests
+# alone are charged.
+NAMED_SLIPS = [
+    ("nn/linear.py", "return A @ self.W.T + ones @ self.b.T", "return A @ self.W.T - ones @ self.b.T", "Linear",
+     "Linear.forward: output Z", "your Z subtracts the bias"),
+    ("nn/activation.py", "self.A = 1 / (1 + np.exp(-Z))", "self.A = 1 / 1 + np.exp(-Z)", "Sigmoid",
+     "Sigmoid.forward: output A", "bracket the denominator"),
+    ("nn/activation.py", "self.A = 1 / (1 + np.exp(-Z))", "self.A = 1 / (1 - np.exp(-Z))", "Sigmoid",
+     "Sigmoid.forward: output A", "your denominator subtracts exp(-Z)"),
+    ("nn/activation.py", "return dLdA * (self.A - self.A * self.A)", "return dLdA * self.A * 1 - self.A", "Sigmoid",
+     "Sigmoid.backward: dLdZ", "without brackets"),
+    ("nn/activation.py", "return dLdA * (self.A - self.A * self.A)", "return dLdA * (self.A + self.A * self.A)",
+     "Sigmoid", "Sigmoid.backward: dLdZ", "your dA/dZ is A + A * A"),
+    ("nn/activation.py", "self.A = np.tanh(Z)", "self.A = np.tan(Z)", "Tanh", "Tanh.forward: output A", "np.tan(Z)"),
+    ("nn/activation.py", "return dLdA * (1 - self.A * self.A)", "return dLdA * 1 - self.A * self.A", "Tanh",
+     "Tanh.backward: dLdZ", "without brackets"),
+    ("nn/activation.py", "self.A = np.maximum(0, Z)", "self.A = np.minimum(0, Z)", "ReLU", "ReLU.forward: output A",
+     "np.minimum"),
+    ("nn/activation.py", "            a = self.A[i]\n", "            a = self.A[0]\n", "Softmax", "Softmax.backward: dLdZ",
+     "built from the first row"),
+    ("nn/loss.py", "return float(np.sum((A - Y) ** 2) / (self.N * self.C))",
+     "return float(np.sum(A - Y) ** 2 / (self.N * self.C))", "MSELoss", "MSELoss.forward: loss", "squares the sum"),
+    ("nn/loss.py", "return float(np.sum((A - Y) ** 2) / (self.N * self.C))",
+     "return float(np.sum((A - Y) * 2) / (self.N * self.C))", "MSELoss", "MSELoss.forward: loss", "multiplies A - Y by 2"),
+    ("nn/loss.py", "return 2 * (self.A - self.Y) / (self.N * self.C)",
+     "return 2 * (self.A - self.Y) ** 2 / (self.N * self.C)", "MSELoss", "MSELoss.backward: dLdA", "squares A - Y"),
+    ("nn/loss.py", "return float(-(Y * log_softmax).sum() / self.N)", "return float(-(Y * self.softmax).sum() / self.N)",
+     "CrossEntropyLoss", "CrossEntropyLoss.forward: loss", "where its log belongs"),
+    ("nn/loss.py", "np.log(np.exp(shifted).sum(axis=1, keepdims=True))",
+     "np.log(np.exp(shifted)).sum(axis=1, keepdims=True)", "CrossEntropyLoss", "CrossEntropyLoss.forward: loss",
+     "takes the log before the sum"),
+    ("nn/loss.py", "return (self.softmax - self.Y) / self.N", "return (self.softmax - self.Y) // self.N",
+     "CrossEntropyLoss", "CrossEntropyLoss.backward: dLdA", "floor division"),
+    ("nn/loss.py", "return (self.softmax - self.Y) / self.N", "return (self.softmax - 1) / self.N", "CrossEntropyLoss",
+     "CrossEntropyLoss.backward: dLdA", "subtracts 1 from every entry"),
+]
+
+
+@pytest.mark.parametrize("file, find, replace, cls, test, words", NAMED_SLIPS,
+                         ids=[f"{cls}: {words}" for _, _, _, cls, _, words in NAMED_SLIPS])
+def test_a_one_line_slip_is_named_and_charged_by_its_value_tests_alone(tmp_path, file, find, replace, cls, test, words):
+    import shutil
+
+    from tests.catalogue import REFERENCE
+
+    root = tmp_path / "sub"
+    shutil.copytree(REFERENCE, root / "mytorch")
+    path = root / "mytorch" / file
+    text = path.read_text()
+    assert text.count(find) == 1, find
+    path.write_text(text.replace(find, replace))
+    report = runner.grade(root, seed=0, submission="s", limits=FAST, checks=[c for c in CHECKS if c.cls == cls])
+    lost = {r.name: r.output for r in report.results if r.outcome is not Outcome.PASSED}
+    said = next((output for name, output in lost.items() if name.startswith(test)), "")
+    assert words in said and "hint:" in said, lost
+    assert not any(output.startswith("not credited") for output in lost.values()), lost

@@ -644,3 +644,26 @@ def test_a_mistake_for_both_kinds_of_target_is_charged_once(tmp_path, find, repl
                           checks=[c for c in EVERY if c.cls == "LossCrossEntropy"], assignment=NNFS)
     failed = {r.name for r in report.results if not r.passed}
     assert failed == lost if len(lost) == 1 else lost <= failed, explain(report.results)
+
+
+@pytest.mark.parametrize("file, find, replace, cls, test, words", [
+    ("activations.py", "np.dot(single_output, single_output.T)", "single_output * single_output", "ActivationSoftMax",
+     "ActivationSoftMax.backward", "subtracts o * o"),
+    ("losses.py", "return -np.log(confidences)", "return -np.log10(confidences)", "LossCrossEntropy",
+     "LossCrossEntropy.forward", "np.log10"),
+    ("dense.py", "np.dot(inputs, self.weights) + self.biases", "np.dot(inputs, self.weights + self.biases)",
+     "LayerDense", "LayerDense.forward: output", "inside np.dot"),
+], ids=["Jacobian of squares", "log10", "biases inside the dot"])
+def test_a_one_line_slip_is_named_and_charged_by_its_value_tests_alone(tmp_path, file, find, replace, cls, test, words):
+    """helper-156: one-line slips with no hint, so no slip to the credit rule: the method's other tests read "not
+    credited" (2 to 5 points more). Named, the value tests alone are charged."""
+    shutil.copytree(NNFS.solutions, tmp_path / "nnfs_layers", ignore=shutil.ignore_patterns("__pycache__"))
+    path = tmp_path / "nnfs_layers" / file
+    assert path.read_text().count(find) == 1, find
+    path.write_text(path.read_text().replace(find, replace))
+    report = runner.grade(tmp_path, seed=0, submission="s", limits=FAST, assignment=NNFS,
+                          checks=[c for c in EVERY if c.cls == cls])
+    lost = {r.name: r.output for r in report.results if r.outcome is not Outcome.PASSED}
+    said = next((output for name, output in lost.items() if name.startswith(test)), "")
+    assert words in said and "hint:" in said, lost
+    assert not any(output.startswith("not credited") for output in lost.values()), lost

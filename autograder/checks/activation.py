@@ -73,7 +73,9 @@ def forward_a(case, ref):
     expect("A", out["A"], _expected_forward(ref, case), known_wrong=lambda: [
         (np.abs(case.Z), "your A is |Z|; negative inputs must become 0: A = max(0, Z)"),
         (np.where(case.Z > 0, case.Z, 0.01 * case.Z), "your A keeps 0.01 * Z for negative inputs (leaky ReLU); "
-                                                      "they must become 0: A = max(0, Z)")])
+                                                      "they must become 0: A = max(0, Z)"),
+        (np.minimum(case.Z, 0), "your A keeps the negative entries (np.minimum); it keeps the positive ones: "
+                                "A = np.maximum(0, Z)")])  # (helper-155: no hint)
 
 
 @check("ReLU.forward: stores self.A", points=0.5, cases=activation_cases, strategy=draw("activation_strategy"), computes=False)

@@ -122,7 +122,10 @@ def sigmoid_forward_a(case, ref):
     out = yield forward_script(SIGMOID, case)
     A, _ = _sigmoid(ref, case)
     expect("A", out["A"], A, generic=False, known_wrong=distinct("A", A, lambda: [
-        (1 - A, "your A is 1 / (1 + exp(Z)) = sigmoid(-Z): the exponent's sign is wrong; A = 1 / (1 + exp(-Z))")]))
+        (1 - A, "your A is 1 / (1 + exp(Z)) = sigmoid(-Z): the exponent's sign is wrong; A = 1 / (1 + exp(-Z))"),
+        (1 + np.exp(-case.Z), "your A is 1 + exp(-Z): without brackets, 1 / 1 + np.exp(-Z) divides 1 by 1; bracket "
+                              "the denominator: 1 / (1 + np.exp(-Z))"),  # (helper-155: these had no hint)
+        (1 / (1 - np.exp(-case.Z)), "your denominator subtracts exp(-Z); it adds it: A = 1 / (1 + np.exp(-Z))")]))
 
 
 @check("Sigmoid.forward: stores self.A", points=0.25, cases=smooth_cases, strategy=STRATEGY, computes=False,
@@ -149,6 +152,9 @@ def sigmoid_backward_dldz(case, ref):
         (dLdA * (sigmoid(A) - sigmoid(A) ** 2), "your dA/dZ applies sigmoid to A again: A is already sigmoid(Z), "
                                          "so dA/dZ = A - A * A"),
         (dLdA * (1 - A), "your dA/dZ is 1 - A; it is A - A * A = A * (1 - A)"),
+        (dLdA * A - A, "your dLdZ is dLdA * A - A: without brackets, dLdA * A * 1 - A subtracts A from the product; "
+                       "bracket dA/dZ: dLdA * (A - A * A)"),  # (helper-155: these two had no hint)
+        (dLdA * (A + A * A), "your dA/dZ is A + A * A; it is A - A * A = A * (1 - A)"),
         (dLdA * sigmoid(1 - 2 * Z) * (1 - sigmoid(1 - 2 * Z)), shared("dA/dZ", "Sigmoid", "Z")),
         (A - A * A, ALONE)]))
 
@@ -195,7 +201,8 @@ def tanh_forward_a(case, ref):
     A, _ = _tanh(ref, case)
     expect("A", out["A"], A, generic=False, known_wrong=distinct("A", A, lambda: [
         (np.tanh(case.Z / 2), "your A is 2 * sigmoid(Z) - 1 = tanh(Z / 2); tanh(Z) = 2 * sigmoid(2 * Z) - 1"),
-        (sigmoid(case.Z), "your A is sigmoid(Z); Tanh's is tanh(Z) (np.tanh)")]))
+        (sigmoid(case.Z), "your A is sigmoid(Z); Tanh's is tanh(Z) (np.tanh)"),
+        (np.tan(case.Z), "your A is np.tan(Z), the tangent; the hyperbolic tangent is np.tanh(Z)")]))  # (helper-155)
 
 
 @check("Tanh.forward: stores self.A", points=0.25, cases=smooth_cases, strategy=STRATEGY, computes=False,
@@ -228,6 +235,8 @@ def tanh_backward_dldz(case, ref):
     Z, dLdA, A = case.Z, case.dLdA, np.tanh(case.Z)
     expect("dLdZ", out["dLdZ"], dLdZ, generic=False, known_wrong=distinct("dLdZ", dLdZ, lambda: [
         (dLdA * (1 - A), "your dA/dZ is 1 - A; it is 1 - A * A (the square is missing)"),
+        (dLdA - A * A, "your dLdZ is dLdA - A * A: without brackets, dLdA * 1 - A * A subtracts A * A from dLdA; "
+                       "bracket dA/dZ: dLdA * (1 - A * A)"),  # (helper-155: no hint)
         (dLdA * (1 - Z * Z), "your dA/dZ uses Z where it needs A = tanh(Z): dA/dZ = 1 - A * A, with A the output "
                              "of forward"),
         (dLdA * (1 - np.tanh(A) ** 2), "your dA/dZ applies tanh to A again: A is already tanh(Z), so "

@@ -74,7 +74,11 @@ def forward_a(case, ref):
         (tanh_approximation(Z), "your A is the tanh approximation of GELU; the contract's GELU is exact: "
                                 "A = 0.5 * Z * (1 + erf(Z / sqrt(2)))"),
         (2 * A, "your A is twice GELU's: A = 0.5 * Z * (1 + erf(Z / sqrt(2))) (the 0.5 is missing)"),
-        (cdf(Z), "your A is the normal CDF 0.5 * (1 + erf(Z / sqrt(2))) alone; GELU multiplies it by Z")]))
+        (cdf(Z), "your A is the normal CDF 0.5 * (1 + erf(Z / sqrt(2))) alone; GELU multiplies it by Z"),
+        (Z * (0.5 + erf(Z / math.sqrt(2))), "your cdf is 0.5 + erf(Z / sqrt(2)): without brackets, 0.5 * 1 + erf "
+                                            "adds erf to 0.5; it is 0.5 * (1 + erf(Z / sqrt(2)))"),
+        (Z * 0.5 * (1 - erf(Z / math.sqrt(2))), "your cdf subtracts erf(Z / sqrt(2)); it adds it: "
+                                                "0.5 * (1 + erf(Z / sqrt(2)))")]))  # (helper-155: no hint)
 
 
 @check("GELU.forward: stores self.A", points=0.25, cases=smooth_cases, strategy=STRATEGY, computes=False,

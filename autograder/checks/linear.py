@@ -86,7 +86,9 @@ def forward_z(case, ref):
     if raised is not None:
         raise raised
     expect("Z", out["Z"], _expected_forward(ref, case), known_wrong=lambda: [
-        (case.A @ case.W.T, "your Z has no bias term: Z = A @ W.T + 1_N @ b.T")])
+        (case.A @ case.W.T, "your Z has no bias term: Z = A @ W.T + 1_N @ b.T"),
+        (case.A @ case.W.T - case.b.reshape(1, -1), "your Z subtracts the bias; it adds it: Z = A @ W.T + 1_N @ b.T")])
+    # (helper-155: the bias subtracted had no hint)
 
 
 @check(STORES, points=1, cases=linear_cases, strategy=draw("linear_strategy"), computes=False)

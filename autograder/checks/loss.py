@@ -88,6 +88,11 @@ def _wrong_losses(case, L):
         (per_sample[:, None], "your loss is one value per sample; it is their mean over the batch, a scalar"),
         (per_sample / n, "your loss is each sample's share of the mean, not their sum: sum over the batch, then "
                          "divide by N, a scalar"),  # (helper-150: these two had no hint)
+        (float(-(case.Y * _softmax(case.A, 1)).sum() / n), "your loss uses softmax(A) where its log belongs: "
+                                                           "-sum(Y * log(softmax(A))) / N"),  # (helper-155: no hint)
+        (_log_before_sum(case.A, case.Y), "your log-sum-exp takes the log before the sum: np.log(np.exp(shifted)).sum(...) "
+                                          "is the sum of shifted itself; the log of the row sum is "
+                                          "np.log(np.exp(shifted).sum(axis=1, keepdims=True))"),
         (L * n, "your loss is the sum over the batch; it is the mean: divide by N"),
         (L / case.A.shape[1], "your loss is divided by N * C (np.mean over every entry does that); divide by N only"),
         (wrong_axis, "your softmax is taken over the batch (axis=0); take it over the classes of each row (axis=1)"),
@@ -111,6 +116,12 @@ MIXED_SHIFT = ("your loss is off by the mean of each row's max: one term of your
                "log(sum(exp(A - max), axis=1, keepdims=True))")
 
 
+def _log_before_sum(A, Y):
+    """The loss of a log-softmax whose log is taken before the row sum (helper-155: no hint)."""
+    shifted = A - A.max(axis=1, keepdims=True)
+    return float(-np.sum(Y * (shifted - shifted.sum(axis=1, keepdims=True))) / A.shape[0])
+
+
 def _loss_of_whole_batch(A, Y):
     """The loss of a softmax whose denominator sums every entry (`.sum(keepdims=True)` with no axis: helper-111)."""
     with np.errstate(all="ignore"):
@@ -129,6 +140,10 @@ def _wrong_gradients(case, dLdA):
         ((shifted - case.Y) / n, "your softmax is not normalised: divide exp(A - max) by its row sum, "
                                  "exp(A - max) / np.sum(exp(A - max), axis=1, keepdims=True)"),
         (dLdA * n, "your dLdA is not divided by N; dLdA = (softmax(A) - Y) / N"),
+        ((_softmax(case.A, 1) - 1) / n, "your dLdA subtracts 1 from every entry; it subtracts the labels: "
+                                        "(softmax(A) - Y) / N"),  # (helper-155: these two had no hint)
+        (np.floor_divide(_softmax(case.A, 1) - case.Y, n), "your dLdA uses // (floor division), which rounds down "
+                                                           "to whole numbers; divide with /: (softmax(A) - Y) / N"),
         (dLdA + (case.Y - case.A) / n, "your dLdA is (softmax - A) / N: it subtracts the logits A where it needs the "
                                        "labels Y; does forward store self.Y = Y?"),  # (helper-114: self.Y = A, no hint)
         (dLdA * n + case.Y - case.Y / n, "only your Y is divided by N: softmax - Y / N; bracket the difference: "

@@ -58,6 +58,10 @@ def _loss_mistakes(case, L) -> list:
                                    "entry, then divide by N * C, a scalar"),
         (L / 2, "your loss is half the mean squared error (the 1/2 some courses put in front); the contract's has "
                 "none: np.sum((A - Y) ** 2) / (N * C)"),  # (helper-151: no hint)
+        (np.sum(case.A - case.Y) ** 2 / (n * c), "your loss squares the sum of A - Y; it sums the squares: "
+                                                 "np.sum((A - Y) ** 2) / (N * C)"),  # (helper-155: these two had no hint)
+        (np.sum(2 * (case.A - case.Y)) / (n * c), "your loss multiplies A - Y by 2 where it squares it: (A - Y) ** 2, "
+                                                  "not (A - Y) * 2"),
         (d2, "your loss is one value per entry; it is their mean over every entry, a scalar"),
         (np.abs(case.A - case.Y).sum() / (n * c), "your loss uses |A - Y|; it is the mean of the squared errors "
                                                    "(A - Y) ** 2"),
@@ -78,6 +82,8 @@ def _gradient_mistakes(case, dLdA) -> list:
     return [
         (dLdA / 2, "your dLdA is missing the factor 2: the derivative of (A - Y) ** 2 is 2 (A - Y), "
                    "so dLdA = 2 (A - Y) / (N * C)"),
+        (2 * (case.A - case.Y) ** 2 / (n * c), "your dLdA squares A - Y; the derivative of (A - Y) ** 2 is 2 (A - Y), "
+                                               "so dLdA = 2 (A - Y) / (N * C)"),  # (helper-155: no hint)
         (-dLdA, "your dLdA has the wrong sign: it is 2 (A - Y) / (N * C), not 2 (Y - A) / (N * C)"),
         (dLdA * c, "your dLdA is divided by N only; divide by N * C, as the loss does"),
         (dLdA * n, "your dLdA is divided by C only; divide by N * C, as the loss does"),

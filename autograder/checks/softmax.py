@@ -156,6 +156,8 @@ def _gradient_mistakes(case):
         (A * g - np.sum(A * A, axis=1, keepdims=True) * np.sum(g, axis=1, keepdims=True),  # (helper-109: no hint)
          "your Jacobian subtracts a @ a, one number (the sum of a squared), from every entry; the term is the outer "
          "product a a^T: J = np.diag(a) - np.outer(a, a)"),
+        (A[:1] * g - A[:1] * np.sum(A[:1] * g, axis=1, keepdims=True),  # (helper-155: no hint)
+         "each row's Jacobian is built from the first row, self.A[0]; build row i's from its own: a = self.A[i]"),
         (A[:, :1] * np.sum(g, axis=1, keepdims=True) - A * np.sum(A * g, axis=1, keepdims=True),  # (helper-146)
          "your Jacobian's np.diag(a) is given a 2-d a (a column or a row), of which np.diag returns the diagonal, one "
          "number, not a diagonal matrix: give it the 1-d row, J = np.diag(a.ravel()) - np.outer(a, a)"),

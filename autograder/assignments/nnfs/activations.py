@@ -310,6 +310,9 @@ def _gradient_mistakes(case):
          "a row of shape (C,), np.dot(o, o.T) is the inner product; reshape it to a column first "
          "(single_output.reshape(-1, 1)) or use np.outer(o, o)"),
         (o * d, "your Jacobian is diagflat(o) alone; it is diagflat(o) - o o^T (o a column: np.dot(o, o.T))"),
+        (o * d - o * o * d.sum(axis=1, keepdims=True),  # (helper-156: no hint)
+         "your Jacobian subtracts o * o, each output squared, where it needs the outer product o o^T, a (C, C) "
+         "matrix: np.dot(o, o.T) with o a column"),
         (d * o * (1 - o), "your dinputs uses only the diagonal of each row's Jacobian (o * (1 - o)); every output "
                           "moves with every input: J = diagflat(o) - o o^T, applied to the whole row of dvalues"),
         (o * (d - np.sum(d * o, axis=0)), "your sum of output * dvalues runs over the batch (axis=0); it is one number "

@@ -114,6 +114,8 @@ def forward_output(case, ref):
     square = W.shape[0] == W.shape[1]
     judge("self.output", out["output"], _expected_forward(ref, case), lambda: [
         (case.inputs @ W, "your output has no biases: output = inputs @ weights + biases"),
+        (case.inputs @ (W + case.biases), "your biases are added to the weights inside np.dot; add them to its "
+                                          "result: np.dot(inputs, weights) + biases"),  # (helper-156: no hint)
         *([(case.inputs @ W.T + case.biases, "your output uses weights.T; weights are (n_inputs, n_neurons), so "
                                              "output = inputs @ weights + biases")] if square else [])])
 

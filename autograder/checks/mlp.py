@@ -493,9 +493,11 @@ def _known_given(case, want, k: int, i: int) -> list:
     Linear in backward, each with what it says."""
     if i == k:
         return [(case.dLdA, f"layer {i}'s Linear was given dLdA as it came: the activation after it is missing, "
-                            "or its backward did not run first (backward runs the layers in reverse order)")]
+                            "its backward did not run first (backward runs the layers in reverse order), or what it "
+                            "returned was not passed on (dLdA = layer.backward(dLdA))")]  # (helper-155: the last)
     return [(want[f"dLdA{i}"], f"layer {i}'s Linear was given the gradient before layer {i}'s activation's "
-                               "backward: call the layers' backward in reverse order")]
+                               "backward: call the layers' backward in reverse order, each on what the one after it "
+                               "returned (dLdA = layer.backward(dLdA))")]
 
 
 def _wiring(case, want, k: int, i: int | None, got) -> str:

@@ -407,7 +407,7 @@ NAMED_SLIPS = [
      "CrossEntropyLoss", "CrossEntropyLoss.forward: loss", "where its log belongs"),
     ("nn/loss.py", "np.log(np.exp(shifted).sum(axis=1, keepdims=True))",
      "np.log(np.exp(shifted)).sum(axis=1, keepdims=True)", "CrossEntropyLoss", "CrossEntropyLoss.forward: loss",
-     "takes the log before the sum"),
+     "a log taken before the sum"),
     ("nn/loss.py", "return (self.softmax - self.Y) / self.N", "return (self.softmax - self.Y) // self.N",
      "CrossEntropyLoss", "CrossEntropyLoss.backward: dLdA", "floor division"),
     ("nn/loss.py", "return (self.softmax - self.Y) / self.N", "return (self.softmax - 1) / self.N", "CrossEntropyLoss",

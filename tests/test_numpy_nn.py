@@ -318,7 +318,7 @@ def test_a_cache_of_softmax_not_normalised_is_named_on_backward(tmp_path):
 
 @pytest.mark.parametrize("file, find, replace, cls, test, words", [
     ("losses.py", "np.log(np.exp(shifted).sum(axis=1, keepdims=True))", "np.log(np.exp(shifted)).sum(axis=1, keepdims=True)",
-     "CrossEntropy", "CrossEntropy.forward: loss, the mean over the batch", "takes the log before the sum"),
+     "CrossEntropy", "CrossEntropy.forward: loss, the mean over the batch", "a log taken before the sum"),
     ("losses.py", '(cache["probs"] - y_true) / y_pred.shape[0]', '(cache["probs"] - y_true) / y_pred.shape[1]',
      "CrossEntropy", "CrossEntropy.backward: dL/dy_pred", "divided by C"),
     ("activations.py", "return backwards_gradient * y * (1.0 - y)", "return backwards_gradient * y * 1.0 - y",

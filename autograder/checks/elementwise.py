@@ -123,8 +123,8 @@ def sigmoid_forward_a(case, ref):
     A, _ = _sigmoid(ref, case)
     expect("A", out["A"], A, generic=False, known_wrong=distinct("A", A, lambda: [
         (1 - A, "your A is 1 / (1 + exp(Z)) = sigmoid(-Z): the exponent's sign is wrong; A = 1 / (1 + exp(-Z))"),
-        (1 + np.exp(-case.Z), "your A is 1 + exp(-Z): without brackets, 1 / 1 + np.exp(-Z) divides 1 by 1; bracket "
-                              "the denominator: 1 / (1 + np.exp(-Z))"),  # (helper-155: these had no hint)
+        (1 + np.exp(-case.Z), "your A is 1 + exp(-Z), which 1 / 1 + np.exp(-Z) computes (without brackets it divides "
+                              "1 by 1): bracket the denominator, 1 / (1 + np.exp(-Z))"),  # (helper-155: these had no hint)
         (1 / (1 - np.exp(-case.Z)), "your denominator subtracts exp(-Z); it adds it: A = 1 / (1 + np.exp(-Z))")]))
 
 
@@ -152,8 +152,8 @@ def sigmoid_backward_dldz(case, ref):
         (dLdA * (sigmoid(A) - sigmoid(A) ** 2), "your dA/dZ applies sigmoid to A again: A is already sigmoid(Z), "
                                          "so dA/dZ = A - A * A"),
         (dLdA * (1 - A), "your dA/dZ is 1 - A; it is A - A * A = A * (1 - A)"),
-        (dLdA * A - A, "your dLdZ is dLdA * A - A: without brackets, dLdA * A * 1 - A subtracts A from the product; "
-                       "bracket dA/dZ: dLdA * (A - A * A)"),  # (helper-155: these two had no hint)
+        (dLdA * A - A, "your dLdZ is dLdA * A - A, which dLdA * A * 1 - A computes without brackets: bracket dA/dZ, "
+                       "dLdA * (A - A * A)"),  # (helper-155: these two had no hint)
         (dLdA * (A + A * A), "your dA/dZ is A + A * A; it is A - A * A = A * (1 - A)"),
         (dLdA * sigmoid(1 - 2 * Z) * (1 - sigmoid(1 - 2 * Z)), shared("dA/dZ", "Sigmoid", "Z")),
         (A - A * A, ALONE)]))
@@ -235,8 +235,8 @@ def tanh_backward_dldz(case, ref):
     Z, dLdA, A = case.Z, case.dLdA, np.tanh(case.Z)
     expect("dLdZ", out["dLdZ"], dLdZ, generic=False, known_wrong=distinct("dLdZ", dLdZ, lambda: [
         (dLdA * (1 - A), "your dA/dZ is 1 - A; it is 1 - A * A (the square is missing)"),
-        (dLdA - A * A, "your dLdZ is dLdA - A * A: without brackets, dLdA * 1 - A * A subtracts A * A from dLdA; "
-                       "bracket dA/dZ: dLdA * (1 - A * A)"),  # (helper-155: no hint)
+        (dLdA - A * A, "your dLdZ is dLdA - A * A, which dLdA * 1 - A * A computes without brackets: bracket dA/dZ, "
+                       "dLdA * (1 - A * A)"),  # (helper-155: no hint)
         (dLdA * (1 - Z * Z), "your dA/dZ uses Z where it needs A = tanh(Z): dA/dZ = 1 - A * A, with A the output "
                              "of forward"),
         (dLdA * (1 - np.tanh(A) ** 2), "your dA/dZ applies tanh to A again: A is already tanh(Z), so "

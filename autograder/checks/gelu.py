@@ -75,8 +75,8 @@ def forward_a(case, ref):
                                 "A = 0.5 * Z * (1 + erf(Z / sqrt(2)))"),
         (2 * A, "your A is twice GELU's: A = 0.5 * Z * (1 + erf(Z / sqrt(2))) (the 0.5 is missing)"),
         (cdf(Z), "your A is the normal CDF 0.5 * (1 + erf(Z / sqrt(2))) alone; GELU multiplies it by Z"),
-        (Z * (0.5 + erf(Z / math.sqrt(2))), "your cdf is 0.5 + erf(Z / sqrt(2)): without brackets, 0.5 * 1 + erf "
-                                            "adds erf to 0.5; it is 0.5 * (1 + erf(Z / sqrt(2)))"),
+        (Z * (0.5 + erf(Z / math.sqrt(2))), "your cdf is 0.5 + erf(Z / sqrt(2)), which 0.5 * 1 + erf computes "
+                                            "without brackets: it is 0.5 * (1 + erf(Z / sqrt(2)))"),
         (Z * 0.5 * (1 - erf(Z / math.sqrt(2))), "your cdf subtracts erf(Z / sqrt(2)); it adds it: "
                                                 "0.5 * (1 + erf(Z / sqrt(2)))")]))  # (helper-155: no hint)
 

@@ -90,8 +90,9 @@ def _wrong_losses(case, L):
                          "divide by N, a scalar"),  # (helper-150: these two had no hint)
         (float(-(case.Y * _softmax(case.A, 1)).sum() / n), "your loss uses softmax(A) where its log belongs: "
                                                            "-sum(Y * log(softmax(A))) / N"),  # (helper-155: no hint)
-        (_log_before_sum(case.A, case.Y), "your log-sum-exp takes the log before the sum: np.log(np.exp(shifted)).sum(...) "
-                                          "is the sum of shifted itself; the log of the row sum is "
+        (_log_before_sum(case.A, case.Y), "your log-softmax subtracts the row sum of the shifted logits themselves, "
+                                          "which a log taken before the sum gives (np.log(np.exp(shifted)).sum(...)); "
+                                          "it subtracts the log of the row sum of exp: "
                                           "np.log(np.exp(shifted).sum(axis=1, keepdims=True))"),
         (L * n, "your loss is the sum over the batch; it is the mean: divide by N"),
         (L / case.A.shape[1], "your loss is divided by N * C (np.mean over every entry does that); divide by N only"),

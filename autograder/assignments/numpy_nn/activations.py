@@ -338,8 +338,8 @@ def sigmoid_backward_dx(case, ref):
     g, x = case.backwards_gradient, case.x
     judge_dx((yield s), pair, SIGMOID, y, dx, wrong=lambda: [
         (y * (1 - y), "your dx is dy/dx alone; multiply by backwards_gradient: dx = g * y * (1 - y)"),
-        (g * y - y, "your dx is g * y - y: without brackets, g * y * 1.0 - y subtracts y from the product; bracket "
-                    "(1 - y): dx = g * y * (1 - y)"),  # (helper-156: no hint)
+        (g * y - y, "your dx is g * y - y, which g * y * 1.0 - y computes without brackets: bracket (1 - y), "
+                    "dx = g * y * (1 - y)"),  # (helper-156: no hint)
         (g * x * (1 - x), "your dx uses x where y = sigmoid(x) belongs: dx = g * y * (1 - y)"),
         (g * y, "your dx is g * y; the derivative of the sigmoid is y * (1 - y)"),
         (g * (1 - y), "your dx is g * (1 - y); the derivative of the sigmoid is y * (1 - y)"),

@@ -305,8 +305,9 @@ def softmax(z, axis=1, total=None):
     return e / e.sum(axis=axis if total is None else total, keepdims=True)
 
 
-LOG_BEFORE_SUM = ("your log-sum-exp takes the log before the sum: np.log(np.exp(shifted)).sum(...) is the sum of "
-                  "shifted itself; the log of the row sum is np.log(np.exp(shifted).sum(axis=1, keepdims=True))")
+LOG_BEFORE_SUM = ("your log-softmax subtracts the row sum of the shifted logits themselves, which a log taken "
+                  "before the sum gives (np.log(np.exp(shifted)).sum(...)); it subtracts the log of the row sum of "
+                  "exp: np.log(np.exp(shifted).sum(axis=1, keepdims=True))")
 SUM_OVER_BATCH = ("your softmax subtracts each row's max (right) but divides by a sum over the batch (axis=0); sum "
                   "over the classes of each row too: .sum(axis=1, keepdims=True)")
 

@@ -653,7 +653,11 @@ def test_a_mistake_for_both_kinds_of_target_is_charged_once(tmp_path, find, repl
      "LossCrossEntropy.forward", "np.log10"),
     ("dense.py", "np.dot(inputs, self.weights) + self.biases", "np.dot(inputs, self.weights + self.biases)",
      "LayerDense", "LayerDense.forward: output", "inside np.dot"),
-], ids=["Jacobian of squares", "log10", "biases inside the dot"])
+    ("activations.py", "np.dot(jacobian_matrix, single_dvalues)", "np.dot(jacobian_matrix, single_output).ravel()",
+     "ActivationSoftMax", "ActivationSoftMax.backward", "apply it to the row's dvalues"),  # (helper-159)
+    ("losses.py", "np.clip(predict, CLIP, 1 - CLIP)", "np.clip(predict, 1 - CLIP, CLIP)", "LossCrossEntropy",
+     "LossCrossEntropy.forward", "bounds swapped"),
+], ids=["Jacobian of squares", "log10", "biases inside the dot", "Jacobian applied to the output", "clip bounds swapped"])
 def test_a_one_line_slip_is_named_and_charged_by_its_value_tests_alone(tmp_path, file, find, replace, cls, test, words):
     """helper-156: one-line slips with no hint, so no slip to the credit rule: the method's other tests read "not
     credited" (2 to 5 points more). Named, the value tests alone are charged."""
@@ -667,3 +671,18 @@ def test_a_one_line_slip_is_named_and_charged_by_its_value_tests_alone(tmp_path,
     said = next((output for name, output in lost.items() if name.startswith(test)), "")
     assert words in said and "hint:" in said, lost
     assert not any(output.startswith("not credited") for output in lost.values()), lost
+
+
+def test_what_a_raising_dense_forward_stored_before_it_raised_is_judged_as_stored(tmp_path):
+    """helper-159: `+ self.biases.T` raises on most inputs after forward stored self.inputs; "stores self.inputs" failed
+    too (as mytorch's Linear did before 914e598). The output test charges the raise, and a first call that raised."""
+    shutil.copytree(NNFS.solutions, tmp_path / "nnfs_layers", ignore=shutil.ignore_patterns("__pycache__"))
+    path = tmp_path / "nnfs_layers" / "dense.py"
+    find = "np.dot(inputs, self.weights) + self.biases"
+    assert path.read_text().count(find) == 1
+    path.write_text(path.read_text().replace(find, find + ".T"))
+    report = runner.grade(tmp_path, seed=0, submission="s", limits=FAST, assignment=NNFS,
+                          checks=[c for c in EVERY if c.cls == "LayerDense"])
+    lost = {r.name for r in report.results if r.outcome is not Outcome.PASSED}
+    assert "LayerDense.forward: output" in lost and "LayerDense.forward: stores self.inputs" not in lost, lost
+    assert all(name.startswith("LayerDense.forward") for name in lost), lost

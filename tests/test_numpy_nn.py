@@ -327,7 +327,18 @@ def test_a_cache_of_softmax_not_normalised_is_named_on_backward(tmp_path):
      "square of the mean difference"),
     ("activations.py", "return np.maximum(x, 0.0), {", "return np.max(x, 0), {", "ReLU", "ReLU.forward: y",
      "the elementwise max with 0 is np.maximum(x, 0)"),
-], ids=["log before the sum", "backward divided by C", "sigmoid brackets", "square of the mean", "np.max for np.maximum"])
+    ("losses.py", "log_probs = shifted - np.log(", "log_probs = y_pred - np.log(", "CrossEntropy",
+     "CrossEntropy.forward: loss, the mean over the batch", "off by each row's max"),  # (helper-159, and below)
+    ("losses.py", "shifted = y_pred - y_pred.max(axis=1, keepdims=True)",
+     "shifted = y_pred - y_pred.max(axis=0, keepdims=True)", "CrossEntropy",
+     "CrossEntropy.forward: loss, the mean over the batch", "your max is taken over the batch"),
+    ("losses.py", 'return (cache["probs"] - y_true) / y_pred.shape[0]', 'return cache["probs"] - y_true / y_pred.shape[0]',
+     "CrossEntropy", "CrossEntropy.backward: dL/dy_pred", "only your y_true is divided by N"),
+    ("losses.py", "return 2.0 * diff / diff.size", "return 2.0 * diff // diff.size", "MSE", "MSE.backward", "floor division"),
+    ("activations.py", "return backwards_gradient * (1.0 - y * y)", "return backwards_gradient * (1.0 - y) ** 2", "Tanh",
+     "Tanh.backward: dx", "g * (1 - y) ** 2"),
+], ids=["log before the sum", "backward divided by C", "sigmoid brackets", "square of the mean", "np.max for np.maximum",
+        "unshifted term", "max over the batch", "y_true alone divided", "MSE floor division", "tanh (1 - y) ** 2"])
 def test_a_common_slip_is_named_and_charged_by_its_value_tests_alone(tmp_path, file, find, replace, cls, test, words):
     """helper-156: one-line slips with no hint, so no slip at all to the credit rule: every other test of the method
     (of the class, for the log taken before the row sum, which backward reads from the cache) read "not credited",

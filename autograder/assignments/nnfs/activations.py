@@ -310,6 +310,9 @@ def _gradient_mistakes(case):
          "a row of shape (C,), np.dot(o, o.T) is the inner product; reshape it to a column first "
          "(single_output.reshape(-1, 1)) or use np.outer(o, o)"),
         (o * d, "your Jacobian is diagflat(o) alone; it is diagflat(o) - o o^T (o a column: np.dot(o, o.T))"),
+        (o * o - o * np.sum(o * o, axis=1, keepdims=True), "your dinputs applies each row's Jacobian to the row's "
+                                                           "output; apply it to the row's dvalues: "
+                                                           "np.dot(jacobian_matrix, single_dvalues)"),  # (helper-159)
         (o * d - o * o * d.sum(axis=1, keepdims=True),  # (helper-156: no hint)
          "your Jacobian subtracts o * o, each output squared, where it needs the outer product o o^T, a (C, C) "
          "matrix: np.dot(o, o.T) with o a column"),

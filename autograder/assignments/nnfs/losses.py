@@ -171,6 +171,8 @@ def _loss_mistakes(case, want):
         (-np.log(clipped).sum(axis=1), "your loss adds -log of every class's probability; it is -log of the "
                                        "target class's probability only"),
         (want / np.log(10), "your loss uses np.log10; the cross-entropy's log is the natural one, np.log"),
+        (np.full(n, -np.log(CLIP)), "every loss is -log(1e-7): your np.clip has its bounds swapped (the lower one "
+                                    "first): np.clip(predict, 1e-7, 1 - 1e-7)"),  # (helper-159: no hint)
     ]  # (helper-156: log10 had no hint)
     if case.sparse:
         as_one_hot = broadcast(lambda: -np.log(np.sum(clipped * t, axis=1)))

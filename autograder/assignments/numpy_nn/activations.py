@@ -420,6 +420,8 @@ def tanh_backward_dx(case, ref):
         (1 - y * y, "your dx is dy/dx alone; multiply by backwards_gradient: dx = g * (1 - y * y)"),
         (g * (1 - x * x), "your dx uses x where y = tanh(x) belongs: dx = g * (1 - y * y)"),
         (g * (1 - y), "your dx is g * (1 - y); the derivative of tanh is 1 - y * y (y squared)"),
+        (g * (1 - y) ** 2, "your dx is g * (1 - y) ** 2; the derivative of tanh is 1 - y * y, the square of y alone "
+                           "taken from 1"),  # (helper-159: no hint)
         (g * y * (1 - y), "your dx uses the sigmoid's derivative y * (1 - y); tanh's is 1 - y * y"),
         (g * (1 - np.tanh(y) ** 2), "your dx applies tanh to y = tanh(x) again: y is tanh(x) already, so "
                                      "dx = g * (1 - y * y)")])

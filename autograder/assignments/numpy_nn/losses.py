@@ -237,6 +237,8 @@ def mse_backward_grad(case, ref):
 
     def wrong():
         found = [(grad / 2, "your dL/dy_pred misses the factor 2: it is 2 * (y_pred - y_true) / y_pred.size"),
+                 (np.floor_divide(2.0 * diff, diff.size), "your dL/dy_pred uses // (floor division), which rounds down "
+                                                          "to whole numbers; divide with /"),  # (helper-159: no hint)
                  (grad * diff.size, "your dL/dy_pred is not divided by y_pred.size: 2 * (y_pred - y_true) / "
                                     "y_pred.size"),
                  (-grad, "your dL/dy_pred has the wrong sign: 2 * (y_pred - y_true) / y_pred.size"),
@@ -305,6 +307,11 @@ def softmax(z, axis=1, total=None):
     return e / e.sum(axis=axis if total is None else total, keepdims=True)
 
 
+MAX_OVER_BATCH = ("your max is taken over the batch (axis=0), one per class; subtract each row's own max (axis=1): a "
+                  "row's softmax is unchanged only by one number subtracted from the whole row")
+UNSHIFTED_TERM = ("your log-probabilities are off by each row's max: one term subtracts the row's max from y_pred and "
+                  "the other does not; log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True)), with "
+                  "shifted = y_pred - its row max, in both")
 LOG_BEFORE_SUM = ("your log-softmax subtracts the row sum of the shifted logits themselves, which a log taken "
                   "before the sum gives (np.log(np.exp(shifted)).sum(...)); it subtracts the log of the row sum of "
                   "exp: np.log(np.exp(shifted).sum(axis=1, keepdims=True))")
@@ -337,12 +344,16 @@ def ce_forward_loss(case, ref):
             mixed = float(-(t * np.log(softmax(y, 1, total=0))).sum() / n)  # (helper-148: no hint, 78)
             shifted = y - y.max(axis=1, keepdims=True)
             log_first = float(-(t * (shifted - shifted.sum(axis=1, keepdims=True))).sum() / n)  # (helper-156: 78)
+            by_column = float(-(t * np.log(softmax(y - y.max(axis=0, keepdims=True)))).sum() / n)  # (helper-159: 78)
+            row_max = float(np.sum(t * y.max(axis=1, keepdims=True)) / n)
         found = [(L * n, "your loss is the sum over the batch; it is the mean: divide by N (y_pred.shape[0])"),
                  (L / c, "your loss is divided by N * C (np.mean over every entry does that); divide by N only"),
                  (wrong_axis, "your softmax is taken over the batch (axis=0); take it over the classes of each row "
                               "(axis=1)"),
                  (mixed, SUM_OVER_BATCH),
                  (log_first, LOG_BEFORE_SUM),
+                 (by_column, MAX_OVER_BATCH),
+                 (L - row_max, UNSHIFTED_TERM), (L + row_max, UNSHIFTED_TERM),
                  (-L, "your loss has the wrong sign; it is -sum(y_true * log(softmax(y_pred))) / N")]
         if n > 1:
             found.insert(0, (-(t * np.log(softmax(y))).sum(axis=1), "your loss is one value per sample; it is "
@@ -439,6 +450,11 @@ def ce_backward_grad(case, ref):
                                                                "it over the classes of each row (axis=1)"),
                  ((softmax(case.y_pred, 1, total=0) - case.y_true) / n, SUM_OVER_BATCH),
                  ((_log_first_probs(case.y_pred) - case.y_true) / n, LOG_BEFORE_SUM),  # (from forward's cache)
+                 ((softmax(case.y_pred - case.y_pred.max(axis=0, keepdims=True)) - case.y_true) / n, MAX_OVER_BATCH),
+                 ((softmax(case.y_pred) * np.exp(case.y_pred.max(axis=1, keepdims=True)) - case.y_true) / n,
+                  UNSHIFTED_TERM),
+                 (softmax(case.y_pred) - case.y_true / n, "only your y_true is divided by N: probs - y_true / N; "
+                                                          "bracket the difference: (probs - y_true) / N"),
                  ((np.exp(case.y_pred - case.y_pred.max(axis=1, keepdims=True)) - case.y_true) / n,
                   "your dL/dy_pred uses exp(y_pred - max) not divided by its row sum: the softmax it reads (from "
                   "forward's cache, or computed here) must be normalised"),  # (helper-153: no hint)

@@ -13,7 +13,7 @@ from hypothesis.extra import numpy as hnp
 from autograder import runner
 from autograder.compare import EXACT, Failure, expect
 from autograder.report import Outcome
-from tests.catalogue import Edit, Entry, entries, materialize
+from tests.catalogue import Edit, Entry, entries, lost_by, materialize
 from tests.test_grading import ALL_CHECKS as CHECKS, FAST
 
 values = hnp.arrays(np.float64, hnp.array_shapes(min_dims=2, max_dims=2, max_side=8),
@@ -418,18 +418,10 @@ NAMED_SLIPS = [
 @pytest.mark.parametrize("file, find, replace, cls, test, words", NAMED_SLIPS,
                          ids=[f"{cls}: {words}" for _, _, _, cls, _, words in NAMED_SLIPS])
 def test_a_one_line_slip_is_named_and_charged_by_its_value_tests_alone(tmp_path, file, find, replace, cls, test, words):
-    import shutil
+    from tests.test_fairness import reference_with
 
-    from tests.catalogue import REFERENCE
-
-    root = tmp_path / "sub"
-    shutil.copytree(REFERENCE, root / "mytorch")
-    path = root / "mytorch" / file
-    text = path.read_text()
-    assert text.count(find) == 1, find
-    path.write_text(text.replace(find, replace))
+    root = reference_with(tmp_path, file, find, replace)
     report = runner.grade(root, seed=0, submission="s", limits=FAST, checks=[c for c in CHECKS if c.cls == cls])
-    lost = {r.name: r.output for r in report.results if r.outcome is not Outcome.PASSED}
-    said = next((output for name, output in lost.items() if name.startswith(test)), "")
+    said, lost = lost_by(report, test)
     assert words in said and "hint:" in said, lost
     assert not any(output.startswith("not credited") for output in lost.values()), lost

@@ -23,7 +23,7 @@ from autograder.report import Outcome
 from autograder.sandbox import Limits
 from autograder.skeleton import write as write_skeleton
 from tests import accuracy
-from tests.catalogue import entries, materialize
+from tests.catalogue import entries, lost_by, materialize
 
 NNFS = assignments.get("nnfs")
 PUBLIC = NNFS.checks()
@@ -667,8 +667,7 @@ def test_a_one_line_slip_is_named_and_charged_by_its_value_tests_alone(tmp_path,
     path.write_text(path.read_text().replace(find, replace))
     report = runner.grade(tmp_path, seed=0, submission="s", limits=FAST, assignment=NNFS,
                           checks=[c for c in EVERY if c.cls == cls])
-    lost = {r.name: r.output for r in report.results if r.outcome is not Outcome.PASSED}
-    said = next((output for name, output in lost.items() if name.startswith(test)), "")
+    said, lost = lost_by(report, test)
     assert words in said and "hint:" in said, lost
     assert not any(output.startswith("not credited") for output in lost.values()), lost
 

@@ -24,7 +24,7 @@ from autograder.report import Outcome
 from autograder.sandbox import Limits
 from autograder.writers import WRITERS
 from tests import accuracy
-from tests.catalogue import entries, materialize
+from tests.catalogue import entries, lost_by, materialize
 
 NUMPY_NN = assignments.get("numpy-nn")
 PUBLIC = NUMPY_NN.checks()
@@ -344,8 +344,7 @@ def test_a_common_slip_is_named_and_charged_by_its_value_tests_alone(tmp_path, f
     (of the class, for the log taken before the row sum, which backward reads from the cache) read "not credited",
     up to 22 points. Named, the value tests alone are charged."""
     report = grade(reference_with(tmp_path, file, find, replace), [c for c in TESTS if c.cls == cls])
-    lost = {r.name: r.output for r in report.results if r.score < r.max_score}
-    said = next((output for name, output in lost.items() if name.startswith(test)), "")
+    said, lost = lost_by(report, test)
     assert words in said, lost
     assert not any(output.startswith("not credited") for output in lost.values()), lost
 

@@ -82,9 +82,7 @@ def _forward_script(case):
 @check("Linear.forward: output Z", points=2, cases=linear_cases, strategy=draw("linear_strategy"))
 def forward_z(case, ref):
     out = yield _forward_script(case)
-    raised = out.raised_at("Z0")  # (a first call that raised is charged here, as when it stopped the script)
-    if raised is not None:
-        raise raised
+    out.peek("Z0")  # (a first call that raised is charged here, as when it stopped the script)
     expect("Z", out["Z"], _expected_forward(ref, case), known_wrong=lambda: [
         (case.A @ case.W.T, "your Z has no bias term: Z = A @ W.T + 1_N @ b.T"),
         (case.A @ case.W.T - case.b.reshape(1, -1), "your Z subtracts the bias; it adds it: Z = A @ W.T + 1_N @ b.T")])

@@ -427,3 +427,10 @@ __all__ = [
     "materialize",
     "class_of_test",
 ]
+
+
+def lost_by(report, test: str) -> tuple[str, dict[str, str]]:
+    """What the report's first test not passed whose name starts with `test` said ("" when it passed), and the output
+    of every test not passed, by name (the one-slip tests of each assignment read both)."""
+    lost = {r.name: r.output for r in report.results if not r.passed}
+    return next((output for name, output in lost.items() if name.startswith(test)), ""), lost

@@ -110,9 +110,7 @@ def _expected_forward(package, case):
 @check(OUTPUT, points=4, cases=dense_cases, strategy=STRATEGY)
 def forward_output(case, ref):
     out = yield _forward_script(case)
-    raised = out.raised_at("first")  # (a first call that raised is charged here, as when it stopped the script)
-    if raised is not None:
-        raise raised
+    out.peek("first")  # (a first call that raised is charged here, as when it stopped the script)
     W = case.weights
     square = W.shape[0] == W.shape[1]
     judge("self.output", out["output"], _expected_forward(ref, case), lambda: [

@@ -904,6 +904,38 @@ def test_a_gradient_never_stored_as_backward_raised_first_is_charged_as_that_cra
         assert "got" not in results[name].output.split("calls:")[0], results[name].output
 
 
+FORWARD_ON_A0 = ("        A = A0\n        for layer in self.layers:\n            A = layer.forward(A)\n        return A\n",
+                 "        for layer in self.layers:\n            A = layer.forward(A0)\n        return A\n")
+
+
+@pytest.mark.parametrize("cls", ["MLP0", "MLP1", "MLP4"])
+def test_an_mlp_forward_wired_wrong_costs_its_right_backward_nothing(tmp_path, cls):
+    """helper-158: MLP0.forward giving every layer A0 (its ReLU then records a 2-column input) had its right backward
+    fail all three tests, "activation 1's backward was given shape (1, 3); its forward was given (1, 2)" (MLP1's, whose
+    forward raises, read "not run: needs forward"): 3 and 4 points for forward's one mistake. A stand-in activation
+    forward wired wrong takes in backward the shape the contract's forward gives it: forward's output test alone
+    charges the slip."""
+    source = open(REFERENCE / "models" / "mlp.py").read()
+    part = source.split(f"class {cls}")[1].split("\nclass ")[0]
+    root = reference_with(tmp_path, "models/mlp.py", part, part.replace(*FORWARD_ON_A0))
+    report = grade_class(root, cls)
+    assert failed(report) == {f"{cls}.forward: output"}, {r.name: r.output for r in report.results if not r.passed}
+
+
+def test_an_mlp_backward_out_of_order_is_charged_behind_a_forward_wired_wrong(tmp_path):
+    """The other side: the stand-ins' maps commute, so only the shapes tell a backward that runs the layers in forward
+    order; behind a forward that gave ReLU a 2-column input, such a backward matched what that ReLU had recorded
+    and kept its 3 points (98 where the same backward behind a right forward scores 96). Its stand-in now takes the
+    contract's shape, and the backward is charged."""
+    source = open(REFERENCE / "models" / "mlp.py").read()
+    part = source.split("class MLP0")[1].split("\nclass ")[0]
+    wrong = part.replace(*FORWARD_ON_A0).replace("for layer in reversed(self.layers):", "for layer in self.layers:")
+    report = grade_class(reference_with(tmp_path, "models/mlp.py", part, wrong), "MLP0")
+    assert failed(report) == {"MLP0.forward: output", "MLP0.backward: dLdA0, the gradient with respect to the input",
+                              "MLP0.backward: every Linear's dLdW and dLdb", "MLP0.backward: large batches"}
+    assert "it takes (1, 3)" in by_name(report)["MLP0.backward: dLdA0, the gradient with respect to the input"].output
+
+
 def test_an_mlp_activation_of_its_own_class_is_charged_to_init_once(tmp_path):
     """helper-60's attack: models/mlp.py with a ReLU of its own that lets everything through (here built on
     mytorch's, so the class even is one) made the MLPs linear networks and scored 20/20, as the MLP tests give every

@@ -547,7 +547,9 @@ def _probe_layers(np, model, maps, scalars, activation=None):
                 foreign = activations
             if not classes and isinstance(item, type):
                 classes = activations
-            forward, backward = _activation_stand_in(np, activations, *scalars[min(activations, len(scalars)) - 1])
+            width = maps[activations - 1][0].shape[1] if activations <= len(maps) else None  # (Linear j's C_out)
+            forward, backward = _activation_stand_in(np, activations, *scalars[min(activations, len(scalars)) - 1],
+                                                     width)
         places.setdefault(id(item), (item, []))[1].append((position, forward, backward))
     for item, found in places.values():
         position = found[0][0]
@@ -674,7 +676,11 @@ def _linear_stand_in(np, layer, i, P, Q):
 REVERSE = "backward runs the layers in reverse order, each on the gradient the layer after it returned"
 
 
-def _activation_stand_in(np, j, s, t):
+def _activation_stand_in(np, j, s, t, width=None):
+    """Activation j's stand-in. Its backward takes the shape its forward was given, or, where forward was given
+    another width than `width` (Linear j's C_out: the model's forward wired it wrong, that test's mistake), the shape
+    the contract's forward gives it: a right backward is not charged for forward's wiring, and a backward that runs
+    the layers out of order is still told apart (the stand-ins' maps commute: shapes alone show the order)."""
     name, seen = f"the grader's stand-in for activation {j}", {}
 
     def forward(Z):
@@ -684,9 +690,12 @@ def _activation_stand_in(np, j, s, t):
 
     def backward(G):
         G = _floats(np, G, f"{name}'s backward")
-        if G.shape != seen.get("shape", G.shape):
-            raise ValueError(f"{name}'s backward was given shape {G.shape}; its forward was given "
-                             f"{seen['shape']} ({REVERSE})")
+        takes = seen.get("shape", G.shape)
+        if width is not None and len(takes) == 2 and takes[1] != width:
+            takes = (takes[0], width)
+        if G.shape != takes:
+            raise ValueError(f"{name}'s backward was given shape {G.shape}; it takes {takes}, the shape of what its "
+                             f"forward {'was given' if takes == seen['shape'] else 'is given'} ({REVERSE})")
         return G * t
 
     return forward, backward

@@ -898,7 +898,7 @@ def test_a_grading_process_builds_each_inputs_script_once_and_judges_only_new_re
     shutil.copytree(REFERENCE, reference_copy / "mytorch", ignore=shutil.ignore_patterns("__pycache__"))
     buggy = materialize(next(e for e in entries() if e.name == "linear_no_bias"), tmp_path / "b")
     def grade(root):
-        return runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks, jobs=1, source=source)
+        return runner.grade(root, seed=SEED, submission="s", limits=FAST, checks=checks, jobs=1, source=source)
     def said(report):
         return [(r.name, r.score, r.output) for r in report.results]
 
@@ -914,6 +914,25 @@ def test_a_grading_process_builds_each_inputs_script_once_and_judges_only_new_re
     assert said(grade(reference_copy)) == alone["a"] and bodies == []
     assert said(grade(buggy)) == alone["b"] and bodies and set(bodies) == {"Linear"}
     assert len(runner.SCRIPTS) == built
+
+
+def test_a_pass_held_unless_other_classes_pass_is_judged_again_for_a_later_entry(tmp_path):
+    """helper-163: an MLP backward that passes only unless Linear and ReLU pass every test (`Unless`) was kept as a
+    plain pass of its reply's bytes: the second of two identical hostile entries in a grading process skipped that
+    charge and scored 100 where grading it alone gives 92. Each entry gets the verdicts it gets alone."""
+    source = tmp_path / "class"
+    hostile = materialize(next(e for e in entries() if e.name == "mlp_backward_on_stand_ins_only"), tmp_path / "h")
+    for name in ("alice", "bob"):
+        shutil.copytree(hostile, source / name)
+    out = tmp_path / "graded"
+    batch.run(source, out, jobs=1, seed=0, limits=FAST, progress=Quiet())
+    alone = runner.grade(hostile, seed=0, submission="s", limits=FAST)
+    lost = {r.name for r in alone.results if not r.passed}
+    assert "MLP0.backward: dLdA0, the gradient with respect to the input" in lost and alone.score < 100, lost
+    for name in ("alice", "bob"):
+        results = json.loads((out / f"{name}.json").read_text())
+        assert (results["score"], {t["name"] for t in results["tests"] if t["status"] == "failed"}) == \
+            (alone.score, lost), name
 
 
 def test_quartiles_stay_within_the_scores_and_a_refused_entry_says_no_sandbox_ran(tmp_path):

@@ -657,7 +657,12 @@ def test_a_mistake_for_both_kinds_of_target_is_charged_once(tmp_path, find, repl
      "ActivationSoftMax", "ActivationSoftMax.backward", "apply it to the row's dvalues"),  # (helper-159)
     ("losses.py", "np.clip(predict, CLIP, 1 - CLIP)", "np.clip(predict, 1 - CLIP, CLIP)", "LossCrossEntropy",
      "LossCrossEntropy.forward", "bounds swapped"),
-], ids=["Jacobian of squares", "log10", "biases inside the dot", "Jacobian applied to the output", "clip bounds swapped"])
+    ("losses.py", "dvalues\n        self.dinputs = self.dinputs / samples", "dvalues\n        self.dinputs /= dvalues.size",
+     "LossCrossEntropy", "LossCrossEntropy.backward: dinputs for class indices", "N * C"),  # (helper-162: 11 points)
+    ("losses.py", "-= 1\n        self.dinputs = self.dinputs / samples", "-= 1\n        self.dinputs = self.dinputs / dvalues.size",
+     "ActivationLoss", "ActivationLoss.backward: dinputs for class indices", "N * C"),
+], ids=["Jacobian of squares", "log10", "biases inside the dot", "Jacobian applied to the output", "clip bounds swapped",
+        "loss gradient over N * C", "combined gradient over N * C"])
 def test_a_one_line_slip_is_named_and_charged_by_its_value_tests_alone(tmp_path, file, find, replace, cls, test, words):
     """helper-156: one-line slips with no hint, so no slip to the credit rule: the method's other tests read "not
     credited" (2 to 5 points more). Named, the value tests alone are charged."""

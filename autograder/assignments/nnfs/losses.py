@@ -327,6 +327,8 @@ def _gradient_mistakes(case, want):
     if c not in (1, n):
         wrong.append((want * n / c, "your dinputs is divided by the number of classes C; divide by the number of "
                                     "samples N = len(dvalues)"))
+        wrong.append((want / c, "your dinputs is divided by N * C, the number of values (dvalues.size); divide by the "
+                                "number of samples N = len(dvalues)"))  # (helper-162: 11 points with no hint)
     if case.sparse:
         raw = broadcast(lambda: -t / p / n)
         if raw is not None and raw.shape == p.shape:
@@ -669,6 +671,8 @@ def _combined_gradient_mistakes(case, want):
     if c not in (1, n):  # (helper-88: samples = dvalues.shape[1] cost more than no division at all, which is hinted)
         wrong.append((want * n / c, "your dinputs is divided by the number of classes C (dvalues.shape[1]); divide "
                                     "by the number of samples N = len(dvalues)"))
+        wrong.append((want / c, "your dinputs is divided by N * C, the number of values (dvalues.size); divide by the "
+                                "number of samples N = len(dvalues)"))
     every = p.copy()  # each sample's class subtracted in every row, not in its own: dinputs[:, target] -= 1
     every[:, t if case.sparse else t.argmax(axis=1)] -= 1
     wrong.append((every / n, "your dinputs subtracts 1 in every row at every sample's target class "

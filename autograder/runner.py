@@ -90,6 +90,8 @@ class _Case:
             return
         verdict.confirming += confirm
         raised = self._again(result)
+        if tally and isinstance(raised, Crashed) and raised.cause:
+            verdict.later_crashes.add(raised.cause)
         if tally and (raised is None or isinstance(raised, FormOnly)):  # (the right numbers in a list: right)
             verdict.right_after += 1
         elif tally and (isinstance(raised, Failure) and not isinstance(raised, (Waiting, NotAttempted))
@@ -465,8 +467,10 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
         raised = found[check.name].failure or found[check.name].crashed
         if isinstance(raised, NotAttempted) and check.method not in ran and check.method not in worked:
             skeleton.setdefault(check.method, raised)
-    charged = frozenset(check.method for check in checks
-                        if check.primary and isinstance(found[check.name].failure, Crashed))
+    charged = frozenset(check.method for check in checks  # (a value test that failed on a wrong value and met its
+                        if check.primary and (isinstance(found[check.name].failure, Crashed)  # method's crash later
+                                              or found[check.name].failure is not None  # charges that crash too)
+                                              and found[check.name].later_crashes))
     untried = frozenset(check.method for check in checks) - ran  # (methods none of whose calls returned)
     for check in checks:
         if found[check.name].unfinished:

@@ -61,6 +61,10 @@ class Verdict:
     # inputs left out where its value was wrong, as another test's failure may explain it (Skip.unright: a loss's
     # backward behind a wrong forward): no right value either, but unlike `left` no bar to credit where it passed
     unright: int = 0
+    # the causes (Crashed.cause) of crashes its method met on inputs judged after this test failed on a value (`later`):
+    # the same crash in a test re-reading its values is this test's to charge, once (helper-161: Softmax.backward's
+    # sum without keepdims, wrong in shape on one input, raising on others, lost its behaviour test too)
+    later_crashes: set = field(default_factory=set)
 
     def judge(self, check: Check, gen, case, script: Script, result: CaseResult) -> bool:
         """Send the worker's outputs into the check body `gen` that yielded `script`; False when the
@@ -146,7 +150,8 @@ class Verdict:
 
     def crash_causes(self) -> set:
         """The causes (Crashed.cause) of the crashes this test met: its failure's, and those it left out."""
-        return {getattr(self.failure or self.crashed, "cause", ())} | {cause for _, cause in self.crashed_at}
+        return ({getattr(self.failure or self.crashed, "cause", ())} | {cause for _, cause in self.crashed_at}
+                | self.later_crashes)
 
     def passed(self, passing: tuple) -> None:
         """Count an input that passed (or judged nothing): `passing` as `judge` keeps it."""

@@ -936,6 +936,19 @@ def test_an_mlp_backward_out_of_order_is_charged_behind_a_forward_wired_wrong(tm
     assert "it takes (1, 3)" in by_name(report)["MLP0.backward: dLdA0, the gradient with respect to the input"].output
 
 
+def test_a_crash_the_value_test_met_after_its_failure_is_not_charged_again_by_a_test_rereading_it(tmp_path):
+    """helper-161: Softmax.backward's row sums without keepdims are wrong in shape where N == C or C == 1 (the dLdZ test
+    failed there first, on a value) and raise elsewhere; "does not modify dLdA; agrees with finite differences", which
+    re-reads dLdZ, was charged that raise again (1 point more). The value test met the same crash on its later inputs:
+    it charges it, once."""
+    find = ("        dLdZ = np.zeros(dLdA.shape)\n        for i in range(dLdA.shape[0]):\n            a = self.A[i]\n"
+            "            J = np.diag(a) - np.outer(a, a)\n            dLdZ[i] = J @ dLdA[i]\n        return dLdZ\n")
+    root = reference_with(tmp_path, "nn/activation.py", find,
+                          "        return self.A * (dLdA - (dLdA * self.A).sum(axis=1))\n")
+    report = grade_class(root, "Softmax")
+    assert failed(report) == {"Softmax.backward: dLdZ"}, {r.name: r.output for r in report.results if not r.passed}
+
+
 def test_an_mlp_activation_of_its_own_class_is_charged_to_init_once(tmp_path):
     """helper-60's attack: models/mlp.py with a ReLU of its own that lets everything through (here built on
     mytorch's, so the class even is one) made the MLPs linear networks and scored 20/20, as the MLP tests give every

@@ -663,7 +663,8 @@ def test_a_loss_backward_that_needs_no_cache_is_judged_where_forward_raises(tmp_
     """helper-141: CrossEntropy.forward taking each row's max without keepdims raises on most inputs, and a right
     backward computing from y_pred alone lost its 12 points to "needs CrossEntropy.forward". Where forward raises,
     backward is also called with an empty cache: one that returns there has its value tests judged (and keeps their
-    points); one that reads the cache is judged, as before, where forward returned one."""
+    points); one that reads the cache is judged, as before, where forward returned one. So is the hidden test on large
+    batches (helper-162: it still read "not run: needs CrossEntropy.forward", 2 points)."""
     root = reference_with(tmp_path, "losses.py", "shifted = y_pred - y_pred.max(axis=1, keepdims=True)",
                           "shifted = y_pred - y_pred.max(axis=1)")
     path = root / "nn" / "losses.py"
@@ -676,3 +677,6 @@ def test_a_loss_backward_that_needs_no_cache_is_judged_where_forward_raises(tmp_
         if not judged:  # (where forward runs, the cache it returns is wrong: the hint says so)
             assert "an empty cache" not in results[name].output, results[name].output
     assert not results["CrossEntropy.forward: loss, the mean over the batch"].passed
+    if judged:  # (the other re-reads dL/dy_pred, whose test charges it)
+        assert results["CrossEntropy.backward: large batches and many classes"].passed, \
+            results["CrossEntropy.backward: large batches and many classes"].output

@@ -380,6 +380,11 @@ def test_a_softmax_row_max_without_keepdims_is_named_where_numpy_broadcasts_it()
 # credit rule: every other test of the method read "not credited" (up to 3.5 points more). Named, the value tests
 # alone are charged.
 NAMED_SLIPS = [
+    ("nn/activation.py", "return dLdA * (self.cdf + self.Z * pdf)",
+     "return dLdA * (0.5 + np.vectorize(math.erf)(self.Z / math.sqrt(2)) + self.Z * pdf)", "GELU", "GELU.backward: dLdZ",
+     "0.5 + erf(Z / sqrt(2))"),  # (helper-161)
+    ("nn/activation.py", "return dLdA * (self.cdf + self.Z * pdf)", "return dLdA * (self.cdf + self.Z / math.sqrt(2) * pdf)",
+     "GELU", "GELU.backward: dLdZ", "uses Z / sqrt(2)"),  # (helper-161)
     ("nn/linear.py", "return A @ self.W.T + ones @ self.b.T", "return A @ self.W.T - ones @ self.b.T", "Linear",
      "Linear.forward: output Z", "your Z subtracts the bias"),
     ("nn/activation.py", "self.A = 1 / (1 + np.exp(-Z))", "self.A = 1 / 1 + np.exp(-Z)", "Sigmoid",

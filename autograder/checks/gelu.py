@@ -128,6 +128,11 @@ def _judge_dldz(out, case, dLdZ) -> None:
                                        "dA/dZ = cdf(Z) + Z * pdf(Z)"),  # (helper-146: no hint, 3 of 5 points)
         (dLdA * (cdf(Z) + pdf(Z)), "your dA/dZ adds pdf(Z) where it needs Z * pdf(Z): "
                                    "dA/dZ = cdf(Z) + Z * pdf(Z) (the product rule on Z * cdf(Z))"),
+        (dLdA * (0.5 + erf(Z / math.sqrt(2)) + Z * pdf(Z)), "your cdf in dA/dZ is 0.5 + erf(Z / sqrt(2)), which "
+                                                            "0.5 * 1 + erf computes without brackets: it is "
+                                                            "0.5 * (1 + erf(Z / sqrt(2)))"),  # (helper-161: no hint)
+        (dLdA * (cdf(Z) + Z / math.sqrt(2) * pdf(Z)), "your Z * pdf(Z) term uses Z / sqrt(2) (erf's argument) for Z: "
+                                                      "dA/dZ = cdf(Z) + Z * pdf(Z), with Z itself"),  # (helper-161)
         (dLdA * (0.5 * (1 + erf(Z)) + Z * pdf(Z)), ERF_Z.format("dA/dZ")),
         (dLdA * (0.5 * (1 + erf(Z)) + Z * np.exp(-Z * Z) / math.sqrt(math.pi)), ERF_Z.format("dA/dZ")),
         (dLdA * (cdf(1 - 2 * Z) + (1 - 2 * Z) * pdf(1 - 2 * Z)), shared("dA/dZ", "GELU", "Z")),

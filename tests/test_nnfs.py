@@ -661,8 +661,12 @@ def test_a_mistake_for_both_kinds_of_target_is_charged_once(tmp_path, find, repl
      "LossCrossEntropy", "LossCrossEntropy.backward: dinputs for class indices", "N * C"),  # (helper-162: 11 points)
     ("losses.py", "-= 1\n        self.dinputs = self.dinputs / samples", "-= 1\n        self.dinputs = self.dinputs / dvalues.size",
      "ActivationLoss", "ActivationLoss.backward: dinputs for class indices", "N * C"),
+    ("losses.py", "        self.output = self.activation.output\n        return self.loss.calculate(self.output, target)",
+     "        loss = self.loss.calculate(self.activation.output, target)\n"
+     "        self.output = np.log(self.activation.output)\n        return loss",
+     "ActivationLoss", "ActivationLoss.forward: keeps self.output", "log of the softmax"),  # (helper-162)
 ], ids=["Jacobian of squares", "log10", "biases inside the dot", "Jacobian applied to the output", "clip bounds swapped",
-        "loss gradient over N * C", "combined gradient over N * C"])
+        "loss gradient over N * C", "combined gradient over N * C", "log-softmax kept"])
 def test_a_one_line_slip_is_named_and_charged_by_its_value_tests_alone(tmp_path, file, find, replace, cls, test, words):
     """helper-156: one-line slips with no hint, so no slip to the credit rule: the method's other tests read "not
     credited" (2 to 5 points more). Named, the value tests alone are charged."""

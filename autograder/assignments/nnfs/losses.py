@@ -569,7 +569,9 @@ def combined_forward_output(case, ref):
     try:
         judge("self.output", got, want, lambda: [
             (x, "your self.output is the inputs; it is their softmax (the probabilities)"),
-            (softmax(x.T).T, "your softmax is taken over the batch (axis=0); take it over each row (axis=1)")])
+            (softmax(x.T).T, "your softmax is taken over the batch (axis=0); take it over each row (axis=1)"),
+            (np.log(want), "your self.output is the log of the softmax (log-probabilities); keep the softmax itself, "
+                           "the probabilities: np.exp of it")])  # (helper-162: no hint; one class read "got 0, expected 1")
     except Failure:
         own = value_of(out, "parts.output")
         if own is not None and same(got, own) and not matches(own.astype(np.float64), want):

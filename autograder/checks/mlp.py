@@ -347,7 +347,7 @@ def bound(out, cls: str) -> None:
         raise Waiting(f"needs {cls}.__init__ to build its {k} Linear layers: self.layers holds {count}",
                       culprit=f"{cls}.__init__")
     found = out.peek("probed")
-    if isinstance(found, np.ndarray) and found.shape != (6,):
+    if isinstance(found, np.ndarray) and found.shape != (PROBED,):
         raise Failure(f"the grader's count of the layers came back as an array of shape {found.shape}")
     activations = _activations(found)
     if activations is not None and activations != k:  # (as for another number of Linear layers: a model without its
@@ -355,11 +355,24 @@ def bound(out, cls: str) -> None:
         # word: a model hiding its last layer from the probe, whose forward and backward skip it, won them too, helper-112)
         raise Waiting(f"needs {cls}.__init__ to put a ReLU() after each of its {k} Linear layers: self.layers holds "
                       f"{activations} activation{'s' * (activations != 1)}", culprit=f"{cls}.__init__")
+    if _out_of_order(out):  # (helper-165: [ReLU(), Linear(2, 3)] passed __init__, and forward and backward were told
+        # their wiring was wrong: what the model computes is another network, __init__'s mistake, as another count is)
+        raise Waiting(f"needs {cls}.__init__ to put each ReLU() after its Linear layer: self.layers is out of order",
+                      culprit=f"{cls}.__init__")
+
+
+PROBED = 7  # the counts the worker's probe brings back (sandbox.worker._probe_layers)
+
+
+def _out_of_order(out) -> bool:
+    """Whether the grader's probe found an activation before its Linear in the model's layers."""
+    probed = out.result.values.get("probed")
+    return isinstance(probed, np.ndarray) and probed.shape == (PROBED,) and 1 <= probed[6] < np.inf
 
 
 def _activations(probed) -> int | None:
     """The activations the grader's probe counted in the model's layers (a whole number), else None."""
-    if isinstance(probed, np.ndarray) and probed.shape == (6,) and np.isfinite(probed[1]) and probed[1] == int(probed[1]):
+    if isinstance(probed, np.ndarray) and probed.shape == (PROBED,) and np.isfinite(probed[1]) and probed[1] == int(probed[1]):
         return int(probed[1])
     return None
 
@@ -375,8 +388,8 @@ def init(cls: str, case, ref):
                  "new list in __init__") if count > k and count % k == 0 else ""
         raise Failure(f"self.layers holds {count} Linear layers; {cls} has {k}: {', '.join(layers)}", hint + grows)
     probed = out.peek("probed")
-    _, _, repeated, foreign, classes, shared = (probed if isinstance(probed, np.ndarray) and probed.shape == (6,)
-                                                else (0,) * 6)
+    _, _, repeated, foreign, classes, shared, order = (probed if isinstance(probed, np.ndarray)
+                                                       and probed.shape == (PROBED,) else (0,) * PROBED)
     if 1 <= shared < np.inf:  # (before the others, which a shared object meets too: it got an earlier model's stand-ins)
         raise Failure(f"self.layers holds layer objects that another {cls}() built before holds too: every {cls} shares them (a "
                       "list made once, in the class body or the module, or a default argument such as layers=[])",
@@ -389,6 +402,11 @@ def init(cls: str, case, ref):
     if activations is not None and activations != k:
         raise Failure(f"self.layers holds {activations} activation{'s' * (activations != 1)}; {cls} has a ReLU() after "
                       f"each of its {k} Linear layers", hint)
+    if 1 <= order < np.inf:  # (helper-165: [ReLU(), Linear(2, 3)] passed __init__, and forward was told its wiring
+        # was wrong on its own layers; the stand-ins judge forward and backward on their wiring, which is right)
+        what = "an activation where a Linear layer goes" if order % 2 else "a Linear layer where its activation goes"
+        raise Failure(f"self.layers is out of order: item {int(order)} (counting from 1) is {what}; each Linear layer "
+                      "is followed by its ReLU()", hint)
     if repeated > 0:
         raise Failure("self.layers holds one layer object at several places: each place needs a layer of its own, "
                       "or backward runs on what the object's last forward stored",

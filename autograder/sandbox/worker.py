@@ -514,15 +514,21 @@ def _probe_layers(np, model, maps, scalars, activation=None):
     it). Returns the counts found: [Linear layers, activations, places that repeat an earlier object, the
     number (from 1) of the first activation not of that class, or 0, and of the first that is a class itself
     (`ReLU` appended without its parentheses), or 0, and the places holding an object that got stand-ins in a model
-    built before (layers shared between models: a list made once, in the class body or the module)]."""
+    built before (layers shared between models: a list made once, in the class body or the module), and the place
+    (from 1) of the first item of `layers` out of the order Linear, activation, Linear, ... (an activation put before
+    its Linear), or 0]."""
     f = getattr(model, "f", None)
     if not isinstance(f, (list, tuple)):  # (one activation object as self.f, not a list of them: helper-94)
         try:
             f = [f] if f is not None and not isinstance(f, type) and hasattr(f, "forward") else []
         except Exception:  # noqa: BLE001 - a hostile __getattr__: no activation there
             f = []
-    items = list(model.layers) + list(f)
+    layers = list(model.layers)
+    items = layers + list(f)
     linears = activations = foreign = classes = 0
+    order = 0  # the place (from 1) of the first item of `layers` out of the contract's order, Linear then activation
+    if not all(hasattr(item, "W") for item in layers):  # (activations in `layers`, not in `f`)
+        order = next((p for p, item in enumerate(layers, 1) if hasattr(item, "W") != (p % 2 == 1)), 0)
     module, _, name = (activation or "").rpartition(".")
     try:
         expected = vars(sys.modules[module]).get(name) if module in sys.modules else None
@@ -547,7 +553,8 @@ def _probe_layers(np, model, maps, scalars, activation=None):
                 foreign = activations
             if not classes and isinstance(item, type):
                 classes = activations
-            width = maps[activations - 1][0].shape[1] if activations <= len(maps) else None  # (Linear j's C_out)
+            width = maps[activations - 1][0].shape[1] if activations <= len(maps) and not order else None  # (Linear
+            # j's C_out; where the layers are out of order, __init__'s mistake, what the activation's forward was given)
             forward, backward = _activation_stand_in(np, activations, *scalars[min(activations, len(scalars)) - 1],
                                                      width)
         places.setdefault(id(item), (item, []))[1].append((position, forward, backward))
@@ -560,7 +567,7 @@ def _probe_layers(np, model, maps, scalars, activation=None):
         if not _give(item, forward, backward):
             raise TypeError(f"item {position} of the model's layers keeps its own .forward or .backward: the grader "
                             "cannot give it a stand-in")
-    return [linears, activations, len(items) - len(places), foreign, classes, shared]
+    return [linears, activations, len(items) - len(places), foreign, classes, shared, order]
 
 
 def _give(item, forward, backward):

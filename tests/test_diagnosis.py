@@ -380,6 +380,10 @@ def test_a_softmax_row_max_without_keepdims_is_named_where_numpy_broadcasts_it()
 # credit rule: every other test of the method read "not credited" (up to 3.5 points more). Named, the value tests
 # alone are charged.
 NAMED_SLIPS = [
+    ("nn/activation.py", "return dLdA * (self.A - self.A * self.A)", "return dLdA * self.A - self.A * self.A",
+     "Sigmoid", "Sigmoid.backward: dLdZ", "without brackets"),  # (helper-165)
+    ("nn/activation.py", "return dLdA * (1 - self.A * self.A)", "return dLdA * (1 - self.A) ** 2", "Tanh",
+     "Tanh.backward: dLdZ", "(1 - A) ** 2"),  # (helper-165)
     ("nn/activation.py", "return dLdA * (self.cdf + self.Z * pdf)",
      "return dLdA * (0.5 + np.vectorize(math.erf)(self.Z / math.sqrt(2)) + self.Z * pdf)", "GELU", "GELU.backward: dLdZ",
      "0.5 + erf(Z / sqrt(2))"),  # (helper-161)

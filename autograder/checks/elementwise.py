@@ -155,6 +155,9 @@ def sigmoid_backward_dldz(case, ref):
         (dLdA * A - A, "your dLdZ is dLdA * A - A, which dLdA * A * 1 - A computes without brackets: bracket dA/dZ, "
                        "dLdA * (A - A * A)"),  # (helper-155: these two had no hint)
         (dLdA * (A + A * A), "your dA/dZ is A + A * A; it is A - A * A = A * (1 - A)"),
+        (dLdA * A - A * A, "your dLdZ is dLdA * A - A * A, which dLdA * A - A * A computes without brackets: bracket "
+                           "dA/dZ, dLdA * (A - A * A)"),  # (helper-165: no hint, 2.5 points where Tanh's cost 1)
+        (dLdA * (1 - A) ** 2, "your dA/dZ is (1 - A) ** 2; it is A * (1 - A) = A - A * A"),
         (dLdA * sigmoid(1 - 2 * Z) * (1 - sigmoid(1 - 2 * Z)), shared("dA/dZ", "Sigmoid", "Z")),
         (A - A * A, ALONE)]))
 
@@ -235,6 +238,8 @@ def tanh_backward_dldz(case, ref):
     Z, dLdA, A = case.Z, case.dLdA, np.tanh(case.Z)
     expect("dLdZ", out["dLdZ"], dLdZ, generic=False, known_wrong=distinct("dLdZ", dLdZ, lambda: [
         (dLdA * (1 - A), "your dA/dZ is 1 - A; it is 1 - A * A (the square is missing)"),
+        (dLdA * (1 - A) ** 2, "your dA/dZ is (1 - A) ** 2, the square of 1 - A; it is 1 - A ** 2, A squared "
+                              "alone"),  # (helper-165: no hint, 2.25 points)
         (dLdA - A * A, "your dLdZ is dLdA - A * A, which dLdA * 1 - A * A computes without brackets: bracket dA/dZ, "
                        "dLdA * (1 - A * A)"),  # (helper-155: no hint)
         (dLdA * (1 - Z * Z), "your dA/dZ uses Z where it needs A = tanh(Z): dA/dZ = 1 - A * A, with A the output "

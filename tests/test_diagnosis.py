@@ -380,6 +380,8 @@ def test_a_softmax_row_max_without_keepdims_is_named_where_numpy_broadcasts_it()
 # credit rule: every other test of the method read "not credited" (up to 3.5 points more). Named, the value tests
 # alone are charged.
 NAMED_SLIPS = [
+    ("nn/activation.py", "return dLdA * (self.A > 0)", "return np.maximum(dLdA, 0) * (self.A > 0)", "ReLU",
+     "ReLU.backward: dLdZ", "np.maximum(dLdA, 0)"),  # (helper-165)
     ("nn/activation.py", "return dLdA * (self.A - self.A * self.A)", "return dLdA * self.A - self.A * self.A",
      "Sigmoid", "Sigmoid.backward: dLdZ", "without brackets"),  # (helper-165)
     ("nn/activation.py", "return dLdA * (1 - self.A * self.A)", "return dLdA * (1 - self.A) ** 2", "Tanh",

@@ -102,6 +102,9 @@ def backward_dldz(case, ref):
         (case.dLdA * (case.Z < 0), "your mask is inverted; the gradient passes where Z > 0: dLdZ = dLdA * (self.A > 0)"),
         (case.dLdA * (case.dLdA > 0), "your mask looks at dLdA; it is where the input forward stored was positive: "
                                       "dLdZ = dLdA * (self.A > 0)"),
+        (np.maximum(case.dLdA, 0) * (case.Z > 0), "your dLdZ also drops dLdA's negative entries (np.maximum(dLdA, 0)): "
+                                                  "only the mask of forward's input decides, dLdZ = dLdA * (self.A > 0)"),
+        # (helper-165: no hint, 3.5 points)
         (case.dLdA * (1 - 2 * case.Z > 0), shared("mask", "ReLU", "Z")),
     ])
 

@@ -801,27 +801,11 @@ def _unless(results: dict[str, TestResult]) -> dict[str, TestResult]:
     tests, by name) it needs fails (checks.base.Unless) is that failure if every test of those passed (one not graded
     here is not known to pass)."""
     passed: dict[str, bool] = {}
-    lost: dict[str, float] = {}  # points the failed tests of each class (method, test) lost
     for name, result in results.items():
         for key in {name.split(".", 1)[0], name.split(":", 1)[0], name}:
             passed[key] = passed.get(key, True) and result.passed
-            lost[key] = lost.get(key, 0.0) + result.max_score - result.score
-    # Failing a cheaper test on purpose buys nothing (helper-163: "Linear.forward: does not modify A", failed on purpose
-    # on one-column inputs an MLP never makes, for 0.5, kept 7.5 points of MLP backwards right on the grader's stand-ins
-    # alone): tests held for whole classes (an MLP's, for Linear and ReLU) are excused only where those classes lost at
-    # least as much. (A test held for one test of its own class, forward's "stores", is that test's value: as before.)
-    held: dict[tuple, float] = {}
-    for result in results.values():
-        if result.unless:
-            held[tuple(result.unless[0])] = held.get(tuple(result.unless[0]), 0.0) + result.max_score
-
-    def charged(needs) -> bool:
-        return all(passed.get(cls, False) for cls in needs) or (
-            all("." not in cls and ":" not in cls for cls in needs)
-            and sum(lost.get(cls, 0.0) for cls in needs) < held[tuple(needs)])
-
-    return {name: result.unless[1] if result.unless and charged(result.unless[0]) else result
-            for name, result in results.items()}
+    return {name: result.unless[1] if result.unless and all(passed.get(cls, False) for cls in result.unless[0])
+            else result for name, result in results.items()}
 
 
 def _public_seed(official: tuple[int, bool]) -> str:

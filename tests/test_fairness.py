@@ -949,22 +949,6 @@ def test_a_crash_the_value_test_met_after_its_failure_is_not_charged_again_by_a_
     assert failed(report) == {"Softmax.backward: dLdZ"}, {r.name: r.output for r in report.results if not r.passed}
 
 
-def test_failing_a_cheap_linear_test_on_purpose_buys_an_mlp_nothing(tmp_path):
-    """helper-163: MLP backwards right only on the grader's stand-ins are charged, as the grader's own chain of the
-    student's layers is broken only while an MLP is graded, unless some test of Linear or ReLU fails; a Linear that
-    fails "does not modify A" (0.5) on purpose, on inputs no MLP makes, had them all excused (99.5 against 92). Held
-    tests are excused only where Linear and ReLU lost at least as much: the attack scores its twin's score less 0.5."""
-    checks = [c for c in ALL_CHECKS if c.cls in ("Linear", "ReLU", "MLP0", "MLP1")]
-    scores = {}
-    for name in ("mlp_backward_on_stand_ins_only", "mlp_sacrifices_a_cheap_linear_test"):
-        root = materialize(next(e for e in entries() if e.name == name), tmp_path / name)
-        report = runner.grade(root, seed=0, submission=name, limits=FAST, checks=checks)
-        scores[name] = report.score, sorted(r.name for r in report.results if not r.passed)
-    twin, attack = scores["mlp_backward_on_stand_ins_only"], scores["mlp_sacrifices_a_cheap_linear_test"]
-    assert "MLP1.backward: every Linear's dLdW and dLdb" in twin[1], twin
-    assert attack == (twin[0] - 0.5, sorted([*twin[1], "Linear.forward: does not modify A"])), (twin, attack)
-
-
 def test_an_mlp_activation_of_its_own_class_is_charged_to_init_once(tmp_path):
     """helper-60's attack: models/mlp.py with a ReLU of its own that lets everything through (here built on
     mytorch's, so the class even is one) made the MLPs linear networks and scored 20/20, as the MLP tests give every

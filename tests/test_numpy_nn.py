@@ -653,6 +653,20 @@ def test_a_row_value_that_lost_its_axis_is_told_to_keep_it(tmp_path):
     # forward, "not run: needs CrossEntropy.forward, but ...", says what forward raised: forward's tests say why)
 
 
+def test_a_gradients_dict_rebound_in_backward_is_charged_by_the_tests_of_its_keys_alone(tmp_path):
+    """helper-166: `gradients = {name/W: ...}` in backward (a local name: the grader's dict stays empty) failed the W and
+    b tests, with a hint; the use_bias=False test, whose dW those re-read, charged it again with "gradients holds -1
+    more key(s) besides 'Dense/W'". A dict holding fewer keys than the test expects is the tests of those keys' to
+    charge."""
+    root = reference_with(tmp_path, "dense.py", 'gradients[f"{self.name}/W"] = X.T @ G',
+                          'gradients = {f"{self.name}/W": X.T @ G}')
+    report = grade(root, [c for c in TESTS if c.cls == "Dense"])
+    lost = {r.name: r.output for r in report.results if not r.passed}
+    assert set(lost) == {"Dense.backward: gradients['{name}/W'] on a batch",
+                         "Dense.backward: gradients['{name}/b'] on a batch"}, lost
+    assert not any("more key" in output for output in lost.values()), lost
+
+
 OWN_SOFTMAX = ("e = np.exp(y_pred - y_pred.max(axis=1, keepdims=True))\n"
                "        return (e / e.sum(axis=1, keepdims=True) - y_true) / y_pred.shape[0]")
 

@@ -667,6 +667,19 @@ def test_a_gradients_dict_rebound_in_backward_is_charged_by_the_tests_of_its_key
     assert not any("more key" in output for output in lost.values()), lost
 
 
+@pytest.mark.parametrize("replace", ["y = np.exp(-np.logaddexp(0.0, -x.reshape(x.shape[0], -1)))",
+                                     "y = np.array([[np.exp(-np.logaddexp(0.0, -x[i, j])) for j in range(x.shape[1])]"
+                                     " for i in range(x.shape[0])])"], ids=["reshaped to 2-d", "a loop over i, j"])
+def test_an_activation_written_for_two_dimensions_only_is_told_it_takes_any_shape(tmp_path, replace):
+    """helper-166: a Sigmoid forward written for [N, C] alone (a loop over two indices, a reshape to two dimensions)
+    raised IndexError, or gave y another shape, on one sample [C] and on three dimensions, with no hint (Dense's
+    forward says what it takes). The forward test now says so."""
+    root = reference_with(tmp_path, "activations.py", "y = np.exp(-np.logaddexp(0.0, -x))", replace)
+    report = grade(root, [c for c in TESTS if c.cls == "Sigmoid"])
+    output = {r.name: r.output for r in report.results}["Sigmoid.forward: y = 1 / (1 + exp(-x))"]
+    assert "an activation takes x of any shape" in output, output
+
+
 OWN_SOFTMAX = ("e = np.exp(y_pred - y_pred.max(axis=1, keepdims=True))\n"
                "        return (e / e.sum(axis=1, keepdims=True) - y_true) / y_pred.shape[0]")
 

@@ -665,8 +665,11 @@ def test_a_mistake_for_both_kinds_of_target_is_charged_once(tmp_path, find, repl
      "        loss = self.loss.calculate(self.activation.output, target)\n"
      "        self.output = np.log(self.activation.output)\n        return loss",
      "ActivationLoss", "ActivationLoss.forward: keeps self.output", "log of the softmax"),  # (helper-162)
+    ("activations.py", "np.diagflat(single_output) - np.dot(single_output, single_output.T)",
+     "np.diagflat(single_output) + np.dot(single_output, single_output.T)", "ActivationSoftMax",
+     "ActivationSoftMax.backward", "it subtracts it"),  # (helper-166)
 ], ids=["Jacobian of squares", "log10", "biases inside the dot", "Jacobian applied to the output", "clip bounds swapped",
-        "loss gradient over N * C", "combined gradient over N * C", "log-softmax kept"])
+        "loss gradient over N * C", "combined gradient over N * C", "log-softmax kept", "Jacobian adding o o^T"])
 def test_a_one_line_slip_is_named_and_charged_by_its_value_tests_alone(tmp_path, file, find, replace, cls, test, words):
     """helper-156: one-line slips with no hint, so no slip to the credit rule: the method's other tests read "not
     credited" (2 to 5 points more). Named, the value tests alone are charged."""

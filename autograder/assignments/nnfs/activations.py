@@ -325,6 +325,11 @@ def _gradient_mistakes(case):
                                   "output o (a column), J = diagflat(o) - o o^T, and its dinputs row is J @ its "
                                   "dvalues row"),  # (helper-88: diagflat(self.output.reshape(-1, 1)) had no hint)
         (d, "your dinputs is dvalues unchanged; apply each row's Jacobian J = diagflat(o) - o o^T to it"),
+        (o * (d + np.sum(d * o, axis=1, keepdims=True)), "your dinputs adds each row's sum of output * dvalues (a "
+                                                         "Jacobian diagflat(o) + o o^T); it subtracts it: output * "
+                                                         "(dvalues - np.sum(output * dvalues, axis=1, keepdims=True)), "
+                                                         "as J = diagflat(o) - o o^T does"),  # (helper-166: no hint,
+        # 10 of 18 points)
         (case.inputs * (d - np.sum(d * case.inputs, axis=1, keepdims=True)),
          "your Jacobian is built from self.inputs; it is built from the softmax output: J = diagflat(o) - o o^T with "
          "o = self.output"),

@@ -680,6 +680,20 @@ def test_an_activation_written_for_two_dimensions_only_is_told_it_takes_any_shap
     assert "an activation takes x of any shape" in output, output
 
 
+def test_a_forward_crash_another_value_test_charges_leaves_backward_the_inputs_it_could_judge(tmp_path):
+    """helper-166: a Dense forward adding b whatever use_bias (a KeyError where the layer has no b) fails its use_bias=False
+    test; backward's hidden test on large layers, one of whose six inputs has no bias, read "not run: needs
+    Dense.forward" (3 points), where its first test would have left that input out had forward's first test been
+    the one to charge the crash. Any value test of forward that fails on the crash charges it."""
+    root = reference_with(tmp_path, "dense.py", 'y = x @ self.get_parameter("W")\n        if self.use_bias:\n'
+                          '            y = y + self.get_parameter("b")',
+                          'y = x @ self.get_parameter("W") + self.get_parameter("b")')
+    report = grade(root, [c for c in TESTS if c.cls == "Dense"])
+    lost = {r.name: r.output for r in report.results if not r.passed}
+    assert "Dense.backward: large layers and batches, up to three leading dimensions" not in lost, lost
+    assert "Dense.forward: with use_bias=False, y = x @ W" in lost, lost
+
+
 OWN_SOFTMAX = ("e = np.exp(y_pred - y_pred.max(axis=1, keepdims=True))\n"
                "        return (e / e.sum(axis=1, keepdims=True) - y_true) / y_pred.shape[0]")
 

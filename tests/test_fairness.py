@@ -949,6 +949,19 @@ def test_a_crash_the_value_test_met_after_its_failure_is_not_charged_again_by_a_
     assert failed(report) == {"Softmax.backward: dLdZ"}, {r.name: r.output for r in report.results if not r.passed}
 
 
+def test_a_layer_returning_a_numpy_matrix_is_charged_there_not_to_the_mlps(tmp_path):
+    """helper-164: Linear.forward returning np.asmatrix(Z) kept every Linear point (its values are right) while the MLPs
+    lost 8, told their right wiring was wrong: on a matrix `*` is a matrix product, so ReLU.backward raised in their
+    chains. A numpy.matrix is no plain array: Linear's value test says so, and the MLPs are not charged."""
+    root = reference_with(tmp_path, "nn/linear.py", "return A @ self.W.T + ones @ self.b.T",
+                          "return np.asmatrix(A @ self.W.T + ones @ self.b.T)")
+    checks = [c for c in ALL_CHECKS if c.cls in ("Linear", "ReLU", "MLP0", "MLP1")]
+    report = runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks)
+    lost = {r.name: r.output for r in report.results if not r.passed}
+    assert "Linear.forward: output Z" in lost and "numpy.matrix" in lost["Linear.forward: output Z"], lost
+    assert all(name.startswith("Linear.") for name in lost), lost
+
+
 def test_an_mlp_activation_of_its_own_class_is_charged_to_init_once(tmp_path):
     """helper-60's attack: models/mlp.py with a ReLU of its own that lets everything through (here built on
     mytorch's, so the class even is one) made the MLPs linear networks and scored 20/20, as the MLP tests give every

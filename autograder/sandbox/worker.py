@@ -471,6 +471,8 @@ def _encode(np, value):
             return npy_dumps(np, value), None
         except Exception as exc:  # noqa: BLE001 - a view far larger than memory (zero strides)
             return None, f"a ndarray that numpy cannot convert ({type(exc).__name__})"
+    if isinstance(value, np.matrix):  # (helper-164: its `*` is a matrix product, and code given it breaks: an MLP's)
+        return None, "a numpy.matrix, not a plain array (on a matrix, * is the matrix product): use np.asarray"
     if isinstance(value, np.ndarray):
         try:
             arr = np.array(value, subok=False, copy=True)

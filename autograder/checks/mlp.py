@@ -403,7 +403,7 @@ def init(cls: str, case, ref):
         raise Failure(f"self.layers holds {activations} activation{'s' * (activations != 1)}; {cls} has a ReLU() after "
                       f"each of its {k} Linear layers", hint)
     if 1 <= order < np.inf:  # (helper-165: [ReLU(), Linear(2, 3)] passed __init__, and forward was told its wiring
-        # was wrong on its own layers; the stand-ins judge forward and backward on their wiring, which is right)
+        # was wrong on its own layers; forward and backward wait for this test, `bound`)
         what = "an activation where a Linear layer goes" if order % 2 else "a Linear layer where its activation goes"
         raise Failure(f"self.layers is out of order: item {int(order)} (counting from 1) is {what}; each Linear layer "
                       "is followed by its ReLU()", hint)

@@ -699,8 +699,8 @@ def _activation_stand_in(np, j, s, t, width=None):
 
     def backward(G):
         G = _floats(np, G, f"{name}'s backward")
-        takes = seen.get("shape", G.shape)
-        if width is not None and len(takes) == 2 and takes[1] != width:
+        takes = seen.get("shape", G.shape)  # (a forward that never ran: anything, helper-77)
+        if width is not None and "shape" in seen and len(takes) == 2 and takes[1] != width:
             takes = (takes[0], width)
         if G.shape != takes:
             raise ValueError(f"{name}'s backward was given shape {G.shape}; it takes {takes}, the shape of what its "

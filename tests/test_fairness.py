@@ -962,6 +962,23 @@ def test_a_layer_returning_a_numpy_matrix_is_charged_there_not_to_the_mlps(tmp_p
     assert all(name.startswith("Linear.") for name in lost), lost
 
 
+@pytest.mark.parametrize("cls, find, replace, test", [
+    ("MSELoss", "        return 2 * (self.A - self.Y) / (self.N * self.C)\n",
+     "        if getattr(self, 'kept', None) is None:\n            self.kept = 2 * (self.A - self.Y) / (self.N * self.C)\n"
+     "        return self.kept\n",
+     "MSELoss.backward: after two forward calls, uses the last input; agrees with finite differences of forward"),
+    ("CrossEntropyLoss", "        return (self.softmax - self.Y) / self.N\n",
+     "        if getattr(self, 'kept', None) is None:\n            self.kept = (self.softmax - self.Y) / self.N\n"
+     "        return self.kept\n", "CrossEntropyLoss.backward: after two forward calls, uses the last input"),
+], ids=["MSELoss", "CrossEntropyLoss"])
+def test_a_loss_backward_that_keeps_its_first_gradient_fails_its_second_round(tmp_path, cls, find, replace, test):
+    """helper-167: a loss whose backward computes its gradient once and returns it on every later call (a cache never
+    reset by forward) scored 100: the second-round test called forward twice and backward once. It now calls backward
+    between the two forwards, as training does."""
+    report = grade_class(reference_with(tmp_path, "nn/loss.py", find, replace), cls)
+    assert failed(report) == {test}, {r.name: r.output for r in report.results if not r.passed}
+
+
 def test_an_mlp_activation_of_its_own_class_is_charged_to_init_once(tmp_path):
     """helper-60's attack: models/mlp.py with a ReLU of its own that lets everything through (here built on
     mytorch's, so the class even is one) made the MLPs linear networks and scored 20/20, as the MLP tests give every

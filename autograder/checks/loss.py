@@ -42,6 +42,7 @@ def _script(case):
     s.call(ce, "backward", label="dLdA", soft=True)  # (where it cannot, the rest of the script still runs)
     again = s.new(CE)
     s.call(again, "forward", case.A0, case.Y0, label=s.fresh(), soft=True)
+    s.call(again, "backward", label=s.fresh(), soft=True)  # (a gradient kept from the first backward: helper-167)
     s.call(again, "forward", case.A, case.Y, label=s.fresh(), soft=True)
     s.call(again, "backward", label="again.dLdA", soft=True)
     big = s.new(CE)
@@ -270,9 +271,9 @@ def backward_large(case, ref):
 @check("CrossEntropyLoss.backward: after two forward calls, uses the last input", points=0.5, cases=loss_cases, behaviour=True)
 def backward_after_two_forwards(case, ref):
     out = yield _script(case)
-    consistent("dLdA after forward(A0, Y0), forward(A, Y)", out["again.dLdA"], out["dLdA"],
+    consistent("dLdA after forward(A0, Y0), backward(), forward(A, Y)", out["again.dLdA"], out["dLdA"],
                reference_label="your dLdA after forward(A, Y) alone",
-               hint="backward must use the A and Y of the most recent forward call")
+               hint="backward must use the A and Y of the most recent forward call, and compute its gradient anew on every call (not one kept from an earlier backward)")
 
 
 @expected

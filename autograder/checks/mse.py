@@ -158,6 +158,7 @@ def backward_behaviour(case, ref):
     s.call(fresh, "backward", label="fresh.dLdA")
     again = s.new(MSE)
     s.call(again, "forward", case.A0, case.Y0, label=s.fresh(), soft=True)
+    s.call(again, "backward", label=s.fresh(), soft=True)  # (a gradient kept from the first backward: helper-167)
     s.call(again, "forward", case.A, case.Y, label=s.fresh(), soft=True)
     s.call(again, "backward", label="again.dLdA")
     out = yield s
@@ -169,9 +170,9 @@ def backward_behaviour(case, ref):
         consistent("dLdA of a second fresh loss", out["fresh.dLdA"], first,
                    reference_label="your dLdA of the first loss, for the same A and Y",
                    hint="backward must give the same dLdA for the same forward(A, Y), on any object")
-    consistent("dLdA after forward(A0, Y0), forward(A, Y)", out["again.dLdA"], out["fresh.dLdA"],
+    consistent("dLdA after forward(A0, Y0), backward(), forward(A, Y)", out["again.dLdA"], out["fresh.dLdA"],
                reference_label="your dLdA after forward(A, Y) alone",
-               hint="backward must use the A and Y of the most recent forward call")
+               hint="backward must use the A and Y of the most recent forward call, and compute its gradient anew on every call (not one kept from an earlier backward)")
 
     def loss(L):
         if L.size != 1:

@@ -762,10 +762,12 @@ def run(source: Path, output: Path, jobs: int | None = None, seed: int | None = 
             server.remove_tree(Path(folder))
         _TEMP.clear()
         _unshare()
+    unfinished = [entry.name for entry in found if entry.stem not in rows]  # (helper-168: the report named none)
     shown = list(notes) + ([f"interrupted ({stopped_by[0] if stopped_by else 'Ctrl-C'}): {len(rows)} of the {len(found)} "
                             f"entries finished, and only those are "
-                            f"here (grades.csv has a row for each of the others, saying so); run the same command "
-                            f"again to grade the rest"] if interrupted else [])
+                            f"here (grades.csv has a row for each of the others, saying so; not finished: "
+                            f"{', '.join(unfinished[:8])}{f' and {len(unfinished) - 8} more' if len(unfinished) > 8 else ''}"
+                            f"); run the same command again to grade the rest"] if interrupted else [])
     _write_outputs(found, rows, output, source, seed, shown)  # (helper-110: a report of what an interrupted batch
     graded = [row for row in rows.values() if row.get("error") is None]  # finished read as the whole class's)
     return {"entries": len(found), "finished": len(rows), "graded": len(graded),

@@ -471,11 +471,6 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
                         if check.primary and (isinstance(found[check.name].failure, Crashed)  # method's crash later
                                               or found[check.name].failure is not None  # charges that crash too)
                                               and found[check.name].later_crashes))
-    # and the methods another value test of which fails on its crash (where the first test charges none, it fails on
-    # it): a test that waited for such a method on some inputs passes on the others (helper-166: a Dense forward
-    # raising only with use_bias=False, charged by that test, left backward's hidden test "not run", 3 points)
-    waits = charged | frozenset(check.method for check in checks if check.computes and not check.behaviour
-                                and found[check.name].failure is None and found[check.name].crashed is not None)
     untried = frozenset(check.method for check in checks) - ran  # (methods none of whose calls returned)
     for check in checks:
         if found[check.name].unfinished:
@@ -493,7 +488,7 @@ def _grade_checks(checks, sandbox, ref, job) -> tuple[dict[str, TestResult], int
             verdicts.excuse_crashes(check, found[check.name], {
                 name: found[name].crash_causes() for name, r in results.items() if r.outcome is Outcome.FAILED})
         results[check.name] = verdicts.result(check, found[check.name], job.replay, check.method in returned,
-                                              skeleton.get(check.method), charged, frozenset(skeleton), waits)
+                                              skeleton.get(check.method), charged, frozenset(skeleton))
     method_of = {c.name: c.method for c in checks}
 
     def judged_own(c: Check) -> bool:

@@ -205,7 +205,7 @@ def feedback(verdict: Verdict, failure: Failure, replay: str, rare: str = "") ->
 
 
 def result(check: Check, verdict: Verdict, replay: str, method_returned: bool, not_attempted: NotAttempted | None,
-           charged: frozenset, skeleton: frozenset = frozenset(), waits: frozenset | None = None) -> TestResult:
+           charged: frozenset, skeleton: frozenset = frozenset()) -> TestResult:
     """The test's result. A crash on an input this test judges is left out only when it is charged once
     already (`charged`: the methods of the class whose first test failed on a crash) and the method returned on
     some input of some test of it (`method_returned`), and only when it ran on more of this test's inputs than
@@ -224,8 +224,7 @@ def result(check: Check, verdict: Verdict, replay: str, method_returned: bool, n
         if crash_charged and verdict.examples == 0 and verdict.crashed.earlier:  # nothing of this test ran: no
             return TestResult(score=0.0, outcome=Outcome.NOT_RUN, output=_not_called(check, verdict), **common)
         failure = charged_crash(verdict, method_returned, crash_charged)  # (verdict of its own)
-    if failure is None and verdict.waiting is not None and _waits_charged(verdict, (charged if waits is None else waits)
-                                                                          - skeleton):
+    if failure is None and verdict.waiting is not None and _waits_charged(verdict, charged - skeleton):
         return TestResult(score=float(check.points), outcome=Outcome.PASSED, output=_passed(check, verdict), **common)
     if failure is None and verdict.waiting is not None:
         outcome = Outcome.NOT_ATTEMPTED if verdict.waiting.not_attempted else Outcome.NOT_RUN

@@ -83,7 +83,6 @@ def _judge_grad(out, pair, cls: str, L, grad, wrong) -> None:
     CrossEntropy.forward", which raised on most inputs)."""
     try:
         needs_pair(out, pair, f"{cls}.forward")
-        got = out["grad"]  # (where the test of forward's loss failed, needs_pair reads no pair: forward's raise is here)
     except Waiting:
         if not _given_empty(out, ALONE):
             raise
@@ -93,26 +92,12 @@ def _judge_grad(out, pair, cls: str, L, grad, wrong) -> None:
     got_L = out.result.values.get(pair.value)
     hint = FIX_FORWARD if isinstance(got_L, np.ndarray) and got_L.size == 1 and not matches(
         got_L.reshape(()), np.asarray(L, dtype=np.float64)) else ""
+    got = out["grad"]
     if not hint and isinstance(got, np.ndarray) and got.shape != np.shape(grad):
         hint = (f"dL/dy_pred has y_pred's shape {tuple(np.shape(grad))}: look for what drops or adds a dimension, "
                 "in backward (np.squeeze, a sum without keepdims=True) or in the arrays forward keeps in the cache "
                 "that backward reads")
     expect("dL/dy_pred", got, grad, known_wrong=distinct(wrong, grad), hint=hint, generic=False)
-
-
-def judge_large(out, pair, cls: str, L, grad) -> None:
-    """A hidden test's values on a large batch: forward's loss, where forward returned one, and backward's gradient as
-    `_judge_grad` judges it (given forward's cache; where forward raised, what backward returned given an empty cache:
-    helper-162, a right backward behind a forward that raised lost this test alone, "needs CrossEntropy.forward")."""
-    try:
-        got = _loss(out, pair, cls)
-    except Waiting:  # (forward raised: its tests charge that; backward's value given an empty cache is judged below,
-        if not _given_empty(out, ALONE):  # where it returned one; else this test waits for forward, as before)
-            raise
-        got = None
-    if got is not None:
-        expect("loss", got, L, scalar=True)
-    _judge_grad(out, pair, cls, L, grad, ())
 
 
 def _given_empty(out, label: str) -> bool:

@@ -979,6 +979,25 @@ def test_a_loss_backward_that_keeps_its_first_gradient_fails_its_second_round(tm
     assert failed(report) == {test}, {r.name: r.output for r in report.results if not r.passed}
 
 
+def test_an_mlp_backward_out_of_order_is_charged_behind_a_forward_that_skipped_that_activation(tmp_path):
+    """helper-169: MLP1.forward skipping its first ReLU (charged there) and a backward running that ReLU before the
+    second Linear kept backward's points (98, where the same backward behind a right forward scores 97): a stand-in
+    whose forward never ran took any shape, and the stand-ins' maps commute. It takes the width of its Linear's
+    output, as where its forward ran; a right backward behind that forward still loses nothing (helper-77)."""
+    source = open(REFERENCE / "models" / "mlp.py").read()
+    part = source.split("class MLP1")[1].split("\nclass ")[0]
+    skipping = part.replace("        A = A0\n        for layer in self.layers:\n            A = layer.forward(A)\n",
+                            "        L1, R1, L2, R2 = self.layers\n        A = R2.forward(L2.forward(L1.forward(A0)))\n")
+    out_of_order = skipping.replace(
+        "        for layer in reversed(self.layers):\n            dLdA = layer.backward(dLdA)\n",
+        "        L1, R1, L2, R2 = self.layers\n        for layer in (R2, R1, L2, L1):\n            dLdA = layer.backward(dLdA)\n")
+    assert skipping != part and out_of_order != skipping
+    right = grade_class(reference_with(tmp_path / "right", "models/mlp.py", part, skipping), "MLP1")
+    assert failed(right) == {"MLP1.forward: output"}, {r.name: r.output for r in right.results if not r.passed}
+    wrong = grade_class(reference_with(tmp_path / "wrong", "models/mlp.py", part, out_of_order), "MLP1")
+    assert "MLP1.backward: dLdA0, the gradient with respect to the input" in failed(wrong), failed(wrong)
+
+
 def test_an_mlp_activation_of_its_own_class_is_charged_to_init_once(tmp_path):
     """helper-60's attack: models/mlp.py with a ReLU of its own that lets everything through (here built on
     mytorch's, so the class even is one) made the MLPs linear networks and scored 20/20, as the MLP tests give every

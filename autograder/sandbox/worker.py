@@ -699,12 +699,14 @@ def _activation_stand_in(np, j, s, t, width=None):
 
     def backward(G):
         G = _floats(np, G, f"{name}'s backward")
-        takes = seen.get("shape", G.shape)  # (a forward that never ran: anything, helper-77)
-        if width is not None and "shape" in seen and len(takes) == 2 and takes[1] != width:
-            takes = (takes[0], width)
-        if G.shape != takes:
+        ran = "shape" in seen
+        takes = seen["shape"] if ran else G.shape  # (a forward that never ran, helper-77: the width alone, below)
+        if width is not None and G.ndim == 2 and (len(takes) != 2 or takes[1] != width):
+            takes = (takes[0] if ran and len(takes) == 2 else G.shape[0], width)
+        if G.shape != takes:  # (helper-169: where its forward never ran, a backward out of order went unseen)
+            given = "was given" if ran and takes == seen["shape"] else "is given"
             raise ValueError(f"{name}'s backward was given shape {G.shape}; it takes {takes}, the shape of what its "
-                             f"forward {'was given' if takes == seen['shape'] else 'is given'} ({REVERSE})")
+                             f"forward {given} ({REVERSE})")
         return G * t
 
     return forward, backward

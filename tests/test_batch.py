@@ -274,7 +274,8 @@ def test_ctrl_c_leaves_the_gradebook_of_what_finished(tmp_path, sig, code, said)
     report = (out / "report.html").read_text()
     assert f"interrupted ({said}): {len(rows)} of the 40 entries finished" in report
     left = sorted(row["name"] for row in book if row not in rows)  # (helper-168: the report named none of them)
-    assert f"not finished: {', '.join(left[:8])}" in report or f"not finished: {left[0]}" in report, left
+    named = report.split("not finished: ", 1)[1].split(")", 1)[0] if "not finished: " in report else ""
+    assert left and all(name in named for name in left[:8]), (left, named)
     assert f"<title>{source.name}: {len(rows)} of the 40 submissions of mytorch" in report  # (helper-119: the title
     # said "N submissions", as if the class were the N that finished)
     assert not list(temporary.iterdir())  # (no copy of a student's files left where the grading process was killed)

@@ -380,6 +380,9 @@ def test_a_softmax_row_max_without_keepdims_is_named_where_numpy_broadcasts_it()
 # credit rule: every other test of the method read "not credited" (up to 3.5 points more). Named, the value tests
 # alone are charged.
 NAMED_SLIPS = [
+    ("nn/batchnorm.py", "return (dLdNZ - mean_term - scale_term) / np.sqrt(self.V + self.eps)",
+     "return dLdNZ / np.sqrt(self.V + self.eps)", "BatchNorm1d", "BatchNorm1d.backward: dLdZ",
+     "M and V depend on every Z"),  # (helper-170: M and V taken as constants, no hint on its one-sample input)
     ("nn/activation.py", "return dLdA * (self.A > 0)", "return np.maximum(dLdA, 0) * (self.A > 0)", "ReLU",
      "ReLU.backward: dLdZ", "np.maximum(dLdA, 0)"),  # (helper-165)
     ("nn/activation.py", "return dLdA * (self.A - self.A * self.A)", "return dLdA * self.A - self.A * self.A",

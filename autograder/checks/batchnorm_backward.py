@@ -101,8 +101,11 @@ def _dldz_mistakes(case):
                                    f"batch (axis=0), one per feature: " + FORMULA)
                   for where, over in places for mean_a, mean_b in ((over, mean), (mean, over), (over, over))]
     axes = [((d - mean_a(d) - NZ * mean_b(d * NZ)) / s, words) for mean_a, mean_b, words in other_axes]
-    if n == 1:  # dLdZ is 0 whatever dLdNZ is: only a missing mean term, or a mean over another axis, shows
-        return [no_mean, *axes]
+    if n == 1:  # dLdZ is 0 whatever dLdNZ is: only a missing mean term, or a mean over another axis, shows (and
+        # dLdNZ / sqrt(V + eps) alone, M and V taken as constants, is the same number here: one wording for both, which
+        # larger inputs, naming either, do not speak against; helper-170: no hint, "expected 0" on one sample)
+        return [(no_mean[0], "your dLdZ lacks the term -mean(dLdNZ), and perhaps -NZ * mean(dLdNZ * NZ) too (M and "
+                             "V depend on every Z: on a batch of one sample dLdZ is 0); " + FORMULA), *axes]
     return [
         *axes,
         (d / s, "your dLdZ is dLdNZ / sqrt(V + eps) alone: M and V depend on Z too; " + FORMULA),

@@ -380,6 +380,11 @@ def test_a_softmax_row_max_without_keepdims_is_named_where_numpy_broadcasts_it()
 # credit rule: every other test of the method read "not credited" (up to 3.5 points more). Named, the value tests
 # alone are charged.
 NAMED_SLIPS = [
+    ("nn/batchnorm.py", "self.BZ = self.BW * self.NZ + self.Bb", "self.BZ = self.BW * self.NZ", "BatchNorm1d",
+     "BatchNorm1d.forward: training output BZ", "not shifted by Bb"),  # (helper-165: no hint on one sample)
+    ("nn/batchnorm.py", "self.M = np.mean(Z, axis=0, keepdims=True)\n        self.V = np.var(Z, axis=0, keepdims=True)",
+     "self.M = np.mean(Z, axis=1, keepdims=True)\n        self.V = np.var(Z, axis=1, keepdims=True)", "BatchNorm1d",
+     "BatchNorm1d.forward: training output BZ", "features of each row (axis=1)"),  # (helper-165)
     ("nn/batchnorm.py", "return (dLdNZ - mean_term - scale_term) / np.sqrt(self.V + self.eps)",
      "return dLdNZ / np.sqrt(self.V + self.eps)", "BatchNorm1d", "BatchNorm1d.backward: dLdZ",
      "M and V depend on every Z"),  # (helper-170: M and V taken as constants, no hint on its one-sample input)

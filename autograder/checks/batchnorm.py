@@ -161,7 +161,20 @@ def _training_mistakes(case):
     if n >= 2:
         found.insert(0, (BW * normalised(Z, *stats(Z, ddof=1)) + Bb, f"your V is the unbiased variance; {BIASED}"))
         found.append((BW * normalised(Z, M, V * n) + Bb, SUM_OF_SQUARES))
-    return found
+        return found
+    # One sample: NZ is 0, so BZ not shifted and BZ not scaled nor shifted are both 0, and a row is the whole array:
+    # two mistakes that agree here are no hint, so each pair is one wording, which larger inputs, naming either, do not
+    # speak against (helper-165: BZ = BW * NZ, and statistics over axis 1, had no hint on their one-sample input)
+    alike = {"your BZ is NZ: scale and shift it, BZ = BW * NZ + Bb", "your BZ is not shifted: BZ = BW * NZ + Bb",
+             "your mean and variance are taken over the whole array (no axis); take them over the batch (axis=0), one "
+             "per feature", "your mean and variance are taken over the features of each row (axis=1); take them over "
+             "the batch (axis=0), one per feature"}
+    return [(value, words) for value, words in found if words not in alike] + [
+        (BW * NZ, "your BZ is not shifted by Bb, and perhaps not scaled by BW either (on a batch of one sample NZ is 0, "
+                  "so BZ is Bb): BZ = BW * NZ + Bb"),
+        (BW * normalised(Z, *rows) + Bb, "your mean and variance are taken over the features of each row (axis=1), or "
+                                         "over the whole array (no axis); take them over the batch (axis=0), one per "
+                                         "feature")]
 
 
 # (helper-146: V not divided by N had no hint here, and running_V's test named an update line that was right)

@@ -317,6 +317,9 @@ def test_a_cache_of_softmax_not_normalised_is_named_on_backward(tmp_path):
 
 
 @pytest.mark.parametrize("file, find, replace, cls, test, words", [
+    ("losses.py", 'return (cache["probs"] - y_true) / y_pred.shape[0]',
+     "e = np.exp(y_pred - y_pred.max())\n        return (e / e.sum() - y_true) / y_pred.shape[0]", "CrossEntropy",
+     "CrossEntropy.backward: dL/dy_pred", "over the whole array"),  # (helper-172: scipy.special.softmax(z), 12 points)
     ("losses.py", "np.log(np.exp(shifted).sum(axis=1, keepdims=True))", "np.log(np.exp(shifted)).sum(axis=1, keepdims=True)",
      "CrossEntropy", "CrossEntropy.forward: loss, the mean over the batch", "a log taken before the sum"),
     ("losses.py", '(cache["probs"] - y_true) / y_pred.shape[0]', '(cache["probs"] - y_true) / y_pred.shape[1]',
@@ -337,7 +340,7 @@ def test_a_cache_of_softmax_not_normalised_is_named_on_backward(tmp_path):
     ("losses.py", "return 2.0 * diff / diff.size", "return 2.0 * diff // diff.size", "MSE", "MSE.backward", "floor division"),
     ("activations.py", "return backwards_gradient * (1.0 - y * y)", "return backwards_gradient * (1.0 - y) ** 2", "Tanh",
      "Tanh.backward: dx", "g * (1 - y) ** 2"),
-], ids=["log before the sum", "backward divided by C", "sigmoid brackets", "square of the mean", "np.max for np.maximum",
+], ids=["softmax over the whole array", "log before the sum", "backward divided by C", "sigmoid brackets", "square of the mean", "np.max for np.maximum",
         "unshifted term", "max over the batch", "y_true alone divided", "MSE floor division", "tanh (1 - y) ** 2"])
 def test_a_common_slip_is_named_and_charged_by_its_value_tests_alone(tmp_path, file, find, replace, cls, test, words):
     """helper-156: one-line slips with no hint, so no slip at all to the credit rule: every other test of the method
@@ -691,6 +694,19 @@ def test_a_loss_backward_wrong_on_large_batches_alone_fails_the_hidden_test_alon
     lost = {r.name: r.output for r in report.results if not r.passed}
     assert set(lost) == {"CrossEntropy.backward: large batches and many classes"}, lost
     assert "grader failed" not in lost["CrossEntropy.backward: large batches and many classes"], lost
+
+
+@pytest.mark.parametrize("cls, find", [("MSE", "        diff = cache[\"diff\"]\n        return 2.0 * diff / diff.size\n"),
+                                       ("CrossEntropy", '        return (cache["probs"] - y_true) / y_pred.shape[0]\n')])
+def test_a_loss_backward_left_as_the_skeleton_is_not_attempted_in_every_test(tmp_path, cls, find):
+    """helper-172: an unwritten loss backward (the skeleton's raise) read "failed ... raised NotImplementedError" in
+    each of its tests, where an unwritten Dense.backward read "not attempted": the hidden large-batch test, its dL/dy_pred
+    excused, passed on forward's loss, which counted as the method having worked."""
+    root = reference_with(tmp_path, "losses.py", find,
+                          f'        raise NotImplementedError("{cls}.backward is not implemented yet")\n')
+    report = grade(root, [c for c in TESTS if c.cls == cls])
+    backward = {r.name: r.outcome for r in report.results if r.name.startswith(f"{cls}.backward")}
+    assert backward and set(backward.values()) == {Outcome.NOT_ATTEMPTED}, backward
 
 
 OWN_SOFTMAX = ("e = np.exp(y_pred - y_pred.max(axis=1, keepdims=True))\n"

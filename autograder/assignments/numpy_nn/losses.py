@@ -307,6 +307,9 @@ def softmax(z, axis=1, total=None):
     return e / e.sum(axis=axis if total is None else total, keepdims=True)
 
 
+WHOLE_ARRAY = ("your softmax is taken over the whole array (a softmax, max or sum with no axis, as "
+               "scipy.special.softmax(z) and log_softmax(z) give without axis=1); take it over the classes of each row: "
+               "axis=1")
 MAX_OVER_BATCH = ("your max is taken over the batch (axis=0), one per class; subtract each row's own max (axis=1): a "
                   "row's softmax is unchanged only by one number subtracted from the whole row")
 UNSHIFTED_TERM = ("your log-probabilities are off by each row's max: one term subtracts the row's max from y_pred and "
@@ -346,6 +349,7 @@ def ce_forward_loss(case, ref):
             log_first = float(-(t * (shifted - shifted.sum(axis=1, keepdims=True))).sum() / n)  # (helper-156: 78)
             by_column = float(-(t * np.log(softmax(y - y.max(axis=0, keepdims=True)))).sum() / n)  # (helper-159: 78)
             row_max = float(np.sum(t * y.max(axis=1, keepdims=True)) / n)
+            whole = float(-(t * (y - y.max() - np.log(np.exp(y - y.max()).sum()))).sum() / n)  # (helper-172: 10 points)
         found = [(L * n, "your loss is the sum over the batch; it is the mean: divide by N (y_pred.shape[0])"),
                  (L / c, "your loss is divided by N * C (np.mean over every entry does that); divide by N only"),
                  (wrong_axis, "your softmax is taken over the batch (axis=0); take it over the classes of each row "
@@ -353,6 +357,7 @@ def ce_forward_loss(case, ref):
                  (mixed, SUM_OVER_BATCH),
                  (log_first, LOG_BEFORE_SUM),
                  (by_column, MAX_OVER_BATCH),
+                 (whole, WHOLE_ARRAY),
                  (L - row_max, UNSHIFTED_TERM), (L + row_max, UNSHIFTED_TERM),
                  (-L, "your loss has the wrong sign; it is -sum(y_true * log(softmax(y_pred))) / N")]
         if n > 1:
@@ -449,6 +454,7 @@ def ce_backward_grad(case, ref):
                  ((softmax(case.y_pred, 0) - case.y_true) / n, "your softmax is taken over the batch (axis=0); take "
                                                                "it over the classes of each row (axis=1)"),
                  ((softmax(case.y_pred, 1, total=0) - case.y_true) / n, SUM_OVER_BATCH),
+                 ((softmax(case.y_pred, None) - case.y_true) / n, WHOLE_ARRAY),  # (helper-172: no hint, 12 points)
                  ((_log_first_probs(case.y_pred) - case.y_true) / n, LOG_BEFORE_SUM),  # (from forward's cache)
                  ((softmax(case.y_pred - case.y_pred.max(axis=0, keepdims=True)) - case.y_true) / n, MAX_OVER_BATCH),
                  ((softmax(case.y_pred) * np.exp(case.y_pred.max(axis=1, keepdims=True)) - case.y_true) / n,

@@ -381,24 +381,24 @@ def test_a_softmax_row_max_without_keepdims_is_named_where_numpy_broadcasts_it()
 # alone are charged.
 NAMED_SLIPS = [
     ("nn/batchnorm.py", "self.BZ = self.BW * self.NZ + self.Bb", "self.BZ = self.BW * self.NZ", "BatchNorm1d",
-     "BatchNorm1d.forward: training output BZ", "not shifted by Bb"),  # (helper-165: no hint on one sample)
+     "BatchNorm1d.forward: training output BZ", "your BZ is not shifted"),  # (helper-165: no hint on one sample)
     ("nn/batchnorm.py", "self.M = np.mean(Z, axis=0, keepdims=True)\n        self.V = np.var(Z, axis=0, keepdims=True)",
      "self.M = np.mean(Z, axis=1, keepdims=True)\n        self.V = np.var(Z, axis=1, keepdims=True)", "BatchNorm1d",
      "BatchNorm1d.forward: training output BZ", "features of each row (axis=1)"),  # (helper-165)
     ("nn/batchnorm.py", "return (dLdNZ - mean_term - scale_term) / np.sqrt(self.V + self.eps)",
      "return dLdNZ / np.sqrt(self.V + self.eps)", "BatchNorm1d", "BatchNorm1d.backward: dLdZ",
-     "M and V depend on every Z"),  # (helper-170: M and V taken as constants, no hint on its one-sample input)
+     "M and V depend on Z"),  # (helper-170: M and V taken as constants, no hint on its one-sample input)
     ("nn/activation.py", "return dLdA * (self.A > 0)", "return np.maximum(dLdA, 0) * (self.A > 0)", "ReLU",
      "ReLU.backward: dLdZ", "np.maximum(dLdA, 0)"),  # (helper-165)
     ("nn/activation.py", "return dLdA * (self.A - self.A * self.A)", "return dLdA * self.A - self.A * self.A",
-     "Sigmoid", "Sigmoid.backward: dLdZ", "without brackets"),  # (helper-165)
+     "Sigmoid", "Sigmoid.backward: dLdZ", "dLdA multiplies A alone"),  # (helper-165)
     ("nn/activation.py", "return dLdA * (1 - self.A * self.A)", "return dLdA * (1 - self.A) ** 2", "Tanh",
      "Tanh.backward: dLdZ", "(1 - A) ** 2"),  # (helper-165)
     ("nn/activation.py", "return dLdA * (self.cdf + self.Z * pdf)",
      "return dLdA * (0.5 + np.vectorize(math.erf)(self.Z / math.sqrt(2)) + self.Z * pdf)", "GELU", "GELU.backward: dLdZ",
      "0.5 + erf(Z / sqrt(2))"),  # (helper-161)
     ("nn/activation.py", "return dLdA * (self.cdf + self.Z * pdf)", "return dLdA * (self.cdf + self.Z / math.sqrt(2) * pdf)",
-     "GELU", "GELU.backward: dLdZ", "uses Z / sqrt(2)"),  # (helper-161)
+     "GELU", "GELU.backward: dLdZ", "1 / sqrt(2) of what it should be"),  # (helper-161)
     ("nn/linear.py", "return A @ self.W.T + ones @ self.b.T", "return A @ self.W.T - ones @ self.b.T", "Linear",
      "Linear.forward: output Z", "your Z subtracts the bias"),
     ("nn/activation.py", "self.A = 1 / (1 + np.exp(-Z))", "self.A = 1 / 1 + np.exp(-Z)", "Sigmoid",
@@ -432,6 +432,27 @@ NAMED_SLIPS = [
     ("nn/loss.py", "return (self.softmax - self.Y) / self.N", "return (self.softmax - 1) / self.N", "CrossEntropyLoss",
      "CrossEntropyLoss.backward: dLdA", "subtracts 1 from every entry"),
 ]
+
+
+@pytest.mark.parametrize("file, find, replace, test, wrong", [
+    ("nn/batchnorm.py", "        self.BZ = self.BW * self.NZ + self.Bb\n",
+     "        Y = self.BW * Z + self.Bb\n        self.BZ = (Y - np.mean(Y, axis=0, keepdims=True)) / "
+     "np.sqrt(np.var(Y, axis=0, keepdims=True) + self.eps)\n", "BatchNorm1d.forward: training output BZ", "not shifted"),
+    ("nn/batchnorm.py", "        self.BZ = self.BW * self.NZ + self.Bb\n", "        self.BZ = self.BW * self.NZ * self.Bb\n",
+     "BatchNorm1d.forward: training output BZ", "not shifted"),
+], ids=["scaled and shifted before normalising", "times Bb"])
+def test_a_one_sample_hint_is_dropped_where_larger_inputs_fit_neither_mistake_it_names(tmp_path, file, find, replace,
+                                                                                         test, wrong):
+    """helper-171: on a batch of one sample NZ is 0, so a BZ not shifted and one not scaled nor shifted are both 0; the
+    one wording given to both (9406d55) was never checked against larger inputs, and a BZ that is scaled and shifted,
+    but before normalising, was told it was not shifted. The wording names both as its parts: larger inputs that fit
+    neither drop it."""
+    from tests.test_fairness import reference_with
+
+    report = runner.grade(reference_with(tmp_path, file, find, replace), seed=0, submission="s", limits=FAST,
+                          checks=[c for c in CHECKS if c.cls == "BatchNorm1d"])
+    output = {r.name: r.output for r in report.results}[test]
+    assert not output.startswith("passed") and wrong not in output, output
 
 
 @pytest.mark.parametrize("file, find, replace, cls, test, words", NAMED_SLIPS,

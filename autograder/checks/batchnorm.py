@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..cases import batchnorm_cases, draw
-from ..compare import EXACT, VALUES, Tolerance, expect, matches
+from ..compare import EXACT, VALUES, Alternatives, Tolerance, expect, matches
 from ..diagnose import NON_FINITE, generic
 from ..expected import expected
 from ..sandbox import Script
@@ -165,16 +165,26 @@ def _training_mistakes(case):
     # One sample: NZ is 0, so BZ not shifted and BZ not scaled nor shifted are both 0, and a row is the whole array:
     # two mistakes that agree here are no hint, so each pair is one wording, which larger inputs, naming either, do not
     # speak against (helper-165: BZ = BW * NZ, and statistics over axis 1, had no hint on their one-sample input)
-    alike = {"your BZ is NZ: scale and shift it, BZ = BW * NZ + Bb", "your BZ is not shifted: BZ = BW * NZ + Bb",
-             "your mean and variance are taken over the whole array (no axis); take them over the batch (axis=0), one "
-             "per feature", "your mean and variance are taken over the features of each row (axis=1); take them over "
-             "the batch (axis=0), one per feature"}
-    return [(value, words) for value, words in found if words not in alike] + [
-        (BW * NZ, "your BZ is not shifted by Bb, and perhaps not scaled by BW either (on a batch of one sample NZ is 0, "
-                  "so BZ is Bb): BZ = BW * NZ + Bb"),
-        (BW * normalised(Z, *rows) + Bb, "your mean and variance are taken over the features of each row (axis=1), or "
-                                         "over the whole array (no axis); take them over the batch (axis=0), one per "
-                                         "feature")]
+    # (each names both mistakes as its parts: a larger input that could tell them apart and fits neither drops it,
+    # one that fits one of them names that one: helper-171, a BZ scaled and shifted before normalising was told it
+    # was not shifted)
+    unshifted, unscaled, whole, by_row = (next(w for _, w in found if w.startswith(start)) for start in (
+        "your BZ is not shifted", "your BZ is NZ", "your mean and variance are taken over the whole array",
+        "your mean and variance are taken over the features of each row"))
+    return [(value, words) for value, words in found if words not in (unshifted, unscaled, whole, by_row)] + [
+        (BW * NZ, one_sample("your BZ is not shifted by Bb, and perhaps not scaled by BW either (on a batch of one "
+                             "sample NZ is 0, so BZ is Bb): BZ = BW * NZ + Bb", unshifted, unscaled)),
+        (BW * normalised(Z, *rows) + Bb, one_sample("your mean and variance are taken over the features of each row "
+                                                    "(axis=1), or over the whole array (no axis); take them over the "
+                                                    "batch (axis=0), one per feature", by_row, whole))]
+
+
+def one_sample(words: str, *parts: str) -> Alternatives:
+    """A hint, in `words`, for two mistakes that give the same numbers on a batch of one sample, named on larger
+    inputs by `parts` (what each input's diagnosis is compared by: `runner._unconfirmed`)."""
+    hint = Alternatives(words)
+    hint.parts = parts
+    return hint
 
 
 # (helper-146: V not divided by N had no hint here, and running_V's test named an update line that was right)

@@ -17,7 +17,7 @@ from ..diagnose import NON_FINITE
 from ..expected import expected
 from ..sandbox import Script
 from .base import Skip, check, per_case
-from .batchnorm import STRATEGY, batch_stats, hints, normalised, reference, student
+from .batchnorm import STRATEGY, batch_stats, hints, normalised, one_sample, reference, student
 from .gradients import matches_reference, slopes
 
 DLDZ, DLDBW, DLDBB = "BatchNorm1d.backward: dLdZ", "BatchNorm1d.backward: dLdBW", "BatchNorm1d.backward: dLdBb"
@@ -79,6 +79,9 @@ def _expected(package, case):
     return bn.backward(case.dLdBZ), bn.dLdBW, bn.dLdBb
 
 
+CONSTANTS = "your dLdZ is dLdNZ / sqrt(V + eps) alone: M and V depend on Z too; " + FORMULA
+
+
 def _dldz_mistakes(case):
     M, V = batch_stats(case)
     NZ, s, n = normalised(case.Z, M, V), np.sqrt(V + 1e-8), case.Z.shape[0]
@@ -104,11 +107,12 @@ def _dldz_mistakes(case):
     if n == 1:  # dLdZ is 0 whatever dLdNZ is: only a missing mean term, or a mean over another axis, shows (and
         # dLdNZ / sqrt(V + eps) alone, M and V taken as constants, is the same number here: one wording for both, which
         # larger inputs, naming either, do not speak against; helper-170: no hint, "expected 0" on one sample)
-        return [(no_mean[0], "your dLdZ lacks the term -mean(dLdNZ), and perhaps -NZ * mean(dLdNZ * NZ) too (M and "
-                             "V depend on every Z: on a batch of one sample dLdZ is 0); " + FORMULA), *axes]
+        return [(no_mean[0], one_sample("your dLdZ lacks the term -mean(dLdNZ), and perhaps -NZ * mean(dLdNZ * NZ) "
+                                        "too (M and V depend on every Z: on a batch of one sample dLdZ is 0); " + FORMULA,
+                                        no_mean[1], CONSTANTS)), *axes]
     return [
         *axes,
-        (d / s, "your dLdZ is dLdNZ / sqrt(V + eps) alone: M and V depend on Z too; " + FORMULA),
+        (d / s, CONSTANTS),
         no_mean,
         ((d - mean(d)) / s, "your dLdZ lacks the term -NZ * mean(dLdNZ * NZ) (V depends on every Z); " + FORMULA),
         ((case.dLdBZ - mean(case.dLdBZ) - NZ * mean(case.dLdBZ * NZ)) / s,

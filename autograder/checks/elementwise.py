@@ -155,8 +155,8 @@ def sigmoid_backward_dldz(case, ref):
         (dLdA * A - A, "your dLdZ is dLdA * A - A, which dLdA * A * 1 - A computes without brackets: bracket dA/dZ, "
                        "dLdA * (A - A * A)"),  # (helper-155: these two had no hint)
         (dLdA * (A + A * A), "your dA/dZ is A + A * A; it is A - A * A = A * (1 - A)"),
-        (dLdA * A - A * A, "your dLdZ is dLdA * A - A * A, which dLdA * A - A * A computes without brackets: bracket "
-                           "dA/dZ, dLdA * (A - A * A)"),  # (helper-165: no hint, 2.5 points where Tanh's cost 1)
+        (dLdA * A - A * A, "your dLdZ is dLdA * A - A * A: dLdA multiplies A alone, not the whole of dA/dZ; bracket "
+                           "it, dLdA * (A - A * A)"),  # (helper-165: no hint, 2.5 points where Tanh's cost 1)
         (dLdA * (1 - A) ** 2, "your dA/dZ is (1 - A) ** 2; it is A * (1 - A) = A - A * A"),
         (dLdA * sigmoid(1 - 2 * Z) * (1 - sigmoid(1 - 2 * Z)), shared("dA/dZ", "Sigmoid", "Z")),
         (A - A * A, ALONE)]))

@@ -131,8 +131,10 @@ def _judge_dldz(out, case, dLdZ) -> None:
         (dLdA * (0.5 + erf(Z / math.sqrt(2)) + Z * pdf(Z)), "your cdf in dA/dZ is 0.5 + erf(Z / sqrt(2)), which "
                                                             "0.5 * 1 + erf computes without brackets: it is "
                                                             "0.5 * (1 + erf(Z / sqrt(2)))"),  # (helper-161: no hint)
-        (dLdA * (cdf(Z) + Z / math.sqrt(2) * pdf(Z)), "your Z * pdf(Z) term uses Z / sqrt(2) (erf's argument) for Z: "
-                                                      "dA/dZ = cdf(Z) + Z * pdf(Z), with Z itself"),  # (helper-161)
+        (dLdA * (cdf(Z) + Z / math.sqrt(2) * pdf(Z)), "your Z * pdf(Z) term is 1 / sqrt(2) of what it should be (Z / "
+                                                      "sqrt(2), erf's argument, used for Z, or pdf's 1 / sqrt(2 pi) "
+                                                      "written 1 / (2 sqrt(pi))): dA/dZ = cdf(Z) + Z * exp(-Z^2 / 2) / "
+                                                      "sqrt(2 pi)"),  # (helper-161; helper-171: both give this value)
         (dLdA * (0.5 * (1 + erf(Z)) + Z * pdf(Z)), ERF_Z.format("dA/dZ")),
         (dLdA * (0.5 * (1 + erf(Z)) + Z * np.exp(-Z * Z) / math.sqrt(math.pi)), ERF_Z.format("dA/dZ")),
         (dLdA * (cdf(1 - 2 * Z) + (1 - 2 * Z) * pdf(1 - 2 * Z)), shared("dA/dZ", "GELU", "Z")),

@@ -326,6 +326,8 @@ def test_a_cache_of_softmax_not_normalised_is_named_on_backward(tmp_path):
      "CrossEntropy", "CrossEntropy.backward: dL/dy_pred", "divided by C"),
     ("activations.py", "return backwards_gradient * y * (1.0 - y)", "return backwards_gradient * y * 1.0 - y",
      "Sigmoid", "Sigmoid.backward: dx", "bracket (1 - y)"),
+    ("activations.py", "return backwards_gradient * y * (1.0 - y)", "return backwards_gradient * y - y * y",
+     "Sigmoid", "Sigmoid.backward: dx", "g multiplies y alone"),  # (helper-173)
     ("losses.py", "float(np.mean(diff * diff))", "float(np.mean(diff) ** 2)", "MSE", "MSE.forward: loss",
      "square of the mean difference"),
     ("activations.py", "return np.maximum(x, 0.0), {", "return np.max(x, 0), {", "ReLU", "ReLU.forward: y",
@@ -340,7 +342,8 @@ def test_a_cache_of_softmax_not_normalised_is_named_on_backward(tmp_path):
     ("losses.py", "return 2.0 * diff / diff.size", "return 2.0 * diff // diff.size", "MSE", "MSE.backward", "floor division"),
     ("activations.py", "return backwards_gradient * (1.0 - y * y)", "return backwards_gradient * (1.0 - y) ** 2", "Tanh",
      "Tanh.backward: dx", "g * (1 - y) ** 2"),
-], ids=["softmax over the whole array", "log before the sum", "backward divided by C", "sigmoid brackets", "square of the mean", "np.max for np.maximum",
+], ids=["softmax over the whole array", "log before the sum", "backward divided by C", "sigmoid brackets",
+          "sigmoid brackets, y * y", "square of the mean", "np.max for np.maximum",
         "unshifted term", "max over the batch", "y_true alone divided", "MSE floor division", "tanh (1 - y) ** 2"])
 def test_a_common_slip_is_named_and_charged_by_its_value_tests_alone(tmp_path, file, find, replace, cls, test, words):
     """helper-156: one-line slips with no hint, so no slip at all to the credit rule: every other test of the method

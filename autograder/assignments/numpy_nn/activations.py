@@ -351,6 +351,8 @@ def sigmoid_backward_dx(case, ref):
         (y * (1 - y), "your dx is dy/dx alone; multiply by backwards_gradient: dx = g * y * (1 - y)"),
         (g * y - y, "your dx is g * y - y, which g * y * 1.0 - y computes without brackets: bracket (1 - y), "
                     "dx = g * y * (1 - y)"),  # (helper-156: no hint)
+        (g * y - y * y, "your dx is g * y - y * y: g multiplies y alone, not the whole of dy/dx; bracket it, "
+                        "dx = g * (y - y * y)"),  # (helper-173: no hint, 5.5 points)
         (g * x * (1 - x), "your dx uses x where y = sigmoid(x) belongs: dx = g * y * (1 - y)"),
         (g * y, "your dx is g * y; the derivative of the sigmoid is y * (1 - y)"),
         (g * (1 - y), "your dx is g * (1 - y); the derivative of the sigmoid is y * (1 - y)"),

@@ -519,7 +519,7 @@ FORWARD_WRONG = ("forward's {} is wrong on this input, and backward's value may 
 
 
 def after_forward(expecting, out: Outputs, losses: dict, expected_loss, loss_test: str = "", what: str = "loss",
-                  near: Tolerance | None = None, apart: bool = False, got=None, value=None, blind: bool = False) -> None:
+                  near: Tolerance | None = None, apart: bool = False, got=None, value=None) -> None:
     """`expecting()` (an `expect` of a value backward returned from what forward stored, where the contract names no
     such state the grader could fill in: the losses' backward), but a wrong value there on an input where forward is
     wrong is left out, not failed: the mistake may be what forward stored, which forward's tests charge (a missing
@@ -545,9 +545,7 @@ def after_forward(expecting, out: Outputs, losses: dict, expected_loss, loss_tes
     state a forward stores makes a right backward return zeros (it would hold Y as the softmax, or as A), and a
     backward of zeros behind a forward wrong on every input where the loss is not 0 had passed on the rest, where
     zeros are right, and kept every point (helper-126: 8 for losses returning 0.0 and zeros; helper-127: 3 behind a
-    forward of mean |A - Y|). `blind`: on this input the losses cannot tell what forward stored (one class: every
-    softmax is 1 and every loss 0), so a wrong value is left to `loss_test` where it fails (`Unless`), as for a loss
-    right by chance (helper-161, 167, 173: a softmax stored without keepdims, charged to a right backward there)."""
+    forward of mean |A - Y|)."""
     try:
         expecting()
     except FormOnly:
@@ -568,8 +566,6 @@ def after_forward(expecting, out: Outputs, losses: dict, expected_loss, loss_tes
                                    if failure.hint else ""), owned=True, unright=True) from None
             if near is not None and loss_test and not matches(loss, want, near):
                 raise Unless(failure, (loss_test,), left) from None
-        if blind and loss_test:
-            raise Unless(failure, (loss_test,), left) from None
         raise
 
 

@@ -70,12 +70,13 @@ class Alternatives(str):
     parts: tuple = ()
 
 
-def alternatives(names) -> Alternatives:
-    """The hint naming each of `names` (the words of two mistakes or more)."""
-    words = Alternatives("this value fits more than one mistake: " + "; or ".join(
+def alternatives(names, words: str = "") -> Alternatives:
+    """The hint naming each of `names` (the words of two mistakes or more), in `words` where given (one sentence for
+    mistakes that always give the same numbers on some kind of input: BatchNorm's on one sample)."""
+    hint = Alternatives(words or "this value fits more than one mistake: " + "; or ".join(
         f"({i}) {w}" for i, w in enumerate(names, 1)))
-    words.parts = tuple(names)
-    return words
+    hint.parts = tuple(names)
+    return hint
 
 
 _NUMBER = re.compile(r"\d+(?:\.\d*)?(?:e[-+]?\d+)?")

@@ -213,14 +213,21 @@ def test_layers_shared_between_models_are_counted_apart(tmp_path):
     beside = ("from mytorch.nn.linear import Linear\nfrom mytorch.nn.activation import ReLU\n\n\n"
               "class MLP0:\n    layers = [Linear(2, 3), ReLU()]\n\n    def __init__(self, debug=False):\n"
               "        self.debug = debug\n")
+    counts = _probe_counts(tmp_path, beside, {"first": (), "second": ()})
+    np.testing.assert_array_equal(counts["first"], [1, 1, 0, 0, 0, 0, 0])
+    np.testing.assert_array_equal(counts["second"], [1, 1, 0, 0, 0, 2, 0])
+
+
+def _probe_counts(tmp_path, beside: str, models: dict) -> dict:
+    """What the probe counts (`_probe_layers`) in each MLP0 of `models` (label -> its constructor's arguments), made
+    in turn in one worker from the models/mlp.py `beside`, with one Linear's and one activation's stand-ins."""
     s = Script()
     maps = [(np.ones((2, 3)), np.ones((3, 2)))]
-    for label in ("first", "second"):
-        s.probe(s.new(MLP0), maps, [(2.0, 3.0)], label=label, activation="mytorch.nn.activation.ReLU")
+    for label, args in models.items():
+        s.probe(s.new(MLP0, *args), maps, [(2.0, 3.0)], label=label, activation="mytorch.nn.activation.ReLU")
     (result,) = _run(_submission(tmp_path, beside), s)
     assert result.error is None, result.error
-    np.testing.assert_array_equal(result.values["first"], [1, 1, 0, 0, 0, 0, 0])
-    np.testing.assert_array_equal(result.values["second"], [1, 1, 0, 0, 0, 2, 0])
+    return {label: result.values[label] for label in models}
 
 
 def test_the_probe_finds_an_activation_put_before_its_linear(tmp_path):
@@ -230,14 +237,9 @@ def test_the_probe_finds_an_activation_put_before_its_linear(tmp_path):
     beside = ("from mytorch.nn.linear import Linear\nfrom mytorch.nn.activation import ReLU\n\n\n"
               "class MLP0:\n    def __init__(self, order):\n"
               "        self.layers = [ReLU(), Linear(2, 3)] if order == 'wrong' else [Linear(2, 3), ReLU()]\n")
-    s = Script()
-    maps = [(np.ones((2, 3)), np.ones((3, 2)))]
-    for order in ("wrong", "right"):
-        s.probe(s.new(MLP0, order), maps, [(2.0, 3.0)], label=order, activation="mytorch.nn.activation.ReLU")
-    (result,) = _run(_submission(tmp_path, beside), s)
-    assert result.error is None, result.error
-    np.testing.assert_array_equal(result.values["wrong"], [1, 1, 0, 0, 0, 0, 1])
-    np.testing.assert_array_equal(result.values["right"], [1, 1, 0, 0, 0, 0, 0])
+    counts = _probe_counts(tmp_path, beside, {"wrong": ("wrong",), "right": ("right",)})
+    np.testing.assert_array_equal(counts["wrong"], [1, 1, 0, 0, 0, 0, 1])
+    np.testing.assert_array_equal(counts["right"], [1, 1, 0, 0, 0, 0, 0])
 
 
 def test_a_layer_class_with_slots_gets_the_stand_ins_too(tmp_path):

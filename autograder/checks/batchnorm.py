@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..cases import batchnorm_cases, draw
-from ..compare import EXACT, VALUES, Alternatives, Tolerance, expect, matches
+from ..compare import EXACT, VALUES, Tolerance, alternatives, expect, matches
 from ..diagnose import NON_FINITE, generic
 from ..expected import expected
 from ..sandbox import Script
@@ -172,19 +172,12 @@ def _training_mistakes(case):
         "your BZ is not shifted", "your BZ is NZ", "your mean and variance are taken over the whole array",
         "your mean and variance are taken over the features of each row"))
     return [(value, words) for value, words in found if words not in (unshifted, unscaled, whole, by_row)] + [
-        (BW * NZ, one_sample("your BZ is not shifted by Bb, and perhaps not scaled by BW either (on a batch of one "
-                             "sample NZ is 0, so BZ is Bb): BZ = BW * NZ + Bb", unshifted, unscaled)),
-        (BW * normalised(Z, *rows) + Bb, one_sample("your mean and variance are taken over the features of each row "
-                                                    "(axis=1), or over the whole array (no axis); take them over the "
-                                                    "batch (axis=0), one per feature", by_row, whole))]
-
-
-def one_sample(words: str, *parts: str) -> Alternatives:
-    """A hint, in `words`, for two mistakes that give the same numbers on a batch of one sample, named on larger
-    inputs by `parts` (what each input's diagnosis is compared by: `runner._unconfirmed`)."""
-    hint = Alternatives(words)
-    hint.parts = parts
-    return hint
+        (BW * NZ, alternatives((unshifted, unscaled), "your BZ is not shifted by Bb, and perhaps not scaled by BW "
+                                                      "either (on a batch of one sample NZ is 0, so BZ is Bb): "
+                                                      "BZ = BW * NZ + Bb")),
+        (BW * normalised(Z, *rows) + Bb, alternatives((by_row, whole), "your mean and variance are taken over the "
+                                                      "features of each row (axis=1), or over the whole array (no "
+                                                      "axis); take them over the batch (axis=0), one per feature"))]
 
 
 # (helper-146: V not divided by N had no hint here, and running_V's test named an update line that was right)

@@ -12,12 +12,12 @@ from __future__ import annotations
 import numpy as np
 
 from ..cases import batchnorm_cases, edge_cases
-from ..compare import EXACT, FINITE_DIFFERENCES, VALUES, Tolerance, expect
+from ..compare import EXACT, FINITE_DIFFERENCES, VALUES, Tolerance, alternatives, expect
 from ..diagnose import NON_FINITE
 from ..expected import expected
 from ..sandbox import Script
 from .base import Skip, check, per_case
-from .batchnorm import STRATEGY, batch_stats, hints, normalised, one_sample, reference, student
+from .batchnorm import STRATEGY, batch_stats, hints, normalised, reference, student
 from .gradients import matches_reference, slopes
 
 DLDZ, DLDBW, DLDBB = "BatchNorm1d.backward: dLdZ", "BatchNorm1d.backward: dLdBW", "BatchNorm1d.backward: dLdBb"
@@ -107,9 +107,9 @@ def _dldz_mistakes(case):
     if n == 1:  # dLdZ is 0 whatever dLdNZ is: only a missing mean term, or a mean over another axis, shows (and
         # dLdNZ / sqrt(V + eps) alone, M and V taken as constants, is the same number here: one wording for both, which
         # larger inputs, naming either, do not speak against; helper-170: no hint, "expected 0" on one sample)
-        return [(no_mean[0], one_sample("your dLdZ lacks the term -mean(dLdNZ), and perhaps -NZ * mean(dLdNZ * NZ) "
-                                        "too (M and V depend on every Z: on a batch of one sample dLdZ is 0); " + FORMULA,
-                                        no_mean[1], CONSTANTS)), *axes]
+        return [(no_mean[0], alternatives((no_mean[1], CONSTANTS), "your dLdZ lacks the term -mean(dLdNZ), and perhaps "
+                                          "-NZ * mean(dLdNZ * NZ) too (M and V depend on every Z: on a batch of one "
+                                          "sample dLdZ is 0); " + FORMULA)), *axes]
     return [
         *axes,
         (d / s, CONSTANTS),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...cases import draw
-from ...checks.base import EXCUSED, Crashed, NotAttempted, Skip, check, consistent, per_case
+from ...checks.base import EXCUSED, Crashed, Skip, check, consistent, per_case
 from ...checks.gradients import matches_reference, slopes
 from ...compare import EXACT, Failure, expect, matches, shape_str
 from ...diagnose import NON_FINITE
@@ -22,7 +22,7 @@ from ...sandbox import Script
 from .cases import STRATEGIES, large_input_cases, relu_cases, relu_nonzero_cases, smooth_cases
 from .common import (backward_twice, distinct, elsewhere, extra_keys, forward_before, forward_between,
                      forward_pair, judge_cache_kept, judge_fresh_cache, judge_pair, key_list, needs_pair, returned,
-                     same_cache, spoilt_by_shared_cache)
+                     same_cache, shape_hinted, spoilt_by_shared_cache)
 
 RELU, SIGMOID, TANH = (f"nn.activations.{name}" for name in ("ReLU", "Sigmoid", "Tanh"))
 CLASSES = {"ReLU": RELU, "Sigmoid": SIGMOID, "Tanh": TANH}
@@ -84,17 +84,15 @@ def _run(layer, case):
 
 def judge_y(out, pair, path: str, y, wrong=(), hint: str = "") -> None:
     x = out.script.case.x
-    shapes = (f"x here has shape {shape_str(x.shape)}: an activation takes x of any shape (one sample [C], a batch "
-              "[N, C], or more leading dimensions) and y keeps it: compute on the whole array elementwise, with no "
-              "loop over two indices and no reshape to two dimensions")  # (helper-166: no hint, all 10 points)
+    takes = ("an activation takes x of any shape (one sample [C], a batch [N, C], or more leading dimensions) and y "
+             "keeps it: compute on the whole array elementwise, with no loop over two indices and no reshape to two "
+             "dimensions")  # (helper-166: no hint, all 10 points)
     try:
         got = returned(out, pair, f"{cls_of(path)}.forward")
     except Crashed as crash:
-        if x.ndim == 2 or crash.hint or isinstance(crash, NotAttempted) or crash.earlier or not crash.about_input:
-            raise
-        raise crash.hinted(shapes) from None
+        raise shape_hinted(crash, x, takes) from None
     if not hint and x.ndim != 2 and isinstance(got, np.ndarray) and got.shape != np.shape(y):
-        hint = shapes
+        hint = f"x here has shape {shape_str(x.shape)}: {takes}"
     expect("y", got, y, known_wrong=distinct(wrong, y) if callable(wrong) else wrong, hint=hint, generic=False)
 
 

@@ -18,8 +18,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ...checks.base import Crashed, Skip, Waiting, consistent
-from ...compare import NOT_ARRAY, TO_ARRAY, Failure, matches, unambiguous
+from ...checks.base import Crashed, NotAttempted, Skip, Waiting, consistent
+from ...compare import NOT_ARRAY, TO_ARRAY, Failure, matches, shape_str, unambiguous
 from ...sandbox import Bad, Script
 from ...sandbox.script import Obj
 
@@ -385,3 +385,12 @@ def key_hint(keys: list[str] | None, name: str, param: str) -> str:
                    else rule)
             return f"your gradient is under {wrong!r} (gradients holds {found}): {why}"
     return f"gradients holds {found} but not {want!r}: {rule}"
+
+
+def shape_hinted(crash: Crashed, x, takes: str) -> Crashed:
+    """`crash`, a forward's raise on `x`, with what the forward takes as its hint where `x` is not [N, C] and the crash
+    is its own on this input and has none (a forward written for two dimensions alone: Dense's einsum "ni,io->no",
+    helper-75; an activation's loop over i and j, helper-166); `takes` follows "x here has shape (...):"."""
+    if x.ndim == 2 or crash.hint or isinstance(crash, NotAttempted) or crash.earlier or not crash.about_input:
+        return crash
+    return crash.hinted(f"x here has shape {shape_str(x.shape)}: {takes}")

@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...checks.base import Crashed, NotAttempted, Skip, check, per_case, rounds
+from ...checks.base import Crashed, Skip, check, per_case, rounds
 from ...checks.gradients import matches_reference, slopes
-from ...compare import EXACT, Failure, expect, matches, shape_str
+from ...compare import EXACT, Failure, expect, matches
 from ...expected import expected
 from ...sandbox import Script
 from ...cases import draw
 from .cases import STRATEGIES, dense_batch_cases, dense_cases, dense_no_bias_cases, dense_slope_cases
 from .common import (absent, backward_twice, charge_to, distinct, elsewhere, extra_keys, forward_before,
                      forward_between, forward_pair, judge_cache_kept, judge_fresh_cache, judge_pair, key_hint, key_list,
-                     keys_found, needs_pair, returned, same_cache, spoilt_by_shared_cache)
+                     keys_found, needs_pair, returned, same_cache, shape_hinted, spoilt_by_shared_cache)
 
 DENSE = "nn.dense.Dense"
 CLASSES = {"Dense": DENSE}
@@ -218,11 +218,9 @@ def forward_leading(case, ref):
     try:
         _judge_y(out, pair, case, ref)
     except Crashed as crash:  # (helper-75: an einsum of "ni,io->no" raised, and said only numpy's words)
-        if case.x.ndim == 2 or crash.hint or isinstance(crash, NotAttempted) or crash.earlier or not crash.about_input:
-            raise
-        raise crash.hinted(f"x here has shape {shape_str(case.x.shape)}: forward takes x of shape [..., in_dim], any "
-                           "number of leading dimensions, and y keeps them: x @ W does (np.einsum needs "
-                           "'...i,io->...o'; a reshape to [-1, in_dim] must be undone for y)") from None
+        raise shape_hinted(crash, case.x, "forward takes x of shape [..., in_dim], any number of leading dimensions, "
+                           "and y keeps them: x @ W does (np.einsum needs '...i,io->...o'; a reshape to [-1, in_dim] "
+                           "must be undone for y)") from None
 
 
 @check("Dense.forward: with use_bias=False, y = x @ W", points=1, cases=dense_no_bias_cases, strategy=NO_BIAS_STRATEGY,

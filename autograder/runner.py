@@ -221,7 +221,12 @@ LEAN_FIRST = True  # (False: every script runs in full at once; the verdicts are
 
 
 class _NotClean(Exception):
-    """A lean run (`_batch_phase`) met something other than a clean pass."""
+    """A lean run (`_batch_phase`) met something other than a clean pass; `answers`: script index -> its reply, for
+    every script the run had answered."""
+
+    def __init__(self, answers: dict):
+        super().__init__()
+        self.answers = answers
 
 
 def _clean(verdict: Verdict) -> bool:
@@ -254,7 +259,8 @@ def _batch_phase(checks: list[Check], sandbox: Sandbox, ref, seed: int,
         learned, began = sandbox.learned(), time.perf_counter()
         try:
             return _run_phase(checks, sandbox, deadline, *plan, lean=True, ran=ran)
-        except _NotClean:
+        except _NotClean as dirty:
+            first = dirty.answers
             ran.clear()
             sandbox.forget(learned)  # (and the worker: the full run is a fresh one's)
             # (a run thrown away: not the submission's time, see _deadline; in all, at most the budget once more)
@@ -263,6 +269,7 @@ def _batch_phase(checks: list[Check], sandbox: Sandbox, ref, seed: int,
             deadline += spent
             sandbox.deadline += spent
             plan = _plan(checks, ref, seed, inputs, built)  # (fresh verdicts; check bodies called as replies need)
+            return _run_phase(checks, sandbox, deadline, *plan, ran=ran, first=first)
     return _run_phase(checks, sandbox, deadline, *plan, ran=ran)
 
 
@@ -303,11 +310,22 @@ def _plan(checks: list[Check], ref, seed: int, inputs: dict, built: dict) -> tup
 
 
 def _run_phase(checks: list[Check], sandbox: Sandbox, deadline: float, found: dict, scripts: list,
-               readers: list, ran: set, lean: bool = False) -> dict[str, Verdict]:
-    """`_batch_phase`'s run of its plan: `lean`, without the calls for diagnosis only, raising _NotClean at the
-    first reply that is not a clean pass. `ran` gets the methods of `checks` a call of which returned."""
+               readers: list, ran: set, lean: bool = False, first: dict | None = None) -> dict[str, Verdict]:
+    """`_batch_phase`'s run of its plan: `lean`, without the calls for diagnosis only, raising _NotClean once it has
+    met a reply that is not a clean pass. `ran` gets the methods of `checks` a call of which returned.
+
+    A lean run that met a failure still runs to its end (judging nothing more), and the full run after it compares
+    each reply with the lean run's (`first`): a test that passes reading a value the student's code gave otherwise
+    the first time fails (`_answered_again`). The full run's worker cannot be kept from learning that a run came
+    before it (a mark in its scratch folder's metadata, a clock, a counter of the kernel's: helper-175), and so
+    that the one before failed; had the lean run stopped at that failure, a method could try another formula on the
+    inputs it had not seen, and one the same everywhere would gain nothing. A lean run that stops at a crash or a
+    limit tells nothing the code did not choose."""
     deferred = []
     received = 0
+    dirty = False  # (lean: a reply was not a clean pass)
+    answers: dict = {}  # (lean: script index -> reply)
+    differing: dict = {}  # (after a lean run: script index -> how its reply differs from the lean run's)
     unseen = {check.method for check in checks} - ran
     # Two requests: a script that hands the worker a value of the reference (Script.late) is sent only once
     # every other script has been answered, as student code can read a whole request.
@@ -322,13 +340,21 @@ def _run_phase(checks: list[Check], sandbox: Sandbox, deadline: float, found: di
                 stream.close()
                 break
             received += 1
+            if lean:
+                answers[i] = result
+            elif first is not None and i in first:
+                why = _answered_again(scripts[i].lean(), first[i], result)
+                if why:
+                    differing[i] = why
             if unseen:
                 for method in _returned(scripts[i].lean() if lean else scripts[i], result, unseen):
                     unseen.discard(method)
                     ran.add(method)
             if lean and (result.error is not None or result.hit_limit):  # (a soft call that raised: its readers say)
                 stream.close()
-                raise _NotClean()
+                raise _NotClean(answers)
+            if dirty:
+                continue
             for item in readers[i]:
                 if item.check.owners and not lean:
                     deferred.append((item, result))
@@ -339,10 +365,12 @@ def _run_phase(checks: list[Check], sandbox: Sandbox, deadline: float, found: di
                     # busy after its worker had answered.)
                     item.judge(result)
                     if lean and not _clean(item.verdict):
-                        stream.close()
-                        raise _NotClean()
+                        dirty = True
+                        break
                 else:  # (a failed check: what a later input says of its method, or of its hint)
                     item.later(result)
+    if dirty:
+        raise _NotClean(answers)
     if received < len(scripts):  # the budget ran out (the stream stops too): a failure found stands
         for verdict in found.values():
             verdict.unfinished = verdict.failure is None
@@ -357,8 +385,66 @@ def _run_phase(checks: list[Check], sandbox: Sandbox, deadline: float, found: di
                 if item.verdict.failure is None:
                     item.judge(result)
                     if lean and not _clean(item.verdict):
-                        raise _NotClean()
+                        raise _NotClean(answers)
+    for i, why in differing.items():
+        for item in readers[i]:
+            if _clean(item.verdict):  # (one that fails, or waits, for what the full run gave keeps that)
+                item.verdict.failure = AnsweredAgain(why)
+                item.verdict.case, item.verdict.script, item.verdict.reached = item.case, item.script, None
+                item.verdict.objects, item.verdict.printed, item.verdict.unless = None, (), None
     return found
+
+
+class AnsweredAgain(Failure):
+    """The student's code answered the same calls otherwise in a second run of its class (`_answered_again`)."""
+
+
+AGAIN = ("{text} gave another answer to the same calls when this class was run a second time ({where}{was} the first "
+         "time, {now} the second): a value may depend only on the call's arguments and its object's state, never on "
+         "what an earlier run left (a file or its metadata, a clock, a process id, random numbers); every test reading "
+         "these calls fails")
+
+
+def _answered_again(script: Script, before, after) -> str:
+    """How the student's code answered `script` (a lean run's) in the full run's reply `after` otherwise than in the
+    lean run's `before` (the message of `AGAIN`), or "". Values both replies hold are compared (the full run's own
+    calls for diagnosis aside), within far less than any test's tolerance (numpy may sum an input in another order
+    where it lies elsewhere in memory); a value read before any method of the script ran (what __init__ made: weights
+    may start random) is compared in shape and type alone. A reply that hit a limit compares nothing."""
+    if before.hit_limit or after.hit_limit:
+        return ""
+    ran = next((j for j, raw in enumerate(script.ops) if raw[0] in ("call", "plain", "probe")), len(script.ops))
+    for label, op in script.labels.items():
+        was, now = before.values.get(label), after.values.get(label)
+        if was is None or now is None or _alike(was, now, values=op >= ran):
+            continue
+        return AGAIN.format(text=script.meta[op].text, **_shown(was, now))
+    return ""
+
+
+def _alike(a, b, values: bool = True) -> bool:
+    if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)):
+        return type(a) is type(b) and a == b  # (`Bad`: what the value was)
+    if a.shape != b.shape or a.dtype.kind != b.dtype.kind:
+        return False
+    if not values:
+        return True
+    x, y = a.astype(np.float64), b.astype(np.float64)
+    finite = np.abs(x[np.isfinite(x)])
+    scale = float(finite.max()) if finite.size else 1.0
+    return bool(np.allclose(x, y, rtol=1e-6, atol=1e-9 * max(scale, 1.0), equal_nan=True))
+
+
+def _shown(was, now) -> dict:
+    """The two answers, as `AGAIN` shows them: where they differ first, for arrays of one shape."""
+    if not (isinstance(was, np.ndarray) and isinstance(now, np.ndarray)):
+        return {"where": "", "was": getattr(was, "what", "an array"), "now": getattr(now, "what", "an array")}
+    if was.shape != now.shape or was.dtype.kind != now.dtype.kind:
+        return {"where": "", "was": f"shape {was.shape}, {was.dtype}", "now": f"shape {now.shape}, {now.dtype}"}
+    x, y = was.astype(np.float64).ravel(), now.astype(np.float64).ravel()
+    at = int(np.argmax(~np.isclose(x, y, rtol=1e-6, atol=0.0, equal_nan=True))) if x.size else 0
+    where = f"at [{', '.join(map(str, np.unravel_index(at, was.shape)))}]: " if was.ndim else ""
+    return {"where": where, "was": f"{x[at]:.6g}" if x.size else "empty", "now": f"{y[at]:.6g}" if y.size else "empty"}
 
 
 def _shrink(check: Check, sandbox: Sandbox, ref, seed: int, found: Verdict, deadline: float = float("inf")) -> None:

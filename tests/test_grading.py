@@ -360,11 +360,28 @@ def test_a_worker_serves_the_next_class_only_after_clean_passes(name, tmp_path, 
     assert (workers == 1) == (name in ("einsum", "sgd_import_breaks_mlp"))
 
 
+def test_a_class_run_again_must_answer_as_it_did(tmp_path):
+    """A class whose first run fails runs again in a fresh worker, which can tell (a mark on the scratch folder's
+    metadata): Linear (its first run a lean one) and MSELoss (its first run in a worker that served another class)
+    give wrong values the first time and right ones the second. Every test of theirs fails, saying they answered
+    otherwise the second time; before, only the second run counted and the entry scored 100 (helper-175)."""
+    from tests.catalogue import BY_NAME
+
+    report = grade(BY_NAME["second_try"], tmp_path, HOSTILE)
+    mine = [r for r in report.results if r.name.split(".")[0] in ("Linear", "MSELoss")]
+    assert mine and not [r.name for r in mine if r.passed]
+    assert "gave another answer to the same calls when this class was run a second time" in next(
+        r.output for r in mine if r.name == "MSELoss.forward: loss")
+    assert all(r.passed for r in report.results if r.name.split(".")[0] in ("ReLU", "CrossEntropyLoss", "Softmax"))
+
+
 def test_a_run_thrown_away_costs_the_submission_no_time(tmp_path):
     """A run in a worker that served another class, thrown away as it was not a clean pass, is not the submission's
     time: the class's run in a fresh worker has the budget a fresh worker would have had. (A trial's slow Linear lost
     all its points once its first run used the budget up.) Here Linear.forward takes 5 ms a call, and 200 ms, and
-    is wrong from its 20th call, where ReLU ran before it in the same process: some 5 s thrown away, of 7.5."""
+    raises from its 20th call, where ReLU ran before it in the same process: some 5 s thrown away, of 7.5. (It
+    raises: a value other than the one the fresh worker gets would fail, as an answer given otherwise the second time,
+    test_sandbox's `test_a_class_run_again_must_answer_as_it_did`.)"""
     import shutil
 
     forward = "        return A @ self.W.T + ones @ self.b.T\n"
@@ -381,7 +398,7 @@ def test_a_run_thrown_away_costs_the_submission_no_time(tmp_path):
         "            builtins._slow = getattr(builtins, '_slow', 0) + 1\n"
         "            time.sleep(0.2)\n"
         "            if builtins._slow >= 20:\n"
-        "                return A @ self.W.T + 1\n" + forward), 1))
+        "                raise RuntimeError('slow')\n" + forward), 1))
     checks = [c for c in ALL_CHECKS if c.cls in ("ReLU", "Softmax", "Linear")]
     report = runner.grade(tmp_path / "s", seed=0, submission="s", checks=checks, jobs=1,
                           limits=Limits(case_timeout=8.0, submission_timeout=7.5))

@@ -224,8 +224,10 @@ def test_running_the_calls_for_diagnosis_only_on_failure_changes_no_verdict(name
     lean_first = grade(root, checks, jobs=1)
     monkeypatch.setattr(runner, "LEAN_FIRST", False)
     in_full = grade(root, checks, jobs=1)
-    assert [(r.name, r.score, r.output) for r in lean_first.results] == \
-        [(r.name, r.score, r.output) for r in in_full.results]
+    # (dense_lying_pair's [0] answers otherwise on every read: run a second time, its class answers otherwise than
+    # the first time, which a test that passes no more says, runner._answered_again; the points are the same)
+    shown = (lambda r: (r.name, r.score)) if name == "dense_lying_pair" else (lambda r: (r.name, r.score, r.output))
+    assert [shown(r) for r in lean_first.results] == [shown(r) for r in in_full.results]
     assert (lean_first.score == lean_first.max_score) == (name == "reference")
 
 

@@ -886,10 +886,17 @@ def _compile_once():
     SourceFileLoader.source_to_code = source_to_code
 
 
-def _forget_submission():
+def _forget_submission(mine):
     """The submission's modules as a fresh worker has them: none imported (the worker goes on with another class,
     which imports them again: what one class's calls left in a module's globals or on its classes never reaches
-    the next). A module is the submission's when its file, or a folder of its package, is in the submission."""
+    the next). A module is the submission's when its file, or a folder of its package, is in the submission. And
+    the worker's own names as they were when it started (`mine`): a class's module that replaced the worker's
+    encoder must not answer for the next class (which, run again in a fresh worker, would have answered otherwise
+    and been charged for it: runner._answered_again)."""
+    found = globals()
+    for name, value in mine.items():
+        if found.get(name, _ABSENT) is not value:
+            found[name] = value
     root, before = os.path.join(_STATE["root"], ""), _STATE["modules"]
     for name, module in list(sys.modules.items()):
         if before.get(name) is module:  # loaded before any student code ran (numpy, ...): not the submission's
@@ -926,6 +933,7 @@ def serve(sock):
     import numpy as np
 
     pristine, errors = dict(vars(np)), np.geterr()
+    mine = dict(globals())  # (the worker's own functions, put back before another class: `_forget_submission`)
     _STATE["modules"] = dict(sys.modules)  # (what student code imports from here on may be the submission's)
     _STATE["numpy"] = (np, pristine, errors)
     # What the worker itself calls of numpy (to load arguments, to convert what comes back, the MLP stand-ins), as
@@ -945,7 +953,7 @@ def serve(sock):
             RECEIVED.pack_into(_STATE["progress"], PROGRESS.size, time.monotonic_ns())
         _restore(np, pristine, errors)
         if header.get("forget"):
-            _forget_submission()
+            _forget_submission(mine)
         skip = set(header.get("skip_init", ()))
         cases = header["cases"]
         outbox = _Outbox(sock)

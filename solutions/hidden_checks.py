@@ -100,7 +100,7 @@ def gelu_large(case, ref):
     out = yield gelu._backward(case)
     A, dLdZ = gelu._gelu(ref, case)
     expect("A", out["A"], A)
-    gelu.after_forward_a(lambda: expect("dLdZ", out["dLdZ"], dLdZ), out, A)
+    gelu.after_forward_a(lambda: expect("dLdZ", out["dLdZ"], dLdZ), out, A, case)
 # ------------------------------------------------------------------ BatchNorm1d
 
 

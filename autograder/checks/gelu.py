@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from ..cases import edge_cases, smooth_cases
-from ..compare import VALUES, expect
+from ..compare import VALUES, Failure, expect, matches
 from ..expected import expected
 from .base import NEAR, Skip, after_forward, check, shared, zeros
 from .smooth import (ALONE, STEP, STRATEGY, backward_script, distinct, forward_script, judge_kept_dlda,
@@ -101,13 +101,42 @@ def backward_dldz(case, ref):
     code fail (helper-117), also where that A was within tolerance (`NEAR`)."""
     out = yield _backward(case)
     A, dLdZ = _gelu(ref, case)
-    after_forward_a(lambda: _judge_dldz(out, case, dLdZ), out, A)
+    after_forward_a(lambda: _judge_dldz(out, case, dLdZ), out, A, case)
 
 
-def after_forward_a(expecting, out, A) -> None:
+def after_forward_a(expecting, out, A, case) -> None:
     """`expecting()` of backward's dLdZ, a wrong one left to forward's test where forward's A in this run is wrong
-    (or off beyond NEAR) and that test fails (the public test above and the hidden one on large batches)."""
-    after_forward(expecting, out, {"A": VALUES}, A, GELU_A, what="output A", near=NEAR, apart=True)
+    (or off beyond NEAR) and that test fails (the public test above and the hidden one on large batches); but a
+    dLdZ right for the cdf a forward's known slip stored passes (`_right_for_stored_cdf`)."""
+    def judged():
+        try:
+            expecting()
+        except Failure:
+            if not _right_for_stored_cdf(out, case):
+                raise
+
+    after_forward(judged, out, {"A": VALUES}, A, GELU_A, what="output A", near=NEAR, apart=True)
+
+
+def stored_cdfs(Z) -> list:
+    """The cdf a forward with a known slip of its A keeps for backward (A = Z * that cdf): the sign of erf, erf(Z)
+    without / sqrt(2), 0.5 + erf without brackets, the 0.5 left out, the tanh approximation's."""
+    k = math.sqrt(2 / math.pi)
+    return [0.5 * (1 - erf(Z / math.sqrt(2))), 0.5 * (1 + erf(Z)), 0.5 + erf(Z / math.sqrt(2)),
+            1 + erf(Z / math.sqrt(2)), 0.5 * (1 + np.tanh(k * (Z + 0.044715 * Z ** 3)))]
+
+
+def _right_for_stored_cdf(out, case) -> bool:
+    """Whether forward's A in this run is Z * c for the cdf c of a known slip (`stored_cdfs`) and backward's dLdZ is
+    dLdA * (c + Z * pdf(Z)): the right backward for what that forward kept (helper-174: the sign of erf slipped in
+    forward cost a backward of the reference's own code all 3 of its points, as "not credited")."""
+    got, dLdZ = out.result.values.get("A"), out.result.values.get("dLdZ")
+    if not (isinstance(got, np.ndarray) and isinstance(dLdZ, np.ndarray)):
+        return False
+    Z, dLdA = case.Z, case.dLdA
+    with np.errstate(all="ignore"):
+        return any(matches(got, Z * c, VALUES) and matches(dLdZ, dLdA * (c + Z * pdf(Z)), VALUES)
+                   for c in stored_cdfs(Z))
 
 
 ZEROS = "dLdZ is 0 there, within tolerance (dLdA is): a backward returning zeros passes, so the input tells nothing"

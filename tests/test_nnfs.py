@@ -174,6 +174,22 @@ def test_one_hot_targets_not_supported_yet_costs_the_test_of_one_hot_targets_alo
         "LossCrossEntropy.forward: per-sample losses for one-hot targets (N, C)"}, lost
 
 
+def test_a_softmax_over_the_whole_array_is_one_slip_with_a_hint(tmp_path):
+    """helper-177: a softmax with no axis (scipy.special.softmax(inputs), or a max and a sum with none) had no hint,
+    so its behaviour tests read "not credited" too: 8 points where the slip over axis 0 cost 4."""
+    shutil.copytree(NNFS.solutions, tmp_path / "nnfs_layers", ignore=shutil.ignore_patterns("__pycache__"))
+    activations = tmp_path / "nnfs_layers" / "activations.py"
+    line = "exp_values = np.exp(inputs - np.max(inputs, axis=1, keepdims=True))"
+    assert activations.read_text().count(line) == 1
+    text = activations.read_text().replace(line, "exp_values = np.exp(inputs - np.max(inputs))")
+    activations.write_text(text.replace("np.sum(exp_values, axis=1, keepdims=True)", "np.sum(exp_values)"))
+    report = runner.grade(tmp_path, seed=0, submission="s", limits=FAST, assignment=NNFS,
+                          checks=[c for c in EVERY if c.cls == "ActivationSoftMax"])
+    lost = {r.name: r.output for r in report.results if not r.passed}
+    assert set(lost) == {"ActivationSoftMax.forward: output"}, lost
+    assert "taken over the whole array" in lost["ActivationSoftMax.forward: output"]
+
+
 def test_a_relu_mask_taken_from_dvalues_is_one_slip_with_a_hint(tmp_path):
     """helper-75: self.dinputs[dvalues <= 0] = 0 lost 9 of ActivationReLU's 14 points (6 "not credited"), no hint
     naming it; named, the dinputs test alone charges it."""

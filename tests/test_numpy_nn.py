@@ -273,6 +273,24 @@ def test_a_backward_that_raises_after_storing_its_gradients_loses_what_returning
     assert not any("another forward ran since" in name for name in lost["raise"]), lost
 
 
+def test_a_log_sum_exp_without_keepdims_is_named_where_it_broadcasts(tmp_path):
+    """helper-177: y_pred - logsumexp(y_pred, axis=1) raises but where N == C, where it subtracts row j's value from
+    column j; the test of shifted logits failed there, told to subtract each row's max (which logsumexp does)."""
+    root = reference_with(tmp_path, "losses.py", """        shifted = y_pred - y_pred.max(axis=1, keepdims=True)
+        log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        return float(-(y_true * log_probs).sum() / y_pred.shape[0]), {"probs": np.exp(log_probs)}""", """\
+        from scipy.special import logsumexp
+        log_probs = y_pred - logsumexp(y_pred, axis=1)
+        return float(-(y_true * log_probs).sum() / y_pred.shape[0]), {"probs": None}""")
+    losses = root / "nn" / "losses.py"
+    losses.write_text(losses.read_text().replace('return (cache["probs"] - y_true) / y_pred.shape[0]', """\
+e = np.exp(y_pred - y_pred.max(axis=1, keepdims=True))
+        return (e / e.sum(axis=1, keepdims=True) - y_true) / y_pred.shape[0]"""))
+    report = grade(root, [c for c in TESTS if c.cls == "CrossEntropy"])
+    large = next(r.output for r in report.results if r.name == "CrossEntropy.forward: finite for large logits")
+    assert "lacks keepdims=True" in large and "subtract each row's max" not in large, large
+
+
 def test_a_relu_mask_taken_from_the_gradient_is_one_slip_with_a_hint(tmp_path):
     """As nnfs's (helper-75): ReLU's dx masked where backwards_gradient is not positive is named, and charged by its
     dx test alone."""

@@ -266,6 +266,9 @@ def _output_mistakes(case) -> list:
          "you subtract the max of each column (axis=0), which differs along a row, so each row's softmax changes; "
          "subtract each row's own max: np.max(inputs, axis=1, keepdims=True)"),
         (e, "your output is exp(inputs - max), not divided by each row's sum"),
+        (softmax(x.reshape(1, -1)).reshape(x.shape),  # (helper-177: no hint, 8 points)
+         "your softmax is taken over the whole array (a max and a sum with no axis, as scipy.special.softmax(inputs) "
+         "gives without axis=1); take it over each row: np.max and np.sum with axis=1, keepdims=True"),
     ]
     no_keepdims = broadcast(lambda: e / e.sum(axis=1))
     if no_keepdims is not None:

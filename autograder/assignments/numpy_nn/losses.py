@@ -16,7 +16,7 @@ import numpy as np
 from ...cases import draw
 from ...checks.base import Crashed, NotAttempted, Skip, Waiting, check, consistent, per_case
 from ...checks.gradients import matches_reference, slopes
-from ...compare import EXACT, SHIFTED, Failure, expect, matches
+from ...compare import EXACT, SHIFTED, VALUES, Failure, expect, matches
 from ...diagnose import NON_FINITE
 from ...expected import expected
 from ...sandbox import Script
@@ -363,6 +363,7 @@ def ce_forward_loss(case, ref):
         if n > 1:
             found.insert(0, (-(t * np.log(softmax(y))).sum(axis=1), "your loss is one value per sample; it is "
                                                                     "their mean over the batch, one number"))
+        found += [(wrong, NO_KEEPDIMS) for wrong in _no_keepdims(case)]  # (helper-177: the 5 x 5 input had no hint)
         if c != n:  # (helper-97: no hint, 90)
             found.append((L * n / c, "your loss is divided by C, the number of classes (y_pred.shape[1]); divide by "
                                      "N, the number of samples (y_pred.shape[0])"))
@@ -405,8 +406,39 @@ def ce_forward_large(case, ref):
         raise Skip("your forward gave no usable loss for y_pred (its own tests say why)") from None
     got = _loss(out, shifted, "CrossEntropy")
     consistent("loss for y_pred + shift", got, own, reference_label="the loss for y_pred (unshifted)",
-               tol=SHIFTED,
-               hint=f"shifting a row of logits leaves softmax unchanged, so the loss must stay the same: {STABLE}")
+               tol=SHIFTED, hint=_unshifted_wrong(case, own, _ce(ref, case)[0]) or
+               f"shifting a row of logits leaves softmax unchanged, so the loss must stay the same: {STABLE}")
+
+
+def _unshifted_wrong(case, own, L) -> str:
+    """The hint where the student's loss for the unshifted logits is wrong already (helper-177: a log-sum-exp
+    without keepdims, which broadcasts on a square batch alone, was told to subtract each row's max, which its
+    logsumexp did): what that is, or that the loss test says it; "" where it is right."""
+    own = np.asarray(own, dtype=np.float64)
+    if own.size != 1 or matches(own.reshape(()), np.asarray(L, dtype=np.float64), VALUES):
+        return ""
+    if any(matches(own.reshape(()), np.asarray(wrong, dtype=np.float64), VALUES) for wrong in _no_keepdims(case)):
+        return NO_KEEPDIMS
+    return (f"your loss for y_pred (unshifted) is wrong already (expected {float(L):.6g}): fix that first, as the test "
+            f"of the loss says; a right loss stays the same when each row of logits is shifted")
+
+
+NO_KEEPDIMS = ("your log-sum-exp (or softmax's row sum) lacks keepdims=True: y_pred - logsumexp(y_pred, axis=1) "
+               "subtracts row j's value from column j, which runs only where N == C (elsewhere it does not broadcast); "
+               "keep the axis: logsumexp(y_pred, axis=1, keepdims=True)")
+
+
+def _no_keepdims(case) -> list[float]:
+    """The losses of a log-softmax whose row log-sum-exp lost its axis (`NO_KEEPDIMS`), on a square batch (none
+    elsewhere): of y_pred, and of y_pred less its row max (shifted - np.log(np.exp(shifted).sum(axis=1)))."""
+    y, t = case.y_pred, case.y_true
+    n, c = y.shape
+    if n != c:
+        return []
+    m = y.max(axis=1, keepdims=True)
+    lse = (m + np.log(np.exp(y - m).sum(axis=1, keepdims=True))).ravel()
+    return [float(-(t * (y - lse[None, :])).sum() / n),
+            float(-(t * (y - m - (lse - m.ravel())[None, :])).sum() / n)]
 
 
 @check("CrossEntropy.forward: exact for large gaps between logits", points=1, cases=gap_cases,

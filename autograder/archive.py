@@ -61,6 +61,10 @@ def py_members(src: Path, limit: int, links: list[str] | None = None) -> Iterato
             with _capped(src, name) as raw, tarfile.open(fileobj=raw, mode="r:") as tf:
                 yield _tar_members(tf, name, limit, links)
     except (zipfile.BadZipFile, tarfile.TarError, *_CORRUPT) as exc:
+        if isinstance(exc, RuntimeError) and "encrypted" in str(exc):  # (helper-176: read "corrupt", a ZipInfo shown)
+            raise ArchiveError(f"{name} is password-protected: make the archive again without a password") from None
+        if src.stat().st_size == 0:
+            raise ArchiveError(f"empty archive: {name} is 0 bytes") from None
         raise ArchiveError(f"corrupt archive: {name}: {' '.join(str(exc).split()) or type(exc).__name__}") from None
 
 

@@ -122,7 +122,8 @@ def entries(source: Path, output: Path | None = None, notes: list[str] | None = 
                               "the hand-ins; give another --output (by default, graded/ where you run it)")
     for path in sorted(base.iterdir(), key=lambda p: p.name):
         if path.name.startswith(".") or path.name in ("__MACOSX", GRADESCOPE_METADATA):
-            if (path.name not in JUNK and not path.name.startswith("._") and not path.is_symlink()
+            if (path.name not in (*JUNK, "__MACOSX", GRADESCOPE_METADATA) and not path.name.startswith("._")
+                    and not path.is_symlink()
                     and (path.is_dir() or path.name.lower().endswith((*SUFFIXES, *OTHER_ARCHIVES)))):
                 hidden.append(path.name)  # (a hidden folder or archive may be a hand-in: said, never graded)
             continue
@@ -192,6 +193,11 @@ def entries(source: Path, output: Path | None = None, notes: list[str] | None = 
             notes.append(f"{GRADESCOPE_METADATA} could not be read in full ({what}): {named}")
         elif unnamed:  # (a file read whole that lacks a folder: helper-90 read "could not be read in full" there)
             notes.append(f"{GRADESCOPE_METADATA} names no submitter of {listed(unnamed)}, named after {folders}")
+        absent = [f"{who.get('name') or folder} ({folder})" for folder, who in names.items()
+                  if not os.path.lexists(base / folder)]
+        if absent:  # (helper-176: an export unpacked in part lost its students' rows unseen)
+            notes.append(f"{GRADESCOPE_METADATA} lists {len(absent)} submission{'' if len(absent) == 1 else 's'} "
+                         f"with no folder here, so no row: {listed(absent)} (an export unpacked in part?)")
     return result
 
 
@@ -708,7 +714,10 @@ def run(source: Path, output: Path, jobs: int | None = None, seed: int | None = 
     if taken is not None:  # (helper-133: a folder there ended the batch when the entry's results were written)
         raise SubmissionError(f"--output {output} holds a folder named {taken.stem}.json, where the batch writes "
                               f"{taken.name}'s results: remove it, or give another --output")
-    _drop_stale(state["entries"], current, output)
+    dropped = _drop_stale(state["entries"], current, output)
+    if dropped:  # (helper-176: a folder removed by mistake took its student's row with it, unseen)
+        notes.append(f"results removed of {len(dropped)} entr{'y' if len(dropped) == 1 else 'ies'} an earlier run "
+                     f"graded and {source} no longer holds: {listed(dropped)}")
     base = {"grader": grader_version(), "seed": _seed_digest(seed, bytes.fromhex(state["salt"]))}  # (once: slow)
     jobs = max(1, min(jobs or (os.cpu_count() or 1) + (dask is None), len(found)))
     rows: dict[str, dict] = {}
@@ -1047,12 +1056,14 @@ def _stamp(stem, stamp) -> bool:
 STEM = re.compile(rf"(?!\.)[A-Za-z0-9._-]{{1,{STEM_MOST + 32}}}")  # (a name's safe part, then "-" digest and "-n")
 
 
-def _drop_stale(state: dict, current: set[str], output: Path) -> None:
+def _drop_stale(state: dict, current: set[str], output: Path) -> list[str]:
     """Remove the results of entries an earlier run graded that are no longer there (a student removed,
-    names that changed), so that `output` holds this class's results only."""
-    for stem in [stem for stem in state if stem not in current]:
+    names that changed), so that `output` holds this class's results only; their names."""
+    gone = [stem for stem in state if stem not in current]
+    for stem in gone:
         (output / f"{stem}.json").unlink(missing_ok=True)
         del state[stem]
+    return gone
 
 
 def _file_name(entry: Entry) -> str:
@@ -1092,7 +1103,7 @@ def _write_outputs(found: list[Entry], rows: dict, output: Path, source: Path, s
     seed_shown = f"seed {seed}" if seed is not None else public_seed()[1] or "the official seed"
     # (an interrupted batch's report holds the entries that finished: its title says of how many, helper-119)
     count = f"{len(table)}" if len(table) == len(found) else f"{len(table)} of the {len(found)}"
-    write_atomic(output / "report.html", render(table, title=f"{source.name}: {count} submissions of "
+    write_atomic(output / "report.html", render(table, title=f"{source.name}: {count} submission{'' if len(found) == 1 else 's'} of "
                                                              f"{_assignment().name}, graded {when} with {seed_shown}",
                                                 notes=notes))
 

@@ -259,7 +259,7 @@ def _batch(args: argparse.Namespace) -> int:
         print(f"warning: {printable(note)}", file=sys.stderr)
     bad = summary["not_gradable"]
     # (the outcome on stdout, progress and warnings on stderr: `batch ... > log` keeps what came of it, helper-119)
-    print(f"{summary['finished']} of {summary['entries']} submissions done "
+    print(f"{summary['finished']} of {summary['entries']} submission{'' if summary['entries'] == 1 else 's'} done "
           f"({batch.counts(summary['graded'], len(bad), summary['kept'])}): "
           f"{output / 'grades.csv'}, {output / 'report.html'}", flush=True)
     if bad:  # (on a terminal the bar named them only in passing)

@@ -149,6 +149,30 @@ def test_a_gradescope_export_names_its_students(tmp_path):
     assert all(float(r["score"]) == 100 for r in rows.values())
 
 
+def test_what_has_no_row_is_said_and_a_macos_folder_is_not(tmp_path):
+    """helper-176: a student the export's metadata lists with no folder, and the results an earlier run kept of an
+    entry no longer there (removed with it), went unsaid; a __MACOSX folder was said to be hidden, "rename it"."""
+    export = tmp_path / "export"
+    correct = materialize(next(e for e in entries("correct")), tmp_path / "made")
+    for folder in ("submission_111", "submission_222"):
+        shutil.copytree(correct, export / folder)
+    (export / "__MACOSX" / "submission_111").mkdir(parents=True)
+    (export / "submission_metadata.yml").write_text(
+        "submission_111:\n  :submitters:\n  - :name: Ada Lovelace\nsubmission_222:\n  :submitters:\n  - :name: Alan "
+        "Turing\nsubmission_333:\n  :submitters:\n  - :name: Grace Hopper\n")
+    notes: list = []
+    assert [e.name for e in batch.entries(export, None, notes)] == ["Ada Lovelace", "Alan Turing"]
+    assert notes == ["submission_metadata.yml lists 1 submission with no folder here, so no row: Grace Hopper "
+                     "(submission_333) (an export unpacked in part?)"], notes
+    out = tmp_path / "graded"
+    batch.run(export, out, jobs=1, seed=0, limits=FAST, progress=Quiet())
+    shutil.rmtree(export / "submission_222")
+    summary = batch.run(export, out, jobs=1, seed=0, limits=FAST, progress=Quiet())
+    assert ("results removed of 1 entry an earlier run graded and " f"{export} no longer holds: submission_222"
+            in summary["notes"]), summary["notes"]
+    assert not [n for n in summary["notes"] if "__MACOSX" in n]
+
+
 def test_a_long_gradescope_name_folded_over_lines_is_one_name(tmp_path):
     """helper-81: Psych (as libyaml) folds a long quoted name over lines; read line by line, a name holding
     ':name: Alice Smith ... :sid: 1001 ... :email: alice@...' put Alice's name and ids on Eve's row. The metadata is

@@ -191,6 +191,13 @@ def test_limits_come_from_setup_cfg_and_a_bad_setting_is_one_line(tmp_path):
             assert "\n" not in str(exc) and "[autograder]" in str(exc)
         else:
             raise AssertionError(f"accepted {bad!r}")
+    # (helper-176: a file configparser cannot read was said with its reprs, "PosixPath('...') [line 2]: '[autograder\\n'")
+    for text, said in (("[autograder]\ncase_timeout = 20\n[autograder\n", "line 3: cannot read '[autograder'"),
+                       ("case_timeout = 20\n", "line 1: 'case_timeout = 20' comes before any [section] header")):
+        (tmp_path / "broken.cfg").write_text(text)
+        with pytest.raises(ConfigError) as err:
+            Limits.configured(tmp_path / "broken.cfg")
+        assert said in str(err.value) and "PosixPath" not in str(err.value) and "\\n" not in str(err.value), err.value
 
 
 def _own_processes() -> int:

@@ -276,6 +276,25 @@ def test_member_corrupted_inside_the_archive(tmp_path, dest):
         prepare(archive, dest)
 
 
+def test_a_password_protected_or_empty_zip_says_so(tmp_path, dest):
+    """helper-176: a zip with a password read "corrupt archive: ... File <ZipInfo filename=...> is encrypted", and an
+    empty one "File is not a zip file"."""
+    archive = make_zip(tmp_path / "hw1.zip", MODULES)
+    raw = bytearray(archive.read_bytes())
+    for signature, at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):  # the encrypted bit of every member's flags
+        start = raw.find(signature)
+        while start >= 0:
+            raw[start + at] |= 1
+            start = raw.find(signature, start + 4)
+    archive.write_bytes(bytes(raw))
+    with pytest.raises(SubmissionError) as err:
+        prepare(archive, dest)
+    assert str(err.value) == "hw1.zip is password-protected: make the archive again without a password"
+    (tmp_path / "empty.zip").write_bytes(b"")
+    with pytest.raises(SubmissionError, match="^empty archive: empty.zip is 0 bytes$"):
+        prepare(tmp_path / "empty.zip", tmp_path / "dest2")
+
+
 def test_a_tar_header_declaring_a_huge_long_name_is_refused_in_one_line(tmp_path, dest):
     import gzip
 

@@ -88,12 +88,27 @@ def _read(path: Path) -> configparser.ConfigParser:
         try:
             parser.read(path)
         except configparser.Error as exc:
-            raise ConfigError(f"{path}: {' '.join(str(exc).split())}") from None
+            raise ConfigError(f"{path}: {_said(exc)}") from None
         _PARSED.update(stamp=stamp, parser=parser)
     return _PARSED["parser"]
 
 
 _PARSED: dict = {}  # the last file read: its stamp and its parser
+
+
+def _said(exc: "configparser.Error") -> str:
+    """What is wrong in the file, without configparser's reprs (helper-176: "PosixPath('...') [line 58]:
+    '[autograder\\n'")."""
+    import ast
+
+    if isinstance(exc, configparser.MissingSectionHeaderError):
+        return f"line {exc.lineno}: {exc.line.strip()!r} comes before any [section] header"
+    lines = [(n, ast.literal_eval(text) if isinstance(text, str) and text[:1] in "'\"" else text)
+                 for n, text in getattr(exc, "errors", None) or ()]
+    if lines:
+        return "; ".join(f"line {n}: cannot read {str(text).strip()!r} (not [section], name = value, or a comment)"
+                         for n, text in lines[:3])
+    return " ".join(str(exc).replace(f"While reading from {getattr(exc, 'source', None)!r} ", "").split())
 
 
 def allowed_imports(path: Path = CONFIG) -> tuple[str, ...]:

@@ -62,6 +62,8 @@ def _loss_over(A, Y, axis):
         return float(-np.sum(Y * np.log(_softmax(A, axis))) / A.shape[0])
 
 
+WHOLE_ARRAY = ("your softmax is taken over the whole array (a max and a sum with no axis, as "
+               "scipy.special.softmax(A) gives without axis=1); take it over the classes of each row: axis=1")
 KEEPDIMS = ("your softmax subtracts A.max(axis=1), of shape (N,): without keepdims=True it broadcasts across the "
             "columns (and raises unless N is C or C is 1); subtract A.max(axis=1, keepdims=True), of shape (N, 1)")
 
@@ -98,6 +100,7 @@ def _wrong_losses(case, L):
         (L * n, "your loss is the sum over the batch; it is the mean: divide by N"),
         (L / case.A.shape[1], "your loss is divided by N * C (np.mean over every entry does that); divide by N only"),
         (wrong_axis, "your softmax is taken over the batch (axis=0); take it over the classes of each row (axis=1)"),
+        (_loss_over(case.A.reshape(1, -1), case.Y.reshape(1, -1), 1) / n, WHOLE_ARRAY),
         (-L, "your loss has the wrong sign; it is -sum(Y * log(softmax(A))) / N"),
         *([(L * n / case.A.shape[1], "your loss is divided by C, the number of classes (A.shape[1]); divide by N, the "
                                      "number of samples (A.shape[0])")] if case.A.shape[1] not in (1, n) else []),
@@ -154,6 +157,7 @@ def _wrong_gradients(case, dLdA):
         (-dLdA, "your dLdA has the wrong sign; dLdA = (softmax(A) - Y) / N"),
         ((_softmax(case.A, 0) - case.Y) / n, "your softmax is taken over the batch (axis=0); take it over the "
                                              "classes of each row (axis=1)"),
+        ((_softmax(case.A.reshape(1, -1), 1).reshape(case.A.shape) - case.Y) / n, WHOLE_ARRAY),  # (helper-174)
     ]
 
 

@@ -82,8 +82,11 @@ def _gradient_mistakes(case, dLdA) -> list:
     return [
         (dLdA / 2, "your dLdA is missing the factor 2: the derivative of (A - Y) ** 2 is 2 (A - Y), "
                    "so dLdA = 2 (A - Y) / (N * C)"),
-        (2 * (case.A - case.Y) ** 2 / (n * c), "your dLdA squares A - Y; the derivative of (A - Y) ** 2 is 2 (A - Y), "
-                                               "so dLdA = 2 (A - Y) / (N * C)"),  # (helper-155: no hint)
+        (2 * (case.A - case.Y) ** 2 / (n * c), "your dLdA squares A - Y (or forward squared in place the difference "
+                                               "it keeps for backward: np.square(d, out=d), d **= 2); the derivative "
+                                               "of (A - Y) ** 2 is 2 (A - Y), so dLdA = 2 (A - Y) / (N * C)"),
+        # (helper-155: no hint; helper-174: a backward of 2 * self.d / size behind a forward that squared self.d in
+        # place was told it squares A - Y)
         (-dLdA, "your dLdA has the wrong sign: it is 2 (A - Y) / (N * C), not 2 (Y - A) / (N * C)"),
         (dLdA * c, "your dLdA is divided by N only; divide by N * C, as the loss does"),
         (dLdA * n, "your dLdA is divided by C only; divide by N * C, as the loss does"),

@@ -127,6 +127,10 @@ _RULES = {
     "crossed": (True, lambda p, v: "your b's velocity is built from W's: v_b[i] = mu * v_b[i] + dLdb (v_b, not v_W)"),
     # (helper-121: `layer.b = layer.b - self.lr * self.v_W[i]`, a copied line, had no hint; b takes W's shape)
     "b_by_W": (True, lambda p, v: "your b moves by W's velocity: b = b - lr * v_b[i] (v_b, not v_W)"),
+    # (helper-174: W -= lr * (dLdW + mu * v), v updated first, had no hint)
+    "nesterov": (True, lambda p, v: f"your step adds mu * v_{p} to the gradient (Nesterov's momentum); the "
+                                    f"contract's steps by the velocity alone: v_{p} = mu * v_{p} + dLd{p}, then "
+                                    f"{p} = {p} - lr * v_{p}"),
     # (a layer the loop never reaches, its W and b as they were: helper-97, range(self.L - 1), had no hint)
     "last_skipped": (None, lambda p, v: "your step leaves the last layer as it was: update every layer, "
                                         "for i in range(self.L) (not range(self.L - 1))"),
@@ -144,6 +148,9 @@ def _update(rule: str, x, g, v, lr: float, mu: float, k: int):
         return lr * g, v
     if rule == "late":
         return x - lr * v, mu * v + g
+    if rule == "nesterov":
+        v = mu * v + g
+        return x - lr * (g + mu * v), v
     v = {"no_mu": v + g, "reset": g, "dampened": mu * v + (1 - mu) * g}.get(
         rule, mu * v + (lr * g if rule == "lr_twice" and mu else g))
     step = {"no_lr": 1.0, "lr_twice": lr * lr if not mu else lr}.get(rule, lr) * v

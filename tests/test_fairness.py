@@ -1472,6 +1472,28 @@ def test_a_backward_wrong_only_where_the_grader_set_the_state_is_charged(tmp_pat
         failed(report)
 
 
+def test_a_backward_that_tells_the_graders_setting_apart_behind_a_missing_N_is_charged(tmp_path):
+    """helper-178: the same, behind a forward that stores self.A right and no self.N, so "stores A and N" fails (its 1
+    point given up), with self.A a property whose setter marks the grader's setting: dLdW wrong only there was judged
+    on its own state and passed (99 where 97 was due). Forward left the contract's state, so the grader's setting
+    changed nothing a backward could read: no credit, dLdW's failure stands."""
+    root = reference_with(tmp_path, "nn/linear.py", "        self.N = A.shape[0]\n", "        self._A = A\n")
+    path = root / "mytorch" / "nn" / "linear.py"
+    text = path.read_text()
+    for find, replace in (("        self.A = A\n", ""),
+                          ("ones = np.ones((self.N, 1))\n        return A", "ones = np.ones((len(A), 1))\n        return A"),
+                          ("ones = np.ones((self.N, 1))\n        dLdA", "ones = np.ones((len(dLdZ), 1))\n        dLdA"),
+                          ("self.dLdW = dLdZ.T @ self.A", "self.dLdW = dLdZ.T @ self.A * (2.0 if self._set else 1.0)"),
+                          ("class Linear:\n", "class Linear:\n    _set = False\n\n    @property\n    def A(self):\n"
+                           "        return self._A\n\n    @A.setter\n    def A(self, value):\n"
+                           "        self._A, self._set = value, True\n\n")):
+        assert text.count(find) == 1, find
+        text = text.replace(find, replace)
+    path.write_text(text.replace("        self._A = A\n", "        self._A, self._set = A, False\n"))
+    report = grade_class(root, "Linear")
+    assert {"Linear.forward: stores A and N", "Linear.backward: dLdW"} <= failed(report), failed(report)
+
+
 def test_a_second_round_wrong_behind_a_missing_N_is_still_charged(tmp_path):
     """helper-144: the rule above let a backward that adds dLdW up across calls keep "a second forward and backward",
     behind a forward that forgets self.N (so "stores A and N" fails): the own-state run was one round only. The

@@ -375,6 +375,27 @@ def test_a_class_run_again_must_answer_as_it_did(tmp_path):
     assert all(r.passed for r in report.results if r.name.split(".")[0] in ("ReLU", "CrossEntropyLoss", "Softmax"))
 
 
+def test_zeros_the_second_time_where_the_first_drew_random_weights_are_charged(tmp_path):
+    """helper-178: what __init__ made is compared in shape alone (weights may start random), so random weights the
+    first time and zeros the second kept Linear.__init__'s point (100 where 99 was due). Zeros, one number
+    throughout, are compared in full."""
+    import shutil
+
+    shutil.copytree(REFERENCE, tmp_path / "s" / "mytorch")
+    shutil.copy(CATALOGUE / "hostile" / "second_try" / "nn" / "_mark.py", tmp_path / "s" / "mytorch" / "nn")
+    linear_py = tmp_path / "s" / "mytorch" / "nn" / "linear.py"
+    init = "        self.W = np.zeros((out_features, in_features))\n"
+    assert linear_py.read_text().count(init) == 1
+    linear_py.write_text(linear_py.read_text().replace(init, init + (
+        "        from ._mark import again\n"
+        "        if not again('linear'):\n"
+        "            self.W = np.random.randn(out_features, in_features)\n")))
+    report = runner.grade(tmp_path / "s", seed=0, submission="s", checks=[c for c in ALL_CHECKS if c.cls == "Linear"],
+                          jobs=1, limits=HOSTILE)
+    init_test = next(r for r in report.results if r.name.startswith("Linear.__init__"))
+    assert not init_test.passed and "second time" in init_test.output, init_test.output
+
+
 def test_a_run_thrown_away_costs_the_submission_no_time(tmp_path):
     """A run in a worker that served another class, thrown away as it was not a clean pass, is not the submission's
     time: the class's run in a fresh worker has the budget a fresh worker would have had. (A trial's slow Linear lost

@@ -138,8 +138,12 @@ def with_own_state(s: Script, case, again: bool = False) -> None:
             own = student(s, case)
             if prefix != OWN:
                 s.call(own, "forward", case.A0, label=s.fresh(), soft=True)
+                s.get(own, "A", label=f"{prefix}A0")
+                s.get(own, "N", label=f"{prefix}N0")
                 s.call(own, "backward", case.dLdZ0, label=s.fresh(), soft=True)
             s.call(own, "forward", case.A, label=s.fresh(), soft=True)
+            s.get(own, "A", label=f"{prefix}A")  # (what forward stored: `own_state_right`)
+            s.get(own, "N", label=f"{prefix}N")
             s.call(own, "backward", case.dLdZ, label=f"{prefix}dLdA", soft=True)
             s.get(own, "dLdW", label=f"{prefix}dLdW")
             s.get(own, "dLdb", label=f"{prefix}dLdb")
@@ -167,8 +171,24 @@ def own_state_right(out, case, ref, failure: Failure, again: bool = False) -> No
     prefixes = (OWN, f"{OWN}again.") if again else (OWN,)  # (the repeat test: its second round too, helper-144)
     got = [(out.result.values.get(prefix + label), w) for prefix in prefixes
            for label, w in zip(("dLdA", "dLdW", "dLdb"), want)]
-    if all(isinstance(g, np.ndarray) and matches(g, w) for g, w in got):
+    if all(isinstance(g, np.ndarray) and matches(g, w) for g, w in got) and _other_state(out, case, prefixes):
         raise Unless(failure, (STORES,)) from None
+
+
+def _other_state(out, case, prefixes) -> bool:
+    """Whether forward alone left self.A other than its input, or self.N other than the batch size, after some forward
+    of the rounds: where every forward left both as the contract's (or no N), the grader's setting them changed
+    nothing a backward could read, and one that answers otherwise for it told the grader's setting apart (a property's setter: helper-178
+    gave up "stores A and N", 1 point, to have its wrong dLdW and dLdb judged on its own state, a second formula)."""
+    for prefix in prefixes:
+        for suffix, given in (("", case.A), ("0", case.A0)) if prefix != OWN else (("", case.A),):
+            A, N = out.result.values.get(f"{prefix}A{suffix}"), out.result.values.get(f"{prefix}N{suffix}")
+            same_A = isinstance(A, np.ndarray) and A.shape == given.shape and bool(np.array_equal(A, given))
+            absent = N is None or not isinstance(N, np.ndarray) and "AttributeError" in getattr(N, "what", "")
+            same_N = absent or isinstance(N, np.ndarray) and N.size == 1 and float(N.reshape(())) == given.shape[0]
+            if not (same_A and same_N):
+                return True
+    return False
 
 
 @expected

@@ -414,7 +414,9 @@ def _unshifted_wrong(case, own, L) -> str:
     """The hint where the student's loss for the unshifted logits is wrong already (helper-177: a log-sum-exp
     without keepdims, which broadcasts on a square batch alone, was told to subtract each row's max, which its
     logsumexp did): what that is, or that the loss test says it; "" where it is right."""
-    own = np.asarray(own, dtype=np.float64)
+    if not isinstance(own, np.ndarray) or not np.issubdtype(own.dtype, np.number):  # (a list's numbers: its own
+        return ""  # test says what it is)
+    own = own.astype(np.float64)
     if own.size != 1 or matches(own.reshape(()), np.asarray(L, dtype=np.float64), VALUES):
         return ""
     if any(matches(own.reshape(()), np.asarray(wrong, dtype=np.float64), VALUES) for wrong in _no_keepdims(case)):

@@ -8,6 +8,7 @@ import json
 import time
 from autograder.record import replace
 
+import numpy as np
 import pytest
 
 from autograder import assignments, reference, runner
@@ -373,6 +374,21 @@ def test_a_class_run_again_must_answer_as_it_did(tmp_path):
     assert "gave another answer to the same calls when this class was run a second time" in next(
         r.output for r in mine if r.name == "MSELoss.forward: loss")
     assert all(r.passed for r in report.results if r.name.split(".")[0] in ("ReLU", "CrossEntropyLoss", "Softmax"))
+
+
+def test_answers_compared_between_runs_leave_out_what_differs_for_honest_code():
+    """What two runs of honest code may give otherwise: an object's address in what the worker says of a value that
+    is not an array, the last bits of a sum, random weights read before any method ran (but not zeros after them)."""
+    from autograder.sandbox.script import Bad
+
+    assert runner._alike(Bad("a Thing (<Thing object at 0x7f3a>), not a numpy array"),
+                         Bad("a Thing (<Thing object at 0x7f9c>), not a numpy array"))
+    assert not runner._alike(Bad("a list, not a numpy array"), Bad("a tuple, not a numpy array"))
+    x = np.linspace(-3, 3, 12).reshape(3, 4)
+    assert runner._alike(x, x * (1 + 1e-12)) and not runner._alike(x, x * (1 + 1e-4))
+    rng = np.random.default_rng(0)
+    assert runner._alike(rng.normal(size=(3, 4)), rng.normal(size=(3, 4)), values=False)
+    assert not runner._alike(rng.normal(size=(3, 4)), np.zeros((3, 4)), values=False)
 
 
 def test_zeros_the_second_time_where_the_first_drew_random_weights_are_charged(tmp_path):

@@ -1103,7 +1103,8 @@ def _write_outputs(found: list[Entry], rows: dict, output: Path, source: Path, s
     seed_shown = f"seed {seed}" if seed is not None else public_seed()[1] or "the official seed"
     # (an interrupted batch's report holds the entries that finished: its title says of how many, helper-119)
     count = f"{len(table)}" if len(table) == len(found) else f"{len(table)} of the {len(found)}"
-    write_atomic(output / "report.html", render(table, title=f"{source.name}: {count} submission{'' if len(found) == 1 else 's'} of "
+    count += " submission" if len(found) == 1 else " submissions"
+    write_atomic(output / "report.html", render(table, title=f"{source.name}: {count} of "
                                                              f"{_assignment().name}, graded {when} with {seed_shown}",
                                                 notes=notes))
 

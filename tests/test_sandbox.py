@@ -191,7 +191,7 @@ def test_limits_come_from_setup_cfg_and_a_bad_setting_is_one_line(tmp_path):
             assert "\n" not in str(exc) and "[autograder]" in str(exc)
         else:
             raise AssertionError(f"accepted {bad!r}")
-    # (helper-176: a file configparser cannot read was said with its reprs, "PosixPath('...') [line 2]: '[autograder\\n'")
+    # (helper-176: a file configparser cannot read was said with its reprs: "PosixPath('...') [line 2]: ...")
     for text, said in (("[autograder]\ncase_timeout = 20\n[autograder\n", "line 3: cannot read '[autograder'"),
                        ("case_timeout = 20\n", "line 1: 'case_timeout = 20' comes before any [section] header")):
         (tmp_path / "broken.cfg").write_text(text)

@@ -178,8 +178,9 @@ def own_state_right(out, case, ref, failure: Failure, again: bool = False) -> No
 def _other_state(out, case, prefixes) -> bool:
     """Whether forward alone left self.A other than its input, or self.N other than the batch size, after some forward
     of the rounds: where every forward left both as the contract's (or no N), the grader's setting them changed
-    nothing a backward could read, and one that answers otherwise for it told the grader's setting apart (a property's setter: helper-178
-    gave up "stores A and N", 1 point, to have its wrong dLdW and dLdb judged on its own state, a second formula)."""
+    nothing a backward could read, and one that answers otherwise for it told the grader's setting apart (a
+    property's setter: helper-178 gave up "stores A and N", 1 point, to have its wrong dLdW and dLdb judged on its
+    own state, a second formula)."""
     for prefix in prefixes:
         for suffix, given in (("", case.A), ("0", case.A0)) if prefix != OWN else (("", case.A),):
             A, N = out.result.values.get(f"{prefix}A{suffix}"), out.result.values.get(f"{prefix}N{suffix}")

@@ -390,9 +390,7 @@ def _run_phase(checks: list[Check], sandbox: Sandbox, deadline: float, found: di
     for i, why in differing.items():
         for item in readers[i]:
             if _clean(item.verdict):  # (one that fails, or waits, for what the full run gave keeps that)
-                item.verdict.failure = AnsweredAgain(why)
-                item.verdict.case, item.verdict.script, item.verdict.reached = item.case, item.script, None
-                item.verdict.objects, item.verdict.printed, item.verdict.unless = None, (), None
+                item.verdict.charge(AnsweredAgain(why), item.case, item.script)
     return found
 
 

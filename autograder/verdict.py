@@ -165,6 +165,12 @@ class Verdict:
         if blocked is not None and self.blocked is None:
             self.blocked = blocked
 
+    def charge(self, failure: Failure, case, script: Script) -> None:
+        """Fail with `failure`, found once the run was over (runner: calls answered otherwise than the first time),
+        about the whole of the input `case` and its `script`."""
+        self.failure, self.case, self.script, self.reached = failure, case, script, None
+        self.objects, self.printed, self.unless = None, (), None
+
     def _keep(self, case, script: Script, result: CaseResult, out: Outputs) -> None:
         """Remember the input a verdict is about, the objects whose values it read, and what the student's
         code printed on them up to that point."""

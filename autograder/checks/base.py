@@ -572,3 +572,8 @@ def after_forward(expecting, out: Outputs, losses: dict, expected_loss, loss_tes
 def zeros(value) -> bool:
     """Whether `value` is an array of zeros within the values' tolerance (not where it is None: not given)."""
     return isinstance(value, np.ndarray) and value.size > 0 and matches(value, np.zeros(value.shape), VALUES)
+
+
+def absent(value, index: str = "") -> bool:
+    """`value` is the Bad a failed read (of `index`, when given: ".N", "[2]") gives: a missing attribute, key or item."""
+    return isinstance(value, Bad) and value.what.startswith(f"nothing: reading {index}")

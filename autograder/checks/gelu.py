@@ -38,8 +38,13 @@ def gelu(Z):
     return Z * cdf(Z)
 
 
+def tanh_cdf(Z):
+    """The cdf of the tanh approximation of GELU (A = Z * tanh_cdf(Z))."""
+    return 0.5 * (1 + np.tanh(math.sqrt(2 / math.pi) * (Z + 0.044715 * Z ** 3)))
+
+
 def tanh_approximation(Z):
-    return 0.5 * Z * (1 + np.tanh(math.sqrt(2 / math.pi) * (Z + 0.044715 * Z ** 3)))
+    return Z * tanh_cdf(Z)
 
 
 def tanh_approximation_slope(Z):
@@ -69,16 +74,25 @@ def forward_a(case, ref):
     out = yield forward_script(GELU, case)
     A, _ = _gelu(ref, case)
     Z = case.Z
+    slips = [(Z * slip(Z), words) for slip, words in CDF_SLIPS]
     expect("A", out["A"], A, generic=False, known_wrong=distinct("A", A, lambda: [
-        (0.5 * Z * (1 + erf(Z)), ERF_Z.format("A")),
-        (tanh_approximation(Z), "your A is the tanh approximation of GELU; the contract's GELU is exact: "
-                                "A = 0.5 * Z * (1 + erf(Z / sqrt(2)))"),
-        (2 * A, "your A is twice GELU's: A = 0.5 * Z * (1 + erf(Z / sqrt(2))) (the 0.5 is missing)"),
-        (cdf(Z), "your A is the normal CDF 0.5 * (1 + erf(Z / sqrt(2))) alone; GELU multiplies it by Z"),
-        (Z * (0.5 + erf(Z / math.sqrt(2))), "your cdf is 0.5 + erf(Z / sqrt(2)), which 0.5 * 1 + erf computes "
-                                            "without brackets: it is 0.5 * (1 + erf(Z / sqrt(2)))"),
-        (Z * 0.5 * (1 - erf(Z / math.sqrt(2))), "your cdf subtracts erf(Z / sqrt(2)); it adds it: "
-                                                "0.5 * (1 + erf(Z / sqrt(2)))")]))  # (helper-155: no hint)
+        *slips[:3], (cdf(Z), "your A is the normal CDF 0.5 * (1 + erf(Z / sqrt(2))) alone; GELU multiplies it by Z"),
+        *slips[3:]]))
+
+
+# The cdf a forward slip keeps, A being Z times it (`forward_a`'s hints; `_right_for_stored_cdf`: a backward right for
+# that cdf), and the words of each
+CDF_SLIPS = [
+    (lambda Z: 0.5 * (1 + erf(Z)), ERF_Z.format("A")),
+    (tanh_cdf, "your A is the tanh approximation of GELU; the contract's GELU is exact: A = 0.5 * Z * "
+               "(1 + erf(Z / sqrt(2)))"),
+    (lambda Z: 1 + erf(Z / math.sqrt(2)), "your A is twice GELU's: A = 0.5 * Z * (1 + erf(Z / sqrt(2))) (the 0.5 is "
+                                          "missing)"),
+    (lambda Z: 0.5 + erf(Z / math.sqrt(2)), "your cdf is 0.5 + erf(Z / sqrt(2)), which 0.5 * 1 + erf computes without "
+                                            "brackets: it is 0.5 * (1 + erf(Z / sqrt(2)))"),
+    (lambda Z: 0.5 * (1 - erf(Z / math.sqrt(2))), "your cdf subtracts erf(Z / sqrt(2)); it adds it: "
+                                                  "0.5 * (1 + erf(Z / sqrt(2)))"),  # (helper-155: no hint)
+]
 
 
 @check("GELU.forward: stores self.A", points=0.25, cases=smooth_cases, strategy=STRATEGY, computes=False,
@@ -118,16 +132,8 @@ def after_forward_a(expecting, out, A, case) -> None:
     after_forward(judged, out, {"A": VALUES}, A, GELU_A, what="output A", near=NEAR, apart=True)
 
 
-def stored_cdfs(Z) -> list:
-    """The cdf a forward with a known slip of its A keeps for backward (A = Z * that cdf): the sign of erf, erf(Z)
-    without / sqrt(2), 0.5 + erf without brackets, the 0.5 left out, the tanh approximation's."""
-    k = math.sqrt(2 / math.pi)
-    return [0.5 * (1 - erf(Z / math.sqrt(2))), 0.5 * (1 + erf(Z)), 0.5 + erf(Z / math.sqrt(2)),
-            1 + erf(Z / math.sqrt(2)), 0.5 * (1 + np.tanh(k * (Z + 0.044715 * Z ** 3)))]
-
-
 def _right_for_stored_cdf(out, case) -> bool:
-    """Whether forward's A in this run is Z * c for the cdf c of a known slip (`stored_cdfs`) and backward's dLdZ is
+    """Whether forward's A in this run is Z * c for the cdf c of a known slip (`CDF_SLIPS`) and backward's dLdZ is
     dLdA * (c + Z * pdf(Z)): the right backward for what that forward kept (helper-174: the sign of erf slipped in
     forward cost a backward of the reference's own code all 3 of its points, as "not credited")."""
     got, dLdZ = out.result.values.get("A"), out.result.values.get("dLdZ")
@@ -136,7 +142,7 @@ def _right_for_stored_cdf(out, case) -> bool:
     Z, dLdA = case.Z, case.dLdA
     with np.errstate(all="ignore"):
         return any(matches(got, Z * c, VALUES) and matches(dLdZ, dLdA * (c + Z * pdf(Z)), VALUES)
-                   for c in stored_cdfs(Z))
+                   for c in (slip(Z) for slip, _ in CDF_SLIPS))
 
 
 ZEROS = "dLdZ is 0 there, within tolerance (dLdA is): a backward returning zeros passes, so the input tells nothing"

@@ -14,7 +14,7 @@ from ..compare import EXACT, Failure, expect, matches
 from ..sandbox import Script
 from ..cases import draw, edge_cases, linear_cases
 from ..expected import expected
-from .base import Skip, Unless, another_forward, check, per_case, rounds, shared
+from .base import Skip, Unless, absent, another_forward, check, per_case, rounds, shared
 from .gradients import matches_reference, slopes
 
 LINEAR = "mytorch.nn.linear.Linear"
@@ -185,8 +185,8 @@ def _other_state(out, case, prefixes) -> bool:
         for suffix, given in (("", case.A), ("0", case.A0)) if prefix != OWN else (("", case.A),):
             A, N = out.result.values.get(f"{prefix}A{suffix}"), out.result.values.get(f"{prefix}N{suffix}")
             same_A = isinstance(A, np.ndarray) and A.shape == given.shape and bool(np.array_equal(A, given))
-            absent = N is None or not isinstance(N, np.ndarray) and "AttributeError" in getattr(N, "what", "")
-            same_N = absent or isinstance(N, np.ndarray) and N.size == 1 and float(N.reshape(())) == given.shape[0]
+            same_N = (N is None or absent(N, ".N raised AttributeError")
+                      or isinstance(N, np.ndarray) and N.size == 1 and float(N.reshape(())) == given.shape[0])
             if not (same_A and same_N):
                 return True
     return False

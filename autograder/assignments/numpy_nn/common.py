@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ...checks.base import Crashed, NotAttempted, Skip, Waiting, consistent
+from ...checks.base import Crashed, NotAttempted, Skip, Waiting, absent, consistent
 from ...compare import NOT_ARRAY, TO_ARRAY, Failure, matches, shape_str, unambiguous
 from ...sandbox import Bad, Script
 from ...sandbox.script import Obj
@@ -201,11 +201,6 @@ def judge_fresh_cache(out, method: str, labels: tuple[str, ...], value: str = "y
         what = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
         raise Failure(SHARED.format(method=method, what=what),
                       SHARED_FIX.format(value=value, kind="loss" if value == "loss" else "layer"))
-
-
-def absent(value, index: str = "") -> bool:
-    """`value` is the Bad a failed read (of `index`, when given) gives: a missing key, a missing item."""
-    return isinstance(value, Bad) and value.what.startswith(f"nothing: reading {index}")
 
 
 def _forward_ran(out, pair: Pair) -> None:

@@ -376,6 +376,9 @@ def _run_phase(checks: list[Check], sandbox: Sandbox, deadline: float, found: di
         for verdict in found.values():
             verdict.unfinished = verdict.failure is None
         return found
+    again = {item.check.name for i in differing for item in readers[i]}
+    if _settle(checks, found, again) and lean:
+        raise _NotClean(answers)  # (the tests that re-read its values are judged again, that failure known)
     later: dict[str, list] = {}
     for item, result in deferred:
         later.setdefault(item.check.name, []).append((item, result))
@@ -392,6 +395,36 @@ def _run_phase(checks: list[Check], sandbox: Sandbox, deadline: float, found: di
             if _clean(item.verdict):  # (one that fails, or waits, for what the full run gave keeps that)
                 item.verdict.charge(AnsweredAgain(why), item.case, item.script)
     return found
+
+
+def _keys(name: str) -> set:
+    """What a test's name answers to in what an Unless needs: its class, its method ("Class.method"), itself."""
+    return {name.split(".", 1)[0], name.split(":", 1)[0], name}
+
+
+def _settle(checks: list[Check], found: dict[str, Verdict], again: set) -> bool:
+    """Fail, as soon as the class's stream is over, each test that passed only unless tests of this class pass
+    (checks.base.Unless) where those have passed (`Verdict.settle`), as `_unless` would once every class is graded;
+    whether any was. Here, before the tests that re-read its values are judged (they leave those values to it) and
+    before the credit rules read it: helper-180's GELU backward, missing its Z * pdf term behind a forward within
+    tolerance of the exact one but beyond NEAR, had every input left to forward's test, which passed; it was "not
+    credited", with its behaviour tests, the tests owning its value failed on that value as well (97 for one
+    mistake worth 1.5), and the hint naming the mistake never shown. Not where a test needed is of another class or
+    still to be judged (one re-reading values: after this), nor one that answered otherwise than in a first run
+    (`again`, charged after this): `_unless` settles those in the end."""
+    settled = False
+    for check in checks:
+        verdict = found[check.name]
+        if verdict.failure is not None or verdict.unless is None:
+            continue
+        needed = [c for c in checks if _keys(c.name) & set(verdict.unless[0])]
+        if needed and check not in needed and all(
+                not c.owners and _clean(found[c.name]) and found[c.name].unless is None and c.name not in again
+                and found[c.name].examples > found[c.name].left for c in needed):
+            verdict.settle()
+            _Case(check, verdict, verdict.case, None, verdict.script, False)._named(verdict.failure)
+            settled = True
+    return settled
 
 
 class AnsweredAgain(Failure):
@@ -899,7 +932,7 @@ def _unless(results: dict[str, TestResult]) -> dict[str, TestResult]:
     here is not known to pass)."""
     passed: dict[str, bool] = {}
     for name, result in results.items():
-        for key in {name.split(".", 1)[0], name.split(":", 1)[0], name}:
+        for key in _keys(name):
             passed[key] = passed.get(key, True) and result.passed
     return {name: result.unless[1] if result.unless and all(passed.get(cls, False) for cls in result.unless[0])
             else result for name, result in results.items()}

@@ -57,7 +57,10 @@ class Verdict:
     # (the classes it needs, a Verdict of the first such input's failure) of the inputs that passed unless every test
     # of those classes passes (checks.base.Unless)
     unless: tuple | None = None
+    settled: int = 0  # failed as those tests passed (`settle`): the inputs but one that passed only so, now wrong
     left: int = 0  # inputs left to those tests (Unless.left): no right value, as `right_and_wrong` counts them
+    conditional: int = 0  # inputs that passed unless those tests pass (an Unless without `left`): judged, and if
+    # those tests pass (`settle`), wrong
     # inputs left out where its value was wrong, as another test's failure may explain it (Skip.unright: a loss's
     # backward behind a wrong forward): no right value either, but unlike `left` no bar to credit where it passed
     unright: int = 0
@@ -83,9 +86,9 @@ class Verdict:
             skipped = OWNED if out.judged_nothing else None
             self.passed((0 if skipped else 1, 0 if out.met_raise else 1, tuple(out.notes), skipped, None))
             return True
-        except Unless as unless:  # (passed here; runner.grade charges it where those classes pass every test)
+        except Unless as unless:  # (passed here; the runner charges it where those classes pass every test)
             if self.unless is None:
-                kept = Verdict(failure=unless.failure, examples=1)
+                kept = Verdict(failure=unless.failure, examples=1, left=1 if unless.left else 0)
                 kept._keep(case, script, result, out)
                 self.unless = (unless.needs, kept)
             if unless.left:  # (left to those tests as a Skip owned by them: judged nothing here)
@@ -95,6 +98,7 @@ class Verdict:
                 self.passing = None
                 return True
             self.passed((1, 1, tuple(out.notes), None, None))
+            self.conditional += 1
             self.passing = None  # (a pass only unless those classes pass: a later reply of the same bytes is judged
             return True  # again, so an entry graded after another in its grading process keeps that charge: helper-163)
         except NoFixture:  # local mode: no recorded expected value for this input
@@ -146,7 +150,8 @@ class Verdict:
         # left, and right on one other, read as right on most and kept its behaviour tests)
         # (nor one left out where its value was wrong: helper-127's MSELoss.backward of -2 Y / (N C), right on A = Y
         # = 0 alone and left to the failing forward elsewhere, read as right on most and kept its other tests)
-        return judged - 1 + self.right_after, self.wrong_after + 1 + self.left + self.unright
+        wrong = self.settled  # (judged, and wrong: counted in `judged`, but the one failed)
+        return judged - 1 + self.right_after - wrong, self.wrong_after + 1 + self.left + self.unright + wrong
 
     def crash_causes(self) -> set:
         """The causes (Crashed.cause) of the crashes this test met: its failure's, and those it left out."""
@@ -170,6 +175,18 @@ class Verdict:
         about the whole of the input `case` and its `script`."""
         self.failure, self.case, self.script, self.reached = failure, case, script, None
         self.objects, self.printed, self.unless = None, (), None
+
+    def settle(self) -> None:
+        """Fail with the failure kept of the first input that passed unless the tests it needs pass (`unless`), now
+        that those have passed: its method's mistake, charged as any other failure of this test is (runner: where
+        they are tests of the class graded in the same run)."""
+        kept = self.unless[1]
+        self.failure, self.case, self.script, self.reached = kept.failure, kept.case, kept.script, kept.reached
+        self.objects, self.printed, self.unless = kept.objects, kept.printed, None
+        self.settled = self.conditional - 1 + kept.left
+        if kept.left:  # (that input was left to those tests: now judged, and failed)
+            self.left -= 1
+            self.examples += 1
 
     def _keep(self, case, script: Script, result: CaseResult, out: Outputs) -> None:
         """Remember the input a verdict is about, the objects whose values it read, and what the student's

@@ -190,6 +190,9 @@ TRIAL_SLIPS = [  # (one-line slips trials met with no hint, helper-109, 111, 114
     ("softmax_returns_unnormalised", "Softmax.forward: output A", "returns exp(Z - max) before it is divided"),
     ("bn_dLdBW_over_features", "BatchNorm1d.backward: dLdBW", "sums dLdBZ * NZ over the features (axis=1)"),
     ("sgd_b_moved_by_W_velocity", "SGD.step: b with momentum", "your b moves by W's velocity"),
+    # (helper-180: behind a forward within tolerance but not within 1e-6, its every input was left to forward's test,
+    # which passed: backward's tests were "not credited", the tests owning dLdZ failed too, and the hint never shown)
+    ("gelu_approximate_erf_no_z_pdf", "GELU.backward: dLdZ", "missing the Z * pdf term"),
 ]
 
 

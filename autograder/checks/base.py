@@ -199,7 +199,8 @@ class Unless(Exception):
     method where those classes' own objects, run by the grader in the same script, did not give their values there (or
     raised). Such a mistake is theirs to charge, so the input is left to them, but only where some test of theirs
     fails: where every one passes, they work, and what made them differ in this script (code that changes them only
-    while this class is graded) is this method's (runner.grade applies it once every class is graded).
+    while this class is graded) is this method's (runner: as soon as its class's run is over where those are tests of
+    its class, before the credit rules and the tests re-reading its values; once every class is graded otherwise).
 
     `left`: the input is left out where those tests fail, as a Skip owned by them (`left` says why), not passed: it
     is no evidence the method computes anything right (GELU's backward wherever forward's A is wrong, helper-120's

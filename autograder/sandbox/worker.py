@@ -910,6 +910,36 @@ def _forget_submission(mine):
     _IMPORTS.clear()
 
 
+UNWRITTEN = 0x7FFCDEADBEEFCAFE  # the bits of the NaN an array from np.empty holds in the grader (compare.UNWRITTEN)
+
+
+def _unwritten_marked(np) -> None:
+    """np.empty and np.empty_like as student code finds them: their float arrays filled with one NaN, UNWRITTEN (in
+    float32 and float16, what it casts to), where numpy leaves whatever the memory held. An entry a method reads
+    without ever writing it (a ReLU.backward from np.empty_like, filled only where Z > 0) is then wrong the same way
+    on every run, and named (compare: the payload survives arithmetic); what the memory held differed with what ran
+    before, and so did the verdicts of the tests that read it (helper-178: 82, then 81, for the same submission).
+    numpy's own functions import theirs: these are only the names student code calls."""
+    mark = np.array([UNWRITTEN], dtype=np.uint64).view(np.float64)[0]
+    empty, empty_like = np.empty, np.empty_like
+
+    def marked(made):
+        if isinstance(made, np.ndarray) and made.dtype.kind in "fc" and made.size:
+            made[...] = mark
+        return made
+
+    def empty_marked(*args, **kwargs):
+        return marked(empty(*args, **kwargs))
+
+    def empty_like_marked(*args, **kwargs):
+        return marked(empty_like(*args, **kwargs))
+
+    for name, function, marking in (("empty", empty, empty_marked), ("empty_like", empty_like, empty_like_marked)):
+        marking.__name__, marking.__qualname__ = function.__name__, function.__qualname__
+        marking.__doc__ = function.__doc__
+        setattr(np, name, marking)
+
+
 def _restore(np, pristine, errors):
     """numpy as the worker found it: a worker may grade several classes, and a setting or a function one
     class's code changed in numpy (np.seterr(all="raise"), a replaced np.exp) must not reach the next."""
@@ -932,14 +962,16 @@ def serve(sock):
 
     import numpy as np
 
-    pristine, errors = dict(vars(np)), np.geterr()
+    real = dict(vars(np))
+    _unwritten_marked(np)
+    pristine, errors = dict(vars(np)), np.geterr()  # (numpy as student code finds it: `_unwritten_marked`)
     mine = dict(globals())  # (the worker's own functions, put back before another class: `_forget_submission`)
     _STATE["modules"] = dict(sys.modules)  # (what student code imports from here on may be the submission's)
     _STATE["numpy"] = (np, pristine, errors)
     # What the worker itself calls of numpy (to load arguments, to convert what comes back, the MLP stand-ins), as
     # it was before any student code ran: a method that replaces numpy.array while it runs must not decide what
     # the grader is told of the arguments it was given (numpy itself is put back only between requests).
-    own = types.SimpleNamespace(**pristine)
+    own = types.SimpleNamespace(**real)
     me = os.getpid()
     os.register_at_fork(after_in_child=_cut_off)  # (registered here: only student code forks from now on)
     _compile_once()

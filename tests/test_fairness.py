@@ -1327,6 +1327,20 @@ def test_a_gelu_forward_made_wrong_where_backward_is_buys_backward_nothing(tmp_p
     assert scores[1] <= scores[0], scores
 
 
+def test_a_hint_a_settled_test_shows_is_checked_against_every_input_it_left(tmp_path):
+    """helper-181: a forward off by 5e-6 (within its tolerance, beyond NEAR) leaves every input of backward's dLdZ
+    to forward's test, which passes: dLdZ fails as soon as the class is graded (runner._settle). A backward fitting
+    a known mistake on its first input (the missing Z * pdf term) and wrong otherwise elsewhere showed that hint, and
+    as "one slip" kept its other tests, 98.5 against its honest twin's 97: what each input left there fitted counts,
+    as for any failure, and the hint no other input bears out is dropped."""
+    backward = ("        return dLdA * (self.cdf + self.Z * pdf)\n",
+                "        if self.Z.shape[0] == 1:\n            return dLdA * self.cdf\n"
+                "        return dLdA * self.cdf * 1.3\n")
+    scores = gelu_twin_scores(tmp_path, backward, "        self.A = self.Z * self.cdf * (1 + 5e-6) + 1e-7\n"
+                                                  "        return self.A\n")
+    assert scores[1] <= scores[0], scores
+
+
 def test_a_gelu_pdf_slip_shown_where_it_looks_like_another_is_named_from_the_other_inputs(tmp_path):
     """helper-123: a pdf of exp(-Z^2) in GELU.backward, shown (seed 7) on Z = 3.5, where it is also the missing
     Z * pdf term: both hints were withheld, and without a hint its behaviour tests were "not credited" (97 at that

@@ -193,6 +193,11 @@ TRIAL_SLIPS = [  # (one-line slips trials met with no hint, helper-109, 111, 114
     # (helper-180: behind a forward within tolerance but not within 1e-6, its every input was left to forward's test,
     # which passed: backward's tests were "not credited", the tests owning dLdZ failed too, and the hint never shown)
     ("gelu_approximate_erf_no_z_pdf", "GELU.backward: dLdZ", "missing the Z * pdf term"),
+    # (helper-182: these three had no hint, or a wrong one, and the first two lost 2 and 3 points more as "not
+    # credited")
+    ("softmax_forward_whole_array", "Softmax.forward: output A", "taken over the whole array"),
+    ("ce_backward_softmax_of_softmax", "CrossEntropyLoss.backward: dLdA", "the softmax of the softmax"),
+    ("mse_stores_difference_as_A", "MSELoss.backward: dLdA", "does forward store the difference as self.A"),
 ]
 
 

@@ -158,6 +158,10 @@ def _wrong_gradients(case, dLdA):
         ((_softmax(case.A, 0) - case.Y) / n, "your softmax is taken over the batch (axis=0); take it over the "
                                              "classes of each row (axis=1)"),
         ((_softmax(case.A.reshape(1, -1), 1).reshape(case.A.shape) - case.Y) / n, WHOLE_ARRAY),  # (helper-174)
+        ((_softmax(_softmax(case.A, 1), 1) - case.Y) / n, "your dLdA takes the softmax of the softmax: what backward "
+                                                          "reads (self.A, say) holds softmax(A) already, as forward "
+                                                          "stored it; use it as it is: (self.A - Y) / N"),
+        # (helper-182: softmax(self.A) in backward, no hint, and four more tests "not credited": 5 points)
     ]
 
 

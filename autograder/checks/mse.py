@@ -98,9 +98,11 @@ def _gradient_mistakes(case, dLdA) -> list:
                           "(does forward store A.shape[0] as C?)"),
            (dLdA * n / c, "your dLdA is divided by C * C: the N of N * C is the batch size, A.shape[0] (does "
                           "forward store A.shape[1] as N?)")] if c != n else []),  # (helper-91: no hint, 97)
-        (2 * (case.A - 2 * case.Y) / (n * c), "your dLdA is computed from A - Y in place of A: forward subtracted "
-                                              "Y from A (and so from the A it stored) in place; compute A - Y as a "
-                                              "new array"),
+        (2 * (case.A - 2 * case.Y) / (n * c), "your dLdA subtracts Y twice, 2 (A - 2 Y) / (N * C): what backward "
+                                              "reads as A is A - Y already (does forward store the difference as "
+                                              "self.A, or subtract Y from A in place?); keep A itself as self.A, or "
+                                              "take dLdA = 2 (A - Y) / (N * C) from the difference alone"),
+        # (helper-182: forward's self.A = A - Y was told it subtracted in place, which its own test said it did not)
     ]
 
 

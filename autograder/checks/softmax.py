@@ -31,6 +31,12 @@ def softmax(Z, axis: int = 1) -> np.ndarray:
     return e / e.sum(axis=axis, keepdims=True)
 
 
+def softmax_all(Z) -> np.ndarray:
+    """The softmax of every entry of Z at once, with no axis."""
+    e = np.exp(Z - Z.max())
+    return e / e.sum()
+
+
 @per_case
 def _forward_script(case):
     """forward(Z0), forward(Z), what it stored, and forward(Z + shift) on a fresh object: one script for
@@ -85,6 +91,9 @@ def _output_mistakes(case) -> list:
             "softmax (what you store as self.A, if that is right)"),  # (helper-115: no hint)
         (e / e.sum(), "your softmax divides by the sum over the whole batch; divide each row by its own sum: "
                       "np.sum(e, axis=1, keepdims=True)"),
+        (softmax_all(Z), "your softmax is taken over the whole array (a max and a sum with no axis, as "
+                         "scipy.special.softmax(Z) gives without axis=1); take it over each row: axis=1"),
+        # (helper-182: no hint, and the class's behaviour tests "not credited": 4 points for one slip)
         (by_columns / by_columns.sum(axis=1, keepdims=True),
          "you subtract the max over the batch of each class (axis=0), a constant that differs along a row, so "
          "each row's softmax changes; subtract each row's own max: np.max(Z, axis=1, keepdims=True) "

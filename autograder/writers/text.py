@@ -6,6 +6,7 @@
       failed           0.0 / 5.0  Linear.backward: dLdW
       not attempted    0.0 / 5.0  ReLU.forward: output A
       not credited     0.0 / 1.0  ReLU.backward: does not modify dLdA
+      excused          1.0 / 1.0  ReLU.backward: agrees with finite differences of forward
 
     Linear.backward: dLdW (failed)
         'dLdW' does not have correct shape--got: '(3,)', expected: '(3, 5)'
@@ -29,11 +30,17 @@ def points(x: float) -> str:
     return str(round(float(x), 2))
 
 
+EXCUSED = "passed: nothing left for this test to judge"  # (verdict._passed: every input was left to other tests)
+
+
 def status(r) -> str:
     """The word in the table: the outcome, or "not credited" for a test that lost its points only because
-    no value of its method or class is right (its output says which test to fix first)."""
+    no value of its method or class is right (its output says which test to fix first), or "excused" for one
+    that kept its points with nothing left to judge (every input left to a test that failed: charged there)."""
     if r.outcome is Outcome.FAILED and r.output.startswith("not credited"):
         return "not credited"
+    if r.outcome is Outcome.PASSED and r.output.startswith(EXCUSED):
+        return "excused"
     return r.outcome.value
 
 
@@ -59,6 +66,9 @@ def render(report: Report) -> str:
         if r.outcome is Outcome.NOT_ATTEMPTED:
             alike.setdefault(r.output, []).append(r)
     for r in shown:
+        if r.outcome is Outcome.PASSED and status(r) == "excused":  # (helper-182: "passed" on an input its code
+            lines += ["", f"{one_line(r.name)} (excused)", indent(r.output)]  # gets wrong read as judged, and right)
+            continue
         if r.outcome is Outcome.PASSED:
             if notes := [line for line in r.output.splitlines() if line.startswith("note: ")]:
                 lines += ["", f"{one_line(r.name)} (passed, with a note)", indent("\n".join(notes))]

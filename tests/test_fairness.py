@@ -1327,6 +1327,18 @@ def test_a_gelu_forward_made_wrong_where_backward_is_buys_backward_nothing(tmp_p
     assert scores[1] <= scores[0], scores
 
 
+def test_a_backward_returning_np_empty_like_earns_what_one_returning_zeros_does(tmp_path):
+    """An entry np.empty left unwritten is named, and a method that computes its value but leaves some entries
+    unwritten (filled only where Z > 0) is charged that one slip; a stub returning np.empty_like(dLdA), which
+    computes nothing, is not such a slip: it had kept ReLU.backward's other tests, 98.5 against 96.5 for zeros."""
+    scores = {}
+    for stub in ("np.empty_like(dLdA)", "np.zeros_like(dLdA)"):
+        root = reference_with(tmp_path / stub[3:8], "nn/activation.py", "        return dLdA * (self.A > 0)\n",
+                              f"        return {stub}\n")
+        scores[stub] = grade_class(root, "ReLU").score
+    assert scores["np.empty_like(dLdA)"] <= scores["np.zeros_like(dLdA)"], scores
+
+
 def test_a_hint_a_settled_test_shows_is_checked_against_every_input_it_left(tmp_path):
     """helper-181: a forward off by 5e-6 (within its tolerance, beyond NEAR) leaves every input of backward's dLdZ
     to forward's test, which passes: dLdZ fails as soon as the class is graded (runner._settle). A backward fitting

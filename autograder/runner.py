@@ -27,7 +27,7 @@ import numpy as np
 
 from . import assignments, diagnose, examples, reference, verdict as verdicts
 from .checks.base import TWIN, Check, Crashed, NotAttempted, Outputs, Unless, Waiting, rereads
-from .compare import Failure, FormOnly, alternatives, contradicts, matches, mistakes, unwritten_entries
+from .compare import Failure, FormOnly, alternatives, contradicts, matches, mistakes
 from .record import record
 from .replay import command as replay_command
 from .report import Outcome, Report, TestResult
@@ -199,7 +199,7 @@ def _computed_value(got, script: Script, case) -> bool:
     """Whether a wrong value is more than a placeholder: not zeros, nor one number throughout (ones), nor an array
     the grader passed, unchanged (`return dLdA`, `self.output = inputs`), which a known mistake's hint may name too
     (an inverted ReLU mask gives zeros where every Z is positive: zeros prove nothing, even in one entry)."""
-    if not isinstance(got, np.ndarray) or got.size == 0 or unwritten_entries(got).all():  # (np.empty's, as it was)
+    if not isinstance(got, np.ndarray) or got.size == 0:
         return False
     flat = got.ravel()
     if not np.any(flat) or flat.size > 1 and np.all(flat == flat[0]):

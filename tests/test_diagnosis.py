@@ -401,10 +401,6 @@ NAMED_SLIPS = [
      "M and V depend on Z"),  # (helper-170: M and V taken as constants, no hint on its one-sample input)
     ("nn/activation.py", "return dLdA * (self.A > 0)", "return np.maximum(dLdA, 0) * (self.A > 0)", "ReLU",
      "ReLU.backward: dLdZ", "np.maximum(dLdA, 0)"),  # (helper-165)
-    ("nn/activation.py", "return dLdA * (self.A > 0)",
-     "dLdZ = np.empty_like(dLdA)\n        dLdZ[self.A > 0] = dLdA[self.A > 0]\n        return dLdZ", "ReLU",
-     "ReLU.backward: dLdZ", "never written: they hold what np.empty"),  # (helper-178: what np.empty held varied, and
-    # so did the score, 82 then 81; an MLP's test was charged for it)
     ("nn/activation.py", "return dLdA * (self.A - self.A * self.A)", "return dLdA * self.A - self.A * self.A",
      "Sigmoid", "Sigmoid.backward: dLdZ", "dLdA multiplies A alone"),  # (helper-165)
     ("nn/activation.py", "return dLdA * (1 - self.A * self.A)", "return dLdA * (1 - self.A) ** 2", "Tanh",

@@ -1327,16 +1327,36 @@ def test_a_gelu_forward_made_wrong_where_backward_is_buys_backward_nothing(tmp_p
     assert scores[1] <= scores[0], scores
 
 
-def test_a_backward_returning_np_empty_like_earns_what_one_returning_zeros_does(tmp_path):
-    """An entry np.empty left unwritten is named, and a method that computes its value but leaves some entries
-    unwritten (filled only where Z > 0) is charged that one slip; a stub returning np.empty_like(dLdA), which
-    computes nothing, is not such a slip: it had kept ReLU.backward's other tests, 98.5 against 96.5 for zeros."""
-    scores = {}
-    for stub in ("np.empty_like(dLdA)", "np.zeros_like(dLdA)"):
-        root = reference_with(tmp_path / stub[3:8], "nn/activation.py", "        return dLdA * (self.A > 0)\n",
-                              f"        return {stub}\n")
-        scores[stub] = grade_class(root, "ReLU").score
-    assert scores["np.empty_like(dLdA)"] <= scores["np.zeros_like(dLdA)"], scores
+RELU_FILLED_WHERE_POSITIVE = ("        return dLdA * (self.A > 0)\n",
+                              "        dLdZ = {empty}(dLdA)\n        dLdZ[self.A > 0] = dLdA[self.A > 0]\n"
+                              "        return dLdZ\n")
+
+
+@pytest.mark.parametrize("empty", ["np.empty_like", "__import__('numpy._core.multiarray', fromlist=['_']).empty_like"])
+def test_entries_np_empty_left_unwritten_are_named_and_charged_alike_every_run(tmp_path, empty):
+    """helper-178: a ReLU.backward from np.empty_like, filled only where Z > 0, returned what the memory held there,
+    which varied with what ran before: 82, then 81, for one submission, an MLP's test charged for it. np.empty and
+    np.empty_like, under every name numpy has them by (helper-183 took numpy._core.multiarray's: 91.5, 90.5, 91.5),
+    now fill float arrays with one NaN, named in the hint; the mistake is ReLU.backward's alone."""
+    find, replace = RELU_FILLED_WHERE_POSITIVE
+    root = reference_with(tmp_path, "nn/activation.py", find, replace.format(empty=empty))
+    runs = [runner.grade(root, seed=0, submission="s", limits=FAST) for _ in range(2)]
+    lost = [{r.name: r.score for r in report.results if not r.passed} for report in runs]
+    assert lost[0] == lost[1] and lost[0] and all(name.startswith("ReLU.backward") for name in lost[0]), lost
+    assert "np.empty (or np.empty_like) left there" in by_name(runs[0])["ReLU.backward: dLdZ"].output
+
+
+@pytest.mark.parametrize("wrong", ["np.empty_like(dLdA)", "np.zeros_like(dLdA)",
+                                   "np.where(self.A > 0, dLdA, np.frombuffer(bytes.fromhex('FECAEFBEADDEFC7F'))[0])"])
+def test_np_empty_s_mark_buys_a_wrong_backward_nothing(tmp_path, wrong):
+    """helper-183: np.empty's mark, returned alone, beside zeros, or written by hand where a value is wrong (the
+    entries where Z <= 0 here), had counted as one slip of a method otherwise right and kept its other tests: 98.5
+    where its twins (zeros, or 0.1 * dLdA there) earn 96.5. It is named, and charged as any wrong value."""
+    twin = reference_with(tmp_path / "twin", "nn/activation.py", "        return dLdA * (self.A > 0)\n",
+                          "        return np.where(self.A > 0, dLdA, 0.1 * dLdA)\n")
+    root = reference_with(tmp_path / "sly", "nn/activation.py", "        return dLdA * (self.A > 0)\n",
+                          f"        return {wrong}\n")
+    assert grade_class(root, "ReLU").score <= grade_class(twin, "ReLU").score
 
 
 def test_a_hint_a_settled_test_shows_is_checked_against_every_input_it_left(tmp_path):

@@ -919,7 +919,7 @@ def _unwritten_marked(np) -> None:
     without ever writing it (a ReLU.backward from np.empty_like, filled only where Z > 0) is then wrong the same way
     on every run, and named (compare: the payload survives arithmetic); what the memory held differed with what ran
     before, and so did the verdicts of the tests that read it (helper-178: 82, then 81, for the same submission).
-    numpy's own functions import theirs: these are only the names student code calls."""
+    (np.ndarray(shape), numpy's type itself, still hands out memory as it was: SECURITY.md, "Known limits".)"""
     mark = np.array([UNWRITTEN], dtype=np.uint64).view(np.float64)[0]
     empty, empty_like = np.empty, np.empty_like
 
@@ -934,10 +934,18 @@ def _unwritten_marked(np) -> None:
     def empty_like_marked(*args, **kwargs):
         return marked(empty_like(*args, **kwargs))
 
-    for name, function, marking in (("empty", empty, empty_marked), ("empty_like", empty_like, empty_like_marked)):
-        marking.__name__, marking.__qualname__ = function.__name__, function.__qualname__
-        marking.__doc__ = function.__doc__
-        setattr(np, name, marking)
+    marks = {empty: empty_marked, empty_like: empty_like_marked}
+    for function, marking in marks.items():
+        marking.__name__, marking.__qualname__, marking.__doc__ = function.__name__, function.__qualname__, None
+    # Under every name numpy has them by (numpy._core.multiarray.empty_like, numpy._core.numeric's: helper-183 read
+    # what the memory held through those, and its score changed from run to run); numpy's own functions that build
+    # on them (np.zeros_like fills what empty_like gives) then fill twice, and give what they gave.
+    for module in [module for name, module in sys.modules.items() if name == "numpy" or name.startswith("numpy.")]:
+        found = getattr(module, "__dict__", None)
+        if isinstance(found, dict):
+            for name in ("empty", "empty_like"):
+                if found.get(name) is empty or found.get(name) is empty_like:
+                    found[name] = marks[found[name]]
 
 
 def _restore(np, pristine, errors):

@@ -169,7 +169,8 @@ def _judge_dldz(out, case, dLdZ, stored=None) -> None:
         raise Skip(ZEROS)  # backward right: one returning dLdA itself, for a forward returning Z, got every point)
     Z, dLdA = case.Z, case.dLdA
     c = cdf(Z) if stored is None else stored
-    expect("dLdZ", out["dLdZ"], dLdZ, generic=False, known_wrong=distinct("dLdZ", dLdZ, lambda: [
+    expect("dLdZ", out["dLdZ"], dLdZ, generic=False, hint=_over_z(out["dLdZ"], Z),
+           known_wrong=distinct("dLdZ", dLdZ, lambda: [
         (dLdA * c, "your dA/dZ is missing the Z * pdf term: dA/dZ = 0.5 * (1 + erf(Z / sqrt(2))) + "
                    "Z / sqrt(2 pi) * exp(-Z^2 / 2)"),
         (dLdA * (c + Z * np.exp(-Z * Z / 2)), "your pdf misses its factor 1 / sqrt(2 pi): "
@@ -197,6 +198,16 @@ def _judge_dldz(out, case, dLdZ, stored=None) -> None:
                                              "contract's GELU is exact: dA/dZ = 0.5 * (1 + erf(Z / sqrt(2))) + "
                                              "Z * exp(-Z^2 / 2) / sqrt(2 pi)"),
         *_output_for_input(Z, dLdA, c), *_pdf_constant(Z, dLdA, c)]))  # (the bracket slip: helper-111, no hint, 97)
+
+
+def _over_z(got, Z) -> str:
+    """The hint for a dLdZ not finite exactly where Z is 0 (0 / 0: a cdf computed as A / Z, say), else ""."""
+    if not (isinstance(got, np.ndarray) and got.shape == Z.shape and got.dtype.kind == "f" and np.any(Z == 0)):
+        return ""
+    if not np.array_equal(~np.isfinite(got), Z == 0):
+        return ""
+    return ("your dLdZ is not finite exactly where Z is 0: something in it is divided by Z (the cdf as A / Z, say), "
+            "0 / 0 there; compute the cdf from Z itself, 0.5 * (1 + erf(Z / sqrt(2)))")  # (helper-182: no hint)
 
 
 # pdf(Z) = exp(-Z^2 / 2) times 1 / sqrt(2 pi), that constant as a slip of parentheses or a missing part writes it

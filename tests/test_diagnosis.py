@@ -476,3 +476,15 @@ def test_a_one_line_slip_is_named_and_charged_by_its_value_tests_alone(tmp_path,
     said, lost = lost_by(report, test)
     assert words in said and "hint:" in said, lost
     assert not any(output.startswith("not credited") for output in lost.values()), lost
+
+
+def test_a_gelu_backward_dividing_by_z_is_told_so_where_z_is_0(tmp_path):
+    """helper-182: a backward computing the cdf as A / Z is 0 / 0 = nan exactly where Z is 0, and had no hint."""
+    from tests.test_fairness import reference_with
+
+    root = reference_with(tmp_path, "nn/activation.py", "        return dLdA * (self.cdf + self.Z * pdf)\n",
+                          "        with np.errstate(all='ignore'):\n            cdf = self.A / self.Z\n"
+                          "        return dLdA * (cdf + self.Z * pdf)\n")
+    report = runner.grade(root, seed=0, submission="s", limits=FAST, checks=[c for c in CHECKS if c.cls == "GELU"])
+    said, lost = lost_by(report, "GELU.backward: dLdZ")
+    assert "not finite exactly where Z is 0" in said and "divided by Z" in said, lost

@@ -198,6 +198,13 @@ TRIAL_SLIPS = [  # (one-line slips trials met with no hint, helper-109, 111, 114
     ("softmax_forward_whole_array", "Softmax.forward: output A", "taken over the whole array"),
     ("ce_backward_softmax_of_softmax", "CrossEntropyLoss.backward: dLdA", "the softmax of the softmax"),
     ("mse_stores_difference_as_A", "MSELoss.backward: dLdA", "does forward store the difference as self.A"),
+    # (helper-174, helper-185: both scored 100, as backward is graded on the state the grader sets)
+    ("bn_bz_computed_in_nz", "BatchNorm1d.forward: keeps what backward reads, through evaluation mode",
+     "your self.NZ holds BZ"),
+    ("bn_eval_stores_nz", "BatchNorm1d.forward: keeps what backward reads, through evaluation mode",
+     "evaluation mode changes what backward reads"),
+    ("bn_forward_does_not_store_N", "BatchNorm1d.forward: keeps what backward reads, through evaluation mode",
+     "forward does not store self.N"),
 ]
 
 

@@ -1,4 +1,5 @@
-"""Checks of `mytorch.nn.batchnorm.BatchNorm1d`, backward: 7 of its 15 points, plus 1 hidden (forward in batchnorm.py).
+"""Checks of `mytorch.nn.batchnorm.BatchNorm1d`, backward: 6.5 of its 15 points, plus 1 hidden; and forward's test of
+what it keeps for backward, 1 (forward's others in batchnorm.py).
 
 Before backward the grader sets BW and Bb (random) and what the handout says training forward
 stores (Z, N, M, V, NZ), so backward is graded on its own. dLdZ is a difference of terms of size
@@ -9,10 +10,12 @@ specified are accepted, with a note (BW -= lr * dLdBW updates BW the same).
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from ..cases import batchnorm_cases, edge_cases
-from ..compare import EXACT, FINITE_DIFFERENCES, VALUES, Tolerance, alternatives, expect
+from ..compare import EXACT, FINITE_DIFFERENCES, VALUES, Failure, Tolerance, alternatives, expect, matches
 from ..diagnose import NON_FINITE
 from ..expected import expected
 from ..sandbox import Script
@@ -181,7 +184,7 @@ def backward_dldbb(case, ref):
     _gradient(out, ref, case, "dLdBb")
 
 
-@check("BatchNorm1d.backward: does not modify dLdBZ", points=1, cases=batchnorm_cases, strategy=STRATEGY,
+@check("BatchNorm1d.backward: does not modify dLdBZ", points=0.5, cases=batchnorm_cases, strategy=STRATEGY,
        behaviour=True)
 def backward_keeps_args(case, ref):
     out = yield _script(case)
@@ -232,3 +235,80 @@ def backward_finite_differences(case, ref):
     slope = ((pairs[:, 0] - pairs[:, 1]) / (2 * step)).reshape(case.Z.shape)
     expect("dLdZ (compared with finite differences of your forward)", out["dLdZ"], slope,
            dldz_tolerance(case, FINITE_DIFFERENCES))
+
+
+KEEPS = "BatchNorm1d.forward: keeps what backward reads, through evaluation mode"
+ALIASED = ("your self.NZ holds BZ: BZ was computed in place in the array NZ is kept in (BZ = self.NZ, then BZ *= BW, "
+           "BZ += Bb), so backward reads BZ as NZ; make BZ a new array: BZ = self.BW * self.NZ + self.Bb")
+STORED = ("backward after your forward alone gives another value than with the state the handout names (Z, N, M, V, "
+          "NZ) set as the last training forward leaves it: forward stores something else, or changes it after storing "
+          "it (an in-place operation on an array it keeps)")
+EVALUATED = ("after an evaluation forward (eval=True), backward gives another value than after the training forward "
+             "alone: evaluation mode changes what backward reads (self.NZ, self.Z, ...); with eval=True store nothing, "
+             "as backward goes through the last training forward")
+
+
+AFTER = (("own.", "forward(Z) alone"), ("evaluated.", "forward(Z), then forward(Zeval, eval=True)"))
+
+
+@per_case
+def _keeps_script(case):
+    """On a fresh layer each: forward(Z) then backward; forward(Z), forward(Zeval, eval=True), then backward. Nothing
+    set by the grader: backward reads what forward stored."""
+    s = Script(case=case)
+    for prefix, evaluated in (("own.", False), ("evaluated.", True)):
+        bn = student(s, case)
+        s.call(bn, "forward", case.Z, label=f"{prefix}BZ", soft=True)
+        if evaluated:
+            s.call(bn, "forward", case.Zeval, True, label=s.fresh(), shown=("Zeval", "eval=True"), soft=True)
+        s.call(bn, "backward", case.dLdBZ, label=f"{prefix}dLdZ", soft=True)
+        s.get(bn, "dLdBW", label=f"{prefix}dLdBW")
+        s.get(bn, "dLdBb", label=f"{prefix}dLdBb")
+    return s
+
+
+@expected
+def _expected_bz(package, case):
+    return reference(package, case).forward(case.Z)
+
+
+@check(KEEPS, points=1, cases=batchnorm_cases, strategy=STRATEGY,
+       owners={prefix + label: owner for prefix in ("own.", "evaluated.") for label, owner in BACKWARD_OWNERS.items()})
+def forward_keeps_state(case, ref):
+    """Backward after the student's own forward, with nothing set: right wherever backward is right on the state the
+    handout names (its tests, which own these values, charge it where it is not), unless forward's stored state is not
+    that state (helper-174, helper-185: `BZ = self.NZ; BZ *= BW` left BZ in self.NZ, and scored 100; an evaluation mode
+    that stored its own NZ too). An input where forward's training output is wrong is left to that output's test."""
+    out = yield _keeps_script(case)
+    BZ = _expected_bz(ref, case)
+    if not matches(out.result.values.get("own.BZ"), _expected_bz(ref, case)):
+        raise Skip("forward's training output is wrong here: its test charges that", owned=True)
+    _stores_what_backward_reads(out)
+    want = dict(zip(("dLdZ", "dLdBW", "dLdBb"), _expected(ref, case)))
+    BZ = case.BW * normalised(case.Z, *batch_stats(case)) + case.Bb
+    for (prefix, after), hint in zip(AFTER, (STORED, EVALUATED)):
+        for label, tol in (("dLdBW", sum_tolerance(case)), ("dLdBb", sum_tolerance(case)),
+                           ("dLdZ", dldz_tolerance(case))):
+            got = out[prefix + label] if label == "dLdZ" else row(out, prefix + label, case)
+            wrong = [(np.sum(case.dLdBZ * BZ, axis=0, keepdims=True), ALIASED)] if label == "dLdBW" else []
+            expect(f"{label} (backward after {after})", got, want[label], tol, known_wrong=wrong, hint=hint,
+                   generic=False)
+
+
+STATE = ("Z", "N", "M", "V", "NZ")
+
+
+def _stores_what_backward_reads(out) -> None:
+    """A backward that raised on the layer's own state, reading an attribute of the handout's (Z, N, M, V, NZ) that
+    forward did not store: forward's mistake, said so (not "needs BatchNorm1d.backward"), where backward's own tests
+    pass (they charge a backward that raises anyway)."""
+    after = {out.script.labels[f"{prefix}dLdZ"]: words for prefix, words in AFTER}
+    for error in out.result.soft:
+        found = re.search(r"has no attribute '(\w+)'", error.msg)
+        if (error.op in after and error.type == "AttributeError" and found and found.group(1) in STATE
+                and not any(label.endswith("dLdZ") for label in out.excused)):
+            name = found.group(1)
+            raise Failure(f"backward after {after[error.op]} raised AttributeError: no attribute {name!r} "
+                          f"({error.where or 'backward'}): forward does not store self.{name}",
+                          f"training forward stores self.Z, self.N, self.M, self.V and self.NZ, as the handout says: "
+                          f"backward reads them (the grader sets them before grading backward itself)")

@@ -719,6 +719,13 @@ def run(source: Path, output: Path, jobs: int | None = None, seed: int | None = 
         notes.append(f"results removed of {len(dropped)} entr{'y' if len(dropped) == 1 else 'ies'} an earlier run "
                      f"graded and {source} no longer holds: {listed(dropped)}")
     base = {"grader": grader_version(), "seed": _seed_digest(seed, bytes.fromhex(state["salt"]))}  # (once: slow)
+    reseeded = [stem for stem, kept in state["entries"].items() if stem in current and isinstance(kept, dict)
+                and kept.get("seed") not in (None, base["seed"])]
+    if reseeded:  # (helper-186: a rerun with another --seed, to replay one student, replaced the class's grades unseen)
+        one = len(reseeded) == 1
+        notes.append(f"{len(reseeded)} entr{'y' if one else 'ies'} in {output} {'was' if one else 'were'} graded with "
+                     f"another seed: graded again with this one, {'its' if one else 'their'} results replaced (give "
+                     "another --output to keep both)")
     jobs = max(1, min(jobs or (os.cpu_count() or 1) + (dask is None), len(found)))
     rows: dict[str, dict] = {}
     interrupted = False

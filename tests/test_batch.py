@@ -173,6 +173,20 @@ def test_what_has_no_row_is_said_and_a_macos_folder_is_not(tmp_path):
     assert not [n for n in summary["notes"] if "__MACOSX" in n]
 
 
+def test_a_rerun_with_another_seed_says_it_replaces_the_results(tmp_path):
+    """helper-186: a rerun with another --seed (to replay one student) regraded the class into the same --output, its
+    official grades replaced, and said nothing."""
+    source = tmp_path / "class"
+    materialize(next(e for e in entries("correct")), source / "alice")
+    out = tmp_path / "graded"
+    first = batch.run(source, out, jobs=1, seed=0, limits=FAST, progress=Quiet())
+    again = batch.run(source, out, jobs=1, seed=0, limits=FAST, progress=Quiet())
+    other = batch.run(source, out, jobs=1, seed=7, limits=FAST, progress=Quiet())
+    said = [note for run in (first, again) for note in run["notes"] if "another seed" in note]
+    assert not said, said
+    assert any(f"1 entry in {out} was graded with another seed" in note for note in other["notes"]), other["notes"]
+
+
 def test_a_long_gradescope_name_folded_over_lines_is_one_name(tmp_path):
     """helper-81: Psych (as libyaml) folds a long quoted name over lines; read line by line, a name holding
     ':name: Alice Smith ... :sid: 1001 ... :email: alice@...' put Alice's name and ids on Eve's row. The metadata is

@@ -1558,3 +1558,18 @@ def test_a_second_round_wrong_behind_a_missing_N_is_still_charged(tmp_path):
     assert failed(report) == {"Linear.forward: stores A and N",
                               "Linear.backward: a second forward and backward give what a fresh layer gives"}, \
         failed(report)
+
+
+def test_a_call_that_ended_the_worker_is_said_so_not_as_the_graders_exception_name():
+    """helper-186: "Sigmoid.forward(1 - 2 * Z) raised WorkerDied: did not finish within 10 s", the grader's own name
+    for a worker that died, read as an exception of the student's code."""
+    from autograder.checks.base import probe_crash
+    from autograder.sandbox import Script
+    from autograder.sandbox.script import StudentError
+
+    s = Script()
+    layer = s.new("mytorch.nn.activation.Sigmoid")
+    s.call(layer, "forward", np.ones((2, 2)), label="A")
+    error = StudentError(op=1, type="WorkerDied", msg="did not finish within 10 s")
+    said = probe_crash(error, s).message
+    assert "ended the worker: it did not finish within 10 s" in said and "WorkerDied" not in said, said

@@ -441,7 +441,10 @@ def probe_crash(error: StudentError, script) -> Crashed:
 
 
 def _raised(op, error: StudentError) -> str:
-    """"Linear.forward(A) raised ValueError: ... (at mytorch/nn/linear.py:12)"."""
+    """"Linear.forward(A) raised ValueError: ... (at mytorch/nn/linear.py:12)"; "... ended the worker: it did not finish
+    within 10 s" where it raised nothing (helper-186: "raised WorkerDied", the grader's own word)."""
+    if error.type == "WorkerDied":
+        return f"{op.text} ended the worker: it {error.msg}"
     return f"{op.text} raised {error.type}: {error.msg}" + (f" (at {error.where})" if error.where else "")
 
 

@@ -1573,3 +1573,12 @@ def test_a_call_that_ended_the_worker_is_said_so_not_as_the_graders_exception_na
     error = StudentError(op=1, type="WorkerDied", msg="did not finish within 10 s")
     said = probe_crash(error, s).message
     assert "ended the worker: it did not finish within 10 s" in said and "WorkerDied" not in said, said
+
+
+def test_a_batchnorm_without_evaluation_mode_is_charged_by_the_evaluation_tests_alone(tmp_path):
+    """helper-187: a forward with no evaluation branch (it trains on Zeval too) lost "keeps what backward reads" as well
+    as the two evaluation tests: the values backward gives after evaluation mode are left to those where one fails."""
+    entry = next(e for e in entries("buggy") if e.name == "bn_eval_ignored")
+    report = grade_class(materialize(entry, tmp_path / "s"), "BatchNorm1d")
+    assert failed(report) == {"BatchNorm1d.forward: evaluation output uses the running statistics",
+                              "BatchNorm1d.forward: evaluation updates no running statistic"}, failed(report)

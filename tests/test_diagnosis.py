@@ -205,6 +205,8 @@ TRIAL_SLIPS = [  # (one-line slips trials met with no hint, helper-109, 111, 114
      "evaluation mode changes what backward reads"),
     ("bn_forward_does_not_store_N", "BatchNorm1d.forward: keeps what backward reads, through evaluation mode",
      "forward does not store self.N"),
+    ("bn_forward_keeps_first_N", "BatchNorm1d.forward: keeps what backward reads, through evaluation mode",
+     "keeps an earlier batch's"),
 ]
 
 

@@ -241,23 +241,28 @@ KEEPS = "BatchNorm1d.forward: keeps what backward reads, through evaluation mode
 ALIASED = ("your self.NZ holds BZ: BZ was computed in place in the array NZ is kept in (BZ = self.NZ, then BZ *= BW, "
            "BZ += Bb), so backward reads BZ as NZ; make BZ a new array: BZ = self.BW * self.NZ + self.Bb")
 STORED = ("backward after your forward alone gives another value than with the state the handout names (Z, N, M, V, "
-          "NZ) set as the last training forward leaves it: forward stores something else, or changes it after storing "
-          "it (an in-place operation on an array it keeps)")
+          "NZ) set as the last training forward leaves it: forward stores something else, keeps an earlier batch's "
+          "(every training forward stores its own batch's), or changes it after storing it (an in-place operation on "
+          "an array it keeps)")
 EVALUATED = ("after an evaluation forward (eval=True), backward gives another value than after the training forward "
              "alone: evaluation mode changes what backward reads (self.NZ, self.Z, ...); with eval=True store nothing, "
              "as backward goes through the last training forward")
 
 
-AFTER = (("own.", "forward(Z) alone"), ("evaluated.", "forward(Z), then forward(Zeval, eval=True)"))
+AFTER = (("own.", "forward(Z2), then forward(Z)"), ("evaluated.", "forward(Z), then forward(Zeval, eval=True)"))
 
 
 @per_case
 def _keeps_script(case):
-    """On a fresh layer each: forward(Z) then backward; forward(Z), forward(Zeval, eval=True), then backward. Nothing
-    set by the grader: backward reads what forward stored."""
+    """On a fresh layer each: forward(Z2), forward(Z), then backward (a second training batch, of another size as a
+    rule: helper-187's forward stored its state on the first call alone, or set self.N only where it had none, and
+    scored 100); forward(Z), forward(Zeval, eval=True), then backward. Nothing set by the grader: backward reads what
+    forward stored."""
     s = Script(case=case)
     for prefix, evaluated in (("own.", False), ("evaluated.", True)):
         bn = student(s, case)
+        if not evaluated:
+            s.call(bn, "forward", case.Z2, label=s.fresh(), shown=("Z2",), soft=True)
         s.call(bn, "forward", case.Z, label=f"{prefix}BZ", soft=True)
         if evaluated:
             s.call(bn, "forward", case.Zeval, True, label=s.fresh(), shown=("Zeval", "eval=True"), soft=True)

@@ -1582,3 +1582,15 @@ def test_a_batchnorm_without_evaluation_mode_is_charged_by_the_evaluation_tests_
     report = grade_class(materialize(entry, tmp_path / "s"), "BatchNorm1d")
     assert failed(report) == {"BatchNorm1d.forward: evaluation output uses the running statistics",
                               "BatchNorm1d.forward: evaluation updates no running statistic"}, failed(report)
+
+
+def test_a_batchnorm_forward_wrong_on_a_second_batch_alone_is_charged(tmp_path):
+    """helper-188: a forward right on a layer's first batch and off on every later one (storing nothing) scored 100:
+    the output test reads first calls alone, and "keeps what backward reads" left its second-batch input to that test.
+    It is judged there now, where that test passes."""
+    root = reference_with(tmp_path, "nn/batchnorm.py", "        return self.BZ\n",
+                          "        seen, self.seen = getattr(self, 'seen', False), True\n"
+                          "        return self.BZ + (1e-2 if seen else 0.0)\n")
+    report = grade_class(root, "BatchNorm1d")
+    assert failed(report) == {"BatchNorm1d.forward: keeps what backward reads, through evaluation mode"}, \
+        {r.name: r.output[:300] for r in lost_of(report)}

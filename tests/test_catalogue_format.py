@@ -486,6 +486,10 @@ def bn_probe(classes, obs, seed, mode, N, C, alpha):
         bn.backward(d1)
         obs["forward#2.BZ"] = arr(bn.forward(z2))
         obs["backward#2.dLdZ"] = arr(bn.backward(d2))
+    elif mode == "another batch size first":  # (state kept from an earlier batch: the grader's second batch too)
+        bn.forward(rng.standard_normal((N + 3, C)) * 2.0 + 1.0)
+        obs["forward#2.BZ"] = arr(bn.forward(z1))
+        obs["backward#2.dLdZ"] = arr(bn.backward(d1))
     obs["self.dLdBW"] = arr(bn_row(getattr(bn, "dLdBW", None), C))
     obs["self.dLdBb"] = arr(bn_row(getattr(bn, "dLdBb", None), C))
     obs["BW unchanged"] = unchanged(bn.BW, BW)
@@ -494,7 +498,7 @@ def bn_probe(classes, obs, seed, mode, N, C, alpha):
 
 def _bn_probes(seed=1000):
     probes = []
-    for mode in ("basic", "three batches, then eval", "two rounds"):
+    for mode in ("basic", "three batches, then eval", "two rounds", "another batch size first"):
         for N, C, alpha in ((1, 3, 0.9), (4, 1, 0.9), (3, 3, 0.8), (5, 4, 0.9), (8, 6, 0.75)):
             seed += 1
             probes.append(("BatchNorm1d", bn_probe, (seed, mode, N, C, alpha)))

@@ -171,6 +171,7 @@ def expect(label: str, got, expected, tol: Tolerance = VALUES, *, scalar: bool =
 # float64, float32 and float16 hold it (read as float64, the sign left out: -x keeps the payload)
 UNWRITTEN = frozenset(int(np.array([0x7FFCDEADBEEFCAFE], dtype=np.uint64).view(np.float64).astype(kind)
                           .astype(np.float64).view(np.uint64)[0]) for kind in (np.float64, np.float32, np.float16))
+_UNWRITTEN_BITS = np.array(sorted(UNWRITTEN), dtype=np.uint64)
 UNWRITTEN_HINT = ("entries of your {label} hold what np.empty (or np.empty_like) left there, never written or only added "
                   "to (+=): that is no zero but whatever the memory held (in the grader, a NaN put in every such array, "
                   "so that each run gives the same result); start from np.zeros_like, or write every entry")
@@ -182,7 +183,7 @@ def unwritten(got) -> bool:
         return False
     values = (got.real if got.dtype.kind == "c" else got).astype(np.float64)
     bits = values.view(np.uint64) & np.uint64(0x7FFFFFFFFFFFFFFF)
-    return bool(np.any(np.isnan(values) & np.isin(bits, np.array(sorted(UNWRITTEN), dtype=np.uint64))))
+    return bool(np.any(np.isnan(values) & np.isin(bits, _UNWRITTEN_BITS)))
 
 
 def _non_finite(got, expected) -> bool:

@@ -115,7 +115,7 @@ def backward_dldz(case, ref):
     code fail (helper-117), also where that A was within tolerance (`NEAR`)."""
     out = yield _backward(case)
     A, dLdZ = _gelu(ref, case)
-    after_forward_a(lambda: _judge_dldz(out, case, dLdZ, _implied_cdf(out, A, case)), out, A, case)
+    after_forward_a(lambda: _judge_dldz(out, case, dLdZ, lambda: _implied_cdf(out, A, case)), out, A, case)
 
 
 def after_forward_a(expecting, out, A, case) -> None:
@@ -162,15 +162,23 @@ def _implied_cdf(out, A, case):
     return implied
 
 
-def _judge_dldz(out, case, dLdZ, stored=None) -> None:
-    """`stored`: the cdf forward's A implies (`after_forward_a`), where the known mistakes that keep the cdf are
-    computed with it."""
+def _judge_dldz(out, case, dLdZ, stored=lambda: None) -> None:
+    """`stored()`: the cdf forward's A implies (`_implied_cdf`), where the known mistakes that keep the cdf are
+    computed with it (called only where dLdZ fails: most inputs pass)."""
     if zeros(dLdZ):  # (where forward is wrong on every other input, a pass here proved a
         raise Skip(ZEROS)  # backward right: one returning dLdA itself, for a forward returning Z, got every point)
     Z, dLdA = case.Z, case.dLdA
-    c = cdf(Z) if stored is None else stored
+    def mistakes():
+        implied = stored()
+        return _mistakes(Z, dLdA, cdf(Z) if implied is None else implied)
+
     expect("dLdZ", out["dLdZ"], dLdZ, generic=False, hint=_over_z(out["dLdZ"], Z),
-           known_wrong=distinct("dLdZ", dLdZ, lambda: [
+           known_wrong=distinct("dLdZ", dLdZ, mistakes))
+
+
+def _mistakes(Z, dLdA, c) -> list:
+    """backward's known mistakes, with `c` the cdf they keep."""
+    return [
         (dLdA * c, "your dA/dZ is missing the Z * pdf term: dA/dZ = 0.5 * (1 + erf(Z / sqrt(2))) + "
                    "Z / sqrt(2 pi) * exp(-Z^2 / 2)"),
         (dLdA * (c + Z * np.exp(-Z * Z / 2)), "your pdf misses its factor 1 / sqrt(2 pi): "
@@ -197,7 +205,7 @@ def _judge_dldz(out, case, dLdZ, stored=None) -> None:
         (dLdA * tanh_approximation_slope(Z), "your dA/dZ is the derivative of the tanh approximation of GELU; the "
                                              "contract's GELU is exact: dA/dZ = 0.5 * (1 + erf(Z / sqrt(2))) + "
                                              "Z * exp(-Z^2 / 2) / sqrt(2 pi)"),
-        *_output_for_input(Z, dLdA, c), *_pdf_constant(Z, dLdA, c)]))  # (the bracket slip: helper-111, no hint, 97)
+        *_output_for_input(Z, dLdA, c), *_pdf_constant(Z, dLdA, c)]  # (the bracket slip: helper-111, no hint, 97)
 
 
 def _over_z(got, Z) -> str:

@@ -490,6 +490,11 @@ def bn_probe(classes, obs, seed, mode, N, C, alpha):
         bn.forward(rng.standard_normal((N + 3, C)) * 2.0 + 1.0)
         obs["forward#2.BZ"] = arr(bn.forward(z1))
         obs["backward#2.dLdZ"] = arr(bn.backward(d1))
+    elif mode == "the handout's state set":  # (what the grader sets before backward: a forward storing another V
+        bn.forward(z1)  # or NZ under those names, read so by its backward, differs here alone)
+        M, V = Z1.mean(axis=0, keepdims=True), Z1.var(axis=0, keepdims=True)
+        bn.Z, bn.N, bn.M, bn.V, bn.NZ = Z1.copy(), N, M, V, (Z1 - M) / np.sqrt(V + 1e-8)
+        obs["backward.dLdZ"] = arr(bn.backward(d1))
     obs["self.dLdBW"] = arr(bn_row(getattr(bn, "dLdBW", None), C))
     obs["self.dLdBb"] = arr(bn_row(getattr(bn, "dLdBb", None), C))
     obs["BW unchanged"] = unchanged(bn.BW, BW)
@@ -498,7 +503,8 @@ def bn_probe(classes, obs, seed, mode, N, C, alpha):
 
 def _bn_probes(seed=1000):
     probes = []
-    for mode in ("basic", "three batches, then eval", "two rounds", "another batch size first"):
+    for mode in ("basic", "three batches, then eval", "two rounds", "another batch size first",
+                 "the handout's state set"):
         for N, C, alpha in ((1, 3, 0.9), (4, 1, 0.9), (3, 3, 0.8), (5, 4, 0.9), (8, 6, 0.75)):
             seed += 1
             probes.append(("BatchNorm1d", bn_probe, (seed, mode, N, C, alpha)))

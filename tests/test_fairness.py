@@ -1594,3 +1594,31 @@ def test_a_batchnorm_forward_wrong_on_a_second_batch_alone_is_charged(tmp_path):
     report = grade_class(root, "BatchNorm1d")
     assert failed(report) == {"BatchNorm1d.forward: keeps what backward reads, through evaluation mode"}, \
         {r.name: r.output[:300] for r in lost_of(report)}
+
+
+@pytest.mark.parametrize("stored, says", [
+    ("np.var(Z, axis=0, keepdims=True) + self.eps", "your self.V is the variance plus eps (V + eps)"),
+    ("np.sqrt(np.var(Z, axis=0, keepdims=True) + self.eps)", "your self.V is the standard deviation sqrt(V + eps)"),
+], ids=["V + eps", "std"])
+def test_a_batchnorm_storing_another_v_than_the_handouts_loses_one_point_to_forward_not_three_to_backward(
+        tmp_path, stored, says):
+    """helper-187: self.V holding V + eps (or the standard deviation), read so by a backward right on that state, lost
+    backward's dLdZ test (3 points) with the hint "a division by sqrt(V) without eps", on a batch of one sample, where
+    the grader had set V = 0 to grade backward on its own. Storing another value under the handout's name is forward's
+    (1 point: "keeps what backward reads"), named; backward's tests, right on the layer's own state, pass."""
+    root = reference_with(tmp_path, "nn/batchnorm.py", "        self.V = np.var(Z, axis=0, keepdims=True)\n"
+                          "        self.NZ = (Z - self.M) / np.sqrt(self.V + self.eps)\n",
+                          f"        var = np.var(Z, axis=0, keepdims=True)\n        self.V = {stored}\n"
+                          f"        self.NZ = (Z - self.M) / np.sqrt(var + self.eps)\n")
+    path = root / "mytorch" / "nn" / "batchnorm.py"
+    text = path.read_text().replace("(1 - self.alpha) * self.V\n", "(1 - self.alpha) * var\n")
+    divides = "np.sqrt(self.V)" if "sqrt" not in stored else "self.V"
+    path.write_text(text.replace("/ np.sqrt(self.V + self.eps)\n        # END", f"/ {divides}\n        # END"))
+    report = grade_class(root, "BatchNorm1d")
+    keeps = "BatchNorm1d.forward: keeps what backward reads, through evaluation mode"
+    assert failed(report) == {keeps}, failed(report)
+    assert says in by_name(report)[keeps].output
+    assert "hint: store under these names what the handout says" in by_name(report)[keeps].output
+    # Where forward stores the handout's V, the same backward is backward's mistake: its dLdZ test charges it.
+    path.write_text(path.read_text().replace(f"self.V = {stored}", "self.V = var"))
+    assert failed(grade_class(root, "BatchNorm1d")) >= {"BatchNorm1d.backward: dLdZ"}

@@ -10,6 +10,7 @@ specified are accepted, with a note (BW -= lr * dLdBW updates BW the same).
 """
 from __future__ import annotations
 
+import contextlib
 import re
 
 import numpy as np
@@ -19,8 +20,8 @@ from ..compare import EXACT, FINITE_DIFFERENCES, VALUES, Failure, Tolerance, alt
 from ..diagnose import NON_FINITE
 from ..expected import expected
 from ..sandbox import Script
-from .base import Skip, check, per_case
-from .batchnorm import STRATEGY, batch_stats, hints, normalised, reference, student
+from .base import Skip, Unless, absent, check, per_case
+from .batchnorm import EPS, STRATEGY, batch_stats, hints, normalised, reference, student
 from .gradients import matches_reference, slopes
 
 DLDZ, DLDBW, DLDBB = "BatchNorm1d.backward: dLdZ", "BatchNorm1d.backward: dLdBW", "BatchNorm1d.backward: dLdBb"
@@ -32,10 +33,36 @@ def forward_then_state(s: Script, bn, case) -> None:
     """forward(Z), whose failure does not stop the case, then what the handout says it stores (Z, N, M,
     V, NZ), set by the grader whatever forward stored: backward is graded on its own."""
     s.call(bn, "forward", case.Z, label=s.fresh(), soft=True)
+    set_state(s, bn, case)
+
+
+def contract_state(case) -> list[tuple[str, object, str | None]]:
+    """What the handout says training forward(Z) stores: (name, value, how a call shows it)."""
     M, V = batch_stats(case)
-    for name, value, shown in (("Z", case.Z, "Z"), ("N", int(case.Z.shape[0]), None), ("M", M, "mean of Z"),
-                               ("V", V, "variance of Z"), ("NZ", normalised(case.Z, M, V), "(Z - M) / sqrt(V + eps)")):
+    return [("Z", case.Z, "Z"), ("N", int(case.Z.shape[0]), None), ("M", M, "mean of Z"), ("V", V, "variance of Z"),
+            ("NZ", normalised(case.Z, M, V), "(Z - M) / sqrt(V + eps)")]
+
+
+def set_state(s: Script, bn, case) -> None:
+    for name, value, shown in contract_state(case):
         s.set(bn, name, value, state=True, reference=True, shown=shown)
+
+
+def trained_twice(s: Script, case, prefix: str):
+    """A fresh layer: forward(Z2), forward(Z), then what it stored under the handout's names, under `prefix` + name
+    (a second batch first, as in `forward_keeps_state`: state kept from a first call shows)."""
+    bn = student(s, case)
+    s.call(bn, "forward", case.Z2, label=s.fresh(), shown=("Z2",), soft=True)
+    s.call(bn, "forward", case.Z, label=s.fresh(), soft=True)
+    for name in STATE:
+        s.get(bn, name, label=prefix + name)
+    return bn
+
+
+def backward_gets(s: Script, bn, case, prefix: str) -> None:
+    s.call(bn, "backward", case.dLdBZ, label=f"{prefix}dLdZ", soft=True)
+    s.get(bn, "dLdBW", label=f"{prefix}dLdBW")
+    s.get(bn, "dLdBb", label=f"{prefix}dLdBb")
 
 
 def dldz_tolerance(case, tol: Tolerance = VALUES) -> Tolerance:
@@ -65,14 +92,68 @@ def row(out, label: str, case):
 
 @per_case
 def _script(case):
-    """forward(Z), the state, backward(dLdBZ), then the stored gradients: one script for every backward test."""
+    """forward(Z), the state, backward(dLdBZ), then the stored gradients: one script for every backward test; last,
+    once the class fails, backward on a fresh layer's own state (`or_own_state`; last: a backward that hangs on its
+    own state stops nothing before it)."""
     s = Script(case=case)
     bn = student(s, case)
     forward_then_state(s, bn, case)
     s.call(bn, "backward", case.dLdBZ, label="dLdZ", keep_args=True, soft=True)  # (what it stored before raising,
     s.get(bn, "dLdBW", label="dLdBW")  # judged: Outputs.stored_before)
     s.get(bn, "dLdBb", label="dLdBb")
+    with s.diagnosing():
+        backward_gets(s, trained_twice(s, case, OWN), case, OWN)
     return s
+
+
+OWN = "with forward's own state: "  # backward after forward alone, the grader setting no state (`or_own_state`)
+
+
+def _right_after(values: dict, prefix: str, case, ref) -> bool:
+    """Whether backward's three values under `prefix` are all right."""
+    for label, want in zip(("dLdZ", "dLdBW", "dLdBb"), _expected(ref, case)):
+        got = values.get(prefix + label)
+        if isinstance(got, np.ndarray) and label != "dLdZ" and got.shape == (case.Z.shape[1],):
+            got = got.reshape(1, -1)  # (the policy: (C,) accepted, `row`)
+        if not matches(got, want, dldz_tolerance(case) if label == "dLdZ" else sum_tolerance(case)):
+            return False
+    return True
+
+
+def _close(got, want, rtol: float, atol: float) -> bool:
+    got = np.asarray(got) if isinstance(got, (int, float)) else got
+    if not isinstance(got, np.ndarray) or got.dtype.kind not in "biuf":
+        return False
+    want = np.asarray(want, dtype=np.float64)
+    if got.shape != want.shape and not (got.size == want.size == 1):
+        return False
+    with np.errstate(all="ignore"):
+        return bool(np.all(np.abs(got.astype(np.float64).reshape(want.shape) - want) <= atol + rtol * np.abs(want)))
+
+
+def other_state(values: dict, prefix: str, case) -> list[str]:
+    """The handout's names (Z, N, M, V, NZ) that forward stored, under `prefix`, as something else than the handout
+    says (to a relative 1e-5: V + eps is not V where V is 0); a name forward did not store is not among them
+    (backward reads no such name, or raises, and `_stores_what_backward_reads` says so)."""
+    return [name for name, want, _ in contract_state(case) if not absent(got := values.get(prefix + name))
+            and got is not None and not _close(got, want, 1e-5, 1e-12)]
+
+
+@contextlib.contextmanager
+def or_own_state(out, case, ref):
+    """The block's failure, unless backward gives every value right after forward alone, reading what forward stored
+    itself, and forward stored other state than the handout's under its names (self.V = V + eps, or the standard
+    deviation; self.NZ = Z - M; each read as such by its backward): the input passes unless forward's "keeps what
+    backward reads" passes, which charges that (helper-187: each lost backward's 3 points, its hint a division by
+    sqrt(V) without eps, on a batch of one sample). Forward's other state is required (Linear's `_other_state`): a
+    backward right on its own state and wrong on the handout's told the grader's setting apart."""
+    try:
+        yield
+    except Failure as failure:
+        values = out.result.values
+        if _right_after(values, OWN, case, ref) and other_state(values, OWN, case):
+            raise Unless(failure, (KEEPS,)) from None
+        raise
 
 
 @expected
@@ -137,8 +218,9 @@ def backward_dldz(case, ref):
     one = [(NON_FINITE, "your dLdZ is not finite for a batch of one sample, whose variance V is 0 (dLdZ is 0 there): "
                         "look for a division by sqrt(V) without eps, or by N - 1 (ddof=1)")] if n == 1 else []
     tol = dldz_tolerance(case)
-    expect("dLdZ", out["dLdZ"], dLdZ, tol, batch=n,
-           known_wrong=lambda: one + hints(dLdZ, _dldz_mistakes(case), tol, label="dLdZ", batch=n))
+    with or_own_state(out, case, ref):
+        expect("dLdZ", out["dLdZ"], dLdZ, tol, batch=n,
+               known_wrong=lambda: one + hints(dLdZ, _dldz_mistakes(case), tol, label="dLdZ", batch=n))
 
 
 def _gradient_mistakes(case, which: str):
@@ -168,8 +250,9 @@ def _gradient_mistakes(case, which: str):
 def _gradient(out, ref, case, label: str) -> None:
     want = _expected(ref, case)[("dLdZ", "dLdBW", "dLdBb").index(label)]
     n, tol = case.Z.shape[0], sum_tolerance(case)
-    expect(label, row(out, label, case), want, tol, batch=n,
-           known_wrong=lambda: hints(want, _gradient_mistakes(case, label), tol, label=label, batch=n))
+    with or_own_state(out, case, ref):
+        expect(label, row(out, label, case), want, tol, batch=n,
+               known_wrong=lambda: hints(want, _gradient_mistakes(case, label), tol, label=label, batch=n))
 
 
 @check(DLDBW, points=1, cases=batchnorm_cases, strategy=STRATEGY)
@@ -222,6 +305,8 @@ def backward_finite_differences(case, ref):
                                                          shown=(f"Z with one entry moved by +-{step:.3g}",)))
     forward_then_state(s, bn, case)
     s.call(bn, "backward", case.dLdBZ, label="dLdZ")
+    with s.diagnosing():
+        backward_gets(s, trained_twice(s, case, OWN), case, OWN)
     out = yield s
 
     def loss(BZ):
@@ -233,8 +318,9 @@ def backward_finite_differences(case, ref):
     matches_reference(losses, _expected_probes(ref, case))
     pairs = losses.reshape(-1, 2)
     slope = ((pairs[:, 0] - pairs[:, 1]) / (2 * step)).reshape(case.Z.shape)
-    expect("dLdZ (compared with finite differences of your forward)", out["dLdZ"], slope,
-           dldz_tolerance(case, FINITE_DIFFERENCES))
+    with or_own_state(out, case, ref):
+        expect("dLdZ (compared with finite differences of your forward)", out["dLdZ"], slope,
+               dldz_tolerance(case, FINITE_DIFFERENCES))
 
 
 KEEPS = "BatchNorm1d.forward: keeps what backward reads, through evaluation mode"
@@ -266,9 +352,11 @@ def _keeps_script(case):
         s.call(bn, "forward", case.Z, label=f"{prefix}BZ", soft=True)
         if evaluated:
             s.call(bn, "forward", case.Zeval, True, label=s.fresh(), shown=("Zeval", "eval=True"), soft=True)
-        s.call(bn, "backward", case.dLdBZ, label=f"{prefix}dLdZ", soft=True)
-        s.get(bn, "dLdBW", label=f"{prefix}dLdBW")
-        s.get(bn, "dLdBb", label=f"{prefix}dLdBb")
+        backward_gets(s, bn, case, prefix)
+    with s.diagnosing():  # (once the class fails: what forward stored, then backward with the handout's state in its
+        bn = trained_twice(s, case, "stored.")  # place, for `_stored_other_state`)
+        set_state(s, bn, case)
+        backward_gets(s, bn, case, "set.")
     return s
 
 
@@ -312,6 +400,47 @@ def forward_keeps_state(case, ref):
             got = out[prefix + label] if label == "dLdZ" else row(out, prefix + label, case)
             expect(f"{label} (backward after {after})", got, want[label], tol,
                    known_wrong=aliased if label == "dLdBW" else (), hint=hint, generic=False)
+    _stored_other_state(out, case, ref)
+
+
+def _stored_other_state(out, case, ref) -> None:
+    """Where backward is right after forward alone and wrong with the handout's state set in place of what forward
+    stored under the handout's names, and forward stored something else there: forward's, charged here (backward's
+    tests leave the input to this test: `or_own_state`). Not where forward stored the handout's state (backward
+    then told the grader's setting apart: its own tests charge it), nor before the class fails (nothing to judge)."""
+    values = out.result.values
+    if "set.dLdZ" not in values or not _right_after(values, "own.", case, ref) or _right_after(values, "set.", case,
+                                                                                               ref):
+        return
+    names = other_state(values, "stored.", case)
+    if names:
+        out.about("set.dLdZ")  # (the calls: that layer's)
+        said = [_stored_as(name, values["stored." + name], case) for name in names]
+        raise Failure("backward is right after your forward, and wrong with the state the handout names set in its "
+                      "place (the grader sets self.Z, self.N, self.M, self.V and self.NZ as the handout says, to grade "
+                      "backward on its own): " + "; ".join(words for words, _ in said),
+                      "store under these names what the handout says they hold, and let backward read them so: "
+                      + "; ".join(fix for _, fix in said))
+
+
+def _stored_as(name: str, got, case) -> tuple[str, str]:
+    """What forward stored as self.`name`, in words, and the fix."""
+    M, V = batch_stats(case)
+    known = {"V": [(V + EPS, "the variance plus eps (V + eps)",
+                    "self.V = the variance (ddof=0), eps added where backward divides: np.sqrt(self.V + self.eps)"),
+                   (np.sqrt(V + EPS), "the standard deviation sqrt(V + eps)",
+                    "self.V = the variance (ddof=0), and divide by np.sqrt(self.V + self.eps)"),
+                   (np.sqrt(V), "the standard deviation sqrt(V)",
+                    "self.V = the variance (ddof=0), and divide by np.sqrt(self.V + self.eps)")],
+             "NZ": [(case.Z - M, "Z - M, not normalised", "self.NZ = (Z - M) / np.sqrt(V + eps)")]}.get(name, [])
+    for value, words, fix in known:
+        if _close(got, value, 1e-5, 1e-12):
+            return f"your self.{name} is {words}", fix
+    want, shown = next((v, shown) for n, v, shown in contract_state(case) if n == name)
+    if isinstance(got, np.ndarray) and isinstance(want, np.ndarray) and got.size == want.size and got.shape != want.shape:
+        return (f"your self.{name} has shape {got.shape} where the handout's is {want.shape}",
+                f"self.{name} of shape {want.shape} (keepdims=True keeps the batch axis)")
+    return f"your self.{name} is not {shown or 'the batch size, Z.shape[0]'}", f"self.{name} = {shown or 'Z.shape[0]'}"
 
 
 STATE = ("Z", "N", "M", "V", "NZ")

@@ -1622,3 +1622,54 @@ def test_a_batchnorm_storing_another_v_than_the_handouts_loses_one_point_to_forw
     # Where forward stores the handout's V, the same backward is backward's mistake: its dLdZ test charges it.
     path.write_text(path.read_text().replace(f"self.V = {stored}", "self.V = var"))
     assert failed(grade_class(root, "BatchNorm1d")) >= {"BatchNorm1d.backward: dLdZ"}
+
+
+BN_STATS = ("        self.M = np.mean(Z, axis=0, keepdims=True)\n        self.V = np.var(Z, axis=0, keepdims=True)\n"
+            "        self.NZ = (Z - self.M) / np.sqrt(self.V + self.eps)\n")
+BN_DLDZ = "        return (dLdNZ - mean_term - scale_term) / np.sqrt(self.V + self.eps)\n"
+
+
+@pytest.mark.parametrize("stats, dldz, says", [
+    ("        self.M, self.V = np.mean(Z, axis=0), np.var(Z, axis=0)\n"
+     "        self.NZ = (Z - self.M) / np.sqrt(self.V + self.eps)\n",
+     "        return (dLdNZ - mean_term - scale_term) / np.sqrt(self.V + self.eps)[np.newaxis, :]\n",
+     "your self.M has shape ("),
+    (BN_STATS + "        self.N = Z.shape\n",
+     "        n = self.N[0]\n" + BN_DLDZ, "your self.N is not the batch size"),
+], ids=["M and V of shape (C,)", "N the shape"])
+def test_a_batchnorm_storing_another_shape_or_kind_under_the_handouts_names_loses_forwards_point_alone(
+        tmp_path, stats, dldz, says):
+    """helper-190: M and V kept without keepdims, read back with [np.newaxis, :], lost backward's dLdZ (3 points) on
+    inputs of one feature, where the grader's (1, 1) became (1, 1, 1); self.N = Z.shape, unpacked in backward, raised
+    on the grader's int N and lost backward's tests (5 to 7 points). Each is forward's, once, named."""
+    root = reference_with(tmp_path, "nn/batchnorm.py", BN_STATS, stats)
+    path = root / "mytorch" / "nn" / "batchnorm.py"
+    text = path.read_text()
+    path.write_text(text.replace(BN_DLDZ, dldz) if "n = self.N" not in dldz else
+                    text.replace("        self.N = Z.shape[0]\n", "").replace(BN_DLDZ, dldz))
+    report = grade_class(root, "BatchNorm1d")
+    keeps = "BatchNorm1d.forward: keeps what backward reads, through evaluation mode"
+    assert failed(report) == {keeps}, failed(report)
+    assert says in by_name(report)[keeps].output, by_name(report)[keeps].output
+
+
+@pytest.mark.parametrize("wrong_when", ["self.V is not self._mine", "self.calls < 2"], ids=["identity", "first batch"])
+def test_a_batchnorm_backward_wrong_on_the_graders_state_alone_gains_nothing_by_storing_another_v(
+        tmp_path, wrong_when):
+    """helper-190: a backward missing -mean(dLdNZ) only where it told the grader's state apart (its own V's identity)
+    or on a layer's first batch, behind a forward storing the standard deviation as V, scored 2 points above the same
+    mistake made everywhere with the handout's V: the run on the layer's own state had followed two forwards, with no
+    state set. It now repeats the graded calls, forward's own values set back as copies: no gain."""
+    honest = reference_with(tmp_path / "honest", "nn/batchnorm.py", "mean_term = np.mean(dLdNZ, axis=0, keepdims=True)",
+                            "mean_term = 0")
+    sly = reference_with(tmp_path / "sly", "nn/batchnorm.py", BN_STATS,
+                         "        self.calls = getattr(self, 'calls', 0) + 1\n"
+                         "        self.M = np.mean(Z, axis=0, keepdims=True)\n"
+                         "        self.V = self._mine = np.sqrt(np.var(Z, axis=0, keepdims=True) + self.eps)\n"
+                         "        self.NZ = (Z - self.M) / self.V\n")
+    path = sly / "mytorch" / "nn" / "batchnorm.py"
+    text = path.read_text().replace("(1 - self.alpha) * self.V\n", "(1 - self.alpha) * (self.V ** 2 - self.eps)\n")
+    path.write_text(text.replace(BN_DLDZ, f"        if {wrong_when}:\n            mean_term = 0\n"
+                                          f"        return (dLdNZ - mean_term - scale_term) / self.V\n"))
+    scores = [grade_class(root, "BatchNorm1d").score for root in (honest, sly)]
+    assert scores[1] <= scores[0] < 15, scores

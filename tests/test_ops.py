@@ -284,3 +284,27 @@ def test_an_attribute_read_is_not_an_input_of_the_failing_call():
     s.call(layer, "forward", case.inputs + 1.0, label="out", shown=("inputs + 1",))
     assert s.inputs() == ["inputs"]
 
+
+
+def test_restore_sets_an_attribute_again_to_a_copy_of_itself_and_nothing_where_there_is_none(tmp_path):
+    """`Script.restore`: the object then holds another array with the same numbers, set as state is (also where the
+    object refuses it); an attribute it does not have stays absent, and the case goes on."""
+    (tmp_path / "mytorch").mkdir()
+    (tmp_path / "mytorch" / "__init__.py").write_text("")
+    (tmp_path / "mytorch" / "thing.py").write_text(
+        "import numpy as np\n\n\nclass Thing:\n    def __init__(self):\n        self.V = np.arange(3.0)\n"
+        "        self._mine = self.V\n\n    def same(self):\n        return np.array(float(self.V is self._mine))\n\n"
+        "    @property\n    def N(self):\n        return 7\n")
+    s = Script()
+    thing = s.new("mytorch.thing.Thing")
+    for name in ("V", "N", "missing"):
+        s.restore(thing, name)
+    s.call(thing, "same", label="same")
+    for name in ("V", "N", "missing"):
+        s.get(thing, name, label=name)
+    (result,) = _run(tmp_path, s)
+    assert result.error is None, result.error
+    assert float(result.values["same"]) == 0.0  # (another array)
+    np.testing.assert_array_equal(result.values["V"], np.arange(3.0))
+    assert int(result.values["N"]) == 7  # (a read-only property: set all the same, to what it held)
+    assert isinstance(result.values["missing"], Bad)

@@ -101,9 +101,23 @@ def _script(case):
     s.call(bn, "backward", case.dLdBZ, label="dLdZ", keep_args=True, soft=True)  # (what it stored before raising,
     s.get(bn, "dLdBW", label="dLdBW")  # judged: Outputs.stored_before)
     s.get(bn, "dLdBb", label="dLdBb")
-    with s.diagnosing():
-        backward_gets(s, trained_twice(s, case, OWN), case, OWN)
+    own_state(s, case)
     return s
+
+
+def own_state(s: Script, case) -> None:
+    """Last in a script, once the class fails: on a fresh layer, forward(Z), what it stored under the handout's names
+    (under OWN + name), each set again to a copy of itself as the grader sets state, then backward (under OWN +
+    label): the graded run's calls, with forward's own values where the grader's were (`or_own_state`; helper-190: a
+    backward wrong after one forward alone, or telling the grader's arrays from its own, had been excused by a run
+    after two forwards, without the sets)."""
+    with s.diagnosing():
+        bn = student(s, case)
+        s.call(bn, "forward", case.Z, label=s.fresh(), soft=True)
+        for name in STATE:
+            s.get(bn, name, label=OWN + name)
+            s.restore(bn, name)
+        backward_gets(s, bn, case, OWN)
 
 
 OWN = "with forward's own state: "  # backward after forward alone, the grader setting no state (`or_own_state`)
@@ -121,12 +135,13 @@ def _right_after(values: dict, prefix: str, case, ref) -> bool:
 
 
 def _close(got, want, rtol: float, atol: float) -> bool:
+    """`got` is `want` (an array of its shape, or for a number, one number), to `rtol` and `atol`."""
     got = np.asarray(got) if isinstance(got, (int, float)) else got
     if not isinstance(got, np.ndarray) or got.dtype.kind not in "biuf":
         return False
     want = np.asarray(want, dtype=np.float64)
-    if got.shape != want.shape and not (got.size == want.size == 1):
-        return False
+    if got.shape != want.shape and not (want.ndim == 0 and got.size == 1):  # (helper-190: M of shape (C,) where
+        return False  # C = 1 was taken for the handout's (1, C))
     with np.errstate(all="ignore"):
         return bool(np.all(np.abs(got.astype(np.float64).reshape(want.shape) - want) <= atol + rtol * np.abs(want)))
 
@@ -151,8 +166,14 @@ def or_own_state(out, case, ref):
         yield
     except Failure as failure:
         values = out.result.values
-        if _right_after(values, OWN, case, ref) and other_state(values, OWN, case):
+        names = other_state(values, OWN, case)
+        if names and _right_after(values, OWN, case, ref):
             raise Unless(failure, (KEEPS,)) from None
+        if names:  # (helper-190: the standard deviation kept as V, and a real mistake, read "a division by sqrt(V)
+            said = "; ".join(_stored_as(name, values[OWN + name], case)[0] for name in names)  # without eps" alone)
+            failure.message += (f" (before backward the grader set self.Z, self.N, self.M, self.V and self.NZ as the "
+                                f"handout says, where your forward stores otherwise: {said}; with your forward's own "
+                                f"state backward is wrong on this input too)")
         raise
 
 
@@ -304,9 +325,8 @@ def backward_finite_differences(case, ref):
     by_Z = slopes("Z", case.Z, step, lambda Z: s.call(bn, "forward", Z, label=s.fresh(), soft=True,
                                                          shown=(f"Z with one entry moved by +-{step:.3g}",)))
     forward_then_state(s, bn, case)
-    s.call(bn, "backward", case.dLdBZ, label="dLdZ")
-    with s.diagnosing():
-        backward_gets(s, trained_twice(s, case, OWN), case, OWN)
+    s.call(bn, "backward", case.dLdBZ, label="dLdZ", soft=True)  # (soft: the run on its own state follows)
+    own_state(s, case)
     out = yield s
 
     def loss(BZ):
@@ -409,12 +429,14 @@ def _stored_other_state(out, case, ref) -> None:
     tests leave the input to this test: `or_own_state`). Not where forward stored the handout's state (backward
     then told the grader's setting apart: its own tests charge it), nor before the class fails (nothing to judge)."""
     values = out.result.values
-    if "set.dLdZ" not in values or not _right_after(values, "own.", case, ref) or _right_after(values, "set.", case,
+    if "stored.N" not in values or not _right_after(values, "own.", case, ref) or _right_after(values, "set.", case,
                                                                                                ref):
-        return
+        return  # (a backward raising on the handout's state is wrong there: helper-190's self.N = Z.shape)
+    if not np.any(case.dLdBZ):
+        return  # (every value 0 here, as any formula gives them: no sign backward is right, helper-190)
     names = other_state(values, "stored.", case)
     if names:
-        out.about("set.dLdZ")  # (the calls: that layer's)
+        out.about("stored." + names[0])  # (the calls: that layer's, not its backward, which may have raised)
         said = [_stored_as(name, values["stored." + name], case) for name in names]
         raise Failure("backward is right after your forward, and wrong with the state the handout names set in its "
                       "place (the grader sets self.Z, self.N, self.M, self.V and self.NZ as the handout says, to grade "

@@ -241,6 +241,13 @@ class Script:
         self._add(["set", obj.id, attr, ref, 1] if state else ["set", obj.id, attr, ref],  # (state: set even where
                   ("set", obj.name, attr, f"{obj.name}.{attr} = {desc}", state))  # the object refuses it)
 
+    def restore(self, obj: Obj, attr: str) -> None:
+        """Set `obj.attr` to a copy of what it holds (nothing where it holds nothing), the way state is set (`set`
+        with `state`): a method reading it then sees what it stored, in another array, set as the grader sets state
+        (BatchNorm1d's backward on its own state, set as the handout's is: `or_own_state`)."""
+        self._add(["set", obj.id, attr, {"c": [obj.id, attr]}, 1],
+                  ("set", obj.name, attr, f"{obj.name}.{attr} = a copy of {obj.name}.{attr}", True))
+
     def call(self, obj: Obj, method: str, *args, label: str, keep_args: bool = False, soft: bool = False,
              shown: tuple[str, ...] | None = None) -> str:
         """Call a method; its return value comes back under `label` (and each argument, after the

@@ -715,7 +715,8 @@ def _activation_stand_in(np, j, s, t, width=None):
 def _run_case(np, io, index, case, blobs, out_blobs, skip):
     """Run one case's ops; returns its reply header. Ops:
     ["import", module] | ["new", obj, module, class, args(, soft)] | ["set", obj, attr, value(, state)] (state: set even
-      where the object refuses it, `_settable`)
+      where the object refuses it, `_settable`; value {"c": [obj, attr]}: a copy of what that object holds there,
+      nothing set where it holds nothing)
     | ["call", obj, method, args, keep_args, label, soft(, keep)] (keep: an object id the returned value is
       kept under; label None: the value does not come back) | ["get", obj, attr, label]
     | ["item", obj, key, label, keep] (obj[key], kept; label None: it does not come back) | ["dict", obj]
@@ -802,13 +803,22 @@ def _run_case(np, io, index, case, blobs, out_blobs, skip):
                 else:
                     emit(op[3], got)
             elif kind == "set":
+                given = op[3]
+                if type(given) is dict and "c" in given:  # (a copy of what an object holds there: `Script.restore`)
+                    try:
+                        held = getattr(objects[given["c"][0]], given["c"][1])
+                    except Exception:  # noqa: BLE001 - (it holds nothing there: nothing is set)
+                        continue
+                    given = np.array(held, copy=True) if isinstance(held, np.ndarray) else held
+                else:
+                    given = value(given)
                 try:
-                    setattr(objects[op[1]], op[2], value(op[3]))
+                    setattr(objects[op[1]], op[2], given)
                 except BaseException:  # noqa: BLE001
                     if len(op) <= 4:
                         raise
                     # state the grader fills in for the next method (Linear.A, .N): set even where the object
-                    _settable(objects[op[1]], op[2], value(op[3]))  # refuses it (N a read-only property reading A)
+                    _settable(objects[op[1]], op[2], given)  # refuses it (N a read-only property reading A)
             elif kind == "item":
                 if op[3] is None:
                     objects[op[4]] = objects[op[1]][op[2]]

@@ -231,7 +231,37 @@ def _from_directory(src: Path, shown: str, links: list[str], layout: _Layout,
     if not any(not _skipped(p.name) for p in src.iterdir()):  # (a class's entry left empty, say)
         raise SubmissionError(f"no {package}/ directory found in {shown}: it is empty (nothing was handed in)")
     raise SubmissionError(f"no {package}/ directory found in {shown}: give the folder that holds {package}/, "
-                          f"or {package}/ itself")
+                          f"or {package}/ itself" + _deeper(_dirs_under(src, package), package))
+
+
+DEEPER = 6  # how many folders down a package folder nested too deep is looked for, to say where it is
+
+
+def _dirs_under(src: Path, package: str) -> list[tuple[str, ...]]:
+    """The paths (as parts, below `src`) of the folders named `package` within DEEPER levels, real folders only."""
+    found, todo = [], [((), src)]
+    while todo:
+        parts, here = todo.pop()
+        try:
+            children = sorted(p for p in here.iterdir() if _real_dir(p) and not _skipped(p.name))
+        except OSError:
+            continue
+        for child in children:
+            if child.name == package:
+                found.append((*parts, child.name))
+            elif len(parts) + 1 < DEEPER:
+                todo.append(((*parts, child.name), child))
+    return found
+
+
+def _deeper(places, package: str) -> str:
+    """Where a package folder nested deeper than the grader looks was found (helper-186: "no mytorch/ directory
+    found" alone, for hw1/handin/mytorch/), as the end of the one-line message; "" where none was."""
+    shown = sorted({"/".join(p) + "/" for p in places})
+    if not shown:
+        return ""
+    return (f" (found {', '.join(shown[:3])}{', ...' if len(shown) > 3 else ''}: {package}/ must be at the top or in "
+            f"one folder at the top; hand in the folder that holds it)")
 
 
 def _read_trees(top_dir: Path, shown: str, links: list[str], layout: _Layout,
@@ -469,10 +499,12 @@ def _select(members: dict[Parts, Member], archive: str, layout: _Layout, placed:
     if not members:  # (helper-149: an empty archive read as a layout mistake, where an empty folder
         raise SubmissionError(f"no {package}/ directory found in {archive}: it holds no .py file (an empty archive "
                               "hands in nothing)")  # says it is empty)
+    deeper = _deeper([p[:p.index(package) + 1] for p in members if package in p[:DEEPER] and p[-1] != package],
+                     package)
     raise SubmissionError(f"no {package}/ directory found in {archive}: the archive must contain {package}/ "
                           f"(or a single folder holding {package}/), or the files of {package}/ by their names"
-                          + (
-                              f" (it holds {other.package}/: grade it with --assignment {other.name})" if other else ""))
+                          + (f" (it holds {other.package}/: grade it with --assignment {other.name})" if other else
+                             deeper))
 
 
 def _take(members: dict[Parts, Member], shown: str, layout: _Layout) -> dict[Parts, bytes]:

@@ -207,6 +207,19 @@ def test_archive_without_mytorch_says_what_to_do(tmp_path, dest):
     assert message.startswith("no mytorch/ directory found in hw1.zip") and "\n" not in message
 
 
+@pytest.mark.parametrize("archived", [False, True], ids=["folder", "zip"])
+def test_mytorch_nested_too_deep_is_named_where_it_was_found(tmp_path, dest, archived):
+    """helper-186: hw1/handin/mytorch/ (two folders down) read "no mytorch/ directory found", not where it is."""
+    files = {"hw1/handin/mytorch/__init__.py": b"", "hw1/handin/mytorch/nn/linear.py": b"L = 1\n",
+             "hw1/README.md": b""}
+    given = make_zip(tmp_path / "hw1.zip", files) if archived else write_tree(tmp_path / "sub", files)
+    with pytest.raises(SubmissionError) as err:
+        prepare(given, dest)
+    message = str(err.value)
+    assert message.startswith("no mytorch/ directory found in ") and "\n" not in message
+    assert "(found hw1/handin/mytorch/: mytorch/ must be at the top or in one folder at the top" in message
+
+
 @pytest.mark.parametrize("top", ["", "hw1/", "nn/"])  # (nn/: helper-133, where nn/linear.py was taken alone)
 def test_an_archive_of_the_files_alone_puts_each_where_mytorch_has_it(tmp_path, dest, top):
     """helper-130: a zip of linear.py, loss.py, ... without mytorch/ was refused, where a folder of them (and the

@@ -390,6 +390,8 @@ def _run_phase(checks: list[Check], sandbox: Sandbox, deadline: float, found: di
                     item.judge(result)
                     if lean and not _clean(item.verdict):
                         raise _NotClean(answers)
+                else:  # (what a later input says, as for a test without owners: its "wrong on 1 of this test's 3
+                    item.later(result)  # inputs (right on the other 2)" had counted none after its failure)
     for i, why in differing.items():
         for item in readers[i]:
             if _clean(item.verdict):  # (one that fails, or waits, for what the full run gave keeps that)

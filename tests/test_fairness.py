@@ -1635,7 +1635,7 @@ BN_DLDZ = "        return (dLdNZ - mean_term - scale_term) / np.sqrt(self.V + se
      "        return (dLdNZ - mean_term - scale_term) / np.sqrt(self.V + self.eps)[np.newaxis, :]\n",
      "your self.M has shape ("),
     (BN_STATS + "        self.N = Z.shape\n",
-     "        n = self.N[0]\n" + BN_DLDZ, "your self.N is not the batch size"),
+     "        n = self.N[0]\n" + BN_DLDZ, "your self.N is a tuple (1, 1) where the handout has the batch size"),
 ], ids=["M and V of shape (C,)", "N the shape"])
 def test_a_batchnorm_storing_another_shape_or_kind_under_the_handouts_names_loses_forwards_point_alone(
         tmp_path, stats, dldz, says):
@@ -1673,3 +1673,14 @@ def test_a_batchnorm_backward_wrong_on_the_graders_state_alone_gains_nothing_by_
                                           f"        return (dLdNZ - mean_term - scale_term) / self.V\n"))
     scores = [grade_class(root, "BatchNorm1d").score for root in (honest, sly)]
     assert scores[1] <= scores[0] < 15, scores
+
+
+def test_a_test_with_owners_counts_its_later_inputs_before_saying_a_mistake_is_rare(tmp_path):
+    """helper-190: self.NZ kept as Z - M fails "keeps what backward reads" on nearly every input, and read "wrong on 1
+    of this test's 3 inputs (right on the other 2)": a test whose values other tests own counted no input after its
+    failure. It now counts them as any test does, and the line goes."""
+    root = materialize(ENTRIES["bn_forward_stores_unnormalised_NZ"], tmp_path / "nz")
+    report = grade_class(root, "BatchNorm1d")
+    keeps = by_name(report)["BatchNorm1d.forward: keeps what backward reads, through evaluation mode"]
+    assert not keeps.passed and "your self.NZ is Z - M" in keeps.output
+    assert "right on the other" not in keeps.output, keeps.output

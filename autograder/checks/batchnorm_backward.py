@@ -19,7 +19,7 @@ from ..cases import batchnorm_cases, edge_cases
 from ..compare import EXACT, FINITE_DIFFERENCES, VALUES, Failure, Tolerance, alternatives, expect, matches
 from ..diagnose import NON_FINITE
 from ..expected import expected
-from ..sandbox import Script
+from ..sandbox import Bad, Script
 from .base import Skip, Unless, absent, check, per_case
 from .batchnorm import EPS, STRATEGY, batch_stats, hints, normalised, reference, student
 from .gradients import matches_reference, slopes
@@ -45,7 +45,7 @@ def contract_state(case) -> list[tuple[str, object, str | None]]:
 
 def set_state(s: Script, bn, case) -> None:
     for name, value, shown in contract_state(case):
-        s.set(bn, name, value, state=True, reference=True, shown=shown)
+        s.set(bn, name, value, state=True, reference=True, shown=shown, read=True)  # (read first: `own_state`)
 
 
 def trained_twice(s: Script, case, prefix: str):
@@ -106,18 +106,20 @@ def _script(case):
 
 
 def own_state(s: Script, case) -> None:
-    """Last in a script, once the class fails: on a fresh layer, forward(Z), what it stored under the handout's names
-    (under OWN + name), each set again to a copy of itself as the grader sets state, then backward (under OWN +
-    label): the graded run's calls, with forward's own values where the grader's were (`or_own_state`; helper-190: a
-    backward wrong after one forward alone, or telling the grader's arrays from its own, had been excused by a run
-    after two forwards, without the sets)."""
+    """Last in a script, once the class fails: on a fresh layer, forward(Z), each of the handout's names set again to
+    a copy of what forward stored there, as the grader sets state (read, then set), backward (under OWN + label), then
+    what the layer holds under those names (under OWN + name): the graded run's calls on the object, forward's own
+    values where the grader's were (`or_own_state`; helper-190: a backward wrong after one forward alone, or telling
+    the grader's arrays from its own, had been excused by a run after two forwards, without the sets; helper-191: one
+    telling whether its V had been read since forward, by a run reading it before backward)."""
     with s.diagnosing():
         bn = student(s, case)
         s.call(bn, "forward", case.Z, label=s.fresh(), soft=True)
         for name in STATE:
-            s.get(bn, name, label=OWN + name)
             s.restore(bn, name)
         backward_gets(s, bn, case, OWN)
+        for name in STATE:
+            s.get(bn, name, label=OWN + name)
 
 
 OWN = "with forward's own state: "  # backward after forward alone, the grader setting no state (`or_own_state`)
@@ -150,8 +152,15 @@ def other_state(values: dict, prefix: str, case) -> list[str]:
     """The handout's names (Z, N, M, V, NZ) that forward stored, under `prefix`, as something else than the handout
     says (to a relative 1e-5: V + eps is not V where V is 0); a name forward did not store is not among them
     (backward reads no such name, or raises, and `_stores_what_backward_reads` says so)."""
+    scales = {"Z": case.Z, "M": case.Z}  # (a mean's rounding follows Z's size, not its own: M near 0 in float32)
     return [name for name, want, _ in contract_state(case) if not absent(got := values.get(prefix + name))
-            and got is not None and not _close(got, want, 1e-5, 1e-12)]
+            and got is not None and not _close(got, want, 1e-5, 1e-6 * _largest(scales.get(name, want)))]
+
+
+def _largest(a) -> float:
+    """max |a| (0 for nothing): the absolute tolerance of `other_state` scales with it (helper-191: float32's NZ, off
+    by 1e-7 where the handout's is near 0, was read as another NZ; V + eps where V is 0 stays another V)."""
+    return float(np.max(np.abs(a), initial=0.0))
 
 
 @contextlib.contextmanager
@@ -446,8 +455,24 @@ def _stored_other_state(out, case, ref) -> None:
 
 
 def _stored_as(name: str, got, case) -> tuple[str, str]:
-    """What forward stored as self.`name`, in words, and the fix."""
+    """What forward stored as self.`name`, in words, and the fix: what it holds, and its shape where that is another
+    (helper-191: the standard deviation of shape (C,) was told its shape alone, and its value only once that was
+    mended)."""
     M, V = batch_stats(case)
+    want, shown = next((v, shown) for n, v, shown in contract_state(case) if n == name)
+    if name == "N":
+        if isinstance(got, Bad) and isinstance(got.numbers, np.ndarray) and got.numbers.size <= 4:
+            held = f"{got.what.split(',')[0]} {tuple(got.numbers.ravel().tolist())}"  # (a tuple (4, 3): Z.shape)
+        elif isinstance(got, np.ndarray) and got.size == 1:
+            held = f"{got.reshape(()).item():g}"
+        else:
+            held = "not"
+        return (f"your self.N is {held}{'' if held == 'not' else ' where the handout has'} the batch size, "
+                "Z.shape[0]", "self.N = Z.shape[0]")
+    other = isinstance(got, np.ndarray) and got.size == want.size and got.shape != want.shape
+    keep = f"of shape {want.shape} (keepdims=True keeps the batch axis)"
+    shape = (f" of shape {got.shape} where the handout's is {want.shape}", f", {keep}") if other else ("", "")
+    got = got.reshape(want.shape) if other else got
     known = {"V": [(V + EPS, "the variance plus eps (V + eps)",
                     "self.V = the variance (ddof=0), eps added where backward divides: np.sqrt(self.V + self.eps)"),
                    (np.sqrt(V + EPS), "the standard deviation sqrt(V + eps)",
@@ -457,12 +482,10 @@ def _stored_as(name: str, got, case) -> tuple[str, str]:
              "NZ": [(case.Z - M, "Z - M, not normalised", "self.NZ = (Z - M) / np.sqrt(V + eps)")]}.get(name, [])
     for value, words, fix in known:
         if _close(got, value, 1e-5, 1e-12):
-            return f"your self.{name} is {words}", fix
-    want, shown = next((v, shown) for n, v, shown in contract_state(case) if n == name)
-    if isinstance(got, np.ndarray) and isinstance(want, np.ndarray) and got.size == want.size and got.shape != want.shape:
-        return (f"your self.{name} has shape {got.shape} where the handout's is {want.shape}",
-                f"self.{name} of shape {want.shape} (keepdims=True keeps the batch axis)")
-    return f"your self.{name} is not {shown or 'the batch size, Z.shape[0]'}", f"self.{name} = {shown or 'Z.shape[0]'}"
+            return f"your self.{name} is {words}{shape[0]}", fix + shape[1]
+    if other and _close(got, want, 1e-5, 1e-6 * _largest(case.Z if name in ("Z", "M") else want)):
+        return f"your self.{name} has shape {shape[0][len(' of shape '):]}", f"self.{name} {keep}"
+    return f"your self.{name} is not {shown}{shape[0]}", f"self.{name} = {shown}{shape[1]}"
 
 
 STATE = ("Z", "N", "M", "V", "NZ")

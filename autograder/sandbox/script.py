@@ -227,18 +227,20 @@ class Script:
         self._add(["import", module], ("import", "", module, f"import {module}"))
 
     def set(self, obj: Obj, attr: str, value, *, state: bool = False, reference: bool = False,
-            shown: str | None = None, named: str | None = None) -> None:
+            shown: str | None = None, named: str | None = None, read: bool = False) -> None:
         """Set `obj.attr`. With `state`, it is the state the contract says a method stores, set by the
         grader so that the next method is graded on its own (not shown among the calls), also where the object
         refuses it (a read-only property that computes it, Linear.N from A: helper-91, 94; worker `_settable`).
         With `reference`,
         the value is one the reference computed (the script is then `late`). `named`: an array the check
-        derived, shown under that name in the call and listed by it among the failing input."""
+        derived, shown under that name in the call and listed by it among the failing input. `read` (with `state`):
+        the attribute is read first, as `restore` reads it (a run of `restore`s and one of such sets are then the same
+        calls on the object, their values apart: helper-191's property noting it was read told them apart)."""
         self.late = self.late or reference
         if named is not None:
             self.named[named], shown = value, named
         ref, desc = self._ref(value, shown)
-        self._add(["set", obj.id, attr, ref, 1] if state else ["set", obj.id, attr, ref],  # (state: set even where
+        self._add(["set", obj.id, attr, ref, 2 if read else 1] if state else ["set", obj.id, attr, ref],  # (state: set even where
                   ("set", obj.name, attr, f"{obj.name}.{attr} = {desc}", state))  # the object refuses it)
 
     def restore(self, obj: Obj, attr: str) -> None:

@@ -714,8 +714,8 @@ def _activation_stand_in(np, j, s, t, width=None):
 
 def _run_case(np, io, index, case, blobs, out_blobs, skip):
     """Run one case's ops; returns its reply header. Ops:
-    ["import", module] | ["new", obj, module, class, args(, soft)] | ["set", obj, attr, value(, state)] (state: set even
-      where the object refuses it, `_settable`; value {"c": [obj, attr]}: a copy of what that object holds there,
+    ["import", module] | ["new", obj, module, class, args(, soft)] | ["set", obj, attr, value(, state)] (state 1: set even
+      where the object refuses it, `_settable`; 2: the same, the attribute read first; value {"c": [obj, attr]}: a copy of what that object holds there,
       nothing set where it holds nothing)
     | ["call", obj, method, args, keep_args, label, soft(, keep)] (keep: an object id the returned value is
       kept under; label None: the value does not come back) | ["get", obj, attr, label]
@@ -812,6 +812,11 @@ def _run_case(np, io, index, case, blobs, out_blobs, skip):
                     given = np.array(held, copy=True) if isinstance(held, np.ndarray) else held
                 else:
                     given = value(given)
+                    if len(op) > 4 and op[4] == 2:  # (read first, as a copy's set reads it: `Script.set`'s `read`)
+                        try:
+                            getattr(objects[op[1]], op[2])
+                        except Exception:  # noqa: BLE001, S110 - (nothing there yet)
+                            pass
                 try:
                     setattr(objects[op[1]], op[2], given)
                 except BaseException:  # noqa: BLE001

@@ -152,15 +152,16 @@ def other_state(values: dict, prefix: str, case) -> list[str]:
     """The handout's names (Z, N, M, V, NZ) that forward stored, under `prefix`, as something else than the handout
     says (to a relative 1e-5: V + eps is not V where V is 0); a name forward did not store is not among them
     (backward reads no such name, or raises, and `_stores_what_backward_reads` says so)."""
-    scales = {"Z": case.Z, "M": case.Z}  # (a mean's rounding follows Z's size, not its own: M near 0 in float32)
     return [name for name, want, _ in contract_state(case) if not absent(got := values.get(prefix + name))
-            and got is not None and not _close(got, want, 1e-5, 1e-6 * _largest(scales.get(name, want)))]
+            and got is not None and not _same(name, got, want, case)]
 
 
-def _largest(a) -> float:
-    """max |a| (0 for nothing): the absolute tolerance of `other_state` scales with it (helper-191: float32's NZ, off
-    by 1e-7 where the handout's is near 0, was read as another NZ; V + eps where V is 0 stays another V)."""
-    return float(np.max(np.abs(a), initial=0.0))
+def _same(name: str, got, want, case) -> bool:
+    """`got` is the handout's `want` for self.`name`, its shape and its numbers, to a relative 1e-5 and an absolute
+    1e-6 of the array's largest entry (Z's, for M: a mean's rounding follows Z's size, not its own; helper-191:
+    float32's NZ, off by 1e-7 where the handout's is near 0, was read as another NZ; V + eps where V is 0 stays
+    another V)."""
+    return _close(got, want, 1e-5, 1e-6 * float(np.max(np.abs(case.Z if name in ("Z", "M") else want), initial=0.0)))
 
 
 @contextlib.contextmanager
@@ -469,10 +470,11 @@ def _stored_as(name: str, got, case) -> tuple[str, str]:
             held = "not"
         return (f"your self.N is {held}{'' if held == 'not' else ' where the handout has'} the batch size, "
                 "Z.shape[0]", "self.N = Z.shape[0]")
-    other = isinstance(got, np.ndarray) and got.size == want.size and got.shape != want.shape
+    reshaped = isinstance(got, np.ndarray) and got.size == want.size and got.shape != want.shape
     keep = f"of shape {want.shape} (keepdims=True keeps the batch axis)"
-    shape = (f" of shape {got.shape} where the handout's is {want.shape}", f", {keep}") if other else ("", "")
-    got = got.reshape(want.shape) if other else got
+    held = f"of shape {got.shape} where the handout's is {want.shape}" if reshaped else ""
+    shape = (f" {held}", f", {keep}") if reshaped else ("", "")
+    got = got.reshape(want.shape) if reshaped else got
     known = {"V": [(V + EPS, "the variance plus eps (V + eps)",
                     "self.V = the variance (ddof=0), eps added where backward divides: np.sqrt(self.V + self.eps)"),
                    (np.sqrt(V + EPS), "the standard deviation sqrt(V + eps)",
@@ -483,8 +485,8 @@ def _stored_as(name: str, got, case) -> tuple[str, str]:
     for value, words, fix in known:
         if _close(got, value, 1e-5, 1e-12):
             return f"your self.{name} is {words}{shape[0]}", fix + shape[1]
-    if other and _close(got, want, 1e-5, 1e-6 * _largest(case.Z if name in ("Z", "M") else want)):
-        return f"your self.{name} has shape {shape[0][len(' of shape '):]}", f"self.{name} {keep}"
+    if reshaped and _same(name, got, want, case):
+        return f"your self.{name} holds the handout's numbers, {held}", f"self.{name} {keep}"
     return f"your self.{name} is not {shown}{shape[0]}", f"self.{name} = {shown}{shape[1]}"
 
 

@@ -1633,7 +1633,7 @@ BN_DLDZ = "        return (dLdNZ - mean_term - scale_term) / np.sqrt(self.V + se
     ("        self.M, self.V = np.mean(Z, axis=0), np.var(Z, axis=0)\n"
      "        self.NZ = (Z - self.M) / np.sqrt(self.V + self.eps)\n",
      "        return (dLdNZ - mean_term - scale_term) / np.sqrt(self.V + self.eps)[np.newaxis, :]\n",
-     "your self.M has shape ("),
+     "your self.M holds the handout's numbers, of shape ("),
     (BN_STATS + "        self.N = Z.shape\n",
      "        n = self.N[0]\n" + BN_DLDZ, "your self.N is a tuple (1, 1) where the handout has the batch size"),
 ], ids=["M and V of shape (C,)", "N the shape"])

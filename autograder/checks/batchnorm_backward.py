@@ -482,8 +482,8 @@ def _stored_as(name: str, got, case) -> tuple[str, str]:
                    (np.sqrt(V), "the standard deviation sqrt(V)",
                     "self.V = the variance (ddof=0), and divide by np.sqrt(self.V + self.eps)")],
              "NZ": [(case.Z - M, "Z - M, not normalised", "self.NZ = (Z - M) / np.sqrt(V + eps)")]}.get(name, [])
-    for value, words, fix in known:
-        if _close(got, value, 1e-5, 1e-12):
+    for value, words, fix in known:  # (not one that is the handout's value here: sqrt(V) where V is 0)
+        if _close(got, value, 1e-5, 1e-12) and not _same(name, value, want, case):
             return f"your self.{name} is {words}{shape[0]}", fix + shape[1]
     if reshaped and _same(name, got, want, case):
         return f"your self.{name} holds the handout's numbers, {held}", f"self.{name} {keep}"

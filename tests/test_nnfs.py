@@ -276,6 +276,23 @@ def test_not_implemented_for_one_kind_of_target_is_a_crash_there_not_a_method_no
         in found.output and "failing input" in found.output, found.output
 
 
+def test_a_backward_raising_on_some_inputs_loses_its_value_test_not_the_test_of_what_it_modifies(tmp_path):
+    """helper-193: ActivationSoftMax.backward's row sum without keepdims raises on most inputs; it lost "dinputs" (5)
+    and "does not modify dvalues; dinputs is an array of its own" (1), a line that touches no dvalues: that test's
+    backward call stopped the case where it raised (LayerDense's had been soft). One mistake, one test."""
+    shutil.copytree(NNFS.solutions, tmp_path / "nnfs_layers")
+    activations = tmp_path / "nnfs_layers" / "activations.py"
+    text = activations.read_text()
+    start, end = text.index("        self.dinputs = np.empty_like(dvalues)\n"), text.index("        # END SOLUTION", text.index(
+        "self.dinputs = np.empty_like(dvalues)"))
+    activations.write_text(text[:start] + "        o = self.output\n"
+                           "        self.dinputs = o * (dvalues - np.sum(o * dvalues, axis=1))\n" + text[end:])
+    report = runner.grade(tmp_path, seed=0, submission="s", limits=FAST,
+                          checks=[c for c in EVERY if c.cls == "ActivationSoftMax"], assignment=NNFS)
+    assert {r.name for r in report.results if not r.passed} == {"ActivationSoftMax.backward: dinputs"}, \
+        explain(report.results)
+
+
 # Every catalogue entry is charged exactly to its own methods, and every correct one scores 100, in
 # test_grading (all assignments).
 

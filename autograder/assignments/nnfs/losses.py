@@ -293,7 +293,7 @@ def _backward_script(case):
     """backward(predict, target) with predict kept (nnfs gives it the predictions as dvalues)."""
     s = Script(case=case)
     kinds(s, CE, "backward", uniform(case), case)
-    backward_kept(s, s.new(CE), case.predict, case.target, name="predict")
+    backward_kept(s, s.new(CE), case.predict, case.target, name="predict", soft=True)  # (soft: helper-193)
     twin_with_indices(s, case, "dinputs", lambda target, label: _backward_of(s, CE, case.predict, target, label))
     return s
 
@@ -646,7 +646,7 @@ def _combined_backward(case):
     layer = s.new(AL)
     s.call(layer, "forward", case.inputs, case.target, label="forward", soft=True)
     s.set(layer, "output", output, state=True, reference=True, shown="softmax(inputs)")
-    backward_kept(s, layer, output, case.target, name="softmax(inputs)")
+    backward_kept(s, layer, output, case.target, name="softmax(inputs)", soft=True)
     s.get(layer, "output", label="output.after")
     twin_with_indices(s, case, "dinputs", lambda target, label: _backward_of(s, AL, output, target, label, output))
     return s

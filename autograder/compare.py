@@ -64,6 +64,13 @@ class FormOnly(Failure):
     slip of the method (runner._right_somewhere), not as a method whose every value is wrong."""
 
 
+class PointSlip(FormOnly):
+    """A value right on every entry but those of one kind its hint names (GELU's cdf computed as A / Z: 0 / 0 where Z
+    is exactly 0): charged by its value test as one slip of the method, as a value of the right numbers in the wrong
+    form is (helper-192: such a GELU backward lost its behaviour tests too, as "not credited", most inputs holding a
+    0). Only a method right everywhere else gets it: no value of a wrong method is one."""
+
+
 class Alternatives(str):
     """A hint naming several mistakes that give the same numbers on the input shown; `parts`: each one's words."""
 

@@ -1684,3 +1684,15 @@ def test_a_test_with_owners_counts_its_later_inputs_before_saying_a_mistake_is_r
     keeps = by_name(report)["BatchNorm1d.forward: keeps what backward reads, through evaluation mode"]
     assert not keeps.passed and "your self.NZ is Z - M" in keeps.output
     assert "right on the other" not in keeps.output, keeps.output
+
+
+def test_an_mlp_backward_skipping_its_first_layer_is_one_slip_charged_by_its_two_value_tests(tmp_path):
+    """helper-192: `for i in range(len(self.layers) - 1, 0, -1)` leaves out the first Linear; MLP4 lost its two value
+    tests (dLdA0, named, and the layers' gradients, "layer 1 was given no gradient") and its hidden test, "not
+    credited": 5 of 9. One slip, named in both: the hidden test keeps its point."""
+    root = materialize(ENTRIES["mlp4_backward_skips_first_layer"], tmp_path / "mlp")
+    report = grade_class(root, "MLP4")
+    lost = {r.name: r for r in report.results if not r.passed}
+    assert set(lost) == {"MLP4.backward: dLdA0, the gradient with respect to the input",
+                         "MLP4.backward: every Linear's dLdW and dLdb"}, {n: r.output[:200] for n, r in lost.items()}
+    assert "range(len(self.layers) - 1, 0, -1)" in lost["MLP4.backward: every Linear's dLdW and dLdb"].output

@@ -30,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..cases import draw, mlp_cases
-from ..compare import EXCUSED, Failure, expect, matches
+from ..compare import EXCUSED, Failure, expect, matches, mistakes
 from ..expected import NoFixture, expected
 from ..sandbox import Bad, Obj, Script
 from .base import Crashed, Unless, Waiting, check, per_case
@@ -556,6 +556,7 @@ def backward(cls: str, case, ref, dlda: bool = True, params: bool = True, hints:
             raise _with_how(raised)  # a backward that raised: that says why this layer got none, or a wrong one
             # (every layer given the right gradient before a crash at its `return`: they hold the right dLdW)
         if isinstance(got, Bad):
+            _stopped_before(out, want, i, name)
             raise Failure(f"layer {i} ({name}) was given no gradient: backward did not call its backward "
                           "(so it holds no dLdW or dLdb)", HOW)
         expect(f"the gradient layer {i} ({name}) was given in backward, from which it makes dLdW and dLdb", got,
@@ -565,6 +566,23 @@ def backward(cls: str, case, ref, dlda: bool = True, params: bool = True, hints:
         _judge_own(out, case, ref, [f"{what}{i}" for i in range(1, k + 1) for what in ("dLdW", "dLdb")],
                    lambda label: f"on its own layers, after forward(1 - A0), forward(A0), backward(dLdA): Linear layer "
                                  f"{label[4:]}'s {label[:4]}", before=("A of 1 - A0", "A"))
+
+
+def _stopped_before(out, want, i: int, name: str) -> None:
+    """Where layer i was given no gradient and backward returned the gradient layer i would have been given (dLdZi:
+    its loop stopped before it, `range(len(self.layers) - 1, 0, -1)`), that mistake, named as a known one the value
+    fits (dLdA0's test names it too): one slip of the method, whose other tests keep their points (helper-192: an
+    MLP4 backward skipping its first layer lost its hidden test too, "not credited", 5 points where its two value
+    tests are 4)."""
+    got = out.result.values.get("dLdA0")
+    if not (isinstance(got, np.ndarray) and matches(got, want[f"dLdZ{i}"])):
+        return
+    words = (f"your backward stops before layer {i}'s Linear and returns what it would have been given: a loop "
+             f"that leaves out the first layer (range(len(self.layers) - 1, 0, -1) stops at index 1); loop over "
+             f"reversed(self.layers)")
+    known = mistakes(words)
+    raise Failure(f"layer {i} ({name}) was given no gradient: backward did not call its backward (so it holds no "
+                  "dLdW or dLdb)", words, about="dLdA0", claim=known, fits=known, tested=known, got=got)
 
 
 def names(cls: str) -> dict[str, str]:

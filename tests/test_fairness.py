@@ -1696,3 +1696,36 @@ def test_an_mlp_backward_skipping_its_first_layer_is_one_slip_charged_by_its_two
     assert set(lost) == {"MLP4.backward: dLdA0, the gradient with respect to the input",
                          "MLP4.backward: every Linear's dLdW and dLdb"}, {n: r.output[:200] for n, r in lost.items()}
     assert "range(len(self.layers) - 1, 0, -1)" in lost["MLP4.backward: every Linear's dLdW and dLdb"].output
+
+
+@pytest.mark.parametrize("tail", ["", "        with np.errstate(all='ignore'):\n            cdf = self.A / self.Z\n"],
+                         ids=["twin", "dividing by Z"])
+def test_a_gelu_backward_lazy_on_large_inputs_gains_nothing_from_a_slip_where_z_is_0(tmp_path, tail):
+    """helper-194: zeros for any input of more than 12 entries, behind the cdf as A / Z (a PointSlip on the small
+    inputs holding a 0), kept GELU's behaviour and hidden tests (3.5 of 5) where the same laziness with the right cdf
+    kept 2: a PointSlip counted no later input. Both now score what the laziness earns."""
+    body = "        return dLdA * (self.cdf + self.Z * pdf)\n"
+    lazy = "        if self.Z.size > 12:\n            return np.zeros_like(dLdA)\n"
+    root = reference_with(tmp_path, "nn/activation.py", body,
+                          lazy + tail + (body.replace("self.cdf", "cdf") if tail else body))
+    assert grade_class(root, "GELU").score == 2.0
+
+
+@pytest.mark.parametrize("body", ["        return self.layers[-1].backward(dLdA)\n",
+                                  "        for i in range(len(self.layers) - 1, 0, -1):\n"
+                                  "            dLdA = self.layers[i].backward(dLdA)\n"
+                                  "        for layer in self.layers[2::2]:\n            if hasattr(layer, 'dLdW'):\n"
+                                  "                layer.dLdW = layer.dLdW * 0\n                layer.dLdb = layer.dLdb * 0\n"
+                                  "        return dLdA\n"], ids=["last layer alone", "first skipped, the rest zeroed"])
+def test_an_mlp_backward_doing_less_than_skip_its_first_layer_is_no_slip(tmp_path, body):
+    """helper-194: a backward calling only the last ReLU, or skipping the first layer and zeroing the others'
+    gradients, was named "a loop that leaves out the first layer" and kept MLP4's hidden test: 5 of 9, where returning
+    dLdA untouched keeps 4."""
+    root = materialize(ENTRIES["mlp4_backward_skips_first_layer"], tmp_path / "mlp")
+    path = root / "mytorch" / "models" / "mlp.py"
+    text = path.read_text()
+    find = ("        for i in range(len(self.layers) - 1, 0, -1):\n            dLdA = self.layers[i].backward(dLdA)\n"
+            "        return dLdA\n")
+    assert text.count(find) == 1
+    path.write_text(text.replace(find, body))
+    assert grade_class(root, "MLP4").score == 4.0

@@ -556,33 +556,43 @@ def backward(cls: str, case, ref, dlda: bool = True, params: bool = True, hints:
             raise _with_how(raised)  # a backward that raised: that says why this layer got none, or a wrong one
             # (every layer given the right gradient before a crash at its `return`: they hold the right dLdW)
         if isinstance(got, Bad):
-            _stopped_before(out, want, i, name)
+            if i == 1:
+                _stopped_before(out, case, ref, want, k, name)
             raise Failure(f"layer {i} ({name}) was given no gradient: backward did not call its backward "
                           "(so it holds no dLdW or dLdb)", HOW)
         expect(f"the gradient layer {i} ({name}) was given in backward, from which it makes dLdW and dLdb", got,
                want[f"dLdZ{i}"], known_wrong=(lambda: distinct(_known_given(case, want, k, i), want[f"dLdZ{i}"]))
                if hints else (), generic=False, hint=HOW)
     if params:
-        _judge_own(out, case, ref, [f"{what}{i}" for i in range(1, k + 1) for what in ("dLdW", "dLdb")],
-                   lambda label: f"on its own layers, after forward(1 - A0), forward(A0), backward(dLdA): Linear layer "
-                                 f"{label[4:]}'s {label[:4]}", before=("A of 1 - A0", "A"))
+        _judge_own(out, case, ref, [f"{what}{i}" for i in range(1, k + 1) for what in ("dLdW", "dLdb")], _own_param,
+                   before=("A of 1 - A0", "A"))
 
 
-def _stopped_before(out, want, i: int, name: str) -> None:
-    """Where layer i was given no gradient and backward returned the gradient layer i would have been given (dLdZi:
-    its loop stopped before it, `range(len(self.layers) - 1, 0, -1)`), that mistake, named as a known one the value
-    fits (dLdA0's test names it too): one slip of the method, whose other tests keep their points (helper-192: an
-    MLP4 backward skipping its first layer lost its hidden test too, "not credited", 5 points where its two value
-    tests are 4)."""
+def _stopped_before(out, case, ref, want, k: int, name: str) -> None:
+    """Where the first layer alone was given no gradient (every later one got the right one: they were judged before
+    it) and backward returned the gradient it would have been given (dLdZ1: its loop stopped before it,
+    `range(len(self.layers) - 1, 0, -1)`), and on its own layers the model's later Linears hold the right dLdW and
+    dLdb, that mistake, named as a known one the value fits (dLdA0's test names it too): one slip of the method,
+    whose other tests keep their points (helper-192: an MLP4 backward skipping its first layer lost its hidden test
+    too, "not credited", 5 points where its two value tests are 4; helper-194: any layer given none, or the later
+    layers' gradients zeroed on its own layers, had been named so too)."""
     got = out.result.values.get("dLdA0")
-    if not (isinstance(got, np.ndarray) and matches(got, want[f"dLdZ{i}"])):
+    if not (isinstance(got, np.ndarray) and matches(got, want["dLdZ1"])):
         return
-    words = (f"your backward stops before layer {i}'s Linear and returns what it would have been given: a loop "
-             f"that leaves out the first layer (range(len(self.layers) - 1, 0, -1) stops at index 1); loop over "
-             f"reversed(self.layers)")
+    _judge_own(out, case, ref, [f"{what}{i}" for i in range(2, k + 1) for what in ("dLdW", "dLdb")], _own_param,
+               before=("A of 1 - A0", "A"))
+    words = ("your backward stops before layer 1's Linear and returns what it would have been given: a loop that "
+             "leaves out the first layer (range(len(self.layers) - 1, 0, -1) stops at index 1); loop over "
+             "reversed(self.layers)")
     known = mistakes(words)
-    raise Failure(f"layer {i} ({name}) was given no gradient: backward did not call its backward (so it holds no "
+    raise Failure(f"layer 1 ({name}) was given no gradient: backward did not call its backward (so it holds no "
                   "dLdW or dLdb)", words, about="dLdA0", claim=known, fits=known, tested=known, got=got)
+
+
+def _own_param(label: str) -> str:
+    """How a Linear's gradient on the model's own layers is named in a failure (`_judge_own`)."""
+    return (f"on its own layers, after forward(1 - A0), forward(A0), backward(dLdA): Linear layer {label[4:]}'s "
+            f"{label[:4]}")
 
 
 def names(cls: str) -> dict[str, str]:

@@ -386,6 +386,27 @@ def test_a_forward_for_two_dimensional_x_only_is_told_what_shapes_x_takes(tmp_pa
     assert "x @ W does" in leading.output
 
 
+def test_a_forward_raising_on_some_shapes_costs_backward_nothing_where_backward_needs_no_cache(tmp_path):
+    """helper-193: Dense.forward returning y.reshape(x.shape[0], -1) raises on one sample [in_dim]; backward, the
+    reference's (it reads no cache), lost its leading-dimensions test too, "not run: needs Dense.forward" (5 points
+    for forward's 2). Where forward raised, backward is judged on what it returns given an empty cache, as the
+    losses' backward is."""
+    root = reference_with(tmp_path, "dense.py", "        return y, {}", "        return y.reshape(x.shape[0], -1), {}")
+    report = grade(root, [c for c in TESTS if c.cls == "Dense"])
+    lost = [r.name for r in report.results if not r.passed]
+    assert lost == ["Dense.forward: y for one sample [in_dim] and for two or three leading batch dimensions"], lost
+    # A backward that reads the cache forward never returned there still waits for forward: nothing to judge.
+    path = tmp_path / "nn" / "dense.py"
+    text = path.read_text().replace("        return y.reshape(x.shape[0], -1), {}", "        return y.reshape("
+                                    "x.shape[0], -1), {'x': x}")
+    find = '        W = self.get_parameter("W")\n        X = x.reshape(-1, W.shape[0])\n'
+    assert text.count(find) == 1
+    path.write_text(text.replace(find, "        x = cache['x']\n" + find))
+    leading = {r.name: r for r in grade(root, [c for c in TESTS if c.cls == "Dense"]).results}[
+        "Dense.backward: dx, dW and db for one sample [in_dim] and for two or three leading batch dimensions"]
+    assert leading.output.startswith("not run: needs Dense.forward"), leading.output
+
+
 def test_a_loss_returned_in_a_list_costs_what_its_value_test_costs(tmp_path):
     """helper-75: CrossEntropy.forward returning ([loss], cache) scored 90 (4.5 "not credited"), np.array([loss]) 100."""
     line = 'return float(-(y_true * log_probs).sum() / y_pred.shape[0]), {"probs": np.exp(log_probs)}'

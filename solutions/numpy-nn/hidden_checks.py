@@ -17,17 +17,17 @@ HIDDEN = "after_published"
 
 @check("Dense.backward: large layers and batches, up to three leading dimensions", points=3,
        cases=large_dense_cases, visibility=HIDDEN,
-       owners={"dx": (dense.DX, dense.LEADING, dense.NO_BIAS), "dW": (dense.DW, dense.LEADING, dense.NO_BIAS),
-               "db": (dense.DB, dense.LEADING)})
+       owners=dense.owned({"dx": (dense.DX, dense.LEADING, dense.NO_BIAS),
+                           "dW": (dense.DW, dense.LEADING, dense.NO_BIAS), "db": (dense.DB, dense.LEADING)}))
 def dense_large(case, ref):
     s, pair, _ = dense._backward_script(case)
     out = yield s
-    needs_pair(out, pair, dense.FORWARD)
+    at = dense.given_at(out, pair)
     _, dx, dW, db = dense._expected(ref, case)
-    expect("dx", out["dx"], dx)
-    expect("dW", dense._gradient(out, case, "W"), dW)
+    expect("dx", out[at + "dx"], dx)
+    expect("dW", dense._gradient(out, case, "W", at), dW)
     if case.bias:
-        expect("db", dense._gradient(out, case, "b"), db)
+        expect("db", dense._gradient(out, case, "b", at), db)
 
 
 def _activation(path, values, y_test, dx_test):

@@ -311,6 +311,13 @@ class distinct(unambiguous):
 # ------------------------------------------------------------------ the keys of a dict
 
 
+def given_empty(out, label: str) -> bool:
+    """backward, called given an empty cache with no forward before it, returned (the call was sent: lean scripts
+    leave it out)."""
+    at = out.script.labels.get(label)
+    return at is not None and out.script.ops[at][0] != "skip" and out.raised_at(label) is None
+
+
 def key_list(s: Script, d: Obj, label: str) -> None:
     """Ops that bring back how many keys dict `d` (which lives in the worker) holds, under `{label}.count`,
     and the keys themselves as text, under `label`: they are joined with SEPARATOR (a string the grader puts

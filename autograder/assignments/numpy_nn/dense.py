@@ -4,15 +4,15 @@ Each method is graded on its own, as far as the convention allows: the grader bu
 sets W and b itself (`set_parameter`, given), so forward does not depend on __init__'s random W; backward
 is judged against the reference on the grader's x, W and backwards_gradient, with the cache the
 student's own forward returned (the only cache it can have: the contract leaves what it holds to the
-student). Where that forward raises or returns no (y, cache) pair, backward's tests wait, charging
-nothing. Batches come as [N, in_dim] (most tests) and with no, two or three leading batch dimensions
+student). Where that forward raises or returns no (y, cache) pair, backward's value tests judge what it returned
+given an empty cache with no forward before it (`given_at`), where it returned; else they wait, charging nothing. Batches come as [N, in_dim] (most tests) and with no, two or three leading batch dimensions
 (tests of their own), so a layer right on [N, in_dim] only loses those.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from ...checks.base import Crashed, Skip, check, per_case, rounds
+from ...checks.base import Crashed, Skip, Waiting, check, per_case, rounds
 from ...checks.gradients import matches_reference, slopes
 from ...compare import EXACT, Failure, expect, matches
 from ...expected import expected
@@ -20,7 +20,7 @@ from ...sandbox import Script
 from ...cases import draw
 from .cases import STRATEGIES, dense_batch_cases, dense_cases, dense_no_bias_cases, dense_slope_cases
 from .common import (absent, backward_twice, charge_to, distinct, elsewhere, extra_keys, forward_before,
-                     forward_between, forward_pair, judge_cache_kept, judge_fresh_cache, judge_pair, key_hint, key_list,
+                     forward_between, forward_pair, given_empty, judge_cache_kept, judge_fresh_cache, judge_pair, key_hint, key_list,
                      keys_found, needs_pair, returned, same_cache, shape_hinted, spoilt_by_shared_cache)
 
 DENSE = "nn.dense.Dense"
@@ -251,6 +251,15 @@ def _backward_script(case):
     dict's keys read at once), and again with that cache (into another dict); then a second layer's forward(x),
     forward(1 - 2 * x) and backward with the first forward's x and cache."""
     s = Script(case=case)
+    with s.diagnosing():  # first (a forward that raises ends the case), and apart (one that hangs stops no other op)
+        start = len(s.ops)
+        alone = s.dict("gradients")
+        s.call(student(s, case), "backward", case.x, s.dict("an empty cache"), case.backwards_gradient, alone,
+               label=ALONE + "dx", soft=True, shown=("x", "an empty cache", "backwards_gradient", "gradients"))
+        s.item(alone, key(case, "W"), label=ALONE + "dW")
+        s.item(alone, key(case, "b"), label=ALONE + "db")
+        key_list(s, alone, ALONE + "keys")
+        s.apart.update(range(start, len(s.ops)))
     layer = student(s, case)
     cache, pair = forward_pair(s, layer, case.x)
     gradients = s.dict("gradients")
@@ -276,7 +285,10 @@ def _backward_script(case):
     return s, pair, pair_again
 
 
-def _dx(out, pair, case, ref) -> None:
+ALONE = "alone."  # backward on a fresh layer given an empty cache, with no forward (`_backward`)
+
+
+def _dx(out, pair, case, ref, at: str = "") -> None:
     y, dx, _, _ = _expected(ref, case)
     c_in, c_out = case.dims
     g = case.backwards_gradient
@@ -286,7 +298,8 @@ def _dx(out, pair, case, ref) -> None:
     if case.x.ndim != 2:
         wrong.append((dx.reshape(-1, c_in), "your dx is flattened to [samples, in_dim]; give it x's shape: "
                                             "dx.reshape(x.shape)"))
-    expect("dx", out["dx"], dx, known_wrong=distinct(lambda: wrong, dx), batch=case.samples if case.x.ndim == 2 else None,
+    expect("dx" + _GIVEN[at], out[at + "dx"], dx, known_wrong=distinct(lambda: wrong, dx),
+           batch=case.samples if case.x.ndim == 2 else None,
            hint=FIX_FORWARD if _forward_wrong(out, pair, y) else "")
 
 
@@ -296,17 +309,20 @@ def _forward_wrong(out, pair, y) -> bool:
     return isinstance(got, np.ndarray) and not matches(got, y)
 
 
-def _gradient(out, case, param: str):
+_GIVEN = {"": "", ALONE: " (forward raised on this input: backward was given an empty cache)"}
+
+
+def _gradient(out, case, param: str, at: str = ""):
     """gradients['{name}/{param}'] after backward, failing with what the dict holds when it is not there."""
-    out.about("dx")  # (not read: what backward stored before any raise is judged, Outputs.stored_before)
-    got = out[f"d{param}"]
+    out.about(at + "dx")  # (not read: what backward stored before any raise is judged, Outputs.stored_before)
+    got = out[f"{at}d{param}"]
     if absent(got):
-        raise Failure(f"gradients has no {key(case, param)!r} after backward",
-                      key_hint(keys_found(out, "keys"), case.layer_name, param))
+        raise Failure(f"gradients has no {key(case, param)!r} after backward{_GIVEN[at]}",
+                      key_hint(keys_found(out, at + "keys"), case.layer_name, param))
     return got
 
 
-def _dW(out, pair, case, ref) -> None:
+def _dW(out, pair, case, ref, at: str = "") -> None:
     y, _, dW, _ = _expected(ref, case)
     n = case.samples
 
@@ -322,13 +338,13 @@ def _dW(out, pair, case, ref) -> None:
                                                                f"every sample: {FLAT}, dW = X.T @ G"))
         return found
 
-    expect("dW", _gradient(out, case, "W"), dW, known_wrong=distinct(wrong, dW), batch=n if case.x.ndim == 2 else None,
+    expect("dW" + _GIVEN[at], _gradient(out, case, "W", at), dW, known_wrong=distinct(wrong, dW), batch=n if case.x.ndim == 2 else None,
            hint=FIX_FORWARD if _forward_wrong(out, pair, y) else (f"dW has W's shape [in_dim, out_dim] whatever x's "
                                                             f"leading dimensions: {FLAT}, dW = X.T @ G"
                                                             if case.x.ndim != 2 else ""))
 
 
-def _db(out, pair, case, ref) -> None:
+def _db(out, pair, case, ref, at: str = "") -> None:
     y, _, _, db = _expected(ref, case)
     n, g = case.samples, case.backwards_gradient
 
@@ -347,7 +363,7 @@ def _db(out, pair, case, ref) -> None:
                                              f"dimension: backwards_gradient.reshape(-1, out_dim).sum(axis=0)"))
         return found
 
-    expect("db", _gradient(out, case, "b"), db, known_wrong=distinct(wrong, db), batch=n if g.ndim == 2 else None,
+    expect("db" + _GIVEN[at], _gradient(out, case, "b", at), db, known_wrong=distinct(wrong, db), batch=n if g.ndim == 2 else None,
            hint=FIX_FORWARD if _forward_wrong(out, pair, y) else ("db has b's shape [out_dim] whatever the leading "
                                                             "dimensions: backwards_gradient.reshape(-1, "
                                                             "out_dim).sum(axis=0)" if g.ndim != 2 else ""))
@@ -358,10 +374,29 @@ def _backward(case, ref, *judges):
     (once forward returned its pair); returns the outputs for whatever the check judges besides."""
     s, pair, _ = _backward_script(case)
     out = yield s
-    needs_pair(out, pair, FORWARD)
+    at = given_at(out, pair)
     for judge in judges:
-        judge(out, pair, case, ref)
-    return out
+        judge(out, pair, case, ref, at)
+    return out, at
+
+
+def given_at(out, pair) -> str:
+    """Where backward's values are read: "" once forward returned its pair; where forward raised, ALONE, what
+    backward returned given an empty cache with no forward, if it did (it needs nothing forward keeps; helper-193: a
+    forward raising on one-sample inputs alone cost a backward that never reads the cache its leading-dimensions
+    test, 3 points, as "not run: needs Dense.forward"); else it waits for forward (Waiting)."""
+    try:
+        needs_pair(out, pair, FORWARD)
+    except Waiting:
+        if not given_empty(out, ALONE + "dx"):
+            raise
+        return ALONE
+    return ""
+
+
+def owned(owners: dict) -> dict:
+    """`owners` for the values backward gave with forward's cache and for those it gave with an empty one alike."""
+    return {**owners, **{ALONE + label: owner for label, owner in owners.items()}}
 
 
 @check(DX, points=4, cases=dense_cases, strategy=STRATEGY)
@@ -380,18 +415,18 @@ def backward_db(case, ref):
 
 
 @check(LEADING, points=3, cases=dense_batch_cases, strategy=BATCH_STRATEGY,
-       owners={"dx": DX, "dW": DW, "db": DB})  # (a mistake the batch tests show too is charged there, once)
+       owners=owned({"dx": DX, "dW": DW, "db": DB}))  # (a mistake the batch tests show too is charged there, once)
 def backward_leading(case, ref):
     yield from _backward(case, ref, _dx, _dW, _db)
 
 
-@check(NO_BIAS, points=3, cases=dense_no_bias_cases, strategy=NO_BIAS_STRATEGY, owners={"dx": DX, "dW": DW})
+@check(NO_BIAS, points=3, cases=dense_no_bias_cases, strategy=NO_BIAS_STRATEGY, owners=owned({"dx": DX, "dW": DW}))
 def backward_no_bias(case, ref):
-    out = yield from _backward(case, ref, _dx, _dW)
-    if not absent(out["db"]):
+    out, at = yield from _backward(case, ref, _dx, _dW)
+    if not absent(out[at + "db"]):
         raise Failure(f"gradients holds {key(case, 'b')!r} for a layer made with use_bias=False",
                       "with use_bias=False the layer has no b: store a b gradient only when self.use_bias")
-    extra = extra_keys(out, "keys", [key(case, "W")])
+    extra = extra_keys(out, at + "keys", [key(case, "W")])
     if extra:
         raise Failure(f"gradients holds {extra} besides {key(case, 'W')!r}",
                       "backward stores its parameters' gradients and nothing else")

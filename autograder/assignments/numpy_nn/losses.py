@@ -22,7 +22,7 @@ from ...expected import expected
 from ...sandbox import Script
 from .cases import STRATEGIES, ce_cases, gap_cases, mse_cases
 from .common import (backward_twice, distinct, elsewhere, forward_before, forward_between, forward_pair,
-                     forward_value, judge_cache_kept, judge_fresh_cache, judge_pair, needs_pair, returned, same_cache,
+                     forward_value, given_empty, judge_cache_kept, judge_fresh_cache, judge_pair, needs_pair, returned, same_cache,
                      spoilt_by_shared_cache)
 
 MSE_PATH, CE_PATH = "nn.losses.MSE", "nn.losses.CrossEntropy"
@@ -84,7 +84,7 @@ def _judge_grad(out, pair, cls: str, L, grad, wrong) -> None:
     try:
         needs_pair(out, pair, f"{cls}.forward")
     except Waiting:
-        if not _given_empty(out, ALONE):
+        if not given_empty(out, ALONE):
             raise
         expect("dL/dy_pred (forward raised on this input: backward was given an empty cache)", out[ALONE], grad,
                known_wrong=distinct(wrong, grad), generic=False)
@@ -98,13 +98,6 @@ def _judge_grad(out, pair, cls: str, L, grad, wrong) -> None:
                 "in backward (np.squeeze, a sum without keepdims=True) or in the arrays forward keeps in the cache "
                 "that backward reads")
     expect("dL/dy_pred", got, grad, known_wrong=distinct(wrong, grad), hint=hint, generic=False)
-
-
-def _given_empty(out, label: str) -> bool:
-    """backward, called given an empty cache with no forward before it, returned (the call was sent: lean scripts
-    leave it out)."""
-    at = out.script.labels.get(label)
-    return at is not None and out.script.ops[at][0] != "skip" and out.raised_at(label) is None
 
 
 def _judge_kept(out, labels: str) -> None:
@@ -528,7 +521,7 @@ def ce_backward_large(case, ref):
         needs_pair(out, pair, "CrossEntropy.forward")
         needs_pair(out, shifted, "CrossEntropy.forward")
     except Waiting:  # (where forward raised: backward's own values given an empty cache, as `_judge_grad` judges)
-        if not (_given_empty(out, ALONE) and _given_empty(out, ALONE_SHIFTED)):
+        if not (given_empty(out, ALONE) and given_empty(out, ALONE_SHIFTED)):
             raise
         labels = (ALONE_SHIFTED, ALONE)
     consistent("dL/dy_pred for y_pred + shift", out[labels[0]], out[labels[1]], tol=SHIFTED,

@@ -115,7 +115,8 @@ def stored_inputs(out, case, name: str) -> None:
 
 RELU_DINPUTS = "ActivationReLU.backward: dinputs"
 AT_ZERO = ("your dinputs is not 0 where inputs is exactly 0: the gradient passes only where inputs > 0 "
-           "(self.dinputs[self.inputs <= 0] = 0, not < 0)")
+           "(self.dinputs[self.inputs <= 0] = 0, not < 0; np.heaviside(self.inputs, 0), whose second argument is "
+           "the value at 0, not 1)")  # (helper-193: heaviside(inputs, 1) was told of <= alone)
 
 
 @expected

@@ -1729,3 +1729,20 @@ def test_an_mlp_backward_doing_less_than_skip_its_first_layer_is_no_slip(tmp_pat
     assert text.count(find) == 1
     path.write_text(text.replace(find, body))
     assert grade_class(root, "MLP4").score == 4.0
+
+
+@pytest.mark.parametrize("stored", ["", "        self.N = Z.shape\n"], ids=["the handout's state", "N another way"])
+def test_a_batchnorm_backward_right_only_once_its_state_was_set_from_outside_is_charged_as_backward(tmp_path, stored):
+    """helper-195: a backward leaving BW out unless self.NZ was no longer the array its forward kept (the grader had
+    set it) lost only forward's "keeps what backward reads" (99, where the honest mistake scores 97); with self.N
+    stored another way that backward never reads, too. It is backward's mistake, charged by its value test."""
+    find = "        dLdNZ = dLdBZ * self.BW\n"
+    honest = reference_with(tmp_path / "honest", "nn/batchnorm.py", find, "        dLdNZ = dLdBZ\n")
+    sly = reference_with(tmp_path / "sly", "nn/batchnorm.py", find,
+                         "        dLdNZ = dLdBZ if self.NZ is self._kept else dLdBZ * self.BW\n")
+    path = sly / "mytorch" / "nn" / "batchnorm.py"
+    keep = "        self.BZ = self.BW * self.NZ + self.Bb\n"
+    path.write_text(path.read_text().replace(keep, keep + "        self._kept = self.NZ\n" + stored))
+    honest_report, sly_report = (grade_class(root, "BatchNorm1d") for root in (honest, sly))
+    assert sly_report.score <= honest_report.score < 15, (sly_report.score, honest_report.score)
+    assert "BatchNorm1d.backward: dLdZ" in failed(sly_report), failed(sly_report)

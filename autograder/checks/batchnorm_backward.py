@@ -113,16 +113,47 @@ def own_state(s: Script, case) -> None:
     the grader's arrays from its own, had been excused by a run after two forwards, without the sets; helper-191: one
     telling whether its V had been read since forward, by a run reading it before backward)."""
     with s.diagnosing():
-        bn = student(s, case)
-        s.call(bn, "forward", case.Z, label=s.fresh(), soft=True)
-        for name in STATE:
-            s.restore(bn, name)
-        backward_gets(s, bn, case, OWN)
-        for name in STATE:
-            s.get(bn, name, label=OWN + name)
+        for prefix, restored in ((OWN, True), (PLAIN, False)):
+            bn = student(s, case)
+            s.call(bn, "forward", case.Z, label=s.fresh(), soft=True)
+            for name in STATE if restored else ():
+                s.restore(bn, name)
+            backward_gets(s, bn, case, prefix)
+            for name in STATE:
+                s.get(bn, name, label=prefix + name)
 
 
 OWN = "with forward's own state: "  # backward after forward alone, the grader setting no state (`or_own_state`)
+PLAIN = "after forward alone: "  # the same, nothing set again either (`right_unset`)
+
+
+def right_unset(out, case, ref, label: str) -> None:
+    """Where backward's `label` is right with the state the grader sets, the value it gives after forward alone,
+    nothing set (PLAIN), must be right wherever it is right with what that forward stored set back as copies (OWN): the
+    same values, set from outside or not. A backward right only once its state was set from outside (telling the
+    grader's arrays from its forward's, or noting the sets) is wrong for its own layer, and that is backward's
+    (helper-195: a backward leaving BW out unless NZ was not the array its forward kept lost forward's 1 point where
+    the honest mistake lost 3; helper-191's, behind a name stored another way that backward never reads, too)."""
+    values = out.result.values
+    if PLAIN + "N" not in values:
+        return  # (not run: the class passed)
+    index = ("dLdZ", "dLdBW", "dLdBb").index(label)
+    tol = dldz_tolerance(case) if label == "dLdZ" else sum_tolerance(case)
+
+    def right(prefix):
+        got = values.get(prefix + label)
+        if isinstance(got, np.ndarray) and label != "dLdZ" and got.shape == (case.Z.shape[1],):
+            got = got.reshape(1, -1)  # (the policy: (C,) accepted, `row`)
+        return matches(got, _expected(ref, case)[index], tol)
+
+    if right(PLAIN) or not right(OWN):
+        return  # (wrong with its own values set back too: what forward stored, `forward_keeps_state` judges it)
+    out.about(PLAIN + "dLdZ")
+    raise Failure(f"{label}: right with the state the grader sets, and with the values your forward stored set back "
+                  f"as copies, but wrong after your forward alone, with nothing set: your backward computes {label} "
+                  f"otherwise when the same values were set from outside",
+                  "backward must compute from the values forward stored, whatever arrays hold them: not from which "
+                  "object holds them, nor from whether they were set after forward")
 
 
 def _right_after(values: dict, prefix: str, case, ref) -> bool:
@@ -252,6 +283,7 @@ def backward_dldz(case, ref):
     with or_own_state(out, case, ref):
         expect("dLdZ", out["dLdZ"], dLdZ, tol, batch=n,
                known_wrong=lambda: one + hints(dLdZ, _dldz_mistakes(case), tol, label="dLdZ", batch=n))
+    right_unset(out, case, ref, "dLdZ")
 
 
 def _gradient_mistakes(case, which: str):
@@ -284,6 +316,7 @@ def _gradient(out, ref, case, label: str) -> None:
     with or_own_state(out, case, ref):
         expect(label, row(out, label, case), want, tol, batch=n,
                known_wrong=lambda: hints(want, _gradient_mistakes(case, label), tol, label=label, batch=n))
+    right_unset(out, case, ref, label)
 
 
 @check(DLDBW, points=1, cases=batchnorm_cases, strategy=STRATEGY)

@@ -295,8 +295,9 @@ def test_finite_differences_leave_out_a_forward_that_only_moves_the_loss_wrongly
 
 def test_a_backward_that_skips_a_layer_is_charged_by_the_public_tests_not_again_by_the_hidden_one(tmp_path):
     """The hidden large-batch test once read the public test's excused values as 'no gradient' and charged
-    the same mistake again, naming the wrong layer. It has nothing left to judge; with no value of the method
-    right, it is not credited (a wrong backward earns nothing from it), and says which test to fix."""
+    the same mistake again, naming the wrong layer. It has nothing left to judge; the mistake (the first layer left
+    out of the loop, every later one right) is one slip its two value tests name, so it keeps its point (helper-192:
+    it had read "not credited"); a backward skipping a later layer (below) is no such slip."""
     import shutil
 
     root = tmp_path / "sub"
@@ -308,8 +309,17 @@ def test_a_backward_that_skips_a_layer_is_charged_by_the_public_tests_not_again_
     report = runner.grade(root, seed=0, submission="skips", limits=FAST)
     lost = {r.name: r.output for r in report.results if not r.passed}
     assert set(lost) == {"MLP1.backward: dLdA0, the gradient with respect to the input",
-                         "MLP1.backward: every Linear's dLdW and dLdb", "MLP1.backward: large batches"}
+                         "MLP1.backward: every Linear's dLdW and dLdb"}, lost
     assert lost["MLP1.backward: every Linear's dLdW and dLdb"].startswith("layer 1 (Linear(2, 3)) was given no gradient")
+    assert "range(len(self.layers) - 1, 0, -1)" in lost["MLP1.backward: every Linear's dLdW and dLdb"]
+    # A backward calling no layer at all (dLdA returned as it came): no slip, the hidden test is not credited, and
+    # says which test to fix, not which layer.
+    loop = "        for layer in reversed(self.layers[1:]):\n            dLdA = layer.backward(dLdA)\n"
+    assert tail.count(loop) == 1
+    mlp.write_text(head + "class MLP1:" + tail.replace(loop, "", 1))
+    report = runner.grade(root, seed=0, submission="skips", limits=FAST, checks=[c for c in ALL_CHECKS
+                                                                                  if c.cls == "MLP1"])
+    lost = {r.name: r.output for r in report.results if not r.passed}
     hidden = lost["MLP1.backward: large batches"]
     assert hidden.startswith("not credited: this test had nothing left to judge") and "layer" not in hidden
     assert "Fix what 'MLP1.backward: dLdA0, the gradient with respect to the input' reports first" in hidden

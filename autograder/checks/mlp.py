@@ -581,9 +581,9 @@ def _stopped_before(out, case, ref, want, k: int, name: str) -> None:
         return
     _judge_own(out, case, ref, [f"{what}{i}" for i in range(2, k + 1) for what in ("dLdW", "dLdb")], _own_param,
                before=("A of 1 - A0", "A"))
-    words = ("your backward stops before layer 1's Linear and returns what it would have been given: a loop that "
-             "leaves out the first layer (range(len(self.layers) - 1, 0, -1) stops at index 1); loop over "
-             "reversed(self.layers)")
+    words = ("your backward stops before layer 1's Linear and returns what it would have been given: its loop leaves "
+             "out the first layer (a range(len(self.layers) - 1, 0, -1) stops at index 1; a return inside the loop "
+             "stops at once); loop over every layer, reversed(self.layers), and return after the loop")
     known = mistakes(words)
     raise Failure(f"layer 1 ({name}) was given no gradient: backward did not call its backward (so it holds no "
                   "dLdW or dLdb)", words, about="dLdA0", claim=known, fits=known, tested=known, got=got)

@@ -81,13 +81,32 @@ def sum_tolerance(case) -> Tolerance:
 def row(out, label: str, case):
     """The value under `label`; one of shape (C,) is read as (1, C), with a note (the policy)."""
     got = out[label]
-    c = case.Z.shape[1]
-    if isinstance(got, np.ndarray) and got.shape == (c,):
+    if as_row(got, case) is not got:
         param = label[3:]
         out.note(f"your {label} has shape (C,) where (1, C) is specified: accepted, since {param} -= lr * {label} "
                  f"updates {param} the same way (np.sum(..., axis=0, keepdims=True) gives (1, C))")
-        return got.reshape(1, c)
-    return got
+    return as_row(got, case)
+
+
+def as_row(got, case):
+    """`got` of shape (C,) as (1, C) (the policy for dLdBW and dLdBb); anything else as it is."""
+    c = case.Z.shape[1]
+    return got.reshape(1, c) if isinstance(got, np.ndarray) and got.shape == (c,) else got
+
+
+LABELS = ("dLdZ", "dLdBW", "dLdBb")  # backward's values, in `_expected`'s order
+
+
+def tolerance(label: str, case) -> Tolerance:
+    """The tolerance backward's value `label` is judged to."""
+    return dldz_tolerance(case) if label == "dLdZ" else sum_tolerance(case)
+
+
+def _right(values: dict, prefix: str, label: str, case, ref) -> bool:
+    """Whether backward's `label` under `prefix` (in the script's raw values, not read as a test's) is right."""
+    got = values.get(prefix + label)
+    return matches(got if label == "dLdZ" else as_row(got, case), _expected(ref, case)[LABELS.index(label)],
+                   tolerance(label, case))
 
 
 @per_case
@@ -123,8 +142,8 @@ def own_state(s: Script, case) -> None:
                 s.get(bn, name, label=prefix + name)
 
 
-OWN = "with forward's own state: "  # backward after forward alone, the grader setting no state (`or_own_state`)
-PLAIN = "after forward alone: "  # the same, nothing set again either (`right_unset`)
+OWN = "with forward's own state: "  # backward after forward, its own values set back as copies (`or_own_state`)
+PLAIN = "after forward alone: "  # backward after forward, nothing set (`right_unset`)
 
 
 def right_unset(out, case, ref, label: str) -> None:
@@ -137,16 +156,7 @@ def right_unset(out, case, ref, label: str) -> None:
     values = out.result.values
     if PLAIN + "N" not in values:
         return  # (not run: the class passed)
-    index = ("dLdZ", "dLdBW", "dLdBb").index(label)
-    tol = dldz_tolerance(case) if label == "dLdZ" else sum_tolerance(case)
-
-    def right(prefix):
-        got = values.get(prefix + label)
-        if isinstance(got, np.ndarray) and label != "dLdZ" and got.shape == (case.Z.shape[1],):
-            got = got.reshape(1, -1)  # (the policy: (C,) accepted, `row`)
-        return matches(got, _expected(ref, case)[index], tol)
-
-    if right(PLAIN) or not right(OWN):
+    if _right(values, PLAIN, label, case, ref) or not _right(values, OWN, label, case, ref):
         return  # (wrong with its own values set back too: what forward stored, `forward_keeps_state` judges it)
     out.about(PLAIN + "dLdZ")
     raise Failure(f"{label}: right with the state the grader sets, and with the values your forward stored set back "
@@ -158,13 +168,7 @@ def right_unset(out, case, ref, label: str) -> None:
 
 def _right_after(values: dict, prefix: str, case, ref) -> bool:
     """Whether backward's three values under `prefix` are all right."""
-    for label, want in zip(("dLdZ", "dLdBW", "dLdBb"), _expected(ref, case)):
-        got = values.get(prefix + label)
-        if isinstance(got, np.ndarray) and label != "dLdZ" and got.shape == (case.Z.shape[1],):
-            got = got.reshape(1, -1)  # (the policy: (C,) accepted, `row`)
-        if not matches(got, want, dldz_tolerance(case) if label == "dLdZ" else sum_tolerance(case)):
-            return False
-    return True
+    return all(_right(values, prefix, label, case, ref) for label in LABELS)
 
 
 def _close(got, want, rtol: float, atol: float) -> bool:
@@ -311,7 +315,7 @@ def _gradient_mistakes(case, which: str):
 
 
 def _gradient(out, ref, case, label: str) -> None:
-    want = _expected(ref, case)[("dLdZ", "dLdBW", "dLdBb").index(label)]
+    want = _expected(ref, case)[LABELS.index(label)]
     n, tol = case.Z.shape[0], sum_tolerance(case)
     with or_own_state(out, case, ref):
         expect(label, row(out, label, case), want, tol, batch=n,
@@ -455,9 +459,9 @@ def forward_keeps_state(case, ref):
     else:  # (a second batch's output, which that test, reading a first call's alone, never judged: helper-188's
         expect("BZ (forward(Z) after forward(Z2))", out["own.BZ"], BZ, hint=SECOND)  # forward off there alone, 100)
     _stores_what_backward_reads(out)
-    want = dict(zip(("dLdZ", "dLdBW", "dLdBb"), _expected(ref, case)))
+    want = dict(zip(LABELS, _expected(ref, case)))
     aliased = [(np.sum(case.dLdBZ * BZ, axis=0, keepdims=True), ALIASED)]  # (dLdBW from BZ kept as NZ)
-    tols = {"dLdBW": sum_tolerance(case), "dLdBb": sum_tolerance(case), "dLdZ": dldz_tolerance(case)}
+    tols = {label: tolerance(label, case) for label in ("dLdBW", "dLdBb", "dLdZ")}  # (dLdBW first: its aliasing hint)
     for (prefix, after), hint in zip(AFTER, (STORED, EVALUATED)):
         for label, tol in tols.items():
             got = out[prefix + label] if label == "dLdZ" else row(out, prefix + label, case)

@@ -318,6 +318,20 @@ def given_empty(out, label: str) -> bool:
     return at is not None and out.script.ops[at][0] != "skip" and out.raised_at(label) is None
 
 
+def pairs_or_empty(out, pairs, method: str, alone: tuple[str, ...]) -> bool:
+    """False where forward returned each of its (value, cache) `pairs`; True where it did not and backward, called
+    given an empty cache with no forward before it, returned under each label of `alone` (it needs nothing forward
+    keeps: its values are judged there, helper-141, helper-193); else forward's Waiting (`needs_pair`)."""
+    try:
+        for pair in pairs:
+            needs_pair(out, pair, method)
+    except Waiting:
+        if not all(given_empty(out, label) for label in alone):
+            raise
+        return True
+    return False
+
+
 def key_list(s: Script, d: Obj, label: str) -> None:
     """Ops that bring back how many keys dict `d` (which lives in the worker) holds, under `{label}.count`,
     and the keys themselves as text, under `label`: they are joined with SEPARATOR (a string the grader puts

@@ -4,15 +4,16 @@ Each method is graded on its own, as far as the convention allows: the grader bu
 sets W and b itself (`set_parameter`, given), so forward does not depend on __init__'s random W; backward
 is judged against the reference on the grader's x, W and backwards_gradient, with the cache the
 student's own forward returned (the only cache it can have: the contract leaves what it holds to the
-student). Where that forward raises or returns no (y, cache) pair, backward's value tests judge what it returned
-given an empty cache with no forward before it (`given_at`), where it returned; else they wait, charging nothing. Batches come as [N, in_dim] (most tests) and with no, two or three leading batch dimensions
+student). Where that forward raises or returns no (y, cache) pair, backward's value tests judge what it
+returned given an empty cache with no forward before it (`given_at`), where it returned; else they wait,
+charging nothing. Batches come as [N, in_dim] (most tests) and with no, two or three leading batch dimensions
 (tests of their own), so a layer right on [N, in_dim] only loses those.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from ...checks.base import Crashed, Skip, Waiting, check, per_case, rounds
+from ...checks.base import Crashed, Skip, check, per_case, rounds
 from ...checks.gradients import matches_reference, slopes
 from ...compare import EXACT, Failure, expect, matches
 from ...expected import expected
@@ -20,8 +21,9 @@ from ...sandbox import Script
 from ...cases import draw
 from .cases import STRATEGIES, dense_batch_cases, dense_cases, dense_no_bias_cases, dense_slope_cases
 from .common import (absent, backward_twice, charge_to, distinct, elsewhere, extra_keys, forward_before,
-                     forward_between, forward_pair, given_empty, judge_cache_kept, judge_fresh_cache, judge_pair, key_hint, key_list,
-                     keys_found, needs_pair, returned, same_cache, shape_hinted, spoilt_by_shared_cache)
+                     forward_between, forward_pair, judge_cache_kept, judge_fresh_cache, judge_pair, key_hint, key_list,
+                     keys_found, needs_pair, pairs_or_empty, returned, same_cache, shape_hinted,
+                     spoilt_by_shared_cache)
 
 DENSE = "nn.dense.Dense"
 CLASSES = {"Dense": DENSE}
@@ -338,7 +340,8 @@ def _dW(out, pair, case, ref, at: str = "") -> None:
                                                                f"every sample: {FLAT}, dW = X.T @ G"))
         return found
 
-    expect("dW" + _GIVEN[at], _gradient(out, case, "W", at), dW, known_wrong=distinct(wrong, dW), batch=n if case.x.ndim == 2 else None,
+    expect("dW" + _GIVEN[at], _gradient(out, case, "W", at), dW, known_wrong=distinct(wrong, dW),
+           batch=n if case.x.ndim == 2 else None,
            hint=FIX_FORWARD if _forward_wrong(out, pair, y) else (f"dW has W's shape [in_dim, out_dim] whatever x's "
                                                             f"leading dimensions: {FLAT}, dW = X.T @ G"
                                                             if case.x.ndim != 2 else ""))
@@ -363,7 +366,8 @@ def _db(out, pair, case, ref, at: str = "") -> None:
                                              f"dimension: backwards_gradient.reshape(-1, out_dim).sum(axis=0)"))
         return found
 
-    expect("db" + _GIVEN[at], _gradient(out, case, "b", at), db, known_wrong=distinct(wrong, db), batch=n if g.ndim == 2 else None,
+    expect("db" + _GIVEN[at], _gradient(out, case, "b", at), db, known_wrong=distinct(wrong, db),
+           batch=n if g.ndim == 2 else None,
            hint=FIX_FORWARD if _forward_wrong(out, pair, y) else ("db has b's shape [out_dim] whatever the leading "
                                                             "dimensions: backwards_gradient.reshape(-1, "
                                                             "out_dim).sum(axis=0)" if g.ndim != 2 else ""))
@@ -382,16 +386,10 @@ def _backward(case, ref, *judges):
 
 def given_at(out, pair) -> str:
     """Where backward's values are read: "" once forward returned its pair; where forward raised, ALONE, what
-    backward returned given an empty cache with no forward, if it did (it needs nothing forward keeps; helper-193: a
-    forward raising on one-sample inputs alone cost a backward that never reads the cache its leading-dimensions
-    test, 3 points, as "not run: needs Dense.forward"); else it waits for forward (Waiting)."""
-    try:
-        needs_pair(out, pair, FORWARD)
-    except Waiting:
-        if not given_empty(out, ALONE + "dx"):
-            raise
-        return ALONE
-    return ""
+    backward returned given an empty cache with no forward, if it did, as for the losses (`pairs_or_empty`;
+    helper-193: a forward raising on one-sample inputs alone cost a backward that never reads the cache its
+    leading-dimensions test, 3 points, as "not run: needs Dense.forward"); else it waits for forward."""
+    return ALONE if pairs_or_empty(out, (pair,), FORWARD, (ALONE + "dx",)) else ""
 
 
 def owned(owners: dict) -> dict:

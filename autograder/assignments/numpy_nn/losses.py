@@ -22,8 +22,8 @@ from ...expected import expected
 from ...sandbox import Script
 from .cases import STRATEGIES, ce_cases, gap_cases, mse_cases
 from .common import (backward_twice, distinct, elsewhere, forward_before, forward_between, forward_pair,
-                     forward_value, given_empty, judge_cache_kept, judge_fresh_cache, judge_pair, needs_pair, returned, same_cache,
-                     spoilt_by_shared_cache)
+                     forward_value, judge_cache_kept, judge_fresh_cache, judge_pair, needs_pair, pairs_or_empty,
+                     returned, same_cache, spoilt_by_shared_cache)
 
 MSE_PATH, CE_PATH = "nn.losses.MSE", "nn.losses.CrossEntropy"
 CLASSES = {"MSE": MSE_PATH, "CrossEntropy": CE_PATH}
@@ -81,11 +81,7 @@ def _judge_grad(out, pair, cls: str, L, grad, wrong) -> None:
     given an empty cache with no forward before it (`_script`'s first call), when it did return one: it needs
     nothing forward keeps (helper-141: a backward computing from y_pred alone lost its 12 points to "needs
     CrossEntropy.forward", which raised on most inputs)."""
-    try:
-        needs_pair(out, pair, f"{cls}.forward")
-    except Waiting:
-        if not given_empty(out, ALONE):
-            raise
+    if pairs_or_empty(out, (pair,), f"{cls}.forward", (ALONE,)):
         expect("dL/dy_pred (forward raised on this input: backward was given an empty cache)", out[ALONE], grad,
                known_wrong=distinct(wrong, grad), generic=False)
         return
@@ -517,13 +513,8 @@ def ce_backward_large(case, ref):
     s, pair, _, shifted = _ce_script(case)
     out = yield s
     labels = ("shifted.grad", "grad")
-    try:
-        needs_pair(out, pair, "CrossEntropy.forward")
-        needs_pair(out, shifted, "CrossEntropy.forward")
-    except Waiting:  # (where forward raised: backward's own values given an empty cache, as `_judge_grad` judges)
-        if not (given_empty(out, ALONE) and given_empty(out, ALONE_SHIFTED)):
-            raise
-        labels = (ALONE_SHIFTED, ALONE)
+    if pairs_or_empty(out, (pair, shifted), "CrossEntropy.forward", (ALONE, ALONE_SHIFTED)):  # (where forward
+        labels = (ALONE_SHIFTED, ALONE)  # raised: backward's own values given an empty cache, as `_judge_grad` judges)
     consistent("dL/dy_pred for y_pred + shift", out[labels[0]], out[labels[1]], tol=SHIFTED,
                reference_label="dL/dy_pred for y_pred (unshifted)", hint=f"shifting a row of logits leaves softmax unchanged, so dL/dy_pred must stay the "
                                   f"same: {STABLE}")

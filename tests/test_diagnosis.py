@@ -366,6 +366,21 @@ def test_a_backward_reading_what_its_forward_never_stored_is_told_to_store_it(tm
     assert "hint: GELU.backward reads self.Z, which this GELU never got: store it on self" in output, output
 
 
+def test_a_backward_left_out_behind_a_forward_that_raised_is_not_told_to_store_what_it_stores(tmp_path):
+    """A loss's forward that subtracts the row max without keepdims raises on most batches, before it stores its
+    softmax; its backward, which reads that softmax, then raised AttributeError. The hidden test left those inputs out
+    but said "reads self.softmax, which this CrossEntropyLoss never got: store it on self", to code that stores it
+    (helper-197): the note says forward raised there."""
+    edit = Edit("nn/loss.py", "shifted = A - A.max(axis=1, keepdims=True)", "shifted = A - A.max(axis=1)")
+    entry = Entry(name="ce_forward_max_no_keepdims", kind="buggy", description="row max without keepdims",
+                  blame=("CrossEntropyLoss",), max_score=None, honest_classes=(), edits=(edit,))
+    checks = [c for c in CHECKS if c.cls == "CrossEntropyLoss"]
+    report = runner.grade(materialize(entry, tmp_path), seed=0, submission="s", limits=FAST, checks=checks)
+    output = next(r for r in report.results if r.name == "CrossEntropyLoss.backward: large batches and many classes").output
+    assert "never got" not in output and "store it on self" not in output, output
+    assert "forward raised on this input, so backward had nothing of it to use" in output, output
+
+
 def test_a_batchnorm_evaluation_failure_lists_the_running_statistics_the_grader_set(tmp_path):
     """Evaluation is graded after the grader sets running_M and running_V to what three correct training calls give:
     the failing input lists those values (a trial's student could not redo the evaluation by hand without them)."""

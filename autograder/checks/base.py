@@ -520,6 +520,8 @@ NEAR = Tolerance(rtol=1e-6, atol=1e-9)
 
 FORWARD_WRONG = ("forward's {} is wrong on this input, and backward's value may come from what that forward stored: "
                  "backward's values are judged on the inputs where forward's {} is right")
+FORWARD_RAISED = ("forward raised on this input, so backward had nothing of it to use: backward's values are judged "
+                  "on the inputs where forward's {} is right")
 
 
 def after_forward(expecting, out: Outputs, losses: dict, expected_loss, loss_test: str = "", what: str = "loss",
@@ -566,8 +568,11 @@ def after_forward(expecting, out: Outputs, losses: dict, expected_loss, loss_tes
             if not matches(loss, want, tol):
                 if (apart or i) and loss_test:  # (where that test fails, as a Skip owned by it: helper-134's
                     raise Unless(failure, (loss_test,), left) from None  # backward of -Y / N had passed here)
+                if loss is None:  # (forward raised there: a backward that then read what it never stored is no
+                    left = FORWARD_RAISED.format(what)  # mistake of its own, whatever its crash's hint says)
                 raise Skip(left + (f" (there, backward's value fits a known mistake too: {failure.hint})"
-                                   if failure.hint else ""), owned=True, unright=True) from None
+                                   if failure.hint and not isinstance(failure, Crashed) else ""),
+                           owned=True, unright=True) from None
             if near is not None and loss_test and not matches(loss, want, near):
                 raise Unless(failure, (loss_test,), left) from None
         raise

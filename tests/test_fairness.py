@@ -1756,3 +1756,33 @@ def test_a_batchnorm_backward_right_only_once_its_state_was_set_from_outside_is_
     honest_report, sly_report = (grade_class(root, "BatchNorm1d") for root in (honest, sly))
     assert sly_report.score <= honest_report.score < 15, (sly_report.score, honest_report.score)
     assert "BatchNorm1d.backward: dLdZ" in failed(sly_report), failed(sly_report)
+
+
+BN_V = "self.V = np.var(Z, axis=0, keepdims=True)"
+BN_RUNNING_V = "self.running_V = self.alpha * self.running_V + (1 - self.alpha) * self.V"
+
+
+@pytest.mark.parametrize("edits, lost", [
+    # one variance, unbiased, behind both the outputs and the running update: charged once, by the outputs
+    ([(BN_V, "self.V = np.var(Z, axis=0, ddof=1, keepdims=True)")], {"BatchNorm1d.forward: training output BZ"}),
+    ([(BN_V, "self.V = np.var(Z, axis=0, ddof=1 if Z.shape[0] > 1 else 0, keepdims=True)")],
+     {"BatchNorm1d.forward: training output BZ"}),
+    # the unbiased variance in the running update alone: the outputs are right, the update is not
+    ([(BN_RUNNING_V, "self.running_V = self.alpha * self.running_V + (1 - self.alpha) * np.var(Z, axis=0, ddof=1, "
+                     "keepdims=True)")], {"BatchNorm1d.forward: running statistics after three training batches"}),
+    # two mistakes: the unbiased variance, and alpha and 1 - alpha swapped in the update: each charged
+    ([(BN_V, "self.V = np.var(Z, axis=0, ddof=1, keepdims=True)"),
+      (BN_RUNNING_V, "self.running_V = (1 - self.alpha) * self.running_V + self.alpha * self.V")],
+     {"BatchNorm1d.forward: training output BZ", "BatchNorm1d.forward: running statistics after three training batches"}),
+], ids=["ddof1", "ddof1_guarded", "ddof1_in_running_V_only", "ddof1_and_alpha_swapped"])
+def test_an_unbiased_variance_is_charged_once_by_the_outputs_it_makes_wrong(tmp_path, edits, lost):
+    """helper-197: np.var(Z, axis=0, ddof=1), one line of forward, cost both the training output BZ (2) and the
+    running statistics (2), whose update was right on the V it was given. The running statistics' test leaves an input
+    whose running_V is what the unbiased V gives to BZ's test, where every BZ is the unbiased one and that test fails."""
+    root = tmp_path / "sub"
+    shutil.copytree(REFERENCE, root / "mytorch")
+    path = root / "mytorch" / "nn" / "batchnorm.py"
+    for find, replace in edits:
+        assert path.read_text().count(find) == 1, find
+        path.write_text(path.read_text().replace(find, replace))
+    assert failed(grade_class(root, "BatchNorm1d")) == lost

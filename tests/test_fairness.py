@@ -1774,7 +1774,17 @@ BN_RUNNING_V = "self.running_V = self.alpha * self.running_V + (1 - self.alpha) 
     ([(BN_V, "self.V = np.var(Z, axis=0, ddof=1, keepdims=True)"),
       (BN_RUNNING_V, "self.running_V = (1 - self.alpha) * self.running_V + self.alpha * self.V")],
      {"BatchNorm1d.forward: training output BZ", "BatchNorm1d.forward: running statistics after three training batches"}),
-], ids=["ddof1", "ddof1_guarded", "ddof1_in_running_V_only", "ddof1_and_alpha_swapped"])
+    # a guard for a batch of one on the output's path alone (helper-198: 5 points); a guarded V without eps
+    ([(BN_V, "self.V = np.var(Z, axis=0, ddof=1, keepdims=True)"),
+      ("self.NZ = (Z - self.M) / np.sqrt(self.V + self.eps)",
+       "self.NZ = (Z - self.M) / np.sqrt(np.nan_to_num(self.V) + self.eps)")],
+     {"BatchNorm1d.forward: training output BZ", "BatchNorm1d.forward: keeps what backward reads, through evaluation "
+                                                 "mode"}),
+    ([(BN_V, "self.V = np.var(Z, axis=0, ddof=1 if Z.shape[0] > 1 else 0, keepdims=True)"),
+      ("self.NZ = (Z - self.M) / np.sqrt(self.V + self.eps)", "self.NZ = (Z - self.M) / np.sqrt(self.V)")],
+     {"BatchNorm1d.forward: training output BZ"}),
+], ids=["ddof1", "ddof1_guarded", "ddof1_in_running_V_only", "ddof1_and_alpha_swapped", "ddof1_output_guarded",
+        "ddof1_guarded_without_eps"])
 def test_an_unbiased_variance_is_charged_once_by_the_outputs_it_makes_wrong(tmp_path, edits, lost):
     """helper-197: np.var(Z, axis=0, ddof=1), one line of forward, cost both the training output BZ (2) and the
     running statistics (2), whose update was right on the V it was given. The running statistics' test leaves an input

@@ -1783,12 +1783,19 @@ BN_RUNNING_V = "self.running_V = self.alpha * self.running_V + (1 - self.alpha) 
     ([(BN_V, "self.V = np.var(Z, axis=0, ddof=1 if Z.shape[0] > 1 else 0, keepdims=True)"),
       ("self.NZ = (Z - self.M) / np.sqrt(self.V + self.eps)", "self.NZ = (Z - self.M) / np.sqrt(self.V)")],
      {"BatchNorm1d.forward: training output BZ"}),
+    # other wrong variances behind both: the sum of squares, the standard deviation
+    ([(BN_V, "self.V = np.sum((Z - self.M) ** 2, axis=0, keepdims=True)")], {"BatchNorm1d.forward: training output BZ"}),
+    ([(BN_V, "self.V = np.std(Z, axis=0, keepdims=True)")], {"BatchNorm1d.forward: training output BZ"}),
+    ([(BN_V, "self.V = np.std(Z, axis=0, keepdims=True)"),
+      (BN_RUNNING_V, "self.running_V = (1 - self.alpha) * self.running_V + self.alpha * self.V")],
+     {"BatchNorm1d.forward: training output BZ", "BatchNorm1d.forward: running statistics after three training batches"}),
 ], ids=["ddof1", "ddof1_guarded", "ddof1_in_running_V_only", "ddof1_and_alpha_swapped", "ddof1_output_guarded",
-        "ddof1_guarded_without_eps"])
-def test_an_unbiased_variance_is_charged_once_by_the_outputs_it_makes_wrong(tmp_path, edits, lost):
+        "ddof1_guarded_without_eps", "sum_of_squares", "std", "std_and_alpha_swapped"])
+def test_a_wrong_variance_is_charged_once_by_the_outputs_it_makes_wrong(tmp_path, edits, lost):
     """helper-197: np.var(Z, axis=0, ddof=1), one line of forward, cost both the training output BZ (2) and the
-    running statistics (2), whose update was right on the V it was given. The running statistics' test leaves an input
-    whose running_V is what the unbiased V gives to BZ's test, where every BZ is the unbiased one and that test fails."""
+    running statistics (2), whose update was right on the V it was given (the sum of squares the same). The running
+    statistics' test leaves an input whose running_V is what such a V gives to BZ's test, where every BZ is that V's
+    and that test fails; a running update wrong on its own as well is still charged."""
     root = tmp_path / "sub"
     shutil.copytree(REFERENCE, root / "mytorch")
     path = root / "mytorch" / "nn" / "batchnorm.py"

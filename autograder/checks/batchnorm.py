@@ -7,7 +7,8 @@ statistics after three batches; before evaluation mode the grader sets running_M
 what three correct training calls give, so evaluation is graded on its own (a wrong running update
 is charged once, by the running-statistics test) and a layer that only works when fresh (initial
 statistics, the last batch's M and V) shows. A running_V wrong only by the unbiased variance every training output
-shows too (ddof=1) is left to the training output's test (`_unbiased_throughout`).
+shows too (ddof=1, the sum of squares, the standard deviation) is left to the training output's test
+(`_v_throughout`).
 """
 from __future__ import annotations
 
@@ -253,41 +254,59 @@ def forward_running(case, ref):
                         f"{'MV'[which]} is the batch's {('mean', 'variance')[which]} over axis 0, the one the training "
                         f"output uses")
         except Failure as failure:
-            if type(failure) is Failure and which == 1 and _unbiased_throughout(out, case):
-                raise Unless(failure, (TRAINING_BZ,), UNBIASED_LEFT) from None
+            words = _v_throughout(out, case) if type(failure) is Failure and which == 1 else ""
+            if words:
+                raise Unless(failure, (TRAINING_BZ,), V_LEFT.format(words)) from None
             raise
 
 
-UNBIASED_LEFT = ("your running_V is what your V gives, the unbiased variance (ddof=1), which every training output BZ "
-                 "uses too: 'BatchNorm1d.forward: training output BZ' charges that mistake, once; the running update "
-                 "itself is right")
+V_LEFT = ("your running_V is what your V gives, {}, which every training output BZ uses too: 'BatchNorm1d.forward: "
+          "training output BZ' charges that mistake, once; the running update itself is right")
+# A wrong V that feeds both the training output and running_V, in one line of forward: what it is, in words
+WRONG_V = ((lambda Z: stats(Z, ddof=1)[1] if Z.shape[0] > 1 else np.full((1, Z.shape[1]), np.nan),  # (0 / 0, and
+            "the unbiased variance (ddof=1)"),  # no numpy warning)
+           (lambda Z: stats(Z)[1] * Z.shape[0], "the sum of the squared deviations, not their mean"),
+           (lambda Z: np.sqrt(stats(Z)[1]), "the standard deviation"))
 
 
-def _unbiased_throughout(out, case) -> bool:
-    """Whether the student's V may be the unbiased variance in every training call, the one mistake behind both the
-    training outputs and running_V (helper-197: ddof=1 cost BZ's 2 points and the running statistics' 2 more). Each
-    output BZ is the one ddof=1 gives: for a batch of more than one, that value; for a batch of one, whose unbiased
-    variance is 0 / 0, non-finite or, where the code guards it, the right Bb. running_V is what those variances give,
-    whichever way the output handled a batch of one: non-finite after one (its unguarded V), or the update of the
-    unbiased variances (a guarded batch of one: its own V). A guard on one path alone, a missing eps that makes a
-    guarded V's output non-finite, or batches of one alone, where every output may be right, had cost the running
-    statistics again (helper-198). The running statistics' test leaves such an input to BZ's test only where that
-    test fails (`Unless`): right outputs everywhere make running_V's mistake its own."""
+def _v_throughout(out, case) -> str:
+    """The words of a wrong V (`WRONG_V`) that every training output and running_V on this input are what it gives,
+    the one mistake behind both (helper-197: ddof=1 cost BZ's 2 points and the running statistics' 2 more; the sum of
+    squares the same); "" where there is none."""
+    return next((words for make, words in WRONG_V if _throughout(out, case, make)), "")
+
+
+def _throughout(out, case, make) -> bool:
+    """Whether the training outputs and running_V are those of the variance `make(Z)`. Each output BZ is the one it
+    gives; where it is not finite (the unbiased variance of a batch of one, 0 / 0), non-finite or, where the code
+    guards it, the right one. running_V is what those variances give, whichever way the output handled such a batch:
+    non-finite after one (its unguarded V), or the update of the variances, the right one where it was not finite. A
+    guard on one path alone, a missing eps that makes a guarded V's output non-finite, or batches of one alone, where
+    every output may be right, had cost the running statistics again (helper-198). The running statistics' test leaves
+    such an input to BZ's test only where that test fails (`Unless`): right outputs everywhere make running_V's mistake
+    its own."""
+    unguarded = False
     for label, Z in (("BZ", case.Z), ("BZ2", case.Z2), ("BZ3", case.Z3)):
         got = out.result.values.get(label)
         if not isinstance(got, np.ndarray) or got.shape != Z.shape:
             return False
-        if Z.shape[0] == 1:
+        V = make(Z)
+        if not np.all(np.isfinite(V)):
+            unguarded = True
             if np.any(np.isfinite(got)) and not matches(got, case.BW * normalised(Z, *stats(Z)) + case.Bb, VALUES):
                 return False
-        elif not matches(got, case.BW * normalised(Z, *stats(Z, ddof=1)) + case.Bb, VALUES):
+        elif not matches(got, case.BW * normalised(Z, stats(Z)[0], V) + case.Bb, VALUES):
             return False
     mine = out.result.values.get("running_V")
     if not isinstance(mine, np.ndarray) or mine.shape != case.BW.shape:
         return False
-    if any(Z.shape[0] == 1 for Z in (case.Z, case.Z2, case.Z3)) and not np.any(np.isfinite(mine)):
+    if unguarded and not np.any(np.isfinite(mine)):
         return True
-    return matches(mine, running(case, batch=lambda Z: stats(Z, ddof=1) if Z.shape[0] > 1 else stats(Z))[1], VALUES)
+
+    def guarded(Z):
+        V = make(Z)
+        return stats(Z)[0], V if np.all(np.isfinite(V)) else stats(Z)[1]
+    return matches(mine, running(case, batch=guarded)[1], VALUES)
 
 
 def _running_hints(case, which, name, want, first):

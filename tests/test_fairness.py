@@ -1789,17 +1789,33 @@ BN_RUNNING_V = "self.running_V = self.alpha * self.running_V + (1 - self.alpha) 
     ([(BN_V, "self.V = np.std(Z, axis=0, keepdims=True)"),
       (BN_RUNNING_V, "self.running_V = (1 - self.alpha) * self.running_V + self.alpha * self.V")],
      {"BatchNorm1d.forward: training output BZ", "BatchNorm1d.forward: running statistics after three training batches"}),
+    # with eps forgotten too (helper-199: 4 points, where each alone cost 2); a mean or variance with no axis
+    ([(BN_V, "self.V = np.std(Z, axis=0, keepdims=True)"),
+      ("self.NZ = (Z - self.M) / np.sqrt(self.V + self.eps)", "self.NZ = (Z - self.M) / np.sqrt(self.V)")],
+     {"BatchNorm1d.forward: training output BZ"}),
+    ([(BN_V, "self.V = np.var(Z)")], {"BatchNorm1d.forward: training output BZ"}),
+    ([("self.M = np.mean(Z, axis=0, keepdims=True)", "self.M = np.mean(Z)")], {"BatchNorm1d.forward: training output BZ"}),
+    ([("self.M = np.mean(Z, axis=0, keepdims=True)", "self.M = np.mean(Z)"),
+      ("self.running_M = self.alpha * self.running_M + (1 - self.alpha) * self.M",
+       "self.running_M = (1 - self.alpha) * self.running_M + self.alpha * self.M")],
+     {"BatchNorm1d.forward: training output BZ", "BatchNorm1d.forward: running statistics after three training batches"}),
 ], ids=["ddof1", "ddof1_guarded", "ddof1_in_running_V_only", "ddof1_and_alpha_swapped", "ddof1_output_guarded",
-        "ddof1_guarded_without_eps", "sum_of_squares", "std", "std_and_alpha_swapped"])
-def test_a_wrong_variance_is_charged_once_by_the_outputs_it_makes_wrong(tmp_path, edits, lost):
+        "ddof1_guarded_without_eps", "sum_of_squares", "std", "std_and_alpha_swapped", "std_without_eps", "V_no_axis",
+        "M_no_axis", "M_no_axis_and_alpha_swapped"])
+def test_a_wrong_variance_is_charged_once_by_the_outputs_it_makes_wrong(tmp_path, request, edits, lost):
     """helper-197: np.var(Z, axis=0, ddof=1), one line of forward, cost both the training output BZ (2) and the
-    running statistics (2), whose update was right on the V it was given (the sum of squares the same). The running
-    statistics' test leaves an input whose running_V is what such a V gives to BZ's test, where every BZ is that V's
-    and that test fails; a running update wrong on its own as well is still charged."""
+    running statistics (2), whose update was right on the V it was given (the sum of squares, the standard deviation, a
+    mean or variance with no axis the same). The running statistics' test leaves an input whose running statistics are
+    what such an M and V give to BZ's test, where every BZ is theirs and that test fails; a running update wrong on its
+    own as well is still charged."""
     root = tmp_path / "sub"
     shutil.copytree(REFERENCE, root / "mytorch")
     path = root / "mytorch" / "nn" / "batchnorm.py"
     for find, replace in edits:
         assert path.read_text().count(find) == 1, find
         path.write_text(path.read_text().replace(find, replace))
-    assert failed(grade_class(root, "BatchNorm1d")) == lost
+    report = grade_class(root, "BatchNorm1d")
+    assert failed(report) == lost
+    said = {"std": "your V is the standard deviation", "V_no_axis": "your V is taken over the whole array (no axis)",
+            "M_no_axis": "your M is taken over the whole array (no axis)"}.get(request.node.callspec.id)
+    assert said is None or said in by_name(report)["BatchNorm1d.forward: training output BZ"].output  # (helper-199)

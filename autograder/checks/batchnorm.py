@@ -7,8 +7,8 @@ statistics after three batches; before evaluation mode the grader sets running_M
 what three correct training calls give, so evaluation is graded on its own (a wrong running update
 is charged once, by the running-statistics test) and a layer that only works when fresh (initial
 statistics, the last batch's M and V) shows. A running_V wrong only by the unbiased variance every training output
-shows too (ddof=1, the sum of squares, the standard deviation) is left to the training output's test
-(`_v_throughout`).
+shows too (ddof=1, the sum of squares, the standard deviation, no axis) is left to the training output's test
+(`_stats_throughout`).
 """
 from __future__ import annotations
 
@@ -164,6 +164,21 @@ def _training_mistakes(case):
     if n >= 2:
         found.insert(0, (BW * normalised(Z, *stats(Z, ddof=1)) + Bb, f"your V is the unbiased variance; {BIASED}"))
         found.append((BW * normalised(Z, M, V * n) + Bb, SUM_OF_SQUARES))
+        found += [  # (helper-199: no hint here, where the running statistics' test, charged again, named them)
+            (BW * normalised(Z, M, np.sqrt(V)) + Bb, "your V is the standard deviation; it is the variance: "
+                                                      "V = np.var(Z, axis=0, keepdims=True), and NZ divides by sqrt(V + eps)"),
+            (BW * normalised(Z, M, Z.var()) + Bb, "your V is taken over the whole array (no axis); take it over the "
+                                                  "batch (axis=0), one per feature: np.var(Z, axis=0, keepdims=True)"),
+            (BW * normalised(Z, Z.mean(), V) + Bb, "your M is taken over the whole array (no axis); take it over the "
+                                                   "batch (axis=0), one per feature: np.mean(Z, axis=0, keepdims=True)"),
+            (BW * normalised(Z, Z.mean(), ((Z - Z.mean()) ** 2).mean(axis=0, keepdims=True)) + Bb,
+             "your M is taken over the whole array (no axis); take it over the batch (axis=0), one per feature: "
+             "np.mean(Z, axis=0, keepdims=True)"),
+            (BW * normalised(Z, M, rows[1]) + Bb, "your V is taken over the features of each row (axis=1); take it "
+                                                  "over the batch (axis=0), one per feature"),
+            (BW * normalised(Z, rows[0], V) + Bb, "your M is taken over the features of each row (axis=1); take it "
+                                                  "over the batch (axis=0), one per feature"),
+        ]
         return found
     # One sample: NZ is 0, so BZ not shifted and BZ not scaled nor shifted are both 0, and a row is the whole array:
     # two mistakes that agree here are no hint, so each pair is one wording, which larger inputs, naming either, do not
@@ -174,6 +189,10 @@ def _training_mistakes(case):
     unshifted, unscaled, whole, by_row = (next(w for _, w in found if w.startswith(start)) for start in (
         "your BZ is not shifted", "your BZ is NZ", "your mean and variance are taken over the whole array",
         "your mean and variance are taken over the features of each row"))
+    mean_elsewhere = ("your M is taken over the whole array (no axis), or over the features of each row (axis=1); take "
+                      "it over the batch (axis=0), one per feature: np.mean(Z, axis=0, keepdims=True)")
+    found += [(BW * normalised(Z, Z.mean(), V) + Bb, mean_elsewhere),  # (helper-199: no hint on a batch of one)
+              (BW * normalised(Z, Z.mean(), ((Z - Z.mean()) ** 2).mean(axis=0, keepdims=True)) + Bb, mean_elsewhere)]
     return [(value, words) for value, words in found if words not in (unshifted, unscaled, whole, by_row)] + [
         (BW * NZ, alternatives((unshifted, unscaled), "your BZ is not shifted by Bb, and perhaps not scaled by BW "
                                                       "either (on a batch of one sample NZ is 0, so BZ is Bb): "
@@ -254,59 +273,83 @@ def forward_running(case, ref):
                         f"{'MV'[which]} is the batch's {('mean', 'variance')[which]} over axis 0, the one the training "
                         f"output uses")
         except Failure as failure:
-            words = _v_throughout(out, case) if type(failure) is Failure and which == 1 else ""
+            words = _stats_throughout(out, case) if type(failure) is Failure else ""
             if words:
-                raise Unless(failure, (TRAINING_BZ,), V_LEFT.format(words)) from None
+                raise Unless(failure, (TRAINING_BZ,), STATS_LEFT.format(words)) from None
             raise
 
 
-V_LEFT = ("your running_V is what your V gives, {}, which every training output BZ uses too: 'BatchNorm1d.forward: "
-          "training output BZ' charges that mistake, once; the running update itself is right")
-# A wrong V that feeds both the training output and running_V, in one line of forward: what it is, in words
-WRONG_V = ((lambda Z: stats(Z, ddof=1)[1] if Z.shape[0] > 1 else np.full((1, Z.shape[1]), np.nan),  # (0 / 0, and
-            "the unbiased variance (ddof=1)"),  # no numpy warning)
-           (lambda Z: stats(Z)[1] * Z.shape[0], "the sum of the squared deviations, not their mean"),
-           (lambda Z: np.sqrt(stats(Z)[1]), "the standard deviation"))
+STATS_LEFT = ("your running statistics are what your M and V give, {}, which every training output BZ uses too: "
+              "'BatchNorm1d.forward: training output BZ' charges that mistake, once; the running update itself is right")
 
 
-def _v_throughout(out, case) -> str:
-    """The words of a wrong V (`WRONG_V`) that every training output and running_V on this input are what it gives,
-    the one mistake behind both (helper-197: ddof=1 cost BZ's 2 points and the running statistics' 2 more; the sum of
-    squares the same); "" where there is none."""
-    return next((words for make, words in WRONG_V if _throughout(out, case, make)), "")
+def _unbiased(Z):
+    """The unbiased variance over the batch; NaN for a batch of one (0 / 0, as numpy gives it, without its warning)."""
+    return stats(Z, ddof=1)[1] if Z.shape[0] > 1 else np.full((1, Z.shape[1]), np.nan)
+
+
+def _whole(Z, value):
+    return np.full((1, Z.shape[1]), float(value))
+
+
+# Wrong batch statistics (M, V) made in one line of forward, that feed both the training output and the running
+# statistics: what they are, in words (each a mistake the training output's hints name)
+WRONG_STATS = (
+    (lambda Z: (stats(Z)[0], _unbiased(Z)), "V the unbiased variance (ddof=1)"),
+    (lambda Z: (stats(Z)[0], stats(Z)[1] * Z.shape[0]), "V the sum of the squared deviations, not their mean"),
+    (lambda Z: (stats(Z)[0], np.sqrt(stats(Z)[1])), "V the standard deviation"),
+    (lambda Z: (stats(Z)[0], _whole(Z, Z.var())), "V taken over the whole array (no axis)"),
+    (lambda Z: (_whole(Z, Z.mean()), stats(Z)[1]), "M taken over the whole array (no axis)"),
+    (lambda Z: (_whole(Z, Z.mean()), ((Z - Z.mean()) ** 2).mean(axis=0, keepdims=True)),
+     "M taken over the whole array (no axis), and V about that M"),
+    (lambda Z: (_whole(Z, Z.mean()), _whole(Z, Z.var())), "M and V taken over the whole array (no axis)"),
+)
+# (not statistics of each row, axis=1: their (N, 1) broadcasts into running statistics of shape (N, C), and forward
+# raises on the next batch of another size, which the running statistics' test charges as that crash)
+
+
+def _stats_throughout(out, case) -> str:
+    """The words of wrong batch statistics (`WRONG_STATS`) that every training output and both running statistics on
+    this input are what they give, the one mistake behind both tests (helper-197: ddof=1 cost BZ's 2 points and the
+    running statistics' 2 more; the sum of squares, the standard deviation, a mean or variance with no axis the same,
+    helper-199); "" where there is none."""
+    return next((words for make, words in WRONG_STATS if _throughout(out, case, make)), "")
 
 
 def _throughout(out, case, make) -> bool:
-    """Whether the training outputs and running_V are those of the variance `make(Z)`. Each output BZ is the one it
-    gives; where it is not finite (the unbiased variance of a batch of one, 0 / 0), non-finite or, where the code
-    guards it, the right one. running_V is what those variances give, whichever way the output handled such a batch:
-    non-finite after one (its unguarded V), or the update of the variances, the right one where it was not finite. A
-    guard on one path alone, a missing eps that makes a guarded V's output non-finite, or batches of one alone, where
-    every output may be right, had cost the running statistics again (helper-198). The running statistics' test leaves
-    such an input to BZ's test only where that test fails (`Unless`): right outputs everywhere make running_V's mistake
-    its own."""
+    """Whether the training outputs and running statistics are those of the batch statistics `make(Z)`. Each output BZ
+    is the one they give: where V is 0 (a batch of one, for most), a non-finite entry is taken as the one the code
+    gives without eps; where V is not finite (the unbiased variance of a batch of one, 0 / 0), non-finite or, where the
+    code guards it, the right one. The running statistics are what those give, whichever way the output handled such
+    a batch: running_V non-finite after one (its unguarded V), or the update of the variances, the right one where it
+    was not finite. A guard on one path alone, a missing eps, or batches of one alone, where every output may be
+    right, had cost the running statistics again (helper-198, helper-199). The running statistics' test leaves such an
+    input to BZ's test only where that test fails (`Unless`): right outputs everywhere make the running statistics'
+    mistake their own."""
     unguarded = False
-    for label, Z in (("BZ", case.Z), ("BZ2", case.Z2), ("BZ3", case.Z3)):
-        got = out.result.values.get(label)
-        if not isinstance(got, np.ndarray) or got.shape != Z.shape:
-            return False
-        V = make(Z)
-        if not np.all(np.isfinite(V)):
-            unguarded = True
-            if np.any(np.isfinite(got)) and not matches(got, case.BW * normalised(Z, *stats(Z)) + case.Bb, VALUES):
+    with np.errstate(all="ignore"):
+        for label, Z in (("BZ", case.Z), ("BZ2", case.Z2), ("BZ3", case.Z3)):
+            got = out.result.values.get(label)
+            if not isinstance(got, np.ndarray) or got.shape != Z.shape:
                 return False
-        elif not matches(got, case.BW * normalised(Z, stats(Z)[0], V) + case.Bb, VALUES):
-            return False
-    mine = out.result.values.get("running_V")
-    if not isinstance(mine, np.ndarray) or mine.shape != case.BW.shape:
-        return False
-    if unguarded and not np.any(np.isfinite(mine)):
-        return True
-
+            M, V = make(Z)
+            if not np.all(np.isfinite(V)):
+                unguarded = True
+                if np.any(np.isfinite(got)) and not matches(got, case.BW * normalised(Z, *stats(Z)) + case.Bb, VALUES):
+                    return False
+                continue
+            want = case.BW * normalised(Z, M, V) + case.Bb
+            if not matches(np.where(np.broadcast_to(V == 0, got.shape) & ~np.isfinite(got), want, got), want, VALUES):
+                return False
     def guarded(Z):
-        V = make(Z)
-        return stats(Z)[0], V if np.all(np.isfinite(V)) else stats(Z)[1]
-    return matches(mine, running(case, batch=guarded)[1], VALUES)
+        M, V = make(Z)
+        return M, V if np.all(np.isfinite(V)) else stats(Z)[1]
+    rM, rV = running(case, batch=guarded)
+    mine = [out.result.values.get(label) for label in ("running_M", "running_V")]
+    if not all(isinstance(x, np.ndarray) and x.shape == case.BW.shape for x in mine):
+        return False
+    return matches(mine[0], rM, VALUES) and (matches(mine[1], rV, VALUES)
+                                             or unguarded and not np.any(np.isfinite(mine[1])))
 
 
 def _running_hints(case, which, name, want, first):

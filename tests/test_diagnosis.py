@@ -229,6 +229,8 @@ BATCHNORM_DIAGNOSED = [
     ("bn_running_from_NZ", "BatchNorm1d.forward: running statistics", "not of NZ"),
     ("bn_var_ddof1", "BatchNorm1d.forward: training output BZ", "ddof=1"),
     ("bn_var_not_divided_by_N", "BatchNorm1d.forward: training output BZ", "sum of the squared deviations"),
+    ("bn_var_is_std", "BatchNorm1d.forward: training output BZ", "your V is the standard deviation"),
+    ("bn_mean_no_axis", "BatchNorm1d.forward: training output BZ", "your M is taken over the whole array (no axis)"),
     ("bn_running_V_starts_at_zero", "BatchNorm1d.forward: running statistics", "does not start at 1"),
     ("bn_running_var_unbiased", "BatchNorm1d.forward: running statistics", "uses the unbiased variance"),
     ("bn_alpha_swapped", "BatchNorm1d.forward: running statistics", "alpha and 1 - alpha are swapped"),

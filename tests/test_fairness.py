@@ -1799,9 +1799,13 @@ BN_RUNNING_V = "self.running_V = self.alpha * self.running_V + (1 - self.alpha) 
       ("self.running_M = self.alpha * self.running_M + (1 - self.alpha) * self.M",
        "self.running_M = (1 - self.alpha) * self.running_M + self.alpha * self.M")],
      {"BatchNorm1d.forward: training output BZ", "BatchNorm1d.forward: running statistics after three training batches"}),
+    # helper-200: a hand-written variance with its axis forgotten; M the sum
+    ([(BN_V, "self.V = np.mean((Z - self.M) ** 2)")], {"BatchNorm1d.forward: training output BZ"}),
+    ([("self.M = np.mean(Z, axis=0, keepdims=True)", "self.M = np.sum(Z, axis=0, keepdims=True)")],
+     {"BatchNorm1d.forward: training output BZ"}),
 ], ids=["ddof1", "ddof1_guarded", "ddof1_in_running_V_only", "ddof1_and_alpha_swapped", "ddof1_output_guarded",
         "ddof1_guarded_without_eps", "sum_of_squares", "std", "std_and_alpha_swapped", "std_without_eps", "V_no_axis",
-        "M_no_axis", "M_no_axis_and_alpha_swapped"])
+        "M_no_axis", "M_no_axis_and_alpha_swapped", "deviations_no_axis", "M_the_sum"])
 def test_a_wrong_variance_is_charged_once_by_the_outputs_it_makes_wrong(tmp_path, request, edits, lost):
     """helper-197: np.var(Z, axis=0, ddof=1), one line of forward, cost both the training output BZ (2) and the
     running statistics (2), whose update was right on the V it was given (the sum of squares, the standard deviation, a
@@ -1817,5 +1821,7 @@ def test_a_wrong_variance_is_charged_once_by_the_outputs_it_makes_wrong(tmp_path
     report = grade_class(root, "BatchNorm1d")
     assert failed(report) == lost
     said = {"std": "your V is the standard deviation", "V_no_axis": "your V is taken over the whole array (no axis)",
-            "M_no_axis": "your M is taken over the whole array (no axis)"}.get(request.node.callspec.id)
+            "M_no_axis": "your M is taken over the whole array (no axis)",
+            "deviations_no_axis": "your V is one number for the whole batch array",
+            "M_the_sum": "your M is the sum of Z over the batch"}.get(request.node.callspec.id)
     assert said is None or said in by_name(report)["BatchNorm1d.forward: training output BZ"].output  # (helper-199)

@@ -164,16 +164,8 @@ def _training_mistakes(case):
     if n >= 2:
         found.insert(0, (BW * normalised(Z, *stats(Z, ddof=1)) + Bb, f"your V is the unbiased variance; {BIASED}"))
         found.append((BW * normalised(Z, M, V * n) + Bb, SUM_OF_SQUARES))
-        found += [  # (helper-199: no hint here, where the running statistics' test, charged again, named them)
-            (BW * normalised(Z, M, np.sqrt(V)) + Bb, "your V is the standard deviation; it is the variance: "
-                                                      "V = np.var(Z, axis=0, keepdims=True), and NZ divides by sqrt(V + eps)"),
-            (BW * normalised(Z, M, Z.var()) + Bb, "your V is taken over the whole array (no axis); take it over the "
-                                                  "batch (axis=0), one per feature: np.var(Z, axis=0, keepdims=True)"),
-            (BW * normalised(Z, Z.mean(), V) + Bb, "your M is taken over the whole array (no axis); take it over the "
-                                                   "batch (axis=0), one per feature: np.mean(Z, axis=0, keepdims=True)"),
-            (BW * normalised(Z, Z.mean(), ((Z - Z.mean()) ** 2).mean(axis=0, keepdims=True)) + Bb,
-             "your M is taken over the whole array (no axis); take it over the batch (axis=0), one per feature: "
-             "np.mean(Z, axis=0, keepdims=True)"),
+        found += [(BW * normalised(Z, *make(Z)) + Bb, hint) for make, _, hint in WRONG_STATS if hint]  # (helper-199,
+        found += [  # helper-200: no hint here, where the running statistics' test, charged again, named some)
             (BW * normalised(Z, M, rows[1]) + Bb, "your V is taken over the features of each row (axis=1); take it "
                                                   "over the batch (axis=0), one per feature"),
             (BW * normalised(Z, rows[0], V) + Bb, "your M is taken over the features of each row (axis=1); take it "
@@ -294,15 +286,44 @@ def _whole(Z, value):
 
 # Wrong batch statistics (M, V) made in one line of forward, that feed both the training output and the running
 # statistics: what they are, in words (each a mistake the training output's hints name)
+def _deviations(Z, M):
+    return (Z - M) ** 2
+
+
+WHOLE_V = ("your V is one number for the whole batch array: a mean of (Z - M) ** 2 with no axis (or np.var(Z - M)); "
+           "take it over the batch (axis=0), one per feature: np.mean((Z - M) ** 2, axis=0, keepdims=True)")
+WHOLE_M = ("your M is taken over the whole array (no axis); take it over the batch (axis=0), one per feature: "
+           "np.mean(Z, axis=0, keepdims=True)")
+# Wrong batch statistics (M, V) made in one line of forward, that feed both the training output and the running
+# statistics: how they are made; what they are, in words (the running statistics' note); and the training output's
+# hint (None: the hint it has elsewhere, ddof=1's and the sum of squares')
 WRONG_STATS = (
-    (lambda Z: (stats(Z)[0], _unbiased(Z)), "V the unbiased variance (ddof=1)"),
-    (lambda Z: (stats(Z)[0], stats(Z)[1] * Z.shape[0]), "V the sum of the squared deviations, not their mean"),
-    (lambda Z: (stats(Z)[0], np.sqrt(stats(Z)[1])), "V the standard deviation"),
-    (lambda Z: (stats(Z)[0], _whole(Z, Z.var())), "V taken over the whole array (no axis)"),
-    (lambda Z: (_whole(Z, Z.mean()), stats(Z)[1]), "M taken over the whole array (no axis)"),
-    (lambda Z: (_whole(Z, Z.mean()), ((Z - Z.mean()) ** 2).mean(axis=0, keepdims=True)),
-     "M taken over the whole array (no axis), and V about that M"),
-    (lambda Z: (_whole(Z, Z.mean()), _whole(Z, Z.var())), "M and V taken over the whole array (no axis)"),
+    (lambda Z: (stats(Z)[0], _unbiased(Z)), "V the unbiased variance (ddof=1)", None),
+    (lambda Z: (stats(Z)[0], stats(Z)[1] * Z.shape[0]), "V the sum of the squared deviations, not their mean", None),
+    (lambda Z: (stats(Z)[0], np.sqrt(stats(Z)[1])), "V the standard deviation",
+     "your V is the standard deviation; it is the variance: V = np.var(Z, axis=0, keepdims=True), and NZ divides by "
+     "sqrt(V + eps)"),
+    (lambda Z: (stats(Z)[0], _whole(Z, Z.var())), "V taken over the whole array (no axis)",
+     "your V is taken over the whole array (no axis); take it over the batch (axis=0), one per feature: "
+     "np.var(Z, axis=0, keepdims=True)"),
+    # (helper-200: each of the next four cost 4 points, and the training output's test said nothing)
+    (lambda Z: (stats(Z)[0], _whole(Z, _deviations(Z, stats(Z)[0]).mean())), "V one number for the whole batch",
+     WHOLE_V),
+    (lambda Z: (stats(Z)[0], _whole(Z, _deviations(Z, stats(Z)[0]).sum() / Z.shape[0])),
+     "V one number for the whole batch", "your V sums (Z - M) ** 2 over every entry of the batch array, then divides by "
+                                         "N; take the mean over the batch (axis=0), one per feature: "
+                                         "np.mean((Z - M) ** 2, axis=0, keepdims=True)"),
+    (lambda Z: (stats(Z)[0], (Z ** 2).mean(axis=0, keepdims=True)), "V the mean of Z ** 2, M not subtracted",
+     "your V is the mean of Z ** 2; subtract the mean first: V = np.mean((Z - M) ** 2, axis=0, keepdims=True)"),
+    (lambda Z: (Z.sum(axis=0, keepdims=True), stats(Z)[1]), "M the sum over the batch, not the mean",
+     "your M is the sum of Z over the batch; divide it by N: M = np.mean(Z, axis=0, keepdims=True)"),
+    (lambda Z: (Z.sum(axis=0, keepdims=True), _deviations(Z, Z.sum(axis=0, keepdims=True)).mean(axis=0, keepdims=True)),
+     "M the sum over the batch, not the mean, and V about that M",
+     "your M is the sum of Z over the batch; divide it by N: M = np.mean(Z, axis=0, keepdims=True)"),
+    (lambda Z: (_whole(Z, Z.mean()), stats(Z)[1]), "M taken over the whole array (no axis)", WHOLE_M),
+    (lambda Z: (_whole(Z, Z.mean()), _deviations(Z, Z.mean()).mean(axis=0, keepdims=True)),
+     "M taken over the whole array (no axis), and V about that M", WHOLE_M),
+    (lambda Z: (_whole(Z, Z.mean()), _whole(Z, Z.var())), "M and V taken over the whole array (no axis)", None),
 )
 # (not statistics of each row, axis=1: their (N, 1) broadcasts into running statistics of shape (N, C), and forward
 # raises on the next batch of another size, which the running statistics' test charges as that crash)
@@ -313,7 +334,7 @@ def _stats_throughout(out, case) -> str:
     this input are what they give, the one mistake behind both tests (helper-197: ddof=1 cost BZ's 2 points and the
     running statistics' 2 more; the sum of squares, the standard deviation, a mean or variance with no axis the same,
     helper-199); "" where there is none."""
-    return next((words for make, words in WRONG_STATS if _throughout(out, case, make)), "")
+    return next((words for make, words, _ in WRONG_STATS if _throughout(out, case, make)), "")
 
 
 def _throughout(out, case, make) -> bool:

@@ -1803,9 +1803,15 @@ BN_RUNNING_V = "self.running_V = self.alpha * self.running_V + (1 - self.alpha) 
     ([(BN_V, "self.V = np.mean((Z - self.M) ** 2)")], {"BatchNorm1d.forward: training output BZ"}),
     ([("self.M = np.mean(Z, axis=0, keepdims=True)", "self.M = np.sum(Z, axis=0, keepdims=True)")],
      {"BatchNorm1d.forward: training output BZ"}),
+    # helper-201: the wrong M behind V, beside a running_M fed a fresh right mean (the update is right on both)
+    ([("self.M = np.mean(Z, axis=0, keepdims=True)", "self.M = np.mean(Z)"),
+      (BN_V, "self.V = np.mean((Z - self.M) ** 2, axis=0, keepdims=True)"),
+      ("self.running_M = self.alpha * self.running_M + (1 - self.alpha) * self.M",
+       "self.running_M = self.alpha * self.running_M + (1 - self.alpha) * np.mean(Z, axis=0, keepdims=True)")],
+     {"BatchNorm1d.forward: training output BZ"}),
 ], ids=["ddof1", "ddof1_guarded", "ddof1_in_running_V_only", "ddof1_and_alpha_swapped", "ddof1_output_guarded",
         "ddof1_guarded_without_eps", "sum_of_squares", "std", "std_and_alpha_swapped", "std_without_eps", "V_no_axis",
-        "M_no_axis", "M_no_axis_and_alpha_swapped", "deviations_no_axis", "M_the_sum"])
+        "M_no_axis", "M_no_axis_and_alpha_swapped", "deviations_no_axis", "M_the_sum", "M_no_axis_fresh_running_M"])
 def test_a_wrong_variance_is_charged_once_by_the_outputs_it_makes_wrong(tmp_path, request, edits, lost):
     """helper-197: np.var(Z, axis=0, ddof=1), one line of forward, cost both the training output BZ (2) and the
     running statistics (2), whose update was right on the V it was given (the sum of squares, the standard deviation, a

@@ -164,7 +164,8 @@ def _training_mistakes(case):
     if n >= 2:
         found.insert(0, (BW * normalised(Z, *stats(Z, ddof=1)) + Bb, f"your V is the unbiased variance; {BIASED}"))
         found.append((BW * normalised(Z, M, V * n) + Bb, SUM_OF_SQUARES))
-        found += [(BW * normalised(Z, *make(Z)) + Bb, hint) for make, _, hint in WRONG_STATS if hint]  # (helper-199,
+        found += [(BW * normalised(Z, *make(Z)) + Bb, hint) for make, _, hint in WRONG_STATS  # (helper-199,
+                  if hint and not (hint == BY_C and Z.shape[1] in (1, n))]  # (by C is by N or the sum of squares there)
         found += [  # helper-200: no hint here, where the running statistics' test, charged again, named some)
             (BW * normalised(Z, M, rows[1]) + Bb, "your V is taken over the features of each row (axis=1); take it "
                                                   "over the batch (axis=0), one per feature"),
@@ -207,7 +208,8 @@ def forward_bz(case, ref):
     out = yield _script(case)
     BZ, n = _expected(ref, case)[0], case.Z.shape[0]
     one = [(NON_FINITE, "your BZ is not finite for a batch of one sample, whose variance V is 0 (BZ is Bb there): "
-                        "look for a division by sqrt(V) without eps, or by N - 1 (ddof=1; use np.var(Z, axis=0))")] \
+                        "look for a division by sqrt(V) without eps, by N - 1 (ddof=1; use np.var(Z, axis=0)), or "
+                        "the square root of a V below 0")] \
         if n == 1 else []
     expect("BZ", out["BZ"], BZ, batch=n,
            known_wrong=lambda: one + hints(BZ, _training_mistakes(case), label="BZ", batch=n))
@@ -290,6 +292,8 @@ def _deviations(Z, M):
     return (Z - M) ** 2
 
 
+BY_C = ("your V divides the sum of (Z - M) ** 2 by C, the number of features (Z.shape[1]); divide by N, the batch size "
+        "(Z.shape[0]): np.mean((Z - M) ** 2, axis=0, keepdims=True)")
 WHOLE_V = ("your V is one number for the whole batch array: a mean of (Z - M) ** 2 with no axis (or np.var(Z - M)); "
            "take it over the batch (axis=0), one per feature: np.mean((Z - M) ** 2, axis=0, keepdims=True)")
 WHOLE_M = ("your M is taken over the whole array (no axis); take it over the batch (axis=0), one per feature: "
@@ -315,6 +319,13 @@ WRONG_STATS = (
                                          "np.mean((Z - M) ** 2, axis=0, keepdims=True)"),
     (lambda Z: (stats(Z)[0], (Z ** 2).mean(axis=0, keepdims=True)), "V the mean of Z ** 2, M not subtracted",
      "your V is the mean of Z ** 2; subtract the mean first: V = np.mean((Z - M) ** 2, axis=0, keepdims=True)"),
+    (lambda Z: (stats(Z)[0], _deviations(Z, stats(Z)[0]).sum(axis=0, keepdims=True) / Z.shape[1]),
+     "V divided by the number of features C, not N", BY_C),
+    (lambda Z: (stats(Z)[0], np.abs(Z - stats(Z)[0]).mean(axis=0, keepdims=True)), "V the mean absolute deviation",
+     "your V is the mean of |Z - M|; it is the mean of the squares: V = np.mean((Z - M) ** 2, axis=0, keepdims=True)"),
+    (lambda Z: (stats(Z)[0], ((Z - stats(Z)[0]).mean(axis=0, keepdims=True)) ** 2), "V the square of the mean deviation",
+     "your V squares the mean of Z - M (which is 0); it is the mean of the squares: "
+     "V = np.mean((Z - M) ** 2, axis=0, keepdims=True)"),
     (lambda Z: (Z.sum(axis=0, keepdims=True), stats(Z)[1]), "M the sum over the batch, not the mean",
      "your M is the sum of Z over the batch; divide it by N: M = np.mean(Z, axis=0, keepdims=True)"),
     (lambda Z: (Z.sum(axis=0, keepdims=True), _deviations(Z, Z.sum(axis=0, keepdims=True)).mean(axis=0, keepdims=True)),
@@ -366,11 +377,13 @@ def _throughout(out, case, make) -> bool:
         M, V = make(Z)
         return M, V if np.all(np.isfinite(V)) else stats(Z)[1]
     rM, rV = running(case, batch=guarded)
-    mine = [out.result.values.get(label) for label in ("running_M", "running_V")]
+    right = trained(case)  # (each running statistic may be the right one: an update fed a fresh right mean beside a
+    mine = [out.result.values.get(label) for label in ("running_M", "running_V")]  # V about the wrong M, helper-201)
     if not all(isinstance(x, np.ndarray) and x.shape == case.BW.shape for x in mine):
         return False
-    return matches(mine[0], rM, VALUES) and (matches(mine[1], rV, VALUES)
-                                             or unguarded and not np.any(np.isfinite(mine[1])))
+    return (matches(mine[0], rM, VALUES) or matches(mine[0], right[0], VALUES)) and (
+        matches(mine[1], rV, VALUES) or matches(mine[1], right[1], VALUES)
+        or unguarded and not np.any(np.isfinite(mine[1])))
 
 
 def _running_hints(case, which, name, want, first):

@@ -6,9 +6,9 @@ scale or shift, shows. Training is graded on the first batch's output, then on t
 statistics after three batches; before evaluation mode the grader sets running_M and running_V to
 what three correct training calls give, so evaluation is graded on its own (a wrong running update
 is charged once, by the running-statistics test) and a layer that only works when fresh (initial
-statistics, the last batch's M and V) shows. A running_V wrong only by the unbiased variance every training output
-shows too (ddof=1, the sum of squares, the standard deviation, no axis) is left to the training output's test
-(`_stats_throughout`).
+statistics, the last batch's M and V) shows. Running statistics wrong only by wrong batch statistics that every
+training output shows too (`WRONG_STATS`: V with ddof=1, the sum of squares, the standard deviation, M or V with no
+axis, ...) are left to the training output's test (`_stats_throughout`), which names them.
 """
 from __future__ import annotations
 
@@ -286,8 +286,6 @@ def _whole(Z, value):
     return np.full((1, Z.shape[1]), float(value))
 
 
-# Wrong batch statistics (M, V) made in one line of forward, that feed both the training output and the running
-# statistics: what they are, in words (each a mistake the training output's hints name)
 def _deviations(Z, M):
     return (Z - M) ** 2
 
@@ -373,6 +371,7 @@ def _throughout(out, case, make) -> bool:
             want = case.BW * normalised(Z, M, V) + case.Bb
             if not matches(np.where(np.broadcast_to(V == 0, got.shape) & ~np.isfinite(got), want, got), want, VALUES):
                 return False
+
     def guarded(Z):
         M, V = make(Z)
         return M, V if np.all(np.isfinite(V)) else stats(Z)[1]

@@ -162,8 +162,6 @@ def _training_mistakes(case):
                                             "training, use the batch's own mean M and variance V"),
     ]
     if n >= 2:
-        found.insert(0, (BW * normalised(Z, *stats(Z, ddof=1)) + Bb, f"your V is the unbiased variance; {BIASED}"))
-        found.append((BW * normalised(Z, M, V * n) + Bb, SUM_OF_SQUARES))
         found += [(BW * normalised(Z, *make(Z)) + Bb, hint) for make, _, hint in WRONG_STATS  # (helper-199,
                   if hint and not (hint == BY_C and Z.shape[1] in (1, n))]  # (by C is by N or the sum of squares there)
         found += [  # helper-200: no hint here, where the running statistics' test, charged again, named some)
@@ -274,7 +272,8 @@ def forward_running(case, ref):
 
 
 STATS_LEFT = ("your running statistics are what your M and V give, {}, which every training output BZ uses too: "
-              "'BatchNorm1d.forward: training output BZ' charges that mistake, once; the running update itself is right")
+              "'BatchNorm1d.forward: training output BZ' charges that mistake, once; the running update itself is "
+              "right")
 
 
 def _unbiased(Z):
@@ -298,10 +297,12 @@ WHOLE_M = ("your M is taken over the whole array (no axis); take it over the bat
            "np.mean(Z, axis=0, keepdims=True)")
 # Wrong batch statistics (M, V) made in one line of forward, that feed both the training output and the running
 # statistics: how they are made; what they are, in words (the running statistics' note); and the training output's
-# hint (None: the hint it has elsewhere, ddof=1's and the sum of squares')
+# hint on a batch of more than one (None: the hints of a batch of one name them)
 WRONG_STATS = (
-    (lambda Z: (stats(Z)[0], _unbiased(Z)), "V the unbiased variance (ddof=1)", None),
-    (lambda Z: (stats(Z)[0], stats(Z)[1] * Z.shape[0]), "V the sum of the squared deviations, not their mean", None),
+    (lambda Z: (stats(Z)[0], _unbiased(Z)), "V the unbiased variance (ddof=1)",
+     f"your V is the unbiased variance; {BIASED}"),
+    (lambda Z: (stats(Z)[0], stats(Z)[1] * Z.shape[0]), "V the sum of the squared deviations, not their mean",
+     SUM_OF_SQUARES),
     (lambda Z: (stats(Z)[0], np.sqrt(stats(Z)[1])), "V the standard deviation",
      "your V is the standard deviation; it is the variance: V = np.var(Z, axis=0, keepdims=True), and NZ divides by "
      "sqrt(V + eps)"),
@@ -312,16 +313,17 @@ WRONG_STATS = (
     (lambda Z: (stats(Z)[0], _whole(Z, _deviations(Z, stats(Z)[0]).mean())), "V one number for the whole batch",
      WHOLE_V),
     (lambda Z: (stats(Z)[0], _whole(Z, _deviations(Z, stats(Z)[0]).sum() / Z.shape[0])),
-     "V one number for the whole batch", "your V sums (Z - M) ** 2 over every entry of the batch array, then divides by "
-                                         "N; take the mean over the batch (axis=0), one per feature: "
-                                         "np.mean((Z - M) ** 2, axis=0, keepdims=True)"),
+     "V one number for the whole batch",
+     "your V sums (Z - M) ** 2 over every entry of the batch array, then divides by N; take the mean over the batch "
+     "(axis=0), one per feature: np.mean((Z - M) ** 2, axis=0, keepdims=True)"),
     (lambda Z: (stats(Z)[0], (Z ** 2).mean(axis=0, keepdims=True)), "V the mean of Z ** 2, M not subtracted",
      "your V is the mean of Z ** 2; subtract the mean first: V = np.mean((Z - M) ** 2, axis=0, keepdims=True)"),
     (lambda Z: (stats(Z)[0], _deviations(Z, stats(Z)[0]).sum(axis=0, keepdims=True) / Z.shape[1]),
      "V divided by the number of features C, not N", BY_C),
     (lambda Z: (stats(Z)[0], np.abs(Z - stats(Z)[0]).mean(axis=0, keepdims=True)), "V the mean absolute deviation",
      "your V is the mean of |Z - M|; it is the mean of the squares: V = np.mean((Z - M) ** 2, axis=0, keepdims=True)"),
-    (lambda Z: (stats(Z)[0], ((Z - stats(Z)[0]).mean(axis=0, keepdims=True)) ** 2), "V the square of the mean deviation",
+    (lambda Z: (stats(Z)[0], ((Z - stats(Z)[0]).mean(axis=0, keepdims=True)) ** 2),
+     "V the square of the mean deviation",
      "your V squares the mean of Z - M (which is 0); it is the mean of the squares: "
      "V = np.mean((Z - M) ** 2, axis=0, keepdims=True)"),
     (lambda Z: (Z.sum(axis=0, keepdims=True), stats(Z)[1]), "M the sum over the batch, not the mean",

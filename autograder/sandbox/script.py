@@ -240,8 +240,8 @@ class Script:
         if named is not None:
             self.named[named], shown = value, named
         ref, desc = self._ref(value, shown)
-        self._add(["set", obj.id, attr, ref, 2 if read else 1] if state else ["set", obj.id, attr, ref],  # (state: set even where
-                  ("set", obj.name, attr, f"{obj.name}.{attr} = {desc}", state))  # the object refuses it)
+        op = ["set", obj.id, attr, ref] + ([2 if read else 1] if state else [])  # (state: set even where the object
+        self._add(op, ("set", obj.name, attr, f"{obj.name}.{attr} = {desc}", state))  # refuses it)
 
     def restore(self, obj: Obj, attr: str) -> None:
         """Set `obj.attr` to a copy of what it holds (nothing where it holds nothing), the way state is set (`set`

@@ -714,9 +714,9 @@ def _activation_stand_in(np, j, s, t, width=None):
 
 def _run_case(np, io, index, case, blobs, out_blobs, skip):
     """Run one case's ops; returns its reply header. Ops:
-    ["import", module] | ["new", obj, module, class, args(, soft)] | ["set", obj, attr, value(, state)] (state 1: set even
-      where the object refuses it, `_settable`; 2: the same, the attribute read first; value {"c": [obj, attr]}: a copy of what that object holds there,
-      nothing set where it holds nothing)
+    ["import", module] | ["new", obj, module, class, args(, soft)] | ["set", obj, attr, value(, state)] (state 1: set
+      even where the object refuses it, `_settable`; 2: the same, the attribute read first; value {"c": [obj, attr]}:
+      a copy of what that object holds there, nothing set where it holds nothing)
     | ["call", obj, method, args, keep_args, label, soft(, keep)] (keep: an object id the returned value is
       kept under; label None: the value does not come back) | ["get", obj, attr, label]
     | ["item", obj, key, label, keep] (obj[key], kept; label None: it does not come back) | ["dict", obj]

@@ -1831,3 +1831,29 @@ def test_a_wrong_variance_is_charged_once_by_the_outputs_it_makes_wrong(tmp_path
             "deviations_no_axis": "your V is one number for the whole batch array",
             "M_the_sum": "your M is the sum of Z over the batch"}.get(request.node.callspec.id)
     assert said is None or said in by_name(report)["BatchNorm1d.forward: training output BZ"].output  # (helper-199)
+
+
+CE_LOSS_LINE = "return float(-(Y * log_softmax).sum() / self.N)"
+CE_GRADIENT_LINE = "return (self.softmax - self.Y) / self.N"
+
+
+def test_a_wrong_backward_behind_a_forward_broken_on_purpose_wins_nothing(tmp_path):
+    """helper-203: a CrossEntropyLoss.forward off by 1e-3 everywhere left every input of backward's tests to forward's,
+    and a backward of 7 times the gradient passed on the one-class batches alone, where the gradient is 0 (any multiple
+    of it is right there): 96 where its honest twin, with forward right, scored 95. Such an input says nothing of
+    backward where forward is wrong there; a right backward behind the same forward keeps its points."""
+    off = (CE_LOSS_LINE, CE_LOSS_LINE + " + 1e-3")
+    seven = (CE_GRADIENT_LINE, "return 7 * (self.softmax - self.Y) / self.N")
+    scores = {}
+    for name, edits in (("attack", (off, seven)), ("twin", (seven,)), ("right backward", (off,))):
+        root = tmp_path / name.replace(" ", "_")
+        shutil.copytree(REFERENCE, root / "mytorch")
+        path = root / "mytorch" / "nn" / "loss.py"
+        for find, replace in edits:
+            assert path.read_text().count(find) == 1, find
+            path.write_text(path.read_text().replace(find, replace))
+        report = grade_class(root, "CrossEntropyLoss")
+        scores[name] = report.score
+        if name == "right backward":
+            assert "CrossEntropyLoss.backward: dLdA" not in failed(report), failed(report)
+    assert scores["attack"] <= scores["twin"] < scores["right backward"], scores

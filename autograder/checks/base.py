@@ -553,7 +553,8 @@ def after_forward(expecting, out: Outputs, losses: dict, expected_loss, loss_tes
     state a forward stores makes a right backward return zeros (it would hold Y as the softmax, or as A), and a
     backward of zeros behind a forward wrong on every input where the loss is not 0 had passed on the rest, where
     zeros are right, and kept every point (helper-126: 8 for losses returning 0.0 and zeros; helper-127: 3 behind a
-    forward of mean |A - Y|)."""
+    forward of mean |A - Y|). A right value that is 0 (`value`: a one-class batch's gradient), which any multiple of the
+    gradient gives, judges nothing where forward is wrong on that input: it is left out (helper-203)."""
     want = np.asarray(expected_loss, dtype=np.float64)
 
     def forward_values():

@@ -463,6 +463,8 @@ def _alike(a, b, values: bool = True) -> bool:
         return type(a) is type(b) and _ADDRESS.sub("", str(a)) == _ADDRESS.sub("", str(b))  # a message left out)
     if a.shape != b.shape or a.dtype.kind != b.dtype.kind:
         return False
+    if a.dtype == b.dtype and a.tobytes() == b.tobytes():  # (the usual answer: the same bits; the tolerance below
+        return True  # costs ten times as much, and a class that failed runs twice, every value compared)
     if not values and not (_constant(a) or _constant(b)):  # (zeros the second time where the first run drew random
         return True  # weights had passed Linear.__init__'s test: helper-178)
     x, y = a.astype(np.float64), b.astype(np.float64)

@@ -335,7 +335,8 @@ def _run_phase(checks: list[Check], sandbox: Sandbox, deadline: float, found: di
     for phase in (early, [i for i, script in enumerate(scripts) if script.late]):
         if received < len(early) and phase is not early:  # the budget ran out in the first request
             break
-        stream = sandbox.stream([scripts[i].lean() if lean else scripts[i] for i in phase])
+        ended = {k: first[i] for k, i in enumerate(phase) if first and i in first and first[i].hit_limit}
+        stream = sandbox.stream([scripts[i].lean() if lean else scripts[i] for i in phase], ended)
         for k, result in enumerate(stream):  # (to its end: a stream left unfinished ends its worker)
             i = phase[k]
             if time.perf_counter() > deadline:  # checked per reply, and no reply waits past it (Sandbox.deadline)

@@ -202,6 +202,48 @@ def test_a_forward_that_hangs_only_on_huge_inputs_loses_only_the_test_of_huge_in
     assert output.startswith("Softmax.forward(Z + shift) did not finish within 2 s")
 
 
+HANGS = {  # class graded: (file, find, replace)
+    "ReLU": ("nn/activation.py", "        return dLdA * (self.A > 0)\n",  # on some inputs only
+             "        while dLdA.shape[0] > 3:\n            pass\n        return dLdA * (self.A > 0)\n"),
+    "CrossEntropyLoss": ("nn/loss.py", "        self.N = A.shape[0]\n",  # after printing, on three classes
+                         "        print('computing the loss')\n        while A.shape[1] == 3:\n            pass\n"
+                         "        self.N = A.shape[0]\n"),
+    "MLP0": ("nn/linear.py", "        self.debug = debug\n",  # in the Linear an MLP builds (a probe of its own layers)
+             "        while in_features == 2:\n            pass\n        self.debug = debug\n"),
+}
+
+
+@pytest.mark.parametrize("cls", sorted(HANGS))
+def test_a_hang_the_first_run_of_a_class_met_is_not_waited_for_again_and_its_verdicts_stay(cls, tmp_path,
+                                                                                           monkeypatch):
+    """A class runs first without its calls for diagnosis, then, once something is not a clean pass, again in
+    full (runner._batch_phase): the full run takes a hang the first met as met again on the same op, without
+    waiting for the case time limit a second time, and gives the verdicts that waiting gives."""
+    from autograder.record import replace
+    from autograder.sandbox import pool
+
+    root = reference_with(tmp_path, *HANGS[cls])
+    waits = []
+    real = pool.Sandbox._receive
+
+    def receive(self, *args, **kwargs):
+        reply, why = real(self, *args, **kwargs)
+        waits.append(why.startswith("did not finish within"))
+        return reply, why
+
+    monkeypatch.setattr(pool.Sandbox, "_receive", receive)
+    limits = replace(FAST, case_timeout=1.0)
+    checks = [c for c in ALL_CHECKS if c.cls == cls]
+    report = runner.grade(root, seed=0, submission="hangs", limits=limits, checks=checks)
+    assumed, waits[:] = sum(waits), []
+    monkeypatch.setattr(pool.Sandbox, "_assumed", lambda self, script, earlier: None)
+    waited = runner.grade(root, seed=0, submission="hangs", limits=limits, checks=checks)
+    assert sum(waits) > assumed >= 1
+    assert [(r.name, r.score, r.output) for r in report.results] == [(r.name, r.score, r.output) for r in waited.results]
+    assert any("did not finish within 1 s" in r.output for r in report.results)
+    assert any("computing the loss" in r.output for r in report.results) == (cls == "CrossEntropyLoss")
+
+
 def test_a_list_is_not_an_array(tmp_path):
     report = grade(ENTRIES["relu_forward_returns_list"], tmp_path)
     said = by_name(report)["ReLU.forward: output A"].output  # (its numbers are right: it says so, and the hint how)

@@ -272,6 +272,9 @@ def _interruptible_group() -> None:
     os.setpgrp()
 
 
+INTERRUPTED = 12  # entries of the class interrupted (one at a time: Ctrl-C comes once the first finished)
+
+
 @pytest.mark.parametrize("sig, code, said", [(signal.SIGINT, 130, "Ctrl-C"), (signal.SIGTERM, 143, "SIGTERM")],
                          ids=["Ctrl-C", "SIGTERM"])
 def test_ctrl_c_leaves_the_gradebook_of_what_finished(tmp_path, sig, code, said):
@@ -279,7 +282,7 @@ def test_ctrl_c_leaves_the_gradebook_of_what_finished(tmp_path, sig, code, said)
     left each entry's results but no grades.csv nor report.html)."""
     source = tmp_path / "class"
     correct = materialize(next(e for e in entries("correct")), tmp_path / "made")
-    for i in range(40):
+    for i in range(INTERRUPTED):
         shutil.copytree(correct, source / f"student{i:02d}")
     for attempt in range(3):  # (a loaded machine may stall the batch's first results file until all are done:
         out = tmp_path / f"graded{attempt}"  # Ctrl-C then comes too late to test anything; try again)
@@ -297,7 +300,7 @@ def test_ctrl_c_leaves_the_gradebook_of_what_finished(tmp_path, sig, code, said)
         else:
             os.killpg(proc.pid, sig)
         done, err = proc.communicate(timeout=60)
-        if proc.returncode == 0 and "40 of 40 submissions done" in done:
+        if proc.returncode == 0 and f"{INTERRUPTED} of {INTERRUPTED} submissions done" in done:
             continue
         break
     assert proc.returncode == code, (f"SIGINT here: {signal.getsignal(signal.SIGINT)}, blocked: "
@@ -305,21 +308,22 @@ def test_ctrl_c_leaves_the_gradebook_of_what_finished(tmp_path, sig, code, said)
     book = list(csv.DictReader((out / "grades.csv").open()))
     state = json.loads((out / batch.STATE).read_text())["entries"]
     rows = [row for row in book if row["error"] != batch.PENDING]  # (a row for every entry: helper-130's gradebook
-    assert len(book) == 40 and 1 <= len(rows) < 40 and len(state) == len(rows)  # had shrunk to what finished)
+    assert len(book) == INTERRUPTED and 1 <= len(rows) < INTERRUPTED  # had shrunk to what finished)
+    assert len(state) == len(rows)
     assert all(float(r["score"]) == 100 for r in rows)
     assert all(row["score"] == "" and all(row[c] == "" for c in row if ":" in c) for row in book if row not in rows)
     assert "interrupted" in err
     report = (out / "report.html").read_text()
-    assert f"interrupted ({said}): {len(rows)} of the 40 entries finished" in report
+    assert f"interrupted ({said}): {len(rows)} of the {INTERRUPTED} entries finished" in report
     left = sorted(row["name"] for row in book if row not in rows)  # (helper-168: the report named none of them)
     named = report.split("not finished: ", 1)[1].split(")", 1)[0] if "not finished: " in report else ""
     assert left and all(name in named for name in left[:8]), (left, named)
-    assert f"<title>{source.name}: {len(rows)} of the 40 submissions of mytorch" in report  # (helper-119: the title
-    # said "N submissions", as if the class were the N that finished)
+    title = f"<title>{source.name}: {len(rows)} of the {INTERRUPTED} submissions of mytorch"
+    assert title in report  # (helper-119: the title said "N submissions", as if the class were the N that finished)
     assert not list(temporary.iterdir())  # (no copy of a student's files left where the grading process was killed)
     again = _cli(str(source), "--output", str(out), "--jobs", "2", cwd=tmp_path)  # goes on where it stopped
     assert again.returncode == 0, again.stderr
-    assert len(list(csv.DictReader((out / "grades.csv").open()))) == 40
+    assert len(list(csv.DictReader((out / "grades.csv").open()))) == INTERRUPTED
     assert f"{len(rows)} kept" in again.stdout  # (the closing lines, on stdout)
 
 

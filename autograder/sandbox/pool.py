@@ -75,7 +75,6 @@ class _Death:
     printed: bytes
     hit_limit: bool
     again: tuple | None = None  # (op, printed, hit_limit) of the death of this case's rerun, where that comes later
-    assumed: bool = False  # told by an earlier run of the same scripts (`Sandbox.stream`'s `ended`), not met here
 
 
 class Enclosure:
@@ -265,43 +264,47 @@ class Sandbox:
         module docstring); a fresh worker goes on with the rest.
 
         `ended`: script index -> its reply in an earlier run of the same code on the same scripts (less their
-        calls for diagnosis: runner._batch_phase), where the worker was stopped at the case time limit. That case
-        does not wait for the limit again: it is taken to hang on the same op (the same code, the same calls up to
-        it), and runs as after that death here, the ops before that one in a fresh worker; where it stops before
-        that op (an error, a death of its own), it is what it is. (A hang in a class's first run cost the class
-        two case time limits, one of them to learn nothing: a student's endless loop in ReLU.backward kept a
-        class's batch 80 s, two limits for ReLU and two for each MLP that calls it.)"""
+        calls for diagnosis: runner._batch_phase) where the case time limit stopped the worker on an op that printed
+        nothing. That op is not waited for again: the case runs in its worker up to it (the request ends there), and
+        where it gets there, the op is taken to hang as it did (the same code, the same calls up to it): the worker
+        ends and the case goes on as after that death; where it stops before, it is what it is. (A hang in a class's
+        first run cost the class two case time limits, one of them to learn nothing: a student's endless loop in
+        ReLU.backward kept a class's batch 80 s, two limits for ReLU and two for each MLP that calls it.) Code that
+        counts its calls across cases may answer otherwise than after a wait: a real death leaves the replies the
+        worker still held unsent (`_Outbox`), and their cases run again in a fresh worker; here they are sent."""
         ended = dict(ended or {})
         pending = list(range(len(scripts)))
         reruns: dict[int, _Death] = {}  # script index -> the death its prefix rerun will carry
         # script index -> what was sent of it to a worker that ran it and died later, before it sent the reply: sent
         # again as it was (what that death teaches is for the cases after it)
         unanswered: dict[int, tuple] = {}
-        unlearn: dict[int, tuple] = {}  # script index -> what the sandbox knew before its `ended` death was assumed
         finished = False
         try:
             while pending and time.monotonic() < self.deadline:  # out of budget: no respawn, no retry
-                if pending[0] in ended and pending[0] not in reruns:
-                    i = pending[0]
-                    death = self._assumed(scripts[i], ended.pop(i))
-                    if death is not None:  # (as that death would have: the worker ended, the op learned)
-                        self.recycle()
-                        self.spoiled = True
-                        unlearn[i] = self.learned()
-                        if self._learn(scripts[i], death):
-                            reruns[i] = death
-                        continue
-                upto = next((k for k, i in enumerate(pending) if k and i in ended), len(pending))
-                sent = [unanswered.pop(i, None) or self._prepared(scripts[i], reruns.get(i)) for i in pending[:upto]]
-                retry = pending[upto:]
+                sent, assumed = [], None  # (assumed: its place in the request, and the death an earlier run met)
+                for i in pending:
+                    prepared = unanswered.pop(i, None) or self._prepared(scripts[i], reruns.get(i))
+                    death = self._assumed(scripts[i], ended[i], prepared) if i in ended else None
+                    if death is not None:  # the request ends with it, up to that op
+                        assumed = len(sent), death
+                        sent.append((prepared[0].truncated(death.op), None, ()))
+                        break
+                    sent.append(prepared)
+                retry = pending[len(sent):]
                 for k, outcome in enumerate(self._request([s for s, _, _ in sent])):
                     i, (_, stop_error, left_out) = pending[k], sent[k]
+                    if assumed is not None and k == assumed[0] and isinstance(outcome, CaseResult):
+                        del ended[i]
+                        if outcome.error is None:  # it got to the op: the op hangs, as it did (the worker ends)
+                            self.recycle()
+                            self.spoiled = True
+                            if self._learn(scripts[i], assumed[1]):  # (False: a package's __init__, run again
+                                reruns[i] = assumed[1]  # without it)
+                            retry = pending[k:]
+                            break
+                        stop_error, left_out = self._prepared(scripts[i], None)[1:]  # (it stopped before: as sent)
                     if isinstance(outcome, CaseResult):
                         death = reruns.pop(i, None)
-                        if death is not None and death.assumed and any(
-                                error is not None and error.op < death.op for error in (outcome.error, stop_error)):
-                            self._relearn(unlearn.pop(i))  # it stopped before the op it was to hang on
-                            death = None
                         if death is not None and death.again:
                             op, printed, hit_limit = death.again
                             outcome = CaseResult({}, self._death_error(scripts[i], death), printed=((op, printed),),
@@ -322,9 +325,8 @@ class Sandbox:
                     retry = pending[k:]  # (from the first case whose reply did not come: see _request)
                     unanswered.update((pending[p], sent[p]) for p in range(k, outcome.case))
                     i = pending[outcome.case]
-                    if i in reruns and reruns[i].assumed and outcome.op < reruns[i].op:  # what came before the op
-                        self._relearn(unlearn.pop(i))  # it was to hang on died first
-                        del reruns[i]
+                    if assumed is not None and outcome.case == assumed[0]:  # (it died before that op: as it would)
+                        del ended[i]
                     if self._learn(scripts[i], outcome):  # the case is charged: rerun what came before the op
                         if i not in reruns:
                             reruns[i] = outcome
@@ -341,23 +343,20 @@ class Sandbox:
             if not finished:  # the caller stopped early: replies still in flight would confuse the next request
                 self.recycle()
 
-    def _assumed(self, script: Script, earlier: CaseResult) -> _Death | None:
+    def _assumed(self, script: Script, earlier: CaseResult, prepared: tuple) -> _Death | None:
         """The death `earlier` (an earlier run's reply to `script`) tells of, where the case time limit stopped its
-        worker on an op this run gets to (none stops the case before it here); else None."""
+        worker on an op that printed nothing, and that this run makes (`prepared`, as `_prepared` gives it: neither
+        left out nor after an op that stops the case); else None."""
         error = earlier.error
         if (error is None or error.type != "WorkerDied" or error.earlier or not earlier.hit_limit
                 or error.msg != f"did not finish within {self.limits.case_timeout:g} s"
-                or not 0 <= error.op < len(script.ops) or script.ops[error.op][0] == "skip"):
+                or any(op == error.op and data for op, data in earlier.printed)):
             return None
-        _, stop, _ = self._prepared(script, None)
-        if stop is not None and stop.op <= error.op:
+        sent, stop, _ = prepared  # (an op left out is a "skip" in what is sent)
+        if (not 0 <= error.op < len(sent.ops) or sent.ops[error.op][0] == "skip"
+                or (stop is not None and stop.op <= error.op)):
             return None
-        printed = b"".join(data for op, data in earlier.printed if op == error.op)
-        return _Death(0, error.op, 0, error.msg, printed, True, assumed=True)
-
-    def _relearn(self, learned: tuple) -> None:
-        """What the sandbox knew before an assumed death (`stream`), that did not come."""
-        self._poisoned, self._hung, self.skip_init, self.notes = learned
+        return _Death(0, error.op, 0, error.msg, b"", True)
 
     def _prepared(self, script: Script, rerun: _Death | None) -> tuple[Script, StudentError | None, tuple]:
         """The script to send, without the ops that ended an earlier worker (and, for a rerun, without

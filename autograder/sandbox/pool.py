@@ -281,12 +281,13 @@ class Sandbox:
         finished = False
         try:
             while pending and time.monotonic() < self.deadline:  # out of budget: no respawn, no retry
-                sent, assumed = [], None  # (assumed: its place in the request, and the death an earlier run met)
+                sent, assumed = [], None  # (assumed: its place in the request, the death an earlier run met there,
+                # and the case as it would be sent whole)
                 for i in pending:
                     prepared = unanswered.pop(i, None) or self._prepared(scripts[i], reruns.get(i))
                     death = self._assumed(scripts[i], ended[i], prepared) if i in ended else None
                     if death is not None:  # the request ends with it, up to that op
-                        assumed = len(sent), death
+                        assumed = len(sent), death, prepared
                         sent.append((prepared[0].truncated(death.op), None, ()))
                         break
                     sent.append(prepared)
@@ -302,7 +303,7 @@ class Sandbox:
                                 reruns[i] = assumed[1]  # without it)
                             retry = pending[k:]
                             break
-                        stop_error, left_out = self._prepared(scripts[i], None)[1:]  # (it stopped before: as sent)
+                        _, stop_error, left_out = assumed[2]  # (it stopped before: as the whole case would)
                     if isinstance(outcome, CaseResult):
                         death = reruns.pop(i, None)
                         if death is not None and death.again:

@@ -225,6 +225,12 @@ HANGS = {  # name: (class graded, [(file, find, replace)], whether the full run 
                                    + INIT_END),
                                   ("nn/linear.py", BACKWARD, "        while dLdZ.shape[0] == 4:\n            pass\n"
                                    + BACKWARD)], False),
+    # helper-205: 150 KiB printed by every forward call, and backward hangs: the replies the hanging worker held are
+    # lost with it, and their cases (and prints) run again, as after a wait (the print limit is reached where it was)
+    "printing around it": ("Linear", [("nn/linear.py", "        self.A = A\n",
+                                       "        print('x' * (150 << 10))\n        self.A = A\n"),
+                                      ("nn/linear.py", BACKWARD, "        while dLdZ.shape[0] > 3:\n            pass\n"
+                                       + BACKWARD)], True),
 }
 
 
@@ -237,6 +243,7 @@ def test_a_hang_the_first_run_of_a_class_met_is_not_waited_for_again_and_its_ver
     printed, nor where the full run leaves it out or stops before it)."""
     from autograder.record import replace
     from autograder.sandbox import pool
+    from autograder.sandbox import worker as wire
 
     cls, edits, saves = HANGS[name]
     root = reference_with(tmp_path, *edits[0])
@@ -244,12 +251,13 @@ def test_a_hang_the_first_run_of_a_class_met_is_not_waited_for_again_and_its_ver
         path = root / "mytorch" / file
         assert path.read_text().count(find) == 1, find
         path.write_text(path.read_text().replace(find, new))
-    waits = []
+    waits = []  # (True for each case time limit waited for to its end, not ended at a "wait" op)
     real = pool.Sandbox._receive
 
-    def receive(self, *args, **kwargs):
-        reply, why = real(self, *args, **kwargs)
-        waits.append(why.startswith("did not finish within"))
+    def receive(self, worker, deadline, script, sent=None, watch=None, index=0):
+        reply, why = real(self, worker, deadline, script, sent, watch, index)
+        at = wire.PROGRESS.unpack_from(worker.progress)[:2]
+        waits.append(why.startswith("did not finish within") and not (watch and at == (watch[0] + 1, watch[1])))
         return reply, why
 
     monkeypatch.setattr(pool.Sandbox, "_receive", receive)
@@ -257,12 +265,27 @@ def test_a_hang_the_first_run_of_a_class_met_is_not_waited_for_again_and_its_ver
     checks = [c for c in ALL_CHECKS if c.cls == cls]
     report = runner.grade(root, seed=0, submission="hangs", limits=limits, checks=checks)
     assumed, waits[:] = sum(waits), []
-    monkeypatch.setattr(pool.Sandbox, "_assumed", lambda self, script, earlier, prepared: None)
+    monkeypatch.setattr(pool.Sandbox, "_assumed", lambda self, earlier, prepared: None)
     waited = runner.grade(root, seed=0, submission="hangs", limits=limits, checks=checks)
     assert (sum(waits) > assumed >= 1) if saves else (sum(waits) == assumed >= 1), (sum(waits), assumed)
     said = [(r.name, r.score, r.output) for r in report.results]
     assert said == [(r.name, r.score, r.output) for r in waited.results]
-    assert any("did not finish within 1 s" in r.output or "too many layers" in r.output for r in report.results)
+    said = "\n".join(r.output for r in report.results)  # (the hang, or what stopped the case before it)
+    assert "did not finish within 1 s" in said or "too many layers" in said or "File too large" in said
+
+
+def test_a_correct_method_a_little_slow_is_not_charged_the_time_its_held_neighbours_took(tmp_path):
+    """A worker writes its replies a few at a time (`_Outbox`): where the grader's wait for the first of them ran
+    out while the worker was on a later case, the limit had timed them all. The case running then gets the limit
+    from when it began (helper-205: a correct Linear.backward of 70 ms a call, its cases held eight at a time,
+    was charged "did not finish within 1 s": 92.5)."""
+    from autograder.record import replace
+
+    root = reference_with(tmp_path, "nn/linear.py", BACKWARD, "        import time\n        began = time.perf_counter()\n"
+                          "        while time.perf_counter() - began < 0.035:\n            pass\n" + BACKWARD)
+    report = runner.grade(root, seed=0, submission="slow", limits=replace(FAST, case_timeout=0.5),
+                          checks=[c for c in ALL_CHECKS if c.cls == "Linear"])
+    assert report.score == report.max_score, [r.output for r in report.results if not r.passed][:1]
 
 
 def test_a_list_is_not_an_array(tmp_path):

@@ -48,6 +48,7 @@ from .server import ForkServer, SandboxError, channel, describe_status, remove_t
 # a request's first case that much more at most.
 START_LIMIT = 5.0
 START_POLL = 0.05
+WATCH_POLL = 0.005  # seconds between looks at the progress page of a worker that is to reach a "wait" op (`stream`)
 # Bounds on one case's reply: honest ones are a few kilobytes (a header, a few small arrays).
 MAX_HEADER = 1 << 20
 MAX_BLOBS = 1024
@@ -75,6 +76,7 @@ class _Death:
     printed: bytes
     hit_limit: bool
     again: tuple | None = None  # (op, printed, hit_limit) of the death of this case's rerun, where that comes later
+    held: bool = False  # the worker held replies of earlier cases when it was stopped: the wait timed more than this
 
 
 class Enclosure:
@@ -264,15 +266,14 @@ class Sandbox:
         module docstring); a fresh worker goes on with the rest.
 
         `ended`: script index -> its reply in an earlier run of the same code on the same scripts (less their
-        calls for diagnosis: runner._batch_phase) where the case time limit stopped the worker on an op that printed
-        nothing. That op is not waited for again: the case runs in its worker up to it (the request ends there), and
-        where it gets there, the op is taken to hang as it did (the same code, the same calls up to it): the worker
-        ends and the case goes on as after that death; where it stops before, it is what it is. (A hang in a class's
-        first run cost the class two case time limits, one of them to learn nothing: a student's endless loop in
-        ReLU.backward kept a class's batch 80 s, two limits for ReLU and two for each MLP that calls it.) Code that
-        counts its calls across cases may answer otherwise than after a wait: a real death leaves the replies the
-        worker still held unsent (`_Outbox`), and their cases run again in a fresh worker; here they are sent."""
-        ended = dict(ended or {})
+        calls for diagnosis: runner._batch_phase) where the case time limit ran out on an op (`_assumed`). That op is
+        not waited for again: the worker runs everything as it would, but that op, in its place, waits to be ended
+        (a "wait" op), and is ended as soon as it gets there, as the limit would have ended it (the replies it
+        held, the op charged, what came before it run again). Where it does not get there, nothing changes. (A hang
+        in a class's first run cost the class two case time limits, one of them to learn nothing: a student's
+        endless loop in ReLU.backward kept a class's batch 80 s, two limits for ReLU and two for each MLP that
+        calls it.)"""
+        ended = ended or {}
         pending = list(range(len(scripts)))
         reruns: dict[int, _Death] = {}  # script index -> the death its prefix rerun will carry
         # script index -> what was sent of it to a worker that ran it and died later, before it sent the reply: sent
@@ -281,39 +282,25 @@ class Sandbox:
         finished = False
         try:
             while pending and time.monotonic() < self.deadline:  # out of budget: no respawn, no retry
-                sent, assumed = [], None  # (assumed: its place in the request, the death an earlier run met there,
-                # and the case as it would be sent whole)
-                for i in pending:
-                    prepared = unanswered.pop(i, None) or self._prepared(scripts[i], reruns.get(i))
-                    death = self._assumed(scripts[i], ended[i], prepared) if i in ended else None
-                    if death is not None:  # the request ends with it, up to that op
-                        assumed = len(sent), death, prepared
-                        sent.append((prepared[0].truncated(death.op), None, ()))
-                        break
-                    sent.append(prepared)
-                retry = pending[len(sent):]
-                for k, outcome in enumerate(self._request([s for s, _, _ in sent])):
+                sent = [unanswered.pop(i, None) or self._prepared(scripts[i], reruns.get(i)) for i in pending]
+                watch = next(((k, op) for k, i in enumerate(pending) if i in ended
+                              for op in [self._assumed(ended[i], sent[k])] if op is not None), None)
+                if watch is not None:  # (that op waits to be ended, and is: as the limit ends it)
+                    k, op = watch
+                    sent[k] = (replace(sent[k][0], ops=sent[k][0].ops[:op] + [["wait"]]), *sent[k][1:])
+                retry = []
+                for k, outcome in enumerate(self._request([s for s, _, _ in sent], watch)):
                     i, (_, stop_error, left_out) = pending[k], sent[k]
-                    if assumed is not None and k == assumed[0] and isinstance(outcome, CaseResult):
-                        del ended[i]
-                        if outcome.error is None:  # it got to the op: the op hangs, as it did (the worker ends)
-                            self.recycle()
-                            self.spoiled = True
-                            if self._learn(scripts[i], assumed[1]):  # (False: a package's __init__, run again
-                                reruns[i] = assumed[1]  # without it)
-                            retry = pending[k:]
-                            break
-                        _, stop_error, left_out = assumed[2]  # (it stopped before: as the whole case would)
                     if isinstance(outcome, CaseResult):
                         death = reruns.pop(i, None)
                         if death is not None and death.again:
                             op, printed, hit_limit = death.again
                             outcome = CaseResult({}, self._death_error(scripts[i], death), printed=((op, printed),),
-                                                 hit_limit=hit_limit)
+                                                 hit_limit=hit_limit, held=death.held)
                         elif death is not None:
                             printed = outcome.printed + ((death.op, death.printed),) * bool(death.printed)
                             outcome = replace(outcome, printed=tuple(sorted(printed, key=lambda p: p[0])),
-                                              hit_limit=death.hit_limit)
+                                              hit_limit=death.hit_limit, held=death.held)
                             if death.op not in scripts[i].probes:  # (a probe's death is among the soft errors: the
                                 outcome = replace(outcome, error=self._death_error(scripts[i], death))  # case went
                                 stop_error = None  # on)
@@ -326,14 +313,14 @@ class Sandbox:
                     retry = pending[k:]  # (from the first case whose reply did not come: see _request)
                     unanswered.update((pending[p], sent[p]) for p in range(k, outcome.case))
                     i = pending[outcome.case]
-                    if assumed is not None and outcome.case == assumed[0]:  # (it died before that op: as it would)
-                        del ended[i]
                     if self._learn(scripts[i], outcome):  # the case is charged: rerun what came before the op
                         if i not in reruns:
                             reruns[i] = outcome
                         elif outcome.case == k:  # the rerun itself died: no values to keep
-                            yield CaseResult({}, self._death_error(scripts[i], reruns.pop(i)),
-                                             printed=((outcome.op, outcome.printed),), hit_limit=outcome.hit_limit)
+                            first = reruns.pop(i)
+                            yield CaseResult({}, self._death_error(scripts[i], first),
+                                             printed=((outcome.op, outcome.printed),), hit_limit=outcome.hit_limit,
+                                             held=first.held)
                             retry = pending[k + 1:]
                         else:  # (so too after cases whose replies it never sent: it runs none of its ops then)
                             reruns[i] = replace(reruns[i], again=(outcome.op, outcome.printed, outcome.hit_limit))
@@ -344,20 +331,21 @@ class Sandbox:
             if not finished:  # the caller stopped early: replies still in flight would confuse the next request
                 self.recycle()
 
-    def _assumed(self, script: Script, earlier: CaseResult, prepared: tuple) -> _Death | None:
-        """The death `earlier` (an earlier run's reply to `script`) tells of, where the case time limit stopped its
-        worker on an op that printed nothing, and that this run makes (`prepared`, as `_prepared` gives it: neither
-        left out nor after an op that stops the case); else None."""
+    def _assumed(self, earlier: CaseResult, prepared: tuple) -> int | None:
+        """The op an earlier run's reply (`earlier`) says the case time limit ran out on, timing that case alone (no
+        reply of an earlier case held: helper-205's quick cases, held while the grader waited, made a false one), on
+        an op that printed nothing, where this run makes that op (`prepared`, as `_prepared` gives the case: not
+        left out, not after an op that stops the case); else None."""
         error = earlier.error
-        if (error is None or error.type != "WorkerDied" or error.earlier or not earlier.hit_limit
-                or error.msg != f"did not finish within {self.limits.case_timeout:g} s"
+        if (error is None or error.type != "WorkerDied" or error.earlier or error.module or not earlier.hit_limit
+                or earlier.held or error.msg != f"did not finish within {self.limits.case_timeout:g} s"
                 or any(op == error.op and data for op, data in earlier.printed)):
             return None
         sent, stop, _ = prepared  # (an op left out is a "skip" in what is sent)
         if (not 0 <= error.op < len(sent.ops) or sent.ops[error.op][0] == "skip"
                 or (stop is not None and stop.op <= error.op)):
             return None
-        return _Death(0, error.op, 0, error.msg, b"", True)
+        return error.op
 
     def _prepared(self, script: Script, rerun: _Death | None) -> tuple[Script, StudentError | None, tuple]:
         """The script to send, without the ops that ended an earlier worker (and, for a rerun, without
@@ -438,9 +426,10 @@ class Sandbox:
             module = script.ops[death.op][2 if op.kind == "new" else 1]
         return StudentError(death.op, "WorkerDied", death.why, module=module)
 
-    def _request(self, scripts: list[Script]) -> Iterator[CaseResult | _Death]:
+    def _request(self, scripts: list[Script], watch: tuple[int, int] | None = None) -> Iterator[CaseResult | _Death]:
         """Send `scripts` to the worker in one request; yield each case's result as it arrives, or
-        the worker's death (then stop)."""
+        the worker's death (then stop). `watch`: (case, op) where a "wait" op stands for an op that ran out of
+        time before (`stream`): the worker is ended there as soon as it gets there."""
         worker = self._worker or self._spawn()
         if self.enclosure is not None:
             self.enclosure.settle()
@@ -454,12 +443,17 @@ class Sandbox:
             pass  # it died already; reading will tell how
         for index, script in enumerate(scripts):
             reply, why = self._receive(worker, min(time.monotonic() + self.limits.case_timeout, self.deadline), script,
-                                       None if index else sent)
+                                       None if index else sent, watch, index)
             if reply is not None:
                 result, ranges = reply
                 yield replace(result, printed=self._read_printed(ranges)) if ranges else result
                 continue
             case, op, phase, offset = wire.PROGRESS.unpack_from(worker.progress)
+            # (how long its current case had run: where the limit timed cases whose replies it held, one that had not
+            # run it out alone is `held`; the worker's word, which decides only whether a later run waits for this op
+            # again: `_assumed`)
+            ran = time.monotonic() - wire.STARTED.unpack_from(worker.progress,
+                                                              wire.PROGRESS.size + wire.RECEIVED.size)[0] / 1e9
             killed_by_us = why != "stopped"  # a timeout or a broken reply, named by _receive
             status = self._kill(worker, grace=0.0 if killed_by_us else GRACE)
             if not killed_by_us:
@@ -473,7 +467,8 @@ class Sandbox:
             else:
                 case, op, phase, offset = index, 0, 0, size  # it said nothing we can trust
             offset = offset if 0 <= offset <= size else size
-            yield _Death(case, op, min(phase, 64), why, self._pread(offset, size), hit_limit)
+            held = case > index and ran < self.limits.case_timeout
+            yield _Death(case, op, min(phase, 64), why, self._pread(offset, size), hit_limit, held=held)
             return
 
     def _read_printed(self, ranges: list[tuple[int, int, int]]) -> tuple:
@@ -512,9 +507,11 @@ class Sandbox:
         self._worker = _Worker(pid, sock, page)
         return self._worker
 
-    def _receive(self, worker: _Worker, deadline: float, script: Script, sent: float | None = None):
+    def _receive(self, worker: _Worker, deadline: float, script: Script, sent: float | None = None,
+                 watch: tuple[int, int] | None = None, index: int = 0):
         """One case reply (result, printed ranges), or None and the reason the worker is to be killed. `sent`: when
         the request was written, for its first case, whose time starts when the worker had read the request."""
+        extended = False  # (the deadline moved once to time a case after held replies: _held_deadline)
         while True:
             try:
                 reply = _take_message(worker.inbox, len(script.ops), script.labels)
@@ -526,11 +523,19 @@ class Sandbox:
             if deadline <= now and sent is not None and now < self.deadline:
                 deadline, sent = self._first_deadline(worker, sent, now)
             remaining = deadline - now
+            if remaining <= 0 and not extended and deadline < self.deadline:
+                extended = True
+                deadline = self._held_deadline(worker, index, deadline)
+                remaining = deadline - now
             if remaining <= 0:
                 if deadline >= self.deadline:
                     return None, (f"was stopped: the submission's {self.limits.submission_timeout:g} s for all "
                                   "tests ran out")
                 return None, f"did not finish within {self.limits.case_timeout:g} s"
+            if watch is not None:  # (the page says where it is: at the "wait" op, it is ended, as the limit ends it)
+                if wire.PROGRESS.unpack_from(worker.progress)[:2] == (watch[0] + 1, watch[1]):
+                    return None, f"did not finish within {self.limits.case_timeout:g} s"
+                remaining = min(remaining, WATCH_POLL)
             worker.sock.settimeout(remaining)
             try:
                 data = worker.sock.recv(1 << 20)
@@ -541,6 +546,19 @@ class Sandbox:
             if not data:
                 return None, "stopped"
             worker.inbox += data
+
+    def _held_deadline(self, worker: _Worker, index: int, deadline: float) -> float:
+        """The deadline of the reply of case `index` once it has passed while the worker is on a later case: that
+        reply is held with the next ones (`_Outbox`), and the limit timed them and the case running now together
+        (helper-205: quick cases held until their eighth had run 1 s in all, a correct Linear.backward of 70 ms
+        charged as not finishing within 1 s). The case running now gets the case time limit from when it began,
+        by the worker's word on the progress page, and at most one case time limit more (a forged word buys that
+        much once); the deadline as it was otherwise."""
+        case = wire.PROGRESS.unpack_from(worker.progress)[0]
+        if case <= index + 1:
+            return deadline
+        began = wire.STARTED.unpack_from(worker.progress, wire.PROGRESS.size + wire.RECEIVED.size)[0] / 1e9
+        return max(deadline, min(began + self.limits.case_timeout, deadline + self.limits.case_timeout, self.deadline))
 
     def _first_deadline(self, worker: _Worker, sent: float, now: float) -> tuple[float, float | None]:
         """(deadline, sent) of a request's first case once its usual deadline has passed: case_timeout after the

@@ -447,6 +447,7 @@ class CaseResult:
     soft: tuple = ()  # StudentErrors of soft calls, which did not stop it
     printed: tuple = ()  # (op index, bytes): what the student's code printed during that op
     hit_limit: bool = False  # the worker was killed for time, output or the protocol: a replay costs as much
+    held: bool = False  # (with hit_limit) the worker then held replies of earlier cases: not this case's time alone
 
     @property
     def not_run(self) -> bool:

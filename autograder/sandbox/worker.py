@@ -250,7 +250,10 @@ PROGRESS = struct.Struct("<qqqq")
 # sending one). A request is megabytes and the channel holds it whole: the grader's clock for the first case of a
 # request starts there, not when its writing returned (a fresh worker may still be starting, then reading).
 RECEIVED = struct.Struct("<q")
-PAGE = PROGRESS.size + RECEIVED.size
+# After that: time.monotonic_ns() when the worker began its current case. A grader that waited for the reply of an
+# earlier case (held with others, `_Outbox`) reads there how long the case it stopped had run (`Sandbox._request`).
+STARTED = struct.Struct("<q")
+PAGE = PROGRESS.size + RECEIVED.size + STARTED.size
 _STATE = {"root": "", "progress": None, "modules": {}}
 _IMPORTS = {}  # module -> the module, or why it failed: every case in a worker sees the same outcome
 
@@ -726,7 +729,8 @@ def _run_case(np, io, index, case, blobs, out_blobs, skip):
     | ["probe", obj, [[P, Q] per Linear], [[s, t] per activation], label(, activation class)] (stand-ins for
       obj's layers, see `_probe_layers`; the counts of Linear layers, activations, repeated objects and the
       first activation not of that class come back under label)
-    | ["skip"] (an op the grader left out). A module may name alternatives: "models.mlp|mytorch.models.mlp".
+    | ["skip"] (an op the grader left out) | ["wait"] (in place of an op that ran out of time in an earlier run: the
+      grader ends the worker once it gets there, `Sandbox.stream`). A module may name alternatives: "models.mlp|mytorch.models.mlp".
     An argument is an array {"a": i}, an object {"o": id}, a list of arguments, or a plain JSON value."""
     base, ops = case
     objects, out, soft, printed = {}, {}, [], []
@@ -851,6 +855,9 @@ def _run_case(np, io, index, case, blobs, out_blobs, skip):
                 objects[op[1]] = types.SimpleNamespace()
             elif kind == "import":
                 _load(op[1], skip, lambda phase: _mark(index, j, phase))
+            elif kind == "wait":  # (in place of an op that ran out of time before: the grader ends the worker here)
+                while True:
+                    time.sleep(60)
             elif kind == "members":
                 found = [m for m in getattr(objects[op[1]], op[2]) if hasattr(m, op[3])]
                 objects.update(zip(op[4], found))
@@ -996,6 +1003,8 @@ def serve(sock):
     # the grader is told of the arguments it was given (numpy itself is put back only between requests).
     own = types.SimpleNamespace(**real)
     me = os.getpid()
+    # (when each case began, on the progress page: bound here, before student code can replace the module's names)
+    stamp, stamp_at = STARTED.pack_into, PROGRESS.size + RECEIVED.size
     os.register_at_fork(after_in_child=_cut_off)  # (registered here: only student code forks from now on)
     _compile_once()
     _warnings_named_as_handed_in()
@@ -1016,6 +1025,8 @@ def serve(sock):
         for i, case in enumerate(cases):
             out_blobs = []
             began = time.monotonic()
+            if _STATE["progress"] is not None:
+                stamp(_STATE["progress"], stamp_at, time.monotonic_ns())
             kept = type(case) is int  # (a case the fork server decoded once for every worker: `_keep`)
             reply = _run_case(own, io, i, kept_cases[case] if kept else case, kept_blobs if kept else blobs,
                               out_blobs, skip)

@@ -1111,6 +1111,31 @@ def test_a_forged_reading_time_buys_a_hanging_case_little(tmp_path, monkeypatch)
     assert took < 1.0 + 1.0 + 3.0  # (not the submission's 300 s)
 
 
+def test_a_case_after_held_replies_is_timed_from_its_own_start_and_a_forged_start_buys_one_limit():
+    """A reply held with the next ones (the worker writes a few at a time) is waited for past its deadline where the
+    worker is on a later case that began late enough (`Sandbox._held_deadline`), by the worker's word on the progress
+    page: at most one case limit past the deadline first given, whatever the word moved it to before (helper-206: a
+    forged reading time and a forged start had bought a request's first case two limits more)."""
+    import types
+
+    from autograder.sandbox import pool
+
+    page = bytearray(wire.PAGE)
+    grader = types.SimpleNamespace(limits=Limits(case_timeout=1.0), deadline=float("inf"))
+    worker = types.SimpleNamespace(progress=page)
+    now = time.monotonic()
+
+    def moved(case, began, deadline, given):
+        wire.PROGRESS.pack_into(page, 0, case, 0, 0, 0)
+        wire.STARTED.pack_into(page, wire.PROGRESS.size + wire.RECEIVED.size, int(began * 1e9))
+        return pool.Sandbox._held_deadline(grader, worker, 0, deadline, given)
+
+    assert moved(1, now - 0.5, now, now) == now  # (the worker is on the case waited for: no reply of it is held)
+    assert moved(4, now - 0.5, now, now) == pytest.approx(now + 0.5)  # its own limit, from its start
+    assert moved(4, now - 5.0, now, now) == now  # it ran the limit out alone
+    assert moved(4, now + 1e6, now + 0.9, now) == pytest.approx(now + 1.0)  # forged: one limit past the first deadline
+
+
 def test_a_worker_cannot_end_its_enclosure_or_reach_the_next_worker(tmp_path):
     """kill(1) and kill(-1) from a worker: the enclosure is its PID namespace's init, which takes no
     signal from inside; it goes on forking workers (the same enclosure, not a new one). Nor can a worker

@@ -511,7 +511,7 @@ class Sandbox:
                  watch: tuple[int, int] | None = None, index: int = 0):
         """One case reply (result, printed ranges), or None and the reason the worker is to be killed. `sent`: when
         the request was written, for its first case, whose time starts when the worker had read the request."""
-        extended = False  # (the deadline moved once to time a case after held replies: _held_deadline)
+        extended, given = False, deadline  # (the deadline moved once to time a case after held replies: _held_deadline)
         while True:
             try:
                 reply = _take_message(worker.inbox, len(script.ops), script.labels)
@@ -525,7 +525,7 @@ class Sandbox:
             remaining = deadline - now
             if remaining <= 0 and not extended and deadline < self.deadline:
                 extended = True
-                deadline = self._held_deadline(worker, index, deadline)
+                deadline = self._held_deadline(worker, index, deadline, given)
                 remaining = deadline - now
             if remaining <= 0:
                 if deadline >= self.deadline:
@@ -547,18 +547,19 @@ class Sandbox:
                 return None, "stopped"
             worker.inbox += data
 
-    def _held_deadline(self, worker: _Worker, index: int, deadline: float) -> float:
+    def _held_deadline(self, worker: _Worker, index: int, deadline: float, given: float) -> float:
         """The deadline of the reply of case `index` once it has passed while the worker is on a later case: that
         reply is held with the next ones (`_Outbox`), and the limit timed them and the case running now together
         (helper-205: quick cases held until their eighth had run 1 s in all, a correct Linear.backward of 70 ms
         charged as not finishing within 1 s). The case running now gets the case time limit from when it began,
-        by the worker's word on the progress page, and at most one case time limit more (a forged word buys that
-        much once); the deadline as it was otherwise."""
+        by the worker's word on the progress page, and at most one case time limit past the deadline it was `given`
+        (a forged word buys that much once, whatever the first case's word on when it read the request bought:
+        helper-206); the deadline as it was otherwise."""
         case = wire.PROGRESS.unpack_from(worker.progress)[0]
         if case <= index + 1:
             return deadline
         began = wire.STARTED.unpack_from(worker.progress, wire.PROGRESS.size + wire.RECEIVED.size)[0] / 1e9
-        return max(deadline, min(began + self.limits.case_timeout, deadline + self.limits.case_timeout, self.deadline))
+        return max(deadline, min(began + self.limits.case_timeout, given + self.limits.case_timeout, self.deadline))
 
     def _first_deadline(self, worker: _Worker, sent: float, now: float) -> tuple[float, float | None]:
         """(deadline, sent) of a request's first case once its usual deadline has passed: case_timeout after the

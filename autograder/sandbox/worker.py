@@ -730,7 +730,8 @@ def _run_case(np, io, index, case, blobs, out_blobs, skip):
       obj's layers, see `_probe_layers`; the counts of Linear layers, activations, repeated objects and the
       first activation not of that class come back under label)
     | ["skip"] (an op the grader left out) | ["wait"] (in place of an op that ran out of time in an earlier run: the
-      grader ends the worker once it gets there, `Sandbox.stream`). A module may name alternatives: "models.mlp|mytorch.models.mlp".
+      grader ends the worker once it gets there, `Sandbox.stream`). A module may name alternatives:
+      "models.mlp|mytorch.models.mlp".
     An argument is an array {"a": i}, an object {"o": id}, a list of arguments, or a plain JSON value."""
     base, ops = case
     objects, out, soft, printed = {}, {}, [], []

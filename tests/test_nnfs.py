@@ -383,7 +383,8 @@ def test_running_the_calls_for_diagnosis_only_on_failure_changes_no_verdict(name
     checks = [c for c in EVERY if c.cls in ("ActivationSoftMax", "LossCrossEntropy", "ActivationLoss")]
     sent = []
     stream = pool.Sandbox.stream
-    monkeypatch.setattr(pool.Sandbox, "stream", lambda self, scripts: (sent.extend(scripts), stream(self, scripts))[1])
+    monkeypatch.setattr(pool.Sandbox, "stream",
+                        lambda self, scripts, *rest: (sent.extend(scripts), stream(self, scripts, *rest))[1])
     lean_first = runner.grade(root, seed=0, submission=name, limits=FAST, checks=checks, assignment=NNFS, jobs=1)
     diagnosed = sum(1 for s in sent if s.diagnostic)
     monkeypatch.setattr(runner, "LEAN_FIRST", False)

@@ -30,14 +30,18 @@ def failed(report):
 
 def reference_with(tmp_path, file: str, find: str, replace: str):
     """The reference (a folder holding mytorch/) with `find`, which must occur once in `file`, replaced."""
-    import shutil
+    return reference_edited(tmp_path / "sub", [(file, find, replace)])
 
-    root = tmp_path / "sub"
+
+def reference_edited(root, edits):
+    """The reference copied to `root` (a folder holding mytorch/), with each (file, find, replace) of `edits` made in
+    turn, `find` occurring once in `file` as it is then."""
     shutil.copytree(REFERENCE, root / "mytorch")
-    path = root / "mytorch" / file
-    text = path.read_text()
-    assert text.count(find) == 1, find
-    path.write_text(text.replace(find, replace))
+    for file, find, replace in edits:
+        path = root / "mytorch" / file
+        text = path.read_text()
+        assert text.count(find) == 1, find
+        path.write_text(text.replace(find, replace))
     return root
 
 
@@ -246,11 +250,7 @@ def test_a_hang_the_first_run_of_a_class_met_is_not_waited_for_again_and_its_ver
     from autograder.sandbox import worker as wire
 
     cls, edits, saves = HANGS[name]
-    root = reference_with(tmp_path, *edits[0])
-    for file, find, new in edits[1:]:
-        path = root / "mytorch" / file
-        assert path.read_text().count(find) == 1, find
-        path.write_text(path.read_text().replace(find, new))
+    root = reference_edited(tmp_path / "sub", edits)
     waits = []  # (True for each case time limit waited for to its end, not ended at a "wait" op)
     real = pool.Sandbox._receive
 
@@ -1904,12 +1904,7 @@ def test_a_wrong_variance_is_charged_once_by_the_outputs_it_makes_wrong(tmp_path
     mean or variance with no axis the same). The running statistics' test leaves an input whose running statistics are
     what such an M and V give to BZ's test, where every BZ is theirs and that test fails; a running update wrong on its
     own as well is still charged."""
-    root = tmp_path / "sub"
-    shutil.copytree(REFERENCE, root / "mytorch")
-    path = root / "mytorch" / "nn" / "batchnorm.py"
-    for find, replace in edits:
-        assert path.read_text().count(find) == 1, find
-        path.write_text(path.read_text().replace(find, replace))
+    root = reference_edited(tmp_path / "sub", [("nn/batchnorm.py", find, replace) for find, replace in edits])
     report = grade_class(root, "BatchNorm1d")
     assert failed(report) == lost
     said = {"std": "your V is the standard deviation", "V_no_axis": "your V is taken over the whole array (no axis)",
@@ -1932,12 +1927,7 @@ def test_a_wrong_backward_behind_a_forward_broken_on_purpose_wins_nothing(tmp_pa
     seven = (CE_GRADIENT_LINE, "return 7 * (self.softmax - self.Y) / self.N")
     scores = {}
     for name, edits in (("attack", (off, seven)), ("twin", (seven,)), ("right backward", (off,))):
-        root = tmp_path / name.replace(" ", "_")
-        shutil.copytree(REFERENCE, root / "mytorch")
-        path = root / "mytorch" / "nn" / "loss.py"
-        for find, replace in edits:
-            assert path.read_text().count(find) == 1, find
-            path.write_text(path.read_text().replace(find, replace))
+        root = reference_edited(tmp_path / name.replace(" ", "_"), [("nn/loss.py", *edit) for edit in edits])
         report = grade_class(root, "CrossEntropyLoss")
         scores[name] = report.score
         if name == "right backward":

@@ -207,6 +207,7 @@ def test_a_forward_that_hangs_only_on_huge_inputs_loses_only_the_test_of_huge_in
 
 
 INIT_END = "        self.debug = debug\n"
+SOFTMAX_FORWARD = "        e = np.exp(Z - np.max(Z, axis=1, keepdims=True))\n"
 BACKWARD = "        ones = np.ones((self.N, 1))\n        dLdA = dLdZ @ self.W\n"
 HANGS = {  # name: (class graded, [(file, find, replace)], whether the full run saves a case time limit)
     "on some inputs": ("ReLU", [("nn/activation.py", "        return dLdA * (self.A > 0)\n",
@@ -235,6 +236,10 @@ HANGS = {  # name: (class graded, [(file, find, replace)], whether the full run 
                                        "        print('x' * (150 << 10))\n        self.A = A\n"),
                                       ("nn/linear.py", BACKWARD, "        while dLdZ.shape[0] > 3:\n            pass\n"
                                        + BACKWARD)], True),
+    # helper-207: a soft call (the forward before a backward on grader-set state) that hangs is left out, and the
+    # case goes on: the full run waits at it, then at the next soft call that hung in the first run
+    "in a soft call": ("Softmax", [("nn/activation.py", SOFTMAX_FORWARD,
+                                    "        while Z.shape[0] > 1:\n            pass\n" + SOFTMAX_FORWARD)], True),
 }
 
 
@@ -272,6 +277,25 @@ def test_a_hang_the_first_run_of_a_class_met_is_not_waited_for_again_and_its_ver
     assert said == [(r.name, r.score, r.output) for r in waited.results]
     said = "\n".join(r.output for r in report.results)  # (the hang, or what stopped the case before it)
     assert "did not finish within 1 s" in said or "too many layers" in said or "File too large" in said
+
+
+@pytest.mark.parametrize("stops", ["while Z.shape[0] > 1:\n            pass\n",
+                                   "if Z.shape[0] > 1:\n            raise ValueError('not yet')\n"])
+def test_a_backward_is_judged_where_its_forward_hangs_as_where_it_raises(stops, tmp_path):
+    """Softmax's backward is graded on the self.A the grader sets after forward(Z), whose failure does not stop the
+    case: one that hangs on batches (the call left out, and the case goes on) costs backward nothing, as one that
+    raises there does (helper-207: the hanging one stopped the case before backward was called, and its correct
+    backward lost "dLdZ", 2 points, as "not run: needs Softmax.forward"). What needs forward's values is not run."""
+    from autograder.record import replace
+
+    root = reference_with(tmp_path, "nn/activation.py", SOFTMAX_FORWARD, "        " + stops + SOFTMAX_FORWARD)
+    report = runner.grade(root, seed=0, submission="stops", limits=replace(FAST, case_timeout=1.0),
+                          checks=[c for c in ALL_CHECKS if c.cls == "Softmax"])
+    results = by_name(report)
+    assert all(results[name].passed for name in ("Softmax.backward: dLdZ", "Softmax.backward: large batches and "
+                                                 "many classes")), [r.output for r in report.results if not r.passed]
+    assert all(r.output.startswith("not run: needs Softmax.forward") for r in report.results
+               if not r.passed and r.name.startswith("Softmax.backward")), [r.output for r in report.results]
 
 
 def test_a_correct_method_a_little_slow_is_not_charged_the_time_its_held_neighbours_took(tmp_path):

@@ -795,6 +795,29 @@ def test_replies_a_dying_worker_never_sent_are_run_again_as_they_were_sent(tmp_p
         assert np.array_equal(result.values["Z"], np.full((rows, 3), 2.0))
 
 
+def test_soft_calls_that_end_workers_are_left_out_and_the_case_goes_on(tmp_path):
+    """A soft call (one whose exception does not stop the case: the forward before a backward graded on state the
+    grader sets) that ends the worker is charged as a soft error and left out, and the case goes on in a fresh
+    worker, as where it raises; so too for a second one that ends the worker the case went on to (helper-207: the
+    first stopped the case, and a correct Softmax.backward after a forward that hung on batches lost its points)."""
+    submission = attack(tmp_path, "import os\nif A.shape[0] in (4, 5):\n    os._exit(3)")
+
+    def soft_forwards(s, rows):
+        from autograder.checks.linear import LINEAR
+
+        other = s.new(LINEAR, 2, 3)  # (the same call on arrays of two kinds: two deaths that stop no other call)
+        for dying in (np.ones((4, 2)), np.ones((5, 2, 1))):
+            s.call(other, "forward", dying, label=s.fresh(), soft=True, shown=("X",))
+
+    results = _ones_forwards(submission, ((1, 2), (3, 2), (2, 2)), soft_forwards)
+    for rows, result in zip((1, 3, 2), results):
+        assert result.error is None, result.error
+        assert np.array_equal(result.values["Z"], np.full((rows, 3), 2.0))
+        assert [(e.op, e.type, e.earlier) for e in result.soft] == (
+            [(4, "WorkerDied", False), (5, "WorkerDied", False)] if rows == 1 else
+            [(4, "WorkerDied", True), (5, "WorkerDied", True)]), result.soft
+
+
 def test_which_replies_a_dying_worker_held_never_depends_on_time(tmp_path):
     """A method that counts its calls in the worker and ends it on one input gets the same values every run: the
     cases whose replies the dying worker still held (they run again in a fresh worker, whose count starts over) are

@@ -9,7 +9,8 @@ with the grader says which op of which case it was running (the cases before it
 whose replies it still held run again, as they were sent, in a fresh worker: a
 worker writes its replies a few at a time). That op is charged:
 the case gets the values of the ops before it (rerun in a fresh worker) and an
-error on it (a probe, `Script.probes`, is left out instead, and the case goes on),
+error on it (a soft op is left out instead, as where it raises, and the case goes on:
+a backward whose forward hangs is still judged on the state the grader sets),
 and later cases do not run that op again (a soft call is left out, anything else
 stops the case there), so one endless loop costs one time-out, not one per input;
 two on arguments of the same kinds stop that method on such arguments, two
@@ -77,6 +78,7 @@ class _Death:
     hit_limit: bool
     again: tuple | None = None  # (op, printed, hit_limit) of the death of this case's rerun, where that comes later
     held: bool = False  # the worker held replies of earlier cases when it was stopped: the wait timed more than this
+    before: tuple = ()  # the _Deaths of soft ops of the same case that ended earlier workers (left out since)
 
 
 class Enclosure:
@@ -298,12 +300,14 @@ class Sandbox:
                             outcome = CaseResult({}, self._death_error(scripts[i], death), printed=((op, printed),),
                                                  hit_limit=hit_limit, held=death.held)
                         elif death is not None:
-                            printed = outcome.printed + ((death.op, death.printed),) * bool(death.printed)
+                            deaths = (*death.before, death)
+                            printed = outcome.printed + tuple((d.op, d.printed) for d in deaths if d.printed)
                             outcome = replace(outcome, printed=tuple(sorted(printed, key=lambda p: p[0])),
-                                              hit_limit=death.hit_limit, held=death.held)
-                            if death.op not in scripts[i].probes:  # (a probe's death is among the soft errors: the
-                                outcome = replace(outcome, error=self._death_error(scripts[i], death))  # case went
-                                stop_error = None  # on)
+                                              hit_limit=any(d.hit_limit for d in deaths),
+                                              held=any(d.held for d in deaths))
+                            if not scripts[i].meta[death.op].soft:  # (a soft op's death is among the soft errors:
+                                outcome = replace(outcome, error=self._death_error(scripts[i], death))  # the case
+                                stop_error = None  # went on)
                         if stop_error is not None and outcome.error is None:
                             outcome = replace(outcome, error=stop_error)
                         if left_out:
@@ -314,8 +318,13 @@ class Sandbox:
                     unanswered.update((pending[p], sent[p]) for p in range(k, outcome.case))
                     i = pending[outcome.case]
                     if self._learn(scripts[i], outcome):  # the case is charged: rerun what came before the op
-                        if i not in reruns:
+                        last = reruns.get(i)
+                        if last is None:
                             reruns[i] = outcome
+                        elif last.again is None and outcome.op > last.op and scripts[i].meta[last.op].soft:
+                            # the rerun went on past the soft op left out, and a later op ended its worker: that one is
+                            # charged too, and the case runs again without either
+                            reruns[i] = replace(outcome, before=(*last.before, last))
                         elif outcome.case == k:  # the rerun itself died: no values to keep
                             first = reruns.pop(i)
                             yield CaseResult({}, self._death_error(scripts[i], first),
@@ -335,37 +344,43 @@ class Sandbox:
         """The op an earlier run's reply (`earlier`) says the case time limit ran out on, timing that case alone (no
         reply of an earlier case held: helper-205's quick cases, held while the grader waited, made a false one), on
         an op that printed nothing, where this run makes that op (`prepared`, as `_prepared` gives the case: not
-        left out, not after an op that stops the case); else None."""
-        error = earlier.error
-        if (error is None or error.type != "WorkerDied" or error.earlier or error.module or not earlier.hit_limit
-                or earlier.held or error.msg != f"did not finish within {self.limits.case_timeout:g} s"
-                or any(op == error.op and data for op, data in earlier.printed)):
+        left out, not after an op that stops the case); else None. Of soft ops that ran out of time (left out, and
+        the case went on), the first this run makes."""
+        if not earlier.hit_limit or earlier.held:
             return None
         sent, stop, _ = prepared  # (an op left out is a "skip" in what is sent)
-        if (not 0 <= error.op < len(sent.ops) or sent.ops[error.op][0] == "skip"
-                or (stop is not None and stop.op <= error.op)):
-            return None
-        return error.op
+        for error in sorted((e for e in (*earlier.soft, earlier.error) if e is not None), key=lambda e: e.op):
+            if (error.type == "WorkerDied" and not error.earlier and not error.module
+                    and error.msg == f"did not finish within {self.limits.case_timeout:g} s"
+                    and not any(op == error.op and data for op, data in earlier.printed)
+                    and 0 <= error.op < len(sent.ops) and sent.ops[error.op][0] != "skip"
+                    and (stop is None or error.op < stop.op)):
+                return error.op
+        return None
 
     def _prepared(self, script: Script, rerun: _Death | None) -> tuple[Script, StudentError | None, tuple]:
         """The script to send, without the ops that ended an earlier worker (and, for a rerun, without
         the op that ended this case's worker and everything after it); the error that stops it early; the
         errors of the soft calls left out (what a value read after one of them is missing for)."""
-        exempt, skipped = (), {}
+        exempt, skipped = [], {}
         if rerun is not None and rerun.again:  # its rerun ended a worker too: nothing of it runs
             return script.truncated(0), None, ()
-        if rerun is not None:  # the calls before the op that died returned in that very run: they run again,
-            exempt = _identities(script, rerun.op)  # whatever that death taught
-            if rerun.op in script.probes:  # a probe is left out, and the case goes on after it
-                skipped[rerun.op] = self._death_error(script, rerun)
-            else:
-                script = script.truncated(rerun.op)
+        deaths = (*rerun.before, rerun) if rerun is not None else ()
+        # the calls before an op that died returned in that very run: they run again, whatever that death taught
+        exempt = [(death.op, _identities(script, death.op)) for death in deaths]
+        for death in deaths:
+            if script.meta[death.op].soft:  # a soft op is left out, and the case goes on after it (helper-207: a
+                # Softmax.forward that hung on batches stopped the case before backward, on grader-set state, was
+                # called; it lost backward's 3 points, which a forward that raised there kept)
+                skipped[death.op] = self._death_error(script, death)
+            else:  # (the last one: nothing after it was sent)
+                script = script.truncated(death.op)
         if not self._poisoned and not skipped:  # (as a rule: no op has ended a worker)
             return script, None, ()
         for j in range(len(script.ops)):
             if j in skipped or script.ops[j][0] == "skip":
                 continue
-            keys = [key for key in _identities(script, j) if rerun is None or j > rerun.op or key not in exempt]
+            keys = [key for key in _identities(script, j) if not any(j <= op and key in ids for op, ids in exempt)]
             error = next(filter(None, (self._poisoned.get(key) or self._hung_on(key) for key in keys)), None)
             if error is None:
                 continue

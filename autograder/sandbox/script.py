@@ -106,10 +106,6 @@ class Script:
     # before evaluation): student code can read a whole request, so such a script goes to the worker only
     # after every script of its class without one has been answered (runner._batch_phase).
     late: bool = False
-    # Ops that only probe the submission for a diagnosis (a method called with the other kind of target): where one
-    # ends the worker (a loop that never ends), it is left out and the case goes on, as where a soft call raises;
-    # any other op that ends it ends the case there.
-    probes: set = field(default_factory=set)
     # Forward calls of a second object made to show state kept on the class (checks.base.another_forward): soft, so
     # that what follows is still judged; where one raises, the tests that read past it say so (Verdict.judge).
     state_probes: set = field(default_factory=set)
@@ -179,15 +175,13 @@ class Script:
     def new(self, path: str, *args, soft: bool = False) -> Obj:
         """Construct `path` ("mytorch.nn.linear.Linear") with `args`. A `soft` construction that raises leaves no object
         (a read of it then fails as a read, and a call on it as a soft call) and does not stop the case; one that ends
-        the worker is left out (a probe), and the case goes on."""
+        the worker is left out, and the case goes on (as any soft op: sandbox.pool)."""
         module, cls = path.rsplit(".", 1)
         refs, descs = self._args(args, None)
         obj = _tuple(Obj, (self._objects, cls))
         self._objects += 1
         self._add(["new", obj.id, module, cls, refs, 1] if soft else ["new", obj.id, module, cls, refs],
                   ("new", cls, "__init__", f"{cls}({', '.join(descs)})", soft))
-        if soft:
-            self.probes.add(len(self.ops) - 1)
         return obj
 
     def plain(self, name: str) -> Obj:
@@ -253,7 +247,8 @@ class Script:
     def call(self, obj: Obj, method: str, *args, label: str, keep_args: bool = False, soft: bool = False,
              shown: tuple[str, ...] | None = None) -> str:
         """Call a method; its return value comes back under `label` (and each argument, after the
-        call, under `label#argI` when `keep_args`). A `soft` call that raises does not stop the case."""
+        call, under `label#argI` when `keep_args`). A `soft` call that raises does not stop the case; one that ends the
+        worker (a loop that never ends) is left out, and the case goes on (sandbox.pool)."""
         refs, descs = self._args(args, shown)
         index = self._add(["call", obj.id, method, refs, keep_args, label, soft],
                           ("call", obj.name, method, f"{obj.name}.{method}({', '.join(descs)})", soft))

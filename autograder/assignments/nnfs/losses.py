@@ -81,8 +81,8 @@ def kinds(s: Script, path: str, method: str, first: np.ndarray, case, state: boo
             obj = s.new(path)
             if state:
                 s.set(obj, "output", first, state=True)
-            s.call(obj, method, first, target, label=f"{KIND}.{name}", soft=True)
-            s.probes.add(len(s.ops) - 1)  # (one that never returns is left out: the case's own calls still run)
+            s.call(obj, method, first, target, label=f"{KIND}.{name}", soft=True)  # (one that never returns is left
+            # out, as any soft call: the case's own calls still run)
 
 
 def uniform(case) -> np.ndarray:

@@ -298,6 +298,56 @@ def test_a_backward_is_judged_where_its_forward_hangs_as_where_it_raises(stops, 
                if not r.passed and r.name.startswith("Softmax.backward")), [r.output for r in report.results]
 
 
+CE_STORES = "        self.A = A\n        self.Y = Y\n        self.N = A.shape[0]\n"
+CE_RETURNS = "        self.softmax = np.exp(log_softmax)\n        return float(-(Y * log_softmax).sum() / self.N)\n"
+BN_EVAL = "            NZ = (Z - self.running_M) / np.sqrt(self.running_V + self.eps)\n            return self.BW * NZ + self.Bb\n"
+MSE_BACKWARD = "        return 2 * (self.A - self.Y) / (self.N * self.C)\n"
+# name: (class, the honest mistake's edits, the same with what tries to hide it)
+HIDDEN_BEHIND_A_CALL = {
+    # a loss that keeps its first input, and ends the worker in the first call of the two-round test, once: the call
+    # left out on every later input had the test pass (helper-208: 99.5 -> 100)
+    "first round ends a worker": ("CrossEntropyLoss", [
+        ("nn/loss.py", CE_STORES, ""),
+        ("nn/loss.py", CE_RETURNS, "        if not hasattr(self, 'softmax'):\n            self.A, self.Y, self.N = A, Y, "
+         "A.shape[0]\n            self.softmax = np.exp(log_softmax)\n        return float(-(Y * log_softmax).sum() "
+         "/ A.shape[0])\n")], [
+        ("nn/loss.py", "class CrossEntropyLoss:\n", "class CrossEntropyLoss:\n    def __init__(self):\n"
+         "        CrossEntropyLoss.made = getattr(CrossEntropyLoss, 'made', 0) + 1\n        self.order = "
+         "CrossEntropyLoss.made\n\n"),
+        ("nn/loss.py", "        shifted = A - A.max", "        if self.order == 2 and not hasattr(self, 'used') and not "
+         "hasattr(self, 'softmax'):\n            import os\n            os._exit(0)\n        shifted = A - A.max"),
+        ("nn/loss.py", "        return (self.softmax - self.Y) / self.N\n",
+         "        self.used = True\n        return (self.softmax - self.Y) / self.N\n")]),
+    # evaluation mode overwrites what backward reads; it ends the worker after one training step instead (99 -> 100)
+    "evaluation ends a worker": ("BatchNorm1d", [
+        ("nn/batchnorm.py", BN_EVAL, "            self.NZ = (Z - self.running_M) / np.sqrt(self.running_V + self.eps)\n"
+         "            self.Z, self.N = Z, Z.shape[0]\n            return self.BW * self.NZ + self.Bb\n"),
+        ("nn/batchnorm.py", "        self.Z = Z\n", "        self.trained = getattr(self, 'trained', 0) + 1\n"
+         "        self.Z = Z\n")], [
+        ("nn/batchnorm.py", "        if eval:\n", "        if eval:\n            if getattr(self, 'trained', 0) == 1:\n"
+         "                import os\n                os._exit(0)\n")]),
+    # a gradient wrong on large batches only, behind a forward that raises on them: no test of forward has them, and
+    # the hidden test of backward passed, "nothing left to judge" (helper-208: 99 -> 100)
+    "forward raises on large batches": ("MSELoss", [
+        ("nn/loss.py", MSE_BACKWARD, "        if self.N >= 32:\n            return 2 * (self.A - self.Y) / self.N\n"
+         + MSE_BACKWARD)], [
+        ("nn/loss.py", "        self.N, self.C = A.shape\n", "        self.N, self.C = A.shape\n        if self.N >= 32:\n"
+         "            raise MemoryError('too large')\n")]),
+}
+
+
+@pytest.mark.parametrize("name", list(HIDDEN_BEHIND_A_CALL))
+def test_a_mistake_is_not_hidden_behind_a_call_that_fails(name, tmp_path):
+    """A call whose failure does not stop its case, made on the object a test then reads, left out as it ended a
+    worker (on every later input too) or raising there, leaves the test nothing to judge: the test does not pass
+    for it, and the trick scores no more than the honest mistake."""
+    cls, honest, trick = HIDDEN_BEHIND_A_CALL[name]
+    plain = grade_class(reference_edited(tmp_path / "honest", honest), cls)
+    hidden = grade_class(reference_edited(tmp_path / "trick", honest + trick), cls)
+    assert plain.score < plain.max_score, [r.output for r in plain.results]  # (the mistake is seen)
+    assert hidden.score <= plain.score, [r.output for r in hidden.results if r.passed and r.name in failed(plain)]
+
+
 def test_a_correct_method_a_little_slow_is_not_charged_the_time_its_held_neighbours_took(tmp_path):
     """A worker writes its replies a few at a time (`_Outbox`): where the grader's wait for the first of them ran
     out while the worker was on a later case, the limit had timed them all. The case running then gets the limit

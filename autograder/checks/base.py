@@ -262,13 +262,12 @@ class Outputs:
                 self.left.add(label)
                 return EXCUSED
             value = values[label]
-            if isinstance(value, Bad) and self.result.soft:  # (a read after a call left out: say why it is missing)
-                before = self.script.object_of(op)
-                for error in self.result.soft:
-                    if error.earlier and error.op < op and self.script.object_of(error.op) == before:
-                        self.reached = error.op
-                        self.read.add(error.op)
-                        raise blame(error, self.script, self.method)
+            if self.result.soft:  # (a read after a call left out: say why it is missing, or what it never went through)
+                error = self.left_out_before(op, isinstance(value, Bad))
+                if error is not None:
+                    self.reached = error.op
+                    self.read.add(error.op)
+                    raise blame(error, self.script, self.method)
             if self.result.soft:
                 error = self.stored_before(op)
                 if error is not None:
@@ -288,6 +287,26 @@ class Outputs:
         if raised.type != "WorkerDied" and not raised.earlier:  # (as above: what its owning test may charge)
             self.raising = label
         raise blame(raised, self.script, self.method)
+
+    def left_out_before(self, op: int, missing: bool) -> StudentError | None:
+        """A soft call on the object op `op` reads, left out before it as it ended a worker (here, or on an earlier
+        input), where no state the grader sets on that object came between (`missing`: what was read is missing, and
+        it says why, state or not). What was read never went through that call, so this input cannot judge what the
+        call would have changed (helper-208: a loss's first forward of a two-round test, or an evaluation-mode forward
+        before what training stored is read, that ended one worker was left out on every later input, and the test
+        passed code that keeps the first round's input, which fails it where that call returns)."""
+        obj = self.script.object_of(op)
+        for error in self.result.soft:
+            if ((error.earlier or error.type == "WorkerDied") and error.op < op
+                    and self.script.object_of(error.op) == obj and (missing or not self._restored(obj, error.op, op))):
+                return error
+        return None
+
+    def _restored(self, obj, after: int, before: int) -> bool:
+        """Whether the grader sets state on `obj` (what the contract says a call stores) between ops `after` and
+        `before`: the forward before a backward graded on its own."""
+        return any(m.kind == "set" and m.soft and self.script.object_of(j) == obj
+                   for j, m in enumerate(self.script.meta[after + 1:before], after + 1))
 
     def raised_at(self, label: str) -> Failure | None:
         """The failure of the call that gave `label`, where it did not return (as `peek` raises it), even where

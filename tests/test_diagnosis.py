@@ -14,7 +14,7 @@ from autograder import runner
 from autograder.compare import EXACT, Failure, expect
 from autograder.report import Outcome
 from tests.catalogue import Edit, Entry, entries, lost_by, materialize
-from tests.test_grading import ALL_CHECKS as CHECKS, FAST
+from tests.test_grading import ALL_CHECKS as CHECKS, FAST, grade
 
 values = hnp.arrays(np.float64, hnp.array_shapes(min_dims=2, max_dims=2, max_side=8),
                     elements=st.floats(-1e3, 1e3, allow_nan=False).filter(lambda x: x == 0 or abs(x) > 1e-3))
@@ -107,7 +107,7 @@ DIAGNOSED = [
 @pytest.mark.parametrize("name, test, words", DIAGNOSED, ids=[d[0] for d in DIAGNOSED])
 def test_a_common_mistake_is_named_in_plain_words(name, test, words, tmp_path):
     entry = next(e for e in entries("buggy") if e.name == name)
-    report = runner.grade(materialize(entry, tmp_path), seed=0, submission=name, limits=FAST)
+    report = grade(entry, tmp_path)  # (the classes it can change: the others are the reference's code)
     result = next(r for r in report.results if r.name.startswith(test))
     assert result.outcome is Outcome.FAILED
     hint = next(line for line in result.output.splitlines() if line.startswith("hint:"))
@@ -167,7 +167,7 @@ SCALED = [
 def test_a_relative_error_of_1e_3_in_any_output_fails_its_test(file, find, replace, test, tmp_path):
     entry = Entry(name="scaled", kind="buggy", description="one output off by 1e-3", blame=(test.split(".")[0],),
                   max_score=None, honest_classes=(), edits=(Edit(file, find, replace),))
-    report = runner.grade(materialize(entry, tmp_path), seed=0, submission="scaled", limits=FAST)
+    report = grade(entry, tmp_path)
     assert next(r for r in report.results if r.name.startswith(test)).outcome is Outcome.FAILED
 
 
@@ -274,7 +274,7 @@ def test_a_hint_that_fits_the_input_shown_only_by_coincidence_is_not_given(seed,
     input, Z = 0.0087 at seed 0, fits it), but the larger failing inputs, which tell the two apart, fit neither. A
     hint naming a mistake the student did not make is worse than none."""
     entry = next(e for e in entries("buggy") if e.name == "gelu_pdf_over_sqrt_pi")
-    report = runner.grade(materialize(entry, tmp_path), seed=seed, submission=entry.name, limits=FAST)
+    report = grade(entry, tmp_path, seed=seed)
     result = next(r for r in report.results if r.name == "GELU.backward: dLdZ")
     assert result.outcome is Outcome.FAILED
     assert "erf(Z)" not in result.output, result.output

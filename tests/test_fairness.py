@@ -348,6 +348,22 @@ def test_a_mistake_is_not_hidden_behind_a_call_that_fails(name, tmp_path):
     assert hidden.score <= plain.score, [r.output for r in hidden.results if r.passed and r.name in failed(plain)]
 
 
+@pytest.mark.parametrize("stops", ["import os\n            os._exit(0)", "raise ValueError('not yet')"])
+def test_what_the_grader_sets_after_a_call_left_out_is_judged(stops, tmp_path):
+    """A third training batch that ends the worker (left out then, and on every later input) or raises costs the
+    running statistics test, and nothing of a correct evaluation mode, graded on the running statistics the grader
+    sets after it (helper-209: ending the worker there cost evaluation its three tests, 95.5 against 98)."""
+    root = reference_with(tmp_path, "nn/batchnorm.py", "        self.Z = Z\n",
+                          "        self.batches = getattr(self, 'batches', 0) + 1\n        if self.batches == 3:\n"
+                          f"            {stops}\n        self.Z = Z\n")
+    report = grade_class(root, "BatchNorm1d")
+    evaluation = [r for r in report.results if r.name in ("BatchNorm1d.forward: evaluation output uses the running "
+                  "statistics", "BatchNorm1d.forward: evaluation updates no running statistic",
+                  "BatchNorm1d.forward: does not modify Z")]
+    assert len(evaluation) == 3 and all(r.passed for r in evaluation), [r.output for r in evaluation]
+    assert "BatchNorm1d.forward: running statistics after three training batches" in failed(report)
+
+
 def test_a_correct_method_a_little_slow_is_not_charged_the_time_its_held_neighbours_took(tmp_path):
     """A worker writes its replies a few at a time (`_Outbox`): where the grader's wait for the first of them ran
     out while the worker was on a later case, the limit had timed them all. The case running then gets the limit

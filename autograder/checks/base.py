@@ -303,10 +303,12 @@ class Outputs:
         return None
 
     def _restored(self, obj, after: int, before: int) -> bool:
-        """Whether the grader sets state on `obj` (what the contract says a call stores) between ops `after` and
-        `before`: the forward before a backward graded on its own."""
-        return any(m.kind == "set" and m.soft and self.script.object_of(j) == obj
-                   for j, m in enumerate(self.script.meta[after + 1:before], after + 1))
+        """Whether the grader gives `obj` values of its own between ops `after` and `before` (not a copy of what the
+        object holds: `Script.restore`): the state the contract says forward stores, before a backward graded on its
+        own; the running statistics of three correct batches, before evaluation mode (helper-209: a training forward
+        left out on one input had cost a correct evaluation mode its three tests)."""
+        return any(raw[0] == "set" and raw[1] == obj and not (isinstance(raw[3], dict) and "c" in raw[3])
+                   for raw in self.script.ops[after + 1:before])
 
     def raised_at(self, label: str) -> Failure | None:
         """The failure of the call that gave `label`, where it did not return (as `peek` raises it), even where

@@ -321,6 +321,10 @@ def charged_crash(verdict: Verdict, method_returned: bool, crash_charged: bool) 
     if verdict.examples == 0 and crashed.earlier:
         return None
     if verdict.examples == 0 and not method_returned:
+        if verdict.not_called:  # (helper-210: "on every input" where it hung on one and was not called on the rest)
+            return Crashed(f"on {verdict.crashes - verdict.not_called} of this test's {verdict.crashes} inputs, "
+                           f"{crashed.message}; it was not called on the other {verdict.not_called}, as a method is "
+                           "not called again after a call that does not return", crashed.hint)
         return Crashed(f"on every input of this test, {crashed.message}", crashed.hint)
     if verdict.crashes > verdict.examples:
         skipped = (f"{verdict.not_called} of them not called, as a method is not called again after a call that "

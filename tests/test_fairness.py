@@ -45,9 +45,9 @@ def reference_edited(root, edits):
     return root
 
 
-def grade_class(root, cls: str, seed: int = 0):
+def grade_class(root, cls: str, seed: int = 0, limits=FAST):
     """`root` graded on the tests of one class, public and hidden, as official grading runs them."""
-    return runner.grade(root, seed=seed, submission="s", limits=FAST, checks=[c for c in ALL_CHECKS if c.cls == cls])
+    return runner.grade(root, seed=seed, submission="s", limits=limits, checks=[c for c in ALL_CHECKS if c.cls == cls])
 
 
 GELU_FORWARD_END = "        self.A = self.Z * self.cdf\n        return self.A\n"
@@ -267,11 +267,10 @@ def test_a_hang_the_first_run_of_a_class_met_is_not_waited_for_again_and_its_ver
 
     monkeypatch.setattr(pool.Sandbox, "_receive", receive)
     limits = replace(FAST, case_timeout=1.0)
-    checks = [c for c in ALL_CHECKS if c.cls == cls]
-    report = runner.grade(root, seed=0, submission="hangs", limits=limits, checks=checks)
+    report = grade_class(root, cls, limits=limits)
     assumed, waits[:] = sum(waits), []
     monkeypatch.setattr(pool.Sandbox, "_assumed", lambda self, earlier, prepared: None)
-    waited = runner.grade(root, seed=0, submission="hangs", limits=limits, checks=checks)
+    waited = grade_class(root, cls, limits=limits)
     assert (sum(waits) > assumed >= 1) if saves else (sum(waits) == assumed >= 1), (sum(waits), assumed)
     said = [(r.name, r.score, r.output) for r in report.results]
     assert said == [(r.name, r.score, r.output) for r in waited.results]
@@ -289,8 +288,7 @@ def test_a_backward_is_judged_where_its_forward_hangs_as_where_it_raises(stops, 
     from autograder.record import replace
 
     root = reference_with(tmp_path, "nn/activation.py", SOFTMAX_FORWARD, "        " + stops + SOFTMAX_FORWARD)
-    report = runner.grade(root, seed=0, submission="stops", limits=replace(FAST, case_timeout=1.0),
-                          checks=[c for c in ALL_CHECKS if c.cls == "Softmax"])
+    report = grade_class(root, "Softmax", limits=replace(FAST, case_timeout=1.0))
     results = by_name(report)
     assert all(results[name].passed for name in ("Softmax.backward: dLdZ", "Softmax.backward: large batches and "
                                                  "many classes")), [r.output for r in report.results if not r.passed]

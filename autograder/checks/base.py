@@ -294,21 +294,16 @@ class Outputs:
         it says why, state or not). What was read never went through that call, so this input cannot judge what the
         call would have changed (helper-208: a loss's first forward of a two-round test, or an evaluation-mode forward
         before what training stored is read, that ended one worker was left out on every later input, and the test
-        passed code that keeps the first round's input, which fails it where that call returns)."""
+        passed code that keeps the first round's input, which fails it where that call returns). What the grader gives
+        the object in between (`Script.gives`: the state forward stores, before a backward graded on its own; the
+        running statistics of three correct batches, before evaluation mode) is read as given (helper-209: a training
+        forward left out on one input had cost a correct evaluation mode its three tests)."""
         obj = self.script.object_of(op)
         for error in self.result.soft:
             if ((error.earlier or error.type == "WorkerDied") and error.op < op
-                    and self.script.object_of(error.op) == obj and (missing or not self._restored(obj, error.op, op))):
+                    and self.script.object_of(error.op) == obj and (missing or not self.script.gives(obj, error.op, op))):
                 return error
         return None
-
-    def _restored(self, obj, after: int, before: int) -> bool:
-        """Whether the grader gives `obj` values of its own between ops `after` and `before` (not a copy of what the
-        object holds: `Script.restore`): the state the contract says forward stores, before a backward graded on its
-        own; the running statistics of three correct batches, before evaluation mode (helper-209: a training forward
-        left out on one input had cost a correct evaluation mode its three tests)."""
-        return any(raw[0] == "set" and raw[1] == obj and not (isinstance(raw[3], dict) and "c" in raw[3])
-                   for raw in self.script.ops[after + 1:before])
 
     def raised_at(self, label: str) -> Failure | None:
         """The failure of the call that gave `label`, where it did not return (as `peek` raises it), even where

@@ -324,7 +324,7 @@ class Sandbox:
                         elif last.again is None and outcome.op > last.op and scripts[i].meta[last.op].soft:
                             # the rerun went on past the soft op left out, and a later op ended its worker: that one is
                             # charged too, and the case runs again without either
-                            reruns[i] = replace(outcome, before=(*last.before, last))
+                            reruns[i] = replace(outcome, before=(*last.before, replace(last, before=())))
                         elif outcome.case == k:  # the rerun itself died: no values to keep
                             first = reruns.pop(i)
                             yield CaseResult({}, self._death_error(scripts[i], first),
@@ -340,6 +340,11 @@ class Sandbox:
             if not finished:  # the caller stopped early: replies still in flight would confuse the next request
                 self.recycle()
 
+    @property
+    def _timed_out(self) -> str:
+        """Why a worker that ran out of the case time limit was ended."""
+        return f"did not finish within {self.limits.case_timeout:g} s"
+
     def _assumed(self, earlier: CaseResult, prepared: tuple) -> int | None:
         """The op an earlier run's reply (`earlier`) says the case time limit ran out on, timing that case alone (no
         reply of an earlier case held: helper-205's quick cases, held while the grader waited, made a false one), on
@@ -351,7 +356,7 @@ class Sandbox:
         sent, stop, _ = prepared  # (an op left out is a "skip" in what is sent)
         for error in sorted((e for e in (*earlier.soft, earlier.error) if e is not None), key=lambda e: e.op):
             if (error.type == "WorkerDied" and not error.earlier and not error.module
-                    and error.msg == f"did not finish within {self.limits.case_timeout:g} s"
+                    and error.msg == self._timed_out
                     and not any(op == error.op and data for op, data in earlier.printed)
                     and 0 <= error.op < len(sent.ops) and sent.ops[error.op][0] != "skip"
                     and (stop is None or error.op < stop.op)):
@@ -362,7 +367,7 @@ class Sandbox:
         """The script to send, without the ops that ended an earlier worker (and, for a rerun, without
         the op that ended this case's worker and everything after it); the error that stops it early; the
         errors of the soft calls left out (what a value read after one of them is missing for)."""
-        exempt, skipped = [], {}
+        skipped = {}
         if rerun is not None and rerun.again:  # its rerun ended a worker too: nothing of it runs
             return script.truncated(0), None, ()
         deaths = (*rerun.before, rerun) if rerun is not None else ()
@@ -467,8 +472,7 @@ class Sandbox:
             # (how long its current case had run: where the limit timed cases whose replies it held, one that had not
             # run it out alone is `held`; the worker's word, which decides only whether a later run waits for this op
             # again: `_assumed`)
-            ran = time.monotonic() - wire.STARTED.unpack_from(worker.progress,
-                                                              wire.PROGRESS.size + wire.RECEIVED.size)[0] / 1e9
+            ran = time.monotonic() - _started(worker)
             killed_by_us = why != "stopped"  # a timeout or a broken reply, named by _receive
             status = self._kill(worker, grace=0.0 if killed_by_us else GRACE)
             if not killed_by_us:
@@ -546,10 +550,10 @@ class Sandbox:
                 if deadline >= self.deadline:
                     return None, (f"was stopped: the submission's {self.limits.submission_timeout:g} s for all "
                                   "tests ran out")
-                return None, f"did not finish within {self.limits.case_timeout:g} s"
+                return None, self._timed_out
             if watch is not None:  # (the page says where it is: at the "wait" op, it is ended, as the limit ends it)
                 if wire.PROGRESS.unpack_from(worker.progress)[:2] == (watch[0] + 1, watch[1]):
-                    return None, f"did not finish within {self.limits.case_timeout:g} s"
+                    return None, self._timed_out
                 remaining = min(remaining, WATCH_POLL)
             worker.sock.settimeout(remaining)
             try:
@@ -573,8 +577,7 @@ class Sandbox:
         case = wire.PROGRESS.unpack_from(worker.progress)[0]
         if case <= index + 1:
             return deadline
-        began = wire.STARTED.unpack_from(worker.progress, wire.PROGRESS.size + wire.RECEIVED.size)[0] / 1e9
-        return max(deadline, min(began + self.limits.case_timeout, given + self.limits.case_timeout, self.deadline))
+        return max(deadline, min(_started(worker) + self.limits.case_timeout, given + self.limits.case_timeout, self.deadline))
 
     def _first_deadline(self, worker: _Worker, sent: float, now: float) -> tuple[float, float | None]:
         """(deadline, sent) of a request's first case once its usual deadline has passed: case_timeout after the
@@ -693,6 +696,11 @@ def _keys(script: Script, j: int) -> list[tuple]:
     if op.kind == "import":
         return [("module", raw[1])]
     return [(op.kind, op.cls, op.name)]
+
+
+def _started(worker: _Worker) -> float:
+    """When the worker began the case it is on (time.monotonic), by its word on the progress page."""
+    return wire.STARTED.unpack_from(worker.progress, wire.PROGRESS.size + wire.RECEIVED.size)[0] / 1e9
 
 
 def argument_kinds(script: Script, args) -> tuple:

@@ -244,6 +244,12 @@ class Script:
         self._add(["set", obj.id, attr, {"c": [obj.id, attr]}, 1],
                   ("set", obj.name, attr, f"{obj.name}.{attr} = a copy of {obj.name}.{attr}", True))
 
+    def gives(self, obj, after: int, before: int) -> bool:
+        """Whether an op between `after` and `before` sets an attribute of `obj` to a value the grader gives (`set`),
+        not to a copy of what the object holds (`restore`)."""
+        return any(raw[0] == "set" and raw[1] == obj and not (isinstance(raw[3], dict) and "c" in raw[3])
+                   for raw in self.ops[after + 1:before])
+
     def call(self, obj: Obj, method: str, *args, label: str, keep_args: bool = False, soft: bool = False,
              shown: tuple[str, ...] | None = None) -> str:
         """Call a method; its return value comes back under `label` (and each argument, after the

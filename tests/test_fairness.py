@@ -335,6 +335,13 @@ HIDDEN_BEHIND_A_CALL = {
          + MSE_BACKWARD)], [
         ("nn/loss.py", "        self.N, self.C = A.shape\n", "        self.N, self.C = A.shape\n        if self.N >= 32:\n"
          "            raise MemoryError('too large')\n")]),
+    # a backward wrong on batches of one, behind a forward that raises on them: backward is graded on the A and N the
+    # grader sets after forward, so its wrong value there is its own, not "waiting for forward" (helper-211: 95.5 -> 98)
+    "forward raises where backward is wrong": ("Linear", [
+        ("nn/linear.py", "        dLdA = dLdZ @ self.W\n", "        if dLdZ.shape[0] == 1:\n            dLdZ = dLdZ / 2\n"
+         "        dLdA = dLdZ @ self.W\n")], [
+        ("nn/linear.py", "        self.A = A\n", "        if A.shape[0] == 1:\n            raise ValueError('one row')\n"
+         "        self.A = A\n")]),
 }
 
 

@@ -357,11 +357,15 @@ class Outputs:
                 return None if crash.cause in own else crash
         return None
 
-    def soft_waiting(self) -> Waiting | None:
+    def soft_waiting(self, failure: Failure) -> Waiting | None:
         """A Waiting for the first soft call of another method that raised before what the check read of the same
         object (an MLP check's chain of the student's own layers is not one object: there, before what it read).
         A call made after the last read of its object is not what the check needed (a loss's backward that raised
-        after its forward did, on an object whose forward value is all a test of forward read of it)."""
+        after its forward did, on an object whose forward value is all a test of forward read of it). Nor is one
+        whose object the grader gives values between it and that read (`Script.gives`: the A and N a Linear's forward
+        stores, set before its backward), where `failure` is a wrong value: what the method computed from them is its
+        own (helper-211: a Linear.forward raising on batches of one shielded a backward wrong only there, 98 against
+        the honest 95.5). A crash there still waits: it may read state of its own that only that call stores."""
         objects = self.script.objects(op for op in self.read if op >= 0)
         last: dict = {}
         if objects:
@@ -369,10 +373,13 @@ class Outputs:
                 if op >= 0:
                     obj = self.script.object_of(op)
                     last[obj] = max(last.get(obj, -1), op)
+        wrong = not isinstance(failure, Crashed)
         for error in self.result.soft:
             if self.script.meta[error.op].method == self.method:
                 continue
-            if error.op <= (last.get(self.script.object_of(error.op), -1) if objects else self.reached):
+            obj = self.script.object_of(error.op)
+            read = last.get(obj, -1) if objects else self.reached
+            if error.op <= read and not (wrong and self.script.gives(obj, error.op, read)):
                 return blame(error, self.script, self.method)
         return None
 

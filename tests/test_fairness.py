@@ -303,6 +303,7 @@ def test_a_backward_is_judged_where_its_forward_hangs_as_where_it_raises(stops, 
 CE_STORES = "        self.A = A\n        self.Y = Y\n        self.N = A.shape[0]\n"
 CE_RETURNS = "        self.softmax = np.exp(log_softmax)\n        return float(-(Y * log_softmax).sum() / self.N)\n"
 BN_EVAL = "            NZ = (Z - self.running_M) / np.sqrt(self.running_V + self.eps)\n            return self.BW * NZ + self.Bb\n"
+BN_BACKWARD = "        return (dLdNZ - mean_term - scale_term) / np.sqrt(self.V + self.eps)\n"
 MSE_BACKWARD = "        return 2 * (self.A - self.Y) / (self.N * self.C)\n"
 # name: (class, the honest mistake's edits, the same with what tries to hide it)
 HIDDEN_BEHIND_A_CALL = {
@@ -342,6 +343,13 @@ HIDDEN_BEHIND_A_CALL = {
          "        dLdA = dLdZ @ self.W\n")], [
         ("nn/linear.py", "        self.A = A\n", "        if A.shape[0] == 1:\n            raise ValueError('one row')\n"
          "        self.A = A\n")]),
+    # the same with a crash: backward raising where it would be wrong, behind a forward raising there too, had its crash
+    # wait for forward's (helper-212: 98 against the honest 97 and the plain crash's 97)
+    "forward raises where backward raises": ("BatchNorm1d", [
+        ("nn/batchnorm.py", BN_BACKWARD, "        if dLdBZ.shape[1] == 1:\n            raise ValueError('one feature')\n"
+         + BN_BACKWARD)], [
+        ("nn/batchnorm.py", "        self.Z = Z\n", "        if Z.shape[1] == 1:\n            raise ValueError('one feature')\n"
+         "        self.Z = Z\n")]),
 }
 
 
@@ -355,6 +363,21 @@ def test_a_mistake_is_not_hidden_behind_a_call_that_fails(name, tmp_path):
     hidden = grade_class(reference_edited(tmp_path / "trick", honest + trick), cls)
     assert plain.score < plain.max_score, [r.output for r in plain.results]  # (the mistake is seen)
     assert hidden.score <= plain.score, [r.output for r in hidden.results if r.passed and r.name in failed(plain)]
+
+
+def test_a_backward_reading_its_own_copy_is_not_charged_where_forward_raises(tmp_path):
+    """A Linear.backward that reads its own copy of forward's input (self.inp, beside the contract's self.A) is right
+    wherever forward stored it; where forward raises before storing it (batches of one row), what backward holds is
+    missing (a fresh layer: AttributeError) or the earlier call's (the repeated-calls test's second round): that is
+    forward's failure, charged by forward's tests, and every backward test passes."""
+    root = reference_edited(tmp_path, [
+        ("nn/linear.py", "        self.A = A\n", "        if A.shape[0] == 1:\n            raise ValueError('one row')\n"
+         "        self.A = A\n        self.inp = A\n"),
+        ("nn/linear.py", "dLdZ.T @ self.A", "dLdZ.T @ self.inp")])
+    report = grade_class(root, "Linear")
+    assert "Linear.forward: output Z" in failed(report)
+    assert not [name for name in failed(report) if name.startswith("Linear.backward")], \
+        [r.output for r in report.results if not r.passed]
 
 
 @pytest.mark.parametrize("stops", ["import os\n            os._exit(0)", "raise ValueError('not yet')"])

@@ -119,7 +119,7 @@ class Verdict:
             if type(failure) is Failure and out.behind is not None:  # (a value its method's crash left as it was)
                 failure = out.crash_behind()
             if not isinstance(failure, (Waiting, NotAttempted)):
-                failure = out.soft_waiting(failure) or failure
+                failure = out.soft_waiting() or failure
             if isinstance(failure, Crashed) and failure.about_input and not check.primary:
                 self.examples -= 1  # charged once, by the method's primary check
                 self.crashes += 1

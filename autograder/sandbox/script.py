@@ -20,10 +20,9 @@ from typing import NamedTuple
 import numpy as np
 
 from ..record import field, record, replace
-from .worker import CACHED_HEADER_MOST, MAX_ITEMS, npy_dumps, npy_loads
+from .worker import CACHED_HEADER_MOST, MAX_ITEMS, MAX_VALUE_BYTES, npy_dumps, npy_loads, oversized
 
 MAX_TEXT = 500  # characters kept of any text a worker sends
-MAX_VALUE_BYTES = 256 << 10  # answers here are tens of kilobytes at most: a larger array is kept as its shape only
 MAX_REPLY_VALUES = 16 << 20  # decoded bytes kept of one reply (an honest one holds about a megabyte at most)
 
 
@@ -497,8 +496,7 @@ def load_array(data: bytes) -> np.ndarray | Bad:
     if arr.flags.writeable:  # (npy_loads's arrays are read-only already; setting the flag costs more than reading it)
         arr.flags.writeable = False  # shared by every label that names it
     if arr.nbytes > MAX_VALUE_BYTES:
-        return Bad(f"an array of shape {tuple(arr.shape)} ({arr.nbytes >> 10} KiB), far larger than "
-                   "any answer these tests expect")
+        return Bad(oversized(arr.shape, arr.nbytes))  # (one the worker sent anyway: a worker is the student's)
     if plain and type(data) is bytes and len(_LAYOUTS) < _MAX_LAYOUTS and end <= CACHED_HEADER_MOST:
         _LAYOUTS[data[:end]] = (arr.dtype, arr.shape, arr.nbytes)
     return arr

@@ -465,11 +465,24 @@ def _class(module, path, name):
     raise AttributeError(f"{where} has no class {name}")
 
 
+MAX_VALUE_BYTES = 256 << 10  # answers here are tens of kilobytes at most: a larger array is sent as its shape only
+
+
+def oversized(shape, nbytes) -> str:
+    """What an array larger than any answer is said to be (the worker says it instead of sending the array; the
+    grader, of one a worker sends anyway)."""
+    return f"an array of shape {tuple(shape)} ({nbytes >> 10} KiB), far larger than any answer these tests expect"
+
+
 def _encode(np, value):
-    """(npy bytes, None) for a numpy array or a plain number, else (None, what it was)."""
+    """(npy bytes, None) for a numpy array or a plain number, else (None, what it was): an array larger than any
+    answer is only its shape (the catalogue's huge_replies: 16 MiB replies cost tens of milliseconds a call to copy,
+    send and parse)."""
     if value is None:
         return None, "None (did you forget to return?)"
     if type(value) is np.ndarray and value.dtype.kind in "biuf":  # (the usual answer: its bytes are a copy already)
+        if value.nbytes > MAX_VALUE_BYTES:
+            return None, oversized(value.shape, value.nbytes)
         try:
             return npy_dumps(np, value), None
         except Exception as exc:  # noqa: BLE001 - a view far larger than memory (zero strides)
@@ -478,6 +491,8 @@ def _encode(np, value):
         return None, "a numpy.matrix, not a plain array (on a matrix, * is the matrix product): use np.asarray"
     if isinstance(value, np.ndarray):
         try:
+            if np.ndarray.nbytes.__get__(value) > MAX_VALUE_BYTES:  # (not copied first; numpy's own size, not a
+                return None, oversized(np.ndarray.shape.__get__(value), np.ndarray.nbytes.__get__(value))  # property's)
             arr = np.array(value, subok=False, copy=True)
         except Exception as exc:  # noqa: BLE001 - anything the student's object raises
             return None, f"a {type(value).__name__} that numpy cannot convert ({type(exc).__name__})"
@@ -487,6 +502,8 @@ def _encode(np, value):
         return None, f"a {type(value).__name__[:60]}, not a numpy array"
     if arr.dtype.kind not in "biuf":
         return None, f"a {type(value).__name__[:60]} of dtype {arr.dtype}, not numbers"
+    if arr.nbytes > MAX_VALUE_BYTES:
+        return None, oversized(arr.shape, arr.nbytes)
     return npy_dumps(np, arr), None
 
 

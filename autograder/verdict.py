@@ -204,12 +204,12 @@ class Verdict:
                              and (self.objects is None or script.object_of(op) in self.objects))
 
 
-def feedback(verdict: Verdict, failure: Failure, replay: str, rare: str = "") -> str:
+def feedback(verdict: Verdict, failure: Failure, replay: str, rare: str = "", calls: bool = True) -> str:
     lines = [failure.message] + ([rare] if rare else [])
     if failure.hint:
         lines.append(f"hint: {failure.hint}")
     script = verdict.script if getattr(failure, "about_input", True) else None
-    if script is not None:
+    if script is not None and calls:
         lines.append(f"calls: {script.describe(verdict.reached, verdict.objects)}")
     if verdict.case is not None and script is not None:
         origin = "smallest failing input found by hypothesis" if verdict.shrunk else "failing input"
@@ -257,7 +257,7 @@ def result(check: Check, verdict: Verdict, replay: str, method_returned: bool, n
         return TestResult(score=float(check.points), outcome=Outcome.PASSED, output=_passed(check, verdict), **common)
     if failure is None and verdict.waiting is not None:
         outcome = Outcome.NOT_ATTEMPTED if verdict.waiting.not_attempted else Outcome.NOT_RUN
-        return TestResult(score=0.0, outcome=outcome, output=f"{outcome.value}: {verdict.waiting.message}", **common)
+        return TestResult(score=0.0, outcome=outcome, output=_waited(verdict, outcome, replay), **common)
     if failure is None:
         unless = () if verdict.unless is None else (verdict.unless[0], TestResult(
             score=0.0, outcome=Outcome.FAILED, output=feedback(verdict.unless[1], verdict.unless[1].failure, replay),
@@ -268,6 +268,18 @@ def result(check: Check, verdict: Verdict, replay: str, method_returned: bool, n
     rare = (f"wrong on {wrong} of this test's {right + wrong} inputs (right on the other {right})"  # (a slip on some
             if check.computes and type(failure) is Failure and right > wrong else "")  # kind of input: how rare)
     return TestResult(score=0.0, outcome=Outcome.FAILED, output=feedback(verdict, failure, replay, rare), **common)
+
+
+def _waited(verdict: Verdict, outcome: Outcome, replay: str) -> str:
+    """What a test that waits for another method says: why, and, where that method raised, hung or ended the worker
+    on the input kept (`Waiting.here`), that input and how to replay it, as a failure's (helper-209: a forward that
+    hung on one input of a backward's test alone, every test of forward passing, left the student no input to look
+    at). Not the calls of the test: the message names the one that failed, and what the test read after it (a
+    backward given an empty cache, to see whether it needs one) is not what failed."""
+    said = f"{outcome.value}: {verdict.waiting.message}"
+    if not verdict.waiting.here or verdict.case is None or verdict.crashed is not None:  # (a crash's input, kept)
+        return said
+    return feedback(verdict, Failure(said, verdict.waiting.hint), replay, calls=False)
 
 
 def excuse_crashes(check: Check, verdict: Verdict, failed: dict[str, set]) -> None:

@@ -300,6 +300,21 @@ def test_a_backward_is_judged_where_its_forward_hangs_as_where_it_raises(stops, 
         assert "on every input of this test" not in said and "it was not called on the other " in said, said
 
 
+@pytest.mark.parametrize("stops", ["import os\n            os._exit(0)", "raise MemoryError('too large')"])
+def test_a_test_not_run_for_another_method_shows_the_input_that_method_failed_on(stops, tmp_path):
+    """A test that waits for another method, which raised or ended the worker on its input, shows that input and its
+    calls as a failing test does: a forward that fails only on the large batches of backward's hidden test passes
+    every test of its own, and "not run: needs MSELoss.forward" alone left the student nothing to look at
+    (helper-209). A test that waits for a method not called again after an earlier input shows none."""
+    root = reference_with(tmp_path, "nn/loss.py", "        self.N, self.C = A.shape\n",
+                          f"        self.N, self.C = A.shape\n        if self.N >= 32:\n            {stops}\n")
+    said = by_name(grade_class(root, "MSELoss"))["MSELoss.backward: large batches and many features"].output
+    assert said.startswith("not run: needs MSELoss.forward"), said
+    assert "MSELoss.forward(A, Y)" in said and "failing input:" in said and "replay:" in said, said
+    shape = re.search(r"^  A \((\d+), \d+\) = ", said, re.M)
+    assert shape and int(shape[1]) >= 32, said
+
+
 CE_STORES = "        self.A = A\n        self.Y = Y\n        self.N = A.shape[0]\n"
 CE_RETURNS = "        self.softmax = np.exp(log_softmax)\n        return float(-(Y * log_softmax).sum() / self.N)\n"
 BN_EVAL = "            NZ = (Z - self.running_M) / np.sqrt(self.running_V + self.eps)\n            return self.BW * NZ + self.Bb\n"

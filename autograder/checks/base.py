@@ -173,10 +173,12 @@ class Waiting(Failure):
     """The check cannot run: a method it needs (not the one it grades) raised, died or is not attempted.
     Not charged to the method it grades; kept only when no input shows a real failure."""
 
-    def __init__(self, message: str, not_attempted: bool = False, culprit: str = "", raised: bool = False):
+    def __init__(self, message: str, not_attempted: bool = False, culprit: str = "", raised: bool = False,
+                 here: bool = False):
         super().__init__(message)
         self.not_attempted = not_attempted
         self.culprit, self.raised = culprit, raised  # the method at fault; whether it raised (not died)
+        self.here = here  # that method raised, hung or ended the worker on this very input: a test not run shows it
 
 
 class Skip(Exception):
@@ -420,7 +422,7 @@ def blame(error: StudentError, script, method: str) -> Failure:
                     f"the worker process on an earlier input (it {error.msg}), and {again}")
             return Crashed(what, hint, earlier=True) if own else Waiting(f"needs {op.method}, but {what}",
                                                                         culprit=op.method)
-        return Crashed(what, hint) if own else Waiting(f"needs {op.method}, but {what}", culprit=op.method)
+        return Crashed(what, hint) if own else Waiting(f"needs {op.method}, but {what}", culprit=op.method, here=True)
     what = f"{_raised(op, error)}{import_raised(error)}"
     if own and error.type == "OSError" and "File too large" in error.msg:  # (RLIMIT_FSIZE: prints count too)
         return Crashed(what, "your code printed (or wrote) more than a submission may in all (16 MiB unless the "
@@ -437,7 +439,7 @@ def blame(error: StudentError, script, method: str) -> Failure:
                              f"under that name, where it is computed (forward keeps what backward needs: "
                              f"self.{missing[1]} = ...)", cause=_cause(error, script))
     return Crashed(what, cause=_cause(error, script)) if own else Waiting(f"needs {op.method}, but {what}",
-                                                                         culprit=op.method, raised=True)
+                                                                         culprit=op.method, raised=True, here=True)
 
 
 def _row_value_not_broadcast(msg: str) -> str:

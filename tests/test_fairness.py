@@ -315,6 +315,20 @@ def test_a_test_not_run_for_another_method_shows_the_input_that_method_failed_on
     assert shape and int(shape[1]) >= 32, said
 
 
+def test_a_right_loss_backward_is_not_charged_where_a_forward_without_keepdims_is_right_by_chance(tmp_path):
+    """A log-sum-exp without keepdims=True, of shape (N,), broadcasts across the columns where there are as many rows
+    as classes, or one class: there the loss can be right (one class; labels a permutation of the rows) while the
+    softmax forward stores is not, and a right backward returning (softmax - Y) / N was charged for it, with a hint
+    about a softmax over the batch (helper-214: 9 points for one slip of forward's). Forward raises everywhere else,
+    and backward's tests wait for it."""
+    root = reference_with(tmp_path, "nn/loss.py", "np.log(np.exp(shifted).sum(axis=1, keepdims=True))",
+                          "np.log(np.exp(shifted).sum(axis=1))")
+    report = grade_class(root, "CrossEntropyLoss")
+    assert "CrossEntropyLoss.forward: loss" in failed(report)
+    charged = [r for r in report.results if r.name.startswith("CrossEntropyLoss.backward") and r.outcome is Outcome.FAILED]
+    assert not charged, [r.output for r in charged]
+
+
 CE_STORES = "        self.A = A\n        self.Y = Y\n        self.N = A.shape[0]\n"
 CE_RETURNS = "        self.softmax = np.exp(log_softmax)\n        return float(-(Y * log_softmax).sum() / self.N)\n"
 BN_EVAL = "            NZ = (Z - self.running_M) / np.sqrt(self.running_V + self.eps)\n            return self.BW * NZ + self.Bb\n"

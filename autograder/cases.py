@@ -78,6 +78,9 @@ def _shapes(rng: np.random.Generator):
 
 
 
+SHOWN_MOST = 40  # entries of an array shown in full (helper-214: a 5 x 5 batch, the one input of a failure, was "...")
+
+
 def describe(**arrays) -> str:
     """Shapes, and the values of small arrays, for a student to replay by hand."""
     parts = []
@@ -85,7 +88,7 @@ def describe(**arrays) -> str:
         if isinstance(value, np.ndarray) and value.ndim == 0:  # a number kept as an array (SGD's lr)
             parts.append(f"{name} = {value.item()!r}")
         elif isinstance(value, np.ndarray):
-            shown = np.array2string(value, precision=4, separator=", ") if value.size <= 12 else "..."
+            shown = np.array2string(value, precision=4, separator=", ") if value.size <= SHOWN_MOST else "..."
             parts.append(f"{name} {shape_str(value.shape)} = {shown}")
         else:
             parts.append(f"{name} = {value!r}")

@@ -77,3 +77,14 @@ def test_what_hypothesis_draws_does_not_depend_on_what_else_the_process_imported
                             check=True, timeout=300).stdout for extra in ((), (str(mine),))]
     assert found[0] == found[1] and len(found[0].strip()) == 64, found
     assert not list(where.iterdir())
+
+
+def test_a_failing_input_of_a_few_dozen_entries_is_shown_in_full():
+    """A student replays a failure by hand from its input: a 5 x 5 batch, the one input of a failure a trial met, was
+    shown as "..." (helper-214); a batch of 16 x 16 still is (its shape says what it is)."""
+    from autograder.cases import describe
+
+    small, large = np.arange(25.0).reshape(5, 5), np.zeros((16, 16))
+    said = describe(A=small, B=large).splitlines()
+    assert said[0].startswith("A (5, 5) = [[ 0.,  1.,") and "24.]]" in describe(A=small), said
+    assert said[-1] == "B (16, 16) = ...", said

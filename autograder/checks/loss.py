@@ -15,7 +15,7 @@ from ..diagnose import NON_FINITE
 from ..sandbox import Script
 from ..cases import draw, edge_cases, gap_cases, loss_cases
 from ..expected import expected
-from .base import NEAR, Skip, Unless, after_forward, check, consistent, per_case
+from .base import BY_CHANCE, NEAR, Skip, Unless, after_forward, check, consistent, per_case
 from .gradients import matches_reference, slopes
 
 CE = "mytorch.nn.loss.CrossEntropyLoss"
@@ -68,13 +68,26 @@ KEEPDIMS = ("your softmax subtracts A.max(axis=1), of shape (N,): without keepdi
             "columns (and raises unless N is C or C is 1); subtract A.max(axis=1, keepdims=True), of shape (N, 1)")
 
 
-def _loss_without_keepdims(A, Y):
-    """The loss of a softmax whose rows' max is subtracted without keepdims=True (helper-107): the (N,) maxima
-    broadcast across the columns where they can (N == C, or C == 1); None where that raises, as it does then."""
+KEEPDIMS_SUM = ("your log-softmax subtracts the log of each row's sum of exp, of shape (N,): without keepdims=True it "
+                "broadcasts across the columns (and raises unless N is C or C is 1); keep the axis, as "
+                "np.log(np.exp(shifted).sum(axis=1, keepdims=True)) or scipy.special.logsumexp(A, axis=1, "
+                "keepdims=True) do (shape (N, 1))")
+
+
+def _loss_without_keepdims(A, Y, where: str = "max"):
+    """The loss of a softmax whose rows' max (`where` "max", helper-107), the log of whose rows' sum of exp after the
+    max ("sum"), or whose rows' whole log-sum-exp ("lse", as scipy.special.logsumexp(A, axis=1) gives: helper-214), is
+    subtracted without keepdims=True: the (N,) values broadcast across the columns where they can (N == C, or C == 1);
+    None where that raises, as it does then."""
     with np.errstate(all="ignore"):
         try:
-            moved = A - A.max(axis=1)  # (names of its own: the handout ships this file, never a line of the reference)
-            logs = moved - np.log(np.sum(np.exp(moved), axis=1, keepdims=True))
+            top = A.max(axis=1, keepdims=True)  # (names of its own: the handout ships this file, never a reference line)
+            if where == "max":
+                logs = (A - A.max(axis=1)) - np.log(np.sum(np.exp(A - A.max(axis=1)), axis=1, keepdims=True))
+            elif where == "sum":
+                logs = (A - top) - np.log(np.sum(np.exp(A - top), axis=1))
+            else:
+                logs = A - (top + np.log(np.sum(np.exp(A - top), axis=1, keepdims=True))).reshape(-1)
             return float(-np.sum(Y * logs) / A.shape[0])
         except ValueError:
             return None
@@ -83,6 +96,8 @@ def _loss_without_keepdims(A, Y):
 def _wrong_losses(case, L):
     n = case.A.shape[0]
     no_keepdims = _loss_without_keepdims(case.A, case.Y)
+    no_keepdims_sum = [loss for loss in (_loss_without_keepdims(case.A, case.Y, where) for where in ("sum", "lse"))
+                       if loss is not None]
     per_sample = -(case.Y * np.log(_softmax(case.A, 1))).sum(axis=1)
     wrong_axis = _loss_over(case.A, case.Y, 0)
     row_max = float(case.A.max(axis=1).mean())
@@ -105,6 +120,7 @@ def _wrong_losses(case, L):
         *([(L * n / case.A.shape[1], "your loss is divided by C, the number of classes (A.shape[1]); divide by N, the "
                                      "number of samples (A.shape[0])")] if case.A.shape[1] not in (1, n) else []),
         *([(no_keepdims, KEEPDIMS)] if no_keepdims is not None else []),
+        *[(loss, KEEPDIMS_SUM) for loss in no_keepdims_sum],
         (_loss_of_whole_batch(case.A, case.Y), "your softmax divides by a sum over every entry of A, the whole batch; "
                                                "each row has its own: np.sum(..., axis=1, keepdims=True)"),
         (L + row_max, MIXED_SHIFT), (L - row_max, MIXED_SHIFT),
@@ -198,21 +214,23 @@ def _unchanged_by_shift(out, case, label: str, what: str, value: str) -> None:
         raise
 
 
-UNSTABLE_BY_ITS_MISTAKE = ("your loss for A is the one a softmax over the batch, or a row max subtracted without "
-                           "keepdims, gives ('CrossEntropyLoss.forward: loss' names it): that mistake also makes the loss "
-                           "change when a row is shifted, and is charged there")
+UNSTABLE_BY_ITS_MISTAKE = ("your loss for A is the one a softmax over the batch, or a row max or log-sum-exp "
+                           "subtracted without keepdims, gives ('CrossEntropyLoss.forward: loss' names it): that mistake "
+                           "also makes the loss change when a row is shifted, and is charged there")
 
 
 def _unstable_by_its_mistake(out, case) -> bool:
     """Whether the student's loss for A is one a known mistake gives that also changes under a shift of each row (a
-    softmax over the batch, a row max subtracted without keepdims), and the right loss is not: the loss test charges
+    softmax over the batch, a row max or log-sum-exp subtracted without keepdims), and the right loss is not: the loss
+    test charges
     it; this test charged it again, saying "subtract each row's max" to a forward that did (helper-107, helper-110)."""
     for label, A in (("L", case.A), ("shifted.L", case.shifted)):  # (on a symmetric input the mistake's loss for A
         mine = out.result.values.get(label)  # is the right one: the shifted logits tell)
         if not isinstance(mine, np.ndarray) or mine.size != 1:
             continue
         right = np.array(_loss_over(A, case.Y, 1))
-        for theirs in (_loss_without_keepdims(A, case.Y), _loss_over(A, case.Y, 0)):
+        for theirs in (*(_loss_without_keepdims(A, case.Y, where) for where in ("max", "sum", "lse")),
+                       _loss_over(A, case.Y, 0)):
             if theirs is not None and matches(mine.reshape(()), np.array(theirs), VALUES) \
                     and not matches(right, np.array(theirs), VALUES):
                 return True
@@ -263,7 +281,7 @@ def backward_dlda(case, ref):
             "(N, C) rows into another shape)" if isinstance(got, np.ndarray) and got.shape != dLdA.shape else "")
     after_forward(lambda: expect("dLdA", got, dLdA, known_wrong=lambda: _wrong_gradients(case, dLdA),
                                  batch=case.A.shape[0], hint=hint), out, FORWARD_LOSSES, L, LOSS,
-                  near=NEAR, got=got, value=dLdA, chance=case.A.shape[1] in (1, case.A.shape[0]))
+                  near=NEAR, got=got, value=dLdA, chance=_by_chance(case))
 
 
 @check("CrossEntropyLoss.backward: finite for large logits", points=1, cases=loss_cases,
@@ -273,7 +291,19 @@ def backward_large(case, ref):
     forward already failed on shifted rows (backward usually reads what forward computed), nor when the
     gradient itself is wrong (a backward from the logits instead of softmax differs under a shift too:
     'dLdA' charges that, with its own hint, not the stability hint)."""
-    _unchanged_by_shift((yield _script(case)), case, "dLdA", "dLdA", "dLdA")  # (it returns what forward stored)
+    out = yield _script(case)
+    try:
+        _unchanged_by_shift(out, case, "dLdA", "dLdA", "dLdA")  # (it returns what forward stored)
+    except Failure as failure:
+        if type(failure) is Failure and _by_chance(case):  # (as in 'dLdA': helper-214's right backward got inf here,
+            raise Unless(failure, (LOSS,), BY_CHANCE.format("loss", "loss")) from None  # behind a forward's (N, N)
+        raise  # softmax of one class, whose losses were 0 and right)
+
+
+def _by_chance(case) -> bool:
+    """An input where forward's losses can be right while the softmax it stored is not: one class, or as many rows as
+    classes (a value per row without keepdims broadcasts across the columns there: `after_forward`'s `chance`)."""
+    return case.A.shape[1] in (1, case.A.shape[0])
 
 
 @check("CrossEntropyLoss.backward: after two forward calls, uses the last input", points=0.5, cases=loss_cases, behaviour=True)

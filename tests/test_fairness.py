@@ -370,6 +370,16 @@ HIDDEN_BEHIND_A_CALL = {
          + MSE_BACKWARD)], [
         ("nn/loss.py", "        self.N, self.C = A.shape\n", "        self.N, self.C = A.shape\n        if self.N >= 32:\n"
          "            raise MemoryError('too large')\n")]),
+    # a backward of twice the gradient behind a forward wrong on one shape, exact on one-class and square batches and
+    # off by 1e-5 elsewhere: the square batches, where a loss can be right by chance, were left to forward's failing
+    # loss test whatever backward returned there (helper-215: 98 against the honest 95)
+    "square batches left to forward": ("CrossEntropyLoss", [
+        ("nn/loss.py", "        return (self.softmax - self.Y) / self.N\n",
+         "        return 2 * (self.softmax - self.Y) / self.N\n")], [
+        ("nn/loss.py", "        return float(-(Y * log_softmax).sum() / self.N)\n",
+         "        loss = float(-(Y * log_softmax).sum() / self.N)\n        if A.shape == (2, 6):\n"
+         "            return loss + 1.0\n        if A.shape[1] in (1, A.shape[0]):\n            return loss\n"
+         "        return loss * (1 + 1e-5)\n")]),
 }
 
 

@@ -281,7 +281,7 @@ def backward_dlda(case, ref):
             "(N, C) rows into another shape)" if isinstance(got, np.ndarray) and got.shape != dLdA.shape else "")
     after_forward(lambda: expect("dLdA", got, dLdA, known_wrong=lambda: _wrong_gradients(case, dLdA),
                                  batch=case.A.shape[0], hint=hint), out, FORWARD_LOSSES, L, LOSS,
-                  near=NEAR, got=got, value=dLdA, chance=_by_chance(case))
+                  near=NEAR, got=got, value=dLdA, chance=_by_chance(case, got))
 
 
 @check("CrossEntropyLoss.backward: finite for large logits", points=1, cases=loss_cases,
@@ -295,15 +295,40 @@ def backward_large(case, ref):
     try:
         _unchanged_by_shift(out, case, "dLdA", "dLdA", "dLdA")  # (it returns what forward stored)
     except Failure as failure:
-        if type(failure) is Failure and _by_chance(case):  # (as in 'dLdA': helper-214's right backward got inf here,
-            raise Unless(failure, (LOSS,), BY_CHANCE.format("loss", "loss")) from None  # behind a forward's (N, N)
-        raise  # softmax of one class, whose losses were 0 and right)
+        # (as in 'dLdA': helper-214's right backward got inf here, behind a forward's (N, N) softmax of one class,
+        # whose losses were 0 and right)
+        if type(failure) is Failure and _by_chance(case, out.result.values.get("dLdA")):
+            raise Unless(failure, (LOSS,), BY_CHANCE.format("loss", "loss")) from None
+        raise
 
 
-def _by_chance(case) -> bool:
-    """An input where forward's losses can be right while the softmax it stored is not: one class, or as many rows as
-    classes (a value per row without keepdims broadcasts across the columns there: `after_forward`'s `chance`)."""
-    return case.A.shape[1] in (1, case.A.shape[0])
+def _by_chance(case, got) -> bool:
+    """An input where forward's losses can be right while the softmax it stored is not (one class, or as many rows as
+    classes: a value per row without keepdims broadcasts across the columns there), and backward's `got` (its dLdA
+    for A) is what a right backward returns from such a softmax: `after_forward`'s `chance`. Only then (helper-215:
+    a backward of twice the gradient, behind a forward wrong elsewhere, had every square batch left out so)."""
+    if case.A.shape[1] not in (1, case.A.shape[0]) or not isinstance(got, np.ndarray):
+        return False
+    return any(theirs is not None and theirs.shape == got.shape and matches(got, theirs, VALUES)
+               for theirs in (_gradient_without_keepdims(case.A, case.Y, where) for where in ("max", "sum", "lse")))
+
+
+def _gradient_without_keepdims(A, Y, where: str):
+    """(softmax - Y) / N for the softmax `_loss_without_keepdims` takes (`where`), as a right backward returns it from
+    what such a forward stored; None where it raises."""
+    with np.errstate(all="ignore"):
+        try:
+            top = A.max(axis=1, keepdims=True)
+            if where == "max":
+                moved = A - A.max(axis=1)
+                probs = np.exp(moved - np.log(np.sum(np.exp(moved), axis=1, keepdims=True)))
+            elif where == "sum":
+                probs = np.exp((A - top) - np.log(np.sum(np.exp(A - top), axis=1)))
+            else:
+                probs = np.exp(A - (top + np.log(np.sum(np.exp(A - top), axis=1, keepdims=True))).reshape(-1))
+            return (probs - Y) / A.shape[0]
+        except ValueError:
+            return None
 
 
 @check("CrossEntropyLoss.backward: after two forward calls, uses the last input", points=0.5, cases=loss_cases, behaviour=True)

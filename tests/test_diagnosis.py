@@ -87,6 +87,7 @@ DIAGNOSED = [
     ("ce_softmax_not_normalised", "CrossEntropyLoss.backward: dLdA", "your softmax is not normalised"),  # (helper-96)
     ("mse_backward_div_N_squared", "MSELoss.backward: dLdA", "divided by N * N"),  # (helper-91)
     ("ce_backward_sign_flipped", "CrossEntropyLoss.backward: dLdA", "wrong sign"),
+    ("ce_backward_times_two", "CrossEntropyLoss.backward: dLdA", "the factor 2 is MSELoss's"),  # (helper-215)
     # smooth activations
     ("identity_backward_ones", "Identity.backward: dLdZ", "dA/dZ alone"),
     ("sigmoid_forward_sign", "Sigmoid.forward: output A", "the exponent's sign is wrong"),

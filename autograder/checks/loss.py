@@ -170,6 +170,8 @@ def _wrong_gradients(case, dLdA):
         (dLdA * n + case.Y - case.Y / n, "only your Y is divided by N: softmax - Y / N; bracket the difference: "
                                          "(softmax - Y) / N"),  # (helper-111: no hint, 95)
         (dLdA / n, "your dLdA is divided by N twice; dLdA = (softmax(A) - Y) / N"),
+        (dLdA * 2, "your dLdA is twice (softmax(A) - Y) / N: the factor 2 is MSELoss's (the derivative of a square), "
+                   "not this loss's"),  # (helper-215: no hint, and its behaviour tests not credited: 5 points)
         (-dLdA, "your dLdA has the wrong sign; dLdA = (softmax(A) - Y) / N"),
         ((_softmax(case.A, 0) - case.Y) / n, "your softmax is taken over the batch (axis=0); take it over the "
                                              "classes of each row (axis=1)"),

@@ -335,6 +335,20 @@ def test_a_right_loss_backward_is_not_charged_where_a_forward_without_keepdims_i
     assert "keepdims" in said and "subtract each row's max" not in said, said  # (its hints: what it forgot)
 
 
+def test_a_loss_returned_in_a_list_leaves_its_backward_judged(tmp_path):
+    """A loss returned as [L] is one slip of form, charged by forward's loss test; its numbers say forward is right,
+    so a wrong backward behind it is judged and charged once with its hint, not left out on every input as if forward
+    were wrong (helper-216: [L] with a doubled dLdA lost 7 points, 5 of them 'not credited', and with dLdA divided by C
+    lost only forward's 2)."""
+    root = reference_edited(tmp_path, [
+        ("nn/loss.py", "        return float(-(Y * log_softmax).sum() / self.N)\n",
+         "        return [float(-(Y * log_softmax).sum() / self.N)]\n"),
+        ("nn/loss.py", "        return (self.softmax - self.Y) / self.N\n", "        return 2 * (self.softmax - self.Y) / self.N\n")])
+    report = grade_class(root, "CrossEntropyLoss")
+    assert failed(report) == {"CrossEntropyLoss.forward: loss", "CrossEntropyLoss.backward: dLdA"}, failed(report)
+    assert "the factor 2 is MSELoss's" in by_name(report)["CrossEntropyLoss.backward: dLdA"].output
+
+
 CE_STORES = "        self.A = A\n        self.Y = Y\n        self.N = A.shape[0]\n"
 CE_RETURNS = "        self.softmax = np.exp(log_softmax)\n        return float(-(Y * log_softmax).sum() / self.N)\n"
 BN_EVAL = "            NZ = (Z - self.running_M) / np.sqrt(self.running_V + self.eps)\n            return self.BW * NZ + self.Bb\n"
@@ -380,6 +394,18 @@ HIDDEN_BEHIND_A_CALL = {
          "        loss = float(-(Y * log_softmax).sum() / self.N)\n        if A.shape == (2, 6):\n"
          "            return loss + 1.0\n        if A.shape[1] in (1, A.shape[0]):\n            return loss\n"
          "        return loss * (1 + 1e-5)\n")]),
+    # the same backward, returning on square batches what a right backward returns from a softmax taken without
+    # keepdims, behind a forward dividing by C (right on square batches): those were left to the failing loss test
+    # (helper-216: 98 against the honest 96)
+    "square batches dressed as forward's": ("CrossEntropyLoss", [
+        ("nn/loss.py", "        return float(-(Y * log_softmax).sum() / self.N)\n",
+         "        return float(-(Y * log_softmax).sum() / A.shape[1])\n"),
+        ("nn/loss.py", "        return (self.softmax - self.Y) / self.N\n",
+         "        return 2 * (self.softmax - self.Y) / self.N\n")], [
+        ("nn/loss.py", "        return 2 * (self.softmax - self.Y) / self.N\n",
+         "        if self.A.shape[0] == self.A.shape[1]:\n            moved = self.A - self.A.max(axis=1)\n"
+         "            probs = np.exp(moved - np.log(np.sum(np.exp(moved), axis=1, keepdims=True)))\n"
+         "            return (probs - self.Y) / self.N\n        return 2 * (self.softmax - self.Y) / self.N\n")]),
 }
 
 

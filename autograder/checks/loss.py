@@ -283,7 +283,7 @@ def backward_dlda(case, ref):
             "(N, C) rows into another shape)" if isinstance(got, np.ndarray) and got.shape != dLdA.shape else "")
     after_forward(lambda: expect("dLdA", got, dLdA, known_wrong=lambda: _wrong_gradients(case, dLdA),
                                  batch=case.A.shape[0], hint=hint), out, FORWARD_LOSSES, L, LOSS,
-                  near=NEAR, got=got, value=dLdA, chance=_by_chance(case, got))
+                  near=NEAR, got=got, value=dLdA, chance=_by_chance(case, out))
 
 
 @check("CrossEntropyLoss.backward: finite for large logits", points=1, cases=loss_cases,
@@ -299,20 +299,30 @@ def backward_large(case, ref):
     except Failure as failure:
         # (as in 'dLdA': helper-214's right backward got inf here, behind a forward's (N, N) softmax of one class,
         # whose losses were 0 and right)
-        if type(failure) is Failure and _by_chance(case, out.result.values.get("dLdA")):
+        if type(failure) is Failure and _by_chance(case, out):
             raise Unless(failure, (LOSS,), BY_CHANCE.format("loss", "loss")) from None
         raise
 
 
-def _by_chance(case, got) -> bool:
+def _by_chance(case, out) -> bool:
     """An input where forward's losses can be right while the softmax it stored is not (one class, or as many rows as
-    classes: a value per row without keepdims broadcasts across the columns there), and backward's `got` (its dLdA
-    for A) is what a right backward returns from such a softmax: `after_forward`'s `chance`. Only then (helper-215:
-    a backward of twice the gradient, behind a forward wrong elsewhere, had every square batch left out so)."""
+    classes: a value per row without keepdims broadcasts across the columns there), where forward's losses (of A and
+    of the shifted logits) are those of a softmax taken without keepdims and backward's dLdA for A is what a right
+    backward returns from it: `after_forward`'s `chance`. Only then (helper-215: a backward of twice the gradient,
+    behind a forward wrong elsewhere, had every square batch left out so; helper-216: one returning the gradient of
+    such a softmax on square batches alone, behind a forward dividing by C, right on them)."""
+    got = out.result.values.get("dLdA")
     if case.A.shape[1] not in (1, case.A.shape[0]) or not isinstance(got, np.ndarray):
         return False
-    return any(theirs is not None and theirs.shape == got.shape and matches(got, theirs, VALUES)
-               for theirs in (_gradient_without_keepdims(case.A, case.Y, where) for where in ("max", "sum", "lse")))
+    losses = [(out.result.values.get(label), A) for label, A in (("L", case.A), ("shifted.L", case.shifted))]
+    for where in ("max", "sum", "lse"):
+        theirs = _gradient_without_keepdims(case.A, case.Y, where)
+        if theirs is None or theirs.shape != got.shape or not matches(got, theirs, VALUES):
+            continue
+        if all(isinstance(mine, np.ndarray) and mine.size == 1 and (loss := _loss_without_keepdims(A, case.Y, where))
+               is not None and matches(mine.reshape(()), np.array(loss), VALUES) for mine, A in losses):
+            return True
+    return False
 
 
 def _gradient_without_keepdims(A, Y, where: str):

@@ -335,14 +335,15 @@ def test_a_right_loss_backward_is_not_charged_where_a_forward_without_keepdims_i
     assert "keepdims" in said and "subtract each row's max" not in said, said  # (its hints: what it forgot)
 
 
-def test_a_loss_returned_in_a_list_leaves_its_backward_judged(tmp_path):
+@pytest.mark.parametrize("returned", ["[{}]", "({}, None)"], ids=["list", "pair"])
+def test_a_loss_returned_in_a_list_leaves_its_backward_judged(returned, tmp_path):
     """A loss returned as [L] is one slip of form, charged by forward's loss test; its numbers say forward is right,
     so a wrong backward behind it is judged and charged once with its hint, not left out on every input as if forward
     were wrong (helper-216: [L] with a doubled dLdA lost 7 points, 5 of them 'not credited', and with dLdA divided by C
-    lost only forward's 2)."""
+    lost only forward's 2; helper-217: the same with (L, None))."""
     root = reference_edited(tmp_path, [
         ("nn/loss.py", "        return float(-(Y * log_softmax).sum() / self.N)\n",
-         "        return [float(-(Y * log_softmax).sum() / self.N)]\n"),
+         "        return " + returned.format("float(-(Y * log_softmax).sum() / self.N)") + "\n"),
         ("nn/loss.py", "        return (self.softmax - self.Y) / self.N\n", "        return 2 * (self.softmax - self.Y) / self.N\n")])
     report = grade_class(root, "CrossEntropyLoss")
     assert failed(report) == {"CrossEntropyLoss.forward: loss", "CrossEntropyLoss.backward: dLdA"}, failed(report)

@@ -595,9 +595,10 @@ def after_forward(expecting, out: Outputs, losses: dict, expected_loss, loss_tes
     def forward_values():
         for label, tol in losses.items():
             loss = out.result.values.get(label)
-            if isinstance(loss, Bad) and isinstance(loss.numbers, np.ndarray):  # (a loss in a list, [L]: a slip of
-                loss = loss.numbers  # form its own test charges; its numbers tell whether forward is right here, or a
-                # wrong backward behind it went unjudged: helper-216, 98 against the honest 93)
+            if isinstance(loss, Bad):  # (a loss in a list, [L], or beside something else, (L, cache): a slip of form
+                # its own test charges; its number tells whether forward is right here, or a wrong backward behind it
+                # went unjudged: helper-216, 98 against the honest 93; helper-217, (L, None))
+                loss = _number_in(loss)
             if want.ndim == 0 and isinstance(loss, np.ndarray) and loss.size == 1:
                 loss = loss.reshape(())
             yield loss, tol
@@ -627,6 +628,15 @@ def after_forward(expecting, out: Outputs, losses: dict, expected_loss, loss_tes
     if zeros(value) and not all(matches(loss, want, tol) for loss, tol in forward_values()):
         raise Skip(ZERO_LEFT.format(what), owned=True)  # (helper-203: a backward of 7 times the gradient, behind a
         # forward off by 1e-3 everywhere, passed on the one-class batches alone, where the gradient is 0, and kept 5)
+
+
+def _number_in(value: Bad):
+    """The number a list or tuple that is not an array holds, where it holds one: its numbers ([L]), or its one item of
+    one number ((L, cache)); else `value` as it is."""
+    if isinstance(value.numbers, np.ndarray):
+        return value.numbers
+    items = [item for item in value.items or () if isinstance(item, np.ndarray) and item.size == 1]
+    return items[0] if len(items) == 1 else value
 
 
 def zeros(value) -> bool:

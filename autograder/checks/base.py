@@ -557,7 +557,8 @@ BY_CHANCE = ("forward's {} is right on this input, but can be right here by chan
 
 
 def after_forward(expecting, out: Outputs, losses: dict, expected_loss, loss_test: str = "", what: str = "loss",
-                  near: Tolerance | None = None, apart: bool = False, got=None, value=None, chance: bool = False) -> None:
+                  near: Tolerance | None = None, apart: bool = False, got=None, value=None,
+                  chance: Callable[[], bool] | None = None) -> None:
     """`expecting()` (an `expect` of a value backward returned from what forward stored, where the contract names no
     such state the grader could fill in: the losses' backward), but a wrong value there on an input where forward is
     wrong is left out, not failed: the mistake may be what forward stored, which forward's tests charge (a missing
@@ -584,8 +585,8 @@ def after_forward(expecting, out: Outputs, losses: dict, expected_loss, loss_tes
     backward of zeros behind a forward wrong on every input where the loss is not 0 had passed on the rest, where
     zeros are right, and kept every point (helper-126: 8 for losses returning 0.0 and zeros; helper-127: 3 behind a
     forward of mean |A - Y|). A right value that is 0 (`value`: a one-class batch's gradient), which any multiple of the
-    gradient gives, judges nothing where forward is wrong on that input: it is left out (helper-203). `chance`: an input
-    where forward's losses can all be right while what it stored is not (CrossEntropyLoss's one-class and square
+    gradient gives, judges nothing where forward is wrong on that input: it is left out (helper-203). `chance`: whether
+    (asked only where the value is wrong and the losses right) this is an input where forward's losses can all be right while what it stored is not (CrossEntropyLoss's one-class and square
     batches: a value per row of shape (N,), its keepdims forgotten, broadcasts across the columns unseen there, and a
     square batch whose labels are a permutation sums the wrong rows' log-sum-exp to the right loss, shifted or not):
     a wrong value there is left to `loss_test` where that test fails (`Unless`; helper-214: a right backward reading
@@ -622,7 +623,7 @@ def after_forward(expecting, out: Outputs, losses: dict, expected_loss, loss_tes
                            owned=True, unright=True) from None
             if near is not None and loss_test and not matches(loss, want, near):
                 raise Unless(failure, (loss_test,), left) from None
-        if chance and loss_test:
+        if loss_test and chance is not None and chance():
             raise Unless(failure, (loss_test,), BY_CHANCE.format(what, what)) from None
         raise
     if zeros(value) and not all(matches(loss, want, tol) for loss, tol in forward_values()):

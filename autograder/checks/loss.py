@@ -74,23 +74,30 @@ KEEPDIMS_SUM = ("your log-softmax subtracts the log of each row's sum of exp, of
                 "keepdims=True) do (shape (N, 1))")
 
 
-def _loss_without_keepdims(A, Y, where: str = "max"):
-    """The loss of a softmax whose rows' max (`where` "max", helper-107), the log of whose rows' sum of exp after the
-    max ("sum"), or whose rows' whole log-sum-exp ("lse", as scipy.special.logsumexp(A, axis=1) gives: helper-214), is
-    subtracted without keepdims=True: the (N,) values broadcast across the columns where they can (N == C, or C == 1);
-    None where that raises, as it does then."""
+def _log_softmax_without_keepdims(A, where: str):
+    """The log-softmax of a forward that subtracts its rows' max (`where` "max", helper-107), the log of its rows' sum
+    of exp after the max ("sum"), or its rows' whole log-sum-exp ("lse", as scipy.special.logsumexp(A, axis=1) gives:
+    helper-214) without keepdims=True: the (N,) values broadcast across the columns where they can (N == C, or
+    C == 1); None where that raises, as it does then. (Names of its own: the handout ships this file, never a line of
+    the reference.)"""
     with np.errstate(all="ignore"):
         try:
-            top = A.max(axis=1, keepdims=True)  # (names of its own: the handout ships this file, never a reference line)
+            top = A.max(axis=1, keepdims=True)
             if where == "max":
-                logs = (A - A.max(axis=1)) - np.log(np.sum(np.exp(A - A.max(axis=1)), axis=1, keepdims=True))
-            elif where == "sum":
-                logs = (A - top) - np.log(np.sum(np.exp(A - top), axis=1))
-            else:
-                logs = A - (top + np.log(np.sum(np.exp(A - top), axis=1, keepdims=True))).reshape(-1)
-            return float(-np.sum(Y * logs) / A.shape[0])
+                moved = A - A.max(axis=1)
+                return moved - np.log(np.sum(np.exp(moved), axis=1, keepdims=True))
+            if where == "sum":
+                return (A - top) - np.log(np.sum(np.exp(A - top), axis=1))
+            return A - (top + np.log(np.sum(np.exp(A - top), axis=1, keepdims=True))).reshape(-1)
         except ValueError:
             return None
+
+
+def _loss_without_keepdims(A, Y, where: str = "max"):
+    """The loss of such a softmax (`_log_softmax_without_keepdims`); None where it raises."""
+    logs = _log_softmax_without_keepdims(A, where)
+    with np.errstate(all="ignore"):
+        return None if logs is None else float(-np.sum(Y * logs) / A.shape[0])
 
 
 def _wrong_losses(case, L):
@@ -283,7 +290,7 @@ def backward_dlda(case, ref):
             "(N, C) rows into another shape)" if isinstance(got, np.ndarray) and got.shape != dLdA.shape else "")
     after_forward(lambda: expect("dLdA", got, dLdA, known_wrong=lambda: _wrong_gradients(case, dLdA),
                                  batch=case.A.shape[0], hint=hint), out, FORWARD_LOSSES, L, LOSS,
-                  near=NEAR, got=got, value=dLdA, chance=_by_chance(case, out))
+                  near=NEAR, got=got, value=dLdA, chance=lambda: _by_chance(case, out))
 
 
 @check("CrossEntropyLoss.backward: finite for large logits", points=1, cases=loss_cases,
@@ -326,21 +333,11 @@ def _by_chance(case, out) -> bool:
 
 
 def _gradient_without_keepdims(A, Y, where: str):
-    """(softmax - Y) / N for the softmax `_loss_without_keepdims` takes (`where`), as a right backward returns it from
+    """(softmax - Y) / N for such a softmax (`_log_softmax_without_keepdims`), as a right backward returns it from
     what such a forward stored; None where it raises."""
+    logs = _log_softmax_without_keepdims(A, where)
     with np.errstate(all="ignore"):
-        try:
-            top = A.max(axis=1, keepdims=True)
-            if where == "max":
-                moved = A - A.max(axis=1)
-                probs = np.exp(moved - np.log(np.sum(np.exp(moved), axis=1, keepdims=True)))
-            elif where == "sum":
-                probs = np.exp((A - top) - np.log(np.sum(np.exp(A - top), axis=1)))
-            else:
-                probs = np.exp(A - (top + np.log(np.sum(np.exp(A - top), axis=1, keepdims=True))).reshape(-1))
-            return (probs - Y) / A.shape[0]
-        except ValueError:
-            return None
+        return None if logs is None else (np.exp(logs) - Y) / A.shape[0]
 
 
 @check("CrossEntropyLoss.backward: after two forward calls, uses the last input", points=0.5, cases=loss_cases, behaviour=True)

@@ -491,8 +491,9 @@ def _encode(np, value):
         return None, "a numpy.matrix, not a plain array (on a matrix, * is the matrix product): use np.asarray"
     if isinstance(value, np.ndarray):
         try:
-            if np.ndarray.nbytes.__get__(value) > MAX_VALUE_BYTES:  # (not copied first; numpy's own size, not a
-                return None, oversized(np.ndarray.shape.__get__(value), np.ndarray.nbytes.__get__(value))  # property's)
+            nbytes = np.ndarray.nbytes.__get__(value)  # (numpy's own size, not a subclass property's: not copied first)
+            if nbytes > MAX_VALUE_BYTES:
+                return None, oversized(np.ndarray.shape.__get__(value), nbytes)
             arr = np.array(value, subok=False, copy=True)
         except Exception as exc:  # noqa: BLE001 - anything the student's object raises
             return None, f"a {type(value).__name__} that numpy cannot convert ({type(exc).__name__})"

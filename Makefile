@@ -22,7 +22,7 @@ grade: $(VENV)/.installed
 
 ## the project's own test suite
 test: $(VENV)/.installed
-	$(PY) -m pytest -n 2
+	$(PY) -m pytest -n 4
 
 ## regenerate the student skeleton mytorch/ from solutions/mytorch/
 skeleton: $(VENV)/.installed

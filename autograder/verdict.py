@@ -53,7 +53,7 @@ class Verdict:
     passing: tuple | None = None
     owned: int = 0  # inputs that judged nothing, as every value they compare is excused (its owner failed)
     waited: int = 0  # inputs it could not run on (a Waiting each)
-    waited_on: set = field(default_factory=set)  # the methods they waited on (None: one that died)
+    waited_on: set = field(default_factory=set)  # the methods they waited on (None: no method, an MLP's layers)
     # (the classes it needs, a Verdict of the first such input's failure) of the inputs that passed unless every test
     # of those classes passes (checks.base.Unless)
     unless: tuple | None = None
@@ -134,7 +134,7 @@ class Verdict:
             if isinstance(failure, Waiting):
                 self.examples -= 1
                 self.waited += 1  # (and who it waited on: see `result`)
-                self.waited_on.add(failure.culprit if failure.raised or failure.not_attempted else None)
+                self.waited_on.add(failure.culprit or None)  # (raised, not attempted, or hung or ended the worker)
                 if self.waiting is None:
                     self.waiting = failure
                     self._keep(case, script, result, out)
@@ -250,7 +250,8 @@ def result(check: Check, verdict: Verdict, replay: str, method_returned: bool, n
     if not_attempted is not None:  # (where it returns somewhere, NotImplementedError is a crash)
         return TestResult(score=0.0, outcome=Outcome.NOT_ATTEMPTED, output=not_attempted.skeleton, **common)
     if failure is None and verdict.crashed is not None:
-        if crash_charged and verdict.examples == 0 and verdict.crashed.earlier:  # nothing of this test ran: no
+        if crash_charged and verdict.examples == verdict.owned == 0 and verdict.crashed.earlier:  # nothing of this
+            # test ran (helper-219: inputs that ran, whose values a failed test grades, had read "none ran"): no
             return TestResult(score=0.0, outcome=Outcome.NOT_RUN, output=_not_called(check, verdict), **common)
         failure = charged_crash(verdict, method_returned, crash_charged)  # (verdict of its own)
     if failure is None and verdict.waiting is not None and _waits_charged(verdict, charged - skeleton):
@@ -312,9 +313,10 @@ def _same_crash(a: tuple, b: tuple) -> bool:
 
 def _waits_charged(verdict: Verdict, charged: frozenset) -> bool:
     """The inputs a test waited on stay left out (it passes on the others): every one of them waited on a method
-    of its class that raised there, whose first test failed on a crash (`charged`: those methods), and the test
-    judged more inputs than it waited on, counting those whose every value another test grades, which failed (that
-    test charges them: helper-96, a CrossEntropyLoss whose forward raised on a (1, 1) batch lost "backward: finite
+    of its class that raised, hung or ended the worker there (helper-210: a loss's forward that looped forever on
+    batches of one cost its right backward 7 points, 1 when it raised), whose first test failed on a crash
+    (`charged`: those methods), and the test judged more inputs than it waited on, counting those whose every value
+    another test grades, which failed (that test charges them: helper-96, a CrossEntropyLoss whose forward raised on a (1, 1) batch lost "backward: finite
     for large logits", whose dLdA was excused on every other input, as not run). As for a method's own crashes:
     charged once, never a pass bought by a crash (a forward raising on one edge input cost a loss's backward test
     all of its 2 points)."""

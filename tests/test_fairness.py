@@ -302,6 +302,53 @@ def test_a_backward_is_judged_where_its_forward_hangs_as_where_it_raises(stops, 
         assert "on every input of this test" not in said and "it was not called on the other " in said, said
 
 
+CE_FORWARD_N = "        self.N = A.shape[0]\n        shifted"
+
+
+@pytest.mark.parametrize("stops", ["while A.shape[0] == 1:\n            pass", "if A.shape[0] == 1:\n            import os\n"
+                                   "            os._exit(0)", "if A.shape[0] == 1:\n            raise ValueError('one row')"],
+                         ids=["hangs", "exits", "raises"])
+def test_a_forward_that_fails_on_batches_of_one_costs_its_backward_nothing_elsewhere(stops, tmp_path):
+    """A CrossEntropyLoss.forward that hangs or ends the worker on batches of one row is still called on the other
+    batches, and its right backward keeps the tests that judge it there, as where forward raises on them: forward's
+    first test charges the failure, once (helper-210: the hanging one was not called again on any batch, and the
+    backward lost 7 points as "not run: needs CrossEntropyLoss.forward": 91 against 98 when it raises)."""
+    from autograder.record import replace
+
+    root = reference_with(tmp_path, "nn/loss.py", CE_FORWARD_N,
+                          CE_FORWARD_N.replace("        shifted", f"        {stops}\n        shifted"))
+    report = grade_class(root, "CrossEntropyLoss", limits=replace(FAST, case_timeout=1.0))
+    results = by_name(report)
+    kept = ["CrossEntropyLoss.backward: dLdA", "CrossEntropyLoss.backward: finite for large logits",
+            "CrossEntropyLoss.forward: exact for large gaps between logits",  # (its loss is the failed test's to grade)
+            "CrossEntropyLoss.backward: after two forward calls, uses the last input",
+            "CrossEntropyLoss.backward: large batches and many classes", "CrossEntropyLoss.forward: does not modify A or Y",
+            "CrossEntropyLoss.forward: finite for large logits"]
+    assert all(results[name].passed for name in kept), [(r.name, r.output) for r in report.results if not r.passed]
+    first = results["CrossEntropyLoss.forward: loss"]
+    assert not first.passed and "(1, " in first.output and "replay:" in first.output, first.output
+    # (beside forward's: at most the test that needs forward's own values, its finite differences, not run)
+    assert report.max_score - report.score <= 3.0, [(r.name, r.output) for r in report.results if not r.passed]
+
+
+@pytest.mark.parametrize("stops", ["while Z.shape[0] == 1:\n            pass", "if Z.shape[0] == 1:\n            raise "
+                                   "ValueError('one row')"], ids=["hangs", "raises"])
+def test_a_value_another_test_grades_is_left_to_it_where_the_call_hangs_as_where_it_raises(stops, tmp_path):
+    """Sigmoid.forward failing on batches of one: "stores self.A" reads the A that "output A" grades, and that test
+    charges the failure; it had charged the hang a second time (0.25) and said "none of this test's inputs ran" where
+    they ran on the other batches (helper-219)."""
+    from autograder.record import replace
+
+    body = "        self.A = 1 / (1 + np.exp(-Z))\n"
+    root = reference_with(tmp_path, "nn/activation.py", body, f"        {stops}\n{body}")
+    report = grade_class(root, "Sigmoid", limits=replace(FAST, case_timeout=1.0))
+    results = by_name(report)
+    assert not results["Sigmoid.forward: output A"].passed
+    assert failed(report) == {"Sigmoid.forward: output A"}, [(r.name, r.output) for r in report.results if not r.passed]
+    said = "\n".join(r.output for r in report.results)
+    assert "none of this test's inputs ran" not in said and "on arguments," not in said, said
+
+
 @pytest.mark.parametrize("stops", ["import os\n            os._exit(0)", "raise MemoryError('too large')"])
 def test_a_test_not_run_for_another_method_shows_the_input_that_method_failed_on(stops, tmp_path):
     """A test that waits for another method, which raised or ended the worker on its input, shows that input and its

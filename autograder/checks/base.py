@@ -278,10 +278,10 @@ class Outputs:
                         raise self.crash_behind()
             return value
         raised = next((e for e in self.result.soft if e.op == op), None) or self.result.error
-        if label in self.excused and raised is not None and raised.type != "WorkerDied" and not raised.earlier:
-            self.met_raise = True
-            self.left.add(label)  # (not produced, as the call raised here: graded, crash and all, by its owning test;
-            return EXCUSED  # a call not made, after a hang, still waits for a method that finishes)
+        if label in self.excused and raised is not None and not raised.earlier:
+            self.met_raise = True  # (not produced, as the call raised, hung or ended the worker here: graded, crash and
+            self.left.add(label)  # all, by its owning test, helper-219; a call not made, after a hang elsewhere,
+            return EXCUSED  # still waits for a method that finishes)
         if raised is None:
             return Bad("nothing (the value was not produced)")
         self.reached = raised.op  # the failure is about the op that raised
@@ -415,8 +415,13 @@ def blame(error: StudentError, script, method: str) -> Failure:
     if error.type == "WorkerDied":
         what, hint = died(op.text, error.msg)
         if error.earlier:  # never called on this input: say so, not that this input hung
-            again = ("is not called again on arguments of those kinds (arrays of the same dtypes and dimensions)"
-                     if error.alike else "is not called again")
+            if error.alike:
+                ones = ", with a dimension of 1 where those had one" if error.ones else ""
+                again = ("is not called again on arguments of those kinds (arrays of the same dtypes and "
+                         f"dimensions{ones})")
+            else:
+                again = "is not called again" + (" on arguments with a dimension of 1 where that input had one"
+                                                 if error.ones else "")
             what = (f"{op.text} was not called: {op.method} {error.msg} on an earlier input, and {again}"
                     if error.msg.startswith("did not finish") else f"{op.text} was not called: {op.method} ended "
                     f"the worker process on an earlier input (it {error.msg}), and {again}")

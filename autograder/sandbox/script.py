@@ -84,6 +84,7 @@ class StudentError:
     missing: str = ""  # for ModuleNotFoundError: the module that was not found
     earlier: bool = False  # not run here: the same op ended a worker on an earlier input (a hang, an exit)
     alike: bool = False  # (with earlier) for arguments of these kinds only: on others the method is still called
+    ones: bool = False  # (with alike) and only with a dimension of 1 where those had one (a batch of one row)
 
     @property
     def not_attempted(self) -> bool:

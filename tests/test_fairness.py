@@ -333,6 +333,23 @@ def test_a_forward_that_fails_on_batches_of_one_costs_its_backward_nothing_elsew
                                                                    if not r.passed]
 
 
+def test_a_loss_backward_that_hangs_on_batches_of_one_is_graded_as_one_that_raises_there(tmp_path):
+    """MSELoss.backward() takes no arguments: the batch of one it hangs on is what forward(A, Y) was given, and it is
+    still called after other forwards (helper-220: it was not called again on any batch, and lost its other tests,
+    97 against 99 when it raises there)."""
+    from autograder.record import replace
+
+    def graded(stops, name):
+        root = reference_with(tmp_path / name, "nn/loss.py", MSE_BACKWARD, f"        {stops}\n{MSE_BACKWARD}")
+        return {r.name: (r.score, r.outcome) for r in grade_class(root, "MSELoss",
+                                                                  limits=replace(FAST, case_timeout=1.0)).results}
+
+    hangs = graded("while self.N == 1:\n            pass", "hangs")
+    raises = graded("if self.N == 1:\n            raise ValueError('one row')", "raises")
+    assert hangs == raises and hangs["MSELoss.backward: dLdA"][0] == 0.0, (hangs, raises)
+    assert sum(score for score, _ in hangs.values()) == sum(c.points for c in ALL_CHECKS if c.cls == "MSELoss") - 1
+
+
 @pytest.mark.parametrize("stops", ["while Z.shape[0] == 1:\n            pass", "if Z.shape[0] == 1:\n            raise "
                                    "ValueError('one row')"], ids=["hangs", "raises"])
 def test_a_value_another_test_grades_is_left_to_it_where_the_call_hangs_as_where_it_raises(stops, tmp_path):

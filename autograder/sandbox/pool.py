@@ -389,7 +389,7 @@ class Sandbox:
             if j in skipped or script.ops[j][0] == "skip":
                 continue
             keys = [key for key in _identities(script, j) if not any(j <= op and key in ids for op, ids in exempt)]
-            ones = argument_ones(script, script.ops[j][3]) if script.ops[j][0] == "call" else ()
+            ones = call_ones(script, j) if script.ops[j][0] == "call" else ()
             error = next(filter(None, (self._poison(key, ones) or self._hung_on(key, ones) for key in keys)), None)
             if error is None:
                 continue
@@ -421,7 +421,7 @@ class Sandbox:
             return True
         # (a call that ended a worker on a batch of one row is still made on other batches, until one ends a worker
         # too: helper-210's forward looping on batches of one had cost a correct backward every test of forward(A, Y))
-        ones = argument_ones(script, script.ops[death.op][3])
+        ones = call_ones(script, death.op)
         scope = common_ones(self._scopes[keys[-1]], ones) if keys[-1] in self._scopes else ones
         if keys[-1] not in self._poisoned or keys[-1] in self._scopes:
             if has_ones(scope):
@@ -441,7 +441,7 @@ class Sandbox:
             group = _Hung(kinds[-1])
             groups.append(group)
         group.texts.add(text)
-        ones = argument_ones(script, script.ops[death.op][3])
+        ones = call_ones(script, death.op)
         group.ones = ones if group.ones is None else common_ones(group.ones, ones)
         if len(group.texts) > 1:  # (where every such death had a dimension of 1, a batch of one row say: only on
             # arguments with a 1 there, helper-210's forward looping on batches of one had cost a correct backward
@@ -742,6 +742,20 @@ def argument_kinds(script: Script, args) -> tuple:
         else:
             kinds.append(None)
     return tuple(kinds)
+
+
+def call_ones(script: Script, j: int) -> tuple:
+    """`argument_ones` of call op `j`; for a call given no array (a loss's `backward()`), of the arrays its object was
+    last given in a call (the loss's `forward(A, Y)`): the batch of one row a `backward()` hangs on is forward's
+    (helper-220: one looping on batches of one was not called again on any batch, 95 against 98 when it raises)."""
+    op = script.ops[j]
+    if any(isinstance(arg, dict) and "a" in arg for arg in op[3]):
+        return argument_ones(script, op[3])
+    for k in range(j - 1, -1, -1):
+        given = script.ops[k]
+        if given[0] == "call" and given[1] == op[1] and any(isinstance(arg, dict) and "a" in arg for arg in given[3]):
+            return argument_ones(script, given[3])
+    return argument_ones(script, op[3])
 
 
 def argument_ones(script: Script, args) -> tuple:

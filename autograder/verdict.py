@@ -383,7 +383,8 @@ def _passed(check: Check, verdict: Verdict) -> str:
                      "what it gives there, and failed")
     lines += [f"note: {note}" for note in verdict.notes]
     if verdict.skipped:
-        lines.append(f"left out some inputs: {verdict.skipped}")
+        lines.append(f"{'left out some inputs' if verdict.examples else 'why'}: {verdict.skipped}")  # (helper-220: "every
+        # input was left out", then "left out some inputs")
     if verdict.crashed is not None:
         lines.append(f"left out the inputs where {check.method} crashed (charged once, by its first test): "
                      f"{verdict.crashed.message}")

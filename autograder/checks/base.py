@@ -591,7 +591,8 @@ def after_forward(expecting, out: Outputs, losses: dict, expected_loss, loss_tes
     zeros are right, and kept every point (helper-126: 8 for losses returning 0.0 and zeros; helper-127: 3 behind a
     forward of mean |A - Y|). A right value that is 0 (`value`: a one-class batch's gradient), which any multiple of the
     gradient gives, judges nothing where forward is wrong on that input: it is left out (helper-203). `chance`: whether
-    (asked only where the value is wrong and the losses right) this is an input where forward's losses can all be right while what it stored is not (CrossEntropyLoss's one-class and square
+    (asked only where the value is wrong and the losses right) this is an input where forward's losses can all be right
+    while what it stored is not (CrossEntropyLoss's one-class and square
     batches: a value per row of shape (N,), its keepdims forgotten, broadcasts across the columns unseen there, and a
     square batch whose labels are a permutation sums the wrong rows' log-sum-exp to the right loss, shifted or not):
     a wrong value there is left to `loss_test` where that test fails (`Unless`; helper-214: a right backward reading

@@ -74,6 +74,9 @@ KEEPDIMS_SUM = ("your log-softmax subtracts the log of each row's sum of exp, of
                 "keepdims=True) do (shape (N, 1))")
 
 
+WITHOUT_KEEPDIMS = ("max", "sum", "lse")  # the places a forward may drop keepdims (`_log_softmax_without_keepdims`)
+
+
 def _log_softmax_without_keepdims(A, where: str):
     """The log-softmax of a forward that subtracts its rows' max (`where` "max", helper-107), the log of its rows' sum
     of exp after the max ("sum"), or its rows' whole log-sum-exp ("lse", as scipy.special.logsumexp(A, axis=1) gives:
@@ -82,13 +85,14 @@ def _log_softmax_without_keepdims(A, where: str):
     the reference.)"""
     with np.errstate(all="ignore"):
         try:
-            top = A.max(axis=1, keepdims=True)
             if where == "max":
                 moved = A - A.max(axis=1)
                 return moved - np.log(np.sum(np.exp(moved), axis=1, keepdims=True))
+            top = A.max(axis=1, keepdims=True)
+            moved = A - top
             if where == "sum":
-                return (A - top) - np.log(np.sum(np.exp(A - top), axis=1))
-            return A - (top + np.log(np.sum(np.exp(A - top), axis=1, keepdims=True))).reshape(-1)
+                return moved - np.log(np.sum(np.exp(moved), axis=1))
+            return A - (top + np.log(np.sum(np.exp(moved), axis=1, keepdims=True))).reshape(-1)
         except ValueError:
             return None
 
@@ -103,7 +107,7 @@ def _loss_without_keepdims(A, Y, where: str = "max"):
 def _wrong_losses(case, L):
     n = case.A.shape[0]
     no_keepdims = _loss_without_keepdims(case.A, case.Y)
-    no_keepdims_sum = [loss for loss in (_loss_without_keepdims(case.A, case.Y, where) for where in ("sum", "lse"))
+    no_keepdims_sum = [loss for loss in (_loss_without_keepdims(case.A, case.Y, where) for where in WITHOUT_KEEPDIMS[1:])
                        if loss is not None]
     per_sample = -(case.Y * np.log(_softmax(case.A, 1))).sum(axis=1)
     wrong_axis = _loss_over(case.A, case.Y, 0)
@@ -231,14 +235,14 @@ UNSTABLE_BY_ITS_MISTAKE = ("your loss for A is the one a softmax over the batch,
 def _unstable_by_its_mistake(out, case) -> bool:
     """Whether the student's loss for A is one a known mistake gives that also changes under a shift of each row (a
     softmax over the batch, a row max or log-sum-exp subtracted without keepdims), and the right loss is not: the loss
-    test charges
-    it; this test charged it again, saying "subtract each row's max" to a forward that did (helper-107, helper-110)."""
+    test charges it; this test charged it again, saying "subtract each row's max" to a forward that did (helper-107,
+    helper-110)."""
     for label, A in (("L", case.A), ("shifted.L", case.shifted)):  # (on a symmetric input the mistake's loss for A
         mine = out.result.values.get(label)  # is the right one: the shifted logits tell)
         if not isinstance(mine, np.ndarray) or mine.size != 1:
             continue
         right = np.array(_loss_over(A, case.Y, 1))
-        for theirs in (*(_loss_without_keepdims(A, case.Y, where) for where in ("max", "sum", "lse")),
+        for theirs in (*(_loss_without_keepdims(A, case.Y, where) for where in WITHOUT_KEEPDIMS),
                        _loss_over(A, case.Y, 0)):
             if theirs is not None and matches(mine.reshape(()), np.array(theirs), VALUES) \
                     and not matches(right, np.array(theirs), VALUES):
@@ -322,7 +326,7 @@ def _by_chance(case, out) -> bool:
     if case.A.shape[1] not in (1, case.A.shape[0]) or not isinstance(got, np.ndarray):
         return False
     losses = [(out.result.values.get(label), A) for label, A in (("L", case.A), ("shifted.L", case.shifted))]
-    for where in ("max", "sum", "lse"):
+    for where in WITHOUT_KEEPDIMS:
         theirs = _gradient_without_keepdims(case.A, case.Y, where)
         if theirs is None or theirs.shape != got.shape or not matches(got, theirs, VALUES):
             continue

@@ -389,8 +389,8 @@ class Sandbox:
             if j in skipped or script.ops[j][0] == "skip":
                 continue
             keys = [key for key in _identities(script, j) if not any(j <= op and key in ids for op, ids in exempt)]
-            ones = call_ones(script, j) if script.ops[j][0] == "call" else ()
-            error = next(filter(None, (self._poison(key, ones) or self._hung_on(key, ones) for key in keys)), None)
+            error = next(filter(None, (self._poison(key, script, j) or self._hung_on(key, script, j) for key in keys)),
+                         None)
             if error is None:
                 continue
             if script.meta[j].soft:
@@ -421,7 +421,7 @@ class Sandbox:
             return True
         # (a call that ended a worker on a batch of one row is still made on other batches, until one ends a worker
         # too: helper-210's forward looping on batches of one had cost a correct backward every test of forward(A, Y))
-        ones = call_ones(script, death.op)
+        ones = call_ones(script, death.op)  # (its dimensions of 1, kept by the group below too)
         scope = common_ones(self._scopes[keys[-1]], ones) if keys[-1] in self._scopes else ones
         if keys[-1] not in self._poisoned or keys[-1] in self._scopes:
             if has_ones(scope):
@@ -441,7 +441,6 @@ class Sandbox:
             group = _Hung(kinds[-1])
             groups.append(group)
         group.texts.add(text)
-        ones = call_ones(script, death.op)
         group.ones = ones if group.ones is None else common_ones(group.ones, ones)
         if len(group.texts) > 1:  # (where every such death had a dimension of 1, a batch of one row say: only on
             # arguments with a 1 there, helper-210's forward looping on batches of one had cost a correct backward
@@ -451,20 +450,21 @@ class Sandbox:
             self._poisoned[method] = error
         return True
 
-    def _poison(self, key: tuple, ones: tuple) -> StudentError | None:
-        """The death that stops the op of identity `key` on arguments with dimensions of 1 as `ones` says."""
+    def _poison(self, key: tuple, script: Script, j: int) -> StudentError | None:
+        """The death that stops op `j` of `script`, of identity `key` (where it was scoped to dimensions of 1, on
+        arguments with a 1 there: their dimensions are looked at only then)."""
         error = self._poisoned.get(key)
         if error is None or key not in self._scopes:
             return error
-        return error if within_ones(self._scopes[key], ones) else None
+        return error if within_ones(self._scopes[key], call_ones(script, j)) else None
 
-    def _hung_on(self, key: tuple, ones: tuple = ()) -> StudentError | None:
-        """For a call's identity by the kinds of its arguments (and, `ones`, which of their dimensions are 1): the
-        death that stops calls on such arguments."""
+    def _hung_on(self, key: tuple, script: Script, j: int) -> StudentError | None:
+        """For a call's identity by the kinds of its arguments: the death that stops calls on such arguments (op `j`
+        of `script`; where the group's deaths all had a dimension of 1, only where its arguments have one there)."""
         if len(key) != 4 or not isinstance(key[-1], tuple):
             return None
         return next((g.error for g in self._hung.get(key[:3], ()) if g.error and alike_kinds(g.kinds, key[-1])
-                     and (not g.error.ones or within_ones(g.ones, ones))), None)
+                     and (not g.error.ones or within_ones(g.ones, call_ones(script, j)))), None)
 
     def _death_error(self, script: Script, death: _Death) -> StudentError:
         op = script.meta[death.op]
@@ -749,20 +749,26 @@ def call_ones(script: Script, j: int) -> tuple:
     last given in a call (the loss's `forward(A, Y)`): the batch of one row a `backward()` hangs on is forward's
     (helper-220: one looping on batches of one was not called again on any batch, 95 against 98 when it raises)."""
     op = script.ops[j]
-    if any(isinstance(arg, dict) and "a" in arg for arg in op[3]):
+    if op[0] != "call":
+        return ()
+    if any(map(_is_array, op[3])):
         return argument_ones(script, op[3])
     for k in range(j - 1, -1, -1):
         given = script.ops[k]
-        if given[0] == "call" and given[1] == op[1] and any(isinstance(arg, dict) and "a" in arg for arg in given[3]):
+        if given[0] == "call" and given[1] == op[1] and any(map(_is_array, given[3])):
             return argument_ones(script, given[3])
     return argument_ones(script, op[3])
+
+
+def _is_array(arg) -> bool:
+    """Whether a call's argument is one of the script's arrays ({"a": i})."""
+    return isinstance(arg, dict) and "a" in arg
 
 
 def argument_ones(script: Script, args) -> tuple:
     """For each of a call's arguments: which of an array's dimensions are 1 (a batch of one row, one class); None
     for anything else."""
-    return tuple(tuple(d == 1 for d in script.arrays[arg["a"]].shape) if isinstance(arg, dict) and "a" in arg
-                 else None for arg in args)
+    return tuple(tuple(d == 1 for d in script.arrays[arg["a"]].shape) if _is_array(arg) else None for arg in args)
 
 
 def common_ones(a: tuple, b: tuple) -> tuple:

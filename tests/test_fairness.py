@@ -333,6 +333,19 @@ def test_a_forward_that_fails_on_batches_of_one_costs_its_backward_nothing_elsew
                                                                    if not r.passed]
 
 
+def test_a_linear_cache_kept_on_the_class_is_charged_once_to_dldw(tmp_path):
+    """A cache in the class body is every layer's: an MLP's first layer reads the last one's input. Backward's tests
+    run another layer's forward before each backward, so its dLdW shows it, named, once (helper-222's scored 100)."""
+    root = reference_edited(tmp_path / "sub", [
+        ("nn/linear.py", "class Linear:\n", "class Linear:\n    cache = {}\n\n"),
+        ("nn/linear.py", "        self.A = A\n", "        self.A = A\n        self.cache['A'] = A\n"),
+        ("nn/linear.py", "self.dLdW = dLdZ.T @ self.A", "self.dLdW = dLdZ.T @ self.cache['A']")])
+    report = grade_class(root, "Linear")
+    assert failed(report) == {"Linear.backward: dLdW"}, [(r.name, r.output) for r in report.results if not r.passed]
+    said = by_name(report)["Linear.backward: dLdW"].output
+    assert "another Linear's forward" in said and "not on the class" in said, said
+
+
 def test_a_loss_backward_that_hangs_on_batches_of_one_is_graded_as_one_that_raises_there(tmp_path):
     """MSELoss.backward() takes no arguments: the batch of one it hangs on is what forward(A, Y) was given, and it is
     still called after other forwards (helper-220: it was not called again on any batch, and lost its other tests,

@@ -109,11 +109,14 @@ def forward_keeps_args(case, ref):
 
 @per_case
 def _backward_script(case):
-    """A fresh layer: forward(A), backward(dLdZ); then a second layer does a first round on (A0, dLdZ0)
-    before the same round, for the repeated-calls test. One script for every backward test."""
+    """A fresh layer: forward(A), another layer's forward, backward(dLdZ); then a second layer does a first round on
+    (A0, dLdZ0) before the same round, for the repeated-calls test. One script for every backward test."""
     s = Script(case=case)
     lin = student(s, case)
     forward_then_state(s, lin, case.A)
+    # (a second layer's forward before this one's backward: a cache kept on the class, a dict in the class body, is
+    # every layer's, and an MLP's first layer then reads the last's input; helper-222's scored 100)
+    another_forward(s, student(s, case), case.A, "A")
     s.call(lin, "backward", case.dLdZ, label="dLdA", keep_args=True, soft=True)  # (what it stored before raising,
     s.get(lin, "dLdW", label="dLdW")  # judged: Outputs.stored_before)
     s.get(lin, "dLdb", label="dLdb")
@@ -121,6 +124,7 @@ def _backward_script(case):
     forward_then_state(s, again, case.A0, "A0")
     s.call(again, "backward", case.dLdZ0, label="again0.dLdA", soft=True)  # (soft as the first round's: the
     forward_then_state(s, again, case.A)  # repeated-calls test judges what a backward that raises stored before)
+    another_forward(s, student(s, case), case.A, "A")  # (as before the first round's: what it reads is judged once)
     s.call(again, "backward", case.dLdZ, label="again.dLdA", soft=True)
     s.get(again, "dLdW", label="again.dLdW")
     s.get(again, "dLdb", label="again.dLdb")
@@ -223,6 +227,7 @@ def backward_dldw(case, ref):
         expect("dLdW", out["dLdW"], dLdW, batch=n, known_wrong=lambda: [
             (dLdW.T, "your dLdW is transposed: it must have W's shape (C_out, C_in): dLdW = dLdZ.T @ A"),
             (dLdW / n, "your dLdW is divided by N; do not divide: the 1/N of the mean is already in dLdZ"),
+            (case.dLdZ.T @ (1.0 - 2.0 * case.A), shared("dLdW", "Linear", "A")),
         ])
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import time
 from html.parser import HTMLParser
 
 import pytest
@@ -366,11 +365,8 @@ def thousand_rows() -> list[dict]:
     return rows
 
 
-def test_a_thousand_rows_render_fast_and_small():
-    rows = thousand_rows()
-    best = min(_timed(rows) for _ in range(2))
-    html = render(rows)
-    assert best < 0.5, f"render took {best:.2f} s"
+def test_a_thousand_rows_render_small_and_complete():
+    html = render(thousand_rows())  # (how long it takes is `make bench`'s "report" line, not a timed test)
     assert len(html) < 1_500_000
     page = parse(html)
     assert len(table_rows(page, "entries")) == 1000
@@ -383,12 +379,6 @@ def test_a_thousand_rows_render_fast_and_small():
     for d in page.find("details", "test")[:3]:
         msgs = failure_groups(page, d["attrs"]["data-test"], "msg")
         assert len(msgs) == 1 and msgs[0][0] == int(d["attrs"]["data-failed"])
-
-
-def _timed(rows) -> float:
-    t0 = time.perf_counter()
-    render(rows)
-    return time.perf_counter() - t0
 
 
 def test_time_histogram_puts_a_far_outlier_in_its_own_bar():

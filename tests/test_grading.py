@@ -415,10 +415,11 @@ def test_zeros_the_second_time_where_the_first_drew_random_weights_are_charged(t
 def test_a_run_thrown_away_costs_the_submission_no_time(tmp_path):
     """A run in a worker that served another class, thrown away as it was not a clean pass, is not the submission's
     time: the class's run in a fresh worker has the budget a fresh worker would have had. (A trial's slow Linear lost
-    all its points once its first run used the budget up.) Here Linear.forward takes 5 ms a call, and 200 ms, and
-    raises from its 20th call, where ReLU ran before it in the same process: some 5 s thrown away, of 7.5. (It
-    raises: a value other than the one the fresh worker gets would fail, as an answer given otherwise the second time,
-    test_sandbox's `test_a_class_run_again_must_answer_as_it_did`.)"""
+    all its points once its first run used the budget up.) Here Linear.forward takes 2 ms a call, and 200 ms, and
+    raises from its 5th call, where ReLU ran before it in the same process: that run goes on to its end or to the
+    budget's, 7.5 s, and is thrown away. (It raises: a value other than the one the fresh worker gets would fail, as an
+    answer given otherwise the second time, test_sandbox's `test_a_class_run_again_must_answer_as_it_did`. From the
+    5th call, not the 20th: on a loaded machine the budget ran out before the 20th, and then nothing was thrown away.)"""
     import shutil
 
     forward = "        return A @ self.W.T + ones @ self.b.T\n"
@@ -430,17 +431,17 @@ def test_a_run_thrown_away_costs_the_submission_no_time(tmp_path):
     linear_py = tmp_path / "s" / "mytorch" / "nn" / "linear.py"
     linear_py.write_text(linear_py.read_text().replace(forward, (
         "        import builtins, time\n"
-        "        time.sleep(0.005)\n"
+        "        time.sleep(0.002)\n"
         "        if getattr(builtins, '_relu_ran', False):\n"
         "            builtins._slow = getattr(builtins, '_slow', 0) + 1\n"
         "            time.sleep(0.2)\n"
-        "            if builtins._slow >= 20:\n"
+        "            if builtins._slow >= 5:\n"
         "                raise RuntimeError('slow')\n" + forward), 1))
     checks = [c for c in ALL_CHECKS if c.cls in ("ReLU", "Softmax", "Linear")]
     report = runner.grade(tmp_path / "s", seed=0, submission="s", checks=checks, jobs=1,
                           limits=Limits(case_timeout=8.0, submission_timeout=7.5))
     assert all(r.passed for r in report.results), explain(lost(report))
-    assert runner._CREDIT[0] > 4  # (the first run of Linear was thrown away)
+    assert runner._CREDIT[0] > 1  # (the first run of Linear was thrown away)
 
 
 def test_a_finite_difference_test_none_of_whose_inputs_forward_ran_on_waits_for_forward(tmp_path):

@@ -382,6 +382,12 @@ def _passed(check: Check, verdict: Verdict) -> str:
                      f"({crash.message}): {' and '.join(map(repr, failed))} {'grade' if len(failed) > 1 else 'grades'} "
                      "what it gives there, and failed")
     lines += [f"note: {note}" for note in verdict.notes]
+    if wrong_behind := verdict.unright + verdict.left:  # (helper-222: a backward dividing by N alone passed on the
+        # one-column batches, where its forward's loss was right too; fixing forward then failed it)
+        lines.append(f"note: judged only where forward's value is right; on the {wrong_behind} input"
+                     f"{'s' if wrong_behind > 1 else ''} where it is wrong, this test's value was wrong too (it may "
+                     "come from what forward stored, so it is not charged here): once forward is right, look at this "
+                     "test again")
     if verdict.skipped:
         lines.append(f"{'left out some inputs' if verdict.examples else 'why'}: {verdict.skipped}")  # (helper-220: "every
         # input was left out", then "left out some inputs")

@@ -14,6 +14,7 @@ import pytest
 from autograder import runner
 from autograder.compare import VALUES, Failure, expect, matches
 from autograder.report import Outcome
+from autograder.writers import WRITERS
 from tests.catalogue import REFERENCE, entries, materialize
 from tests.test_grading import ALL_CHECKS, FAST, grade
 
@@ -777,6 +778,28 @@ def test_a_test_whose_values_another_failed_test_grades_is_not_charged_for_a_cra
     assert failed(report) == {"CrossEntropyLoss.forward: loss"}, failed(report)
     assert "judged on the inputs where forward's loss is right" in by_name(report)["CrossEntropyLoss.backward: dLdA"].output
     assert by_name(report)["CrossEntropyLoss.backward: finite for large logits"].passed
+
+
+def test_a_backward_passed_only_where_its_forward_is_right_says_it_was_wrong_where_forward_is_not(tmp_path):
+    """helper-222: MSELoss.backward dividing by N alone, behind a forward of the mean of each row's sum, is right only
+    where forward's loss is (one column), and passed there; the student fixed forward and backward failed, the score
+    unmoved. Its pass says so, with how many inputs were left out where it was wrong too; a right backward behind the
+    same forward, or the reference, says nothing of it."""
+    forward = ("return float(np.sum((A - Y) ** 2) / (self.N * self.C))",
+               "return float(np.mean(np.sum((A - Y) ** 2, axis=1)))")
+    backward = ("return 2 * (self.A - self.Y) / (self.N * self.C)", "return 2 * (self.A - self.Y) / self.N")
+    both = reference_edited(tmp_path / "both", [("nn/loss.py", *forward), ("nn/loss.py", *backward)])
+    report = grade_class(both, "MSELoss")
+    assert "MSELoss.forward: loss" in failed(report) and "MSELoss.backward: dLdA" not in failed(report)
+    said = by_name(report)["MSELoss.backward: dLdA"].output
+    left = re.search(r"judged only where forward's value is right; on the (\d+) inputs where it is wrong, this test's "
+                     r"value was wrong too", said)
+    assert left and int(left.group(1)) > 1, said
+    assert "look at this test again" in WRITERS["text"](report)
+    fixed = grade_class(reference_with(tmp_path / "fixed", "nn/loss.py", *backward), "MSELoss")
+    assert "MSELoss.backward: dLdA" in failed(fixed)  # (what the note warned of)
+    for right in (reference_with(tmp_path / "right", "nn/loss.py", *forward), REFERENCE.parent):
+        assert "judged only where" not in by_name(grade_class(right, "MSELoss"))["MSELoss.backward: dLdA"].output
 
 
 def test_a_loss_forward_that_forgets_keepdims_does_not_cost_its_backward_a_wrong_value(tmp_path):

@@ -842,25 +842,54 @@ def test_a_softmax_without_keepdims_does_not_cost_backward_its_finite_difference
     assert "CrossEntropyLoss.backward: dLdA" in failed(report)
 
 
-def test_a_model_built_without_a_relu_fails_its_constructor_and_its_methods_wait_for_it(tmp_path):
+def test_a_model_built_without_its_last_relu_is_charged_once_to_its_constructor(tmp_path):
     """helper-109: MLP1's layers without the last ReLU passed __init__ (it checked the Linear layers only) and failed
-    forward and backward, whose code is right, on values. __init__ now fails, naming the missing ReLU, and forward and
-    backward wait for it, as for another number of Linear layers (judged on the layers the worker's probe reports, a
-    model hiding its last layer from the probe won forward and backward with code that skips it: helper-112)."""
-    checks = [c for c in ALL_CHECKS if c.cls in ("MLP0", "MLP1")]
-    root = reference_with(tmp_path / "one", "models/mlp.py", "        self.layers = [Linear(2, 3), ReLU(), Linear(3, 2), ReLU()]\n",
-                          "        self.layers = [Linear(2, 3), ReLU(), Linear(3, 2)]\n")
-    path = root / "mytorch" / "models" / "mlp.py"
-    path.write_text(path.read_text().replace("        self.layers = [Linear(2, 3), ReLU()]\n",
-                                             "        self.layers = [Linear(2, 3)]\n"))
+    forward and backward, whose code is right, on values; then (helper-112) forward and backward waited for __init__,
+    and helper-224's MLP4 without its last ReLU lost all 9 of its points for one line of __init__. __init__ fails,
+    naming the missing ReLU, and forward and backward are judged as the layers it built compose. MLP0 without its one
+    ReLU still waits: no activation shows whether its layers are in self.layers or in self.f, which a forward pairs
+    with them."""
+    checks = [c for c in ALL_CHECKS if c.cls in ("MLP0", "MLP1", "MLP4")]
+    root = without_last_relu(tmp_path / "one")
     report = runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks)
-    init = "MLP1.__init__: its Linear layers are Linear(2, 3), Linear(3, 2), each followed by ReLU()"
-    assert by_name(report)["MLP0.__init__: its Linear layer is Linear(2, 3), followed by ReLU()"].outcome is Outcome.FAILED
-    assert "self.layers holds 1 activation; MLP1 has a ReLU() after each of its 2 Linear layers" in by_name(report)[init].output
+    inits = {"MLP0.__init__: its Linear layer is Linear(2, 3), followed by ReLU()",
+             "MLP1.__init__: its Linear layers are Linear(2, 3), Linear(3, 2), each followed by ReLU()",
+             "MLP4.__init__: its Linear layers are Linear(2, 4), Linear(4, 8), Linear(8, 8), Linear(8, 4), "
+             "Linear(4, 2), each followed by ReLU()"}
+    assert {r.name for r in report.results if r.outcome is Outcome.FAILED} == inits, failed(report)
+    init = by_name(report)["MLP1.__init__: its Linear layers are Linear(2, 3), Linear(3, 2), each followed by ReLU()"]
+    assert "self.layers holds 1 activation; MLP1 has a ReLU() after each of its 2 Linear layers" in init.output
     for result in report.results:
-        if ".__init__" not in result.name:
-            assert result.outcome is Outcome.NOT_RUN and "needs MLP" in result.output and "ReLU()" in result.output, \
-                (result.name, result.output)
+        if result.name.startswith("MLP0.") and ".__init__" not in result.name:
+            assert result.outcome is Outcome.NOT_RUN and "needs MLP0.__init__" in result.output, (result.name, result.output)
+        elif ".__init__" not in result.name:
+            assert result.passed, (result.name, result.output)
+    # (judged as its layers compose: a forward that computes something else than they do still fails)
+    wrong = without_last_relu(tmp_path / "wrong", "            A = layer.forward(A)\n            A = A * 1.0001\n")
+    lost = {r.name for r in runner.grade(wrong, seed=0, submission="s", limits=FAST,
+                                         checks=[c for c in checks if c.cls == "MLP4"]).results if not r.passed}
+    assert "MLP4.forward: output" in lost, lost
+
+
+def without_last_relu(root, in_forward: str | None = None):
+    """The reference with every MLP's last ReLU left out of its layers (forward and backward as they are: they run
+    whatever layers there are); `in_forward`: MLP4's forward's step over its layers replaced by it."""
+    root = reference_edited(root, [
+        ("models/mlp.py", "        self.layers = [Linear(2, 3), ReLU()]\n", "        self.layers = [Linear(2, 3)]\n"),
+        ("models/mlp.py", "        self.layers = [Linear(2, 3), ReLU(), Linear(3, 2), ReLU()]\n",
+         "        self.layers = [Linear(2, 3), ReLU(), Linear(3, 2)]\n")])
+    path = root / "mytorch" / "models" / "mlp.py"
+    text = path.read_text()
+    built = "            self.layers += [Linear(c_in, c_out), ReLU()]\n"
+    assert text.count(built) == 1
+    text = text.replace(built, built + "        self.layers.pop()\n")
+    if in_forward is not None:
+        mlp4 = text.index("class MLP4")
+        step = "            A = layer.forward(A)\n"
+        assert step in text[mlp4:], text[mlp4:]
+        text = text[:mlp4] + text[mlp4:].replace(step, in_forward, 1)
+    path.write_text(text)
+    return root
 
 
 HIDDEN_LAST_LAYER = """import sys
@@ -874,24 +903,23 @@ class Layers(list):  # (the last layer hidden from the grader's probe alone)
 """
 
 
-def test_a_model_hiding_a_layer_from_the_grader_never_gains(tmp_path):
-    """helper-112: forward and backward that skip the last layer scored 85; the same code with self.layers a list that
-    hides its last item from the grader's probe scored 95, judged as a model without its last ReLU (its __init__ then
-    failed, and forward and backward passed on what the reported layers compose). A model whose probe reports another
-    number of activations waits for __init__ instead: the trick costs points."""
+def test_a_model_hiding_a_layer_from_the_grader_scores_no_more_than_the_model_it_shows(tmp_path):
+    """helper-112: forward and backward that skip the last layer, with self.layers a list that hides its last item
+    from the grader's probe, are graded as a model built without its last ReLU: __init__ fails, and forward and
+    backward are judged as those layers compose (`mlp.last_bare`), on the stand-ins and on the model's own layers. The
+    trick scores what that model, written as a student would, scores, and never more (it gains over the same code
+    without it, which the probe sees as a model whose forward skips a layer of its: a student could as well have left
+    the ReLU out)."""
     checks = [c for c in ALL_CHECKS if c.cls.startswith("MLP")]
-    scores = {}
-    for trick in (False, True):
-        root = reference_with(tmp_path / str(trick), "models/mlp.py", "from ..nn.linear import Linear\n",
-                              "from ..nn.linear import Linear\n" + (HIDDEN_LAST_LAYER if trick else ""))
-        path = root / "mytorch" / "models" / "mlp.py"
-        text = path.read_text().replace("in self.layers:", "in self.layers[:-1]:").replace(
-            "reversed(self.layers)", "reversed(self.layers[:-1])")
-        if trick:
-            text = re.sub(r"self\.layers = (\[.*\])\n", r"self.layers = Layers(\1)\n", text)
-        path.write_text(text)
-        scores[trick] = runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks).score
-    assert scores[True] <= scores[False] < sum(c.points for c in checks), scores
+    root = reference_with(tmp_path / "trick", "models/mlp.py", "from ..nn.linear import Linear\n",
+                          "from ..nn.linear import Linear\n" + HIDDEN_LAST_LAYER)
+    path = root / "mytorch" / "models" / "mlp.py"
+    text = path.read_text().replace("in self.layers:", "in self.layers[:-1]:").replace(
+        "reversed(self.layers)", "reversed(self.layers[:-1])")
+    path.write_text(re.sub(r"self\.layers = (\[.*\])\n", r"self.layers = Layers(\1)\n", text))
+    trick = runner.grade(root, seed=0, submission="s", limits=FAST, checks=checks).score
+    shown = runner.grade(without_last_relu(tmp_path / "shown"), seed=0, submission="s", limits=FAST, checks=checks).score
+    assert trick <= shown < sum(c.points for c in checks), (trick, shown)
 
 
 def test_a_loss_broken_on_purpose_on_shifted_logits_shields_no_wrong_backward(tmp_path):

@@ -138,7 +138,7 @@ def test_the_grader_gives_a_models_layers_stand_ins_and_reads_what_they_were_giv
     s.call(mlp, "backward", np.ones((2, 3)), label="wrong", soft=True)  # a gradient of another batch
     (result,) = _run(_submission(tmp_path, beside), s)
     assert result.error is None, result.error
-    np.testing.assert_array_equal(result.values["probed"], [1, 1, 0, 0, 0, 0, 0])
+    np.testing.assert_array_equal(result.values["probed"], [1, 1, 0, 0, 0, 0, 0, 0])  # (its activation in f, not in layers)
     np.testing.assert_array_equal(result.values["out"], A0 @ P * 2)
     np.testing.assert_array_equal(result.values["A"], A0)
     np.testing.assert_array_equal(result.values["dLdZ"], dLdA * -3)
@@ -168,7 +168,7 @@ def test_one_activation_object_at_two_places_gets_each_places_stand_in_in_call_o
     s.call(mlp, "backward", dLdA, label="back")
     (result,) = _run(_submission(tmp_path, beside), s)
     assert result.error is None, result.error
-    np.testing.assert_array_equal(result.values["probed"], [2, 2, 1, 0, 0, 0, 0])
+    np.testing.assert_array_equal(result.values["probed"], [2, 2, 1, 0, 0, 0, 0, 2])
     np.testing.assert_array_equal(result.values["out"], (A0 @ P1 * 2) @ P2 * 5)
     np.testing.assert_array_equal(result.values["back"], ((dLdA * 7) @ Q2 * -3) @ Q1)
 
@@ -185,7 +185,7 @@ def test_an_activation_that_is_a_class_not_an_object_is_counted_apart(tmp_path):
             label="probed", activation="mytorch.nn.activation.ReLU")
     (result,) = _run(_submission(tmp_path, beside), s)
     assert result.error is None, result.error
-    np.testing.assert_array_equal(result.values["probed"], [2, 2, 0, 2, 2, 0, 0])
+    np.testing.assert_array_equal(result.values["probed"], [2, 2, 0, 2, 2, 0, 0, 2])
 
 
 def test_a_soft_construction_that_raises_leaves_no_object_and_the_case_goes_on(tmp_path):
@@ -214,8 +214,8 @@ def test_layers_shared_between_models_are_counted_apart(tmp_path):
               "class MLP0:\n    layers = [Linear(2, 3), ReLU()]\n\n    def __init__(self, debug=False):\n"
               "        self.debug = debug\n")
     counts = _probe_counts(tmp_path, beside, {"first": (), "second": ()})
-    np.testing.assert_array_equal(counts["first"], [1, 1, 0, 0, 0, 0, 0])
-    np.testing.assert_array_equal(counts["second"], [1, 1, 0, 0, 0, 2, 0])
+    np.testing.assert_array_equal(counts["first"], [1, 1, 0, 0, 0, 0, 0, 1])
+    np.testing.assert_array_equal(counts["second"], [1, 1, 0, 0, 0, 2, 0, 1])
 
 
 def _probe_counts(tmp_path, beside: str, models: dict) -> dict:
@@ -238,8 +238,8 @@ def test_the_probe_finds_an_activation_put_before_its_linear(tmp_path):
               "class MLP0:\n    def __init__(self, order):\n"
               "        self.layers = [ReLU(), Linear(2, 3)] if order == 'wrong' else [Linear(2, 3), ReLU()]\n")
     counts = _probe_counts(tmp_path, beside, {"wrong": ("wrong",), "right": ("right",)})
-    np.testing.assert_array_equal(counts["wrong"], [1, 1, 0, 0, 0, 0, 1])
-    np.testing.assert_array_equal(counts["right"], [1, 1, 0, 0, 0, 0, 0])
+    np.testing.assert_array_equal(counts["wrong"], [1, 1, 0, 0, 0, 0, 1, 1])
+    np.testing.assert_array_equal(counts["right"], [1, 1, 0, 0, 0, 0, 0, 1])
 
 
 def test_a_layer_class_with_slots_gets_the_stand_ins_too(tmp_path):

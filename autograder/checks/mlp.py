@@ -55,11 +55,14 @@ def stand_ins(case) -> tuple[list, list]:
 
 
 @per_case
-def composed(case) -> dict:
+def composed(case, bare: bool = False) -> dict:
     """The stand-ins composed as the contract composes the layers: each Linear's input ("A0", "A1", ...), the
     output, each Linear's incoming gradient ("dLdZ1", ...), the returned gradient, and the gradients after
-    each activation's and each Linear's backward (for hints)."""
+    each activation's and each Linear's backward (for hints). `bare`: as a model built without its last ReLU
+    composes them (`last_bare`: __init__'s mistake, which its test charges), the last Linear's output as it is."""
     maps, scalars = stand_ins(case)
+    if bare:
+        scalars = [*scalars[:-1], (1.0, 1.0)]
     found, A = {}, case.A0
     for i, ((P, _), (s, _)) in enumerate(zip(maps, scalars), 1):
         found[f"A{i - 1}"], found[f"Z{i}"] = A, A @ P
@@ -350,9 +353,8 @@ def bound(out, cls: str) -> None:
     if isinstance(found, np.ndarray) and found.shape != (PROBED,):
         raise Failure(f"the grader's count of the layers came back as an array of shape {found.shape}")
     activations = _activations(found)
-    if activations is not None and activations != k:  # (as for another number of Linear layers: a model without its
-        # last ReLU, judged on what its layers compose, passed forward and backward, and the count is the worker's
-        # word: a model hiding its last layer from the probe, whose forward and backward skip it, won them too, helper-112)
+    if activations is not None and activations != k and not last_bare(out):  # (as for another number of Linear
+        # layers; but see `last_bare`)
         raise Waiting(f"needs {cls}.__init__ to put a ReLU() after each of its {k} Linear layers: self.layers holds "
                       f"{activations} activation{'s' * (activations != 1)}", culprit=f"{cls}.__init__")
     if _out_of_order(out):  # (helper-165: [ReLU(), Linear(2, 3)] passed __init__, and forward and backward were told
@@ -361,7 +363,26 @@ def bound(out, cls: str) -> None:
                       culprit=f"{cls}.__init__")
 
 
-PROBED = 7  # the counts the worker's probe brings back (sandbox.worker._probe_layers)
+PROBED = 8  # the counts the worker's probe brings back (sandbox.worker._probe_layers)
+
+
+def last_bare(out) -> bool:
+    """Whether the model holds its layers in self.layers in the contract's order, each Linear followed by its ReLU
+    but the last, which has none: __init__'s mistake, which its test charges, once. Forward and backward are then
+    judged on the stand-ins composed as its layers compose (what it gives on its own layers is __init__'s to judge,
+    `own_owners`, as for any model __init__ builds wrong): their code may be right, and had lost every point of
+    theirs, 7 of MLP4's 9 (helper-224; helper-109).
+    Any other count of activations waits for __init__: the model is another network, whose layers cannot be told
+    apart (activations kept in self.f, which a forward pairs with the Linear layers, zip() leaving the last out; and
+    MLP0 without its one ReLU, where no activation shows which of the two its layers are).
+    The count is the worker's word: a model that hides its last ReLU from the grader's probe, and whose forward and
+    backward skip it, is graded as the model it shows, which a student could as well have written (helper-112)."""
+    probed = out.result.values.get("probed")
+    if not (isinstance(probed, np.ndarray) and probed.shape == (PROBED,) and np.isfinite(probed).all()):
+        return False
+    linears, activations, _, _, _, _, order, in_layers = (int(x) for x in probed)
+    k = len(out.script.case.layers())
+    return linears == k and activations == k - 1 and in_layers == activations >= 1 and order == 0
 
 
 def _out_of_order(out) -> bool:
@@ -388,8 +409,8 @@ def init(cls: str, case, ref):
                  "new list in __init__") if count > k and count % k == 0 else ""
         raise Failure(f"self.layers holds {count} Linear layers; {cls} has {k}: {', '.join(layers)}", hint + grows)
     probed = out.peek("probed")
-    _, _, repeated, foreign, classes, shared, order = (probed if isinstance(probed, np.ndarray)
-                                                       and probed.shape == (PROBED,) else (0,) * PROBED)
+    _, _, repeated, foreign, classes, shared, order, _ = (probed if isinstance(probed, np.ndarray)
+                                                          and probed.shape == (PROBED,) else (0,) * PROBED)
     if 1 <= shared < np.inf:  # (before the others, which a shared object meets too: it got an earlier model's stand-ins)
         raise Failure(f"self.layers holds layer objects that another {cls}() built before holds too: every {cls} shares them (a "
                       "list made once, in the class body or the module, or a default argument such as layers=[])",
@@ -463,7 +484,7 @@ def _first_wrong(out, want: dict, names, order) -> tuple[str, int | None]:
 def forward(cls: str, case, ref):
     out = yield script(cls, case)
     bound(out, cls)
-    k, want = len(WIDTHS[cls]) - 1, composed(case)
+    k, want = len(WIDTHS[cls]) - 1, composed(case, last_bare(out))
     got = _read(out, "A")
     if isinstance(got, np.ndarray) and matches(got, want["A"]):
         if AGAIN_FIRST in out.script.labels:
@@ -533,7 +554,7 @@ def backward(cls: str, case, ref, dlda: bool = True, params: bool = True, hints:
     name the usual mistakes (the hidden tests on large batches do not)."""
     out = yield script(cls, case)
     bound(out, cls)
-    k, want = len(WIDTHS[cls]) - 1, composed(case)
+    k, want = len(WIDTHS[cls]) - 1, composed(case, last_bare(out))
     if dlda:
         got = _read(out, "dLdA0")
         if not (isinstance(got, np.ndarray) and matches(got, want["dLdA0"])):

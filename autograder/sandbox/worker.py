@@ -539,7 +539,7 @@ def _probe_layers(np, model, maps, scalars, activation=None):
     (`ReLU` appended without its parentheses), or 0, and the places holding an object that got stand-ins in a model
     built before (layers shared between models: a list made once, in the class body or the module), and the place
     (from 1) of the first item of `layers` out of the order Linear, activation, Linear, ... (an activation put before
-    its Linear), or 0]."""
+    its Linear), or 0, and how many of the activations are in `layers` (not in `f`)]."""
     f = getattr(model, "f", None)
     if not isinstance(f, (list, tuple)):  # (one activation object as self.f, not a list of them: helper-94)
         try:
@@ -548,7 +548,7 @@ def _probe_layers(np, model, maps, scalars, activation=None):
             f = []
     layers = list(model.layers)
     items = layers + list(f)
-    linears = activations = foreign = classes = 0
+    linears = activations = foreign = classes = in_layers = 0
     order = 0  # the place (from 1) of the first item of `layers` out of the contract's order, Linear then activation
     if not all(hasattr(item, "W") for item in layers):  # (activations in `layers`, not in `f`)
         order = next((p for p, item in enumerate(layers, 1) if hasattr(item, "W") != (p % 2 == 1)), 0)
@@ -572,6 +572,7 @@ def _probe_layers(np, model, maps, scalars, activation=None):
             forward, backward = _linear_stand_in(np, item, linears, *maps[linears - 1])
         else:
             activations += 1
+            in_layers += position < len(layers)
             if not foreign and not before and isinstance(expected, type) and type(item) is not expected:
                 foreign = activations
             if not classes and isinstance(item, type):
@@ -590,7 +591,7 @@ def _probe_layers(np, model, maps, scalars, activation=None):
         if not _give(item, forward, backward):
             raise TypeError(f"item {position} of the model's layers keeps its own .forward or .backward: the grader "
                             "cannot give it a stand-in")
-    return [linears, activations, len(items) - len(places), foreign, classes, shared, order]
+    return [linears, activations, len(items) - len(places), foreign, classes, shared, order, in_layers]
 
 
 def _give(item, forward, backward):

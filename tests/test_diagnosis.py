@@ -189,7 +189,9 @@ TRIAL_SLIPS = [  # (one-line slips trials met with no hint, helper-109, 111, 114
     ("mse_backward_times_C", "MSELoss.backward: dLdA", "multiplied by C where it is divided"),
     ("mse_forward_times_C", "MSELoss.forward: loss", "multiplied by C where it is divided"),
     ("softmax_returns_unnormalised", "Softmax.forward: output A", "returns exp(Z - max) before it is divided"),
-    ("bn_dLdBW_over_features", "BatchNorm1d.backward: dLdBW", "sums dLdBZ * NZ over the features (axis=1)"),
+    ("bn_dLdBW_over_features", "BatchNorm1d.backward: dLdBW", "sums dLdBZ * NZ over the features (axis=1"),
+    ("bn_dLdBW_no_axis", "BatchNorm1d.backward: dLdBW", "your dLdBW is one number, the sum over every entry"),
+    ("bn_dLdBb_keepdims_no_axis", "BatchNorm1d.backward: dLdBb", "np.sum(dLdBZ, axis=0, keepdims=True)"),
     ("sgd_b_moved_by_W_velocity", "SGD.step: b with momentum", "your b moves by W's velocity"),
     # (helper-180: behind a forward within tolerance but not within 1e-6, its every input was left to forward's test,
     # which passed: backward's tests were "not credited", the tests owning dLdZ failed too, and the hint never shown)

@@ -290,6 +290,13 @@ def backward_dldz(case, ref):
     right_unset(out, case, ref, "dLdZ")
 
 
+# (helper-225, a real hand-in: np.sum(dLdBZ * NZ) without an axis gave "shape mismatch: got (), expected (1, 1)" alone)
+ONE_NUMBER = ("your {} is one number, the sum over every entry: sum over the batch only, one value per feature, "
+              "np.sum({}, axis=0, keepdims=True), of shape (1, C)")
+ACROSS = ("your {0} sums {1} over the features (axis=1, or over every axis with keepdims=True): sum it over the batch "
+          "only, one value per feature, np.sum({1}, axis=0, keepdims=True), of shape (1, C)")
+
+
 def _gradient_mistakes(case, which: str):
     M, V = batch_stats(case)
     NZ = normalised(case.Z, M, V)
@@ -303,14 +310,17 @@ def _gradient_mistakes(case, which: str):
             (sum_(g * case.Z), "your dLdBW uses Z; it uses the normalised NZ: dLdBW = sum(dLdBZ * NZ) over the batch"),
             (sum_(g * (case.BW * NZ + case.Bb)), "your dLdBW uses the output BZ; it uses the normalised NZ: "
                                                  "dLdBW = sum(dLdBZ * NZ) over the batch"),
-        ] + [((g * NZ).sum(axis=1, keepdims=True), "your dLdBW sums dLdBZ * NZ over the features (axis=1); sum it "
-                                                   "over the batch (axis=0): shape (1, C)")  # (helper-121: no hint)
+            (np.sum(g * NZ), ONE_NUMBER.format("dLdBW", "dLdBZ * NZ")),
+            # (keepdims without the axis: on a batch of one row, what summing over the features gives; one hint)
+            (np.sum(g * NZ, keepdims=True), ACROSS.format("dLdBW", "dLdBZ * NZ")),
+        ] + [((g * NZ).sum(axis=1, keepdims=True), ACROSS.format("dLdBW", "dLdBZ * NZ"))  # (helper-121: no hint)
              ] * (g.shape[1] > 1)  # (with one feature that is dLdBZ * NZ, not summed: its hint, unambiguous)
     return [
+        (np.sum(g), ONE_NUMBER.format("dLdBb", "dLdBZ")),
+        (np.sum(g, keepdims=True), ACROSS.format("dLdBb", "dLdBZ")),
         (sum_(g * NZ), f"your dLdBb is sum(dLdBZ * NZ), what dLdBW is; {swapped}"),
         (g, "your dLdBb is dLdBZ, not summed: sum it over the batch, np.sum(dLdBZ, axis=0, keepdims=True)"),
-        (g.sum(axis=1, keepdims=True), "your dLdBb sums dLdBZ over the features (axis=1); sum it over the batch "
-                                       "(axis=0): shape (1, C)"),
+        (g.sum(axis=1, keepdims=True), ACROSS.format("dLdBb", "dLdBZ")),
     ]
 
 

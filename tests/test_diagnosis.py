@@ -193,6 +193,7 @@ TRIAL_SLIPS = [  # (one-line slips trials met with no hint, helper-109, 111, 114
     ("bn_dLdBW_no_axis", "BatchNorm1d.backward: dLdBW", "your dLdBW is one number, the sum over every entry"),
     ("bn_dLdBb_keepdims_no_axis", "BatchNorm1d.backward: dLdBb", "np.sum(dLdBZ, axis=0, keepdims=True)"),
     ("sgd_b_moved_by_W_velocity", "SGD.step: b with momentum", "your b moves by W's velocity"),
+    ("sgd_b_by_dLdW", "SGD.step: b without momentum", "your b moves by W's gradient"),
     # (helper-180: behind a forward within tolerance but not within 1e-6, its every input was left to forward's test,
     # which passed: backward's tests were "not credited", the tests owning dLdZ failed too, and the hint never shown)
     ("gelu_approximate_erf_no_z_pdf", "GELU.backward: dLdZ", "missing the Z * pdf term"),

@@ -127,6 +127,10 @@ _RULES = {
     "crossed": (True, lambda p, v: "your b's velocity is built from W's: v_b[i] = mu * v_b[i] + dLdb (v_b, not v_W)"),
     # (helper-121: `layer.b = layer.b - self.lr * self.v_W[i]`, a copied line, had no hint; b takes W's shape)
     "b_by_W": (True, lambda p, v: "your b moves by W's velocity: b = b - lr * v_b[i] (v_b, not v_W)"),
+    # (helper-224: `layer.b = layer.b - self.lr * layer.dLdW`, a copied line, had no hint; b takes W's shape)
+    "b_by_dLdW": (None, lambda p, v: "your b moves by W's gradient: " + (
+        "v_b[i] = mu * v_b[i] + dLdb, then b = b - lr * v_b[i] (dLdb, not dLdW)" if v else
+        "b = b - lr * dLdb (dLdb, not dLdW)")),
     # (helper-174: W -= lr * (dLdW + mu * v), v updated first, had no hint)
     "nesterov": (True, lambda p, v: f"your step adds mu * v_{p} to the gradient (Nesterov's momentum); the "
                                     f"contract's steps by the velocity alone: v_{p} = mu * v_{p} + dLd{p}, then "
@@ -167,7 +171,7 @@ def wrong_runs(case, run: str) -> list[tuple[tuple, str]]:
     for (rule, (needs_momentum, _)), where in itertools.product(_RULES.items(), ((0, 1), (0,), (1,))):
         if (needs_momentum is not None and needs_momentum != bool(mu)
                 or rule.endswith(("_fixed", "_skipped")) and where != (0, 1)
-                or rule in ("crossed", "b_by_W") and where != (1,)):
+                or rule in ("crossed", "b_by_W", "b_by_dLdW") and where != (1,)):
             continue
         missed = SKIPPED[rule] % len(case.layers()) if rule in SKIPPED else None
         params = [[p["W"].copy(), p["b"].copy()] for p in case.layers()]
@@ -184,9 +188,10 @@ def wrong_runs(case, run: str) -> list[tuple[tuple, str]]:
                                 else velocities[i][k]  # (crossed: W's, as this step left it)
                             if made == "b_by_W":  # (b's own velocity kept, W's taken for the step: b of W's shape)
                                 v, new = mu * v + p[name][t], params[i][k] - lr * velocities[i][0]
-                            else:
-                                new, v = _update(made, params[i][k], p[name][t], v, lr, mu, k)
-                            if np.shape(new) != params[i][k].shape and made != "b_by_W":
+                            else:  # (b_by_dLdW: b's own update, on W's gradient)
+                                new, v = _update(made, params[i][k], p["dLdW" if made == "b_by_dLdW" else name][t], v,
+                                                 lr, mu, k)
+                            if np.shape(new) != params[i][k].shape and made not in ("b_by_W", "b_by_dLdW"):
                                 raise ValueError("a shared velocity of another layer's shape")
                             params[i][k] = new
                             if made == "shared":

@@ -189,8 +189,9 @@ def _inputs(check: Check, source, seed: int, made: dict) -> list[tuple[object, b
 def _excuse(check: Check, found: dict[str, Verdict]) -> None:
     """Set the values `check` does not compare again: those whose owning check failed; and which of its owners
     failed."""
-    failed = {name for name, v in found.items() if v.failure is not None}  # (NotImplementedError too: a crash, unless
-    # its method never returns, and then every test of it is not attempted: _grade_checks)
+    failed = {name for name, v in found.items() if v.failure is not None  # (NotImplementedError too: a crash, unless
+              and not getattr(v.failure, "keeps_owned", False)}  # its method never returns, and then every test of
+    # it is not attempted: _grade_checks; a failure that leaves what it owns judged: an MLP without its last ReLU)
     verdict = found[check.name]
     verdict.excused = frozenset(label for label, owners in check.owners if failed.intersection(owners))
     verdict.failed_owners = frozenset(failed.intersection(name for _, owners in check.owners for name in owners))

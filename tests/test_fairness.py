@@ -864,11 +864,16 @@ def test_a_model_built_without_its_last_relu_is_charged_once_to_its_constructor(
             assert result.outcome is Outcome.NOT_RUN and "needs MLP0.__init__" in result.output, (result.name, result.output)
         elif ".__init__" not in result.name:
             assert result.passed, (result.name, result.output)
-    # (judged as its layers compose: a forward that computes something else than they do still fails)
-    wrong = without_last_relu(tmp_path / "wrong", "            A = layer.forward(A)\n            A = A * 1.0001\n")
-    lost = {r.name for r in runner.grade(wrong, seed=0, submission="s", limits=FAST,
+    # (and on its own layers, against the reference's chain without the last ReLU, where the stand-ins cannot see a
+    # mistake: helper-226's stray call of each ReLU's forward on -A leaves the real ReLU the wrong mask, and scored
+    # 98 there, the same code with every ReLU 96)
+    stray = without_last_relu(tmp_path / "stray", "            A = layer.forward(A)\n"
+                                                  "            if not hasattr(layer, 'W'):\n"
+                                                  "                layer.forward(-A)\n")
+    lost = {r.name for r in runner.grade(stray, seed=0, submission="s", limits=FAST,
                                          checks=[c for c in checks if c.cls == "MLP4"]).results if not r.passed}
-    assert "MLP4.forward: output" in lost, lost
+    assert "MLP4.backward: dLdA0, the gradient with respect to the input" in lost, lost
+    assert "MLP4.forward: output" not in lost, lost
 
 
 def without_last_relu(root, in_forward: str | None = None):

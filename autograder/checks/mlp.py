@@ -179,11 +179,25 @@ def chained(s: Script, case) -> None:
 def _expected_own(package, case) -> tuple:
     """The reference's Linear (with the case's W and b) and ReLU chained as the contract chains them, through
     STEPS: each step's value, then each Linear's dLdW and dLdb after the first backward."""
+    return _own_chain(package, case, bare=False)
+
+
+@expected
+def _expected_own_bare(package, case) -> tuple:
+    """`_expected_own` of a model built without its last ReLU (`last_bare`). (Official mode: a handout records the
+    values its reference's grading asks for, which never asks for these; its local run leaves that model's own
+    layers unjudged, as an input it has no fixture for.)"""
+    return _own_chain(package, case, bare=True)
+
+
+def _own_chain(package, case, bare: bool) -> tuple:
     chain = []
     for W, b in case.layers():
         layer = package.Linear(W.shape[1], W.shape[0])
         layer.W, layer.b = W.copy(), b.copy()
         chain += [layer, package.ReLU()]
+    if bare:
+        chain.pop()
     found, grads = [], []
     for label, method, shown in STEPS:
         value = _argument(case, shown)
@@ -195,10 +209,11 @@ def _expected_own(package, case) -> tuple:
     return (*found, *grads)
 
 
-def _own_want(ref, case) -> dict | None:
-    """What the model on its own layers should give, by label; None where local mode has no fixture for it."""
+def _own_want(ref, case, bare: bool = False) -> dict | None:
+    """What the model on its own layers should give, by label (`bare`: built without its last ReLU); None where local
+    mode has no fixture for it."""
     try:
-        values = _expected_own(ref, case)
+        values = (_expected_own_bare if bare else _expected_own)(ref, case)
     except NoFixture:
         return None
     names = [label for label, _, _ in STEPS]
@@ -249,7 +264,8 @@ def _judge_own(out, case, ref, labels, what, before=()) -> None:
     if error is not None and (error.op < built or error.op == built and (error.earlier or error.type == "WorkerDied")):
         return  # (the case ended before the second model was built, or as a run that ended a worker was not made again;
         # where building it raised, that is what its values are missing for: judged)
-    want = _own_want(ref, case)
+    bare = last_bare(out)
+    want = _own_want(ref, case, bare)
     values = out.result.values
     if want is None or not _matching(values, OWN, before, want):
         return
@@ -265,6 +281,13 @@ def _judge_own(out, case, ref, labels, what, before=()) -> None:
             if got is not EXCUSED and not (isinstance(got, np.ndarray) and matches(got, want[label])):
                 expect(what(label), got, want[label], generic=False, hint=OWN_HOW)
     except Failure as failure:
+        if bare:  # (the grader's chain of the student's layers has every ReLU: where it gives the reference's values
+            # with every ReLU, they vouch for the layers, and the model is charged; else where every test of Linear
+            # and ReLU passes, as where that chain gave other values)
+            full = _own_want(ref, case)
+            if full is not None and _layers_right(out, full, (*before, *labels)) is not False:
+                raise
+            raise Unless(failure, ("Linear", "ReLU")) from None
         if _layers_right(out, want, (*before, *labels)) is not False:
             raise
         if _as_chained(out, (*before, *labels)):  # (the model gives what its layers give chained: their mistake)
@@ -369,9 +392,10 @@ PROBED = 8  # the counts the worker's probe brings back (sandbox.worker._probe_l
 def last_bare(out) -> bool:
     """Whether the model holds its layers in self.layers in the contract's order, each Linear followed by its ReLU
     but the last, which has none: __init__'s mistake, which its test charges, once. Forward and backward are then
-    judged on the stand-ins composed as its layers compose (what it gives on its own layers is __init__'s to judge,
-    `own_owners`, as for any model __init__ builds wrong): their code may be right, and had lost every point of
-    theirs, 7 of MLP4's 9 (helper-224; helper-109).
+    judged on the stand-ins composed as its layers compose, and on its own layers against the reference's chain
+    without the last ReLU (__init__'s failure then owns nothing, `init`: helper-226's model that detects the stand-ins
+    and returns zeros on real layers had won 7): their code may be right, and had lost every point of theirs, 7 of
+    MLP4's 9 (helper-224; helper-109).
     Any other count of activations waits for __init__: the model is another network, whose layers cannot be told
     apart (activations kept in self.f, which a forward pairs with the Linear layers, zip() leaving the last out; and
     MLP0 without its one ReLU, where no activation shows which of the two its layers are).
@@ -420,9 +444,16 @@ def init(cls: str, case, ref):
                       "class itself, not a layer object: ReLU without its parentheses",
                       f"append ReLU(), an object made from the class, not the class ReLU ({hint})")
     activations = _activations(probed)
+    bare = None
     if activations is not None and activations != k:
-        raise Failure(f"self.layers holds {activations} activation{'s' * (activations != 1)}; {cls} has a ReLU() after "
-                      f"each of its {k} Linear layers", hint)
+        bare = Failure(f"self.layers holds {activations} activation{'s' * (activations != 1)}; {cls} has a ReLU() "
+                       f"after each of its {k} Linear layers", hint)
+        if not last_bare(out):
+            raise bare
+        # (every ReLU but the last: forward and backward are judged as those layers compose, on the stand-ins and
+        # on the model's own layers, so this failure owns nothing, `runner._excuse`; any other mistake of __init__
+        # below is raised instead, and owns what it owns)
+        bare.keeps_owned = True
     if 1 <= order < np.inf:  # (helper-165: [ReLU(), Linear(2, 3)] passed __init__, and forward was told its wiring
         # was wrong on its own layers; forward and backward wait for this test, `bound`)
         what = "an activation where a Linear layer goes" if order % 2 else "a Linear layer where its activation goes"
@@ -449,6 +480,8 @@ def init(cls: str, case, ref):
     if not all(right for right, _ in theirs):
         raise Failure(f"the Linear layers of self.layers are {', '.join(f'Linear({i}, {o})' for _, (o, i) in theirs)}"
                       f"; {cls}'s are {', '.join(layers)}", hint)
+    if bare is not None:
+        raise bare
 
 
 def _read(out, label: str, peek: bool = False):

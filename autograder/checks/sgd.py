@@ -128,9 +128,9 @@ _RULES = {
     # (helper-121: `layer.b = layer.b - self.lr * self.v_W[i]`, a copied line, had no hint; b takes W's shape)
     "b_by_W": (True, lambda p, v: "your b moves by W's velocity: b = b - lr * v_b[i] (v_b, not v_W)"),
     # (helper-224: `layer.b = layer.b - self.lr * layer.dLdW`, a copied line, had no hint; b takes W's shape)
-    "b_by_dLdW": (None, lambda p, v: "your b moves by W's gradient: " + (
-        "v_b[i] = mu * v_b[i] + dLdb, then b = b - lr * v_b[i] (dLdb, not dLdW)" if v else
-        "b = b - lr * dLdb (dLdb, not dLdW)")),
+    # (without momentum only: with it, v_b built from dLdW gives what b_by_W gives at the first step, and neither
+    # would be named there)
+    "b_by_dLdW": (False, lambda p, v: "your b moves by W's gradient: b = b - lr * dLdb (dLdb, not dLdW)"),
     # (helper-174: W -= lr * (dLdW + mu * v), v updated first, had no hint)
     "nesterov": (True, lambda p, v: f"your step adds mu * v_{p} to the gradient (Nesterov's momentum); the "
                                     f"contract's steps by the velocity alone: v_{p} = mu * v_{p} + dLd{p}, then "

@@ -870,10 +870,22 @@ def test_a_model_built_without_its_last_relu_is_charged_once_to_its_constructor(
     stray = without_last_relu(tmp_path / "stray", "            A = layer.forward(A)\n"
                                                   "            if not hasattr(layer, 'W'):\n"
                                                   "                layer.forward(-A)\n")
-    lost = {r.name for r in runner.grade(stray, seed=0, submission="s", limits=FAST,
-                                         checks=[c for c in checks if c.cls == "MLP4"]).results if not r.passed}
+    lost = {r.name for r in runner.grade(stray, seed=0, submission="s", limits=FAST, checks=[  # (charged where every
+        c for c in ALL_CHECKS if c.cls in ("Linear", "ReLU", "MLP4")]).results if not r.passed}  # test of its layers passes)
     assert "MLP4.backward: dLdA0, the gradient with respect to the input" in lost, lost
     assert "MLP4.forward: output" not in lost, lost
+    # (a Linear of its own that is wrong is charged by Linear's tests alone: the grader's chain of the student's
+    # layers has every ReLU, whose last one hides a wrong dLdb on small batches, and does not vouch for them here,
+    # helper-227)
+    layers_wrong = without_last_relu(tmp_path / "linear")
+    linear_py = layers_wrong / "mytorch" / "nn" / "linear.py"
+    linear_py.write_text(linear_py.read_text().replace("self.dLdb = dLdZ.T @ ones", "self.dLdb = dLdZ.T @ ones / N", 1)
+                         .replace("    def backward(self, dLdZ):\n", "    def backward(self, dLdZ):\n        N = dLdZ.shape[0]\n",
+                                  1))
+    lost = {r.name for r in runner.grade(layers_wrong, seed=0, submission="s", limits=FAST, checks=[
+        c for c in ALL_CHECKS if c.cls in ("Linear", "ReLU", "MLP4")]).results if not r.passed}
+    assert "Linear.backward: dLdb" in lost and {n for n in lost if n.startswith("MLP4.")} == {
+        n for n in inits if n.startswith("MLP4.")}, lost
 
 
 def without_last_relu(root, in_forward: str | None = None):

@@ -281,12 +281,9 @@ def _judge_own(out, case, ref, labels, what, before=()) -> None:
             if got is not EXCUSED and not (isinstance(got, np.ndarray) and matches(got, want[label])):
                 expect(what(label), got, want[label], generic=False, hint=OWN_HOW)
     except Failure as failure:
-        if bare:  # (the grader's chain of the student's layers has every ReLU: where it gives the reference's values
-            # with every ReLU, they vouch for the layers, and the model is charged; else where every test of Linear
-            # and ReLU passes, as where that chain gave other values)
-            full = _own_want(ref, case)
-            if full is not None and _layers_right(out, full, (*before, *labels)) is not False:
-                raise
+        if bare:  # (the grader's chain of the student's layers has every ReLU, and vouches for nothing here: its last
+            # ReLU zeroes what a wrong Linear gives on small batches, helper-227's Linear dividing dLdb by N cost the
+            # model 3 points: the model is charged where every test of Linear and ReLU passes)
             raise Unless(failure, ("Linear", "ReLU")) from None
         if _layers_right(out, want, (*before, *labels)) is not False:
             raise

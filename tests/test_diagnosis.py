@@ -524,3 +524,14 @@ def test_a_gelu_backward_dividing_by_z_is_told_so_and_charged_as_one_slip(tmp_pa
     said, lost = lost_by(report, "GELU.backward: dLdZ")
     assert "wrong only where Z is exactly 0" in said and "divided by Z" in said, lost
     assert set(lost) == {"GELU.backward: dLdZ"}, lost
+
+
+def test_an_mlp_value_on_the_stand_in_layers_says_whose_numbers_they_are(tmp_path):
+    """helper-224: an MLP0 whose forward skips its ReLU was told "got -2, expected -4" under a hint naming the missing
+    activation: a negative expected output for a model ending in a ReLU read as the grader's mistake. The value is the
+    stand-ins' (their activations scale), and the failure says so whatever hint it gets."""
+    entry = next(e for e in entries("buggy") if e.name == "mlp1_forward_skips_last_layer")
+    report = grade(entry, tmp_path)
+    said = next(r for r in report.results if r.name == "MLP1.forward: output").output
+    assert said.startswith("output on the grader's stand-in layers (each Linear A @ P_i, each activation Z * s_j"), said
+    assert "\nhint: your output is the last Linear's output" in said, said

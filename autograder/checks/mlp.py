@@ -338,6 +338,10 @@ def _again_on_stand_ins(out, want) -> None:
                generic=False, hint=HOW)
 
 
+# (helper-224: "got -2, expected -4" for the output of a model ending in a ReLU read as the grader's mistake: the values
+# are those of the stand-ins, whose activations scale, and the hint a known mistake names says nothing of them)
+STANDS = (" on the grader's stand-in layers (each Linear A @ P_i, each activation Z * s_j: their numbers, not your "
+          "Linear's and ReLU's)")
 HOW = ("the grader gave your model's layers stand-ins (Linear layer i: A @ P_i forward, G @ Q_i backward; "
        "activation j: Z * s_j forward, G * t_j backward) and compares what your model makes of them with the "
        "contract's wiring: forward calls each layer's forward once, in order, on the previous layer's output; "
@@ -539,7 +543,7 @@ def forward(cls: str, case, ref):
                       "your output is the last layer given A0: each layer takes the previous layer's output"))
     where, _ = _first_wrong(out, want, lambda i: (f"A{i - 1} given", f"A{i - 1}"), range(1, k + 1))
     listed = isinstance(got, Bad) and any(kind in got.what for kind in ("list", "tuple"))  # (helper-106: every output)
-    expect(f"output{where}", got, want["A"], known_wrong=distinct(hints, want["A"]), generic=False,
+    expect(f"output{STANDS}{where}", got, want["A"], known_wrong=distinct(hints, want["A"]), generic=False,
            hint="forward returns the last layer's output alone, an array: where you keep every layer's output, return "
                 "the last one (outputs[-1]), not the list" if listed else HOW)
 
@@ -590,7 +594,7 @@ def backward(cls: str, case, ref, dlda: bool = True, params: bool = True, hints:
         if not (isinstance(got, np.ndarray) and matches(got, want["dLdA0"])):
             where, first = _first_wrong(out, want, lambda i: (f"dLdZ{i} given", f"dLdZ{i}"), range(k, 0, -1))
             wiring = _wiring(case, want, k, first, out.result.values.get(f"dLdZ{first} given"))
-            expect(f"dLdA0, the gradient with respect to A0{where}", got, want["dLdA0"],
+            expect(f"dLdA0, the gradient with respect to A0{STANDS}{where}", got, want["dLdA0"],
                    known_wrong=_dlda_hints(cls, want) if hints else (), generic=False,
                    hint=wiring if hints and wiring else HOW)
         _again_on_stand_ins(out, want)

@@ -368,14 +368,23 @@ def _not_called(check: Check, verdict: Verdict) -> str:
             "test is judged too" + (f"\nhint: {verdict.crashed.hint}" if verdict.crashed.hint else ""))
 
 
+EXCUSED_LISTED = 3  # values not compared again that a passed test names one by one, for each test that grades them
+
+
 def _passed(check: Check, verdict: Verdict) -> str:
     lines = [f"passed on {verdict.examples} inputs" if verdict.examples else
              "passed: nothing left for this test to judge (every input was left out), so it charges nothing"]
-    owners = dict(check.owners)
+    owners, by_owners = dict(check.owners), {}
     for label in sorted(label for label in verdict.excused if not label.endswith(TWIN)):
-        failed = [name for name in owners[label] if name in verdict.failed_owners] or owners[label]
-        lines.append(f"{label} not compared again: {' and '.join(map(repr, failed))} "
-                     f"{'grade' if len(failed) > 1 else 'grades'} it, and failed")
+        failed = tuple([name for name in owners[label] if name in verdict.failed_owners] or owners[label])
+        by_owners.setdefault(failed, []).append(label)
+    for failed, labels in by_owners.items():  # (helper-224: an SGD test listed 20 such lines, one per value)
+        graded = f"{' and '.join(map(repr, failed))} {'grade' if len(failed) > 1 else 'grades'}"
+        if len(labels) > EXCUSED_LISTED:
+            lines.append(f"{len(labels)} values not compared again ({labels[0]}, ..., {labels[-1]}): {graded} them, "
+                         "and failed")
+        else:
+            lines += [f"{label} not compared again: {graded} it, and failed" for label in labels]
     if verdict.owned_crashes is not None:
         count, failed, crash = verdict.owned_crashes
         lines.append(f"left out the {count} input{'s' if count > 1 else ''} where {check.method} raised "

@@ -535,3 +535,16 @@ def test_an_mlp_value_on_the_stand_in_layers_says_whose_numbers_they_are(tmp_pat
     said = next(r for r in report.results if r.name == "MLP1.forward: output").output
     assert said.startswith("output on the grader's stand-in layers (each Linear A @ P_i, each activation Z * s_j"), said
     assert "\nhint: your output is the last Linear's output" in said, said
+
+
+def test_values_a_failed_test_grades_are_named_once_for_each_test_that_grades_them(tmp_path):
+    """helper-224: SGD's hidden test behind a momentum step with its sign flipped listed 20 lines, "momentum.W1@0 not
+    compared again: 'SGD.step: W with momentum' grades it, and failed", one per value; more than EXCUSED_LISTED of one
+    test's values are one line."""
+    entry = next(e for e in entries("buggy") if e.name == "sgd_momentum_without_mu")
+    report = grade(entry, tmp_path)
+    said = next(r for r in report.results if r.name == "SGD.step: large layers and five steps").output
+    assert "not compared again: 'SGD.step: W with momentum' grades it" not in said, said
+    assert re.search(r"^\d+ values not compared again \(momentum\.W1@0, \.\.\., momentum\.W2@4\): "
+                     r"'SGD\.step: W with momentum' grades them, and failed$", said, re.M), said
+    assert len(said.splitlines()) <= 8, said

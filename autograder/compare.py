@@ -48,11 +48,16 @@ class Failure(Exception):
     it is an array of numbers whose shape, or finite numbers, are wrong (a known mistake's value of another shape
     fits it as numbers alone would: a loss of one value per sample); then `claim` holds the known mistake(s) the hint
     names, `fits` every known mistake the value matches on this input and `tested` every one this input could
-    tell (see `expect`; each as its words with the input's numbers left out)."""
+    tell (see `expect`; each as its words with the input's numbers left out). `keeps_owned`: the values this test owns
+    are still judged by the tests that re-read them (`runner._excuse`: an MLP built without its last ReLU)."""
+
+    keeps_owned = False  # (the default of subclasses with an __init__ of their own)
 
     def __init__(self, message: str, hint: str = "", *, about: str = "", claim: frozenset = frozenset(),
-                 fits: frozenset = frozenset(), tested: frozenset = frozenset(), fitting: tuple = (), got=None):
+                 fits: frozenset = frozenset(), tested: frozenset = frozenset(), fitting: tuple = (), got=None,
+                 keeps_owned: bool = False):
         super().__init__(message)
+        self.keeps_owned = keeps_owned
         self.message, self.hint, self.about = message, hint, about
         self.claim, self.fits, self.tested = claim, fits, tested
         self.fitting = fitting  # the words of every known mistake the value matches here, in the order tried

@@ -190,7 +190,7 @@ def _excuse(check: Check, found: dict[str, Verdict]) -> None:
     """Set the values `check` does not compare again: those whose owning check failed; and which of its owners
     failed."""
     failed = {name for name, v in found.items() if v.failure is not None  # (NotImplementedError too: a crash, unless
-              and not getattr(v.failure, "keeps_owned", False)}  # its method never returns, and then every test of
+              and not v.failure.keeps_owned}  # its method never returns, and then every test of
     # it is not attempted: _grade_checks; a failure that leaves what it owns judged: an MLP without its last ReLU)
     verdict = found[check.name]
     verdict.excused = frozenset(label for label, owners in check.owners if failed.intersection(owners))

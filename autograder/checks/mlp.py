@@ -251,7 +251,7 @@ AGAIN = ("backward must leave the model as it was: self.layers.reverse() (or rea
          "reverses the model for every later call; loop over reversed(self.layers), a reversed view, instead")
 
 
-def _judge_own(out, case, ref, labels, what, before=()) -> None:
+def _judge_own(out, case, ref, labels, what, before=(), bare: bool = False) -> None:
     """The model on its own layers: `labels` (of STEPS, dLdW1, ...) against the reference, where the model's own values
     `before` (another test's to judge: forward's, for backward's tests) are right; `what(label)`: how a value is named
     in a failure. A wrong one is the model's where the grader's chain of its layers gives the reference's values; where
@@ -264,7 +264,6 @@ def _judge_own(out, case, ref, labels, what, before=()) -> None:
     if error is not None and (error.op < built or error.op == built and (error.earlier or error.type == "WorkerDied")):
         return  # (the case ended before the second model was built, or as a run that ended a worker was not made again;
         # where building it raised, that is what its values are missing for: judged)
-    bare = last_bare(out)
     want = _own_want(ref, case, bare)
     values = out.result.values
     if want is None or not _matching(values, OWN, before, want):
@@ -358,8 +357,9 @@ def _count(out, label: str = "count") -> int:
     return int(count.flat[0])
 
 
-def bound(out, cls: str) -> None:
-    """Before judging forward or backward: the MLP holds its Linear layers in `layers`, as many as it should."""
+def bound(out, cls: str) -> bool:
+    """Before judging forward or backward: the MLP holds its Linear layers in `layers`, as many as it should. Returns
+    `last_bare(out)`: whether it holds every ReLU but the last, and is judged as those layers compose."""
     k = len(WIDTHS[cls]) - 1
     out.read.update(out.script.labels[f"W{i} at init"] for i in range(1, k + 1))
     try:
@@ -376,15 +376,16 @@ def bound(out, cls: str) -> None:
     found = out.peek("probed")
     if isinstance(found, np.ndarray) and found.shape != (PROBED,):
         raise Failure(f"the grader's count of the layers came back as an array of shape {found.shape}")
-    activations = _activations(found)
-    if activations is not None and activations != k and not last_bare(out):  # (as for another number of Linear
-        # layers; but see `last_bare`)
+    activations, bare = _activations(found), last_bare(out)
+    if activations is not None and activations != k and not bare:  # (as for another number of Linear layers; but
+        # see `last_bare`)
         raise Waiting(f"needs {cls}.__init__ to put a ReLU() after each of its {k} Linear layers: self.layers holds "
                       f"{activations} activation{'s' * (activations != 1)}", culprit=f"{cls}.__init__")
     if _out_of_order(out):  # (helper-165: [ReLU(), Linear(2, 3)] passed __init__, and forward and backward were told
         # their wiring was wrong: what the model computes is another network, __init__'s mistake, as another count is)
         raise Waiting(f"needs {cls}.__init__ to put each ReLU() after its Linear layer: self.layers is out of order",
                       culprit=f"{cls}.__init__")
+    return bare
 
 
 PROBED = 8  # the counts the worker's probe brings back (sandbox.worker._probe_layers)
@@ -447,14 +448,13 @@ def init(cls: str, case, ref):
     activations = _activations(probed)
     bare = None
     if activations is not None and activations != k:
-        bare = Failure(f"self.layers holds {activations} activation{'s' * (activations != 1)}; {cls} has a ReLU() "
-                       f"after each of its {k} Linear layers", hint)
-        if not last_bare(out):
-            raise bare
         # (every ReLU but the last: forward and backward are judged as those layers compose, on the stand-ins and
         # on the model's own layers, so this failure owns nothing, `runner._excuse`; any other mistake of __init__
         # below is raised instead, and owns what it owns)
-        bare.keeps_owned = True
+        bare = Failure(f"self.layers holds {activations} activation{'s' * (activations != 1)}; {cls} has a ReLU() "
+                       f"after each of its {k} Linear layers", hint, keeps_owned=last_bare(out))
+        if not bare.keeps_owned:
+            raise bare
     if 1 <= order < np.inf:  # (helper-165: [ReLU(), Linear(2, 3)] passed __init__, and forward was told its wiring
         # was wrong on its own layers; forward and backward wait for this test, `bound`)
         what = "an activation where a Linear layer goes" if order % 2 else "a Linear layer where its activation goes"
@@ -517,8 +517,8 @@ def _first_wrong(out, want: dict, names, order) -> tuple[str, int | None]:
 
 def forward(cls: str, case, ref):
     out = yield script(cls, case)
-    bound(out, cls)
-    k, want = len(WIDTHS[cls]) - 1, composed(case, last_bare(out))
+    bare = bound(out, cls)
+    k, want = len(WIDTHS[cls]) - 1, composed(case, bare)
     got = _read(out, "A")
     if isinstance(got, np.ndarray) and matches(got, want["A"]):
         if AGAIN_FIRST in out.script.labels:
@@ -531,7 +531,8 @@ def forward(cls: str, case, ref):
                                                          "holds the first call's values at the front)")],
                                             -want["A"]), generic=False, hint=HOW)
         _judge_own(out, case, ref, ("A of 1 - A0", "A"),
-                   lambda label: f"on its own layers, {cls}.forward({'1 - A0' if '1 - A0' in label else 'A0'}): output")
+                   lambda label: f"on its own layers, {cls}.forward({'1 - A0' if '1 - A0' in label else 'A0'}): output",
+                   bare=bare)
         return
     maps, scalars = stand_ins(case)
     hints = [(want[f"Z{k}"], f"your output is the last Linear's output Z{k}, without the activation after it: "
@@ -587,8 +588,8 @@ def backward(cls: str, case, ref, dlda: bool = True, params: bool = True, hints:
     """dLdA0 (with `dlda`), then what every Linear was given as backward reached it (with `params`); `hints`:
     name the usual mistakes (the hidden tests on large batches do not)."""
     out = yield script(cls, case)
-    bound(out, cls)
-    k, want = len(WIDTHS[cls]) - 1, composed(case, last_bare(out))
+    bare = bound(out, cls)
+    k, want = len(WIDTHS[cls]) - 1, composed(case, bare)
     if dlda:
         got = _read(out, "dLdA0")
         if not (isinstance(got, np.ndarray) and matches(got, want["dLdA0"])):
@@ -601,7 +602,7 @@ def backward(cls: str, case, ref, dlda: bool = True, params: bool = True, hints:
         _judge_own(out, case, ref, ("dLdA0", AFTER, "dLdA0 of -A0"),
                    lambda label: f"on its own layers, {cls}.backward(dLdA) after forward(1 - A0), forward(A0): dLdA0"
                    if label == "dLdA0" else "on its own layers, a second backward(-dLdA), after forward(-A0): dLdA0",
-                   before=("A of 1 - A0", "A"))
+                   before=("A of 1 - A0", "A"), bare=bare)
     raised = out.raised_at("dLdA0") if params else None  # (even where dLdA0 is excused)
     for i in range(k, 0, -1) if params else ():
         got, name = out[f"dLdZ{i} given"], linears(cls)[i - 1]
@@ -612,7 +613,7 @@ def backward(cls: str, case, ref, dlda: bool = True, params: bool = True, hints:
             # (every layer given the right gradient before a crash at its `return`: they hold the right dLdW)
         if isinstance(got, Bad):
             if i == 1:
-                _stopped_before(out, case, ref, want, k, name)
+                _stopped_before(out, case, ref, want, k, name, bare)
             raise Failure(f"layer {i} ({name}) was given no gradient: backward did not call its backward "
                           "(so it holds no dLdW or dLdb)", HOW)
         expect(f"the gradient layer {i} ({name}) was given in backward, from which it makes dLdW and dLdb", got,
@@ -620,10 +621,10 @@ def backward(cls: str, case, ref, dlda: bool = True, params: bool = True, hints:
                if hints else (), generic=False, hint=HOW)
     if params:
         _judge_own(out, case, ref, [f"{what}{i}" for i in range(1, k + 1) for what in ("dLdW", "dLdb")], _own_param,
-                   before=("A of 1 - A0", "A"))
+                   before=("A of 1 - A0", "A"), bare=bare)
 
 
-def _stopped_before(out, case, ref, want, k: int, name: str) -> None:
+def _stopped_before(out, case, ref, want, k: int, name: str, bare: bool) -> None:
     """Where the first layer alone was given no gradient (every later one got the right one: they were judged before
     it) and backward returned the gradient it would have been given (dLdZ1: its loop stopped before it,
     `range(len(self.layers) - 1, 0, -1)`), and on its own layers the model's later Linears hold the right dLdW and
@@ -635,7 +636,7 @@ def _stopped_before(out, case, ref, want, k: int, name: str) -> None:
     if not (isinstance(got, np.ndarray) and matches(got, want["dLdZ1"])):
         return
     _judge_own(out, case, ref, [f"{what}{i}" for i in range(2, k + 1) for what in ("dLdW", "dLdb")], _own_param,
-               before=("A of 1 - A0", "A"))
+               before=("A of 1 - A0", "A"), bare=bare)
     words = ("your backward stops before layer 1's Linear and returns what it would have been given: its loop leaves "
              "out the first layer (a range(len(self.layers) - 1, 0, -1) stops at index 1; a return inside the loop "
              "stops at once); loop over every layer, reversed(self.layers), and return after the loop")
